@@ -1,0 +1,28 @@
+package sc.fiji.ganomaly.engine;
+
+/**
+ * A GANomaly generator that scores patches. Batch norm uses stored statistics, so a patch's
+ * score never depends on the other patches of its batch. Implementations are safe to call from
+ * several threads at once.
+ */
+public interface ScoringNetwork extends AutoCloseable {
+
+	/** The network's shapes and settings. */
+	NetworkSpec spec();
+
+	/**
+	 * Scores {@code n} patches laid out NHWC in {@code batch} (values in [-1, 1]).
+	 *
+	 * @param scores               receives the mean squared latent difference of each patch
+	 * @param reconstructionErrors receives the mean absolute reconstruction error of each patch;
+	 *                             may be null
+	 */
+	void score(float[] batch, int n, float[] scores, float[] reconstructionErrors);
+
+	/** Writes the generator's reconstructions G(x) of {@code n} patches into {@code out} (NHWC). */
+	void reconstruct(float[] batch, int n, float[] out);
+
+	/** Frees the native resources. */
+	@Override
+	void close();
+}

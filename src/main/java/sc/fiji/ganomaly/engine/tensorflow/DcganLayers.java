@@ -1,0 +1,140 @@
+package sc.fiji.ganomaly.engine.tensorflow;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.op.nn.LeakyRelu;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+import sc.fiji.ganomaly.engine.tensorflow.VariableStore.Init;
+
+/**
+ * The DCGAN encoder and decoder of the GANomaly reference, built over name-keyed variables so
+ * that the same weights can be wired into a training path (batch statistics) and a scoring path
+ * (stored statistics). Convolutions carry no bias, as in the reference.
+ */
+final class DcganLayers {
+
+	private static final List<Long> STRIDE_1 = Arrays.asList(1L, 1L, 1L, 1L);
+	private static final List<Long> STRIDE_2 = Arrays.asList(1L, 2L, 2L, 1L);
+	private static final float BN_EPSILON = 1e-5f;
+	private static final float BN_MOMENTUM = 0.1f;
+	private static final Init CONV_INIT = Init.normal(0, 0.02f);
+
+	private final Ops tf;
+	private final VariableStore variables;
+
+	/** Where moving-statistics updates of the training path are collected; null: none. */
+	private List<Op> statisticUpdates;
+
+	DcganLayers(Ops tf, VariableStore variables) {
+		this.tf = tf;
+		this.variables = variables;
+	}
+
+	/** The output of an encoder: the latent code and the features before the last layer. */
+	record Encoded(Operand<TFloat32> latent, Operand<TFloat32> features) {}
+
+	/**
+	 * DCGAN encoder: patch [N, s, s, c] to [N, 1, 1, nz].
+	 *
+	 * @param updates where to put the moving-statistics updates in training mode; null for none
+	 */
+	Encoded encoder(String prefix, String owner, Operand<TFloat32> x, int isize, int nc, int nz,
+		int ndf, int extraLayers, boolean training, List<Op> updates)
+	{
+		statisticUpdates = updates;
+		Operand<TFloat32> h = conv(owner, prefix + "_initial_conv_w", x, 4, nc, ndf, STRIDE_2, "SAME");
+		h = leaky(h);
+		int size = isize / 2;
+		int channels = ndf;
+		for (int i = 0; i < extraLayers; i++) {
+			h = conv(owner, prefix + "_extra" + i + "_conv_w", h, 3, channels, channels, STRIDE_1, "SAME");
+			h = leaky(batchNorm(owner, prefix + "_extra" + i + "_bn", h, channels, training));
+		}
+		while (size > 4) {
+			String name = prefix + "_pyramid" + channels;
+			h = conv(owner, name + "_conv_w", h, 4, channels, channels * 2, STRIDE_2, "SAME");
+			h = leaky(batchNorm(owner, name + "_bn", h, channels * 2, training));
+			channels *= 2;
+			size /= 2;
+		}
+		Operand<TFloat32> z = conv(owner, prefix + "_final_conv_w", h, 4, channels, nz, STRIDE_1, "VALID");
+		statisticUpdates = null;
+		return new Encoded(z, h);
+	}
+
+	/** DCGAN decoder: latent [N, 1, 1, nz] to a patch [N, s, s, c] in [-1, 1]. */
+	Operand<TFloat32> decoder(String prefix, String owner, Operand<TFloat32> z, int isize, int nc,
+		int nz, int ngf, int extraLayers, boolean training, List<Op> updates)
+	{
+		statisticUpdates = updates;
+		int cngf = ngf / 2;
+		for (int t = 4; t != isize; t *= 2)
+			cngf *= 2;
+		Operand<TFloat32> h = deconv(owner, prefix + "_initial_convt_w", z, nz, cngf, 4, STRIDE_1, "VALID");
+		h = tf.nn.relu(batchNorm(owner, prefix + "_initial_bn", h, cngf, training));
+		int size = 4;
+		while (size < isize / 2) {
+			String name = prefix + "_pyramid" + cngf;
+			h = deconv(owner, name + "_convt_w", h, cngf, cngf / 2, size * 2, STRIDE_2, "SAME");
+			h = tf.nn.relu(batchNorm(owner, name + "_bn", h, cngf / 2, training));
+			cngf /= 2;
+			size *= 2;
+		}
+		for (int i = 0; i < extraLayers; i++) {
+			h = conv(owner, prefix + "_extra" + i + "_conv_w", h, 3, cngf, cngf, STRIDE_1, "SAME");
+			h = tf.nn.relu(batchNorm(owner, prefix + "_extra" + i + "_bn", h, cngf, training));
+		}
+		h = deconv(owner, prefix + "_final_convt_w", h, cngf, nc, isize, STRIDE_2, "SAME");
+		statisticUpdates = null;
+		return tf.math.tanh(h);
+	}
+
+	private Operand<TFloat32> conv(String owner, String name, Operand<TFloat32> x, int k, int in,
+		int out, List<Long> strides, String padding)
+	{
+		Variable<TFloat32> w = variables.get(owner, name, Shape.of(k, k, in, out), CONV_INIT, true);
+		return tf.nn.conv2d(x, w, strides, padding);
+	}
+
+	/** Transposed convolution to a square map of {@code outSize}. */
+	private Operand<TFloat32> deconv(String owner, String name, Operand<TFloat32> x, int in, int out,
+		int outSize, List<Long> strides, String padding)
+	{
+		Variable<TFloat32> w = variables.get(owner, name, Shape.of(4, 4, out, in), CONV_INIT, true);
+		Operand<TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] { 0 }), tf.constant(new int[] { 1 }));
+		Operand<TInt32> shape = tf.concat(Arrays.asList(batch, tf.constant(new int[] { outSize, outSize, out })),
+			tf.constant(0));
+		return tf.nn.conv2dBackpropInput(shape, w, x, strides, padding);
+	}
+
+	private Operand<TFloat32> batchNorm(String owner, String name, Operand<TFloat32> x, int channels,
+		boolean training)
+	{
+		Shape shape = Shape.of(channels);
+		Variable<TFloat32> gamma = variables.get(owner, name + "_gamma", shape, Init.normal(1, 0.02f), true);
+		Variable<TFloat32> beta = variables.get(owner, name + "_beta", shape, Init.constant(0), true);
+		Variable<TFloat32> mean = variables.get(owner, name + "_moving_mean", shape, Init.constant(0), false);
+		Variable<TFloat32> var = variables.get(owner, name + "_moving_variance", shape, Init.constant(1), false);
+		FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(x, gamma, beta, mean, var,
+			FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(training),
+			FusedBatchNorm.exponentialAvgFactor(training ? BN_MOMENTUM : 1f));
+		if (training && statisticUpdates != null) {
+			statisticUpdates.add(tf.assign(mean, bn.batchMean()));
+			statisticUpdates.add(tf.assign(var, bn.batchVariance()));
+		}
+		return bn.y();
+	}
+
+	private Operand<TFloat32> leaky(Operand<TFloat32> x) {
+		return tf.nn.leakyRelu(x, LeakyRelu.alpha(0.2f));
+	}
+}

@@ -1,0 +1,50 @@
+package sc.fiji.ganomaly.engine.tensorflow;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.tensorflow.TensorFlow;
+import org.tensorflow.exceptions.TensorFlowException;
+
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineException;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNetwork;
+import sc.fiji.ganomaly.engine.TrainableNetwork;
+
+/** GANomaly on TensorFlow Java 1.1.0 in graph mode. The only entry point into this package. */
+public final class TensorFlowEngine implements Engine {
+
+	@Override
+	public String description() {
+		return "TensorFlow " + TensorFlow.version();
+	}
+
+	@Override
+	public TrainableNetwork create(NetworkSpec spec) {
+		try {
+			return new TensorFlowTrainableNetwork(spec);
+		}
+		catch (TensorFlowException e) {
+			throw new EngineException("TensorFlow could not build the network: " + e.getMessage(), e);
+		}
+	}
+
+	@Override
+	public ScoringNetwork load(Path savedModel, NetworkSpec spec) {
+		if (!Files.isRegularFile(savedModel.resolve("saved_model.pb")))
+			throw new EngineException("no saved_model.pb in " + savedModel);
+		try {
+			return new TensorFlowScoringNetwork(savedModel, spec);
+		}
+		catch (TensorFlowException e) {
+			throw new EngineException("TensorFlow could not load the SavedModel: " + firstLine(e.getMessage()), e);
+		}
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) return "unknown error";
+		int nl = message.indexOf('\n');
+		return nl < 0 ? message : message.substring(0, nl);
+	}
+}

@@ -1,0 +1,43 @@
+package sc.fiji.ganomaly.engine.tensorflow;
+
+import java.nio.file.Path;
+
+import org.tensorflow.SavedModelBundle;
+
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNetwork;
+
+/** A GANomaly network loaded from a SavedModel, for scoring only. */
+final class TensorFlowScoringNetwork implements ScoringNetwork {
+
+	private final NetworkSpec spec;
+	private final SavedModelBundle bundle;
+	private final PatchScorer scorer;
+
+	TensorFlowScoringNetwork(Path savedModel, NetworkSpec spec) {
+		this.spec = spec;
+		this.bundle = SavedModelBundle.loader(savedModel.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
+			.withConfigProto(SessionConfig.of(spec.threads())).load();
+		this.scorer = new PatchScorer(bundle.session(), spec);
+	}
+
+	@Override
+	public NetworkSpec spec() {
+		return spec;
+	}
+
+	@Override
+	public void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
+		scorer.score(batch, n, scores, reconstructionErrors);
+	}
+
+	@Override
+	public void reconstruct(float[] batch, int n, float[] out) {
+		scorer.reconstruct(batch, n, out);
+	}
+
+	@Override
+	public void close() {
+		bundle.close();
+	}
+}
