@@ -1,0 +1,38 @@
+package sc.fiji.ganomaly.core;
+
+import java.nio.file.Path;
+
+import sc.fiji.ganomaly.engine.EngineLoader;
+
+/**
+ * The GANomaly API that Fiji commands, the command line and scripts share: train a model on
+ * normal images, load a saved one.
+ *
+ * <pre>
+ * TrainingData data = new TrainingData().add("normal", img);
+ * try (GanomalyModel model = Ganomaly.train(data, new Settings().epochs(5), ProgressListener.NONE)) {
+ *     model.save(Paths.get("cells.ganomaly.zip"));
+ *     PlaneScore s = model.score(otherImg, 8, "other");
+ * }
+ * </pre>
+ */
+public final class Ganomaly {
+
+	private Ganomaly() {}
+
+	/**
+	 * Trains a model on normal images. The best epoch by validation loss on held-out normal
+	 * patches is kept; cancelling through the listener ends training early and keeps the best
+	 * epoch so far.
+	 *
+	 * @throws IllegalArgumentException on bad data or settings, naming what is wrong
+	 */
+	public static GanomalyModel train(TrainingData data, Settings settings, ProgressListener listener) {
+		return new Trainer(settings, EngineLoader.tensorflow(), listener).train(data);
+	}
+
+	/** Loads a model file; see {@link GanomalyModel#load(Path, int)}. */
+	public static GanomalyModel load(Path file) {
+		return GanomalyModel.load(file);
+	}
+}

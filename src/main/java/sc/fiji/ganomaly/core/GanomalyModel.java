@@ -1,0 +1,156 @@
+package sc.fiji.ganomaly.core;
+
+import java.nio.file.Path;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineLoader;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNetwork;
+
+/**
+ * A trained GANomaly model, ready to score: network, normalisation and score calibration. Safe
+ * to use from several threads; close it to free native memory.
+ */
+public final class GanomalyModel implements AutoCloseable {
+
+	/** Patches per network call when scoring. */
+	static final int SCORING_BATCH = 256;
+
+	private final Manifest manifest;
+	private final Path folder;
+	private final ScoringNetwork network;
+
+	private GanomalyModel(Manifest manifest, Path folder, ScoringNetwork network) {
+		this.manifest = manifest;
+		this.folder = folder;
+		this.network = network;
+	}
+
+	/**
+	 * Loads a model file.
+	 *
+	 * @param threads TensorFlow intra-op threads, 0 for automatic
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 */
+	public static GanomalyModel load(Path file, int threads) {
+		return open(ModelFile.read(file, threads), EngineLoader.tensorflow());
+	}
+
+	/** Loads a model file with automatic threading. */
+	public static GanomalyModel load(Path file) {
+		return load(file, 0);
+	}
+
+	/** Opens an unpacked model; takes ownership of its folder. */
+	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine) {
+		try {
+			return new GanomalyModel(unpacked.manifest(), unpacked.folder(),
+				engine.load(unpacked.savedModel(), unpacked.manifest().spec()));
+		}
+		catch (RuntimeException e) {
+			ModelFile.deleteFolder(unpacked.folder());
+			throw e;
+		}
+	}
+
+	/** Writes the model file atomically. */
+	public void save(Path file) {
+		ModelFile.write(file, manifest, folder.resolve(ModelFile.SAVED_MODEL));
+	}
+
+	public Manifest manifest() {
+		return manifest;
+	}
+
+	public NetworkSpec spec() {
+		return manifest.spec();
+	}
+
+	public int patchSize() {
+		return manifest.spec().patchSize();
+	}
+
+	public int channels() {
+		return manifest.spec().channels();
+	}
+
+	/** The calibrated threshold stored with the model. */
+	public double threshold() {
+		return manifest.threshold();
+	}
+
+	/** Calibrated scores of {@code n} normalised NHWC patches. */
+	public void scorePatches(float[] batch, int n, float[] scores) {
+		network.score(batch, n, scores, null);
+		manifest.calibration().applyInPlace(scores, n);
+	}
+
+	/** Raw (uncalibrated) latent distances of {@code n} normalised NHWC patches. */
+	public void rawScores(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
+		network.score(batch, n, scores, reconstructionErrors);
+	}
+
+	/**
+	 * Scores one plane (x, y[, c]) with a sliding window of the model's patch size.
+	 *
+	 * @param stride window step in pixels, e.g. patch size / 4
+	 * @param name   names the image in error messages
+	 */
+	public PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name) {
+		return score(normalize(plane, name), stride);
+	}
+
+	/** Normalises a plane as the model's training data was, checking its shape. */
+	public NormalizedPlane normalize(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
+		int channels = plane.numDimensions() > 2 ? (int) plane.dimension(2) : 1;
+		if (channels != channels()) throw new IllegalArgumentException(name + " has " + channels +
+			" channel(s) but the model was trained on " + channels() + "; use images with " + channels() + " channel(s)");
+		int p = patchSize();
+		if (plane.dimension(0) < p || plane.dimension(1) < p) throw new IllegalArgumentException(name + " is " +
+			plane.dimension(0) + "x" + plane.dimension(1) + " pixels, smaller than the model's patch of " + p + "x" + p);
+		return manifest.normalization().apply(plane, name);
+	}
+
+	/** Scores a normalised plane with a sliding window. */
+	public PlaneScore score(NormalizedPlane plane, int stride) {
+		int p = patchSize();
+		if (stride <= 0 || stride > p) throw new IllegalArgumentException("stride must lie between 1 and the patch size " +
+			p + ", not " + stride);
+		int[] xs = SlidingWindow.positions(plane.width(), p, stride);
+		int[] ys = SlidingWindow.positions(plane.height(), p, stride);
+		int total = xs.length * ys.length, length = p * p * plane.channels();
+		int batchSize = Math.min(SCORING_BATCH, total);
+		float[] batch = new float[batchSize * length], scores = new float[batchSize];
+		int[] px = new int[batchSize], py = new int[batchSize];
+		AnomalyMap map = new AnomalyMap(plane.width(), plane.height());
+		float best = Float.NEGATIVE_INFINITY;
+		int n = 0;
+		for (int k = 0; k < total; k++) {
+			px[n] = xs[k % xs.length];
+			py[n] = ys[k / xs.length];
+			plane.copyPatch(px[n], py[n], p, 0, batch, n * length);
+			if (++n == batchSize || k == total - 1) {
+				scorePatches(batch, n, scores);
+				for (int i = 0; i < n; i++) {
+					map.add(px[i], py[i], p, scores[i]);
+					best = Math.max(best, scores[i]);
+				}
+				n = 0;
+			}
+		}
+		float mapMax = Float.NEGATIVE_INFINITY;
+		for (float v : map.values())
+			mapMax = Math.max(mapMax, v);
+		return new PlaneScore(best, mapMax, map, total);
+	}
+
+	/** Frees the network and the unpacked files. */
+	@Override
+	public void close() {
+		network.close();
+		ModelFile.deleteFolder(folder);
+	}
+}

@@ -1,0 +1,125 @@
+package sc.fiji.ganomaly.core;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import sc.fiji.ganomaly.engine.NetworkSpec;
+
+/**
+ * What a model file says about its network besides the weights: format version, network
+ * settings, input normalisation, score calibration, threshold and a training summary. Written
+ * as {@code manifest.json}.
+ *
+ * @param formatVersion   {@link #FORMAT_VERSION} when written by this version
+ * @param createdBy       program and version that wrote the file
+ * @param spec            the network's settings
+ * @param normalization   how input intensities were mapped to [-1, 1]
+ * @param calibration     raw-score scale measured on held-out normal patches
+ * @param threshold       default threshold on the calibrated scale
+ * @param training        free-form training summary (epochs, losses, speed)
+ */
+public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
+		ScoreCalibration calibration, double threshold, Map<String, Object> training)
+{
+
+	/** The model file format this code writes and reads. */
+	public static final int FORMAT_VERSION = 1;
+
+	/** Name of this program in manifests. */
+	public static final String PROGRAM = "ganomaly-fiji 0.1.0";
+
+	/** The manifest as JSON. */
+	public String toJson() {
+		Map<String, Object> network = new LinkedHashMap<>();
+		network.put("patch_size", spec.patchSize());
+		network.put("channels", spec.channels());
+		network.put("nz", spec.nz());
+		network.put("ngf", spec.ngf());
+		network.put("ndf", spec.ndf());
+		network.put("extra_layers", spec.extraLayers());
+		network.put("w_adv", spec.wAdv());
+		network.put("w_con", spec.wCon());
+		network.put("w_enc", spec.wEnc());
+		network.put("learning_rate", spec.learningRate());
+		network.put("beta1", spec.beta1());
+		network.put("beta2", spec.beta2());
+		network.put("seed", spec.seed());
+		Map<String, Object> norm = new LinkedHashMap<>();
+		norm.put("mode", normalization.percentiles() ? "percentile" : "fixed");
+		norm.put("low", normalization.low());
+		norm.put("high", normalization.high());
+		Map<String, Object> cal = new LinkedHashMap<>();
+		cal.put("scale", "0 = median of held-out normal patches, 1 = their 99th percentile");
+		cal.put("raw_median", calibration.median());
+		cal.put("raw_p99", calibration.p99());
+		Map<String, Object> root = new LinkedHashMap<>();
+		root.put("format", "ganomaly-model");
+		root.put("format_version", formatVersion);
+		root.put("created_by", createdBy);
+		root.put("network", network);
+		root.put("normalization", norm);
+		root.put("calibration", cal);
+		root.put("threshold", threshold);
+		root.put("training", training);
+		root.put("saved_model", Map.of("signature", "serving_default", "input", "x: float32 [N, size, size, channels] in [-1, 1]",
+			"outputs", List.of("score", "reconstruction", "reconstruction_error")));
+		return Json.write(root);
+	}
+
+	/**
+	 * Reads a manifest; throws {@link IllegalArgumentException} saying what is missing or wrong.
+	 * Threads come from the reading machine, not the file.
+	 */
+	public static Manifest fromJson(String json, int threads) {
+		Object parsed;
+		try {
+			parsed = Json.parse(json);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("manifest.json is not valid JSON (" + e.getMessage() + ")");
+		}
+		Map<String, Object> root = object(parsed, "manifest");
+		if (!"ganomaly-model".equals(root.get("format")))
+			throw new IllegalArgumentException("manifest.json is not a GANomaly model manifest");
+		int version = integer(root, "format_version");
+		if (version != FORMAT_VERSION) throw new IllegalArgumentException("model format version " + version +
+			" is not supported by " + PROGRAM + " (it reads version " + FORMAT_VERSION + ")");
+		Map<String, Object> n = object(root.get("network"), "network");
+		NetworkSpec spec = new NetworkSpec(integer(n, "patch_size"), integer(n, "channels"), integer(n, "nz"),
+			integer(n, "ngf"), integer(n, "ndf"), integer(n, "extra_layers"), (float) number(n, "w_adv"),
+			(float) number(n, "w_con"), (float) number(n, "w_enc"), (float) number(n, "learning_rate"),
+			(float) number(n, "beta1"), (float) number(n, "beta2"), threads, (long) number(n, "seed"));
+		Map<String, Object> norm = object(root.get("normalization"), "normalization");
+		Object mode = norm.get("mode");
+		if (!"percentile".equals(mode) && !"fixed".equals(mode))
+			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + mode);
+		Normalization normalization = new Normalization("percentile".equals(mode), number(norm, "low"),
+			number(norm, "high"));
+		Map<String, Object> cal = object(root.get("calibration"), "calibration");
+		ScoreCalibration calibration = new ScoreCalibration(number(cal, "raw_median"), number(cal, "raw_p99"));
+		Object training = root.get("training");
+		return new Manifest(version, String.valueOf(root.get("created_by")), spec, normalization, calibration,
+			number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> object(Object value, String name) {
+		if (!(value instanceof Map)) throw new IllegalArgumentException("manifest.json lacks the object '" + name + "'");
+		return (Map<String, Object>) value;
+	}
+
+	private static double number(Map<String, Object> map, String key) {
+		Object v = map.get(key);
+		if (!(v instanceof Double d) || !Double.isFinite(d))
+			throw new IllegalArgumentException("manifest.json lacks the number '" + key + "'");
+		return d;
+	}
+
+	private static int integer(Map<String, Object> map, String key) {
+		double d = number(map, key);
+		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
+			throw new IllegalArgumentException("manifest.json: '" + key + "' must be a whole number, not " + d);
+		return (int) d;
+	}
+}

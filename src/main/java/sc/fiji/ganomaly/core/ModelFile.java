@@ -1,0 +1,176 @@
+package sc.fiji.ganomaly.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The model file: one zip holding {@code manifest.json} and {@code saved_model/} (a TensorFlow
+ * SavedModel). Written to a temporary file beside the target and moved into place, so that a
+ * crash leaves the old file or the new one, never a broken one.
+ */
+public final class ModelFile {
+
+	/** The usual file name ending. */
+	public static final String EXTENSION = ".ganomaly.zip";
+	static final String MANIFEST = "manifest.json";
+	static final String SAVED_MODEL = "saved_model";
+	/** Upper bound of what a model may unpack to, against zip bombs. */
+	private static final long MAX_UNPACKED_BYTES = 8L << 30;
+
+	private ModelFile() {}
+
+	/** Writes manifest and SavedModel directory atomically to {@code target}. */
+	public static void write(Path target, Manifest manifest, Path savedModel) {
+		Path parent = target.toAbsolutePath().getParent();
+		if (parent == null || !Files.isDirectory(parent))
+			throw new IllegalArgumentException("model: folder " + parent + " does not exist");
+		if (Files.isDirectory(target)) throw new IllegalArgumentException("model: " + target + " is a folder");
+		Path temp;
+		try {
+			temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException("model: cannot write into folder " + parent + " (" + e.getMessage() + ")");
+		}
+		try {
+			try (OutputStream file = Files.newOutputStream(temp); ZipOutputStream zip = new ZipOutputStream(file)) {
+				zip.putNextEntry(new ZipEntry(MANIFEST));
+				zip.write(manifest.toJson().getBytes(StandardCharsets.UTF_8));
+				zip.closeEntry();
+				List<Path> files;
+				try (Stream<Path> walk = Files.walk(savedModel)) {
+					files = walk.filter(Files::isRegularFile).sorted().toList();
+				}
+				for (Path f : files) {
+					String name = SAVED_MODEL + "/" + savedModel.relativize(f).toString().replace('\\', '/');
+					zip.putNextEntry(new ZipEntry(name));
+					Files.copy(f, zip);
+					zip.closeEntry();
+				}
+			}
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
+			try {
+				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException e) {
+				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("model: could not write " + target + ": " + e.getMessage(), e);
+		}
+		finally {
+			try {
+				Files.deleteIfExists(temp);
+			}
+			catch (IOException ignored) {
+				// the move succeeded or the disk is gone; nothing more to do
+			}
+		}
+	}
+
+	/** A model file unpacked into a temporary folder. */
+	public record Unpacked(Manifest manifest, Path folder) {
+
+		/** The SavedModel directory inside the folder. */
+		public Path savedModel() {
+			return folder.resolve(SAVED_MODEL);
+		}
+	}
+
+	/**
+	 * Reads and checks a model file, unpacking it into a new temporary folder that the caller
+	 * deletes with {@link #deleteFolder}.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 */
+	public static Unpacked read(Path file, int threads) {
+		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model: file " + file + " does not exist");
+		Path folder;
+		try {
+			folder = Files.createTempDirectory("ganomaly-model");
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot create a temporary folder: " + e.getMessage(), e);
+		}
+		try {
+			String manifest = unzip(file, folder);
+			if (manifest == null) throw new IllegalArgumentException("it has no manifest.json");
+			if (!Files.isRegularFile(folder.resolve(SAVED_MODEL).resolve("saved_model.pb")))
+				throw new IllegalArgumentException("it has no saved_model/saved_model.pb");
+			return new Unpacked(Manifest.fromJson(manifest, threads), folder);
+		}
+		catch (IllegalArgumentException | IOException e) {
+			deleteFolder(folder);
+			String why = e instanceof ZipException || e instanceof java.io.EOFException
+				? "it is not a complete zip file (" + e.getMessage() + ")" : e.getMessage();
+			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + why, e);
+		}
+		catch (RuntimeException e) {
+			deleteFolder(folder);
+			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + e, e);
+		}
+	}
+
+	/** Unpacks the zip, returning the manifest text (null if absent). */
+	private static String unzip(Path file, Path folder) throws IOException {
+		String manifest = null;
+		long total = 0;
+		int entries = 0;
+		try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+			for (ZipEntry e; (e = zip.getNextEntry()) != null;) {
+				entries++;
+				if (e.isDirectory()) continue;
+				Path out = folder.resolve(e.getName()).normalize();
+				if (!out.startsWith(folder)) throw new IllegalArgumentException("entry " + e.getName() + " leaves the archive");
+				if (e.getName().equals(MANIFEST)) {
+					byte[] bytes = zip.readNBytes(1 << 20);
+					manifest = new String(bytes, StandardCharsets.UTF_8);
+					continue;
+				}
+				if (!e.getName().startsWith(SAVED_MODEL + "/")) continue;
+				Files.createDirectories(out.getParent());
+				total += Files.copy(zip, out, StandardCopyOption.REPLACE_EXISTING);
+				if (total > MAX_UNPACKED_BYTES) throw new IllegalArgumentException("it unpacks to more than 8 GiB");
+			}
+		}
+		if (entries == 0) throw new IllegalArgumentException("it is empty or not a zip file");
+		return manifest;
+	}
+
+	/** Deletes a folder tree, quietly. */
+	public static void deleteFolder(Path folder) {
+		if (folder == null || !Files.exists(folder)) return;
+		try (Stream<Path> walk = Files.walk(folder)) {
+			walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+				try {
+					Files.deleteIfExists(p);
+				}
+				catch (IOException ignored) {
+					// best effort: a temporary folder
+				}
+			});
+		}
+		catch (IOException ignored) {
+			// best effort: a temporary folder
+		}
+	}
+}

@@ -1,0 +1,25 @@
+package sc.fiji.ganomaly.core;
+
+/**
+ * Hears about long work and may cancel it. The core calls it from the working thread; console,
+ * status bar and loss-curve window are adapters of this one interface.
+ */
+public interface ProgressListener {
+
+	/** Ignores everything and never cancels. */
+	ProgressListener NONE = new ProgressListener() {};
+
+	/** A short line of what happens now. */
+	default void status(String message) {}
+
+	/** {@code done} of {@code total} units are finished. */
+	default void progress(long done, long total) {}
+
+	/** A training epoch has ended. */
+	default void epochFinished(EpochSummary summary) {}
+
+	/** Polled between batches: true stops the work as soon as it is safe. */
+	default boolean isCanceled() {
+		return false;
+	}
+}

@@ -1,0 +1,115 @@
+package sc.fiji.ganomaly.core;
+
+import sc.fiji.ganomaly.engine.NetworkSpec;
+
+/**
+ * Training settings. Defaults are those of the GANomaly reference (patch 32, nz 100, 64 filters,
+ * loss weights 1/50/1, Adam 2e-4 with beta1 0.5, batch 64, 15 epochs). Setters return this, so
+ * settings read well in Java and Jython alike; {@link #validate()} names the first bad value.
+ */
+public final class Settings {
+
+	private int patchSize = 32;
+	private int nz = 100;
+	private int ngf = 64;
+	private int ndf = 64;
+	private int extraLayers = 0;
+	private float wAdv = 1, wCon = 50, wEnc = 1;
+	private float learningRate = 2e-4f, beta1 = 0.5f, beta2 = 0.999f;
+	private int batchSize = 64;
+	private int epochs = 15;
+	private int patchesPerEpoch = 0;
+	private long seed = 0;
+	private double validationFraction = 0.1;
+	private int threads = 0;
+	private boolean augment = true;
+	private Normalization normalization = Normalization.DEFAULT;
+
+	/** A copy that can be changed independently. */
+	public Settings copy() {
+		Settings s = new Settings();
+		s.patchSize = patchSize; s.nz = nz; s.ngf = ngf; s.ndf = ndf; s.extraLayers = extraLayers;
+		s.wAdv = wAdv; s.wCon = wCon; s.wEnc = wEnc;
+		s.learningRate = learningRate; s.beta1 = beta1; s.beta2 = beta2;
+		s.batchSize = batchSize; s.epochs = epochs; s.patchesPerEpoch = patchesPerEpoch; s.seed = seed;
+		s.validationFraction = validationFraction; s.threads = threads; s.augment = augment;
+		s.normalization = normalization;
+		return s;
+	}
+
+	/** Throws an {@link IllegalArgumentException} naming the first invalid setting. */
+	public Settings validate() {
+		if (!NetworkSpec.isSupportedPatchSize(patchSize))
+			throw new IllegalArgumentException("patchSize must be 16, 32, 64 or 128, not " + patchSize);
+		positive("nz", nz);
+		positive("ngf", ngf);
+		positive("ndf", ndf);
+		if (extraLayers < 0) throw new IllegalArgumentException("extraLayers must be 0 or more, not " + extraLayers);
+		positive("batchSize", batchSize);
+		positive("epochs", epochs);
+		if (patchesPerEpoch < 0)
+			throw new IllegalArgumentException("patchesPerEpoch must be 0 (automatic) or positive, not " + patchesPerEpoch);
+		if (!(validationFraction > 0 && validationFraction < 0.5)) throw new IllegalArgumentException(
+			"validationFraction must lie between 0 and 0.5 (exclusive), not " + validationFraction);
+		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
+		if (!(learningRate > 0 && Float.isFinite(learningRate)))
+			throw new IllegalArgumentException("learningRate must be positive, not " + learningRate);
+		for (float w : new float[] { wAdv, wCon, wEnc })
+			if (!(w >= 0 && Float.isFinite(w)))
+				throw new IllegalArgumentException("loss weights must be finite and not negative, not " + w);
+		return this;
+	}
+
+	/** The engine's view of these settings for {@code channels} input channels. */
+	public NetworkSpec networkSpec(int channels) {
+		return new NetworkSpec(patchSize, channels, nz, ngf, ndf, extraLayers, wAdv, wCon, wEnc, learningRate, beta1,
+			beta2, threads, seed);
+	}
+
+	private static void positive(String name, long value) {
+		if (value <= 0) throw new IllegalArgumentException(name + " must be positive, not " + value);
+	}
+
+	public int patchSize() { return patchSize; }
+	public Settings patchSize(int v) { patchSize = v; return this; }
+	public int nz() { return nz; }
+	public Settings nz(int v) { nz = v; return this; }
+	public int ngf() { return ngf; }
+	public Settings ngf(int v) { ngf = v; return this; }
+	public int ndf() { return ndf; }
+	public Settings ndf(int v) { ndf = v; return this; }
+	public int extraLayers() { return extraLayers; }
+	public Settings extraLayers(int v) { extraLayers = v; return this; }
+	public float wAdv() { return wAdv; }
+	public Settings wAdv(float v) { wAdv = v; return this; }
+	public float wCon() { return wCon; }
+	public Settings wCon(float v) { wCon = v; return this; }
+	public float wEnc() { return wEnc; }
+	public Settings wEnc(float v) { wEnc = v; return this; }
+	public float learningRate() { return learningRate; }
+	public Settings learningRate(float v) { learningRate = v; return this; }
+	public float beta1() { return beta1; }
+	public Settings beta1(float v) { beta1 = v; return this; }
+	public float beta2() { return beta2; }
+	public Settings beta2(float v) { beta2 = v; return this; }
+	public int batchSize() { return batchSize; }
+	public Settings batchSize(int v) { batchSize = v; return this; }
+	public int epochs() { return epochs; }
+	public Settings epochs(int v) { epochs = v; return this; }
+	/** Random patches drawn per epoch; 0: as many as tiles cover the training images. */
+	public int patchesPerEpoch() { return patchesPerEpoch; }
+	public Settings patchesPerEpoch(int v) { patchesPerEpoch = v; return this; }
+	public long seed() { return seed; }
+	public Settings seed(long v) { seed = v; return this; }
+	/** Share of the normal data held out to choose the best epoch and calibrate scores. */
+	public double validationFraction() { return validationFraction; }
+	public Settings validationFraction(double v) { validationFraction = v; return this; }
+	/** Intra-op threads of TensorFlow; 0 lets it choose. */
+	public int threads() { return threads; }
+	public Settings threads(int v) { threads = v; return this; }
+	/** Random flips and 90° rotations of training patches. */
+	public boolean augment() { return augment; }
+	public Settings augment(boolean v) { augment = v; return this; }
+	public Normalization normalization() { return normalization; }
+	public Settings normalization(Normalization v) { normalization = v; return this; }
+}

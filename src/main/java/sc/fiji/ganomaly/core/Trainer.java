@@ -1,0 +1,246 @@
+package sc.fiji.ganomaly.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.TrainableNetwork;
+import sc.fiji.ganomaly.engine.TrainingLosses;
+
+/**
+ * The training loop: random patches of the training part, one engine step per batch, the
+ * validation loss on fixed held-out patches after each epoch, the best epoch kept, and finally
+ * the score calibration measured on the held-out patches with the best weights.
+ */
+final class Trainer {
+
+	/** At most this many held-out patches are scored after each epoch. */
+	static final int MAX_VALIDATION_PATCHES = 4096;
+	/** With this many planes or more, whole planes are held out; with fewer, a band of each plane. */
+	static final int MIN_PLANES_TO_HOLD_OUT = 10;
+
+	private final Settings settings;
+	private final Engine engine;
+	private final ProgressListener listener;
+
+	Trainer(Settings settings, Engine engine, ProgressListener listener) {
+		this.settings = settings.copy().validate();
+		this.engine = engine;
+		this.listener = listener == null ? ProgressListener.NONE : listener;
+	}
+
+	/** Held-out and training regions. */
+	record Split(List<Region> training, List<Region> validation) {}
+
+	GanomalyModel train(TrainingData data) {
+		List<NormalizedPlane> planes = normalize(data);
+		int channels = planes.get(0).channels();
+		NetworkSpec spec = settings.networkSpec(channels);
+		Split split = split(planes, settings.patchSize(), settings.validationFraction(), new Random(settings.seed()));
+		float[] validation = validationPatches(split.validation(), spec);
+		int validationCount = validation.length / spec.patchLength();
+
+		Path work;
+		try {
+			work = Files.createTempDirectory("ganomaly-training");
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot create a temporary folder: " + e.getMessage(), e);
+		}
+		try (TrainableNetwork network = engine.create(spec)) {
+			Map<String, Object> summary = loop(network, split, validation, validationCount, work);
+			Path best = work.resolve("best");
+			if (Files.exists(work.resolve("best.index"))) network.restoreCheckpoint(best);
+			float[] scores = new float[validationCount];
+			scoreAll(network, validation, validationCount, scores, null);
+			ScoreCalibration calibration = ScoreCalibration.fromNormalScores(scores);
+			Path modelFolder = work.resolve("model");
+			network.exportSavedModel(modelFolder.resolve(ModelFile.SAVED_MODEL));
+			summary.put("validation_patches", validationCount);
+			summary.put("engine", engine.description());
+			Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, settings.normalization(),
+				calibration, ScoreCalibration.DEFAULT_THRESHOLD, summary);
+			return GanomalyModel.open(new ModelFile.Unpacked(manifest, modelFolder), engine);
+		}
+		finally {
+			deleteExcept(work, work.resolve("model"));
+		}
+	}
+
+	private Map<String, Object> loop(TrainableNetwork network, Split split, float[] validation, int validationCount,
+		Path work)
+	{
+		NetworkSpec spec = network.spec();
+		int batchSize = settings.batchSize(), epochs = settings.epochs();
+		long perEpoch = settings.patchesPerEpoch() > 0 ? settings.patchesPerEpoch()
+			: split.training().stream().mapToLong(r -> r.tiles(settings.patchSize())).sum();
+		int steps = (int) Math.max(1, Math.round(perEpoch / (double) batchSize));
+		PatchSampler sampler = new PatchSampler(split.training(), settings.patchSize(), settings.augment(),
+			new Random(settings.seed() + 1));
+		float[] batch = new float[batchSize * spec.patchLength()];
+		double bestLoss = Double.POSITIVE_INFINITY;
+		int bestEpoch = 0, resets = 0, epochsRun = 0;
+		boolean canceled = false;
+		long start = System.nanoTime();
+		List<Double> validationLosses = new ArrayList<>();
+		for (int epoch = 1; epoch <= epochs && !canceled; epoch++) {
+			long epochStart = System.nanoTime();
+			double g = 0, d = 0;
+			int done = 0;
+			for (int step = 0; step < steps; step++) {
+				if (listener.isCanceled()) {
+					canceled = true;
+					break;
+				}
+				sampler.fill(batch, batchSize);
+				TrainingLosses losses = network.trainStep(batch, batchSize);
+				if (!Float.isFinite(losses.generator())) throw new IllegalStateException("training diverged at epoch " +
+					epoch + " (generator loss " + losses.generator() + "); try a lower learning rate");
+				g += losses.generator();
+				d += losses.discriminator();
+				if (losses.discriminatorReset()) resets++;
+				done++;
+				listener.progress((long) (epoch - 1) * steps + step + 1, (long) epochs * steps);
+			}
+			if (done == 0) break;
+			epochsRun = epoch;
+			double seconds = (System.nanoTime() - epochStart) / 1e9;
+			double loss = validationLoss(network, validation, validationCount);
+			validationLosses.add(loss);
+			boolean improved = loss < bestLoss;
+			if (improved) {
+				bestLoss = loss;
+				bestEpoch = epoch;
+				network.saveCheckpoint(work.resolve("best"));
+			}
+			double elapsed = (System.nanoTime() - start) / 1e9;
+			listener.epochFinished(new EpochSummary(epoch, epochs, g / done, d / done, loss, improved,
+				done * batchSize / seconds, elapsed / epoch * (epochs - epoch), resets));
+		}
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("epochs_planned", epochs);
+		summary.put("epochs_run", epochsRun);
+		summary.put("canceled", canceled);
+		summary.put("best_epoch", bestEpoch);
+		summary.put("best_validation_loss", bestLoss);
+		summary.put("validation_losses", validationLosses);
+		summary.put("steps_per_epoch", steps);
+		summary.put("batch_size", batchSize);
+		summary.put("discriminator_resets", resets);
+		summary.put("augment", settings.augment());
+		summary.put("seconds", (System.nanoTime() - start) / 1e9);
+		return summary;
+	}
+
+	/** Mean of w_con·L1 + w_enc·latent L2 over the held-out patches, in scoring mode. */
+	private static double validationLoss(TrainableNetwork network, float[] patches, int count) {
+		float[] scores = new float[count], errors = new float[count];
+		scoreAll(network, patches, count, scores, errors);
+		double sum = 0;
+		for (int i = 0; i < count; i++)
+			sum += network.spec().wCon() * errors[i] + network.spec().wEnc() * scores[i];
+		return sum / count;
+	}
+
+	private static void scoreAll(TrainableNetwork network, float[] patches, int count, float[] scores, float[] errors) {
+		int length = network.spec().patchLength();
+		float[] batch = new float[GanomalyModel.SCORING_BATCH * length];
+		float[] s = new float[GanomalyModel.SCORING_BATCH], e = new float[GanomalyModel.SCORING_BATCH];
+		for (int first = 0; first < count; first += GanomalyModel.SCORING_BATCH) {
+			int n = Math.min(GanomalyModel.SCORING_BATCH, count - first);
+			System.arraycopy(patches, first * length, batch, 0, n * length);
+			network.score(batch, n, s, errors == null ? null : e);
+			System.arraycopy(s, 0, scores, first, n);
+			if (errors != null) System.arraycopy(e, 0, errors, first, n);
+		}
+	}
+
+	private List<NormalizedPlane> normalize(TrainingData data) {
+		if (data.size() == 0) throw new IllegalArgumentException("training data is empty: give at least one normal image");
+		List<NormalizedPlane> planes = new ArrayList<>();
+		int p = settings.patchSize();
+		for (TrainingData.Sample s : data.samples()) {
+			var img = s.image();
+			if (img.numDimensions() < 2 || img.dimension(0) < p || img.dimension(1) < p)
+				throw new IllegalArgumentException(s.name() + " is " + img.dimension(0) + "x" +
+					(img.numDimensions() > 1 ? img.dimension(1) : 1) + " pixels, smaller than the patch of " + p + "x" + p +
+					"; use a smaller patchSize or larger images");
+			NormalizedPlane plane = settings.normalization().apply(img, s.name());
+			if (!planes.isEmpty() && plane.channels() != planes.get(0).channels())
+				throw new IllegalArgumentException(s.name() + " has " + plane.channels() + " channel(s), but " +
+					data.samples().get(0).name() + " has " + planes.get(0).channels() + "; all training images need the same channels");
+			planes.add(plane);
+			listener.status("Normalised " + planes.size() + "/" + data.size() + " training images");
+		}
+		return planes;
+	}
+
+	/**
+	 * Holds out whole planes when there are many; otherwise a bottom band of each plane tall
+	 * enough for one patch (planes too short to split are used for both).
+	 */
+	static Split split(List<NormalizedPlane> planes, int patch, double fraction, Random random) {
+		List<Region> training = new ArrayList<>(), validation = new ArrayList<>();
+		if (planes.size() >= MIN_PLANES_TO_HOLD_OUT) {
+			List<NormalizedPlane> shuffled = new ArrayList<>(planes);
+			Collections.shuffle(shuffled, random);
+			int held = Math.max(1, (int) Math.round(fraction * planes.size()));
+			for (int i = 0; i < shuffled.size(); i++)
+				(i < held ? validation : training).add(Region.of(shuffled.get(i)));
+			return new Split(training, validation);
+		}
+		for (NormalizedPlane plane : planes) {
+			int band = Math.max(patch, (int) Math.round(fraction * plane.height()));
+			if (plane.height() - band < patch) {
+				training.add(Region.of(plane));
+				validation.add(Region.of(plane));
+				continue;
+			}
+			training.add(new Region(plane, 0, 0, plane.width(), plane.height() - band));
+			validation.add(new Region(plane, 0, plane.height() - band, plane.width(), band));
+		}
+		return new Split(training, validation);
+	}
+
+	/** A fixed set of held-out patches: every region in turn, positions drawn with a fixed seed. */
+	private float[] validationPatches(List<Region> regions, NetworkSpec spec) {
+		int p = spec.patchSize();
+		long positions = regions.stream().mapToLong(r -> r.positions(p)).sum();
+		int count = (int) Math.min(MAX_VALIDATION_PATCHES, Math.max(Math.min(positions, 64), Math.max(regions.size(),
+			Math.min(positions, 512))));
+		float[] patches = new float[count * spec.patchLength()];
+		Random random = new Random(settings.seed() + 2);
+		for (int i = 0; i < count; i++) {
+			Region r = regions.get(i % regions.size());
+			int x = r.x0() + random.nextInt(r.width() - p + 1), y = r.y0() + random.nextInt(r.height() - p + 1);
+			r.plane().copyPatch(x, y, p, 0, patches, i * spec.patchLength());
+		}
+		return patches;
+	}
+
+	private static void deleteExcept(Path folder, Path keep) {
+		try (var list = Files.list(folder)) {
+			list.filter(p -> !p.equals(keep)).forEach(p -> {
+				if (Files.isDirectory(p)) ModelFile.deleteFolder(p);
+				else try {
+					Files.deleteIfExists(p);
+				}
+				catch (IOException ignored) {
+					// temporary file
+				}
+			});
+		}
+		catch (IOException ignored) {
+			// temporary folder
+		}
+	}
+}
