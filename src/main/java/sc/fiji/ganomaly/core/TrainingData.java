@@ -19,7 +19,7 @@ public final class TrainingData {
 	private final List<Sample> samples = new ArrayList<>();
 
 	/** Adds one plane (x, y[, c]); {@code name} appears in error messages. */
-	public <T extends RealType<T>> TrainingData add(String name, RandomAccessibleInterval<T> plane) {
+	public TrainingData add(String name, RandomAccessibleInterval<? extends RealType<?>> plane) {
 		samples.add(new Sample(name, plane));
 		return this;
 	}

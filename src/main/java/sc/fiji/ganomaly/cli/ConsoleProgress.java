@@ -1,0 +1,44 @@
+package sc.fiji.ganomaly.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+import sc.fiji.ganomaly.core.EpochSummary;
+import sc.fiji.ganomaly.core.ProgressListener;
+
+/** Progress on the console: one line per epoch, and a percentage every tenth of the way. */
+final class ConsoleProgress implements ProgressListener {
+
+	private final PrintStream out;
+	private int lastTenth = -1;
+
+	ConsoleProgress(PrintStream out) {
+		this.out = out;
+	}
+
+	@Override
+	public void progress(long done, long total) {
+		int tenth = (int) (10 * done / Math.max(1, total));
+		if (tenth != lastTenth && tenth < 10) {
+			lastTenth = tenth;
+			out.printf(Locale.ROOT, "  %d%%%n", 10 * tenth);
+		}
+	}
+
+	@Override
+	public void epochFinished(EpochSummary s) {
+		out.printf(Locale.ROOT, "epoch %d/%d  loss G %.4f  D %.4f  validation %.4f%s  %.0f images/s  ETA %s%n",
+			s.epoch(), s.epochs(), s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(),
+			s.improved() ? " (best)" : "", s.imagesPerSecond(), duration(s.secondsLeft()));
+	}
+
+	@Override
+	public void status(String message) {
+		// per-image status lines would flood the console
+	}
+
+	static String duration(double seconds) {
+		long s = Math.round(seconds);
+		return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+	}
+}

@@ -1,0 +1,75 @@
+package sc.fiji.ganomaly.cli;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+import sc.fiji.ganomaly.engine.EngineException;
+
+/**
+ * The {@code ganomaly} command line: {@code train}, {@code score} and {@code evaluate}. Exit code
+ * 0 on success, 2 on bad usage or input (with a one-line message), 1 on an unexpected failure.
+ */
+public final class Main {
+
+	static final String HELP = """
+		usage: ganomaly <command> [options]
+
+		commands:
+		  train     learn normal images, write a model file
+		  score     anomaly maps and scores.csv for images
+		  evaluate  ROC AUC, PR AUC and best F1 on labelled normal and anomalous images
+
+		'ganomaly <command> --help' describes a command's options.
+		""";
+
+	private Main() {}
+
+	public static void main(String[] args) {
+		System.exit(run(args, System.out, System.err));
+	}
+
+	/** Runs a command; returns the exit code. */
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		System.setProperty("java.awt.headless", "true");
+		if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+			(args.length == 0 ? err : out).print(HELP);
+			return args.length == 0 ? 2 : 0;
+		}
+		String command = args[0];
+		String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		boolean help = Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h");
+		try {
+			switch (command) {
+				case "train" -> {
+					if (help) out.print(TrainCli.HELP);
+					else TrainCli.run(rest, out);
+				}
+				case "score" -> {
+					if (help) out.print(ScoreCli.HELP);
+					else ScoreCli.run(rest, out);
+				}
+				case "evaluate" -> {
+					if (help) out.print(EvaluateCli.HELP);
+					else EvaluateCli.run(rest, out);
+				}
+				default -> throw new UsageException("unknown command '" + command + "'; use train, score or evaluate");
+			}
+			return 0;
+		}
+		catch (UsageException | IllegalArgumentException | UncheckedIOException | EngineException e) {
+			err.println("ganomaly " + command + ": " + e.getMessage());
+			if (e instanceof UsageException) err.println("see 'ganomaly " + command + " --help'");
+			return 2;
+		}
+		catch (OutOfMemoryError e) {
+			err.println("ganomaly " + command + ": out of memory; give Java more (-Xmx) or use smaller images or batches");
+			return 1;
+		}
+		catch (RuntimeException e) {
+			err.println("ganomaly " + command + ": unexpected failure: " + e);
+			if (System.getenv("GANOMALY_DEBUG") != null) e.printStackTrace(err);
+			return 1;
+		}
+	}
+}

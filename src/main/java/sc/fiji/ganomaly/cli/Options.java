@@ -1,0 +1,97 @@
+package sc.fiji.ganomaly.cli;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parsed {@code --name value...} options. An option takes every following word up to the next
+ * option, so {@code --input a.tif b.tif} gives two values; {@code --name=value} works too.
+ */
+final class Options {
+
+	private final Map<String, List<String>> values = new LinkedHashMap<>();
+
+	/** Parses {@code args}, refusing options not in {@code known} (flags take no value). */
+	static Options parse(String[] args, Set<String> known, Set<String> flags) {
+		Options o = new Options();
+		String current = null;
+		for (String arg : args) {
+			if (arg.startsWith("--")) {
+				String name = arg.substring(2), value = null;
+				int eq = name.indexOf('=');
+				if (eq >= 0) {
+					value = name.substring(eq + 1);
+					name = name.substring(0, eq);
+				}
+				if (!known.contains(name) && !flags.contains(name)) throw new UsageException("unknown option --" + name);
+				o.values.computeIfAbsent(name, k -> new ArrayList<>());
+				if (value != null) o.values.get(name).add(value);
+				current = flags.contains(name) || value != null ? null : name;
+				continue;
+			}
+			if (current == null) throw new UsageException("unexpected argument '" + arg + "'");
+			o.values.get(current).add(arg);
+		}
+		for (Map.Entry<String, List<String>> e : o.values.entrySet())
+			if (known.contains(e.getKey()) && e.getValue().isEmpty())
+				throw new UsageException("--" + e.getKey() + " needs a value");
+		return o;
+	}
+
+	boolean has(String name) {
+		return values.containsKey(name);
+	}
+
+	List<String> all(String name) {
+		return values.getOrDefault(name, List.of());
+	}
+
+	String required(String name) {
+		if (!has(name)) throw new UsageException("--" + name + " is required");
+		return single(name);
+	}
+
+	String get(String name, String fallback) {
+		return has(name) ? single(name) : fallback;
+	}
+
+	Path path(String name) {
+		return Paths.get(required(name));
+	}
+
+	List<Path> paths(String name) {
+		if (!has(name)) throw new UsageException("--" + name + " is required");
+		return all(name).stream().map(Paths::get).toList();
+	}
+
+	int integer(String name, int fallback) {
+		if (!has(name)) return fallback;
+		try {
+			return Integer.parseInt(single(name));
+		}
+		catch (NumberFormatException e) {
+			throw new UsageException("--" + name + " must be a whole number, not '" + single(name) + "'");
+		}
+	}
+
+	double number(String name, double fallback) {
+		if (!has(name)) return fallback;
+		try {
+			return Double.parseDouble(single(name));
+		}
+		catch (NumberFormatException e) {
+			throw new UsageException("--" + name + " must be a number, not '" + single(name) + "'");
+		}
+	}
+
+	private String single(String name) {
+		List<String> v = all(name);
+		if (v.size() != 1) throw new UsageException("--" + name + " takes one value, not " + v.size());
+		return v.get(0);
+	}
+}

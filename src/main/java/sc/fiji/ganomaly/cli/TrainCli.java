@@ -1,0 +1,92 @@
+package sc.fiji.ganomaly.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Normalization;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+
+/** {@code ganomaly train}: learns normal images and writes a model file. */
+final class TrainCli {
+
+	static final String HELP = """
+		usage: ganomaly train --input PATH... --model FILE [options]
+
+		Trains GANomaly on normal images and writes a model file (.ganomaly.zip).
+		PATH is an image (TIFF, PNG, multi-page TIFF stack) or a folder of them; every Z slice
+		and time frame is a sample, every channel an input channel.
+
+		  --input PATH...            normal images or folders (required)
+		  --model FILE               model file to write (required)
+		  --patch-size N             16, 32, 64 or 128 (default 32)
+		  --epochs N                 training epochs (default 15)
+		  --batch-size N             patches per step (default 64)
+		  --patches-per-epoch N      random patches per epoch (default: tiles covering the images)
+		  --seed N                   seed of weights and sampling (default 0)
+		  --channels C,...           use only these 1-based channels (default: all)
+		  --validation-fraction F    share held out to pick the best epoch (default 0.1)
+		  --normalize MODE           percentile:LOW,HIGH (default percentile:1,99.8) or fixed:MIN,MAX
+		  --nz N --ngf N --ndf N     latent size and widths (default 100, 64, 64)
+		  --extra-layers N           extra conv layers per network (default 0)
+		  --no-augment               no random flips and rotations
+		  --threads N                TensorFlow threads (default 0: automatic)
+		""";
+
+	private static final Set<String> OPTIONS = Set.of("input", "model", "patch-size", "epochs", "batch-size",
+		"patches-per-epoch", "seed", "channels", "validation-fraction", "normalize", "nz", "ngf", "ndf", "extra-layers",
+		"threads");
+
+	private TrainCli() {}
+
+	static void run(String[] args, PrintStream out) {
+		Options o = Options.parse(args, OPTIONS, Set.of("no-augment"));
+		Path model = o.path("model");
+		Settings settings = new Settings().patchSize(o.integer("patch-size", 32)).epochs(o.integer("epochs", 15))
+			.batchSize(o.integer("batch-size", 64)).patchesPerEpoch(o.integer("patches-per-epoch", 0))
+			.seed(o.integer("seed", 0)).validationFraction(o.number("validation-fraction", 0.1))
+			.nz(o.integer("nz", 100)).ngf(o.integer("ngf", 64)).ndf(o.integer("ndf", 64))
+			.extraLayers(o.integer("extra-layers", 0)).threads(o.integer("threads", 0)).augment(!o.has("no-augment"))
+			.normalization(normalization(o.get("normalize", "percentile:1,99.8")));
+		settings.validate();
+		OutputChecks.modelTarget(model);
+		List<Integer> channels = ImageInputs.parseChannels(o.all("channels"));
+		TrainingData data = new TrainingData();
+		for (Path file : ImageInputs.files(o.paths("input"), "--input")) {
+			ImageInputs.Input input = ImageInputs.open(file, "--input");
+			for (ImagePlusPlanes.Plane plane : ImagePlusPlanes.of(input.image())) {
+				String name = file.getFileName() + (input.image().getStackSize() > 1 ? " plane " + plane.index() : "");
+				data.add(name, ImageInputs.selectChannels(plane, channels, name));
+			}
+		}
+		out.println("training on " + data.size() + " image plane(s), " + settings.epochs() + " epoch(s), patch " +
+			settings.patchSize());
+		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {
+			trained.save(model);
+			out.println("best epoch " + trained.manifest().training().get("best_epoch") + "; model written to " + model);
+		}
+	}
+
+	/** Parses "percentile:1,99.8" or "fixed:0,255". */
+	static Normalization normalization(String text) {
+		String[] parts = text.split("[:,]");
+		try {
+			if (parts.length == 3 && parts[0].equals("percentile"))
+				return Normalization.percentiles(Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+			if (parts.length == 3 && parts[0].equals("fixed"))
+				return Normalization.fixedRange(Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+		}
+		catch (NumberFormatException e) {
+			// fall through to the usage message
+		}
+		catch (IllegalArgumentException e) {
+			throw new UsageException("--normalize: " + e.getMessage());
+		}
+		throw new UsageException("--normalize must be percentile:LOW,HIGH or fixed:MIN,MAX, not '" + text + "'");
+	}
+}

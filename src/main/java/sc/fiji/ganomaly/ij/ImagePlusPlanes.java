@@ -1,0 +1,78 @@
+package sc.fiji.ganomaly.ij;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.converter.Converters;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+
+/**
+ * ImgLib2 views of the 2D planes of an {@link ImagePlus}: one (x, y, c) view per Z slice and time
+ * frame, channels on the third axis, RGB as three channels. The views wrap the image's own pixel
+ * arrays read-only in spirit: nothing here writes to them, so the image stays untouched.
+ */
+public final class ImagePlusPlanes {
+
+	/**
+	 * One plane of an image.
+	 *
+	 * @param slice 1-based Z slice
+	 * @param frame 1-based time frame
+	 * @param index 1-based position among the image's planes (slice-major within each frame)
+	 * @param image the view, (x, y, c)
+	 */
+	public record Plane(int slice, int frame, int index, RandomAccessibleInterval<? extends RealType<?>> image) {}
+
+	private ImagePlusPlanes() {}
+
+	/** The planes of an image, frame by frame, slice by slice. */
+	public static List<Plane> of(ImagePlus imp) {
+		int channels = imp.getNChannels(), slices = imp.getNSlices(), frames = imp.getNFrames();
+		if (imp.getStackSize() != channels * slices * frames) throw new IllegalArgumentException(imp.getTitle() +
+			": stack of " + imp.getStackSize() + " planes does not match " + channels + " channels x " + slices +
+			" slices x " + frames + " frames");
+		ImageStack stack = imp.getStack();
+		List<Plane> planes = new ArrayList<>();
+		int index = 0;
+		for (int t = 1; t <= frames; t++)
+			for (int z = 1; z <= slices; z++) {
+				List<RandomAccessibleInterval<? extends RealType<?>>> channelViews = new ArrayList<>();
+				for (int c = 1; c <= channels; c++)
+					channelViews.add(wrap(stack, imp.getStackIndex(c, z, t), imp.getTitle()));
+				planes.add(new Plane(z, t, ++index, stackChannels(channelViews)));
+			}
+		return planes;
+	}
+
+	/** Channels of one plane as one (x, y, c) view. */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static RandomAccessibleInterval<? extends RealType<?>> stackChannels(
+		List<RandomAccessibleInterval<? extends RealType<?>>> channels)
+	{
+		if (channels.size() == 1) {
+			RandomAccessibleInterval single = channels.get(0);
+			return single.numDimensions() == 3 ? single : Views.addDimension(single, 0, 0);
+		}
+		if (channels.get(0).numDimensions() == 3) { // RGB hyperstack: concatenate the colour channels
+			return (RandomAccessibleInterval) Views.concatenate(2, (List) channels);
+		}
+		return (RandomAccessibleInterval) Views.stack((List) channels);
+	}
+
+	/** A 2D view (x, y) of one stack plane, or (x, y, 3) for RGB. */
+	private static RandomAccessibleInterval<? extends RealType<?>> wrap(ImageStack stack, int n, String title) {
+		Object pixels = stack.getPixels(n);
+		long w = stack.getWidth(), h = stack.getHeight();
+		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
+		if (pixels instanceof short[] s) return ArrayImgs.unsignedShorts(s, w, h);
+		if (pixels instanceof float[] f) return ArrayImgs.floats(f, w, h);
+		if (pixels instanceof int[] rgb) return Converters.argbChannels(ArrayImgs.argbs(rgb, w, h), 1, 2, 3);
+		throw new IllegalArgumentException(title + ": unsupported pixel type " +
+			(pixels == null ? "(no pixels)" : pixels.getClass().getSimpleName()));
+	}
+}
