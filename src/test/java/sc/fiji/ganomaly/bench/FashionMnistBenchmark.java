@@ -1,0 +1,146 @@
+package sc.fiji.ganomaly.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import sc.fiji.ganomaly.core.EpochSummary;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Metrics;
+import sc.fiji.ganomaly.core.NormalizedPlane;
+import sc.fiji.ganomaly.core.Normalization;
+import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TrainingData;
+
+/**
+ * The GANomaly reference protocol on Fashion-MNIST: one class is the anomaly; the normal images
+ * of train and test are pooled and split 80/20 (seeded); the test set is those 20 % plus every
+ * image of the anomalous class. Images are padded from 28x28 to 32x32 and scaled from 0..255 to
+ * [-1, 1]. Scores are per image (batch-independent). Prints key=value lines.
+ */
+public final class FashionMnistBenchmark {
+
+	public static void main(String[] args) throws IOException {
+		List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+		int epochs = 1, limitTrain = 0, threads = 0, ngf = 64;
+		long seed = 0;
+		Path folder = FashionMnist.DEFAULT_FOLDER;
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--classes" -> {
+					classes.clear();
+					for (String c : args[++i].split(","))
+						classes.add(Integer.parseInt(c.trim()));
+				}
+				case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+				case "--limit-train" -> limitTrain = Integer.parseInt(args[++i]);
+				case "--threads" -> threads = Integer.parseInt(args[++i]);
+				case "--seed" -> seed = Long.parseLong(args[++i]);
+				case "--ngf" -> ngf = Integer.parseInt(args[++i]);
+				case "--data" -> folder = Path.of(args[++i]);
+				default -> throw new IllegalArgumentException("unknown option " + args[i] +
+					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --data DIR");
+			}
+		}
+		if (!Files.isDirectory(folder)) throw new IllegalArgumentException("no Fashion-MNIST in " + folder +
+			"; apt-get install dataset-fashion-mnist");
+		FashionMnist data = FashionMnist.pooled(folder);
+		System.out.println("epochs=" + epochs);
+		System.out.println("limit_train=" + limitTrain);
+		System.out.println("threads=" + threads);
+		double trainSpeed = 0, scoreSpeed = 0;
+		for (int anomaly : classes) {
+			double[] r = runClass(data, anomaly, epochs, limitTrain, threads, ngf, seed);
+			System.out.printf(Locale.ROOT, "auc_class_%d=%.4f%n", anomaly, r[0]);
+			System.out.printf(Locale.ROOT, "best_epoch_class_%d=%d%n", anomaly, (int) r[3]);
+			trainSpeed = Math.max(trainSpeed, r[1]);
+			scoreSpeed = Math.max(scoreSpeed, r[2]);
+		}
+		System.out.printf(Locale.ROOT, "train_images_per_s=%.1f%n", trainSpeed);
+		System.out.printf(Locale.ROOT, "score_images_per_s=%.1f%n", scoreSpeed);
+		System.out.printf(Locale.ROOT, "peak_rss_mib=%d%n", peakRssMib());
+	}
+
+	/** Returns AUC, training images/s, scoring images/s, best epoch. */
+	private static double[] runClass(FashionMnist data, int anomaly, int epochs, int limitTrain, int threads, int ngf,
+		long seed)
+	{
+		List<Integer> normal = new ArrayList<>(), abnormal = new ArrayList<>();
+		for (int i = 0; i < data.labels.length; i++)
+			(data.labels[i] == anomaly ? abnormal : normal).add(i);
+		Collections.shuffle(normal, new Random(seed));
+		int trainCount = (int) Math.round(0.8 * normal.size());
+		List<Integer> train = normal.subList(0, limitTrain > 0 ? Math.min(limitTrain, trainCount) : trainCount);
+		List<Integer> testNormal = normal.subList(trainCount, normal.size());
+
+		TrainingData training = new TrainingData();
+		for (int i : train)
+			training.add("image " + i, padded(data.images[i]));
+		Settings settings = new Settings().epochs(epochs).batchSize(64).seed(seed).threads(threads).ngf(ngf).ndf(ngf)
+			.augment(false).normalization(Normalization.fixedRange(0, 255)).patchesPerEpoch(0);
+		double[] speed = { 0 };
+		ProgressListener listener = new ProgressListener() {
+
+			@Override
+			public void epochFinished(EpochSummary s) {
+				speed[0] = Math.max(speed[0], s.imagesPerSecond());
+				System.err.printf(Locale.ROOT, "class %d epoch %d/%d G %.4f D %.4f val %.4f%s %.1f images/s%n", anomaly,
+					s.epoch(), s.epochs(), s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(),
+					s.improved() ? " (best)" : "", s.imagesPerSecond());
+			}
+		};
+		try (GanomalyModel model = Ganomaly.train(training, settings, listener)) {
+			float[] n = score(model, data, testNormal), a = new float[abnormal.size()];
+			long t0 = System.nanoTime();
+			a = score(model, data, abnormal);
+			double scoreSpeed = abnormal.size() / ((System.nanoTime() - t0) / 1e9);
+			Object best = model.manifest().training().get("best_epoch");
+			return new double[] { Metrics.rocAuc(n, a), speed[0], scoreSpeed, ((Number) best).doubleValue() };
+		}
+	}
+
+	/** Scores images one patch each, 256 per network call. */
+	private static float[] score(GanomalyModel model, FashionMnist data, List<Integer> indices) {
+		int length = 32 * 32, batch = 256;
+		float[] scores = new float[indices.size()], buffer = new float[batch * length], s = new float[batch];
+		for (int first = 0; first < indices.size(); first += batch) {
+			int n = Math.min(batch, indices.size() - first);
+			for (int k = 0; k < n; k++) {
+				NormalizedPlane plane = model.normalize(padded(data.images[indices.get(first + k)]), "test image");
+				System.arraycopy(plane.data(), 0, buffer, k * length, length);
+			}
+			model.scorePatches(buffer, n, s);
+			System.arraycopy(s, 0, scores, first, n);
+		}
+		return scores;
+	}
+
+	/** A 28x28 image centred in 32x32 with a black border. */
+	static Img<UnsignedByteType> padded(byte[] image) {
+		byte[] out = new byte[32 * 32];
+		for (int y = 0; y < 28; y++)
+			System.arraycopy(image, y * 28, out, (y + 2) * 32 + 2, 28);
+		return ArrayImgs.unsignedBytes(out, 32, 32);
+	}
+
+	private static long peakRssMib() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+				if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+		}
+		catch (IOException | NumberFormatException e) {
+			// not Linux
+		}
+		return -1;
+	}
+}
