@@ -1,0 +1,140 @@
+package sc.fiji.ganomaly.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import sc.fiji.ganomaly.engine.NetworkSpec;
+
+public class ModelFileTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	static Manifest manifest() {
+		NetworkSpec spec = new NetworkSpec(32, 2, 100, 64, 64, 1, 1, 50, 1, 2e-4f, 0.5f, 0.999f, 0, 7);
+		return new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, Normalization.fixedRange(0, 4095),
+			new ScoreCalibration(0.25, 0.75), 1.0, Map.of("epochs_run", 3));
+	}
+
+	private Path savedModel() throws IOException {
+		Path dir = tmp.newFolder().toPath();
+		Files.write(dir.resolve("saved_model.pb"), new byte[] { 1, 2, 3 });
+		Files.createDirectories(dir.resolve("variables"));
+		Files.write(dir.resolve("variables/variables.index"), new byte[] { 4, 5 });
+		return dir;
+	}
+
+	@Test
+	public void roundTripsManifestAndFiles() throws IOException {
+		Path file = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
+		ModelFile.write(file, manifest(), savedModel());
+		ModelFile.Unpacked u = ModelFile.read(file, 2);
+		try {
+			Manifest m = u.manifest();
+			assertEquals(manifest().spec().nz(), m.spec().nz());
+			assertEquals(2, m.spec().channels());
+			assertEquals(1, m.spec().extraLayers());
+			assertEquals(7, m.spec().seed());
+			assertEquals(2, m.spec().threads());
+			assertEquals(Normalization.fixedRange(0, 4095), m.normalization());
+			assertEquals(new ScoreCalibration(0.25, 0.75), m.calibration());
+			assertEquals(3.0, ((Number) m.training().get("epochs_run")).doubleValue(), 0);
+			assertArrayEquals(new byte[] { 1, 2, 3 }, Files.readAllBytes(u.savedModel().resolve("saved_model.pb")));
+			assertArrayEquals(new byte[] { 4, 5 }, Files.readAllBytes(u.savedModel().resolve("variables/variables.index")));
+		}
+		finally {
+			ModelFile.deleteFolder(u.folder());
+		}
+		assertFalse(Files.exists(u.folder()));
+	}
+
+	@Test
+	public void leavesNoTemporaryFilesBehind() throws IOException {
+		Path file = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
+		ModelFile.write(file, manifest(), savedModel());
+		ModelFile.write(file, manifest(), savedModel());
+		try (var list = Files.list(tmp.getRoot().toPath())) {
+			assertEquals(0, list.filter(p -> p.getFileName().toString().startsWith(".")).count());
+		}
+	}
+
+	@Test
+	public void refusesAnEmptyFile() throws IOException {
+		assertRefused(Files.createFile(tmp.getRoot().toPath().resolve("empty.zip")), "not a valid GANomaly model file");
+	}
+
+	@Test
+	public void refusesATextFile() throws IOException {
+		Path f = tmp.getRoot().toPath().resolve("notes.zip");
+		Files.writeString(f, "hello");
+		assertRefused(f, "not a valid GANomaly model file");
+	}
+
+	@Test
+	public void refusesATruncatedFile() throws IOException {
+		Path file = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
+		ModelFile.write(file, manifest(), savedModel());
+		byte[] bytes = Files.readAllBytes(file);
+		Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+		assertRefused(file, "m.ganomaly.zip");
+	}
+
+	@Test
+	public void refusesAnotherFormatVersion() throws IOException {
+		Path file = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
+		Manifest m = manifest();
+		ModelFile.write(file, new Manifest(99, m.createdBy(), m.spec(), m.normalization(), m.calibration(), 1, Map.of()),
+			savedModel());
+		assertRefused(file, "format version 99 is not supported");
+	}
+
+	@Test
+	public void refusesAMissingFile() {
+		assertRefused(tmp.getRoot().toPath().resolve("nope.zip"), "does not exist");
+	}
+
+	@Test
+	public void refusesAMissingFolderWhenWriting() throws IOException {
+		try {
+			ModelFile.write(tmp.getRoot().toPath().resolve("no/such/m.zip"), manifest(), savedModel());
+			fail();
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("does not exist"));
+		}
+	}
+
+	@Test
+	public void manifestIsReadableJson() {
+		String json = manifest().toJson();
+		assertTrue(json, json.contains("\"format_version\": 1"));
+		assertTrue(json, json.contains("\"raw_p99\": 0.75"));
+		assertEquals(manifest().calibration(), Manifest.fromJson(json, 0).calibration());
+		assertTrue(new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).startsWith("{"));
+	}
+
+	private static void assertRefused(Path file, String expected) {
+		try {
+			ModelFile.read(file, 0);
+			fail("accepted " + file);
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains(expected));
+			assertTrue(e.getMessage(), e.getMessage().startsWith("model: "));
+		}
+	}
+}
