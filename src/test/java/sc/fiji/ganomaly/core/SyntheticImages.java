@@ -1,0 +1,39 @@
+package sc.fiji.ganomaly.core;
+
+import java.util.Random;
+
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.real.FloatType;
+
+/** Small synthetic planes for tests: stripes as normal texture, a bright disc as the anomaly. */
+final class SyntheticImages {
+
+	private SyntheticImages() {}
+
+	/** Diagonal stripes of random phase with a little noise, values around 100..200. */
+	static Img<FloatType> normal(int size, Random random) {
+		float[] v = new float[size * size];
+		double phase = random.nextDouble() * 2 * Math.PI;
+		for (int y = 0; y < size; y++)
+			for (int x = 0; x < size; x++)
+				v[y * size + x] = (float) (150 + 50 * Math.sin((x + y) * 0.6 + phase) + 5 * random.nextGaussian());
+		return ArrayImgs.floats(v, size, size);
+	}
+
+	/** A normal plane with a bright disc of {@code radius} at ({@code cx}, {@code cy}). */
+	static Img<FloatType> anomalous(int size, Random random, int cx, int cy, int radius) {
+		Img<FloatType> img = normal(size, random);
+		float[] v = ((net.imglib2.img.array.ArrayImg<FloatType, net.imglib2.img.basictypeaccess.array.FloatArray>) img)
+			.update(null).getCurrentStorageArray();
+		for (int y = 0; y < size; y++)
+			for (int x = 0; x < size; x++)
+				if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius) v[y * size + x] = 260;
+		return img;
+	}
+
+	/** True where the disc is. */
+	static boolean inDisc(int x, int y, int cx, int cy, int radius) {
+		return (x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius;
+	}
+}
