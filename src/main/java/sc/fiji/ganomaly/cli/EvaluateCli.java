@@ -11,6 +11,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.PlaneScore;
 import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
 /** {@code ganomaly evaluate}: image-level ROC AUC, PR AUC and best F1 on labelled images. */
@@ -36,9 +37,9 @@ final class EvaluateCli {
 
 	static void run(String[] args, PrintStream out) {
 		Options o = Options.parse(args, OPTIONS, Set.of());
-		List<Path> normal = ImageInputs.files(o.paths("normal"), "--normal");
-		List<Path> anomalous = ImageInputs.files(o.paths("anomalous"), "--anomalous");
-		List<Integer> channels = ImageInputs.parseChannels(o.all("channels"));
+		List<Path> normal = ImageFiles.files(o.paths("normal"), "--normal");
+		List<Path> anomalous = ImageFiles.files(o.paths("anomalous"), "--anomalous");
+		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
 			int stride = o.integer("stride", Math.max(1, model.patchSize() / 4));
 			float[] n = scores(model, normal, stride, channels, "--normal");
@@ -54,9 +55,9 @@ final class EvaluateCli {
 	{
 		List<Float> scores = new ArrayList<>();
 		for (Path file : files) {
-			ImageInputs.Input input = ImageInputs.open(file, option);
+			ImageFiles.Input input = ImageFiles.open(file, option);
 			ImagePlusScorer.Result r = ImagePlusScorer.score(model, input.image(), stride,
-				p -> ImageInputs.selectChannels(p, channels, file.getFileName().toString()), ProgressListener.NONE);
+				p -> ImageFiles.selectChannels(p, channels, file.getFileName().toString()), ProgressListener.NONE);
 			for (PlaneScore s : r.scores())
 				scores.add(s.score());
 		}

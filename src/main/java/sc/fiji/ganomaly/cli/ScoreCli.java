@@ -15,6 +15,7 @@ import ij.io.FileSaver;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.PlaneScore;
 import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
 /** {@code ganomaly score}: anomaly maps and a CSV of scores for images. */
@@ -45,8 +46,8 @@ final class ScoreCli {
 	static void run(String[] args, PrintStream out) {
 		Options o = Options.parse(args, OPTIONS, Set.of());
 		Path output = o.path("output");
-		List<Path> files = ImageInputs.files(o.paths("input"), "--input");
-		List<Integer> channels = ImageInputs.parseChannels(o.all("channels"));
+		List<Path> files = ImageFiles.files(o.paths("input"), "--input");
+		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		OutputChecks.outputFolder(output);
 		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
 			int stride = o.integer("stride", Math.max(1, model.patchSize() / 4));
@@ -55,9 +56,9 @@ final class ScoreCli {
 			try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
 				w.write("file,slice,score,anomalous\n");
 				for (Path file : files) {
-					ImageInputs.Input input = ImageInputs.open(file, "--input");
+					ImageFiles.Input input = ImageFiles.open(file, "--input");
 					ImagePlusScorer.Result r = ImagePlusScorer.score(model, input.image(), stride,
-						p -> ImageInputs.selectChannels(p, channels, file.getFileName().toString()), ProgressListener.NONE);
+						p -> ImageFiles.selectChannels(p, channels, file.getFileName().toString()), ProgressListener.NONE);
 					for (int i = 0; i < r.scores().size(); i++) {
 						PlaneScore s = r.scores().get(i);
 						w.write(String.format(Locale.ROOT, "%s,%d,%.6f,%b%n", csvField(file.getFileName().toString()),

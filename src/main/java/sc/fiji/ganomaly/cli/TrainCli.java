@@ -10,6 +10,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Normalization;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 
 /** {@code ganomaly train}: learns normal images and writes a model file. */
@@ -55,13 +56,13 @@ final class TrainCli {
 			.normalization(normalization(o.get("normalize", "percentile:1,99.8")));
 		settings.validate();
 		OutputChecks.modelTarget(model);
-		List<Integer> channels = ImageInputs.parseChannels(o.all("channels"));
+		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		TrainingData data = new TrainingData();
-		for (Path file : ImageInputs.files(o.paths("input"), "--input")) {
-			ImageInputs.Input input = ImageInputs.open(file, "--input");
+		for (Path file : ImageFiles.files(o.paths("input"), "--input")) {
+			ImageFiles.Input input = ImageFiles.open(file, "--input");
 			for (ImagePlusPlanes.Plane plane : ImagePlusPlanes.of(input.image())) {
 				String name = file.getFileName() + (input.image().getStackSize() > 1 ? " plane " + plane.index() : "");
-				data.add(name, ImageInputs.selectChannels(plane, channels, name));
+				data.add(name, ImageFiles.selectChannels(plane, channels, name));
 			}
 		}
 		out.println("training on " + data.size() + " image plane(s), " + settings.epochs() + " epoch(s), patch " +

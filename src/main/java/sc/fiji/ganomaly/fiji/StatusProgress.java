@@ -1,0 +1,50 @@
+package sc.fiji.ganomaly.fiji;
+
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+
+import org.scijava.app.StatusService;
+import org.scijava.log.LogService;
+
+import sc.fiji.ganomaly.core.EpochSummary;
+import sc.fiji.ganomaly.core.ProgressListener;
+
+/** Progress in Fiji's status bar and log, cancelled through the command. */
+final class StatusProgress implements ProgressListener {
+
+	private final StatusService status;
+	private final LogService log;
+	private final BooleanSupplier canceled;
+	private final String task;
+
+	StatusProgress(String task, StatusService status, LogService log, BooleanSupplier canceled) {
+		this.task = task;
+		this.status = status;
+		this.log = log;
+		this.canceled = canceled;
+	}
+
+	@Override
+	public void status(String message) {
+		if (status != null) status.showStatus(task + ": " + message);
+	}
+
+	@Override
+	public void progress(long done, long total) {
+		if (status != null) status.showProgress((int) Math.min(Integer.MAX_VALUE, done), (int) Math.min(Integer.MAX_VALUE, total));
+	}
+
+	@Override
+	public void epochFinished(EpochSummary s) {
+		String line = String.format(Locale.ROOT, "%s: epoch %d/%d, loss G %.4f D %.4f, validation %.4f%s, %.0f images/s, %d s left",
+			task, s.epoch(), s.epochs(), s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(),
+			s.improved() ? " (best)" : "", s.imagesPerSecond(), Math.round(s.secondsLeft()));
+		if (status != null) status.showStatus(line);
+		if (log != null) log.info(line);
+	}
+
+	@Override
+	public boolean isCanceled() {
+		return canceled.getAsBoolean();
+	}
+}

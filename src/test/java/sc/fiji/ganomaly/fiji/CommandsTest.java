@@ -1,0 +1,169 @@
+package sc.fiji.ganomaly.fiji;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+import sc.fiji.ganomaly.core.Metrics;
+
+/** Runs both commands through a headless SciJava context, as scripts and macros do. */
+public class CommandsTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	static final int SIZE = 64;
+	static Context context;
+	static CommandService commands;
+	static File model;
+
+	/** 16-bit stripes with noise; with {@code disc}, a bright disc of radius 6 at (40, 24). */
+	static ShortProcessor plane(Random random, boolean disc) {
+		ShortProcessor ip = new ShortProcessor(SIZE, SIZE);
+		double phase = random.nextDouble() * 6.28;
+		for (int y = 0; y < SIZE; y++)
+			for (int x = 0; x < SIZE; x++) {
+				double v = 1000 + 400 * Math.sin((x + y) * 0.6 + phase) + 30 * random.nextGaussian();
+				if (disc && inDisc(x, y)) v = 2500;
+				ip.set(x, y, (int) v);
+			}
+		return ip;
+	}
+
+	static boolean inDisc(int x, int y) {
+		return (x - 40) * (x - 40) + (y - 24) * (y - 24) <= 36;
+	}
+
+	@BeforeClass
+	public static void trainThroughTheCommand() throws Exception {
+		context = new Context(CommandService.class);
+		commands = context.service(CommandService.class);
+		Random random = new Random(11);
+		ImageStack stack = new ImageStack(SIZE, SIZE);
+		for (int i = 0; i < 4; i++)
+			stack.addSlice(plane(random, false));
+		ImagePlus normal = new ImagePlus("normal stack", stack);
+		model = new File(tmp.getRoot(), "stripes.ganomaly.zip");
+		CommandModule m = commands.run(TrainGanomalyCommand.class, true, "image", normal, "model", model, "patchSize",
+			"16", "epochs", 6, "batchSize", 32, "seed", 4).get();
+		assertNull(m.getCancelReason(), ((TrainGanomalyCommand) m.getCommand()).getCancelReason());
+		assertTrue(model.isFile());
+		assertTrue(String.valueOf(m.getOutput("summary")).contains("best epoch"));
+	}
+
+	@AfterClass
+	public static void dispose() {
+		if (context != null) context.dispose();
+	}
+
+	private static CommandModule score(ImagePlus image, Object... more) throws Exception {
+		List<Object> args = new ArrayList<>(List.of("image", image, "model", model));
+		args.addAll(List.of(more));
+		return commands.run(ScoreAnomaliesCommand.class, true, args.toArray()).get();
+	}
+
+	@Test
+	public void mapRanksTheAnomalyAboveNormalPixels() throws Exception {
+		ImagePlus image = new ImagePlus("with disc", plane(new Random(3), true));
+		short[] before = ((short[]) image.getProcessor().getPixels()).clone();
+		CommandModule m = score(image, "stride", 4);
+		ImagePlus map = (ImagePlus) m.getOutput("anomalyMap");
+		assertEquals("with disc anomaly map", map.getTitle());
+		assertEquals(32, map.getBitDepth());
+		assertEquals(SIZE, map.getWidth());
+		assertEquals(SIZE, map.getHeight());
+		float[] values = (float[]) map.getProcessor().getPixels();
+		List<Float> in = new ArrayList<>(), out = new ArrayList<>();
+		for (int y = 0; y < SIZE; y++)
+			for (int x = 0; x < SIZE; x++)
+				(inDisc(x, y) ? in : out).add(values[y * SIZE + x]);
+		double auc = Metrics.rocAuc(toArray(out), toArray(in));
+		assertTrue("pixel ROC AUC " + auc, auc >= 0.85);
+		assertArrayEquals("the input stays untouched", before, (short[]) image.getProcessor().getPixels());
+	}
+
+	@Test
+	public void stacksGiveOneRowPerSliceAndAMapOfTheSameShape() throws Exception {
+		Random random = new Random(5);
+		ImageStack stack = new ImageStack(SIZE, SIZE);
+		for (int i = 0; i < 3; i++)
+			stack.addSlice(plane(random, i == 1));
+		ImagePlus image = new ImagePlus("stack", stack);
+		image.setDimensions(1, 3, 1);
+		CommandModule m = score(image);
+		ResultsTable t = (ResultsTable) m.getOutput("scores");
+		assertEquals(3, t.size());
+		assertEquals("stack", t.getStringValue("image", 0));
+		assertEquals(2, (int) t.getValue("slice", 1));
+		assertEquals(1, (int) t.getValue("frame", 2));
+		assertTrue("the slice with the disc scores highest",
+			t.getValue("score", 1) > t.getValue("score", 0) && t.getValue("score", 1) > t.getValue("score", 2));
+		ImagePlus map = (ImagePlus) m.getOutput("anomalyMap");
+		assertEquals(3, map.getNSlices());
+		assertEquals(1, map.getNChannels());
+	}
+
+	@Test
+	public void refusesAnotherChannelCountNamingIt() throws Exception {
+		ImageStack stack = new ImageStack(SIZE, SIZE);
+		stack.addSlice(new FloatProcessor(SIZE, SIZE));
+		stack.addSlice(new FloatProcessor(SIZE, SIZE));
+		ImagePlus two = new ImagePlus("two channels", stack);
+		two.setDimensions(2, 1, 1);
+		CommandModule m = score(two);
+		String reason = ((ScoreAnomaliesCommand) m.getCommand()).getCancelReason();
+		assertTrue(reason, reason.contains("has 2 channel(s) but the model was trained on 1"));
+		assertNull(m.getOutput("anomalyMap"));
+	}
+
+	@Test
+	public void refusesAnImageSmallerThanThePatch() throws Exception {
+		CommandModule m = score(new ImagePlus("tiny", new FloatProcessor(8, 100)));
+		String reason = ((ScoreAnomaliesCommand) m.getCommand()).getCancelReason();
+		assertTrue(reason, reason.contains("tiny is 8x100 pixels, smaller than the model's patch of 16x16"));
+	}
+
+	@Test
+	public void refusesAnUnreadableModelFile() throws Exception {
+		File bad = tmp.newFile("bad.ganomaly.zip");
+		java.nio.file.Files.writeString(bad.toPath(), "not a model");
+		CommandModule m = commands.run(ScoreAnomaliesCommand.class, true, "image",
+			new ImagePlus("x", new FloatProcessor(32, 32)), "model", bad).get();
+		String reason = ((ScoreAnomaliesCommand) m.getCommand()).getCancelReason();
+		assertTrue(reason, reason.contains("model: ") && reason.contains("bad.ganomaly.zip"));
+	}
+
+	@Test
+	public void trainingWithoutImageOrFolderSaysWhatIsMissing() throws Exception {
+		CommandModule m = commands.run(TrainGanomalyCommand.class, true, "model", new File(tmp.getRoot(), "x.zip")).get();
+		String reason = ((TrainGanomalyCommand) m.getCommand()).getCancelReason();
+		assertTrue(reason, reason.contains("image or folder"));
+	}
+
+	private static float[] toArray(List<Float> values) {
+		float[] out = new float[values.size()];
+		for (int i = 0; i < out.length; i++)
+			out[i] = values.get(i);
+		return out;
+	}
+}
