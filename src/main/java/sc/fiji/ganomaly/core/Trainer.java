@@ -63,16 +63,17 @@ final class Trainer {
 			float[] scores = new float[validationCount];
 			scoreAll(network, validation, validationCount, scores, null);
 			ScoreCalibration calibration = ScoreCalibration.fromNormalScores(scores);
-			Path modelFolder = work.resolve("model");
-			network.exportSavedModel(modelFolder.resolve(ModelFile.SAVED_MODEL));
+			network.exportSavedModel(work.resolve(ModelFile.SAVED_MODEL));
 			summary.put("validation_patches", validationCount);
 			summary.put("engine", engine.description());
 			Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, settings.normalization(),
 				calibration, ScoreCalibration.DEFAULT_THRESHOLD, summary);
-			return GanomalyModel.open(new ModelFile.Unpacked(manifest, modelFolder), engine);
+			deleteExcept(work, work.resolve(ModelFile.SAVED_MODEL));
+			return GanomalyModel.open(new ModelFile.Unpacked(manifest, work), engine);
 		}
-		finally {
-			deleteExcept(work, work.resolve("model"));
+		catch (RuntimeException | Error e) {
+			ModelFile.deleteFolder(work);
+			throw e;
 		}
 	}
 
