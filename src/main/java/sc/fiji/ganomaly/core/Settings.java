@@ -23,6 +23,7 @@ public final class Settings {
 	private double validationFraction = 0.1;
 	private int threads = 0;
 	private boolean augment = true;
+	private int statisticsBatches = 0;
 	private Normalization normalization = Normalization.DEFAULT;
 
 	/** A copy that can be changed independently. */
@@ -33,6 +34,7 @@ public final class Settings {
 		s.learningRate = learningRate; s.beta1 = beta1; s.beta2 = beta2;
 		s.batchSize = batchSize; s.epochs = epochs; s.patchesPerEpoch = patchesPerEpoch; s.seed = seed;
 		s.validationFraction = validationFraction; s.threads = threads; s.augment = augment;
+		s.statisticsBatches = statisticsBatches;
 		s.normalization = normalization;
 		return s;
 	}
@@ -51,6 +53,8 @@ public final class Settings {
 			throw new IllegalArgumentException("patchesPerEpoch must be 0 (automatic) or positive, not " + patchesPerEpoch);
 		if (!(validationFraction > 0 && validationFraction < 0.5)) throw new IllegalArgumentException(
 			"validationFraction must lie between 0 and 0.5 (exclusive), not " + validationFraction);
+		if (statisticsBatches < 0)
+			throw new IllegalArgumentException("statisticsBatches must be 0 (off) or positive, not " + statisticsBatches);
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
 		if (!(learningRate > 0 && Float.isFinite(learningRate)))
 			throw new IllegalArgumentException("learningRate must be positive, not " + learningRate);
@@ -110,6 +114,12 @@ public final class Settings {
 	/** Random flips and 90° rotations of training patches. */
 	public boolean augment() { return augment; }
 	public Settings augment(boolean v) { augment = v; return this; }
+	/**
+	 * Batches of training patches run after training to re-estimate the generator's batch-norm
+	 * statistics with the final weights (0: keep the running averages from training).
+	 */
+	public int statisticsBatches() { return statisticsBatches; }
+	public Settings statisticsBatches(int v) { statisticsBatches = v; return this; }
 	public Normalization normalization() { return normalization; }
 	public Settings normalization(Normalization v) { normalization = v; return this; }
 }

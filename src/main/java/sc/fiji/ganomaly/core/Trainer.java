@@ -60,6 +60,7 @@ final class Trainer {
 			Map<String, Object> summary = loop(network, split, validation, validationCount, work);
 			Path best = work.resolve("best");
 			if (Files.exists(work.resolve("best.index"))) network.restoreCheckpoint(best);
+			reestimateStatistics(network, split);
 			float[] scores = new float[validationCount];
 			scoreAll(network, validation, validationCount, scores, null);
 			ScoreCalibration calibration = ScoreCalibration.fromNormalScores(scores);
@@ -138,8 +139,22 @@ final class Trainer {
 		summary.put("batch_size", batchSize);
 		summary.put("discriminator_resets", resets);
 		summary.put("augment", settings.augment());
+		summary.put("statistics_batches", settings.statisticsBatches());
 		summary.put("seconds", (System.nanoTime() - start) / 1e9);
 		return summary;
+	}
+
+	/** Moves the generator's batch-norm statistics to those of the final weights on training patches. */
+	private void reestimateStatistics(TrainableNetwork network, Split split) {
+		if (settings.statisticsBatches() == 0) return;
+		listener.status("re-estimating batch-norm statistics");
+		PatchSampler sampler = new PatchSampler(split.training(), settings.patchSize(), false,
+			new Random(settings.seed() + 3));
+		float[] batch = new float[settings.batchSize() * network.spec().patchLength()];
+		for (int i = 0; i < settings.statisticsBatches(); i++) {
+			sampler.fill(batch, settings.batchSize());
+			network.updateStatistics(batch, settings.batchSize());
+		}
 	}
 
 	/** Mean of w_con·L1 + w_enc·latent L2 over the held-out patches, in scoring mode. */

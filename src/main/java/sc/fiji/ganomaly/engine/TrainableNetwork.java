@@ -11,6 +11,12 @@ public interface TrainableNetwork extends ScoringNetwork {
 	 */
 	TrainingLosses trainStep(float[] batch, int n);
 
+	/**
+	 * Runs {@code n} patches through the generator in training mode only to move its batch-norm
+	 * statistics towards those of the current weights (momentum 0.1); weights stay as they are.
+	 */
+	void updateStatistics(float[] batch, int n);
+
 	/** Saves every variable, optimiser state included, as a checkpoint at {@code prefix}. */
 	void saveCheckpoint(Path prefix);
 

@@ -32,7 +32,7 @@ public final class FashionMnistBenchmark {
 
 	public static void main(String[] args) throws IOException {
 		List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
-		int epochs = 1, limitTrain = 0, threads = 0, ngf = 64;
+		int epochs = 1, limitTrain = 0, threads = 0, ngf = 64, statistics = 0;
 		long seed = 0;
 		Path folder = FashionMnist.DEFAULT_FOLDER;
 		for (int i = 0; i < args.length; i++) {
@@ -47,9 +47,10 @@ public final class FashionMnistBenchmark {
 				case "--threads" -> threads = Integer.parseInt(args[++i]);
 				case "--seed" -> seed = Long.parseLong(args[++i]);
 				case "--ngf" -> ngf = Integer.parseInt(args[++i]);
+				case "--statistics-batches" -> statistics = Integer.parseInt(args[++i]);
 				case "--data" -> folder = Path.of(args[++i]);
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
-					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --data DIR");
+					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --statistics-batches N --data DIR");
 			}
 		}
 		if (!Files.isDirectory(folder)) throw new IllegalArgumentException("no Fashion-MNIST in " + folder +
@@ -58,9 +59,10 @@ public final class FashionMnistBenchmark {
 		System.out.println("epochs=" + epochs);
 		System.out.println("limit_train=" + limitTrain);
 		System.out.println("threads=" + threads);
+		System.out.println("statistics_batches=" + statistics);
 		double trainSpeed = 0, scoreSpeed = 0;
 		for (int anomaly : classes) {
-			double[] r = runClass(data, anomaly, epochs, limitTrain, threads, ngf, seed);
+			double[] r = runClass(data, anomaly, epochs, limitTrain, threads, ngf, statistics, seed);
 			System.out.printf(Locale.ROOT, "auc_class_%d=%.4f%n", anomaly, r[0]);
 			System.out.printf(Locale.ROOT, "best_epoch_class_%d=%d%n", anomaly, (int) r[3]);
 			trainSpeed = Math.max(trainSpeed, r[1]);
@@ -73,7 +75,7 @@ public final class FashionMnistBenchmark {
 
 	/** Returns AUC, training images/s, scoring images/s, best epoch. */
 	private static double[] runClass(FashionMnist data, int anomaly, int epochs, int limitTrain, int threads, int ngf,
-		long seed)
+		int statistics, long seed)
 	{
 		List<Integer> normal = new ArrayList<>(), abnormal = new ArrayList<>();
 		for (int i = 0; i < data.labels.length; i++)
@@ -87,7 +89,7 @@ public final class FashionMnistBenchmark {
 		for (int i : train)
 			training.add("image " + i, padded(data.images[i]));
 		Settings settings = new Settings().epochs(epochs).batchSize(64).seed(seed).threads(threads).ngf(ngf).ndf(ngf)
-			.augment(false).normalization(Normalization.fixedRange(0, 255)).patchesPerEpoch(0);
+			.augment(false).normalization(Normalization.fixedRange(0, 255)).patchesPerEpoch(0).statisticsBatches(statistics);
 		double[] speed = { 0 };
 		ProgressListener listener = new ProgressListener() {
 

@@ -36,6 +36,8 @@ final class GanomalyGraph {
 	final VariableStore variables;
 	final Operand<TFloat32> generatorLoss, discriminatorLoss, adversarialLoss, contextualLoss, encoderLoss;
 	final Op trainStep;
+	/** Updates only the generator's moving batch-norm statistics (no weight change). */
+	final Op statisticsStep;
 	final Operand<TFloat32> score, reconstruction, reconstructionError;
 
 	GanomalyGraph(Graph graph, NetworkSpec spec) {
@@ -92,6 +94,7 @@ final class GanomalyGraph {
 		step.add(applyG);
 		step.add(applyD);
 		trainStep = tf.withControlDependencies(step).withName("train_step").noOp();
+		statisticsStep = tf.withControlDependencies(statistics).withName("statistics_step").noOp();
 
 		// Scoring path: stored statistics, so a patch's score does not depend on its batch.
 		Operand<TFloat32> zs = layers.encoder("gen_enc", GENERATOR, x, s, c, nz, ndf, extra, false, null).latent();

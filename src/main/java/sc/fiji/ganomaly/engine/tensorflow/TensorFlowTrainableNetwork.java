@@ -75,6 +75,15 @@ final class TensorFlowTrainableNetwork implements TrainableNetwork {
 	}
 
 	@Override
+	public void updateStatistics(float[] batch, int n) {
+		try (TFloat32 input = scorer.input(batch, n);
+				Result result = session.runner().feed(network.x, input).addTarget(network.statisticsStep).run())
+		{
+			// nothing to fetch
+		}
+	}
+
+	@Override
 	public void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
 		scorer.score(batch, n, scores, reconstructionErrors);
 	}

@@ -1,0 +1,169 @@
+package sc.fiji.ganomaly.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+
+/** The command line on the shipped test images: train, score, evaluate, and refusals. */
+public class MainTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	static final Path IMAGES = Paths.get("test-images");
+	static Path model;
+
+	/** Result of one run. */
+	record Run(int code, String out, String err) {}
+
+	static Run run(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8));
+		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	static List<String> images(String prefix) throws IOException {
+		try (Stream<Path> list = Files.list(IMAGES)) {
+			return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix) && n.endsWith(".tif") &&
+				!n.contains("_mask")).sorted().map(n -> IMAGES.resolve(n).toString()).toList();
+		}
+	}
+
+	@BeforeClass
+	public static void train() throws IOException {
+		model = tmp.getRoot().toPath().resolve("nuclei.ganomaly.zip");
+		List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--patch-size", "32", "--epochs",
+			"3", "--patches-per-epoch", "256", "--batch-size", "32", "--nz", "32", "--ngf", "16", "--ndf", "16", "--seed",
+			"1", "--threads", "2", "--input"));
+		args.addAll(images("normal_"));
+		Run r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		assertTrue(r.out(), r.out().contains("epoch 3/3"));
+		assertTrue(Files.isRegularFile(model));
+	}
+
+	@Test
+	public void scoreWritesACsvRowPerPlaneAndMapsOfTheSameShape() throws IOException {
+		Path output = tmp.getRoot().toPath().resolve("scores");
+		List<String> inputs = new ArrayList<>(images("anomalous_"));
+		inputs.add(IMAGES.resolve("stack_anomalous.tif").toString());
+		List<String> args = new ArrayList<>(List.of("score", "--model", model.toString(), "--output", output.toString(),
+			"--input"));
+		args.addAll(inputs);
+		Run r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		List<String> csv = Files.readAllLines(output.resolve("scores.csv"));
+		assertEquals("file,slice,score,anomalous", csv.get(0));
+		int planes = 0;
+		for (String input : inputs) {
+			ImagePlus source = IJ.openImage(input);
+			String base = Paths.get(input).getFileName().toString().replace(".tif", "");
+			ImagePlus map = IJ.openImage(output.resolve(base + "_anomaly.tif").toString());
+			assertEquals(32, map.getBitDepth());
+			assertEquals(source.getWidth(), map.getWidth());
+			assertEquals(source.getHeight(), map.getHeight());
+			assertEquals(source.getNSlices() * source.getNFrames(), map.getStackSize());
+			planes += source.getNSlices() * source.getNFrames();
+		}
+		assertEquals(planes + 1, csv.size());
+		assertTrue(csv.get(1), csv.get(1).matches("anomalous_[a-z]+\\.tif,1,-?[0-9.]+,(true|false)"));
+		assertTrue(csv.stream().anyMatch(l -> l.startsWith("stack_anomalous.tif,5,")));
+	}
+
+	@Test
+	public void evaluatePrintsTheThreeMetrics() throws IOException {
+		List<String> args = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--normal"));
+		args.addAll(images("normal_"));
+		args.add("--anomalous");
+		args.addAll(images("anomalous_"));
+		Run r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		for (String metric : new String[] { "ROC AUC", "PR AUC", "best F1" }) {
+			Matcher m = Pattern.compile(metric + ": ([0-9.]+)").matcher(r.out());
+			assertTrue(r.out(), m.find());
+			double v = Double.parseDouble(m.group(1));
+			assertTrue(metric + " " + v, v >= 0 && v <= 1);
+		}
+	}
+
+	@Test
+	public void helpForEveryCommand() {
+		for (String command : new String[] { "train", "score", "evaluate" }) {
+			Run r = run(command, "--help");
+			assertEquals(0, r.code());
+			assertTrue(r.out(), r.out().startsWith("usage: ganomaly " + command));
+		}
+		assertEquals(2, run().code());
+	}
+
+	@Test
+	public void badInputEndsWithExitCodeTwoAndOneClearLine() throws IOException {
+		Path dir = tmp.newFolder("bad").toPath();
+		Path empty = Files.createDirectories(dir.resolve("empty"));
+		Path text = Files.writeString(dir.resolve("notes.tif"), "not an image");
+		Path tiny = dir.resolve("tiny.tif");
+		new FileSaver(new ImagePlus("tiny", new FloatProcessor(8, 8))).saveAsTiff(tiny.toString());
+		Path corrupt = Files.writeString(dir.resolve("corrupt.ganomaly.zip"), "PK broken");
+		Path file = Files.writeString(dir.resolve("a-file"), "x");
+		String normal = images("normal_").get(0);
+		String m = model.toString();
+		expectUsageError("--model is required", "train", "--input", normal);
+		expectUsageError("unknown option --epoch", "train", "--input", normal, "--model", m, "--epoch", "3");
+		expectUsageError("does not exist", "train", "--input", dir.resolve("missing.tif").toString(), "--model",
+			dir.resolve("m.zip").toString());
+		expectUsageError("holds no images", "train", "--input", empty.toString(), "--model", dir.resolve("m.zip").toString());
+		expectUsageError("cannot read", "train", "--input", text.toString(), "--model", dir.resolve("m.zip").toString());
+		expectUsageError("smaller than the patch", "train", "--input", tiny.toString(), "--model",
+			dir.resolve("m.zip").toString());
+		expectUsageError("patchSize must be 16, 32, 64 or 128, not 24", "train", "--input", normal, "--model",
+			dir.resolve("m.zip").toString(), "--patch-size", "24");
+		expectUsageError("epochs must be positive", "train", "--input", normal, "--model", dir.resolve("m.zip").toString(),
+			"--epochs", "0");
+		expectUsageError("--batch-size must be a whole number", "train", "--input", normal, "--model",
+			dir.resolve("m.zip").toString(), "--batch-size", "many");
+		expectUsageError("does not exist", "train", "--input", normal, "--model", dir.resolve("no/where/m.zip").toString());
+		expectUsageError("is not a valid GANomaly model file", "score", "--input", normal, "--model", corrupt.toString(),
+			"--output", dir.resolve("out").toString());
+		expectUsageError("is a file, not a folder", "score", "--input", normal, "--model", m, "--output", file.toString());
+		expectUsageError("smaller than the model's patch", "score", "--input", tiny.toString(), "--model", m, "--output",
+			dir.resolve("out2").toString());
+		expectUsageError("channels 1 to 1, not 2", "score", "--input", normal, "--model", m, "--output",
+			dir.resolve("out3").toString(), "--channels", "2");
+		expectUsageError("has 2 channel(s) but the model was trained on 1", "score", "--input",
+			IMAGES.resolve("twochannel_normal.tif").toString(), "--model", m, "--output", dir.resolve("out4").toString());
+		expectUsageError("stride must lie between 1 and the patch size", "score", "--input", normal, "--model", m,
+			"--output", dir.resolve("out5").toString(), "--stride", "0");
+		expectUsageError("unknown command", "fit");
+	}
+
+	private static void expectUsageError(String message, String... args) {
+		Run r = run(args);
+		assertEquals(String.join(" ", args) + "\n" + r.err(), 2, r.code());
+		assertTrue(r.err(), r.err().contains(message));
+		assertFalse("no stack trace: " + r.err(), r.err().contains("\tat "));
+	}
+}
