@@ -18,6 +18,11 @@ import java.util.stream.Stream;
  * {@value #ENGINE_DIR_ENV}, or {@code lib/ganomaly-tensorflow} of the installation the plugin jar
  * lies in (Fiji.app/jars/ganomaly-fiji.jar → Fiji.app/lib/ganomaly-tensorflow). Failures are
  * {@link EngineException}s saying what is missing.
+ * <p>
+ * GPU: with {@code -D}{@value #DEVICE_PROPERTY}{@code =gpu} (or {@value #DEVICE_ENV}{@code =gpu}) the
+ * natives jar of subfolder {@code gpu/} (TensorFlow Java's {@code linux-x86_64-gpu} build, which
+ * needs CUDA 12 and cuDNN 9 on the system) replaces the CPU natives. Without it, or without a
+ * usable GPU, the engine runs on the CPU after one warning.
  */
 public final class EngineLoader {
 
@@ -25,6 +30,10 @@ public final class EngineLoader {
 	public static final String ENGINE_DIR_ENV = "GANOMALY_ENGINE_DIR";
 	/** Folder name of the engine below an installation's {@code lib}. */
 	public static final String ENGINE_FOLDER = "ganomaly-tensorflow";
+	public static final String DEVICE_PROPERTY = "ganomaly.device";
+	public static final String DEVICE_ENV = "GANOMALY_DEVICE";
+	/** Subfolder of the engine folder for TensorFlow's GPU natives. */
+	public static final String GPU_FOLDER = "gpu";
 
 	static final String TENSORFLOW = "sc.fiji.ganomaly.engine.tensorflow.TensorFlowEngine";
 	private static final Logger LOG = Logger.getLogger(EngineLoader.class.getName());
@@ -35,13 +44,29 @@ public final class EngineLoader {
 
 	/** The TensorFlow engine, loaded once per JVM. */
 	public static synchronized Engine tensorflow() {
-		if (engine == null) engine = load(engineFolder());
+		if (engine == null) {
+			boolean gpu = gpuRequested();
+			engine = load(engineFolder(), gpu);
+			String description = engine.description();
+			LOG.info("GANomaly engine: " + description);
+			if (gpu && !description.contains("(GPU")) LOG.warning("GANomaly: GPU requested, but TensorFlow found no " +
+				"usable GPU (it needs CUDA 12.x and cuDNN 9); running on the CPU");
+		}
 		return engine;
 	}
 
+	/** True if {@value #DEVICE_PROPERTY} or {@value #DEVICE_ENV} asks for the GPU. */
+	static boolean gpuRequested() {
+		String device = System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV));
+		if (device == null || device.isBlank() || device.equalsIgnoreCase("cpu")) return false;
+		if (device.equalsIgnoreCase("gpu")) return true;
+		LOG.warning("GANomaly: " + DEVICE_PROPERTY + " must be 'cpu' or 'gpu', not '" + device + "'; using the CPU");
+		return false;
+	}
+
 	/** Loads the engine from the jars of {@code folder} in a class loader of its own. */
-	static Engine load(Path folder) {
-		URL[] jars = jars(folder);
+	static Engine load(Path folder, boolean gpu) {
+		URL[] jars = classPath(folder, gpu);
 		ClassLoader loader = new EngineClassLoader(jars, EngineLoader.class.getClassLoader());
 		Thread thread = Thread.currentThread();
 		ClassLoader previous = thread.getContextClassLoader();
@@ -91,16 +116,47 @@ public final class EngineLoader {
 		}
 	}
 
-	private static URL[] jars(Path folder) {
+	/**
+	 * The engine's jars; for the GPU, the natives of {@code gpu/} in place of the CPU natives
+	 * (falling back to the CPU with a warning when there are none).
+	 */
+	static URL[] classPath(Path folder, boolean gpu) {
+		List<Path> jars = jars(folder);
+		if (jars.isEmpty()) throw new EngineException("the engine folder " + folder + " holds no jars");
+		if (gpu) {
+			Path gpuFolder = folder.resolve(GPU_FOLDER);
+			List<Path> gpuJars = Files.isDirectory(gpuFolder) ? jars(gpuFolder) : List.of();
+			if (gpuJars.isEmpty()) LOG.warning("GANomaly: GPU requested, but " + gpuFolder + " holds no GPU natives " +
+				"(tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar); running on the CPU");
+			else {
+				jars.removeIf(EngineLoader::isCpuNatives);
+				jars.addAll(gpuJars);
+			}
+		}
 		List<URL> urls = new ArrayList<>();
-		try (Stream<Path> list = Files.list(folder)) {
-			for (Path p : list.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList())
+		for (Path p : jars) {
+			try {
 				urls.add(p.toUri().toURL());
+			}
+			catch (java.net.MalformedURLException e) {
+				throw new EngineException("bad engine jar path " + p, e);
+			}
+		}
+		return urls.toArray(new URL[0]);
+	}
+
+	/** TensorFlow's platform natives jar, e.g. tensorflow-core-native-1.1.0-linux-x86_64.jar. */
+	static boolean isCpuNatives(Path jar) {
+		String name = jar.getFileName().toString();
+		return name.startsWith("tensorflow-core-native-") && name.matches(".*-\\d+\\.\\d+\\.\\d+-[a-z0-9_-]+\\.jar");
+	}
+
+	private static List<Path> jars(Path folder) {
+		try (Stream<Path> list = Files.list(folder)) {
+			return new ArrayList<>(list.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList());
 		}
 		catch (IOException e) {
 			throw new EngineException("cannot list the engine folder " + folder + ": " + e.getMessage(), e);
 		}
-		if (urls.isEmpty()) throw new EngineException("the engine folder " + folder + " holds no jars");
-		return urls.toArray(new URL[0]);
 	}
 }

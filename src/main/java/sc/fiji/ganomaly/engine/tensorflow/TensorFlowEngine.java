@@ -15,9 +15,16 @@ import sc.fiji.ganomaly.engine.TrainableNetwork;
 /** GANomaly on TensorFlow Java 1.1.0 in graph mode. The only entry point into this package. */
 public final class TensorFlowEngine implements Engine {
 
+	private String description;
+
 	@Override
-	public String description() {
-		return "TensorFlow " + TensorFlow.version();
+	public synchronized String description() {
+		if (description == null) {
+			var devices = Devices.list();
+			description = "TensorFlow " + TensorFlow.version() + " (" + Devices.kind(devices) + ": " +
+				String.join(", ", devices.stream().map(d -> d.substring(d.lastIndexOf("device:") + 7)).toList()) + ")";
+		}
+		return description;
 	}
 
 	@Override

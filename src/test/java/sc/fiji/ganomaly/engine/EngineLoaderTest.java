@@ -1,0 +1,104 @@
+package sc.fiji.ganomaly.engine;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class EngineLoaderTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@Test
+	public void onlyTheJdkAndTheEngineInterfaceAreShared() {
+		assertTrue(EngineClassLoader.shared("java.lang.String"));
+		assertTrue(EngineClassLoader.shared("sc.fiji.ganomaly.engine.Engine"));
+		assertTrue(EngineClassLoader.shared("sc.fiji.ganomaly.engine.NetworkSpec"));
+		assertFalse(EngineClassLoader.shared("sc.fiji.ganomaly.engine.tensorflow.TensorFlowEngine"));
+		assertFalse(EngineClassLoader.shared("org.tensorflow.Tensor"));
+		assertFalse(EngineClassLoader.shared("com.google.protobuf.Message"));
+	}
+
+	@Test
+	public void recognisesTheCpuNativesJar() {
+		assertTrue(EngineLoader.isCpuNatives(Paths.get("tensorflow-core-native-1.1.0-linux-x86_64.jar")));
+		assertTrue(EngineLoader.isCpuNatives(Paths.get("tensorflow-core-native-1.1.0-macosx-arm64.jar")));
+		assertFalse(EngineLoader.isCpuNatives(Paths.get("tensorflow-core-native-1.1.0.jar")));
+		assertFalse(EngineLoader.isCpuNatives(Paths.get("tensorflow-core-api-1.1.0.jar")));
+	}
+
+	private Path fakeEngine() throws IOException {
+		Path dir = tmp.newFolder("engine").toPath();
+		for (String jar : new String[] { "tensorflow-core-api-1.1.0.jar", "tensorflow-core-native-1.1.0.jar",
+			"tensorflow-core-native-1.1.0-linux-x86_64.jar" })
+			Files.createFile(dir.resolve(jar));
+		return dir;
+	}
+
+	@Test
+	public void gpuNativesReplaceTheCpuNatives() throws IOException {
+		Path dir = fakeEngine();
+		Files.createDirectories(dir.resolve("gpu"));
+		Files.createFile(dir.resolve("gpu/tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar"));
+		String[] names = Arrays.stream(EngineLoader.classPath(dir, true)).map(URL::getPath)
+			.map(p -> p.substring(p.lastIndexOf('/') + 1)).toArray(String[]::new);
+		assertArrayEquals(new String[] { "tensorflow-core-api-1.1.0.jar", "tensorflow-core-native-1.1.0.jar",
+			"tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar" }, names);
+	}
+
+	@Test
+	public void gpuWithoutGpuNativesFallsBackToTheCpu() throws IOException {
+		Path dir = fakeEngine();
+		assertArrayEquals(EngineLoader.classPath(dir, false), EngineLoader.classPath(dir, true));
+	}
+
+	@Test
+	public void theEngineComesFromItsFolderAndSaysItsDevice() {
+		Path folder = Paths.get(System.getProperty(EngineLoader.ENGINE_DIR_PROPERTY));
+		Engine engine = EngineLoader.load(folder, false);
+		assertTrue(Proxy.isProxyClass(engine.getClass()));
+		String description = engine.description();
+		assertTrue(description, description.matches("TensorFlow 2\\.\\d+\\.\\d+ \\(CPU: CPU:0\\)"));
+	}
+
+	@Test
+	public void aMissingFolderSaysWhatToSet() {
+		String previous = System.getProperty(EngineLoader.ENGINE_DIR_PROPERTY);
+		System.setProperty(EngineLoader.ENGINE_DIR_PROPERTY, tmp.getRoot().toPath().resolve("nowhere").toString());
+		try {
+			EngineLoader.engineFolder();
+			fail();
+		}
+		catch (EngineException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("nowhere") && e.getMessage().contains("does not exist"));
+		}
+		finally {
+			System.setProperty(EngineLoader.ENGINE_DIR_PROPERTY, previous);
+		}
+	}
+
+	@Test
+	public void anEmptyFolderIsRefused() throws IOException {
+		try {
+			EngineLoader.classPath(tmp.newFolder("empty").toPath(), false);
+			fail();
+		}
+		catch (EngineException e) {
+			assertEquals(true, e.getMessage().contains("holds no jars"));
+		}
+	}
+}
