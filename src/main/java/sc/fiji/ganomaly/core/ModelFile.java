@@ -114,8 +114,11 @@ public final class ModelFile {
 		try {
 			String manifest = unzip(file, folder);
 			if (manifest == null) throw new IllegalArgumentException("it has no manifest.json");
-			if (!Files.isRegularFile(folder.resolve(SAVED_MODEL).resolve("saved_model.pb")))
+			Path saved = folder.resolve(SAVED_MODEL);
+			if (!Files.isRegularFile(saved.resolve("saved_model.pb")))
 				throw new IllegalArgumentException("it has no saved_model/saved_model.pb");
+			if (!Files.isRegularFile(saved.resolve("variables/variables.index")) || !hasVariableData(saved))
+				throw new IllegalArgumentException("its weights (saved_model/variables/) are missing");
 			return new Unpacked(Manifest.fromJson(manifest, threads), folder);
 		}
 		catch (IllegalArgumentException | IOException e) {
@@ -127,6 +130,12 @@ public final class ModelFile {
 		catch (RuntimeException e) {
 			deleteFolder(folder);
 			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + e, e);
+		}
+	}
+
+	private static boolean hasVariableData(Path savedModel) throws IOException {
+		try (Stream<Path> list = Files.list(savedModel.resolve("variables"))) {
+			return list.anyMatch(p -> p.getFileName().toString().startsWith("variables.data-"));
 		}
 	}
 

@@ -117,6 +117,77 @@ public class GanomalyTest {
 	}
 
 	@Test
+	public void concurrentScoringGivesTheSameResultsAsSequential() throws Exception {
+		Img<FloatType> a = SyntheticImages.anomalous(SIZE, new Random(21), 12, 30, 5);
+		Img<FloatType> b = SyntheticImages.normal(SIZE, new Random(22));
+		float[] mapA = model.score(a, 4, "a").map().values(), mapB = model.score(b, 4, "b").map().values();
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 3; round++) {
+				var fa = pool.submit(() -> model.score(a, 4, "a").map().values());
+				var fb = pool.submit(() -> model.score(b, 4, "b").map().values());
+				assertArrayEquals(mapA, fa.get(), 0f);
+				assertArrayEquals(mapB, fb.get(), 0f);
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+	}
+
+	@Test
+	public void corruptedModelFilesLoadIdenticallyOrFailClearly() throws Exception {
+		Path good = tmp.getRoot().toPath().resolve("good.ganomaly.zip");
+		model.save(good);
+		byte[] bytes = java.nio.file.Files.readAllBytes(good);
+		Img<FloatType> image = SyntheticImages.anomalous(SIZE, new Random(4), 20, 20, 4);
+		float[] expected = model.score(image, 8, "x").map().values();
+		Random random = new Random(12345);
+		int loaded = 0, refused = 0;
+		for (int i = 0; i < 300; i++) {
+			byte[] mutated = mutate(bytes, random, i % 3);
+			Path file = tmp.getRoot().toPath().resolve("mutated.ganomaly.zip");
+			java.nio.file.Files.write(file, mutated);
+			try (GanomalyModel m = GanomalyModel.load(file, 1)) {
+				assertArrayEquals("mutation " + i + " loaded but scores differently", expected, m.score(image, 8, "x").map().values(), 0f);
+				loaded++;
+			}
+			catch (IllegalArgumentException | sc.fiji.ganomaly.engine.EngineException e) {
+				assertTrue("mutation " + i + ": " + e.getMessage(), e.getMessage().contains("mutated.ganomaly.zip") ||
+					e.getMessage().contains("SavedModel"));
+				refused++;
+			}
+		}
+		assertEquals(300, loaded + refused);
+		assertTrue("most mutations are refused: " + refused, refused > 100);
+	}
+
+	/** Kind 0: flip a few random bytes; 1: truncate; 2: rename or drop a zip entry. */
+	private static byte[] mutate(byte[] bytes, Random random, int kind) throws java.io.IOException {
+		if (kind == 0) {
+			byte[] out = bytes.clone();
+			for (int k = 0; k < 1 + random.nextInt(4); k++)
+				out[random.nextInt(out.length)] ^= (byte) (1 << random.nextInt(8));
+			return out;
+		}
+		if (kind == 1) return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+		java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+		try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(bytes));
+				var out = new java.util.zip.ZipOutputStream(buffer))
+		{
+			int victim = random.nextInt(6), index = 0;
+			for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; index++) {
+				byte[] content = in.readAllBytes();
+				if (index == victim && random.nextBoolean()) continue; // drop it
+				out.putNextEntry(new java.util.zip.ZipEntry(index == victim ? e.getName() + ".renamed" : e.getName()));
+				out.write(content);
+				out.closeEntry();
+			}
+		}
+		return buffer.toByteArray();
+	}
+
+	@Test
 	public void scoringLeavesTheImageUntouched() {
 		float[] pixels = new float[SIZE * SIZE];
 		for (int i = 0; i < pixels.length; i++)

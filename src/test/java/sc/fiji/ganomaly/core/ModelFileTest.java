@@ -35,6 +35,7 @@ public class ModelFileTest {
 		Files.write(dir.resolve("saved_model.pb"), new byte[] { 1, 2, 3 });
 		Files.createDirectories(dir.resolve("variables"));
 		Files.write(dir.resolve("variables/variables.index"), new byte[] { 4, 5 });
+		Files.write(dir.resolve("variables/variables.data-00000-of-00001"), new byte[] { 6 });
 		return dir;
 	}
 
@@ -100,6 +101,15 @@ public class ModelFileTest {
 		ModelFile.write(file, new Manifest(99, m.createdBy(), m.spec(), m.normalization(), m.calibration(), 1, Map.of()),
 			savedModel());
 		assertRefused(file, "format version 99 is not supported");
+	}
+
+	@Test
+	public void refusesAModelWithoutWeights() throws IOException {
+		Path saved = savedModel();
+		Files.delete(saved.resolve("variables/variables.data-00000-of-00001"));
+		Path file = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
+		ModelFile.write(file, manifest(), saved);
+		assertRefused(file, "weights (saved_model/variables/) are missing");
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.engine.tensorflow;
 
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
@@ -25,6 +26,23 @@ final class PatchScorer {
 
 	void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
 		if (n == 0) return;
+		try {
+			run(batch, n, scores, reconstructionErrors);
+		}
+		catch (TensorFlowException e) {
+			throw failure(e);
+		}
+	}
+
+	/** A TensorFlow failure as a one-line engine error. */
+	static EngineException failure(TensorFlowException e) {
+		String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+		int nl = message.indexOf('\n');
+		return new EngineException("TensorFlow failed to run the network (the model's SavedModel may be damaged): " +
+			(nl < 0 ? message : message.substring(0, nl)), e);
+	}
+
+	private void run(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
 		checkCapacity("scores", scores.length, n);
 		if (reconstructionErrors != null) checkCapacity("reconstruction errors", reconstructionErrors.length, n);
 		try (TFloat32 input = input(batch, n)) {
@@ -39,6 +57,15 @@ final class PatchScorer {
 
 	void reconstruct(float[] batch, int n, float[] out) {
 		if (n == 0) return;
+		try {
+			runReconstruction(batch, n, out);
+		}
+		catch (TensorFlowException e) {
+			throw failure(e);
+		}
+	}
+
+	private void runReconstruction(float[] batch, int n, float[] out) {
 		int length = n * spec.patchLength();
 		checkCapacity("reconstructions", out.length, length);
 		try (TFloat32 input = input(batch, n);

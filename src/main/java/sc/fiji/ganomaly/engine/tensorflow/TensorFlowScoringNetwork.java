@@ -19,6 +19,13 @@ final class TensorFlowScoringNetwork implements ScoringNetwork {
 		this.bundle = SavedModelBundle.loader(savedModel.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
 			.withConfigProto(SessionConfig.of(spec.threads())).load();
 		this.scorer = new PatchScorer(bundle.session(), spec);
+		try {
+			scorer.score(new float[spec.patchLength()], 1, new float[1], null);
+		}
+		catch (RuntimeException e) {
+			bundle.close();
+			throw e;
+		}
 	}
 
 	@Override
