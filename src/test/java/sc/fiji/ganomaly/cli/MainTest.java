@@ -154,7 +154,7 @@ public class MainTest {
 		expectUsageError("channels 1 to 1, not 2", "score", "--input", normal, "--model", m, "--output",
 			dir.resolve("out3").toString(), "--channels", "2");
 		expectUsageError("has 2 channel(s) but the model was trained on 1", "score", "--input",
-			IMAGES.resolve("twochannel_normal.tif").toString(), "--model", m, "--output", dir.resolve("out4").toString());
+			IMAGES.resolve("twochannel/twochannel_normal.tif").toString(), "--model", m, "--output", dir.resolve("out4").toString());
 		expectUsageError("stride must lie between 1 and the patch size", "score", "--input", normal, "--model", m,
 			"--output", dir.resolve("out5").toString(), "--stride", "0");
 		expectUsageError("unknown command", "fit");
