@@ -3,10 +3,8 @@ package sc.fiji.ganomaly.fiji;
 import java.io.File;
 
 import org.scijava.ItemIO;
-import org.scijava.app.StatusService;
-import org.scijava.Cancelable;
 import org.scijava.command.Command;
-import org.scijava.log.LogService;
+import org.scijava.app.StatusService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
@@ -28,7 +26,7 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
  * {@code run("Score Anomalies", "image=cells.tif model=/path/cells.ganomaly.zip stride=8");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Score Anomalies")
-public class ScoreAnomaliesCommand implements Command, Cancelable {
+public class ScoreAnomaliesCommand extends CancelableCommand {
 
 	/** Title of the results table. */
 	public static final String TABLE = "Anomaly scores";
@@ -55,13 +53,7 @@ public class ScoreAnomaliesCommand implements Command, Cancelable {
 	private StatusService status;
 
 	@Parameter(required = false)
-	private LogService log;
-
-	@Parameter(required = false)
 	private UIService ui;
-
-	private volatile String cancelReason;
-	private volatile boolean canceledByUser;
 
 	@Override
 	public void run() {
@@ -74,9 +66,9 @@ public class ScoreAnomaliesCommand implements Command, Cancelable {
 				"patch size " + m.patchSize() + " (0: patch size / 4), not " + stride);
 			double limit = threshold == null ? m.threshold() : threshold;
 			ImagePlusScorer.Result r = ImagePlusScorer.score(m, image, step,
-				new StatusProgress("Score Anomalies", status, log, () -> canceledByUser));
+				new StatusProgress("Score Anomalies", status, log, this::canceledByUser));
 			if (r.anomalyMap() == null) {
-				cancelReason = "Score Anomalies: cancelled";
+				stop("Score Anomalies: cancelled");
 				return;
 			}
 			anomalyMap = r.anomalyMap();
@@ -86,9 +78,7 @@ public class ScoreAnomaliesCommand implements Command, Cancelable {
 			if (status != null) status.showStatus("Score Anomalies: " + r.scores().size() + " plane(s) scored");
 		}
 		catch (RuntimeException e) {
-			String message = "Score Anomalies: " + e.getMessage();
-			cancelReason = message;
-			if (log != null) log.error(message);
+			fail("Score Anomalies", e);
 		}
 	}
 
@@ -118,21 +108,5 @@ public class ScoreAnomaliesCommand implements Command, Cancelable {
 			t.addValue("anomalous", s.score() > threshold ? 1 : 0);
 		}
 		return t;
-	}
-
-	@Override
-	public boolean isCanceled() {
-		return cancelReason != null;
-	}
-
-	@Override
-	public void cancel(String reason) {
-		canceledByUser = true;
-		if (cancelReason == null) cancelReason = reason == null ? "cancelled" : reason;
-	}
-
-	@Override
-	public String getCancelReason() {
-		return cancelReason;
 	}
 }

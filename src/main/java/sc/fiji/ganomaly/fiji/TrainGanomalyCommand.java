@@ -4,10 +4,8 @@ import java.io.File;
 import java.nio.file.Path;
 
 import org.scijava.ItemIO;
-import org.scijava.app.StatusService;
-import org.scijava.Cancelable;
 import org.scijava.command.Command;
-import org.scijava.log.LogService;
+import org.scijava.app.StatusService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -26,7 +24,7 @@ import sc.fiji.ganomaly.ij.ImagePlusPlanes;
  * {@code run("Train GANomaly", "image=cells.tif model=/path/cells.ganomaly.zip epochs=10");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Train GANomaly")
-public class TrainGanomalyCommand implements Command, Cancelable {
+public class TrainGanomalyCommand extends CancelableCommand {
 
 	@Parameter(label = "Normal image", required = false, persist = false)
 	private ImagePlus image;
@@ -58,12 +56,6 @@ public class TrainGanomalyCommand implements Command, Cancelable {
 	@Parameter(required = false)
 	private StatusService status;
 
-	@Parameter(required = false)
-	private LogService log;
-
-	private volatile String cancelReason;
-	private volatile boolean canceledByUser;
-
 	@Override
 	public void run() {
 		try {
@@ -73,7 +65,7 @@ public class TrainGanomalyCommand implements Command, Cancelable {
 			Path target = model.toPath();
 			TrainingData data = trainingData();
 			try (GanomalyModel trained = Ganomaly.train(data, settings,
-				new StatusProgress("Train GANomaly", status, log, () -> canceledByUser)))
+				new StatusProgress("Train GANomaly", status, log, this::canceledByUser)))
 			{
 				trained.save(target);
 				boolean stopped = Boolean.TRUE.equals(trained.manifest().training().get("canceled"));
@@ -84,7 +76,7 @@ public class TrainGanomalyCommand implements Command, Cancelable {
 			}
 		}
 		catch (RuntimeException e) {
-			fail(e);
+			fail("Train GANomaly", e);
 		}
 	}
 
@@ -111,28 +103,5 @@ public class TrainGanomalyCommand implements Command, Cancelable {
 	private static void addPlanes(TrainingData data, ImagePlus imp, String name) {
 		for (ImagePlusPlanes.Plane p : ImagePlusPlanes.of(imp))
 			data.add(imp.getStackSize() > 1 ? name + " plane " + p.index() : name, p.image());
-	}
-
-	private void fail(RuntimeException e) {
-		String message = "Train GANomaly: " + e.getMessage();
-		cancelReason = message;
-		if (log != null) log.error(message);
-		if (status != null) status.showStatus(message);
-	}
-
-	@Override
-	public boolean isCanceled() {
-		return cancelReason != null;
-	}
-
-	@Override
-	public void cancel(String reason) {
-		canceledByUser = true;
-		if (cancelReason == null) cancelReason = reason == null ? "cancelled" : reason;
-	}
-
-	@Override
-	public String getCancelReason() {
-		return cancelReason;
 	}
 }
