@@ -7,6 +7,7 @@ import java.util.Set;
 
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.Normalization;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
@@ -36,6 +37,9 @@ final class TrainCli {
 		  --nz N --ngf N --ndf N     latent size and widths (default 100, 64, 64)
 		  --extra-layers N           extra conv layers per network (default 0)
 		  --no-augment               no random flips and rotations
+		  --resume                   continue a crashed or stopped training from FILE.checkpoint/
+		                             (checkpoints are written there after every epoch and removed
+		                             once the model is written)
 		  --threads N                TensorFlow threads (default 0: automatic)
 		""";
 
@@ -46,14 +50,15 @@ final class TrainCli {
 	private TrainCli() {}
 
 	static void run(String[] args, PrintStream out) {
-		Options o = Options.parse(args, OPTIONS, Set.of("no-augment"));
+		Options o = Options.parse(args, OPTIONS, Set.of("no-augment", "resume"));
 		Path model = o.path("model");
 		Settings settings = new Settings().patchSize(o.integer("patch-size", 32)).epochs(o.integer("epochs", 15))
 			.batchSize(o.integer("batch-size", 64)).patchesPerEpoch(o.integer("patches-per-epoch", 0))
 			.seed(o.integer("seed", 0)).validationFraction(o.number("validation-fraction", 0.1))
 			.nz(o.integer("nz", 100)).ngf(o.integer("ngf", 64)).ndf(o.integer("ndf", 64))
 			.extraLayers(o.integer("extra-layers", 0)).threads(o.integer("threads", 0)).augment(!o.has("no-augment"))
-			.normalization(normalization(o.get("normalize", "percentile:1,99.8")));
+			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
+			.checkpointFolder(checkpointFolder(model)).resume(o.has("resume"));
 		settings.validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
@@ -69,8 +74,14 @@ final class TrainCli {
 			settings.patchSize());
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {
 			trained.save(model);
+			ModelFile.deleteFolder(settings.checkpointFolder());
 			out.println("best epoch " + trained.manifest().training().get("best_epoch") + "; model written to " + model);
 		}
+	}
+
+	/** Where the command line keeps training checkpoints: beside the model, FILE.checkpoint. */
+	static Path checkpointFolder(Path model) {
+		return model.resolveSibling(model.getFileName() + ".checkpoint");
 	}
 
 	/** Parses "percentile:1,99.8" or "fixed:0,255". */

@@ -24,6 +24,8 @@ public final class Settings {
 	private int threads = 0;
 	private boolean augment = true;
 	private int statisticsBatches = 0;
+	private java.nio.file.Path checkpointFolder;
+	private boolean resume;
 	private Normalization normalization = Normalization.DEFAULT;
 
 	/** A copy that can be changed independently. */
@@ -35,6 +37,8 @@ public final class Settings {
 		s.batchSize = batchSize; s.epochs = epochs; s.patchesPerEpoch = patchesPerEpoch; s.seed = seed;
 		s.validationFraction = validationFraction; s.threads = threads; s.augment = augment;
 		s.statisticsBatches = statisticsBatches;
+		s.checkpointFolder = checkpointFolder;
+		s.resume = resume;
 		s.normalization = normalization;
 		return s;
 	}
@@ -53,6 +57,8 @@ public final class Settings {
 			throw new IllegalArgumentException("patchesPerEpoch must be 0 (automatic) or positive, not " + patchesPerEpoch);
 		if (!(validationFraction > 0 && validationFraction < 0.5)) throw new IllegalArgumentException(
 			"validationFraction must lie between 0 and 0.5 (exclusive), not " + validationFraction);
+		if (resume && checkpointFolder == null)
+			throw new IllegalArgumentException("resume needs a checkpointFolder to resume from");
 		if (statisticsBatches < 0)
 			throw new IllegalArgumentException("statisticsBatches must be 0 (off) or positive, not " + statisticsBatches);
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
@@ -120,6 +126,12 @@ public final class Settings {
 	 */
 	public int statisticsBatches() { return statisticsBatches; }
 	public Settings statisticsBatches(int v) { statisticsBatches = v; return this; }
+	/** Where the state is saved after each epoch, for resuming; null: no checkpoints. */
+	public java.nio.file.Path checkpointFolder() { return checkpointFolder; }
+	public Settings checkpointFolder(java.nio.file.Path v) { checkpointFolder = v; return this; }
+	/** Continue from the last epoch saved in the checkpoint folder. */
+	public boolean resume() { return resume; }
+	public Settings resume(boolean v) { resume = v; return this; }
 	public Normalization normalization() { return normalization; }
 	public Settings normalization(Normalization v) { normalization = v; return this; }
 }

@@ -57,9 +57,11 @@ final class Trainer {
 			throw new UncheckedIOException("cannot create a temporary folder: " + e.getMessage(), e);
 		}
 		try (TrainableNetwork network = engine.create(spec)) {
-			Map<String, Object> summary = loop(network, split, validation, validationCount, work);
-			Path best = work.resolve("best");
-			if (Files.exists(work.resolve("best.index"))) network.restoreCheckpoint(best);
+			TrainingCheckpoint checkpoint = new TrainingCheckpoint(
+				settings.checkpointFolder() != null ? settings.checkpointFolder() : work.resolve("checkpoint"));
+			Map<String, Object> summary = loop(network, split, validation, validationCount, checkpoint,
+				fingerprint(spec, planes.size()));
+			if (checkpoint.hasBest()) network.restoreCheckpoint(checkpoint.best());
 			reestimateStatistics(network, split);
 			float[] scores = new float[validationCount];
 			scoreAll(network, validation, validationCount, scores, null);
@@ -78,24 +80,43 @@ final class Trainer {
 		}
 	}
 
+	/** What must not change between a training and its resumption. */
+	private String fingerprint(NetworkSpec spec, int planes) {
+		return spec.patchSize() + "/" + spec.channels() + "/" + spec.nz() + "/" + spec.ngf() + "/" + spec.ndf() + "/" +
+			spec.extraLayers() + "/" + spec.wAdv() + "/" + spec.wCon() + "/" + spec.wEnc() + "/" + spec.learningRate() +
+			"/seed " + spec.seed() + "/batch " + settings.batchSize() + "/patches " + settings.patchesPerEpoch() + "/" +
+			settings.augment() + "/" + settings.normalization() + "/" + settings.validationFraction() + "/planes " + planes;
+	}
+
 	private Map<String, Object> loop(TrainableNetwork network, Split split, float[] validation, int validationCount,
-		Path work)
+		TrainingCheckpoint checkpoint, String fingerprint)
 	{
 		NetworkSpec spec = network.spec();
 		int batchSize = settings.batchSize(), epochs = settings.epochs();
 		long perEpoch = settings.patchesPerEpoch() > 0 ? settings.patchesPerEpoch()
 			: split.training().stream().mapToLong(r -> r.tiles(settings.patchSize())).sum();
 		int steps = (int) Math.max(1, Math.round(perEpoch / (double) batchSize));
-		PatchSampler sampler = new PatchSampler(split.training(), settings.patchSize(), settings.augment(),
-			new Random(settings.seed() + 1));
 		float[] batch = new float[batchSize * spec.patchLength()];
 		double bestLoss = Double.POSITIVE_INFINITY;
-		int bestEpoch = 0, resets = 0, epochsRun = 0;
+		int bestEpoch = 0, resets = 0, epochsRun = 0, first = 1;
 		boolean canceled = false;
 		long start = System.nanoTime();
 		List<Double> validationLosses = new ArrayList<>();
-		for (int epoch = 1; epoch <= epochs && !canceled; epoch++) {
+		if (settings.resume()) {
+			TrainingCheckpoint.State state = checkpoint.resume(network, fingerprint);
+			first = state.epoch() + 1;
+			epochsRun = state.epoch();
+			bestLoss = state.bestLoss();
+			bestEpoch = state.bestEpoch();
+			resets = state.resets();
+			validationLosses.addAll(state.validationLosses());
+			listener.status("resuming after epoch " + state.epoch());
+		}
+		for (int epoch = first; epoch <= epochs && !canceled; epoch++) {
 			long epochStart = System.nanoTime();
+			// each epoch draws from its own seeded stream, so that a resumed run draws the same patches
+			PatchSampler sampler = new PatchSampler(split.training(), settings.patchSize(), settings.augment(),
+				new Random(settings.seed() + 1 + 7919L * epoch));
 			double g = 0, d = 0;
 			int done = 0;
 			for (int step = 0; step < steps; step++) {
@@ -122,11 +143,14 @@ final class Trainer {
 			if (improved) {
 				bestLoss = loss;
 				bestEpoch = epoch;
-				network.saveCheckpoint(work.resolve("best"));
+				network.saveCheckpoint(checkpoint.best());
 			}
+			if (done == steps) checkpoint.save(network, new TrainingCheckpoint.State(epoch, bestLoss, bestEpoch, resets,
+				new ArrayList<>(validationLosses), fingerprint));
 			double elapsed = (System.nanoTime() - start) / 1e9;
+			int epochsHere = epoch - first + 1;
 			listener.epochFinished(new EpochSummary(epoch, epochs, g / done, d / done, loss, improved,
-				done * batchSize / seconds, elapsed / epoch * (epochs - epoch), resets));
+				done * batchSize / seconds, elapsed / epochsHere * (epochs - epoch), resets));
 		}
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("epochs_planned", epochs);

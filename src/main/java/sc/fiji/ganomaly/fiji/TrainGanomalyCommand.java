@@ -12,6 +12,7 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
@@ -50,6 +51,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(label = "Validation fraction", min = "0.01", max = "0.49", stepSize = "0.05")
 	private double validationFraction = 0.1;
 
+	@Parameter(label = "Resume the last stopped training of this model", required = false)
+	private boolean resume = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Training summary")
 	private String summary;
 
@@ -60,15 +64,18 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	public void run() {
 		try {
 			Settings settings = new Settings().patchSize(parsePatchSize()).epochs(epochs).batchSize(batchSize).seed(seed)
-				.validationFraction(validationFraction).validate();
+				.validationFraction(validationFraction);
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
+			Path checkpoints = target.resolveSibling(target.getFileName() + ".checkpoint");
+			settings.checkpointFolder(checkpoints).resume(resume).validate();
 			TrainingData data = trainingData();
 			try (GanomalyModel trained = Ganomaly.train(data, settings,
 				new StatusProgress("Train GANomaly", status, log, this::canceledByUser)))
 			{
 				trained.save(target);
 				boolean stopped = Boolean.TRUE.equals(trained.manifest().training().get("canceled"));
+				if (!stopped) ModelFile.deleteFolder(checkpoints); // a stopped one can be resumed
 				summary = (stopped ? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") +
 					trained.manifest().training().get("best_epoch") + (stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);

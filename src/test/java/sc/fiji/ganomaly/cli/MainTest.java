@@ -64,6 +64,8 @@ public class MainTest {
 		assertEquals(r.err(), 0, r.code());
 		assertTrue(r.out(), r.out().contains("epoch 3/3"));
 		assertTrue(Files.isRegularFile(model));
+		assertFalse("checkpoints are removed once the model is written",
+			Files.exists(TrainCli.checkpointFolder(model)));
 	}
 
 	@Test
@@ -157,6 +159,8 @@ public class MainTest {
 			IMAGES.resolve("twochannel/twochannel_normal.tif").toString(), "--model", m, "--output", dir.resolve("out4").toString());
 		expectUsageError("stride must lie between 1 and the patch size", "score", "--input", normal, "--model", m,
 			"--output", dir.resolve("out5").toString(), "--stride", "0");
+		expectUsageError("resume: no training checkpoint", "train", "--input", normal, "--model",
+			dir.resolve("fresh.zip").toString(), "--resume");
 		expectUsageError("unknown command", "fit");
 	}
 
