@@ -16,6 +16,7 @@ import ij.process.LUT;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.PlaneScore;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.ij.MaskImages;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
 /**
@@ -40,11 +41,17 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	@Parameter(label = "Stride (0: patch size / 4)", min = "0")
 	private int stride = 0;
 
-	@Parameter(label = "Threshold (empty: the model's)", required = false)
+	@Parameter(label = "Threshold (empty: the model's)", required = false, persist = false)
 	private Double threshold;
+
+	@Parameter(label = "Create a mask of regions above the threshold", required = false, persist = false)
+	private boolean createMask = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly map")
 	private ImagePlus anomalyMap;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly mask", required = false)
+	private ImagePlus mask;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly scores")
 	private ResultsTable scores;
@@ -74,6 +81,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			anomalyMap = r.anomalyMap();
 			style(anomalyMap, limit);
 			scores = table(r, limit);
+			if (createMask) mask = MaskImages.above(anomalyMap, limit, image.getTitle() + " anomaly mask");
 			if (ui != null && !ui.isHeadless()) scores.show(TABLE);
 			if (status != null) status.showStatus("Score Anomalies: " + r.scores().size() + " plane(s) scored");
 		}

@@ -51,7 +51,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(label = "Validation fraction", min = "0.01", max = "0.49", stepSize = "0.05")
 	private double validationFraction = 0.1;
 
-	@Parameter(label = "Resume the last stopped training of this model", required = false)
+	@Parameter(label = "Resume the last stopped training of this model", required = false, persist = false)
 	private boolean resume = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Training summary")

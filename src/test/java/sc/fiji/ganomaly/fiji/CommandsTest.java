@@ -100,6 +100,23 @@ public class CommandsTest {
 		double auc = Metrics.rocAuc(toArray(out), toArray(in));
 		assertTrue("pixel ROC AUC " + auc, auc >= 0.85);
 		assertArrayEquals("the input stays untouched", before, (short[]) image.getProcessor().getPixels());
+		assertNull("no mask unless asked", m.getOutput("mask"));
+
+		float[] disc = toArray(in);
+		java.util.Arrays.sort(disc);
+		double threshold = disc[disc.length / 2]; // half the disc lies above it
+		ImagePlus mask = (ImagePlus) score(image, "stride", 4, "createMask", true, "threshold", threshold).getOutput("mask");
+		byte[] bits = (byte[]) mask.getProcessor().getPixels();
+		int inside = 0, outside = 0;
+		for (int i = 0; i < bits.length; i++) {
+			assertEquals(values[i] > threshold ? (byte) 255 : 0, bits[i]);
+			if (bits[i] != 0) {
+				if (inDisc(i % SIZE, i / SIZE)) inside++;
+				else outside++;
+			}
+		}
+		assertTrue("the mask covers a larger share of the disc than of the rest: " + inside + " of " + in.size() +
+			" against " + outside + " of " + out.size(), inside / (double) in.size() > outside / (double) out.size());
 	}
 
 	@Test
