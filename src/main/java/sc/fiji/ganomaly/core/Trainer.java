@@ -145,7 +145,7 @@ final class Trainer {
 				bestEpoch = epoch;
 				network.saveCheckpoint(checkpoint.best());
 			}
-			if (done == steps) checkpoint.save(network, new TrainingCheckpoint.State(epoch, bestLoss, bestEpoch, resets,
+			if (done == steps && settings.checkpointFolder() != null) checkpoint.save(network, new TrainingCheckpoint.State(epoch, bestLoss, bestEpoch, resets,
 				new ArrayList<>(validationLosses), fingerprint));
 			double elapsed = (System.nanoTime() - start) / 1e9;
 			int epochsHere = epoch - first + 1;
