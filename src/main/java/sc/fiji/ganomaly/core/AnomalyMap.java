@@ -36,6 +36,14 @@ public final class AnomalyMap {
 		return height;
 	}
 
+	/** The highest value of the map, without building it. */
+	public float max() {
+		float max = Float.NEGATIVE_INFINITY;
+		for (int i = 0; i < sum.length; i++)
+			max = Math.max(max, count[i] == 0 ? 0 : sum[i] / count[i]);
+		return max;
+	}
+
 	/** The map, index {@code y * width + x}; pixels no patch covered are 0. */
 	public float[] values() {
 		float[] out = new float[sum.length];

@@ -88,11 +88,6 @@ public final class GanomalyModel implements AutoCloseable {
 		manifest.calibration().applyInPlace(scores, n);
 	}
 
-	/** Raw (uncalibrated) latent distances of {@code n} normalised NHWC patches. */
-	public void rawScores(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
-		network.score(batch, n, scores, reconstructionErrors);
-	}
-
 	/**
 	 * Scores one plane (x, y[, c]) with a sliding window of the model's patch size.
 	 *
@@ -141,10 +136,7 @@ public final class GanomalyModel implements AutoCloseable {
 				n = 0;
 			}
 		}
-		float mapMax = Float.NEGATIVE_INFINITY;
-		for (float v : map.values())
-			mapMax = Math.max(mapMax, v);
-		return new PlaneScore(best, mapMax, map, total);
+		return new PlaneScore(best, map.max(), map, total);
 	}
 
 	/** Frees the network and the unpacked files. */

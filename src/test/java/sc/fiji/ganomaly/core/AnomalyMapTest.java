@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.core;
 
 import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
 
 import org.junit.Test;
 
@@ -13,6 +14,7 @@ public class AnomalyMapTest {
 		map.add(1, 0, 1, 2f);
 		map.add(1, 0, 1, 4f);
 		assertArrayEquals(new float[] { 1f, 3f, 0f }, map.values(), 0f);
+		assertEquals(3f, map.max(), 0f);
 	}
 
 	@Test
