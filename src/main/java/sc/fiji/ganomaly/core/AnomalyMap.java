@@ -1,31 +1,22 @@
 package sc.fiji.ganomaly.core;
 
 /**
- * A per-pixel anomaly map built from overlapping patch scores: each pixel gets the mean score of
- * the patches that cover it.
+ * A per-pixel anomaly map of one plane on the model's calibrated scale: each pixel holds the mean
+ * score of the patches that cover it. Built row band by row band while a plane is scored.
  */
 public final class AnomalyMap {
 
 	private final int width, height;
-	private final float[] sum;
-	private final int[] count;
+	private final float[] values;
 
+	/** A map of zeros. */
 	public AnomalyMap(int width, int height) {
+		if (width <= 0 || height <= 0 || (long) width * height > Integer.MAX_VALUE - 8)
+			throw new IllegalArgumentException("an anomaly map of " + width + "x" + height + " pixels cannot be held " +
+				"in one array; score a smaller region");
 		this.width = width;
 		this.height = height;
-		this.sum = new float[width * height];
-		this.count = new int[width * height];
-	}
-
-	/** Adds the score of the square patch at ({@code x0}, {@code y0}). */
-	public void add(int x0, int y0, int size, float score) {
-		for (int y = y0; y < y0 + size; y++) {
-			int row = y * width;
-			for (int x = x0; x < x0 + size; x++) {
-				sum[row + x] += score;
-				count[row + x]++;
-			}
-		}
+		this.values = new float[width * height];
 	}
 
 	public int width() {
@@ -36,19 +27,29 @@ public final class AnomalyMap {
 		return height;
 	}
 
-	/** The highest value of the map, without building it. */
+	/** The value at ({@code x}, {@code y}). */
+	public float value(int x, int y) {
+		return values[y * width + x];
+	}
+
+	/** The highest value of the map. */
 	public float max() {
 		float max = Float.NEGATIVE_INFINITY;
-		for (int i = 0; i < sum.length; i++)
-			max = Math.max(max, count[i] == 0 ? 0 : sum[i] / count[i]);
+		for (float v : values)
+			max = Math.max(max, v);
 		return max;
 	}
 
-	/** The map, index {@code y * width + x}; pixels no patch covered are 0. */
+	/**
+	 * The map's own values, index {@code y * width + x} (not a copy, so that a large map is not
+	 * held twice); pixels no patch covered are 0.
+	 */
 	public float[] values() {
-		float[] out = new float[sum.length];
-		for (int i = 0; i < out.length; i++)
-			out[i] = count[i] == 0 ? 0 : sum[i] / count[i];
-		return out;
+		return values;
+	}
+
+	/** Sets row {@code y} from {@code x = 0} on. */
+	void setRow(int y, float[] row, int offset) {
+		System.arraycopy(row, offset, values, y * width, width);
 	}
 }

@@ -89,54 +89,59 @@ public final class GanomalyModel implements AutoCloseable {
 	}
 
 	/**
-	 * Scores one plane (x, y[, c]) with a sliding window of the model's patch size.
+	 * Scores one plane (x, y[, c]) with a sliding window of the model's patch size. The plane is
+	 * read and normalised tile by tile, so its size is limited only by the map (one float per pixel).
 	 *
 	 * @param stride window step in pixels, e.g. patch size / 4
 	 * @param name   names the image in error messages
 	 */
 	public PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name) {
-		return score(normalize(plane, name), stride);
+		return score(plane, stride, name, ProgressListener.NONE);
+	}
+
+	/**
+	 * Scores one plane as {@link #score(RandomAccessibleInterval, int, String)} does, reporting
+	 * progress in patches to {@code listener}.
+	 *
+	 * @return the score and map, or null if {@code listener} cancelled
+	 */
+	public PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name,
+		ProgressListener listener)
+	{
+		return score(plane, stride, name, listener, PlaneScorer.DEFAULT_TILE);
+	}
+
+	PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name,
+		ProgressListener listener, int tileSize)
+	{
+		checkShape(plane, name);
+		PlaneNormalizer normalizer = manifest.normalization().measure(plane, name);
+		if (normalizer.width() > Integer.MAX_VALUE - 8 || normalizer.height() > Integer.MAX_VALUE - 8)
+			throw new IllegalArgumentException(name + " is " + normalizer.width() + "x" + normalizer.height() +
+				" pixels; score a smaller region");
+		return new PlaneScorer(this, tileSize).score((int) normalizer.width(), (int) normalizer.height(),
+			(x0, y0, w, h) -> new PlaneScorer.Tile(normalizer.tile(x0, y0, w, h), x0, y0), stride, listener);
 	}
 
 	/** Normalises a plane as the model's training data was, checking its shape. */
 	public NormalizedPlane normalize(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
+		checkShape(plane, name);
+		return manifest.normalization().apply(plane, name);
+	}
+
+	private void checkShape(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
 		int channels = plane.numDimensions() > 2 ? (int) plane.dimension(2) : 1;
 		if (channels != channels()) throw new IllegalArgumentException(name + " has " + channels +
 			" channel(s) but the model was trained on " + channels() + "; use images with " + channels() + " channel(s)");
 		int p = patchSize();
 		if (plane.dimension(0) < p || plane.dimension(1) < p) throw new IllegalArgumentException(name + " is " +
 			plane.dimension(0) + "x" + plane.dimension(1) + " pixels, smaller than the model's patch of " + p + "x" + p);
-		return manifest.normalization().apply(plane, name);
 	}
 
 	/** Scores a normalised plane with a sliding window. */
 	public PlaneScore score(NormalizedPlane plane, int stride) {
-		int p = patchSize();
-		if (stride <= 0 || stride > p) throw new IllegalArgumentException("stride must lie between 1 and the patch size " +
-			p + ", not " + stride);
-		int[] xs = SlidingWindow.positions(plane.width(), p, stride);
-		int[] ys = SlidingWindow.positions(plane.height(), p, stride);
-		int total = xs.length * ys.length, length = p * p * plane.channels();
-		int batchSize = Math.min(SCORING_BATCH, total);
-		float[] batch = new float[batchSize * length], scores = new float[batchSize];
-		int[] px = new int[batchSize], py = new int[batchSize];
-		AnomalyMap map = new AnomalyMap(plane.width(), plane.height());
-		float best = Float.NEGATIVE_INFINITY;
-		int n = 0;
-		for (int k = 0; k < total; k++) {
-			px[n] = xs[k % xs.length];
-			py[n] = ys[k / xs.length];
-			plane.copyPatch(px[n], py[n], p, 0, batch, n * length);
-			if (++n == batchSize || k == total - 1) {
-				scorePatches(batch, n, scores);
-				for (int i = 0; i < n; i++) {
-					map.add(px[i], py[i], p, scores[i]);
-					best = Math.max(best, scores[i]);
-				}
-				n = 0;
-			}
-		}
-		return new PlaneScore(best, map.max(), map, total);
+		return new PlaneScorer(this, PlaneScorer.DEFAULT_TILE).score(plane.width(), plane.height(),
+			(x0, y0, w, h) -> new PlaneScorer.Tile(plane, 0, 0), stride, ProgressListener.NONE);
 	}
 
 	/** Frees the network and the unpacked files. */

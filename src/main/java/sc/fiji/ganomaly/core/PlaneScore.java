@@ -8,4 +8,4 @@ package sc.fiji.ganomaly.core;
  * @param map     the anomaly map: per pixel, the mean calibrated score of the patches covering it
  * @param patches number of patches scored
  */
-public record PlaneScore(float score, float mapMax, AnomalyMap map, int patches) {}
+public record PlaneScore(float score, float mapMax, AnomalyMap map, long patches) {}

@@ -45,10 +45,22 @@ public final class ImagePlusScorer {
 		for (ImagePlusPlanes.Plane plane : planes) {
 			if (listener.isCanceled()) break;
 			String name = imp.getTitle() + (planes.size() > 1 ? " plane " + plane.index() : "");
-			PlaneScore s = model.score(channels.apply(plane), stride, name);
+			int before = scores.size();
+			PlaneScore s = model.score(channels.apply(plane), stride, name, new ProgressListener() {
+
+				@Override
+				public void progress(long done, long total) {
+					listener.progress(before * total + done, planes.size() * total);
+				}
+
+				@Override
+				public boolean isCanceled() {
+					return listener.isCanceled();
+				}
+			});
+			if (s == null) break;
 			scores.add(s);
 			maps.add(s.map());
-			listener.progress(plane.index(), planes.size());
 		}
 		ImagePlus map = scores.size() == planes.size() ? MapImages.of(imp, maps, mapTitle(imp.getTitle())) : null;
 		return new Result(imp, planes, scores, map);

@@ -55,6 +55,51 @@ public class GanomalyTest {
 		if (model != null) model.close();
 	}
 
+	/**
+	 * A plane scored in small tiles gives the map of scoring it at once (up to the order in which
+	 * a pixel's patch scores are summed), and no tile exceeds the tile size.
+	 */
+	@Test
+	public void tileByTileScoringGivesTheMapOfScoringAtOnce() {
+		Img<FloatType> image = SyntheticImages.anomalous(101, new Random(5), 60, 40, 6);
+		PlaneScore whole = model.score(image, 5, "whole", ProgressListener.NONE, 1 << 20);
+		List<long[]> progress = new ArrayList<>();
+		PlaneScore tiled = model.score(image, 5, "tiled", new ProgressListener() {
+
+			@Override
+			public void progress(long done, long total) {
+				progress.add(new long[] { done, total });
+			}
+		}, 40);
+		assertEquals(whole.score(), tiled.score(), 0f);
+		assertEquals(whole.patches(), tiled.patches());
+		float[] a = whole.map().values(), b = tiled.map().values();
+		for (int i = 0; i < a.length; i++)
+			assertEquals("pixel " + i, a[i], b[i], 1e-5f * Math.max(1, Math.abs(a[i])));
+		assertTrue("progress reported per band: " + progress.size(), progress.size() >= 3);
+		long[] last = progress.get(progress.size() - 1);
+		assertEquals(last[1], last[0]);
+		NormalizedPlane normalized = model.normalize(image, "n");
+		assertArrayEquals(normalized.data(), model.manifest().normalization().measure(image, "n")
+			.tile(0, 0, 101, 101).data(), 0f);
+	}
+
+	@Test
+	public void tilesNeverExceedTheTileSize() {
+		PlaneScorer scorer = new PlaneScorer(model, 40);
+		NormalizedPlane plane = new NormalizedPlane(200, 130, 1, new float[200 * 130]);
+		int[] largest = new int[2];
+		PlaneScore s = scorer.score(200, 130, (x0, y0, w, h) -> {
+			largest[0] = Math.max(largest[0], w);
+			largest[1] = Math.max(largest[1], h);
+			return new PlaneScorer.Tile(plane, 0, 0);
+		}, 4, ProgressListener.NONE);
+		assertTrue(largest[0] + "x" + largest[1], largest[0] <= 40 && largest[1] <= 40 && largest[0] >= PATCH);
+		assertEquals(200 * 130, s.map().values().length);
+		assertEquals(SlidingWindow.positions(200, PATCH, 4).length * SlidingWindow.positions(130, PATCH, 4).length,
+			s.patches());
+	}
+
 	@Test
 	public void ranksAnomalousImagesAboveNormalOnes() {
 		Random random = new Random(99);
