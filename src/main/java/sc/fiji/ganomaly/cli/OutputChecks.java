@@ -4,18 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import sc.fiji.ganomaly.core.ModelFile;
+
 /** Checks output locations before long work starts, so that no training is lost to a typo. */
 final class OutputChecks {
 
 	private OutputChecks() {}
 
-	/** The model file's folder must exist and be writable, and the file must not be a folder. */
+	/** The model file's folder must exist and take a new file, and the file must not be a folder. */
 	static void modelTarget(Path model) {
-		Path parent = model.toAbsolutePath().getParent();
-		if (Files.isDirectory(model)) throw new UsageException("--model: " + model + " is a folder, not a file");
-		if (parent == null || !Files.isDirectory(parent))
-			throw new UsageException("--model: folder " + parent + " does not exist");
-		if (!Files.isWritable(parent)) throw new UsageException("--model: folder " + parent + " is not writable");
+		ModelFile.checkTarget(model, "--model");
 	}
 
 	/** The output folder is created if needed; it must not be a file. */

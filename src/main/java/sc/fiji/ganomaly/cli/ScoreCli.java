@@ -15,6 +15,7 @@ import ij.io.FileSaver;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.PlaneScore;
 import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.ScoreCalibration;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
@@ -51,7 +52,7 @@ final class ScoreCli {
 		OutputChecks.outputFolder(output);
 		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
 			int stride = o.integer("stride", Math.max(1, model.patchSize() / 4));
-			double threshold = o.number("threshold", model.threshold());
+			double threshold = ScoreCalibration.checkThreshold(o.number("threshold", model.threshold()), "--threshold");
 			Path csv = output.resolve("scores.csv");
 			try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
 				w.write("file,slice,score,anomalous\n");

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -35,12 +38,35 @@ public final class ModelFile {
 
 	private ModelFile() {}
 
+	/** Temporary files of saves older than this are left over from a killed save. */
+	static final Duration STALE_TEMPORARY = Duration.ofHours(1);
+
+	/**
+	 * Checks, before long work starts, that a model can be written to {@code target}: its folder
+	 * exists and takes a new file (tried, not guessed from permissions), and it is not a folder.
+	 *
+	 * @param parameter names the target in messages, e.g. "model" or "--model"
+	 * @throws IllegalArgumentException saying what is wrong
+	 */
+	public static void checkTarget(Path target, String parameter) {
+		Path parent = target.toAbsolutePath().getParent();
+		if (Files.isDirectory(target)) throw new IllegalArgumentException(parameter + ": " + target +
+			" is a folder, not a file");
+		if (parent == null || !Files.isDirectory(parent))
+			throw new IllegalArgumentException(parameter + ": folder " + parent + " does not exist");
+		try {
+			Files.delete(Files.createTempFile(parent, ".ganomaly-probe.", ".tmp"));
+		}
+		catch (IOException | SecurityException e) {
+			throw new IllegalArgumentException(parameter + ": folder " + parent + " is not writable (" + e.getMessage() + ")");
+		}
+	}
+
 	/** Writes manifest and SavedModel directory atomically to {@code target}. */
 	public static void write(Path target, Manifest manifest, Path savedModel) {
+		checkTarget(target, "model");
 		Path parent = target.toAbsolutePath().getParent();
-		if (parent == null || !Files.isDirectory(parent))
-			throw new IllegalArgumentException("model: folder " + parent + " does not exist");
-		if (Files.isDirectory(target)) throw new IllegalArgumentException("model: " + target + " is a folder");
+		deleteStaleTemporaries(parent, target.getFileName().toString());
 		Path temp;
 		try {
 			temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
@@ -84,6 +110,26 @@ public final class ModelFile {
 			catch (IOException ignored) {
 				// the move succeeded or the disk is gone; nothing more to do
 			}
+		}
+	}
+
+	/**
+	 * Deletes {@code .NAME.*.tmp} files older than {@link #STALE_TEMPORARY} in {@code folder}: what a
+	 * save killed before its final move leaves behind. Younger ones may belong to a running save.
+	 */
+	static void deleteStaleTemporaries(Path folder, String name) {
+		String prefix = "." + name + ".";
+		FileTime limit = FileTime.from(Instant.now().minus(STALE_TEMPORARY));
+		try (Stream<Path> list = Files.list(folder)) {
+			for (Path f : (Iterable<Path>) list::iterator) {
+				String n = f.getFileName().toString();
+				if (n.startsWith(prefix) && n.endsWith(".tmp") && Files.isRegularFile(f) &&
+					Files.getLastModifiedTime(f).compareTo(limit) < 0)
+					Files.deleteIfExists(f);
+			}
+		}
+		catch (IOException e) {
+			// leftovers are harmless: never read, and tried again at the next save
 		}
 	}
 

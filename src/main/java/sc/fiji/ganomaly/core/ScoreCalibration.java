@@ -15,6 +15,19 @@ public record ScoreCalibration(double median, double p99) {
 	/** The default threshold on the calibrated scale. */
 	public static final double DEFAULT_THRESHOLD = 1.0;
 
+	/**
+	 * Checks a user's threshold on the calibrated scale.
+	 *
+	 * @param parameter names it in the message, e.g. "threshold" or "--threshold"
+	 * @return the threshold
+	 * @throws IllegalArgumentException if it is NaN or infinite
+	 */
+	public static double checkThreshold(double threshold, String parameter) {
+		if (!Double.isFinite(threshold)) throw new IllegalArgumentException(parameter + " must be a finite number " +
+			"on the calibrated scale (1 = the model's default), not " + threshold);
+		return threshold;
+	}
+
 	public ScoreCalibration {
 		if (!(Double.isFinite(median) && Double.isFinite(p99) && p99 > median))
 			throw new IllegalArgumentException("calibration needs finite values with p99 > median, not median " +

@@ -15,6 +15,7 @@ import ij.plugin.LutLoader;
 import ij.process.LUT;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.PlaneScore;
+import sc.fiji.ganomaly.core.ScoreCalibration;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.MaskImages;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
@@ -32,7 +33,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	/** Title of the results table. */
 	public static final String TABLE = "Anomaly scores";
 
-	@Parameter(label = "Image")
+	@Parameter(label = "Image", persist = false)
 	private ImagePlus image;
 
 	@Parameter(label = "Model file", style = "open")
@@ -71,7 +72,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			int step = stride == 0 ? Math.max(1, m.patchSize() / 4) : stride;
 			if (step < 0 || step > m.patchSize()) throw new IllegalArgumentException("stride must lie between 1 and the " +
 				"patch size " + m.patchSize() + " (0: patch size / 4), not " + stride);
-			double limit = threshold == null ? m.threshold() : threshold;
+			double limit = threshold == null ? m.threshold() : ScoreCalibration.checkThreshold(threshold, "threshold");
 			ImagePlusScorer.Result r = ImagePlusScorer.score(m, image, step,
 				new StatusProgress("Score Anomalies", status, log, this::canceledByUser));
 			if (r.anomalyMap() == null) {

@@ -67,6 +67,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				.validationFraction(validationFraction);
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
+			ModelFile.checkTarget(target, "model");
 			Path checkpoints = target.resolveSibling(target.getFileName() + ".checkpoint");
 			settings.checkpointFolder(checkpoints).resume(resume).validate();
 			TrainingData data = trainingData();

@@ -24,8 +24,6 @@ import org.junit.rules.TemporaryFolder;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.io.FileSaver;
-import ij.process.FloatProcessor;
 
 /** The command line on the shipped test images: train, score, evaluate, and refusals. */
 public class MainTest {
@@ -120,54 +118,5 @@ public class MainTest {
 			assertTrue(r.out(), r.out().startsWith("usage: ganomaly " + command));
 		}
 		assertEquals(2, run().code());
-	}
-
-	@Test
-	public void badInputEndsWithExitCodeTwoAndOneClearLine() throws IOException {
-		Path dir = tmp.newFolder("bad").toPath();
-		Path empty = Files.createDirectories(dir.resolve("empty"));
-		Path text = Files.writeString(dir.resolve("notes.tif"), "not an image");
-		Path tiny = dir.resolve("tiny.tif");
-		new FileSaver(new ImagePlus("tiny", new FloatProcessor(8, 8))).saveAsTiff(tiny.toString());
-		Path corrupt = Files.writeString(dir.resolve("corrupt.ganomaly.zip"), "PK broken");
-		Path file = Files.writeString(dir.resolve("a-file"), "x");
-		String normal = images("normal_").get(0);
-		String m = model.toString();
-		expectUsageError("--model is required", "train", "--input", normal);
-		expectUsageError("unknown option --epoch", "train", "--input", normal, "--model", m, "--epoch", "3");
-		expectUsageError("does not exist", "train", "--input", dir.resolve("missing.tif").toString(), "--model",
-			dir.resolve("m.zip").toString());
-		expectUsageError("holds no images", "train", "--input", empty.toString(), "--model", dir.resolve("m.zip").toString());
-		expectUsageError("cannot read", "train", "--input", text.toString(), "--model", dir.resolve("m.zip").toString());
-		expectUsageError("smaller than the patch", "train", "--input", tiny.toString(), "--model",
-			dir.resolve("m.zip").toString());
-		expectUsageError("patchSize must be 16, 32, 64 or 128, not 24", "train", "--input", normal, "--model",
-			dir.resolve("m.zip").toString(), "--patch-size", "24");
-		expectUsageError("epochs must be positive", "train", "--input", normal, "--model", dir.resolve("m.zip").toString(),
-			"--epochs", "0");
-		expectUsageError("--batch-size must be a whole number", "train", "--input", normal, "--model",
-			dir.resolve("m.zip").toString(), "--batch-size", "many");
-		expectUsageError("does not exist", "train", "--input", normal, "--model", dir.resolve("no/where/m.zip").toString());
-		expectUsageError("is not a valid GANomaly model file", "score", "--input", normal, "--model", corrupt.toString(),
-			"--output", dir.resolve("out").toString());
-		expectUsageError("is a file, not a folder", "score", "--input", normal, "--model", m, "--output", file.toString());
-		expectUsageError("smaller than the model's patch", "score", "--input", tiny.toString(), "--model", m, "--output",
-			dir.resolve("out2").toString());
-		expectUsageError("channels 1 to 1, not 2", "score", "--input", normal, "--model", m, "--output",
-			dir.resolve("out3").toString(), "--channels", "2");
-		expectUsageError("has 2 channel(s) but the model was trained on 1", "score", "--input",
-			IMAGES.resolve("twochannel/twochannel_normal.tif").toString(), "--model", m, "--output", dir.resolve("out4").toString());
-		expectUsageError("stride must lie between 1 and the patch size", "score", "--input", normal, "--model", m,
-			"--output", dir.resolve("out5").toString(), "--stride", "0");
-		expectUsageError("resume: no training checkpoint", "train", "--input", normal, "--model",
-			dir.resolve("fresh.zip").toString(), "--resume");
-		expectUsageError("unknown command", "fit");
-	}
-
-	private static void expectUsageError(String message, String... args) {
-		Run r = run(args);
-		assertEquals(String.join(" ", args) + "\n" + r.err(), 2, r.code());
-		assertTrue(r.err(), r.err().contains(message));
-		assertFalse("no stack trace: " + r.err(), r.err().contains("\tat "));
 	}
 }

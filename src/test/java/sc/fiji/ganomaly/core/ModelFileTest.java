@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -70,6 +72,40 @@ public class ModelFileTest {
 		ModelFile.write(file, manifest(), savedModel());
 		try (var list = Files.list(tmp.getRoot().toPath())) {
 			assertEquals(0, list.filter(p -> p.getFileName().toString().startsWith(".")).count());
+		}
+	}
+
+	/** What a killed save left behind goes at the next save, unless a running save may own it. */
+	@Test
+	public void theNextSaveDeletesStaleTemporaryFiles() throws IOException {
+		Path dir = tmp.newFolder("stale").toPath();
+		Path file = dir.resolve("m.ganomaly.zip");
+		Path stale = Files.writeString(dir.resolve(".m.ganomaly.zip.123.tmp"), "half a model");
+		Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(ModelFile.STALE_TEMPORARY).minusSeconds(60)));
+		Path young = Files.writeString(dir.resolve(".m.ganomaly.zip.456.tmp"), "a save in progress");
+		Path other = Files.writeString(dir.resolve(".other.ganomaly.zip.789.tmp"), "another model's");
+		Files.setLastModifiedTime(other, Files.getLastModifiedTime(stale));
+		ModelFile.write(file, manifest(), savedModel());
+		assertFalse(Files.exists(stale));
+		assertTrue(Files.exists(young));
+		assertTrue(Files.exists(other));
+		assertTrue(Files.isRegularFile(file));
+	}
+
+	@Test
+	public void aFolderThatTakesNoFileIsRefusedBeforeWork() throws IOException {
+		Path dir = tmp.newFolder("locked").toPath();
+		dir.toFile().setWritable(false, false);
+		Path target = (Files.isWritable(dir) ? Path.of("/proc") : dir).resolve("m.ganomaly.zip"); // root ignores modes
+		try {
+			ModelFile.checkTarget(target, "model");
+			fail("accepted " + target);
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().startsWith("model: folder ") && e.getMessage().contains("is not writable"));
+		}
+		finally {
+			dir.toFile().setWritable(true);
 		}
 	}
 

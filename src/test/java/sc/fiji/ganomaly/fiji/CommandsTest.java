@@ -22,7 +22,6 @@ import org.scijava.command.CommandService;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
-import ij.process.FloatProcessor;
 import ij.process.ShortProcessor;
 import sc.fiji.ganomaly.core.Metrics;
 
@@ -138,43 +137,6 @@ public class CommandsTest {
 		ImagePlus map = (ImagePlus) m.getOutput("anomalyMap");
 		assertEquals(3, map.getNSlices());
 		assertEquals(1, map.getNChannels());
-	}
-
-	@Test
-	public void refusesAnotherChannelCountNamingIt() throws Exception {
-		ImageStack stack = new ImageStack(SIZE, SIZE);
-		stack.addSlice(new FloatProcessor(SIZE, SIZE));
-		stack.addSlice(new FloatProcessor(SIZE, SIZE));
-		ImagePlus two = new ImagePlus("two channels", stack);
-		two.setDimensions(2, 1, 1);
-		CommandModule m = score(two);
-		String reason = ((ScoreAnomaliesCommand) m.getCommand()).getCancelReason();
-		assertTrue(reason, reason.contains("has 2 channel(s) but the model was trained on 1"));
-		assertNull(m.getOutput("anomalyMap"));
-	}
-
-	@Test
-	public void refusesAnImageSmallerThanThePatch() throws Exception {
-		CommandModule m = score(new ImagePlus("tiny", new FloatProcessor(8, 100)));
-		String reason = ((ScoreAnomaliesCommand) m.getCommand()).getCancelReason();
-		assertTrue(reason, reason.contains("tiny is 8x100 pixels, smaller than the model's patch of 16x16"));
-	}
-
-	@Test
-	public void refusesAnUnreadableModelFile() throws Exception {
-		File bad = tmp.newFile("bad.ganomaly.zip");
-		java.nio.file.Files.writeString(bad.toPath(), "not a model");
-		CommandModule m = commands.run(ScoreAnomaliesCommand.class, true, "image",
-			new ImagePlus("x", new FloatProcessor(32, 32)), "model", bad).get();
-		String reason = ((ScoreAnomaliesCommand) m.getCommand()).getCancelReason();
-		assertTrue(reason, reason.contains("model: ") && reason.contains("bad.ganomaly.zip"));
-	}
-
-	@Test
-	public void trainingWithoutImageOrFolderSaysWhatIsMissing() throws Exception {
-		CommandModule m = commands.run(TrainGanomalyCommand.class, true, "model", new File(tmp.getRoot(), "x.zip")).get();
-		String reason = ((TrainGanomalyCommand) m.getCommand()).getCancelReason();
-		assertTrue(reason, reason.contains("image or folder"));
 	}
 
 	private static float[] toArray(List<Float> values) {

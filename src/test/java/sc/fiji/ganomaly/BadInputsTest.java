@@ -1,0 +1,551 @@
+package sc.fiji.ganomaly;
+
+import static org.hamcrest.CoreMatchers.containsString;
+import static org.hamcrest.CoreMatchers.equalTo;
+import static org.hamcrest.CoreMatchers.not;
+import static org.hamcrest.CoreMatchers.nullValue;
+import static org.junit.Assert.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.ErrorCollector;
+import org.junit.rules.TemporaryFolder;
+import org.scijava.Cancelable;
+import org.scijava.Context;
+import org.scijava.command.Command;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.prefs.PrefService;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+import net.imglib2.img.array.ArrayImgs;
+import sc.fiji.ganomaly.cli.Main;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.fiji.ScoreAnomaliesCommand;
+import sc.fiji.ganomaly.fiji.TrainGanomalyCommand;
+
+/**
+ * Every row of {@code docs/bad-inputs.md}, fed through the command line and through the Fiji
+ * commands: the command line ends with exit code 2 and one line naming the input, a command ends
+ * cancelled with a one-line reason naming it; accepted inputs succeed in both; no input image is
+ * changed. Rows checked by another test say which.
+ */
+public class BadInputsTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	@Rule
+	public ErrorCollector errors = new ErrorCollector();
+
+	static final int SIZE = 48, PATCH = 16;
+	static Context context;
+	static CommandService commands;
+	static PrefService prefs;
+	static Fixtures f;
+
+	/** Files and images the cases use, made once. */
+	static final class Fixtures {
+
+		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
+			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, aFile, readOnly;
+
+		Path out(String name) {
+			return dir.resolve("out").resolve(name);
+		}
+
+		ImagePlus open(Path file) {
+			return new ij.io.Opener().openImage(file.toString());
+		}
+	}
+
+	/** One row: what the command line and the commands get. */
+	static final class Case {
+
+		final int row;
+		final String what;
+		Function<Fixtures, String[]> cli;
+		String cliMessage;
+		Class<? extends Command> command;
+		Function<Fixtures, Object[]> inputs;
+		String commandMessage;
+		String notThroughCli, notThroughCommand;
+
+		Case(int row, String what) {
+			this.row = row;
+			this.what = what;
+		}
+
+		/** Command-line arguments and the text the error line must hold (null: must succeed). */
+		Case cli(String message, Function<Fixtures, String[]> args) {
+			this.cliMessage = message;
+			this.cli = args;
+			return this;
+		}
+
+		/** A command, its inputs and the text its cancel reason must hold (null: must succeed). */
+		Case command(String message, Class<? extends Command> type, Function<Fixtures, Object[]> in) {
+			this.commandMessage = message;
+			this.command = type;
+			this.inputs = in;
+			return this;
+		}
+
+		Case noCli(String why) {
+			this.notThroughCli = why;
+			return this;
+		}
+
+		Case noCommand(String why) {
+			this.notThroughCommand = why;
+			return this;
+		}
+
+		@Override
+		public String toString() {
+			return "row " + row + " (" + what + ")";
+		}
+	}
+
+	static String[] args(Object... parts) {
+		return Arrays.stream(parts).map(String::valueOf).toArray(String[]::new);
+	}
+
+	static Object[] in(Object... parts) {
+		return parts;
+	}
+
+	static final Class<TrainGanomalyCommand> TRAIN = TrainGanomalyCommand.class;
+	static final Class<ScoreAnomaliesCommand> SCORE = ScoreAnomaliesCommand.class;
+
+	/** Small, fast training options for the command line. */
+	static String[] train(Object... more) {
+		List<String> given = Arrays.asList(args(more));
+		List<String> a = new ArrayList<>(List.of("train"));
+		String[] defaults = { "--patch-size", "16", "--epochs", "1", "--patches-per-epoch", "64", "--batch-size", "32",
+			"--nz", "8", "--ngf", "8", "--ndf", "8" };
+		for (int i = 0; i < defaults.length; i += 2)
+			if (!given.contains(defaults[i])) a.addAll(List.of(defaults[i], defaults[i + 1]));
+		a.addAll(given);
+		return a.toArray(new String[0]);
+	}
+
+	static String[] score(Object... more) {
+		List<String> a = new ArrayList<>(List.of("score"));
+		a.addAll(Arrays.asList(args(more)));
+		return a.toArray(new String[0]);
+	}
+
+	/** Inputs of a small, fast training command. */
+	static Object[] trainIn(Object... more) {
+		List<Object> a = new ArrayList<>(List.of("patchSize", "16", "epochs", 1, "batchSize", 32));
+		a.addAll(Arrays.asList(more));
+		return a.toArray();
+	}
+
+	static final List<Case> CASES = List.of(
+		new Case(1, "no input image or folder")
+			.cli("--input is required", x -> train("--model", x.out("m1.zip")))
+			.command("image or folder", TRAIN, x -> trainIn("model", x.out("m1.zip").toFile())),
+		new Case(2, "no model file")
+			.cli("--model is required", x -> train("--input", x.normal))
+			.command("'model' is required", TRAIN, x -> trainIn("image", x.open(x.normal))),
+		new Case(3, "unknown option")
+			.cli("unknown option --epoch", x -> train("--input", x.normal, "--model", x.out("m3.zip"), "--epoch", "3"))
+			.noCommand("macro options only set parameters; the command line rejects unknown options"),
+		new Case(4, "input path does not exist")
+			.cli("does not exist", x -> train("--input", x.dir.resolve("missing.tif"), "--model", x.out("m4.zip")))
+			.command("folder: ", TRAIN, x -> trainIn("folder", x.dir.resolve("missing").toFile(), "model",
+				x.out("m4.zip").toFile())),
+		new Case(5, "empty folder")
+			.cli("holds no images", x -> train("--input", x.empty, "--model", x.out("m5.zip")))
+			.command("holds no images", TRAIN, x -> trainIn("folder", x.empty.toFile(), "model", x.out("m5.zip").toFile())),
+		new Case(6, "non-image file named .tif")
+			.cli("cannot read", x -> train("--input", x.text, "--model", x.out("m6.zip")))
+			.command("cannot read", TRAIN, x -> trainIn("folder", x.notImageFolder.toFile(), "model",
+				x.out("m6.zip").toFile())),
+		new Case(7, "image smaller than the patch (training)")
+			.cli("smaller than the patch", x -> train("--input", x.tiny, "--model", x.out("m7.zip")))
+			.command("smaller than the patch", TRAIN, x -> trainIn("image", x.open(x.tiny), "model",
+				x.out("m7.zip").toFile())),
+		new Case(8, "1-pixel-wide image (scoring)")
+			.cli("is 1x100 pixels, smaller than the model's patch", x -> score("--input", x.thin, "--model", x.model,
+				"--output", x.out("o8")))
+			.command("is 1x100 pixels, smaller than the model's patch", SCORE, x -> in("image", x.open(x.thin), "model",
+				x.model.toFile())),
+		new Case(9, "NaN pixels (scoring)")
+			.cli("is NaN; replace NaN", x -> score("--input", x.nan, "--model", x.model, "--output", x.out("o9")))
+			.command("is NaN; replace NaN", SCORE, x -> in("image", x.open(x.nan), "model", x.model.toFile())),
+		new Case(10, "infinite pixels (training)")
+			.cli("is Infinity; replace NaN", x -> train("--input", x.inf, "--model", x.out("m10.zip")))
+			.command("is Infinity; replace NaN", TRAIN, x -> trainIn("image", x.open(x.inf), "model",
+				x.out("m10.zip").toFile())),
+		new Case(11, "constant image: accepted")
+			.cli(null, x -> score("--input", x.constant, "--model", x.model, "--output", x.out("o11")))
+			.command(null, SCORE, x -> in("image", x.open(x.constant), "model", x.model.toFile())),
+		new Case(12, "training images with different channel counts")
+			.cli("all training images need the same channels", x -> train("--input", x.mixedChannels, "--model",
+				x.out("m12.zip")))
+			.command("all training images need the same channels", TRAIN, x -> trainIn("folder",
+				x.mixedChannels.toFile(), "model", x.out("m12.zip").toFile())),
+		new Case(13, "mixed sizes and bit depths in a folder: accepted")
+			.cli(null, x -> train("--input", x.mixed, "--model", x.out("m13.zip")))
+			.command(null, TRAIN, x -> trainIn("folder", x.mixed.toFile(), "model", x.out("m13c.zip").toFile())),
+		new Case(14, "5D hyperstack: accepted, slices and frames are samples")
+			.cli(null, x -> train("--input", x.hyper, "--model", x.out("m14.zip")))
+			.command(null, TRAIN, x -> trainIn("image", x.open(x.hyper), "model", x.out("m14c.zip").toFile())),
+		new Case(15, "channel count different from the model")
+			.cli("has 2 channel(s) but the model was trained on 1", x -> score("--input", x.twoChannels, "--model",
+				x.model, "--output", x.out("o15")))
+			.command("has 2 channel(s) but the model was trained on 1", SCORE, x -> in("image", x.open(x.twoChannels),
+				"model", x.model.toFile())),
+		new Case(16, "RGB image for a one-channel model")
+			.cli("has 3 channel(s) but the model was trained on 1", x -> score("--input", x.rgb, "--model", x.model,
+				"--output", x.out("o16")))
+			.command("has 3 channel(s) but the model was trained on 1", SCORE, x -> in("image", x.open(x.rgb), "model",
+				x.model.toFile())),
+		new Case(17, "--channels outside the image")
+			.cli("channels 1 to 1, not 2", x -> score("--input", x.normal, "--model", x.model, "--output", x.out("o17"),
+				"--channels", "2"))
+			.noCommand("the commands take the image's channels as they are"),
+		new Case(18, "patch size not allowed")
+			.cli("patchSize must be 16, 32, 64 or 128, not 24", x -> train("--input", x.normal, "--model",
+				x.out("m18.zip"), "--patch-size", "24"))
+			.command("patchSize must be 16, 32, 64 or 128, not 24", TRAIN, x -> in("image", x.open(x.normal), "model",
+				x.out("m18.zip").toFile(), "patchSize", "24")),
+		new Case(19, "zero or negative epochs")
+			.cli("epochs must be positive, not 0", x -> train("--input", x.normal, "--model", x.out("m19.zip"),
+				"--epochs", "0"))
+			.command("epochs must be positive, not -1", TRAIN, x -> in("image", x.open(x.normal), "model",
+				x.out("m19.zip").toFile(), "epochs", -1)),
+		new Case(20, "zero batch size or not a number")
+			.cli("--batch-size must be a whole number", x -> train("--input", x.normal, "--model", x.out("m20.zip"),
+				"--batch-size", "many"))
+			.command("batchSize must be positive, not 0", TRAIN, x -> in("image", x.open(x.normal), "model",
+				x.out("m20.zip").toFile(), "batchSize", 0)),
+		new Case(21, "stride zero, negative or above the patch")
+			.cli("stride must lie between 1 and the patch size 16", x -> score("--input", x.normal, "--model", x.model,
+				"--output", x.out("o21"), "--stride", "0"))
+			.command("stride must lie between 1 and the patch size 16", SCORE, x -> in("image", x.open(x.normal),
+				"model", x.model.toFile(), "stride", 17)),
+		new Case(22, "model file empty")
+			.cli("it is empty or not a zip file", x -> score("--input", x.normal, "--model", x.emptyModel, "--output",
+				x.out("o22")))
+			.command("it is empty or not a zip file", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.emptyModel.toFile())),
+		new Case(23, "model file truncated")
+			.cli("is not a valid GANomaly model file", x -> score("--input", x.normal, "--model", x.truncated,
+				"--output", x.out("o23")))
+			.command("is not a valid GANomaly model file", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.truncated.toFile())),
+		new Case(24, "model file of another format version")
+			.cli("model format version 99 is not supported", x -> score("--input", x.normal, "--model", x.version99,
+				"--output", x.out("o24")))
+			.command("model format version 99 is not supported", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.version99.toFile())),
+		new Case(25, "model file not a zip")
+			.cli("it is empty or not a zip file", x -> score("--input", x.normal, "--model", x.notZip, "--output",
+				x.out("o25")))
+			.command("it is empty or not a zip file", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.notZip.toFile())),
+		new Case(26, "model file without its weights")
+			.cli("its weights (saved_model/variables/) are missing", x -> score("--input", x.normal, "--model",
+				x.noWeights, "--output", x.out("o26")))
+			.command("its weights (saved_model/variables/) are missing", SCORE, x -> in("image", x.open(x.normal),
+				"model", x.noWeights.toFile())),
+		new Case(27, "a zip that is not a model")
+			.cli("it has no manifest.json", x -> score("--input", x.normal, "--model", x.foreignZip, "--output",
+				x.out("o27")))
+			.command("it has no manifest.json", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.foreignZip.toFile())),
+		new Case(28, "model file to score with does not exist")
+			.cli("does not exist", x -> score("--input", x.normal, "--model", x.dir.resolve("none.zip"), "--output",
+				x.out("o28")))
+			.command("does not exist", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.dir.resolve("none.zip").toFile())),
+		new Case(29, "model folder does not exist")
+			.cli("--model: folder", x -> train("--input", x.normal, "--model", x.dir.resolve("no/where/m.zip")))
+			.command("model: folder", TRAIN, x -> trainIn("image", x.open(x.normal), "model",
+				x.dir.resolve("no/where/m.zip").toFile())),
+		new Case(30, "model folder not writable")
+			.cli("is not writable", x -> train("--input", x.normal, "--model", x.readOnly.resolve("m.zip")))
+			.command("is not writable", TRAIN, x -> trainIn("image", x.open(x.normal), "model",
+				x.readOnly.resolve("m.zip").toFile())),
+		new Case(31, "model path is a folder")
+			.cli("is a folder, not a file", x -> train("--input", x.normal, "--model", x.empty))
+			.command("is a folder, not a file", TRAIN, x -> trainIn("image", x.open(x.normal), "model", x.empty.toFile())),
+		new Case(32, "output folder is a file")
+			.cli("is a file, not a folder", x -> score("--input", x.normal, "--model", x.model, "--output", x.aFile))
+			.noCommand("the commands return images instead of writing files"),
+		new Case(33, "--normalize malformed")
+			.cli("--normalize must be percentile:LOW,HIGH or fixed:MIN,MAX", x -> train("--input", x.normal, "--model",
+				x.out("m33.zip"), "--normalize", "percent:1"))
+			.noCommand("the commands use the default percentile normalisation"),
+		new Case(34, "validation fraction outside (0, 0.5)")
+			.cli("validationFraction must lie between 0 and 0.5", x -> train("--input", x.normal, "--model",
+				x.out("m34.zip"), "--validation-fraction", "0.7"))
+			.command("validationFraction must lie between 0 and 0.5", TRAIN, x -> trainIn("image", x.open(x.normal),
+				"model", x.out("m34.zip").toFile(), "validationFraction", 0.7)),
+		new Case(35, "threshold not a finite number")
+			.cli("--threshold must be a finite number", x -> score("--input", x.normal, "--model", x.model, "--output",
+				x.out("o35"), "--threshold", "NaN"))
+			.command("threshold must be a finite number", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.model.toFile(), "threshold", Double.POSITIVE_INFINITY)),
+		new Case(36, "no image to score")
+			.cli("--input is required", x -> score("--model", x.model, "--output", x.out("o36")))
+			.command("'image' is required", SCORE, x -> in("model", x.model.toFile())),
+		new Case(37, "resume without a checkpoint")
+			.cli("resume: no training checkpoint", x -> train("--input", x.normal, "--model", x.out("m37.zip"),
+				"--resume"))
+			.command("resume: no training checkpoint", TRAIN, x -> trainIn("image", x.open(x.normal), "model",
+				x.out("m37.zip").toFile(), "resume", true)),
+		new Case(38, "resume after changing settings or data")
+			.noCli("ResumeTest (needs an interrupted training)").noCommand("ResumeTest (needs an interrupted training)"),
+		new Case(39, "engine folder missing")
+			.noCli("EngineLoaderTest (needs a JVM without the engine)")
+			.noCommand("EngineLoaderTest (needs a JVM without the engine)"),
+		new Case(40, "training diverges (NaN loss)")
+			.noCli("no input makes the reference settings diverge on demand; Trainer stops with a message")
+			.noCommand("as for the command line"),
+		new Case(41, "unknown command")
+			.cli("unknown command 'fit'", x -> args("fit"))
+			.noCommand("menu commands are fixed"));
+
+	@BeforeClass
+	public static void setUp() throws IOException {
+		f = new Fixtures();
+		f.dir = tmp.getRoot().toPath();
+		Files.createDirectories(f.dir.resolve("out"));
+		Random random = new Random(7);
+		f.normal = save(new ImagePlus("normal", stripes(SIZE, SIZE, random)), "normal.tif");
+		TrainingData data = new TrainingData().add("normal", ArrayImgs.floats((float[]) stripes(SIZE, SIZE, random)
+			.convertToFloatProcessor().getPixels(), SIZE, SIZE));
+		f.model = f.dir.resolve("model.ganomaly.zip");
+		try (GanomalyModel m = Ganomaly.train(data, new Settings().patchSize(PATCH).nz(8).ngf(8).ndf(8).epochs(1)
+			.patchesPerEpoch(64).batchSize(32).seed(1), null))
+		{
+			m.save(f.model);
+		}
+		f.empty = Files.createDirectories(f.dir.resolve("empty"));
+		f.notImageFolder = Files.createDirectories(f.dir.resolve("not-images"));
+		f.text = Files.writeString(f.notImageFolder.resolve("notes.tif"), "not an image");
+		f.tiny = save(new ImagePlus("tiny", new FloatProcessor(8, 8)), "tiny.tif");
+		f.thin = save(new ImagePlus("thin", new FloatProcessor(1, 100)), "thin.tif");
+		FloatProcessor nan = (FloatProcessor) stripes(SIZE, SIZE, random).convertToFloatProcessor();
+		nan.setf(5, 7, Float.NaN);
+		f.nan = save(new ImagePlus("nan", nan), "nan.tif");
+		FloatProcessor inf = (FloatProcessor) stripes(SIZE, SIZE, random).convertToFloatProcessor();
+		inf.setf(3, 4, Float.POSITIVE_INFINITY);
+		f.inf = save(new ImagePlus("inf", inf), "inf.tif");
+		ShortProcessor constant = new ShortProcessor(SIZE, SIZE);
+		constant.setValue(700);
+		constant.fill();
+		f.constant = save(new ImagePlus("constant", constant), "constant.tif");
+		f.mixed = Files.createDirectories(f.dir.resolve("mixed"));
+		save(new ImagePlus("a", stripes(SIZE, SIZE, random).convertToByteProcessor()), "mixed/a.tif");
+		save(new ImagePlus("b", stripes(64, 40, random)), "mixed/b.tif");
+		save(new ImagePlus("c", stripes(50, 50, random).convertToFloatProcessor()), "mixed/c.tif");
+		f.twoChannels = save(hyperstack("two", 2, 1, 1, random), "two.tif");
+		f.mixedChannels = Files.createDirectories(f.dir.resolve("mixed-channels"));
+		save(new ImagePlus("a", stripes(SIZE, SIZE, random)), "mixed-channels/a.tif");
+		save(hyperstack("b", 2, 1, 1, random), "mixed-channels/b.tif");
+		f.hyper = save(hyperstack("hyper", 2, 3, 2, random), "hyper.tif");
+		ColorProcessor rgb = new ColorProcessor(SIZE, SIZE);
+		rgb.setColor(java.awt.Color.ORANGE);
+		rgb.fill();
+		f.rgb = save(new ImagePlus("rgb", rgb), "rgb.tif");
+		f.emptyModel = Files.write(f.dir.resolve("empty.ganomaly.zip"), new byte[0]);
+		byte[] bytes = Files.readAllBytes(f.model);
+		f.truncated = Files.write(f.dir.resolve("truncated.ganomaly.zip"), Arrays.copyOf(bytes, bytes.length / 2));
+		f.notZip = Files.writeString(f.dir.resolve("text.ganomaly.zip"), "a model? no.");
+		f.version99 = rewrite("v99.ganomaly.zip", (name, content) -> name.equals("manifest.json")
+			? new String(content, StandardCharsets.UTF_8).replaceFirst("\"format_version\": *1", "\"format_version\": 99")
+				.getBytes(StandardCharsets.UTF_8) : content);
+		f.noWeights = rewrite("noweights.ganomaly.zip", (name, content) -> name.contains("/variables/") ? null : content);
+		f.foreignZip = rewrite("foreign.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? null : content);
+		f.aFile = Files.writeString(f.dir.resolve("a-file"), "x");
+		f.readOnly = readOnlyFolder();
+		context = new Context(CommandService.class);
+		commands = context.service(CommandService.class);
+		prefs = context.service(PrefService.class);
+	}
+
+	@AfterClass
+	public static void tearDown() {
+		if (context != null) context.dispose();
+		if (f != null && f.readOnly != null && f.readOnly.startsWith(f.dir)) f.readOnly.toFile().setWritable(true);
+	}
+
+	/** A folder that takes no new file: a read-only one, or /proc when running as root. */
+	static Path readOnlyFolder() throws IOException {
+		Path folder = Files.createDirectories(f.dir.resolve("read-only"));
+		folder.toFile().setWritable(false, false);
+		try {
+			Files.delete(Files.createTempFile(folder, "probe", ".tmp"));
+			return Path.of("/proc"); // permissions do not stop this user (root)
+		}
+		catch (IOException e) {
+			return folder;
+		}
+	}
+
+	@Test
+	public void throughTheCommandLine() {
+		for (Case c : CASES) {
+			if (c.cli == null) continue;
+			String[] a = c.cli.apply(f);
+			ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+			int code = Main.run(a, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+			String error = err.toString(StandardCharsets.UTF_8);
+			String label = c + ": ganomaly " + String.join(" ", a) + "\n" + error;
+			if (c.cliMessage == null) {
+				errors.checkThat(label, code, equalTo(0));
+				continue;
+			}
+			errors.checkThat(label, code, equalTo(2));
+			errors.checkThat(label, error, containsString(c.cliMessage));
+			errors.checkThat(label, error, not(containsString("\tat ")));
+			errors.checkThat(label, error.lines().filter(l -> !l.startsWith("see 'ganomaly")).count(), equalTo(1L));
+		}
+	}
+
+	@Test
+	public void throughTheFijiCommands() throws Exception {
+		for (Case c : CASES) {
+			if (c.command == null) continue;
+			Object[] inputs = c.inputs.apply(f);
+			List<ImagePlus> images = new ArrayList<>();
+			List<Object> before = new ArrayList<>();
+			for (Object o : inputs)
+				if (o instanceof ImagePlus imp) {
+					images.add(imp);
+					before.add(pixels(imp));
+				}
+			// SciJava remembers inputs between runs; each row starts afresh
+			prefs.clear(TrainGanomalyCommand.class);
+			prefs.clear(ScoreAnomaliesCommand.class);
+			CommandModule m = commands.run(c.command, true, inputs).get();
+			String reason = ((Cancelable) m.getCommand()).getCancelReason();
+			String label = c + ": " + c.command.getSimpleName() + " -> " + reason;
+			if (c.commandMessage == null) errors.checkThat(label, reason, nullValue());
+			else {
+				errors.checkThat(label, reason, containsString(c.commandMessage));
+				errors.checkThat(label, reason, not(containsString("\n")));
+			}
+			for (int i = 0; i < images.size(); i++)
+				errors.checkThat(c + ": input image unchanged", Arrays.deepEquals(new Object[] { before.get(i) },
+					new Object[] { pixels(images.get(i)) }), equalTo(true));
+		}
+	}
+
+	/** The docs table and this test list the same rows, and the docs say where each is tested. */
+	@Test
+	public void docsListEveryRow() throws IOException {
+		String docs = Files.readString(Path.of("docs/bad-inputs.md"));
+		TreeSet<Integer> documented = new TreeSet<>(), tested = new TreeSet<>();
+		Matcher row = Pattern.compile("(?m)^\\| (\\d+) \\|").matcher(docs);
+		while (row.find())
+			documented.add(Integer.parseInt(row.group(1)));
+		for (Case c : CASES)
+			tested.add(c.row);
+		assertEquals(tested, documented);
+		assertEquals("rows are numbered 1..n", CASES.size(), tested.last().intValue());
+	}
+
+	private static Object pixels(ImagePlus imp) {
+		ImageStack stack = imp.getStack();
+		Object[] planes = new Object[stack.getSize()];
+		for (int i = 0; i < planes.length; i++)
+			planes[i] = copy(stack.getPixels(i + 1));
+		return planes;
+	}
+
+	private static Object copy(Object array) {
+		if (array instanceof byte[] b) return b.clone();
+		if (array instanceof short[] s) return s.clone();
+		if (array instanceof float[] x) return x.clone();
+		if (array instanceof int[] i) return i.clone();
+		return array;
+	}
+
+	static ImageProcessor stripes(int width, int height, Random random) {
+		ShortProcessor ip = new ShortProcessor(width, height);
+		double phase = random.nextDouble() * 6.28;
+		for (int y = 0; y < height; y++)
+			for (int x = 0; x < width; x++)
+				ip.set(x, y, (int) (1000 + 400 * Math.sin((x + y) * 0.6 + phase) + 30 * random.nextGaussian()));
+		return ip;
+	}
+
+	static ImagePlus hyperstack(String title, int channels, int slices, int frames, Random random) {
+		ImageStack stack = new ImageStack(SIZE, SIZE);
+		for (int i = 0; i < channels * slices * frames; i++)
+			stack.addSlice(stripes(SIZE, SIZE, random));
+		ImagePlus imp = new ImagePlus(title, stack);
+		imp.setDimensions(channels, slices, frames);
+		if (channels * slices * frames > 1) imp.setOpenAsHyperStack(true);
+		return imp;
+	}
+
+	static Path save(ImagePlus imp, String name) {
+		Path file = f.dir.resolve(name);
+		FileSaver saver = new FileSaver(imp);
+		if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(file.toString()) : saver.saveAsTiff(file.toString())))
+			throw new IllegalStateException("could not write " + file);
+		return file;
+	}
+
+	/** Changes entries of the good model: return null to drop one. */
+	interface EntryChange {
+		byte[] apply(String name, byte[] content);
+	}
+
+	static Path rewrite(String name, EntryChange change) throws IOException {
+		Path target = f.dir.resolve(name);
+		try (InputStream in = Files.newInputStream(f.model); ZipInputStream zin = new ZipInputStream(in);
+			OutputStream out = Files.newOutputStream(target); ZipOutputStream zout = new ZipOutputStream(out))
+		{
+			for (ZipEntry e; (e = zin.getNextEntry()) != null;) {
+				byte[] content = change.apply(e.getName(), zin.readAllBytes());
+				if (content == null) continue;
+				zout.putNextEntry(new ZipEntry(e.getName()));
+				zout.write(content);
+				zout.closeEntry();
+			}
+		}
+		return target;
+	}
+}
