@@ -70,7 +70,7 @@ public final class FashionMnistBenchmark {
 		}
 		System.out.printf(Locale.ROOT, "train_images_per_s=%.1f%n", trainSpeed);
 		System.out.printf(Locale.ROOT, "score_images_per_s=%.1f%n", scoreSpeed);
-		System.out.printf(Locale.ROOT, "peak_rss_mib=%d%n", peakRssMib());
+		System.out.printf(Locale.ROOT, "peak_rss_mib=%d%n", ProcessMemory.peakResidentMib());
 	}
 
 	/** Returns AUC, training images/s, scoring images/s, best epoch. */
@@ -133,16 +133,5 @@ public final class FashionMnistBenchmark {
 		for (int y = 0; y < 28; y++)
 			System.arraycopy(image, y * 28, out, (y + 2) * 32 + 2, 28);
 		return ArrayImgs.unsignedBytes(out, 32, 32);
-	}
-
-	private static long peakRssMib() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-				if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-		}
-		catch (IOException | NumberFormatException e) {
-			// not Linux
-		}
-		return -1;
 	}
 }

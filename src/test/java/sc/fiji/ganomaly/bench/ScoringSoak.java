@@ -1,8 +1,5 @@
 package sc.fiji.ganomaly.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
 
@@ -13,14 +10,16 @@ import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 
 /**
- * Scores the same image many times in one JVM and prints the resident memory at the start and
- * the end, to show that every tensor and result is closed. Prints key=value lines.
+ * Scores the same image many times in one JVM and prints the resident memory after a warm-up,
+ * at every tenth of the runs and at the end, to show that every tensor and result is closed.
+ * Prints key=value lines.
  */
 public final class ScoringSoak {
 
-	public static void main(String[] args) throws IOException {
+	public static void main(String[] args) {
 		int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
 		int size = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+		int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
 		float[] pixels = new float[size * size];
 		Random random = new Random(1);
 		for (int i = 0; i < pixels.length; i++)
@@ -30,21 +29,22 @@ public final class ScoringSoak {
 			.batchSize(32), null))
 		{
 			var image = ArrayImgs.floats(pixels, size, size);
-			for (int i = 0; i < 100; i++) // warm-up: allocators and caches settle
+			long beforeWarmUp = ProcessMemory.residentMib();
+			for (int i = 0; i < warmUp; i++) // allocators and caches settle
 				model.score(image, 8, "soak");
-			long start = rssMib();
+			long start = ProcessMemory.residentMib();
+			System.out.printf(Locale.ROOT, "runs=%d%nimage=%dx%d%nwarm_up_runs=%d%nrss_before_warm_up_mib=%d%n" +
+				"rss_start_mib=%d%n", runs, size, size, warmUp, beforeWarmUp, start);
 			long t0 = System.nanoTime();
-			for (int i = 0; i < runs; i++)
+			for (int i = 1; i <= runs; i++) {
 				model.score(image, 8, "soak");
+				if (i % Math.max(1, runs / 10) == 0 && i < runs)
+					System.out.printf(Locale.ROOT, "rss_after_%d_mib=%d%n", i, ProcessMemory.residentMib());
+			}
 			double seconds = (System.nanoTime() - t0) / 1e9;
-			System.out.printf(Locale.ROOT, "runs=%d%nimage=%dx%d%nrss_start_mib=%d%nrss_end_mib=%d%nscores_per_s=%.1f%n", runs,
-				size, size, start, rssMib(), runs / seconds);
+			long end = ProcessMemory.residentMib();
+			System.out.printf(Locale.ROOT, "rss_end_mib=%d%nrss_growth_mib=%d%nscores_per_s=%.1f%n", end, end - start,
+				runs / seconds);
 		}
-	}
-
-	private static long rssMib() throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-			if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-		return -1;
 	}
 }
