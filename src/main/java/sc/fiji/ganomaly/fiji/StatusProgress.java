@@ -16,6 +16,7 @@ final class StatusProgress implements ProgressListener {
 	private final LogService log;
 	private final BooleanSupplier canceled;
 	private final String task;
+	private long started, lastText;
 
 	StatusProgress(String task, StatusService status, LogService log, BooleanSupplier canceled) {
 		this.task = task;
@@ -31,7 +32,20 @@ final class StatusProgress implements ProgressListener {
 
 	@Override
 	public void progress(long done, long total) {
-		if (status != null) status.showProgress((int) Math.min(Integer.MAX_VALUE, done), (int) Math.min(Integer.MAX_VALUE, total));
+		if (status == null || total <= 0) return;
+		long now = System.nanoTime();
+		if (started == 0 || done == 0) started = now;
+		// the bar in thousandths, so that counts beyond int still fit
+		int permille = (int) Math.min(1000, done * 1000 / total);
+		if (done < total && now - lastText < 500_000_000L) {
+			status.showProgress(permille, 1000);
+			return;
+		}
+		lastText = now;
+		double seconds = (now - started) / 1e9;
+		String eta = done > 0 && done < total ? String.format(Locale.ROOT, ", %d s left",
+			Math.round(seconds * (total - done) / done)) : "";
+		status.showStatus(permille, 1000, String.format(Locale.ROOT, "%s: %d %%%s", task, permille / 10, eta));
 	}
 
 	@Override

@@ -1,18 +1,21 @@
 package sc.fiji.ganomaly.fiji;
 
+import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
 
 import org.scijava.ItemIO;
-import org.scijava.command.Command;
 import org.scijava.app.StatusService;
+import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelFile;
+import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
@@ -60,6 +63,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(required = false)
 	private StatusService status;
 
+	@Parameter(required = false)
+	private UIService ui;
+
 	@Override
 	public void run() {
 		try {
@@ -71,8 +77,13 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			Path checkpoints = target.resolveSibling(target.getFileName() + ".checkpoint");
 			settings.checkpointFolder(checkpoints).resume(resume).validate();
 			TrainingData data = trainingData();
-			try (GanomalyModel trained = Ganomaly.train(data, settings,
-				new StatusProgress("Train GANomaly", status, log, this::canceledByUser)))
+			ProgressListener progress = new StatusProgress("Train GANomaly", status, log, this::canceledByUser);
+			if (ui != null && !ui.isHeadless() && !GraphicsEnvironment.isHeadless()) {
+				LossChart curves = new LossChart("Train GANomaly: " + target.getFileName());
+				curves.show();
+				progress = ProgressListener.all(progress, curves);
+			}
+			try (GanomalyModel trained = Ganomaly.train(data, settings, progress))
 			{
 				trained.save(target);
 				boolean stopped = Boolean.TRUE.equals(trained.manifest().training().get("canceled"));
