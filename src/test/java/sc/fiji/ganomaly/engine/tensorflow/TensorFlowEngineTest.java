@@ -112,16 +112,70 @@ public class TensorFlowEngineTest {
 
 	@Test
 	public void aPatchScoresTheSameAloneAndInABatch() {
-		NetworkSpec spec = small(32, 1, 6);
+		for (String mode : new String[] { NetworkSpec.MOVING, NetworkSpec.SAMPLE }) {
+			NetworkSpec spec = small(32, 1, 6).withScoringNormalization(mode);
+			float[] batch = stripes(spec, 16, new Random(3));
+			try (TrainableNetwork net = engine.create(spec)) {
+				for (int i = 0; i < 5; i++)
+					net.trainStep(batch, 16);
+				float[] all = new float[16], one = new float[1], errors = new float[16], error = new float[1];
+				net.score(batch, 16, all, errors);
+				// the last patch alone, and with the first half of the batch replaced by noise
+				float[] last = java.util.Arrays.copyOfRange(batch, 15 * spec.patchLength(), 16 * spec.patchLength());
+				net.score(last, 1, one, error);
+				assertEquals(mode, all[15], one[0], 1e-6f * Math.max(1, Math.abs(all[15])));
+				assertEquals(mode, errors[15], error[0], 1e-6f * Math.max(1, Math.abs(errors[15])));
+				float[] mixed = batch.clone(), mixedScores = new float[16];
+				Random noise = new Random(9);
+				for (int i = 0; i < 8 * spec.patchLength(); i++)
+					mixed[i] = (float) noise.nextGaussian();
+				net.score(mixed, 16, mixedScores, null);
+				for (int i = 8; i < 16; i++)
+					assertEquals(mode, all[i], mixedScores[i], 1e-6f * Math.max(1, Math.abs(all[i])));
+			}
+		}
+	}
+
+	/** The reference's test loop (batch statistics) does depend on the batch: the control of the test above. */
+	@Test
+	public void batchStatisticsScoringDependsOnTheBatch() {
+		NetworkSpec spec = small(32, 1, 6).withScoringNormalization(NetworkSpec.BATCH);
 		float[] batch = stripes(spec, 16, new Random(3));
 		try (TrainableNetwork net = engine.create(spec)) {
-			for (int i = 0; i < 5; i++)
-				net.trainStep(batch, 16);
-			float[] all = new float[16], one = new float[1];
+			net.trainStep(batch, 16);
+			float[] all = new float[16], mixedScores = new float[16], mixed = batch.clone();
 			net.score(batch, 16, all, null);
-			net.score(batch, 1, one, null);
-			assertEquals(all[0], one[0], 1e-6f * Math.max(1, Math.abs(all[0])));
+			Random noise = new Random(9);
+			for (int i = 0; i < 8 * spec.patchLength(); i++)
+				mixed[i] = (float) noise.nextGaussian();
+			net.score(mixed, 16, mixedScores, null);
+			assertTrue(Math.abs(all[15] - mixedScores[15]) > 1e-4f * Math.abs(all[15]));
 		}
+	}
+
+	/** Per-sample scoring is the graph's own op chain, so an exported model scores the same way. */
+	@Test
+	public void sampleNormalizationSurvivesExport() {
+		NetworkSpec spec = small(16, 1, 7).withScoringNormalization(NetworkSpec.SAMPLE);
+		float[] batch = stripes(spec, 8, new Random(4));
+		float[] before = new float[8], after = new float[8], moving = new float[8];
+		Path dir = tmp.getRoot().toPath().resolve("saved_model_sample");
+		Path weights = tmp.getRoot().toPath().resolve("weights");
+		try (TrainableNetwork net = engine.create(spec)) {
+			net.trainStep(batch, 8);
+			net.score(batch, 8, before, null);
+			net.exportSavedModel(dir);
+			net.saveCheckpoint(weights);
+		}
+		try (ScoringNetwork loaded = engine.load(dir, spec)) {
+			loaded.score(batch, 8, after, null);
+		}
+		try (TrainableNetwork net = engine.create(spec.withScoringNormalization(NetworkSpec.MOVING))) {
+			net.restoreCheckpoint(weights);
+			net.score(batch, 8, moving, null);
+		}
+		assertArrayEquals(before, after, 0f);
+		assertTrue("the two modes score differently", Math.abs(before[0] - moving[0]) > 1e-6f * Math.abs(before[0]));
 	}
 
 	@Test
