@@ -6,8 +6,6 @@ import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.framework.optimizers.Adam;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -81,15 +79,15 @@ final class GanomalyGraph {
 			gradientOps.add((Op) identity);
 		}
 		Ops gated = tf.withControlDependencies(gradientOps);
-		List<GradAndVar<?>> gPairs = new ArrayList<>(), dPairs = new ArrayList<>();
+		List<Operand<TFloat32>> gGated = new ArrayList<>(), dGated = new ArrayList<>();
 		for (int i = 0; i < gVars.size(); i++)
-			gPairs.add(new GradAndVar<>(gated.identity(gradients.get(i)).asOutput(), gVars.get(i)));
+			gGated.add(gated.identity(gradients.get(i)));
 		for (int i = 0; i < dVars.size(); i++)
-			dPairs.add(new GradAndVar<>(gated.identity(gradients.get(gVars.size() + i)).asOutput(), dVars.get(i)));
-		Op applyG = new Adam(graph, "AdamG", spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f)
-			.applyGradients(gPairs, "train_generator");
-		Op applyD = new Adam(graph, "AdamD", spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f)
-			.applyGradients(dPairs, "train_discriminator");
+			dGated.add(gated.identity(gradients.get(gVars.size() + i)));
+		Op applyG = AdamUpdate.create(tf, "train_generator", "", gVars, gGated, spec.learningRate(), spec.beta1(),
+			spec.beta2(), 1e-8f);
+		Op applyD = AdamUpdate.create(tf, "train_discriminator", "_1", dVars, dGated, spec.learningRate(), spec.beta1(),
+			spec.beta2(), 1e-8f);
 		List<Op> step = new ArrayList<>(statistics);
 		step.add(applyG);
 		step.add(applyD);
