@@ -130,7 +130,8 @@ public final class FashionMnistBenchmark {
 	 * Scores the test set of one trained model with each scoring normalisation, on the same
 	 * weights: moving statistics, moving statistics re-estimated on 100 training batches with the
 	 * final weights, per-sample statistics, and (the reference's test loop, batch-dependent) the
-	 * statistics of test batches of 64 in the reference's order (normals first). Prints
+	 * statistics of test batches of 64, in the reference's order (normals first, then anomalies:
+	 * batch64) and shuffled (batch64shuffled). Prints
 	 * auc_&lt;variant&gt;_class_K lines.
 	 */
 	private static void compareVariants(GanomalyModel model, FashionMnist data, int anomaly, List<Integer> train,
@@ -145,10 +146,10 @@ public final class FashionMnistBenchmark {
 			Engine engine = EngineLoader.tensorflow();
 			float[] normal = patches(model, data, testNormal), abnormalPatches = patches(model, data, abnormal);
 			int nn = testNormal.size(), na = abnormal.size();
-			for (String variant : List.of("moving", "restats", "sample", "batch64")) {
+			for (String variant : List.of("moving", "restats", "sample", "batch64", "batch64shuffled")) {
 				String mode = switch (variant) {
 					case "sample" -> NetworkSpec.SAMPLE;
-					case "batch64" -> NetworkSpec.BATCH;
+					case "batch64", "batch64shuffled" -> NetworkSpec.BATCH;
 					default -> NetworkSpec.MOVING;
 				};
 				try (TrainableNetwork net = engine.create(model.spec().withScoringNormalization(mode))) {
@@ -161,13 +162,25 @@ public final class FashionMnistBenchmark {
 							net.updateStatistics(Arrays.copyOfRange(batch, first * 1024, (first + 64) * 1024), 64);
 					}
 					float[] sn, sa;
-					if (variant.equals("batch64")) {
+					if (variant.startsWith("batch64")) {
+						// test order: normals first, then anomalies; shuffled (seeded) for batch64shuffled
+						List<Integer> order = new ArrayList<>();
+						for (int i = 0; i < nn + na; i++)
+							order.add(i);
+						if (variant.equals("batch64shuffled")) Collections.shuffle(order, new Random(4));
 						float[] all = new float[(nn + na) * 1024];
-						System.arraycopy(normal, 0, all, 0, normal.length);
-						System.arraycopy(abnormalPatches, 0, all, normal.length, abnormalPatches.length);
+						for (int k = 0; k < order.size(); k++) {
+							int i = order.get(k);
+							System.arraycopy(i < nn ? normal : abnormalPatches, (i < nn ? i : i - nn) * 1024, all, k * 1024, 1024);
+						}
 						float[] s = scoreRaw(net, all, nn + na, 64);
-						sn = Arrays.copyOfRange(s, 0, nn);
-						sa = Arrays.copyOfRange(s, nn, nn + na);
+						sn = new float[nn];
+						sa = new float[na];
+						for (int k = 0; k < order.size(); k++) {
+							int i = order.get(k);
+							if (i < nn) sn[i] = s[k];
+							else sa[i - nn] = s[k];
+						}
 					}
 					else {
 						sn = scoreRaw(net, normal, nn, 256);
