@@ -45,6 +45,7 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		network.put("beta1", spec.beta1());
 		network.put("beta2", spec.beta2());
 		network.put("seed", spec.seed());
+		network.put("scoring_normalization", spec.scoringNormalization());
 		Map<String, Object> norm = new LinkedHashMap<>();
 		norm.put("mode", normalization.percentiles() ? "percentile" : "fixed");
 		norm.put("low", normalization.low());
@@ -89,7 +90,8 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		NetworkSpec spec = new NetworkSpec(integer(n, "patch_size"), integer(n, "channels"), integer(n, "nz"),
 			integer(n, "ngf"), integer(n, "ndf"), integer(n, "extra_layers"), (float) number(n, "w_adv"),
 			(float) number(n, "w_con"), (float) number(n, "w_enc"), (float) number(n, "learning_rate"),
-			(float) number(n, "beta1"), (float) number(n, "beta2"), threads, (long) number(n, "seed"));
+			(float) number(n, "beta1"), (float) number(n, "beta2"), threads, (long) number(n, "seed"),
+			scoringNormalization(n.get("scoring_normalization")));
 		Map<String, Object> norm = object(root.get("normalization"), "normalization");
 		Object mode = norm.get("mode");
 		if (!"percentile".equals(mode) && !"fixed".equals(mode))
@@ -101,6 +103,15 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		Object training = root.get("training");
 		return new Manifest(version, String.valueOf(root.get("created_by")), spec, normalization, calibration,
 			number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of());
+	}
+
+	/** Models written before the setting existed score with the moving statistics. */
+	private static String scoringNormalization(Object value) {
+		if (value == null) return NetworkSpec.MOVING;
+		if (!NetworkSpec.MOVING.equals(value) && !NetworkSpec.SAMPLE.equals(value)) throw new IllegalArgumentException(
+			"manifest.json: scoring_normalization must be '" + NetworkSpec.MOVING + "' or '" + NetworkSpec.SAMPLE +
+				"', not " + value);
+		return (String) value;
 	}
 
 	@SuppressWarnings("unchecked")

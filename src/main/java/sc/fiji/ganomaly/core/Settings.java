@@ -24,6 +24,7 @@ public final class Settings {
 	private int threads = 0;
 	private boolean augment = true;
 	private int statisticsBatches = 0;
+	private String scoringNormalization = NetworkSpec.DEFAULT_SCORING;
 	private java.nio.file.Path checkpointFolder;
 	private boolean resume;
 	private Normalization normalization = Normalization.DEFAULT;
@@ -37,6 +38,7 @@ public final class Settings {
 		s.batchSize = batchSize; s.epochs = epochs; s.patchesPerEpoch = patchesPerEpoch; s.seed = seed;
 		s.validationFraction = validationFraction; s.threads = threads; s.augment = augment;
 		s.statisticsBatches = statisticsBatches;
+		s.scoringNormalization = scoringNormalization;
 		s.checkpointFolder = checkpointFolder;
 		s.resume = resume;
 		s.normalization = normalization;
@@ -61,6 +63,9 @@ public final class Settings {
 			throw new IllegalArgumentException("resume needs a checkpointFolder to resume from");
 		if (statisticsBatches < 0)
 			throw new IllegalArgumentException("statisticsBatches must be 0 (off) or positive, not " + statisticsBatches);
+		if (!NetworkSpec.MOVING.equals(scoringNormalization) && !NetworkSpec.SAMPLE.equals(scoringNormalization))
+			throw new IllegalArgumentException("scoringNormalization must be '" + NetworkSpec.MOVING + "' or '" +
+				NetworkSpec.SAMPLE + "', not " + scoringNormalization);
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
 		if (!(learningRate > 0 && Float.isFinite(learningRate)))
 			throw new IllegalArgumentException("learningRate must be positive, not " + learningRate);
@@ -73,7 +78,7 @@ public final class Settings {
 	/** The engine's view of these settings for {@code channels} input channels. */
 	public NetworkSpec networkSpec(int channels) {
 		return new NetworkSpec(patchSize, channels, nz, ngf, ndf, extraLayers, wAdv, wCon, wEnc, learningRate, beta1,
-			beta2, threads, seed);
+			beta2, threads, seed, scoringNormalization);
 	}
 
 	private static void positive(String name, long value) {
@@ -126,6 +131,13 @@ public final class Settings {
 	 */
 	public int statisticsBatches() { return statisticsBatches; }
 	public Settings statisticsBatches(int v) { statisticsBatches = v; return this; }
+	/**
+	 * How batch norm normalises when scoring: "moving" (the running statistics of training) or
+	 * "sample" (each patch by its own per-channel mean and variance). Either way a patch's score
+	 * does not depend on the other patches scored with it. Stored in the model.
+	 */
+	public String scoringNormalization() { return scoringNormalization; }
+	public Settings scoringNormalization(String v) { scoringNormalization = v; return this; }
 	/** Where the state is saved after each epoch, for resuming; null: no checkpoints. */
 	public java.nio.file.Path checkpointFolder() { return checkpointFolder; }
 	public Settings checkpointFolder(java.nio.file.Path v) { checkpointFolder = v; return this; }

@@ -85,7 +85,10 @@ final class Trainer {
 		return spec.patchSize() + "/" + spec.channels() + "/" + spec.nz() + "/" + spec.ngf() + "/" + spec.ndf() + "/" +
 			spec.extraLayers() + "/" + spec.wAdv() + "/" + spec.wCon() + "/" + spec.wEnc() + "/" + spec.learningRate() +
 			"/seed " + spec.seed() + "/batch " + settings.batchSize() + "/patches " + settings.patchesPerEpoch() + "/" +
-			settings.augment() + "/" + settings.normalization() + "/" + settings.validationFraction() + "/planes " + planes;
+			settings.augment() + "/" + settings.normalization() + "/" + settings.validationFraction() + "/planes " + planes +
+			// the scoring mode sets the validation loss; named only when not the default, so that
+			// checkpoints written before it existed still resume
+			(NetworkSpec.DEFAULT_SCORING.equals(spec.scoringNormalization()) ? "" : "/scoring " + spec.scoringNormalization());
 	}
 
 	private Map<String, Object> loop(TrainableNetwork network, Split split, float[] validation, int validationCount,

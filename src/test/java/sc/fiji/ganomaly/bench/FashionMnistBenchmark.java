@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +17,16 @@ import sc.fiji.ganomaly.core.EpochSummary;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Metrics;
+import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.NormalizedPlane;
 import sc.fiji.ganomaly.core.Normalization;
 import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineLoader;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.TrainableNetwork;
 
 /**
  * The GANomaly reference protocol on Fashion-MNIST: one class is the anomaly; the normal images
@@ -34,6 +40,8 @@ public final class FashionMnistBenchmark {
 		List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
 		int epochs = 1, limitTrain = 0, threads = 0, ngf = 64, statistics = 0;
 		long seed = 0;
+		String scoring = NetworkSpec.DEFAULT_SCORING;
+		boolean variants = false;
 		Path folder = FashionMnist.DEFAULT_FOLDER;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
@@ -49,8 +57,11 @@ public final class FashionMnistBenchmark {
 				case "--ngf" -> ngf = Integer.parseInt(args[++i]);
 				case "--statistics-batches" -> statistics = Integer.parseInt(args[++i]);
 				case "--data" -> folder = Path.of(args[++i]);
+				case "--scoring" -> scoring = args[++i];
+				case "--variants" -> variants = true;
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
-					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --statistics-batches N --data DIR");
+					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --statistics-batches N --data DIR " +
+						"--scoring moving|sample --variants");
 			}
 		}
 		if (!Files.isDirectory(folder)) throw new IllegalArgumentException("no Fashion-MNIST in " + folder +
@@ -60,9 +71,11 @@ public final class FashionMnistBenchmark {
 		System.out.println("limit_train=" + limitTrain);
 		System.out.println("threads=" + threads);
 		System.out.println("statistics_batches=" + statistics);
+		System.out.println("scoring=" + scoring);
+		System.out.println("seed=" + seed);
 		double trainSpeed = 0, scoreSpeed = 0;
 		for (int anomaly : classes) {
-			double[] r = runClass(data, anomaly, epochs, limitTrain, threads, ngf, statistics, seed);
+			double[] r = runClass(data, anomaly, epochs, limitTrain, threads, ngf, statistics, seed, scoring, variants);
 			System.out.printf(Locale.ROOT, "auc_class_%d=%.4f%n", anomaly, r[0]);
 			System.out.printf(Locale.ROOT, "best_epoch_class_%d=%d%n", anomaly, (int) r[3]);
 			trainSpeed = Math.max(trainSpeed, r[1]);
@@ -75,7 +88,7 @@ public final class FashionMnistBenchmark {
 
 	/** Returns AUC, training images/s, scoring images/s, best epoch. */
 	private static double[] runClass(FashionMnist data, int anomaly, int epochs, int limitTrain, int threads, int ngf,
-		int statistics, long seed)
+		int statistics, long seed, String scoring, boolean variants) throws IOException
 	{
 		List<Integer> normal = new ArrayList<>(), abnormal = new ArrayList<>();
 		for (int i = 0; i < data.labels.length; i++)
@@ -89,7 +102,8 @@ public final class FashionMnistBenchmark {
 		for (int i : train)
 			training.add("image " + i, padded(data.images[i]));
 		Settings settings = new Settings().epochs(epochs).batchSize(64).seed(seed).threads(threads).ngf(ngf).ndf(ngf)
-			.augment(false).normalization(Normalization.fixedRange(0, 255)).patchesPerEpoch(0).statisticsBatches(statistics);
+			.augment(false).normalization(Normalization.fixedRange(0, 255)).patchesPerEpoch(0).statisticsBatches(statistics)
+			.scoringNormalization(scoring);
 		double[] speed = { 0 };
 		ProgressListener listener = new ProgressListener() {
 
@@ -107,8 +121,100 @@ public final class FashionMnistBenchmark {
 			a = score(model, data, abnormal);
 			double scoreSpeed = abnormal.size() / ((System.nanoTime() - t0) / 1e9);
 			Object best = model.manifest().training().get("best_epoch");
+			if (variants) compareVariants(model, data, anomaly, train, testNormal, abnormal);
 			return new double[] { Metrics.rocAuc(n, a), speed[0], scoreSpeed, ((Number) best).doubleValue() };
 		}
+	}
+
+	/**
+	 * Scores the test set of one trained model with each scoring normalisation, on the same
+	 * weights: moving statistics, moving statistics re-estimated on 100 training batches with the
+	 * final weights, per-sample statistics, and (the reference's test loop, batch-dependent) the
+	 * statistics of test batches of 64, in the reference's order (normals first, then anomalies:
+	 * batch64) and shuffled (batch64shuffled). Prints
+	 * auc_&lt;variant&gt;_class_K lines.
+	 */
+	private static void compareVariants(GanomalyModel model, FashionMnist data, int anomaly, List<Integer> train,
+		List<Integer> testNormal, List<Integer> abnormal) throws IOException
+	{
+		Path file = Files.createTempFile("fashion-mnist", ModelFile.EXTENSION);
+		model.save(file);
+		ModelFile.Unpacked unpacked = ModelFile.read(file, model.spec().threads());
+		Files.delete(file);
+		try {
+			Path weights = unpacked.savedModel().resolve("variables").resolve("variables");
+			Engine engine = EngineLoader.tensorflow();
+			float[] normal = patches(model, data, testNormal), abnormalPatches = patches(model, data, abnormal);
+			int nn = testNormal.size(), na = abnormal.size();
+			for (String variant : List.of("moving", "restats", "sample", "batch64", "batch64shuffled")) {
+				String mode = switch (variant) {
+					case "sample" -> NetworkSpec.SAMPLE;
+					case "batch64", "batch64shuffled" -> NetworkSpec.BATCH;
+					default -> NetworkSpec.MOVING;
+				};
+				try (TrainableNetwork net = engine.create(model.spec().withScoringNormalization(mode))) {
+					net.restoreCheckpoint(weights);
+					if (variant.equals("restats")) {
+						List<Integer> shuffled = new ArrayList<>(train);
+						Collections.shuffle(shuffled, new Random(3));
+						float[] batch = patches(model, data, shuffled.subList(0, Math.min(shuffled.size(), 100 * 64)));
+						for (int first = 0; first + 64 <= batch.length / 1024; first += 64)
+							net.updateStatistics(Arrays.copyOfRange(batch, first * 1024, (first + 64) * 1024), 64);
+					}
+					float[] sn, sa;
+					if (variant.startsWith("batch64")) {
+						// test order: normals first, then anomalies; shuffled (seeded) for batch64shuffled
+						List<Integer> order = new ArrayList<>();
+						for (int i = 0; i < nn + na; i++)
+							order.add(i);
+						if (variant.equals("batch64shuffled")) Collections.shuffle(order, new Random(4));
+						float[] all = new float[(nn + na) * 1024];
+						for (int k = 0; k < order.size(); k++) {
+							int i = order.get(k);
+							System.arraycopy(i < nn ? normal : abnormalPatches, (i < nn ? i : i - nn) * 1024, all, k * 1024, 1024);
+						}
+						float[] s = scoreRaw(net, all, nn + na, 64);
+						sn = new float[nn];
+						sa = new float[na];
+						for (int k = 0; k < order.size(); k++) {
+							int i = order.get(k);
+							if (i < nn) sn[i] = s[k];
+							else sa[i - nn] = s[k];
+						}
+					}
+					else {
+						sn = scoreRaw(net, normal, nn, 256);
+						sa = scoreRaw(net, abnormalPatches, na, 256);
+					}
+					System.out.printf(Locale.ROOT, "auc_%s_class_%d=%.4f%n", variant, anomaly, Metrics.rocAuc(sn, sa));
+				}
+			}
+		}
+		finally {
+			ModelFile.deleteFolder(unpacked.folder());
+		}
+	}
+
+	/** Normalised 32x32 patches of the given images, one after the other. */
+	private static float[] patches(GanomalyModel model, FashionMnist data, List<Integer> indices) {
+		int length = 32 * 32;
+		float[] out = new float[indices.size() * length];
+		for (int k = 0; k < indices.size(); k++)
+			System.arraycopy(model.normalize(padded(data.images[indices.get(k)]), "image").data(), 0, out, k * length,
+				length);
+		return out;
+	}
+
+	/** Raw scores of n patches, {@code batch} per network call. */
+	private static float[] scoreRaw(TrainableNetwork net, float[] patches, int n, int batch) {
+		int length = 32 * 32;
+		float[] scores = new float[n], s = new float[batch];
+		for (int first = 0; first < n; first += batch) {
+			int m = Math.min(batch, n - first);
+			net.score(Arrays.copyOfRange(patches, first * length, (first + m) * length), m, s, null);
+			System.arraycopy(s, 0, scores, first, m);
+		}
+		return scores;
 	}
 
 	/** Scores images one patch each, 256 per network call. */

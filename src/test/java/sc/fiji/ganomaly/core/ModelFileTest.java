@@ -173,6 +173,24 @@ public class ModelFileTest {
 		assertTrue(new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).startsWith("{"));
 	}
 
+	@Test
+	public void scoringNormalizationIsStoredAndDefaultsToMovingForOldModels() {
+		Manifest m = manifest();
+		Manifest sample = new Manifest(m.formatVersion(), m.createdBy(), m.spec().withScoringNormalization(NetworkSpec.SAMPLE),
+			m.normalization(), m.calibration(), m.threshold(), m.training());
+		assertEquals(NetworkSpec.SAMPLE, Manifest.fromJson(sample.toJson(), 0).spec().scoringNormalization());
+		String old = m.toJson().replaceAll(",\\s*\"scoring_normalization\": \"moving\"", "");
+		assertTrue(old, !old.contains("scoring_normalization"));
+		assertEquals(NetworkSpec.MOVING, Manifest.fromJson(old, 0).spec().scoringNormalization());
+		try {
+			Manifest.fromJson(m.toJson().replace("\"moving\"", "\"batch\""), 0);
+			fail("accepted batch-statistics scoring");
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("scoring_normalization"));
+		}
+	}
+
 	private static void assertRefused(Path file, String expected) {
 		try {
 			ModelFile.read(file, 0);

@@ -8,17 +8,19 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
+import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.tensorflow.VariableStore.Init;
 
 /**
  * The DCGAN encoder and decoder of the GANomaly reference, built over name-keyed variables so
  * that the same weights can be wired into a training path (batch statistics) and a scoring path
- * (stored statistics). Convolutions carry no bias, as in the reference.
+ * (stored statistics, or each sample's own statistics: see {@link NetworkSpec#scoringNormalization()}). Convolutions carry no bias, as in the reference.
  */
 final class DcganLayers {
 
@@ -30,13 +32,16 @@ final class DcganLayers {
 
 	private final Ops tf;
 	private final VariableStore variables;
+	/** Batch norm of the scoring path: {@link NetworkSpec#MOVING}, {@link NetworkSpec#SAMPLE} or {@link NetworkSpec#BATCH}. */
+	private final String scoringNormalization;
 
 	/** Where moving-statistics updates of the training path are collected; null: none. */
 	private List<Op> statisticUpdates;
 
-	DcganLayers(Ops tf, VariableStore variables) {
+	DcganLayers(Ops tf, VariableStore variables, String scoringNormalization) {
 		this.tf = tf;
 		this.variables = variables;
+		this.scoringNormalization = scoringNormalization;
 	}
 
 	/** The output of an encoder: the latent code and the features before the last layer. */
@@ -124,14 +129,29 @@ final class DcganLayers {
 		Variable<TFloat32> beta = variables.get(owner, name + "_beta", shape, Init.constant(0), true);
 		Variable<TFloat32> mean = variables.get(owner, name + "_moving_mean", shape, Init.constant(0), false);
 		Variable<TFloat32> var = variables.get(owner, name + "_moving_variance", shape, Init.constant(1), false);
+		if (!training && NetworkSpec.SAMPLE.equals(scoringNormalization)) return sampleNorm(x, gamma, beta);
+		boolean batchStatistics = training || NetworkSpec.BATCH.equals(scoringNormalization);
 		FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(x, gamma, beta, mean, var,
-			FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(training),
+			FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(batchStatistics),
 			FusedBatchNorm.exponentialAvgFactor(training ? BN_MOMENTUM : 1f));
 		if (training && statisticUpdates != null) {
 			statisticUpdates.add(tf.assign(mean, bn.batchMean()));
 			statisticUpdates.add(tf.assign(var, bn.batchVariance()));
 		}
 		return bn.y();
+	}
+
+	/**
+	 * Batch norm as training mode computes it for a batch of one: each sample [H, W, C] normalised
+	 * by its own per-channel mean and (biased) variance over H and W, then scaled and shifted.
+	 */
+	private Operand<TFloat32> sampleNorm(Operand<TFloat32> x, Operand<TFloat32> gamma, Operand<TFloat32> beta) {
+		Operand<TInt32> spatial = tf.constant(new int[] { 1, 2 });
+		Operand<TFloat32> mean = tf.math.mean(x, spatial, Mean.keepDims(true));
+		Operand<TFloat32> centred = tf.math.sub(x, mean);
+		Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), spatial, Mean.keepDims(true));
+		Operand<TFloat32> scale = tf.math.mul(tf.math.rsqrt(tf.math.add(variance, tf.constant(BN_EPSILON))), gamma);
+		return tf.math.add(tf.math.mul(centred, scale), beta);
 	}
 
 	private Operand<TFloat32> leaky(Operand<TFloat32> x) {

@@ -6,8 +6,6 @@ import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.framework.optimizers.Adam;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -19,8 +17,8 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
 
 /**
  * The whole GANomaly graph: generator (G_E, G_D, E) and discriminator in training mode with their
- * losses, gradients and Adam optimisers, plus a scoring path over the same weights that uses the
- * moving batch-norm statistics. Op names of the scoring path ({@value #INPUT}, {@value #SCORE},
+ * losses, gradients and Adam optimisers, plus a scoring path over the same weights whose batch norm
+ * uses the moving statistics or each patch's own statistics ({@link NetworkSpec#scoringNormalization()}). Op names of the scoring path ({@value #INPUT}, {@value #SCORE},
  * {@value #RECONSTRUCTION}, {@value #RECONSTRUCTION_ERROR}) are part of the model file format.
  */
 final class GanomalyGraph {
@@ -43,7 +41,7 @@ final class GanomalyGraph {
 	GanomalyGraph(Graph graph, NetworkSpec spec) {
 		Ops tf = Ops.create(graph);
 		variables = new VariableStore(tf);
-		DcganLayers layers = new DcganLayers(tf, variables);
+		DcganLayers layers = new DcganLayers(tf, variables, spec.scoringNormalization());
 		int s = spec.patchSize(), c = spec.channels(), nz = spec.nz(), ngf = spec.ngf(),
 				ndf = spec.ndf(), extra = spec.extraLayers();
 		x = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s, c)));
@@ -81,22 +79,23 @@ final class GanomalyGraph {
 			gradientOps.add((Op) identity);
 		}
 		Ops gated = tf.withControlDependencies(gradientOps);
-		List<GradAndVar<?>> gPairs = new ArrayList<>(), dPairs = new ArrayList<>();
+		List<Operand<TFloat32>> gGated = new ArrayList<>(), dGated = new ArrayList<>();
 		for (int i = 0; i < gVars.size(); i++)
-			gPairs.add(new GradAndVar<>(gated.identity(gradients.get(i)).asOutput(), gVars.get(i)));
+			gGated.add(gated.identity(gradients.get(i)));
 		for (int i = 0; i < dVars.size(); i++)
-			dPairs.add(new GradAndVar<>(gated.identity(gradients.get(gVars.size() + i)).asOutput(), dVars.get(i)));
-		Op applyG = new Adam(graph, "AdamG", spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f)
-			.applyGradients(gPairs, "train_generator");
-		Op applyD = new Adam(graph, "AdamD", spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f)
-			.applyGradients(dPairs, "train_discriminator");
+			dGated.add(gated.identity(gradients.get(gVars.size() + i)));
+		Op applyG = AdamUpdate.create(tf, "train_generator", "", gVars, gGated, spec.learningRate(), spec.beta1(),
+			spec.beta2(), 1e-8f);
+		Op applyD = AdamUpdate.create(tf, "train_discriminator", "_1", dVars, dGated, spec.learningRate(), spec.beta1(),
+			spec.beta2(), 1e-8f);
 		List<Op> step = new ArrayList<>(statistics);
 		step.add(applyG);
 		step.add(applyD);
 		trainStep = tf.withControlDependencies(step).withName("train_step").noOp();
 		statisticsStep = tf.withControlDependencies(statistics).withName("statistics_step").noOp();
 
-		// Scoring path: stored statistics, so a patch's score does not depend on its batch.
+		// Scoring path: moving statistics or each patch's own (spec.scoringNormalization()), so that
+		// a patch's score does not depend on its batch (except in the comparison mode "batch").
 		Operand<TFloat32> zs = layers.encoder("gen_enc", GENERATOR, x, s, c, nz, ndf, extra, false, null).latent();
 		Operand<TFloat32> fakes = layers.decoder("gen_dec", GENERATOR, zs, s, c, nz, ngf, extra, false, null);
 		Operand<TFloat32> zsHat = layers.encoder("gen_enc2", GENERATOR, fakes, s, c, nz, ndf, extra, false, null).latent();
