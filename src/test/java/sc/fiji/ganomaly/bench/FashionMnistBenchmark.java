@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
+import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.real.FloatType;
 import sc.fiji.ganomaly.core.EpochSummary;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
@@ -31,8 +34,9 @@ import sc.fiji.ganomaly.engine.TrainableNetwork;
 /**
  * The GANomaly reference protocol on Fashion-MNIST: one class is the anomaly; the normal images
  * of train and test are pooled and split 80/20 (seeded); the test set is those 20 % plus every
- * image of the anomalous class. Images are padded from 28x28 to 32x32 and scaled from 0..255 to
- * [-1, 1]. Scores are per image (batch-independent). Prints key=value lines.
+ * image of the anomalous class. Images are resized from 28x28 to 32x32 (bilinear) and normalised
+ * with the reference's mean and std (0.1307, 0.3081), or with --preprocess pad zero-padded and
+ * scaled from 0..255 to [-1, 1]. Scores are per image (batch-independent). Prints key=value lines.
  */
 public final class FashionMnistBenchmark {
 
@@ -59,15 +63,21 @@ public final class FashionMnistBenchmark {
 				case "--data" -> folder = Path.of(args[++i]);
 				case "--scoring" -> scoring = args[++i];
 				case "--variants" -> variants = true;
+				case "--preprocess" -> resize = switch (args[++i]) {
+					case "pad" -> false;
+					case "resize" -> true;
+					default -> throw new IllegalArgumentException("--preprocess takes pad or resize, not " + args[i]);
+				};
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
 					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --statistics-batches N --data DIR " +
-						"--scoring moving|sample --variants");
+						"--scoring moving|sample --variants --preprocess pad|resize");
 			}
 		}
 		if (!Files.isDirectory(folder)) throw new IllegalArgumentException("no Fashion-MNIST in " + folder +
 			"; apt-get install dataset-fashion-mnist");
 		FashionMnist data = FashionMnist.pooled(folder);
 		System.out.println("epochs=" + epochs);
+		System.out.println("preprocess=" + (resize ? "resize" : "pad"));
 		System.out.println("limit_train=" + limitTrain);
 		System.out.println("threads=" + threads);
 		System.out.println("statistics_batches=" + statistics);
@@ -100,9 +110,9 @@ public final class FashionMnistBenchmark {
 
 		TrainingData training = new TrainingData();
 		for (int i : train)
-			training.add("image " + i, padded(data.images[i]));
+			training.add("image " + i, input(data.images[i]));
 		Settings settings = new Settings().epochs(epochs).batchSize(64).seed(seed).threads(threads).ngf(ngf).ndf(ngf)
-			.augment(false).normalization(Normalization.fixedRange(0, 255)).patchesPerEpoch(0).statisticsBatches(statistics)
+			.augment(false).normalization(resize ? REFERENCE_RANGE : Normalization.fixedRange(0, 255)).patchesPerEpoch(0).statisticsBatches(statistics)
 			.scoringNormalization(scoring);
 		double[] speed = { 0 };
 		ProgressListener listener = new ProgressListener() {
@@ -200,7 +210,7 @@ public final class FashionMnistBenchmark {
 		int length = 32 * 32;
 		float[] out = new float[indices.size() * length];
 		for (int k = 0; k < indices.size(); k++)
-			System.arraycopy(model.normalize(padded(data.images[indices.get(k)]), "image").data(), 0, out, k * length,
+			System.arraycopy(model.normalize(input(data.images[indices.get(k)]), "image").data(), 0, out, k * length,
 				length);
 		return out;
 	}
@@ -224,13 +234,54 @@ public final class FashionMnistBenchmark {
 		for (int first = 0; first < indices.size(); first += batch) {
 			int n = Math.min(batch, indices.size() - first);
 			for (int k = 0; k < n; k++) {
-				NormalizedPlane plane = model.normalize(padded(data.images[indices.get(first + k)]), "test image");
+				NormalizedPlane plane = model.normalize(input(data.images[indices.get(first + k)]), "test image");
 				System.arraycopy(plane.data(), 0, buffer, k * length, length);
 			}
 			model.scorePatches(buffer, n, s);
 			System.arraycopy(s, 0, scores, first, n);
 		}
 		return scores;
+	}
+
+	/**
+	 * As the reference (the default, --preprocess resize): bilinear 28 -> 32 and its mean/std
+	 * normalisation; --preprocess pad: zero padding and 0..255 -> [-1, 1].
+	 */
+	private static boolean resize = true;
+
+	/**
+	 * The reference's normalisation, (v / 255 - 0.1307) / 0.3081, as a fixed range: 0 maps to
+	 * -0.424 and 255 to 2.822, so the range mapped to [-1, 1] is -45.24 .. 111.90.
+	 */
+	static final Normalization REFERENCE_RANGE = referenceRange();
+
+	private static Normalization referenceRange() {
+		double scale = 1 / (255 * 0.3081), offset = -0.1307 / 0.3081; // v -> v * scale + offset
+		return Normalization.fixedRange((-1 - offset) / scale, (1 - offset) / scale);
+	}
+
+	static RandomAccessibleInterval<? extends RealType<?>> input(byte[] image) {
+		return resize ? resized(image) : padded(image);
+	}
+
+	/** Bilinear 28x28 -> 32x32 with pixel centres aligned as PIL and torchvision do. */
+	static Img<FloatType> resized(byte[] image) {
+		float[] out = new float[32 * 32];
+		double ratio = 28.0 / 32;
+		for (int y = 0; y < 32; y++) {
+			double sy = Math.min(Math.max((y + 0.5) * ratio - 0.5, 0), 27);
+			int y0 = (int) sy, y1 = Math.min(y0 + 1, 27);
+			double fy = sy - y0;
+			for (int x = 0; x < 32; x++) {
+				double sx = Math.min(Math.max((x + 0.5) * ratio - 0.5, 0), 27);
+				int x0 = (int) sx, x1 = Math.min(x0 + 1, 27);
+				double fx = sx - x0;
+				double top = (image[y0 * 28 + x0] & 0xff) * (1 - fx) + (image[y0 * 28 + x1] & 0xff) * fx;
+				double bottom = (image[y1 * 28 + x0] & 0xff) * (1 - fx) + (image[y1 * 28 + x1] & 0xff) * fx;
+				out[y * 32 + x] = (float) (top * (1 - fy) + bottom * fy);
+			}
+		}
+		return ArrayImgs.floats(out, 32, 32);
 	}
 
 	/** A 28x28 image centred in 32x32 with a black border. */
