@@ -49,11 +49,7 @@ public final class ModelFile {
 	 * @throws IllegalArgumentException saying what is wrong
 	 */
 	public static void checkTarget(Path target, String parameter) {
-		Path parent = target.toAbsolutePath().getParent();
-		if (Files.isDirectory(target)) throw new IllegalArgumentException(parameter + ": " + target +
-			" is a folder, not a file");
-		if (parent == null || !Files.isDirectory(parent))
-			throw new IllegalArgumentException(parameter + ": folder " + parent + " does not exist");
+		Path parent = checkLocation(target, parameter);
 		try {
 			Files.delete(Files.createTempFile(parent, ".ganomaly-probe.", ".tmp"));
 		}
@@ -62,10 +58,20 @@ public final class ModelFile {
 		}
 	}
 
+	/** The folder of {@code target}, which must exist; {@code target} must not be a folder. */
+	private static Path checkLocation(Path target, String parameter) {
+		Path parent = target.toAbsolutePath().getParent();
+		if (Files.isDirectory(target)) throw new IllegalArgumentException(parameter + ": " + target +
+			" is a folder, not a file");
+		if (parent == null || !Files.isDirectory(parent))
+			throw new IllegalArgumentException(parameter + ": folder " + parent + " does not exist");
+		return parent;
+	}
+
 	/** Writes manifest and SavedModel directory atomically to {@code target}. */
 	public static void write(Path target, Manifest manifest, Path savedModel) {
-		checkTarget(target, "model");
-		Path parent = target.toAbsolutePath().getParent();
+		// no probe file here: creating the temporary file below is the test of the folder
+		Path parent = checkLocation(target, "model");
 		deleteStaleTemporaries(parent, target.getFileName().toString());
 		Path temp;
 		try {
