@@ -22,6 +22,7 @@ public final class GanomalyModel implements AutoCloseable {
 	private final Manifest manifest;
 	private final Path folder;
 	private final ScoringNetwork network;
+	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
 	private GanomalyModel(Manifest manifest, Path folder, ScoringNetwork network) {
 		this.manifest = manifest;
@@ -51,7 +52,7 @@ public final class GanomalyModel implements AutoCloseable {
 				engine.load(unpacked.savedModel(), unpacked.manifest().spec()));
 		}
 		catch (RuntimeException e) {
-			ModelFile.deleteFolder(unpacked.folder());
+			TemporaryFolders.delete(unpacked.folder());
 			throw e;
 		}
 	}
@@ -144,10 +145,20 @@ public final class GanomalyModel implements AutoCloseable {
 			(x0, y0, w, h) -> new PlaneScorer.Tile(plane, 0, 0), stride, ProgressListener.NONE);
 	}
 
-	/** Frees the network and the unpacked files. */
+	/** The folder the model is unpacked in (deleted on {@link #close()}). */
+	Path folder() {
+		return folder;
+	}
+
+	/** Frees the network and the unpacked files; a second call does nothing. */
 	@Override
 	public void close() {
-		network.close();
-		ModelFile.deleteFolder(folder);
+		if (closed.getAndSet(true)) return;
+		try {
+			network.close();
+		}
+		finally {
+			TemporaryFolders.delete(folder);
+		}
 	}
 }

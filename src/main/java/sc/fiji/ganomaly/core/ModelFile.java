@@ -38,6 +38,14 @@ public final class ModelFile {
 
 	private ModelFile() {}
 
+	/**
+	 * Where a training of {@code model} keeps its checkpoints: the folder {@code MODEL.checkpoint}
+	 * beside it, removed once the model is written, kept after a crash or cancel for resuming.
+	 */
+	public static Path checkpointFolder(Path model) {
+		return model.resolveSibling(model.getFileName() + ".checkpoint");
+	}
+
 	/** Temporary files of saves older than this are left over from a killed save. */
 	static final Duration STALE_TEMPORARY = Duration.ofHours(1);
 
@@ -150,19 +158,13 @@ public final class ModelFile {
 
 	/**
 	 * Reads and checks a model file, unpacking it into a new temporary folder that the caller
-	 * deletes with {@link #deleteFolder}.
+	 * deletes with {@link TemporaryFolders#delete}.
 	 *
 	 * @throws IllegalArgumentException naming the file and what is wrong with it
 	 */
 	public static Unpacked read(Path file, int threads) {
 		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model: file " + file + " does not exist");
-		Path folder;
-		try {
-			folder = Files.createTempDirectory("ganomaly-model");
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("cannot create a temporary folder: " + e.getMessage(), e);
-		}
+		Path folder = TemporaryFolders.create("ganomaly-model");
 		try {
 			String manifest = unzip(file, folder);
 			if (manifest == null) throw new IllegalArgumentException("it has no manifest.json");
@@ -174,13 +176,13 @@ public final class ModelFile {
 			return new Unpacked(Manifest.fromJson(manifest, threads), folder);
 		}
 		catch (IllegalArgumentException | IOException e) {
-			deleteFolder(folder);
+			TemporaryFolders.delete(folder);
 			String why = e instanceof ZipException || e instanceof java.io.EOFException
 				? "it is not a complete zip file (" + e.getMessage() + ")" : e.getMessage();
 			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + why, e);
 		}
 		catch (RuntimeException e) {
-			deleteFolder(folder);
+			TemporaryFolders.delete(folder);
 			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + e, e);
 		}
 	}
@@ -230,8 +232,8 @@ public final class ModelFile {
 				}
 			});
 		}
-		catch (IOException ignored) {
-			// best effort: a temporary folder
+		catch (IOException | UncheckedIOException ignored) {
+			// best effort: a temporary folder, maybe deleted by another thread at the same time
 		}
 	}
 }

@@ -49,13 +49,7 @@ final class Trainer {
 		float[] validation = validationPatches(split.validation(), spec);
 		int validationCount = validation.length / spec.patchLength();
 
-		Path work;
-		try {
-			work = Files.createTempDirectory("ganomaly-training");
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("cannot create a temporary folder: " + e.getMessage(), e);
-		}
+		Path work = TemporaryFolders.create("ganomaly-training");
 		try (TrainableNetwork network = engine.create(spec)) {
 			TrainingCheckpoint checkpoint = new TrainingCheckpoint(
 				settings.checkpointFolder() != null ? settings.checkpointFolder() : work.resolve("checkpoint"));
@@ -75,7 +69,7 @@ final class Trainer {
 			return GanomalyModel.open(new ModelFile.Unpacked(manifest, work), engine);
 		}
 		catch (RuntimeException | Error e) {
-			ModelFile.deleteFolder(work);
+			TemporaryFolders.delete(work);
 			throw e;
 		}
 	}

@@ -1,0 +1,270 @@
+package sc.fiji.ganomaly.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+/**
+ * Loaded models shared by every caller of one JVM or SciJava context: a model file is loaded once
+ * and handed out as {@link Lease}s. A model is closed only when it is out of the pool (evicted,
+ * replaced by a changed file, or the pool closed) <em>and</em> no lease on it is open, so a running
+ * call always finishes with the model it started with. The pool keeps at most a few models, by
+ * count and by size, evicting the least recently used.
+ * <p>
+ * Thread-safe. Loading happens outside the pool's lock; threads asking for a model that is being
+ * loaded wait for that one load.
+ *
+ * <pre>
+ * try (ModelPool.Lease lease = pool.lease(Paths.get("cells.ganomaly.zip"))) {
+ *     PlaneScore s = lease.model().score(plane, 8, "cells");
+ * }
+ * </pre>
+ */
+public final class ModelPool implements AutoCloseable {
+
+	/** Models kept by default. */
+	public static final int DEFAULT_MAX_MODELS = 4;
+	/** Unpacked model bytes kept by default. */
+	public static final long DEFAULT_MAX_BYTES = 2L << 30;
+
+	private final int maxModels;
+	private final long maxBytes;
+	private final int threads;
+	/** Access-ordered: the first entry is the least recently used. */
+	private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+	private boolean closed;
+
+	/** A pool with the default bounds and automatic TensorFlow threads. */
+	public ModelPool() {
+		this(DEFAULT_MAX_MODELS, DEFAULT_MAX_BYTES, 0);
+	}
+
+	/**
+	 * @param maxModels models kept loaded (at least 1)
+	 * @param maxBytes  unpacked bytes kept loaded; the newest model is kept even if larger
+	 * @param threads   TensorFlow intra-op threads of the models, 0 for automatic
+	 */
+	public ModelPool(int maxModels, long maxBytes, int threads) {
+		if (maxModels < 1) throw new IllegalArgumentException("maxModels must be at least 1, not " + maxModels);
+		this.maxModels = maxModels;
+		this.maxBytes = maxBytes;
+		this.threads = threads;
+	}
+
+	/**
+	 * A lease on the model of {@code file}, loaded now or shared with earlier callers. A file
+	 * changed since it was loaded (time or size) is loaded again. Close the lease when done.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 */
+	public Lease lease(Path file) {
+		Key key = Key.of(file);
+		Entry entry;
+		boolean load = false;
+		synchronized (this) {
+			if (closed) throw new IllegalStateException("the model pool is closed");
+			entry = entries.get(key);
+			if (entry == null) {
+				entry = new Entry(key);
+				entries.put(key, entry);
+				load = true;
+			}
+			entry.leases++;
+		}
+		if (load) {
+			try {
+				GanomalyModel model = GanomalyModel.load(key.path(), threads);
+				entry.bytes = unpackedBytes(model);
+				entry.loaded.complete(model);
+			}
+			catch (RuntimeException | Error e) {
+				synchronized (this) {
+					entries.remove(key, entry);
+				}
+				entry.loaded.completeExceptionally(e);
+			}
+		}
+		GanomalyModel model;
+		try {
+			model = entry.loaded.join();
+		}
+		catch (CompletionException e) {
+			synchronized (this) {
+				entry.leases--;
+			}
+			if (e.getCause() instanceof RuntimeException r) throw r;
+			if (e.getCause() instanceof Error err) throw err;
+			throw e;
+		}
+		List<Entry> evicted;
+		synchronized (this) {
+			evicted = evictBeyondBounds(entry);
+		}
+		closeUnused(evicted);
+		return new Lease(entry, model);
+	}
+
+	/** Models loaded now. */
+	public synchronized int size() {
+		return entries.size();
+	}
+
+	/** Unpacked bytes of the models loaded now. */
+	public synchronized long bytes() {
+		return entries.values().stream().mapToLong(e -> e.bytes).sum();
+	}
+
+	/**
+	 * Closes every model not in use now; models in use are closed when their last lease is. Later
+	 * {@link #lease} calls fail.
+	 */
+	@Override
+	public void close() {
+		List<Entry> all;
+		synchronized (this) {
+			closed = true;
+			all = new ArrayList<>(entries.values());
+			entries.clear();
+			for (Entry e : all)
+				e.evicted = true;
+		}
+		closeUnused(all);
+	}
+
+	/** Takes entries out of the pool, least recently used first, until it is within bounds. */
+	private List<Entry> evictBeyondBounds(Entry keep) {
+		List<Entry> evicted = new ArrayList<>();
+		// a changed file replaces its older versions
+		for (Iterator<Entry> it = entries.values().iterator(); it.hasNext();) {
+			Entry e = it.next();
+			if (e != keep && e.key.path().equals(keep.key.path()) && e.loaded.isDone()) {
+				it.remove();
+				e.evicted = true;
+				evicted.add(e);
+			}
+		}
+		for (Iterator<Entry> it = entries.values().iterator(); it.hasNext() &&
+			(entries.size() > maxModels || loadedBytes() > maxBytes);)
+		{
+			Entry e = it.next();
+			if (e == keep || !e.loaded.isDone()) continue;
+			it.remove();
+			e.evicted = true;
+			evicted.add(e);
+		}
+		return evicted;
+	}
+
+	private long loadedBytes() {
+		return entries.values().stream().mapToLong(e -> e.bytes).sum();
+	}
+
+	private void closeUnused(List<Entry> evicted) {
+		for (Entry e : evicted) {
+			boolean close;
+			synchronized (this) {
+				close = e.leases == 0 && !e.closed && e.loaded.isDone() && !e.loaded.isCompletedExceptionally();
+				if (close) e.closed = true;
+			}
+			if (close) e.loaded.join().close();
+		}
+	}
+
+	private void release(Entry e) {
+		boolean close;
+		synchronized (this) {
+			e.leases--;
+			close = e.leases == 0 && e.evicted && !e.closed;
+			if (close) e.closed = true;
+		}
+		if (close) e.loaded.join().close();
+	}
+
+	private static long unpackedBytes(GanomalyModel model) {
+		try (Stream<Path> files = Files.walk(model.folder())) {
+			return files.filter(Files::isRegularFile).mapToLong(p -> {
+				try {
+					return Files.size(p);
+				}
+				catch (IOException e) {
+					return 0;
+				}
+			}).sum();
+		}
+		catch (IOException | UncheckedIOException e) {
+			return 0;
+		}
+	}
+
+	/** One use of a pooled model; closing it tells the pool that this use is over. */
+	public final class Lease implements AutoCloseable {
+
+		private final Entry entry;
+		private final GanomalyModel model;
+		private boolean released;
+
+		private Lease(Entry entry, GanomalyModel model) {
+			this.entry = entry;
+			this.model = model;
+		}
+
+		/** The model; valid until this lease is closed. */
+		public GanomalyModel model() {
+			if (released) throw new IllegalStateException("this lease on " + entry.key.path() + " is closed");
+			return model;
+		}
+
+		@Override
+		public synchronized void close() {
+			if (released) return;
+			released = true;
+			release(entry);
+		}
+	}
+
+	/** A file as it was when loaded. */
+	private record Key(Path path, FileTime modified, long size) {
+
+		static Key of(Path file) {
+			Path abs = file.toAbsolutePath().normalize();
+			if (!Files.isRegularFile(abs)) throw new IllegalArgumentException("model: file " + file + " does not exist");
+			try {
+				return new Key(abs, Files.getLastModifiedTime(abs), Files.size(abs));
+			}
+			catch (IOException e) {
+				throw new IllegalArgumentException("model: file " + file + " cannot be read (" + e.getMessage() + ")");
+			}
+		}
+	}
+
+	private static final class Entry {
+
+		final Key key;
+		final CompletableFuture<GanomalyModel> loaded = new CompletableFuture<>();
+		int leases;
+		long bytes;
+		boolean evicted, closed;
+
+		Entry(Key key) {
+			this.key = key;
+		}
+	}
+
+	/** For tests and logs: the files loaded now, least recently used first. */
+	public synchronized List<Path> files() {
+		List<Path> out = new ArrayList<>();
+		for (Map.Entry<Key, Entry> e : entries.entrySet())
+			out.add(e.getKey().path());
+		return out;
+	}
+}
