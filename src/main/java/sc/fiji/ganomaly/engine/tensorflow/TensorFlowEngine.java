@@ -3,7 +3,13 @@ package sc.fiji.ganomaly.engine.tensorflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.exceptions.TensorFlowException;
 
 import sc.fiji.ganomaly.engine.Engine;
@@ -16,6 +22,21 @@ import sc.fiji.ganomaly.engine.TrainableNetwork;
 public final class TensorFlowEngine implements Engine {
 
 	private String description;
+
+	/** Loads TensorFlow and runs its first graph, whose start-up lines stay off the console. */
+	public TensorFlowEngine() {
+		QuietLogs.apply(TensorFlowEngine::firstRun);
+	}
+
+	private static void firstRun() {
+		try (Graph g = new Graph(); Session s = new Session(g)) {
+			Ops tf = Ops.create(g);
+			Operand<TFloat32> sum = tf.math.add(tf.constant(1f), tf.constant(2f));
+			try (Result r = s.runner().fetch(sum).run()) {
+				// the value does not matter: the run makes TensorFlow initialise its optimisation passes
+			}
+		}
+	}
 
 	@Override
 	public synchronized String description() {
