@@ -1,6 +1,7 @@
 // Scores every image or stack in a folder with a GANomaly model and saves, for each, the anomaly
-// map as <name>_anomaly.tif, plus all scores in scores.csv. Runs headless too:
+// map as <name>_anomaly.tif, plus all per-plane scores in scores.csv. Runs headless too:
 //   ImageJ-linux64 --headless -macro scripts/score_folder.ijm "/data/stacks,/data/cells.ganomaly.zip,/data/out"
+// A failure (a bad model file, an image the model cannot score) stops the macro with its reason.
 args = getArgument();
 if (args != "") {
 	parts = split(args, ",");
@@ -12,6 +13,8 @@ if (args != "") {
 }
 if (!endsWith(input, File.separator)) input = input + File.separator;
 if (!endsWith(output, File.separator)) output = output + File.separator;
+File.makeDirectory(output);
+if (!File.isDirectory(output)) exit("Cannot create the output folder " + output);
 setBatchMode(true);
 csv = "file,slice,frame,score,max_map,anomalous\n";
 files = getFileList(input);
@@ -20,13 +23,13 @@ for (i = 0; i < files.length; i++) {
 	if (!(endsWith(name, ".tif") || endsWith(name, ".tiff") || endsWith(name, ".png"))) continue;
 	open(input + name);
 	title = getTitle();
-	run("Score Anomalies", "image=[" + title + "] model=[" + model + "] stride=0");
-	// the map is the newest image; the scores are in the table "Anomaly scores"
+	run("Score Anomalies", "image=[" + title + "] model=[" + model + "]");
+	// the map is the image "<title> anomaly map"; the per-plane scores are in the Results table
+	selectImage(title + " anomaly map");
 	saveAs("Tiff", output + File.getNameWithoutExtension(name) + "_anomaly.tif");
 	close();
-	selectWindow("Anomaly scores");
-	for (row = 0; row < Table.size; row++)
-		csv = csv + name + "," + Table.get("slice", row) + "," + Table.get("frame", row) + "," + Table.get("score", row) + "," + Table.get("max_map", row) + "," + Table.get("anomalous", row) + "\n";
+	for (row = 0; row < nResults; row++)
+		csv = csv + name + "," + getResult("slice", row) + "," + getResult("frame", row) + "," + getResult("score", row) + "," + getResult("max_map", row) + "," + getResult("anomalous", row) + "\n";
 	close(title);
 }
 File.saveString(csv, output + "scores.csv");

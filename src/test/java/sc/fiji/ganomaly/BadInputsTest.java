@@ -322,7 +322,7 @@ public class BadInputsTest {
 			.cli("--threshold must be a finite number", x -> score("--input", x.normal, "--model", x.model, "--output",
 				x.out("o35"), "--threshold", "NaN"))
 			.command("threshold must be a finite number", SCORE, x -> in("image", x.open(x.normal), "model",
-				x.model.toFile(), "threshold", Double.POSITIVE_INFINITY)),
+				x.model.toFile(), "threshold", "Infinity")),
 		new Case(36, "no image to score")
 			.cli("--input is required", x -> score("--model", x.model, "--output", x.out("o36")))
 			.command("'image' is required", SCORE, x -> in("model", x.model.toFile())),
@@ -397,7 +397,7 @@ public class BadInputsTest {
 		f.foreignZip = rewrite("foreign.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? null : content);
 		f.aFile = Files.writeString(f.dir.resolve("a-file"), "x");
 		f.readOnly = readOnlyFolder();
-		context = new Context(CommandService.class);
+		context = new Context(CommandService.class, sc.fiji.ganomaly.fiji.GanomalyService.class);
 		commands = context.service(CommandService.class);
 		prefs = context.service(PrefService.class);
 	}

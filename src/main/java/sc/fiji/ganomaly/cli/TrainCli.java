@@ -12,7 +12,7 @@ import sc.fiji.ganomaly.core.Normalization;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.ij.TrainingImages;
 
 /** {@code ganomaly train}: learns normal images and writes a model file. */
 final class TrainCli {
@@ -58,18 +58,11 @@ final class TrainCli {
 			.nz(o.integer("nz", 100)).ngf(o.integer("ngf", 64)).ndf(o.integer("ndf", 64))
 			.extraLayers(o.integer("extra-layers", 0)).threads(o.integer("threads", 0)).augment(!o.has("no-augment"))
 			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
-			.checkpointFolder(checkpointFolder(model)).resume(o.has("resume"));
+			.checkpointFolder(ModelFile.checkpointFolder(model)).resume(o.has("resume"));
 		settings.validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
-		TrainingData data = new TrainingData();
-		for (Path file : ImageFiles.files(o.paths("input"), "--input")) {
-			ImageFiles.Input input = ImageFiles.open(file, "--input");
-			for (ImagePlusPlanes.Plane plane : ImagePlusPlanes.of(input.image())) {
-				String name = file.getFileName() + (input.image().getStackSize() > 1 ? " plane " + plane.index() : "");
-				data.add(name, ImageFiles.selectChannels(plane, channels, name));
-			}
-		}
+		TrainingData data = TrainingImages.of(ImageFiles.files(o.paths("input"), "--input"), channels, "--input");
 		out.println("training on " + data.size() + " image plane(s), " + settings.epochs() + " epoch(s), patch " +
 			settings.patchSize());
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {
@@ -77,11 +70,6 @@ final class TrainCli {
 			ModelFile.deleteFolder(settings.checkpointFolder());
 			out.println("best epoch " + trained.manifest().training().get("best_epoch") + "; model written to " + model);
 		}
-	}
-
-	/** Where the command line keeps training checkpoints: beside the model, FILE.checkpoint. */
-	static Path checkpointFolder(Path model) {
-		return model.resolveSibling(model.getFileName() + ".checkpoint");
 	}
 
 	/** Parses "percentile:1,99.8" or "fixed:0,255". */

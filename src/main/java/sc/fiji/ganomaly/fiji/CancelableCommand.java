@@ -1,13 +1,22 @@
 package sc.fiji.ganomaly.fiji;
 
+import java.awt.GraphicsEnvironment;
+import java.io.UncheckedIOException;
+
 import org.scijava.Cancelable;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 
+import ij.IJ;
+import ij.Macro;
+import sc.fiji.ganomaly.engine.EngineException;
+
 /**
  * What both GANomaly commands share: a user's cancel request, polled by the running work, and a
- * failure reported as the command's cancel reason and in the log, never as a stack trace.
+ * failure reported as one line: the command's cancel reason and the log, and, inside an ImageJ
+ * macro, ImageJ's own error, which stops the macro. An unexpected failure's stack trace goes to
+ * the log only.
  */
 abstract class CancelableCommand implements Command, Cancelable {
 
@@ -17,16 +26,44 @@ abstract class CancelableCommand implements Command, Cancelable {
 	private volatile String cancelReason;
 	private volatile boolean canceledByUser;
 
+	/** The menu name, which titles messages. */
+	abstract String title();
+
+	/** True if the command read its {@code image} input (the recorder then names the image). */
+	abstract boolean usedImage();
+
 	/** True once the user asked to stop. */
 	protected boolean canceledByUser() {
 		return canceledByUser;
 	}
 
-	/** Ends the command with a one-line reason, also logged as an error. */
-	protected void fail(String title, RuntimeException e) {
-		String message = title + ": " + e.getMessage();
-		cancelReason = message;
-		if (log != null) log.error(message);
+	/** Ends the command with a one-line reason; see the class description. */
+	protected void fail(RuntimeException e) {
+		boolean expected = e instanceof IllegalArgumentException || e instanceof UncheckedIOException ||
+			e instanceof EngineException;
+		String message = expected ? e.getMessage() : "unexpected failure: " + e;
+		fail(message);
+		if (!expected && log != null) log.error(title() + ": " + message, e);
+	}
+
+	/** Ends the command with a one-line reason; see the class description. */
+	protected void fail(String message) {
+		String line = title() + ": " + message;
+		cancelReason = line;
+		if (!IJ.isMacro()) {
+			if (log != null) log.error(line);
+			return;
+		}
+		// In the GUI the interpreter's own "Macro Error" dialog does not open while a command's
+		// macro options are set, so the message is shown as ImageJ's commands show theirs.
+		if (!GraphicsEnvironment.isHeadless()) IJ.showMessage(title(), message);
+		try {
+			IJ.error(title(), message); // stops the macro; headless: "Macro Error: <message> in line n"
+		}
+		catch (RuntimeException e) {
+			// the interpreter stopped the macro and says so by throwing "Macro canceled"
+			if (!Macro.MACRO_CANCELED.equals(e.getMessage())) throw e;
+		}
 	}
 
 	/** Ends the command quietly with a reason. */

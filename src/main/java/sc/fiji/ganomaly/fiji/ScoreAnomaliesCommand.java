@@ -3,35 +3,33 @@ package sc.fiji.ganomaly.fiji;
 import java.io.File;
 
 import org.scijava.ItemIO;
-import org.scijava.command.Command;
 import org.scijava.app.StatusService;
+import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import ij.plugin.LutLoader;
-import ij.process.LUT;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.ScoreCalibration;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
-import sc.fiji.ganomaly.ij.MaskImages;
+import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.ij.MapImages;
+import sc.fiji.ganomaly.ij.MaskImages;
+import sc.fiji.ganomaly.ij.ScoreTables;
 
 /**
- * Plugins › GANomaly › Score Anomalies: an anomaly map of the image (same width, height, slices
- * and frames; channels collapsed; calibrated scale where 0 is a typical normal patch and 1 the
- * 99th percentile of normal patches) and a results table "Anomaly scores" with a row per plane.
- * The input image is only read. Macro:
+ * Plugins › GANomaly › Score Anomalies: an anomaly map "&lt;title&gt; anomaly map" of the image (same
+ * width, height, slices and frames; channels collapsed; calibrated scale where 0 is a typical
+ * normal patch and 1 the 99th percentile of normal patches), optionally a mask, and the per-plane
+ * scores in the Results table. The input image is only read. Macro:
  * {@code run("Score Anomalies", "image=cells.tif model=/path/cells.ganomaly.zip stride=8");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Score Anomalies")
 public class ScoreAnomaliesCommand extends CancelableCommand {
 
-	/** Title of the results table. */
-	public static final String TABLE = "Anomaly scores";
+	/** The table the scores go to inside ImageJ (also headless, where only this one exists). */
+	public static final String TABLE = "Results";
 
 	@Parameter(label = "Image", persist = false)
 	private ImagePlus image;
@@ -40,12 +38,12 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	private File model;
 
 	@Parameter(label = "Stride (0: patch size / 4)", min = "0")
-	private int stride = 0;
+	private int stride = ScoreParameters.DEFAULT_STRIDE;
 
-	@Parameter(label = "Threshold (empty: the model's)", required = false, persist = false)
-	private Double threshold;
+	@Parameter(label = "Threshold (a number, or 'model' for the model's own)", persist = false)
+	private String threshold = ScoreParameters.MODEL_THRESHOLD;
 
-	@Parameter(label = "Create a mask of regions above the threshold", required = false, persist = false)
+	@Parameter(label = "Create a mask of regions above the threshold", persist = false)
 	private boolean createMask = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly map")
@@ -57,65 +55,46 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "Anomaly scores")
 	private ResultsTable scores;
 
+	@Parameter
+	private GanomalyService ganomaly;
+
 	@Parameter(required = false)
 	private StatusService status;
 
-	@Parameter(required = false)
-	private UIService ui;
+	@Override
+	String title() {
+		return "Score Anomalies";
+	}
+
+	@Override
+	boolean usedImage() {
+		return true;
+	}
 
 	@Override
 	public void run() {
 		try {
 			if (image == null) throw new IllegalArgumentException("image: no image is open");
-			if (model == null) throw new IllegalArgumentException("model: choose a model file");
-			GanomalyModel m = ModelCache.get(model.toPath());
-			int step = stride == 0 ? Math.max(1, m.patchSize() / 4) : stride;
-			if (step < 0 || step > m.patchSize()) throw new IllegalArgumentException("stride must lie between 1 and the " +
-				"patch size " + m.patchSize() + " (0: patch size / 4), not " + stride);
-			double limit = threshold == null ? m.threshold() : ScoreCalibration.checkThreshold(threshold, "threshold");
-			ImagePlusScorer.Result r = ImagePlusScorer.score(m, image, step,
-				new StatusProgress("Score Anomalies", status, log, this::canceledByUser));
+			ImagePlusScorer.Result r;
+			double limit;
+			try (ModelPool.Lease lease = ganomaly.model(model)) {
+				GanomalyModel m = lease.model();
+				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
+				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
+				r = ImagePlusScorer.score(m, image, step, new StatusProgress(title(), status, log, this::canceledByUser));
+			}
 			if (r.anomalyMap() == null) {
-				stop("Score Anomalies: cancelled");
+				stop(title() + ": cancelled");
 				return;
 			}
+			MapImages.style(r.anomalyMap(), limit);
+			scores = ScoreTables.of(r, limit);
+			if (createMask) mask = MaskImages.above(r.anomalyMap(), limit, image.getTitle() + " anomaly mask");
 			anomalyMap = r.anomalyMap();
-			style(anomalyMap, limit);
-			scores = table(r, limit);
-			if (createMask) mask = MaskImages.above(anomalyMap, limit, image.getTitle() + " anomaly mask");
-			if (ui != null && !ui.isHeadless()) scores.show(TABLE);
-			if (status != null) status.showStatus("Score Anomalies: " + r.scores().size() + " plane(s) scored");
+			if (status != null) status.showStatus(title() + ": " + r.scores().size() + " plane(s) scored");
 		}
 		catch (RuntimeException e) {
-			fail("Score Anomalies", e);
+			fail(e);
 		}
-	}
-
-	/** Fire LUT; display range from 0 to twice the threshold, so that the threshold is mid-scale. */
-	private static void style(ImagePlus map, double threshold) {
-		LUT fire = LutLoader.openLut("fire");
-		if (fire == null) {
-			java.awt.image.IndexColorModel cm = LutLoader.getLut("fire");
-			if (cm != null) fire = new LUT(cm, 0, 255);
-		}
-		if (fire != null) map.setLut(fire);
-		map.setDisplayRange(0, Math.max(2 * threshold, 1e-3));
-	}
-
-	/** One row per plane: image, slice, frame, score, max_map, anomalous. */
-	static ResultsTable table(ImagePlusScorer.Result r, double threshold) {
-		ResultsTable t = new ResultsTable();
-		for (int i = 0; i < r.scores().size(); i++) {
-			ImagePlusPlanes.Plane p = r.planes().get(i);
-			PlaneScore s = r.scores().get(i);
-			t.incrementCounter();
-			t.addValue("image", r.image().getTitle());
-			t.addValue("slice", p.slice());
-			t.addValue("frame", p.frame());
-			t.addValue("score", s.score());
-			t.addValue("max_map", s.mapMax());
-			t.addValue("anomalous", s.score() > threshold ? 1 : 0);
-		}
-		return t;
 	}
 }

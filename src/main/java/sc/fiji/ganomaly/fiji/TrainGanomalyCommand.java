@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.fiji;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -12,53 +13,59 @@ import org.scijava.plugin.Plugin;
 import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
-import sc.fiji.ganomaly.core.Ganomaly;
+import ij.macro.Interpreter;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.ij.TrainingImages;
 
 /**
- * Plugins › GANomaly › Train GANomaly: learns normal images (the given image, or a folder of
- * them) and writes a model file. Z slices and frames are samples, channels are input channels.
- * Cancelling keeps the best epoch so far. Macro:
- * {@code run("Train GANomaly", "image=cells.tif model=/path/cells.ganomaly.zip epochs=10");}
+ * Plugins › GANomaly › Train GANomaly: learns normal images (a folder of them if one is given,
+ * else the image) and writes a model file. Z slices and frames are samples, channels are input
+ * channels. Cancelling keeps the best epoch so far. Macro:
+ * {@code run("Train GANomaly", "folder=/data/normal model=/path/cells.ganomaly.zip epochs=10");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Train GANomaly")
 public class TrainGanomalyCommand extends CancelableCommand {
 
+	private static final Settings DEFAULTS = new Settings();
+
 	@Parameter(label = "Normal image", required = false, persist = false)
 	private ImagePlus image;
 
-	@Parameter(label = "or folder of normal images", style = "directory", required = false, persist = false)
+	@Parameter(label = "or folder of normal images (used if given)", style = "directory", required = false,
+		persist = false)
 	private File folder;
 
 	@Parameter(label = "Model file to write", style = "save")
 	private File model;
 
 	@Parameter(label = "Patch size", choices = { "16", "32", "64", "128" })
-	private String patchSize = "32";
+	private String patchSize = Integer.toString(DEFAULTS.patchSize());
 
 	@Parameter(label = "Epochs", min = "1")
-	private int epochs = 15;
+	private int epochs = DEFAULTS.epochs();
 
 	@Parameter(label = "Batch size", min = "1")
-	private int batchSize = 64;
+	private int batchSize = DEFAULTS.batchSize();
 
 	@Parameter(label = "Random seed")
-	private int seed = 0;
+	private int seed = (int) DEFAULTS.seed();
 
 	@Parameter(label = "Validation fraction", min = "0.01", max = "0.49", stepSize = "0.05")
-	private double validationFraction = 0.1;
+	private double validationFraction = DEFAULTS.validationFraction();
 
-	@Parameter(label = "Resume the last stopped training of this model", required = false, persist = false)
+	@Parameter(label = "Resume the last stopped training of this model", persist = false)
 	private boolean resume = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Training summary")
 	private String summary;
+
+	@Parameter
+	private GanomalyService ganomaly;
 
 	@Parameter(required = false)
 	private StatusService status;
@@ -67,24 +74,37 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	private UIService ui;
 
 	@Override
+	String title() {
+		return "Train GANomaly";
+	}
+
+	@Override
+	boolean usedImage() {
+		return !hasFolder();
+	}
+
+	private boolean hasFolder() {
+		return folder != null && !folder.getPath().isBlank();
+	}
+
+	@Override
 	public void run() {
 		try {
-			Settings settings = new Settings().patchSize(parsePatchSize()).epochs(epochs).batchSize(batchSize).seed(seed)
+			Settings settings = DEFAULTS.copy().patchSize(parsePatchSize()).epochs(epochs).batchSize(batchSize).seed(seed)
 				.validationFraction(validationFraction);
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
 			ModelFile.checkTarget(target, "model");
-			Path checkpoints = target.resolveSibling(target.getFileName() + ".checkpoint");
+			Path checkpoints = ModelFile.checkpointFolder(target);
 			settings.checkpointFolder(checkpoints).resume(resume).validate();
 			TrainingData data = trainingData();
-			ProgressListener progress = new StatusProgress("Train GANomaly", status, log, this::canceledByUser);
-			if (ui != null && !ui.isHeadless() && !GraphicsEnvironment.isHeadless()) {
-				LossChart curves = new LossChart("Train GANomaly: " + target.getFileName());
+			ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
+			if (ui != null && !ui.isHeadless() && !GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode()) {
+				LossChart curves = new LossChart(title() + ": " + target.getFileName());
 				curves.show();
 				progress = ProgressListener.all(progress, curves);
 			}
-			try (GanomalyModel trained = Ganomaly.train(data, settings, progress))
-			{
+			try (GanomalyModel trained = ganomaly.train(data, settings, progress)) {
 				trained.save(target);
 				boolean stopped = Boolean.TRUE.equals(trained.manifest().training().get("canceled"));
 				if (!stopped) ModelFile.deleteFolder(checkpoints); // a stopped one can be resumed
@@ -95,7 +115,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			}
 		}
 		catch (RuntimeException e) {
-			fail("Train GANomaly", e);
+			fail(e);
 		}
 	}
 
@@ -109,18 +129,8 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	}
 
 	private TrainingData trainingData() {
-		TrainingData data = new TrainingData();
-		if (image != null) addPlanes(data, image, image.getTitle());
-		else if (folder != null) {
-			for (Path file : ImageFiles.files(java.util.List.of(folder.toPath()), "folder"))
-				addPlanes(data, ImageFiles.open(file, "folder").image(), file.getFileName().toString());
-		}
-		else throw new IllegalArgumentException("image or folder: give a normal image or a folder of normal images");
-		return data;
-	}
-
-	private static void addPlanes(TrainingData data, ImagePlus imp, String name) {
-		for (ImagePlusPlanes.Plane p : ImagePlusPlanes.of(imp))
-			data.add(imp.getStackSize() > 1 ? name + " plane " + p.index() : name, p.image());
+		if (hasFolder()) return TrainingImages.of(ImageFiles.files(List.of(folder.toPath()), "folder"), List.of(), "folder");
+		if (image != null) return TrainingImages.add(new TrainingData(), image, image.getTitle(), List.of());
+		throw new IllegalArgumentException("image or folder: give a normal image or a folder of normal images");
 	}
 }

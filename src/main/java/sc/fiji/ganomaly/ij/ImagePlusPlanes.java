@@ -49,6 +49,11 @@ public final class ImagePlusPlanes {
 		return planes;
 	}
 
+	/** How messages and tables name a plane: "name" alone, "name plane n" among several. */
+	public static String name(String name, int planeCount, Plane plane) {
+		return planeCount > 1 ? name + " plane " + plane.index() : name;
+	}
+
 	/** Channels of one plane as one (x, y, c) view. */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static RandomAccessibleInterval<? extends RealType<?>> stackChannels(

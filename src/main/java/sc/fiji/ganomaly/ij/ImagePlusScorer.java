@@ -44,7 +44,7 @@ public final class ImagePlusScorer {
 		List<AnomalyMap> maps = new ArrayList<>();
 		for (ImagePlusPlanes.Plane plane : planes) {
 			if (listener.isCanceled()) break;
-			String name = imp.getTitle() + (planes.size() > 1 ? " plane " + plane.index() : "");
+			String name = ImagePlusPlanes.name(imp.getTitle(), planes.size(), plane);
 			int before = scores.size();
 			PlaneScore s = model.score(channels.apply(plane), stride, name, new ProgressListener() {
 

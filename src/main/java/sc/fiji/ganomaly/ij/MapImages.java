@@ -4,7 +4,9 @@ import java.util.List;
 
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.plugin.LutLoader;
 import ij.process.FloatProcessor;
+import ij.process.LUT;
 import sc.fiji.ganomaly.core.AnomalyMap;
 
 /** Turns anomaly maps of an image's planes back into one 32-bit ImagePlus of the same geometry. */
@@ -25,5 +27,15 @@ public final class MapImages {
 		if (source.getNSlices() * source.getNFrames() > 1) out.setOpenAsHyperStack(true);
 		out.setCalibration(source.getCalibration().copy());
 		return out;
+	}
+
+	/**
+	 * Shows a map in ImageJ's "fire" colours, from 0 to twice the threshold, so that the threshold
+	 * is mid-scale. The LUT is built in (no file is read).
+	 */
+	public static void style(ImagePlus map, double threshold) {
+		java.awt.image.IndexColorModel fire = LutLoader.getLut("fire");
+		if (fire != null) map.setLut(new LUT(fire, 0, 255));
+		map.setDisplayRange(0, Math.max(2 * threshold, 1e-3));
 	}
 }

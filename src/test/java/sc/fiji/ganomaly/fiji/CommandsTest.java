@@ -55,7 +55,7 @@ public class CommandsTest {
 
 	@BeforeClass
 	public static void trainThroughTheCommand() throws Exception {
-		context = new Context(CommandService.class);
+		context = new Context(CommandService.class, sc.fiji.ganomaly.fiji.GanomalyService.class);
 		commands = context.service(CommandService.class);
 		Random random = new Random(11);
 		ImageStack stack = new ImageStack(SIZE, SIZE);
@@ -104,7 +104,7 @@ public class CommandsTest {
 		float[] disc = toArray(in);
 		java.util.Arrays.sort(disc);
 		double threshold = disc[disc.length / 2]; // half the disc lies above it
-		ImagePlus mask = (ImagePlus) score(image, "stride", 4, "createMask", true, "threshold", threshold).getOutput("mask");
+		ImagePlus mask = (ImagePlus) score(image, "stride", 4, "createMask", true, "threshold", Double.toString(threshold)).getOutput("mask");
 		byte[] bits = (byte[]) mask.getProcessor().getPixels();
 		int inside = 0, outside = 0;
 		for (int i = 0; i < bits.length; i++) {

@@ -56,7 +56,7 @@ public class ScriptsTest {
 		{
 			m.save(model.toPath());
 		}
-		context = new Context(CommandService.class, ConvertService.class);
+		context = new Context(CommandService.class, ConvertService.class, GanomalyService.class);
 	}
 
 	@AfterClass
@@ -75,6 +75,7 @@ public class ScriptsTest {
 	@Test
 	public void apiScriptScoresEveryPlane() throws Exception {
 		try (PythonInterpreter py = new PythonInterpreter()) {
+			py.set("ganomaly", context.service(GanomalyService.class));
 			py.set("model_file", model);
 			py.set("image", stack());
 			py.set("stride", 0);
@@ -123,7 +124,7 @@ public class ScriptsTest {
 				}
 			}
 		}
-		assertTrue("keys checked: " + checked, checked >= 8);
+		assertTrue("keys checked: " + checked, checked >= 4);
 	}
 
 	/** The @Parameter field whose lower-cased name is the macro key. */

@@ -1,0 +1,50 @@
+package sc.fiji.ganomaly.core;
+
+import java.util.Locale;
+
+/**
+ * The scoring parameters that every front end offers, with their defaults and checks in one
+ * place: the window stride and the threshold. Messages name the parameter as the front end
+ * calls it ({@code "stride"}, {@code "--stride"}).
+ */
+public final class ScoreParameters {
+
+	/** Stride 0 asks for the default, a quarter of the patch size. */
+	public static final int DEFAULT_STRIDE = 0;
+	/** The threshold value that asks for the model's own threshold (also the default). */
+	public static final String MODEL_THRESHOLD = "model";
+
+	private ScoreParameters() {}
+
+	/**
+	 * The window step in pixels: {@code requested}, or a quarter of the patch size for 0.
+	 *
+	 * @throws IllegalArgumentException unless 0 ≤ requested ≤ patch size
+	 */
+	public static int stride(int requested, int patchSize, String parameter) {
+		if (requested == DEFAULT_STRIDE) return Math.max(1, patchSize / 4);
+		if (requested < 1 || requested > patchSize) throw new IllegalArgumentException(parameter + " must lie between 1 " +
+			"and the patch size " + patchSize + " (0: patch size / 4), not " + requested);
+		return requested;
+	}
+
+	/**
+	 * The threshold on the calibrated scale: a number, or {@value #MODEL_THRESHOLD} (or nothing) for
+	 * the model's own.
+	 *
+	 * @throws IllegalArgumentException if it is neither a finite number nor {@value #MODEL_THRESHOLD}
+	 */
+	public static double threshold(String text, double modelThreshold, String parameter) {
+		if (text == null || text.isBlank() || text.trim().toLowerCase(Locale.ROOT).equals(MODEL_THRESHOLD))
+			return modelThreshold;
+		double t;
+		try {
+			t = Double.parseDouble(text.trim());
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException(parameter + " must be a number on the calibrated scale or '" +
+				MODEL_THRESHOLD + "' for the model's own, not '" + text.trim() + "'");
+		}
+		return ScoreCalibration.checkThreshold(t, parameter);
+	}
+}

@@ -1,0 +1,56 @@
+package sc.fiji.ganomaly.fiji;
+
+import java.io.File;
+
+import org.scijava.service.SciJavaService;
+
+import ij.ImagePlus;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
+
+/**
+ * GANomaly in a SciJava context: owns the loaded models, shares them between commands and scripts
+ * running at once, and releases them (sessions and unpacked folders) when the context is
+ * disposed. TensorFlow itself is loaded once per JVM, in a class loader of its own, and its thread
+ * pools are shared by all models, so parallel runs do not multiply threads. In Jython:
+ *
+ * <pre>
+ * #@ GanomalyService ganomaly
+ * #@ ImagePlus imp
+ * #@ File model
+ * result = ganomaly.score(imp, model)   # map: result.anomalyMap(), rows: result.scores()
+ * </pre>
+ */
+public interface GanomalyService extends SciJavaService {
+
+	/**
+	 * A lease on the model of a file: loaded once and shared; never closed while a lease is open,
+	 * so close the lease (try-with-resources) when done.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 */
+	ModelPool.Lease model(File file);
+
+	/**
+	 * Scores every plane of an image with the model of a file.
+	 *
+	 * @param stride window step in pixels, 0 for a quarter of the patch size
+	 * @return the scores and the map, or a result without a map if {@code listener} cancelled
+	 */
+	ImagePlusScorer.Result score(ImagePlus image, File model, int stride, ProgressListener listener);
+
+	/** Scores every plane of an image at the default stride. */
+	default ImagePlusScorer.Result score(ImagePlus image, File model) {
+		return score(image, model, 0, ProgressListener.NONE);
+	}
+
+	/** Trains a model on normal images; the caller saves and closes it. */
+	GanomalyModel train(TrainingData data, Settings settings, ProgressListener listener);
+
+	/** The models loaded now. */
+	ModelPool models();
+}

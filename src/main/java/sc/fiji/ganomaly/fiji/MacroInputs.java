@@ -1,0 +1,117 @@
+package sc.fiji.ganomaly.fiji;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+import org.scijava.Context;
+import org.scijava.Priority;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleException;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.process.AbstractPreprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.Plugin;
+import org.scijava.service.Service;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+
+/**
+ * Fills every input of a GANomaly command run from an ImageJ 1.x macro, so that a macro never
+ * meets a dialog: a key the macro gives sets its input (an image by title or ID, a bare key turns a
+ * checkbox on); a key it omits means the documented default, never a value remembered from an
+ * earlier dialog; an omitted image means the active image (for training, only when no folder is
+ * given). An unknown key, a value of the wrong kind or a title of no open image stops the macro
+ * with one line naming the key. Runs right after SciJava fills services and imagej-legacy reads
+ * the macro's keys, and overrides what it read.
+ */
+@Plugin(type = PreprocessorPlugin.class, priority = 2 * Priority.VERY_HIGH - 1)
+public class MacroInputs extends AbstractPreprocessorPlugin {
+
+	@Override
+	public void process(Module module) {
+		if (!(module.getDelegateObject() instanceof CancelableCommand command)) return;
+		String options = IJ.isMacro() ? Macro.getOptions() : null;
+		if (options == null) return;
+		try {
+			fill(module, MacroOptions.parse(options));
+		}
+		catch (IllegalArgumentException e) {
+			command.fail(e);
+			cancel(command.getCancelReason());
+		}
+	}
+
+	static void fill(Module module, MacroOptions options) {
+		Module defaults;
+		try {
+			defaults = module.getInfo().createModule();
+		}
+		catch (ModuleException e) {
+			throw new IllegalStateException("cannot read the defaults of " + module.getInfo().getTitle(), e);
+		}
+		List<String> keys = new ArrayList<>();
+		for (ModuleItem<?> input : module.getInfo().inputs()) {
+			Class<?> type = input.getType();
+			if (Service.class.isAssignableFrom(type) || Context.class.isAssignableFrom(type)) continue;
+			String name = input.getName(), key = name.toLowerCase(Locale.ROOT);
+			keys.add(key);
+			Object value;
+			if (options.has(key)) value = convert(key, options.value(key), type);
+			else if (type == ImagePlus.class) value = options.has("folder") ? null : WindowManager.getCurrentImage();
+			else value = defaults.getInput(name);
+			module.setInput(name, value);
+			module.resolveInput(name);
+		}
+		for (String key : options.keys())
+			if (!keys.contains(key)) throw new IllegalArgumentException("unknown key '" + key + "'; this command takes " +
+				String.join(", ", new TreeSet<>(keys)));
+	}
+
+	private static Object convert(String key, String value, Class<?> type) {
+		if (type == boolean.class || type == Boolean.class) {
+			if (value == null || value.equalsIgnoreCase("true")) return true;
+			if (value.equalsIgnoreCase("false")) return false;
+			throw new IllegalArgumentException(key + " must be true or false (or the bare key for true), not '" + value +
+				"'");
+		}
+		if (value == null) throw new IllegalArgumentException(key + " needs a value: " + key + "=...");
+		if (type == ImagePlus.class) return image(key, value);
+		if (type == File.class) return new File(value);
+		if (type == String.class) return value;
+		try {
+			if (type == int.class || type == Integer.class) return Integer.parseInt(value.trim());
+			if (type == long.class || type == Long.class) return Long.parseLong(value.trim());
+			if (type == double.class || type == Double.class) return Double.parseDouble(value.trim());
+			if (type == float.class || type == Float.class) return Float.parseFloat(value.trim());
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException(key + " must be a " + (type == double.class || type == float.class ||
+				type == Double.class || type == Float.class ? "number" : "whole number") + ", not '" + value + "'");
+		}
+		throw new IllegalArgumentException(key + ": cannot read '" + value + "' as " + type.getSimpleName());
+	}
+
+	/** An open image by title, or by ID as ImageJ gives them (negative numbers). */
+	private static ImagePlus image(String key, String value) {
+		ImagePlus imp = WindowManager.getImage(value);
+		if (imp == null) {
+			try {
+				int id = Integer.parseInt(value.trim());
+				if (id < 0) imp = WindowManager.getImage(id);
+			}
+			catch (NumberFormatException e) {
+				// not an ID
+			}
+		}
+		if (imp != null) return imp;
+		String[] titles = WindowManager.getImageTitles();
+		throw new IllegalArgumentException(key + ": no open image is titled '" + value + "'" + (titles.length == 0
+			? " (no image is open)" : "; open images: " + String.join(", ", titles)));
+	}
+}

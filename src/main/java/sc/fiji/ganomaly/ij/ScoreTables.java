@@ -1,0 +1,30 @@
+package sc.fiji.ganomaly.ij;
+
+import ij.measure.ResultsTable;
+import sc.fiji.ganomaly.core.PlaneScore;
+
+/** The per-plane scores of an image as an ImageJ results table. */
+public final class ScoreTables {
+
+	/** The columns, in order. */
+	public static final String[] COLUMNS = { "image", "slice", "frame", "score", "max_map", "anomalous" };
+
+	private ScoreTables() {}
+
+	/** One row per plane: image, slice, frame, score, max_map, anomalous (1 above {@code threshold}, else 0). */
+	public static ResultsTable of(ImagePlusScorer.Result r, double threshold) {
+		ResultsTable t = new ResultsTable();
+		for (int i = 0; i < r.scores().size(); i++) {
+			ImagePlusPlanes.Plane p = r.planes().get(i);
+			PlaneScore s = r.scores().get(i);
+			t.incrementCounter();
+			t.addValue("image", r.image().getTitle());
+			t.addValue("slice", p.slice());
+			t.addValue("frame", p.frame());
+			t.addValue("score", s.score());
+			t.addValue("max_map", s.mapMax());
+			t.addValue("anomalous", s.score() > threshold ? 1 : 0);
+		}
+		return t;
+	}
+}

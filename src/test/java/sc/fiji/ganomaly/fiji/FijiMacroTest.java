@@ -1,0 +1,152 @@
+package sc.fiji.ganomaly.fiji;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.IJ;
+import ij.ImagePlus;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
+
+/**
+ * Batch macros in a real ImageJ2 runtime (imagej-legacy + ImageJ 1.x, started as Fiji starts;
+ * {@code ../shared/fiji-runtime}), headless and in the GUI under Xvfb: the macro trains from a
+ * folder, scores an image and a stack, reads the Results table, saves maps, runs the shipped
+ * folder script, and a wrong image title stops it. No dialog may open but the error's. Skipped
+ * where the runtime (or, for the GUI, Xvfb) is not there.
+ */
+public class FijiMacroTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	static final Path PROJECT = Paths.get("").toAbsolutePath();
+	static final Path RUNTIME = PROJECT.resolve("../shared/fiji-runtime").normalize();
+	static Path app;
+
+	@BeforeClass
+	public static void install() throws Exception {
+		assumeTrue("skipped: no ImageJ2 runtime at " + RUNTIME + " (it comes with the project's shared folder)",
+			Files.isExecutable(RUNTIME.resolve("fiji")));
+		app = tmp.getRoot().toPath().resolve("Fiji.app");
+		ProcessBuilder pb = new ProcessBuilder("bash", "scripts/install-into-fiji", app.toString()).redirectErrorStream(true);
+		pb.environment().put("GANOMALY_NO_BUILD", "1");
+		String log = run(pb, 120);
+		assertTrue(log, log.contains("installed into"));
+	}
+
+	@Test
+	public void batchMacroHeadless() throws Exception {
+		String out = runMacro("headless");
+		assertTrue(out, out.contains("Macro Error: image: no open image is titled 'no such image'"));
+	}
+
+	@Test
+	public void batchMacroInTheGui() throws Exception {
+		assumeTrue("skipped: the GUI test needs Xvfb (apt-get install -y xvfb)", onPath("Xvfb"));
+		String out = runMacro("gui");
+		List<String> dialogs = out.lines().filter(l -> l.contains("DIALOG appeared")).toList();
+		assertEquals("only the error's dialog opens: " + dialogs + "\n" + out, 1, dialogs.size());
+		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Score Anomalies'"));
+	}
+
+	/** Runs the batch macro in a mode, checks what both modes share, returns the output. */
+	private static String runMacro(String mode) throws Exception {
+		Path dir = tmp.newFolder(mode).toPath();
+		Files.createDirectories(dir.resolve("train"));
+		Files.createDirectories(dir.resolve("score"));
+		Files.createDirectories(dir.resolve("out"));
+		for (String n : List.of("normal_01.tif", "normal_02.tif", "normal_03.tif"))
+			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("train").resolve(n));
+		for (String n : List.of("anomalous_giant.tif", "stack_anomalous.tif"))
+			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("score").resolve(n));
+		ProcessBuilder pb = new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), mode,
+			PROJECT.resolve("src/test/resources/batch-macro.ijm").toString(), dir + "," + PROJECT.resolve("scripts"))
+			.redirectErrorStream(true);
+		pb.environment().remove("TF_CPP_MIN_LOG_LEVEL"); // the engine itself keeps TensorFlow quiet
+		pb.environment().remove("GANOMALY_DEBUG");
+		String out = run(pb, 400);
+
+		assertTrue(out, out.contains("RESULT trained 1"));
+		assertTrue(out, out.contains("RESULT single rows=1 "));
+		Matcher single = Pattern.compile("RESULT single rows=1 score=(\\S+) table=(\\S+)").matcher(out);
+		assertTrue(out, single.find());
+		assertEquals("Results table and getResult agree", single.group(1), single.group(2));
+		assertTrue(out, out.contains("RESULT map bits=32 size=128x128"));
+		assertTrue(out, out.contains("RESULT mask bits=8"));
+		ImagePlus stack = IJ.openImage(PROJECT.resolve("test-images/stack_anomalous.tif").toString());
+		assertTrue(out, out.contains("RESULT stack slices=" + stack.getStackSize() + " rows=" + stack.getStackSize()));
+		assertTrue(out, out.contains("RESULT done"));
+		assertFalse("a failure stops the macro:\n" + out, out.contains("RESULT after failure"));
+		assertFalse(out, out.contains("Ignoring unsupported output"));
+		assertFalse(out, out.contains("Exception"));
+		assertFalse("TensorFlow's log lines stay off the console:\n" + out, out.contains("tensorflow/") ||
+			out.contains("MLIR") || out.contains("absl::InitializeLog"));
+
+		// the maps the macro saved are the maps of the model it trained
+		try (GanomalyModel model = GanomalyModel.load(dir.resolve("m.ganomaly.zip"))) {
+			ImagePlus giant = IJ.openImage(dir.resolve("score/anomalous_giant.tif").toString());
+			assertMap(ImagePlusScorer.score(model, giant, 4, sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(),
+				dir.resolve("out/single_map.tif"));
+			assertMap(ImagePlusScorer.score(model, stack, 4, sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(),
+				dir.resolve("out/stack_map.tif"));
+			assertMap(ImagePlusScorer.score(model, stack, 4, sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(),
+				dir.resolve("folder-out/stack_anomalous_anomaly.tif"));
+		}
+		List<String> csv = Files.readAllLines(dir.resolve("folder-out/scores.csv"));
+		assertEquals(csv.toString(), 1 + 1 + stack.getStackSize(), csv.size());
+		return out;
+	}
+
+	private static void assertMap(ImagePlus expected, Path file) {
+		ImagePlus saved = IJ.openImage(file.toString());
+		assertEquals(file.toString(), expected.getStackSize(), saved.getStackSize());
+		for (int i = 1; i <= expected.getStackSize(); i++)
+			assertArrayEquals(file + " slice " + i, (float[]) expected.getStack().getPixels(i),
+				(float[]) saved.getStack().getPixels(i), 1e-6f);
+	}
+
+	private static String run(ProcessBuilder pb, int seconds) throws IOException, InterruptedException {
+		Process p = pb.start();
+		p.getOutputStream().close();
+		StringBuilder sb = new StringBuilder();
+		Thread reader = new Thread(() -> {
+			try {
+				sb.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+			}
+			catch (IOException e) {
+				sb.append(e);
+			}
+		});
+		reader.start();
+		boolean finished = p.waitFor(seconds, TimeUnit.SECONDS);
+		if (!finished) p.destroyForcibly();
+		reader.join(10_000);
+		assertTrue("timed out:\n" + sb, finished);
+		return sb.toString();
+	}
+
+	private static boolean onPath(String program) {
+		for (String dir : System.getenv().getOrDefault("PATH", "").split(":"))
+			if (Files.isExecutable(Paths.get(dir, program))) return true;
+		return false;
+	}
+}

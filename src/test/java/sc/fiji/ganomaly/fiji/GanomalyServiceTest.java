@@ -1,0 +1,145 @@
+package sc.fiji.ganomaly.fiji;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TemporaryFolders;
+import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
+
+/**
+ * One context, many runs at once: 4 threads × 3 models × 20 rounds of Score Anomalies through
+ * CommandService while a training runs beside them. Every call succeeds with the map of a
+ * single-threaded run; TensorFlow's threads are shared, not multiplied; disposing the context
+ * closes every model and deletes every unpacked folder.
+ */
+public class GanomalyServiceTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	static final int THREADS = 4, MODELS = 3, ROUNDS = 20;
+
+	@Test
+	public void manyThreadsManyModelsWhileTraining() throws Exception {
+		Context context = new Context(CommandService.class, GanomalyService.class);
+		GanomalyService ganomaly = context.service(GanomalyService.class);
+		CommandService commands = context.service(CommandService.class);
+		List<File> models = new ArrayList<>();
+		for (int i = 0; i < MODELS; i++) {
+			File f = new File(tmp.getRoot(), "m" + i + ".ganomaly.zip");
+			try (GanomalyModel m = ganomaly.train(data(i), tiny(i), ProgressListener.NONE)) {
+				m.save(f.toPath());
+			}
+			models.add(f);
+		}
+		ImagePlus image = image(7);
+		// single-threaded references, from models loaded on their own
+		List<float[]> expected = new ArrayList<>();
+		for (File f : models)
+			try (GanomalyModel m = GanomalyModel.load(f.toPath())) {
+				expected.add((float[]) ImagePlusScorer.score(m, image, 4, ProgressListener.NONE).anomalyMap().getStack()
+					.getPixels(1));
+			}
+		int threadsBefore = nativeThreads();
+
+		ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
+		Future<CommandModule> training = pool.submit(() -> commands.run(TrainGanomalyCommand.class, true, "image", image(3),
+			"model", new File(tmp.getRoot(), "beside.ganomaly.zip"), "patchSize", "16", "epochs", 2, "batchSize", 32).get());
+		List<Future<Integer>> scorers = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			int thread = t;
+			scorers.add(pool.submit(() -> {
+				for (int round = 0; round < ROUNDS; round++)
+					for (int k = 0; k < MODELS; k++) {
+						int i = (k + thread + round) % MODELS;
+						CommandModule m = commands.run(ScoreAnomaliesCommand.class, true, "image", image, "model", models.get(i),
+							"stride", 4).get();
+						assertNull(m.getCancelReason());
+						ImagePlus map = (ImagePlus) m.getOutput("anomalyMap");
+						assertArrayEquals("thread " + thread + " round " + round + " model " + i, expected.get(i),
+							(float[]) map.getStack().getPixels(1), 0f);
+					}
+				return ROUNDS * MODELS;
+			}));
+		}
+		int calls = 0;
+		for (Future<Integer> f : scorers)
+			calls += f.get();
+		assertEquals(THREADS * ROUNDS * MODELS, calls);
+		assertNull(training.get().getCancelReason());
+		pool.shutdown();
+		assertTrue(pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES));
+		Thread.sleep(500); // threads that ended leave /proc too
+		int threadsAfter = nativeThreads();
+		System.out.println("native threads: " + threadsBefore + " before, " + threadsAfter + " with " + MODELS +
+			" models loaded and used by " + THREADS + " threads");
+		assertTrue("TensorFlow's thread pools are shared, not made per model or call: " + threadsBefore +
+			" native threads before, " + threadsAfter + " after", threadsAfter - threadsBefore <= 2);
+
+		List<Path> unpacked = ganomaly.models().files().isEmpty() ? List.of() : TemporaryFolders.live();
+		assertEquals(MODELS, ganomaly.models().size());
+		assertTrue("models are unpacked while loaded: " + unpacked, unpacked.size() >= MODELS);
+		context.dispose();
+		assertEquals("disposing closes every model", 0, ganomaly.models().size());
+		for (Path p : unpacked)
+			assertTrue("disposing deletes " + p, !Files.exists(p));
+	}
+
+	private static Settings tiny(long seed) {
+		return new Settings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64).batchSize(32).seed(seed);
+	}
+
+	private static TrainingData data(int seed) {
+		TrainingData data = new TrainingData();
+		ImagePlus imp = image(seed);
+		for (ImagePlusPlanes.Plane p : ImagePlusPlanes.of(imp))
+			data.add("n" + p.index(), p.image());
+		return data;
+	}
+
+	private static ImagePlus image(int seed) {
+		Random random = new Random(seed);
+		ImageStack stack = new ImageStack(CommandsTest.SIZE, CommandsTest.SIZE);
+		for (int i = 0; i < 2; i++)
+			stack.addSlice(CommandsTest.plane(random, i == 1));
+		return new ImagePlus("image " + seed, stack);
+	}
+
+	/** Threads of this process that Java does not know: TensorFlow's (and the JVM's own). */
+	private static int nativeThreads() throws IOException {
+		Path tasks = Paths.get("/proc/self/task");
+		if (!Files.isDirectory(tasks)) return 0;
+		try (Stream<Path> s = Files.list(tasks)) {
+			return (int) s.count() - Thread.getAllStackTraces().size();
+		}
+	}
+}

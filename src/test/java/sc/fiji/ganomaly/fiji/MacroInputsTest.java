@@ -1,0 +1,105 @@
+package sc.fiji.ganomaly.fiji;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.File;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.scijava.Context;
+import org.scijava.command.CommandService;
+import org.scijava.module.Module;
+
+import sc.fiji.ganomaly.core.ScoreParameters;
+
+/** How a macro's option string fills a command's inputs: ImageJ's syntax, documented defaults. */
+public class MacroInputsTest {
+
+	static Context context;
+
+	@BeforeClass
+	public static void start() {
+		context = new Context(CommandService.class);
+	}
+
+	@AfterClass
+	public static void stop() {
+		context.dispose();
+	}
+
+	private static Module module(Class<?> command) throws Exception {
+		return context.service(CommandService.class).getCommand(command.getName()).createModule();
+	}
+
+	@Test
+	public void optionStringsAreReadAsImageJReadsThem() {
+		MacroOptions o = MacroOptions.parse("image=[my cells.tif] model=/data/m.zip createmask Stride=8 threshold=[]");
+		assertEquals("my cells.tif", o.value("image"));
+		assertEquals("/data/m.zip", o.value("model"));
+		assertTrue("a bare key is present", o.has("createmask"));
+		assertNull(o.value("createmask"));
+		assertEquals("keys are lower-cased", "8", o.value("stride"));
+		assertEquals("", o.value("threshold"));
+		assertFalse(o.has("folder"));
+	}
+
+	@Test
+	public void omittedKeysTakeTheDocumentedDefaultsNotRememberedValues() throws Exception {
+		Module m = module(ScoreAnomaliesCommand.class);
+		m.setInput("stride", 5); // as if remembered from an earlier dialog
+		m.setInput("createMask", true);
+		m.setInput("threshold", "2.5");
+		MacroInputs.fill(m, MacroOptions.parse("model=/data/m.zip"));
+		assertEquals(ScoreParameters.DEFAULT_STRIDE, m.getInput("stride"));
+		assertEquals(false, m.getInput("createMask"));
+		assertEquals(ScoreParameters.MODEL_THRESHOLD, m.getInput("threshold"));
+		assertEquals(new File("/data/m.zip"), m.getInput("model"));
+		assertTrue("no dialog: every input is resolved", m.isInputResolved("threshold") && m.isInputResolved("image"));
+	}
+
+	@Test
+	public void aBareKeyTurnsACheckboxOn() throws Exception {
+		Module m = module(ScoreAnomaliesCommand.class);
+		MacroInputs.fill(m, MacroOptions.parse("model=/m.zip createmask stride=4 threshold=1.5"));
+		assertEquals(true, m.getInput("createMask"));
+		assertEquals(4, m.getInput("stride"));
+		assertEquals("1.5", m.getInput("threshold"));
+	}
+
+	@Test
+	public void aFolderMeansNoImage() throws Exception {
+		Module m = module(TrainGanomalyCommand.class);
+		MacroInputs.fill(m, MacroOptions.parse("folder=[/data/normal images] model=/m.zip epochs=3"));
+		assertNull(m.getInput("image"));
+		assertEquals(new File("/data/normal images"), m.getInput("folder"));
+		assertEquals(3, m.getInput("epochs"));
+		assertEquals("32", m.getInput("patchSize"));
+		assertEquals(64, m.getInput("batchSize"));
+	}
+
+	@Test
+	public void badKeysAndValuesNameTheKey() throws Exception {
+		expectFailure(TrainGanomalyCommand.class, "folder=/x model=/m.zip epoch=3", "unknown key 'epoch'; this command " +
+			"takes batchsize, epochs, folder, image, model, patchsize, resume, seed, validationfraction");
+		expectFailure(TrainGanomalyCommand.class, "folder=/x model=/m.zip epochs=many", "epochs must be a whole number, " +
+			"not 'many'");
+		expectFailure(ScoreAnomaliesCommand.class, "model=/m.zip createmask=maybe", "createmask must be true or false");
+		expectFailure(ScoreAnomaliesCommand.class, "image=[no such image] model=/m.zip",
+			"image: no open image is titled 'no such image'");
+	}
+
+	private static void expectFailure(Class<?> command, String options, String message) throws Exception {
+		try {
+			MacroInputs.fill(module(command), MacroOptions.parse(options));
+			fail("accepted " + options);
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().startsWith(message));
+		}
+	}
+}

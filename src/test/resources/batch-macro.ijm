@@ -1,0 +1,29 @@
+// What a Fiji user's batch macro does, run by FijiMacroTest headless and in the GUI:
+// train from a folder, score a single image (with a mask) and a stack, read the Results table,
+// save maps, score a folder with the shipped script, and finally fail on a wrong image title.
+// argument: "DIR,SCRIPTS" (DIR holds train/ and score/; SCRIPTS is the project's scripts/)
+args = split(getArgument(), ",");
+dir = args[0]; scripts = args[1];
+model = dir + "/m.ganomaly.zip";
+runMacro(scripts + "/train_from_folder.ijm", dir + "/train," + model + ",patchsize=16 epochs=1 batchsize=32");
+print("RESULT trained " + File.exists(model));
+setBatchMode(true);
+open(dir + "/score/anomalous_giant.tif");
+t = getTitle();
+run("Score Anomalies", "image=[" + t + "] model=[" + model + "] createmask");
+print("RESULT single rows=" + nResults + " score=" + getResult("score", 0) + " table=" + Table.get("score", 0, "Results"));
+selectImage(t + " anomaly map");
+print("RESULT map bits=" + bitDepth() + " size=" + getWidth() + "x" + getHeight());
+saveAs("Tiff", dir + "/out/single_map.tif");
+selectImage(t + " anomaly mask");
+print("RESULT mask bits=" + bitDepth());
+open(dir + "/score/stack_anomalous.tif");
+s = getTitle();
+run("Score Anomalies", "image=[" + s + "] model=[" + model + "] stride=4");
+selectImage(s + " anomaly map");
+print("RESULT stack slices=" + nSlices + " rows=" + nResults);
+saveAs("Tiff", dir + "/out/stack_map.tif");
+runMacro(scripts + "/score_folder.ijm", dir + "/score," + model + "," + dir + "/folder-out");
+print("RESULT done");
+run("Score Anomalies", "image=[no such image] model=[" + model + "]");
+print("RESULT after failure");
