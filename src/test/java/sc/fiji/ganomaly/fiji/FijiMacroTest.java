@@ -63,9 +63,33 @@ public class FijiMacroTest {
 	public void batchMacroInTheGui() throws Exception {
 		assumeTrue("skipped: the GUI test needs Xvfb (apt-get install -y xvfb)", onPath("Xvfb"));
 		String out = runMacro("gui");
-		List<String> dialogs = out.lines().filter(l -> l.contains("DIALOG appeared")).toList();
+		// dialogs while the macro runs (the launcher quits Fiji right after it)
+		int end = out.indexOf("[launch] macro returned");
+		assertTrue(out, end > 0);
+		List<String> dialogs = out.substring(0, end).lines().filter(l -> l.contains("DIALOG appeared")).toList();
 		assertEquals("only the error's dialog opens: " + dialogs + "\n" + out, 1, dialogs.size());
 		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Score Anomalies'"));
+
+		// the menu command, recorded, replays the same run in a headless macro
+		Path dir = tmp.getRoot().toPath().resolve("gui");
+		Path image = dir.resolve("score/anomalous_giant.tif");
+		String recorded = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "record",
+			image.toString(), "Score Anomalies").redirectErrorStream(true), 300);
+		Matcher line = Pattern.compile("run\\(\"Score Anomalies\", \"[^\n]*\"\\);").matcher(recorded);
+		assertTrue(recorded, line.find());
+		assertTrue(line.group(), line.group().contains("image=anomalous_giant.tif ") &&
+			line.group().contains("model=" + dir.resolve("m.ganomaly.zip")));
+		Path replay = dir.resolve("replay.ijm");
+		Files.writeString(replay, "setBatchMode(true);\nopen(\"" + image + "\");\n" + line.group() + "\n" +
+			"selectImage(\"anomalous_giant.tif anomaly map\");\nsaveAs(\"Tiff\", \"" + dir.resolve("out/replayed.tif") +
+			"\");\n");
+		String replayed = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless",
+			replay.toString()).redirectErrorStream(true), 300);
+		try (GanomalyModel model = GanomalyModel.load(dir.resolve("m.ganomaly.zip"))) {
+			assertMap(ImagePlusScorer.score(model, IJ.openImage(image.toString()), 4,
+				sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(), dir.resolve("out/replayed.tif"));
+		}
+		assertFalse(replayed, replayed.contains("Macro Error"));
 	}
 
 	/** Runs the batch macro in a mode, checks what both modes share, returns the output. */
