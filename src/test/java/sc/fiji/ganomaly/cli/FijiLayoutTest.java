@@ -87,5 +87,7 @@ public class FijiLayoutTest {
 		assertTrue(output, p.waitFor(300, TimeUnit.SECONDS));
 		assertEquals(output, 0, p.exitValue());
 		assertTrue(output, output.contains("GANomaly engine: TensorFlow 2.") || args[0].equals("score"));
+		assertTrue("TensorFlow's start-up lines stay off the console:\n" + output, !output.contains("MLIR") &&
+			!output.contains("absl::InitializeLog") && !output.contains("tensorflow/"));
 	}
 }

@@ -11,8 +11,9 @@ import com.sun.jna.Platform;
  * console of Fiji and the terminal. TensorFlow reads {@code TF_CPP_MIN_LOG_LEVEL} from the process
  * environment, which Java cannot change, so it is set through the C library before TensorFlow
  * logs anything; the few lines TensorFlow writes through absl's logger once per process, whatever
- * that level, are written while its standard error points to {@code /dev/null}. Nothing changes
- * when the user set {@code TF_CPP_MIN_LOG_LEVEL} or {@code GANOMALY_DEBUG}, or off Linux and macOS.
+ * that level, are written while its standard error points to {@code /dev/null}. A level the user
+ * set is kept; {@code TF_CPP_MIN_LOG_LEVEL=0} or {@code GANOMALY_DEBUG} keeps every line; off Linux
+ * and macOS nothing changes.
  */
 final class QuietLogs {
 
@@ -21,15 +22,17 @@ final class QuietLogs {
 
 	private QuietLogs() {}
 
-	/** True unless the user asked for TensorFlow's logs or set their level. */
+	/** True unless debugging is asked for or TensorFlow's level is set to show its informational lines. */
 	static boolean wanted() {
-		return System.getenv("TF_CPP_MIN_LOG_LEVEL") == null && System.getenv("GANOMALY_DEBUG") == null &&
-			!Boolean.getBoolean("ganomaly.debug") && (Platform.isLinux() || Platform.isMac());
+		String level = System.getenv("TF_CPP_MIN_LOG_LEVEL");
+		return System.getenv("GANOMALY_DEBUG") == null && !Boolean.getBoolean("ganomaly.debug") &&
+			(level == null || !level.trim().equals("0")) && (Platform.isLinux() || Platform.isMac());
 	}
 
 	/**
-	 * Sets TensorFlow's log level to warnings and errors, then runs {@code startup} (TensorFlow's
-	 * first graph run, which logs once per process) with standard error muted.
+	 * Sets TensorFlow's log level to warnings and errors (unless the user set one), then runs
+	 * {@code startup} (TensorFlow's first graph run, which logs once per process through absl,
+	 * whatever that level) with standard error muted.
 	 */
 	static void apply(Runnable startup) {
 		if (!wanted()) {
@@ -39,7 +42,8 @@ final class QuietLogs {
 		NativeLibrary c;
 		try {
 			c = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
-			c.getFunction("setenv").invokeInt(new Object[] { "TF_CPP_MIN_LOG_LEVEL", "2", 0 });
+			if (System.getenv("TF_CPP_MIN_LOG_LEVEL") == null)
+				c.getFunction("setenv").invokeInt(new Object[] { "TF_CPP_MIN_LOG_LEVEL", "2", 0 });
 		}
 		catch (LinkageError | RuntimeException e) {
 			LOG.fine(() -> "cannot quieten TensorFlow's logs: " + e);
