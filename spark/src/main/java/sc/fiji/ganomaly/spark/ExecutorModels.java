@@ -31,12 +31,14 @@ final class ExecutorModels {
 	/**
 	 * The model of {@code file} with {@code threads} TensorFlow threads, loaded on first use.
 	 *
-	 * @param nativeCache JavaCPP cache folder to use unless {@value #NATIVE_CACHE_PROPERTY} is set
-	 *                    already (null: leave JavaCPP's default)
+	 * @param nativeCache JavaCPP cache folder (node-local disk) to use unless {@value #NATIVE_CACHE_PROPERTY}
+	 *                    is set already; null: {@code java.io.tmpdir/ganomaly-javacpp-USER} of this JVM
+	 *                    rather than JavaCPP's default in the home folder, often a network file system
 	 */
 	static synchronized GanomalyModel get(Path file, int threads, String nativeCache) {
-		if (nativeCache != null && !nativeCache.isBlank() && System.getProperty(NATIVE_CACHE_PROPERTY) == null)
-			System.setProperty(NATIVE_CACHE_PROPERTY, nativeCache);
+		if (System.getProperty(NATIVE_CACHE_PROPERTY) == null) System.setProperty(NATIVE_CACHE_PROPERTY,
+			nativeCache != null && !nativeCache.isBlank() ? nativeCache : System.getProperty("java.io.tmpdir") +
+				"/ganomaly-javacpp-" + System.getProperty("user.name"));
 		String key;
 		try {
 			key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" +

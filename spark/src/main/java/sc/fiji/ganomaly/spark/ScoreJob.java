@@ -180,6 +180,14 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			}), MapFiles.file(out, in));
 		}
 		Parts.writeLines(done, rows);
+		// the file is done: its map parts are not needed any more (disk: parts and maps are not both kept)
+		for (Band b : bands)
+			try {
+				Files.deleteIfExists(Parts.band(out, b.file(), b.first(), b.last(), "map"));
+			}
+			catch (IOException e) {
+				// removed with the run's folder at the end
+			}
 		return new FileOutcome(plan.file(), rows, plan.planes(), settings.maps() != MapFiles.Kind.NONE, null);
 	}
 

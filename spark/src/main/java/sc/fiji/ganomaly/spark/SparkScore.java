@@ -63,7 +63,8 @@ public final class SparkScore {
 		  --master URL          Spark master (default: spark-submit's, else local[*])
 		  --threads N           TensorFlow threads per executor (default: its cores)
 		  --native-cache DIR    node-local folder for TensorFlow's native libraries (default:
-		                        -Dorg.bytedeco.javacpp.cachedir, else JAVA_TMPDIR/ganomaly-javacpp)
+		                        the executors' -Dorg.bytedeco.javacpp.cachedir, else
+		                        their java.io.tmpdir/ganomaly-javacpp-USER)
 		  --resume              continue an interrupted run in DIR, skipping finished parts
 		""";
 
@@ -150,8 +151,7 @@ public final class SparkScore {
 		if (o.has("master")) conf.setMaster(o.get("master", null));
 		else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
 		int threads = threadsOption >= 0 ? threadsOption : executorCores(conf);
-		String nativeCache = o.get("native-cache", System.getProperty(ExecutorModels.NATIVE_CACHE_PROPERTY,
-			System.getProperty("java.io.tmpdir") + "/ganomaly-javacpp"));
+		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
 
 		String fingerprint = fingerprint(files, settings, modelFile, planesPerTask);
 		prepareParts(output, fingerprint, o.has("resume"), out);
