@@ -293,6 +293,14 @@ public final class SparkScore {
 			if (!old.equals(fingerprint)) throw new UsageException("--resume: the unfinished run in " + output +
 				" used other inputs, model or settings; run without --resume to start again");
 			out.println("resuming the unfinished run in " + output);
+			// inputs that failed are tried again (they may have been fixed); finished work is kept
+			try (Stream<Path> walk = Files.walk(root)) {
+				for (Path p : walk.filter(p -> p.getFileName().toString().endsWith(".failed")).toList())
+					Files.deleteIfExists(p);
+			}
+			catch (IOException e) {
+				throw new UncheckedIOException("could not read " + root + ": " + e.getMessage(), e);
+			}
 			return;
 		}
 		if (resume) out.println("--resume: no unfinished run in " + output + "; starting one");
