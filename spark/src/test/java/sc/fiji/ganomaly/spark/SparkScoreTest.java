@@ -154,6 +154,47 @@ public class SparkScoreTest {
 	}
 
 	@Test
+	public void aKilledRunResumesToTheSameResult() throws IOException, InterruptedException {
+		Path out = tmp.getRoot().toPath().resolve("spark-killed");
+		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+			.toString()));
+		for (String option : System.getProperty("ganomaly.test.jvm.options", "").trim().split("\\s+"))
+			if (!option.isBlank()) command.add(option);
+		command.addAll(List.of("-Dganomaly.engine.dir=" + System.getProperty("ganomaly.engine.dir"), "-cp", System
+			.getProperty("java.class.path"), SparkScore.class.getName()));
+		command.addAll(List.of(sparkArgs(out, "local[1]", "--planes-per-task", "1")));
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve(
+			"killed.log").toFile()).start();
+		try {
+			long deadline = System.nanoTime() + 120_000_000_000L;
+			while (finishedBands(out) == 0 && p.isAlive() && System.nanoTime() < deadline)
+				Thread.sleep(20);
+			assertTrue("the run started scoring: " + Files.readString(tmp.getRoot().toPath().resolve("killed.log")),
+				finishedBands(out) > 0);
+		}
+		finally {
+			p.destroyForcibly().waitFor();
+		}
+		assertFalse("killed before the end", Files.exists(out.resolve("scores.csv")));
+		List<String> resume = new ArrayList<>(List.of(sparkArgs(out, "local[2]", "--planes-per-task", "1")));
+		resume.add("--resume");
+		SparkScore.Summary s = spark(resume.toArray(new String[0]));
+		assertTrue("finished bands are skipped: " + s, s.bandsAlreadyDone() > 0);
+		assertSameAsReference(out, reference);
+	}
+
+	private static long finishedBands(Path out) throws IOException {
+		Path parts = Parts.root(out).resolve("parts");
+		if (!Files.isDirectory(parts)) return 0;
+		try (Stream<Path> walk = Files.walk(parts)) {
+			return walk.filter(f -> f.getFileName().toString().matches("\\d+-\\d+\\.csv")).count();
+		}
+		catch (java.io.UncheckedIOException e) { // a part renamed while listed
+			return 0;
+		}
+	}
+
+	@Test
 	public void sixteenBitMapsAreTheCommandLinesAndReadBackAsScores() throws IOException {
 		Path out = tmp.getRoot().toPath().resolve("spark-16bit");
 		spark(sparkArgs(out, "local[2]", "--planes-per-task", "4", "--maps", "16bit"));
