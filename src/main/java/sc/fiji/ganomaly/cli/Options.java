@@ -12,12 +12,12 @@ import java.util.Set;
  * Parsed {@code --name value...} options. An option takes every following word up to the next
  * option, so {@code --input a.tif b.tif} gives two values; {@code --name=value} works too.
  */
-final class Options {
+public final class Options {
 
 	private final Map<String, List<String>> values = new LinkedHashMap<>();
 
 	/** Parses {@code args}, refusing options not in {@code known} (flags take no value). */
-	static Options parse(String[] args, Set<String> known, Set<String> flags) {
+	public static Options parse(String[] args, Set<String> known, Set<String> flags) {
 		Options o = new Options();
 		String current = null;
 		for (String arg : args) {
@@ -43,33 +43,33 @@ final class Options {
 		return o;
 	}
 
-	boolean has(String name) {
+	public boolean has(String name) {
 		return values.containsKey(name);
 	}
 
-	List<String> all(String name) {
+	public List<String> all(String name) {
 		return values.getOrDefault(name, List.of());
 	}
 
-	String required(String name) {
+	public String required(String name) {
 		if (!has(name)) throw new UsageException("--" + name + " is required");
 		return single(name);
 	}
 
-	String get(String name, String fallback) {
+	public String get(String name, String fallback) {
 		return has(name) ? single(name) : fallback;
 	}
 
-	Path path(String name) {
+	public Path path(String name) {
 		return Paths.get(required(name));
 	}
 
-	List<Path> paths(String name) {
+	public List<Path> paths(String name) {
 		if (!has(name)) throw new UsageException("--" + name + " is required");
 		return all(name).stream().map(Paths::get).toList();
 	}
 
-	int integer(String name, int fallback) {
+	public int integer(String name, int fallback) {
 		if (!has(name)) return fallback;
 		try {
 			return Integer.parseInt(single(name));
@@ -79,7 +79,7 @@ final class Options {
 		}
 	}
 
-	double number(String name, double fallback) {
+	public double number(String name, double fallback) {
 		if (!has(name)) return fallback;
 		try {
 			return Double.parseDouble(single(name));

@@ -11,13 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import ij.io.FileSaver;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.ScoreCalibration;
+import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImageFiles;
-import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreFiles;
 
 /** {@code ganomaly score}: anomaly maps and a CSV of scores for images. */
 final class ScoreCli {
@@ -30,63 +28,63 @@ final class ScoreCli {
 		height and slices, where each pixel is the mean calibrated score of the patches covering it
 		(0 = median normal patch, 1 = 99th percentile of normal patches).
 
-		  --input PATH...     images or folders (required)
+		  --input PATH...     images, folders, globs ('/data/*.tif') or @list.txt (required)
 		  --model FILE        model file (required)
 		  --output DIR        output folder, created if needed (required)
-		  --stride N          window step in pixels (default: patch size / 4)
-		  --threshold T       calibrated score above which an image is anomalous (default: the model's)
+		  --stride N          window step in pixels (default 0: patch size / 4)
+		  --threshold T       calibrated score above which an image is anomalous, or 'model' (default:
+		                      the model's)
 		  --channels C,...    use only these 1-based channels, as in training (default: all)
+		  --maps KIND         float (default), 16bit (half the size: scores -8 to 123.07 in steps of 0.002,
+		                      the scale stored as the TIFF's ImageJ calibration) or none (CSV only)
 		  --threads N         TensorFlow threads (default 0: automatic)
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
-		"threads");
+		"maps", "threads");
 
 	private ScoreCli() {}
 
 	static void run(String[] args, PrintStream out) {
 		Options o = Options.parse(args, OPTIONS, Set.of());
 		Path output = o.path("output");
-		List<Path> files = ImageFiles.files(o.paths("input"), "--input");
+		o.paths("input"); // required
+		List<Path> files = ImageFiles.expand(o.all("input"), "--input");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
+		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
 		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
-			int stride = o.integer("stride", Math.max(1, model.patchSize() / 4));
-			double threshold = ScoreCalibration.checkThreshold(o.number("threshold", model.threshold()), "--threshold");
+			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
+				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), channels, maps);
 			Path csv = output.resolve("scores.csv");
-			try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-				w.write("file,slice,score,anomalous\n");
-				for (Path file : files) {
-					ImageFiles.Input input = ImageFiles.open(file, "--input");
-					ImagePlusScorer.Result r = ImagePlusScorer.score(model, input.image(), stride,
-						p -> ImageFiles.selectChannels(p, channels, file.getFileName().toString()), ProgressListener.NONE);
-					for (int i = 0; i < r.scores().size(); i++) {
-						PlaneScore s = r.scores().get(i);
-						w.write(String.format(Locale.ROOT, "%s,%d,%.6f,%b%n", csvField(file.getFileName().toString()),
-							r.planes().get(i).index(), s.score(), s.score() > threshold));
+			Path tmp = null;
+			try {
+				tmp = MapFiles.temporaryFor(csv);
+				try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+					w.write(ScoreFiles.CSV_HEADER + "\n");
+					for (Path file : files) {
+						ScoreFiles.FileResult r = ScoreFiles.scoreFile(model, file, settings, output, "--input");
+						for (String row : r.rows())
+							w.write(row + "\n");
+						out.println(file.getFileName() + ": " + r.planes() + " plane(s), max score " +
+							String.format(Locale.ROOT, "%.3f", r.maxScore()));
 					}
-					Path map = output.resolve(input.baseName() + "_anomaly.tif");
-					if (!saveTiff(r, map)) throw new UncheckedIOException(new IOException("could not write " + map));
-					out.println(file.getFileName() + ": " + r.scores().size() + " plane(s), max score " +
-						String.format(Locale.ROOT, "%.3f", r.scores().stream().mapToDouble(PlaneScore::score).max().orElse(0)));
 				}
+				MapFiles.move(tmp, csv);
+				tmp = null;
 			}
 			catch (IOException e) {
 				throw new UncheckedIOException("could not write " + csv + ": " + e.getMessage(), e);
 			}
+			finally {
+				if (tmp != null) try {
+					Files.deleteIfExists(tmp);
+				}
+				catch (IOException e) {
+					// left as .scores.csv.*.tmp
+				}
+			}
 			out.println("wrote " + csv);
 		}
-	}
-
-	private static boolean saveTiff(ImagePlusScorer.Result r, Path file) {
-		FileSaver saver = new FileSaver(r.anomalyMap());
-		return r.anomalyMap().getStackSize() > 1 ? saver.saveAsTiffStack(file.toString())
-			: saver.saveAsTiff(file.toString());
-	}
-
-	/** Quotes a CSV field when it holds a comma, quote or line break. */
-	static String csvField(String s) {
-		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
-		return '"' + s.replace("\"", "\"\"") + '"';
 	}
 }

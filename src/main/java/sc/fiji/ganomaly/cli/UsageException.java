@@ -1,9 +1,9 @@
 package sc.fiji.ganomaly.cli;
 
 /** Bad command-line usage: the message is shown as is, with exit code 2. */
-final class UsageException extends RuntimeException {
+public final class UsageException extends RuntimeException {
 
-	UsageException(String message) {
+	public UsageException(String message) {
 		super(message);
 	}
 }

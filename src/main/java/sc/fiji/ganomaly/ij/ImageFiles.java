@@ -3,13 +3,17 @@ package sc.fiji.ganomaly.ij;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.Opener;
+import ij.io.TiffDecoder;
+import ij.plugin.FileInfoVirtualStack;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
@@ -59,6 +63,78 @@ public final class ImageFiles {
 		return files;
 	}
 
+	/**
+	 * Image files named by command-line words, in order: a file, a folder (its images, sorted), a
+	 * glob such as {@code /data/*.tif} or {@code /data/**}{@code /*.tif} (its matches, sorted), or
+	 * {@code @list.txt}: one such word per line (blank lines and lines starting with # skipped;
+	 * relative paths are relative to the list's folder).
+	 */
+	public static List<Path> expand(List<String> words, String option) {
+		List<Path> files = new ArrayList<>();
+		for (String word : words) {
+			if (word.startsWith("@")) {
+				Path list = Paths.get(word.substring(1));
+				List<String> lines;
+				try {
+					lines = Files.readAllLines(list);
+				}
+				catch (IOException | RuntimeException e) {
+					throw new IllegalArgumentException(option + ": cannot read the list " + list + " (" + e.getMessage() + ")");
+				}
+				Path base = list.toAbsolutePath().getParent();
+				List<String> entries = new ArrayList<>();
+				for (String line : lines) {
+					String entry = line.strip();
+					if (entry.isEmpty() || entry.startsWith("#")) continue;
+					if (entry.startsWith("@")) throw new IllegalArgumentException(option + ": list " + list +
+						" names another list (" + entry + "); lists do not nest");
+					entries.add(entry.startsWith("/") ? entry : isGlob(entry) ? base + "/" + entry
+						: base.resolve(entry).toString());
+				}
+				if (entries.isEmpty()) throw new IllegalArgumentException(option + ": the list " + list + " names no files");
+				files.addAll(expand(entries, option));
+			}
+			else if (isGlob(word)) files.addAll(glob(word, option));
+			else files.addAll(files(List.of(Paths.get(word)), option));
+		}
+		return files;
+	}
+
+	private static boolean isGlob(String word) {
+		return word.indexOf('*') >= 0 || word.indexOf('?') >= 0 || word.indexOf('[') >= 0 || word.indexOf('{') >= 0;
+	}
+
+	/** Regular files matching a glob, sorted; the folders before the first wildcard are walked. */
+	private static List<Path> glob(String pattern, String option) {
+		String absPattern = pattern.startsWith("/") ? pattern : Paths.get("").toAbsolutePath() + "/" + pattern;
+		int wildcard = firstWildcard(absPattern);
+		int slash = absPattern.lastIndexOf('/', wildcard);
+		Path base = Paths.get(slash <= 0 ? "/" : absPattern.substring(0, slash));
+		String rest = absPattern.substring(slash + 1);
+		int depth = rest.contains("**") ? Integer.MAX_VALUE : rest.split("/").length;
+		java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + absPattern);
+		if (!Files.isDirectory(base)) throw new IllegalArgumentException(option + ": " + base + " (of " + pattern +
+			") is not a folder");
+		try (Stream<Path> walk = Files.walk(base, depth)) {
+			List<Path> matches = walk.filter(Files::isRegularFile).filter(matcher::matches)
+				.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+			if (matches.isEmpty()) throw new IllegalArgumentException(option + ": no file matches " + pattern);
+			return matches;
+		}
+		catch (IOException | java.io.UncheckedIOException e) {
+			throw new IllegalArgumentException(option + ": cannot list " + base + ": " + e.getMessage());
+		}
+	}
+
+	private static int firstWildcard(String s) {
+		int i = Integer.MAX_VALUE;
+		for (char c : new char[] { '*', '?', '[', '{' }) {
+			int k = s.indexOf(c);
+			if (k >= 0) i = Math.min(i, k);
+		}
+		return i;
+	}
+
 	public static boolean isImageName(Path p) {
 		String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
 		return EXTENSIONS.stream().anyMatch(name::endsWith);
@@ -77,6 +153,30 @@ public final class ImageFiles {
 		}
 		if (imp == null) throw new IllegalArgumentException(option + ": cannot read " + file + " as an image (TIFF, PNG, JPEG, GIF or BMP)");
 		return new Input(file, imp);
+	}
+
+	/**
+	 * Opens one image file with its planes read from disk only when asked for: a TIFF becomes an
+	 * ImageJ virtual stack (only its header is read here), other formats are read whole. Says
+	 * clearly why a file cannot be read, as {@link #open} does.
+	 */
+	public static Input openLazily(Path file, String option) {
+		String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (lower.endsWith(".tif") || lower.endsWith(".tiff")) {
+			ImagePlus imp = null;
+			try {
+				Path absolute = file.toAbsolutePath();
+				String dir = absolute.getParent() + java.io.File.separator, name = absolute.getFileName().toString();
+				// decode the header first: FileInfoVirtualStack would hand an unreadable file to IJ.open
+				FileInfo[] info = new TiffDecoder(dir, name).getTiffInfo();
+				if (info != null && info.length > 0) imp = FileInfoVirtualStack.openVirtual(absolute.toString());
+			}
+			catch (IOException | RuntimeException e) {
+				imp = null;
+			}
+			if (imp != null && imp.getStackSize() > 0) return new Input(file, imp);
+		}
+		return open(file, option);
 	}
 
 	/**

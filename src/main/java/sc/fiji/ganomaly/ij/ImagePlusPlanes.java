@@ -32,20 +32,36 @@ public final class ImagePlusPlanes {
 
 	/** The planes of an image, frame by frame, slice by slice. */
 	public static List<Plane> of(ImagePlus imp) {
+		return of(imp, 1, count(imp));
+	}
+
+	/** Number of planes (slices times frames) of an image, checking that its stack matches its dimensions. */
+	public static int count(ImagePlus imp) {
 		int channels = imp.getNChannels(), slices = imp.getNSlices(), frames = imp.getNFrames();
 		if (imp.getStackSize() != channels * slices * frames) throw new IllegalArgumentException(imp.getTitle() +
 			": stack of " + imp.getStackSize() + " planes does not match " + channels + " channels x " + slices +
 			" slices x " + frames + " frames");
+		return slices * frames;
+	}
+
+	/**
+	 * Planes {@code first} to {@code last} (1-based plane indices, inclusive) of an image. Only
+	 * these planes' pixels are fetched, so a band of a virtual stack reads only its own planes.
+	 */
+	public static List<Plane> of(ImagePlus imp, int first, int last) {
+		int n = count(imp);
+		if (first < 1 || last > n || first > last) throw new IllegalArgumentException(imp.getTitle() + ": planes " +
+			first + " to " + last + " are not within its " + n + " plane(s)");
+		int channels = imp.getNChannels(), slices = imp.getNSlices();
 		ImageStack stack = imp.getStack();
 		List<Plane> planes = new ArrayList<>();
-		int index = 0;
-		for (int t = 1; t <= frames; t++)
-			for (int z = 1; z <= slices; z++) {
-				List<RandomAccessibleInterval<? extends RealType<?>>> channelViews = new ArrayList<>();
-				for (int c = 1; c <= channels; c++)
-					channelViews.add(wrap(stack, imp.getStackIndex(c, z, t), imp.getTitle()));
-				planes.add(new Plane(z, t, ++index, stackChannels(channelViews)));
-			}
+		for (int index = first; index <= last; index++) {
+			int z = (index - 1) % slices + 1, t = (index - 1) / slices + 1;
+			List<RandomAccessibleInterval<? extends RealType<?>>> channelViews = new ArrayList<>();
+			for (int c = 1; c <= channels; c++)
+				channelViews.add(wrap(stack, imp.getStackIndex(c, z, t), imp.getTitle()));
+			planes.add(new Plane(z, t, index, stackChannels(channelViews)));
+		}
 		return planes;
 	}
 

@@ -1,0 +1,158 @@
+package sc.fiji.ganomaly.spark;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import sc.fiji.ganomaly.ij.MapFiles;
+
+/**
+ * The work in progress of a Spark scoring run, under {@code DIR/.ganomaly-spark/}: per input file a
+ * folder {@code parts/NNNNNN/} with, per band of planes, {@code FIRST-LAST.map} (the band's map
+ * planes, raw big-endian float or 16-bit), {@code FIRST-LAST.csv} (its scores.csv rows, written last:
+ * the band is done when it exists) or {@code FIRST-LAST.failed} (why the file cannot be scored), and
+ * {@code done.csv} once the file's map is written. Every part is written under a temporary name and
+ * renamed when complete, so a killed, retried or speculative task leaves either nothing or the same
+ * bytes. Removed when the run has finished.
+ */
+final class Parts {
+
+	static final String FOLDER = ".ganomaly-spark";
+	private static final int CHUNK = 1 << 20;
+
+	private Parts() {}
+
+	static Path root(Path output) {
+		return output.resolve(FOLDER);
+	}
+
+	static Path fileFolder(Path output, int file) {
+		return root(output).resolve("parts").resolve(String.format("%06d", file));
+	}
+
+	static Path band(Path output, int file, int first, int last, String extension) {
+		return fileFolder(output, file).resolve(String.format("%06d-%06d.%s", first, last, extension));
+	}
+
+	static Path done(Path output, int file) {
+		return fileFolder(output, file).resolve("done.csv");
+	}
+
+	/** Writes {@code target} through a temporary file in its folder and a rename. */
+	static void write(Path target, IoWriter writer) {
+		Path tmp = MapFiles.temporaryFor(target);
+		try {
+			Files.createDirectories(target.getParent());
+			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
+				writer.write(out);
+			}
+			MapFiles.move(tmp, target);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+		}
+		finally {
+			try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException e) {
+				// left as .NAME.UUID.tmp; the run's folder is removed at the end
+			}
+		}
+	}
+
+	static void writeLines(Path target, List<String> lines) {
+		write(target, out -> {
+			for (String line : lines)
+				out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		});
+	}
+
+	static List<String> readLines(Path file) {
+		try {
+			return Files.readAllLines(file, StandardCharsets.UTF_8);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Writes map pixels (float[] or short[]) big-endian. */
+	static void writePixels(OutputStream out, Object pixels) throws IOException {
+		ByteBuffer buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.BIG_ENDIAN);
+		if (pixels instanceof float[] f) {
+			for (int i = 0; i < f.length; i += CHUNK / 4) {
+				int n = Math.min(CHUNK / 4, f.length - i);
+				buffer.clear();
+				buffer.asFloatBuffer().put(f, i, n);
+				out.write(buffer.array(), 0, n * 4);
+			}
+		}
+		else if (pixels instanceof short[] s) {
+			for (int i = 0; i < s.length; i += CHUNK / 2) {
+				int n = Math.min(CHUNK / 2, s.length - i);
+				buffer.clear();
+				buffer.asShortBuffer().put(s, i, n);
+				out.write(buffer.array(), 0, n * 2);
+			}
+		}
+		else throw new IllegalArgumentException("map pixels are float[] or short[], not " + pixels);
+	}
+
+	/** Reads plane {@code k} (0-based) of a band's map file: {@code pixels} values of 4 (float) or 2 bytes. */
+	static Object readPlane(Path file, int k, int pixels, boolean floats) {
+		int bytes = floats ? 4 : 2;
+		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+			long offset = (long) k * pixels * bytes;
+			if (ch.size() < offset + (long) pixels * bytes) throw new IOException("it is " + ch.size() +
+				" bytes, too short for plane " + (k + 1));
+			float[] f = floats ? new float[pixels] : null;
+			short[] s = floats ? null : new short[pixels];
+			ByteBuffer buffer = ByteBuffer.allocate(CHUNK).order(ByteOrder.BIG_ENDIAN);
+			int done = 0;
+			while (done < pixels) {
+				int n = Math.min(CHUNK / bytes, pixels - done);
+				buffer.clear().limit(n * bytes);
+				while (buffer.hasRemaining())
+					if (ch.read(buffer, offset + (long) done * bytes + buffer.position()) < 0) throw new IOException("end of file");
+				buffer.flip();
+				if (floats) buffer.asFloatBuffer().get(f, done, n);
+				else buffer.asShortBuffer().get(s, done, n);
+				done += n;
+			}
+			return floats ? f : s;
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not read map part " + file + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Deletes a folder and everything in it. */
+	static void deleteTree(Path folder) {
+		if (!Files.exists(folder)) return;
+		try (Stream<Path> walk = Files.walk(folder)) {
+			for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
+				Files.deleteIfExists(p);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not delete " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
+	@FunctionalInterface
+	interface IoWriter {
+
+		void write(OutputStream out) throws IOException;
+	}
+}

@@ -1,0 +1,199 @@
+package sc.fiji.ganomaly.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
+
+import ij.process.ImageProcessor;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreFiles;
+
+/**
+ * One Spark scoring run as the executors see it: the inputs, the shared scoring settings and where
+ * things go. Its three steps run as Spark tasks: {@link #plan} (read a file's header), {@link #score}
+ * (score a band of planes into parts) and {@link #assemble} (write a file's map from its parts and
+ * return its rows). All the scoring, formatting and map writing is {@link ScoreFiles} and
+ * {@link MapFiles}, the code of {@code ganomaly score}.
+ *
+ * @param files      the inputs, in scores.csv order
+ * @param settings   scoring settings (stride, threshold, channels, maps)
+ * @param modelName  the model file's name among the files shipped with the job (SparkContext.addFile)
+ * @param threads    TensorFlow threads per executor (its cores; 0: TensorFlow's choice)
+ * @param output     the output folder (shared by driver and executors)
+ * @param nativeCache JavaCPP native cache folder on the executors (null: property or default)
+ * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task fail (see {@link SparkScore})
+ */
+record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int threads, String output,
+		String nativeCache, String fail) implements Serializable
+{
+
+	/** How often the test hook failed a task in this JVM (local mode: the tests' JVM). */
+	static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+
+	/** A file's header as read on an executor: its plane count, or why it cannot be read. */
+	record Plan(int file, int planes, long size, long modified, String failure) implements Serializable {}
+
+	/** Planes {@code first} to {@code last} of input {@code file}. */
+	record Band(int file, int first, int last, long size, long modified) implements Serializable {}
+
+	/** What became of one band. */
+	enum BandOutcome {
+		SCORED, ALREADY_DONE, FAILED
+	}
+
+	/** A file's rows for scores.csv, or why it could not be scored. */
+	record FileOutcome(int file, List<String> rows, int planes, boolean mapWritten, String failure)
+		implements Serializable
+	{}
+
+	Path outputFolder() {
+		return Paths.get(output);
+	}
+
+	Path input(int file) {
+		return Paths.get(files.get(file));
+	}
+
+	/** Reads the header of input {@code file}: its planes (only a TIFF's header is read). */
+	Plan plan(int file) {
+		Path path = input(file);
+		try {
+			long size = Files.size(path), modified = Files.getLastModifiedTime(path).toMillis();
+			ImageFiles.Input in = ScoreFiles.open(path, "--input");
+			return new Plan(file, ScoreFiles.planes(in), size, modified, null);
+		}
+		catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+			return new Plan(file, 0, 0, 0, message(e));
+		}
+	}
+
+	/** The bands of {@code planes} planes each of a planned file. */
+	static List<Band> bands(Plan plan, int planesPerBand) {
+		List<Band> bands = new ArrayList<>();
+		for (int first = 1; first <= plan.planes(); first += planesPerBand)
+			bands.add(new Band(plan.file(), first, Math.min(plan.planes(), first + planesPerBand - 1), plan.size(),
+				plan.modified()));
+		return bands;
+	}
+
+	/**
+	 * Scores one band into its parts (map, then rows). A band whose rows exist is done already (a
+	 * resumed run, a retried stage); bad input is written down as the band's failure.
+	 */
+	BandOutcome score(Band b) {
+		Path out = outputFolder();
+		Path rows = Parts.band(out, b.file(), b.first(), b.last(), "csv");
+		Path failed = Parts.band(out, b.file(), b.first(), b.last(), "failed");
+		if (Files.exists(rows)) return BandOutcome.ALREADY_DONE;
+		if (Files.exists(failed)) return BandOutcome.FAILED;
+		Path path = input(b.file());
+		List<ScoreFiles.ScoredPlane> scored;
+		ImageFiles.Input in;
+		try {
+			if (Files.size(path) != b.size() || Files.getLastModifiedTime(path).toMillis() != b.modified())
+				throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
+			GanomalyModel model = ExecutorModels.get(Paths.get(SparkFiles.get(modelName)), threads, nativeCache);
+			in = ScoreFiles.open(path, "--input");
+			scored = ScoreFiles.scorePlanes(model, in, b.first(), b.last(), settings);
+		}
+		catch (IOException | IllegalArgumentException e) {
+			// bad input (or a file gone): the same on every attempt, so written down, not retried
+			Parts.writeLines(failed, List.of(message(e)));
+			return BandOutcome.FAILED;
+		}
+		if (settings.maps() != MapFiles.Kind.NONE) {
+			Path map = Parts.band(out, b.file(), b.first(), b.last(), "map");
+			Parts.write(map, o -> {
+				for (ScoreFiles.ScoredPlane p : scored) {
+					Parts.writePixels(o, p.map().getPixels());
+					injectFailure(b, o);
+				}
+			});
+		}
+		else injectFailure(b, null);
+		List<String> lines = new ArrayList<>();
+		for (ScoreFiles.ScoredPlane p : scored)
+			lines.add(ScoreFiles.csvRow(in, p, settings));
+		Parts.writeLines(rows, lines);
+		return BandOutcome.SCORED;
+	}
+
+	/** The test hook: fails this band's task in the middle of writing its map part. */
+	private void injectFailure(Band b, java.io.OutputStream partial) {
+		if (fail == null) return;
+		String[] f = fail.split(":");
+		if (Integer.parseInt(f[0]) != b.file() || Integer.parseInt(f[1]) != b.first()) return;
+		TaskContext task = TaskContext.get();
+		boolean firstAttempt = task == null || task.attemptNumber() == 0;
+		if (f[2].equals("always") || firstAttempt) {
+			INJECTED_FAILURES.incrementAndGet();
+			if (partial != null) try {
+				partial.flush(); // a half-written temporary file, as a killed task leaves
+			}
+			catch (IOException e) {
+				// failing anyway
+			}
+			throw new IllegalStateException("test hook: task for planes " + b.first() + "-" + b.last() + " of " +
+				input(b.file()).getFileName() + " fails (attempt " + (task == null ? 0 : task.attemptNumber()) + ")");
+		}
+	}
+
+	/**
+	 * Writes a file's map from its bands' parts, through the same writer as {@code ganomaly score},
+	 * and returns its rows. A file whose map was written already (a resumed run) only returns them.
+	 */
+	FileOutcome assemble(Plan plan, int planesPerBand) {
+		Path out = outputFolder();
+		Path done = Parts.done(out, plan.file());
+		if (Files.exists(done)) return new FileOutcome(plan.file(), Parts.readLines(done), plan.planes(), false, null);
+		List<Band> bands = bands(plan, planesPerBand);
+		List<String> rows = new ArrayList<>();
+		for (Band b : bands) {
+			Path failed = Parts.band(out, b.file(), b.first(), b.last(), "failed");
+			if (Files.exists(failed)) return new FileOutcome(plan.file(), List.of(), plan.planes(), false,
+				String.join(" ", Parts.readLines(failed)));
+			Path csv = Parts.band(out, b.file(), b.first(), b.last(), "csv");
+			if (!Files.exists(csv)) throw new IllegalStateException("band " + b.first() + "-" + b.last() + " of " +
+				input(plan.file()) + " has no rows; the band step did not finish");
+			rows.addAll(Parts.readLines(csv));
+		}
+		if (settings.maps() != MapFiles.Kind.NONE) {
+			ImageFiles.Input in = ScoreFiles.open(input(plan.file()), "--input");
+			int w = in.image().getWidth(), h = in.image().getHeight();
+			boolean floats = settings.maps() == MapFiles.Kind.FLOAT;
+			MapFiles.write(MapFiles.image(in.image(), plan.planes(), settings.maps(), i -> {
+				Band b = bands.get((i - 1) / planesPerBand);
+				Object pixels = Parts.readPlane(Parts.band(out, b.file(), b.first(), b.last(), "map"), i - b.first(), w * h,
+					floats);
+				ImageProcessor ip = MapFiles.plane(w, h, pixels);
+				return ip;
+			}), MapFiles.file(out, in));
+		}
+		Parts.writeLines(done, rows);
+		// the file is done: its map parts are not needed any more (disk: parts and maps are not both kept)
+		for (Band b : bands)
+			try {
+				Files.deleteIfExists(Parts.band(out, b.file(), b.first(), b.last(), "map"));
+			}
+			catch (IOException e) {
+				// removed with the run's folder at the end
+			}
+		return new FileOutcome(plan.file(), rows, plan.planes(), settings.maps() != MapFiles.Kind.NONE, null);
+	}
+
+	/** An exception's message as one line. */
+	static String message(Throwable e) {
+		String m = e.getMessage() == null ? e.toString() : e.getMessage();
+		return m.replace('\n', ' ').replace('\r', ' ').strip();
+	}
+}

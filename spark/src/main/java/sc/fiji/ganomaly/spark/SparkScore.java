@@ -1,0 +1,351 @@
+package sc.fiji.ganomaly.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import sc.fiji.ganomaly.cli.Options;
+import sc.fiji.ganomaly.cli.UsageException;
+import sc.fiji.ganomaly.core.Manifest;
+import sc.fiji.ganomaly.core.ModelFile;
+import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.core.TemporaryFolders;
+import sc.fiji.ganomaly.engine.EngineException;
+import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreFiles;
+
+/**
+ * {@code ganomaly-spark score}: {@code ganomaly score} on Apache Spark. A thin front end: it maps
+ * its options onto {@link ScoreFiles} (the same defaults, checks and per-file code as the command
+ * line), splits the inputs into bands of a few planes, one Spark task each, and writes the same
+ * DIR/scores.csv and maps, plus DIR/failures.csv for inputs that could not be scored.
+ * <p>
+ * Steps: (1) executors read the inputs' headers (plane counts); (2) one task per band scores its
+ * planes into parts under DIR/.ganomaly-spark (temporary name + rename; a band whose parts exist is
+ * skipped); (3) one task per file writes its map from the parts with the command line's writer; the
+ * driver writes scores.csv and failures.csv in input order and removes the parts.
+ */
+public final class SparkScore {
+
+	static final String HELP = """
+		usage: ganomaly-spark score --input GLOB|@list.txt|PATH... --model FILE --output DIR [options]
+
+		Scores images on Apache Spark, with the same results as 'ganomaly score': DIR/scores.csv (the
+		same rows, in input order) and DIR/<name>_anomaly.tif (the same bytes), whatever the
+		partitioning; inputs that cannot be scored are listed in DIR/failures.csv (file,reason) and
+		the run goes on. Work is split into tasks of a few planes each.
+
+		  --input WORD...       files, folders, globs ('/data/**/*.tif', quoted) or @list.txt (one per line)
+		  --model FILE          model file (required), shipped to the executors
+		  --output DIR          output folder (required), on a file system every executor sees
+		  --stride N            window step in pixels (default 0: patch size / 4)
+		  --threshold T         calibrated score above which a plane is anomalous (default: the model's)
+		  --channels C,...      use only these 1-based channels (default: all)
+		  --maps KIND           float (default), 16bit or none, as for 'ganomaly score'
+		  --planes-per-task N   planes per task (default 4)
+		  --master URL          Spark master (default: spark-submit's, else local[*])
+		  --threads N           TensorFlow threads per executor (default: its cores)
+		  --native-cache DIR    node-local folder for TensorFlow's native libraries (default:
+		                        the executors' -Dorg.bytedeco.javacpp.cachedir, else
+		                        their java.io.tmpdir/ganomaly-javacpp-USER)
+		  --resume              continue an interrupted run in DIR, skipping finished parts
+		""";
+
+	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
+		"maps", "planes-per-task", "master", "threads", "native-cache");
+	private static final Set<String> FLAGS = Set.of("resume");
+	/** Spark configuration key of the test hook "FILE:FIRST:once|always" (fails that band's task). */
+	static final String FAIL_KEY = "spark.ganomaly.test.fail";
+	private static final String FINGERPRINT = "run.txt";
+
+	/** What a run did. */
+	record Summary(int files, int planes, int bandsScored, int bandsAlreadyDone, int failures) {}
+
+	private SparkScore() {}
+
+	public static void main(String[] args) {
+		System.exit(run(args, System.out, System.err));
+	}
+
+	/** Runs {@code score} (the first word); returns the exit code: 0, 2 for bad usage or input, 1 otherwise. */
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		System.setProperty("java.awt.headless", "true");
+		if (args.length == 0 || !args[0].equals("score")) {
+			boolean help = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
+			(help ? out : err).print(HELP);
+			if (!help && args.length > 0) err.println("ganomaly-spark: unknown command '" + args[0] + "'; use score");
+			return help ? 0 : 2;
+		}
+		String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+			out.print(HELP);
+			return 0;
+		}
+		try {
+			Summary s = score(rest, out);
+			return s == null ? 1 : 0;
+		}
+		catch (UsageException | IllegalArgumentException | EngineException e) {
+			err.println("ganomaly-spark score: " + e.getMessage());
+			if (e instanceof UsageException) err.println("see 'ganomaly-spark score --help'");
+			return 2;
+		}
+		catch (UncheckedIOException e) {
+			err.println("ganomaly-spark score: " + e.getMessage());
+			return 2;
+		}
+		catch (Exception e) { // RuntimeException, and SparkException, which Scala throws undeclared
+			err.println("ganomaly-spark score: the Spark job failed: " + ScoreJob.message(e));
+			err.println("finished parts are kept; run the same command with --resume to continue");
+			if (System.getenv("GANOMALY_DEBUG") != null) e.printStackTrace(err);
+			return 1;
+		}
+	}
+
+	/** Parses the options, runs the job, prints a summary. */
+	static Summary score(String[] args, PrintStream out) {
+		Options o = Options.parse(args, OPTIONS, FLAGS);
+		Path output = o.path("output");
+		Path modelFile = o.path("model");
+		o.paths("input"); // required
+		List<Path> files = ImageFiles.expand(o.all("input"), "--input");
+		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
+		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
+		int planesPerTask = o.integer("planes-per-task", 4);
+		if (planesPerTask < 1) throw new UsageException("--planes-per-task must be at least 1, not " + planesPerTask);
+		int threadsOption = o.integer("threads", -1);
+		if (o.has("threads") && threadsOption < 0) throw new UsageException("--threads must be 0 or more, not " +
+			threadsOption);
+		checkMapNames(files, maps);
+		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
+		Manifest manifest;
+		ModelFile.Unpacked unpacked = ModelFile.read(modelFile, 0);
+		try {
+			manifest = unpacked.manifest();
+		}
+		finally {
+			TemporaryFolders.delete(unpacked.folder());
+		}
+		ScoreFiles.Settings settings = ScoreFiles.Settings.of(manifest, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
+			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), channels, maps);
+		outputFolder(output);
+
+		SparkConf conf = new SparkConf().setAppName("ganomaly-spark score");
+		if (o.has("master")) conf.setMaster(o.get("master", null));
+		else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+		int threads = threadsOption >= 0 ? threadsOption : executorCores(conf);
+		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
+
+		String fingerprint = fingerprint(files, settings, modelFile, planesPerTask);
+		prepareParts(output, fingerprint, o.has("resume"), out);
+		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), settings,
+			modelFile.getFileName().toString(), threads, output.toAbsolutePath().toString(), nativeCache,
+			conf.get(FAIL_KEY, null));
+		try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+			sc.setLogLevel(System.getProperty("ganomaly.spark.log", "WARN"));
+			sc.addFile(modelFile.toAbsolutePath().toString());
+			return run(sc, job, planesPerTask, out);
+		}
+	}
+
+	/** The three steps on a running Spark context. */
+	static Summary run(JavaSparkContext sc, ScoreJob job, int planesPerTask, PrintStream out) {
+		int n = job.files().size();
+		List<Integer> indices = IntStream.range(0, n).boxed().toList();
+		int planSlices = Math.max(1, Math.min(n, sc.defaultParallelism() * 4));
+		sc.setJobGroup("plan", "GANomaly: read headers of " + n + " file(s)", false);
+		List<ScoreJob.Plan> plans = sc.parallelize(indices, planSlices).map(job::plan).collect();
+
+		List<ScoreJob.Band> bands = new ArrayList<>();
+		List<ScoreJob.Plan> readable = new ArrayList<>();
+		Map<Integer, String> failures = new TreeMap<>();
+		for (ScoreJob.Plan p : plans) {
+			if (p.failure() != null) failures.put(p.file(), p.failure());
+			else {
+				readable.add(p);
+				bands.addAll(ScoreJob.bands(p, planesPerTask));
+			}
+		}
+		int scored = 0, already = 0;
+		if (!bands.isEmpty()) {
+			sc.setJobGroup("score", "GANomaly: score " + bands.size() + " band(s) of up to " + planesPerTask + " planes",
+				false);
+			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(bands, bands.size()).map(job::score)
+				.countByValue();
+			scored = outcomes.getOrDefault(ScoreJob.BandOutcome.SCORED, 0L).intValue();
+			already = outcomes.getOrDefault(ScoreJob.BandOutcome.ALREADY_DONE, 0L).intValue();
+		}
+		List<ScoreJob.FileOutcome> results = List.of();
+		if (!readable.isEmpty()) {
+			sc.setJobGroup("assemble", "GANomaly: write " + readable.size() + " map(s)", false);
+			results = sc.parallelize(readable, readable.size()).map(p -> job.assemble(p, planesPerTask)).collect();
+		}
+		Map<Integer, List<String>> rows = new TreeMap<>();
+		int planes = 0;
+		for (ScoreJob.FileOutcome r : results) {
+			if (r.failure() != null) failures.put(r.file(), r.failure());
+			else {
+				rows.put(r.file(), r.rows());
+				planes += r.planes();
+			}
+		}
+		Path output = job.outputFolder();
+		List<String> csv = new ArrayList<>(List.of(ScoreFiles.CSV_HEADER));
+		rows.values().forEach(csv::addAll);
+		writeLinesAtomically(output.resolve("scores.csv"), csv);
+		List<String> failed = new ArrayList<>(List.of("file,reason"));
+		failures.forEach((file, reason) -> failed.add(ScoreFiles.csvField(job.files().get(file)) + "," +
+			ScoreFiles.csvField(reason)));
+		writeLinesAtomically(output.resolve("failures.csv"), failed);
+		Parts.deleteTree(Parts.root(output));
+		deleteTemporaryFiles(output);
+		out.println("scored " + rows.size() + " file(s), " + planes + " plane(s): " + scored + " task(s) scored, " +
+			already + " already done" + (failures.isEmpty() ? "" : "; " + failures.size() +
+				" file(s) could not be scored, see " + output.resolve("failures.csv")));
+		out.println("wrote " + output.resolve("scores.csv"));
+		return new Summary(rows.size(), planes, scored, already, failures.size());
+	}
+
+	/** Two inputs of the same base name would write the same map file: refused before any work. */
+	static void checkMapNames(List<Path> files, MapFiles.Kind maps) {
+		if (maps == MapFiles.Kind.NONE) return;
+		Map<String, Path> seen = new HashMap<>();
+		for (Path f : files) {
+			String map = new ImageFiles.Input(f, null).baseName() + MapFiles.SUFFIX;
+			Path other = seen.putIfAbsent(map, f);
+			if (other != null && !other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize()))
+				throw new UsageException("--input: " + other + " and " + f + " would both write " + map +
+					"; score them into different --output folders");
+		}
+	}
+
+	/** Executor cores from the Spark configuration: spark.executor.cores, local[N], else 0 (TensorFlow's choice). */
+	static int executorCores(SparkConf conf) {
+		if (conf.contains("spark.executor.cores")) return conf.getInt("spark.executor.cores", 0);
+		String master = conf.get("spark.master", "");
+		if (master.equals("local")) return 1;
+		Matcher m = Pattern.compile("local\\[(\\*|\\d+)(,\\d+)?\\]").matcher(master);
+		if (m.matches()) return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+			: Integer.parseInt(m.group(1));
+		return 0;
+	}
+
+	static void outputFolder(Path dir) {
+		if (Files.exists(dir) && !Files.isDirectory(dir))
+			throw new UsageException("--output: " + dir + " is a file, not a folder");
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new UsageException("--output: cannot create folder " + dir + " (" + e.getMessage() + ")");
+		}
+		if (!Files.isWritable(dir)) throw new UsageException("--output: folder " + dir + " is not writable");
+	}
+
+	/** What must be equal for parts to be reused: inputs, settings, model and band size. */
+	static String fingerprint(List<Path> files, ScoreFiles.Settings s, Path model, int planesPerTask) {
+		StringBuilder b = new StringBuilder();
+		try {
+			b.append("model ").append(model.toAbsolutePath()).append(' ').append(Files.size(model)).append(' ')
+				.append(Files.getLastModifiedTime(model).toMillis()).append('\n');
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException("--model: cannot read " + model + ": " + e.getMessage());
+		}
+		b.append(String.format(Locale.ROOT, "stride %d threshold %s channels %s maps %s planes-per-task %d%n",
+			s.stride(), Double.toString(s.threshold()), s.channels(), s.maps().option(), planesPerTask));
+		for (Path f : files)
+			b.append(f.toAbsolutePath()).append('\n');
+		return b.toString();
+	}
+
+	/**
+	 * Without --resume, stale parts of an earlier run are removed; with it, they are kept if they
+	 * were made with the same inputs and settings.
+	 */
+	static void prepareParts(Path output, String fingerprint, boolean resume, PrintStream out) {
+		Path root = Parts.root(output), file = root.resolve(FINGERPRINT);
+		if (resume && Files.isRegularFile(file)) {
+			String old;
+			try {
+				old = Files.readString(file, StandardCharsets.UTF_8);
+			}
+			catch (IOException e) {
+				throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+			}
+			if (!old.equals(fingerprint)) throw new UsageException("--resume: the unfinished run in " + output +
+				" used other inputs, model or settings; run without --resume to start again");
+			out.println("resuming the unfinished run in " + output);
+			// inputs that failed are tried again (they may have been fixed); finished work is kept
+			try (Stream<Path> walk = Files.walk(root)) {
+				for (Path p : walk.filter(p -> p.getFileName().toString().endsWith(".failed")).toList())
+					Files.deleteIfExists(p);
+			}
+			catch (IOException e) {
+				throw new UncheckedIOException("could not read " + root + ": " + e.getMessage(), e);
+			}
+			return;
+		}
+		if (resume) out.println("--resume: no unfinished run in " + output + "; starting one");
+		else if (Files.exists(root)) out.println("removing the parts of an unfinished run in " + output +
+			" (--resume continues one)");
+		Parts.deleteTree(root);
+		Parts.writeLines(file, List.of(fingerprint.strip()));
+		// writeLines adds the final line break back
+	}
+
+	static void writeLinesAtomically(Path target, List<String> lines) {
+		Path tmp = null;
+		try {
+			tmp = MapFiles.temporaryFor(target);
+			Files.write(tmp, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+			MapFiles.move(tmp, target);
+			tmp = null;
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+		}
+		finally {
+			if (tmp != null) try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException e) {
+				// left as a .tmp file
+			}
+		}
+	}
+
+	/** Removes temporary files that killed tasks left in the output folder (.NAME.RANDOM.tmp). */
+	static void deleteTemporaryFiles(Path output) {
+		try (Stream<Path> list = Files.list(output)) {
+			for (Path p : list.toList()) {
+				String name = p.getFileName().toString();
+				if (name.startsWith(".") && name.endsWith(".tmp") && (name.contains(MapFiles.SUFFIX + ".") ||
+					name.startsWith(".scores.csv.") || name.startsWith(".failures.csv.")))
+					Files.deleteIfExists(p);
+			}
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not clean " + output + ": " + e.getMessage(), e);
+		}
+	}
+}

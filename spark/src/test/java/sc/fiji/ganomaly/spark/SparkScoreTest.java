@@ -1,0 +1,289 @@
+package sc.fiji.ganomaly.spark;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import sc.fiji.ganomaly.cli.Main;
+import sc.fiji.ganomaly.ij.MapFiles;
+
+/**
+ * ganomaly-spark in Spark's local mode against {@code ganomaly score} on the same inputs: the same
+ * scores.csv and map bytes for any partitioning, a task that fails once is retried to the same
+ * bytes, an interrupted run resumes to the same result, unreadable inputs go to failures.csv.
+ */
+public class SparkScoreTest {
+
+	@ClassRule
+	public static final TemporaryFolder tmp = new TemporaryFolder();
+
+	private static final Path IMAGES = Paths.get(System.getProperty("ganomaly.test.images", "../test-images"));
+	private static Path model, inputs, reference, reference16;
+	/** The inputs ganomaly score can read, in the order ganomaly-spark lists the folder. */
+	private static List<String> good;
+	/** Index of hyper.tif among the inputs. */
+	private static int hyper;
+
+	@BeforeClass
+	public static void trainAndScoreWithTheCommandLine() throws IOException {
+		SparkSupport.assumeSupported();
+		Path root = tmp.getRoot().toPath();
+		model = root.resolve("nuclei.ganomaly.zip");
+		List<String> train = new ArrayList<>(List.of("train", "--model", model.toString(), "--patch-size", "32",
+			"--epochs", "2", "--patches-per-epoch", "256", "--batch-size", "32", "--nz", "32", "--ngf", "16", "--ndf",
+			"16", "--seed", "1", "--threads", "2", "--input"));
+		for (int i = 1; i <= 6; i++)
+			train.add(IMAGES.resolve("normal_0" + i + ".tif").toString());
+		assertEquals(0, cli(train.toArray(new String[0])));
+
+		inputs = Files.createDirectories(root.resolve("inputs"));
+		for (String name : List.of("stack_anomalous.tif", "anomalous_blur.tif", "normal_01.tif"))
+			Files.copy(IMAGES.resolve(name), inputs.resolve(name));
+		Files.copy(IMAGES.resolve("twochannel/twochannel_anomalous.tif"), inputs.resolve("twochannel.tif"));
+		Files.writeString(inputs.resolve("broken.tif"), "not an image");
+		// a hyperstack of 6 slices x 2 frames with a calibration, from the shipped stacks
+		ImageStack stack = new ImageStack(128, 128);
+		for (String name : List.of("stack_anomalous.tif", "stack_normal.tif")) {
+			ImagePlus s = IJ.openImage(IMAGES.resolve(name).toString());
+			for (int i = 1; i <= s.getStackSize(); i++)
+				stack.addSlice(s.getStack().getProcessor(i));
+		}
+		stack.addSlice(IJ.openImage(IMAGES.resolve("anomalous_giant.tif").toString()).getProcessor());
+		stack.addSlice(IJ.openImage(IMAGES.resolve("normal_02.tif").toString()).getProcessor());
+		ImagePlus h = new ImagePlus("hyper", stack);
+		h.setDimensions(1, 6, 2);
+		h.setOpenAsHyperStack(true);
+		h.getCalibration().pixelWidth = 0.5;
+		h.getCalibration().pixelHeight = 0.5;
+		h.getCalibration().setUnit("micron");
+		assertTrue(new FileSaver(h).saveAsTiffStack(inputs.resolve("hyper.tif").toString()));
+
+		List<String> all;
+		try (Stream<Path> list = Files.list(inputs)) {
+			all = list.map(p -> p.getFileName().toString()).sorted().toList();
+		}
+		hyper = all.indexOf("hyper.tif");
+		good = all.stream().filter(n -> !n.equals("broken.tif") && !n.equals("twochannel.tif")).toList();
+		reference = root.resolve("reference");
+		reference16 = root.resolve("reference16");
+		assertEquals(0, cli(scoreArgs("score", reference, "--threads", "2")));
+		assertEquals(0, cli(scoreArgs("score", reference16, "--threads", "2", "--maps", "16bit")));
+	}
+
+	@After
+	public void clearHook() {
+		System.clearProperty(SparkScore.FAIL_KEY);
+	}
+
+	@Test
+	public void sameOutputsAsTheCommandLineHoweverPartitioned() throws IOException {
+		Path a = tmp.getRoot().toPath().resolve("spark-2-5");
+		SparkScore.Summary s = spark(sparkArgs(a, "local[2]", "--planes-per-task", "5"));
+		assertEquals(good.size(), s.files());
+		assertEquals(2, s.failures());
+		assertSameAsReference(a, reference);
+		List<String> failures = Files.readAllLines(a.resolve("failures.csv"));
+		assertEquals("file,reason", failures.get(0));
+		assertEquals(3, failures.size());
+		assertTrue(failures.get(1), failures.get(1).contains("broken.tif") && failures.get(1).contains("cannot read"));
+		assertTrue(failures.get(2), failures.get(2).contains("twochannel.tif") &&
+			failures.get(2).contains("has 2 channel(s) but the model was trained on 1"));
+
+		Path b = tmp.getRoot().toPath().resolve("spark-1-1");
+		s = spark(sparkArgs(b, "local[1]", "--planes-per-task", "1"));
+		assertEquals(12 + 5 + 1 + 1, s.bandsScored()); // hyper, stack, blur, normal (twochannel's one band failed)
+		assertSameAsReference(b, reference);
+	}
+
+	@Test
+	public void aTaskThatFailsOnceIsRetriedToTheSameBytes() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("spark-retry");
+		System.setProperty(SparkScore.FAIL_KEY, hyper + ":6:once");
+		int before = ScoreJob.INJECTED_FAILURES.get();
+		SparkScore.Summary s = spark(sparkArgs(out, "local[2,2]", "--planes-per-task", "5"));
+		assertEquals("the task of planes 6-10 failed once", before + 1, ScoreJob.INJECTED_FAILURES.get());
+		assertEquals(2, s.failures());
+		assertSameAsReference(out, reference);
+	}
+
+	@Test
+	public void anInterruptedRunResumesToTheSameResult() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("spark-resume");
+		System.setProperty(SparkScore.FAIL_KEY, hyper + ":1:always");
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code = SparkScore.run(sparkArgs(out, "local[2,2]", "--planes-per-task", "3"), new PrintStream(
+			new ByteArrayOutputStream()), new PrintStream(err));
+		assertEquals(err.toString(), 1, code);
+		assertTrue(err.toString(), err.toString().contains("--resume"));
+		assertFalse(Files.exists(out.resolve("scores.csv")));
+		long finished;
+		try (Stream<Path> parts = Files.walk(Parts.root(out))) {
+			finished = parts.filter(p -> p.getFileName().toString().endsWith(".csv") &&
+				!p.getFileName().toString().startsWith(".")).count();
+		}
+		assertTrue("the other bands finished before the job stopped: " + finished, finished > 0);
+
+		System.clearProperty(SparkScore.FAIL_KEY);
+		List<String> resume = new ArrayList<>(List.of(sparkArgs(out, "local[2]", "--planes-per-task", "3")));
+		resume.add("--resume");
+		SparkScore.Summary s = spark(resume.toArray(new String[0]));
+		assertTrue("finished bands are skipped: " + s, s.bandsAlreadyDone() > 0);
+		assertSameAsReference(out, reference);
+	}
+
+	@Test
+	public void aKilledRunResumesToTheSameResult() throws IOException, InterruptedException {
+		Path out = tmp.getRoot().toPath().resolve("spark-killed");
+		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+			.toString()));
+		for (String option : System.getProperty("ganomaly.test.jvm.options", "").trim().split("\\s+"))
+			if (!option.isBlank()) command.add(option);
+		command.addAll(List.of("-Dganomaly.engine.dir=" + System.getProperty("ganomaly.engine.dir"), "-cp", System
+			.getProperty("java.class.path"), SparkScore.class.getName()));
+		command.addAll(List.of(sparkArgs(out, "local[1]", "--planes-per-task", "1")));
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve(
+			"killed.log").toFile()).start();
+		try {
+			long deadline = System.nanoTime() + 120_000_000_000L;
+			while (finishedBands(out) == 0 && p.isAlive() && System.nanoTime() < deadline)
+				Thread.sleep(20);
+			assertTrue("the run started scoring: " + Files.readString(tmp.getRoot().toPath().resolve("killed.log")),
+				finishedBands(out) > 0);
+		}
+		finally {
+			p.destroyForcibly().waitFor();
+		}
+		assertFalse("killed before the end", Files.exists(out.resolve("scores.csv")));
+		List<String> resume = new ArrayList<>(List.of(sparkArgs(out, "local[2]", "--planes-per-task", "1")));
+		resume.add("--resume");
+		SparkScore.Summary s = spark(resume.toArray(new String[0]));
+		assertTrue("finished bands are skipped: " + s, s.bandsAlreadyDone() > 0);
+		assertSameAsReference(out, reference);
+	}
+
+	private static long finishedBands(Path out) throws IOException {
+		Path parts = Parts.root(out).resolve("parts");
+		if (!Files.isDirectory(parts)) return 0;
+		try (Stream<Path> walk = Files.walk(parts)) {
+			return walk.filter(f -> f.getFileName().toString().matches("\\d+-\\d+\\.csv")).count();
+		}
+		catch (java.io.UncheckedIOException e) { // a part renamed while listed
+			return 0;
+		}
+	}
+
+	@Test
+	public void sixteenBitMapsAreTheCommandLinesAndReadBackAsScores() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("spark-16bit");
+		spark(sparkArgs(out, "local[2]", "--planes-per-task", "4", "--maps", "16bit"));
+		assertSameAsReference(out, reference16);
+		ImagePlus f = IJ.openImage(reference.resolve("hyper_anomaly.tif").toString());
+		ImagePlus s = IJ.openImage(reference16.resolve("hyper_anomaly.tif").toString());
+		assertEquals(16, s.getBitDepth());
+		assertEquals(f.getStackSize(), s.getStackSize());
+		assertTrue(Files.size(reference16.resolve("hyper_anomaly.tif")) < 0.6 * Files.size(reference.resolve(
+			"hyper_anomaly.tif")));
+		for (int i = 1; i <= f.getStackSize(); i++) {
+			float[] expected = (float[]) f.getStack().getProcessor(i).getPixels();
+			short[] stored = (short[]) s.getStack().getProcessor(i).getPixels();
+			for (int k = 0; k < expected.length; k += 97)
+				assertEquals(expected[k], s.getCalibration().getCValue(stored[k] & 0xffff), MapFiles.STEP / 2 + 1e-6);
+		}
+
+		Path none = tmp.getRoot().toPath().resolve("spark-none");
+		spark(sparkArgs(none, "local[2]", "--maps", "none"));
+		assertArrayEquals(Files.readAllBytes(reference.resolve("scores.csv")), Files.readAllBytes(none.resolve(
+			"scores.csv")));
+		try (Stream<Path> list = Files.list(none)) {
+			assertEquals(List.of("failures.csv", "scores.csv"), list.map(p -> p.getFileName().toString()).sorted()
+				.toList());
+		}
+	}
+
+	@Test
+	public void badOptionsGetOneLineNamingTheOption() {
+		Path out = tmp.getRoot().toPath().resolve("spark-bad");
+		String[][] cases = { { "--planes-per-task", "0" }, { "--maps", "8bit" }, { "--stride", "99" } };
+		String[] expected = { "--planes-per-task must be at least 1", "--maps must be float, 16bit or none",
+			"--stride must lie between 1 and the patch size 32" };
+		for (int i = 0; i < cases.length; i++) {
+			ByteArrayOutputStream err = new ByteArrayOutputStream();
+			int code = SparkScore.run(sparkArgs(out, "local[1]", cases[i]), new PrintStream(new ByteArrayOutputStream()),
+				new PrintStream(err));
+			assertEquals(err.toString(), 2, code);
+			assertTrue(err.toString(), err.toString().startsWith("ganomaly-spark score: " + expected[i]));
+		}
+	}
+
+	/** scores.csv and every map equal the reference's, byte for byte; nothing temporary is left. */
+	private static void assertSameAsReference(Path out, Path ref) throws IOException {
+		assertArrayEquals(Files.readAllBytes(ref.resolve("scores.csv")), Files.readAllBytes(out.resolve("scores.csv")));
+		List<String> maps;
+		try (Stream<Path> list = Files.list(ref)) {
+			maps = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("_anomaly.tif")).sorted().toList();
+		}
+		assertEquals(good.size(), maps.size());
+		for (String map : maps)
+			assertArrayEquals(map, Files.readAllBytes(ref.resolve(map)), Files.readAllBytes(out.resolve(map)));
+		try (Stream<Path> list = Files.list(out)) {
+			List<String> names = list.map(p -> p.getFileName().toString()).sorted().toList();
+			List<String> expected = new ArrayList<>(maps);
+			expected.add("failures.csv");
+			expected.add("scores.csv");
+			assertEquals("no parts or temporary files left", expected.stream().sorted().toList(), names);
+		}
+	}
+
+	private static String[] scoreArgs(String command, Path output, String... more) {
+		List<String> a = new ArrayList<>(List.of(command, "--model", model.toString(), "--output", output.toString()));
+		a.addAll(List.of(more));
+		a.add("--input");
+		for (String name : good)
+			a.add(inputs.resolve(name).toString());
+		return a.toArray(new String[0]);
+	}
+
+	private static String[] sparkArgs(Path output, String master, String... more) {
+		List<String> a = new ArrayList<>(List.of("score", "--model", model.toString(), "--output", output.toString(),
+			"--master", master, "--input", inputs + "/*.tif"));
+		a.addAll(List.of(more));
+		return a.toArray(new String[0]);
+	}
+
+	private static SparkScore.Summary spark(String[] args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		SparkScore.Summary s = SparkScore.score(java.util.Arrays.copyOfRange(args, 1, args.length), new PrintStream(out,
+			true, StandardCharsets.UTF_8));
+		System.out.print(out);
+		return s;
+	}
+
+	private static int cli(String... args) {
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code = Main.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+		if (code != 0) System.err.print(err);
+		return code;
+	}
+}

@@ -1,0 +1,211 @@
+package sc.fiji.ganomaly.ij;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+import java.util.function.IntFunction;
+
+import ij.ImagePlus;
+import ij.VirtualStack;
+import ij.io.FileSaver;
+import ij.measure.Calibration;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+import sc.fiji.ganomaly.core.AnomalyMap;
+
+/**
+ * Anomaly map files, {@code <name>_anomaly.tif}: 32-bit (the calibrated scores themselves) or
+ * 16-bit (scores scaled into whole numbers, the scale stored as the TIFF's ImageJ calibration so
+ * that ImageJ reads the values back as scores), written atomically. The one writer of map files for
+ * {@code ganomaly score} and the Spark front end: both hand it the planes of a map one at a time, so
+ * the same planes give the same bytes however they were computed.
+ */
+public final class MapFiles {
+
+	/** Which maps {@code score} writes. */
+	public enum Kind {
+		/** 32-bit float maps, the calibrated scores as computed */
+		FLOAT("float"),
+		/** 16-bit maps: pixel p holds the score {@link #OFFSET} + {@link #STEP}·p, clipped to that range */
+		SIXTEEN_BIT("16bit"),
+		/** no maps, scores.csv only */
+		NONE("none");
+
+		private final String option;
+
+		Kind(String option) {
+			this.option = option;
+		}
+
+		/** The option value: float, 16bit or none. */
+		public String option() {
+			return option;
+		}
+
+		/** Parses float, 16bit or none; anything else is an error naming {@code parameter}. */
+		public static Kind parse(String value, String parameter) {
+			for (Kind k : values())
+				if (k.option.equalsIgnoreCase(value.trim())) return k;
+			throw new IllegalArgumentException(parameter + " must be float, 16bit or none, not '" + value + "'");
+		}
+	}
+
+	/** 16-bit maps: the score of pixel value 0. */
+	public static final double OFFSET = -8;
+	/**
+	 * 16-bit maps: the score step of one grey value (scores -8 to 123.07 in steps of 0.002; normal
+	 * patches score around 0 to 1, and below 0 down to minus median/(p99 - median) of the calibration).
+	 */
+	public static final double STEP = 0.002;
+	/** Suffix of a map's file name after the input's base name. */
+	public static final String SUFFIX = "_anomaly.tif";
+
+	private MapFiles() {}
+
+	/** The map file of an input in {@code folder}: {@code <base name>_anomaly.tif}. */
+	public static Path file(Path folder, ImageFiles.Input input) {
+		return folder.resolve(input.baseName() + SUFFIX);
+	}
+
+	/** One plane's map as an ImageJ processor of the given kind (null for {@link Kind#NONE}). */
+	public static ImageProcessor plane(AnomalyMap map, Kind kind) {
+		return switch (kind) {
+			case FLOAT -> new FloatProcessor(map.width(), map.height(), map.values());
+			case SIXTEEN_BIT -> new ShortProcessor(map.width(), map.height(), toShorts(map.values()), null);
+			case NONE -> null;
+		};
+	}
+
+	/** Scores as 16-bit grey values, rounded to the nearest step and clipped to 0..65535. */
+	static short[] toShorts(float[] values) {
+		short[] out = new short[values.length];
+		for (int i = 0; i < values.length; i++) {
+			double v = Math.rint((values[i] - OFFSET) / STEP);
+			out[i] = (short) (v <= 0 ? 0 : v >= 65535 ? 65535 : (int) v); // NaN -> 0
+		}
+		return out;
+	}
+
+	/** A plane of this kind from its raw pixels: float[] or short[]. */
+	public static ImageProcessor plane(int width, int height, Object pixels) {
+		if (pixels instanceof float[] f) return new FloatProcessor(width, height, f);
+		if (pixels instanceof short[] s) return new ShortProcessor(width, height, s, null);
+		throw new IllegalArgumentException("map planes are float[] or short[], not " + pixels);
+	}
+
+	/**
+	 * The map image of {@code source}: {@code planes} planes (one per slice and frame of the
+	 * source, channels collapsed), each fetched from {@code plane} (1-based) only while it is
+	 * written, with the source's calibration (and, for 16-bit, the score scale as its function).
+	 */
+	public static ImagePlus image(ImagePlus source, int planes, Kind kind, IntFunction<ImageProcessor> plane) {
+		if (kind == Kind.NONE) throw new IllegalArgumentException("no map image for maps 'none'");
+		PlaneStack stack = new PlaneStack(source.getWidth(), source.getHeight(), planes,
+			kind == Kind.FLOAT ? 32 : 16, plane);
+		ImagePlus out = new ImagePlus(ImagePlusScorer.mapTitle(source.getTitle()), stack);
+		out.setDimensions(1, source.getNSlices(), source.getNFrames());
+		if (source.getNSlices() * source.getNFrames() > 1) out.setOpenAsHyperStack(true);
+		Calibration cal = source.getCalibration().copy();
+		if (kind == Kind.SIXTEEN_BIT) cal.setFunction(Calibration.STRAIGHT_LINE, new double[] { OFFSET, STEP }, "score");
+		out.setCalibration(cal);
+		return out;
+	}
+
+	/**
+	 * Writes a map image as an ImageJ TIFF, atomically: into a temporary file beside
+	 * {@code file}, then renamed over it, so {@code file} is either absent, the old file or complete.
+	 */
+	public static void write(ImagePlus map, Path file) {
+		Path tmp = null;
+		try {
+			tmp = temporaryFor(file);
+			FileSaver saver = new FileSaver(map);
+			boolean ok = map.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
+			if (!ok) throw new IOException("ImageJ could not write the TIFF");
+			move(tmp, file);
+			tmp = null;
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+		}
+		finally {
+			if (tmp != null) try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException e) {
+				// the temporary file's name says what it is; nothing more to do
+			}
+		}
+	}
+
+	/**
+	 * A new temporary file name beside {@code target}: {@code .NAME.RANDOM.tmp} (not created, so the
+	 * file gets the usual permissions when written).
+	 */
+	public static Path temporaryFor(Path target) {
+		return target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+	}
+
+	/** Renames {@code from} over {@code to}, atomically where the file system can. */
+	public static void move(Path from, Path to) throws IOException {
+		try {
+			Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (java.nio.file.AtomicMoveNotSupportedException e) {
+			Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+		}
+	}
+
+	/** Map planes fetched one at a time while ImageJ writes them; never labelled. */
+	private static final class PlaneStack extends VirtualStack {
+
+		private final int size, bitDepth;
+		private final IntFunction<ImageProcessor> planes;
+
+		PlaneStack(int width, int height, int size, int bitDepth, IntFunction<ImageProcessor> planes) {
+			super(width, height, null, null);
+			this.size = size;
+			this.bitDepth = bitDepth;
+			this.planes = planes;
+		}
+
+		@Override
+		public ImageProcessor getProcessor(int n) {
+			if (n < 1 || n > size) throw new IllegalArgumentException("map plane " + n + " of " + size);
+			ImageProcessor ip = planes.apply(n);
+			if (ip.getWidth() != getWidth() || ip.getHeight() != getHeight() || ip.getBitDepth() != bitDepth)
+				throw new IllegalStateException("map plane " + n + " is " + ip.getWidth() + "x" + ip.getHeight() + ", " +
+					ip.getBitDepth() + "-bit; expected " + getWidth() + "x" + getHeight() + ", " + bitDepth + "-bit");
+			return ip;
+		}
+
+		@Override
+		public Object getPixels(int n) {
+			return getProcessor(n).getPixels();
+		}
+
+		@Override
+		public int getSize() {
+			return size;
+		}
+
+		@Override
+		public int size() {
+			return size;
+		}
+
+		@Override
+		public String getSliceLabel(int n) {
+			return null;
+		}
+
+		@Override
+		public int getBitDepth() {
+			return bitDepth;
+		}
+	}
+}

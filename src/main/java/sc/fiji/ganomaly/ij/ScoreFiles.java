@@ -1,0 +1,137 @@
+package sc.fiji.ganomaly.ij;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import ij.process.ImageProcessor;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Manifest;
+import sc.fiji.ganomaly.core.PlaneScore;
+import sc.fiji.ganomaly.core.ScoreParameters;
+
+/**
+ * Scoring image files as {@code ganomaly score} does: the per-file work (open, score planes, CSV
+ * rows, map file) shared by the command line and the Spark front end, which calls it per band of
+ * planes. Defaults and validation of the scoring options live here once.
+ */
+public final class ScoreFiles {
+
+	/** First line of scores.csv. */
+	public static final String CSV_HEADER = "file,slice,score,anomalous";
+
+	/**
+	 * Scoring options with their defaults applied and checked.
+	 *
+	 * @param stride    window step in pixels
+	 * @param threshold calibrated score above which a plane is anomalous
+	 * @param channels  1-based input channels to use, empty for all
+	 * @param maps      which map files to write
+	 */
+	public record Settings(int stride, double threshold, List<Integer> channels, MapFiles.Kind maps)
+		implements Serializable
+	{
+
+		public Settings {
+			channels = List.copyOf(channels);
+		}
+
+		/**
+		 * Settings for {@code model}: stride {@value ScoreParameters#DEFAULT_STRIDE} means patch size / 4,
+		 * threshold {@value ScoreParameters#MODEL_THRESHOLD} (or null) the model's. Bad values are
+		 * {@link IllegalArgumentException}s naming the option (--stride, --threshold, --channels).
+		 */
+		public static Settings of(GanomalyModel model, int stride, String threshold, List<Integer> channels,
+			MapFiles.Kind maps)
+		{
+			return of(model.manifest(), stride, threshold, channels, maps);
+		}
+
+		/** As {@link #of(GanomalyModel, int, String, List, MapFiles.Kind)}, from a model's manifest (no engine needed). */
+		public static Settings of(Manifest model, int stride, String threshold, List<Integer> channels,
+			MapFiles.Kind maps)
+		{
+			int s = ScoreParameters.stride(stride, model.spec().patchSize(), "--stride");
+			double t = ScoreParameters.threshold(threshold, model.threshold(), "--threshold");
+			for (int c : channels)
+				if (c < 1) throw new IllegalArgumentException("--channels: channels are numbered from 1, not " + c);
+			return new Settings(s, t, channels, maps);
+		}
+	}
+
+	/** One scored plane: its 1-based index in the file, its score and its map plane (null without maps). */
+	public record ScoredPlane(int index, float score, ImageProcessor map) {}
+
+	/** What scoring one file gave: its scores.csv rows and the highest score. */
+	public record FileResult(Path file, List<String> rows, int planes, float maxScore) {}
+
+	private ScoreFiles() {}
+
+	/** Opens an input file for scoring, its planes read only when scored (see {@link ImageFiles#openLazily}). */
+	public static ImageFiles.Input open(Path file, String option) {
+		return ImageFiles.openLazily(file, option);
+	}
+
+	/** Number of planes (slices times frames) of an opened input. */
+	public static int planes(ImageFiles.Input input) {
+		return ImagePlusPlanes.count(input.image());
+	}
+
+	/** Scores planes {@code first} to {@code last} (1-based, inclusive) of an input, reading one plane at a time. */
+	public static List<ScoredPlane> scorePlanes(GanomalyModel model, ImageFiles.Input input, int first, int last,
+		Settings settings)
+	{
+		ImagePlus imp = input.image();
+		int n = planes(input);
+		String fileName = input.file().getFileName().toString();
+		List<ScoredPlane> out = new ArrayList<>();
+		for (int i = first; i <= last; i++) {
+			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(imp, i, i).get(0);
+			String name = ImagePlusPlanes.name(imp.getTitle(), n, plane);
+			PlaneScore s = model.score(ImageFiles.selectChannels(plane, settings.channels(), fileName), settings.stride(),
+				name);
+			out.add(new ScoredPlane(plane.index(), s.score(), MapFiles.plane(s.map(), settings.maps())));
+		}
+		return out;
+	}
+
+	/** The scores.csv row of one plane (no line break). */
+	public static String csvRow(String fileName, int plane, float score, double threshold) {
+		return String.format(Locale.ROOT, "%s,%d,%.6f,%b", csvField(fileName), plane, score, score > threshold);
+	}
+
+	/** The scores.csv row of one scored plane of {@code input}. */
+	public static String csvRow(ImageFiles.Input input, ScoredPlane plane, Settings settings) {
+		return csvRow(input.file().getFileName().toString(), plane.index(), plane.score(), settings.threshold());
+	}
+
+	/** Quotes a CSV field when it holds a comma, quote or line break. */
+	public static String csvField(String s) {
+		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
+		return '"' + s.replace("\"", "\"\"") + '"';
+	}
+
+	/**
+	 * Scores every plane of one file and writes its map into {@code outputFolder} (unless the
+	 * settings say none): what {@code ganomaly score} does per input.
+	 */
+	public static FileResult scoreFile(GanomalyModel model, Path file, Settings settings, Path outputFolder,
+		String option)
+	{
+		ImageFiles.Input input = open(file, option);
+		int n = planes(input);
+		List<ScoredPlane> scored = scorePlanes(model, input, 1, n, settings);
+		List<String> rows = new ArrayList<>();
+		float max = Float.NEGATIVE_INFINITY;
+		for (ScoredPlane p : scored) {
+			rows.add(csvRow(input, p, settings));
+			max = Math.max(max, p.score());
+		}
+		if (settings.maps() != MapFiles.Kind.NONE) MapFiles.write(MapFiles.image(input.image(), n, settings.maps(),
+			i -> scored.get(i - 1).map()), MapFiles.file(outputFolder, input));
+		return new FileResult(file, rows, n, max);
+	}
+}

@@ -1,0 +1,130 @@
+package sc.fiji.ganomaly.ij;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+
+/** The shared per-file pieces of ganomaly score and ganomaly-spark that need no model. */
+public class ScoreFilesTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@Test
+	public void globsListsFoldersAndFilesExpandInOrder() throws IOException {
+		Path dir = tmp.getRoot().toPath();
+		for (String name : List.of("b.tif", "a.tif", "note.txt", "sub/c.tif")) {
+			Files.createDirectories(dir.resolve(name).getParent());
+			Files.writeString(dir.resolve(name), "x");
+		}
+		assertEquals(List.of(dir.resolve("a.tif"), dir.resolve("b.tif")), ImageFiles.expand(List.of(dir + "/*.tif"),
+			"--input"));
+		assertEquals(List.of(dir.resolve("sub/c.tif")), ImageFiles.expand(List.of(dir + "/**/*.tif"), "--input"));
+		Files.writeString(dir.resolve("list.txt"), "# inputs\nsub/c.tif\n\n*.tif\n");
+		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("a.tif"), dir.resolve("b.tif")),
+			ImageFiles.expand(List.of("@" + dir.resolve("list.txt")), "--input"));
+		assertEquals(List.of(dir.resolve("b.tif"), dir.resolve("a.tif"), dir.resolve("b.tif")), ImageFiles.expand(
+			List.of(dir.resolve("b.tif").toString(), dir + "/*.tif"), "--input"));
+		try {
+			ImageFiles.expand(List.of(dir + "/*.png"), "--input");
+			fail();
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("--input: no file matches " + dir + "/*.png", e.getMessage());
+		}
+	}
+
+	@Test
+	public void sixteenBitMapsStoreTheirScaleAndReadBackAsScores() throws IOException {
+		ImagePlus source = hyperstack(3, 2);
+		source.getCalibration().pixelWidth = 0.25;
+		float[][] maps = new float[6][];
+		for (int i = 0; i < 6; i++) {
+			maps[i] = new float[40 * 30];
+			for (int k = 0; k < maps[i].length; k++)
+				maps[i][k] = -1.5f + 0.0137f * (k % 977) + i;
+		}
+		Path f = tmp.getRoot().toPath().resolve("f_anomaly.tif"), s = tmp.getRoot().toPath().resolve("s_anomaly.tif");
+		MapFiles.write(MapFiles.image(source, 6, MapFiles.Kind.FLOAT, i -> new FloatProcessor(40, 30, maps[i - 1])), f);
+		MapFiles.write(MapFiles.image(source, 6, MapFiles.Kind.SIXTEEN_BIT, i -> new ShortProcessor(40, 30, MapFiles
+			.toShorts(maps[i - 1]), null)), s);
+		try (Stream<Path> list = Files.list(tmp.getRoot().toPath())) {
+			assertEquals("no temporary files", 2, list.count());
+		}
+		ImagePlus fr = IJ.openImage(f.toString()), sr = IJ.openImage(s.toString());
+		assertEquals(3, sr.getNSlices());
+		assertEquals(2, sr.getNFrames());
+		assertEquals(0.25, sr.getCalibration().pixelWidth, 0);
+		assertEquals(16, sr.getBitDepth());
+		assertTrue(Files.size(s) < 0.6 * Files.size(f));
+		for (int i = 1; i <= 6; i++) {
+			float[] exact = (float[]) fr.getStack().getProcessor(i).getPixels();
+			short[] stored = (short[]) sr.getStack().getProcessor(i).getPixels();
+			for (int k = 0; k < exact.length; k++) {
+				assertEquals(maps[i - 1][k], exact[k], 0);
+				assertEquals(maps[i - 1][k], sr.getCalibration().getCValue(stored[k] & 0xffff), MapFiles.STEP / 2 + 1e-6);
+			}
+		}
+		short[] clipped = MapFiles.toShorts(new float[] { -100, 1000, Float.NaN });
+		assertEquals(0, clipped[0]);
+		assertEquals(65535, clipped[1] & 0xffff);
+		assertEquals(0, clipped[2]);
+	}
+
+	@Test
+	public void aBandOfPlanesIsTheSameAsThosePlanesOfTheWholeStackAlsoWhenReadLazily() throws IOException {
+		ImagePlus imp = hyperstack(3, 2);
+		Path file = tmp.getRoot().toPath().resolve("h.tif");
+		new FileSaver(imp).saveAsTiffStack(file.toString());
+		ImageFiles.Input lazy = ScoreFiles.open(file, "--input");
+		assertTrue(lazy.image().getStack().isVirtual());
+		assertEquals(6, ScoreFiles.planes(lazy));
+		List<ImagePlusPlanes.Plane> all = ImagePlusPlanes.of(imp), band = ImagePlusPlanes.of(lazy.image(), 3, 5);
+		for (int i = 0; i < 3; i++) {
+			ImagePlusPlanes.Plane a = all.get(i + 2), b = band.get(i);
+			assertEquals(List.of(a.index(), a.slice(), a.frame()), List.of(b.index(), b.slice(), b.frame()));
+			assertEquals(sum(a.image()), sum(b.image()), 0);
+		}
+	}
+
+	private static ImagePlus hyperstack(int slices, int frames) {
+		ImageStack stack = new ImageStack(40, 30);
+		for (int i = 0; i < slices * frames; i++) {
+			short[] p = new short[40 * 30];
+			for (int k = 0; k < p.length; k++)
+				p[k] = (short) (k * (i + 1) % 4000);
+			stack.addSlice(new ShortProcessor(40, 30, p, null));
+		}
+		ImagePlus imp = new ImagePlus("h", stack);
+		imp.setDimensions(1, slices, frames);
+		imp.setOpenAsHyperStack(true);
+		return imp;
+	}
+
+	private static double sum(RandomAccessibleInterval<? extends RealType<?>> view) {
+		double s = 0;
+		for (RealType<?> t : Views.flatIterable(view))
+			s += t.getRealDouble();
+		return s;
+	}
+}
