@@ -341,7 +341,15 @@ public class BadInputsTest {
 			.noCommand("as for the command line"),
 		new Case(41, "unknown command")
 			.cli("unknown command 'fit'", x -> args("fit"))
-			.noCommand("menu commands are fixed"));
+			.noCommand("menu commands are fixed"),
+		new Case(42, "map kind not float, 16bit or none")
+			.cli("--maps must be float, 16bit or none, not '8bit'", x -> score("--input", x.normal, "--model", x.model,
+				"--output", x.out("o42"), "--maps", "8bit"))
+			.noCommand("commands return 32-bit images"),
+		new Case(43, "a glob that matches no file")
+			.cli("--input: no file matches", x -> score("--input", x.dir.resolve("*.nothing").toString(), "--model",
+				x.model, "--output", x.out("o43")))
+			.noCommand("commands take an open image"));
 
 	@BeforeClass
 	public static void setUp() throws IOException {
