@@ -112,6 +112,27 @@ public class GanomalyTest {
 		assertTrue("image ROC AUC " + auc, auc >= 0.85);
 	}
 
+	/** Every score of issue 10 ranks the discs above normal stripes (image score = map maximum). */
+	@Test
+	public void everyScoreRanksAnomalousImagesAboveNormalOnes() {
+		StringBuilder aucs = new StringBuilder();
+		double worst = 1;
+		for (String score : ImageScoring.NAMES) {
+			GanomalyModel m = model.withScore(score);
+			Random random = new Random(99);
+			float[] normal = new float[8], anomalous = new float[8];
+			for (int i = 0; i < 8; i++) {
+				normal[i] = m.score(SyntheticImages.normal(SIZE, random), 4, "normal").score();
+				anomalous[i] = m.score(SyntheticImages.anomalous(SIZE, random, 10 + 3 * i, 24, 5), 4, "anomalous").score();
+			}
+			double auc = Metrics.rocAuc(normal, anomalous);
+			aucs.append(score).append(' ').append(auc).append("; ");
+			worst = Math.min(worst, auc);
+		}
+		System.out.println("image ROC AUC per score: " + aucs);
+		assertTrue("image ROC AUC per score: " + aucs, worst >= 0.85);
+	}
+
 	@Test
 	public void mapIsHighestAroundTheAnomaly() {
 		Random random = new Random(7);

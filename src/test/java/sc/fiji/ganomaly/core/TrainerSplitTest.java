@@ -36,6 +36,20 @@ public class TrainerSplitTest {
 		assertEquals(32, val.height());
 	}
 
+	/** Held-out data is never trained on: a short plane beside splittable ones is trained on only. */
+	@Test
+	public void shortPlanesBesideSplittableOnesAreNotHeldOut() {
+		List<NormalizedPlane> planes = planes(2, 100, 200);
+		NormalizedPlane shortOne = new NormalizedPlane(64, 40, 1, new float[64 * 40]);
+		planes.add(shortOne);
+		Trainer.Split s = Trainer.split(planes, 32, 0.1, new Random(1));
+		assertEquals(3, s.training().size());
+		assertEquals(2, s.validation().size());
+		for (Region r : s.validation())
+			org.junit.Assert.assertNotSame(shortOne, r.plane());
+	}
+
+	/** Only when no plane can be split do planes serve both (the calibration then warns). */
 	@Test
 	public void planesTooShortToSplitServeBoth() {
 		Trainer.Split s = Trainer.split(planes(1, 64, 40), 32, 0.1, new Random(1));
