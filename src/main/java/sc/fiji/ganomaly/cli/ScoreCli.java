@@ -35,12 +35,13 @@ final class ScoreCli {
 		  --output DIR        output folder, created if needed (required)
 		  --stride N          window step in pixels (default: patch size / 4)
 		  --threshold T       calibrated score above which an image is anomalous (default: the model's)
+		  --score NAME        latent, residual or density (default: the model's)
 		  --channels C,...    use only these 1-based channels, as in training (default: all)
 		  --threads N         TensorFlow threads (default 0: automatic)
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
-		"threads");
+		"threads", "score");
 
 	private ScoreCli() {}
 
@@ -50,7 +51,8 @@ final class ScoreCli {
 		List<Path> files = ImageFiles.files(o.paths("input"), "--input");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		OutputChecks.outputFolder(output);
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
+		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
+			GanomalyModel model = loaded.withScore(o.get("score", loaded.scoreName()));
 			int stride = o.integer("stride", Math.max(1, model.patchSize() / 4));
 			double threshold = ScoreCalibration.checkThreshold(o.number("threshold", model.threshold()), "--threshold");
 			Path csv = output.resolve("scores.csv");

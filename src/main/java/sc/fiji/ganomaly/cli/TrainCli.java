@@ -7,6 +7,7 @@ import java.util.Set;
 
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ImageScoring;
 import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.Normalization;
 import sc.fiji.ganomaly.core.Settings;
@@ -29,7 +30,12 @@ final class TrainCli {
 		  --patch-size N             16, 32, 64 or 128 (default 32)
 		  --epochs N                 training epochs (default 15)
 		  --batch-size N             patches per step (default 64)
-		  --patches-per-epoch N      random patches per epoch (default: tiles covering the images)
+		  --patches-per-epoch N      random patches per epoch, drawn with flips and rotations
+		                             (default 4096, whatever the size of the data)
+		  --score NAME               score of maps and image scores, stored in the model:
+		                             residual (default), latent (the paper's) or density; all three
+		                             are calibrated, 'ganomaly score --score' can pick another
+		  --false-positive-rate F    share of normal planes the threshold aims to flag (default 0.01)
 		  --seed N                   seed of weights and sampling (default 0)
 		  --channels C,...           use only these 1-based channels (default: all)
 		  --validation-fraction F    share held out to pick the best epoch (default 0.1)
@@ -44,7 +50,7 @@ final class TrainCli {
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "patch-size", "epochs", "batch-size",
-		"patches-per-epoch", "seed", "channels", "validation-fraction", "normalize", "nz", "ngf", "ndf", "extra-layers",
+		"patches-per-epoch", "score", "false-positive-rate", "seed", "channels", "validation-fraction", "normalize", "nz", "ngf", "ndf", "extra-layers",
 		"threads");
 
 	private TrainCli() {}
@@ -54,6 +60,8 @@ final class TrainCli {
 		Path model = o.path("model");
 		Settings settings = new Settings().patchSize(o.integer("patch-size", 32)).epochs(o.integer("epochs", 15))
 			.batchSize(o.integer("batch-size", 64)).patchesPerEpoch(o.integer("patches-per-epoch", 0))
+			.score(o.get("score", ImageScoring.DEFAULT))
+			.falsePositiveRate(o.number("false-positive-rate", ImageScoring.DEFAULT_FALSE_POSITIVE_RATE))
 			.seed(o.integer("seed", 0)).validationFraction(o.number("validation-fraction", 0.1))
 			.nz(o.integer("nz", 100)).ngf(o.integer("ngf", 64)).ndf(o.integer("ndf", 64))
 			.extraLayers(o.integer("extra-layers", 0)).threads(o.integer("threads", 0)).augment(!o.has("no-augment"))
@@ -75,7 +83,12 @@ final class TrainCli {
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {
 			trained.save(model);
 			ModelFile.deleteFolder(settings.checkpointFolder());
-			out.println("best epoch " + trained.manifest().training().get("best_epoch") + "; model written to " + model);
+			var summary = trained.manifest().training();
+			out.println("best epoch " + summary.get("best_epoch") + (Boolean.FALSE.equals(summary.get("converged"))
+				? " (not converged: the validation loss was still falling; train longer)" : "") + "; score " +
+				trained.scoreName() + ", threshold " + trained.threshold() + " (aims to flag " +
+				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +
+				" % of normal planes); model written to " + model);
 		}
 	}
 

@@ -6,15 +6,16 @@ import java.util.Map;
 
 /**
  * A Gaussian fitted to the latent codes G_E(x) of normal patches: the {@code density} score of a
- * patch is the squared Mahalanobis distance of its code to this Gaussian. The covariance is shrunk
- * a little towards a multiple of the identity (1 %), so that it stays invertible with few patches.
+ * patch is the squared Mahalanobis distance of its code to this Gaussian. The correlations are
+ * shrunk a little (1 %) towards none and a tiny ridge is added, so that the covariance stays
+ * invertible with few patches while every direction keeps its own variance.
  *
  * @param mean      mean code, {@code dim} values
  * @param precision inverse of the shrunk covariance, {@code dim × dim} values, row by row
  */
 public record DensityModel(double[] mean, double[] precision) {
 
-	/** Weight of the identity in the shrunk covariance. */
+	/** How much the correlations are shrunk towards none. */
 	static final double SHRINKAGE = 0.01;
 
 	public DensityModel {
@@ -52,10 +53,10 @@ public record DensityModel(double[] mean, double[] precision) {
 			}
 			trace += cov[a * dim + a];
 		}
-		double ridge = SHRINKAGE * Math.max(trace / dim, 1e-12);
+		double ridge = 1e-6 * Math.max(trace / dim, 1e-12);
 		for (int a = 0; a < dim; a++) {
 			for (int b = 0; b < dim; b++)
-				cov[a * dim + b] *= 1 - SHRINKAGE;
+				if (a != b) cov[a * dim + b] *= 1 - SHRINKAGE;
 			cov[a * dim + a] += ridge;
 		}
 		return new DensityModel(mean, inverse(cov, dim));

@@ -38,6 +38,7 @@ public final class DetectionBenchmark {
 		List<String> cases = new ArrayList<>(), scores = new ArrayList<>();
 		Settings settings = new Settings();
 		int stride = 0;
+		Path saveModels = null;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--cases-dir" -> root = Path.of(args[++i]);
@@ -52,13 +53,14 @@ public final class DetectionBenchmark {
 				case "--ngf" -> settings.ngf(Integer.parseInt(args[++i]));
 				case "--ndf" -> settings.ndf(Integer.parseInt(args[++i]));
 				case "--stride" -> stride = Integer.parseInt(args[++i]);
+				case "--save-models" -> saveModels = Path.of(args[++i]);
 				default -> Scores.option(settings, args, i);
 			}
 			i += Scores.consumed(args, i);
 		}
 		if (root == null) throw new IllegalArgumentException("usage: DetectionBenchmark --cases-dir DIR [--cases a,b] " +
 			"[--scores latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
-			"[--patch-size N] [--stride N] [--score NAME]");
+			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR]");
 		if (cases.isEmpty()) try (Stream<Path> list = Files.list(root)) {
 			list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(cases::add);
 		}
@@ -85,6 +87,10 @@ public final class DetectionBenchmark {
 				}
 			})) {
 				double trainSeconds = (System.nanoTime() - t0) / 1e9;
+				if (saveModels != null) {
+					Files.createDirectories(saveModels);
+					model.save(saveModels.resolve(name + ".ganomaly.zip"));
+				}
 				var t = model.manifest().training();
 				System.out.printf(Locale.ROOT, "case=%s train_planes=%d train_seconds=%.1f best_epoch=%s converged=%s " +
 					"calibration_blocks=%s%n", name, data.size(), trainSeconds, t.get("best_epoch"), t.get("converged"),
