@@ -38,7 +38,7 @@ public final class DetectionBenchmark {
 		List<String> cases = new ArrayList<>(), scores = new ArrayList<>();
 		Settings settings = new Settings();
 		int stride = 0;
-		Path saveModels = null;
+		Path saveModels = null, loadModels = null;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--cases-dir" -> root = Path.of(args[++i]);
@@ -54,6 +54,7 @@ public final class DetectionBenchmark {
 				case "--ndf" -> settings.ndf(Integer.parseInt(args[++i]));
 				case "--stride" -> stride = Integer.parseInt(args[++i]);
 				case "--save-models" -> saveModels = Path.of(args[++i]);
+				case "--models" -> loadModels = Path.of(args[++i]);
 				default -> Scores.option(settings, args, i);
 			}
 			i += Scores.consumed(args, i);
@@ -72,7 +73,8 @@ public final class DetectionBenchmark {
 				data.add(f.getFileName().toString(), plane(f));
 			long t0 = System.nanoTime();
 			List<EpochSummary> epochs = new ArrayList<>();
-			try (GanomalyModel model = Ganomaly.train(data, settings, new ProgressListener() {
+			Path saved = loadModels == null ? null : loadModels.resolve(name + ".ganomaly.zip");
+			try (GanomalyModel model = saved != null ? GanomalyModel.load(saved, settings.threads()) : Ganomaly.train(data, settings, new ProgressListener() {
 
 				@Override
 				public void epochFinished(EpochSummary s) {
@@ -86,7 +88,9 @@ public final class DetectionBenchmark {
 					if (message.startsWith("warning") || message.startsWith("Warning")) System.err.println(message);
 				}
 			})) {
-				double trainSeconds = (System.nanoTime() - t0) / 1e9;
+				double trainSeconds = saved != null ? Double.NaN : (System.nanoTime() - t0) / 1e9;
+				// warm-up, so that the first score's time does not include TensorFlow's start
+				model.score(plane(files(dir.resolve("normal")).get(0)), Math.max(1, model.patchSize() / 4), "warm-up");
 				if (saveModels != null) {
 					Files.createDirectories(saveModels);
 					model.save(saveModels.resolve(name + ".ganomaly.zip"));
@@ -156,6 +160,20 @@ public final class DetectionBenchmark {
 			normal.size(), model.threshold(), perPlane);
 		System.out.println("  normal scores: " + Arrays.toString(normalScores));
 		System.out.println("  anomalous scores: " + Arrays.toString(anomalousScores));
+		// image ROC AUC per kind of anomaly (the name's last part: paste, scratch, blur, missing, duplicate, ...)
+		java.util.Map<String, List<Float>> kinds = new java.util.TreeMap<>();
+		for (int i = 0; i < anomalous.size(); i++) {
+			String base = anomalous.get(i).getFileName().toString().replaceFirst("\\.tif$", "");
+			kinds.computeIfAbsent(base.substring(base.lastIndexOf('_') + 1), k -> new ArrayList<>()).add(anomalousScores[i]);
+		}
+		StringBuilder perKind = new StringBuilder("  image ROC AUC per kind:");
+		for (var e : kinds.entrySet()) {
+			float[] a = new float[e.getValue().size()];
+			for (int i = 0; i < a.length; i++)
+				a[i] = e.getValue().get(i);
+			perKind.append(String.format(Locale.ROOT, " %s %.3f (%d)", e.getKey(), Metrics.rocAuc(normalScores, a), a.length));
+		}
+		System.out.println(perKind);
 		return String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %.2f | %.0f |", name, score, pixelRoc,
 			pixelPr, imageRoc, flagged, normal.size(), perPlane, trainSeconds);
 	}
