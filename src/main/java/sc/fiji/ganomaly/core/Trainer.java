@@ -182,24 +182,29 @@ final class Trainer {
 	}
 
 	/**
-	 * Marks trainings whose validation loss was still falling clearly at the end (best epoch in the
-	 * last two and more than 2 % lower than the best of the first two thirds): they need more epochs.
+	 * Marks trainings whose validation loss was still falling clearly at the end: the mean loss of
+	 * the last third of the epochs more than 5 % below that of the middle third. (The loss of single
+	 * epochs swings by several per cent, so single epochs are not compared.)
 	 */
 	private void convergence(Map<String, Object> summary) {
 		@SuppressWarnings("unchecked")
 		List<Double> losses = (List<Double>) summary.get("validation_losses");
-		boolean converged = true;
-		if (losses.size() >= 3) {
-			int best = (Integer) summary.get("best_epoch"), n = losses.size();
-			double early = Double.POSITIVE_INFINITY;
-			for (int i = 0; i < Math.max(1, 2 * n / 3); i++)
-				early = Math.min(early, losses.get(i));
-			double end = Math.min(losses.get(n - 1), losses.get(n - 2));
-			converged = !(best >= n - 1 && end < 0.98 * early);
-		}
+		boolean converged = converged(losses);
 		summary.put("converged", converged);
 		if (!converged) listener.status("warning: training has not converged: the validation loss was still falling " +
 			"in the last epochs; train longer (more epochs or patches per epoch)");
+	}
+
+	/** See {@link #convergence}; true with fewer than 3 epochs (nothing to compare). */
+	static boolean converged(List<Double> losses) {
+		int n = losses.size(), third = n / 3;
+		if (third < 1) return true;
+		double middle = 0, last = 0;
+		for (int i = n - 2 * third; i < n - third; i++)
+			middle += losses.get(i);
+		for (int i = n - third; i < n; i++)
+			last += losses.get(i);
+		return last >= 0.95 * middle;
 	}
 
 	/** What must not change between a training and its resumption. */

@@ -56,4 +56,16 @@ public class TrainerSplitTest {
 		assertEquals(40, s.training().get(0).height());
 		assertEquals(40, s.validation().get(0).height());
 	}
+
+	/** Validation losses of the detection suite's default trainings (docs/benchmarks.md). */
+	@Test
+	public void convergenceComparesTheLastThirdWithTheMiddleThird() {
+		// nuclei: still falling by 19 %
+		org.junit.Assert.assertFalse(Trainer.converged(List.of(12.6442, 5.1275, 4.0155, 3.4784, 2.9002, 2.6279, 2.4599,
+			2.3509, 2.2157, 2.0535, 2.0005, 1.9951, 1.8817, 1.8331, 1.7963)));
+		// moon: swings around a plateau (best epoch 14 of 15, but the last third is 4 % lower only)
+		org.junit.Assert.assertTrue(Trainer.converged(List.of(9.5449, 5.1818, 4.1041, 4.4399, 3.9938, 3.9319, 3.7241,
+			3.7974, 3.5784, 3.6433, 3.7019, 3.8990, 3.6716, 3.2802, 3.4139)));
+		org.junit.Assert.assertTrue(Trainer.converged(List.of(3.0, 2.0)));
+	}
 }
