@@ -33,7 +33,7 @@ final class TrainCli {
 		  --patches-per-epoch N      random patches per epoch, drawn with flips and rotations
 		                             (default 4096, whatever the size of the data)
 		  --score NAME               score of maps and image scores, stored in the model:
-		                             residual (default), latent (the paper's) or density; all three
+		                             latent (default, the paper's), residual or density; all three
 		                             are calibrated, 'ganomaly score --score' can pick another
 		  --false-positive-rate F    share of normal planes the threshold aims to flag (default 0.01)
 		  --seed N                   seed of weights and sampling (default 0)

@@ -27,7 +27,7 @@ public record ImageScoring(String score, Map<String, MapCalibration> calibration
 	/** The scores, in the order benchmarks list them. */
 	public static final List<String> NAMES = List.of(LATENT, RESIDUAL, DENSITY);
 	/** The default of new models, chosen by the detection suite (docs/benchmarks.md). */
-	public static final String DEFAULT = RESIDUAL;
+	public static final String DEFAULT = LATENT;
 	/** Share of normal planes the default threshold aims to flag. */
 	public static final double DEFAULT_FALSE_POSITIVE_RATE = 0.01;
 
