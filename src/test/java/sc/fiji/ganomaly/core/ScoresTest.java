@@ -75,6 +75,11 @@ public class ScoresTest {
 			}
 			double auc = Metrics.rocAuc(normal, anomalous);
 			assertTrue(score + ": image ROC AUC " + auc, auc >= 0.9);
+			// the threshold is not so high that it passes the threshold test trivially
+			int above = 0;
+			for (float a : anomalous)
+				if (a > m.threshold()) above++;
+			assertTrue(score + ": " + above + " of 10 anomalous planes above the threshold", above >= 8);
 		}
 	}
 
@@ -92,11 +97,13 @@ public class ScoresTest {
 		}
 	}
 
-	/** 40 new normal planes, 20 of 48x48 and 20 of 96x96: the default threshold flags at most 5 %. */
+	/** 40 new normal planes, 20 of 48x48 and 20 of 96x96: the threshold (1 % target) flags at most one. */
 	@Test
 	public void thresholdHoldsOnHeldOutNormalPlanesOfTwoSizes() {
 		assertEquals(1.0, model.threshold(), 0);
 		assertEquals(ImageScoring.DEFAULT_FALSE_POSITIVE_RATE, model.falsePositiveRate(), 0);
+		StringBuilder counts = new StringBuilder();
+		int worst = 0;
 		for (String score : ImageScoring.NAMES) {
 			GanomalyModel m = model.withScore(score);
 			Random random = new Random(1234);
@@ -104,9 +111,15 @@ public class ScoresTest {
 			for (int i = 0; i < 40; i++)
 				if (m.score(SyntheticImages.normal(i < 20 ? SIZE : 2 * SIZE, random), 4, "normal").score() > m.threshold())
 					flagged++;
-			assertTrue(score + ": " + flagged + " of 40 normal planes flagged", flagged <= 2);
+			counts.append(score).append(": ").append(flagged).append(" of 40 flagged; ");
+			worst = Math.max(worst, flagged);
 		}
+		System.out.println("normal planes above the threshold: " + counts);
+		// the target is 1 % (0.4 of 40 planes): one plane is allowed for chance, not two
+		assertTrue(counts.toString(), worst <= BOUND);
 	}
+
+	static final int BOUND = 1;
 
 	/** The table's decision (plane score above the threshold) is the mask's (some map pixel above it). */
 	@Test
