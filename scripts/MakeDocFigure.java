@@ -7,7 +7,7 @@ import ij.process.ImageProcessor;
 import ij.process.LUT;
 
 /**
- * Puts an image, its anomaly map (Fire LUT, display 0..3) and its mask side by side as a PNG for
+ * Puts an image, its anomaly map (Fire LUT, display 0..3 or 0..the optional fifth argument) and its mask side by side as a PNG for
  * the user guide. Run from the repository root after the README's main job:
  *   java -Djava.awt.headless=true -cp ~/.m2/repository/net/imagej/ij/1.54p/ij-1.54p.jar scripts/MakeDocFigure.java \
  *     test-images/anomalous_giant.tif /tmp/nuclei-scores/anomalous_giant_anomaly.tif \
@@ -19,7 +19,7 @@ public class MakeDocFigure {
 		ImageProcessor image = IJ.openImage(args[0]).getProcessor().duplicate();
 		image.resetMinAndMax();
 		ImageProcessor map = IJ.openImage(args[1]).getProcessor().duplicate();
-		map.setMinAndMax(0, 3);
+		map.setMinAndMax(0, args.length > 4 ? Double.parseDouble(args[4]) : 3); // optional 5th argument: top of the display
 		ImageProcessor mapBytes = map.convertToByte(true);
 		mapBytes.setLut(new LUT(LutLoader.getLut("fire"), 0, 255));
 		ImageProcessor mask = IJ.openImage(args[2]).getProcessor();

@@ -34,7 +34,8 @@ final class ConsoleProgress implements ProgressListener {
 
 	@Override
 	public void status(String message) {
-		// per-image status lines would flood the console
+		// per-image status lines would flood the console; warnings (not converged, too few held-out data) are shown
+		if (message.startsWith("warning")) out.println(message);
 	}
 
 	static String duration(double seconds) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.PlaneScore;
 import sc.fiji.ganomaly.core.ProgressListener;
@@ -21,17 +22,21 @@ final class EvaluateCli {
 		usage: ganomaly evaluate --normal PATH... --anomalous PATH... --model FILE [options]
 
 		Scores known normal and anomalous images (every stack plane is one sample; its score is
-		the highest patch score) and prints ROC AUC, PR AUC (average precision) and the best F1.
+		the maximum of its anomaly map) and prints ROC AUC, PR AUC (average precision), the best F1
+		and how many planes of each kind lie above the model's threshold. Use normal images the
+		model was not trained on: training planes score lower than new normal planes.
 
 		  --normal PATH...     normal images or folders (required)
 		  --anomalous PATH...  anomalous images or folders (required)
 		  --model FILE         model file (required)
-		  --stride N           window step in pixels (default: patch size / 4)
+		  --stride N           window step in pixels (default 0: patch size / 4)
+		  --score NAME         latent, residual or density (default: the model's)
 		  --channels C,...     use only these 1-based channels (default: all)
 		  --threads N          TensorFlow threads (default 0: automatic)
 		""";
 
-	private static final Set<String> OPTIONS = Set.of("normal", "anomalous", "model", "stride", "channels", "threads");
+	private static final Set<String> OPTIONS = Set.of("normal", "anomalous", "model", "stride", "channels", "threads",
+		"score");
 
 	private EvaluateCli() {}
 
@@ -40,14 +45,27 @@ final class EvaluateCli {
 		List<Path> normal = ImageFiles.files(o.paths("normal"), "--normal");
 		List<Path> anomalous = ImageFiles.files(o.paths("anomalous"), "--anomalous");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
-			int stride = o.integer("stride", Math.max(1, model.patchSize() / 4));
+		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
+			GanomalyModel model = loaded.withScore(o.get("score", loaded.scoreName()));
+			int stride = ScoreParameters.stride(o.integer("stride", ScoreParameters.DEFAULT_STRIDE), model.patchSize(), "--stride");
 			float[] n = scores(model, normal, stride, channels, "--normal");
 			float[] a = scores(model, anomalous, stride, channels, "--anomalous");
 			out.printf(Locale.ROOT, "normal samples: %d%nanomalous samples: %d%n", n.length, a.length);
 			out.printf(Locale.ROOT, "ROC AUC: %.4f%nPR AUC: %.4f%nbest F1: %.4f%n", Metrics.rocAuc(n, a),
 				Metrics.prAuc(n, a), Metrics.bestF1(n, a));
+			double t = model.threshold(), rate = model.falsePositiveRate();
+			out.printf(Locale.ROOT, "score: %s, threshold %.4g%s%n", model.scoreName(), t, Double.isNaN(rate) ? ""
+				: String.format(Locale.ROOT, " (aims to flag %.3g %% of normal planes)", 100 * rate));
+			out.printf(Locale.ROOT, "normal planes above the threshold: %d of %d%nanomalous planes above the threshold: " +
+				"%d of %d%n", above(n, t), n.length, above(a, t), a.length);
 		}
+	}
+
+	private static int above(float[] scores, double threshold) {
+		int k = 0;
+		for (float s : scores)
+			if (s > threshold) k++;
+		return k;
 	}
 
 	private static float[] scores(GanomalyModel model, List<Path> files, int stride, List<Integer> channels,

@@ -34,6 +34,7 @@ final class ScoreCli {
 		  --stride N          window step in pixels (default 0: patch size / 4)
 		  --threshold T       calibrated score above which an image is anomalous, or 'model' (default:
 		                      the model's)
+		  --score NAME        latent, residual or density (default: the model's)
 		  --channels C,...    use only these 1-based channels, as in training (default: all)
 		  --maps KIND         float (default), 16bit (half the size: scores -8 to 123.07 in steps of 0.002,
 		                      the scale stored as the TIFF's ImageJ calibration) or none (CSV only)
@@ -41,7 +42,7 @@ final class ScoreCli {
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
-		"maps", "threads");
+		"maps", "threads", "score");
 
 	private ScoreCli() {}
 
@@ -53,7 +54,8 @@ final class ScoreCli {
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
+		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
+			GanomalyModel model = loaded.withScore(o.get("score", loaded.scoreName()));
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), channels, maps);
 			Path csv = output.resolve("scores.csv");

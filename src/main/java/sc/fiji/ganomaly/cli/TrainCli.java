@@ -29,7 +29,12 @@ final class TrainCli {
 		  --patch-size N             16, 32, 64 or 128 (default 32)
 		  --epochs N                 training epochs (default 15)
 		  --batch-size N             patches per step (default 64)
-		  --patches-per-epoch N      random patches per epoch (default: tiles covering the images)
+		  --patches-per-epoch N      random patches per epoch, drawn with flips and rotations
+		                             (default 4096, whatever the size of the data)
+		  --score NAME               score of maps and image scores, stored in the model:
+		                             latent (default, the paper's), residual or density; all three
+		                             are calibrated, 'ganomaly score --score' can pick another
+		  --false-positive-rate F    share of normal planes the threshold aims to flag (default 0.01)
 		  --seed N                   seed of weights and sampling (default 0)
 		  --channels C,...           use only these 1-based channels (default: all)
 		  --validation-fraction F    share held out to pick the best epoch (default 0.1)
@@ -44,7 +49,7 @@ final class TrainCli {
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "patch-size", "epochs", "batch-size",
-		"patches-per-epoch", "seed", "channels", "validation-fraction", "normalize", "nz", "ngf", "ndf", "extra-layers",
+		"patches-per-epoch", "score", "false-positive-rate", "seed", "channels", "validation-fraction", "normalize", "nz", "ngf", "ndf", "extra-layers",
 		"threads");
 
 	private TrainCli() {}
@@ -52,11 +57,15 @@ final class TrainCli {
 	static void run(String[] args, PrintStream out) {
 		Options o = Options.parse(args, OPTIONS, Set.of("no-augment", "resume"));
 		Path model = o.path("model");
-		Settings settings = new Settings().patchSize(o.integer("patch-size", 32)).epochs(o.integer("epochs", 15))
-			.batchSize(o.integer("batch-size", 64)).patchesPerEpoch(o.integer("patches-per-epoch", 0))
-			.seed(o.integer("seed", 0)).validationFraction(o.number("validation-fraction", 0.1))
-			.nz(o.integer("nz", 100)).ngf(o.integer("ngf", 64)).ndf(o.integer("ndf", 64))
-			.extraLayers(o.integer("extra-layers", 0)).threads(o.integer("threads", 0)).augment(!o.has("no-augment"))
+		Settings d = new Settings(); // the defaults, shared with the Fiji command
+		Settings settings = d.copy().patchSize(o.integer("patch-size", d.patchSize())).epochs(o.integer("epochs", d.epochs()))
+			.batchSize(o.integer("batch-size", d.batchSize()))
+			.patchesPerEpoch(o.integer("patches-per-epoch", d.patchesPerEpoch())).score(o.get("score", d.score()))
+			.falsePositiveRate(o.number("false-positive-rate", d.falsePositiveRate()))
+			.seed(o.integer("seed", (int) d.seed())).validationFraction(o.number("validation-fraction", d.validationFraction()))
+			.nz(o.integer("nz", d.nz())).ngf(o.integer("ngf", d.ngf())).ndf(o.integer("ndf", d.ndf()))
+			.extraLayers(o.integer("extra-layers", d.extraLayers())).threads(o.integer("threads", d.threads()))
+			.augment(!o.has("no-augment"))
 			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
 			.checkpointFolder(ModelFile.checkpointFolder(model)).resume(o.has("resume"));
 		settings.validate();
@@ -68,7 +77,12 @@ final class TrainCli {
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {
 			trained.save(model);
 			ModelFile.deleteFolder(settings.checkpointFolder());
-			out.println("best epoch " + trained.manifest().training().get("best_epoch") + "; model written to " + model);
+			var summary = trained.manifest().training();
+			out.println("best epoch " + summary.get("best_epoch") + (Boolean.FALSE.equals(summary.get("converged"))
+				? " (not converged: the validation loss was still falling; train longer)" : "") + "; score " +
+				trained.scoreName() + ", threshold " + trained.threshold() + " (aims to flag " +
+				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +
+				" % of normal planes); model written to " + model);
 		}
 	}
 

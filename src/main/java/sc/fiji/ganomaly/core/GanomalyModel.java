@@ -23,11 +23,89 @@ public final class GanomalyModel implements AutoCloseable {
 	private final Path folder;
 	private final ScoringNetwork network;
 	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+	/** False for views made by {@link #withScore(String)}: closing them frees nothing. */
+	private final boolean owner;
 
-	private GanomalyModel(Manifest manifest, Path folder, ScoringNetwork network) {
+	private GanomalyModel(Manifest manifest, Path folder, ScoringNetwork network, boolean owner) {
 		this.manifest = manifest;
 		this.folder = folder;
 		this.network = network;
+		this.owner = owner;
+	}
+
+	/**
+	 * The same network and files with another manifest (used by training). With {@code owner} the
+	 * new model owns them and this one must be dropped without closing.
+	 */
+	GanomalyModel withManifest(Manifest m, boolean owner) {
+		return new GanomalyModel(m, folder, network, owner);
+	}
+
+	/**
+	 * A view of this model that scores with another of its calibrated scores ({@link ImageScoring#NAMES});
+	 * it shares the network, so close only this model, not the view (closing the view does nothing).
+	 *
+	 * @throws IllegalArgumentException if the model has no calibration for that score (models
+	 *                                  written before scores existed have only the latent score)
+	 */
+	public GanomalyModel withScore(String score) {
+		ImageScoring.check(score);
+		if (manifest.scoring() == null) {
+			if (ImageScoring.LATENT.equals(score)) return new GanomalyModel(manifest, folder, network, false);
+			throw new IllegalArgumentException("this model was trained before the score '" + score + "' existed; " +
+				"it scores with 'latent' only (retrain it to use '" + score + "')");
+		}
+		return new GanomalyModel(manifest.withScoring(manifest.scoring().withScore(score)), folder, network, false);
+	}
+
+	/** The score this model's maps show: latent, residual or density. */
+	public String scoreName() {
+		return manifest.scoring() == null ? ImageScoring.LATENT : manifest.scoring().score();
+	}
+
+	/**
+	 * The share of normal planes the threshold aims to flag, or NaN for models written before
+	 * issue 10 (their threshold is the 99th percentile of single normal patches).
+	 */
+	public double falsePositiveRate() {
+		return manifest.scoring() == null ? Double.NaN : manifest.scoring().calibration().falsePositiveRate();
+	}
+
+	/** Raw values of this model's score for patches, with buffers for {@code capacity} patches. */
+	PatchValues patchValues(int capacity) {
+		ImageScoring s = manifest.scoring();
+		return new PatchValues(network, s == null ? null : s.score(), s == null ? null : s.density(), capacity);
+	}
+
+	/**
+	 * Turns a map of raw values into a plane's score: models without image scoring calibrate
+	 * per patch (score = highest patch); others smooth residual maps and put the map on the
+	 * plane's scale (1 = threshold for a plane of its size), the score being the map's maximum.
+	 */
+	PlaneScore finish(AnomalyMap map, float bestPatch, long patches, boolean raw) {
+		ImageScoring s = manifest.scoring();
+		float[] v = map.values();
+		if (s == null) {
+			if (raw) return new PlaneScore(bestPatch, map.max(), map, patches);
+			manifest.calibration().applyInPlace(v, v.length);
+			return new PlaneScore(manifest.calibration().apply(bestPatch), map.max(), map, patches);
+		}
+		if (ImageScoring.RESIDUAL.equals(s.score()) && s.residualSigma() > 0)
+			MapFilters.gaussian(v, map.width(), map.height(), s.residualSigma());
+		if (!raw) s.calibration().applyInPlace(v, (long) map.width() * map.height());
+		float max = map.max();
+		return new PlaneScore(max, max, map, patches);
+	}
+
+	/** Scores a region of a normalised plane, leaving the map on the raw scale (for calibration). */
+	PlaneScore scoreRaw(Region r, int stride) {
+		return new PlaneScorer(this, PlaneScorer.DEFAULT_TILE, true).score(r.width(), r.height(),
+			(x0, y0, w, h) -> new PlaneScorer.Tile(r.plane(), -r.x0(), -r.y0()), stride, ProgressListener.NONE);
+	}
+
+	/** The latent codes of {@code n} patches ({@code n × nz} floats). */
+	void latent(float[] batch, int n, float[] out) {
+		network.latent(batch, n, out);
 	}
 
 	/**
@@ -49,7 +127,7 @@ public final class GanomalyModel implements AutoCloseable {
 	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine) {
 		try {
 			return new GanomalyModel(unpacked.manifest(), unpacked.folder(),
-				engine.load(unpacked.savedModel(), unpacked.manifest().spec()));
+				engine.load(unpacked.savedModel(), unpacked.manifest().spec()), true);
 		}
 		catch (RuntimeException e) {
 			TemporaryFolders.delete(unpacked.folder());
@@ -78,12 +156,17 @@ public final class GanomalyModel implements AutoCloseable {
 		return manifest.spec().channels();
 	}
 
-	/** The calibrated threshold stored with the model. */
+	/**
+	 * The threshold stored with the model. Models trained since issue 10 have 1: map values and
+	 * plane scores are on each plane's own scale, where 1 is the threshold that flags a share
+	 * {@link #falsePositiveRate()} of normal planes of that size. Older models: 1 = the 99th
+	 * percentile of single normal patches.
+	 */
 	public double threshold() {
 		return manifest.threshold();
 	}
 
-	/** Calibrated scores of {@code n} normalised NHWC patches. */
+	/** Latent scores of {@code n} normalised NHWC patches on the per-patch scale (0 = median, 1 = p99 of normal patches). */
 	public void scorePatches(float[] batch, int n, float[] scores) {
 		network.score(batch, n, scores, null);
 		manifest.calibration().applyInPlace(scores, n);
@@ -153,7 +236,7 @@ public final class GanomalyModel implements AutoCloseable {
 	/** Frees the network and the unpacked files; a second call does nothing. */
 	@Override
 	public void close() {
-		if (closed.getAndSet(true)) return;
+		if (!owner || closed.getAndSet(true)) return;
 		try {
 			network.close();
 		}

@@ -18,10 +18,24 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * @param calibration     raw-score scale measured on held-out normal patches
  * @param threshold       default threshold on the calibrated scale
  * @param training        free-form training summary (epochs, losses, speed)
+ * @param scoring         score used for maps and how each score is calibrated; null in models
+ *                        written before it existed (they score with the latent score per patch)
  */
 public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
-		ScoreCalibration calibration, double threshold, Map<String, Object> training)
+		ScoreCalibration calibration, double threshold, Map<String, Object> training, ImageScoring scoring)
 {
+
+	/** A manifest without image scoring: the latent score per patch, as models before issue 10. */
+	public Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
+		ScoreCalibration calibration, double threshold, Map<String, Object> training)
+	{
+		this(formatVersion, createdBy, spec, normalization, calibration, threshold, training, null);
+	}
+
+	/** The same manifest with another scoring. */
+	public Manifest withScoring(ImageScoring s) {
+		return new Manifest(formatVersion, createdBy, spec, normalization, calibration, threshold, training, s);
+	}
 
 	/** The model file format this code writes and reads. */
 	public static final int FORMAT_VERSION = 1;
@@ -51,7 +65,8 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		norm.put("low", normalization.low());
 		norm.put("high", normalization.high());
 		Map<String, Object> cal = new LinkedHashMap<>();
-		cal.put("scale", "0 = median of held-out normal patches, 1 = their 99th percentile");
+		cal.put("scale", "patch scores of the latent score: 0 = median of held-out normal patches, 1 = their 99th " +
+			"percentile" + (scoring == null ? "" : " (used only by readers that do not know 'scoring')"));
 		cal.put("raw_median", calibration.median());
 		cal.put("raw_p99", calibration.p99());
 		Map<String, Object> root = new LinkedHashMap<>();
@@ -62,9 +77,11 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		root.put("normalization", norm);
 		root.put("calibration", cal);
 		root.put("threshold", threshold);
+		if (scoring != null) root.put("scoring", scoring.toJson());
 		root.put("training", training);
 		root.put("saved_model", Map.of("signature", "serving_default", "input", "x: float32 [N, size, size, channels] in [-1, 1]",
-			"outputs", List.of("score", "reconstruction", "reconstruction_error")));
+			"outputs", scoring == null ? List.of("score", "reconstruction", "reconstruction_error")
+				: List.of("score", "reconstruction", "reconstruction_error", "latent")));
 		return Json.write(root);
 	}
 
@@ -101,8 +118,10 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		Map<String, Object> cal = object(root.get("calibration"), "calibration");
 		ScoreCalibration calibration = new ScoreCalibration(number(cal, "raw_median"), number(cal, "raw_p99"));
 		Object training = root.get("training");
+		Object scoring = root.get("scoring");
 		return new Manifest(version, String.valueOf(root.get("created_by")), spec, normalization, calibration,
-			number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of());
+			number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of(),
+			scoring == null ? null : ImageScoring.fromJson(object(scoring, "scoring")));
 	}
 
 	/** Models written before the setting existed score with the moving statistics. */
@@ -120,14 +139,26 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		return (Map<String, Object>) value;
 	}
 
-	private static double number(Map<String, Object> map, String key) {
+	static double[] doubles(Map<String, Object> map, String key) {
+		Object v = map.get(key);
+		if (!(v instanceof List<?> list)) throw new IllegalArgumentException("manifest.json lacks the list '" + key + "'");
+		double[] out = new double[list.size()];
+		for (int i = 0; i < out.length; i++) {
+			if (!(list.get(i) instanceof Double d) || !Double.isFinite(d))
+				throw new IllegalArgumentException("manifest.json: '" + key + "' must hold finite numbers");
+			out[i] = d;
+		}
+		return out;
+	}
+
+	static double number(Map<String, Object> map, String key) {
 		Object v = map.get(key);
 		if (!(v instanceof Double d) || !Double.isFinite(d))
 			throw new IllegalArgumentException("manifest.json lacks the number '" + key + "'");
 		return d;
 	}
 
-	private static int integer(Map<String, Object> map, String key) {
+	static int integer(Map<String, Object> map, String key) {
 		double d = number(map, key);
 		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
 			throw new IllegalArgumentException("manifest.json: '" + key + "' must be a whole number, not " + d);

@@ -44,6 +44,22 @@ final class MapAccumulator {
 		}
 	}
 
+	/**
+	 * Adds per-pixel values of the square patch at ({@code x0}, {@code y0}), row by row from
+	 * {@code values[offset]}; the patch must lie in the band.
+	 */
+	void add(int x0, int y0, int size, float[] values, int offset) {
+		if (y0 < top || y0 + size > top + rows) throw new IllegalArgumentException("patch rows " + y0 + " to " +
+			(y0 + size - 1) + " leave the band of rows " + top + " to " + (top + rows - 1));
+		for (int y = 0; y < size; y++) {
+			int row = (y0 - top + y) * width + x0, from = offset + y * size;
+			for (int x = 0; x < size; x++) {
+				sum[row + x] += values[from + x];
+				count[row + x]++;
+			}
+		}
+	}
+
 	/** Rows before {@code y} will get no more patches: writes them to the map and drops them. */
 	void flushUntil(int y) {
 		int done = Math.min(y, map.height()) - top;

@@ -24,10 +24,17 @@ final class PlaneScorer {
 
 	private final GanomalyModel model;
 	private final int tileSize;
+	private final boolean raw;
 
 	PlaneScorer(GanomalyModel model, int tileSize) {
+		this(model, tileSize, false);
+	}
+
+	/** @param raw leave the map on the score's raw scale (for calibration) */
+	PlaneScorer(GanomalyModel model, int tileSize, boolean raw) {
 		this.model = model;
 		this.tileSize = Math.max(tileSize, model.patchSize());
+		this.raw = raw;
 	}
 
 	/**
@@ -74,7 +81,7 @@ final class PlaneScorer {
 			accumulator.flushUntil(b + 2 < bands.length ? ys[endRow] : height);
 			listener.progress(done, total);
 		}
-		return new PlaneScore(best, map.max(), map, total);
+		return model.finish(map, best, total, raw);
 	}
 
 	/**
@@ -99,7 +106,8 @@ final class PlaneScorer {
 	private final class Batch {
 
 		private final int patch, length;
-		private final float[] data, scores;
+		private final float[] data;
+		private final PatchValues values;
 		private final int[] px, py;
 		private int n;
 
@@ -107,7 +115,7 @@ final class PlaneScorer {
 			this.patch = patch;
 			this.length = patch * patch * channels;
 			this.data = new float[capacity * length];
-			this.scores = new float[capacity];
+			this.values = model.patchValues(capacity);
 			this.px = new int[capacity];
 			this.py = new int[capacity];
 		}
@@ -120,7 +128,7 @@ final class PlaneScorer {
 		}
 
 		boolean full() {
-			return n == scores.length;
+			return n == px.length;
 		}
 
 		int size() {
@@ -131,15 +139,9 @@ final class PlaneScorer {
 			n = 0;
 		}
 
-		/** Scores the patches into the map; returns the highest score. */
+		/** Scores the patches into the map (raw values); returns the highest raw patch value. */
 		float score(MapAccumulator accumulator) {
-			model.scorePatches(data, n, scores);
-			float best = Float.NEGATIVE_INFINITY;
-			for (int i = 0; i < n; i++) {
-				accumulator.add(px[i], py[i], patch, scores[i]);
-				best = Math.max(best, scores[i]);
-			}
-			return best;
+			return values.add(data, n, px, py, accumulator);
 		}
 	}
 }

@@ -19,6 +19,8 @@ public final class Settings {
 	private int batchSize = 64;
 	private int epochs = 15;
 	private int patchesPerEpoch = 0;
+	private String score = ImageScoring.DEFAULT;
+	private double falsePositiveRate = ImageScoring.DEFAULT_FALSE_POSITIVE_RATE;
 	private long seed = 0;
 	private double validationFraction = 0.1;
 	private int threads = 0;
@@ -36,6 +38,7 @@ public final class Settings {
 		s.wAdv = wAdv; s.wCon = wCon; s.wEnc = wEnc;
 		s.learningRate = learningRate; s.beta1 = beta1; s.beta2 = beta2;
 		s.batchSize = batchSize; s.epochs = epochs; s.patchesPerEpoch = patchesPerEpoch; s.seed = seed;
+		s.score = score; s.falsePositiveRate = falsePositiveRate;
 		s.validationFraction = validationFraction; s.threads = threads; s.augment = augment;
 		s.statisticsBatches = statisticsBatches;
 		s.scoringNormalization = scoringNormalization;
@@ -57,6 +60,9 @@ public final class Settings {
 		positive("epochs", epochs);
 		if (patchesPerEpoch < 0)
 			throw new IllegalArgumentException("patchesPerEpoch must be 0 (automatic) or positive, not " + patchesPerEpoch);
+		ImageScoring.check(score);
+		if (!(falsePositiveRate > 0 && falsePositiveRate < 0.5)) throw new IllegalArgumentException(
+			"falsePositiveRate must lie between 0 and 0.5 (exclusive), not " + falsePositiveRate);
 		if (!(validationFraction > 0 && validationFraction < 0.5)) throw new IllegalArgumentException(
 			"validationFraction must lie between 0 and 0.5 (exclusive), not " + validationFraction);
 		if (resume && checkpointFolder == null)
@@ -111,9 +117,26 @@ public final class Settings {
 	public Settings batchSize(int v) { batchSize = v; return this; }
 	public int epochs() { return epochs; }
 	public Settings epochs(int v) { epochs = v; return this; }
-	/** Random patches drawn per epoch; 0: as many as tiles cover the training images. */
+	/** Patches per epoch when {@link #patchesPerEpoch()} is 0 (automatic). */
+	public static final int AUTO_PATCHES_PER_EPOCH = 4096;
+
+	/**
+	 * Random patches drawn per epoch; 0: automatic, {@value #AUTO_PATCHES_PER_EPOCH} whatever the
+	 * size of the data, so that small data sets are sampled many times over (with augmentation)
+	 * and the amount of training is what the network needs, not how many tiles cover the images.
+	 */
 	public int patchesPerEpoch() { return patchesPerEpoch; }
 	public Settings patchesPerEpoch(int v) { patchesPerEpoch = v; return this; }
+	/**
+	 * The score of the model's maps and image scores: "latent" (the paper's), "residual" (per-pixel
+	 * reconstruction error) or "density" (Mahalanobis distance of the latent code to normal codes).
+	 * Every score is calibrated at training; the model stores which one it uses by default.
+	 */
+	public String score() { return score; }
+	public Settings score(String v) { score = v; return this; }
+	/** Share of normal planes the image threshold aims to flag (default 0.01). */
+	public double falsePositiveRate() { return falsePositiveRate; }
+	public Settings falsePositiveRate(double v) { falsePositiveRate = v; return this; }
 	public long seed() { return seed; }
 	public Settings seed(long v) { seed = v; return this; }
 	/** Share of the normal data held out to choose the best epoch and calibrate scores. */

@@ -63,15 +63,142 @@ final class Trainer {
 			network.exportSavedModel(work.resolve(ModelFile.SAVED_MODEL));
 			summary.put("validation_patches", validationCount);
 			summary.put("engine", engine.description());
+			convergence(summary);
 			Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, settings.normalization(),
 				calibration, ScoreCalibration.DEFAULT_THRESHOLD, summary);
 			deleteExcept(work, work.resolve(ModelFile.SAVED_MODEL));
-			return GanomalyModel.open(new ModelFile.Unpacked(manifest, work), engine);
+			GanomalyModel base = GanomalyModel.open(new ModelFile.Unpacked(manifest, work), engine);
+			try {
+				return calibrate(base, manifest, split, planes, spec);
+			}
+			catch (RuntimeException | Error e) {
+				base.close();
+				throw e;
+			}
 		}
 		catch (RuntimeException | Error e) {
 			TemporaryFolders.delete(work);
 			throw e;
 		}
+	}
+
+	/** Pixels of held-out data scored for the calibration at most. */
+	static final long MAX_CALIBRATION_PIXELS = 4L << 20;
+	/** Training patches whose latent codes fit the density score's Gaussian. */
+	static final int DENSITY_PATCHES = 4096;
+
+	/**
+	 * Measures every score's map scale and image threshold on the held-out regions, scored as
+	 * users score planes (sliding window at stride patch/4), after fitting the density score's
+	 * Gaussian to latent codes of training patches. Returns the model that owns {@code base}'s files.
+	 */
+	private GanomalyModel calibrate(GanomalyModel base, Manifest manifest, Split split, List<NormalizedPlane> planes,
+		NetworkSpec spec)
+	{
+		listener.status("calibrating scores on held-out normal data");
+		int p = spec.patchSize(), stride = Math.max(1, p / 4);
+		double sigma = p / 16.0;
+		DensityModel density = fitDensity(base, split, spec);
+		long referenceArea = medianArea(planes);
+		Map<String, MapCalibration> calibrations = new LinkedHashMap<>();
+		int blocks = 0;
+		for (String kind : ImageScoring.NAMES) {
+			ImageScoring raw = new ImageScoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma);
+			GanomalyModel view = base.withManifest(manifest.withScoring(raw), false);
+			FloatList pixels = new FloatList(), maxima = new FloatList();
+			long scored = 0;
+			for (Region r : split.validation()) {
+				if (scored >= MAX_CALIBRATION_PIXELS) break;
+				AnomalyMap map = view.scoreRaw(r, stride).map();
+				scored += (long) map.width() * map.height();
+				float[] v = map.values();
+				int step = (int) Math.max(1, (long) v.length * split.validation().size() / (1L << 20));
+				for (int i = 0; i < v.length; i += step)
+					pixels.add(v[i]);
+				for (int by = 0; by + p <= map.height(); by += p)
+					for (int bx = 0; bx + p <= map.width(); bx += p) {
+						float m = Float.NEGATIVE_INFINITY;
+						for (int y = by; y < by + p; y++)
+							for (int x = bx; x < bx + p; x++)
+								m = Math.max(m, v[y * map.width() + x]);
+						maxima.add(m);
+					}
+			}
+			calibrations.put(kind, MapCalibration.measure(pixels.values, pixels.size, maxima.values, maxima.size, p,
+				settings.falsePositiveRate(), referenceArea));
+			blocks = maxima.size;
+		}
+		Map<String, Object> summary = new LinkedHashMap<>(manifest.training());
+		summary.put("calibration_blocks", blocks);
+		if (blocks < MapCalibration.MIN_BLOCKS) {
+			long perPlane = Math.max(1, referenceArea / ((long) p * p));
+			long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane / settings.validationFraction());
+			String warning = "warning: the image threshold rests on " + blocks + " held-out normal blocks of " + p + "x" + p +
+				" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
+				" more normal planes like these, or a larger validation fraction)";
+			summary.put("calibration_warning", warning);
+			listener.status(warning);
+		}
+		ImageScoring scoring = new ImageScoring(settings.score(), calibrations, density, sigma);
+		Manifest done = new Manifest(manifest.formatVersion(), manifest.createdBy(), manifest.spec(),
+			manifest.normalization(), manifest.calibration(), ScoreCalibration.DEFAULT_THRESHOLD, summary, scoring);
+		return base.withManifest(done, true);
+	}
+
+	/** The Gaussian of latent codes of training patches (no augmentation, seeded). */
+	private DensityModel fitDensity(GanomalyModel model, Split split, NetworkSpec spec) {
+		int n = DENSITY_PATCHES, nz = spec.nz(), batchSize = GanomalyModel.SCORING_BATCH;
+		PatchSampler sampler = new PatchSampler(split.training(), spec.patchSize(), false, new Random(settings.seed() + 5));
+		float[] batch = new float[batchSize * spec.patchLength()], codes = new float[n * nz], out = new float[batchSize * nz];
+		for (int first = 0; first < n; first += batchSize) {
+			int m = Math.min(batchSize, n - first);
+			sampler.fill(batch, m);
+			model.latent(batch, m, out);
+			System.arraycopy(out, 0, codes, first * nz, m * nz);
+		}
+		return DensityModel.fit(codes, n, nz);
+	}
+
+	private static long medianArea(List<NormalizedPlane> planes) {
+		long[] areas = planes.stream().mapToLong(p -> (long) p.width() * p.height()).sorted().toArray();
+		return areas[areas.length / 2];
+	}
+
+	/** A growable float array. */
+	private static final class FloatList {
+		float[] values = new float[1024];
+		int size;
+
+		void add(float v) {
+			if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
+			values[size++] = v;
+		}
+	}
+
+	/**
+	 * Marks trainings whose validation loss was still falling clearly at the end: the mean loss of
+	 * the last third of the epochs more than 5 % below that of the middle third. (The loss of single
+	 * epochs swings by several per cent, so single epochs are not compared.)
+	 */
+	private void convergence(Map<String, Object> summary) {
+		@SuppressWarnings("unchecked")
+		List<Double> losses = (List<Double>) summary.get("validation_losses");
+		boolean converged = converged(losses);
+		summary.put("converged", converged);
+		if (!converged) listener.status("warning: training has not converged: the validation loss was still falling " +
+			"in the last epochs; train longer (more epochs or patches per epoch)");
+	}
+
+	/** See {@link #convergence}; true with fewer than 3 epochs (nothing to compare). */
+	static boolean converged(List<Double> losses) {
+		int n = losses.size(), third = n / 3;
+		if (third < 1) return true;
+		double middle = 0, last = 0;
+		for (int i = n - 2 * third; i < n - third; i++)
+			middle += losses.get(i);
+		for (int i = n - third; i < n; i++)
+			last += losses.get(i);
+		return last >= 0.95 * middle;
 	}
 
 	/** What must not change between a training and its resumption. */
@@ -90,8 +217,7 @@ final class Trainer {
 	{
 		NetworkSpec spec = network.spec();
 		int batchSize = settings.batchSize(), epochs = settings.epochs();
-		long perEpoch = settings.patchesPerEpoch() > 0 ? settings.patchesPerEpoch()
-			: split.training().stream().mapToLong(r -> r.tiles(settings.patchSize())).sum();
+		long perEpoch = settings.patchesPerEpoch() > 0 ? settings.patchesPerEpoch() : Settings.AUTO_PATCHES_PER_EPOCH;
 		int steps = (int) Math.max(1, Math.round(perEpoch / (double) batchSize));
 		float[] batch = new float[batchSize * spec.patchLength()];
 		double bestLoss = Double.POSITIVE_INFINITY;
@@ -235,15 +361,21 @@ final class Trainer {
 				(i < held ? validation : training).add(Region.of(shuffled.get(i)));
 			return new Split(training, validation);
 		}
+		List<NormalizedPlane> unsplit = new ArrayList<>();
 		for (NormalizedPlane plane : planes) {
 			int band = Math.max(patch, (int) Math.round(fraction * plane.height()));
 			if (plane.height() - band < patch) {
-				training.add(Region.of(plane));
-				validation.add(Region.of(plane));
+				unsplit.add(plane);
 				continue;
 			}
 			training.add(new Region(plane, 0, 0, plane.width(), plane.height() - band));
 			validation.add(new Region(plane, 0, plane.height() - band, plane.width(), band));
+		}
+		// planes too short to split are trained on only, so that held-out data is never trained on;
+		// if no plane could be split, they serve for both (the calibration then warns of too few blocks)
+		for (NormalizedPlane plane : unsplit) {
+			training.add(Region.of(plane));
+			if (unsplit.size() == planes.size()) validation.add(Region.of(plane));
 		}
 		return new Split(training, validation);
 	}

@@ -22,6 +22,15 @@ public interface ScoringNetwork extends AutoCloseable {
 	/** Writes the generator's reconstructions G(x) of {@code n} patches into {@code out} (NHWC). */
 	void reconstruct(float[] batch, int n, float[] out);
 
+	/**
+	 * Writes the latent codes G_E(x) of {@code n} patches into {@code out} ({@code n × nz} floats).
+	 *
+	 * @throws EngineException if the network has no latent output (models written before it existed)
+	 */
+	default void latent(float[] batch, int n, float[] out) {
+		throw new EngineException("this network has no latent output");
+	}
+
 	/** Frees the native resources. */
 	@Override
 	void close();

@@ -30,6 +30,8 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 
 	/** The table the scores go to inside ImageJ (also headless, where only this one exists). */
 	public static final String TABLE = "Results";
+	/** The score value that asks for the model's own score. */
+	static final String MODEL_SCORE = "model";
 
 	@Parameter(label = "Image", persist = false)
 	private ImagePlus image;
@@ -42,6 +44,10 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 
 	@Parameter(label = "Threshold (a number, or 'model' for the model's own)", persist = false)
 	private String threshold = ScoreParameters.MODEL_THRESHOLD;
+
+	@Parameter(label = "Score ('model': the model's own)", choices = { "model", "latent", "residual", "density" },
+		persist = false)
+	private String score = MODEL_SCORE;
 
 	@Parameter(label = "Create a mask of regions above the threshold", persist = false)
 	private boolean createMask = false;
@@ -78,7 +84,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			ImagePlusScorer.Result r;
 			double limit;
 			try (ModelPool.Lease lease = ganomaly.model(model)) {
-				GanomalyModel m = lease.model();
+				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(score);
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
 				r = ImagePlusScorer.score(m, image, step, new StatusProgress(title(), status, log, this::canceledByUser));

@@ -52,6 +52,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(label = "Batch size", min = "1")
 	private int batchSize = DEFAULTS.batchSize();
 
+	@Parameter(label = "Score for maps and threshold", choices = { "latent", "residual", "density" })
+	private String score = DEFAULTS.score();
+
 	@Parameter(label = "Random seed")
 	private int seed = (int) DEFAULTS.seed();
 
@@ -91,7 +94,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	public void run() {
 		try {
 			Settings settings = DEFAULTS.copy().patchSize(parsePatchSize()).epochs(epochs).batchSize(batchSize).seed(seed)
-				.validationFraction(validationFraction);
+				.validationFraction(validationFraction).score(score);
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
 			ModelFile.checkTarget(target, "model");

@@ -112,7 +112,9 @@ public final class FashionMnistBenchmark {
 		for (int i : train)
 			training.add("image " + i, input(data.images[i]));
 		Settings settings = new Settings().epochs(epochs).batchSize(64).seed(seed).threads(threads).ngf(ngf).ndf(ngf)
-			.augment(false).normalization(resize ? REFERENCE_RANGE : Normalization.fixedRange(0, 255)).patchesPerEpoch(0).statisticsBatches(statistics)
+			.augment(false).normalization(resize ? REFERENCE_RANGE : Normalization.fixedRange(0, 255)).statisticsBatches(statistics)
+			// an epoch is every training image once, as in the reference (the trainer holds out 10 % of the planes)
+			.patchesPerEpoch(train.size() - (int) Math.round(0.1 * train.size()))
 			.scoringNormalization(scoring);
 		double[] speed = { 0 };
 		ProgressListener listener = new ProgressListener() {

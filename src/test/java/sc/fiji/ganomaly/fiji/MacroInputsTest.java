@@ -85,7 +85,7 @@ public class MacroInputsTest {
 	@Test
 	public void badKeysAndValuesNameTheKey() throws Exception {
 		expectFailure(TrainGanomalyCommand.class, "folder=/x model=/m.zip epoch=3", "unknown key 'epoch'; this command " +
-			"takes batchsize, epochs, folder, image, model, patchsize, resume, seed, validationfraction");
+			"takes batchsize, epochs, folder, image, model, patchsize, resume, score, seed, validationfraction");
 		expectFailure(TrainGanomalyCommand.class, "folder=/x model=/m.zip epochs=many", "epochs must be a whole number, " +
 			"not 'many'");
 		expectFailure(ScoreAnomaliesCommand.class, "model=/m.zip createmask=maybe", "createmask must be true or false");

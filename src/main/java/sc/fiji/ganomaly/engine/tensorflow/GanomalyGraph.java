@@ -27,6 +27,8 @@ final class GanomalyGraph {
 	static final String SCORE = "score";
 	static final String RECONSTRUCTION = "reconstruction";
 	static final String RECONSTRUCTION_ERROR = "reconstruction_error";
+	/** The latent code G_E(x), [N, nz]; models written before it existed lack it. */
+	static final String LATENT = "latent";
 	static final String GENERATOR = "g";
 	static final String DISCRIMINATOR = "d";
 
@@ -36,7 +38,7 @@ final class GanomalyGraph {
 	final Op trainStep;
 	/** Updates only the generator's moving batch-norm statistics (no weight change). */
 	final Op statisticsStep;
-	final Operand<TFloat32> score, reconstruction, reconstructionError;
+	final Operand<TFloat32> score, reconstruction, reconstructionError, latent;
 
 	GanomalyGraph(Graph graph, NetworkSpec spec) {
 		Ops tf = Ops.create(graph);
@@ -101,6 +103,7 @@ final class GanomalyGraph {
 		Operand<TFloat32> zsHat = layers.encoder("gen_enc2", GENERATOR, fakes, s, c, nz, ndf, extra, false, null).latent();
 		reconstruction = tf.withName(RECONSTRUCTION).identity(fakes);
 		score = tf.withName(SCORE).math.mean(tf.math.squaredDifference(zs, zsHat), tf.constant(new int[] { 1, 2, 3 }));
+		latent = tf.withName(LATENT).reshape(zs, tf.constant(new int[] { -1, nz }));
 		reconstructionError = tf.withName(RECONSTRUCTION_ERROR).math.mean(tf.math.abs(tf.math.sub(x, fakes)),
 			tf.constant(new int[] { 1, 2, 3 }));
 	}

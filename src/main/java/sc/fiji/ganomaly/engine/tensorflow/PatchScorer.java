@@ -76,6 +76,23 @@ final class PatchScorer {
 		}
 	}
 
+	void latent(float[] batch, int n, float[] out) {
+		if (n == 0) return;
+		checkCapacity("latent codes", out.length, n * spec.nz());
+		try (TFloat32 input = input(batch, n);
+				Result result = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.LATENT).run())
+		{
+			copy(result, 0, out, n * spec.nz());
+		}
+		catch (IllegalArgumentException e) {
+			throw new EngineException("this model has no latent output (it was written before the density score " +
+				"existed); retrain it to use the density score", e);
+		}
+		catch (TensorFlowException e) {
+			throw failure(e);
+		}
+	}
+
 	/** Wraps the first {@code n} patches of {@code batch} as an NHWC tensor. */
 	TFloat32 input(float[] batch, int n) {
 		int length = n * spec.patchLength();

@@ -44,6 +44,11 @@ final class TensorFlowScoringNetwork implements ScoringNetwork {
 	}
 
 	@Override
+	public void latent(float[] batch, int n, float[] out) {
+		scorer.latent(batch, n, out);
+	}
+
+	@Override
 	public void close() {
 		bundle.close();
 	}

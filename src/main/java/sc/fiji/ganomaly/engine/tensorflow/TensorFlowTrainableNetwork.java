@@ -94,6 +94,11 @@ final class TensorFlowTrainableNetwork implements TrainableNetwork {
 	}
 
 	@Override
+	public void latent(float[] batch, int n, float[] out) {
+		scorer.latent(batch, n, out);
+	}
+
+	@Override
 	public void saveCheckpoint(Path prefix) {
 		session.save(prefix.toString());
 	}
@@ -111,7 +116,8 @@ final class TensorFlowTrainableNetwork implements TrainableNetwork {
 				.withSignature(Signature.builder().key(Signature.DEFAULT_KEY).input(GanomalyGraph.INPUT, network.x)
 					.output(GanomalyGraph.SCORE, network.score)
 					.output(GanomalyGraph.RECONSTRUCTION, network.reconstruction)
-					.output(GanomalyGraph.RECONSTRUCTION_ERROR, network.reconstructionError).build())
+					.output(GanomalyGraph.RECONSTRUCTION_ERROR, network.reconstructionError)
+					.output(GanomalyGraph.LATENT, network.latent).build())
 				.export();
 		}
 		catch (IOException e) {

@@ -1,0 +1,78 @@
+package sc.fiji.ganomaly.core;
+
+import sc.fiji.ganomaly.engine.ScoringNetwork;
+
+/**
+ * Raw values of one score for a batch of patches, added to a map: one value per patch spread over
+ * the patch ({@link ImageScoring#LATENT}, {@link ImageScoring#DENSITY}, and models without image
+ * scoring), or one value per pixel ({@link ImageScoring#RESIDUAL}). Holds scratch buffers: one
+ * instance per plane being scored.
+ */
+final class PatchValues {
+
+	private final ScoringNetwork network;
+	private final String kind;
+	private final DensityModel density;
+	private final int patch, channels;
+	private final float[] values, pixels, codes;
+	private final double[] scratch;
+
+	PatchValues(ScoringNetwork network, String kind, DensityModel density, int capacity) {
+		this.network = network;
+		this.kind = kind;
+		this.density = density;
+		this.patch = network.spec().patchSize();
+		this.channels = network.spec().channels();
+		this.values = new float[capacity];
+		this.pixels = ImageScoring.RESIDUAL.equals(kind) ? new float[capacity * network.spec().patchLength()] : null;
+		if (ImageScoring.DENSITY.equals(kind)) {
+			if (density == null) throw new IllegalArgumentException("this model has no density model for the density score");
+			codes = new float[capacity * network.spec().nz()];
+			scratch = new double[network.spec().nz()];
+		}
+		else {
+			codes = null;
+			scratch = null;
+		}
+	}
+
+	/**
+	 * Adds the raw values of {@code n} patches at ({@code px[i]}, {@code py[i]}) to the accumulator.
+	 *
+	 * @return the highest raw value of a patch (per-pixel scores: of a patch's mean)
+	 */
+	float add(float[] data, int n, int[] px, int[] py, MapAccumulator accumulator) {
+		float best = Float.NEGATIVE_INFINITY;
+		if (ImageScoring.RESIDUAL.equals(kind)) {
+			network.reconstruct(data, n, pixels);
+			int area = patch * patch;
+			for (int i = 0; i < n; i++) {
+				int base = i * area * channels;
+				double sum = 0;
+				for (int k = 0; k < area; k++) {
+					float r = 0;
+					for (int c = 0; c < channels; c++)
+						r += Math.abs(data[base + k * channels + c] - pixels[base + k * channels + c]);
+					r /= channels;
+					pixels[i * area + k] = r; // reuses the front of the buffer: patch i's pixels are read already
+					sum += r;
+				}
+				accumulator.add(px[i], py[i], patch, pixels, i * area);
+				best = Math.max(best, (float) (sum / area));
+			}
+			return best;
+		}
+		if (ImageScoring.DENSITY.equals(kind)) {
+			network.latent(data, n, codes);
+			int nz = density.dim();
+			for (int i = 0; i < n; i++)
+				values[i] = density.distance2(codes, i * nz, scratch);
+		}
+		else network.score(data, n, values, null);
+		for (int i = 0; i < n; i++) {
+			accumulator.add(px[i], py[i], patch, values[i]);
+			best = Math.max(best, values[i]);
+		}
+		return best;
+	}
+}

@@ -1,0 +1,195 @@
+package sc.fiji.ganomaly.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import ij.IJ;
+import ij.ImagePlus;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import sc.fiji.ganomaly.core.EpochSummary;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Metrics;
+import sc.fiji.ganomaly.core.PlaneScore;
+import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+
+/**
+ * The detection suite of issue 10: for every case folder made by {@code scripts/make_detection_cases.py}
+ * (train/, normal/, anomalous/, masks/), trains a model on train/, scores the held-out normal and
+ * anomalous planes with each score and prints, per case and score, pixel ROC AUC, pixel PR AUC
+ * (average precision over all pixels of all held-out planes; normal planes have empty masks), image
+ * ROC AUC, and the share of held-out normal planes flagged at the model's threshold.
+ */
+public final class DetectionBenchmark {
+
+	public static void main(String[] args) throws IOException {
+		Path root = null;
+		List<String> cases = new ArrayList<>(), scores = new ArrayList<>();
+		Settings settings = new Settings();
+		int stride = 0;
+		Path saveModels = null, loadModels = null;
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--cases-dir" -> root = Path.of(args[++i]);
+				case "--cases" -> cases.addAll(Arrays.asList(args[++i].split(",")));
+				case "--scores" -> scores.addAll(Arrays.asList(args[++i].split(",")));
+				case "--epochs" -> settings.epochs(Integer.parseInt(args[++i]));
+				case "--patches-per-epoch" -> settings.patchesPerEpoch(Integer.parseInt(args[++i]));
+				case "--threads" -> settings.threads(Integer.parseInt(args[++i]));
+				case "--seed" -> settings.seed(Long.parseLong(args[++i]));
+				case "--patch-size" -> settings.patchSize(Integer.parseInt(args[++i]));
+				case "--nz" -> settings.nz(Integer.parseInt(args[++i]));
+				case "--ngf" -> settings.ngf(Integer.parseInt(args[++i]));
+				case "--ndf" -> settings.ndf(Integer.parseInt(args[++i]));
+				case "--stride" -> stride = Integer.parseInt(args[++i]);
+				case "--save-models" -> saveModels = Path.of(args[++i]);
+				case "--models" -> loadModels = Path.of(args[++i]);
+				default -> Scores.option(settings, args, i);
+			}
+			i += Scores.consumed(args, i);
+		}
+		if (root == null) throw new IllegalArgumentException("usage: DetectionBenchmark --cases-dir DIR [--cases a,b] " +
+			"[--scores latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
+			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR]");
+		if (cases.isEmpty()) try (Stream<Path> list = Files.list(root)) {
+			list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(cases::add);
+		}
+		List<String> table = new ArrayList<>();
+		for (String name : cases) {
+			Path dir = root.resolve(name);
+			TrainingData data = new TrainingData();
+			for (Path f : files(dir.resolve("train")))
+				data.add(f.getFileName().toString(), plane(f));
+			long t0 = System.nanoTime();
+			List<EpochSummary> epochs = new ArrayList<>();
+			Path saved = loadModels == null ? null : loadModels.resolve(name + ".ganomaly.zip");
+			try (GanomalyModel model = saved != null ? GanomalyModel.load(saved, settings.threads()) : Ganomaly.train(data, settings, new ProgressListener() {
+
+				@Override
+				public void epochFinished(EpochSummary s) {
+					epochs.add(s);
+					System.err.printf(Locale.ROOT, "%s epoch %d/%d G %.4f D %.4f val %.4f%s%n", name, s.epoch(), s.epochs(),
+						s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(), s.improved() ? " *" : "");
+				}
+
+				@Override
+				public void status(String message) {
+					if (message.startsWith("warning") || message.startsWith("Warning")) System.err.println(message);
+				}
+			})) {
+				double trainSeconds = saved != null ? Double.NaN : (System.nanoTime() - t0) / 1e9;
+				// warm-up, so that the first score's time does not include TensorFlow's start
+				model.score(plane(files(dir.resolve("normal")).get(0)), Math.max(1, model.patchSize() / 4), "warm-up");
+				if (saveModels != null) {
+					Files.createDirectories(saveModels);
+					model.save(saveModels.resolve(name + ".ganomaly.zip"));
+				}
+				var t = model.manifest().training();
+				System.out.printf(Locale.ROOT, "case=%s train_planes=%d train_seconds=%.1f best_epoch=%s converged=%s " +
+					"calibration_blocks=%s%n", name, data.size(), trainSeconds, t.get("best_epoch"), t.get("converged"),
+					t.get("calibration_blocks"));
+				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(model)) : scores;
+				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
+				for (String score : names) {
+					table.add(evaluate(name, score, Scores.select(model, score), dir, s, trainSeconds));
+				}
+			}
+		}
+		System.out.println();
+		System.out.println("| case | score | pixel ROC AUC | pixel PR AUC | image ROC AUC | normal planes flagged | " +
+			"scoring s/plane | training s |");
+		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+		table.forEach(System.out::println);
+	}
+
+	private static String evaluate(String name, String score, GanomalyModel model, Path dir, int stride,
+		double trainSeconds)
+	{
+		List<Path> normal = files(dir.resolve("normal")), anomalous = files(dir.resolve("anomalous"));
+		float[] normalScores = new float[normal.size()], anomalousScores = new float[anomalous.size()];
+		int flagged = 0, planes = 0;
+		long pixels = 0;
+		for (Path f : normal)
+			pixels += (long) IJ.openImage(f.toString()).getWidth() * IJ.openImage(f.toString()).getHeight();
+		for (Path f : anomalous)
+			pixels += (long) IJ.openImage(f.toString()).getWidth() * IJ.openImage(f.toString()).getHeight();
+		float[] pixelScores = new float[(int) pixels];
+		boolean[] pixelLabels = new boolean[(int) pixels];
+		int at = 0;
+		long t0 = System.nanoTime();
+		for (int i = 0; i < normal.size(); i++) {
+			PlaneScore s = model.score(plane(normal.get(i)), stride, normal.get(i).getFileName().toString());
+			normalScores[i] = s.score();
+			if (s.score() > model.threshold()) flagged++;
+			float[] v = s.map().values();
+			System.arraycopy(v, 0, pixelScores, at, v.length);
+			at += v.length;
+			planes++;
+		}
+		for (int i = 0; i < anomalous.size(); i++) {
+			Path f = anomalous.get(i);
+			PlaneScore s = model.score(plane(f), stride, f.getFileName().toString());
+			anomalousScores[i] = s.score();
+			float[] v = s.map().values();
+			String base = f.getFileName().toString().replaceFirst("\\.tif$", "");
+			ImagePlus mask = IJ.openImage(dir.resolve("masks").resolve(base + "_mask.tif").toString());
+			byte[] m = (byte[]) mask.getProcessor().convertToByte(false).getPixels();
+			if (m.length != v.length) throw new IllegalStateException("mask of " + f + " has another size");
+			System.arraycopy(v, 0, pixelScores, at, v.length);
+			for (int k = 0; k < m.length; k++)
+				pixelLabels[at + k] = m[k] != 0;
+			at += v.length;
+			planes++;
+		}
+		double perPlane = (System.nanoTime() - t0) / 1e9 / planes;
+		double pixelRoc = PixelMetrics.rocAuc(pixelScores, pixelLabels), pixelPr = PixelMetrics.averagePrecision(
+			pixelScores, pixelLabels), imageRoc = Metrics.rocAuc(normalScores, anomalousScores);
+		System.out.printf(Locale.ROOT, "case=%s score=%s pixel_roc_auc=%.4f pixel_pr_auc=%.4f image_roc_auc=%.4f " +
+			"normal_flagged=%d/%d threshold=%.4f seconds_per_plane=%.3f%n", name, score, pixelRoc, pixelPr, imageRoc, flagged,
+			normal.size(), model.threshold(), perPlane);
+		System.out.println("  normal scores: " + Arrays.toString(normalScores));
+		System.out.println("  anomalous scores: " + Arrays.toString(anomalousScores));
+		// image ROC AUC per kind of anomaly (the name's last part: paste, scratch, blur, missing, duplicate, ...)
+		java.util.Map<String, List<Float>> kinds = new java.util.TreeMap<>();
+		for (int i = 0; i < anomalous.size(); i++) {
+			String base = anomalous.get(i).getFileName().toString().replaceFirst("\\.tif$", "");
+			kinds.computeIfAbsent(base.substring(base.lastIndexOf('_') + 1), k -> new ArrayList<>()).add(anomalousScores[i]);
+		}
+		StringBuilder perKind = new StringBuilder("  image ROC AUC per kind:");
+		for (var e : kinds.entrySet()) {
+			float[] a = new float[e.getValue().size()];
+			for (int i = 0; i < a.length; i++)
+				a[i] = e.getValue().get(i);
+			perKind.append(String.format(Locale.ROOT, " %s %.3f (%d)", e.getKey(), Metrics.rocAuc(normalScores, a), a.length));
+		}
+		System.out.println(perKind);
+		return String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %.2f | %.0f |", name, score, pixelRoc,
+			pixelPr, imageRoc, flagged, normal.size(), perPlane, trainSeconds);
+	}
+
+	private static List<Path> files(Path dir) {
+		try (Stream<Path> list = Files.list(dir)) {
+			return list.filter(p -> p.toString().endsWith(".tif")).sorted().toList();
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+	}
+
+	private static RandomAccessibleInterval<? extends RealType<?>> plane(Path f) {
+		ImagePlus imp = IJ.openImage(f.toString());
+		if (imp == null) throw new IllegalArgumentException("cannot open " + f);
+		return ImagePlusPlanes.of(imp).get(0).image();
+	}
+}
