@@ -25,8 +25,10 @@ final class ScoreCli {
 
 		Scores images with a trained model. Writes DIR/scores.csv (file,slice,score,anomalous: one
 		row per image or stack plane) and DIR/<name>_anomaly.tif, a 32-bit map of the same width,
-		height and slices, where each pixel is the mean calibrated score of the patches covering it
-		(0 = median normal patch, 1 = 99th percentile of normal patches).
+		height and slices. Map values are on each plane's calibrated scale: 1 is the threshold
+		that flags the model's share of normal planes (1 % by default) for a plane of that size;
+		a plane's score is its map's maximum. (Models written before scores were calibrated per
+		plane: 0 = median normal patch, 1 = 99th percentile of normal patches.)
 
 		  --input PATH...     images, folders, globs ('/data/*.tif') or @list.txt (required)
 		  --model FILE        model file (required)

@@ -111,15 +111,25 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				trained.save(target);
 				boolean stopped = Boolean.TRUE.equals(trained.manifest().training().get("canceled"));
 				if (!stopped) ModelFile.deleteFolder(checkpoints); // a stopped one can be resumed
+				var training = trained.manifest().training();
 				summary = (stopped ? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") +
-					trained.manifest().training().get("best_epoch") + (stopped ? ")" : "") + " written to " + target;
+					training.get("best_epoch") + (stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);
 				if (log != null) log.info(summary);
+				if (Boolean.FALSE.equals(training.get("converged"))) summary += warn("the validation loss was still " +
+					"falling at the last epoch: train longer (more epochs) for better maps");
+				if (training.get("calibration_warning") instanceof String w) summary += warn(w.replaceFirst("^warning: ", ""));
 			}
 		}
 		catch (RuntimeException e) {
 			fail(e);
 		}
+	}
+
+	/** Logs a warning about the trained model; returns it as a sentence for the summary. */
+	private String warn(String warning) {
+		if (log != null) log.warn(title() + ": " + warning);
+		return ". Warning: " + warning;
 	}
 
 	private int parsePatchSize() {
