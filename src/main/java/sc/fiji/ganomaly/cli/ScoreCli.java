@@ -41,10 +41,12 @@ final class ScoreCli {
 		  --maps KIND         float (default), 16bit (half the size: scores -8 to 123.07 in steps of 0.002,
 		                      the scale stored as the TIFF's ImageJ calibration) or none (CSV only)
 		  --threads N         TensorFlow threads (default 0: automatic)
+		  --precision P       float32 (default) or bfloat16: about 3x faster on CPUs with AVX512_BF16
+		                      or AMX, maps within the tolerance of docs/benchmarks.md; refused elsewhere
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
-		"maps", "threads", "score");
+		"maps", "threads", "score", "precision");
 
 	private ScoreCli() {}
 
@@ -56,7 +58,8 @@ final class ScoreCli {
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
-		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
+		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0),
+			o.get("precision", null))) {
 			GanomalyModel model = loaded.withScore(o.get("score", loaded.scoreName()));
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), channels, maps);

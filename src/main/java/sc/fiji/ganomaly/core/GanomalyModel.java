@@ -8,6 +8,7 @@ import net.imglib2.type.numeric.RealType;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineLoader;
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /**
@@ -25,6 +26,8 @@ public final class GanomalyModel implements AutoCloseable {
 	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 	/** False for views made by {@link #withScore(String)}: closing them frees nothing. */
 	private final boolean owner;
+	/** Patches per network call of {@link PlaneScorer}; changed only by tests. */
+	private int scoringBatch = SCORING_BATCH;
 
 	private GanomalyModel(Manifest manifest, Path folder, ScoringNetwork network, boolean owner) {
 		this.manifest = manifest;
@@ -71,6 +74,17 @@ public final class GanomalyModel implements AutoCloseable {
 		return manifest.scoring() == null ? Double.NaN : manifest.scoring().calibration().falsePositiveRate();
 	}
 
+	/** Patches per network call when scoring planes. */
+	int scoringBatch() {
+		return scoringBatch;
+	}
+
+	/** Sets the patches per network call (tests: any batch size must give the same maps). */
+	void scoringBatch(int patches) {
+		if (patches <= 0) throw new IllegalArgumentException("batch must hold at least one patch, not " + patches);
+		scoringBatch = patches;
+	}
+
 	/** Raw values of this model's score for patches, with buffers for {@code capacity} patches. */
 	PatchValues patchValues(int capacity) {
 		ImageScoring s = manifest.scoring();
@@ -115,7 +129,28 @@ public final class GanomalyModel implements AutoCloseable {
 	 * @throws IllegalArgumentException naming the file and what is wrong with it
 	 */
 	public static GanomalyModel load(Path file, int threads) {
-		return open(ModelFile.read(file, threads), EngineLoader.tensorflow());
+		return load(file, threads, null);
+	}
+
+	/**
+	 * Loads a model file to score in a given arithmetic precision (issue 11).
+	 *
+	 * @param threads   TensorFlow intra-op threads, 0 for automatic
+	 * @param precision {@link Precision#FLOAT32}, {@link Precision#BFLOAT16} (opt-in, about three times
+	 *                  faster on CPUs with AVX512_BF16 or AMX; scores within the tolerance of
+	 *                  docs/benchmarks.md), or null for the JVM-wide setting ({@value Precision#PROPERTY}
+	 *                  or {@value Precision#ENV}; float32 if unset)
+	 * @throws IllegalArgumentException naming the file and what is wrong with it, or saying that this
+	 *                                  CPU cannot score in {@code precision}
+	 */
+	public static GanomalyModel load(Path file, int threads, String precision) {
+		String resolved = Precision.resolve(precision);
+		return open(ModelFile.read(file, threads), EngineLoader.tensorflow(), resolved);
+	}
+
+	/** The arithmetic precision this model scores in ({@link Precision#FLOAT32} or {@link Precision#BFLOAT16}). */
+	public String precision() {
+		return network.precision();
 	}
 
 	/** Loads a model file with automatic threading. */
@@ -125,9 +160,14 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/** Opens an unpacked model; takes ownership of its folder. */
 	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine) {
+		return open(unpacked, engine, Precision.FLOAT32);
+	}
+
+	/** Opens an unpacked model to score in {@code precision}; takes ownership of its folder. */
+	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine, String precision) {
 		try {
 			return new GanomalyModel(unpacked.manifest(), unpacked.folder(),
-				engine.load(unpacked.savedModel(), unpacked.manifest().spec()), true);
+				engine.load(unpacked.savedModel(), unpacked.manifest().spec(), precision), true);
 		}
 		catch (RuntimeException e) {
 			TemporaryFolders.delete(unpacked.folder());

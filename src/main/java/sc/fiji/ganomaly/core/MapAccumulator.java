@@ -11,7 +11,13 @@ final class MapAccumulator {
 
 	private final AnomalyMap map;
 	private final int width, rows;
-	private final float[] sum, mean;
+	/**
+	 * Sums in double: a pixel gets at most (patch / stride)² float values, which double adds
+	 * exactly, so the mean does not depend on the order in which windows arrive (whole plane or
+	 * tile by tile, any batch size).
+	 */
+	private final double[] sum;
+	private final float[] mean;
 	private final int[] count;
 	/** The map row held in the band's first row. */
 	private int top;
@@ -21,7 +27,7 @@ final class MapAccumulator {
 		this.map = map;
 		this.width = map.width();
 		this.rows = Math.min(rows, map.height());
-		this.sum = new float[width * this.rows];
+		this.sum = new double[width * this.rows];
 		this.count = new int[width * this.rows];
 		this.mean = new float[width];
 	}
@@ -68,13 +74,13 @@ final class MapAccumulator {
 		for (int r = 0; r < held; r++) {
 			int row = r * width;
 			for (int x = 0; x < width; x++)
-				mean[x] = count[row + x] == 0 ? 0f : sum[row + x] / count[row + x];
+				mean[x] = count[row + x] == 0 ? 0f : (float) (sum[row + x] / count[row + x]);
 			map.setRow(top + r, mean, 0);
 		}
 		int kept = (rows - held) * width;
 		System.arraycopy(sum, held * width, sum, 0, kept);
 		System.arraycopy(count, held * width, count, 0, kept);
-		Arrays.fill(sum, kept, sum.length, 0f);
+		Arrays.fill(sum, kept, sum.length, 0d);
 		Arrays.fill(count, kept, count.length, 0);
 		top += done;
 	}

@@ -54,7 +54,7 @@ final class PlaneScorer {
 			bandRows = Math.max(bandRows, ys[bands[b + 1] - 1] + p - ys[bands[b]]);
 		AnomalyMap map = new AnomalyMap(width, height);
 		MapAccumulator accumulator = new MapAccumulator(map, bandRows);
-		Batch batch = new Batch(p, (int) Math.min(GanomalyModel.SCORING_BATCH, total), model.channels());
+		Batch batch = new Batch(p, (int) Math.min(model.scoringBatch(), total), model.channels());
 		float best = Float.NEGATIVE_INFINITY;
 		for (int b = 0; b + 1 < bands.length; b++) {
 			int firstRow = bands[b], endRow = bands[b + 1];

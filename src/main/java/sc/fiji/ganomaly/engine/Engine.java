@@ -16,4 +16,13 @@ public interface Engine {
 
 	/** Loads a network written by {@link TrainableNetwork#exportSavedModel(Path)}. */
 	ScoringNetwork load(Path savedModel, NetworkSpec spec);
+
+	/**
+	 * Loads a network that scores in {@code precision} ({@link Precision#FLOAT32} or
+	 * {@link Precision#BFLOAT16}); engines without reduced precision refuse anything but float32.
+	 */
+	default ScoringNetwork load(Path savedModel, NetworkSpec spec, String precision) {
+		if (Precision.FLOAT32.equals(precision)) return load(savedModel, spec);
+		throw new EngineException("this engine scores in " + Precision.FLOAT32 + " only, not " + precision);
+	}
 }

@@ -31,6 +31,11 @@ public interface ScoringNetwork extends AutoCloseable {
 		throw new EngineException("this network has no latent output");
 	}
 
+	/** The arithmetic precision it scores in: {@link Precision#FLOAT32} (default) or {@link Precision#BFLOAT16}. */
+	default String precision() {
+		return Precision.FLOAT32;
+	}
+
 	/** Frees the native resources. */
 	@Override
 	void close();

@@ -22,6 +22,7 @@ import sc.fiji.ganomaly.core.PlaneScore;
 import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 
 /**
@@ -39,6 +40,7 @@ public final class DetectionBenchmark {
 		Settings settings = new Settings();
 		int stride = 0;
 		Path saveModels = null, loadModels = null;
+		boolean comparePrecision = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--cases-dir" -> root = Path.of(args[++i]);
@@ -55,13 +57,15 @@ public final class DetectionBenchmark {
 				case "--stride" -> stride = Integer.parseInt(args[++i]);
 				case "--save-models" -> saveModels = Path.of(args[++i]);
 				case "--models" -> loadModels = Path.of(args[++i]);
+				case "--compare-precision" -> comparePrecision = true;
 				default -> Scores.option(settings, args, i);
 			}
 			i += Scores.consumed(args, i);
 		}
 		if (root == null) throw new IllegalArgumentException("usage: DetectionBenchmark --cases-dir DIR [--cases a,b] " +
 			"[--scores latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
-			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR]");
+			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR] [--models DIR] " +
+			"[--compare-precision]");
 		if (cases.isEmpty()) try (Stream<Path> list = Files.list(root)) {
 			list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(cases::add);
 		}
@@ -103,6 +107,17 @@ public final class DetectionBenchmark {
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
 				for (String score : names) {
 					table.add(evaluate(name, score, Scores.select(model, score), dir, s, trainSeconds));
+				}
+				if (comparePrecision) {
+					Path file = Files.createTempFile("detection", ".ganomaly.zip");
+					model.save(file);
+					try (GanomalyModel bf16 = GanomalyModel.load(file, settings.threads(), Precision.BFLOAT16)) {
+						Files.delete(file);
+						for (String score : names) {
+							table.add(evaluate(name, score + " bfloat16", Scores.select(bf16, score), dir, s, trainSeconds));
+							mapDifference(name, score, Scores.select(model, score), Scores.select(bf16, score), dir, s);
+						}
+					}
 				}
 			}
 		}
@@ -176,6 +191,36 @@ public final class DetectionBenchmark {
 		System.out.println(perKind);
 		return String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %.2f | %.0f |", name, score, pixelRoc,
 			pixelPr, imageRoc, flagged, normal.size(), perPlane, trainSeconds);
+	}
+
+	/**
+	 * Largest and mean difference of calibrated map pixels between float32 and bfloat16 over the
+	 * held-out planes, and the planes whose decision (score above the threshold) differs.
+	 */
+	private static void mapDifference(String name, String score, GanomalyModel f32, GanomalyModel bf16, Path dir,
+		int stride)
+	{
+		double max = 0, sum = 0, maxScore = 0;
+		long count = 0;
+		int flips = 0, planes = 0;
+		List<Path> all = new ArrayList<>(files(dir.resolve("normal")));
+		all.addAll(files(dir.resolve("anomalous")));
+		for (Path f : all) {
+			PlaneScore a = f32.score(plane(f), stride, "a"), b = bf16.score(plane(f), stride, "b");
+			float[] va = a.map().values(), vb = b.map().values();
+			for (int i = 0; i < va.length; i++) {
+				double d = Math.abs(va[i] - vb[i]);
+				max = Math.max(max, d);
+				sum += d;
+			}
+			count += va.length;
+			maxScore = Math.max(maxScore, Math.abs(a.score() - b.score()));
+			if ((a.score() > f32.threshold()) != (b.score() > bf16.threshold())) flips++;
+			planes++;
+		}
+		System.out.printf(Locale.ROOT, "case=%s score=%s bfloat16_map_difference_max=%.4g mean=%.4g " +
+			"plane_score_difference_max=%.4g decisions_changed=%d/%d%n", name, score, max, sum / count, maxScore, flips,
+			planes);
 	}
 
 	private static List<Path> files(Path dir) {

@@ -63,6 +63,7 @@ public final class FashionMnistBenchmark {
 				case "--data" -> folder = Path.of(args[++i]);
 				case "--scoring" -> scoring = args[++i];
 				case "--variants" -> variants = true;
+				case "--compare-precision" -> comparePrecision = true;
 				case "--preprocess" -> resize = switch (args[++i]) {
 					case "pad" -> false;
 					case "resize" -> true;
@@ -70,7 +71,7 @@ public final class FashionMnistBenchmark {
 				};
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
 					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --statistics-batches N --data DIR " +
-						"--scoring moving|sample --variants --preprocess pad|resize");
+						"--scoring moving|sample --variants --compare-precision --preprocess pad|resize");
 			}
 		}
 		if (!Files.isDirectory(folder)) throw new IllegalArgumentException("no Fashion-MNIST in " + folder +
@@ -134,7 +135,58 @@ public final class FashionMnistBenchmark {
 			double scoreSpeed = abnormal.size() / ((System.nanoTime() - t0) / 1e9);
 			Object best = model.manifest().training().get("best_epoch");
 			if (variants) compareVariants(model, data, anomaly, train, testNormal, abnormal);
+			if (comparePrecision) comparePrecision(model, data, anomaly, testNormal, abnormal, threads);
 			return new double[] { Metrics.rocAuc(n, a), speed[0], scoreSpeed, ((Number) best).doubleValue() };
+		}
+	}
+
+	/** Set by --compare-precision. */
+	private static boolean comparePrecision;
+
+	/**
+	 * Scores the test set with the same weights in float32 and bfloat16 (issue 11), alternating three
+	 * times for speed; prints AUC of each, the score differences (calibrated patch scale) and the
+	 * scoring speeds (median of three).
+	 */
+	private static void comparePrecision(GanomalyModel model, FashionMnist data, int anomaly, List<Integer> testNormal,
+		List<Integer> abnormal, int threads) throws IOException
+	{
+		Path file = Files.createTempFile("fashion-mnist", ModelFile.EXTENSION);
+		model.save(file);
+		try (GanomalyModel f32 = GanomalyModel.load(file, threads, sc.fiji.ganomaly.engine.Precision.FLOAT32);
+				GanomalyModel bf16 = GanomalyModel.load(file, threads, sc.fiji.ganomaly.engine.Precision.BFLOAT16))
+		{
+			Files.delete(file);
+			float[][] normal = new float[2][], anomalous = new float[2][];
+			List<List<Double>> speed = List.of(new ArrayList<>(), new ArrayList<>());
+			GanomalyModel[] models = { f32, bf16 };
+			for (int round = 0; round < 3; round++)
+				for (int k = 0; k < 2; k++) {
+					normal[k] = score(models[k], data, testNormal);
+					long t0 = System.nanoTime();
+					anomalous[k] = score(models[k], data, abnormal);
+					speed.get(k).add(abnormal.size() / ((System.nanoTime() - t0) / 1e9));
+				}
+			double max = 0, sum = 0;
+			int count = 0;
+			for (float[][] set : List.of(normal, anomalous))
+				for (int i = 0; i < set[0].length; i++) {
+					double d = Math.abs(set[0][i] - set[1][i]);
+					max = Math.max(max, d);
+					sum += d;
+					count++;
+				}
+			String[] names = { "float32", "bfloat16" };
+			for (int k = 0; k < 2; k++) {
+				List<Double> s = new ArrayList<>(speed.get(k));
+				s.sort(null);
+				System.out.printf(Locale.ROOT, "auc_%s_class_%d=%.4f%n", names[k], anomaly, Metrics.rocAuc(normal[k],
+					anomalous[k]));
+				System.out.printf(Locale.ROOT, "score_images_per_s_%s=%.1f (%.1f..%.1f)%n", names[k], s.get(1), s.get(0),
+					s.get(2));
+			}
+			System.out.printf(Locale.ROOT, "bfloat16_score_difference_class_%d=max %.4g mean %.4g (calibrated patch scale, " +
+				"1 = p99 of normal patches)%n", anomaly, max, sum / count);
 		}
 	}
 

@@ -1,6 +1,12 @@
 package sc.fiji.ganomaly.bench;
 
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 import ij.ImagePlus;
@@ -9,74 +15,192 @@ import ij.process.ShortProcessor;
 import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.NormalizedPlane;
 import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
 /**
- * Scoring speed on large inputs, through the path the Fiji command takes: a 2048x2048 16-bit
- * image and a 512x512x100 stack, default network (nz 100, ngf = ndf = 64), patch 32 and the
- * default stride (patch / 4). Prints key=value lines: megapixels/s, patches/s and peak memory.
+ * Scoring speed (issues 3 and 11), through the path the Fiji command takes, default network (nz
+ * 100, ngf = ndf = 64), patch 32, default stride (patch / 4), latent score: 32x32 images/s (one
+ * window each, Fashion-MNIST test images if installed, else synthetic fields), a 2048x2048 16-bit
+ * image and a 512x512x100 stack (megapixels/s), optionally how time grows with the image side
+ * ({@code --sweep 256,512,...}), peak memory, and the share of the FLOP peak reached. With
+ * {@code --precision float32,bfloat16} the same weights are loaded once per precision and every
+ * measurement alternates between them ({@code --repeats N} rounds), printing the median and spread.
+ * Prints key=value lines.
  */
 public final class ScoringBenchmark {
 
-	public static void main(String[] args) {
-		int threads = 0, slices = 100, large = 2048, stackSize = 512;
+	/** SGEMM peak of the machine's two cores (issue 11, measured here): 353 GFLOP/s on 2, 188 on 1. */
+	static final double DEFAULT_PEAK_GFLOPS = 353;
+
+	public static void main(String[] args) throws Exception {
+		int threads = 0, slices = 100, large = 2048, stackSize = 512, repeats = 1, images = 7000;
+		double peak = DEFAULT_PEAK_GFLOPS;
+		List<String> precisions = List.of(Precision.FLOAT32);
+		List<Integer> sweep = List.of();
+		boolean skipLarge = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--threads" -> threads = Integer.parseInt(args[++i]);
 				case "--slices" -> slices = Integer.parseInt(args[++i]);
 				case "--size" -> large = Integer.parseInt(args[++i]);
+				case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+				case "--images" -> images = Integer.parseInt(args[++i]);
+				case "--peak-gflops" -> peak = Double.parseDouble(args[++i]);
+				case "--precision" -> precisions = List.of(args[++i].split(","));
+				case "--sweep" -> sweep = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+				case "--sweep-only" -> skipLarge = true;
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
-					"; options: --threads N --slices N --size N");
+					"; options: --threads N --slices N --size N --repeats N --images N --peak-gflops G " +
+					"--precision float32,bfloat16 --sweep 256,512,... --sweep-only");
 			}
 		}
 		Random random = new Random(1);
 		TrainingData data = new TrainingData().add("normal", ArrayImgs.unsignedShorts(
 			(short[]) field(256, 256, random).getPixels(), 256, 256));
+		java.nio.file.Path file = Files.createTempFile("benchmark", ".ganomaly.zip");
 		// Weights do not change the speed: one short epoch is enough.
 		try (GanomalyModel trained = Ganomaly.train(data, new Settings().patchSize(32).epochs(1).patchesPerEpoch(64)
-			.threads(threads), null); GanomalyModel model = reload(trained, threads))
+			.threads(threads), null))
 		{
-			int stride = model.patchSize() / 4;
+			trained.save(file);
+		}
+		Map<String, GanomalyModel> models = new LinkedHashMap<>();
+		try {
+			for (String p : precisions)
+				models.put(p, GanomalyModel.load(file, threads, p));
+			Files.delete(file);
+			GanomalyModel any = models.values().iterator().next();
+			int stride = any.patchSize() / 4;
+			double mflop = 2e-6 * macs(any.spec());
 			System.out.println("threads=" + threads);
-			System.out.println("patch_size=" + model.patchSize());
+			System.out.println("patch_size=" + any.patchSize());
 			System.out.println("stride=" + stride);
-			ImagePlus image = new ImagePlus("large", field(large, large, random));
-			ImagePlusScorer.score(model, new ImagePlus("warm-up", field(256, 256, random)), stride, ProgressListener.NONE);
-			report("image_" + large + "x" + large, model, image, stride);
-			ImageStack stack = new ImageStack(stackSize, stackSize);
-			for (int z = 0; z < slices; z++)
-				stack.addSlice(field(stackSize, stackSize, random));
-			report("stack_" + stackSize + "x" + stackSize + "x" + slices, model, new ImagePlus("stack", stack), stride);
+			System.out.println("score=" + any.scoreName());
+			System.out.printf(Locale.ROOT, "mflop_per_window=%.1f%n", mflop);
+			System.out.printf(Locale.ROOT, "peak_gflops=%.0f%n", peak);
+			for (GanomalyModel m : models.values())
+				ImagePlusScorer.score(m, new ImagePlus("warm-up", field(256, 256, random)), stride, ProgressListener.NONE);
+
+			float[] patches = patches32(any, images, random);
+			Map<String, List<Double>> perImage = new LinkedHashMap<>();
+			for (int r = 0; r < repeats; r++)
+				for (var e : models.entrySet())
+					perImage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(patchesPerSecond(e.getValue(), patches));
+			for (String p : precisions) {
+				report(p, "images_32x32_per_s", perImage.get(p));
+				report(p, "images_32x32_peak_share", scale(perImage.get(p), mflop * 1e-3 / peak));
+			}
+
+			List<int[]> inputs = new ArrayList<>();
+			for (int side : sweep)
+				inputs.add(new int[] { side, side, 1 });
+			if (!skipLarge) {
+				inputs.add(new int[] { large, large, 1 });
+				inputs.add(new int[] { stackSize, stackSize, slices });
+			}
+			for (int[] in : inputs) {
+				ImagePlus image = image(in[0], in[1], in[2], new Random(in[0] * 31L + in[2]));
+				String name = (in[2] == 1 ? "image_" : "stack_") + in[0] + "x" + in[1] + (in[2] == 1 ? "" : "x" + in[2]);
+				Map<String, List<double[]>> runs = new LinkedHashMap<>();
+				for (int r = 0; r < repeats; r++)
+					for (var e : models.entrySet())
+						runs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(time(e.getValue(), image, stride));
+				for (String p : precisions) {
+					List<double[]> rs = runs.get(p);
+					double megapixels = (double) in[0] * in[1] * in[2] / 1e6;
+					List<Double> seconds = rs.stream().map(x -> x[0]).toList();
+					List<Double> windowsPerS = rs.stream().map(x -> x[1] / x[0]).toList();
+					report(p, name + "_seconds", seconds);
+					report(p, name + "_megapixels_per_s", seconds.stream().map(s -> megapixels / s).toList());
+					report(p, name + "_windows_per_s", windowsPerS);
+					report(p, name + "_peak_share", scale(windowsPerS, mflop * 1e-3 / peak));
+					System.out.printf(Locale.ROOT, "%s_%s_windows=%d%n", p, name, (long) rs.get(0)[1]);
+					System.out.printf(Locale.ROOT, "%s_%s_rss_after_mib=%d%n", p, name, ProcessMemory.residentMib());
+				}
+			}
 			System.out.printf(Locale.ROOT, "peak_rss_mib=%d%n", ProcessMemory.peakResidentMib());
 			System.out.printf(Locale.ROOT, "max_heap_mib=%d%n", Runtime.getRuntime().maxMemory() >> 20);
 		}
-	}
-
-	private static GanomalyModel reload(GanomalyModel trained, int threads) {
-		try {
-			java.nio.file.Path file = java.nio.file.Files.createTempFile("benchmark", ".ganomaly.zip");
-			trained.save(file);
-			GanomalyModel model = GanomalyModel.load(file, threads);
-			java.nio.file.Files.delete(file);
-			return model;
-		}
-		catch (java.io.IOException e) {
-			throw new java.io.UncheckedIOException(e);
+		finally {
+			models.values().forEach(GanomalyModel::close);
 		}
 	}
 
-	private static void report(String name, GanomalyModel model, ImagePlus image, int stride) {
+	/** Multiply-adds of one latent-score window: encoder, decoder and encoder of the generator. */
+	static long macs(NetworkSpec s) {
+		long enc = 0, size = s.patchSize() / 2, ch = s.ndf();
+		enc += size * size * ch * 16L * s.channels();
+		for (int i = 0; i < s.extraLayers(); i++)
+			enc += size * size * ch * 9L * ch;
+		while (size > 4) {
+			enc += (size / 2) * (size / 2) * (ch * 2) * 16L * ch;
+			size /= 2;
+			ch *= 2;
+		}
+		enc += s.nz() * 16L * ch;
+		// the decoder mirrors the encoder: a transposed convolution costs what its forward convolution costs
+		return 3 * enc;
+	}
+
+	private static List<Double> scale(List<Double> values, double factor) {
+		return values.stream().map(v -> v * factor).toList();
+	}
+
+	private static void report(String precision, String name, List<Double> values) {
+		List<Double> s = new ArrayList<>(values);
+		s.sort(null);
+		System.out.printf(Locale.ROOT, "%s_%s=%.4g%n", precision, name, s.get(s.size() / 2));
+		if (s.size() > 1) System.out.printf(Locale.ROOT, "%s_%s_spread=%.4g..%.4g (n=%d)%n", precision, name, s.get(0),
+			s.get(s.size() - 1), s.size());
+	}
+
+	/** Seconds and windows of scoring one image through the Fiji command's path. */
+	private static double[] time(GanomalyModel model, ImagePlus image, int stride) {
 		long t0 = System.nanoTime();
 		ImagePlusScorer.Result r = ImagePlusScorer.score(model, image, stride, ProgressListener.NONE);
 		double seconds = (System.nanoTime() - t0) / 1e9;
-		double megapixels = (double) image.getWidth() * image.getHeight() * image.getStackSize() / 1e6;
-		long patches = r.scores().stream().mapToLong(s -> s.patches()).sum();
-		System.out.printf(Locale.ROOT, "%s_seconds=%.1f%n%s_megapixels_per_s=%.3f%n%s_patches_per_s=%.0f%n" +
-			"%s_rss_after_mib=%d%n", name, seconds, name, megapixels / seconds, name, patches / seconds, name,
-			ProcessMemory.residentMib());
+		return new double[] { seconds, r.scores().stream().mapToLong(s -> s.patches()).sum() };
+	}
+
+	/** Images/s of scoring single 32x32 images, 256 per network call (the Fashion-MNIST benchmark's way). */
+	private static double patchesPerSecond(GanomalyModel model, float[] patches) {
+		int length = 32 * 32, n = patches.length / length, batch = 256;
+		float[] buffer = new float[batch * length], scores = new float[batch];
+		long t0 = System.nanoTime();
+		for (int first = 0; first < n; first += batch) {
+			int m = Math.min(batch, n - first);
+			System.arraycopy(patches, first * length, buffer, 0, m * length);
+			model.scorePatches(buffer, m, scores);
+		}
+		return n / ((System.nanoTime() - t0) / 1e9);
+	}
+
+	/** Normalised 32x32 images: Fashion-MNIST test images if installed, else synthetic fields. */
+	private static float[] patches32(GanomalyModel model, int n, Random random) throws java.io.IOException {
+		float[] out = new float[n * 1024];
+		boolean mnist = Files.isDirectory(FashionMnist.DEFAULT_FOLDER);
+		FashionMnist data = mnist ? FashionMnist.pooled(FashionMnist.DEFAULT_FOLDER) : null;
+		System.out.println("images_32x32=" + (mnist ? "fashion-mnist" : "synthetic") + " " + n);
+		for (int i = 0; i < n; i++) {
+			NormalizedPlane p = mnist ? model.normalize(FashionMnistBenchmark.resized(data.images[i]), "image")
+				: model.normalize(ArrayImgs.unsignedShorts((short[]) field(32, 32, random).getPixels(), 32, 32), "image");
+			System.arraycopy(p.data(), 0, out, i * 1024, 1024);
+		}
+		return out;
+	}
+
+	private static ImagePlus image(int width, int height, int slices, Random random) {
+		if (slices == 1) return new ImagePlus("image", field(width, height, random));
+		ImageStack stack = new ImageStack(width, height);
+		for (int z = 0; z < slices; z++)
+			stack.addSlice(field(width, height, random));
+		return new ImagePlus("stack", stack);
 	}
 
 	/** A 16-bit field of blurred bright blobs on a noisy background, nuclei-like. */

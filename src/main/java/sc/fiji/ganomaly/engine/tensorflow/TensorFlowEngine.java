@@ -15,6 +15,7 @@ import org.tensorflow.exceptions.TensorFlowException;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 
@@ -60,10 +61,17 @@ public final class TensorFlowEngine implements Engine {
 
 	@Override
 	public ScoringNetwork load(Path savedModel, NetworkSpec spec) {
+		return load(savedModel, spec, Precision.FLOAT32);
+	}
+
+	@Override
+	public ScoringNetwork load(Path savedModel, NetworkSpec spec, String precision) {
+		String reason = Precision.unsupportedReason(precision);
+		if (reason != null) throw new EngineException(reason.replace("; scoring in float32", ""));
 		if (!Files.isRegularFile(savedModel.resolve("saved_model.pb")))
 			throw new EngineException("no saved_model.pb in " + savedModel);
 		try {
-			return new TensorFlowScoringNetwork(savedModel, spec);
+			return new TensorFlowScoringNetwork(savedModel, spec, precision);
 		}
 		catch (TensorFlowException e) {
 			throw new EngineException("TensorFlow could not load the SavedModel: " + firstLine(e.getMessage()), e);

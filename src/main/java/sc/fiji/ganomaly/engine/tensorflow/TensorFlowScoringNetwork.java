@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.tensorflow.SavedModelBundle;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /** A GANomaly network loaded from a SavedModel, for scoring only. */
@@ -13,11 +14,18 @@ final class TensorFlowScoringNetwork implements ScoringNetwork {
 	private final NetworkSpec spec;
 	private final SavedModelBundle bundle;
 	private final PatchScorer scorer;
+	private final String precision;
 
 	TensorFlowScoringNetwork(Path savedModel, NetworkSpec spec) {
+		this(savedModel, spec, Precision.FLOAT32);
+	}
+
+	/** @param precision {@link Precision#FLOAT32} or {@link Precision#BFLOAT16} (the caller checked the CPU) */
+	TensorFlowScoringNetwork(Path savedModel, NetworkSpec spec, String precision) {
 		this.spec = spec;
+		this.precision = Precision.check(precision);
 		this.bundle = SavedModelBundle.loader(savedModel.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
-			.withConfigProto(SessionConfig.of(spec.threads())).load();
+			.withConfigProto(SessionConfig.of(spec.threads(), precision)).load();
 		this.scorer = new PatchScorer(bundle.session(), spec);
 		try {
 			scorer.score(new float[spec.patchLength()], 1, new float[1], null);
@@ -31,6 +39,11 @@ final class TensorFlowScoringNetwork implements ScoringNetwork {
 	@Override
 	public NetworkSpec spec() {
 		return spec;
+	}
+
+	@Override
+	public String precision() {
+		return precision;
 	}
 
 	@Override

@@ -1,0 +1,114 @@
+package sc.fiji.ganomaly.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Arithmetic precision of scoring (issue 11). {@value #FLOAT32} is the default and what models are
+ * trained and calibrated in. {@value #BFLOAT16} is opt-in: convolutions run in bfloat16 through
+ * oneDNN (TensorFlow's {@code auto_mixed_precision_onednn_bfloat16} rewrite), about three times
+ * faster on CPUs with AVX512_BF16 or AMX; scores differ from float32 within the tolerance measured
+ * in docs/benchmarks.md. On other CPUs oneDNN would emulate bfloat16 (slower than float32), so it
+ * is refused there. Plain JDK, so the host can ask before loading the engine.
+ * <p>
+ * Chosen per model load ({@code GanomalyModel.load(file, threads, precision)}, {@code score --precision})
+ * or for the whole JVM with {@code -D}{@value #PROPERTY}{@code =bfloat16} or {@value #ENV}{@code =bfloat16};
+ * the JVM-wide setting falls back to float32 with one warning where the CPU lacks support.
+ */
+public final class Precision {
+
+	public static final String FLOAT32 = "float32";
+	public static final String BFLOAT16 = "bfloat16";
+	public static final String PROPERTY = "ganomaly.precision";
+	public static final String ENV = "GANOMALY_PRECISION";
+
+	private static final Logger LOG = Logger.getLogger(Precision.class.getName());
+	private static String cpuFlags;
+
+	private Precision() {}
+
+	/** Throws unless {@code name} is a precision. */
+	public static String check(String name) {
+		if (!FLOAT32.equals(name) && !BFLOAT16.equals(name)) throw new IllegalArgumentException(
+			"precision must be " + FLOAT32 + " or " + BFLOAT16 + ", not " + name);
+		return name;
+	}
+
+	/**
+	 * Why this CPU cannot score in {@code precision}, or null if it can (float32 always can).
+	 */
+	public static String unsupportedReason(String precision) {
+		return unsupportedReason(check(precision), cpuFlags());
+	}
+
+	/** As {@link #unsupportedReason(String)} for a CPU with the given /proc/cpuinfo flags (null: unknown). */
+	static String unsupportedReason(String precision, String flags) {
+		if (FLOAT32.equals(precision)) return null;
+		if (flags == null) return "bfloat16 scoring needs a CPU with AVX512_BF16 or AMX, and this system does not " +
+			"say whether it has one (/proc/cpuinfo is Linux only); scoring in float32";
+		Set<String> set = Set.of(flags.toLowerCase(Locale.ROOT).trim().split("\\s+"));
+		if (set.contains("avx512_bf16") || set.contains("amx_bf16")) return null;
+		return "bfloat16 scoring needs a CPU with AVX512_BF16 or AMX (this one has neither, and emulated bfloat16 " +
+			"is slower than float32); scoring in float32";
+	}
+
+	/**
+	 * The precision asked for explicitly, or (null) the JVM-wide setting: {@value #PROPERTY} or
+	 * {@value #ENV}, float32 if neither is set; an unsupported JVM-wide bfloat16 logs one warning and gives
+	 * float32.
+	 *
+	 * @throws IllegalArgumentException if an explicit {@code requested} is not a precision or the CPU lacks it
+	 */
+	public static String resolve(String requested) {
+		if (requested != null) {
+			String reason = unsupportedReason(check(requested));
+			if (reason != null) throw new IllegalArgumentException(reason.replace("; scoring in float32", ""));
+			return requested;
+		}
+		String setting = System.getProperty(PROPERTY, System.getenv(ENV));
+		if (setting == null || setting.isBlank()) return FLOAT32;
+		setting = setting.strip().toLowerCase(Locale.ROOT);
+		if (setting.equals("bf16")) setting = BFLOAT16;
+		if (!FLOAT32.equals(setting) && !BFLOAT16.equals(setting)) {
+			LOG.warning("GANomaly: " + PROPERTY + " must be " + FLOAT32 + " or " + BFLOAT16 + ", not '" + setting +
+				"'; scoring in float32");
+			return FLOAT32;
+		}
+		String reason = unsupportedReason(setting);
+		if (reason != null) {
+			warnOnce(reason);
+			return FLOAT32;
+		}
+		return setting;
+	}
+
+	private static boolean warned;
+
+	private static synchronized void warnOnce(String reason) {
+		if (warned) return;
+		warned = true;
+		LOG.warning("GANomaly: " + reason);
+	}
+
+	/** The flags line of /proc/cpuinfo, or null if there is none. */
+	private static synchronized String cpuFlags() {
+		if (cpuFlags == null) {
+			cpuFlags = "";
+			try {
+				for (String line : Files.readAllLines(Path.of("/proc/cpuinfo")))
+					if (line.startsWith("flags")) {
+						cpuFlags = line.substring(line.indexOf(':') + 1);
+						break;
+					}
+			}
+			catch (IOException | RuntimeException e) {
+				// not Linux
+			}
+		}
+		return cpuFlags.isEmpty() ? null : cpuFlags;
+	}
+}

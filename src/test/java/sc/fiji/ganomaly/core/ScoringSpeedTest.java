@@ -1,0 +1,117 @@
+package sc.fiji.ganomaly.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.engine.Precision;
+
+/**
+ * Issue 11 on a tiny network (patch 16, nz 8, 8 filters): maps do not depend on the batch size or
+ * the thread count (float32, to the bit), and bfloat16 scoring stays within its documented
+ * tolerance where the CPU supports it and is refused with a clear message where it does not.
+ */
+public class ScoringSpeedTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	/**
+	 * Largest difference of a calibrated map pixel (1 = the image threshold) between bfloat16 and
+	 * float32 scoring allowed here, per score; docs/benchmarks.md reports what real models give. The
+	 * density score (a Mahalanobis distance) magnifies rounding of the latent code along thin
+	 * directions of the normal codes' Gaussian, so it gets the widest band.
+	 */
+	static final java.util.Map<String, Double> BF16_MAP_TOLERANCE = java.util.Map.of(ImageScoring.LATENT, 0.05,
+		ImageScoring.RESIDUAL, 0.05, ImageScoring.DENSITY, 0.1);
+
+	static Path file;
+	static GanomalyModel trained;
+
+	@BeforeClass
+	public static void train() throws Exception {
+		Random random = new Random(21);
+		TrainingData data = new TrainingData();
+		for (int i = 0; i < 12; i++)
+			data.add("normal " + i, SyntheticImages.normal(48, random));
+		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(2)
+			.patchesPerEpoch(256).seed(3).threads(1).learningRate(1e-3f).validationFraction(0.3);
+		trained = Ganomaly.train(data, settings, null);
+		file = tmp.getRoot().toPath().resolve("tiny" + ModelFile.EXTENSION);
+		trained.save(file);
+	}
+
+	@AfterClass
+	public static void close() {
+		if (trained != null) trained.close();
+	}
+
+	private static Img<FloatType> plane() {
+		return SyntheticImages.anomalous(53, new Random(4), 20, 22, 5);
+	}
+
+	@Test
+	public void mapsDoNotDependOnBatchSizeOrThreads() {
+		Img<FloatType> plane = plane();
+		for (String score : ImageScoring.NAMES) {
+			float[] reference = null;
+			for (int threads : new int[] { 1, 2 })
+				try (GanomalyModel loaded = GanomalyModel.load(file, threads, Precision.FLOAT32)) {
+					GanomalyModel model = loaded.withScore(score);
+					for (int batch : new int[] { 1, 7, 64, 256 }) {
+						model.scoringBatch(batch);
+						float[] map = model.score(plane, 3, "plane").map().values();
+						if (reference == null) reference = map;
+						else assertArrayEquals(score + ", threads " + threads + ", batch " + batch, reference, map, 0f);
+					}
+				}
+		}
+	}
+
+	@Test
+	public void bfloat16StaysWithinToleranceOrIsRefused() {
+		String reason = Precision.unsupportedReason(Precision.BFLOAT16);
+		if (reason != null) {
+			try (GanomalyModel m = GanomalyModel.load(file, 0, Precision.BFLOAT16)) {
+				fail("bfloat16 accepted on a CPU without support");
+			}
+			catch (IllegalArgumentException e) {
+				assertTrue(e.getMessage(), e.getMessage().contains("AVX512_BF16 or AMX"));
+			}
+			return;
+		}
+		Img<FloatType> plane = plane();
+		try (GanomalyModel f32 = GanomalyModel.load(file, 0, Precision.FLOAT32);
+				GanomalyModel bf16 = GanomalyModel.load(file, 0, Precision.BFLOAT16))
+		{
+			assertEquals(Precision.BFLOAT16, bf16.precision());
+			assertEquals(Precision.FLOAT32, f32.precision());
+			for (String score : List.of(ImageScoring.LATENT, ImageScoring.RESIDUAL, ImageScoring.DENSITY)) {
+				float[] a = f32.withScore(score).score(plane, 3, "plane").map().values();
+				float[] b = bf16.withScore(score).score(plane, 3, "plane").map().values();
+				double max = 0;
+				boolean differs = false;
+				for (int i = 0; i < a.length; i++) {
+					max = Math.max(max, Math.abs(a[i] - b[i]));
+					differs |= a[i] != b[i];
+				}
+				System.out.println("bfloat16 - float32, " + score + ": max map difference " + max);
+				assertTrue(score + ": bfloat16 map differs by " + max, max <= BF16_MAP_TOLERANCE.get(score));
+				assertTrue(score + ": bfloat16 computed nothing in bfloat16", differs);
+			}
+		}
+	}
+}
