@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 import sc.fiji.ganomaly.core.ModelFile;
 
-/** Checks output locations before long work starts, so that no training is lost to a typo. */
-final class OutputChecks {
+/** Checks output locations before long work starts, so that no work is lost to a typo (command line and Spark). */
+public final class OutputChecks {
 
 	private OutputChecks() {}
 
@@ -17,7 +17,7 @@ final class OutputChecks {
 	}
 
 	/** The output folder is created if needed; it must not be a file. */
-	static void outputFolder(Path dir) {
+	public static void outputFolder(Path dir) {
 		if (Files.exists(dir) && !Files.isDirectory(dir))
 			throw new UsageException("--output: " + dir + " is a file, not a folder");
 		try {

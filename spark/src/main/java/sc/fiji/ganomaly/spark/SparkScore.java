@@ -23,6 +23,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import sc.fiji.ganomaly.cli.Options;
+import sc.fiji.ganomaly.cli.OutputChecks;
 import sc.fiji.ganomaly.cli.UsageException;
 import sc.fiji.ganomaly.core.Manifest;
 import sc.fiji.ganomaly.core.ModelFile;
@@ -147,7 +148,7 @@ public final class SparkScore {
 		}
 		ScoreFiles.Settings settings = ScoreFiles.Settings.of(manifest, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), channels, maps);
-		outputFolder(output);
+		OutputChecks.outputFolder(output);
 
 		SparkConf conf = new SparkConf().setAppName("ganomaly-spark score");
 		if (o.has("master")) conf.setMaster(o.get("master", null));
@@ -247,18 +248,6 @@ public final class SparkScore {
 		if (m.matches()) return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
 			: Integer.parseInt(m.group(1));
 		return 0;
-	}
-
-	static void outputFolder(Path dir) {
-		if (Files.exists(dir) && !Files.isDirectory(dir))
-			throw new UsageException("--output: " + dir + " is a file, not a folder");
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new UsageException("--output: cannot create folder " + dir + " (" + e.getMessage() + ")");
-		}
-		if (!Files.isWritable(dir)) throw new UsageException("--output: folder " + dir + " is not writable");
 	}
 
 	/** What must be equal for parts to be reused: inputs, settings, model and band size. */
