@@ -349,7 +349,12 @@ public class BadInputsTest {
 		new Case(43, "a glob that matches no file")
 			.cli("--input: no file matches", x -> score("--input", x.dir.resolve("*.nothing").toString(), "--model",
 				x.model, "--output", x.out("o43")))
-			.noCommand("commands take an open image"));
+			.noCommand("commands take an open image"),
+		new Case(44, "a score that does not exist")
+			.cli("--score: score must be one of latent, residual, density, not nice", x -> score("--input", x.normal,
+				"--model", x.model, "--output", x.out("o44"), "--score", "nice"))
+			.command("score must be one of latent, residual, density, not nice", SCORE, x -> in("image",
+				x.open(x.normal), "model", x.model.toFile(), "score", "nice")));
 
 	@BeforeClass
 	public static void setUp() throws IOException {

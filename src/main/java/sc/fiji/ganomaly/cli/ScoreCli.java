@@ -58,11 +58,10 @@ final class ScoreCli {
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
-		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0),
+		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0),
 			o.get("precision", null))) {
-			GanomalyModel model = loaded.withScore(o.get("score", loaded.scoreName()));
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
-				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), channels, maps);
+				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
 			Path csv = output.resolve("scores.csv");
 			Path tmp = null;
 			try {

@@ -52,18 +52,12 @@ public final class GanomalyModel implements AutoCloseable {
 	 *                                  written before scores existed have only the latent score)
 	 */
 	public GanomalyModel withScore(String score) {
-		ImageScoring.check(score);
-		if (manifest.scoring() == null) {
-			if (ImageScoring.LATENT.equals(score)) return new GanomalyModel(manifest, folder, network, false);
-			throw new IllegalArgumentException("this model was trained before the score '" + score + "' existed; " +
-				"it scores with 'latent' only (retrain it to use '" + score + "')");
-		}
-		return new GanomalyModel(manifest.withScoring(manifest.scoring().withScore(score)), folder, network, false);
+		return new GanomalyModel(manifest.withScore(score), folder, network, false);
 	}
 
 	/** The score this model's maps show: latent, residual or density. */
 	public String scoreName() {
-		return manifest.scoring() == null ? ImageScoring.LATENT : manifest.scoring().score();
+		return manifest.scoreName();
 	}
 
 	/**

@@ -32,6 +32,27 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		this(formatVersion, createdBy, spec, normalization, calibration, threshold, training, null);
 	}
 
+	/** The score this model's maps show: latent, residual or density. */
+	public String scoreName() {
+		return scoring == null ? ImageScoring.LATENT : scoring.score();
+	}
+
+	/**
+	 * The same manifest scoring with another of its calibrated scores ({@link ImageScoring#NAMES}).
+	 *
+	 * @throws IllegalArgumentException if the model has no calibration for that score (models
+	 *                                  written before scores existed have only the latent score)
+	 */
+	public Manifest withScore(String score) {
+		ImageScoring.check(score);
+		if (scoring == null) {
+			if (ImageScoring.LATENT.equals(score)) return this;
+			throw new IllegalArgumentException("this model was trained before the score '" + score + "' existed; " +
+				"it scores with 'latent' only (retrain it to use '" + score + "')");
+		}
+		return withScoring(scoring.withScore(score));
+	}
+
 	/** The same manifest with another scoring. */
 	public Manifest withScoring(ImageScoring s) {
 		return new Manifest(formatVersion, createdBy, spec, normalization, calibration, threshold, training, s);

@@ -28,10 +28,11 @@ public final class ScoreFiles {
 	 *
 	 * @param stride    window step in pixels
 	 * @param threshold calibrated score above which a plane is anomalous
+	 * @param score     the model's score to map: latent, residual or density
 	 * @param channels  1-based input channels to use, empty for all
 	 * @param maps      which map files to write
 	 */
-	public record Settings(int stride, double threshold, List<Integer> channels, MapFiles.Kind maps)
+	public record Settings(int stride, double threshold, String score, List<Integer> channels, MapFiles.Kind maps)
 		implements Serializable
 	{
 
@@ -41,24 +42,32 @@ public final class ScoreFiles {
 
 		/**
 		 * Settings for {@code model}: stride {@value ScoreParameters#DEFAULT_STRIDE} means patch size / 4,
-		 * threshold {@value ScoreParameters#MODEL_THRESHOLD} (or null) the model's. Bad values are
-		 * {@link IllegalArgumentException}s naming the option (--stride, --threshold, --channels).
+		 * threshold {@value ScoreParameters#MODEL_THRESHOLD} (or null) the model's, a null score the
+		 * model's own. Bad values are {@link IllegalArgumentException}s naming the option (--stride,
+		 * --threshold, --score, --channels).
 		 */
-		public static Settings of(GanomalyModel model, int stride, String threshold, List<Integer> channels,
-			MapFiles.Kind maps)
+		public static Settings of(GanomalyModel model, int stride, String threshold, String score,
+			List<Integer> channels, MapFiles.Kind maps)
 		{
-			return of(model.manifest(), stride, threshold, channels, maps);
+			return of(model.manifest(), stride, threshold, score, channels, maps);
 		}
 
-		/** As {@link #of(GanomalyModel, int, String, List, MapFiles.Kind)}, from a model's manifest (no engine needed). */
-		public static Settings of(Manifest model, int stride, String threshold, List<Integer> channels,
+		/** As {@link #of(GanomalyModel, int, String, String, List, MapFiles.Kind)}, from a model's manifest (no engine needed). */
+		public static Settings of(Manifest model, int stride, String threshold, String score, List<Integer> channels,
 			MapFiles.Kind maps)
 		{
 			int s = ScoreParameters.stride(stride, model.spec().patchSize(), "--stride");
-			double t = ScoreParameters.threshold(threshold, model.threshold(), "--threshold");
+			Manifest scoring;
+			try {
+				scoring = score == null ? model : model.withScore(score);
+			}
+			catch (IllegalArgumentException e) {
+				throw new IllegalArgumentException("--score: " + e.getMessage());
+			}
+			double t = ScoreParameters.threshold(threshold, scoring.threshold(), "--threshold");
 			for (int c : channels)
 				if (c < 1) throw new IllegalArgumentException("--channels: channels are numbered from 1, not " + c);
-			return new Settings(s, t, channels, maps);
+			return new Settings(s, t, scoring.scoreName(), channels, maps);
 		}
 	}
 
@@ -87,11 +96,12 @@ public final class ScoreFiles {
 		ImagePlus imp = input.image();
 		int n = planes(input);
 		String fileName = input.file().getFileName().toString();
+		GanomalyModel scoring = settings.score().equals(model.scoreName()) ? model : model.withScore(settings.score());
 		List<ScoredPlane> out = new ArrayList<>();
 		for (int i = first; i <= last; i++) {
 			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(imp, i, i).get(0);
 			String name = ImagePlusPlanes.name(imp.getTitle(), n, plane);
-			PlaneScore s = model.score(ImageFiles.selectChannels(plane, settings.channels(), fileName), settings.stride(),
+			PlaneScore s = scoring.score(ImageFiles.selectChannels(plane, settings.channels(), fileName), settings.stride(),
 				name);
 			out.add(new ScoredPlane(plane.index(), s.score(), MapFiles.plane(s.map(), settings.maps())));
 		}

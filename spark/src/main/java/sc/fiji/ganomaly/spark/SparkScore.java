@@ -59,7 +59,9 @@ public final class SparkScore {
 		  --model FILE          model file (required), shipped to the executors
 		  --output DIR          output folder (required), on a file system every executor sees
 		  --stride N            window step in pixels (default 0: patch size / 4)
-		  --threshold T         calibrated score above which a plane is anomalous (default: the model's)
+		  --threshold T         calibrated score above which a plane is anomalous, or 'model' (default:
+		                        the model's)
+		  --score NAME          latent, residual or density (default: the model's), as for 'ganomaly score'
 		  --channels C,...      use only these 1-based channels (default: all)
 		  --maps KIND           float (default), 16bit or none, as for 'ganomaly score'
 		  --planes-per-task N   planes per task (default 4)
@@ -72,7 +74,7 @@ public final class SparkScore {
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
-		"maps", "planes-per-task", "master", "threads", "native-cache");
+		"maps", "planes-per-task", "master", "threads", "native-cache", "score");
 	private static final Set<String> FLAGS = Set.of("resume");
 	/** Spark configuration key of the test hook "FILE:FIRST:once|always" (fails that band's task). */
 	static final String FAIL_KEY = "spark.ganomaly.test.fail";
@@ -147,7 +149,7 @@ public final class SparkScore {
 			TemporaryFolders.delete(unpacked.folder());
 		}
 		ScoreFiles.Settings settings = ScoreFiles.Settings.of(manifest, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
-			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), channels, maps);
+			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
 		OutputChecks.outputFolder(output);
 
 		SparkConf conf = new SparkConf().setAppName("ganomaly-spark score");
@@ -261,7 +263,8 @@ public final class SparkScore {
 			throw new IllegalArgumentException("--model: cannot read " + model + ": " + e.getMessage());
 		}
 		b.append(String.format(Locale.ROOT, "stride %d threshold %s channels %s maps %s planes-per-task %d%n",
-			s.stride(), Double.toString(s.threshold()), s.channels(), s.maps().option(), planesPerTask));
+			s.stride(), Double.toString(s.threshold()) + " score " + s.score(), s.channels(), s.maps().option(),
+			planesPerTask));
 		for (Path f : files)
 			b.append(f.toAbsolutePath()).append('\n');
 		return b.toString();
