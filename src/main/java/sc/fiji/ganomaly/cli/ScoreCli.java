@@ -1,8 +1,6 @@
 package sc.fiji.ganomaly.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,9 +61,7 @@ final class ScoreCli {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
 			Path csv = output.resolve("scores.csv");
-			Path tmp = null;
-			try {
-				tmp = MapFiles.temporaryFor(csv);
+			MapFiles.writeAtomically(csv, tmp -> {
 				try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
 					w.write(ScoreFiles.CSV_HEADER + "\n");
 					for (Path file : files) {
@@ -76,20 +72,7 @@ final class ScoreCli {
 							String.format(Locale.ROOT, "%.3f", r.maxScore()));
 					}
 				}
-				MapFiles.move(tmp, csv);
-				tmp = null;
-			}
-			catch (IOException e) {
-				throw new UncheckedIOException("could not write " + csv + ": " + e.getMessage(), e);
-			}
-			finally {
-				if (tmp != null) try {
-					Files.deleteIfExists(tmp);
-				}
-				catch (IOException e) {
-					// left as .scores.csv.*.tmp
-				}
-			}
+			});
 			out.println("wrote " + csv);
 		}
 	}

@@ -121,7 +121,7 @@ public final class ModelPool implements AutoCloseable {
 
 	/** Unpacked bytes of the models loaded now. */
 	public synchronized long bytes() {
-		return entries.values().stream().mapToLong(e -> e.bytes).sum();
+		return loadedBytes();
 	}
 
 	/**

@@ -120,21 +120,39 @@ public final class MapFiles {
 	 * {@code file}, then renamed over it, so {@code file} is either absent, the old file or complete.
 	 */
 	public static void write(ImagePlus map, Path file) {
-		Path tmp = null;
-		try {
-			tmp = temporaryFor(file);
+		writeAtomically(file, tmp -> {
 			FileSaver saver = new FileSaver(map);
 			boolean ok = map.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
 			if (!ok) throw new IOException("ImageJ could not write the TIFF");
+		});
+	}
+
+	/** Writes a file's content into a path it is given. */
+	@FunctionalInterface
+	public interface FileWriting {
+
+		void writeTo(Path file) throws IOException;
+	}
+
+	/**
+	 * Writes {@code file} atomically: {@code writing} fills a temporary file beside it (see
+	 * {@link #temporaryFor}), which is then renamed over {@code file}; on failure the temporary file
+	 * is deleted, so {@code file} is either absent, the old file or complete.
+	 *
+	 * @throws UncheckedIOException "could not write FILE: …"
+	 */
+	public static void writeAtomically(Path file, FileWriting writing) {
+		Path tmp = temporaryFor(file);
+		try {
+			writing.writeTo(tmp);
 			move(tmp, file);
-			tmp = null;
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
 		}
 		finally {
-			if (tmp != null) try {
-				Files.deleteIfExists(tmp);
+			try {
+				Files.deleteIfExists(tmp); // gone after the move
 			}
 			catch (IOException e) {
 				// the temporary file's name says what it is; nothing more to do

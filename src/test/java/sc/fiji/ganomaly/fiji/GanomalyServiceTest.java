@@ -105,7 +105,7 @@ public class GanomalyServiceTest {
 		assertTrue("TensorFlow's thread pools are shared, not made per model or call: " + threadsBefore +
 			" native threads before, " + threadsAfter + " after", threadsAfter - threadsBefore <= 2);
 
-		List<Path> unpacked = ganomaly.models().files().isEmpty() ? List.of() : TemporaryFolders.live();
+		List<Path> unpacked = TemporaryFolders.live();
 		assertEquals(MODELS, ganomaly.models().size());
 		assertTrue("models are unpacked while loaded: " + unpacked, unpacked.size() >= MODELS);
 		context.dispose();

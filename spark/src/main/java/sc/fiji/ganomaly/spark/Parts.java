@@ -51,25 +51,17 @@ final class Parts {
 
 	/** Writes {@code target} through a temporary file in its folder and a rename. */
 	static void write(Path target, IoWriter writer) {
-		Path tmp = MapFiles.temporaryFor(target);
 		try {
 			Files.createDirectories(target.getParent());
-			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
-				writer.write(out);
-			}
-			MapFiles.move(tmp, target);
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
 		}
-		finally {
-			try {
-				Files.deleteIfExists(tmp);
+		MapFiles.writeAtomically(target, tmp -> {
+			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
+				writer.write(out);
 			}
-			catch (IOException e) {
-				// left as .NAME.UUID.tmp; the run's folder is removed at the end
-			}
-		}
+		});
 	}
 
 	static void writeLines(Path target, List<String> lines) {

@@ -306,24 +306,8 @@ public final class SparkScore {
 	}
 
 	static void writeLinesAtomically(Path target, List<String> lines) {
-		Path tmp = null;
-		try {
-			tmp = MapFiles.temporaryFor(target);
-			Files.write(tmp, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-			MapFiles.move(tmp, target);
-			tmp = null;
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
-		}
-		finally {
-			if (tmp != null) try {
-				Files.deleteIfExists(tmp);
-			}
-			catch (IOException e) {
-				// left as a .tmp file
-			}
-		}
+		MapFiles.writeAtomically(target, tmp -> Files.write(tmp, (String.join("\n", lines) + "\n")
+			.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	/** Removes temporary files that killed tasks left in the output folder (.NAME.RANDOM.tmp). */
