@@ -21,6 +21,10 @@ import sc.fiji.ganomaly.engine.tensorflow.VariableStore.Init;
  * The DCGAN encoder and decoder of the GANomaly reference, built over name-keyed variables so
  * that the same weights can be wired into a training path (batch statistics) and a scoring path
  * (stored statistics, or each sample's own statistics: see {@link NetworkSpec#scoringNormalization()}). Convolutions carry no bias, as in the reference.
+ * Three layers that oneDNN runs far below its speed for the others (the encoders' last, the
+ * decoder's first and last) are written as the same sums in faster ops (issue 11): the weights,
+ * their names and shapes are the reference's, so checkpoints and models of either graph load into
+ * the other, and scores agree to float rounding (relative 1e-6).
  */
 final class DcganLayers {
 
@@ -71,7 +75,7 @@ final class DcganLayers {
 			channels *= 2;
 			size /= 2;
 		}
-		Operand<TFloat32> z = conv(owner, prefix + "_final_conv_w", h, 4, channels, nz, STRIDE_1, "VALID");
+		Operand<TFloat32> z = dense(owner, prefix + "_final_conv_w", h, channels, nz);
 		statisticUpdates = null;
 		return new Encoded(z, h);
 	}
@@ -84,7 +88,7 @@ final class DcganLayers {
 		int cngf = ngf / 2;
 		for (int t = 4; t != isize; t *= 2)
 			cngf *= 2;
-		Operand<TFloat32> h = deconv(owner, prefix + "_initial_convt_w", z, nz, cngf, 4, STRIDE_1, "VALID");
+		Operand<TFloat32> h = denseUp(owner, prefix + "_initial_convt_w", z, nz, cngf);
 		h = tf.nn.relu(batchNorm(owner, prefix + "_initial_bn", h, cngf, training));
 		int size = 4;
 		while (size < isize / 2) {
@@ -98,7 +102,7 @@ final class DcganLayers {
 			h = conv(owner, prefix + "_extra" + i + "_conv_w", h, 3, cngf, cngf, STRIDE_1, "SAME");
 			h = tf.nn.relu(batchNorm(owner, prefix + "_extra" + i + "_bn", h, cngf, training));
 		}
-		h = deconv(owner, prefix + "_final_convt_w", h, cngf, nc, isize, STRIDE_2, "SAME");
+		h = phaseDeconv(owner, prefix + "_final_convt_w", h, cngf, nc);
 		statisticUpdates = null;
 		return tf.math.tanh(h);
 	}
@@ -119,6 +123,63 @@ final class DcganLayers {
 		Operand<TInt32> shape = tf.concat(Arrays.asList(batch, tf.constant(new int[] { outSize, outSize, out })),
 			tf.constant(0));
 		return tf.nn.conv2dBackpropInput(shape, w, x, strides, padding);
+	}
+
+	private Operand<TFloat32> dense(String owner, String name, Operand<TFloat32> x, int in, int out) {
+		return dense(tf, x, variables.get(owner, name, Shape.of(4, 4, in, out), CONV_INIT, true), in, out);
+	}
+
+	private Operand<TFloat32> denseUp(String owner, String name, Operand<TFloat32> z, int in, int out) {
+		return denseUp(tf, z, variables.get(owner, name, Shape.of(4, 4, out, in), CONV_INIT, true), in, out);
+	}
+
+	private Operand<TFloat32> phaseDeconv(String owner, String name, Operand<TFloat32> x, int in, int out) {
+		return phaseDeconv(tf, x, variables.get(owner, name, Shape.of(4, 4, out, in), CONV_INIT, true));
+	}
+
+	/**
+	 * The encoders' last layer, a 4x4 "VALID" convolution of x [N, 4, 4, in] to [N, 1, 1, out] with
+	 * w [4, 4, in, out], as the matrix product it is (oneDNN's convolution kernels are slow for a 1x1
+	 * output).
+	 */
+	static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, int in, int out) {
+		Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] { -1, 16L * in }));
+		Operand<TFloat32> product = tf.linalg.matMul(flat, tf.reshape(w, tf.constant(new long[] { 16L * in, out })));
+		return tf.reshape(product, tf.constant(new long[] { -1, 1, 1, out }));
+	}
+
+	/**
+	 * The decoder's first layer, a 4x4 "VALID" transposed convolution of z [N, 1, 1, in] to
+	 * [N, 4, 4, out] with w [4, 4, out, in], as a matrix product (the weights transposed by an op of
+	 * their own: oneDNN's product with a transposed operand gives other bits for some batch sizes).
+	 */
+	static Operand<TFloat32> denseUp(Ops tf, Operand<TFloat32> z, Operand<TFloat32> w, int in, int out) {
+		Operand<TFloat32> columns = tf.reshape(tf.linalg.transpose(w, tf.constant(new int[] { 3, 0, 1, 2 })),
+			tf.constant(new long[] { in, 16L * out }));
+		Operand<TFloat32> product = tf.linalg.matMul(tf.reshape(z, tf.constant(new long[] { -1, in })), columns);
+		return tf.reshape(product, tf.constant(new long[] { -1, 4, 4, out }));
+	}
+
+	/**
+	 * The decoder's last layer, a 4x4 stride-2 transposed convolution ("SAME", i.e. padding 1) of
+	 * x [N, H, W, in] to [N, 2H, 2W, out] with w [4, 4, out, in], as a 3x3 convolution giving each of
+	 * the four output phases its own channels, then depth-to-space: output pixel (2m + a, 2n + b)
+	 * sums input rows m - 1, m (a = 0: kernel rows 3, 1) or m, m + 1 (a = 1: rows 2, 0), and columns
+	 * alike. The same sums as the transposed convolution, which oneDNN computes about four times
+	 * slower for one output channel.
+	 */
+	static Operand<TFloat32> phaseDeconv(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w) {
+		List<Operand<TFloat32>> phases = new java.util.ArrayList<>();
+		for (int a = 0; a < 2; a++)
+			for (int b = 0; b < 2; b++) {
+				Operand<TFloat32> sub = tf.gather(tf.gather(w, tf.constant(a == 0 ? new int[] { 3, 1 } : new int[] { 2, 0 }),
+					tf.constant(0)), tf.constant(b == 0 ? new int[] { 3, 1 } : new int[] { 2, 0 }), tf.constant(1));
+				Operand<TFloat32> padded = tf.pad(sub, tf.constant(new int[][] { { a, 1 - a }, { b, 1 - b }, { 0, 0 }, { 0, 0 } }),
+					tf.constant(0f));
+				phases.add(tf.linalg.transpose(padded, tf.constant(new int[] { 0, 1, 3, 2 })));
+			}
+		Operand<TFloat32> kernel = tf.concat(phases, tf.constant(3));
+		return tf.nn.depthToSpace(tf.nn.conv2d(x, kernel, STRIDE_1, "SAME"), 2L);
 	}
 
 	private Operand<TFloat32> batchNorm(String owner, String name, Operand<TFloat32> x, int channels,

@@ -5,6 +5,7 @@ import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.types.TFloat32;
 
 import sc.fiji.ganomaly.engine.EngineException;
@@ -16,10 +17,11 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * Fetches only what the caller needs, so TensorFlow runs only that part of the graph: the latent
  * code needs the first encoder, the reconstruction the encoder and decoder, the score all three.
  * <p>
- * A single patch runs as a batch of two (the patch twice): oneDNN computes a batch of one with
- * other kernels whose float32 results differ in the last bits from those of every larger batch
- * (measured: batches of 2 to 300 agree to the bit, with 1 or 2 threads; a batch of 1 does not), so
- * scoring one patch at a time gives exactly the scores of any batch.
+ * An odd number of patches runs with its last patch twice: oneDNN computes batches of odd size
+ * with other kernels whose float32 results differ in the last bits from those of even batches
+ * (measured on the default network: batches of 2, 4, …, 300 agree to the bit with 1 or 2
+ * threads; batches of 1, 3, 7, 63 and 65 do not), so scores never depend on how patches are
+ * batched, and one patch scored alone gets exactly its score in any batch.
  */
 final class PatchScorer {
 
@@ -112,20 +114,21 @@ final class PatchScorer {
 
 	/**
 	 * The first {@code n} patches as the scoring path's input: as {@link #input(float[], int)},
-	 * except that one patch goes in twice (see the class comment).
+	 * except that an odd batch gets its last patch a second time (see the class comment).
 	 */
 	TFloat32 scoringInput(float[] batch, int n) {
-		if (n != 1) return input(batch, n);
-		int length = spec.patchLength();
-		if (batch.length < length) throw new EngineException("batch holds " + batch.length + " floats, fewer than " +
-			"one patch of " + length);
-		float[] twice = new float[2 * length];
-		System.arraycopy(batch, 0, twice, 0, length);
-		System.arraycopy(batch, 0, twice, length, length);
-		return input(twice, 2);
+		if (n % 2 == 0) return input(batch, n);
+		int length = spec.patchLength(), s = spec.patchSize();
+		if (n < 0 || batch.length < (long) n * length) throw new EngineException("batch holds " + batch.length +
+			" floats, fewer than " + n + " patches of " + length);
+		return TFloat32.tensorOf(Shape.of(n + 1, s, s, spec.channels()), t -> {
+			FloatDataBuffer data = t.asRawTensor().data().asFloats();
+			data.write(batch, 0, n * length);
+			data.offset((long) n * length).write(batch, (n - 1) * length, length);
+		});
 	}
 
-	/** Copies the first {@code length} values of a fetched tensor (of a batch maybe padded to two) into {@code out}. */
+	/** Copies the first {@code length} values of a fetched tensor (of a batch maybe padded by one) into {@code out}. */
 	private static void copy(Result result, int index, float[] out, int length) {
 		TFloat32 t = (TFloat32) result.get(index);
 		if (t.size() == length) t.copyTo(DataBuffers.of(out, false, false).slice(0, length));

@@ -194,6 +194,50 @@ public class TensorFlowEngineTest {
 		}
 	}
 
+	/**
+	 * Issue 11 on the default network (patch 32, nz 100, 64 filters), exported and loaded as users
+	 * load it: score, latent code and reconstruction of 130 patches are the same to the bit for
+	 * every batch size (odd ones included, which oneDNN computes with other kernels) and 1 or 2
+	 * threads.
+	 */
+	@Test
+	public void defaultNetworkScoresDoNotDependOnBatchSizeOrThreads() throws Exception {
+		NetworkSpec spec = new NetworkSpec(32, 1, 100, 64, 64, 0, 1, 50, 1, 2e-4f, 0.5f, 0.999f, 1, 1);
+		Random random = new Random(11);
+		Path dir = tmp.getRoot().toPath();
+		try (TrainableNetwork net = engine.create(spec)) {
+			for (int step = 0; step < 3; step++)
+				net.trainStep(stripes(spec, 32, random), 32);
+			net.exportSavedModel(dir.resolve("m"));
+		}
+		int n = 130, length = spec.patchLength();
+		float[] data = stripes(spec, n, random);
+		for (int i = 0; i < data.length; i++)
+			data[i] += 0.1f * (float) random.nextGaussian();
+		float[] reference = null;
+		for (int threads : new int[] { 1, 2 })
+			try (ScoringNetwork net = engine.load(dir.resolve("m"), new NetworkSpec(32, 1, 100, 64, 64, 0, 1, 50, 1, 2e-4f, 0.5f, 0.999f, threads, 1))) {
+				for (int b : new int[] { 2, 1, 3, 64, 65, 130 }) {
+					float[] out = new float[n * (2 + length)];
+					float[] scores = new float[b], codes = new float[b * 100], pixels = new float[b * length];
+					for (int first = 0; first < n; first += b) {
+						int m = Math.min(b, n - first);
+						float[] chunk = java.util.Arrays.copyOfRange(data, first * length, (first + m) * length);
+						net.score(chunk, m, scores, null);
+						net.latent(chunk, m, codes);
+						net.reconstruct(chunk, m, pixels);
+						for (int i = 0; i < m; i++) {
+							out[first + i] = scores[i];
+							out[n + first + i] = codes[i * 100 + 7];
+						}
+						System.arraycopy(pixels, 0, out, 2 * n + first * length, m * length);
+					}
+					if (reference == null) reference = out;
+					else assertArrayEquals("threads " + threads + ", batch " + b, reference, out, 0f);
+				}
+			}
+	}
+
 	/** The reference's test loop (batch statistics) does depend on the batch: the control of the test above. */
 	@Test
 	public void batchStatisticsScoringDependsOnTheBatch() {
