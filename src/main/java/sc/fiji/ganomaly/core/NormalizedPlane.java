@@ -1,5 +1,7 @@
 package sc.fiji.ganomaly.core;
 
+import sc.fiji.ganomaly.engine.PatchBatch;
+
 /**
  * One 2D multichannel image, normalised, as interleaved floats (y, x, channel): the layout of a
  * TensorFlow NHWC patch, so that patches are copied out row by row.
@@ -61,5 +63,17 @@ public final class NormalizedPlane {
 				for (int c = 0; c < channels; c++)
 					out[o++] = data[i + c];
 			}
+	}
+
+	/**
+	 * Copies the patch at ({@code x0}, {@code y0}) as it is, row by row, straight into a batch of the
+	 * engine from float {@code offset} on.
+	 */
+	public void copyPatch(int x0, int y0, int size, PatchBatch out, long offset) {
+		if (x0 < 0 || y0 < 0 || x0 + size > width || y0 + size > height) throw new IllegalArgumentException(
+			"patch at (" + x0 + ", " + y0 + ") of size " + size + " leaves the " + width + "x" + height + " plane");
+		int row = size * channels;
+		for (int y = 0; y < size; y++)
+			out.put(offset + (long) y * row, data, ((y0 + y) * width + x0) * channels, row);
 	}
 }

@@ -1,5 +1,6 @@
 package sc.fiji.ganomaly.core;
 
+import sc.fiji.ganomaly.engine.PatchBatch;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /**
@@ -14,7 +15,7 @@ final class PatchValues {
 	private final String kind;
 	private final DensityModel density;
 	private final int patch, channels;
-	private final float[] values, pixels, codes;
+	private final float[] values, pixels, codes, input;
 	private final double[] scratch;
 
 	PatchValues(ScoringNetwork network, String kind, DensityModel density, int capacity) {
@@ -25,6 +26,7 @@ final class PatchValues {
 		this.channels = network.spec().channels();
 		this.values = new float[capacity];
 		this.pixels = ImageScoring.RESIDUAL.equals(kind) ? new float[capacity * network.spec().patchLength()] : null;
+		this.input = ImageScoring.RESIDUAL.equals(kind) ? new float[network.spec().patchLength()] : null;
 		if (ImageScoring.DENSITY.equals(kind)) {
 			if (density == null) throw new IllegalArgumentException("this model has no density model for the density score");
 			codes = new float[capacity * network.spec().nz()];
@@ -36,23 +38,30 @@ final class PatchValues {
 		}
 	}
 
+	/** An empty batch of {@code n} patches in the engine's memory. */
+	PatchBatch batch(int n) {
+		return network.batch(n);
+	}
+
 	/**
-	 * Adds the raw values of {@code n} patches at ({@code px[i]}, {@code py[i]}) to the accumulator.
+	 * Adds the raw values of the batch's patches at ({@code px[i]}, {@code py[i]}) to the accumulator.
 	 *
 	 * @return the highest raw value of a patch (per-pixel scores: of a patch's mean)
 	 */
-	float add(float[] data, int n, int[] px, int[] py, MapAccumulator accumulator) {
+	float add(PatchBatch batch, int[] px, int[] py, MapAccumulator accumulator) {
+		int n = batch.size();
 		float best = Float.NEGATIVE_INFINITY;
 		if (ImageScoring.RESIDUAL.equals(kind)) {
-			network.reconstruct(data, n, pixels);
-			int area = patch * patch;
+			network.reconstruct(batch, pixels);
+			int area = patch * patch, length = area * channels;
 			for (int i = 0; i < n; i++) {
-				int base = i * area * channels;
+				int base = i * length;
+				batch.get(base, input, 0, length);
 				double sum = 0;
 				for (int k = 0; k < area; k++) {
 					float r = 0;
 					for (int c = 0; c < channels; c++)
-						r += Math.abs(data[base + k * channels + c] - pixels[base + k * channels + c]);
+						r += Math.abs(input[k * channels + c] - pixels[base + k * channels + c]);
 					r /= channels;
 					pixels[i * area + k] = r; // reuses the front of the buffer: patch i's pixels are read already
 					sum += r;
@@ -63,12 +72,12 @@ final class PatchValues {
 			return best;
 		}
 		if (ImageScoring.DENSITY.equals(kind)) {
-			network.latent(data, n, codes);
+			network.latent(batch, codes);
 			int nz = density.dim();
 			for (int i = 0; i < n; i++)
 				values[i] = density.distance2(codes, i * nz, scratch);
 		}
-		else network.score(data, n, values, null);
+		else network.score(batch, values, null);
 		for (int i = 0; i < n; i++) {
 			accumulator.add(px[i], py[i], patch, values[i]);
 			best = Math.max(best, values[i]);

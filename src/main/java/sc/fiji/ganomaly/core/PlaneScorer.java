@@ -1,5 +1,7 @@
 package sc.fiji.ganomaly.core;
 
+import sc.fiji.ganomaly.engine.PatchBatch;
+
 /**
  * Scores one plane with a sliding window, tile by tile: the plane is cut into bands of window rows
  * and each band into blocks of window columns, each block is normalised on its own (with the
@@ -102,26 +104,29 @@ final class PlaneScorer {
 		return java.util.Arrays.copyOf(starts, n);
 	}
 
-	/** Patches waiting to be scored, with where they lie in the plane. */
+	/**
+	 * Windows waiting to be scored: where they lie in the plane and in which tile. Scoring copies
+	 * them from their tiles straight into the engine's input memory, the one copy of the pixels.
+	 */
 	private final class Batch {
 
 		private final int patch, length;
-		private final float[] data;
 		private final PatchValues values;
+		private final Tile[] tiles;
 		private final int[] px, py;
 		private int n;
 
 		Batch(int patch, int capacity, int channels) {
 			this.patch = patch;
 			this.length = patch * patch * channels;
-			this.data = new float[capacity * length];
 			this.values = model.patchValues(capacity);
+			this.tiles = new Tile[capacity];
 			this.px = new int[capacity];
 			this.py = new int[capacity];
 		}
 
 		void add(Tile tile, int x, int y) {
-			tile.plane().copyPatch(x - tile.x0(), y - tile.y0(), patch, 0, data, n * length);
+			tiles[n] = tile;
 			px[n] = x;
 			py[n] = y;
 			n++;
@@ -136,12 +141,17 @@ final class PlaneScorer {
 		}
 
 		void clear() {
+			java.util.Arrays.fill(tiles, 0, n, null);
 			n = 0;
 		}
 
 		/** Scores the patches into the map (raw values); returns the highest raw patch value. */
 		float score(MapAccumulator accumulator) {
-			return values.add(data, n, px, py, accumulator);
+			try (PatchBatch batch = values.batch(n)) {
+				for (int i = 0; i < n; i++)
+					tiles[i].plane().copyPatch(px[i] - tiles[i].x0(), py[i] - tiles[i].y0(), patch, batch, (long) i * length);
+				return values.add(batch, px, py, accumulator);
+			}
 		}
 	}
 }

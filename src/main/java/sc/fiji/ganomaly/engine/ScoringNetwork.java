@@ -19,6 +19,20 @@ public interface ScoringNetwork extends AutoCloseable {
 	 */
 	void score(float[] batch, int n, float[] scores, float[] reconstructionErrors);
 
+	/** An empty batch of {@code n} patches in the engine's input memory, for the methods below. */
+	PatchBatch batch(int n);
+
+	/** As {@link #score(float[], int, float[], float[])}, for the patches of a batch. */
+	void score(PatchBatch batch, float[] scores, float[] reconstructionErrors);
+
+	/** As {@link #reconstruct(float[], int, float[])}, for the patches of a batch. */
+	void reconstruct(PatchBatch batch, float[] out);
+
+	/** As {@link #latent(float[], int, float[])}, for the patches of a batch. */
+	default void latent(PatchBatch batch, float[] out) {
+		throw new EngineException("this network has no latent output");
+	}
+
 	/** Writes the generator's reconstructions G(x) of {@code n} patches into {@code out} (NHWC). */
 	void reconstruct(float[] batch, int n, float[] out);
 

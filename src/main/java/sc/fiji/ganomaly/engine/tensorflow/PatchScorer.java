@@ -10,12 +10,15 @@ import org.tensorflow.types.TFloat32;
 
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.PatchBatch;
 
 /**
  * Runs the scoring path of a GANomaly graph by op name: the one piece of scoring code shared by
  * a network being trained and one loaded from a SavedModel. Every tensor is closed before return.
  * Fetches only what the caller needs, so TensorFlow runs only that part of the graph: the latent
  * code needs the first encoder, the reconstruction the encoder and decoder, the score all three.
+ * Patches come as a float array (copied into a tensor) or as a {@link PatchBatch}, which is the
+ * input tensor itself, filled by the caller.
  * <p>
  * An odd number of patches runs with its last patch twice: oneDNN computes batches of odd size
  * with other kernels whose float32 results differ in the last bits from those of even batches
@@ -33,14 +36,46 @@ final class PatchScorer {
 		this.spec = spec;
 	}
 
+	/** A batch of {@code n} patches whose memory is the scoring path's input tensor. */
+	PatchBatch batch(int n) {
+		if (n <= 0) throw new EngineException("a batch holds at least one patch, not " + n);
+		return new TensorBatch(n);
+	}
+
 	void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
 		if (n == 0) return;
-		try {
-			run(batch, n, scores, reconstructionErrors);
+		try (TFloat32 input = scoringInput(batch, n)) {
+			score(input, n, scores, reconstructionErrors);
 		}
-		catch (TensorFlowException e) {
-			throw failure(e);
+	}
+
+	void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
+		TensorBatch b = tensorBatch(batch);
+		score(b.tensor, b.n, scores, reconstructionErrors);
+	}
+
+	void reconstruct(float[] batch, int n, float[] out) {
+		if (n == 0) return;
+		try (TFloat32 input = scoringInput(batch, n)) {
+			reconstruct(input, n, out);
 		}
+	}
+
+	void reconstruct(PatchBatch batch, float[] out) {
+		TensorBatch b = tensorBatch(batch);
+		reconstruct(b.tensor, b.n, out);
+	}
+
+	void latent(float[] batch, int n, float[] out) {
+		if (n == 0) return;
+		try (TFloat32 input = scoringInput(batch, n)) {
+			latent(input, n, out);
+		}
+	}
+
+	void latent(PatchBatch batch, float[] out) {
+		TensorBatch b = tensorBatch(batch);
+		latent(b.tensor, b.n, out);
 	}
 
 	/** A TensorFlow failure as a one-line engine error. */
@@ -51,46 +86,34 @@ final class PatchScorer {
 			(nl < 0 ? message : message.substring(0, nl)), e);
 	}
 
-	private void run(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
+	private void score(TFloat32 input, int n, float[] scores, float[] reconstructionErrors) {
 		checkCapacity("scores", scores.length, n);
 		if (reconstructionErrors != null) checkCapacity("reconstruction errors", reconstructionErrors.length, n);
-		try (TFloat32 input = scoringInput(batch, n)) {
-			Session.Runner runner = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.SCORE);
-			if (reconstructionErrors != null) runner.fetch(GanomalyGraph.RECONSTRUCTION_ERROR);
-			try (Result result = runner.run()) {
-				copy(result, 0, scores, n);
-				if (reconstructionErrors != null) copy(result, 1, reconstructionErrors, n);
-			}
-		}
-	}
-
-	void reconstruct(float[] batch, int n, float[] out) {
-		if (n == 0) return;
-		try {
-			runReconstruction(batch, n, out);
+		Session.Runner runner = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.SCORE);
+		if (reconstructionErrors != null) runner.fetch(GanomalyGraph.RECONSTRUCTION_ERROR);
+		try (Result result = runner.run()) {
+			copy(result, 0, scores, n);
+			if (reconstructionErrors != null) copy(result, 1, reconstructionErrors, n);
 		}
 		catch (TensorFlowException e) {
 			throw failure(e);
 		}
 	}
 
-	private void runReconstruction(float[] batch, int n, float[] out) {
+	private void reconstruct(TFloat32 input, int n, float[] out) {
 		int length = n * spec.patchLength();
 		checkCapacity("reconstructions", out.length, length);
-		try (TFloat32 input = scoringInput(batch, n);
-				Result result = session.runner().feed(GanomalyGraph.INPUT, input)
-					.fetch(GanomalyGraph.RECONSTRUCTION).run())
-		{
+		try (Result result = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.RECONSTRUCTION).run()) {
 			copy(result, 0, out, length);
+		}
+		catch (TensorFlowException e) {
+			throw failure(e);
 		}
 	}
 
-	void latent(float[] batch, int n, float[] out) {
-		if (n == 0) return;
+	private void latent(TFloat32 input, int n, float[] out) {
 		checkCapacity("latent codes", out.length, n * spec.nz());
-		try (TFloat32 input = scoringInput(batch, n);
-				Result result = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.LATENT).run())
-		{
+		try (Result result = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.LATENT).run()) {
 			copy(result, 0, out, n * spec.nz());
 		}
 		catch (IllegalArgumentException e) {
@@ -118,29 +141,82 @@ final class PatchScorer {
 	 */
 	TFloat32 scoringInput(float[] batch, int n) {
 		if (n % 2 == 0) return input(batch, n);
-		int length = spec.patchLength(), s = spec.patchSize();
+		int length = spec.patchLength();
 		if (n < 0 || batch.length < (long) n * length) throw new EngineException("batch holds " + batch.length +
 			" floats, fewer than " + n + " patches of " + length);
-		return TFloat32.tensorOf(Shape.of(n + 1, s, s, spec.channels()), t -> {
-			FloatDataBuffer data = t.asRawTensor().data().asFloats();
-			data.write(batch, 0, n * length);
-			data.offset((long) n * length).write(batch, (n - 1) * length, length);
-		});
+		TensorBatch b = new TensorBatch(n);
+		b.put(0, batch, 0, n * length);
+		return b.tensor;
+	}
+
+	private TensorBatch tensorBatch(PatchBatch batch) {
+		if (!(batch instanceof TensorBatch b) || b.owner() != this) throw new EngineException(
+			"this batch was made by another network");
+		if (b.tensor == null) throw new EngineException("this batch is closed");
+		return b;
 	}
 
 	/** Copies the first {@code length} values of a fetched tensor (of a batch maybe padded by one) into {@code out}. */
 	private static void copy(Result result, int index, float[] out, int length) {
 		TFloat32 t = (TFloat32) result.get(index);
 		if (t.size() == length) t.copyTo(DataBuffers.of(out, false, false).slice(0, length));
-		else {
-			float[] all = new float[(int) t.size()];
-			t.copyTo(DataBuffers.of(all, false, false));
-			System.arraycopy(all, 0, out, 0, length);
-		}
+		else t.asRawTensor().data().asFloats().slice(0, length).read(out, 0, length);
 	}
 
 	private static void checkCapacity(String what, int capacity, int needed) {
 		if (capacity < needed) throw new EngineException("array for " + what + " holds " + capacity +
 			" floats, " + needed + " needed");
+	}
+
+	/**
+	 * The input tensor of {@code n} patches, one more if {@code n} is odd: that last slot always
+	 * holds a copy of patch n - 1, refreshed whenever patch n - 1 is written.
+	 */
+	private final class TensorBatch implements PatchBatch {
+
+		private final int n, length;
+		private TFloat32 tensor;
+		private final FloatDataBuffer data;
+
+		TensorBatch(int n) {
+			this.n = n;
+			this.length = spec.patchLength();
+			int s = spec.patchSize();
+			tensor = TFloat32.tensorOf(Shape.of(n + n % 2, s, s, spec.channels()));
+			data = tensor.asRawTensor().data().asFloats();
+		}
+
+		PatchScorer owner() {
+			return PatchScorer.this;
+		}
+
+		@Override
+		public int size() {
+			return n;
+		}
+
+		@Override
+		public void put(long index, float[] src, int offset, int length) {
+			long end = (long) n * this.length;
+			if (index < 0 || length < 0 || index + length > end) throw new EngineException("floats " + index + " to " +
+				(index + length) + " leave the batch of " + end);
+			data.offset(index).write(src, offset, length);
+			long last = end - this.length;
+			if (n % 2 == 1 && index + length > last) {
+				long from = Math.max(index, last);
+				data.offset(from + this.length).write(src, (int) (offset + from - index), (int) (index + length - from));
+			}
+		}
+
+		@Override
+		public void get(long index, float[] dst, int offset, int length) {
+			data.offset(index).read(dst, offset, length);
+		}
+
+		@Override
+		public void close() {
+			if (tensor != null) tensor.close();
+			tensor = null;
+		}
 	}
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.tensorflow.SavedModelBundle;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.PatchBatch;
 import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 
@@ -49,6 +50,26 @@ final class TensorFlowScoringNetwork implements ScoringNetwork {
 	@Override
 	public void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
 		scorer.score(batch, n, scores, reconstructionErrors);
+	}
+
+	@Override
+	public PatchBatch batch(int n) {
+		return scorer.batch(n);
+	}
+
+	@Override
+	public void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
+		scorer.score(batch, scores, reconstructionErrors);
+	}
+
+	@Override
+	public void reconstruct(PatchBatch batch, float[] out) {
+		scorer.reconstruct(batch, out);
+	}
+
+	@Override
+	public void latent(PatchBatch batch, float[] out) {
+		scorer.latent(batch, out);
 	}
 
 	@Override

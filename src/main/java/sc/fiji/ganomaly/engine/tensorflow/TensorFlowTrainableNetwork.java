@@ -14,6 +14,7 @@ import org.tensorflow.types.TFloat32;
 
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.PatchBatch;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 import sc.fiji.ganomaly.engine.TrainingLosses;
 
@@ -86,6 +87,26 @@ final class TensorFlowTrainableNetwork implements TrainableNetwork {
 	@Override
 	public void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
 		scorer.score(batch, n, scores, reconstructionErrors);
+	}
+
+	@Override
+	public PatchBatch batch(int n) {
+		return scorer.batch(n);
+	}
+
+	@Override
+	public void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
+		scorer.score(batch, scores, reconstructionErrors);
+	}
+
+	@Override
+	public void reconstruct(PatchBatch batch, float[] out) {
+		scorer.reconstruct(batch, out);
+	}
+
+	@Override
+	public void latent(PatchBatch batch, float[] out) {
+		scorer.latent(batch, out);
 	}
 
 	@Override

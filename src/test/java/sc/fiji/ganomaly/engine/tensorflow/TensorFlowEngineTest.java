@@ -198,7 +198,7 @@ public class TensorFlowEngineTest {
 	 * Issue 11 on the default network (patch 32, nz 100, 64 filters), exported and loaded as users
 	 * load it: score, latent code and reconstruction of 130 patches are the same to the bit for
 	 * every batch size (odd ones included, which oneDNN computes with other kernels) and 1 or 2
-	 * threads.
+	 * threads, from float arrays and from batches written into the engine's memory.
 	 */
 	@Test
 	public void defaultNetworkScoresDoNotDependOnBatchSizeOrThreads() throws Exception {
@@ -234,6 +234,27 @@ public class TensorFlowEngineTest {
 					}
 					if (reference == null) reference = out;
 					else assertArrayEquals("threads " + threads + ", batch " + b, reference, out, 0f);
+					// the same through batches in the engine's memory, written row by row
+					float[] viaBatch = new float[out.length];
+					for (int first = 0; first < n; first += b) {
+						int m = Math.min(b, n - first);
+						try (sc.fiji.ganomaly.engine.PatchBatch batch = net.batch(m)) {
+							for (int row = 0; row < m * 32; row++)
+								batch.put(row * 32L, data, (first * 32 + row) * 32, 32);
+							net.score(batch, scores, null);
+							net.latent(batch, codes);
+							net.reconstruct(batch, pixels);
+							float[] back = new float[m * length];
+							batch.get(0, back, 0, back.length);
+							assertArrayEquals(java.util.Arrays.copyOfRange(data, first * length, (first + m) * length), back, 0f);
+						}
+						for (int i = 0; i < m; i++) {
+							viaBatch[first + i] = scores[i];
+							viaBatch[n + first + i] = codes[i * 100 + 7];
+						}
+						System.arraycopy(pixels, 0, viaBatch, 2 * n + first * length, m * length);
+					}
+					assertArrayEquals("through a PatchBatch, threads " + threads + ", batch " + b, reference, viaBatch, 0f);
 				}
 			}
 	}

@@ -40,7 +40,9 @@ public final class TrainingProbe {
 			float[] batch = TensorFlowEngineTest.stripes(spec, 64, random);
 			try (org.tensorflow.Graph graph = new org.tensorflow.Graph()) {
 				GanomalyGraph g = new GanomalyGraph(graph, spec);
-				try (org.tensorflow.Session session = new org.tensorflow.Session(graph, SessionConfig.of(t))) {
+				org.tensorflow.proto.ConfigProto config = System.getProperty("probe.inter") == null ? SessionConfig.of(t)
+					: SessionConfig.of(t).toBuilder().setInterOpParallelismThreads(Integer.getInteger("probe.inter")).build();
+				try (org.tensorflow.Session session = new org.tensorflow.Session(graph, config)) {
 					session.initialize();
 					g.variables.initialize(session, random, null);
 					PatchScorer scorer = new PatchScorer(session, spec);
