@@ -96,7 +96,7 @@ public final class ScoringProbe {
 			}
 		}
 		pool.shutdown();
-		bundles.values().forEach(l -> l.forEach(SavedModelBundle::close));
+		bundles.values().forEach(l -> l.stream().distinct().forEach(SavedModelBundle::close));
 	}
 
 	/** Per-op time of one run (step stats), summed by op type. */
@@ -129,6 +129,12 @@ public final class ScoringProbe {
 	}
 
 	static List<SavedModelBundle> load(Path dir, String variant) {
+		if (variant.startsWith("shared2")) {
+			// one session, two callers at once
+			SavedModelBundle b = SavedModelBundle.loader(dir.toString()).withTags("serve")
+				.withConfigProto(config(variant.substring("shared2".length()).isEmpty() ? "default" : variant.substring(8))).load();
+			return List.of(b, b);
+		}
 		int copies = variant.startsWith("2x") ? 2 : 1;
 		List<SavedModelBundle> out = new ArrayList<>();
 		for (int i = 0; i < copies; i++)
