@@ -29,20 +29,21 @@ final class ExecutorModels {
 	private ExecutorModels() {}
 
 	/**
-	 * The model of {@code file} with {@code threads} TensorFlow threads, loaded on first use.
+	 * The model of {@code file} with {@code threads} TensorFlow threads, scoring in {@code precision}
+	 * (null: this JVM's setting), loaded on first use.
 	 *
 	 * @param nativeCache JavaCPP cache folder (node-local disk) to use unless {@value #NATIVE_CACHE_PROPERTY}
 	 *                    is set already; null: {@code java.io.tmpdir/ganomaly-javacpp-USER} of this JVM
 	 *                    rather than JavaCPP's default in the home folder, often a network file system
 	 */
-	static synchronized GanomalyModel get(Path file, int threads, String nativeCache) {
+	static synchronized GanomalyModel get(Path file, int threads, String precision, String nativeCache) {
 		if (System.getProperty(NATIVE_CACHE_PROPERTY) == null) System.setProperty(NATIVE_CACHE_PROPERTY,
 			nativeCache != null && !nativeCache.isBlank() ? nativeCache : System.getProperty("java.io.tmpdir") +
 				"/ganomaly-javacpp-" + System.getProperty("user.name"));
 		String key;
 		try {
 			key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" +
-				threads;
+				threads + "|" + precision;
 		}
 		catch (java.io.IOException e) {
 			throw new IllegalArgumentException("model: cannot read " + file + ": " + e.getMessage());
@@ -50,11 +51,11 @@ final class ExecutorModels {
 		GanomalyModel model = MODELS.get(key);
 		if (model == null) {
 			long t0 = System.nanoTime();
-			model = GanomalyModel.load(file, threads);
+			model = GanomalyModel.load(file, threads, precision);
 			long ms = (System.nanoTime() - t0) / 1_000_000;
 			if (firstLoadMillis < 0) firstLoadMillis = ms;
 			LOG.info("GANomaly: model " + file.getFileName() + " loaded in " + ms + " ms with " + threads +
-				" TensorFlow thread(s)");
+				" TensorFlow thread(s), " + model.precision());
 			MODELS.put(key, model);
 			if (!hook) {
 				Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "ganomaly-close-models"));

@@ -29,11 +29,12 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
  * @param settings   scoring settings (stride, threshold, channels, maps)
  * @param modelName  the model file's name among the files shipped with the job (SparkContext.addFile)
  * @param threads    TensorFlow threads per executor (its cores; 0: TensorFlow's choice)
+ * @param precision  float32 or bfloat16; null: each executor's JVM-wide setting
  * @param output     the output folder (shared by driver and executors)
  * @param nativeCache JavaCPP native cache folder on the executors (null: property or default)
  * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task fail (see {@link SparkScore})
  */
-record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int threads, String output,
+record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int threads, String precision, String output,
 		String nativeCache, String fail) implements Serializable
 {
 
@@ -102,7 +103,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		try {
 			if (Files.size(path) != b.size() || Files.getLastModifiedTime(path).toMillis() != b.modified())
 				throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
-			GanomalyModel model = ExecutorModels.get(Paths.get(SparkFiles.get(modelName)), threads, nativeCache);
+			GanomalyModel model = ExecutorModels.get(Paths.get(SparkFiles.get(modelName)), threads, precision, nativeCache);
 			in = ScoreFiles.open(path, "--input");
 			scored = ScoreFiles.scorePlanes(model, in, b.first(), b.last(), settings);
 		}

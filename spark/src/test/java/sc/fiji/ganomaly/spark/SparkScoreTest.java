@@ -222,12 +222,31 @@ public class SparkScoreTest {
 		}
 	}
 
+	/** bfloat16 on the executors gives ganomaly score's bfloat16 bytes, or is refused where the CPU lacks it. */
+	@Test
+	public void bfloat16IsTheCommandLinesOrRefused() throws IOException {
+		Path ref = tmp.getRoot().toPath().resolve("reference-bf16"), out = tmp.getRoot().toPath().resolve("spark-bf16");
+		if (sc.fiji.ganomaly.engine.Precision.unsupportedReason(sc.fiji.ganomaly.engine.Precision.BFLOAT16) != null) {
+			ByteArrayOutputStream err = new ByteArrayOutputStream();
+			assertEquals(1, SparkScore.run(sparkArgs(out, "local[1]", "--precision", "bfloat16"),
+				new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
+			assertTrue(err.toString(), err.toString().contains("AVX512_BF16 or AMX"));
+			return;
+		}
+		assertEquals(0, cli(scoreArgs("score", ref, "--threads", "2", "--precision", "bfloat16")));
+		spark(sparkArgs(out, "local[2]", "--precision", "bfloat16", "--planes-per-task", "3"));
+		assertSameAsReference(out, ref);
+		assertFalse("bfloat16 maps equal float32's", java.util.Arrays.equals(
+			Files.readAllBytes(reference.resolve("hyper_anomaly.tif")), Files.readAllBytes(out.resolve("hyper_anomaly.tif"))));
+	}
+
 	@Test
 	public void badOptionsGetOneLineNamingTheOption() {
 		Path out = tmp.getRoot().toPath().resolve("spark-bad");
-		String[][] cases = { { "--planes-per-task", "0" }, { "--maps", "8bit" }, { "--stride", "99" } };
+		String[][] cases = { { "--planes-per-task", "0" }, { "--maps", "8bit" }, { "--stride", "99" },
+			{ "--precision", "half" } };
 		String[] expected = { "--planes-per-task must be at least 1", "--maps must be float, 16bit or none",
-			"--stride must lie between 1 and the patch size 32" };
+			"--stride must lie between 1 and the patch size 32", "--precision must be float32 or bfloat16, not half" };
 		for (int i = 0; i < cases.length; i++) {
 			ByteArrayOutputStream err = new ByteArrayOutputStream();
 			int code = SparkScore.run(sparkArgs(out, "local[1]", cases[i]), new PrintStream(new ByteArrayOutputStream()),
