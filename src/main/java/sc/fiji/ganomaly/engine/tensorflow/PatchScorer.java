@@ -17,8 +17,7 @@ import sc.fiji.ganomaly.engine.PatchBatch;
  * a network being trained and one loaded from a SavedModel. Every tensor is closed before return.
  * Fetches only what the caller needs, so TensorFlow runs only that part of the graph: the latent
  * code needs the first encoder, the reconstruction the encoder and decoder, the score all three.
- * Patches come as a float array (copied into a tensor) or as a {@link PatchBatch}, which is the
- * input tensor itself, filled by the caller.
+ * Patches come in a {@link PatchBatch}, which is the input tensor itself, filled by the caller.
  * <p>
  * An odd number of patches runs with its last patch twice: oneDNN computes batches of odd size
  * with other kernels whose float32 results differ in the last bits from those of even batches
@@ -42,35 +41,14 @@ final class PatchScorer {
 		return new TensorBatch(n);
 	}
 
-	void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
-		if (n == 0) return;
-		try (TFloat32 input = scoringInput(batch, n)) {
-			score(input, n, scores, reconstructionErrors);
-		}
-	}
-
 	void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
 		TensorBatch b = tensorBatch(batch);
 		score(b.tensor, b.n, scores, reconstructionErrors);
 	}
 
-	void reconstruct(float[] batch, int n, float[] out) {
-		if (n == 0) return;
-		try (TFloat32 input = scoringInput(batch, n)) {
-			reconstruct(input, n, out);
-		}
-	}
-
 	void reconstruct(PatchBatch batch, float[] out) {
 		TensorBatch b = tensorBatch(batch);
 		reconstruct(b.tensor, b.n, out);
-	}
-
-	void latent(float[] batch, int n, float[] out) {
-		if (n == 0) return;
-		try (TFloat32 input = scoringInput(batch, n)) {
-			latent(input, n, out);
-		}
 	}
 
 	void latent(PatchBatch batch, float[] out) {
@@ -125,7 +103,7 @@ final class PatchScorer {
 		}
 	}
 
-	/** Wraps the first {@code n} patches of {@code batch} as an NHWC tensor. */
+	/** Wraps the first {@code n} patches of {@code batch} as an NHWC tensor (for training: batch as it is). */
 	TFloat32 input(float[] batch, int n) {
 		int length = n * spec.patchLength();
 		if (n < 0 || batch.length < length) throw new EngineException("batch holds " + batch.length +
@@ -133,20 +111,6 @@ final class PatchScorer {
 		int s = spec.patchSize();
 		return TFloat32.tensorOf(Shape.of(n, s, s, spec.channels()),
 			DataBuffers.of(batch, true, false).slice(0, length));
-	}
-
-	/**
-	 * The first {@code n} patches as the scoring path's input: as {@link #input(float[], int)},
-	 * except that an odd batch gets its last patch a second time (see the class comment).
-	 */
-	TFloat32 scoringInput(float[] batch, int n) {
-		if (n % 2 == 0) return input(batch, n);
-		int length = spec.patchLength();
-		if (n < 0 || batch.length < (long) n * length) throw new EngineException("batch holds " + batch.length +
-			" floats, fewer than " + n + " patches of " + length);
-		TensorBatch b = new TensorBatch(n);
-		b.put(0, batch, 0, n * length);
-		return b.tensor;
 	}
 
 	private TensorBatch tensorBatch(PatchBatch batch) {

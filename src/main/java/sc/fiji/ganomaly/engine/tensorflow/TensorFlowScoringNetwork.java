@@ -5,12 +5,10 @@ import java.nio.file.Path;
 import org.tensorflow.SavedModelBundle;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
-import sc.fiji.ganomaly.engine.PatchBatch;
 import sc.fiji.ganomaly.engine.Precision;
-import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /** A GANomaly network loaded from a SavedModel, for scoring only. */
-final class TensorFlowScoringNetwork implements ScoringNetwork {
+final class TensorFlowScoringNetwork extends SessionNetwork {
 
 	private final NetworkSpec spec;
 	private final SavedModelBundle bundle;
@@ -29,12 +27,17 @@ final class TensorFlowScoringNetwork implements ScoringNetwork {
 			.withConfigProto(SessionConfig.of(spec.threads(), precision)).load();
 		this.scorer = new PatchScorer(bundle.session(), spec);
 		try {
-			scorer.score(new float[spec.patchLength()], 1, new float[1], null);
+			score(new float[spec.patchLength()], 1, new float[1], null);
 		}
 		catch (RuntimeException e) {
 			bundle.close();
 			throw e;
 		}
+	}
+
+	@Override
+	PatchScorer scorer() {
+		return scorer;
 	}
 
 	@Override
@@ -45,41 +48,6 @@ final class TensorFlowScoringNetwork implements ScoringNetwork {
 	@Override
 	public String precision() {
 		return precision;
-	}
-
-	@Override
-	public void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
-		scorer.score(batch, n, scores, reconstructionErrors);
-	}
-
-	@Override
-	public PatchBatch batch(int n) {
-		return scorer.batch(n);
-	}
-
-	@Override
-	public void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
-		scorer.score(batch, scores, reconstructionErrors);
-	}
-
-	@Override
-	public void reconstruct(PatchBatch batch, float[] out) {
-		scorer.reconstruct(batch, out);
-	}
-
-	@Override
-	public void latent(PatchBatch batch, float[] out) {
-		scorer.latent(batch, out);
-	}
-
-	@Override
-	public void reconstruct(float[] batch, int n, float[] out) {
-		scorer.reconstruct(batch, n, out);
-	}
-
-	@Override
-	public void latent(float[] batch, int n, float[] out) {
-		scorer.latent(batch, n, out);
 	}
 
 	@Override

@@ -14,12 +14,11 @@ import org.tensorflow.types.TFloat32;
 
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.NetworkSpec;
-import sc.fiji.ganomaly.engine.PatchBatch;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 import sc.fiji.ganomaly.engine.TrainingLosses;
 
 /** A GANomaly network in a TensorFlow graph session, trained one batch at a time. */
-final class TensorFlowTrainableNetwork implements TrainableNetwork {
+final class TensorFlowTrainableNetwork extends SessionNetwork implements TrainableNetwork {
 
 	/** The reference re-initialises the discriminator when its loss falls below this. */
 	static final float DISCRIMINATOR_COLLAPSE = 1e-5f;
@@ -46,6 +45,11 @@ final class TensorFlowTrainableNetwork implements TrainableNetwork {
 			graph.close();
 			throw e;
 		}
+	}
+
+	@Override
+	PatchScorer scorer() {
+		return scorer;
 	}
 
 	@Override
@@ -82,41 +86,6 @@ final class TensorFlowTrainableNetwork implements TrainableNetwork {
 		{
 			// nothing to fetch
 		}
-	}
-
-	@Override
-	public void score(float[] batch, int n, float[] scores, float[] reconstructionErrors) {
-		scorer.score(batch, n, scores, reconstructionErrors);
-	}
-
-	@Override
-	public PatchBatch batch(int n) {
-		return scorer.batch(n);
-	}
-
-	@Override
-	public void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
-		scorer.score(batch, scores, reconstructionErrors);
-	}
-
-	@Override
-	public void reconstruct(PatchBatch batch, float[] out) {
-		scorer.reconstruct(batch, out);
-	}
-
-	@Override
-	public void latent(PatchBatch batch, float[] out) {
-		scorer.latent(batch, out);
-	}
-
-	@Override
-	public void reconstruct(float[] batch, int n, float[] out) {
-		scorer.reconstruct(batch, n, out);
-	}
-
-	@Override
-	public void latent(float[] batch, int n, float[] out) {
-		scorer.latent(batch, n, out);
 	}
 
 	@Override
