@@ -19,16 +19,18 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
 /**
  * The {@link GanomalyService}: a {@link ModelPool} that lives and dies with its context. Its bounds
  * are the pool's defaults unless the system properties {@value #MAX_MODELS} (models kept loaded)
- * and {@value #MAX_BYTES} (their unpacked bytes) say otherwise.
+ * and {@value #MAX_BYTES} (their unpacked bytes) say otherwise; {@value #THREADS} sets the
+ * models' TensorFlow threads (default 0: all cores).
  */
 @Plugin(type = Service.class)
 public class DefaultGanomalyService extends AbstractService implements GanomalyService {
 
 	public static final String MAX_MODELS = "ganomaly.models.max";
 	public static final String MAX_BYTES = "ganomaly.models.maxBytes";
+	public static final String THREADS = "ganomaly.threads";
 
 	private final ModelPool models = new ModelPool(Integer.getInteger(MAX_MODELS, ModelPool.DEFAULT_MAX_MODELS),
-		Long.getLong(MAX_BYTES, ModelPool.DEFAULT_MAX_BYTES), 0);
+		Long.getLong(MAX_BYTES, ModelPool.DEFAULT_MAX_BYTES), Math.max(0, Integer.getInteger(THREADS, 0)));
 
 	@Override
 	public ModelPool.Lease model(File file) {
