@@ -73,6 +73,11 @@ public final class GanomalyModel implements AutoCloseable {
 		return scoringBatch;
 	}
 
+	/** TensorFlow intra-op threads of the network (0: all cores). */
+	int threads() {
+		return network.spec().threads();
+	}
+
 	/** Sets the patches per network call (tests: any batch size must give the same maps). */
 	void scoringBatch(int patches) {
 		if (patches <= 0) throw new IllegalArgumentException("batch must hold at least one patch, not " + patches);

@@ -7,7 +7,7 @@ import sc.fiji.ganomaly.engine.ScoringNetwork;
  * Raw values of one score for a batch of patches, added to a map: one value per patch spread over
  * the patch ({@link ImageScoring#LATENT}, {@link ImageScoring#DENSITY}, and models without image
  * scoring), or one value per pixel ({@link ImageScoring#RESIDUAL}). Holds scratch buffers: one
- * instance per plane being scored.
+ * instance per batch in flight.
  */
 final class PatchValues {
 
@@ -17,6 +17,8 @@ final class PatchValues {
 	private final int patch, channels;
 	private final float[] values, pixels, codes, input;
 	private final double[] scratch;
+	/** Patches of the last {@link #evaluate}. */
+	private int n;
 
 	PatchValues(ScoringNetwork network, String kind, DensityModel density, int capacity) {
 		this.network = network;
@@ -44,13 +46,11 @@ final class PatchValues {
 	}
 
 	/**
-	 * Adds the raw values of the batch's patches at ({@code px[i]}, {@code py[i]}) to the accumulator.
-	 *
-	 * @return the highest raw value of a patch (per-pixel scores: of a patch's mean)
+	 * Runs the network on the batch's patches and keeps their raw values (residual: per pixel, and
+	 * each patch's mean) for {@link #accumulate}.
 	 */
-	float add(PatchBatch batch, int[] px, int[] py, MapAccumulator accumulator) {
-		int n = batch.size();
-		float best = Float.NEGATIVE_INFINITY;
+	void evaluate(PatchBatch batch) {
+		n = batch.size();
 		if (ImageScoring.RESIDUAL.equals(kind)) {
 			network.reconstruct(batch, pixels);
 			int area = patch * patch, length = area * channels;
@@ -66,20 +66,31 @@ final class PatchValues {
 					pixels[i * area + k] = r; // reuses the front of the buffer: patch i's pixels are read already
 					sum += r;
 				}
-				accumulator.add(px[i], py[i], patch, pixels, i * area);
-				best = Math.max(best, (float) (sum / area));
+				values[i] = (float) (sum / area);
 			}
-			return best;
 		}
-		if (ImageScoring.DENSITY.equals(kind)) {
+		else if (ImageScoring.DENSITY.equals(kind)) {
 			network.latent(batch, codes);
 			int nz = density.dim();
 			for (int i = 0; i < n; i++)
 				values[i] = density.distance2(codes, i * nz, scratch);
 		}
 		else network.score(batch, values, null);
+	}
+
+	/**
+	 * Adds the values of the last {@link #evaluate} to the accumulator, patch i at ({@code px[i]},
+	 * {@code py[i]}).
+	 *
+	 * @return the highest raw value of a patch (per-pixel scores: of a patch's mean)
+	 */
+	float accumulate(int[] px, int[] py, MapAccumulator accumulator) {
+		float best = Float.NEGATIVE_INFINITY;
+		boolean perPixel = ImageScoring.RESIDUAL.equals(kind);
+		int area = patch * patch;
 		for (int i = 0; i < n; i++) {
-			accumulator.add(px[i], py[i], patch, values[i]);
+			if (perPixel) accumulator.add(px[i], py[i], patch, pixels, i * area);
+			else accumulator.add(px[i], py[i], patch, values[i]);
 			best = Math.max(best, values[i]);
 		}
 		return best;

@@ -1,5 +1,11 @@
 package sc.fiji.ganomaly.core;
 
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import sc.fiji.ganomaly.engine.PatchBatch;
 
 /**
@@ -11,13 +17,30 @@ import sc.fiji.ganomaly.engine.PatchBatch;
  */
 final class PlaneScorer {
 
+	/**
+	 * Network calls of one plane in flight at once: two overlapping calls beat one by 0–7 % on an
+	 * idle machine and by 20–28 % beside other work (docs/benchmarks.md, "Calls in flight").
+	 */
+	static final int IN_FLIGHT = 2;
+
+	/** Threads running the calls in flight (daemons, ended after a minute idle). */
+	private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
+		Thread t = new Thread(r, "ganomaly-scoring");
+		t.setDaemon(true);
+		return t;
+	});
+
 	/** Largest tile side in pixels normalised at once: 1024 x 1024 floats per channel, 4 MiB. */
 	static final int DEFAULT_TILE = 1024;
 
 	/** Hands out normalised tiles of the plane being scored. */
 	interface TileSource {
 
-		/** The tile at ({@code x0}, {@code y0}) of {@code width} x {@code height} pixels, or a larger one holding it. */
+		/**
+		 * The tile at ({@code x0}, {@code y0}) of {@code width} x {@code height} pixels, or a larger one
+		 * holding it; never changed afterwards, since windows of a tile may wait in a batch while the
+		 * next tile is read.
+		 */
 		Tile tile(int x0, int y0, int width, int height);
 	}
 
@@ -56,8 +79,8 @@ final class PlaneScorer {
 			bandRows = Math.max(bandRows, ys[bands[b + 1] - 1] + p - ys[bands[b]]);
 		AnomalyMap map = new AnomalyMap(width, height);
 		MapAccumulator accumulator = new MapAccumulator(map, bandRows);
-		Batch batch = new Batch(p, (int) Math.min(model.scoringBatch(), total), model.channels());
-		float best = Float.NEGATIVE_INFINITY;
+		Pipeline pipeline = new Pipeline(accumulator, p, (int) Math.min(model.scoringBatch(), total), model.channels());
+		Batch batch = pipeline.take();
 		for (int b = 0; b + 1 < bands.length; b++) {
 			int firstRow = bands[b], endRow = bands[b + 1];
 			for (int k = 0; k + 1 < blocks.length; k++) {
@@ -68,21 +91,26 @@ final class PlaneScorer {
 					for (int j = firstColumn; j < endColumn; j++) {
 						batch.add(tile, xs[j], ys[i]);
 						if (batch.full()) {
-							best = Math.max(best, batch.score(accumulator));
 							done += batch.size();
-							batch.clear();
-							if (listener.isCanceled()) return null;
+							pipeline.launch(batch);
+							batch = pipeline.take();
+							if (listener.isCanceled()) {
+								pipeline.cancel();
+								return null;
+							}
 						}
 					}
 			}
 			if (batch.size() > 0) {
-				best = Math.max(best, batch.score(accumulator));
 				done += batch.size();
-				batch.clear();
+				pipeline.launch(batch);
+				batch = pipeline.take();
 			}
+			pipeline.drain();
 			accumulator.flushUntil(b + 2 < bands.length ? ys[endRow] : height);
 			listener.progress(done, total);
 		}
+		float best = pipeline.best();
 		return model.finish(map, best, total, raw);
 	}
 
@@ -103,6 +131,98 @@ final class PlaneScorer {
 		starts[n++] = positions.length;
 		return java.util.Arrays.copyOf(starts, n);
 	}
+
+	/**
+	 * Network calls of one plane, up to {@link #IN_FLIGHT} at once on {@link #EXECUTOR} threads
+	 * while the caller fills the next batch; results are added to the map in launch order, so the
+	 * map is that of one call at a time to the bit. A model limited to one TensorFlow thread runs
+	 * one call at a time, on the caller's thread.
+	 */
+	private final class Pipeline {
+
+		private final ArrayDeque<Batch> free = new ArrayDeque<>();
+		private final ArrayDeque<Flight> flying = new ArrayDeque<>();
+		private final MapAccumulator accumulator;
+		private final int maxFlying;
+		private float best = Float.NEGATIVE_INFINITY;
+
+		Pipeline(MapAccumulator accumulator, int patch, int capacity, int channels) {
+			this.accumulator = accumulator;
+			this.maxFlying = model.threads() == 1 ? 1 : IN_FLIGHT;
+			for (int i = 0; i <= maxFlying; i++)
+				free.add(new Batch(patch, capacity, channels));
+		}
+
+		/** An empty batch, waiting for the oldest call if none is free. */
+		Batch take() {
+			if (free.isEmpty()) finish(flying.poll());
+			return free.poll();
+		}
+
+		/** Starts scoring a full (or a band's last) batch. */
+		void launch(Batch batch) {
+			if (maxFlying == 1) {
+				batch.evaluate();
+				done(batch);
+				return;
+			}
+			if (flying.size() >= maxFlying) finish(flying.poll());
+			flying.add(new Flight(batch, EXECUTOR.submit(batch::evaluate)));
+		}
+
+		/** Waits for every call, adding their results in order. */
+		void drain() {
+			while (!flying.isEmpty())
+				finish(flying.poll());
+		}
+
+		/** Waits for every call and drops the results. */
+		void cancel() {
+			for (Flight f : flying)
+				await(f, false);
+			flying.clear();
+		}
+
+		/** The highest raw patch value added so far. */
+		float best() {
+			return best;
+		}
+
+		private void finish(Flight f) {
+			await(f, true);
+			done(f.batch());
+		}
+
+		private void done(Batch batch) {
+			best = Math.max(best, batch.accumulate(accumulator));
+			batch.clear();
+			free.add(batch);
+		}
+
+		/** Waits for a call; a failed call (with {@code rethrow}) is rethrown once every other call has ended. */
+		private void await(Flight f, boolean rethrow) {
+			try {
+				f.future().get();
+			}
+			catch (ExecutionException e) {
+				if (!rethrow) return;
+				cancel();
+				Throwable cause = e.getCause();
+				if (cause instanceof RuntimeException r) throw r;
+				if (cause instanceof Error err) throw err;
+				throw new IllegalStateException(cause);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				if (!rethrow) return;
+				cancel();
+				throw new IllegalStateException("interrupted while scoring", e);
+			}
+		}
+	}
+
+	/** A batch being scored. */
+	private record Flight(Batch batch, Future<?> future) {}
 
 	/**
 	 * Windows waiting to be scored: where they lie in the plane and in which tile. Scoring copies
@@ -145,13 +265,18 @@ final class PlaneScorer {
 			n = 0;
 		}
 
-		/** Scores the patches into the map (raw values); returns the highest raw patch value. */
-		float score(MapAccumulator accumulator) {
+		/** Copies the windows into a batch of the engine and runs the network on it. */
+		void evaluate() {
 			try (PatchBatch batch = values.batch(n)) {
 				for (int i = 0; i < n; i++)
 					tiles[i].plane().copyPatch(px[i] - tiles[i].x0(), py[i] - tiles[i].y0(), patch, batch, (long) i * length);
-				return values.add(batch, px, py, accumulator);
+				values.evaluate(batch);
 			}
+		}
+
+		/** Adds the raw values of the last evaluation to the map; returns the highest raw patch value. */
+		float accumulate(MapAccumulator accumulator) {
+			return values.accumulate(px, py, accumulator);
 		}
 	}
 }
