@@ -101,8 +101,8 @@ public final class DetectionBenchmark {
 				}
 				var t = model.manifest().training();
 				System.out.printf(Locale.ROOT, "case=%s train_planes=%d train_seconds=%.1f best_epoch=%s converged=%s " +
-					"calibration_blocks=%s%n", name, data.size(), trainSeconds, t.get("best_epoch"), t.get("converged"),
-					t.get("calibration_blocks"));
+					"calibration_blocks=%s texture_calibration_blocks=%s%n", name, data.size(), trainSeconds, t.get("best_epoch"),
+					t.get("converged"), t.get("calibration_blocks"), t.get("texture_calibration_blocks"));
 				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(model)) : scores;
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
 				for (String score : names) {
