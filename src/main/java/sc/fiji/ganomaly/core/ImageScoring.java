@@ -35,11 +35,12 @@ public record ImageScoring(String score, Map<String, MapCalibration> calibration
 	/** The scores, in the order benchmarks list them. */
 	public static final List<String> NAMES = List.of(LATENT, RESIDUAL, DENSITY, TEXTURE);
 	/**
-	 * The default of new models, chosen by the detection suite (docs/benchmarks.md): the only score
-	 * with pixel and image ROC AUC of about 0.9 or more on every case (GANomaly's own scores stay
-	 * near chance on photographs).
+	 * The default of new models. The detection suite (docs/benchmarks.md) ranks {@link #TEXTURE}
+	 * first by far, but its map fails on an anomaly much brighter than everything normal (the
+	 * plane's percentile normalisation shifts; CommandsTest, ScoresTest), so it is offered, not
+	 * the default, until that is solved.
 	 */
-	public static final String DEFAULT = TEXTURE;
+	public static final String DEFAULT = LATENT;
 	/** Share of normal planes the default threshold aims to flag. */
 	public static final double DEFAULT_FALSE_POSITIVE_RATE = 0.01;
 
