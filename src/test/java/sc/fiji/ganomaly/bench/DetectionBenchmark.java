@@ -63,7 +63,7 @@ public final class DetectionBenchmark {
 			i += Scores.consumed(args, i);
 		}
 		if (root == null) throw new IllegalArgumentException("usage: DetectionBenchmark --cases-dir DIR [--cases a,b] " +
-			"[--scores latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
+			"[--scores texture,latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
 			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR] [--models DIR] " +
 			"[--compare-precision]");
 		if (cases.isEmpty()) try (Stream<Path> list = Files.list(root)) {
