@@ -16,9 +16,18 @@ Cases:
   hubble  a star field, scikit-image's hubble_deep_field.jpg, gray
   cell    a cell micrograph, scikit-image's cell.png
   moon    the lunar surface (a natural texture), scikit-image's moon.png
-Photographs: the top 60 % of rows are cut into non-overlapping 128 x 128 training planes; the
-bottom 40 % gives the held-out planes (128 x 128 crops at stride 32, so they overlap each other but
-never a training plane). Every anomalous plane is a held-out crop with one synthetic anomaly, the
+Photographs are split into a checkerboard of cells of CELL x CELL pixels (160; the grid is centred,
+leftover margins unused): cells with (row + column) odd are held out, the others are training
+planes, each shrunk by a guard of GUARD pixels (8) on every side (144 x 144), so that no held-out
+pixel is trained on and held-out pixels lie at least 8 pixels from training pixels. Held-out planes
+are 128 x 128 crops inside held-out cells (offsets 0, 16, 32 in x and y, so they overlap each other
+but never a training plane), 24 normal and 24 anomalous, spread evenly over the cells; anomalous
+planes use the crop positions of the normal list shifted by half its length.
+Why a checkerboard: an earlier version trained on the top 60 % of each photograph and held out the
+bottom 40 %, whose content differs (ihc shows other tissue at the bottom, moon a large crater), so
+held-out normal planes were flagged because they were unlike the training data, not because the
+threshold was wrong; interleaved cells draw training and held-out regions from the same image
+areas. Every anomalous plane is a held-out crop with one synthetic anomaly, the
 kinds in turn: foreign material pasted in (a crop of another photograph, brightness and contrast
 matched to the surroundings, soft elliptic edge), a scratch (a thin curved line), a blurred
 region, a missing region (filled with the local mean and matched noise), a duplicated structure
@@ -38,6 +47,8 @@ from skimage import color, data, io
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZE = 128
+CELL = 160
+GUARD = 8
 KINDS = ["paste", "scratch", "blur", "missing", "duplicate"]
 
 
@@ -156,20 +167,28 @@ def anomaly(crop, kind, rng, full, srcs):
 def build_photo(name, out, rng, srcs):
     img = photo(name)
     H, W = img.shape
-    split = int(round(0.6 * H))
+    ny, nx = H // CELL, W // CELL
+    oy, ox = (H - ny * CELL) // 2, (W - nx * CELL) // 2
     n = 0
-    for y in range(0, split - SIZE + 1, SIZE):
-        for x in range(0, W - SIZE + 1, SIZE):
-            save(os.path.join(out, "train", "train_%02d.tif" % n), img[y:y + SIZE, x:x + SIZE])
-            n += 1
-    crops = [(y, x) for y in range(split, H - SIZE + 1, 32) for x in range(0, W - SIZE + 1, 32)]
-    idx = np.linspace(0, len(crops) - 1, min(len(crops), 24)).round().astype(int)
+    crops = []
+    offsets = [(dy, dx) for dy in range(0, CELL - SIZE + 1, 16) for dx in range(0, CELL - SIZE + 1, 16)]
+    for j in range(ny):
+        for i in range(nx):
+            y, x = oy + j * CELL, ox + i * CELL
+            if (i + j) % 2 == 0:
+                plane = img[y + GUARD:y + CELL - GUARD, x + GUARD:x + CELL - GUARD]
+                save(os.path.join(out, "train", "train_%02d.tif" % n), plane)
+                n += 1
+            else:
+                crops.append([(y + dy, x + dx) for dy, dx in offsets])
+    # interleave the cells: first offset of every cell, then the next offset, ...
+    crops = [c[k] for k in range(len(offsets)) for c in crops]
+    count = min(len(crops), 24)
+    idx = np.linspace(0, len(crops) - 1, count).round().astype(int)
     k = 0
     for i, j in enumerate(idx):
         y, x = crops[j]
-        crop = img[y:y + SIZE, x:x + SIZE]
-        save(os.path.join(out, "normal", "normal_%02d.tif" % i), crop)
-    # anomalies go into other crops than the normal ones where possible (shifted by half the list)
+        save(os.path.join(out, "normal", "normal_%02d.tif" % i), img[y:y + SIZE, x:x + SIZE])
     for i, j in enumerate(idx):
         y, x = crops[(j + len(crops) // 2) % len(crops)]
         crop = img[y:y + SIZE, x:x + SIZE]
@@ -179,7 +198,8 @@ def build_photo(name, out, rng, srcs):
         base = "anomalous_%02d_%s" % (i, kind)
         save(os.path.join(out, "anomalous", base + ".tif"), a)
         save_mask(os.path.join(out, "masks", base + "_mask.tif"), mask)
-    print("%s: %d training planes, %d normal, %d anomalous" % (name, n, len(idx), len(idx)))
+    print("%s: %d training planes, %d normal, %d anomalous (%d held-out cells)" % (name, n, count, count,
+                                                                                 len(crops) // len(offsets)))
 
 
 def build_nuclei(out):

@@ -55,7 +55,7 @@ public final class GanomalyModel implements AutoCloseable {
 		return new GanomalyModel(manifest.withScore(score), folder, network, false);
 	}
 
-	/** The score this model's maps show: latent, residual or density. */
+	/** The score this model's maps show: texture, latent, residual or density. */
 	public String scoreName() {
 		return manifest.scoreName();
 	}
@@ -88,6 +88,12 @@ public final class GanomalyModel implements AutoCloseable {
 	PatchValues patchValues(int capacity) {
 		ImageScoring s = manifest.scoring();
 		return new PatchValues(network, s == null ? null : s.score(), s == null ? null : s.density(), capacity);
+	}
+
+	/** The texture model when this model scores with {@link ImageScoring#TEXTURE}, else null. */
+	TextureModel textureScoring() {
+		ImageScoring s = manifest.scoring();
+		return s != null && ImageScoring.TEXTURE.equals(s.score()) ? s.texture() : null;
 	}
 
 	/**

@@ -32,7 +32,7 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		this(formatVersion, createdBy, spec, normalization, calibration, threshold, training, null);
 	}
 
-	/** The score this model's maps show: latent, residual or density. */
+	/** The score this model's maps show: texture, latent, residual or density. */
 	public String scoreName() {
 		return scoring == null ? ImageScoring.LATENT : scoring.score();
 	}

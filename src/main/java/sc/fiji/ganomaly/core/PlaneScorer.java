@@ -71,6 +71,12 @@ final class PlaneScorer {
 		int p = model.patchSize();
 		if (stride <= 0 || stride > p) throw new IllegalArgumentException("stride must lie between 1 and the patch size " +
 			p + ", not " + stride);
+		TextureModel texture = model.textureScoring();
+		if (texture != null) {
+			// no network: local statistics of the plane, tile by tile
+			AnomalyMap map = texture.map(width, height, source, listener);
+			return map == null ? null : model.finish(map, map.max(), 0, raw);
+		}
 		int[] xs = SlidingWindow.positions(width, p, stride), ys = SlidingWindow.positions(height, p, stride);
 		int[] bands = groups(ys, p), blocks = groups(xs, p);
 		long total = (long) xs.length * ys.length, done = 0;

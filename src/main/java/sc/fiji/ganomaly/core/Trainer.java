@@ -99,37 +99,36 @@ final class Trainer {
 		int p = spec.patchSize(), stride = Math.max(1, p / 4);
 		double sigma = p / 16.0;
 		DensityModel density = fitDensity(base, split, spec);
+		List<Region> whole = planes.stream().map(Region::of).toList();
+		TextureModel texture = TextureModel.fit(whole, settings.seed() + 7);
 		long referenceArea = medianArea(planes);
 		Map<String, MapCalibration> calibrations = new LinkedHashMap<>();
-		int blocks = 0;
+		Map<String, Integer> blockCounts = new LinkedHashMap<>();
 		for (String kind : ImageScoring.NAMES) {
-			ImageScoring raw = new ImageScoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma);
-			GanomalyModel view = base.withManifest(manifest.withScoring(raw), false);
 			FloatList pixels = new FloatList(), maxima = new FloatList();
-			long scored = 0;
-			for (Region r : split.validation()) {
-				if (scored >= MAX_CALIBRATION_PIXELS) break;
-				AnomalyMap map = view.scoreRaw(r, stride).map();
-				scored += (long) map.width() * map.height();
-				float[] v = map.values();
-				int step = (int) Math.max(1, (long) v.length * split.validation().size() / (1L << 20));
-				for (int i = 0; i < v.length; i += step)
-					pixels.add(v[i]);
-				for (int by = 0; by + p <= map.height(); by += p)
-					for (int bx = 0; bx + p <= map.width(); bx += p) {
-						float m = Float.NEGATIVE_INFINITY;
-						for (int y = by; y < by + p; y++)
-							for (int x = bx; x < bx + p; x++)
-								m = Math.max(m, v[y * map.width() + x]);
-						maxima.add(m);
-					}
+			if (ImageScoring.TEXTURE.equals(kind)) textureMaps(planes, p, pixels, maxima);
+			else {
+				ImageScoring raw = new ImageScoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma, texture);
+				GanomalyModel view = base.withManifest(manifest.withScoring(raw), false);
+				long scored = 0;
+				int step = (int) Math.max(1, split.validation().stream().mapToLong(r -> (long) r.width() * r.height())
+					.sum() / (1L << 20));
+				for (Region r : split.validation()) {
+					if (scored >= MAX_CALIBRATION_PIXELS) break;
+					AnomalyMap map = view.scoreRaw(r, stride).map();
+					scored += (long) map.width() * map.height();
+					addBlocks(map, p, step, pixels, maxima);
+				}
 			}
 			calibrations.put(kind, MapCalibration.measure(pixels.values, pixels.size, maxima.values, maxima.size, p,
 				settings.falsePositiveRate(), referenceArea));
-			blocks = maxima.size;
+			blockCounts.put(kind, maxima.size);
 		}
+		int blocks = blockCounts.get(ImageScoring.LATENT);
 		Map<String, Object> summary = new LinkedHashMap<>(manifest.training());
 		summary.put("calibration_blocks", blocks);
+		summary.put("texture_calibration_blocks", blockCounts.get(ImageScoring.TEXTURE));
+		if (ImageScoring.TEXTURE.equals(settings.score())) blocks = blockCounts.get(ImageScoring.TEXTURE);
 		if (blocks < MapCalibration.MIN_BLOCKS) {
 			long perPlane = Math.max(1, referenceArea / ((long) p * p));
 			long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane / settings.validationFraction());
@@ -139,10 +138,74 @@ final class Trainer {
 			summary.put("calibration_warning", warning);
 			listener.status(warning);
 		}
-		ImageScoring scoring = new ImageScoring(settings.score(), calibrations, density, sigma);
+		ImageScoring scoring = new ImageScoring(settings.score(), calibrations, density, sigma, texture);
 		Manifest done = new Manifest(manifest.formatVersion(), manifest.createdBy(), manifest.spec(),
 			manifest.normalization(), manifest.calibration(), ScoreCalibration.DEFAULT_THRESHOLD, summary, scoring);
 		return base.withManifest(done, true);
+	}
+
+	/** Folds of the texture score's cross-fitted calibration at most. */
+	static final int TEXTURE_FOLDS = 5;
+
+	/**
+	 * Raw texture maps of normal data none of whose pixels were fitted, for the texture score's
+	 * calibration: the training planes fall into up to {@value #TEXTURE_FOLDS} folds (a single plane
+	 * into its top and bottom halves), each fold is scored by a texture model fitted to the other
+	 * folds, reading its pixels with the whole plane as context. The texture model is cheap to fit,
+	 * so its threshold rests on every normal pixel rather than on the network's held-out bands.
+	 */
+	private void textureMaps(List<NormalizedPlane> planes, int p, FloatList pixels, FloatList maxima) {
+		List<List<Region>> folds = new ArrayList<>();
+		if (planes.size() == 1) {
+			NormalizedPlane plane = planes.get(0);
+			int half = plane.height() / 2;
+			if (half < p) throw new IllegalArgumentException("the texture score's calibration needs two normal planes, " +
+				"or one at least " + 2 * p + " pixels high");
+			folds.add(List.of(new Region(plane, 0, 0, plane.width(), half)));
+			folds.add(List.of(new Region(plane, 0, half, plane.width(), plane.height() - half)));
+		}
+		else {
+			int k = Math.min(TEXTURE_FOLDS, planes.size());
+			for (int f = 0; f < k; f++)
+				folds.add(new ArrayList<>());
+			for (int i = 0; i < planes.size(); i++)
+				folds.get(i % k).add(Region.of(planes.get(i)));
+		}
+		long total = planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum();
+		int step = (int) Math.max(1, total / (1L << 20));
+		long scored = 0;
+		for (int f = 0; f < folds.size() && scored < MAX_CALIBRATION_PIXELS; f++) {
+			List<Region> rest = new ArrayList<>();
+			for (int g = 0; g < folds.size(); g++)
+				if (g != f) rest.addAll(folds.get(g));
+			TextureModel model = TextureModel.fit(rest, settings.seed() + 11 + f);
+			for (Region r : folds.get(f)) {
+				if (scored >= MAX_CALIBRATION_PIXELS) break;
+				NormalizedPlane plane = r.plane();
+				AnomalyMap full = model.map(plane.width(), plane.height(), (x0, y0, w, h) -> new PlaneScorer.Tile(plane, 0, 0),
+					ProgressListener.NONE);
+				AnomalyMap map = new AnomalyMap(r.width(), r.height());
+				for (int y = 0; y < r.height(); y++)
+					System.arraycopy(full.values(), (r.y0() + y) * full.width() + r.x0(), map.values(), y * r.width(), r.width());
+				scored += (long) map.width() * map.height();
+				addBlocks(map, p, step, pixels, maxima);
+			}
+		}
+	}
+
+	/** Adds every {@code step}-th map pixel and the maxima of the map's whole blocks of {@code p × p}. */
+	private static void addBlocks(AnomalyMap map, int p, int step, FloatList pixels, FloatList maxima) {
+		float[] v = map.values();
+		for (int i = 0; i < v.length; i += step)
+			pixels.add(v[i]);
+		for (int by = 0; by + p <= map.height(); by += p)
+			for (int bx = 0; bx + p <= map.width(); bx += p) {
+				float m = Float.NEGATIVE_INFINITY;
+				for (int y = by; y < by + p; y++)
+					for (int x = bx; x < bx + p; x++)
+						m = Math.max(m, v[y * map.width() + x]);
+				maxima.add(m);
+			}
 	}
 
 	/** The Gaussian of latent codes of training patches (no augmentation, seeded). */

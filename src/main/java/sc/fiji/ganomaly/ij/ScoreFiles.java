@@ -28,7 +28,7 @@ public final class ScoreFiles {
 	 *
 	 * @param stride    window step in pixels
 	 * @param threshold calibrated score above which a plane is anomalous
-	 * @param score     the model's score to map: latent, residual or density
+	 * @param score     the model's score to map: texture, latent, residual or density
 	 * @param channels  1-based input channels to use, empty for all
 	 * @param maps      which map files to write
 	 */

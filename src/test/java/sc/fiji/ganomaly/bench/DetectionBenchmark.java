@@ -63,7 +63,7 @@ public final class DetectionBenchmark {
 			i += Scores.consumed(args, i);
 		}
 		if (root == null) throw new IllegalArgumentException("usage: DetectionBenchmark --cases-dir DIR [--cases a,b] " +
-			"[--scores latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
+			"[--scores texture,latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
 			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR] [--models DIR] " +
 			"[--compare-precision]");
 		if (cases.isEmpty()) try (Stream<Path> list = Files.list(root)) {
@@ -101,8 +101,8 @@ public final class DetectionBenchmark {
 				}
 				var t = model.manifest().training();
 				System.out.printf(Locale.ROOT, "case=%s train_planes=%d train_seconds=%.1f best_epoch=%s converged=%s " +
-					"calibration_blocks=%s%n", name, data.size(), trainSeconds, t.get("best_epoch"), t.get("converged"),
-					t.get("calibration_blocks"));
+					"calibration_blocks=%s texture_calibration_blocks=%s%n", name, data.size(), trainSeconds, t.get("best_epoch"),
+					t.get("converged"), t.get("calibration_blocks"), t.get("texture_calibration_blocks"));
 				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(model)) : scores;
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
 				for (String score : names) {

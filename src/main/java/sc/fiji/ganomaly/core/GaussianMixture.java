@@ -1,0 +1,210 @@
+package sc.fiji.ganomaly.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A mixture of Gaussians with full covariances, fitted by expectation-maximisation; the raw
+ * {@code texture} score of a vector is −2 log p(x) (for one component: the squared Mahalanobis
+ * distance plus a constant). Normal data of natural images are not one Gaussian (sky and stars,
+ * tissue and background), so a few components describe them far better (docs/benchmarks.md).
+ *
+ * @param weights    component weights, summing to 1
+ * @param means      component means, {@code k × dim} values
+ * @param precisions component precision matrices, {@code k × dim × dim} values
+ * @param logDets    log-determinants of the component covariances
+ */
+public record GaussianMixture(double[] weights, double[] means, double[] precisions, double[] logDets) {
+
+	/** Added to every covariance's diagonal: features are of order 1 (logs of energies, means in [-1, 1]). */
+	static final double RIDGE = 1e-3;
+
+	public GaussianMixture {
+		int k = weights.length;
+		if (k == 0 || means.length % k != 0 || logDets.length != k) throw new IllegalArgumentException(
+			"Gaussian mixture needs k weights, k log-determinants and k × d means");
+		int d = means.length / k;
+		if (precisions.length != k * d * d) throw new IllegalArgumentException("Gaussian mixture needs k × d × d " +
+			"precision values, not " + precisions.length);
+	}
+
+	public int components() {
+		return weights.length;
+	}
+
+	public int dim() {
+		return means.length / weights.length;
+	}
+
+	/**
+	 * Fits {@code k} components to {@code n} vectors of {@code dim} values by EM ({@code iterations}
+	 * rounds), starting from {@code k} vectors drawn with {@code seed} and the overall covariance.
+	 */
+	static GaussianMixture fit(float[] x, int n, int dim, int k, int iterations, long seed) {
+		if (n < Math.max(2, k)) throw new IllegalArgumentException("the texture score needs at least " + Math.max(2, k) +
+			" normal pixels, not " + n);
+		Random random = new Random(seed);
+		double[] mean = new double[k * dim], cov = new double[k * dim * dim], w = new double[k];
+		double[] all = covariance(x, n, dim, null, null);
+		for (int c = 0; c < k; c++) {
+			int i = random.nextInt(n);
+			for (int j = 0; j < dim; j++)
+				mean[c * dim + j] = x[i * dim + j];
+			System.arraycopy(all, 0, cov, c * dim * dim, dim * dim);
+			w[c] = 1.0 / k;
+		}
+		GaussianMixture g = of(w, mean, cov, dim);
+		double[] r = new double[n * k];
+		for (int it = 0; it < iterations; it++) {
+			// E step: responsibilities
+			double[] scratch = new double[dim], log = new double[k];
+			for (int i = 0; i < n; i++) {
+				double max = Double.NEGATIVE_INFINITY;
+				for (int c = 0; c < k; c++) {
+					log[c] = g.logComponent(c, x, i * dim, scratch);
+					max = Math.max(max, log[c]);
+				}
+				double sum = 0;
+				for (int c = 0; c < k; c++)
+					sum += log[c] = Math.exp(log[c] - max);
+				for (int c = 0; c < k; c++)
+					r[i * k + c] = log[c] / sum;
+			}
+			// M step
+			for (int c = 0; c < k; c++) {
+				double nk = 1e-9;
+				for (int i = 0; i < n; i++)
+					nk += r[i * k + c];
+				w[c] = nk / n;
+				for (int j = 0; j < dim; j++) {
+					double s = 0;
+					for (int i = 0; i < n; i++)
+						s += r[i * k + c] * x[i * dim + j];
+					mean[c * dim + j] = s / nk;
+				}
+				double[] cc = covariance(x, n, dim, java.util.Arrays.copyOfRange(mean, c * dim, c * dim + dim),
+					new double[][] { r, { k, c } });
+				for (int a = 0; a < dim * dim; a++)
+					cov[c * dim * dim + a] = cc[a] * n / nk;
+				for (int a = 0; a < dim; a++)
+					cov[c * dim * dim + a * dim + a] += RIDGE;
+			}
+			g = of(w, mean, cov, dim);
+		}
+		return g;
+	}
+
+	/**
+	 * Covariance (divided by n) around {@code center} (the mean if null), weighted by the
+	 * responsibilities {@code weights[0][i * k + c]} with {@code k, c = weights[1]} if given, plus the ridge.
+	 */
+	private static double[] covariance(float[] x, int n, int dim, double[] center, double[][] weights) {
+		double[] m = center;
+		if (m == null) {
+			m = new double[dim];
+			for (int i = 0; i < n; i++)
+				for (int j = 0; j < dim; j++)
+					m[j] += x[i * dim + j];
+			for (int j = 0; j < dim; j++)
+				m[j] /= n;
+		}
+		double[] cov = new double[dim * dim], z = new double[dim];
+		int k = weights == null ? 0 : (int) weights[1][0], c = weights == null ? 0 : (int) weights[1][1];
+		for (int i = 0; i < n; i++) {
+			double wi = weights == null ? 1 : weights[0][i * k + c];
+			if (wi == 0) continue;
+			for (int j = 0; j < dim; j++)
+				z[j] = x[i * dim + j] - m[j];
+			for (int a = 0; a < dim; a++) {
+				double za = wi * z[a];
+				for (int b = 0; b <= a; b++)
+					cov[a * dim + b] += za * z[b];
+			}
+		}
+		for (int a = 0; a < dim; a++)
+			for (int b = 0; b <= a; b++) {
+				cov[a * dim + b] /= n;
+				cov[b * dim + a] = cov[a * dim + b];
+			}
+		if (weights == null) for (int a = 0; a < dim; a++)
+			cov[a * dim + a] += RIDGE;
+		return cov;
+	}
+
+	/** The mixture of given weights, means and covariances (ridge included). */
+	private static GaussianMixture of(double[] w, double[] mean, double[] cov, int dim) {
+		int k = w.length;
+		double[] precision = new double[k * dim * dim], logDet = new double[k];
+		for (int c = 0; c < k; c++) {
+			double[] one = java.util.Arrays.copyOfRange(cov, c * dim * dim, (c + 1) * dim * dim);
+			logDet[c] = logDet(one, dim);
+			System.arraycopy(DensityModel.inverse(one, dim), 0, precision, c * dim * dim, dim * dim);
+		}
+		return new GaussianMixture(w.clone(), mean.clone(), precision, logDet);
+	}
+
+	private static double logDet(double[] m, int d) {
+		double[] l = new double[d * d];
+		double sum = 0;
+		for (int i = 0; i < d; i++)
+			for (int j = 0; j <= i; j++) {
+				double s = m[i * d + j];
+				for (int k = 0; k < j; k++)
+					s -= l[i * d + k] * l[j * d + k];
+				if (i == j) {
+					if (!(s > 0)) throw new IllegalArgumentException("covariance of texture features is not positive definite");
+					l[i * d + i] = Math.sqrt(s);
+					sum += Math.log(l[i * d + i]);
+				}
+				else l[i * d + j] = s / l[j * d + j];
+			}
+		return 2 * sum;
+	}
+
+	/** log(w_c) + log N(x | component c) up to the constant −d/2 log 2π. */
+	private double logComponent(int c, float[] x, int offset, double[] scratch) {
+		int d = dim();
+		for (int j = 0; j < d; j++)
+			scratch[j] = x[offset + j] - means[c * d + j];
+		double q = 0;
+		int base = c * d * d;
+		for (int a = 0; a < d; a++) {
+			double row = 0;
+			for (int b = 0; b < d; b++)
+				row += precisions[base + a * d + b] * scratch[b];
+			q += scratch[a] * row;
+		}
+		return Math.log(weights[c]) - 0.5 * (q + logDets[c]);
+	}
+
+	/**
+	 * −2 log p(x) (without the constant d log 2π) of the vector at {@code x[offset..offset+dim)}.
+	 *
+	 * @param scratch at least {@code dim + components} values
+	 */
+	float score(float[] x, int offset, double[] scratch) {
+		int k = weights.length, d = dim();
+		double max = Double.NEGATIVE_INFINITY;
+		for (int c = 0; c < k; c++)
+			max = Math.max(max, scratch[d + c] = logComponent(c, x, offset, scratch));
+		double sum = 0;
+		for (int c = 0; c < k; c++)
+			sum += Math.exp(scratch[d + c] - max);
+		return (float) (-2 * (max + Math.log(sum)));
+	}
+
+	Map<String, Object> toJson() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("weights", DensityModel.list(weights));
+		m.put("means", DensityModel.list(means));
+		m.put("precisions", DensityModel.list(precisions));
+		m.put("log_determinants", DensityModel.list(logDets));
+		return m;
+	}
+
+	static GaussianMixture fromJson(Map<String, Object> json) {
+		return new GaussianMixture(Manifest.doubles(json, "weights"), Manifest.doubles(json, "means"),
+			Manifest.doubles(json, "precisions"), Manifest.doubles(json, "log_determinants"));
+	}
+}

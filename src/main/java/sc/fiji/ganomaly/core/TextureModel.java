@@ -1,0 +1,245 @@
+package sc.fiji.ganomaly.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The {@code texture} score (issue 10): how far the local statistics around a pixel lie from those
+ * of normal data. Per channel and per scale s (1, 2, 4, 8 pixels), four values describe the
+ * neighbourhood (Gaussian window of sigma s): the local mean, the log of the local variance, the
+ * log of the local gradient energy and the log of the local energy of the Laplacian of the image
+ * smoothed at s/2. A Gaussian is fitted to these vectors on the training regions; a pixel's raw
+ * score is the squared Mahalanobis distance of its vector, and the map is smoothed with a
+ * Gaussian of {@code sigma} pixels. It needs no network: it flags regions whose texture (grain,
+ * sharpness, contrast at some scale) is unlike normal data, which is what GANomaly's scores miss
+ * on photographs of natural textures (docs/benchmarks.md, "Detection suite").
+ *
+ * @param scales  the scales in pixels
+ * @param sigma   smoothing of the map in pixels
+ * @param density the mixture of Gaussians of normal feature vectors ({@code 4 × scales × channels} values)
+ */
+public record TextureModel(double[] scales, double sigma, GaussianMixture density) {
+
+	/** Scales of new models. */
+	static final double[] DEFAULT_SCALES = { 1, 2, 4, 8 };
+	/** Map smoothing of new models. */
+	static final double DEFAULT_SIGMA = 4;
+	/** Feature vectors sampled from the training regions to fit the Gaussian. */
+	static final int FIT_SAMPLES = 30_000;
+	/** Components of the mixture and rounds of EM. */
+	static final int COMPONENTS = 4, ITERATIONS = 30;
+	/** Core tile side when scoring (each tile is read with a margin, so tiles do not show). */
+	static final int TILE = 512;
+	private static final double VARIANCE_FLOOR = 1e-4, LAPLACIAN_FLOOR = 1e-6;
+
+	public TextureModel {
+		if (scales.length == 0) throw new IllegalArgumentException("texture model needs at least one scale");
+		if (density.dim() % (4 * scales.length) != 0) throw new IllegalArgumentException("texture model: " +
+			density.dim() + " values per pixel do not fit " + scales.length + " scales");
+	}
+
+	/** Features per pixel for {@code channels} channels. */
+	static int dim(double[] scales, int channels) {
+		return 4 * scales.length * channels;
+	}
+
+	/** Pixels of context a feature needs on each side for a tile to score as the whole plane does. */
+	int margin() {
+		double max = 0;
+		for (double s : scales)
+			max = Math.max(max, s);
+		// smoothing of the Laplacian's input (3 s/2), the Laplacian (1), the energy's window (3 s)
+		return (int) Math.ceil(4.5 * max) + 2;
+	}
+
+	/**
+	 * Feature planes of a {@code w × h} image given as interleaved channels: {@code dim} planes of
+	 * {@code w × h} values, index {@code [feature][y * w + x]}.
+	 */
+	static float[][] features(float[] data, int w, int h, int channels, double[] scales) {
+		float[][] out = new float[dim(scales, channels)][];
+		int n = w * h, f = 0;
+		float[] img = new float[n], sq = new float[n], grad = new float[n];
+		for (int c = 0; c < channels; c++) {
+			for (int i = 0; i < n; i++)
+				img[i] = data[i * channels + c];
+			for (int i = 0; i < n; i++)
+				sq[i] = img[i] * img[i];
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					float gx = w == 1 ? 0 : x == 0 ? img[y * w + 1] - img[y * w] : x == w - 1 ? img[y * w + x] - img[y * w + x -
+						1] : 0.5f * (img[y * w + x + 1] - img[y * w + x - 1]);
+					float gy = h == 1 ? 0 : y == 0 ? img[w + x] - img[x] : y == h - 1 ? img[y * w + x] - img[(y - 1) * w + x] :
+						0.5f * (img[(y + 1) * w + x] - img[(y - 1) * w + x]);
+					grad[y * w + x] = gx * gx + gy * gy;
+				}
+			for (double s : scales) {
+				float[] mean = img.clone(), var = sq.clone(), energy = grad.clone(), lap = img.clone();
+				MapFilters.gaussian(mean, w, h, s);
+				MapFilters.gaussian(var, w, h, s);
+				MapFilters.gaussian(energy, w, h, s);
+				MapFilters.gaussian(lap, w, h, s / 2);
+				float[] l2 = laplacianSquared(lap, w, h);
+				MapFilters.gaussian(l2, w, h, s);
+				for (int i = 0; i < n; i++) {
+					var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
+					energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
+					l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
+				}
+				out[f++] = mean;
+				out[f++] = var;
+				out[f++] = energy;
+				out[f++] = l2;
+			}
+		}
+		return out;
+	}
+
+	/** Squared 4-neighbour Laplacian (borders replicated). */
+	private static float[] laplacianSquared(float[] v, int w, int h) {
+		float[] out = new float[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				float c = v[y * w + x];
+				float l = v[y * w + Math.max(0, x - 1)] + v[y * w + Math.min(w - 1, x + 1)] + v[Math.max(0, y - 1) * w + x] +
+					v[Math.min(h - 1, y + 1) * w + x] - 4 * c;
+				out[y * w + x] = l * l;
+			}
+		return out;
+	}
+
+	/** The interleaved values of a rectangle of a plane. */
+	private static float[] crop(NormalizedPlane p, int x0, int y0, int w, int h) {
+		int c = p.channels();
+		float[] out = new float[w * h * c], data = p.data();
+		for (int y = 0; y < h; y++)
+			System.arraycopy(data, ((y0 + y) * p.width() + x0) * c, out, y * w * c, w * c);
+		return out;
+	}
+
+	/** Pixels whose features are computed to fit the model at most (tiles drawn at random beyond). */
+	static final long MAX_FIT_PIXELS = 4L << 20;
+
+	/**
+	 * Fits the model to normal regions: they are cut into tiles of at most {@value #TILE} pixels
+	 * square, read with the context of their region (never beyond it); tiles are taken in a seeded
+	 * random order until {@value #MAX_FIT_PIXELS} pixels, and {@value #FIT_SAMPLES} feature vectors
+	 * of them fit the mixture.
+	 */
+	static TextureModel fit(List<Region> regions, long seed) {
+		double[] scales = DEFAULT_SCALES.clone();
+		int channels = regions.get(0).plane().channels(), d = dim(scales, channels);
+		int margin = new TextureModel(scales, DEFAULT_SIGMA, placeholder(d)).margin();
+		List<int[]> tiles = new ArrayList<>();
+		for (int i = 0; i < regions.size(); i++) {
+			Region r = regions.get(i);
+			for (int y = 0; y < r.height(); y += TILE)
+				for (int x = 0; x < r.width(); x += TILE)
+					tiles.add(new int[] { i, x, y, Math.min(TILE, r.width() - x), Math.min(TILE, r.height() - y) });
+		}
+		Random random = new Random(seed);
+		java.util.Collections.shuffle(tiles, random);
+		long total = 0;
+		int used = 0;
+		while (used < tiles.size() && total < MAX_FIT_PIXELS) {
+			total += (long) tiles.get(used)[3] * tiles.get(used)[4];
+			used++;
+		}
+		double keep = Math.min(1, FIT_SAMPLES / (double) total);
+		FloatList samples = new FloatList();
+		int n = 0;
+		for (int t = 0; t < used; t++) {
+			int[] tile = tiles.get(t);
+			Region r = regions.get(tile[0]);
+			int x0 = Math.max(0, tile[1] - margin), y0 = Math.max(0, tile[2] - margin);
+			int x1 = Math.min(r.width(), tile[1] + tile[3] + margin), y1 = Math.min(r.height(), tile[2] + tile[4] + margin);
+			int w = x1 - x0, h = y1 - y0;
+			float[][] f = features(crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h), w, h, channels, scales);
+			for (int y = tile[2]; y < tile[2] + tile[4]; y++)
+				for (int x = tile[1]; x < tile[1] + tile[3]; x++)
+					if (keep >= 1 || random.nextDouble() < keep) {
+						int i = (y - y0) * w + (x - x0);
+						for (int k = 0; k < d; k++)
+							samples.add(f[k][i]);
+						n++;
+					}
+		}
+		return new TextureModel(scales, DEFAULT_SIGMA, GaussianMixture.fit(samples.values, n, d, COMPONENTS, ITERATIONS,
+			seed));
+	}
+
+	/** A mixture of one standard Gaussian in {@code d} dimensions (to compute a margin before fitting). */
+	private static GaussianMixture placeholder(int d) {
+		double[] precision = new double[d * d];
+		for (int a = 0; a < d; a++)
+			precision[a * d + a] = 1;
+		return new GaussianMixture(new double[] { 1 }, new double[d], precision, new double[] { 0 });
+	}
+
+	/**
+	 * The raw map of a {@code width × height} plane read tile by tile from {@code source}
+	 * (squared Mahalanobis distance per pixel, smoothed), or null if {@code listener} cancelled.
+	 */
+	AnomalyMap map(int width, int height, PlaneScorer.TileSource source, ProgressListener listener) {
+		AnomalyMap map = new AnomalyMap(width, height);
+		float[] out = map.values();
+		int m = margin(), d = density.dim();
+		long tiles = (long) ((width + TILE - 1) / TILE) * ((height + TILE - 1) / TILE), done = 0;
+		double[] scratch = new double[d + density.components()];
+		float[] vector = new float[d];
+		for (int ty = 0; ty < height; ty += TILE)
+			for (int tx = 0; tx < width; tx += TILE) {
+				if (listener.isCanceled()) return null;
+				int x0 = Math.max(0, tx - m), y0 = Math.max(0, ty - m);
+				int x1 = Math.min(width, tx + TILE + m), y1 = Math.min(height, ty + TILE + m);
+				int w = x1 - x0, h = y1 - y0;
+				PlaneScorer.Tile tile = source.tile(x0, y0, w, h);
+				NormalizedPlane p = tile.plane();
+				if (p.channels() * 4 * scales.length != d) throw new IllegalArgumentException("the plane has " + p.channels() +
+					" channel(s); the texture model was fitted to " + d / (4 * scales.length));
+				float[][] f = features(crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h), w, h, p.channels(), scales);
+				for (int y = ty; y < Math.min(height, ty + TILE); y++)
+					for (int x = tx; x < Math.min(width, tx + TILE); x++) {
+						int i = (y - y0) * w + (x - x0);
+						for (int k = 0; k < d; k++)
+							vector[k] = f[k][i];
+						out[y * width + x] = density.score(vector, 0, scratch);
+					}
+				listener.progress(++done, tiles);
+			}
+		if (sigma > 0) MapFilters.gaussian(out, width, height, sigma);
+		return map;
+	}
+
+	Map<String, Object> toJson() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("features", "per channel and scale: local mean, log local variance, log local gradient energy, " +
+			"log local energy of the Laplacian");
+		m.put("scales", DensityModel.list(scales));
+		m.put("sigma", sigma);
+		m.put("density", density.toJson());
+		return m;
+	}
+
+	@SuppressWarnings("unchecked")
+	static TextureModel fromJson(Map<String, Object> json) {
+		Object density = json.get("density");
+		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: texture lacks 'density'");
+		return new TextureModel(Manifest.doubles(json, "scales"), Manifest.number(json, "sigma"),
+			GaussianMixture.fromJson((Map<String, Object>) density));
+	}
+
+	/** A growable float array. */
+	private static final class FloatList {
+		float[] values = new float[1024];
+		int size;
+
+		void add(float v) {
+			if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
+			values[size++] = v;
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package sc.fiji.ganomaly.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.Test;
+
+/** The texture score's pieces: the mixture's EM, tiles that do not show, the features of a blur. */
+public class TextureModelTest {
+
+	/** Two well separated clusters: EM finds both, and a point between them scores far worse than either centre. */
+	@Test
+	public void mixtureFindsTwoClusters() {
+		Random random = new Random(3);
+		int n = 4000, d = 2;
+		float[] x = new float[n * d];
+		for (int i = 0; i < n; i++) {
+			double c = i % 2 == 0 ? -5 : 5;
+			x[i * d] = (float) (c + 0.5 * random.nextGaussian());
+			x[i * d + 1] = (float) (0.5 * random.nextGaussian());
+		}
+		GaussianMixture g = GaussianMixture.fit(x, n, d, 4, 30, 1);
+		double[] scratch = new double[d + g.components()];
+		float left = g.score(new float[] { -5, 0 }, 0, scratch), right = g.score(new float[] { 5, 0 }, 0, scratch),
+				middle = g.score(new float[] { 0, 0 }, 0, scratch);
+		assertEquals(left, right, 1.0);
+		assertTrue("between the clusters " + middle + ", at a centre " + left, middle > left + 20);
+		double sum = 0;
+		for (double w : g.weights())
+			sum += w;
+		assertEquals(1, sum, 1e-9);
+	}
+
+	/** A plane wider than a tile scores exactly as its features computed at once (tiles are read with a margin). */
+	@Test
+	public void tilesDoNotShow() {
+		Random random = new Random(5);
+		int w = TextureModel.TILE + 150, h = 40;
+		float[] data = new float[w * h];
+		for (int i = 0; i < data.length; i++)
+			data[i] = (float) (Math.sin(i % w * 0.3) + 0.3 * random.nextGaussian());
+		NormalizedPlane plane = new NormalizedPlane(w, h, 1, data);
+		TextureModel t = TextureModel.fit(List.of(Region.of(plane)), 2);
+		AnomalyMap tiled = t.map(w, h, (x0, y0, tw, th) -> new PlaneScorer.Tile(crop(plane, x0, y0, tw, th), x0, y0),
+			ProgressListener.NONE);
+		float[][] f = TextureModel.features(data, w, h, 1, t.scales());
+		float[] expected = new float[w * h], vector = new float[f.length];
+		double[] scratch = new double[f.length + t.density().components()];
+		for (int i = 0; i < w * h; i++) {
+			for (int k = 0; k < f.length; k++)
+				vector[k] = f[k][i];
+			expected[i] = t.density().score(vector, 0, scratch);
+		}
+		MapFilters.gaussian(expected, w, h, t.sigma());
+		assertArrayEquals(expected, tiled.values(), 1e-3f);
+	}
+
+	/** A blurred region of a noisy texture stands out; the rest of the map stays low. */
+	@Test
+	public void blurredRegionStandsOut() {
+		Random random = new Random(9);
+		List<Region> regions = new ArrayList<>();
+		for (int i = 0; i < 6; i++)
+			regions.add(Region.of(noise(64, random)));
+		TextureModel t = TextureModel.fit(regions, 4);
+		NormalizedPlane test = noise(64, random);
+		float[] v = test.data().clone(), blurred = v.clone();
+		MapFilters.gaussian(blurred, 64, 64, 3);
+		for (int y = 20; y < 44; y++)
+			for (int x = 20; x < 44; x++)
+				v[y * 64 + x] = blurred[y * 64 + x] * 4;
+		NormalizedPlane anomalous = new NormalizedPlane(64, 64, 1, v);
+		AnomalyMap map = t.map(64, 64, (x0, y0, w, h) -> new PlaneScorer.Tile(anomalous, 0, 0), ProgressListener.NONE);
+		assertTrue("centre " + map.value(32, 32) + ", corner " + map.value(4, 4), map.value(32, 32) > map.value(4, 4) + 50);
+	}
+
+	private static NormalizedPlane noise(int size, Random random) {
+		float[] v = new float[size * size];
+		for (int i = 0; i < v.length; i++)
+			v[i] = (float) (0.3 * random.nextGaussian());
+		return new NormalizedPlane(size, size, 1, v);
+	}
+
+	private static NormalizedPlane crop(NormalizedPlane p, int x0, int y0, int w, int h) {
+		float[] out = new float[w * h];
+		for (int y = 0; y < h; y++)
+			System.arraycopy(p.data(), (y0 + y) * p.width() + x0, out, y * w, w);
+		return new NormalizedPlane(w, h, 1, out);
+	}
+}
