@@ -78,8 +78,17 @@ public record DensityModel(double[] mean, double[] precision) {
 		return (float) sum;
 	}
 
-	/** Inverse of a symmetric positive definite matrix by Cholesky decomposition. */
+	/** Inverse of a symmetric positive definite matrix (of latent codes' covariance) by Cholesky decomposition. */
 	static double[] inverse(double[] m, int d) {
+		return inverse(m, d, "latent codes");
+	}
+
+	/**
+	 * The lower-triangular L with L L^T = m, a symmetric positive definite d x d matrix (row-major).
+	 *
+	 * @param what whose covariance m is, for the message if it is not positive definite
+	 */
+	static double[] cholesky(double[] m, int d, String what) {
 		double[] l = new double[d * d];
 		for (int i = 0; i < d; i++)
 			for (int j = 0; j <= i; j++) {
@@ -87,11 +96,17 @@ public record DensityModel(double[] mean, double[] precision) {
 				for (int k = 0; k < j; k++)
 					s -= l[i * d + k] * l[j * d + k];
 				if (i == j) {
-					if (!(s > 0)) throw new IllegalArgumentException("covariance of latent codes is not positive definite");
+					if (!(s > 0)) throw new IllegalArgumentException("covariance of " + what + " is not positive definite");
 					l[i * d + i] = Math.sqrt(s);
 				}
 				else l[i * d + j] = s / l[j * d + j];
 			}
+		return l;
+	}
+
+	/** Inverse of a symmetric positive definite matrix by Cholesky decomposition. */
+	static double[] inverse(double[] m, int d, String what) {
+		double[] l = cholesky(m, d, what);
 		// inverse of L (lower triangular), then inv(M) = inv(L)^T inv(L)
 		double[] li = new double[d * d];
 		for (int i = 0; i < d; i++) {

@@ -139,26 +139,16 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 		for (int c = 0; c < k; c++) {
 			double[] one = java.util.Arrays.copyOfRange(cov, c * dim * dim, (c + 1) * dim * dim);
 			logDet[c] = logDet(one, dim);
-			System.arraycopy(DensityModel.inverse(one, dim), 0, precision, c * dim * dim, dim * dim);
+			System.arraycopy(DensityModel.inverse(one, dim, "texture features"), 0, precision, c * dim * dim, dim * dim);
 		}
 		return new GaussianMixture(w.clone(), mean.clone(), precision, logDet);
 	}
 
 	private static double logDet(double[] m, int d) {
-		double[] l = new double[d * d];
+		double[] l = DensityModel.cholesky(m, d, "texture features");
 		double sum = 0;
 		for (int i = 0; i < d; i++)
-			for (int j = 0; j <= i; j++) {
-				double s = m[i * d + j];
-				for (int k = 0; k < j; k++)
-					s -= l[i * d + k] * l[j * d + k];
-				if (i == j) {
-					if (!(s > 0)) throw new IllegalArgumentException("covariance of texture features is not positive definite");
-					l[i * d + i] = Math.sqrt(s);
-					sum += Math.log(l[i * d + i]);
-				}
-				else l[i * d + j] = s / l[j * d + j];
-			}
+			sum += Math.log(l[i * d + i]);
 		return 2 * sum;
 	}
 

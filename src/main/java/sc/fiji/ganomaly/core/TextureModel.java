@@ -231,15 +231,4 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 		return new TextureModel(Manifest.doubles(json, "scales"), Manifest.number(json, "sigma"),
 			GaussianMixture.fromJson((Map<String, Object>) density));
 	}
-
-	/** A growable float array. */
-	private static final class FloatList {
-		float[] values = new float[1024];
-		int size;
-
-		void add(float v) {
-			if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
-			values[size++] = v;
-		}
-	}
 }

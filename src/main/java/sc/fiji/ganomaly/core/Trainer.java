@@ -227,16 +227,6 @@ final class Trainer {
 		return areas[areas.length / 2];
 	}
 
-	/** A growable float array. */
-	private static final class FloatList {
-		float[] values = new float[1024];
-		int size;
-
-		void add(float v) {
-			if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
-			values[size++] = v;
-		}
-	}
 
 	/**
 	 * Marks trainings whose validation loss was still falling clearly at the end: the mean loss of
