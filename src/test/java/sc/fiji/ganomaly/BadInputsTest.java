@@ -354,7 +354,11 @@ public class BadInputsTest {
 			.cli("--score: score must be one of latent, residual, density, texture, not nice", x -> score("--input", x.normal,
 				"--model", x.model, "--output", x.out("o44"), "--score", "nice"))
 			.command("score must be one of latent, residual, density, texture, not nice", SCORE, x -> in("image",
-				x.open(x.normal), "model", x.model.toFile(), "score", "nice")));
+				x.open(x.normal), "model", x.model.toFile(), "score", "nice")),
+		new Case(45, "a precision that does not exist")
+			.cli("--precision: precision must be float32 or bfloat16, not half", x -> score("--input", x.normal,
+				"--model", x.model, "--output", x.out("o45"), "--precision", "half"))
+			.noCommand("Fiji takes the precision from -Dganomaly.precision; a bad value there logs one warning and scores in float32"));
 
 	@BeforeClass
 	public static void setUp() throws IOException {

@@ -94,4 +94,16 @@ public final class Options {
 		if (v.size() != 1) throw new UsageException("--" + name + " takes one value, not " + v.size());
 		return v.get(0);
 	}
+
+	/** {@code --precision}, checked: float32 or bfloat16, or null if not given (the JVM-wide setting). */
+	public String precision() {
+		String precision = get("precision", null);
+		if (precision == null) return null;
+		try {
+			return sc.fiji.ganomaly.engine.Precision.check(precision);
+		}
+		catch (IllegalArgumentException e) {
+			throw new UsageException("--precision: " + e.getMessage());
+		}
+	}
 }

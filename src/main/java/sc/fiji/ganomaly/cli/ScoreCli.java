@@ -56,8 +56,7 @@ final class ScoreCli {
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0),
-			o.get("precision", null))) {
+		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0), o.precision())) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
 			Path csv = output.resolve("scores.csv");

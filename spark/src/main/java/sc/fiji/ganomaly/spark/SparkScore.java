@@ -30,7 +30,6 @@ import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.TemporaryFolders;
 import sc.fiji.ganomaly.engine.EngineException;
-import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreFiles;
@@ -143,10 +142,7 @@ public final class SparkScore {
 		if (o.has("threads") && threadsOption < 0) throw new UsageException("--threads must be 0 or more, not " +
 			threadsOption);
 		checkMapNames(files, maps);
-		String precision = o.get("precision", null);
-		if (precision != null && !Precision.FLOAT32.equals(precision) && !Precision.BFLOAT16.equals(precision))
-			throw new UsageException("--precision must be " + Precision.FLOAT32 + " or " + Precision.BFLOAT16 + ", not " +
-				precision);
+		String precision = o.precision();
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
 		Manifest manifest;
 		ModelFile.Unpacked unpacked = ModelFile.read(modelFile, 0);

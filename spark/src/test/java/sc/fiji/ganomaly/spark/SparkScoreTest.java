@@ -246,7 +246,7 @@ public class SparkScoreTest {
 		String[][] cases = { { "--planes-per-task", "0" }, { "--maps", "8bit" }, { "--stride", "99" },
 			{ "--precision", "half" } };
 		String[] expected = { "--planes-per-task must be at least 1", "--maps must be float, 16bit or none",
-			"--stride must lie between 1 and the patch size 32", "--precision must be float32 or bfloat16, not half" };
+			"--stride must lie between 1 and the patch size 32", "--precision: precision must be float32 or bfloat16, not half" };
 		for (int i = 0; i < cases.length; i++) {
 			ByteArrayOutputStream err = new ByteArrayOutputStream();
 			int code = SparkScore.run(sparkArgs(out, "local[1]", cases[i]), new PrintStream(new ByteArrayOutputStream()),
