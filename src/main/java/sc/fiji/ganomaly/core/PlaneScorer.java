@@ -155,7 +155,8 @@ final class PlaneScorer {
 		Pipeline(MapAccumulator accumulator, int patch, int capacity, int channels) {
 			this.accumulator = accumulator;
 			this.maxFlying = model.threads() == 1 ? 1 : IN_FLIGHT;
-			for (int i = 0; i <= maxFlying; i++)
+			// one batch per call in flight, and one more to fill meanwhile when calls run on other threads
+			for (int i = 0; i < (maxFlying == 1 ? 1 : maxFlying + 1); i++)
 				free.add(new Batch(patch, capacity, channels));
 		}
 

@@ -227,7 +227,6 @@ final class Trainer {
 		return areas[areas.length / 2];
 	}
 
-
 	/**
 	 * Marks trainings whose validation loss was still falling clearly at the end: the mean loss of
 	 * the last third of the epochs more than 5 % below that of the middle third. (The loss of single

@@ -41,21 +41,6 @@ final class PatchScorer {
 		return new TensorBatch(n);
 	}
 
-	void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
-		TensorBatch b = tensorBatch(batch);
-		score(b.tensor, b.n, scores, reconstructionErrors);
-	}
-
-	void reconstruct(PatchBatch batch, float[] out) {
-		TensorBatch b = tensorBatch(batch);
-		reconstruct(b.tensor, b.n, out);
-	}
-
-	void latent(PatchBatch batch, float[] out) {
-		TensorBatch b = tensorBatch(batch);
-		latent(b.tensor, b.n, out);
-	}
-
 	/** A TensorFlow failure as a one-line engine error. */
 	static EngineException failure(TensorFlowException e) {
 		String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
@@ -64,10 +49,12 @@ final class PatchScorer {
 			(nl < 0 ? message : message.substring(0, nl)), e);
 	}
 
-	private void score(TFloat32 input, int n, float[] scores, float[] reconstructionErrors) {
+	void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
+		TensorBatch b = tensorBatch(batch);
+		int n = b.n;
 		checkCapacity("scores", scores.length, n);
 		if (reconstructionErrors != null) checkCapacity("reconstruction errors", reconstructionErrors.length, n);
-		Session.Runner runner = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.SCORE);
+		Session.Runner runner = session.runner().feed(GanomalyGraph.INPUT, b.tensor).fetch(GanomalyGraph.SCORE);
 		if (reconstructionErrors != null) runner.fetch(GanomalyGraph.RECONSTRUCTION_ERROR);
 		try (Result result = runner.run()) {
 			copy(result, 0, scores, n);
@@ -78,10 +65,11 @@ final class PatchScorer {
 		}
 	}
 
-	private void reconstruct(TFloat32 input, int n, float[] out) {
-		int length = n * spec.patchLength();
+	void reconstruct(PatchBatch batch, float[] out) {
+		TensorBatch b = tensorBatch(batch);
+		int length = b.n * spec.patchLength();
 		checkCapacity("reconstructions", out.length, length);
-		try (Result result = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.RECONSTRUCTION).run()) {
+		try (Result result = session.runner().feed(GanomalyGraph.INPUT, b.tensor).fetch(GanomalyGraph.RECONSTRUCTION).run()) {
 			copy(result, 0, out, length);
 		}
 		catch (TensorFlowException e) {
@@ -89,10 +77,11 @@ final class PatchScorer {
 		}
 	}
 
-	private void latent(TFloat32 input, int n, float[] out) {
-		checkCapacity("latent codes", out.length, n * spec.nz());
-		try (Result result = session.runner().feed(GanomalyGraph.INPUT, input).fetch(GanomalyGraph.LATENT).run()) {
-			copy(result, 0, out, n * spec.nz());
+	void latent(PatchBatch batch, float[] out) {
+		TensorBatch b = tensorBatch(batch);
+		checkCapacity("latent codes", out.length, b.n * spec.nz());
+		try (Result result = session.runner().feed(GanomalyGraph.INPUT, b.tensor).fetch(GanomalyGraph.LATENT).run()) {
+			copy(result, 0, out, b.n * spec.nz());
 		}
 		catch (IllegalArgumentException e) {
 			throw new EngineException("this model has no latent output (it was written before the density score " +
@@ -122,9 +111,7 @@ final class PatchScorer {
 
 	/** Copies the first {@code length} values of a fetched tensor (of a batch maybe padded by one) into {@code out}. */
 	private static void copy(Result result, int index, float[] out, int length) {
-		TFloat32 t = (TFloat32) result.get(index);
-		if (t.size() == length) t.copyTo(DataBuffers.of(out, false, false).slice(0, length));
-		else t.asRawTensor().data().asFloats().slice(0, length).read(out, 0, length);
+		result.get(index).asRawTensor().data().asFloats().slice(0, length).read(out, 0, length);
 	}
 
 	private static void checkCapacity(String what, int capacity, int needed) {
