@@ -31,7 +31,9 @@ areas. Every anomalous plane is a held-out crop with one synthetic anomaly, the
 kinds in turn: foreign material pasted in (a crop of another photograph, brightness and contrast
 matched to the surroundings, soft elliptic edge), a scratch (a thin curved line), a blurred
 region, a missing region (filled with the local mean and matched noise), a duplicated structure
-(a region of the same image copied in, enlarged 1.6x).
+(a region of the same image copied in, enlarged 1.6x), bright debris (a small irregular blob
+brighter than anything in the photograph, as dust or a fluorescent particle in microscopy: it
+moves a plane's high percentile, which scores comparing planes by their own percentiles miss).
 Sources of foreign material: camera, coffee, chelsea, rocket, astronaut (never grass, gravel, brick).
 
 usage: /usr/bin/python3 scripts/make_detection_cases.py OUT_DIR [--cases nuclei,ihc,...] [--seed 0]
@@ -49,7 +51,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SIZE = 128
 CELL = 160
 GUARD = 8
-KINDS = ["paste", "scratch", "blur", "missing", "duplicate"]
+KINDS = ["paste", "scratch", "blur", "missing", "duplicate", "debris"]
 
 
 def gray(img):
@@ -134,6 +136,11 @@ def anomaly(crop, kind, rng, full, srcs):
                 best, cy, cx = v, y, x
     ry, rx = rng.uniform(9, 20), rng.uniform(9, 20)
     r = ellipse(crop.shape, cy, cx, ry, rx, rng.uniform(0, np.pi))
+    if kind == "debris":
+        # small and irregular: an ellipse of 4-9 pixels whose radius is modulated by smooth noise
+        ry, rx = rng.uniform(4, 9), rng.uniform(4, 9)
+        bumps = ndimage.gaussian_filter(rng.normal(0, 1, crop.shape), 3)
+        r = ellipse(crop.shape, cy, cx, ry, rx, rng.uniform(0, np.pi)) * (1 + 0.8 * bumps / (bumps.std() + 1e-6) * 0.25)
     alpha = soft(r, 0.25)
     mask = r <= 1.0
     if kind == "paste":
@@ -152,6 +159,11 @@ def anomaly(crop, kind, rng, full, srcs):
         m = r <= 1.25
         fill = float(crop[m].mean()) + rng.normal(0, 0.15 * float(crop[m].std()) + 0.3, crop.shape)
         out = crop * (1 - alpha) + fill.astype(np.float32) * alpha
+    elif kind == "debris":
+        top, med = float(np.percentile(full, 99.9)), float(np.median(full))
+        level = top + rng.uniform(0.5, 1.0) * (top - med)
+        grain = 1 + 0.05 * rng.normal(0, 1, crop.shape)
+        out = crop * (1 - alpha) + (level * grain).astype(np.float32) * alpha
     elif kind == "duplicate":
         scale = 1.6
         H, W = full.shape

@@ -32,10 +32,11 @@ final class TrainCli {
 		  --patches-per-epoch N      random patches per epoch, drawn with flips and rotations
 		                             (default 4096, whatever the size of the data)
 		  --score NAME               score of maps and image scores, stored in the model:
-		                             latent (default, the paper's), texture (local image
-		                             statistics; best on natural textures), residual or
-		                             density; all four are calibrated, 'ganomaly score
-		                             --score' can pick another
+		                             texture (default: local image statistics against
+		                             those of the normal images; the detection suite's
+		                             best), latent (the paper's), residual or density;
+		                             all four are calibrated, 'ganomaly score --score'
+		                             can pick another
 		  --false-positive-rate F    share of normal planes the threshold aims to flag (default 0.01)
 		  --seed N                   seed of weights and sampling (default 0)
 		  --channels C,...           use only these 1-based channels (default: all)

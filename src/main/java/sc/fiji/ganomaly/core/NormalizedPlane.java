@@ -4,21 +4,46 @@ import sc.fiji.ganomaly.engine.PatchBatch;
 
 /**
  * One 2D multichannel image, normalised, as interleaved floats (y, x, channel): the layout of a
- * TensorFlow NHWC patch, so that patches are copied out row by row.
+ * TensorFlow NHWC patch, so that patches are copied out row by row. A plane normalised from an
+ * image also knows its intensity mapping (value = (raw − low) · scale − 1 per channel), so that
+ * scores comparing intensities across planes (the texture score) can undo a plane's own percentiles.
  */
 public final class NormalizedPlane {
 
 	private final int width, height, channels;
-	private final float[] data;
+	private final float[] data, low, scale;
 
+	/** A plane whose raw intensities are unknown (test data, or data normalised elsewhere). */
 	public NormalizedPlane(int width, int height, int channels, float[] data) {
+		this(width, height, channels, data, null, null);
+	}
+
+	/**
+	 * @param low   per channel, the raw intensity mapped to −1; null if unknown
+	 * @param scale per channel, normalised units per raw unit (0 for a constant channel); null if unknown
+	 */
+	public NormalizedPlane(int width, int height, int channels, float[] data, float[] low, float[] scale) {
 		if ((long) width * height * channels != data.length) throw new IllegalArgumentException(
 			"plane of " + width + "x" + height + "x" + channels + " needs " + (long) width * height * channels +
 				" values, not " + data.length);
+		if ((low == null) != (scale == null) || low != null && (low.length != channels || scale.length != channels))
+			throw new IllegalArgumentException("an intensity mapping needs a low value and a scale per channel");
 		this.width = width;
 		this.height = height;
 		this.channels = channels;
 		this.data = data;
+		this.low = low;
+		this.scale = scale;
+	}
+
+	/** Whether {@link #raw} can give the raw intensities. */
+	public boolean hasIntensities() {
+		return low != null;
+	}
+
+	/** The raw intensity of normalised {@code value} in channel {@code c} (a constant channel: its intensity). */
+	public double raw(double value, int c) {
+		return scale[c] == 0 ? low[c] : (value + 1) / scale[c] + low[c];
 	}
 
 	public int width() {

@@ -124,6 +124,6 @@ public final class PlaneNormalizer {
 					data[(y * width + x) * channels + ch] = s == 0 ? 0f : (v - l) * s - 1f;
 				}
 		}
-		return new NormalizedPlane(width, height, channels, data);
+		return new NormalizedPlane(width, height, channels, data, low, scale);
 	}
 }

@@ -128,10 +128,9 @@ public final class Settings {
 	public int patchesPerEpoch() { return patchesPerEpoch; }
 	public Settings patchesPerEpoch(int v) { patchesPerEpoch = v; return this; }
 	/**
-	 * The score of the model's maps and image scores: "latent" (default, the paper's), "texture"
-	 * (multi-scale local image statistics against a mixture of Gaussians of normal ones, no
-	 * network; the best on photographs of textures),
-	 * "residual" (per-pixel reconstruction error) or "density" (Mahalanobis distance of the latent
+	 * The score of the model's maps and image scores: "texture" (default: multi-scale local image
+	 * statistics against a mixture of Gaussians of normal ones; the detection suite's best),
+	 * "latent" (the paper's), "residual" (per-pixel reconstruction error) or "density" (Mahalanobis distance of the latent
 	 * code to normal codes).
 	 * Every score is calibrated at training; the model stores which one it uses by default.
 	 */

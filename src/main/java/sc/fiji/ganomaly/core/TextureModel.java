@@ -17,11 +17,83 @@ import java.util.Random;
  * sharpness, contrast at some scale) is unlike normal data, which is what GANomaly's scores miss
  * on photographs of natural textures (docs/benchmarks.md, "Detection suite").
  *
- * @param scales  the scales in pixels
- * @param sigma   smoothing of the map in pixels
- * @param density the mixture of Gaussians of normal feature vectors ({@code 4 × scales × channels} values)
+ * <p>
+ * Features are computed in one intensity scale for all planes, that of the training data
+ * ({@code intensities}), not in each plane's own percentiles: a small region much brighter than
+ * anything normal moves a plane's high percentile and would otherwise lower the contrast of the
+ * whole plane, so that the map was lowest on the bright region.
+ *
+ * @param scales      the scales in pixels
+ * @param sigma       smoothing of the map in pixels
+ * @param density     the mixture of Gaussians of normal feature vectors ({@code 4 × scales × channels} values)
+ * @param intensities the raw intensity range features are computed in; null: each plane as
+ *                    normalised (texture models written before it existed)
  */
-public record TextureModel(double[] scales, double sigma, GaussianMixture density) {
+public record TextureModel(double[] scales, double sigma, GaussianMixture density, Intensities intensities) {
+
+	/**
+	 * Per channel, the raw intensities mapped to −1 and +1 before computing features: the medians
+	 * of the training planes' own normalisation ranges.
+	 */
+	public record Intensities(double[] low, double[] high) {
+
+		public Intensities {
+			if (low.length != high.length) throw new IllegalArgumentException("intensities: " + low.length +
+				" low values, " + high.length + " high values");
+			for (int c = 0; c < low.length; c++)
+				if (!(high[c] > low[c])) throw new IllegalArgumentException("intensities of channel " + c +
+					" need low < high, not " + low[c] + " and " + high[c]);
+		}
+
+		/**
+		 * The medians of the planes' normalisation ranges per channel, or null if a plane does not
+		 * know its raw intensities or a channel is constant in every plane.
+		 */
+		static Intensities median(List<NormalizedPlane> planes) {
+			if (planes.isEmpty() || !planes.stream().allMatch(NormalizedPlane::hasIntensities)) return null;
+			int channels = planes.get(0).channels();
+			double[] low = new double[channels], high = new double[channels];
+			for (int c = 0; c < channels; c++) {
+				List<double[]> ranges = new ArrayList<>();
+				for (NormalizedPlane p : planes) {
+					double l = p.raw(-1, c), h = p.raw(1, c);
+					if (h > l) ranges.add(new double[] { l, h });
+				}
+				if (ranges.isEmpty()) return null;
+				low[c] = median(ranges.stream().mapToDouble(r -> r[0]).sorted().toArray());
+				high[c] = median(ranges.stream().mapToDouble(r -> r[1]).sorted().toArray());
+				if (!(high[c] > low[c])) return null;
+			}
+			return new Intensities(low, high);
+		}
+
+		private static double median(double[] sorted) {
+			int n = sorted.length;
+			return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+		}
+
+		/** Maps interleaved values of {@code plane} (normalised its own way) to this range, in place. */
+		void apply(float[] data, NormalizedPlane plane) {
+			int channels = plane.channels();
+			if (!plane.hasIntensities() || channels != low.length) return;
+			for (int c = 0; c < channels; c++) {
+				double s = 2 / (high[c] - low[c]);
+				for (int i = c; i < data.length; i += channels)
+					data[i] = (float) ((plane.raw(data[i], c) - low[c]) * s - 1);
+			}
+		}
+
+		Map<String, Object> toJson() {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("low", DensityModel.list(low));
+			m.put("high", DensityModel.list(high));
+			return m;
+		}
+
+		static Intensities fromJson(Map<String, Object> json) {
+			return new Intensities(Manifest.doubles(json, "low"), Manifest.doubles(json, "high"));
+		}
+	}
 
 	/** Scales of new models. */
 	static final double[] DEFAULT_SCALES = { 1, 2, 4, 8 };
@@ -130,9 +202,14 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 	 * of them fit the mixture.
 	 */
 	static TextureModel fit(List<Region> regions, long seed) {
+		return fit(regions, Intensities.median(regions.stream().map(Region::plane).distinct().toList()), seed);
+	}
+
+	/** As {@link #fit(List, long)}, computing features in the given intensity range (null: as normalised). */
+	static TextureModel fit(List<Region> regions, Intensities intensities, long seed) {
 		double[] scales = DEFAULT_SCALES.clone();
 		int channels = regions.get(0).plane().channels(), d = dim(scales, channels);
-		int margin = new TextureModel(scales, DEFAULT_SIGMA, placeholder(d)).margin();
+		int margin = new TextureModel(scales, DEFAULT_SIGMA, placeholder(d), intensities).margin();
 		List<int[]> tiles = new ArrayList<>();
 		for (int i = 0; i < regions.size(); i++) {
 			Region r = regions.get(i);
@@ -157,7 +234,9 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 			int x0 = Math.max(0, tile[1] - margin), y0 = Math.max(0, tile[2] - margin);
 			int x1 = Math.min(r.width(), tile[1] + tile[3] + margin), y1 = Math.min(r.height(), tile[2] + tile[4] + margin);
 			int w = x1 - x0, h = y1 - y0;
-			float[][] f = features(crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h), w, h, channels, scales);
+			float[] data = crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h);
+			if (intensities != null) intensities.apply(data, r.plane());
+			float[][] f = features(data, w, h, channels, scales);
 			for (int y = tile[2]; y < tile[2] + tile[4]; y++)
 				for (int x = tile[1]; x < tile[1] + tile[3]; x++)
 					if (keep >= 1 || random.nextDouble() < keep) {
@@ -168,7 +247,7 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 					}
 		}
 		return new TextureModel(scales, DEFAULT_SIGMA, GaussianMixture.fit(samples.values, n, d, COMPONENTS, ITERATIONS,
-			seed));
+			seed), intensities);
 	}
 
 	/** A mixture of one standard Gaussian in {@code d} dimensions (to compute a margin before fitting). */
@@ -200,7 +279,9 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 				NormalizedPlane p = tile.plane();
 				if (p.channels() * 4 * scales.length != d) throw new IllegalArgumentException("the plane has " + p.channels() +
 					" channel(s); the texture model was fitted to " + d / (4 * scales.length));
-				float[][] f = features(crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h), w, h, p.channels(), scales);
+				float[] data = crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h);
+				if (intensities != null) intensities.apply(data, p);
+				float[][] f = features(data, w, h, p.channels(), scales);
 				for (int y = ty; y < Math.min(height, ty + TILE); y++)
 					for (int x = tx; x < Math.min(width, tx + TILE); x++) {
 						int i = (y - y0) * w + (x - x0);
@@ -221,6 +302,7 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 		m.put("scales", DensityModel.list(scales));
 		m.put("sigma", sigma);
 		m.put("density", density.toJson());
+		if (intensities != null) m.put("intensities", intensities.toJson());
 		return m;
 	}
 
@@ -228,7 +310,9 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 	static TextureModel fromJson(Map<String, Object> json) {
 		Object density = json.get("density");
 		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: texture lacks 'density'");
+		Object intensities = json.get("intensities");
 		return new TextureModel(Manifest.doubles(json, "scales"), Manifest.number(json, "sigma"),
-			GaussianMixture.fromJson((Map<String, Object>) density));
+			GaussianMixture.fromJson((Map<String, Object>) density),
+			intensities instanceof Map ? Intensities.fromJson((Map<String, Object>) intensities) : null);
 	}
 }

@@ -100,13 +100,14 @@ final class Trainer {
 		double sigma = p / 16.0;
 		DensityModel density = fitDensity(base, split, spec);
 		List<Region> whole = planes.stream().map(Region::of).toList();
-		TextureModel texture = TextureModel.fit(whole, settings.seed() + 7);
+		TextureModel.Intensities intensities = TextureModel.Intensities.median(planes);
+		TextureModel texture = TextureModel.fit(whole, intensities, settings.seed() + 7);
 		long referenceArea = medianArea(planes);
 		Map<String, MapCalibration> calibrations = new LinkedHashMap<>();
 		Map<String, Integer> blockCounts = new LinkedHashMap<>();
 		for (String kind : ImageScoring.NAMES) {
 			FloatList pixels = new FloatList(), maxima = new FloatList();
-			if (ImageScoring.TEXTURE.equals(kind)) textureMaps(planes, p, pixels, maxima);
+			if (ImageScoring.TEXTURE.equals(kind)) textureMaps(planes, intensities, p, pixels, maxima);
 			else {
 				ImageScoring raw = new ImageScoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma, texture);
 				GanomalyModel view = base.withManifest(manifest.withScoring(raw), false);
@@ -154,7 +155,9 @@ final class Trainer {
 	 * folds, reading its pixels with the whole plane as context. The texture model is cheap to fit,
 	 * so its threshold rests on every normal pixel rather than on the network's held-out bands.
 	 */
-	private void textureMaps(List<NormalizedPlane> planes, int p, FloatList pixels, FloatList maxima) {
+	private void textureMaps(List<NormalizedPlane> planes, TextureModel.Intensities intensities, int p,
+		FloatList pixels, FloatList maxima)
+	{
 		List<List<Region>> folds = new ArrayList<>();
 		if (planes.size() == 1) {
 			NormalizedPlane plane = planes.get(0);
@@ -178,7 +181,7 @@ final class Trainer {
 			List<Region> rest = new ArrayList<>();
 			for (int g = 0; g < folds.size(); g++)
 				if (g != f) rest.addAll(folds.get(g));
-			TextureModel model = TextureModel.fit(rest, settings.seed() + 11 + f);
+			TextureModel model = TextureModel.fit(rest, intensities, settings.seed() + 11 + f);
 			for (Region r : folds.get(f)) {
 				if (scored >= MAX_CALIBRATION_PIXELS) break;
 				NormalizedPlane plane = r.plane();

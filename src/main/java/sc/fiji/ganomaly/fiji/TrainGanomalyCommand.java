@@ -52,7 +52,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(label = "Batch size", min = "1")
 	private int batchSize = DEFAULTS.batchSize();
 
-	@Parameter(label = "Score for maps and threshold", choices = { "latent", "texture", "residual", "density" })
+	@Parameter(label = "Score for maps and threshold", choices = { "texture", "latent", "residual", "density" })
 	private String score = DEFAULTS.score();
 
 	@Parameter(label = "Random seed")

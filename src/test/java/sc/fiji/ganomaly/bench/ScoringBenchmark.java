@@ -14,6 +14,7 @@ import ij.ImageStack;
 import ij.process.ShortProcessor;
 import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.ImageScoring;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.NormalizedPlane;
 import sc.fiji.ganomaly.core.ProgressListener;
@@ -65,7 +66,7 @@ public final class ScoringBenchmark {
 			(short[]) field(256, 256, random).getPixels(), 256, 256));
 		java.nio.file.Path file = Files.createTempFile("benchmark", ".ganomaly.zip");
 		// Weights do not change the speed: one short epoch is enough.
-		try (GanomalyModel trained = Ganomaly.train(data, new Settings().patchSize(32).epochs(1).patchesPerEpoch(64)
+		try (GanomalyModel trained = Ganomaly.train(data, new Settings().score(ImageScoring.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
 			.threads(threads), null))
 		{
 			trained.save(file);

@@ -79,6 +79,44 @@ public class TextureModelTest {
 		assertTrue("centre " + map.value(32, 32) + ", corner " + map.value(4, 4), map.value(32, 32) > map.value(4, 4) + 50);
 	}
 
+	/**
+	 * Features are computed in the training planes' intensities: the same raw image normalised by
+	 * two different ranges (as its own percentiles would when a bright speck moves them) scores the
+	 * same; a texture model written before intensities existed loads without them and scores each
+	 * plane as normalised.
+	 */
+	@Test
+	public void featuresUseTheTrainingIntensities() {
+		Random random = new Random(13);
+		List<Region> regions = new ArrayList<>();
+		for (int i = 0; i < 4; i++)
+			regions.add(Region.of(mapped(noise(64, random), 100, 0.01f)));
+		TextureModel t = TextureModel.fit(regions, 6);
+		assertEquals(100 + 0 / 0.01, t.intensities().low()[0], 1e-3);
+		assertEquals(100 + 2 / 0.01, t.intensities().high()[0], 1e-3);
+		NormalizedPlane test = noise(64, random);
+		float[] stretched = test.data().clone();
+		for (int i = 0; i < stretched.length; i++)
+			stretched[i] = (stretched[i] + 1) * 0.5f - 1; // the same raw values under half the scale
+		NormalizedPlane a = mapped(test, 100, 0.01f), b = new NormalizedPlane(64, 64, 1, stretched, new float[] { 100 },
+			new float[] { 0.005f });
+		float[] ma = t.map(64, 64, (x0, y0, w, h) -> new PlaneScorer.Tile(a, 0, 0), ProgressListener.NONE).values(),
+				mb = t.map(64, 64, (x0, y0, w, h) -> new PlaneScorer.Tile(b, 0, 0), ProgressListener.NONE).values();
+		assertArrayEquals(ma, mb, 1e-2f);
+		java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(t.toJson());
+		assertTrue(json.containsKey("intensities"));
+		json.remove("intensities");
+		TextureModel old = TextureModel.fromJson(json);
+		assertEquals(null, old.intensities());
+		float[] mo = old.map(64, 64, (x0, y0, w, h) -> new PlaneScorer.Tile(b, 0, 0), ProgressListener.NONE).values();
+		assertTrue("as normalised, the stretched plane scores differently: " + mo[32 * 64 + 32] + " vs " + ma[32 * 64 + 32],
+			Math.abs(mo[32 * 64 + 32] - ma[32 * 64 + 32]) > 1);
+	}
+
+	private static NormalizedPlane mapped(NormalizedPlane p, float low, float scale) {
+		return new NormalizedPlane(p.width(), p.height(), p.channels(), p.data(), new float[] { low }, new float[] { scale });
+	}
+
 	private static NormalizedPlane noise(int size, Random random) {
 		float[] v = new float[size * size];
 		for (int i = 0; i < v.length; i++)

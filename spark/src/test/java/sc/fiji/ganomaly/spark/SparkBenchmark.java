@@ -87,7 +87,7 @@ public final class SparkBenchmark {
 				.toString());
 		}
 		List<String> train = new ArrayList<>(List.of("train", "--model", dir.resolve("model.ganomaly.zip").toString(),
-			"--epochs", "1", "--patches-per-epoch", "256", "--seed", "1", "--threads", "2", "--input"));
+			"--epochs", "1", "--patches-per-epoch", "256", "--seed", "1", "--threads", "2", "--score", "latent", "--input"));
 		for (int i = 1; i <= 6; i++)
 			train.add(images.resolve("normal_0" + i + ".tif").toString());
 		int code = Main.run(train.toArray(new String[0]), new PrintStream(new ByteArrayOutputStream()), System.err);
