@@ -56,12 +56,14 @@ public class GanomalyTest {
 	}
 
 	/**
-	 * A plane scored in small tiles gives the map of scoring it at once (up to the order in which
-	 * a pixel's patch scores are summed), and no tile exceeds the tile size.
+	 * A plane scored by the network in small tiles gives the map of scoring it at once (up to the
+	 * order in which a pixel's patch scores are summed), and no tile exceeds the tile size. (The
+	 * texture score reads its own tiles: TextureModelTest.)
 	 */
 	@Test
 	public void tileByTileScoringGivesTheMapOfScoringAtOnce() {
 		Img<FloatType> image = SyntheticImages.anomalous(101, new Random(5), 60, 40, 6);
+		GanomalyModel model = GanomalyTest.model.withScore(ImageScoring.LATENT);
 		PlaneScore whole = model.score(image, 5, "whole", ProgressListener.NONE, 1 << 20);
 		List<long[]> progress = new ArrayList<>();
 		PlaneScore tiled = model.score(image, 5, "tiled", new ProgressListener() {
@@ -87,7 +89,7 @@ public class GanomalyTest {
 
 	@Test
 	public void tilesNeverExceedTheTileSize() {
-		PlaneScorer scorer = new PlaneScorer(model, 40);
+		PlaneScorer scorer = new PlaneScorer(model.withScore(ImageScoring.LATENT), 40);
 		NormalizedPlane plane = new NormalizedPlane(200, 130, 1, new float[200 * 130]);
 		int[] largest = new int[2];
 		PlaneScore s = scorer.score(200, 130, (x0, y0, w, h) -> {
