@@ -55,6 +55,8 @@ public class FijiLayoutTest {
 			assertFalse("no TensorFlow classes in the plugin jar", jar.stream()
 				.anyMatch(e -> e.getName().startsWith("sc/fiji/ganomaly/engine/tensorflow/") || e.getName().startsWith("org/tensorflow/")));
 		}
+		assertEquals("Fiji's own jars (gson, imglib2, ...) are not copied", List.of("ganomaly-fiji.jar"),
+			Arrays.asList(fiji.resolve("jars").toFile().list()));
 		List<String> engine = Arrays.stream(fiji.resolve("lib/ganomaly-tensorflow").toFile().list()).sorted().toList();
 		assertTrue(engine.toString(), engine.stream().anyMatch(n -> n.endsWith("-engine.jar")));
 		assertTrue(engine.toString(), engine.contains("tensorflow-core-api-1.1.0.jar"));
@@ -84,7 +86,7 @@ public class FijiLayoutTest {
 	/** Runs the command line with Fiji's jars and the host libraries it needs, but no TensorFlow. */
 	private static void run(Path fiji, String... args) throws IOException, InterruptedException {
 		String host = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-			.filter(p -> p.matches(".*/(ij|imglib2|scijava-common|parsington)-[0-9.]+[a-z0-9]*\\.jar"))
+			.filter(p -> p.matches(".*/(ij|imglib2|scijava-common|parsington|gson)-[0-9.]+[a-z0-9]*\\.jar"))
 			.collect(Collectors.joining(File.pathSeparator));
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 			"-cp", fiji.resolve("jars/ganomaly-fiji.jar") + File.pathSeparator + host, "sc.fiji.ganomaly.cli.Main"));
