@@ -129,13 +129,16 @@ final class Trainer {
 		Map<String, Object> summary = new LinkedHashMap<>(manifest.training());
 		summary.put("calibration_blocks", blocks);
 		summary.put("texture_calibration_blocks", blockCounts.get(ImageScoring.TEXTURE));
-		if (ImageScoring.TEXTURE.equals(settings.score())) blocks = blockCounts.get(ImageScoring.TEXTURE);
+		// the texture score is calibrated on every normal plane (cross-fitted), the others on the held-out share
+		boolean byTexture = ImageScoring.TEXTURE.equals(settings.score());
+		if (byTexture) blocks = blockCounts.get(ImageScoring.TEXTURE);
 		if (blocks < MapCalibration.MIN_BLOCKS) {
 			long perPlane = Math.max(1, referenceArea / ((long) p * p));
-			long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane / settings.validationFraction());
+			long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane /
+				(byTexture ? 1 : settings.validationFraction()));
 			String warning = "warning: the image threshold rests on " + blocks + " held-out normal blocks of " + p + "x" + p +
 				" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
-				" more normal planes like these, or a larger validation fraction)";
+				" more normal planes like these" + (byTexture ? "" : ", or a larger validation fraction") + ")";
 			summary.put("calibration_warning", warning);
 			listener.status(warning);
 		}

@@ -30,7 +30,7 @@ import sc.fiji.ganomaly.ij.ImagePlusPlanes;
  * (train/, normal/, anomalous/, masks/), trains a model on train/, scores the held-out normal and
  * anomalous planes with each score and prints, per case and score, pixel ROC AUC, pixel PR AUC
  * (average precision over all pixels of all held-out planes; normal planes have empty masks), image
- * ROC AUC, and the share of held-out normal planes flagged at the model's threshold.
+ * ROC AUC, and the shares of held-out normal and anomalous planes flagged at the model's threshold.
  */
 public final class DetectionBenchmark {
 
@@ -123,8 +123,8 @@ public final class DetectionBenchmark {
 		}
 		System.out.println();
 		System.out.println("| case | score | pixel ROC AUC | pixel PR AUC | image ROC AUC | normal planes flagged | " +
-			"scoring s/plane | training s |");
-		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+			"anomalous planes flagged | scoring s/plane | training s |");
+		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 		table.forEach(System.out::println);
 	}
 
@@ -133,7 +133,7 @@ public final class DetectionBenchmark {
 	{
 		List<Path> normal = files(dir.resolve("normal")), anomalous = files(dir.resolve("anomalous"));
 		float[] normalScores = new float[normal.size()], anomalousScores = new float[anomalous.size()];
-		int flagged = 0, planes = 0;
+		int flagged = 0, found = 0, planes = 0;
 		long pixels = 0;
 		for (Path f : normal)
 			pixels += (long) IJ.openImage(f.toString()).getWidth() * IJ.openImage(f.toString()).getHeight();
@@ -156,6 +156,7 @@ public final class DetectionBenchmark {
 			Path f = anomalous.get(i);
 			PlaneScore s = model.score(plane(f), stride, f.getFileName().toString());
 			anomalousScores[i] = s.score();
+			if (s.score() > model.threshold()) found++;
 			float[] v = s.map().values();
 			String base = f.getFileName().toString().replaceFirst("\\.tif$", "");
 			ImagePlus mask = IJ.openImage(dir.resolve("masks").resolve(base + "_mask.tif").toString());
@@ -171,8 +172,8 @@ public final class DetectionBenchmark {
 		double pixelRoc = PixelMetrics.rocAuc(pixelScores, pixelLabels), pixelPr = PixelMetrics.averagePrecision(
 			pixelScores, pixelLabels), imageRoc = Metrics.rocAuc(normalScores, anomalousScores);
 		System.out.printf(Locale.ROOT, "case=%s score=%s pixel_roc_auc=%.4f pixel_pr_auc=%.4f image_roc_auc=%.4f " +
-			"normal_flagged=%d/%d threshold=%.4f seconds_per_plane=%.3f%n", name, score, pixelRoc, pixelPr, imageRoc, flagged,
-			normal.size(), model.threshold(), perPlane);
+			"normal_flagged=%d/%d anomalous_flagged=%d/%d threshold=%.4f seconds_per_plane=%.3f%n", name, score, pixelRoc,
+			pixelPr, imageRoc, flagged, normal.size(), found, anomalous.size(), model.threshold(), perPlane);
 		System.out.println("  normal scores: " + Arrays.toString(normalScores));
 		System.out.println("  anomalous scores: " + Arrays.toString(anomalousScores));
 		// image ROC AUC per kind of anomaly (the name's last part: paste, scratch, blur, missing, duplicate, ...)
@@ -189,8 +190,8 @@ public final class DetectionBenchmark {
 			perKind.append(String.format(Locale.ROOT, " %s %.3f (%d)", e.getKey(), Metrics.rocAuc(normalScores, a), a.length));
 		}
 		System.out.println(perKind);
-		return String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %.2f | %.0f |", name, score, pixelRoc,
-			pixelPr, imageRoc, flagged, normal.size(), perPlane, trainSeconds);
+		return String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %d/%d | %.2f | %.0f |", name, score,
+			pixelRoc, pixelPr, imageRoc, flagged, normal.size(), found, anomalous.size(), perPlane, trainSeconds);
 	}
 
 	/**
