@@ -222,10 +222,15 @@ public class SparkScoreTest {
 		}
 	}
 
-	/** bfloat16 on the executors gives ganomaly score's bfloat16 bytes, or is refused where the CPU lacks it. */
+	/**
+	 * bfloat16 on the executors gives ganomaly score's bfloat16 bytes, or is refused where the CPU
+	 * lacks it. The precision is the network's, so this scores with the network's latent score (the
+	 * model's default, texture, needs no network).
+	 */
 	@Test
 	public void bfloat16IsTheCommandLinesOrRefused() throws IOException {
-		Path ref = tmp.getRoot().toPath().resolve("reference-bf16"), out = tmp.getRoot().toPath().resolve("spark-bf16");
+		Path ref = tmp.getRoot().toPath().resolve("reference-bf16"), out = tmp.getRoot().toPath().resolve("spark-bf16"),
+				ref32 = tmp.getRoot().toPath().resolve("reference-latent");
 		if (sc.fiji.ganomaly.engine.Precision.unsupportedReason(sc.fiji.ganomaly.engine.Precision.BFLOAT16) != null) {
 			ByteArrayOutputStream err = new ByteArrayOutputStream();
 			assertEquals(1, SparkScore.run(sparkArgs(out, "local[1]", "--precision", "bfloat16"),
@@ -233,11 +238,12 @@ public class SparkScoreTest {
 			assertTrue(err.toString(), err.toString().contains("AVX512_BF16 or AMX"));
 			return;
 		}
-		assertEquals(0, cli(scoreArgs("score", ref, "--threads", "2", "--precision", "bfloat16")));
-		spark(sparkArgs(out, "local[2]", "--precision", "bfloat16", "--planes-per-task", "3"));
+		assertEquals(0, cli(scoreArgs("score", ref, "--threads", "2", "--precision", "bfloat16", "--score", "latent")));
+		assertEquals(0, cli(scoreArgs("score", ref32, "--threads", "2", "--score", "latent")));
+		spark(sparkArgs(out, "local[2]", "--precision", "bfloat16", "--planes-per-task", "3", "--score", "latent"));
 		assertSameAsReference(out, ref);
 		assertFalse("bfloat16 maps equal float32's", java.util.Arrays.equals(
-			Files.readAllBytes(reference.resolve("hyper_anomaly.tif")), Files.readAllBytes(out.resolve("hyper_anomaly.tif"))));
+			Files.readAllBytes(ref32.resolve("hyper_anomaly.tif")), Files.readAllBytes(out.resolve("hyper_anomaly.tif"))));
 	}
 
 	@Test
