@@ -106,12 +106,12 @@ public final class MapFiles {
 		if (kind == Kind.NONE) throw new IllegalArgumentException("no map image for maps 'none'");
 		PlaneStack stack = new PlaneStack(source.getWidth(), source.getHeight(), planes,
 			kind == Kind.FLOAT ? 32 : 16, plane);
-		ImagePlus out = new ImagePlus(ImagePlusScorer.mapTitle(source.getTitle()), stack);
-		out.setDimensions(1, source.getNSlices(), source.getNFrames());
-		if (source.getNSlices() * source.getNFrames() > 1) out.setOpenAsHyperStack(true);
-		Calibration cal = source.getCalibration().copy();
-		if (kind == Kind.SIXTEEN_BIT) cal.setFunction(Calibration.STRAIGHT_LINE, new double[] { OFFSET, STEP }, "score");
-		out.setCalibration(cal);
+		ImagePlus out = MapImages.shapedLike(source, ImagePlusScorer.mapTitle(source.getTitle()), stack);
+		if (kind == Kind.SIXTEEN_BIT) {
+			Calibration cal = source.getCalibration().copy();
+			cal.setFunction(Calibration.STRAIGHT_LINE, new double[] { OFFSET, STEP }, "score");
+			out.setCalibration(cal);
+		}
 		return out;
 	}
 

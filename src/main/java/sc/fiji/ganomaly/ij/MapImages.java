@@ -22,6 +22,14 @@ public final class MapImages {
 		ImageStack stack = new ImageStack(source.getWidth(), source.getHeight());
 		for (AnomalyMap map : maps)
 			stack.addSlice(new FloatProcessor(map.width(), map.height(), map.values()));
+		return shapedLike(source, title, stack);
+	}
+
+	/**
+	 * A map image of {@code stack} in the geometry of {@code source}: its slices and frames
+	 * (channels collapsed), a hyperstack when it has several planes, a copy of its calibration.
+	 */
+	static ImagePlus shapedLike(ImagePlus source, String title, ImageStack stack) {
 		ImagePlus out = new ImagePlus(title, stack);
 		out.setDimensions(1, source.getNSlices(), source.getNFrames());
 		if (source.getNSlices() * source.getNFrames() > 1) out.setOpenAsHyperStack(true);
