@@ -12,6 +12,7 @@ import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.PlaneScore;
 import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
@@ -46,7 +47,7 @@ final class EvaluateCli {
 		List<Path> anomalous = ImageFiles.files(o.paths("anomalous"), "--anomalous");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
-			GanomalyModel model = loaded.withScore(o.get("score", loaded.scoreName()));
+			GanomalyModel model = loaded.withScore(Score.parse(o.get("score", loaded.score().id())));
 			int stride = ScoreParameters.stride(o.integer("stride", ScoreParameters.DEFAULT_STRIDE), model.patchSize(), "--stride");
 			float[] n = scores(model, normal, stride, channels, "--normal");
 			float[] a = scores(model, anomalous, stride, channels, "--anomalous");
@@ -54,7 +55,7 @@ final class EvaluateCli {
 			out.printf(Locale.ROOT, "ROC AUC: %.4f%nPR AUC: %.4f%nbest F1: %.4f%n", Metrics.rocAuc(n, a),
 				Metrics.prAuc(n, a), Metrics.bestF1(n, a));
 			double t = model.threshold(), rate = model.falsePositiveRate();
-			out.printf(Locale.ROOT, "score: %s, threshold %.4g%s%n", model.scoreName(), t, Double.isNaN(rate) ? ""
+			out.printf(Locale.ROOT, "score: %s, threshold %.4g%s%n", model.score().id(), t, Double.isNaN(rate) ? ""
 				: String.format(Locale.ROOT, " (aims to flag %.3g %% of normal planes)", 100 * rate));
 			out.printf(Locale.ROOT, "normal planes above the threshold: %d of %d%nanomalous planes above the threshold: " +
 				"%d of %d%n", above(n, t), n.length, above(a, t), a.length);

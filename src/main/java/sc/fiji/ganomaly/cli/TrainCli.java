@@ -9,6 +9,7 @@ import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.Normalization;
+import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
@@ -63,7 +64,7 @@ final class TrainCli {
 		Settings d = new Settings(); // the defaults, shared with the Fiji command
 		Settings settings = d.copy().patchSize(o.integer("patch-size", d.patchSize())).epochs(o.integer("epochs", d.epochs()))
 			.batchSize(o.integer("batch-size", d.batchSize()))
-			.patchesPerEpoch(o.integer("patches-per-epoch", d.patchesPerEpoch())).score(o.get("score", d.score()))
+			.patchesPerEpoch(o.integer("patches-per-epoch", d.patchesPerEpoch()))
 			.falsePositiveRate(o.number("false-positive-rate", d.falsePositiveRate()))
 			.seed(o.integer("seed", (int) d.seed())).validationFraction(o.number("validation-fraction", d.validationFraction()))
 			.nz(o.integer("nz", d.nz())).ngf(o.integer("ngf", d.ngf())).ndf(o.integer("ndf", d.ndf()))
@@ -71,7 +72,7 @@ final class TrainCli {
 			.augment(!o.has("no-augment"))
 			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
 			.checkpointFolder(ModelFile.checkpointFolder(model)).resume(o.has("resume"));
-		settings.validate();
+		settings.score(Score.parse(o.get("score", d.score().id()))).validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		TrainingData data = TrainingImages.of(ImageFiles.files(o.paths("input"), "--input"), channels, "--input");
@@ -83,7 +84,7 @@ final class TrainCli {
 			var summary = trained.manifest().training();
 			out.println("best epoch " + summary.get("best_epoch") + (Boolean.FALSE.equals(summary.get("converged"))
 				? " (not converged: the validation loss was still falling; train longer)" : "") + "; score " +
-				trained.scoreName() + ", threshold " + trained.threshold() + " (aims to flag " +
+				trained.score().id() + ", threshold " + trained.threshold() + " (aims to flag " +
 				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +
 				" % of normal planes); model written to " + model);
 		}

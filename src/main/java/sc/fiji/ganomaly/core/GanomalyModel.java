@@ -24,7 +24,7 @@ public final class GanomalyModel implements AutoCloseable {
 	private final Path folder;
 	private final ScoringNetwork network;
 	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-	/** False for views made by {@link #withScore(String)}: closing them frees nothing. */
+	/** False for views made by {@link #withScore(Score)}: closing them frees nothing. */
 	private final boolean owner;
 	/** Patches per network call of {@link PlaneScorer}; changed only by tests. */
 	private int scoringBatch = SCORING_BATCH;
@@ -45,19 +45,19 @@ public final class GanomalyModel implements AutoCloseable {
 	}
 
 	/**
-	 * A view of this model that scores with another of its calibrated scores ({@link ImageScoring#NAMES});
+	 * A view of this model that scores with another of its calibrated scores;
 	 * it shares the network, so close only this model, not the view (closing the view does nothing).
 	 *
 	 * @throws IllegalArgumentException if the model has no calibration for that score (models
 	 *                                  written before scores existed have only the latent score)
 	 */
-	public GanomalyModel withScore(String score) {
+	public GanomalyModel withScore(Score score) {
 		return new GanomalyModel(manifest.withScore(score), folder, network, false);
 	}
 
-	/** The score this model's maps show: texture, latent, residual or density. */
-	public String scoreName() {
-		return manifest.scoreName();
+	/** The score this model's maps show. */
+	public Score score() {
+		return manifest.score();
 	}
 
 	/**
@@ -90,10 +90,10 @@ public final class GanomalyModel implements AutoCloseable {
 		return new PatchValues(network, s == null ? null : s.score(), s == null ? null : s.density(), capacity);
 	}
 
-	/** The texture model when this model scores with {@link ImageScoring#TEXTURE}, else null. */
+	/** The texture model when this model scores with {@link Score#TEXTURE}, else null. */
 	TextureModel textureScoring() {
 		ImageScoring s = manifest.scoring();
-		return s != null && ImageScoring.TEXTURE.equals(s.score()) ? s.texture() : null;
+		return s != null && s.score() == Score.TEXTURE ? s.texture() : null;
 	}
 
 	/**
@@ -109,7 +109,7 @@ public final class GanomalyModel implements AutoCloseable {
 			manifest.calibration().applyInPlace(v, v.length);
 			return new PlaneScore(manifest.calibration().apply(bestPatch), map.max(), map, patches);
 		}
-		if (ImageScoring.RESIDUAL.equals(s.score()) && s.residualSigma() > 0)
+		if (s.score() == Score.RESIDUAL && s.residualSigma() > 0)
 			MapFilters.gaussian(v, map.width(), map.height(), s.residualSigma());
 		if (!raw) s.calibration().applyInPlace(v, (long) map.width() * map.height());
 		float max = map.max();

@@ -32,23 +32,22 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		this(formatVersion, createdBy, spec, normalization, calibration, threshold, training, null);
 	}
 
-	/** The score this model's maps show: texture, latent, residual or density. */
-	public String scoreName() {
-		return scoring == null ? ImageScoring.LATENT : scoring.score();
+	/** The score this model's maps show. */
+	public Score score() {
+		return scoring == null ? Score.LATENT : scoring.score();
 	}
 
 	/**
-	 * The same manifest scoring with another of its calibrated scores ({@link ImageScoring#NAMES}).
+	 * The same manifest scoring with another of its calibrated scores.
 	 *
 	 * @throws IllegalArgumentException if the model has no calibration for that score (models
 	 *                                  written before scores existed have only the latent score)
 	 */
-	public Manifest withScore(String score) {
-		ImageScoring.check(score);
+	public Manifest withScore(Score score) {
 		if (scoring == null) {
-			if (ImageScoring.LATENT.equals(score)) return this;
-			throw new IllegalArgumentException("this model was trained before the score '" + score + "' existed; " +
-				"it scores with 'latent' only (retrain it to use '" + score + "')");
+			if (score == Score.LATENT) return this;
+			throw new IllegalArgumentException("this model was trained before the score '" + score.id() + "' existed; " +
+				"it scores with 'latent' only (retrain it to use '" + score.id() + "')");
 		}
 		return withScoring(scoring.withScore(score));
 	}

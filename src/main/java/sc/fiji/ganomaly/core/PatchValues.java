@@ -5,14 +5,14 @@ import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /**
  * Raw values of one score for a batch of patches, added to a map: one value per patch spread over
- * the patch ({@link ImageScoring#LATENT}, {@link ImageScoring#DENSITY}, and models without image
- * scoring), or one value per pixel ({@link ImageScoring#RESIDUAL}). Holds scratch buffers: one
+ * the patch ({@link Score#LATENT}, {@link Score#DENSITY}, and models without image
+ * scoring), or one value per pixel ({@link Score#RESIDUAL}). Holds scratch buffers: one
  * instance per batch in flight.
  */
 final class PatchValues {
 
 	private final ScoringNetwork network;
-	private final String kind;
+	private final Score kind;
 	private final DensityModel density;
 	private final int patch, channels;
 	private final float[] values, pixels, codes, input;
@@ -20,16 +20,16 @@ final class PatchValues {
 	/** Patches of the last {@link #evaluate}. */
 	private int n;
 
-	PatchValues(ScoringNetwork network, String kind, DensityModel density, int capacity) {
+	PatchValues(ScoringNetwork network, Score kind, DensityModel density, int capacity) {
 		this.network = network;
 		this.kind = kind;
 		this.density = density;
 		this.patch = network.spec().patchSize();
 		this.channels = network.spec().channels();
 		this.values = new float[capacity];
-		this.pixels = ImageScoring.RESIDUAL.equals(kind) ? new float[capacity * network.spec().patchLength()] : null;
-		this.input = ImageScoring.RESIDUAL.equals(kind) ? new float[network.spec().patchLength()] : null;
-		if (ImageScoring.DENSITY.equals(kind)) {
+		this.pixels = kind == Score.RESIDUAL ? new float[capacity * network.spec().patchLength()] : null;
+		this.input = kind == Score.RESIDUAL ? new float[network.spec().patchLength()] : null;
+		if (kind == Score.DENSITY) {
 			if (density == null) throw new IllegalArgumentException("this model has no density model for the density score");
 			codes = new float[capacity * network.spec().nz()];
 			scratch = new double[network.spec().nz()];
@@ -51,7 +51,7 @@ final class PatchValues {
 	 */
 	void evaluate(PatchBatch batch) {
 		n = batch.size();
-		if (ImageScoring.RESIDUAL.equals(kind)) {
+		if (kind == Score.RESIDUAL) {
 			network.reconstruct(batch, pixels);
 			int area = patch * patch, length = area * channels;
 			for (int i = 0; i < n; i++) {
@@ -69,7 +69,7 @@ final class PatchValues {
 				values[i] = (float) (sum / area);
 			}
 		}
-		else if (ImageScoring.DENSITY.equals(kind)) {
+		else if (kind == Score.DENSITY) {
 			network.latent(batch, codes);
 			int nz = density.dim();
 			for (int i = 0; i < n; i++)
@@ -86,7 +86,7 @@ final class PatchValues {
 	 */
 	float accumulate(int[] px, int[] py, MapAccumulator accumulator) {
 		float best = Float.NEGATIVE_INFINITY;
-		boolean perPixel = ImageScoring.RESIDUAL.equals(kind);
+		boolean perPixel = kind == Score.RESIDUAL;
 		int area = patch * patch;
 		for (int i = 0; i < n; i++) {
 			if (perPixel) accumulator.add(px[i], py[i], patch, pixels, i * area);

@@ -19,7 +19,7 @@ public final class Settings {
 	private int batchSize = 64;
 	private int epochs = 15;
 	private int patchesPerEpoch = 0;
-	private String score = ImageScoring.DEFAULT;
+	private Score score = Score.DEFAULT;
 	private double falsePositiveRate = ImageScoring.DEFAULT_FALSE_POSITIVE_RATE;
 	private long seed = 0;
 	private double validationFraction = 0.1;
@@ -60,7 +60,7 @@ public final class Settings {
 		positive("epochs", epochs);
 		if (patchesPerEpoch < 0)
 			throw new IllegalArgumentException("patchesPerEpoch must be 0 (automatic) or positive, not " + patchesPerEpoch);
-		ImageScoring.check(score);
+		if (score == null) throw Score.unknown(null);
 		if (!(falsePositiveRate > 0 && falsePositiveRate < 0.5)) throw new IllegalArgumentException(
 			"falsePositiveRate must lie between 0 and 0.5 (exclusive), not " + falsePositiveRate);
 		if (!(validationFraction > 0 && validationFraction < 0.5)) throw new IllegalArgumentException(
@@ -128,14 +128,14 @@ public final class Settings {
 	public int patchesPerEpoch() { return patchesPerEpoch; }
 	public Settings patchesPerEpoch(int v) { patchesPerEpoch = v; return this; }
 	/**
-	 * The score of the model's maps and image scores: "texture" (default: multi-scale local image
+	 * The score of the model's maps and image scores: texture (default: multi-scale local image
 	 * statistics against a mixture of Gaussians of normal ones; the detection suite's best),
-	 * "latent" (the paper's), "residual" (per-pixel reconstruction error) or "density" (Mahalanobis distance of the latent
+	 * latent (the paper's), residual (per-pixel reconstruction error) or density (Mahalanobis distance of the latent
 	 * code to normal codes).
 	 * Every score is calibrated at training; the model stores which one it uses by default.
 	 */
-	public String score() { return score; }
-	public Settings score(String v) { score = v; return this; }
+	public Score score() { return score; }
+	public Settings score(Score v) { score = v; return this; }
 	/** Share of normal planes the image threshold aims to flag (default 0.01). */
 	public double falsePositiveRate() { return falsePositiveRate; }
 	public Settings falsePositiveRate(double v) { falsePositiveRate = v; return this; }

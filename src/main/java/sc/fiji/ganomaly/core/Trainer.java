@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,11 +104,11 @@ final class Trainer {
 		TextureModel.Intensities intensities = TextureModel.Intensities.median(planes);
 		TextureModel texture = TextureModel.fit(whole, intensities, settings.seed() + 7);
 		long referenceArea = medianArea(planes);
-		Map<String, MapCalibration> calibrations = new LinkedHashMap<>();
-		Map<String, Integer> blockCounts = new LinkedHashMap<>();
-		for (String kind : ImageScoring.NAMES) {
+		Map<Score, MapCalibration> calibrations = new EnumMap<>(Score.class);
+		Map<Score, Integer> blockCounts = new EnumMap<>(Score.class);
+		for (Score kind : Score.values()) {
 			FloatList pixels = new FloatList(), maxima = new FloatList();
-			if (ImageScoring.TEXTURE.equals(kind)) textureMaps(planes, intensities, p, pixels, maxima);
+			if (kind == Score.TEXTURE) textureMaps(planes, intensities, p, pixels, maxima);
 			else {
 				ImageScoring raw = new ImageScoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma, texture);
 				GanomalyModel view = base.withManifest(manifest.withScoring(raw), false);
@@ -125,13 +126,13 @@ final class Trainer {
 				settings.falsePositiveRate(), referenceArea));
 			blockCounts.put(kind, maxima.size);
 		}
-		int blocks = blockCounts.get(ImageScoring.LATENT);
+		int blocks = blockCounts.get(Score.LATENT);
 		Map<String, Object> summary = new LinkedHashMap<>(manifest.training());
 		summary.put("calibration_blocks", blocks);
-		summary.put("texture_calibration_blocks", blockCounts.get(ImageScoring.TEXTURE));
+		summary.put("texture_calibration_blocks", blockCounts.get(Score.TEXTURE));
 		// the texture score is calibrated on every normal plane (cross-fitted), the others on the held-out share
-		boolean byTexture = ImageScoring.TEXTURE.equals(settings.score());
-		if (byTexture) blocks = blockCounts.get(ImageScoring.TEXTURE);
+		boolean byTexture = settings.score() == Score.TEXTURE;
+		if (byTexture) blocks = blockCounts.get(Score.TEXTURE);
 		if (blocks < MapCalibration.MIN_BLOCKS) {
 			long perPlane = Math.max(1, referenceArea / ((long) p * p));
 			long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane /

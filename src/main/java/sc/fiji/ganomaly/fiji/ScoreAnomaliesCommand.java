@@ -12,6 +12,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.ij.MapImages;
@@ -84,7 +85,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			ImagePlusScorer.Result r;
 			double limit;
 			try (ModelPool.Lease lease = ganomaly.model(model)) {
-				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(score);
+				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(Score.parse(score));
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
 				r = ImagePlusScorer.score(m, image, step, new StatusProgress(title(), status, log, this::canceledByUser));

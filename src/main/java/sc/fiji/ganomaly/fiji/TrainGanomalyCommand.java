@@ -17,6 +17,7 @@ import ij.macro.Interpreter;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelFile;
 import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
@@ -53,7 +54,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	private int batchSize = DEFAULTS.batchSize();
 
 	@Parameter(label = "Score for maps and threshold", choices = { "texture", "latent", "residual", "density" })
-	private String score = DEFAULTS.score();
+	private String score = DEFAULTS.score().id();
 
 	@Parameter(label = "Random seed")
 	private int seed = (int) DEFAULTS.seed();
@@ -94,12 +95,12 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	public void run() {
 		try {
 			Settings settings = DEFAULTS.copy().patchSize(parsePatchSize()).epochs(epochs).batchSize(batchSize).seed(seed)
-				.validationFraction(validationFraction).score(score);
+				.validationFraction(validationFraction);
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
 			ModelFile.checkTarget(target, "model");
 			Path checkpoints = ModelFile.checkpointFolder(target);
-			settings.checkpointFolder(checkpoints).resume(resume).validate();
+			settings.checkpointFolder(checkpoints).resume(resume).score(Score.parse(score)).validate();
 			TrainingData data = trainingData();
 			ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
 			if (ui != null && !ui.isHeadless() && !GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode()) {

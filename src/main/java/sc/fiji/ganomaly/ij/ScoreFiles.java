@@ -11,6 +11,7 @@ import ij.process.ImageProcessor;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Manifest;
 import sc.fiji.ganomaly.core.PlaneScore;
+import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.ScoreParameters;
 
 /**
@@ -28,11 +29,11 @@ public final class ScoreFiles {
 	 *
 	 * @param stride    window step in pixels
 	 * @param threshold calibrated score above which a plane is anomalous
-	 * @param score     the model's score to map: texture, latent, residual or density
+	 * @param score     the model's score to map
 	 * @param channels  1-based input channels to use, empty for all
 	 * @param maps      which map files to write
 	 */
-	public record Settings(int stride, double threshold, String score, List<Integer> channels, MapFiles.Kind maps)
+	public record Settings(int stride, double threshold, Score score, List<Integer> channels, MapFiles.Kind maps)
 		implements Serializable
 	{
 
@@ -59,7 +60,7 @@ public final class ScoreFiles {
 			int s = ScoreParameters.stride(stride, model.spec().patchSize(), "--stride");
 			Manifest scoring;
 			try {
-				scoring = score == null ? model : model.withScore(score);
+				scoring = score == null ? model : model.withScore(Score.parse(score));
 			}
 			catch (IllegalArgumentException e) {
 				throw new IllegalArgumentException("--score: " + e.getMessage());
@@ -67,7 +68,7 @@ public final class ScoreFiles {
 			double t = ScoreParameters.threshold(threshold, scoring.threshold(), "--threshold");
 			for (int c : channels)
 				if (c < 1) throw new IllegalArgumentException("--channels: channels are numbered from 1, not " + c);
-			return new Settings(s, t, scoring.scoreName(), channels, maps);
+			return new Settings(s, t, scoring.score(), channels, maps);
 		}
 	}
 
@@ -96,7 +97,7 @@ public final class ScoreFiles {
 		ImagePlus imp = input.image();
 		int n = planes(input);
 		String fileName = input.file().getFileName().toString();
-		GanomalyModel scoring = settings.score().equals(model.scoreName()) ? model : model.withScore(settings.score());
+		GanomalyModel scoring = settings.score() == model.score() ? model : model.withScore(settings.score());
 		List<ScoredPlane> out = new ArrayList<>();
 		for (int i = first; i <= last; i++) {
 			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(imp, i, i).get(0);

@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.bench;
 
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.Settings;
 
 /** How the detection benchmark picks scores. */
@@ -11,7 +12,7 @@ final class Scores {
 	/** Applies option {@code args[i]} (--score NAME, --false-positive-rate F); throws for unknown ones. */
 	static void option(Settings settings, String[] args, int i) {
 		switch (args[i]) {
-			case "--score" -> settings.score(args[i + 1]);
+			case "--score" -> settings.score(Score.parse(args[i + 1]));
 			case "--false-positive-rate" -> settings.falsePositiveRate(Double.parseDouble(args[i + 1]));
 			default -> throw new IllegalArgumentException("unknown option " + args[i]);
 		}
@@ -23,10 +24,10 @@ final class Scores {
 	}
 
 	static String defaultName(GanomalyModel model) {
-		return model.scoreName();
+		return model.score().id();
 	}
 
 	static GanomalyModel select(GanomalyModel model, String score) {
-		return model.withScore(score);
+		return model.withScore(Score.parse(score));
 	}
 }

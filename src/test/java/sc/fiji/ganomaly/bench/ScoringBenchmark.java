@@ -14,10 +14,10 @@ import ij.ImageStack;
 import ij.process.ShortProcessor;
 import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.Ganomaly;
-import sc.fiji.ganomaly.core.ImageScoring;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.NormalizedPlane;
 import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.engine.NetworkSpec;
@@ -66,7 +66,7 @@ public final class ScoringBenchmark {
 			(short[]) field(256, 256, random).getPixels(), 256, 256));
 		java.nio.file.Path file = Files.createTempFile("benchmark", ".ganomaly.zip");
 		// Weights do not change the speed: one short epoch is enough.
-		try (GanomalyModel trained = Ganomaly.train(data, new Settings().score(ImageScoring.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
+		try (GanomalyModel trained = Ganomaly.train(data, new Settings().score(Score.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
 			.threads(threads), null))
 		{
 			trained.save(file);
@@ -82,7 +82,7 @@ public final class ScoringBenchmark {
 			System.out.println("threads=" + threads);
 			System.out.println("patch_size=" + any.patchSize());
 			System.out.println("stride=" + stride);
-			System.out.println("score=" + any.scoreName());
+			System.out.println("score=" + any.score().id());
 			System.out.printf(Locale.ROOT, "mflop_per_window=%.1f%n", mflop);
 			System.out.printf(Locale.ROOT, "peak_gflops=%.0f%n", peak);
 			for (GanomalyModel m : models.values())

@@ -63,7 +63,7 @@ public class GanomalyTest {
 	@Test
 	public void tileByTileScoringGivesTheMapOfScoringAtOnce() {
 		Img<FloatType> image = SyntheticImages.anomalous(101, new Random(5), 60, 40, 6);
-		GanomalyModel model = GanomalyTest.model.withScore(ImageScoring.LATENT);
+		GanomalyModel model = GanomalyTest.model.withScore(Score.LATENT);
 		PlaneScore whole = model.score(image, 5, "whole", ProgressListener.NONE, 1 << 20);
 		List<long[]> progress = new ArrayList<>();
 		PlaneScore tiled = model.score(image, 5, "tiled", new ProgressListener() {
@@ -89,7 +89,7 @@ public class GanomalyTest {
 
 	@Test
 	public void tilesNeverExceedTheTileSize() {
-		PlaneScorer scorer = new PlaneScorer(model.withScore(ImageScoring.LATENT), 40);
+		PlaneScorer scorer = new PlaneScorer(model.withScore(Score.LATENT), 40);
 		NormalizedPlane plane = new NormalizedPlane(200, 130, 1, new float[200 * 130]);
 		int[] largest = new int[2];
 		PlaneScore s = scorer.score(200, 130, (x0, y0, w, h) -> {
@@ -120,7 +120,7 @@ public class GanomalyTest {
 	public void everyScoreRanksAnomalousImagesAboveNormalOnes() {
 		StringBuilder aucs = new StringBuilder();
 		double worst = 1;
-		for (String score : ImageScoring.NAMES) {
+		for (Score score : Score.AS_ADDED) {
 			GanomalyModel m = model.withScore(score);
 			Random random = new Random(99);
 			float[] normal = new float[8], anomalous = new float[8];
@@ -129,7 +129,7 @@ public class GanomalyTest {
 				anomalous[i] = m.score(SyntheticImages.anomalous(SIZE, random, 10 + 3 * i, 24, 5), 4, "anomalous").score();
 			}
 			double auc = Metrics.rocAuc(normal, anomalous);
-			aucs.append(score).append(' ').append(auc).append("; ");
+			aucs.append(score.id()).append(' ').append(auc).append("; ");
 			worst = Math.min(worst, auc);
 		}
 		System.out.println("image ROC AUC per score: " + aucs);

@@ -129,7 +129,7 @@ public class JsonTest {
 		assertEquals(3.0, m.training().get("epochs_run"));
 		assertTrue(m.training().containsKey("lost"));
 		ImageScoring s = m.scoring();
-		assertEquals(ImageScoring.TEXTURE, s.score());
+		assertEquals(Score.TEXTURE, s.score());
 		assertEquals(1.5, s.residualSigma(), 0);
 		MapCalibration c = s.calibration();
 		assertEquals(64, c.block());

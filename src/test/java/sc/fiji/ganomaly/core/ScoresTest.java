@@ -64,9 +64,9 @@ public class ScoresTest {
 	 */
 	@Test
 	public void residualDensityAndTextureRankAnomaliesAboveNormals() {
-		for (String score : List.of(ImageScoring.RESIDUAL, ImageScoring.DENSITY, ImageScoring.TEXTURE)) {
+		for (Score score : List.of(Score.RESIDUAL, Score.DENSITY, Score.TEXTURE)) {
 			GanomalyModel m = model.withScore(score);
-			assertEquals(score, m.scoreName());
+			assertEquals(score, m.score());
 			Random random = new Random(99);
 			float[] normal = new float[10], anomalous = new float[10];
 			for (int i = 0; i < 10; i++) {
@@ -74,12 +74,12 @@ public class ScoresTest {
 				anomalous[i] = m.score(SyntheticImages.anomalous(SIZE, random, 12 + 2 * i, 24, 5), 4, "anomalous").score();
 			}
 			double auc = Metrics.rocAuc(normal, anomalous);
-			assertTrue(score + ": image ROC AUC " + auc, auc >= 0.9);
+			assertTrue(score.id() + ": image ROC AUC " + auc, auc >= 0.9);
 			// the threshold is not so high that it passes the threshold test trivially
 			int above = 0;
 			for (float a : anomalous)
 				if (a > m.threshold()) above++;
-			assertTrue(score + ": " + above + " of 10 anomalous planes above the threshold", above >= 8);
+			assertTrue(score.id() + ": " + above + " of 10 anomalous planes above the threshold", above >= 8);
 		}
 	}
 
@@ -90,7 +90,7 @@ public class ScoresTest {
 	 */
 	@Test
 	public void everyScoreMapIsHighestOnTheAnomaly() {
-		for (String score : ImageScoring.NAMES) {
+		for (Score score : Score.AS_ADDED) {
 			float[] map = model.withScore(score).score(SyntheticImages.anomalous(SIZE, new Random(7), 24, 24, 5), 4, "disc")
 				.map().values();
 			List<Float> inside = new ArrayList<>(), outside = new ArrayList<>();
@@ -98,7 +98,7 @@ public class ScoresTest {
 				for (int x = 0; x < SIZE; x++)
 					(SyntheticImages.inDisc(x, y, 24, 24, 5) ? inside : outside).add(map[y * SIZE + x]);
 			double auc = Metrics.rocAuc(floats(outside), floats(inside));
-			assertTrue(score + ": pixel ROC AUC " + auc, auc >= 0.8);
+			assertTrue(score.id() + ": pixel ROC AUC " + auc, auc >= 0.8);
 		}
 	}
 
@@ -108,7 +108,7 @@ public class ScoresTest {
 	 */
 	@Test
 	public void textureMapIsHighestOnAFlatRegion() {
-		GanomalyModel m = model.withScore(ImageScoring.TEXTURE);
+		GanomalyModel m = model.withScore(Score.TEXTURE);
 		Random random = new Random(7);
 		Img<FloatType> img = SyntheticImages.normal(SIZE, random);
 		float[] v = ((net.imglib2.img.array.ArrayImg<FloatType, net.imglib2.img.basictypeaccess.array.FloatArray>) img)
@@ -132,14 +132,14 @@ public class ScoresTest {
 		assertEquals(ImageScoring.DEFAULT_FALSE_POSITIVE_RATE, model.falsePositiveRate(), 0);
 		StringBuilder counts = new StringBuilder();
 		int worst = 0;
-		for (String score : ImageScoring.NAMES) {
+		for (Score score : Score.AS_ADDED) {
 			GanomalyModel m = model.withScore(score);
 			Random random = new Random(1234);
 			int flagged = 0;
 			for (int i = 0; i < 40; i++)
 				if (m.score(SyntheticImages.normal(i < 20 ? SIZE : 2 * SIZE, random), 4, "normal").score() > m.threshold())
 					flagged++;
-			counts.append(score).append(": ").append(flagged).append(" of 40 flagged; ");
+			counts.append(score.id()).append(": ").append(flagged).append(" of 40 flagged; ");
 			worst = Math.max(worst, flagged);
 		}
 		System.out.println("normal planes above the threshold: " + counts);
@@ -153,7 +153,7 @@ public class ScoresTest {
 	@Test
 	public void maskAndTableAgree() {
 		Random random = new Random(5);
-		for (String score : ImageScoring.NAMES) {
+		for (Score score : Score.AS_ADDED) {
 			GanomalyModel m = model.withScore(score);
 			for (int i = 0; i < 12; i++) {
 				Img<FloatType> img = i % 2 == 0 ? SyntheticImages.normal(SIZE + 8 * i, random)
@@ -163,7 +163,7 @@ public class ScoresTest {
 					boolean mask = false;
 					for (float v : s.map().values())
 						mask |= v > threshold;
-					assertEquals(score + " plane " + i + " threshold " + threshold, s.score() > threshold, mask);
+					assertEquals(score.id() + " plane " + i + " threshold " + threshold, s.score() > threshold, mask);
 					assertEquals(s.mapMax(), s.score(), 0f);
 				}
 			}
@@ -178,7 +178,7 @@ public class ScoresTest {
 		try (GanomalyModel loaded = GanomalyModel.load(file, 1)) {
 			ImageScoring a = model.manifest().scoring(), b = loaded.manifest().scoring();
 			assertEquals(a.score(), b.score());
-			assertEquals(ImageScoring.DEFAULT, b.score());
+			assertEquals(Score.DEFAULT, b.score());
 			assertEquals(a.residualSigma(), b.residualSigma(), 0);
 			assertArrayEquals(a.density().mean(), b.density().mean(), 0);
 			assertArrayEquals(a.density().precision(), b.density().precision(), 0);
@@ -190,7 +190,7 @@ public class ScoresTest {
 			assertArrayEquals(a.texture().density().logDets(), b.texture().density().logDets(), 0);
 			assertArrayEquals(a.texture().intensities().low(), b.texture().intensities().low(), 0);
 			assertArrayEquals(a.texture().intensities().high(), b.texture().intensities().high(), 0);
-			for (String score : ImageScoring.NAMES) {
+			for (Score score : Score.AS_ADDED) {
 				MapCalibration x = a.calibrations().get(score), y = b.calibrations().get(score);
 				assertEquals(x.median(), y.median(), 0);
 				assertArrayEquals(x.quantiles(), y.quantiles(), 0);
@@ -211,10 +211,10 @@ public class ScoresTest {
 		Manifest old = model.manifest().withScoring(null);
 		assertNull(Manifest.fromJson(old.toJson(), 1).scoring());
 		GanomalyModel legacy = model.withManifest(Manifest.fromJson(old.toJson(), 1), false);
-		assertEquals(ImageScoring.LATENT, legacy.scoreName());
+		assertEquals(Score.LATENT, legacy.score());
 		assertTrue(Double.isNaN(legacy.falsePositiveRate()));
 		try {
-			legacy.withScore(ImageScoring.RESIDUAL);
+			legacy.withScore(Score.RESIDUAL);
 			fail("old models have no residual calibration");
 		}
 		catch (IllegalArgumentException e) {

@@ -36,8 +36,8 @@ public class ScoringSpeedTest {
 	 * density score (a Mahalanobis distance) magnifies rounding of the latent code along thin
 	 * directions of the normal codes' Gaussian, so it gets the widest band.
 	 */
-	static final java.util.Map<String, Double> BF16_MAP_TOLERANCE = java.util.Map.of(ImageScoring.LATENT, 0.05,
-		ImageScoring.RESIDUAL, 0.05, ImageScoring.DENSITY, 0.1);
+	static final java.util.Map<Score, Double> BF16_MAP_TOLERANCE = java.util.Map.of(Score.LATENT, 0.05,
+		Score.RESIDUAL, 0.05, Score.DENSITY, 0.1);
 
 	static Path file;
 	static GanomalyModel trained;
@@ -48,7 +48,7 @@ public class ScoringSpeedTest {
 		TrainingData data = new TrainingData();
 		for (int i = 0; i < 12; i++)
 			data.add("normal " + i, SyntheticImages.normal(48, random));
-		Settings settings = new Settings().score(ImageScoring.LATENT).patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(2)
+		Settings settings = new Settings().score(Score.LATENT).patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(2)
 			.patchesPerEpoch(256).seed(3).threads(1).learningRate(1e-3f).validationFraction(0.3);
 		trained = Ganomaly.train(data, settings, null);
 		file = tmp.getRoot().toPath().resolve("tiny" + ModelFile.EXTENSION);
@@ -67,7 +67,7 @@ public class ScoringSpeedTest {
 	@Test
 	public void mapsDoNotDependOnBatchSizeOrThreads() {
 		Img<FloatType> plane = plane();
-		for (String score : ImageScoring.NAMES) {
+		for (Score score : Score.AS_ADDED) {
 			float[] reference = null;
 			for (int threads : new int[] { 1, 2 })
 				try (GanomalyModel loaded = GanomalyModel.load(file, threads, Precision.FLOAT32)) {
@@ -76,7 +76,7 @@ public class ScoringSpeedTest {
 						model.scoringBatch(batch);
 						float[] map = model.score(plane, 3, "plane").map().values();
 						if (reference == null) reference = map;
-						else assertArrayEquals(score + ", threads " + threads + ", batch " + batch, reference, map, 0f);
+						else assertArrayEquals(score.id() + ", threads " + threads + ", batch " + batch, reference, map, 0f);
 					}
 				}
 		}
@@ -127,7 +127,7 @@ public class ScoringSpeedTest {
 		{
 			assertEquals(Precision.BFLOAT16, bf16.precision());
 			assertEquals(Precision.FLOAT32, f32.precision());
-			for (String score : List.of(ImageScoring.LATENT, ImageScoring.RESIDUAL, ImageScoring.DENSITY)) {
+			for (Score score : List.of(Score.LATENT, Score.RESIDUAL, Score.DENSITY)) {
 				float[] a = f32.withScore(score).score(plane, 3, "plane").map().values();
 				float[] b = bf16.withScore(score).score(plane, 3, "plane").map().values();
 				double max = 0;
@@ -136,9 +136,9 @@ public class ScoringSpeedTest {
 					max = Math.max(max, Math.abs(a[i] - b[i]));
 					differs |= a[i] != b[i];
 				}
-				System.out.println("bfloat16 - float32, " + score + ": max map difference " + max);
-				assertTrue(score + ": bfloat16 map differs by " + max, max <= BF16_MAP_TOLERANCE.get(score));
-				assertTrue(score + ": bfloat16 computed nothing in bfloat16", differs);
+				System.out.println("bfloat16 - float32, " + score.id() + ": max map difference " + max);
+				assertTrue(score.id() + ": bfloat16 map differs by " + max, max <= BF16_MAP_TOLERANCE.get(score));
+				assertTrue(score.id() + ": bfloat16 computed nothing in bfloat16", differs);
 			}
 		}
 	}

@@ -268,7 +268,7 @@ public final class SparkScore {
 			throw new IllegalArgumentException("--model: cannot read " + model + ": " + e.getMessage());
 		}
 		b.append(String.format(Locale.ROOT, "stride %d threshold %s channels %s maps %s planes-per-task %d%n",
-			s.stride(), Double.toString(s.threshold()) + " score " + s.score(), s.channels(), s.maps().option(),
+			s.stride(), Double.toString(s.threshold()) + " score " + s.score().id(), s.channels(), s.maps().option(),
 			planesPerTask));
 		for (Path f : files)
 			b.append(f.toAbsolutePath()).append('\n');

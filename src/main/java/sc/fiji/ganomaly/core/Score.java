@@ -1,0 +1,71 @@
+package sc.fiji.ganomaly.core;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The anomaly scores a model can map (issue 10), in the order front ends list them. Manifests,
+ * the command line and macros name them by {@link #id()}; {@link #parse} reads those names.
+ */
+public enum Score {
+
+	/**
+	 * Squared Mahalanobis distance of multi-scale local image statistics to those of normal data
+	 * ({@link TextureModel}); needs no network.
+	 */
+	TEXTURE,
+	/** The paper's score: mean squared difference of the latent codes E(x) and E'(G(x)), per patch. */
+	LATENT,
+	/** Per-pixel |x − G(x)|, averaged over the windows covering a pixel, smoothed a little. */
+	RESIDUAL,
+	/** Squared Mahalanobis distance of a patch's latent code to a Gaussian of normal codes. */
+	DENSITY;
+
+	/**
+	 * The default of new models, chosen by the detection suite (docs/benchmarks.md, "Detection
+	 * suite"): {@link #TEXTURE} finds the suite's anomalies in microscopy-like images and in
+	 * photographs of tissue, stars, cells and a natural surface (pixel ROC AUC 0.94–0.99), where the
+	 * network's scores stay near chance. {@link #LATENT}, the paper's score, stays one switch away.
+	 */
+	public static final Score DEFAULT = TEXTURE;
+
+	/**
+	 * The scores in the order they were added, which manifests and messages keep (latent, residual,
+	 * density, texture).
+	 */
+	static final List<Score> AS_ADDED = List.of(LATENT, RESIDUAL, DENSITY, TEXTURE);
+
+	private final String id;
+
+	Score() {
+		id = name().toLowerCase(Locale.ROOT);
+	}
+
+	/** The lower-case name of manifests, the command line and macros: "texture", "latent", … */
+	public String id() {
+		return id;
+	}
+
+	/**
+	 * The score named {@code id} (as {@link #id()} gives it).
+	 *
+	 * @throws IllegalArgumentException naming the scores, unless {@code id} is one of them
+	 */
+	public static Score parse(String id) {
+		for (Score s : values())
+			if (s.id.equals(id)) return s;
+		throw unknown(id);
+	}
+
+	/** The error for a name that is no score: it lists the scores. */
+	static IllegalArgumentException unknown(String id) {
+		return new IllegalArgumentException("score must be one of " + ids(AS_ADDED) + ", not " + id);
+	}
+
+	/** The ids of {@code scores}, comma-separated, in the order of {@link #AS_ADDED}. */
+	static String ids(Collection<Score> scores) {
+		return AS_ADDED.stream().filter(scores::contains).map(Score::id).collect(Collectors.joining(", "));
+	}
+}
