@@ -58,7 +58,7 @@ public record ImageScoring(Score score, Map<Score, MapCalibration> calibrations,
 		m.put("image_statistic", "maximum of the anomaly map; a plane is anomalous when it exceeds the threshold, " +
 			"exactly where the map's mask is not empty");
 		Map<String, Object> cal = new LinkedHashMap<>();
-		for (Score s : Score.AS_ADDED)
+		for (Score s : Score.values())
 			if (calibrations.containsKey(s)) cal.put(s.id(), calibrations.get(s).toJson());
 		m.put("calibrations", cal);
 		m.put("residual_sigma", residualSigma);

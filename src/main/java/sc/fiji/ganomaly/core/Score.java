@@ -6,22 +6,23 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The anomaly scores a model can map (issue 10), in the order front ends list them. Manifests,
- * the command line and macros name them by {@link #id()}; {@link #parse} reads those names.
+ * The anomaly scores a model can map (issue 10), in the order they were added, which manifests
+ * and messages keep. Manifests, the command line and macros name them by {@link #id()};
+ * {@link #parse} reads those names.
  */
 public enum Score {
 
-	/**
-	 * Squared Mahalanobis distance of multi-scale local image statistics to those of normal data
-	 * ({@link TextureModel}); needs no network.
-	 */
-	TEXTURE,
 	/** The paper's score: mean squared difference of the latent codes E(x) and E'(G(x)), per patch. */
 	LATENT,
 	/** Per-pixel |x − G(x)|, averaged over the windows covering a pixel, smoothed a little. */
 	RESIDUAL,
 	/** Squared Mahalanobis distance of a patch's latent code to a Gaussian of normal codes. */
-	DENSITY;
+	DENSITY,
+	/**
+	 * Squared Mahalanobis distance of multi-scale local image statistics to those of normal data
+	 * ({@link TextureModel}); needs no network.
+	 */
+	TEXTURE;
 
 	/**
 	 * The default of new models, chosen by the detection suite (docs/benchmarks.md, "Detection
@@ -30,12 +31,6 @@ public enum Score {
 	 * network's scores stay near chance. {@link #LATENT}, the paper's score, stays one switch away.
 	 */
 	public static final Score DEFAULT = TEXTURE;
-
-	/**
-	 * The scores in the order they were added, which manifests and messages keep (latent, residual,
-	 * density, texture).
-	 */
-	static final List<Score> AS_ADDED = List.of(LATENT, RESIDUAL, DENSITY, TEXTURE);
 
 	private final String id;
 
@@ -61,11 +56,11 @@ public enum Score {
 
 	/** The error for a name that is no score: it lists the scores. */
 	static IllegalArgumentException unknown(String id) {
-		return new IllegalArgumentException("score must be one of " + ids(AS_ADDED) + ", not " + id);
+		return new IllegalArgumentException("score must be one of " + ids(List.of(values())) + ", not " + id);
 	}
 
-	/** The ids of {@code scores}, comma-separated, in the order of {@link #AS_ADDED}. */
+	/** The ids of {@code scores}, comma-separated, in declaration order. */
 	static String ids(Collection<Score> scores) {
-		return AS_ADDED.stream().filter(scores::contains).map(Score::id).collect(Collectors.joining(", "));
+		return java.util.Arrays.stream(values()).filter(scores::contains).map(Score::id).collect(Collectors.joining(", "));
 	}
 }

@@ -120,7 +120,7 @@ public class GanomalyTest {
 	public void everyScoreRanksAnomalousImagesAboveNormalOnes() {
 		StringBuilder aucs = new StringBuilder();
 		double worst = 1;
-		for (Score score : Score.AS_ADDED) {
+		for (Score score : Score.values()) {
 			GanomalyModel m = model.withScore(score);
 			Random random = new Random(99);
 			float[] normal = new float[8], anomalous = new float[8];

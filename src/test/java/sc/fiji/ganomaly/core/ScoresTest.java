@@ -90,7 +90,7 @@ public class ScoresTest {
 	 */
 	@Test
 	public void everyScoreMapIsHighestOnTheAnomaly() {
-		for (Score score : Score.AS_ADDED) {
+		for (Score score : Score.values()) {
 			float[] map = model.withScore(score).score(SyntheticImages.anomalous(SIZE, new Random(7), 24, 24, 5), 4, "disc")
 				.map().values();
 			List<Float> inside = new ArrayList<>(), outside = new ArrayList<>();
@@ -132,7 +132,7 @@ public class ScoresTest {
 		assertEquals(ImageScoring.DEFAULT_FALSE_POSITIVE_RATE, model.falsePositiveRate(), 0);
 		StringBuilder counts = new StringBuilder();
 		int worst = 0;
-		for (Score score : Score.AS_ADDED) {
+		for (Score score : Score.values()) {
 			GanomalyModel m = model.withScore(score);
 			Random random = new Random(1234);
 			int flagged = 0;
@@ -153,7 +153,7 @@ public class ScoresTest {
 	@Test
 	public void maskAndTableAgree() {
 		Random random = new Random(5);
-		for (Score score : Score.AS_ADDED) {
+		for (Score score : Score.values()) {
 			GanomalyModel m = model.withScore(score);
 			for (int i = 0; i < 12; i++) {
 				Img<FloatType> img = i % 2 == 0 ? SyntheticImages.normal(SIZE + 8 * i, random)
@@ -190,7 +190,7 @@ public class ScoresTest {
 			assertArrayEquals(a.texture().density().logDets(), b.texture().density().logDets(), 0);
 			assertArrayEquals(a.texture().intensities().low(), b.texture().intensities().low(), 0);
 			assertArrayEquals(a.texture().intensities().high(), b.texture().intensities().high(), 0);
-			for (Score score : Score.AS_ADDED) {
+			for (Score score : Score.values()) {
 				MapCalibration x = a.calibrations().get(score), y = b.calibrations().get(score);
 				assertEquals(x.median(), y.median(), 0);
 				assertArrayEquals(x.quantiles(), y.quantiles(), 0);

@@ -67,7 +67,7 @@ public class ScoringSpeedTest {
 	@Test
 	public void mapsDoNotDependOnBatchSizeOrThreads() {
 		Img<FloatType> plane = plane();
-		for (Score score : Score.AS_ADDED) {
+		for (Score score : Score.values()) {
 			float[] reference = null;
 			for (int threads : new int[] { 1, 2 })
 				try (GanomalyModel loaded = GanomalyModel.load(file, threads, Precision.FLOAT32)) {
