@@ -31,26 +31,11 @@ public record DensityModel(double[] mean, double[] precision) {
 	/** Fits the Gaussian to {@code n} codes of {@code dim} values each. */
 	static DensityModel fit(float[] codes, int n, int dim) {
 		if (n < 2) throw new IllegalArgumentException("the density score needs at least 2 normal patches, not " + n);
-		double[] mean = new double[dim];
-		for (int i = 0; i < n; i++)
-			for (int j = 0; j < dim; j++)
-				mean[j] += codes[i * dim + j];
-		for (int j = 0; j < dim; j++)
-			mean[j] /= n;
-		double[] cov = new double[dim * dim], c = new double[dim];
-		for (int i = 0; i < n; i++) {
-			for (int j = 0; j < dim; j++)
-				c[j] = codes[i * dim + j] - mean[j];
-			for (int a = 0; a < dim; a++)
-				for (int b = 0; b <= a; b++)
-					cov[a * dim + b] += c[a] * c[b];
-		}
+		double[] mean = mean(codes, n, dim), cov = scatter(codes, n, dim, mean, null);
 		double trace = 0;
 		for (int a = 0; a < dim; a++) {
-			for (int b = 0; b <= a; b++) {
+			for (int b = 0; b < dim; b++)
 				cov[a * dim + b] /= n - 1;
-				cov[b * dim + a] = cov[a * dim + b];
-			}
 			trace += cov[a * dim + a];
 		}
 		double ridge = 1e-6 * Math.max(trace / dim, 1e-12);
@@ -60,6 +45,40 @@ public record DensityModel(double[] mean, double[] precision) {
 			cov[a * dim + a] += ridge;
 		}
 		return new DensityModel(mean, inverse(cov, dim));
+	}
+
+	/** The mean of {@code n} vectors of {@code dim} values each. */
+	static double[] mean(float[] x, int n, int dim) {
+		double[] mean = new double[dim];
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < dim; j++)
+				mean[j] += x[i * dim + j];
+		for (int j = 0; j < dim; j++)
+			mean[j] /= n;
+		return mean;
+	}
+
+	/**
+	 * The scatter matrix (dim x dim, row-major, not divided by anything) of {@code n} vectors around
+	 * {@code center}: the sum of w_i (x_i − center)(x_i − center)^T, with weights {@code w} (null: all 1).
+	 */
+	static double[] scatter(float[] x, int n, int dim, double[] center, double[] w) {
+		double[] s = new double[dim * dim], z = new double[dim];
+		for (int i = 0; i < n; i++) {
+			double wi = w == null ? 1 : w[i];
+			if (wi == 0) continue;
+			for (int j = 0; j < dim; j++)
+				z[j] = x[i * dim + j] - center[j];
+			for (int a = 0; a < dim; a++) {
+				double za = wi * z[a];
+				for (int b = 0; b <= a; b++)
+					s[a * dim + b] += za * z[b];
+			}
+		}
+		for (int a = 0; a < dim; a++)
+			for (int b = 0; b < a; b++)
+				s[b * dim + a] = s[a * dim + b];
+		return s;
 	}
 
 	/** Squared Mahalanobis distance of the code at {@code codes[offset..offset+dim)}. */

@@ -46,7 +46,11 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 			" normal pixels, not " + n);
 		Random random = new Random(seed);
 		double[] mean = new double[k * dim], cov = new double[k * dim * dim], w = new double[k];
-		double[] all = covariance(x, n, dim, null, null);
+		double[] all = DensityModel.scatter(x, n, dim, DensityModel.mean(x, n, dim), null);
+		for (int a = 0; a < dim * dim; a++)
+			all[a] /= n;
+		for (int a = 0; a < dim; a++)
+			all[a * dim + a] += RIDGE;
 		for (int c = 0; c < k; c++) {
 			int i = random.nextInt(n);
 			for (int j = 0; j < dim; j++)
@@ -55,7 +59,7 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 			w[c] = 1.0 / k;
 		}
 		GaussianMixture g = of(w, mean, cov, dim);
-		double[] r = new double[n * k];
+		double[] r = new double[n * k], rc = new double[n];
 		for (int it = 0; it < iterations; it++) {
 			// E step: responsibilities
 			double[] scratch = new double[dim], log = new double[k];
@@ -83,53 +87,17 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 						s += r[i * k + c] * x[i * dim + j];
 					mean[c * dim + j] = s / nk;
 				}
-				double[] cc = covariance(x, n, dim, java.util.Arrays.copyOfRange(mean, c * dim, c * dim + dim),
-					new double[][] { r, { k, c } });
+				for (int i = 0; i < n; i++)
+					rc[i] = r[i * k + c];
+				double[] s = DensityModel.scatter(x, n, dim, java.util.Arrays.copyOfRange(mean, c * dim, c * dim + dim), rc);
 				for (int a = 0; a < dim * dim; a++)
-					cov[c * dim * dim + a] = cc[a] * n / nk;
+					cov[c * dim * dim + a] = s[a] / n * n / nk;
 				for (int a = 0; a < dim; a++)
 					cov[c * dim * dim + a * dim + a] += RIDGE;
 			}
 			g = of(w, mean, cov, dim);
 		}
 		return g;
-	}
-
-	/**
-	 * Covariance (divided by n) around {@code center} (the mean if null), weighted by the
-	 * responsibilities {@code weights[0][i * k + c]} with {@code k, c = weights[1]} if given, plus the ridge.
-	 */
-	private static double[] covariance(float[] x, int n, int dim, double[] center, double[][] weights) {
-		double[] m = center;
-		if (m == null) {
-			m = new double[dim];
-			for (int i = 0; i < n; i++)
-				for (int j = 0; j < dim; j++)
-					m[j] += x[i * dim + j];
-			for (int j = 0; j < dim; j++)
-				m[j] /= n;
-		}
-		double[] cov = new double[dim * dim], z = new double[dim];
-		int k = weights == null ? 0 : (int) weights[1][0], c = weights == null ? 0 : (int) weights[1][1];
-		for (int i = 0; i < n; i++) {
-			double wi = weights == null ? 1 : weights[0][i * k + c];
-			if (wi == 0) continue;
-			for (int j = 0; j < dim; j++)
-				z[j] = x[i * dim + j] - m[j];
-			for (int a = 0; a < dim; a++) {
-				double za = wi * z[a];
-				for (int b = 0; b <= a; b++)
-					cov[a * dim + b] += za * z[b];
-			}
-		}
-		for (int a = 0; a < dim; a++)
-			for (int b = 0; b <= a; b++) {
-				cov[a * dim + b] /= n;
-				cov[b * dim + a] = cov[a * dim + b];
-			}
-		if (weights == null) for (int a = 0; a < dim; a++)
-			cov[a * dim + a] += RIDGE;
-		return cov;
 	}
 
 	/** The mixture of given weights, means and covariances (ridge included). */
