@@ -34,13 +34,6 @@ public record ImageScoring(Score score, Map<Score, MapCalibration> calibrations,
 			"texture model");
 	}
 
-	/** Scoring without a texture model (as models before the texture score). */
-	public ImageScoring(Score score, Map<Score, MapCalibration> calibrations, DensityModel density,
-		double residualSigma)
-	{
-		this(score, calibrations, density, residualSigma, null);
-	}
-
 	/** The same calibrations with another default score. */
 	public ImageScoring withScore(Score other) {
 		if (!calibrations.containsKey(other)) throw new IllegalArgumentException("this model has no calibration for " +

@@ -130,8 +130,8 @@ public final class Settings {
 	/**
 	 * The score of the model's maps and image scores: texture (default: multi-scale local image
 	 * statistics against a mixture of Gaussians of normal ones; the detection suite's best),
-	 * latent (the paper's), residual (per-pixel reconstruction error) or density (Mahalanobis distance of the latent
-	 * code to normal codes).
+	 * latent (the paper's), residual (per-pixel reconstruction error) or density (Mahalanobis
+	 * distance of the latent code to normal codes).
 	 * Every score is calibrated at training; the model stores which one it uses by default.
 	 */
 	public Score score() { return score; }

@@ -120,6 +120,11 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 
 	/** Pixels of context a feature needs on each side for a tile to score as the whole plane does. */
 	int margin() {
+		return margin(scales);
+	}
+
+	/** {@link #margin()} of features at {@code scales}. */
+	private static int margin(double[] scales) {
 		double max = 0;
 		for (double s : scales)
 			max = Math.max(max, s);
@@ -183,12 +188,16 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 		return out;
 	}
 
-	/** The interleaved values of a rectangle of a plane. */
-	private static float[] crop(NormalizedPlane p, int x0, int y0, int w, int h) {
+	/**
+	 * The interleaved values of a rectangle of a plane, mapped to {@code intensities} (null: as
+	 * normalised).
+	 */
+	private static float[] crop(NormalizedPlane p, int x0, int y0, int w, int h, Intensities intensities) {
 		int c = p.channels();
 		float[] out = new float[w * h * c], data = p.data();
 		for (int y = 0; y < h; y++)
 			System.arraycopy(data, ((y0 + y) * p.width() + x0) * c, out, y * w * c, w * c);
+		if (intensities != null) intensities.apply(out, p);
 		return out;
 	}
 
@@ -209,7 +218,7 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 	static TextureModel fit(List<Region> regions, Intensities intensities, long seed) {
 		double[] scales = DEFAULT_SCALES.clone();
 		int channels = regions.get(0).plane().channels(), d = dim(scales, channels);
-		int margin = new TextureModel(scales, DEFAULT_SIGMA, placeholder(d), intensities).margin();
+		int margin = margin(scales);
 		List<int[]> tiles = new ArrayList<>();
 		for (int i = 0; i < regions.size(); i++) {
 			Region r = regions.get(i);
@@ -234,9 +243,7 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 			int x0 = Math.max(0, tile[1] - margin), y0 = Math.max(0, tile[2] - margin);
 			int x1 = Math.min(r.width(), tile[1] + tile[3] + margin), y1 = Math.min(r.height(), tile[2] + tile[4] + margin);
 			int w = x1 - x0, h = y1 - y0;
-			float[] data = crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h);
-			if (intensities != null) intensities.apply(data, r.plane());
-			float[][] f = features(data, w, h, channels, scales);
+			float[][] f = features(crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities), w, h, channels, scales);
 			for (int y = tile[2]; y < tile[2] + tile[4]; y++)
 				for (int x = tile[1]; x < tile[1] + tile[3]; x++)
 					if (keep >= 1 || random.nextDouble() < keep) {
@@ -248,14 +255,6 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 		}
 		return new TextureModel(scales, DEFAULT_SIGMA, GaussianMixture.fit(samples.values, n, d, COMPONENTS, ITERATIONS,
 			seed), intensities);
-	}
-
-	/** A mixture of one standard Gaussian in {@code d} dimensions (to compute a margin before fitting). */
-	private static GaussianMixture placeholder(int d) {
-		double[] precision = new double[d * d];
-		for (int a = 0; a < d; a++)
-			precision[a * d + a] = 1;
-		return new GaussianMixture(new double[] { 1 }, new double[d], precision, new double[] { 0 });
 	}
 
 	/**
@@ -279,9 +278,8 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 				NormalizedPlane p = tile.plane();
 				if (p.channels() * 4 * scales.length != d) throw new IllegalArgumentException("the plane has " + p.channels() +
 					" channel(s); the texture model was fitted to " + d / (4 * scales.length));
-				float[] data = crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h);
-				if (intensities != null) intensities.apply(data, p);
-				float[][] f = features(data, w, h, p.channels(), scales);
+				float[][] f = features(crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities), w, h, p.channels(),
+					scales);
 				for (int y = ty; y < Math.min(height, ty + TILE); y++)
 					for (int x = tx; x < Math.min(width, tx + TILE); x++) {
 						int i = (y - y0) * w + (x - x0);

@@ -39,7 +39,7 @@ public class ScoreTest {
 	public void aMissingCalibrationNamesTheOnesThereInManifestOrder() {
 		MapCalibration c = MapCalibration.placeholder(16);
 		ImageScoring s = new ImageScoring(Score.RESIDUAL, Map.of(Score.DENSITY, c, Score.RESIDUAL, c, Score.LATENT, c),
-			null, 1);
+			null, 1, null);
 		try {
 			s.withScore(Score.TEXTURE);
 			fail("texture accepted without its calibration");
