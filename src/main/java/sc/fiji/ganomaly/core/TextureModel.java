@@ -8,12 +8,11 @@ import java.util.Random;
 
 /**
  * The {@code texture} score (issue 10): how far the local statistics around a pixel lie from those
- * of normal data. Per channel and per scale s (1, 2, 4, 8 pixels), four values describe the
- * neighbourhood (Gaussian window of sigma s): the local mean, the log of the local variance, the
- * log of the local gradient energy and the log of the local energy of the Laplacian of the image
- * smoothed at s/2. A Gaussian is fitted to these vectors on the training regions; a pixel's raw
- * score is the squared Mahalanobis distance of its vector, and the map is smoothed with a
- * Gaussian of {@code sigma} pixels. It needs no network: it flags regions whose texture (grain,
+ * of normal data. Per channel and per scale s (1, 2, 4, 8 pixels), a few values describe the
+ * neighbourhood (Gaussian window of sigma s; see {@link Features}). A mixture of Gaussians is
+ * fitted to these vectors on the training regions; a pixel's raw score is −2 log p of its vector
+ * (for one component, the squared Mahalanobis distance), and the map is smoothed with a Gaussian
+ * of {@code sigma} pixels. It needs no network: it flags regions whose texture (grain,
  * sharpness, contrast at some scale) is unlike normal data, which is what GANomaly's scores miss
  * on photographs of natural textures (docs/benchmarks.md, "Detection suite").
  *
@@ -25,11 +24,70 @@ import java.util.Random;
  *
  * @param scales      the scales in pixels
  * @param sigma       smoothing of the map in pixels
- * @param density     the mixture of Gaussians of normal feature vectors ({@code 4 × scales × channels} values)
+ * @param features    the values computed per channel and scale
+ * @param density     the mixture of Gaussians of normal feature vectors ({@code features × scales × channels}
+ *                    values)
  * @param intensities the raw intensity range features are computed in; null: each plane as
  *                    normalised (texture models written before it existed)
  */
-public record TextureModel(double[] scales, double sigma, GaussianMixture density, Intensities intensities) {
+public record TextureModel(double[] scales, double sigma, Features features, GaussianMixture density,
+		Intensities intensities)
+{
+
+	/**
+	 * The values computed per channel and scale s, over a Gaussian window of sigma s. Stored in the
+	 * manifest by {@link #id()}; models without one used {@link #STATISTICS}.
+	 */
+	public enum Features {
+
+		/**
+		 * The local mean, the log of the local variance, the log of the local gradient energy and the
+		 * log of the local energy of the Laplacian of the image smoothed at s/2 (the first texture
+		 * models, whose manifests name no feature set).
+		 */
+		STATISTICS("statistics", 4, "per channel and scale: local mean, log local variance, log local gradient " +
+			"energy, log local energy of the Laplacian"),
+
+		/**
+		 * {@link #STATISTICS} and two values of the local gradients: their coherence (how much they
+		 * share one orientation, from the structure tensor: 0 isotropic, 1 a line or an edge) and
+		 * their sparsity, log((mean |∇|)² / mean |∇|²) (0 when every gradient is alike, very
+		 * negative where a few strong edges dominate). Scratches, fibres and materials of another
+		 * grain differ from normal texture in these more than in its energies (docs/benchmarks.md,
+		 * "Fourth pass").
+		 */
+		STATISTICS_AND_GRADIENTS("statistics+gradients", 6, "per channel and scale: local mean, log local " +
+			"variance, log local gradient energy, log local energy of the Laplacian, gradient coherence, gradient " +
+			"sparsity");
+
+		private final String id, description;
+		private final int perScale;
+
+		Features(String id, int perScale, String description) {
+			this.id = id;
+			this.perScale = perScale;
+			this.description = description;
+		}
+
+		/** The name in the manifest. */
+		public String id() {
+			return id;
+		}
+
+		/** Values per channel and scale. */
+		public int perScale() {
+			return perScale;
+		}
+
+		/** The features of the manifest's {@code id}; {@link #STATISTICS} if absent (null). */
+		static Features parse(String id) {
+			if (id == null) return STATISTICS;
+			for (Features f : values())
+				if (f.id.equals(id)) return f;
+			throw new IllegalArgumentException("manifest.json: unknown texture features '" + id + "' (this version " +
+				"knows " + java.util.Arrays.stream(values()).map(Features::id).toList() + "); update the plugin");
+		}
+	}
 
 	/**
 	 * Per channel, the raw intensities mapped to −1 and +1 before computing features: the medians
@@ -97,6 +155,8 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 
 	/** Scales of new models. */
 	static final double[] DEFAULT_SCALES = { 1, 2, 4, 8 };
+	/** Features of new models. */
+	static final Features DEFAULT_FEATURES = Features.STATISTICS_AND_GRADIENTS;
 	/** Map smoothing of new models. */
 	static final double DEFAULT_SIGMA = 4;
 	/** Feature vectors sampled from the training regions to fit the Gaussian. */
@@ -109,13 +169,15 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 
 	public TextureModel {
 		if (scales.length == 0) throw new IllegalArgumentException("texture model needs at least one scale");
-		if (density.dim() % (4 * scales.length) != 0) throw new IllegalArgumentException("texture model: " +
-			density.dim() + " values per pixel do not fit " + scales.length + " scales");
+		java.util.Objects.requireNonNull(features, "features");
+		if (density.dim() % (features.perScale() * scales.length) != 0) throw new IllegalArgumentException(
+			"texture model: " + density.dim() + " values per pixel do not fit " + scales.length + " scales of " +
+				features.id());
 	}
 
-	/** Features per pixel for {@code channels} channels. */
-	static int dim(double[] scales, int channels) {
-		return 4 * scales.length * channels;
+	/** Values per pixel for {@code channels} channels. */
+	static int dim(double[] scales, Features features, int channels) {
+		return features.perScale() * scales.length * channels;
 	}
 
 	/** Pixels of context a feature needs on each side for a tile to score as the whole plane does. */
@@ -136,10 +198,12 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 	 * Feature planes of a {@code w × h} image given as interleaved channels: {@code dim} planes of
 	 * {@code w × h} values, index {@code [feature][y * w + x]}.
 	 */
-	static float[][] features(float[] data, int w, int h, int channels, double[] scales) {
-		float[][] out = new float[dim(scales, channels)][];
+	static float[][] features(float[] data, int w, int h, int channels, double[] scales, Features features) {
+		float[][] out = new float[dim(scales, features, channels)][];
+		boolean gradients = features == Features.STATISTICS_AND_GRADIENTS;
 		int n = w * h, f = 0;
-		float[] img = new float[n], sq = new float[n], grad = new float[n];
+		float[] img = new float[n], sq = new float[n], grad = new float[n], gxx = new float[n], gyy = new float[n],
+				gxy = new float[n], magnitude = new float[n];
 		for (int c = 0; c < channels; c++) {
 			for (int i = 0; i < n; i++)
 				img[i] = data[i * channels + c];
@@ -151,7 +215,12 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 						1] : 0.5f * (img[y * w + x + 1] - img[y * w + x - 1]);
 					float gy = h == 1 ? 0 : y == 0 ? img[w + x] - img[x] : y == h - 1 ? img[y * w + x] - img[(y - 1) * w + x] :
 						0.5f * (img[(y + 1) * w + x] - img[(y - 1) * w + x]);
-					grad[y * w + x] = gx * gx + gy * gy;
+					int i = y * w + x;
+					grad[i] = gx * gx + gy * gy;
+					gxx[i] = gx * gx;
+					gyy[i] = gy * gy;
+					gxy[i] = gx * gy;
+					magnitude[i] = (float) Math.sqrt(grad[i]);
 				}
 			for (double s : scales) {
 				float[] mean = img.clone(), var = sq.clone(), energy = grad.clone(), lap = img.clone();
@@ -170,9 +239,42 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 				out[f++] = var;
 				out[f++] = energy;
 				out[f++] = l2;
+				if (gradients) {
+					out[f++] = coherence(gxx, gyy, gxy, w, h, s);
+					out[f++] = sparsity(magnitude, energy, w, h, s);
+				}
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * Coherence of the gradients in a window of sigma {@code s}: (λ1 − λ2) / (λ1 + λ2) of the
+	 * structure tensor, from the squared components of the gradients.
+	 */
+	private static float[] coherence(float[] gxx, float[] gyy, float[] gxy, int w, int h, double s) {
+		float[] a = gxx.clone(), b = gyy.clone(), c = gxy.clone();
+		MapFilters.gaussian(a, w, h, s);
+		MapFilters.gaussian(b, w, h, s);
+		MapFilters.gaussian(c, w, h, s);
+		for (int i = 0; i < a.length; i++) {
+			double d = a[i] - b[i];
+			a[i] = (float) (Math.sqrt(d * d + 4.0 * c[i] * c[i]) / (a[i] + b[i] + VARIANCE_FLOOR));
+		}
+		return a;
+	}
+
+	/**
+	 * Sparsity of the gradients in a window of sigma {@code s}: log((mean |∇| + ε)²) − log energy,
+	 * with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat region gives 0).
+	 */
+	private static float[] sparsity(float[] magnitude, float[] logEnergy, int w, int h, double s) {
+		float[] m = magnitude.clone();
+		MapFilters.gaussian(m, w, h, s);
+		double epsilon = Math.sqrt(VARIANCE_FLOOR);
+		for (int i = 0; i < m.length; i++)
+			m[i] = (float) (2 * Math.log(m[i] + epsilon) - logEnergy[i]);
+		return m;
 	}
 
 	/** Squared 4-neighbour Laplacian (borders replicated). */
@@ -217,7 +319,8 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 	/** As {@link #fit(List, long)}, computing features in the given intensity range (null: as normalised). */
 	static TextureModel fit(List<Region> regions, Intensities intensities, long seed) {
 		double[] scales = DEFAULT_SCALES.clone();
-		int channels = regions.get(0).plane().channels(), d = dim(scales, channels);
+		Features features = DEFAULT_FEATURES;
+		int channels = regions.get(0).plane().channels(), d = dim(scales, features, channels);
 		int margin = margin(scales);
 		List<int[]> tiles = new ArrayList<>();
 		for (int i = 0; i < regions.size(); i++) {
@@ -243,7 +346,8 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 			int x0 = Math.max(0, tile[1] - margin), y0 = Math.max(0, tile[2] - margin);
 			int x1 = Math.min(r.width(), tile[1] + tile[3] + margin), y1 = Math.min(r.height(), tile[2] + tile[4] + margin);
 			int w = x1 - x0, h = y1 - y0;
-			float[][] f = features(crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities), w, h, channels, scales);
+			float[][] f = features(crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities), w, h, channels, scales,
+				features);
 			for (int y = tile[2]; y < tile[2] + tile[4]; y++)
 				for (int x = tile[1]; x < tile[1] + tile[3]; x++)
 					if (keep >= 1 || random.nextDouble() < keep) {
@@ -253,7 +357,7 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 						n++;
 					}
 		}
-		return new TextureModel(scales, DEFAULT_SIGMA, GaussianMixture.fit(samples.values, n, d, COMPONENTS, ITERATIONS,
+		return new TextureModel(scales, DEFAULT_SIGMA, features, GaussianMixture.fit(samples.values, n, d, COMPONENTS, ITERATIONS,
 			seed), intensities);
 	}
 
@@ -276,10 +380,10 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 				int w = x1 - x0, h = y1 - y0;
 				PlaneScorer.Tile tile = source.tile(x0, y0, w, h);
 				NormalizedPlane p = tile.plane();
-				if (p.channels() * 4 * scales.length != d) throw new IllegalArgumentException("the plane has " + p.channels() +
-					" channel(s); the texture model was fitted to " + d / (4 * scales.length));
+				if (dim(scales, features, p.channels()) != d) throw new IllegalArgumentException("the plane has " + p
+					.channels() + " channel(s); the texture model was fitted to " + d / dim(scales, features, 1));
 				float[][] f = features(crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities), w, h, p.channels(),
-					scales);
+					scales, features);
 				for (int y = ty; y < Math.min(height, ty + TILE); y++)
 					for (int x = tx; x < Math.min(width, tx + TILE); x++) {
 						int i = (y - y0) * w + (x - x0);
@@ -295,8 +399,9 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 
 	Map<String, Object> toJson() {
 		Map<String, Object> m = new LinkedHashMap<>();
-		m.put("features", "per channel and scale: local mean, log local variance, log local gradient energy, " +
-			"log local energy of the Laplacian");
+		// the first texture models name no feature set; their manifests are rewritten unchanged
+		if (features != Features.STATISTICS) m.put("feature_set", features.id());
+		m.put("features", features.description);
 		m.put("scales", DensityModel.list(scales));
 		m.put("sigma", sigma);
 		m.put("density", density.toJson());
@@ -309,8 +414,9 @@ public record TextureModel(double[] scales, double sigma, GaussianMixture densit
 		Object density = json.get("density");
 		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: texture lacks 'density'");
 		Object intensities = json.get("intensities");
+		Object features = json.get("feature_set");
 		return new TextureModel(Manifest.doubles(json, "scales"), Manifest.number(json, "sigma"),
-			GaussianMixture.fromJson((Map<String, Object>) density),
+			Features.parse(features instanceof String f ? f : null), GaussianMixture.fromJson((Map<String, Object>) density),
 			intensities instanceof Map ? Intensities.fromJson((Map<String, Object>) intensities) : null);
 	}
 }
