@@ -80,7 +80,8 @@ public class BadInputsTest {
 	static final class Fixtures {
 
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
-			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, aFile, readOnly;
+			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
+			readOnly;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -358,7 +359,13 @@ public class BadInputsTest {
 		new Case(45, "a precision that does not exist")
 			.cli("--precision: precision must be float32 or bfloat16, not half", x -> score("--input", x.normal,
 				"--model", x.model, "--output", x.out("o45"), "--precision", "half"))
-			.noCommand("Fiji takes the precision from -Dganomaly.precision; a bad value there logs one warning and scores in float32"));
+			.noCommand("Fiji takes the precision from -Dganomaly.precision; a bad value there logs one warning and scores in float32"),
+		new Case(46, "model file whose network TensorFlow cannot read")
+			// the model scores with texture, which needs no network: a network score meets the damage
+			.cli("TensorFlow could not load the SavedModel", x -> score("--input", x.normal, "--model", x.brokenNetwork,
+				"--output", x.out("o46"), "--score", "latent"))
+			.command("TensorFlow could not load the SavedModel", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.brokenNetwork.toFile(), "score", "latent")));
 
 	@BeforeClass
 	public static void setUp() throws IOException {
@@ -412,6 +419,8 @@ public class BadInputsTest {
 				.getBytes(StandardCharsets.UTF_8) : content);
 		f.noWeights = rewrite("noweights.ganomaly.zip", (name, content) -> name.contains("/variables/") ? null : content);
 		f.foreignZip = rewrite("foreign.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? null : content);
+		f.brokenNetwork = rewrite("broken-network.ganomaly.zip", (name, content) -> name.equals("saved_model/saved_model.pb")
+			? new byte[] { 8, 1, 18, 99, 1, 2, 3 } : content);
 		f.aFile = Files.writeString(f.dir.resolve("a-file"), "x");
 		f.readOnly = readOnlyFolder();
 		context = new Context(CommandService.class, sc.fiji.ganomaly.fiji.GanomalyService.class);

@@ -1,6 +1,8 @@
 package sc.fiji.ganomaly.core;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
@@ -9,11 +11,16 @@ import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineLoader;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
-import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /**
  * A trained GANomaly model, ready to score: network, normalisation and score calibration. Safe
  * to use from several threads; close it to free native memory.
+ * <p>
+ * The network (TensorFlow and the SavedModel: seconds of start-up and a few hundred MiB) is loaded
+ * with the model when the model's score needs it, and otherwise ({@link Score#TEXTURE}) on the first
+ * use that does: a latent, residual or density score of a view ({@link #withScore(Score)}),
+ * {@link #scorePatches}. So a broken SavedModel fails the load of a model scoring with the network,
+ * and the first network use of a texture model, with the same message.
  */
 public final class GanomalyModel implements AutoCloseable {
 
@@ -22,14 +29,18 @@ public final class GanomalyModel implements AutoCloseable {
 
 	private final Manifest manifest;
 	private final Path folder;
-	private final ScoringNetwork network;
-	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-	/** False for views made by {@link #withScore(Score)}: closing them frees nothing. */
+	/** Shared with the views of this model; closed by the owner. */
+	private final LazyNetwork network;
+	private final AtomicBoolean closed = new AtomicBoolean();
+	/**
+	 * True for the model owning the unpacked files and the network (created or not); false for views
+	 * made by {@link #withScore(Score)}: closing them frees nothing.
+	 */
 	private final boolean owner;
 	/** Patches per network call of {@link PlaneScorer}; changed only by tests. */
 	private int scoringBatch = SCORING_BATCH;
 
-	private GanomalyModel(Manifest manifest, Path folder, ScoringNetwork network, boolean owner) {
+	private GanomalyModel(Manifest manifest, Path folder, LazyNetwork network, boolean owner) {
 		this.manifest = manifest;
 		this.folder = folder;
 		this.network = network;
@@ -37,8 +48,8 @@ public final class GanomalyModel implements AutoCloseable {
 	}
 
 	/**
-	 * The same network and files with another manifest (used by training). With {@code owner} the
-	 * new model owns them and this one must be dropped without closing.
+	 * The same network (created or not) and files with another manifest (used by training). With
+	 * {@code owner} the new model owns them and this one must be dropped without closing.
 	 */
 	GanomalyModel withManifest(Manifest m, boolean owner) {
 		return new GanomalyModel(m, folder, network, owner);
@@ -47,6 +58,7 @@ public final class GanomalyModel implements AutoCloseable {
 	/**
 	 * A view of this model that scores with another of its calibrated scores;
 	 * it shares the network, so close only this model, not the view (closing the view does nothing).
+	 * The network is created by the first of them that needs it, once, and closed with this model.
 	 *
 	 * @throws IllegalArgumentException if the model has no calibration for that score (models
 	 *                                  written before scores existed have only the latent score)
@@ -73,7 +85,7 @@ public final class GanomalyModel implements AutoCloseable {
 		return scoringBatch;
 	}
 
-	/** TensorFlow intra-op threads of the network (0: all cores). */
+	/** TensorFlow intra-op threads of the network (0: all cores); creates no network. */
 	int threads() {
 		return network.spec().threads();
 	}
@@ -84,16 +96,24 @@ public final class GanomalyModel implements AutoCloseable {
 		scoringBatch = patches;
 	}
 
-	/** Raw values of this model's score for patches, with buffers for {@code capacity} patches. */
+	/**
+	 * Raw values of this model's score for patches, with buffers for {@code capacity} patches; creates
+	 * the network on first use.
+	 */
 	PatchValues patchValues(int capacity) {
 		ImageScoring s = manifest.scoring();
-		return new PatchValues(network, s == null ? null : s.score(), s == null ? null : s.density(), capacity);
+		return new PatchValues(network.get(), s == null ? null : s.score(), s == null ? null : s.density(), capacity);
 	}
 
 	/** The texture model when this model scores with {@link Score#TEXTURE}, else null. */
 	TextureModel textureScoring() {
 		ImageScoring s = manifest.scoring();
 		return s != null && s.score() == Score.TEXTURE ? s.texture() : null;
+	}
+
+	/** True once the network has been created (and until the model is closed): for tests. */
+	boolean networkLoaded() {
+		return network.created();
 	}
 
 	/**
@@ -122,9 +142,9 @@ public final class GanomalyModel implements AutoCloseable {
 			(x0, y0, w, h) -> new PlaneScorer.Tile(r.plane(), -r.x0(), -r.y0()), stride, ProgressListener.NONE);
 	}
 
-	/** The latent codes of {@code n} patches ({@code n × nz} floats). */
+	/** The latent codes of {@code n} patches ({@code n × nz} floats); creates the network on first use. */
 	void latent(float[] batch, int n, float[] out) {
-		network.latent(batch, n, out);
+		network.get().latent(batch, n, out);
 	}
 
 	/**
@@ -138,7 +158,9 @@ public final class GanomalyModel implements AutoCloseable {
 	}
 
 	/**
-	 * Loads a model file to score in a given arithmetic precision (issue 11).
+	 * Loads a model file to score in a given arithmetic precision (issue 11). The network is loaded now
+	 * if the model's score needs it, else on its first use (see the class description); the precision
+	 * only affects scores of the network.
 	 *
 	 * @param threads   TensorFlow intra-op threads, 0 for automatic
 	 * @param precision {@link Precision#FLOAT32}, {@link Precision#BFLOAT16} (opt-in, about three times
@@ -147,13 +169,18 @@ public final class GanomalyModel implements AutoCloseable {
 	 *                  or {@value Precision#ENV}; float32 if unset)
 	 * @throws IllegalArgumentException naming the file and what is wrong with it, or saying that this
 	 *                                  CPU cannot score in {@code precision}
+	 * @throws sc.fiji.ganomaly.engine.EngineException if the model's score needs the network and the
+	 *                                  engine is missing or cannot load the SavedModel
 	 */
 	public static GanomalyModel load(Path file, int threads, String precision) {
 		String resolved = Precision.resolve(precision);
-		return open(ModelFile.read(file, threads), EngineLoader.tensorflow(), resolved);
+		return open(ModelFile.read(file, threads), EngineLoader::tensorflow, resolved);
 	}
 
-	/** The arithmetic precision this model scores in ({@link Precision#FLOAT32} or {@link Precision#BFLOAT16}). */
+	/**
+	 * The arithmetic precision this model's network scores in ({@link Precision#FLOAT32} or
+	 * {@link Precision#BFLOAT16}); creates no network.
+	 */
 	public String precision() {
 		return network.precision();
 	}
@@ -165,14 +192,21 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/** Opens an unpacked model; takes ownership of its folder. */
 	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine) {
-		return open(unpacked, engine, Precision.FLOAT32);
+		return open(unpacked, () -> engine, Precision.FLOAT32);
 	}
 
-	/** Opens an unpacked model to score in {@code precision}; takes ownership of its folder. */
-	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine, String precision) {
+	/**
+	 * Opens an unpacked model to score in {@code precision}; takes ownership of its folder. The network
+	 * is created now if the model's score needs it (its failure deletes the folder), else on first use.
+	 *
+	 * @param engine gives the engine when the network is created (not before)
+	 */
+	static GanomalyModel open(ModelFile.Unpacked unpacked, Supplier<Engine> engine, String precision) {
+		LazyNetwork network = new LazyNetwork(engine, unpacked.savedModel(), unpacked.manifest().spec(), precision);
+		GanomalyModel model = new GanomalyModel(unpacked.manifest(), unpacked.folder(), network, true);
 		try {
-			return new GanomalyModel(unpacked.manifest(), unpacked.folder(),
-				engine.load(unpacked.savedModel(), unpacked.manifest().spec(), precision), true);
+			if (model.score().needsNetwork()) network.get();
+			return model;
 		}
 		catch (RuntimeException e) {
 			TemporaryFolders.delete(unpacked.folder());
@@ -211,9 +245,12 @@ public final class GanomalyModel implements AutoCloseable {
 		return manifest.threshold();
 	}
 
-	/** Latent scores of {@code n} normalised NHWC patches on the per-patch scale (0 = median, 1 = p99 of normal patches). */
+	/**
+	 * Latent scores of {@code n} normalised NHWC patches on the per-patch scale (0 = median, 1 = p99 of
+	 * normal patches); creates the network on first use.
+	 */
 	public void scorePatches(float[] batch, int n, float[] scores) {
-		network.score(batch, n, scores, null);
+		network.get().score(batch, n, scores, null);
 		manifest.calibration().applyInPlace(scores, n);
 	}
 
@@ -278,7 +315,10 @@ public final class GanomalyModel implements AutoCloseable {
 		return folder;
 	}
 
-	/** Frees the network and the unpacked files; a second call does nothing. */
+	/**
+	 * Frees the network (if it was created) and the unpacked files; a second call does nothing, and so
+	 * does closing a view. Views of a closed model fail on any use of the network.
+	 */
 	@Override
 	public void close() {
 		if (!owner || closed.getAndSet(true)) return;

@@ -13,16 +13,16 @@ import java.util.stream.Collectors;
 public enum Score {
 
 	/** The paper's score: mean squared difference of the latent codes E(x) and E'(G(x)), per patch. */
-	LATENT,
+	LATENT(true),
 	/** Per-pixel |x − G(x)|, averaged over the windows covering a pixel, smoothed a little. */
-	RESIDUAL,
+	RESIDUAL(true),
 	/** Squared Mahalanobis distance of a patch's latent code to a Gaussian of normal codes. */
-	DENSITY,
+	DENSITY(true),
 	/**
 	 * Squared Mahalanobis distance of multi-scale local image statistics to those of normal data
 	 * ({@link TextureModel}); needs no network.
 	 */
-	TEXTURE;
+	TEXTURE(false);
 
 	/**
 	 * The default of new models, chosen by the detection suite (docs/benchmarks.md, "Detection
@@ -33,9 +33,19 @@ public enum Score {
 	public static final Score DEFAULT = TEXTURE;
 
 	private final String id;
+	private final boolean needsNetwork;
 
-	Score() {
+	Score(boolean needsNetwork) {
 		id = name().toLowerCase(Locale.ROOT);
+		this.needsNetwork = needsNetwork;
+	}
+
+	/**
+	 * True if the network computes this score, so that a model scoring with it loads the engine
+	 * (TensorFlow) and its SavedModel; false for {@link #TEXTURE}, computed in plain Java.
+	 */
+	public boolean needsNetwork() {
+		return needsNetwork;
 	}
 
 	/** The lower-case name of manifests, the command line and macros: "texture", "latent", … */

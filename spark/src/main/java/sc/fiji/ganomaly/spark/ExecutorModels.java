@@ -23,7 +23,10 @@ final class ExecutorModels {
 	private static final Logger LOG = Logger.getLogger(ExecutorModels.class.getName());
 	private static final Map<String, GanomalyModel> MODELS = new LinkedHashMap<>();
 	private static boolean hook;
-	/** Milliseconds the first model load of this JVM took (engine start-up included), -1 before. */
+	/**
+	 * Milliseconds the first model load of this JVM took (engine start-up included when the model's score
+	 * uses the network; a texture model loads none), -1 before.
+	 */
 	private static long firstLoadMillis = -1;
 
 	private ExecutorModels() {}
@@ -65,7 +68,10 @@ final class ExecutorModels {
 		return model;
 	}
 
-	/** Milliseconds of this JVM's first model load, engine start-up included; -1 if none yet. */
+	/**
+	 * Milliseconds of this JVM's first model load, engine start-up included when the model's score uses
+	 * the network; -1 if none yet.
+	 */
 	static synchronized long firstLoadMillis() {
 		return firstLoadMillis;
 	}

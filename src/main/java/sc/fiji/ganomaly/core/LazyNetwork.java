@@ -1,0 +1,86 @@
+package sc.fiji.ganomaly.core;
+
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNetwork;
+
+/**
+ * The scoring network of one loaded model, created on its first use: a model whose score needs no
+ * network ({@link Score#TEXTURE}) never loads the engine (TensorFlow) or its SavedModel. A model and
+ * its views ({@link GanomalyModel#withScore}, {@code withManifest}) share one instance, so the network
+ * is created at most once whichever of them uses it first, and the model owning the files closes it.
+ * <p>
+ * Thread-safe: concurrent first uses wait for one creation. A failed creation is not remembered: the
+ * next use tries again and, for a broken SavedModel, fails with the same exception. After
+ * {@link #close()} every use fails, so that no network is created that nobody would close.
+ */
+final class LazyNetwork implements AutoCloseable {
+
+	private final Supplier<Engine> engine;
+	private final Path savedModel;
+	private final NetworkSpec spec;
+	private final String precision;
+	/** The network once created; null before, and again after {@link #close()}. */
+	private volatile ScoringNetwork network;
+	/** Guarded by this. */
+	private boolean closed;
+
+	/**
+	 * @param engine     gives the engine on first use (it may load TensorFlow then)
+	 * @param savedModel the SavedModel folder; must exist until this is closed
+	 * @param spec       the network's settings, threads included
+	 * @param precision  {@link sc.fiji.ganomaly.engine.Precision#FLOAT32} or
+	 *                   {@link sc.fiji.ganomaly.engine.Precision#BFLOAT16}
+	 */
+	LazyNetwork(Supplier<Engine> engine, Path savedModel, NetworkSpec spec, String precision) {
+		this.engine = engine;
+		this.savedModel = savedModel;
+		this.spec = spec;
+		this.precision = precision;
+	}
+
+	/**
+	 * The network, loaded from the SavedModel if this is its first use.
+	 *
+	 * @throws sc.fiji.ganomaly.engine.EngineException if the engine cannot be found or cannot load the SavedModel
+	 * @throws IllegalStateException                   once closed
+	 */
+	ScoringNetwork get() {
+		ScoringNetwork n = network;
+		return n != null ? n : create();
+	}
+
+	/** Creates the network unless another thread did while this one waited. */
+	private synchronized ScoringNetwork create() {
+		if (closed) throw new IllegalStateException("the model is closed; load it again to score with its network");
+		if (network == null) network = engine.get().load(savedModel, spec, precision);
+		return network;
+	}
+
+	/** True while the network exists: after its first use and before {@link #close()}. */
+	boolean created() {
+		return network != null;
+	}
+
+	/** The network's settings (as given, so reading them creates nothing). */
+	NetworkSpec spec() {
+		return spec;
+	}
+
+	/** The precision the network scores in, or will once created. */
+	String precision() {
+		return precision;
+	}
+
+	/** Closes the network if it was created; later uses fail. A second call does nothing. */
+	@Override
+	public synchronized void close() {
+		closed = true;
+		ScoringNetwork n = network;
+		network = null;
+		if (n != null) n.close();
+	}
+}

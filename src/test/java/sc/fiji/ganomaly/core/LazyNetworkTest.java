@@ -1,0 +1,243 @@
+package sc.fiji.ganomaly.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.FloatType;
+
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineException;
+import sc.fiji.ganomaly.engine.EngineLoader;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.PatchBatch;
+import sc.fiji.ganomaly.engine.Precision;
+import sc.fiji.ganomaly.engine.ScoringNetwork;
+import sc.fiji.ganomaly.engine.TrainableNetwork;
+
+/**
+ * A model whose score needs no network (texture, the default) loads no network: it scores the
+ * trained model's texture map without asking for the engine, and its views create the network on
+ * their first network score, once (also when several threads ask at once), giving the trained
+ * model's maps; the owner closes it. A broken SavedModel fails a network-scoring model's load and a
+ * texture model's first network use with the same message.
+ */
+public class LazyNetworkTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	static final int SIZE = 48, STRIDE = 4;
+	/** Trained here; its network exists since training, so its maps are the reference. */
+	static GanomalyModel trained;
+	static Path file;
+	static final Img<FloatType> PLANE = SyntheticImages.anomalous(SIZE, new Random(3), 20, 20, 4);
+
+	@BeforeClass
+	public static void train() {
+		Random random = new Random(11);
+		TrainingData data = new TrainingData();
+		for (int i = 0; i < 12; i++)
+			data.add("normal " + i, SyntheticImages.normal(SIZE, random));
+		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
+			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3);
+		trained = Ganomaly.train(data, settings, ProgressListener.NONE);
+		file = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
+		trained.save(file);
+	}
+
+	@AfterClass
+	public static void close() {
+		if (trained != null) trained.close();
+	}
+
+	@Test
+	public void textureModelScoresWithoutTheNetworkAndItsViewsCreateItOnce() {
+		assertEquals(Score.TEXTURE, trained.score());
+		CountingEngine engine = new CountingEngine();
+		GanomalyModel latentView;
+		try (GanomalyModel model = open(engine, Precision.FLOAT32)) {
+			latentView = model.withScore(Score.LATENT); // made before the network exists: shares it all the same
+			assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
+			assertEquals("the engine was not even asked for", 0, engine.supplied.get());
+			assertFalse(model.networkLoaded());
+
+			float[] latent = map(latentView);
+			assertArrayEquals(reference(Score.LATENT), latent, 0f);
+			assertEquals(1, engine.loads.get());
+			assertTrue("the owner sees the network its view created", model.networkLoaded());
+			assertArrayEquals(reference(Score.DENSITY), map(model.withScore(Score.DENSITY)), 0f);
+			assertArrayEquals(reference(Score.RESIDUAL), map(model.withScore(Score.RESIDUAL)), 0f);
+			assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
+			assertEquals("one network for the model and all its views", 1, engine.loads.get());
+
+			latentView.close(); // a view frees nothing
+			assertEquals(0, engine.closes.get());
+			assertArrayEquals(latent, map(latentView), 0f);
+		}
+		assertEquals("the owner closed the network", 1, engine.closes.get());
+		assertThrows(IllegalStateException.class, () -> map(latentView));
+		assertEquals("no network is created for a view of a closed model", 1, engine.loads.get());
+	}
+
+	@Test
+	public void concurrentFirstUsesCreateOneNetwork() throws Exception {
+		CountingEngine engine = new CountingEngine();
+		int threads = 4;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try (GanomalyModel model = open(engine, Precision.FLOAT32)) {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<float[]>> maps = new ArrayList<>();
+			for (int t = 0; t < threads; t++)
+				maps.add(pool.submit(() -> {
+					start.await();
+					return map(model.withScore(Score.RESIDUAL));
+				}));
+			start.countDown();
+			float[] expected = reference(Score.RESIDUAL);
+			for (Future<float[]> m : maps)
+				assertArrayEquals(expected, m.get(), 0f);
+			assertEquals(1, engine.loads.get());
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertEquals(1, engine.closes.get());
+	}
+
+	@Test
+	public void brokenSavedModelFailsAtLoadForNetworkScoresAndAtFirstNetworkUseForTexture() throws IOException {
+		ModelFile.Unpacked latent = ModelFile.read(file, 1), texture = ModelFile.read(file, 1);
+		breakSavedModel(latent);
+		breakSavedModel(texture);
+		ModelFile.Unpacked latentModel = new ModelFile.Unpacked(latent.manifest().withScore(Score.LATENT), latent.folder());
+		String atLoad = assertThrows(EngineException.class, () -> GanomalyModel.open(latentModel, EngineLoader::tensorflow,
+			Precision.FLOAT32)).getMessage();
+		assertTrue(atLoad, atLoad.startsWith("TensorFlow could not load the SavedModel"));
+		assertFalse("a failed load deletes the unpacked folder", Files.exists(latent.folder()));
+
+		try (GanomalyModel model = GanomalyModel.open(texture, EngineLoader::tensorflow, Precision.FLOAT32)) {
+			assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
+			GanomalyModel view = model.withScore(Score.LATENT);
+			assertEquals(atLoad, assertThrows(EngineException.class, () -> map(view)).getMessage());
+			// a failure is not remembered: the next use tries again, and fails alike
+			assertEquals(atLoad, assertThrows(EngineException.class, () -> map(view)).getMessage());
+			assertFalse(model.networkLoaded());
+		}
+		assertFalse(Files.exists(texture.folder()));
+	}
+
+	/** The trained model's map of {@link #PLANE} for a score. */
+	private static float[] reference(Score score) {
+		return map(trained.withScore(score));
+	}
+
+	private static float[] map(GanomalyModel model) {
+		return model.score(PLANE, STRIDE, "plane").map().values();
+	}
+
+	/** The model file opened with {@code engine}, one TensorFlow thread as in training. */
+	private static GanomalyModel open(CountingEngine engine, String precision) {
+		return GanomalyModel.open(ModelFile.read(file, 1), engine.supplier(), precision);
+	}
+
+	/** Overwrites the SavedModel's graph with bytes TensorFlow cannot parse (the weights stay). */
+	private static void breakSavedModel(ModelFile.Unpacked unpacked) throws IOException {
+		Files.write(unpacked.savedModel().resolve("saved_model.pb"), new byte[] { 8, 1, 18, 99, 1, 2, 3 });
+	}
+
+	/** The TensorFlow engine, counting how often it is asked for and the networks it loads and closes. */
+	static final class CountingEngine implements Engine {
+
+		final AtomicInteger supplied = new AtomicInteger(), loads = new AtomicInteger(), closes = new AtomicInteger();
+
+		/** Gives this engine, counting the calls. */
+		Supplier<Engine> supplier() {
+			return () -> {
+				supplied.incrementAndGet();
+				return this;
+			};
+		}
+
+		@Override
+		public String description() {
+			return EngineLoader.tensorflow().description();
+		}
+
+		@Override
+		public TrainableNetwork create(NetworkSpec spec) {
+			throw new UnsupportedOperationException("scoring only");
+		}
+
+		@Override
+		public ScoringNetwork load(Path savedModel, NetworkSpec spec) {
+			return load(savedModel, spec, Precision.FLOAT32);
+		}
+
+		@Override
+		public ScoringNetwork load(Path savedModel, NetworkSpec spec, String precision) {
+			ScoringNetwork n = EngineLoader.tensorflow().load(savedModel, spec, precision);
+			loads.incrementAndGet();
+			return new ScoringNetwork() {
+
+				@Override
+				public NetworkSpec spec() {
+					return n.spec();
+				}
+
+				@Override
+				public PatchBatch batch(int size) {
+					return n.batch(size);
+				}
+
+				@Override
+				public void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
+					n.score(batch, scores, reconstructionErrors);
+				}
+
+				@Override
+				public void reconstruct(PatchBatch batch, float[] out) {
+					n.reconstruct(batch, out);
+				}
+
+				@Override
+				public void latent(PatchBatch batch, float[] out) {
+					n.latent(batch, out);
+				}
+
+				@Override
+				public String precision() {
+					return n.precision();
+				}
+
+				@Override
+				public void close() {
+					closes.incrementAndGet();
+					n.close();
+				}
+			};
+		}
+	}
+}
