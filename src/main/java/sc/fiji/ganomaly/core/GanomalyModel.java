@@ -105,10 +105,16 @@ public final class GanomalyModel implements AutoCloseable {
 		return new PatchValues(network.get(), s == null ? null : s.score(), s == null ? null : s.density(), capacity);
 	}
 
-	/** The texture model when this model scores with {@link Score#TEXTURE}, else null. */
+	/**
+	 * The texture model when this model scores with {@link Score#TEXTURE}, else null. The first time a
+	 * model loaded to score in bfloat16 (or a view of it) asks for it, a warning says once that the
+	 * precision has no effect on this score.
+	 */
 	TextureModel textureScoring() {
 		ImageScoring s = manifest.scoring();
-		return s != null && s.score() == Score.TEXTURE ? s.texture() : null;
+		if (s == null || s.score() != Score.TEXTURE) return null;
+		network.precisionUnusedBy(s.score());
+		return s.texture();
 	}
 
 	/** True once the network has been created (and until the model is closed): for tests. */

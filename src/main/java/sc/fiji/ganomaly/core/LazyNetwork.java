@@ -1,10 +1,13 @@
 package sc.fiji.ganomaly.core;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /**
@@ -19,6 +22,8 @@ import sc.fiji.ganomaly.engine.ScoringNetwork;
  */
 final class LazyNetwork implements AutoCloseable {
 
+	private static final Logger LOG = Logger.getLogger(LazyNetwork.class.getName());
+
 	private final Supplier<Engine> engine;
 	private final Path savedModel;
 	private final NetworkSpec spec;
@@ -27,13 +32,14 @@ final class LazyNetwork implements AutoCloseable {
 	private volatile ScoringNetwork network;
 	/** Guarded by this. */
 	private boolean closed;
+	/** Set once the unused precision was reported ({@link #precisionUnusedBy(Score)}). */
+	private final AtomicBoolean precisionNoted = new AtomicBoolean();
 
 	/**
 	 * @param engine     gives the engine on first use (it may load TensorFlow then)
 	 * @param savedModel the SavedModel folder; must exist until this is closed
 	 * @param spec       the network's settings, threads included
-	 * @param precision  {@link sc.fiji.ganomaly.engine.Precision#FLOAT32} or
-	 *                   {@link sc.fiji.ganomaly.engine.Precision#BFLOAT16}
+	 * @param precision  {@link Precision#FLOAT32} or {@link Precision#BFLOAT16}
 	 */
 	LazyNetwork(Supplier<Engine> engine, Path savedModel, NetworkSpec spec, String precision) {
 		this.engine = engine;
@@ -73,6 +79,17 @@ final class LazyNetwork implements AutoCloseable {
 	/** The precision the network scores in, or will once created. */
 	String precision() {
 		return precision;
+	}
+
+	/**
+	 * Says once, as a warning in the log, that this network's precision has no effect on a score it
+	 * does not compute ("GANomaly: precision bfloat16 has no effect on the texture score (it uses no
+	 * network)"); nothing for float32 (the default) or a score of the network.
+	 */
+	void precisionUnusedBy(Score score) {
+		if (score.needsNetwork() || Precision.FLOAT32.equals(precision) || precisionNoted.getAndSet(true)) return;
+		LOG.warning("GANomaly: precision " + precision + " has no effect on the " + score.id() +
+			" score (it uses no network)");
 	}
 
 	/** Closes the network if it was created; later uses fail. A second call does nothing. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -42,7 +46,8 @@ import sc.fiji.ganomaly.engine.TrainableNetwork;
  * trained model's texture map without asking for the engine, and its views create the network on
  * their first network score, once (also when several threads ask at once), giving the trained
  * model's maps; the owner closes it. A broken SavedModel fails a network-scoring model's load and a
- * texture model's first network use with the same message.
+ * texture model's first network use with the same message; bfloat16 says once that it does not
+ * change the texture score.
  */
 public class LazyNetworkTest {
 
@@ -147,6 +152,70 @@ public class LazyNetworkTest {
 			assertFalse(model.networkLoaded());
 		}
 		assertFalse(Files.exists(texture.folder()));
+	}
+
+	@Test
+	public void bfloat16SaysOnceThatItDoesNotChangeTheTextureScore() {
+		List<String> warnings = new ArrayList<>();
+		Handler handler = new Handler() {
+
+			@Override
+			public void publish(LogRecord r) {
+				warnings.add(r.getMessage());
+			}
+
+			@Override
+			public void flush() {}
+
+			@Override
+			public void close() {}
+		};
+		Logger log = Logger.getLogger(LazyNetwork.class.getName());
+		log.addHandler(handler);
+		try {
+			CountingEngine engine = new CountingEngine();
+			try (GanomalyModel model = open(engine, Precision.BFLOAT16)) {
+				assertEquals(Precision.BFLOAT16, model.precision());
+				assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
+				assertArrayEquals(reference(Score.TEXTURE), map(model.withScore(Score.TEXTURE)), 0f);
+				assertEquals(List.of("GANomaly: precision bfloat16 has no effect on the texture score (it uses no network)"),
+					warnings);
+				assertEquals(0, engine.loads.get());
+				if (Precision.unsupportedReason(Precision.BFLOAT16) == null) {
+					// a network score of the same model does run in bfloat16 (close to float32, not equal): nothing to say
+					float[] latent = map(model.withScore(Score.LATENT)), float32 = reference(Score.LATENT);
+					assertFalse(Arrays.equals(float32, latent));
+					double r = correlation(float32, latent);
+					assertTrue("bfloat16 against float32: r = " + r, r > 0.9);
+					assertEquals(1, engine.loads.get());
+				}
+			}
+			try (GanomalyModel model = open(new CountingEngine(), Precision.FLOAT32)) {
+				map(model);
+			}
+			assertEquals("float32, the default, goes without saying", 1, warnings.size());
+		}
+		finally {
+			log.removeHandler(handler);
+		}
+	}
+
+	/** Pearson's correlation of two maps. */
+	private static double correlation(float[] a, float[] b) {
+		double ma = 0, mb = 0;
+		for (int i = 0; i < a.length; i++) {
+			ma += a[i];
+			mb += b[i];
+		}
+		ma /= a.length;
+		mb /= b.length;
+		double ab = 0, aa = 0, bb = 0;
+		for (int i = 0; i < a.length; i++) {
+			ab += (a[i] - ma) * (b[i] - mb);
+			aa += (a[i] - ma) * (a[i] - ma);
+			bb += (b[i] - mb) * (b[i] - mb);
+		}
+		return ab / Math.sqrt(aa * bb);
 	}
 
 	/** The trained model's map of {@link #PLANE} for a score. */
