@@ -10,7 +10,8 @@ import java.util.Random;
  * The {@code texture} score (issue 10): how far the local statistics around a pixel lie from those
  * of normal data. Per channel and per scale s (1, 2, 4, 8 pixels), a few values describe the
  * neighbourhood (Gaussian window of sigma s; see {@link Features}). A mixture of Gaussians is
- * fitted to these vectors on the training regions; a pixel's raw score is −2 log p of its vector
+ * fitted to these vectors on the training regions (the average of {@value #FITS} EM fits of
+ * {@value #COMPONENTS} components); a pixel's raw score is −2 log p of its vector
  * (for one component, the squared Mahalanobis distance), and the map is smoothed with a Gaussian
  * of {@code sigma} pixels. It needs no network: it flags regions whose texture (grain,
  * sharpness, contrast at some scale) is unlike normal data, which is what GANomaly's scores miss
@@ -161,8 +162,8 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 	static final double DEFAULT_SIGMA = 4;
 	/** Feature vectors sampled from the training regions to fit the Gaussian. */
 	static final int FIT_SAMPLES = 30_000;
-	/** Components of the mixture and rounds of EM. */
-	static final int COMPONENTS = 4, ITERATIONS = 30;
+	/** Components of each mixture fitted, mixtures averaged and rounds of EM. */
+	static final int COMPONENTS = 4, FITS = 3, ITERATIONS = 30;
 	/** Core tile side when scoring (each tile is read with a margin, so tiles do not show). */
 	static final int TILE = 512;
 	private static final double VARIANCE_FLOOR = 1e-4, LAPLACIAN_FLOOR = 1e-6;
@@ -357,8 +358,8 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 						n++;
 					}
 		}
-		return new TextureModel(scales, DEFAULT_SIGMA, features, GaussianMixture.fit(samples.values, n, d, COMPONENTS, ITERATIONS,
-			seed), intensities);
+		GaussianMixture density = GaussianMixture.fit(samples.values, n, d, COMPONENTS, FITS, ITERATIONS, seed);
+		return new TextureModel(scales, DEFAULT_SIGMA, features, density, intensities);
 	}
 
 	/**
