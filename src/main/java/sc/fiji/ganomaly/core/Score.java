@@ -19,8 +19,8 @@ public enum Score {
 	/** Squared Mahalanobis distance of a patch's latent code to a Gaussian of normal codes. */
 	DENSITY(true),
 	/**
-	 * Squared Mahalanobis distance of multi-scale local image statistics to those of normal data
-	 * ({@link TextureModel}); needs no network.
+	 * −2 log p of multi-scale local image statistics under a mixture of Gaussians of those of normal
+	 * data ({@link TextureModel}); needs no network.
 	 */
 	TEXTURE(false);
 

@@ -203,8 +203,10 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 		float[][] out = new float[dim(scales, features, channels)][];
 		boolean gradients = features == Features.STATISTICS_AND_GRADIENTS;
 		int n = w * h, f = 0;
-		float[] img = new float[n], sq = new float[n], grad = new float[n], gxx = new float[n], gyy = new float[n],
-				gxy = new float[n], magnitude = new float[n];
+		float[] img = new float[n], sq = new float[n], grad = new float[n];
+		// the gradients' components and magnitudes, for coherence and sparsity only
+		float[] gxx = gradients ? new float[n] : null, gyy = gradients ? new float[n] : null,
+				gxy = gradients ? new float[n] : null, magnitude = gradients ? new float[n] : null;
 		for (int c = 0; c < channels; c++) {
 			for (int i = 0; i < n; i++)
 				img[i] = data[i * channels + c];
@@ -218,10 +220,12 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 						0.5f * (img[(y + 1) * w + x] - img[(y - 1) * w + x]);
 					int i = y * w + x;
 					grad[i] = gx * gx + gy * gy;
-					gxx[i] = gx * gx;
-					gyy[i] = gy * gy;
-					gxy[i] = gx * gy;
-					magnitude[i] = (float) Math.sqrt(grad[i]);
+					if (gradients) {
+						gxx[i] = gx * gx;
+						gyy[i] = gy * gy;
+						gxy[i] = gx * gy;
+						magnitude[i] = (float) Math.sqrt(grad[i]);
+					}
 				}
 			for (double s : scales) {
 				float[] mean = img.clone(), var = sq.clone(), energy = grad.clone(), lap = img.clone();

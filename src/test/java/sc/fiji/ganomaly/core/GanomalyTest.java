@@ -38,9 +38,7 @@ public class GanomalyTest {
 	@BeforeClass
 	public static void train() {
 		Random random = new Random(1);
-		TrainingData data = new TrainingData();
-		for (int i = 0; i < 6; i++)
-			data.add("normal " + i, SyntheticImages.normal(SIZE, random));
+		TrainingData data = SyntheticImages.normalData(6, SIZE, random);
 		model = Ganomaly.train(data, settings(), new ProgressListener() {
 
 			@Override

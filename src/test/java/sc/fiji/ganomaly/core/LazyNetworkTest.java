@@ -63,9 +63,7 @@ public class LazyNetworkTest {
 	@BeforeClass
 	public static void train() {
 		Random random = new Random(11);
-		TrainingData data = new TrainingData();
-		for (int i = 0; i < 12; i++)
-			data.add("normal " + i, SyntheticImages.normal(SIZE, random));
+		TrainingData data = SyntheticImages.normalData(12, SIZE, random);
 		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
 			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3);
 		trained = Ganomaly.train(data, settings, ProgressListener.NONE);

@@ -21,9 +21,7 @@ public class ResumeTest {
 
 	static TrainingData data() {
 		Random random = new Random(8);
-		TrainingData data = new TrainingData();
-		for (int i = 0; i < 3; i++)
-			data.add("normal " + i, SyntheticImages.normal(48, random));
+		TrainingData data = SyntheticImages.normalData(3, 48, random);
 		return data;
 	}
 

@@ -38,9 +38,7 @@ public class ScoresTest {
 	@BeforeClass
 	public static void train() {
 		Random random = new Random(11);
-		TrainingData data = new TrainingData();
-		for (int i = 0; i < 30; i++)
-			data.add("normal " + i, SyntheticImages.normal(SIZE, random));
+		TrainingData data = SyntheticImages.normalData(30, SIZE, random);
 		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(4)
 			.patchesPerEpoch(640).seed(5).threads(1).learningRate(1e-3f).validationFraction(0.3);
 		model = Ganomaly.train(data, settings, new ProgressListener() {

@@ -45,9 +45,7 @@ public class ScoringSpeedTest {
 	@BeforeClass
 	public static void train() throws Exception {
 		Random random = new Random(21);
-		TrainingData data = new TrainingData();
-		for (int i = 0; i < 12; i++)
-			data.add("normal " + i, SyntheticImages.normal(48, random));
+		TrainingData data = SyntheticImages.normalData(12, 48, random);
 		Settings settings = new Settings().score(Score.LATENT).patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(2)
 			.patchesPerEpoch(256).seed(3).threads(1).learningRate(1e-3f).validationFraction(0.3);
 		trained = Ganomaly.train(data, settings, null);

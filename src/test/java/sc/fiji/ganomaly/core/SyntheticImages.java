@@ -21,6 +21,14 @@ final class SyntheticImages {
 		return ArrayImgs.floats(v, size, size);
 	}
 
+	/** {@code planes} normal planes of {@code size} pixels square, named "normal 0", "normal 1", … */
+	static TrainingData normalData(int planes, int size, Random random) {
+		TrainingData data = new TrainingData();
+		for (int i = 0; i < planes; i++)
+			data.add("normal " + i, normal(size, random));
+		return data;
+	}
+
 	/** A normal plane with a bright disc of {@code radius} at ({@code cx}, {@code cy}). */
 	static Img<FloatType> anomalous(int size, Random random, int cx, int cy, int radius) {
 		Img<FloatType> img = normal(size, random);
