@@ -292,10 +292,26 @@ public final class SparkScore {
 			if (!old.equals(fingerprint)) throw new UsageException("--resume: the unfinished run in " + output +
 				" used other inputs, model or settings; run without --resume to start again");
 			out.println("resuming the unfinished run in " + output);
-			// inputs that failed are tried again (they may have been fixed); finished work is kept
-			try (Stream<Path> walk = Files.walk(root)) {
-				for (Path p : walk.filter(p -> p.getFileName().toString().endsWith(".failed")).toList())
-					Files.deleteIfExists(p);
+			// inputs that failed are tried again (they may have been fixed); finished work is kept. Tasks of
+			// the stopped run may still be finishing (in this JVM: Spark does not wait for them), so their
+			// temporary files can vanish while the parts are walked: those are skipped, not an error
+			try {
+				Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+
+					@Override
+					public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a)
+						throws IOException
+					{
+						if (p.getFileName().toString().endsWith(".failed")) Files.deleteIfExists(p);
+						return java.nio.file.FileVisitResult.CONTINUE;
+					}
+
+					@Override
+					public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+						if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+						throw e;
+					}
+				});
 			}
 			catch (IOException e) {
 				throw new UncheckedIOException("could not read " + root + ": " + e.getMessage(), e);
