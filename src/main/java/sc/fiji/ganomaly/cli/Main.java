@@ -8,7 +8,8 @@ import sc.fiji.ganomaly.engine.EngineException;
 
 /**
  * The {@code ganomaly} command line: {@code train}, {@code score} and {@code evaluate}. Exit code
- * 0 on success, 2 on bad usage or input (with a one-line message), 1 on an unexpected failure.
+ * 0 on success, 2 on bad usage or input (with a one-line message), 3 when {@code score} scored what
+ * it could but some inputs failed (listed in failures.csv), 1 on an unexpected failure.
  */
 public final class Main {
 
@@ -47,7 +48,7 @@ public final class Main {
 				}
 				case "score" -> {
 					if (help) out.print(ScoreCli.HELP);
-					else ScoreCli.run(rest, out);
+					else return ScoreCli.run(rest, out, err);
 				}
 				case "evaluate" -> {
 					if (help) out.print(EvaluateCli.HELP);
@@ -64,6 +65,7 @@ public final class Main {
 		}
 		catch (OutOfMemoryError e) {
 			err.println("ganomaly " + command + ": out of memory; give Java more (-Xmx) or use smaller images or batches");
+			if (System.getenv("GANOMALY_DEBUG") != null) e.printStackTrace(err);
 			return 1;
 		}
 		catch (RuntimeException e) {

@@ -1,18 +1,15 @@
 package sc.fiji.ganomaly.cli;
 
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 
 /** {@code ganomaly score}: anomaly maps and a CSV of scores for images. */
@@ -41,38 +38,48 @@ final class ScoreCli {
 		  --threads N         TensorFlow threads (default 0: automatic)
 		  --precision P       float32 (default) or bfloat16: about 3x faster on CPUs with AVX512_BF16
 		                      or AMX, maps within the tolerance of docs/benchmarks.md; refused elsewhere
+		  --resume            continue an interrupted run in DIR (same inputs, model and options):
+		                      finished rows and map planes are kept, the rest is scored
+		  --stop-at-first-failure
+		                      end with exit code 2 at the first input that cannot be scored (default:
+		                      list it in DIR/failures.csv, score the others, exit code 3)
+
+		Each plane is scored, its map plane written and its row appended to scores.csv before the
+		next plane is read, so stacks of any size score with little memory; progress goes to
+		standard error. Maps appear under their names only when complete.
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
 		"maps", "threads", "score", "precision");
+	private static final Set<String> FLAGS = Set.of("resume", "stop-at-first-failure");
 
 	private ScoreCli() {}
 
-	static void run(String[] args, PrintStream out) {
-		Options o = Options.parse(args, OPTIONS, Set.of());
+	/** Scores; returns the exit code: 0, or {@value #SOME_FAILED} when some inputs could not be scored. */
+	static int run(String[] args, PrintStream out, PrintStream err) {
+		Options o = Options.parse(args, OPTIONS, FLAGS);
 		Path output = o.path("output");
 		o.paths("input"); // required
 		List<Path> files = ImageFiles.expand(o.all("input"), "--input");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0), o.precision())) {
+		String precision = o.precision();
+		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0), precision)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
-			Path csv = output.resolve("scores.csv");
-			MapFiles.writeAtomically(csv, tmp -> {
-				try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-					w.write(ScoreFiles.CSV_HEADER + "\n");
-					for (Path file : files) {
-						ScoreFiles.FileResult r = ScoreFiles.scoreFile(model, file, settings, output, "--input");
-						for (String row : r.rows())
-							w.write(row + "\n");
-						out.println(file.getFileName() + ": " + r.planes() + " plane(s), max score " +
-							String.format(Locale.ROOT, "%.3f", r.maxScore()));
-					}
-				}
-			});
-			out.println("wrote " + csv);
+			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), precision, settings, output,
+				o.has("resume"), o.has("stop-at-first-failure"), "--input");
+			ScoreBatch.Summary s = ScoreBatch.run(model, request, new ScoringProgress(err));
+			out.println("scored " + s.files() + " file(s), " + s.planes() + " plane(s)" + (s.resumedPlanes() > 0 ? " (" +
+				s.resumedPlanes() + " of them by the earlier run)" : "") + "; wrote " + output.resolve(ScoreBatch.SCORES));
+			if (s.failures().isEmpty()) return 0;
+			err.println("ganomaly score: " + s.failures().size() + " file(s) could not be scored; see " +
+				output.resolve(ScoreBatch.FAILURES));
+			return SOME_FAILED;
 		}
 	}
+
+	/** Exit code of a run that scored what it could but not every input. */
+	static final int SOME_FAILED = 3;
 }

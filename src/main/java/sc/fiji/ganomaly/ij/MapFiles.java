@@ -2,9 +2,11 @@ package sc.fiji.ganomaly.ij;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
@@ -136,8 +138,9 @@ public final class MapFiles {
 
 	/**
 	 * Writes {@code file} atomically: {@code writing} fills a temporary file beside it (see
-	 * {@link #temporaryFor}), which is then renamed over {@code file}; on failure the temporary file
-	 * is deleted, so {@code file} is either absent, the old file or complete.
+	 * {@link #temporaryFor}), which is forced to the disk and then renamed over {@code file}; on
+	 * failure the temporary file is deleted, so {@code file} is either absent, the old file or
+	 * complete, even after a crash of the machine.
 	 *
 	 * @throws UncheckedIOException "could not write FILE: …"
 	 */
@@ -145,6 +148,9 @@ public final class MapFiles {
 		Path tmp = temporaryFor(file);
 		try {
 			writing.writeTo(tmp);
+			try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
 			move(tmp, file);
 		}
 		catch (IOException e) {
@@ -162,10 +168,36 @@ public final class MapFiles {
 
 	/**
 	 * A new temporary file name beside {@code target}: {@code .NAME.RANDOM.tmp} (not created, so the
-	 * file gets the usual permissions when written).
+	 * file gets the usual permissions when written), shortened as {@link #hiddenSibling} says.
 	 */
 	public static Path temporaryFor(Path target) {
-		return target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+		return hiddenSibling(target, "." + UUID.randomUUID() + ".tmp");
+	}
+
+	/** The longest file name, in UTF-8 bytes, that common file systems take. */
+	static final int MAX_NAME_BYTES = 255;
+
+	/**
+	 * The hidden file {@code .NAME SUFFIX} beside {@code target}. Where that name would exceed
+	 * {@value #MAX_NAME_BYTES} bytes, the middle of NAME gives way to a hash of the whole name, so
+	 * any name that fits the file system has a hidden sibling that fits too.
+	 */
+	static Path hiddenSibling(Path target, String suffix) {
+		String name = target.getFileName().toString(), hidden = "." + name + suffix;
+		if (utf8Length(hidden) > MAX_NAME_BYTES) {
+			String hash = String.format("~%08x~", name.hashCode());
+			int budget = MAX_NAME_BYTES - utf8Length("." + suffix + hash);
+			String tail = name.substring(name.length() - Math.min(name.length(), 32));
+			String head = name;
+			while (utf8Length(head) + utf8Length(tail) > budget)
+				head = head.substring(0, head.offsetByCodePoints(head.length(), -1));
+			hidden = "." + head + hash + tail + suffix;
+		}
+		return target.toAbsolutePath().resolveSibling(hidden);
+	}
+
+	private static int utf8Length(String s) {
+		return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 	}
 
 	/** Renames {@code from} over {@code to}, atomically where the file system can. */

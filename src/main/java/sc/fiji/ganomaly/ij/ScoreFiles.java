@@ -15,9 +15,9 @@ import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.ScoreParameters;
 
 /**
- * Scoring image files as {@code ganomaly score} does: the per-file work (open, score planes, CSV
- * rows, map file) shared by the command line and the Spark front end, which calls it per band of
- * planes. Defaults and validation of the scoring options live here once.
+ * Scoring image files, plane by plane: the per-file pieces (open, score planes, CSV rows) shared by
+ * {@link ScoreBatch} (the command line and the Fiji folder command) and the Spark front end, which
+ * calls them per band of planes. Defaults and validation of the scoring options live here once.
  */
 public final class ScoreFiles {
 
@@ -75,9 +75,6 @@ public final class ScoreFiles {
 	/** One scored plane: its 1-based index in the file, its score and its map plane (null without maps). */
 	public record ScoredPlane(int index, float score, ImageProcessor map) {}
 
-	/** What scoring one file gave: its scores.csv rows and the highest score. */
-	public record FileResult(Path file, List<String> rows, int planes, float maxScore) {}
-
 	private ScoreFiles() {}
 
 	/** Opens an input file for scoring, its planes read only when scored (see {@link ImageFiles#openLazily}). */
@@ -123,26 +120,5 @@ public final class ScoreFiles {
 	public static String csvField(String s) {
 		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
 		return '"' + s.replace("\"", "\"\"") + '"';
-	}
-
-	/**
-	 * Scores every plane of one file and writes its map into {@code outputFolder} (unless the
-	 * settings say none): what {@code ganomaly score} does per input.
-	 */
-	public static FileResult scoreFile(GanomalyModel model, Path file, Settings settings, Path outputFolder,
-		String option)
-	{
-		ImageFiles.Input input = open(file, option);
-		int n = planes(input);
-		List<ScoredPlane> scored = scorePlanes(model, input, 1, n, settings);
-		List<String> rows = new ArrayList<>();
-		float max = Float.NEGATIVE_INFINITY;
-		for (ScoredPlane p : scored) {
-			rows.add(csvRow(input, p, settings));
-			max = Math.max(max, p.score());
-		}
-		if (settings.maps() != MapFiles.Kind.NONE) MapFiles.write(MapFiles.image(input.image(), n, settings.maps(),
-			i -> scored.get(i - 1).map()), MapFiles.file(outputFolder, input));
-		return new FileResult(file, rows, n, max);
 	}
 }

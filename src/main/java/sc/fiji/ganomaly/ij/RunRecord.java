@@ -1,0 +1,118 @@
+package sc.fiji.ganomaly.ij;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a scoring run in an output folder scored with, and what it finished: the run record (the
+ * inputs with their sizes and modification times, the model file likewise, the options) and the
+ * rows of {@code scores.csv}. A resume continues only the same run.
+ */
+final class RunRecord {
+
+	private static final String FIRST_LINE = "ganomaly score run, format 1";
+
+	private RunRecord() {}
+
+	/** The record of a request: one line per fact, so that the first differing line says what changed. */
+	static String of(ScoreBatch.Request r) throws IOException {
+		StringBuilder sb = new StringBuilder(FIRST_LINE).append('\n');
+		ScoreFiles.Settings s = r.settings();
+		sb.append("options stride=").append(s.stride()).append(" threshold=").append(s.threshold()).append(" score=")
+			.append(s.score().id()).append(" channels=").append(s.channels()).append(" maps=").append(s.maps().option())
+			.append(" precision=").append(r.precision()).append('\n');
+		sb.append(file("model", r.model()));
+		for (Path f : r.files())
+			sb.append(file("input", f));
+		return sb.toString();
+	}
+
+	private static String file(String what, Path f) throws IOException {
+		Path p = f.toAbsolutePath().normalize();
+		return what + " " + p + " size=" + Files.size(p) + " modified=" + Files.getLastModifiedTime(p).toMillis() + "\n";
+	}
+
+	/**
+	 * The planes finished per input file name by the run in {@code output}, if it was made with
+	 * {@code record}; null when {@code output} holds no run to resume (nothing scored there yet).
+	 * A row cut short by a kill is removed from scores.csv.
+	 *
+	 * @throws IllegalArgumentException "resume: …" when the folder holds another run
+	 */
+	static Map<String, Integer> resume(Path output, String record) throws IOException {
+		Path runFile = output.resolve(ScoreBatch.RUN), scores = output.resolve(ScoreBatch.SCORES);
+		if (!Files.exists(runFile)) {
+			if (!Files.exists(scores)) return null;
+			throw new IllegalArgumentException("resume: " + output + " holds a scores.csv of no interrupted run of " +
+				"this program; score without resume to start over");
+		}
+		String earlier = Files.readString(runFile, StandardCharsets.UTF_8);
+		if (!earlier.equals(record)) throw new IllegalArgumentException("resume: the run in " + output +
+			" scored with other inputs, model or options (" + difference(earlier, record) +
+			"); score without resume to start over");
+		if (!Files.exists(scores)) return null;
+		return finishedPlanes(scores);
+	}
+
+	/** The first line that differs, as the earlier and the new run say it. */
+	private static String difference(String earlier, String now) {
+		List<String> a = earlier.lines().toList(), b = now.lines().toList();
+		for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+			String x = i < a.size() ? a.get(i) : "nothing", y = i < b.size() ? b.get(i) : "nothing";
+			if (!x.equals(y)) return "then: " + x + "; now: " + y;
+		}
+		return "the record differs";
+	}
+
+	/** Rows per file name, after cutting scores.csv after its last complete line. */
+	private static Map<String, Integer> finishedPlanes(Path scores) throws IOException {
+		byte[] bytes = Files.readAllBytes(scores);
+		int end = bytes.length;
+		while (end > 0 && bytes[end - 1] != '\n')
+			end--;
+		if (end < bytes.length) try (FileChannel channel = FileChannel.open(scores, StandardOpenOption.WRITE)) {
+			channel.truncate(end);
+		}
+		String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
+		Map<String, Integer> rows = new HashMap<>();
+		boolean header = true;
+		for (String line : text.split("\n")) {
+			if (header) {
+				header = false;
+				if (!line.equals(ScoreFiles.CSV_HEADER)) throw new IllegalArgumentException("resume: " + scores +
+					" does not start with " + ScoreFiles.CSV_HEADER + "; score without resume to start over");
+				continue;
+			}
+			rows.merge(firstField(line), 1, Integer::sum);
+		}
+		return rows;
+	}
+
+	/** The first field of a CSV line, unquoted. */
+	static String firstField(String line) {
+		if (!line.startsWith("\"")) {
+			int comma = line.indexOf(',');
+			return comma < 0 ? line : line.substring(0, comma);
+		}
+		StringBuilder sb = new StringBuilder();
+		for (int i = 1; i < line.length(); i++) {
+			char c = line.charAt(i);
+			if (c == '"') {
+				if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+					sb.append('"');
+					i++;
+				}
+				else break;
+			}
+			else sb.append(c);
+		}
+		return sb.toString();
+	}
+}

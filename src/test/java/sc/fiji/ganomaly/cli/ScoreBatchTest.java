@@ -1,0 +1,295 @@
+package sc.fiji.ganomaly.cli;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ShortProcessor;
+import net.imglib2.img.array.ArrayImgs;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.engine.Precision;
+import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreBatch;
+import sc.fiji.ganomaly.ij.ScoreFiles;
+
+/**
+ * Scoring many files and large stacks through {@code ganomaly score}: one bad file costs that file
+ * only, a stopped or killed run resumes to the bytes of an uninterrupted one, a changed input,
+ * model or option is not resumed, and a stack whose map is several times the heap scores in a
+ * small JVM.
+ */
+public class ScoreBatchTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	static final int SIZE = 48;
+	static Path model, good;
+	static GanomalyModel trained;
+
+	@BeforeClass
+	public static void setUp() throws IOException {
+		Random random = new Random(3);
+		TrainingData data = new TrainingData();
+		for (int i = 0; i < 8; i++)
+			data.add("normal " + i, ArrayImgs.floats(stripes(SIZE, SIZE, random), SIZE, SIZE));
+		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
+			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3);
+		trained = Ganomaly.train(data, settings, ProgressListener.NONE);
+		model = tmp.getRoot().toPath().resolve("tiny.ganomaly.zip");
+		trained.save(model);
+		good = tmp.newFolder("good").toPath();
+		stack(good.resolve("a.tif"), 3, SIZE, 1);
+		stack(good.resolve("b.tif"), 1, SIZE, 2);
+		stack(good.resolve("c.tif"), 4, SIZE, 3);
+	}
+
+	@AfterClass
+	public static void close() {
+		if (trained != null) trained.close();
+	}
+
+	/** Stripes with noise, values about 100..200, as the model's normal data. */
+	static float[] stripes(int w, int h, Random random) {
+		float[] v = new float[w * h];
+		double phase = random.nextDouble() * 2 * Math.PI;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				v[y * w + x] = (float) (150 + 50 * Math.sin((x + y) * 0.6 + phase) + 5 * random.nextGaussian());
+		return v;
+	}
+
+	/** A 16-bit stack of {@code planes} planes, every fifth with a bright disc. */
+	static void stack(Path file, int planes, int size, long seed) {
+		Random random = new Random(seed);
+		ImageStack stack = new ImageStack(size, size);
+		for (int p = 0; p < planes; p++) {
+			float[] v = stripes(size, size, random);
+			short[] s = new short[v.length];
+			for (int i = 0; i < v.length; i++) {
+				int x = i % size - size / 3, y = i / size - size / 2;
+				s[i] = (short) (p % 5 == 1 && x * x + y * y < 36 ? 400 : Math.round(v[i]));
+			}
+			stack.addSlice(new ShortProcessor(size, size, s, null));
+		}
+		ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
+		assertTrue(planes > 1 ? new FileSaver(imp).saveAsTiffStack(file.toString()) : new FileSaver(imp).saveAsTiff(
+			file.toString()));
+	}
+
+	record Outcome(int exit, String out, String err) {}
+
+	static Outcome cli(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+			StandardCharsets.UTF_8));
+		return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	static Outcome score(Path output, String... more) {
+		List<String> args = new ArrayList<>(List.of("score", "--model", model.toString(), "--output", output.toString()));
+		args.addAll(List.of(more));
+		return cli(args.toArray(String[]::new));
+	}
+
+	/** Every visible file of a folder and its bytes, by name. */
+	static Map<String, byte[]> files(Path folder) throws IOException {
+		Map<String, byte[]> out = new TreeMap<>();
+		try (Stream<Path> list = Files.list(folder)) {
+			for (Path f : list.toList())
+				if (!f.getFileName().toString().startsWith(".")) out.put(f.getFileName().toString(), Files.readAllBytes(f));
+		}
+		return out;
+	}
+
+	static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+		assertEquals(expected.keySet(), actual.keySet());
+		for (String name : expected.keySet())
+			assertArrayEquals(name, expected.get(name), actual.get(name));
+	}
+
+	@Test
+	public void oneBadFileCostsThatFileOnly() throws IOException {
+		Path in = tmp.newFolder("mixed").toPath();
+		for (String name : List.of("a.tif", "b.tif", "c.tif"))
+			Files.copy(good.resolve(name), in.resolve(name));
+		Files.createFile(in.resolve("b2-empty.tif"));
+		Files.writeString(in.resolve("b3-text.tif"), "not an image");
+		Path reference = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
+		Files.writeString(output.resolve("scores.csv"), "an old scores.csv\n");
+		assertEquals(0, score(reference, "--input", good.toString()).exit());
+
+		Outcome o = score(output, "--input", in.toString());
+		assertEquals(o.err(), 3, o.exit());
+		assertTrue(o.err(), o.err().contains("2 file(s) could not be scored; see " + output.resolve("failures.csv")));
+		// the good files' rows and maps are those of a folder without the bad ones
+		Map<String, byte[]> expected = files(reference), actual = files(output);
+		assertSameFiles(without(expected, "failures.csv"), without(actual, "failures.csv"));
+		List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
+		assertEquals(3, failures.size());
+		assertEquals(ScoreBatch.FAILURES_HEADER, failures.get(0));
+		assertTrue(failures.get(1), failures.get(1).startsWith(in.resolve("b2-empty.tif") + ",\"--input: "));
+		assertTrue(failures.get(2), failures.get(2).startsWith(in.resolve("b3-text.tif") + ",\"--input: "));
+		assertEquals(List.of(ScoreBatch.FAILURES_HEADER), Files.readAllLines(reference.resolve("failures.csv")));
+
+		Outcome first = score(tmp.newFolder().toPath(), "--input", in.toString(), "--stop-at-first-failure");
+		assertEquals(2, first.exit());
+		assertEquals(first.err(), 1, first.err().lines().count());
+		assertTrue(first.err(), first.err().startsWith("ganomaly score: --input: ") && first.err().contains("b2-empty.tif"));
+	}
+
+	private static Map<String, byte[]> without(Map<String, byte[]> files, String name) {
+		Map<String, byte[]> out = new TreeMap<>(files);
+		out.remove(name);
+		return out;
+	}
+
+	@Test
+	public void inputsOfTheSameNameFromTwoFoldersAreRefusedBeforeAnyWork() throws IOException {
+		Path other = tmp.newFolder("other").toPath();
+		Files.copy(good.resolve("b.tif"), other.resolve("a.tif"));
+		Path output = tmp.newFolder().toPath();
+		Outcome o = score(output, "--input", good.resolve("a.tif").toString(), other.resolve("a.tif").toString());
+		assertEquals(2, o.exit());
+		assertEquals("ganomaly score: --input: " + good.resolve("a.tif") + " and " + other.resolve("a.tif") + " have the " +
+			"same name, so their rows in scores.csv and their maps would collide; score them into different output " +
+			"folders\n", o.err());
+		assertEquals(Map.of(), files(output));
+		// the same file named twice is one input
+		assertEquals(0, score(output, "--input", good.resolve("a.tif").toString(), good.toString() + "/a.tif").exit());
+		assertEquals(1 + 3, Files.readAllLines(output.resolve("scores.csv")).size());
+	}
+
+	@Test
+	public void aRunStoppedAfterAnyPlaneResumesToTheBytesOfAnUninterruptedRun() throws IOException {
+		for (MapFiles.Kind maps : List.of(MapFiles.Kind.FLOAT, MapFiles.Kind.SIXTEEN_BIT, MapFiles.Kind.NONE)) {
+			Path reference = tmp.newFolder().toPath();
+			assertEquals(0, score(reference, "--input", good.toString(), "--maps", maps.option()).exit());
+			for (int stopAfter : new int[] { 1, 2, 3, 5, 7 }) {
+				Path output = tmp.newFolder().toPath();
+				ScoreBatch.Summary stopped = batch(output, maps, false, stopAfter);
+				assertTrue(stopped.canceled());
+				assertEquals(stopAfter, Files.readAllLines(output.resolve("scores.csv")).size() - 1);
+				ScoreBatch.Summary resumed = batch(output, maps, true, Integer.MAX_VALUE);
+				assertEquals(maps + " stopped after " + stopAfter, stopAfter, resumed.resumedPlanes());
+				assertEquals(3, resumed.files());
+				assertEquals(8, resumed.planes());
+				assertSameFiles(files(reference), files(output));
+				try (Stream<Path> all = Files.list(output)) {
+					assertEquals("no partial map is left", 0, all.filter(f -> f.toString().endsWith(".partial")).count());
+				}
+			}
+		}
+	}
+
+	/** Scores the good folder, canceling after {@code planes} planes. */
+	private static ScoreBatch.Summary batch(Path output, MapFiles.Kind maps, boolean resume, int planes) throws IOException {
+		try (Stream<Path> list = Files.list(good)) {
+			ScoreFiles.Settings settings = ScoreFiles.Settings.of(trained, 0, null, null, List.of(), maps);
+			ScoreBatch.Request request = new ScoreBatch.Request(list.sorted().toList(), model, Precision.FLOAT32, settings,
+				output, resume, false, "--input");
+			return ScoreBatch.run(trained, request, new ProgressListener() {
+
+				long done;
+
+				@Override
+				public void progress(long d, long total) {
+					done = d;
+				}
+
+				@Override
+				public boolean isCanceled() {
+					return done >= planes;
+				}
+			});
+		}
+	}
+
+	@Test
+	public void aResumeOfAChangedInputModelOrOptionIsRefused() throws IOException {
+		Path in = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
+		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
+		assertEquals(0, score(output, "--input", in.toString()).exit());
+		Outcome stride = score(output, "--input", in.toString(), "--stride", "8", "--resume");
+		assertEquals(2, stride.exit());
+		assertTrue(stride.err(), stride.err().startsWith("ganomaly score: resume: the run in " + output + " scored with " +
+			"other inputs, model or options (then: options stride=4 ") && stride.err().contains("now: options stride=8 "));
+		Files.setLastModifiedTime(in.resolve("a.tif"), FileTime.fromMillis(0));
+		Outcome touched = score(output, "--input", in.toString(), "--resume");
+		assertEquals(2, touched.exit());
+		assertTrue(touched.err(), touched.err().contains("then: input " + in.resolve("a.tif") + " size="));
+		assertEquals(touched.err(), 1, touched.err().lines().count());
+		// without --resume the run starts over
+		assertEquals(0, score(output, "--input", in.toString()).exit());
+		assertEquals(0, score(output, "--input", in.toString(), "--resume").exit()); // nothing left to do
+	}
+
+	@Test(timeout = 300_000)
+	public void aKilledRunResumesAndAStackWithAMapOfSeveralHeapsScoresInASmallJvm() throws Exception {
+		// 100 planes of 512 x 512: a 105 MB float map in a JVM of 32 MB heap (TensorFlow's own memory
+		// not counted against the heap, as JavaCPP does by default)
+		Path in = tmp.newFolder().toPath();
+		stack(in.resolve("long.tif"), 100, 512, 9);
+		Path reference = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
+		Process child = child(in, reference);
+		String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(child.waitFor(240, TimeUnit.SECONDS));
+		assertEquals(log, 0, child.exitValue());
+		assertEquals(101, Files.readAllLines(reference.resolve("scores.csv")).size());
+		assertEquals(100L * 512 * 512 * 4, Files.size(reference.resolve("long_anomaly.tif")), 100_000);
+
+		Process killed = child(in, output);
+		Path csv = output.resolve("scores.csv");
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while ((!Files.exists(csv) || Files.readAllLines(csv).size() < 40) && System.nanoTime() < deadline)
+			Thread.sleep(20);
+		killed.destroyForcibly(); // SIGKILL
+		killed.waitFor();
+		long rows = Files.readAllLines(csv).size() - 1;
+		assertTrue("killed halfway: " + rows + " rows", rows > 0 && rows < 100);
+		assertFalse(Files.exists(output.resolve("long_anomaly.tif")));
+		Outcome resumed = score(output, "--input", in.toString(), "--score", "latent", "--stride", "16", "--resume");
+		assertEquals(resumed.err(), 0, resumed.exit());
+		assertTrue(resumed.out(), resumed.out().contains("of them by the earlier run"));
+		assertSameFiles(files(reference), files(output));
+	}
+
+	/** {@code ganomaly score} of a folder in another JVM. */
+	private static Process child(Path in, Path output) throws IOException {
+		ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+			"-Dorg.bytedeco.javacpp.maxBytes=0", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-cp", System.getProperty("java.class.path"), "-Dganomaly.engine.dir=" + System.getProperty(
+				"ganomaly.engine.dir"), Main.class.getName(), "score", "--input", in.toString(), "--model", model.toString(),
+			"--output", output.toString(), "--score", "latent", "--stride", "16").redirectErrorStream(true);
+		pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+		return pb.start();
+	}
+}
