@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,10 +22,12 @@ import sc.fiji.ganomaly.ij.MapFiles;
  * The work in progress of a Spark scoring run, under {@code DIR/.ganomaly-spark/}: per input file a
  * folder {@code parts/NNNNNN/} with, per band of planes, {@code FIRST-LAST.map} (the band's map
  * planes, raw big-endian float or 16-bit), {@code FIRST-LAST.csv} (its scores.csv rows, written last:
- * the band is done when it exists) or {@code FIRST-LAST.failed} (why the file cannot be scored), and
- * {@code done.csv} once the file's map is written. Every part is written under a temporary name and
- * renamed when complete, so a killed, retried or speculative task leaves either nothing or the same
- * bytes. Removed when the run has finished.
+ * the band is done when it holds a row per plane and its map part is complete) or {@code FIRST-LAST.failed}
+ * (why the file cannot be scored), {@code done.csv} once the file's map is written, and
+ * {@code input.txt}, the input's path, size and modification time the parts were made from. Every
+ * part is written under a temporary name, forced to disk and renamed when complete, so a killed,
+ * retried or speculative task or a crashed node leaves either nothing or the same bytes; a part that
+ * is empty or does not parse anyway is redone. Removed when the run has finished.
  */
 final class Parts {
 
@@ -49,7 +52,7 @@ final class Parts {
 		return fileFolder(output, file).resolve("done.csv");
 	}
 
-	/** Writes {@code target} through a temporary file in its folder and a rename. */
+	/** Writes {@code target} through a temporary file in its folder, forced to disk, and a rename. */
 	static void write(Path target, IoWriter writer) {
 		try {
 			Files.createDirectories(target.getParent());
@@ -58,8 +61,13 @@ final class Parts {
 			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
 		}
 		MapFiles.writeAtomically(target, tmp -> {
-			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
+			try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				StandardOpenOption.TRUNCATE_EXISTING))
+			{
+				OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), CHUNK);
 				writer.write(out);
+				out.flush();
+				channel.force(true); // on disk before the rename: after a crash a part is absent or complete
 			}
 		});
 	}
@@ -69,6 +77,78 @@ final class Parts {
 			for (String line : lines)
 				out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
 		});
+	}
+
+	/** The stamp of an input (path, size, modification time): its parts were made from these bytes. */
+	static Path inputStamp(Path output, int file) {
+		return fileFolder(output, file).resolve("input.txt");
+	}
+
+	/**
+	 * Keeps the parts of input {@code file} if they were made from the input {@code stamp} describes,
+	 * else removes them; then records {@code stamp}. Returns true if they were made from another
+	 * version of the input.
+	 */
+	static boolean keepIfSameInput(Path output, int file, String stamp) {
+		Path folder = fileFolder(output, file), stampFile = inputStamp(output, file);
+		boolean stale = false;
+		if (Files.isDirectory(folder)) {
+			String old;
+			try {
+				old = Files.readString(stampFile, StandardCharsets.UTF_8).strip();
+			}
+			catch (IOException e) {
+				old = null; // no stamp or an unreadable one: nothing in the folder can be trusted
+			}
+			if (stamp.equals(old)) return false;
+			stale = old != null;
+			deleteTree(folder);
+		}
+		writeLines(stampFile, List.of(stamp));
+		return stale;
+	}
+
+	/**
+	 * Whether {@code file} holds the scores.csv rows of planes {@code first} to {@code last}: one
+	 * complete line per plane, in order, each ending in {@code ,PLANE,SCORE,true|false}.
+	 */
+	static boolean validRows(Path file, int first, int last) {
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+		}
+		catch (IOException e) { // absent, unreadable or not UTF-8
+			return false;
+		}
+		if (!text.endsWith("\n")) return false;
+		String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
+		if (lines.length != last - first + 1) return false;
+		for (int k = 0; k < lines.length; k++) {
+			String line = lines[k];
+			int c3 = line.lastIndexOf(','), c2 = c3 < 1 ? -1 : line.lastIndexOf(',', c3 - 1),
+					c1 = c2 < 1 ? -1 : line.lastIndexOf(',', c2 - 1);
+			if (c1 < 1) return false;
+			String anomalous = line.substring(c3 + 1);
+			try {
+				if (Integer.parseInt(line.substring(c1 + 1, c2)) != first + k) return false;
+				Float.parseFloat(line.substring(c2 + 1, c3));
+			}
+			catch (NumberFormatException e) {
+				return false;
+			}
+			if (!anomalous.equals("true") && !anomalous.equals("false")) return false;
+		}
+		return true;
+	}
+
+	/** Whether {@code file} is a complete map part of {@code planes} planes of {@code pixels} values of {@code bytes} each. */
+	static boolean validMap(Path file, int planes, long pixels, int bytes) {
+		try {
+			return Files.size(file) == planes * pixels * bytes;
+		}
+		catch (IOException e) {
+			return false;
+		}
 	}
 
 	static List<String> readLines(Path file) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +33,7 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
  * @param precision  float32 or bfloat16; null: each executor's JVM-wide setting
  * @param output     the output folder (shared by driver and executors)
  * @param nativeCache JavaCPP native cache folder on the executors (null: property or default)
- * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task fail (see {@link SparkScore})
+ * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task (FIRST 0: the file's map task) fail
  */
 record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int threads, String precision, String output,
 		String nativeCache, String fail) implements Serializable
@@ -41,11 +42,17 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	/** How often the test hook failed a task in this JVM (local mode: the tests' JVM). */
 	static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
-	/** A file's header as read on an executor: its plane count, or why it cannot be read. */
-	record Plan(int file, int planes, long size, long modified, String failure) implements Serializable {}
+	/**
+	 * A file's header as read on an executor: its plane count and pixels per plane, or why it cannot be
+	 * read; {@code changed}: the parts of an interrupted run were made from another version of it and
+	 * were removed; {@code done}: its map and rows were written already.
+	 */
+	record Plan(int file, int planes, long pixels, long size, long modified, boolean changed, boolean done,
+		String failure) implements Serializable
+	{}
 
-	/** Planes {@code first} to {@code last} of input {@code file}. */
-	record Band(int file, int first, int last, long size, long modified) implements Serializable {}
+	/** Planes {@code first} to {@code last} of input {@code file}, of {@code pixels} pixels each. */
+	record Band(int file, int first, int last, long pixels, long size, long modified) implements Serializable {}
 
 	/** What became of one band. */
 	enum BandOutcome {
@@ -65,16 +72,24 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		return Paths.get(files.get(file));
 	}
 
-	/** Reads the header of input {@code file}: its planes (only a TIFF's header is read). */
+	/**
+	 * Reads the header of input {@code file}: its planes (only a TIFF's header is read). Parts of an
+	 * interrupted run made from another version of the file (size or modification time) are removed.
+	 */
 	Plan plan(int file) {
 		Path path = input(file);
 		try {
-			long size = Files.size(path), modified = Files.getLastModifiedTime(path).toMillis();
+			FileTime time = Files.getLastModifiedTime(path);
+			long size = Files.size(path);
+			boolean changed = Parts.keepIfSameInput(outputFolder(), file, path + " " + size + " " + time);
 			ImageFiles.Input in = ScoreFiles.open(path, "--input");
-			return new Plan(file, ScoreFiles.planes(in), size, modified, null);
+			int planes = ScoreFiles.planes(in);
+			boolean done = Parts.validRows(Parts.done(outputFolder(), file), 1, planes);
+			return new Plan(file, planes, (long) in.image().getWidth() * in.image().getHeight(), size, time.toMillis(),
+				changed, done, null);
 		}
 		catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-			return new Plan(file, 0, 0, 0, message(e));
+			return new Plan(file, 0, 0, 0, 0, false, false, message(e));
 		}
 	}
 
@@ -82,20 +97,20 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	static List<Band> bands(Plan plan, int planesPerBand) {
 		List<Band> bands = new ArrayList<>();
 		for (int first = 1; first <= plan.planes(); first += planesPerBand)
-			bands.add(new Band(plan.file(), first, Math.min(plan.planes(), first + planesPerBand - 1), plan.size(),
-				plan.modified()));
+			bands.add(new Band(plan.file(), first, Math.min(plan.planes(), first + planesPerBand - 1), plan.pixels(),
+				plan.size(), plan.modified()));
 		return bands;
 	}
 
 	/**
-	 * Scores one band into its parts (map, then rows). A band whose rows exist is done already (a
-	 * resumed run, a retried stage); bad input is written down as the band's failure.
+	 * Scores one band into its parts (map, then rows). A band whose rows and map part are complete is
+	 * done already (a resumed run, a retried stage); bad input is written down as the band's failure.
 	 */
 	BandOutcome score(Band b) {
 		Path out = outputFolder();
 		Path rows = Parts.band(out, b.file(), b.first(), b.last(), "csv");
 		Path failed = Parts.band(out, b.file(), b.first(), b.last(), "failed");
-		if (Files.exists(rows)) return BandOutcome.ALREADY_DONE;
+		if (done(b)) return BandOutcome.ALREADY_DONE;
 		if (Files.exists(failed)) return BandOutcome.FAILED;
 		Path path = input(b.file());
 		List<ScoreFiles.ScoredPlane> scored;
@@ -103,9 +118,12 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		try {
 			if (Files.size(path) != b.size() || Files.getLastModifiedTime(path).toMillis() != b.modified())
 				throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
-			GanomalyModel model = ExecutorModels.get(Paths.get(SparkFiles.get(modelName)), threads, precision, nativeCache);
-			in = ScoreFiles.open(path, "--input");
-			scored = ScoreFiles.scorePlanes(model, in, b.first(), b.last(), settings);
+			try (ModelCache<String, GanomalyModel>.Lease model = ExecutorModels.lease(Paths.get(SparkFiles.get(
+				modelName)), threads, precision, nativeCache))
+			{
+				in = ScoreFiles.open(path, "--input");
+				scored = ScoreFiles.scorePlanes(model.model(), in, b.first(), b.last(), settings);
+			}
 		}
 		catch (IOException | IllegalArgumentException e) {
 			// bad input (or a file gone): the same on every attempt, so written down, not retried
@@ -117,11 +135,11 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			Parts.write(map, o -> {
 				for (ScoreFiles.ScoredPlane p : scored) {
 					Parts.writePixels(o, p.map().getPixels());
-					injectFailure(b, o);
+					injectFailure(b.file(), b.first(), o);
 				}
 			});
 		}
-		else injectFailure(b, null);
+		else injectFailure(b.file(), b.first(), null);
 		List<String> lines = new ArrayList<>();
 		for (ScoreFiles.ScoredPlane p : scored)
 			lines.add(ScoreFiles.csvRow(in, p, settings));
@@ -129,11 +147,22 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		return BandOutcome.SCORED;
 	}
 
-	/** The test hook: fails this band's task in the middle of writing its map part. */
-	private void injectFailure(Band b, java.io.OutputStream partial) {
+	/** Whether a band's rows and (unless maps are off) its map part are complete. */
+	private boolean done(Band b) {
+		Path out = outputFolder();
+		if (!Parts.validRows(Parts.band(out, b.file(), b.first(), b.last(), "csv"), b.first(), b.last())) return false;
+		return settings.maps() == MapFiles.Kind.NONE || Parts.validMap(Parts.band(out, b.file(), b.first(), b.last(),
+			"map"), b.last() - b.first() + 1, b.pixels(), settings.maps() == MapFiles.Kind.FLOAT ? 4 : 2);
+	}
+
+	/**
+	 * The test hook: fails the task of the band of {@code file} from plane {@code first} in the middle
+	 * of writing its map part, or ({@code first} 0) the file's map task before it writes the map.
+	 */
+	private void injectFailure(int file, int first, java.io.OutputStream partial) {
 		if (fail == null) return;
 		String[] f = fail.split(":");
-		if (Integer.parseInt(f[0]) != b.file() || Integer.parseInt(f[1]) != b.first()) return;
+		if (Integer.parseInt(f[0]) != file || Integer.parseInt(f[1]) != first) return;
 		TaskContext task = TaskContext.get();
 		boolean firstAttempt = task == null || task.attemptNumber() == 0;
 		if (f[2].equals("always") || firstAttempt) {
@@ -144,8 +173,8 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			catch (IOException e) {
 				// failing anyway
 			}
-			throw new IllegalStateException("test hook: task for planes " + b.first() + "-" + b.last() + " of " +
-				input(b.file()).getFileName() + " fails (attempt " + (task == null ? 0 : task.attemptNumber()) + ")");
+			throw new IllegalStateException("test hook: task for " + (first == 0 ? "the map" : "planes from " + first) +
+				" of " + input(file).getFileName() + " fails (attempt " + (task == null ? 0 : task.attemptNumber()) + ")");
 		}
 	}
 
@@ -156,7 +185,8 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	FileOutcome assemble(Plan plan, int planesPerBand) {
 		Path out = outputFolder();
 		Path done = Parts.done(out, plan.file());
-		if (Files.exists(done)) return new FileOutcome(plan.file(), Parts.readLines(done), plan.planes(), false, null);
+		if (Parts.validRows(done, 1, plan.planes())) return new FileOutcome(plan.file(), Parts.readLines(done), plan
+			.planes(), false, null);
 		List<Band> bands = bands(plan, planesPerBand);
 		List<String> rows = new ArrayList<>();
 		for (Band b : bands) {
@@ -164,10 +194,11 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			if (Files.exists(failed)) return new FileOutcome(plan.file(), List.of(), plan.planes(), false,
 				String.join(" ", Parts.readLines(failed)));
 			Path csv = Parts.band(out, b.file(), b.first(), b.last(), "csv");
-			if (!Files.exists(csv)) throw new IllegalStateException("band " + b.first() + "-" + b.last() + " of " +
+			if (!Parts.validRows(csv, b.first(), b.last())) throw new IllegalStateException("band " + b.first() + "-" + b.last() + " of " +
 				input(plan.file()) + " has no rows; the band step did not finish");
 			rows.addAll(Parts.readLines(csv));
 		}
+		injectFailure(plan.file(), 0, null);
 		if (settings.maps() != MapFiles.Kind.NONE) {
 			ImageFiles.Input in = ScoreFiles.open(input(plan.file()), "--input");
 			int w = in.image().getWidth(), h = in.image().getHeight();

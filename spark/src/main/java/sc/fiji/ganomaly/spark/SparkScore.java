@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,18 +72,25 @@ public final class SparkScore {
 		  --native-cache DIR    node-local folder for TensorFlow's native libraries (default:
 		                        the executors' -Dorg.bytedeco.javacpp.cachedir, else
 		                        their java.io.tmpdir/ganomaly-javacpp-USER)
-		  --resume              continue an interrupted run in DIR, skipping finished parts
+		  --resume              continue an interrupted run in DIR, skipping the finished parts of
+		                        inputs unchanged since (size and modification time)
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
 		"maps", "planes-per-task", "master", "threads", "native-cache", "score", "precision");
 	private static final Set<String> FLAGS = Set.of("resume");
-	/** Spark configuration key of the test hook "FILE:FIRST:once|always" (fails that band's task). */
+	/**
+	 * Spark configuration key of the test hook "FILE:FIRST:once|always" (fails that band's task; FIRST
+	 * 0: the file's map task).
+	 */
 	static final String FAIL_KEY = "spark.ganomaly.test.fail";
 	private static final String FINGERPRINT = "run.txt";
 
-	/** What a run did. */
-	record Summary(int files, int planes, int bandsScored, int bandsAlreadyDone, int failures) {}
+	/**
+	 * What a run did; {@code inputsChanged}: inputs whose finished work in the resumed run was dropped
+	 * because they changed since.
+	 */
+	record Summary(int files, int planes, int bandsScored, int bandsAlreadyDone, int failures, int inputsChanged) {}
 
 	private SparkScore() {}
 
@@ -162,8 +168,7 @@ public final class SparkScore {
 		int threads = threadsOption >= 0 ? threadsOption : executorCores(conf);
 		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
 
-		String fingerprint = fingerprint(files, settings, modelFile, planesPerTask) + "precision " +
-			(precision == null ? "executors' default" : precision) + "\n";
+		Fingerprint fingerprint = Fingerprint.of(files, settings, modelFile, planesPerTask, precision);
 		prepareParts(output, fingerprint, o.has("resume"), out);
 		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), settings,
 			modelFile.getFileName().toString(), threads, precision, output.toAbsolutePath().toString(), nativeCache,
@@ -186,21 +191,25 @@ public final class SparkScore {
 		List<ScoreJob.Band> bands = new ArrayList<>();
 		List<ScoreJob.Plan> readable = new ArrayList<>();
 		Map<Integer, String> failures = new TreeMap<>();
+		int scored = 0, already = 0, changed = 0;
 		for (ScoreJob.Plan p : plans) {
+			if (p.changed()) changed++;
 			if (p.failure() != null) failures.put(p.file(), p.failure());
 			else {
 				readable.add(p);
-				bands.addAll(ScoreJob.bands(p, planesPerTask));
+				if (p.done()) already += ScoreJob.bands(p, planesPerTask).size();
+				else bands.addAll(ScoreJob.bands(p, planesPerTask));
 			}
 		}
-		int scored = 0, already = 0;
+		if (changed > 0) out.println(changed + " input(s) changed since the interrupted run: their finished work " +
+			"is dropped and they are scored again");
 		if (!bands.isEmpty()) {
 			sc.setJobGroup("score", "GANomaly: score " + bands.size() + " band(s) of up to " + planesPerTask + " planes",
 				false);
 			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(bands, bands.size()).map(job::score)
 				.countByValue();
 			scored = outcomes.getOrDefault(ScoreJob.BandOutcome.SCORED, 0L).intValue();
-			already = outcomes.getOrDefault(ScoreJob.BandOutcome.ALREADY_DONE, 0L).intValue();
+			already += outcomes.getOrDefault(ScoreJob.BandOutcome.ALREADY_DONE, 0L).intValue();
 		}
 		List<ScoreJob.FileOutcome> results = List.of();
 		if (!readable.isEmpty()) {
@@ -230,7 +239,7 @@ public final class SparkScore {
 			already + " already done" + (failures.isEmpty() ? "" : "; " + failures.size() +
 				" file(s) could not be scored, see " + output.resolve("failures.csv")));
 		out.println("wrote " + output.resolve("scores.csv"));
-		return new Summary(rows.size(), planes, scored, already, failures.size());
+		return new Summary(rows.size(), planes, scored, already, failures.size(), changed);
 	}
 
 	/** Two inputs of the same base name would write the same map file: refused before any work. */
@@ -257,40 +266,16 @@ public final class SparkScore {
 		return 0;
 	}
 
-	/** What must be equal for parts to be reused: inputs, settings, model and band size. */
-	static String fingerprint(List<Path> files, ScoreFiles.Settings s, Path model, int planesPerTask) {
-		StringBuilder b = new StringBuilder();
-		try {
-			b.append("model ").append(model.toAbsolutePath()).append(' ').append(Files.size(model)).append(' ')
-				.append(Files.getLastModifiedTime(model).toMillis()).append('\n');
-		}
-		catch (IOException e) {
-			throw new IllegalArgumentException("--model: cannot read " + model + ": " + e.getMessage());
-		}
-		b.append(String.format(Locale.ROOT, "stride %d threshold %s channels %s maps %s planes-per-task %d%n",
-			s.stride(), Double.toString(s.threshold()) + " score " + s.score().id(), s.channels(), s.maps().option(),
-			planesPerTask));
-		for (Path f : files)
-			b.append(f.toAbsolutePath()).append('\n');
-		return b.toString();
-	}
-
 	/**
 	 * Without --resume, stale parts of an earlier run are removed; with it, they are kept if they
-	 * were made with the same inputs and settings.
+	 * were made with the same model, settings and inputs, else the run is refused.
 	 */
-	static void prepareParts(Path output, String fingerprint, boolean resume, PrintStream out) {
+	static void prepareParts(Path output, Fingerprint fingerprint, boolean resume, PrintStream out) {
 		Path root = Parts.root(output), file = root.resolve(FINGERPRINT);
 		if (resume && Files.isRegularFile(file)) {
-			String old;
-			try {
-				old = Files.readString(file, StandardCharsets.UTF_8);
-			}
-			catch (IOException e) {
-				throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
-			}
-			if (!old.equals(fingerprint)) throw new UsageException("--resume: the unfinished run in " + output +
-				" used other inputs, model or settings; run without --resume to start again");
+			String difference = fingerprint.difference(Fingerprint.parse(Parts.readLines(file)));
+			if (difference != null) throw new UsageException("--resume: the unfinished run in " + output + " " +
+				difference + "; run without --resume to start again");
 			out.println("resuming the unfinished run in " + output);
 			// inputs that failed are tried again (they may have been fixed); finished work is kept. Tasks of
 			// the stopped run may still be finishing (in this JVM: Spark does not wait for them), so their
@@ -322,8 +307,7 @@ public final class SparkScore {
 		else if (Files.exists(root)) out.println("removing the parts of an unfinished run in " + output +
 			" (--resume continues one)");
 		Parts.deleteTree(root);
-		Parts.writeLines(file, List.of(fingerprint.strip()));
-		// writeLines adds the final line break back
+		Parts.writeLines(file, fingerprint.lines());
 	}
 
 	static void writeLinesAtomically(Path target, List<String> lines) {

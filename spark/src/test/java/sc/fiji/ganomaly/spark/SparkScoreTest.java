@@ -183,6 +183,107 @@ public class SparkScoreTest {
 		assertSameAsReference(out, reference);
 	}
 
+	/**
+	 * A resumed run redoes the inputs that changed since the interruption (finished map and rows, or
+	 * finished bands) and keeps the others' work; another model file (same path, size and date, other
+	 * bytes) or other settings are refused.
+	 */
+	@Test
+	public void aResumeRedoesTheInputsThatChangedAndRefusesAnotherModel() throws IOException {
+		Path root = tmp.getRoot().toPath(), in = copyOfInputs("inputs-changing"), ownModel = root.resolve(
+			"changing.ganomaly.zip"), out = root.resolve("spark-changing");
+		Files.copy(model, ownModel);
+		// local[1]: tasks run one by one in input order, and the first failure stops the job
+		System.setProperty(SparkScore.FAIL_KEY, hyper + ":0:always");
+		assertEquals(1, SparkScore.run(sparkArgs(out, ownModel, in, "local[1]", "--planes-per-task", "3"),
+			new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+		System.clearProperty(SparkScore.FAIL_KEY);
+		assertTrue("the map of the input before hyper.tif was written", Files.exists(Parts.done(out, 0)));
+		assertTrue("normal_01.tif's band is finished", Files.exists(Parts.band(out, 3, 1, 1, "csv")));
+
+		byte[] modelBytes = Files.readAllBytes(ownModel);
+		java.nio.file.attribute.FileTime modelTime = Files.getLastModifiedTime(ownModel);
+		byte[] other = modelBytes.clone();
+		other[10] ^= 1; // the first zip entry's time: a valid model file of the same size, other bytes
+		Files.write(ownModel, other);
+		Files.setLastModifiedTime(ownModel, modelTime);
+		assertRefused(sparkArgs(out, ownModel, in, "local[1]", "--planes-per-task", "3", "--resume"),
+			"used another model file or version of it");
+		Files.write(ownModel, modelBytes);
+		Files.setLastModifiedTime(ownModel, modelTime);
+		assertRefused(sparkArgs(out, ownModel, in, "local[1]", "--planes-per-task", "3", "--resume", "--stride", "16"),
+			"used other settings (stride 8,");
+
+		for (String name : List.of("anomalous_blur.tif", "normal_01.tif")) { // done, and a finished band
+			ImagePlus changed = IJ.openImage(in.resolve(name).toString());
+			changed.getProcessor().invert();
+			assertTrue(new FileSaver(changed).saveAsTiff(in.resolve(name).toString()));
+		}
+		SparkScore.Summary s = spark(sparkArgs(out, ownModel, in, "local[2]", "--planes-per-task", "3", "--resume"));
+		assertEquals("both changed inputs were noticed: " + s, 2, s.inputsChanged());
+		assertEquals("hyper.tif's and stack_anomalous.tif's finished bands are kept: " + s, 4 + 2, s.bandsAlreadyDone());
+		Path expected = root.resolve("reference-changing");
+		assertEquals(0, cli(scoreArgs("score", expected, in, "--threads", "2")));
+		assertSameAsReference(out, expected);
+		List<String> before = Files.readAllLines(reference.resolve("scores.csv")), after = Files.readAllLines(out.resolve(
+			"scores.csv"));
+		for (int i = 1; i < before.size(); i++) {
+			boolean changed = before.get(i).startsWith("anomalous_blur.tif,") || before.get(i).startsWith("normal_01.tif,");
+			assertEquals(after.get(i), !changed, before.get(i).equals(after.get(i)));
+		}
+		for (String map : List.of("anomalous_blur_anomaly.tif", "hyper_anomaly.tif", "normal_01_anomaly.tif",
+			"stack_anomalous_anomaly.tif"))
+			assertEquals(map, map.startsWith("hyper") || map.startsWith("stack"), java.util.Arrays.equals(Files
+				.readAllBytes(reference.resolve(map)), Files.readAllBytes(out.resolve(map))));
+	}
+
+	/**
+	 * Parts that a crash left empty or garbled (a file's rows, a band's rows, a band's map) are redone on
+	 * resume, and only they.
+	 */
+	@Test
+	public void emptyOrGarbledPartsAreRedoneOnResume() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("spark-garbled");
+		System.setProperty(SparkScore.FAIL_KEY, hyper + ":0:always"); // every band done, one file's map written
+		assertEquals(1, SparkScore.run(sparkArgs(out, "local[1]", "--planes-per-task", "3"), new PrintStream(
+			new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+		System.clearProperty(SparkScore.FAIL_KEY);
+		int stack = hyper + 2; // anomalous_blur, broken, hyper, normal_01, stack_anomalous, twochannel
+		List<Path> garbled = List.of(Parts.done(out, 0), Parts.band(out, hyper, 1, 3, "csv"), Parts.band(out, hyper, 4,
+			6, "map"), Parts.band(out, stack, 4, 5, "csv"));
+		for (Path p : garbled)
+			assertTrue(p + " was written", Files.size(p) > 0);
+		Files.write(garbled.get(0), new byte[0]);
+		Files.writeString(garbled.get(1), "anomalous_blur.tif,1,0.5,false\n\0\0\0");
+		Files.write(garbled.get(2), java.util.Arrays.copyOf(Files.readAllBytes(garbled.get(2)), 1000));
+		Files.write(garbled.get(3), new byte[64]);
+
+		SparkScore.Summary s = spark(sparkArgs(out, "local[2]", "--planes-per-task", "3", "--resume"));
+		assertEquals("anomalous_blur.tif's band (its map parts are gone) and three garbled bands: " + s, 4, s
+			.bandsScored());
+		assertEquals(8 - 4, s.bandsAlreadyDone());
+		assertSameAsReference(out, reference);
+	}
+
+	/** A copy of the inputs in a folder of their own. */
+	private static Path copyOfInputs(String name) throws IOException {
+		Path copy = Files.createDirectories(tmp.getRoot().toPath().resolve(name));
+		try (Stream<Path> list = Files.list(inputs)) {
+			for (Path p : list.toList())
+				Files.copy(p, copy.resolve(p.getFileName()));
+		}
+		return copy;
+	}
+
+	private static void assertRefused(String[] args, String why) {
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		assertEquals(err.toString(), 2, SparkScore.run(args, new PrintStream(new ByteArrayOutputStream()),
+			new PrintStream(err)));
+		List<String> lines = err.toString().lines().toList();
+		assertTrue(err.toString(), lines.get(0).startsWith("ganomaly-spark score: --resume: the unfinished run in ") &&
+			lines.get(0).contains(why) && lines.get(0).endsWith("; run without --resume to start again"));
+	}
+
 	private static long finishedBands(Path out) throws IOException {
 		Path parts = Parts.root(out).resolve("parts");
 		if (!Files.isDirectory(parts)) return 0;
@@ -282,6 +383,10 @@ public class SparkScoreTest {
 	}
 
 	private static String[] scoreArgs(String command, Path output, String... more) {
+		return scoreArgs(command, output, inputs, more);
+	}
+
+	private static String[] scoreArgs(String command, Path output, Path inputs, String... more) {
 		List<String> a = new ArrayList<>(List.of(command, "--model", model.toString(), "--output", output.toString()));
 		a.addAll(List.of(more));
 		a.add("--input");
@@ -291,6 +396,10 @@ public class SparkScoreTest {
 	}
 
 	private static String[] sparkArgs(Path output, String master, String... more) {
+		return sparkArgs(output, model, inputs, master, more);
+	}
+
+	private static String[] sparkArgs(Path output, Path model, Path inputs, String master, String... more) {
 		List<String> a = new ArrayList<>(List.of("score", "--model", model.toString(), "--output", output.toString(),
 			"--master", master, "--input", inputs + "/*.tif"));
 		a.addAll(List.of(more));
