@@ -1,6 +1,7 @@
 // What a Fiji user's batch macro does, run by FijiMacroTest headless and in the GUI:
 // train from a folder, score a single image (with a mask) and a stack, read the Results table,
-// save maps, score a folder with the shipped script, and finally fail on a wrong image title.
+// save maps, score a folder (with a broken file) with the shipped script, and finally fail on a
+// wrong image title.
 // argument: "DIR,SCRIPTS" (DIR holds train/ and score/; SCRIPTS is the project's scripts/)
 args = split(getArgument(), ",");
 dir = args[0]; scripts = args[1];

@@ -55,7 +55,7 @@ final class ScoreCli {
 
 	private ScoreCli() {}
 
-	/** Scores; returns the exit code: 0, or {@value #SOME_FAILED} when some inputs could not be scored. */
+	/** Scores; returns the exit code: 0, or {@value ScoreBatch#SOME_FAILED} when some inputs could not be scored. */
 	static int run(String[] args, PrintStream out, PrintStream err) {
 		Options o = Options.parse(args, OPTIONS, FLAGS);
 		Path output = o.path("output");
@@ -76,10 +76,7 @@ final class ScoreCli {
 			if (s.failures().isEmpty()) return 0;
 			err.println("ganomaly score: " + s.failures().size() + " file(s) could not be scored; see " +
 				output.resolve(ScoreBatch.FAILURES));
-			return SOME_FAILED;
+			return ScoreBatch.SOME_FAILED;
 		}
 	}
-
-	/** Exit code of a run that scored what it could but not every input. */
-	static final int SOME_FAILED = 3;
 }

@@ -37,6 +37,8 @@ public final class ScoreBatch {
 	public static final String FAILURES = "failures.csv";
 	/** First line of failures.csv. */
 	public static final String FAILURES_HEADER = "file,reason";
+	/** Exit code of the command lines for a run that scored what it could but not every input. */
+	public static final int SOME_FAILED = 3;
 	/** What a run scores with (inputs, model, options), for resuming: a hidden file in the output folder. */
 	static final String RUN = ".ganomaly-score.run";
 
@@ -119,12 +121,15 @@ public final class ScoreBatch {
 		MapFiles.writeAtomically(file, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
 	}
 
-	/** Two inputs of the same file name would share rows and a map: refused before any work. */
-	static void checkNames(List<Path> files, String option) {
+	/**
+	 * Two inputs of the same file name would share rows and a map: refused before any work, naming
+	 * {@code option}. The same file named twice is no conflict.
+	 */
+	public static void checkNames(List<Path> files, String option) {
 		Map<String, Path> seen = new HashMap<>();
 		for (Path f : files) {
 			Path other = seen.putIfAbsent(f.getFileName().toString(), f);
-			if (other != null) throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same " +
+			if (other != null && !other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize())) throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same " +
 				"name, so their rows in scores.csv and their maps would collide; score them into different output folders");
 		}
 	}

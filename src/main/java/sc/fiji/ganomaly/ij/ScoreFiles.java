@@ -57,17 +57,27 @@ public final class ScoreFiles {
 		public static Settings of(Manifest model, int stride, String threshold, String score, List<Integer> channels,
 			MapFiles.Kind maps)
 		{
-			int s = ScoreParameters.stride(stride, model.spec().patchSize(), "--stride");
+			return of(model, stride, threshold, score, channels, maps, "--");
+		}
+
+		/**
+		 * As {@link #of(GanomalyModel, int, String, String, List, MapFiles.Kind)}, messages naming the
+		 * options with {@code prefix} before their names ("--" on command lines, "" for Fiji's keys).
+		 */
+		public static Settings of(Manifest model, int stride, String threshold, String score, List<Integer> channels,
+			MapFiles.Kind maps, String prefix)
+		{
+			int s = ScoreParameters.stride(stride, model.spec().patchSize(), prefix + "stride");
 			Manifest scoring;
 			try {
 				scoring = score == null ? model : model.withScore(Score.parse(score));
 			}
 			catch (IllegalArgumentException e) {
-				throw new IllegalArgumentException("--score: " + e.getMessage());
+				throw new IllegalArgumentException(prefix + "score: " + e.getMessage());
 			}
-			double t = ScoreParameters.threshold(threshold, scoring.threshold(), "--threshold");
+			double t = ScoreParameters.threshold(threshold, scoring.threshold(), prefix + "threshold");
 			for (int c : channels)
-				if (c < 1) throw new IllegalArgumentException("--channels: channels are numbered from 1, not " + c);
+				if (c < 1) throw new IllegalArgumentException(prefix + "channels: channels are numbered from 1, not " + c);
 			return new Settings(s, t, scoring.score(), channels, maps);
 		}
 	}

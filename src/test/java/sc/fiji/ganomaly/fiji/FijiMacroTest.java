@@ -30,7 +30,7 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
  * Batch macros in a real ImageJ2 runtime (imagej-legacy + ImageJ 1.x, started as Fiji starts;
  * {@code ../shared/fiji-runtime}), headless and in the GUI under Xvfb: the macro trains from a
  * folder, scores an image and a stack, reads the Results table, saves maps, runs the shipped
- * folder script, and a wrong image title stops it. No dialog may open but the error's. Skipped
+ * folder script (a broken file in the folder costs that file only), and a wrong image title stops it. No dialog may open but the error's. Skipped
  * where the runtime (or, for the GUI, Xvfb) is not there.
  */
 public class FijiMacroTest {
@@ -102,6 +102,7 @@ public class FijiMacroTest {
 			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("train").resolve(n));
 		for (String n : List.of("anomalous_giant.tif", "stack_anomalous.tif"))
 			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("score").resolve(n));
+		Files.createFile(dir.resolve("score/broken.tif")); // costs that file only
 		ProcessBuilder pb = new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), mode,
 			PROJECT.resolve("src/test/resources/batch-macro.ijm").toString(), dir + "," + PROJECT.resolve("scripts"))
 			.redirectErrorStream(true);
@@ -136,6 +137,10 @@ public class FijiMacroTest {
 		}
 		List<String> csv = Files.readAllLines(dir.resolve("folder-out/scores.csv"));
 		assertEquals(csv.toString(), 1 + 1 + stack.getStackSize(), csv.size());
+		List<String> failures = Files.readAllLines(dir.resolve("folder-out/failures.csv"));
+		assertEquals(failures.toString(), 2, failures.size());
+		assertTrue(failures.get(1), failures.get(1).startsWith(dir.resolve("score/broken.tif") + ",\"folder: "));
+		assertTrue(out, out.contains("Score Anomalies in Folder: broken.tif was not scored: folder: "));
 		return out;
 	}
 

@@ -103,7 +103,7 @@ public class ScriptsTest {
 
 	@Test
 	public void macroOptionKeysAreCommandParameters() throws Exception {
-		Pattern run = Pattern.compile("run\\(\"(Train GANomaly|Score Anomalies)\",\\s*(.*)\\);");
+		Pattern run = Pattern.compile("run\\(\"(Train GANomaly|Score Anomalies|Score Anomalies in Folder\\.\\.\\.)\",\\s*(.*)\\);");
 		Pattern key = Pattern.compile("([a-zA-Z]+)=(\\[|\"|[0-9.]+)?");
 		ConvertService convert = context.service(ConvertService.class);
 		int checked = 0;
@@ -111,7 +111,11 @@ public class ScriptsTest {
 			for (String line : Files.readAllLines(Path.of(macro))) {
 				Matcher m = run.matcher(line);
 				if (!m.find()) continue;
-				Class<?> command = m.group(1).equals("Train GANomaly") ? TrainGanomalyCommand.class : ScoreAnomaliesCommand.class;
+				Class<?> command = switch (m.group(1)) {
+					case "Train GANomaly" -> TrainGanomalyCommand.class;
+					case "Score Anomalies" -> ScoreAnomaliesCommand.class;
+					default -> ScoreFolderCommand.class;
+				};
 				Matcher k = key.matcher(m.group(2));
 				while (k.find()) {
 					Field field = parameter(command, k.group(1));

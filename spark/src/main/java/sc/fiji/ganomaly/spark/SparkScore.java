@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +30,7 @@ import sc.fiji.ganomaly.core.TemporaryFolders;
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 
 /**
@@ -98,7 +98,10 @@ public final class SparkScore {
 		System.exit(run(args, System.out, System.err));
 	}
 
-	/** Runs {@code score} (the first word); returns the exit code: 0, 2 for bad usage or input, 1 otherwise. */
+	/**
+	 * Runs {@code score} (the first word); returns the exit code: 0, 2 for bad usage or input, 3 when some inputs
+	 * could not be scored (failures.csv), 1 otherwise.
+	 */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
 		System.setProperty("java.awt.headless", "true");
 		if (args.length == 0 || !args[0].equals("score")) {
@@ -114,7 +117,7 @@ public final class SparkScore {
 		}
 		try {
 			Summary s = score(rest, out);
-			return s == null ? 1 : 0;
+			return s == null ? 1 : s.failures() > 0 ? ScoreBatch.SOME_FAILED : 0;
 		}
 		catch (UsageException | IllegalArgumentException | EngineException e) {
 			err.println("ganomaly-spark score: " + e.getMessage());
@@ -147,7 +150,7 @@ public final class SparkScore {
 		int threadsOption = o.integer("threads", -1);
 		if (o.has("threads") && threadsOption < 0) throw new UsageException("--threads must be 0 or more, not " +
 			threadsOption);
-		checkMapNames(files, maps);
+		ScoreBatch.checkNames(files, "--input");
 		String precision = o.precision();
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
 		Manifest manifest;
@@ -240,19 +243,6 @@ public final class SparkScore {
 				" file(s) could not be scored, see " + output.resolve("failures.csv")));
 		out.println("wrote " + output.resolve("scores.csv"));
 		return new Summary(rows.size(), planes, scored, already, failures.size(), changed);
-	}
-
-	/** Two inputs of the same base name would write the same map file: refused before any work. */
-	static void checkMapNames(List<Path> files, MapFiles.Kind maps) {
-		if (maps == MapFiles.Kind.NONE) return;
-		Map<String, Path> seen = new HashMap<>();
-		for (Path f : files) {
-			String map = new ImageFiles.Input(f, null).baseName() + MapFiles.SUFFIX;
-			Path other = seen.putIfAbsent(map, f);
-			if (other != null && !other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize()))
-				throw new UsageException("--input: " + other + " and " + f + " would both write " + map +
-					"; score them into different --output folders");
-		}
 	}
 
 	/** Executor cores from the Spark configuration: spark.executor.cores, local[N], else 0 (TensorFlow's choice). */

@@ -1,0 +1,112 @@
+package sc.fiji.ganomaly.fiji;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreBatch;
+import sc.fiji.ganomaly.ij.ScoreFiles;
+
+/**
+ * Plugins › GANomaly › Score Anomalies in Folder…: what {@code ganomaly score} does, from the menu or
+ * a macro: every image of a folder scored plane by plane into {@code <name>_anomaly.tif} maps and
+ * {@code scores.csv} in the output folder; files that cannot be scored are listed in
+ * {@code failures.csv} and in the log, and the others are scored. Macro:
+ * {@code run("Score Anomalies in Folder...", "folder=/data/in model=/data/m.ganomaly.zip output=/data/out");}
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Score Anomalies in Folder...")
+public class ScoreFolderCommand extends CancelableCommand {
+
+	@Parameter(label = "Folder of images", style = "directory", persist = false)
+	private File folder;
+
+	@Parameter(label = "Model file", style = "open")
+	private File model;
+
+	@Parameter(label = "Output folder (maps, scores.csv)", style = "directory", persist = false)
+	private File output;
+
+	@Parameter(label = "Stride (0: patch size / 4)", min = "0")
+	private int stride = ScoreParameters.DEFAULT_STRIDE;
+
+	@Parameter(label = "Threshold (a number, or 'model' for the model's own)", persist = false)
+	private String threshold = ScoreParameters.MODEL_THRESHOLD;
+
+	@Parameter(label = "Score ('model': the model's own)", choices = { "model", "texture", "latent", "residual", "density" },
+		persist = false)
+	private String score = ScoreAnomaliesCommand.MODEL_SCORE;
+
+	@Parameter(label = "Map files", choices = { "float", "16bit", "none" })
+	private String maps = MapFiles.Kind.FLOAT.option();
+
+	@Parameter(label = "Resume an interrupted run in the output folder", persist = false)
+	private boolean resume = false;
+
+	@Parameter(label = "Stop at the first file that cannot be scored", persist = false)
+	private boolean stopAtFirstFailure = false;
+
+	@Parameter
+	private GanomalyService ganomaly;
+
+	@Parameter(required = false)
+	private StatusService status;
+
+	@Override
+	String title() {
+		return "Score Anomalies in Folder";
+	}
+
+	@Override
+	boolean usedImage() {
+		return false;
+	}
+
+	@Override
+	public void run() {
+		try {
+			if (folder == null) throw new IllegalArgumentException("folder: give a folder of images to score");
+			if (output == null) throw new IllegalArgumentException("output: give a folder for the maps and scores.csv");
+			List<Path> files = ImageFiles.files(List.of(folder.toPath()), "folder");
+			Path out = output.toPath();
+			if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("output: " + out +
+				" is a file, not a folder");
+			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
+			ScoreBatch.Summary s;
+			try (ModelPool.Lease lease = ganomaly.model(model)) {
+				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().manifest(), stride, threshold,
+					ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score, List.of(), kind, "");
+				Files.createDirectories(out);
+				ScoreBatch.Request request = new ScoreBatch.Request(files, model.toPath(), lease.model().precision(), settings,
+					out, resume, stopAtFirstFailure, "folder");
+				s = ScoreBatch.run(lease.model(), request, new StatusProgress(title(), status, log, this::canceledByUser));
+			}
+			for (ScoreBatch.Failure f : s.failures())
+				if (log != null) log.warn(title() + ": " + f.file().getFileName() + " was not scored: " + f.reason());
+			String line = title() + ": " + s.files() + " file(s), " + s.planes() + " plane(s) scored into " + out +
+				(s.failures().isEmpty() ? "" : "; " + s.failures().size() + " file(s) could not be scored, see " +
+					out.resolve(ScoreBatch.FAILURES));
+			if (s.canceled()) {
+				stop(title() + ": cancelled; finished rows and maps are kept (resume continues)");
+				return;
+			}
+			if (log != null) log.info(line);
+			if (status != null) status.showStatus(line);
+		}
+		catch (java.io.IOException e) {
+			fail(new java.io.UncheckedIOException("output: " + e.getMessage(), e));
+		}
+		catch (RuntimeException e) {
+			fail(e);
+		}
+	}
+}
