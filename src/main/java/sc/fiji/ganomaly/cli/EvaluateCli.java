@@ -74,10 +74,11 @@ final class EvaluateCli {
 	{
 		List<Float> scores = new ArrayList<>();
 		for (Path file : files) {
-			ImageFiles.Input input = ImageFiles.open(file, option);
+			ImageFiles.Input input = ImageFiles.openLazily(file, option);
 			ImagePlusScorer.Result r = ImagePlusScorer.score(model, input.image(), stride,
-				p -> ImageFiles.selectChannels(p, channels, file.getFileName().toString()), ProgressListener.NONE);
-			for (PlaneScore s : r.scores())
+				p -> ImageFiles.selectChannels(p, channels, file.getFileName().toString()), ImagePlusScorer.NO_MAP,
+				ProgressListener.NONE);
+			for (ImagePlusScorer.Row s : r.scores())
 				scores.add(s.score());
 		}
 		float[] out = new float[scores.size()];

@@ -14,6 +14,7 @@ import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
 /**
@@ -43,7 +44,8 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		if (image == null) throw new IllegalArgumentException("image: no image is open");
 		try (ModelPool.Lease lease = model(model)) {
 			GanomalyModel m = lease.model();
-			return ImagePlusScorer.score(m, image, ScoreParameters.stride(stride, m.patchSize(), "stride"), listener);
+			return ImagePlusScorer.score(m, image, ScoreParameters.stride(stride, m.patchSize(), "stride"),
+				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), listener);
 		}
 	}
 

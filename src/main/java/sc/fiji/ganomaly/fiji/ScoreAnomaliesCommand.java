@@ -14,6 +14,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
 import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.ij.MapImages;
 import sc.fiji.ganomaly.ij.MaskImages;
@@ -22,8 +23,10 @@ import sc.fiji.ganomaly.ij.ScoreTables;
 /**
  * Plugins › GANomaly › Score Anomalies: an anomaly map "&lt;title&gt; anomaly map" of the image (same
  * width, height, slices and frames; channels collapsed; calibrated scale where 0 is a typical
- * normal patch and 1 the 99th percentile of normal patches), optionally a mask, and the per-plane
- * scores in the Results table. The input image is only read. Macro:
+ * normal pixel and 1 the threshold that about 1 % of normal planes exceed), optionally a mask, and
+ * the per-plane scores in the Results table. The input image is only read, plane by plane (a
+ * virtual stack stays virtual); a map larger than half the memory Fiji has left is written to a
+ * file (see {@link ImagePlusScorer#mapFileFor}) and shown as a virtual stack, as the log says. Macro:
  * {@code run("Score Anomalies", "image=cells.tif model=/path/cells.ganomaly.zip stride=8");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Score Anomalies")
@@ -88,7 +91,8 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(Score.parse(score));
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
-				r = ImagePlusScorer.score(m, image, step, new StatusProgress(title(), status, log, this::canceledByUser));
+				r = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
+					new StatusProgress(title(), status, log, this::canceledByUser));
 			}
 			if (r.anomalyMap() == null) {
 				stop(title() + ": cancelled");
@@ -96,7 +100,12 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			}
 			MapImages.style(r.anomalyMap(), limit);
 			scores = ScoreTables.of(r, limit);
-			if (createMask) mask = MaskImages.above(r.anomalyMap(), limit, image.getTitle() + " anomaly mask");
+			if (r.mapFile() != null && log != null) log.info(title() + ": the map of " + image.getTitle() + " is larger than " +
+				"half the memory left, so it was written to " + r.mapFile() + " and is shown from there as a virtual stack");
+			if (createMask && r.mapFile() == null) mask = MaskImages.above(r.anomalyMap(), limit, image.getTitle() +
+				" anomaly mask");
+			else if (createMask && log != null) log.warn(title() + ": no mask of a map on disk; threshold the map " +
+				"instead (values above " + limit + ")");
 			anomalyMap = r.anomalyMap();
 			if (status != null) status.showStatus(title() + ": " + r.scores().size() + " plane(s) scored");
 		}

@@ -1,10 +1,16 @@
 package sc.fiji.ganomaly.ij;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 import ij.ImagePlus;
+import ij.io.FileInfo;
+import ij.plugin.FileInfoVirtualStack;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import sc.fiji.ganomaly.core.AnomalyMap;
@@ -14,43 +20,125 @@ import sc.fiji.ganomaly.core.ProgressListener;
 
 /**
  * Scores every plane of an ImagePlus with a model: the one piece of image-level scoring that the
- * Fiji command and the command line share.
+ * Fiji command, the service and {@code ganomaly evaluate} share. Planes are read one at a time, so
+ * a virtual stack is never loaded whole. The map is an image in memory when it fits in the given
+ * budget; otherwise it is written plane by plane to a file and opened from it as a virtual stack.
  */
 public final class ImagePlusScorer {
 
-	/** Scores of one image: a row per plane and the anomaly map image. */
-	public record Result(ImagePlus image, List<ImagePlusPlanes.Plane> planes, List<PlaneScore> scores,
-			ImagePlus anomalyMap)
-	{}
+	/**
+	 * The score of one plane.
+	 *
+	 * @param slice   1-based Z slice
+	 * @param frame   1-based time frame
+	 * @param index   1-based position among the image's planes
+	 * @param score   the plane's calibrated score
+	 * @param mapMax  the highest value of its map
+	 * @param patches patches scored
+	 */
+	public record Row(int slice, int frame, int index, float score, float mapMax, long patches) {}
+
+	/**
+	 * Scores of one image.
+	 *
+	 * @param image      the scored image
+	 * @param scores     a row per plane
+	 * @param anomalyMap the map image (null if cancelled or not asked for)
+	 * @param mapFile    where the map was written when it did not fit in memory, else null
+	 */
+	public record Result(ImagePlus image, List<Row> scores, ImagePlus anomalyMap, Path mapFile) {}
+
+	/** The map budget that asks for scores only, no map image. */
+	public static final long NO_MAP = -1;
 
 	private ImagePlusScorer() {}
 
-	/** Scores all planes of {@code imp}, channels as they are. */
+	/** Scores all planes of {@code imp}, channels as they are, the map in memory. */
 	public static Result score(GanomalyModel model, ImagePlus imp, int stride, ProgressListener listener) {
-		return score(model, imp, stride, ImagePlusPlanes.Plane::image, listener);
+		return score(model, imp, stride, ImagePlusPlanes.Plane::image, Long.MAX_VALUE, listener);
 	}
 
 	/**
 	 * Scores all planes of {@code imp}, each first turned into the model's input by
-	 * {@code channels} (e.g. a channel selection).
+	 * {@code channels} (e.g. a channel selection). A map of more than {@code mapBudget} bytes is
+	 * written to a file (see {@link #mapFileFor}) and opened from there as a virtual stack;
+	 * {@link #NO_MAP} keeps no map at all.
 	 */
 	public static Result score(GanomalyModel model, ImagePlus imp, int stride,
-		Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels,
+		Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels, long mapBudget,
 		ProgressListener listener)
 	{
-		List<ImagePlusPlanes.Plane> planes = ImagePlusPlanes.of(imp);
-		if (planes.isEmpty()) throw new IllegalArgumentException(imp.getTitle() + " has no planes to score");
-		List<PlaneScore> scores = new ArrayList<>();
-		List<AnomalyMap> maps = new ArrayList<>();
-		for (ImagePlusPlanes.Plane plane : planes) {
-			if (listener.isCanceled()) break;
-			String name = ImagePlusPlanes.name(imp.getTitle(), planes.size(), plane);
-			int before = scores.size();
+		int n = ImagePlusPlanes.count(imp);
+		if (n == 0) throw new IllegalArgumentException(imp.getTitle() + " has no planes to score");
+		long mapBytes = 4L * imp.getWidth() * imp.getHeight() * n;
+		PlaneScores planes = new PlaneScores(model, imp, stride, channels, listener, n);
+		if (mapBudget == NO_MAP) {
+			for (int i = 1; i <= n; i++)
+				if (planes.score(i) == null) break;
+			return new Result(imp, planes.rows, null, null);
+		}
+		if (mapBytes <= mapBudget) {
+			List<AnomalyMap> maps = new ArrayList<>();
+			for (int i = 1; i <= n; i++) {
+				PlaneScore s = planes.score(i);
+				if (s == null) return new Result(imp, planes.rows, null, null);
+				maps.add(s.map());
+			}
+			return new Result(imp, planes.rows, MapImages.of(imp, maps, mapTitle(imp.getTitle())), null);
+		}
+		Path file = mapFileFor(imp);
+		ImagePlus image = MapFiles.image(imp, n, MapFiles.Kind.FLOAT, i -> {
+			PlaneScore s = planes.rows.size() >= i ? planes.last : planes.score(i);
+			if (s == null) throw new Canceled();
+			return MapFiles.plane(s.map(), MapFiles.Kind.FLOAT);
+		});
+		try {
+			StreamedMapWriter.write(image, file, 0, i -> {});
+		}
+		catch (Canceled c) {
+			return new Result(imp, planes.rows, null, null);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not write the anomaly map " + file + ": " + e.getMessage(), e);
+		}
+		ImagePlus map = openVirtual(file, imp);
+		return new Result(imp, planes.rows, map, file);
+	}
+
+	/** Scores planes in order, keeping a row for each and the last plane's score. */
+	private static final class PlaneScores {
+
+		final GanomalyModel model;
+		final ImagePlus imp;
+		final int stride, n;
+		final Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels;
+		final ProgressListener listener;
+		final List<Row> rows = new ArrayList<>();
+		PlaneScore last;
+
+		PlaneScores(GanomalyModel model, ImagePlus imp, int stride,
+			Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels,
+			ProgressListener listener, int n)
+		{
+			this.model = model;
+			this.imp = imp;
+			this.stride = stride;
+			this.channels = channels;
+			this.listener = listener;
+			this.n = n;
+		}
+
+		/** Plane {@code i}'s score, or null if cancelled. */
+		PlaneScore score(int i) {
+			if (listener.isCanceled()) return null;
+			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(imp, i, i).get(0);
+			String name = ImagePlusPlanes.name(imp.getTitle(), n, plane);
+			int before = i - 1;
 			PlaneScore s = model.score(channels.apply(plane), stride, name, new ProgressListener() {
 
 				@Override
 				public void progress(long done, long total) {
-					listener.progress(before * total + done, planes.size() * total);
+					listener.progress(before * total + done, n * total);
 				}
 
 				@Override
@@ -58,16 +146,57 @@ public final class ImagePlusScorer {
 					return listener.isCanceled();
 				}
 			});
-			if (s == null) break;
-			scores.add(s);
-			maps.add(s.map());
+			if (s == null) return null;
+			rows.add(new Row(plane.slice(), plane.frame(), plane.index(), s.score(), s.mapMax(), s.patches()));
+			last = s;
+			return s;
 		}
-		ImagePlus map = scores.size() == planes.size() ? MapImages.of(imp, maps, mapTitle(imp.getTitle())) : null;
-		return new Result(imp, planes, scores, map);
+	}
+
+	/** Stops the map writer from inside its plane supplier. */
+	private static final class Canceled extends RuntimeException {
+
+		Canceled() {
+			super("canceled", null, false, false);
+		}
+	}
+
+	/**
+	 * Where the map of {@code imp} goes when it does not fit in memory: {@code <name>_anomaly.tif}
+	 * in the folder of the image's file where that folder takes new files, else in the system's
+	 * temporary folder.
+	 */
+	public static Path mapFileFor(ImagePlus imp) {
+		String title = imp.getTitle();
+		String base = new ImageFiles.Input(Path.of(title.replace('/', '_').replace('\\', '_')), null).baseName();
+		FileInfo origin = imp.getOriginalFileInfo();
+		if (origin != null && origin.directory != null && !origin.directory.isEmpty()) {
+			Path folder = Path.of(origin.directory);
+			if (Files.isDirectory(folder) && Files.isWritable(folder)) return folder.resolve(base + MapFiles.SUFFIX);
+		}
+		return Path.of(System.getProperty("java.io.tmpdir")).resolve(base + MapFiles.SUFFIX);
+	}
+
+	/** The map file as a virtual stack in the geometry of {@code source}. */
+	private static ImagePlus openVirtual(Path file, ImagePlus source) {
+		ImagePlus opened = FileInfoVirtualStack.openVirtual(file.toString());
+		if (opened == null) throw new UncheckedIOException(new IOException("ImageJ could not open the map " + file));
+		ImagePlus map = MapImages.shapedLike(source, mapTitle(source.getTitle()), opened.getStack());
+		map.setFileInfo(opened.getOriginalFileInfo());
+		return map;
 	}
 
 	/** "&lt;title&gt; anomaly map". */
 	public static String mapTitle(String title) {
 		return title + " anomaly map";
+	}
+
+	/**
+	 * The bytes a map may take in memory in this JVM: half of what the heap could still give, so
+	 * that the map never ends scoring in an out-of-memory error.
+	 */
+	public static long mapBudget() {
+		Runtime r = Runtime.getRuntime();
+		return (r.maxMemory() - (r.totalMemory() - r.freeMemory())) / 2;
 	}
 }

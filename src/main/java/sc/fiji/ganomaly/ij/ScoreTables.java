@@ -1,7 +1,6 @@
 package sc.fiji.ganomaly.ij;
 
 import ij.measure.ResultsTable;
-import sc.fiji.ganomaly.core.PlaneScore;
 
 /** The per-plane scores of an image as an ImageJ results table. */
 public final class ScoreTables {
@@ -14,13 +13,11 @@ public final class ScoreTables {
 	/** One row per plane: image, slice, frame, score, max_map, anomalous (1 above {@code threshold}, else 0). */
 	public static ResultsTable of(ImagePlusScorer.Result r, double threshold) {
 		ResultsTable t = new ResultsTable();
-		for (int i = 0; i < r.scores().size(); i++) {
-			ImagePlusPlanes.Plane p = r.planes().get(i);
-			PlaneScore s = r.scores().get(i);
+		for (ImagePlusScorer.Row s : r.scores()) {
 			t.incrementCounter();
 			t.addValue("image", r.image().getTitle());
-			t.addValue("slice", p.slice());
-			t.addValue("frame", p.frame());
+			t.addValue("slice", s.slice());
+			t.addValue("frame", s.frame());
 			t.addValue("score", s.score());
 			t.addValue("max_map", s.mapMax());
 			t.addValue("anomalous", s.score() > threshold ? 1 : 0);

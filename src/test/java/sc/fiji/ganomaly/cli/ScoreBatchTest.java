@@ -37,6 +37,8 @@ import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.engine.Precision;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
@@ -44,8 +46,8 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
 /**
  * Scoring many files and large stacks through {@code ganomaly score}: one bad file costs that file
  * only, a stopped or killed run resumes to the bytes of an uninterrupted one, a changed input,
- * model or option is not resumed, and a stack whose map is several times the heap scores in a
- * small JVM.
+ * model or option is not resumed, a stack whose map is several times the heap scores in a small
+ * JVM, and in Fiji a map over its budget goes to a file shown as a virtual stack.
  */
 public class ScoreBatchTest {
 
@@ -281,6 +283,28 @@ public class ScoreBatchTest {
 		assertEquals(resumed.err(), 0, resumed.exit());
 		assertTrue(resumed.out(), resumed.out().contains("of them by the earlier run"));
 		assertSameFiles(files(reference), files(output));
+	}
+
+	@Test
+	public void aMapOverItsBudgetIsWrittenBesideTheImageAndShownAsAVirtualStack() throws IOException {
+		Path folder = tmp.newFolder("virtual").toPath();
+		Files.copy(good.resolve("c.tif"), folder.resolve("c.tif"));
+		ImagePlus virtual = ij.plugin.FileInfoVirtualStack.openVirtual(folder.resolve("c.tif").toString());
+		assertTrue(virtual.getStack().isVirtual());
+		ImagePlusScorer.Result inMemory = ImagePlusScorer.score(trained, virtual, 4, ProgressListener.NONE);
+		assertEquals(null, inMemory.mapFile());
+		ImagePlusScorer.Result onDisk = ImagePlusScorer.score(trained, virtual, 4, ImagePlusPlanes.Plane::image,
+			4L * SIZE * SIZE * 4 - 1, ProgressListener.NONE);
+		assertEquals(folder.resolve("c_anomaly.tif"), onDisk.mapFile());
+		ImagePlus map = onDisk.anomalyMap();
+		assertTrue(map.getStack().isVirtual());
+		assertEquals("c.tif anomaly map", map.getTitle());
+		assertEquals(4, map.getStackSize());
+		for (int i = 1; i <= 4; i++)
+			assertArrayEquals((float[]) inMemory.anomalyMap().getStack().getPixels(i), (float[]) map.getStack().getPixels(i),
+				0f);
+		assertEquals(inMemory.scores(), onDisk.scores());
+		assertTrue(virtual.getStack().isVirtual());
 	}
 
 	/** {@code ganomaly score} of a folder in another JVM. */
