@@ -41,6 +41,15 @@ public final class TiffCheck {
 		};
 	}
 
+	static String codec(int compression) {
+		return switch (compression) {
+			case 5 -> "LZW";
+			case 8, 32946 -> "deflate";
+			case 32773 -> "PackBits";
+			default -> "compression " + compression;
+		};
+	}
+
 	/**
 	 * One image directory as ImageJ will read it.
 	 *
@@ -151,7 +160,7 @@ public final class TiffCheck {
 			this.option = option;
 			this.channel = channel;
 			this.size = channel.size();
-			this.budget = 2 * size + (1 << 16);
+			this.budget = 4 * size + (1 << 20);
 		}
 
 		IllegalArgumentException bad(String what) {
@@ -163,7 +172,7 @@ public final class TiffCheck {
 				"bytes " + position + " to " + plus(position, length), plus(position, length));
 			if (length > Integer.MAX_VALUE - 8) throw bad(what + " is " + length + " bytes long");
 			budget -= length;
-			if (budget < 0) throw bad("its directories overlap or repeat (more than twice its size read)");
+			if (budget < 0) throw bad("its directories overlap or repeat (more than four times its size read)");
 			ByteBuffer buffer = ByteBuffer.allocate((int) length).order(order);
 			while (buffer.hasRemaining())
 				if (channel.read(buffer, position + buffer.position()) < 0) throw bad(what + " is cut short");
@@ -307,7 +316,7 @@ public final class TiffCheck {
 			if (raw) end = Math.max(end, plus(offsets[0], stored)); // ImageJ reads raw planes contiguously
 			if (end > size) throw truncated("pixel data", where + ": " + describe(shape), end);
 			if (!raw && stored > times(compressed, maxRatio(compression))) throw bad(where + " declares " + describe(
-				shape) + " but holds only " + compressed + " compressed bytes, beyond compression " + compression +
+				shape) + " but holds only " + compressed + " compressed bytes, beyond " + codec(compression) +
 				"'s largest ratio of " + maxRatio(compression) + ":1");
 			return new Directory(offset, width, height, bits, samples, compression, offsets.length, counts == null ? 0
 				: compressed, offsets[0], end);

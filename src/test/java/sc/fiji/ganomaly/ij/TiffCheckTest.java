@@ -179,7 +179,7 @@ public class TiffCheckTest {
 		b.putInt(width, 20000).putInt(width + 12, 20000);
 		Path file = write("ratio.tif", built.bytes());
 		assertThat(refusal(() -> ImageFiles.openLazily(file, "--input")), containsString(
-			"beyond compression 8's largest ratio of 1032:1"));
+			"beyond deflate's largest ratio of 1032:1"));
 	}
 
 	@Test
