@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -143,11 +144,12 @@ public class ImageFilesFuzzTest {
 		Path dir = tmp.newFolder("mutants").toPath();
 		PrintStream out = System.out, err = System.err;
 		ByteArrayOutputStream console = new ByteArrayOutputStream();
-		ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+		ThreadFactory daemons = r -> {
 			Thread t = new Thread(r, "fuzz");
-			t.setDaemon(true);
+			t.setDaemon(true); // a file that never answers must not keep the test JVM alive
 			return t;
-		});
+		};
+		ExecutorService executor = Executors.newSingleThreadExecutor(daemons);
 		int[] read = new int[Mutation.values().length], refused = new int[read.length];
 		List<String> failures = new ArrayList<>();
 		long start = System.nanoTime(), slowest = 0;
@@ -172,7 +174,7 @@ public class ImageFilesFuzzTest {
 					failures.add(label + ": no answer within " + PER_FILE_SECONDS + " s");
 					result.cancel(true);
 					executor.shutdownNow();
-					executor = Executors.newSingleThreadExecutor();
+					executor = Executors.newSingleThreadExecutor(daemons);
 				}
 				catch (java.util.concurrent.ExecutionException e) {
 					failures.add(label + ": " + e.getCause());
