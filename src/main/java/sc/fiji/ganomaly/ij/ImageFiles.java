@@ -198,17 +198,21 @@ public final class ImageFiles {
 		private final FileInfoVirtualStack planes;
 		private final Path file;
 		private final String option;
+		private ImageProcessor first; // plane 1 as ImageJ read it on opening, handed once to the new ImagePlus
 
-		private CheckedStack(FileInfoVirtualStack planes, Path file, String option) {
+		private CheckedStack(FileInfoVirtualStack planes, ImageProcessor first, Path file, String option) {
 			super(planes.getWidth(), planes.getHeight(), planes.size());
 			this.planes = planes;
 			this.file = file;
 			this.option = option;
+			this.first = first;
 			setBitDepth(planes.getBitDepth());
 		}
 
 		static ImagePlus wrap(ImagePlus imp, FileInfoVirtualStack planes, Path file, String option) {
-			ImagePlus checked = new ImagePlus(imp.getTitle(), new CheckedStack(planes, file, option));
+			ImageProcessor first = imp.getProcessor();
+			ImagePlus checked = new ImagePlus(imp.getTitle(), new CheckedStack(planes, first != null && first.getWidth() ==
+				planes.getWidth() && first.getHeight() == planes.getHeight() ? first : null, file, option));
 			checked.setDimensions(imp.getNChannels(), imp.getNSlices(), imp.getNFrames());
 			checked.setCalibration(imp.getCalibration());
 			checked.setFileInfo(imp.getOriginalFileInfo());
@@ -220,6 +224,11 @@ public final class ImageFiles {
 
 		@Override
 		public ImageProcessor getProcessor(int n) {
+			if (n == 1 && first != null) {
+				ImageProcessor ip = first;
+				first = null;
+				return ip;
+			}
 			QuietImageJ.Outcome<Object> read = QuietImageJ.call(() -> {
 				try {
 					return planes.getProcessor(n);
