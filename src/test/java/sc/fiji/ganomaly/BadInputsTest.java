@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,7 @@ import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.fiji.ScoreAnomaliesCommand;
 import sc.fiji.ganomaly.fiji.TrainGanomalyCommand;
+import sc.fiji.ganomaly.ij.TestTiffs;
 
 /**
  * Every row of {@code docs/bad-inputs.md}, fed through the command line and through the Fiji
@@ -81,7 +84,7 @@ public class BadInputsTest {
 
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
-			readOnly;
+			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -365,7 +368,28 @@ public class BadInputsTest {
 			.cli("TensorFlow could not load the SavedModel", x -> score("--input", x.normal, "--model", x.brokenNetwork,
 				"--output", x.out("o46"), "--score", "latent"))
 			.command("TensorFlow could not load the SavedModel", SCORE, x -> in("image", x.open(x.normal), "model",
-				x.brokenNetwork.toFile(), "score", "latent")));
+				x.brokenNetwork.toFile(), "score", "latent")),
+		badImage(47, "TIFF whose directory chain loops", "its image directories form a loop", x -> x.loopTif),
+		badImage(48, "TIFF header declaring more pixels than the file holds",
+			"its pixel data (image directory 1: 40000x40000 pixels of 8 bits, 1600000000 bytes) ends at byte", x -> x.liarTif),
+		badImage(49, "truncated TIFF", "is truncated or damaged: its pixel data", x -> x.halfTif),
+		badImage(50, "empty image file", "is empty (0 bytes), not an image", x -> x.emptyTif),
+		badImage(51, "compressed TIFF plane beyond its codec's ratio", "beyond deflate's largest ratio of 1032:1",
+			x -> x.ratioTif),
+		badImage(52, "TIFF plane larger than ImageJ can hold", "pixels (4900000000 bytes) is larger than ImageJ can hold",
+			x -> x.hugeTif),
+		badImage(53, "BigTIFF", "is a BigTIFF, which ImageJ 1.x cannot read", x -> x.bigTiff),
+		badImage(54, "PNG header declaring more pixels than ImageJ can hold",
+			"its PNG header declares 100000x100000 = 10000000000 pixels, more than ImageJ can hold", x -> x.liarPng),
+		badImage(55, "ImageJ single-directory stack with planes missing", "(images=9 planes of 8x6 pixels",
+			x -> x.singleDirTif));
+
+	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
+	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
+		return new Case(row, what).cli(message, x -> score("--input", file.apply(x), "--model", x.model, "--output",
+			x.out("o" + row))).command(message, TRAIN, x -> trainIn("folder", file.apply(x).getParent().toFile(), "model",
+				x.out("m" + row + ".zip").toFile()));
+	}
 
 	@BeforeClass
 	public static void setUp() throws IOException {
@@ -423,6 +447,7 @@ public class BadInputsTest {
 			? new byte[] { 8, 1, 18, 99, 1, 2, 3 } : content);
 		f.aFile = Files.writeString(f.dir.resolve("a-file"), "x");
 		f.readOnly = readOnlyFolder();
+		badImages();
 		context = new Context(CommandService.class, sc.fiji.ganomaly.fiji.GanomalyService.class);
 		commands = context.service(CommandService.class);
 		prefs = context.service(PrefService.class);
@@ -432,6 +457,45 @@ public class BadInputsTest {
 	public static void tearDown() {
 		if (context != null) context.dispose();
 		if (f != null && f.readOnly != null && f.readOnly.startsWith(f.dir)) f.readOnly.toFile().setWritable(true);
+	}
+
+	/** Broken and hostile image files, each alone in its folder. */
+	static void badImages() throws IOException {
+		TestTiffs.Built loop = TestTiffs.spec().build();
+		loop.pointTo(loop.nextPointers().get(0), loop.directories().get(0));
+		f.loopTif = alone("loop.tif", Arrays.copyOf(loop.bytes(), 8192));
+		f.liarTif = alone("liar.tif", sized(TestTiffs.spec().build(), 40000, 40000, 0));
+		byte[] normal = Files.readAllBytes(f.normal);
+		f.halfTif = alone("half.tif", Arrays.copyOf(normal, normal.length / 2));
+		f.emptyTif = alone("empty.tif", new byte[0]);
+		f.ratioTif = alone("ratio.tif", sized(TestTiffs.spec().deflate().build(), 20000, 20000, 0));
+		f.hugeTif = alone("huge.tif", sized(TestTiffs.spec().deflate().build(), 70000, 70000, 5_000_000));
+		f.bigTiff = alone("big.tif", TestTiffs.spec().big().build().bytes());
+		String single = new String(TestTiffs.spec().planes(3).imageJSingleDirectory().build().bytes(),
+			StandardCharsets.ISO_8859_1);
+		f.singleDirTif = alone("single.tif", single.replace("images=3", "images=9").getBytes(StandardCharsets.ISO_8859_1));
+		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+		javax.imageio.ImageIO.write(new ColorProcessor(8, 6).getBufferedImage(), "png", png);
+		byte[] bytes = png.toByteArray();
+		ByteBuffer.wrap(bytes).putInt(16, 100_000).putInt(20, 100_000); // IHDR width and height
+		java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+		crc.update(bytes, 12, 17);
+		ByteBuffer.wrap(bytes).putInt(29, (int) crc.getValue());
+		f.liarPng = alone("liar.png", bytes);
+	}
+
+	/** A built TIFF whose header declares width x height, its strip's byte count raised to {@code count} (0: kept). */
+	static byte[] sized(TestTiffs.Built built, int width, int height, int count) {
+		byte[] bytes = Arrays.copyOf(built.bytes(), built.bytes().length + count);
+		ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		b.putInt(built.widthValues().get(0), width).putInt(built.widthValues().get(0) + 12, height);
+		if (count > 0) b.putInt(built.stripCountValues().get(0), count);
+		return bytes;
+	}
+
+	static Path alone(String name, byte[] bytes) throws IOException {
+		Path folder = Files.createDirectories(f.dir.resolve("bad-" + name.replace('.', '-')));
+		return Files.write(folder.resolve(name), bytes);
 	}
 
 	/** A folder that takes no new file: a read-only one, or /proc when running as root. */

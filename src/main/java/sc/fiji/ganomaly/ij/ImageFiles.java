@@ -10,10 +10,12 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 import ij.ImagePlus;
+import ij.VirtualStack;
 import ij.io.FileInfo;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
 import ij.plugin.FileInfoVirtualStack;
+import ij.process.ImageProcessor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
@@ -140,43 +142,121 @@ public final class ImageFiles {
 		return EXTENSIONS.stream().anyMatch(name::endsWith);
 	}
 
-	/** Opens one image file, or says clearly why it cannot be read. */
+	/**
+	 * Opens one image file, all its planes in memory, or says clearly why it cannot be read. The
+	 * header is checked first ({@link TiffCheck} for TIFFs), ImageJ never prints, and whatever it
+	 * reports while reading refuses the file.
+	 */
 	public static Input open(Path file, String option) {
-		Opener opener = new Opener();
-		opener.setSilentMode(true);
-		ImagePlus imp;
-		try {
-			imp = opener.openImage(file.toAbsolutePath().toString());
-		}
-		catch (RuntimeException e) {
-			imp = null;
-		}
-		if (imp == null) throw new IllegalArgumentException(option + ": cannot read " + file + " as an image (TIFF, PNG, JPEG, GIF or BMP)");
-		return new Input(file, imp);
+		ImageHeaders.check(file, option, true);
+		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
+			Opener opener = new Opener();
+			opener.setSilentMode(true);
+			try {
+				return opener.openImage(file.toAbsolutePath().toString());
+			}
+			catch (RuntimeException e) {
+				return null;
+			}
+		});
+		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option,
+			read.firstLine());
+		return new Input(file, read.value());
 	}
 
 	/**
 	 * Opens one image file with its planes read from disk only when asked for: a TIFF becomes an
 	 * ImageJ virtual stack (only its header is read here), other formats are read whole. Says
-	 * clearly why a file cannot be read, as {@link #open} does.
+	 * clearly why a file cannot be read, as {@link #open} does; a plane that cannot be read when
+	 * asked for is an {@link IllegalArgumentException} naming the option, the file and the plane.
 	 */
 	public static Input openLazily(Path file, String option) {
 		String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (lower.endsWith(".tif") || lower.endsWith(".tiff")) {
-			ImagePlus imp = null;
+		if (!(lower.endsWith(".tif") || lower.endsWith(".tiff"))) return open(file, option);
+		ImageHeaders.check(file, option, false);
+		Path absolute = file.toAbsolutePath();
+		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			try {
-				Path absolute = file.toAbsolutePath();
 				String dir = absolute.getParent() + java.io.File.separator, name = absolute.getFileName().toString();
 				// decode the header first: FileInfoVirtualStack would hand an unreadable file to IJ.open
 				FileInfo[] info = new TiffDecoder(dir, name).getTiffInfo();
-				if (info != null && info.length > 0) imp = FileInfoVirtualStack.openVirtual(absolute.toString());
+				return info != null && info.length > 0 ? FileInfoVirtualStack.openVirtual(absolute.toString()) : null;
 			}
 			catch (IOException | RuntimeException e) {
-				imp = null;
+				return null;
 			}
-			if (imp != null && imp.getStackSize() > 0) return new Input(file, imp);
+		});
+		ImagePlus imp = read.value();
+		if (imp == null || imp.getStackSize() < 1 || !(imp.getStack() instanceof FileInfoVirtualStack stack) ||
+			!read.output().isBlank()) return open(file, option);
+		return new Input(file, CheckedStack.wrap(imp, stack, file, option));
+	}
+
+	/** A virtual stack whose planes are read quietly; a plane ImageJ cannot read is an IllegalArgumentException. */
+	private static final class CheckedStack extends VirtualStack {
+
+		private final FileInfoVirtualStack planes;
+		private final Path file;
+		private final String option;
+		private ImageProcessor first; // plane 1 as ImageJ read it on opening, handed once to the new ImagePlus
+
+		private CheckedStack(FileInfoVirtualStack planes, ImageProcessor first, Path file, String option) {
+			super(planes.getWidth(), planes.getHeight(), planes.size());
+			this.planes = planes;
+			this.file = file;
+			this.option = option;
+			this.first = first;
+			setBitDepth(planes.getBitDepth());
 		}
-		return open(file, option);
+
+		static ImagePlus wrap(ImagePlus imp, FileInfoVirtualStack planes, Path file, String option) {
+			ImageProcessor first = imp.getProcessor();
+			ImagePlus checked = new ImagePlus(imp.getTitle(), new CheckedStack(planes, first != null && first.getWidth() ==
+				planes.getWidth() && first.getHeight() == planes.getHeight() ? first : null, file, option));
+			checked.setDimensions(imp.getNChannels(), imp.getNSlices(), imp.getNFrames());
+			checked.setCalibration(imp.getCalibration());
+			checked.setFileInfo(imp.getOriginalFileInfo());
+			checked.setOpenAsHyperStack(imp.isHyperStack());
+			Object info = imp.getProperty("Info");
+			if (info != null) checked.setProperty("Info", info);
+			return checked;
+		}
+
+		@Override
+		public ImageProcessor getProcessor(int n) {
+			if (n == 1 && first != null) {
+				ImageProcessor ip = first;
+				first = null;
+				return ip;
+			}
+			QuietImageJ.Outcome<Object> read = QuietImageJ.call(() -> {
+				try {
+					return planes.getProcessor(n);
+				}
+				catch (RuntimeException e) {
+					return e;
+				}
+			});
+			if (read.value() instanceof ImageProcessor ip && read.output().isBlank()) return ip;
+			String why = read.value() instanceof Throwable t ? String.valueOf(t.getMessage()) : read.firstLine();
+			throw new IllegalArgumentException(option + ": cannot read plane " + n + " of " + file + (why.isBlank() ? ""
+				: ": " + why.lines().findFirst().orElse("")));
+		}
+
+		@Override
+		public int getSize() {
+			return planes.getSize();
+		}
+
+		@Override
+		public int size() {
+			return planes.size();
+		}
+
+		@Override
+		public String getSliceLabel(int n) {
+			return planes.getSliceLabel(n);
+		}
 	}
 
 	/**

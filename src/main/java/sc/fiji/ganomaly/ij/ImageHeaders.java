@@ -1,0 +1,103 @@
+package sc.fiji.ganomaly.ij;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Checks an image file's header before ImageJ reads it: a TIFF (by its first bytes, whatever its
+ * name) through {@link TiffCheck}, a PNG, JPEG, GIF or BMP through the header that
+ * {@code javax.imageio} reads without decoding. The declared size must fit what this JVM can
+ * allocate. Problems are one-line {@link IllegalArgumentException}s naming the option and the file.
+ */
+final class ImageHeaders {
+
+	private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
+
+	private ImageHeaders() {}
+
+	/**
+	 * Checks {@code file}; {@code whole}: all its planes will be read at once (else one at a time),
+	 * so all of them must fit in the heap.
+	 */
+	static void check(Path file, String option, boolean whole) {
+		long size;
+		byte[] head;
+		try (InputStream in = Files.newInputStream(file)) {
+			size = Files.size(file);
+			head = in.readNBytes(132);
+		}
+		catch (IOException | RuntimeException e) {
+			throw new IllegalArgumentException(option + ": cannot read " + file + " (" + e.getMessage() + ")");
+		}
+		if (size == 0) throw new IllegalArgumentException(option + ": " + file + " is empty (0 bytes), not an image");
+		if (TiffCheck.isTiff(head)) {
+			TiffCheck.Report report = TiffCheck.check(file, option);
+			if (report.bigTiff()) throw new IllegalArgumentException(option + ": " + file +
+				" is a BigTIFF, which ImageJ 1.x cannot read; save it as a standard TIFF");
+			if (whole) fitsInHeap(file, option, report.totalPixelBytes(), report.planes() + " planes");
+			return;
+		}
+		if (head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
+			throw notAnImage(file, option, "it is a DICOM file");
+		header(file, option);
+	}
+
+	static IllegalArgumentException notAnImage(Path file, String option, String why) {
+		return new IllegalArgumentException(option + ": cannot read " + file +
+			" as an image (TIFF, PNG, JPEG, GIF or BMP)" + (why.isEmpty() ? "" : ": " + why));
+	}
+
+	/** PNG, JPEG, GIF or BMP: the size its header declares. */
+	private static void header(Path file, String option) {
+		long width, height, frames;
+		String format;
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			if (in == null) throw notAnImage(file, option, "");
+			ImageReader reader = null;
+			for (Iterator<ImageReader> readers = ImageIO.getImageReaders(in); readers.hasNext() && reader == null;) {
+				ImageReader r = readers.next();
+				if (FORMATS.contains(r.getFormatName().toLowerCase(Locale.ROOT))) reader = r;
+			}
+			if (reader == null) throw notAnImage(file, option, "");
+			try {
+				reader.setInput(in, false, true);
+				format = reader.getFormatName().toUpperCase(Locale.ROOT);
+				width = reader.getWidth(0);
+				height = reader.getHeight(0);
+				frames = format.equals("GIF") ? reader.getNumImages(true) : 1;
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(
+				option + ":")) throw iae;
+			throw notAnImage(file, option, "its header is damaged (" + e.getMessage() + ")");
+		}
+		if (width < 1 || height < 1 || frames < 1) throw notAnImage(file, option, "its " + format + " header declares " +
+			width + "x" + height + " pixels" + (frames == 1 ? "" : " in " + frames + " frames"));
+		long pixels = TiffCheck.times(width, height);
+		if (pixels > TiffCheck.MAX_PLANE_PIXELS) throw new IllegalArgumentException(option + ": " + file + ": its " +
+			format + " header declares " + width + "x" + height + " = " + pixels +
+			" pixels, more than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");
+		// decoding holds the decoded image and ImageJ's copy: up to 8 bytes a pixel
+		fitsInHeap(file, option, TiffCheck.times(TiffCheck.times(pixels, 8), frames), width + "x" + height + " pixels" +
+			(frames == 1 ? "" : " in " + frames + " frames"));
+	}
+
+	private static void fitsInHeap(Path file, String option, long bytes, String what) {
+		long heap = Runtime.getRuntime().maxMemory();
+		if (bytes > heap) throw new IllegalArgumentException(option + ": " + file + ": its " + what + " need " + bytes +
+			" bytes, more than this Java's whole heap of " + heap + " bytes; give Java more memory (-Xmx) to read it");
+	}
+}

@@ -1,0 +1,313 @@
+package sc.fiji.ganomaly.ij;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import sc.fiji.ganomaly.ij.TiffCheck.Directory;
+import sc.fiji.ganomaly.ij.TiffCheck.Report;
+
+/**
+ * One walk of {@link TiffCheck} through a TIFF file: header, directory chain and strips, read with
+ * positional reads whose total is bounded by the file's size.
+ */
+final class TiffWalk {
+
+	final Path file;
+	final String option;
+	final FileChannel channel;
+	final long size;
+	long budget; // bytes still to read: every read counts, so work is bounded by the file's size
+	ByteOrder order;
+	boolean big;
+
+	TiffWalk(Path file, String option, FileChannel channel) throws IOException {
+		this.file = file;
+		this.option = option;
+		this.channel = channel;
+		this.size = channel.size();
+		this.budget = 4 * size + (1 << 20);
+	}
+
+	IllegalArgumentException bad(String what) {
+		return new IllegalArgumentException(option + ": " + file + " is not a readable TIFF: " + what);
+	}
+
+	ByteBuffer read(long position, long length, String what) throws IOException {
+		if (position < 0 || length < 0 || position > size || length > size - position) throw truncated(what,
+			"bytes " + position + " to " + plus(position, length), plus(position, length));
+		if (length > Integer.MAX_VALUE - 8) throw bad(what + " is " + length + " bytes long");
+		budget -= length;
+		if (budget < 0) throw bad("its directories overlap or repeat (more than four times its size read)");
+		ByteBuffer buffer = ByteBuffer.allocate((int) length).order(order);
+		while (buffer.hasRemaining())
+			if (channel.read(buffer, position + buffer.position()) < 0) throw bad(what + " is cut short");
+		return buffer.flip();
+	}
+
+	Report run() throws IOException {
+		if (size < 8) throw bad("it has " + size + " bytes, fewer than a TIFF header's 8");
+		order = ByteOrder.LITTLE_ENDIAN;
+		ByteBuffer header = read(0, Math.min(size, 16), "the header");
+		byte b0 = header.get(0);
+		order = b0 == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+		header.order(order);
+		int magic = header.getShort(2) & 0xffff;
+		if (!TiffCheck.isTiff(new byte[] { b0, header.get(1), header.get(2), header.get(3) })) throw bad(
+			"its header is not a TIFF header");
+		big = magic == 43;
+		long next;
+		if (big) {
+			if (size < 16 || header.getShort(4) != 8 || header.getShort(6) != 0) throw bad(
+				"its BigTIFF header is damaged");
+			next = header.getLong(8);
+		}
+		else next = header.getInt(4) & 0xffffffffL;
+		if (next == 0) throw bad("it holds no image directory");
+		List<Directory> directories = new ArrayList<>();
+		Set<Long> seen = new HashSet<>();
+		int planes = 0;
+		while (next != 0) {
+			int index = directories.size() + 1;
+			if (!seen.add(next)) throw bad("its image directories form a loop (directory " + index +
+				" would be the one at byte " + next + " again)");
+			if (index > TiffCheck.MAX_PLANES) throw bad("it chains more than " + TiffCheck.MAX_PLANES + " image directories");
+			Parsed p = parse(next, index);
+			if (p == null) break; // ImageJ ends the chain here
+			directories.add(p.directory);
+			if (p.images > 1) { // ImageJ ends the chain; a lone directory holds N contiguous planes
+				if (index == 1) planes = p.images;
+				break;
+			}
+			next = p.next;
+		}
+		if (directories.isEmpty()) throw bad("its first image directory is empty");
+		if (planes == 0) planes = directories.size();
+		else checkContiguous(directories.get(0), planes);
+		for (int i = 0; i < directories.size(); i++)
+			checkAllocation(directories.get(i), directories.size() == 1 ? 0 : i + 1);
+		return new Report(file, size, big, order == ByteOrder.LITTLE_ENDIAN, List.copyOf(directories), planes);
+	}
+
+	record Parsed(Directory directory, long next, int images) {}
+
+	/** One directory entry: its tag, type, count and value field (raw). */
+	record Entry(int tag, int type, long count, long value, ByteBuffer inline) {}
+
+	Parsed parse(long offset, int index) throws IOException {
+		String where = "image directory " + index;
+		ByteBuffer countField = read(offset, big ? 8 : 2, where);
+		long n = big ? countField.getLong() : countField.getShort() & 0xffff;
+		if (n < 1 || n > 1000) {
+			if (index == 1) throw bad(where + " has " + n + " entries (ImageJ reads 1 to 1000)");
+			return null;
+		}
+		int entrySize = big ? 20 : 12;
+		ByteBuffer entries = read(offset + countField.capacity(), n * entrySize + (big ? 8 : 4), where);
+		List<Entry> list = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			int tag = entries.getShort() & 0xffff, type = entries.getShort() & 0xffff;
+			long count = big ? entries.getLong() : entries.getInt() & 0xffffffffL;
+			ByteBuffer inline = entries.slice(entries.position(), big ? 8 : 4).order(order);
+			long value = big ? entries.getLong() : entries.getInt() & 0xffffffffL;
+			if (index > 1 && tag > 10000 && tag < 32768) return null; // where ImageJ stops reading directories
+			list.add(new Entry(tag, type, count, value, inline));
+		}
+		long next = big ? entries.getLong() : entries.getInt() & 0xffffffffL;
+		return directory(offset, index, list, next);
+	}
+
+	Parsed directory(long offset, int index, List<Entry> entries, long next) throws IOException {
+		String where = "image directory " + index;
+		long width = 0, height = 0;
+		int bits = 1, samples = 1, compression = 1, images = 0, nih = 0;
+		long[] offsets = null, counts = null;
+		String description = null;
+		for (Entry e : entries) {
+			switch (e.tag) {
+				case 256 -> width = first(e, where);
+				case 257 -> height = first(e, where);
+				case 258 -> bits = (int) Math.min(first(e, where), Integer.MAX_VALUE);
+				case 259 -> compression = (int) Math.min(first(e, where), Integer.MAX_VALUE);
+				case 277 -> samples = (int) Math.min(first(e, where), Integer.MAX_VALUE);
+				case 273 -> offsets = values(e, where + "'s strip offsets");
+				case 279 -> counts = values(e, where + "'s strip byte counts");
+				case 322, 323, 324, 325 -> throw bad(where + " is tiled; ImageJ reads striped TIFFs only");
+				case 270 -> {
+					if (index == 1) description = text(e, where + "'s description");
+				}
+				case 34122 -> images = (int) Math.min(first(e, where), Integer.MAX_VALUE); // IPLab
+				case 43314 -> nih = nihImages(e, where);
+				case 33628, 33629 -> {
+					String name = file.getFileName().toString();
+					if (name.contains(".stk") || name.contains(".STK")) images = e.tag == 33629 ? (int) Math.min(e.count,
+						Integer.MAX_VALUE) : 9999;
+				}
+				case 50838 -> metadataCounts(e, where);
+				case 320, 50839 -> extent(e, where + "'s tag " + e.tag);
+				default -> {}
+			}
+		}
+		if (width < 1 || height < 1) throw bad(where + " declares an empty image of " + width + "x" + height +
+			" pixels");
+		if (bits < 1 || bits > 64) throw bad(where + " declares " + bits + " bits per sample");
+		if (samples < 1 || samples > 16) throw bad(where + " declares " + samples + " samples per pixel");
+		if (description != null && compression == 1) images = Math.max(images, imageJImages(description));
+		if (nih > 1 && bits == 8 && samples == 1) images = Math.max(images, nih);
+		if (offsets == null || offsets.length == 0) throw bad(where + " has no pixel data (no strip offsets)");
+		Directory d = strips(offset, index, width, height, bits, samples, compression, offsets, counts);
+		if (images > 1 && !d.raw()) throw bad(where + " declares " + images +
+			" planes in one compressed directory, which ImageJ cannot read");
+		return new Parsed(d, next, images);
+	}
+
+	Directory strips(long offset, int index, long width, long height, int bits, int samples, int compression,
+		long[] offsets, long[] counts)
+	{
+		String where = "image directory " + index;
+		Directory shape = new Directory(offset, width, height, bits, samples, compression, offsets.length, 0, 0, 0);
+		boolean raw = shape.raw();
+		if (!raw && TiffCheck.maxRatio(compression) == 1) throw bad(where + " uses compression " + compression +
+			", which ImageJ cannot read");
+		if (counts != null && counts.length != offsets.length) throw bad(where + " has " + offsets.length +
+			" strip offsets but " + counts.length + " strip byte counts");
+		if (counts == null && !raw) throw bad(where + " is compressed but has no strip byte counts");
+		long end = 0, compressed = 0;
+		for (int i = 0; i < offsets.length; i++) {
+			long length = counts == null ? 0 : counts[i];
+			end = Math.max(end, plus(offsets[i], length));
+			compressed = plus(compressed, length);
+		}
+		long stored = shape.storedBytes();
+		if (raw) end = Math.max(end, plus(offsets[0], stored)); // ImageJ reads raw planes contiguously
+		if (end > size) throw truncated("pixel data", where + ": " + describe(shape), end);
+		if (!raw && stored > TiffCheck.times(compressed, TiffCheck.maxRatio(compression))) throw bad(where + " declares " + describe(
+			shape) + " but holds only " + compressed + " compressed bytes, beyond " + TiffCheck.codec(compression) +
+			"'s largest ratio of " + TiffCheck.maxRatio(compression) + ":1");
+		return new Directory(offset, width, height, bits, samples, compression, offsets.length, counts == null ? 0
+			: compressed, offsets[0], end);
+	}
+
+	void checkContiguous(Directory d, int planes) {
+		if (planes > TiffCheck.MAX_PLANES) throw bad("it declares " + planes + " planes (images=), more than " + TiffCheck.MAX_PLANES);
+		if (d.storedBytes() > Integer.MAX_VALUE) throw bad("its planes (images=" + planes + ") of " + d.storedBytes() +
+			" bytes each are too large for ImageJ's single-directory stacks");
+		long end = plus(d.dataStart(), TiffCheck.times(d.storedBytes(), planes));
+		if (end > size) throw truncated("pixel data", "images=" + planes + " planes of " + describe(d), end);
+	}
+
+	IllegalArgumentException truncated(String part, String what, long end) {
+		return new IllegalArgumentException(option + ": " + file + " is truncated or damaged: its " + part + " (" +
+			what + ") ends at byte " + end + " but the file has " + size + " bytes");
+	}
+
+	void checkAllocation(Directory d, int plane) {
+		String which = plane == 0 ? "its plane" : "its plane " + plane;
+		if (d.pixels() > TiffCheck.MAX_PLANE_PIXELS) throw new IllegalArgumentException(option + ": " + file + ": " + which +
+			" of " + d.width() + "x" + d.height() + " = " + d.pixels() + " pixels (" + d.pixelBytes() +
+			" bytes) is larger than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");
+		long heap = Runtime.getRuntime().maxMemory();
+		if (d.pixelBytes() > heap) throw new IllegalArgumentException(option + ": " + file + ": " + which + " of " +
+			d.width() + "x" + d.height() + " pixels needs " + d.pixelBytes() +
+			" bytes, more than this Java's whole heap of " + heap + " bytes; give Java more memory (-Xmx) to read it");
+	}
+
+	static String describe(Directory d) {
+		return d.width() + "x" + d.height() + " pixels of " + (d.samplesPerPixel() == 1 ? "" : d.samplesPerPixel() +
+			"x") + d.bitsPerSample() + " bits, " + d.storedBytes() + " bytes";
+	}
+
+	static long plus(long a, long b) {
+		long s = a + b;
+		return s < 0 ? Long.MAX_VALUE : s;
+	}
+
+	int typeSize(int type) {
+		return switch (type) {
+			case 3, 8 -> 2;
+			case 4, 9, 11, 13 -> 4;
+			case 5, 10, 12, 16, 17, 18 -> 8;
+			default -> 1;
+		};
+	}
+
+	/** Where an entry's values lie: inline (null) or in the file, checked to lie within it. */
+	long extent(Entry e, String what) {
+		long bytes = TiffCheck.times(e.count, typeSize(e.type));
+		if (bytes <= (big ? 8 : 4)) return -1;
+		if (e.value > size || bytes > size - e.value) throw truncated(what, bytes + " bytes at byte " + e.value,
+			plus(e.value, bytes));
+		return e.value;
+	}
+
+	long first(Entry e, String where) throws IOException {
+		if (e.count < 1) return 0;
+		long at = extent(e, where + "'s tag " + e.tag);
+		ByteBuffer b = at < 0 ? e.inline.duplicate().order(order) : read(at, typeSize(e.type), where);
+		return value(b, e.type);
+	}
+
+	long value(ByteBuffer b, int type) {
+		return switch (typeSize(type)) {
+			case 2 -> b.getShort() & 0xffff;
+			case 4 -> b.getInt() & 0xffffffffL;
+			case 8 -> type == 16 || type == 18 ? b.getLong() : b.getInt() & 0xffffffffL; // rationals: numerator
+			default -> b.get() & 0xff;
+		};
+	}
+
+	long[] values(Entry e, String what) throws IOException {
+		if (e.count > TiffCheck.MAX_STRIPS) throw bad(what + " number " + e.count + ", more than " + TiffCheck.MAX_STRIPS);
+		long at = extent(e, what);
+		int n = (int) e.count, width = typeSize(e.type);
+		ByteBuffer b = at < 0 ? e.inline.duplicate().order(order) : read(at, (long) n * width, what);
+		long[] out = new long[n];
+		for (int i = 0; i < n; i++)
+			out[i] = value(b, e.type);
+		return out;
+	}
+
+	String text(Entry e, String what) throws IOException {
+		long at = extent(e, what);
+		if (at < 0) return null; // too short to say "ImageJ"
+		return new String(read(at, Math.min(e.count, 4096), what).array(), StandardCharsets.ISO_8859_1);
+	}
+
+	/** ImageJ's metadata counts: each a number of bytes of metadata, together within the file. */
+	void metadataCounts(Entry e, String where) throws IOException {
+		long[] counts = values(e, where + "'s ImageJ metadata counts");
+		long total = 0;
+		for (long c : counts)
+			total = plus(total, c);
+		if (total > size) throw truncated("ImageJ metadata", where + ": " + total + " bytes", total);
+	}
+
+	int nihImages(Entry e, String where) throws IOException {
+		if (e.count != 256) return 0;
+		long at = extent(e, where + "'s NIH Image header");
+		ByteBuffer b = read(at + 260, 2, where + "'s NIH Image header");
+		return b.order(ByteOrder.BIG_ENDIAN).getShort();
+	}
+
+	/** The {@code images=N} of an ImageJ description, as ImageJ reads it (0 if none). */
+	static int imageJImages(String description) {
+		if (!description.startsWith("ImageJ") || description.length() < 8 || description.charAt(7) == '\n') return 0;
+		int start = description.indexOf("images=");
+		if (start <= 0) return 0;
+		int end = description.indexOf('\n', start);
+		if (end <= 0) return 0;
+		try {
+			return (int) Double.parseDouble(description.substring(start + 7, end));
+		}
+		catch (NumberFormatException e) {
+			return 0;
+		}
+	}
+}

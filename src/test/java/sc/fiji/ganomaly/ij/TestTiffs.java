@@ -1,0 +1,203 @@
+package sc.fiji.ganomaly.ij;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.Deflater;
+
+/**
+ * Small TIFFs built byte by byte for tests: classic or BigTIFF, either byte order, one strip per
+ * plane, each plane's data followed by its image directory, and the positions of the fields that
+ * tests rewrite (next-directory pointers, the first strip's offset and byte count).
+ */
+public final class TestTiffs {
+
+	/** A built file and where its fields are. */
+	public record Built(byte[] bytes, List<Integer> directories, List<Integer> nextPointers, List<Integer> widthValues,
+		List<Integer> stripOffsetValues, List<Integer> stripCountValues, boolean big, ByteOrder order)
+	{
+
+		/** Rewrites an offset field (4 bytes, or 8 in a BigTIFF) at {@code position}. */
+		public Built pointTo(int position, long value) {
+			ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
+			if (big) b.putLong(position, value);
+			else b.putInt(position, (int) value);
+			return this;
+		}
+	}
+
+	/** What to build. */
+	public static final class Spec {
+
+		int width = 8, height = 6, bits = 8, planes = 1, compression = 1;
+		boolean big;
+		ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+		String description;
+		boolean onlyFirstDirectory; // ImageJ's single-directory stack: planes contiguous, one directory
+
+		public Spec size(int w, int h) {
+			width = w;
+			height = h;
+			return this;
+		}
+
+		public Spec bits(int b) {
+			bits = b;
+			return this;
+		}
+
+		public Spec planes(int n) {
+			planes = n;
+			return this;
+		}
+
+		public Spec deflate() {
+			compression = 8;
+			return this;
+		}
+
+		public Spec big() {
+			big = true;
+			return this;
+		}
+
+		public Spec bigEndian() {
+			order = ByteOrder.BIG_ENDIAN;
+			return this;
+		}
+
+		/** ImageJ's form for stacks over 4 GB: one directory, {@code images=N}, planes contiguous. */
+		public Spec imageJSingleDirectory() {
+			onlyFirstDirectory = true;
+			description = "ImageJ=1.54p\nimages=" + planes + "\nslices=" + planes + "\nloop=false\n";
+			return this;
+		}
+
+		public Built build() {
+			return TestTiffs.build(this);
+		}
+	}
+
+	private TestTiffs() {}
+
+	public static Spec spec() {
+		return new Spec();
+	}
+
+	/** Pixel value of plane p at (x, y): distinct per plane, so tests can tell planes apart. */
+	public static int pixel(int p, int x, int y) {
+		return (p * 37 + x * 3 + y * 11) & 0xff;
+	}
+
+	static byte[] planeBytes(Spec s, int p) {
+		int bytesPerPixel = s.bits / 8;
+		ByteBuffer b = ByteBuffer.allocate(s.width * s.height * bytesPerPixel).order(s.order);
+		for (int y = 0; y < s.height; y++)
+			for (int x = 0; x < s.width; x++) {
+				int v = pixel(p, x, y);
+				if (bytesPerPixel == 1) b.put((byte) v);
+				else if (bytesPerPixel == 2) b.putShort((short) (v * 100));
+				else b.putFloat(v / 2f);
+			}
+		byte[] raw = b.array();
+		if (s.compression != 8) return raw;
+		Deflater deflater = new Deflater();
+		deflater.setInput(raw);
+		deflater.finish();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] chunk = new byte[4096];
+		while (!deflater.finished())
+			out.write(chunk, 0, deflater.deflate(chunk));
+		return out.toByteArray();
+	}
+
+	static Built build(Spec s) {
+		ByteBuffer b = ByteBuffer.allocate(1 << 20).order(s.order);
+		b.put((byte) (s.order == ByteOrder.LITTLE_ENDIAN ? 'I' : 'M')).put(b.get(0));
+		List<Integer> directories = new ArrayList<>(), next = new ArrayList<>(), widths = new ArrayList<>(),
+			offsets = new ArrayList<>(), counts = new ArrayList<>();
+		int previousNext;
+		if (s.big) {
+			b.putShort((short) 43).putShort((short) 8).putShort((short) 0);
+			previousNext = b.position();
+			b.putLong(0);
+		}
+		else {
+			b.putShort((short) 42);
+			previousNext = b.position();
+			b.putInt(0);
+		}
+		int descriptionAt = 0;
+		byte[] description = s.description == null ? null : (s.description + "\0").getBytes(StandardCharsets.US_ASCII);
+		if (description != null) {
+			descriptionAt = b.position();
+			b.put(description);
+		}
+		int directoryCount = s.onlyFirstDirectory ? 1 : s.planes;
+		int[] dataAt = new int[s.planes], dataLength = new int[s.planes];
+		for (int p = 0; p < s.planes; p++) {
+			byte[] data = planeBytes(s, p);
+			if (b.position() % 2 == 1) b.put((byte) 0);
+			dataAt[p] = b.position();
+			dataLength[p] = data.length;
+			b.put(data);
+			if (p < directoryCount && !s.onlyFirstDirectory) {
+				directories.add(writeDirectory(b, s, p == 0 ? description : null, descriptionAt, dataAt[p], dataLength[p],
+					previousNext, next, widths, offsets, counts));
+				previousNext = next.get(next.size() - 1);
+			}
+		}
+		if (s.onlyFirstDirectory) directories.add(writeDirectory(b, s, description, descriptionAt, dataAt[0],
+			dataLength[0], previousNext, next, widths, offsets, counts));
+		byte[] bytes = new byte[b.position()];
+		System.arraycopy(b.array(), 0, bytes, 0, bytes.length);
+		return new Built(bytes, directories, next, widths, offsets, counts, s.big, s.order);
+	}
+
+	private static int writeDirectory(ByteBuffer b, Spec s, byte[] description, int descriptionAt, int dataAt,
+		int dataLength, int previousNext, List<Integer> next, List<Integer> widths, List<Integer> offsets,
+		List<Integer> counts)
+	{
+		if (b.position() % 2 == 1) b.put((byte) 0);
+		int at = b.position();
+		if (s.big) b.putLong(previousNext, at);
+		else b.putInt(previousNext, at);
+		List<long[]> entries = new ArrayList<>(); // tag, type, count, value
+		entries.add(new long[] { 256, 4, 1, s.width });
+		entries.add(new long[] { 257, 4, 1, s.height });
+		entries.add(new long[] { 258, 3, 1, s.bits });
+		entries.add(new long[] { 259, 3, 1, s.compression });
+		entries.add(new long[] { 262, 3, 1, 1 });
+		if (description != null) entries.add(new long[] { 270, 2, description.length, descriptionAt });
+		entries.add(new long[] { 273, s.big ? 16 : 4, 1, dataAt });
+		entries.add(new long[] { 277, 3, 1, 1 });
+		entries.add(new long[] { 278, 4, 1, s.height });
+		entries.add(new long[] { 279, s.big ? 16 : 4, 1, dataLength });
+		if (s.bits == 32) entries.add(new long[] { 339, 3, 1, 3 });
+		if (s.big) b.putLong(entries.size());
+		else b.putShort((short) entries.size());
+		for (long[] e : entries) {
+			b.putShort((short) e[0]).putShort((short) e[1]);
+			if (s.big) b.putLong(e[2]);
+			else b.putInt((int) e[2]);
+			int valueAt = b.position();
+			if (e[0] == 256) widths.add(valueAt);
+			if (e[0] == 273) offsets.add(valueAt);
+			if (e[0] == 279) counts.add(valueAt);
+			if (e[1] == 3 && e[2] == 1) {
+				b.putShort((short) e[3]).putShort((short) 0);
+				if (s.big) b.putInt(0);
+			}
+			else if (s.big && e[1] == 4) b.putInt((int) e[3]).putInt(0);
+			else if (s.big) b.putLong(e[3]);
+			else b.putInt((int) e[3]);
+		}
+		next.add(b.position());
+		if (s.big) b.putLong(0);
+		else b.putInt(0);
+		return at;
+	}
+}

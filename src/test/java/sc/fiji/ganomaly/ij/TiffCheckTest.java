@@ -1,0 +1,288 @@
+package sc.fiji.ganomaly.ij;
+
+import static org.hamcrest.CoreMatchers.containsString;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+import javax.imageio.ImageIO;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+
+/** {@link TiffCheck} and {@link ImageFiles} on valid, broken and hostile image files. */
+public class TiffCheckTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	Path write(String name, byte[] bytes) throws IOException {
+		return Files.write(tmp.getRoot().toPath().resolve(name), bytes);
+	}
+
+	/** The message of the IllegalArgumentException {@code action} throws, which must come quickly and print nothing. */
+	static String refusal(Supplier<?> action) {
+		PrintStream out = System.out, err = System.err;
+		ByteArrayOutputStream console = new ByteArrayOutputStream();
+		long start = System.nanoTime();
+		try {
+			System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+			System.setErr(new PrintStream(console, true, StandardCharsets.UTF_8));
+			action.get();
+			fail("accepted");
+			return null;
+		}
+		catch (IllegalArgumentException e) {
+			assertFalse("one line: " + e.getMessage(), e.getMessage().contains("\n"));
+			return e.getMessage();
+		}
+		finally {
+			System.setOut(out);
+			System.setErr(err);
+			assertEquals("nothing printed", "", console.toString(StandardCharsets.UTF_8));
+			assertTrue("quick", System.nanoTime() - start < 3_000_000_000L);
+		}
+	}
+
+	/** Every plane's pixel (0, 0) .. (w-1, h-1) of an opened file, as read through ImageJ. */
+	static void assertPlanes(ImageFiles.Input input, TestTiffs.Spec spec) {
+		ImageStack stack = input.image().getStack();
+		assertEquals(spec.planes, stack.getSize());
+		for (int p = 0; p < spec.planes; p++) {
+			var ip = stack.getProcessor(p + 1);
+			for (int y = 0; y < spec.height; y++)
+				for (int x = 0; x < spec.width; x++) {
+					int v = TestTiffs.pixel(p, x, y);
+					double expected = spec.bits == 8 ? v : spec.bits == 16 ? v * 100 : v / 2.0;
+					assertEquals("plane " + (p + 1) + " (" + x + ", " + y + ")", expected, ip.getf(x, y), 0);
+				}
+		}
+	}
+
+	@Test
+	public void validBuiltTiffsPassAndReadBack() throws IOException {
+		int i = 0;
+		for (TestTiffs.Spec spec : List.of(TestTiffs.spec(), TestTiffs.spec().bigEndian().bits(16).planes(3),
+			TestTiffs.spec().bits(32).planes(2), TestTiffs.spec().deflate().planes(2), TestTiffs.spec().bigEndian()
+				.deflate().bits(16), TestTiffs.spec().planes(5).imageJSingleDirectory(), TestTiffs.spec().bigEndian()
+					.bits(16).planes(4).imageJSingleDirectory()))
+		{
+			Path file = write("valid" + i++ + ".tif", spec.build().bytes());
+			TiffCheck.Report report = TiffCheck.check(file, "--input");
+			assertEquals(spec.planes, report.planes());
+			assertEquals(spec.onlyFirstDirectory ? 1 : spec.planes, report.directories().size());
+			assertEquals(spec.width, report.directories().get(0).width());
+			assertEquals(spec.order == ByteOrder.LITTLE_ENDIAN, report.littleEndian());
+			assertPlanes(ImageFiles.openLazily(file, "--input"), spec);
+			assertPlanes(ImageFiles.open(file, "--input"), spec);
+		}
+	}
+
+	@Test
+	public void bigTiffIsWalkedInBothByteOrdersThenRefusedForImageJ() throws IOException {
+		for (TestTiffs.Spec spec : List.of(TestTiffs.spec().big().planes(3), TestTiffs.spec().big().bigEndian().bits(16)
+			.planes(2)))
+		{
+			TestTiffs.Built built = spec.build();
+			Path file = write("big.tif", built.bytes());
+			TiffCheck.Report report = TiffCheck.check(file, "--input");
+			assertTrue(report.bigTiff());
+			assertEquals(spec.planes, report.planes());
+			assertEquals(spec.bits, report.directories().get(1).bitsPerSample());
+			assertThat(refusal(() -> ImageFiles.openLazily(file, "--input")), containsString("is a BigTIFF"));
+			built.pointTo(built.nextPointers().get(1), built.directories().get(0));
+			Files.write(file, built.bytes());
+			assertThat(refusal(() -> TiffCheck.check(file, "--input")), containsString("form a loop"));
+		}
+	}
+
+	@Test
+	public void aDirectoryPointingToItselfIsALoop() throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().build();
+		built.pointTo(built.nextPointers().get(0), built.directories().get(0));
+		Path file = write("self.tif", built.bytes());
+		String message = refusal(() -> ImageFiles.openLazily(file, "--input"));
+		assertEquals("--input: " + file + " is not a readable TIFF: its image directories form a loop (directory 2 " +
+			"would be the one at byte " + built.directories().get(0) + " again)", message);
+		assertThat(refusal(() -> ImageFiles.open(file, "--input")), containsString("form a loop"));
+	}
+
+	@Test
+	public void twoDirectoriesPointingToEachOtherAreALoop() throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().bigEndian().planes(2).build();
+		built.pointTo(built.nextPointers().get(1), built.directories().get(0));
+		Path file = write("cycle.tif", built.bytes());
+		assertThat(refusal(() -> ImageFiles.openLazily(file, "--input")), containsString("directory 3 would be"));
+	}
+
+	@Test
+	public void aHeaderClaimingFortyThousandSquaredPixelsIsRefusedWithoutAllocating() throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().build();
+		ByteBuffer b = ByteBuffer.wrap(built.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+		int width = built.widthValues().get(0);
+		b.putInt(width, 40000).putInt(width + 12, 40000); // height is the next entry
+		Path file = write("liar.tif", built.bytes());
+		assertTrue(Files.size(file) < 200);
+		String message = refusal(() -> ImageFiles.openLazily(file, "--input"));
+		assertEquals("--input: " + file + " is truncated or damaged: its pixel data (image directory 1: 40000x40000 " +
+			"pixels of 8 bits, 1600000000 bytes) ends at byte " + (1600000000L + b.getInt(built.stripOffsetValues().get(0))) +
+			" but the file has " +
+			Files.size(file) + " bytes", message);
+	}
+
+	@Test
+	public void aPlaneBeyondWhatJavaCanHoldSaysSoWithoutHeapAdvice() throws IOException {
+		// 70000 x 70000 deflated: the compressed bytes could hold it, no Java array can
+		TestTiffs.Built built = TestTiffs.spec().deflate().build();
+		ByteBuffer b = ByteBuffer.wrap(built.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+		int width = built.widthValues().get(0);
+		b.putInt(width, 70000).putInt(width + 12, 70000);
+		byte[] padded = Arrays.copyOf(built.bytes(), built.bytes().length + 6_000_000);
+		ByteBuffer.wrap(padded).order(ByteOrder.LITTLE_ENDIAN).putInt(built.stripCountValues().get(0), 5_000_000);
+		Path file = write("huge.tif", padded);
+		String message = refusal(() -> ImageFiles.openLazily(file, "--input"));
+		assertThat(message, containsString("70000x70000 = 4900000000 pixels (4900000000 bytes) is larger than ImageJ " +
+			"can hold"));
+		assertFalse(message.contains("-Xmx"));
+	}
+
+	@Test
+	public void aCompressedPlaneBeyondItsCodecsRatioIsRefused() throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().deflate().build();
+		ByteBuffer b = ByteBuffer.wrap(built.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+		int width = built.widthValues().get(0);
+		b.putInt(width, 20000).putInt(width + 12, 20000);
+		Path file = write("ratio.tif", built.bytes());
+		assertThat(refusal(() -> ImageFiles.openLazily(file, "--input")), containsString(
+			"beyond deflate's largest ratio of 1032:1"));
+	}
+
+	@Test
+	public void truncatedFilesSayWhereTheirDataEnds() throws IOException {
+		byte[] whole = Files.readAllBytes(Path.of("test-images/normal_01.tif"));
+		Path half = write("normal_01.tif", Arrays.copyOf(whole, whole.length / 2));
+		String message = refusal(() -> ImageFiles.openLazily(half, "--input"));
+		assertThat(message, containsString(half + " is truncated or damaged: its pixel data ("));
+		assertThat(message, containsString("but the file has " + whole.length / 2 + " bytes"));
+		assertThat(refusal(() -> ImageFiles.open(half, "--input")), containsString("is truncated"));
+		assertThat(refusal(() -> TrainingImages.of(List.of(half), List.of(), "--input")), containsString(
+			"is truncated"));
+		// a stack cut inside its last plane, and an ImageJ single-directory stack missing a plane
+		byte[] stack = TestTiffs.spec().planes(3).build().bytes();
+		Path cut = write("cut.tif", Arrays.copyOf(stack, stack.length - 130));
+		assertThat(refusal(() -> ImageFiles.openLazily(cut, "--input")), containsString("is truncated"));
+		byte[] single = TestTiffs.spec().planes(4).imageJSingleDirectory().build().bytes();
+		String text = new String(single, StandardCharsets.ISO_8859_1).replace("images=4", "images=9");
+		Path more = write("single.tif", text.getBytes(StandardCharsets.ISO_8859_1));
+		assertThat(refusal(() -> ImageFiles.openLazily(more, "--input")), containsString(
+			"is truncated or damaged: its pixel data (images=9 planes of 8x6 pixels of 8 bits, 48 bytes)"));
+	}
+
+	@Test
+	public void emptyAndForeignFilesGetOneLineAndNothingOnTheConsole() throws IOException {
+		Path empty = write("empty.tif", new byte[0]);
+		assertEquals("--input: " + empty + " is empty (0 bytes), not an image", refusal(() -> ImageFiles.open(empty,
+			"--input")));
+		assertThat(refusal(() -> ImageFiles.openLazily(empty, "--input")), containsString("is empty"));
+		for (String name : List.of("text.tif", "text.png", "text.jpg", "text.gif", "text.bmp")) {
+			Path text = write(name, "not an image at all".getBytes(StandardCharsets.UTF_8));
+			assertThat(refusal(() -> ImageFiles.open(text, "--input")), containsString("cannot read " + text +
+				" as an image"));
+		}
+		Path header = write("header.tif", new byte[] { 'I', 'I', 42, 0, 8, 0, 0, 0 });
+		assertThat(refusal(() -> ImageFiles.openLazily(header, "--input")), containsString(
+			"is truncated or damaged: its image directory 1 (bytes 8 to 10) ends at byte 10 but the file has 8 bytes"));
+	}
+
+	@Test
+	public void aPngHeaderDeclaringTooManyPixelsIsRefusedBeforeDecoding() throws IOException {
+		Path png = tmp.getRoot().toPath().resolve("small.png");
+		ImageIO.write(new ColorProcessor(8, 6).getBufferedImage(), "png", png.toFile());
+		byte[] bytes = Files.readAllBytes(png);
+		ByteBuffer b = ByteBuffer.wrap(bytes); // IHDR: length at 8, type at 12, width at 16, height at 20, CRC at 29
+		b.putInt(16, 100_000).putInt(20, 100_000);
+		CRC32 crc = new CRC32();
+		crc.update(bytes, 12, 17);
+		b.putInt(29, (int) crc.getValue());
+		Path liar = write("liar.png", bytes);
+		String message = refusal(() -> ImageFiles.open(liar, "--input"));
+		assertThat(message, containsString("its PNG header declares 100000x100000 = 10000000000 pixels, more than " +
+			"ImageJ can hold"));
+		assertEquals(8, ImageFiles.open(png, "--input").image().getWidth());
+	}
+
+	@Test
+	public void everyShippedAndWrittenImagePasses() throws IOException {
+		List<Path> shipped;
+		try (Stream<Path> walk = Files.walk(Path.of("test-images"))) {
+			shipped = walk.filter(f -> f.toString().endsWith(".tif")).sorted().toList();
+		}
+		assertTrue(shipped.size() >= 15);
+		Path dir = tmp.getRoot().toPath();
+		ImageStack stack = new ImageStack(20, 10);
+		for (int i = 0; i < 12; i++)
+			stack.addSlice(new ShortProcessor(20, 10));
+		ImagePlus hyper = new ImagePlus("hyper", stack);
+		hyper.setDimensions(2, 3, 2);
+		hyper.setOpenAsHyperStack(true);
+		new FileSaver(hyper).saveAsTiffStack(dir.resolve("hyper.tif").toString());
+		new FileSaver(new ImagePlus("f", new FloatProcessor(9, 7))).saveAsTiff(dir.resolve("float.tif").toString());
+		new FileSaver(new ImagePlus("b", new ByteProcessor(9, 7))).saveAsTiff(dir.resolve("byte.tif").toString());
+		new FileSaver(new ImagePlus("c", new ColorProcessor(9, 7))).saveAsTiff(dir.resolve("rgb.tif").toString());
+		new FileSaver(new ImagePlus("c", new ColorProcessor(9, 7))).saveAsPng(dir.resolve("rgb.png").toString());
+		ImagePlus source = ImageFiles.open(shipped.get(0), "--input").image();
+		for (MapFiles.Kind kind : List.of(MapFiles.Kind.FLOAT, MapFiles.Kind.SIXTEEN_BIT))
+			MapFiles.write(MapFiles.image(hyper, 6, kind, n -> kind == MapFiles.Kind.FLOAT ? new FloatProcessor(20, 10)
+				: new ShortProcessor(20, 10)), dir.resolve("map-" + kind.option() + ".tif"));
+		List<Path> written = List.of(dir.resolve("hyper.tif"), dir.resolve("float.tif"), dir.resolve("byte.tif"),
+			dir.resolve("rgb.tif"), dir.resolve("map-float.tif"), dir.resolve("map-16bit.tif"));
+		for (Path file : Stream.concat(shipped.stream(), written.stream()).toList()) {
+			TiffCheck.Report report = TiffCheck.check(file, "--input");
+			ImagePlus lazy = ImageFiles.openLazily(file, "--input").image();
+			ImagePlus whole = ImageFiles.open(file, "--input").image();
+			assertEquals(file.toString(), whole.getStackSize(), lazy.getStackSize());
+			assertEquals(file.toString(), report.planes(), whole.getStackSize());
+			assertEquals(file.toString(), whole.getNChannels(), lazy.getNChannels());
+			assertEquals(file.toString(), whole.getNFrames(), lazy.getNFrames());
+			for (int n = 1; n <= whole.getStackSize(); n++)
+				assertTrue(file + " plane " + n, Arrays.equals(new Object[] { whole.getStack().getPixels(n) },
+					new Object[] { lazy.getStack().getPixels(n) }) || pixelsEqual(whole.getStack().getPixels(n), lazy
+						.getStack().getPixels(n)));
+		}
+		assertEquals(source.getWidth(), ImageFiles.open(shipped.get(0), "--input").image().getWidth());
+		assertEquals(9, ImageFiles.open(dir.resolve("rgb.png"), "--input").image().getWidth());
+	}
+
+	static boolean pixelsEqual(Object a, Object b) {
+		if (a instanceof byte[] x && b instanceof byte[] y) return Arrays.equals(x, y);
+		if (a instanceof short[] x && b instanceof short[] y) return Arrays.equals(x, y);
+		if (a instanceof float[] x && b instanceof float[] y) return Arrays.equals(x, y);
+		if (a instanceof int[] x && b instanceof int[] y) return Arrays.equals(x, y);
+		return false;
+	}
+}
