@@ -56,6 +56,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.fiji.ScoreAnomaliesCommand;
+import sc.fiji.ganomaly.fiji.ScoreFolderCommand;
 import sc.fiji.ganomaly.fiji.TrainGanomalyCommand;
 import sc.fiji.ganomaly.ij.TestTiffs;
 
@@ -84,7 +85,7 @@ public class BadInputsTest {
 
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
-			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif;
+			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName, batch;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -153,6 +154,7 @@ public class BadInputsTest {
 
 	static final Class<TrainGanomalyCommand> TRAIN = TrainGanomalyCommand.class;
 	static final Class<ScoreAnomaliesCommand> SCORE = ScoreAnomaliesCommand.class;
+	static final Class<ScoreFolderCommand> FOLDER = ScoreFolderCommand.class;
 
 	/** Small, fast training options for the command line. */
 	static String[] train(Object... more) {
@@ -382,7 +384,19 @@ public class BadInputsTest {
 		badImage(54, "PNG header declaring more pixels than ImageJ can hold",
 			"its PNG header declares 100000x100000 = 10000000000 pixels, more than ImageJ can hold", x -> x.liarPng),
 		badImage(55, "ImageJ single-directory stack with planes missing", "(images=9 planes of 8x6 pixels",
-			x -> x.singleDirTif));
+			x -> x.singleDirTif),
+		new Case(56, "two inputs of the same name from different folders")
+			.cli("have the same name, so their rows in scores.csv and their maps would collide", x -> score("--input",
+				x.normal, x.sameName, "--model", x.model, "--output", x.out("o56")))
+			.noCommand("the folder command reads one folder, where names differ"),
+		new Case(57, "a file of a batch that cannot be scored, stopping at the first failure")
+			.cli("is empty (0 bytes), not an image", x -> score("--input", x.batch, "--model", x.model, "--output",
+				x.out("o57"), "--stop-at-first-failure"))
+			.command("is empty (0 bytes), not an image", FOLDER, x -> in("folder", x.batch.toFile(), "model",
+				x.model.toFile(), "output", x.out("o57f").toFile(), "stopAtFirstFailure", true)),
+		new Case(58, "resume of a run made with other inputs, model or options")
+			.noCli("ScoreBatchTest (needs an earlier run in the output folder)")
+			.noCommand("ScoreBatchTest (needs an earlier run in the output folder)"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -409,6 +423,10 @@ public class BadInputsTest {
 		f.empty = Files.createDirectories(f.dir.resolve("empty"));
 		f.notImageFolder = Files.createDirectories(f.dir.resolve("not-images"));
 		f.text = Files.writeString(f.notImageFolder.resolve("notes.tif"), "not an image");
+		f.sameName = Files.copy(f.normal, Files.createDirectories(f.dir.resolve("other")).resolve("normal.tif"));
+		f.batch = Files.createDirectories(f.dir.resolve("batch"));
+		Files.copy(f.normal, f.batch.resolve("normal.tif"));
+		Files.createFile(f.batch.resolve("x-empty.tif"));
 		f.tiny = save(new ImagePlus("tiny", new FloatProcessor(8, 8)), "tiny.tif");
 		f.thin = save(new ImagePlus("thin", new FloatProcessor(1, 100)), "thin.tif");
 		FloatProcessor nan = (FloatProcessor) stripes(SIZE, SIZE, random).convertToFloatProcessor();

@@ -51,7 +51,8 @@ public final class ScoreBatch {
 	 * @param settings           scoring options
 	 * @param output             the output folder (it exists)
 	 * @param resume             continue an interrupted run in {@code output} instead of starting over
-	 * @param stopAtFirstFailure end the batch with the first file that cannot be scored
+	 * @param stopAtFirstFailure end the batch with the first file that cannot be scored (always so
+	 *                           for a batch of one file, whose failure is the command's)
 	 * @param inputOption        how messages name the inputs' parameter ("--input", "folder")
 	 */
 	public record Request(List<Path> files, Path model, String precision, ScoreFiles.Settings settings, Path output,
@@ -193,7 +194,7 @@ public final class ScoreBatch {
 
 		private void fail(Path file, String reason) throws IOException {
 			String line = reason == null ? "unknown failure" : reason.replace('\n', ' ');
-			if (request.stopAtFirstFailure()) throw new IllegalArgumentException(line);
+			if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
 			failures.add(new Failure(file, line));
 			failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");
 			progress.status("warning: " + file.getFileName() + " was not scored: " + line);
