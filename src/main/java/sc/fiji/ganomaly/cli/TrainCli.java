@@ -75,7 +75,10 @@ final class TrainCli {
 		settings.score(Score.parse(o.get("score", d.score().id()))).validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
-		TrainingData data = TrainingImages.of(ImageFiles.files(o.paths("input"), "--input"), channels, "--input");
+		TrainingImages.Loaded loaded = TrainingImages.load(ImageFiles.files(o.paths("input"), "--input"), channels,
+			"--input", TrainingImages.budget());
+		if (loaded.note() != null) out.println("warning: " + loaded.note());
+		TrainingData data = loaded.data();
 		out.println("training on " + data.size() + " image plane(s), " + settings.epochs() + " epoch(s), patch " +
 			settings.patchSize());
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {

@@ -143,8 +143,12 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	}
 
 	private TrainingData trainingData() {
-		if (hasFolder()) return TrainingImages.of(ImageFiles.files(List.of(folder.toPath()), "folder"), List.of(), "folder");
-		if (image != null) return TrainingImages.add(new TrainingData(), image, image.getTitle(), List.of());
-		throw new IllegalArgumentException("image or folder: give a normal image or a folder of normal images");
+		TrainingImages.Loaded loaded;
+		if (hasFolder()) loaded = TrainingImages.load(ImageFiles.files(List.of(folder.toPath()), "folder"), List.of(),
+			"folder", TrainingImages.budget());
+		else if (image != null) loaded = TrainingImages.load(image, image.getTitle(), List.of(), TrainingImages.budget());
+		else throw new IllegalArgumentException("image or folder: give a normal image or a folder of normal images");
+		if (loaded.note() != null && log != null) log.warn(title() + ": " + loaded.note());
+		return loaded.data();
 	}
 }

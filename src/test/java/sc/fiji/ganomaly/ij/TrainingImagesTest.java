@@ -1,0 +1,71 @@
+package sc.fiji.ganomaly.ij;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ShortProcessor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+import sc.fiji.ganomaly.core.TrainingData;
+
+/** Training planes from files: all of them when they fit, evenly spaced planes read alone when not. */
+public class TrainingImagesTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	/** A stack whose plane n is filled with n. */
+	private Path stack(String name, int planes) throws IOException {
+		ImageStack s = new ImageStack(20, 10);
+		for (int n = 1; n <= planes; n++) {
+			short[] v = new short[200];
+			java.util.Arrays.fill(v, (short) n);
+			s.addSlice(new ShortProcessor(20, 10, v, null));
+		}
+		Path file = tmp.getRoot().toPath().resolve(name);
+		assertTrue(new FileSaver(new ImagePlus(name, s)).saveAsTiffStack(file.toString()));
+		return file;
+	}
+
+	private static double value(TrainingData.Sample s) {
+		RandomAccessibleInterval<? extends RealType<?>> img = s.image();
+		return Views.flatIterable(img).firstElement().getRealDouble();
+	}
+
+	@Test
+	public void allPlanesWhenTheyFitElseEvenlySpacedOnes() throws IOException {
+		Path a = stack("a.tif", 10), b = stack("b.tif", 4);
+		long plane = 4L * 20 * 10;
+		TrainingImages.Loaded all = TrainingImages.load(List.of(a, b), List.of(), "--input", 14 * plane);
+		assertEquals(14, all.data().size());
+		assertNull(all.note());
+
+		TrainingImages.Loaded some = TrainingImages.load(List.of(a, b), List.of(), "--input", 7 * plane);
+		assertEquals(14, some.planes());
+		List<String> names = some.data().samples().stream().map(TrainingData.Sample::name).toList();
+		assertEquals(List.of("a.tif plane 2", "a.tif plane 4", "a.tif plane 6", "a.tif plane 8", "a.tif plane 10",
+			"b.tif plane 2", "b.tif plane 4"), names);
+		// each sample holds the pixels of the plane it names
+		assertArrayEquals(new double[] { 2, 4, 6, 8, 10, 2, 4 }, some.data().samples().stream().mapToDouble(
+			TrainingImagesTest::value).toArray(), 0);
+		assertEquals("training on 7 of the 14 planes (evenly spaced through each image), as many as fit in memory; " +
+			"give Java more memory (-Xmx) to train on more", some.note());
+
+		TrainingImages.Loaded one = TrainingImages.load(List.of(a, b), List.of(), "--input", 1);
+		assertEquals("at least one plane of each file", 2, one.data().size());
+	}
+}
