@@ -130,8 +130,9 @@ public final class ScoreBatch {
 		Map<String, Path> seen = new HashMap<>();
 		for (Path f : files) {
 			Path other = seen.putIfAbsent(f.getFileName().toString(), f);
-			if (other != null && !other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize())) throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same " +
-				"name, so their rows in scores.csv and their maps would collide; score them into different output folders");
+			if (other != null && !other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize()))
+				throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same name, so their " +
+					"rows in scores.csv and their maps would collide; score them into different output folders");
 		}
 	}
 
@@ -172,6 +173,9 @@ public final class ScoreBatch {
 				Path file = request.files().get(i);
 				try {
 					if (one(file)) files++;
+				}
+				catch (OutputFailure e) {
+					throw e;
 				}
 				catch (IllegalArgumentException | UncheckedIOException e) {
 					fail(file, e.getMessage());
@@ -296,8 +300,7 @@ public final class ScoreBatch {
 				scores.append(ScoreFiles.csvRow(input, plane, request.settings()) + "\n");
 			}
 			catch (IOException e) {
-				throw new UncheckedIOException("could not write " + request.output().resolve(SCORES) + ": " +
-					e.getMessage(), e);
+				throw new OutputFailure(request.output().resolve(SCORES), e);
 			}
 			finished++;
 			scoredNow++;
@@ -309,6 +312,14 @@ public final class ScoreBatch {
 			double seconds = (System.nanoTime() - start) / 1e9, rate = scoredNow / Math.max(seconds, 1e-9);
 			return String.format(Locale.ROOT, "scored %d/%d planes, %.2f planes/s, %s left", finished, total, rate,
 				duration((total - finished) / Math.max(rate, 1e-9)));
+		}
+	}
+
+	/** The output folder could not be written: the run ends (no input is to blame). */
+	private static final class OutputFailure extends UncheckedIOException {
+
+		OutputFailure(Path file, IOException cause) {
+			super("could not write " + file + ": " + cause.getMessage(), cause);
 		}
 	}
 
