@@ -132,7 +132,17 @@ final class StreamedMapWriter {
 			throw new IOException("the partial map " + partial + " does not hold the first " + kept + " plane(s)");
 		try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
 			PlaneStream out = new PlaneStream(channel, keep, layout, Math.max(kept, 0), planeWritten);
-			encoder.write(out);
+			// ImageJ logs the layout of a stack over 4 GB "to open as raw": on the console when headless
+			IOException failed = QuietImageJ.call(() -> {
+				try {
+					encoder.write(out);
+					return null;
+				}
+				catch (IOException e) {
+					return e;
+				}
+			}).value();
+			if (failed != null) throw failed;
 			out.flush();
 			channel.truncate(out.position);
 			channel.force(true);
