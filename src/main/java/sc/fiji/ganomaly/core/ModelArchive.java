@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
@@ -88,8 +89,15 @@ final class ModelArchive {
 	 * @throws IOException              if the zip cannot be read
 	 */
 	static Manifest unpack(Path file, Path folder, ManifestReader reader) throws IOException {
-		try (ZipFile zip = new ZipFile(file.toFile())) {
-			if (zip.size() == 0) throw new IllegalArgumentException("it is an empty zip file");
+		ZipFile opened;
+		try {
+			opened = new ZipFile(file.toFile());
+		}
+		catch (ZipException e) {
+			throw new IllegalArgumentException("it is empty or not a zip file (" + e.getMessage() + ")", e);
+		}
+		try (ZipFile zip = opened) {
+			if (zip.size() == 0) throw new IllegalArgumentException("it is empty or not a zip file (no entries)");
 			if (zip.size() > MAX_ENTRIES) throw new IllegalArgumentException("it has " + zip.size() + " entries; a model " +
 				"has at most " + MAX_ENTRIES);
 			List<ZipEntry> data = new ArrayList<>();
