@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,6 @@ import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
-import sc.fiji.ganomaly.engine.tensorflow.HostileGraphs;
 import sc.fiji.ganomaly.fiji.ScoreAnomaliesCommand;
 import sc.fiji.ganomaly.fiji.TrainGanomalyCommand;
 
@@ -450,7 +451,7 @@ public class BadInputsTest {
 			? new byte[] { 8, 1, 18, 99, 1, 2, 3 } : content);
 		f.stolen = f.dir.resolve("stolen.txt");
 		f.hostile = rewrite("hostile.ganomaly.zip", (name, content) -> name.equals("saved_model/saved_model.pb")
-			? HostileGraphs.copyingFileWhenScoring(content, f.normal.toString(), f.stolen.toString()) : content);
+			? hostileGraph(content, f.normal.toString(), f.stolen.toString()) : content);
 		f.hugeSigma = rewrite("sigma.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? new String(content,
 			StandardCharsets.UTF_8).replaceFirst("\"sigma\": 4.0", "\"sigma\": 1.0E9").getBytes(StandardCharsets.UTF_8)
 			: content);
@@ -602,6 +603,27 @@ public class BadInputsTest {
 		if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(file.toString()) : saver.saveAsTiff(file.toString())))
 			throw new IllegalStateException("could not write " + file);
 		return file;
+	}
+
+	/**
+	 * The graph {@code pb} with {@code WriteFile(write, ReadFile(read))} before {@code score}, made by
+	 * {@code engine.tensorflow.HostileGraphs} with TensorFlow's proto classes, loaded here from the
+	 * engine's jars: the coexistence run keeps them off the class path.
+	 */
+	static byte[] hostileGraph(byte[] pb, String read, String write) {
+		List<URL> urls = new ArrayList<>();
+		try (java.util.stream.Stream<Path> jars = Files.list(Path.of(System.getProperty("ganomaly.engine.dir")))) {
+			for (Path jar : (Iterable<Path>) jars::iterator)
+				urls.add(jar.toUri().toURL());
+			urls.add(Path.of("target/test-classes").toUri().toURL());
+			try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+				return (byte[]) loader.loadClass("sc.fiji.ganomaly.engine.tensorflow.HostileGraphs").getMethod(
+					"copyingFileWhenScoring", byte[].class, String.class, String.class).invoke(null, pb, read, write);
+			}
+		}
+		catch (IOException | ReflectiveOperationException e) {
+			throw new IllegalStateException("could not make the hostile graph: " + e, e);
+		}
 	}
 
 	/** Changes entries of the good model: return null to drop one. */
