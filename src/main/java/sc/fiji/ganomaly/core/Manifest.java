@@ -139,14 +139,14 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		Map<String, Object> norm = object(root.get("normalization"), "normalization");
 		Object mode = norm.get("mode");
 		if (!"percentile".equals(mode) && !"fixed".equals(mode))
-			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + mode);
+			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + shown(mode));
 		Normalization normalization = new Normalization("percentile".equals(mode), number(norm, "low"),
 			number(norm, "high"));
 		Map<String, Object> cal = object(root.get("calibration"), "calibration");
 		ScoreCalibration calibration = new ScoreCalibration(number(cal, "raw_median"), number(cal, "raw_p99"));
 		Object training = root.get("training");
 		Object scoring = root.get("scoring");
-		return ManifestCheck.check(new Manifest(version, String.valueOf(root.get("created_by")), spec, normalization,
+		return ManifestCheck.check(new Manifest(version, root.get("created_by") instanceof String by ? by : "unknown", spec, normalization,
 			calibration, number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of(),
 			scoring == null ? null : ImageScoring.fromJson(object(scoring, "scoring"))));
 	}
@@ -156,8 +156,17 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		if (value == null) return NetworkSpec.MOVING;
 		if (!NetworkSpec.MOVING.equals(value) && !NetworkSpec.SAMPLE.equals(value)) throw new IllegalArgumentException(
 			"manifest.json: scoring_normalization must be '" + NetworkSpec.MOVING + "' or '" + NetworkSpec.SAMPLE +
-				"', not " + value);
+				"', not " + shown(value));
 		return (String) value;
+	}
+
+	/** A value from the file for a message: a string or number, shortened, else its kind (never a whole tree). */
+	private static String shown(Object value) {
+		if (value instanceof String || value instanceof Number || value instanceof Boolean || value == null) {
+			String s = String.valueOf(value);
+			return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+		}
+		return value instanceof Map ? "an object" : "a list";
 	}
 
 	@SuppressWarnings("unchecked")

@@ -215,6 +215,26 @@ public class ModelArchiveTest {
 			"manifest.json: scoring.residual_sigma must be 0 to 64, not -1");
 	}
 
+	/** Nesting a million deep is neither parsed recursively nor printed whole into a message. */
+	@Test
+	public void deeplyNestedValuesAreRefusedInOneShortLine() throws IOException {
+		String json = ModelFileTest.manifest().toJson();
+		String deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
+		for (String field : new String[] { "\"created_by\": ", "\"mode\": ", "\"scoring_normalization\": " }) {
+			Map<String, byte[]> e = entries(ModelFileTest.manifest());
+			String changed = json.replaceFirst(field + "\"[^\"]*\"", field.replace("\"", "\\\"") + deep);
+			assertTrue(changed.length() > 2_000_000);
+			e.put("manifest.json", changed.getBytes(StandardCharsets.UTF_8));
+			Path file = zip("deep.ganomaly.zip", e);
+			try {
+				TemporaryFolders.delete(ModelFile.read(file, 1).folder());
+			}
+			catch (IllegalArgumentException x) {
+				assertTrue(x.getMessage(), x.getMessage().length() < 500);
+			}
+		}
+	}
+
 	@Test
 	public void foldersOfKilledProcessesAreDeletedOthersKept() throws Exception {
 		Path root = tmp.newFolder("tmp").toPath();
