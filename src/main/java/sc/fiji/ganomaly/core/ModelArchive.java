@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -124,6 +126,9 @@ final class ModelArchive {
 				byte[] bytes = in.readNBytes((int) MAX_MANIFEST_BYTES + 1);
 				if (bytes.length > MAX_MANIFEST_BYTES) throw new IllegalArgumentException("its manifest.json is larger than " +
 					mib(MAX_MANIFEST_BYTES));
+				CRC32 crc = new CRC32();
+				crc.update(bytes);
+				checkIntact(manifest, bytes.length, crc);
 				m = reader.read(new String(bytes, StandardCharsets.UTF_8));
 			}
 			Files.createDirectories(folder.resolve("saved_model/variables"));
@@ -136,10 +141,15 @@ final class ModelArchive {
 		}
 	}
 
-	/** Copies an entry to the same path below {@code folder}, refusing it past {@code limit} bytes. */
+	/**
+	 * Copies an entry to the same path below {@code folder}, refusing it past {@code limit} bytes or
+	 * if its bytes are not those the archive recorded (CRC-32 and size: {@link ZipFile}, unlike
+	 * {@link java.util.zip.ZipInputStream}, does not check them).
+	 */
 	private static long copy(ZipFile zip, ZipEntry e, Path folder, long limit) throws IOException {
 		long n = 0;
-		try (InputStream in = zip.getInputStream(e);
+		CRC32 crc = new CRC32();
+		try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc);
 				OutputStream out = Files.newOutputStream(folder.resolve(e.getName()), StandardOpenOption.CREATE_NEW)) {
 			byte[] buffer = new byte[1 << 16];
 			for (int r; (r = in.read(buffer)) > 0;) {
@@ -150,7 +160,14 @@ final class ModelArchive {
 				out.write(buffer, 0, r);
 			}
 		}
+		checkIntact(e, n, crc);
 		return n;
+	}
+
+	private static void checkIntact(ZipEntry e, long size, CRC32 crc) {
+		if (e.getCrc() != -1 && e.getCrc() != crc.getValue() || e.getSize() != -1 && e.getSize() != size)
+			throw new IllegalArgumentException("its entry " + printable(e.getName()) + " is damaged (its bytes do not " +
+				"match the archive's checksum)");
 	}
 
 	private static String mib(long bytes) {

@@ -46,7 +46,8 @@ import sc.fiji.ganomaly.engine.TrainableNetwork;
  * Seeded fuzzing of model files: a few hundred archives mutated from a real one (a texture model
  * over a tiny exported network) by byte flips, truncation, changed manifest values and JSON,
  * damaged packed arrays and changed entry names are loaded and, where they load, score a small
- * plane; a few go through the network. Each gives a result or one line of
+ * plane; a few go through the network. Each gives a result (the unchanged model's, if only the
+ * archive's bytes were damaged) or one line of
  * IllegalArgumentException (through the network also of EngineException), within a time limit,
  * and nothing is written outside the model's temporary folder, which is gone once it is closed.
  */
@@ -89,7 +90,13 @@ public class ModelFuzzTest {
 		for (int i = 0; i < v.length; i++)
 			v[i] = (float) (0.5 * Math.sin(i * 0.3) + 0.2 * random.nextGaussian());
 		plane = ArrayImgs.floats(v, 32, 32, 2);
+		try (GanomalyModel m = GanomalyModel.load(base, 1)) {
+			baseScore = String.valueOf(m.score(plane, 8, "fuzz").score());
+		}
 	}
+
+	/** The base model's score of the plane: archives damaged only as bytes score so when they load. */
+	static String baseScore;
 
 	@AfterClass
 	public static void restore() {
@@ -117,6 +124,10 @@ public class ModelFuzzTest {
 			slowest = Math.max(slowest, System.nanoTime() - t0);
 			counts.merge((network ? "network " : "texture ") + o.kind(), 1, Integer::sum);
 			if (o.kind().equals("failure")) failures.add("case " + i + " (" + mutation + "): " + o.detail());
+			// flipped or missing bytes of the archive are detected (checksums, sizes) or did not matter
+			if (o.kind().equals("loaded") && (mutation.equals("flip bytes") || mutation.equals("truncate")) &&
+				!o.detail().equals(baseScore)) failures.add("case " + i + " (" + mutation + ") loaded but scores " +
+					o.detail() + ", not " + baseScore);
 			Files.delete(file);
 			assertEquals("case " + i + " left temporary folders", List.of(), list(unpacked));
 		}
