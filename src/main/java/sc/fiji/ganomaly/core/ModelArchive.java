@@ -132,21 +132,22 @@ final class ModelArchive {
 				m = reader.read(new String(bytes, StandardCharsets.UTF_8));
 			}
 			Files.createDirectories(folder.resolve("saved_model/variables"));
-			copy(zip, graph, folder, MAX_GRAPH_BYTES);
-			copy(zip, index, folder, MAX_INDEX_BYTES);
-			long budget = maxVariableBytes(m.spec());
+			copy(zip, graph, folder, MAX_GRAPH_BYTES, MAX_GRAPH_BYTES);
+			copy(zip, index, folder, MAX_INDEX_BYTES, MAX_INDEX_BYTES);
+			long total = maxVariableBytes(m.spec()), budget = total;
 			for (ZipEntry e : data)
-				budget -= copy(zip, e, folder, budget);
+				budget -= copy(zip, e, folder, budget, total);
 			return m;
 		}
 	}
 
 	/**
-	 * Copies an entry to the same path below {@code folder}, refusing it past {@code limit} bytes or
+	 * Copies an entry to the same path below {@code folder}, refusing it past {@code limit} bytes (of
+	 * {@code total} for all entries of its kind) or
 	 * if its bytes are not those the archive recorded (CRC-32 and size: {@link ZipFile}, unlike
 	 * {@link java.util.zip.ZipInputStream}, does not check them).
 	 */
-	private static long copy(ZipFile zip, ZipEntry e, Path folder, long limit) throws IOException {
+	private static long copy(ZipFile zip, ZipEntry e, Path folder, long limit, long total) throws IOException {
 		long n = 0;
 		CRC32 crc = new CRC32();
 		try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc);
@@ -154,7 +155,7 @@ final class ModelArchive {
 			byte[] buffer = new byte[1 << 16];
 			for (int r; (r = in.read(buffer)) > 0;) {
 				n += r;
-				if (n > limit) throw new IllegalArgumentException(e.getName() + " unpacks to more than " + mib(limit) +
+				if (n > limit) throw new IllegalArgumentException(e.getName() + " unpacks to more than " + mib(total) +
 					(e.getName().startsWith("saved_model/variables/variables.data") ? " in all, more than its network's " +
 						"weights can take" : ""));
 				out.write(buffer, 0, r);
