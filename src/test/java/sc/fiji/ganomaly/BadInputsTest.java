@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +87,8 @@ public class BadInputsTest {
 
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
-			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName, batch;
+			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName,
+			batch, hostile, stolen, hugeSigma, wrongNz, extraEntry;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -367,9 +370,9 @@ public class BadInputsTest {
 			.noCommand("Fiji takes the precision from -Dganomaly.precision; a bad value there logs one warning and scores in float32"),
 		new Case(46, "model file whose network TensorFlow cannot read")
 			// the model scores with texture, which needs no network: a network score meets the damage
-			.cli("TensorFlow could not load the SavedModel", x -> score("--input", x.normal, "--model", x.brokenNetwork,
+			.cli("its saved_model.pb is not a SavedModel", x -> score("--input", x.normal, "--model", x.brokenNetwork,
 				"--output", x.out("o46"), "--score", "latent"))
-			.command("TensorFlow could not load the SavedModel", SCORE, x -> in("image", x.open(x.normal), "model",
+			.command("its saved_model.pb is not a SavedModel", SCORE, x -> in("image", x.open(x.normal), "model",
 				x.brokenNetwork.toFile(), "score", "latent")),
 		badImage(47, "TIFF whose directory chain loops", "its image directories form a loop", x -> x.loopTif),
 		badImage(48, "TIFF header declaring more pixels than the file holds",
@@ -396,7 +399,33 @@ public class BadInputsTest {
 				x.model.toFile(), "output", x.out("o57f").toFile(), "stopAtFirstFailure", true)),
 		new Case(58, "resume of a run made with other inputs, model or options")
 			.noCli("ScoreBatchTest (needs an earlier run in the output folder)")
-			.noCommand("ScoreBatchTest (needs an earlier run in the output folder)"));
+			.noCommand("ScoreBatchTest (needs an earlier run in the output folder)"),
+		new Case(59, "model file whose network uses an operation GANomaly networks never use")
+			.cli("is not a valid GANomaly model file: its network uses the operation WriteFile, which GANomaly networks " +
+				"never use", x -> score("--input", x.normal, "--model", x.hostile, "--output", x.out("o59"), "--score",
+					"latent"))
+			.command("its network uses the operation WriteFile", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.hostile.toFile(), "score", "latent")),
+		new Case(60, "manifest value out of range")
+			.cli("manifest.json: scoring.texture.sigma must be 0 to 64, not 1000000000", x -> score("--input", x.normal,
+				"--model", x.hugeSigma, "--output", x.out("o60")))
+			.command("scoring.texture.sigma must be 0 to 64", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.hugeSigma.toFile())),
+		new Case(61, "density model not of the network's latent size")
+			.cli("scoring.density has 8 values per code, but the network's latent size nz is 100", x -> score("--input",
+				x.normal, "--model", x.wrongNz, "--output", x.out("o61")))
+			.command("scoring.density has 8 values per code", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.wrongNz.toFile())),
+		new Case(62, "model file with an entry model files never have")
+			.cli("it has the entry saved_model/run.sh, which model files never have", x -> score("--input", x.normal,
+				"--model", x.extraEntry, "--output", x.out("o62")))
+			.command("it has the entry saved_model/run.sh", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.extraEntry.toFile())),
+		new Case(63, "model file unpacking too large, with too many entries or an entry twice")
+			.noCli("ModelArchiveTest (1 GiB of zeros, 50,004 entries, a duplicate name)").noCommand("as for the command line"),
+		new Case(64, "model file whose network saves, restores from elsewhere, defines functions or runs init operations")
+			.noCli("SavedModelCheckTest (graphs changed with TensorFlow's proto builders)")
+			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -463,6 +492,15 @@ public class BadInputsTest {
 		f.foreignZip = rewrite("foreign.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? null : content);
 		f.brokenNetwork = rewrite("broken-network.ganomaly.zip", (name, content) -> name.equals("saved_model/saved_model.pb")
 			? new byte[] { 8, 1, 18, 99, 1, 2, 3 } : content);
+		f.stolen = f.dir.resolve("stolen.txt");
+		f.hostile = rewrite("hostile.ganomaly.zip", (name, content) -> name.equals("saved_model/saved_model.pb")
+			? hostileGraph(content, f.normal.toString(), f.stolen.toString()) : content);
+		f.hugeSigma = rewrite("sigma.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? new String(content,
+			StandardCharsets.UTF_8).replaceFirst("\"sigma\": 4.0", "\"sigma\": 1.0E9").getBytes(StandardCharsets.UTF_8)
+			: content);
+		f.wrongNz = rewrite("nz.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? new String(content,
+			StandardCharsets.UTF_8).replaceFirst("\"nz\": 8", "\"nz\": 100").getBytes(StandardCharsets.UTF_8) : content);
+		f.extraEntry = rewrite("extra.ganomaly.zip", (name, content) -> content, "saved_model/run.sh", "rm -rf ~");
 		f.aFile = Files.writeString(f.dir.resolve("a-file"), "x");
 		f.readOnly = readOnlyFolder();
 		badImages();
@@ -579,6 +617,20 @@ public class BadInputsTest {
 		}
 	}
 
+	/**
+	 * A model whose graph copies a file when scoring is refused before TensorFlow runs it: through the
+	 * command line (exit 2, one line) no file is written (SavedModelCheckTest shows that TensorFlow
+	 * would write it).
+	 */
+	@Test
+	public void aHostileModelWritesNothing() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = Main.run(score("--input", f.normal, "--model", f.hostile, "--output", f.out("o-hostile"), "--score",
+			"density"), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+		assertEquals(err.toString(StandardCharsets.UTF_8), 2, code);
+		assertEquals(false, Files.exists(f.stolen));
+	}
+
 	/** The docs table and this test list the same rows, and the docs say where each is tested. */
 	@Test
 	public void docsListEveryRow() throws IOException {
@@ -636,12 +688,38 @@ public class BadInputsTest {
 		return file;
 	}
 
+	/**
+	 * The graph {@code pb} with {@code WriteFile(write, ReadFile(read))} before {@code score}, made by
+	 * {@code engine.tensorflow.HostileGraphs} with TensorFlow's proto classes, loaded here from the
+	 * engine's jars: the coexistence run keeps them off the class path.
+	 */
+	static byte[] hostileGraph(byte[] pb, String read, String write) {
+		List<URL> urls = new ArrayList<>();
+		try (java.util.stream.Stream<Path> jars = Files.list(Path.of(System.getProperty("ganomaly.engine.dir")))) {
+			for (Path jar : (Iterable<Path>) jars::iterator)
+				urls.add(jar.toUri().toURL());
+			urls.add(Path.of("target/test-classes").toUri().toURL());
+			try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+				return (byte[]) loader.loadClass("sc.fiji.ganomaly.engine.tensorflow.HostileGraphs").getMethod(
+					"copyingFileWhenScoring", byte[].class, String.class, String.class).invoke(null, pb, read, write);
+			}
+		}
+		catch (IOException | ReflectiveOperationException e) {
+			throw new IllegalStateException("could not make the hostile graph: " + e, e);
+		}
+	}
+
 	/** Changes entries of the good model: return null to drop one. */
 	interface EntryChange {
 		byte[] apply(String name, byte[] content);
 	}
 
 	static Path rewrite(String name, EntryChange change) throws IOException {
+		return rewrite(name, change, null, null);
+	}
+
+	/** As {@link #rewrite(String, EntryChange)}, adding an entry {@code extra} with {@code text} if not null. */
+	static Path rewrite(String name, EntryChange change, String extra, String text) throws IOException {
 		Path target = f.dir.resolve(name);
 		try (InputStream in = Files.newInputStream(f.model); ZipInputStream zin = new ZipInputStream(in);
 			OutputStream out = Files.newOutputStream(target); ZipOutputStream zout = new ZipOutputStream(out))
@@ -651,6 +729,11 @@ public class BadInputsTest {
 				if (content == null) continue;
 				zout.putNextEntry(new ZipEntry(e.getName()));
 				zout.write(content);
+				zout.closeEntry();
+			}
+			if (extra != null) {
+				zout.putNextEntry(new ZipEntry(extra));
+				zout.write(text.getBytes(StandardCharsets.UTF_8));
 				zout.closeEntry();
 			}
 		}

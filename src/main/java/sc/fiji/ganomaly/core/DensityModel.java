@@ -1,7 +1,5 @@
 package sc.fiji.ganomaly.core;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +17,7 @@ public record DensityModel(double[] mean, double[] precision) {
 	static final double SHRINKAGE = 0.01;
 
 	public DensityModel {
-		if (mean.length == 0 || precision.length != mean.length * mean.length)
+		if (mean.length == 0 || precision.length != (long) mean.length * mean.length)
 			throw new IllegalArgumentException("density model needs d means and d×d precision values, got " +
 				mean.length + " and " + precision.length);
 	}
@@ -150,17 +148,11 @@ public record DensityModel(double[] mean, double[] precision) {
 	}
 
 	Map<String, Object> toJson() {
-		return Map.of("mean", list(mean), "precision", list(precision));
+		return Map.of("mean", Json.doubles(mean), "precision", Json.doubles(precision));
 	}
 
 	static DensityModel fromJson(Map<String, Object> json) {
 		return new DensityModel(Manifest.doubles(json, "mean"), Manifest.doubles(json, "precision"));
 	}
 
-	static List<Double> list(double[] values) {
-		List<Double> out = new ArrayList<>(values.length);
-		for (double v : values)
-			out.add(v);
-		return out;
-	}
 }

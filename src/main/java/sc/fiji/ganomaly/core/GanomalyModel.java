@@ -208,7 +208,8 @@ public final class GanomalyModel implements AutoCloseable {
 	 * @param engine gives the engine when the network is created (not before)
 	 */
 	static GanomalyModel open(ModelFile.Unpacked unpacked, Supplier<Engine> engine, String precision) {
-		LazyNetwork network = new LazyNetwork(engine, unpacked.savedModel(), unpacked.manifest().spec(), precision);
+		LazyNetwork network = new LazyNetwork(engine, unpacked.savedModel(), unpacked.manifest().spec(), precision,
+			unpacked.file());
 		GanomalyModel model = new GanomalyModel(unpacked.manifest(), unpacked.folder(), network, true);
 		try {
 			if (model.score().needsNetwork()) network.get();

@@ -25,7 +25,7 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 		if (k == 0 || means.length % k != 0 || logDets.length != k) throw new IllegalArgumentException(
 			"Gaussian mixture needs k weights, k log-determinants and k × d means");
 		int d = means.length / k;
-		if (precisions.length != k * d * d) throw new IllegalArgumentException("Gaussian mixture needs k × d × d " +
+		if (precisions.length != (long) k * d * d) throw new IllegalArgumentException("Gaussian mixture needs k × d × d " +
 			"precision values, not " + precisions.length);
 	}
 
@@ -180,10 +180,10 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 
 	Map<String, Object> toJson() {
 		Map<String, Object> m = new LinkedHashMap<>();
-		m.put("weights", DensityModel.list(weights));
-		m.put("means", DensityModel.list(means));
-		m.put("precisions", DensityModel.list(precisions));
-		m.put("log_determinants", DensityModel.list(logDets));
+		m.put("weights", Json.doubles(weights));
+		m.put("means", Json.doubles(means));
+		m.put("precisions", Json.doubles(precisions));
+		m.put("log_determinants", Json.doubles(logDets));
 		return m;
 	}
 

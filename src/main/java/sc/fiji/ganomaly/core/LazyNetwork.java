@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.InvalidModelException;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
@@ -28,6 +29,8 @@ final class LazyNetwork implements AutoCloseable {
 	private final Path savedModel;
 	private final NetworkSpec spec;
 	private final String precision;
+	/** The model file, for messages; null for a model that has none yet (training). */
+	private final Path file;
 	/** The network once created; null before, and again after {@link #close()}. */
 	private volatile ScoringNetwork network;
 	/** Guarded by this. */
@@ -40,9 +43,11 @@ final class LazyNetwork implements AutoCloseable {
 	 * @param savedModel the SavedModel folder; must exist until this is closed
 	 * @param spec       the network's settings, threads included
 	 * @param precision  {@link Precision#FLOAT32} or {@link Precision#BFLOAT16}
+	 * @param file       the model file the SavedModel comes from, named in messages; null if none
 	 */
-	LazyNetwork(Supplier<Engine> engine, Path savedModel, NetworkSpec spec, String precision) {
+	LazyNetwork(Supplier<Engine> engine, Path savedModel, NetworkSpec spec, String precision, Path file) {
 		this.engine = engine;
+		this.file = file;
 		this.savedModel = savedModel;
 		this.spec = spec;
 		this.precision = precision;
@@ -52,6 +57,8 @@ final class LazyNetwork implements AutoCloseable {
 	 * The network, loaded from the SavedModel if this is its first use.
 	 *
 	 * @throws sc.fiji.ganomaly.engine.EngineException if the engine cannot be found or cannot load the SavedModel
+	 * @throws IllegalArgumentException                if the engine refuses the SavedModel's graph
+	 *                                                 ("model: FILE is not a valid GANomaly model file: ...")
 	 * @throws IllegalStateException                   once closed
 	 */
 	ScoringNetwork get() {
@@ -62,7 +69,16 @@ final class LazyNetwork implements AutoCloseable {
 	/** Creates the network unless another thread did while this one waited. */
 	private synchronized ScoringNetwork create() {
 		if (closed) throw new IllegalStateException("the model is closed; load it again to score with its network");
-		if (network == null) network = engine.get().load(savedModel, spec, precision);
+		if (network == null) {
+			try {
+				network = engine.get().load(savedModel, spec, precision);
+			}
+			catch (InvalidModelException e) {
+				if (file == null) throw e;
+				throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " +
+					e.getMessage() + "; it was not written by GANomaly or was changed since", e);
+			}
+		}
 		return network;
 	}
 

@@ -124,24 +124,31 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		if (version != FORMAT_VERSION) throw new IllegalArgumentException("model format version " + version +
 			" is not supported by " + PROGRAM + " (it reads version " + FORMAT_VERSION + ")");
 		Map<String, Object> n = object(root.get("network"), "network");
-		NetworkSpec spec = new NetworkSpec(integer(n, "patch_size"), integer(n, "channels"), integer(n, "nz"),
-			integer(n, "ngf"), integer(n, "ndf"), integer(n, "extra_layers"), (float) number(n, "w_adv"),
-			(float) number(n, "w_con"), (float) number(n, "w_enc"), (float) number(n, "learning_rate"),
-			(float) number(n, "beta1"), (float) number(n, "beta2"), threads, (long) number(n, "seed"),
-			scoringNormalization(n.get("scoring_normalization")));
+		NetworkSpec spec;
+		try {
+			spec = new NetworkSpec(integer(n, "patch_size"), integer(n, "channels"), integer(n, "nz"), integer(n, "ngf"),
+				integer(n, "ndf"), integer(n, "extra_layers"), (float) number(n, "w_adv"), (float) number(n, "w_con"),
+				(float) number(n, "w_enc"), (float) number(n, "learning_rate"), (float) number(n, "beta1"),
+				(float) number(n, "beta2"), threads, (long) number(n, "seed"),
+				scoringNormalization(n.get("scoring_normalization")));
+		}
+		catch (IllegalArgumentException e) {
+			String m = e.getMessage();
+			throw new IllegalArgumentException(m.startsWith("manifest.json") ? m : "manifest.json: network: " + m, e);
+		}
 		Map<String, Object> norm = object(root.get("normalization"), "normalization");
 		Object mode = norm.get("mode");
 		if (!"percentile".equals(mode) && !"fixed".equals(mode))
-			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + mode);
+			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + shown(mode));
 		Normalization normalization = new Normalization("percentile".equals(mode), number(norm, "low"),
 			number(norm, "high"));
 		Map<String, Object> cal = object(root.get("calibration"), "calibration");
 		ScoreCalibration calibration = new ScoreCalibration(number(cal, "raw_median"), number(cal, "raw_p99"));
 		Object training = root.get("training");
 		Object scoring = root.get("scoring");
-		return new Manifest(version, String.valueOf(root.get("created_by")), spec, normalization, calibration,
-			number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of(),
-			scoring == null ? null : ImageScoring.fromJson(object(scoring, "scoring")));
+		return ManifestCheck.check(new Manifest(version, root.get("created_by") instanceof String by ? by : "unknown", spec, normalization,
+			calibration, number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of(),
+			scoring == null ? null : ImageScoring.fromJson(object(scoring, "scoring"))));
 	}
 
 	/** Models written before the setting existed score with the moving statistics. */
@@ -149,8 +156,17 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		if (value == null) return NetworkSpec.MOVING;
 		if (!NetworkSpec.MOVING.equals(value) && !NetworkSpec.SAMPLE.equals(value)) throw new IllegalArgumentException(
 			"manifest.json: scoring_normalization must be '" + NetworkSpec.MOVING + "' or '" + NetworkSpec.SAMPLE +
-				"', not " + value);
+				"', not " + shown(value));
 		return (String) value;
+	}
+
+	/** A value from the file for a message: a string or number, shortened, else its kind (never a whole tree). */
+	private static String shown(Object value) {
+		if (value instanceof String || value instanceof Number || value instanceof Boolean || value == null) {
+			String s = String.valueOf(value);
+			return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+		}
+		return value instanceof Map ? "an object" : "a list";
 	}
 
 	@SuppressWarnings("unchecked")
@@ -159,16 +175,9 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		return (Map<String, Object>) value;
 	}
 
+	/** The doubles of {@code key}, a list of numbers or packed ({@link Json#doubles(Object, String)}). */
 	static double[] doubles(Map<String, Object> map, String key) {
-		Object v = map.get(key);
-		if (!(v instanceof List<?> list)) throw new IllegalArgumentException("manifest.json lacks the list '" + key + "'");
-		double[] out = new double[list.size()];
-		for (int i = 0; i < out.length; i++) {
-			if (!(list.get(i) instanceof Double d) || !Double.isFinite(d))
-				throw new IllegalArgumentException("manifest.json: '" + key + "' must hold finite numbers");
-			out[i] = d;
-		}
-		return out;
+		return Json.doubles(map.get(key), key);
 	}
 
 	static double number(Map<String, Object> map, String key) {

@@ -123,7 +123,7 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 		m.put("raw_median", median);
 		m.put("block", block);
 		m.put("blocks", blocks);
-		m.put("raw_block_max_quantiles", DensityModel.list(quantiles));
+		m.put("raw_block_max_quantiles", Json.doubles(quantiles));
 		m.put("raw_tail_start", tailStart);
 		m.put("raw_tail_scale", tailScale);
 		m.put("reference_area", referenceArea);

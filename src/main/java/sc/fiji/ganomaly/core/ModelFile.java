@@ -1,7 +1,6 @@
 package sc.fiji.ganomaly.core;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -33,8 +31,6 @@ public final class ModelFile {
 	public static final String EXTENSION = ".ganomaly.zip";
 	static final String MANIFEST = "manifest.json";
 	static final String SAVED_MODEL = "saved_model";
-	/** Upper bound of what a model may unpack to, against zip bombs. */
-	private static final long MAX_UNPACKED_BYTES = 8L << 30;
 
 	private ModelFile() {}
 
@@ -147,8 +143,17 @@ public final class ModelFile {
 		}
 	}
 
-	/** A model file unpacked into a temporary folder. */
-	public record Unpacked(Manifest manifest, Path folder) {
+	/**
+	 * A model file unpacked into a temporary folder.
+	 *
+	 * @param file the model file, named in messages; null for a model being trained
+	 */
+	public record Unpacked(Manifest manifest, Path folder, Path file) {
+
+		/** An unpacked model without a file (training). */
+		public Unpacked(Manifest manifest, Path folder) {
+			this(manifest, folder, null);
+		}
 
 		/** The SavedModel directory inside the folder. */
 		public Path savedModel() {
@@ -157,66 +162,36 @@ public final class ModelFile {
 	}
 
 	/**
-	 * Reads and checks a model file, unpacking it into a new temporary folder that the caller
-	 * deletes with {@link TemporaryFolders#delete}.
+	 * Reads and checks a model file ({@link ModelArchive}: central directory, expected entries only,
+	 * sizes limited while unpacking; {@link ManifestCheck}: every manifest value), unpacking it into a
+	 * new temporary folder that the caller deletes with {@link TemporaryFolders#delete}.
 	 *
-	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 * @throws IllegalArgumentException naming the file and what is wrong with it, in one line
 	 */
 	public static Unpacked read(Path file, int threads) {
 		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model: file " + file + " does not exist");
 		Path folder = TemporaryFolders.create("ganomaly-model");
 		try {
-			String manifest = unzip(file, folder);
-			if (manifest == null) throw new IllegalArgumentException("it has no manifest.json");
-			Path saved = folder.resolve(SAVED_MODEL);
-			if (!Files.isRegularFile(saved.resolve("saved_model.pb")))
-				throw new IllegalArgumentException("it has no saved_model/saved_model.pb");
-			if (!Files.isRegularFile(saved.resolve("variables/variables.index")) || !hasVariableData(saved))
-				throw new IllegalArgumentException("its weights (saved_model/variables/) are missing");
-			return new Unpacked(Manifest.fromJson(manifest, threads), folder);
+			Manifest manifest = ModelArchive.unpack(file, folder, json -> Manifest.fromJson(json, threads));
+			return new Unpacked(manifest, folder, file);
 		}
 		catch (IllegalArgumentException | IOException e) {
 			TemporaryFolders.delete(folder);
 			String why = e instanceof ZipException || e instanceof java.io.EOFException
-				? "it is not a complete zip file (" + e.getMessage() + ")" : e.getMessage();
+				? "it is not a complete zip file (" + firstLine(e.getMessage()) + ")" : firstLine(e.getMessage());
 			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + why, e);
 		}
 		catch (RuntimeException e) {
 			TemporaryFolders.delete(folder);
-			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + e, e);
+			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " +
+				firstLine(e.toString()), e);
 		}
 	}
 
-	private static boolean hasVariableData(Path savedModel) throws IOException {
-		try (Stream<Path> list = Files.list(savedModel.resolve("variables"))) {
-			return list.anyMatch(p -> p.getFileName().toString().startsWith("variables.data-"));
-		}
-	}
-
-	/** Unpacks the zip, returning the manifest text (null if absent). */
-	private static String unzip(Path file, Path folder) throws IOException {
-		String manifest = null;
-		long total = 0;
-		int entries = 0;
-		try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-			for (ZipEntry e; (e = zip.getNextEntry()) != null;) {
-				entries++;
-				if (e.isDirectory()) continue;
-				Path out = folder.resolve(e.getName()).normalize();
-				if (!out.startsWith(folder)) throw new IllegalArgumentException("entry " + e.getName() + " leaves the archive");
-				if (e.getName().equals(MANIFEST)) {
-					byte[] bytes = zip.readNBytes(1 << 20);
-					manifest = new String(bytes, StandardCharsets.UTF_8);
-					continue;
-				}
-				if (!e.getName().startsWith(SAVED_MODEL + "/")) continue;
-				Files.createDirectories(out.getParent());
-				total += Files.copy(zip, out, StandardCopyOption.REPLACE_EXISTING);
-				if (total > MAX_UNPACKED_BYTES) throw new IllegalArgumentException("it unpacks to more than 8 GiB");
-			}
-		}
-		if (entries == 0) throw new IllegalArgumentException("it is empty or not a zip file");
-		return manifest;
+	private static String firstLine(String message) {
+		if (message == null) return "unknown error";
+		String line = message.lines().findFirst().orElse("");
+		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
 	}
 
 	/** Deletes a folder tree, quietly. */

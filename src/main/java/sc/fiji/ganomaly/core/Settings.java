@@ -52,10 +52,10 @@ public final class Settings {
 	public Settings validate() {
 		if (!NetworkSpec.isSupportedPatchSize(patchSize))
 			throw new IllegalArgumentException("patchSize must be 16, 32, 64 or 128, not " + patchSize);
-		positive("nz", nz);
-		positive("ngf", ngf);
-		positive("ndf", ndf);
-		if (extraLayers < 0) throw new IllegalArgumentException("extraLayers must be 0 or more, not " + extraLayers);
+		range("nz", nz, 1, NetworkSpec.MAX_NZ);
+		range("ngf", ngf, 1, NetworkSpec.MAX_WIDTH);
+		range("ndf", ndf, 1, NetworkSpec.MAX_WIDTH);
+		range("extraLayers", extraLayers, 0, NetworkSpec.MAX_EXTRA_LAYERS);
 		positive("batchSize", batchSize);
 		positive("epochs", epochs);
 		if (patchesPerEpoch < 0)
@@ -85,6 +85,11 @@ public final class Settings {
 	public NetworkSpec networkSpec(int channels) {
 		return new NetworkSpec(patchSize, channels, nz, ngf, ndf, extraLayers, wAdv, wCon, wEnc, learningRate, beta1,
 			beta2, threads, seed, scoringNormalization);
+	}
+
+	private static void range(String name, int value, int min, int max) {
+		if (value < min || value > max) throw new IllegalArgumentException(name + " must be " + min + " to " + max +
+			", not " + value);
 	}
 
 	private static void positive(String name, long value) {

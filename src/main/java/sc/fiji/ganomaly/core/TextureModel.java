@@ -144,8 +144,8 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 
 		Map<String, Object> toJson() {
 			Map<String, Object> m = new LinkedHashMap<>();
-			m.put("low", DensityModel.list(low));
-			m.put("high", DensityModel.list(high));
+			m.put("low", Json.doubles(low));
+			m.put("high", Json.doubles(high));
 			return m;
 		}
 
@@ -407,7 +407,7 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 		// the first texture models name no feature set; their manifests are rewritten unchanged
 		if (features != Features.STATISTICS) m.put("feature_set", features.id());
 		m.put("features", features.description);
-		m.put("scales", DensityModel.list(scales));
+		m.put("scales", Json.doubles(scales));
 		m.put("sigma", sigma);
 		m.put("density", density.toJson());
 		if (intensities != null) m.put("intensities", intensities.toJson());

@@ -396,6 +396,9 @@ final class Trainer {
 				throw new IllegalArgumentException(s.name() + " is " + img.dimension(0) + "x" +
 					(img.numDimensions() > 1 ? img.dimension(1) : 1) + " pixels, smaller than the patch of " + p + "x" + p +
 					"; use a smaller patchSize or larger images");
+			long channels = img.numDimensions() > 2 ? img.dimension(2) : 1;
+			if (channels > NetworkSpec.MAX_CHANNELS) throw new IllegalArgumentException(s.name() + " has " + channels +
+				" channels; GANomaly models take 1 to " + NetworkSpec.MAX_CHANNELS + " (choose some with the channels option)");
 			NormalizedPlane plane = settings.normalization().apply(img, s.name());
 			if (!planes.isEmpty() && plane.channels() != planes.get(0).channels())
 				throw new IllegalArgumentException(s.name() + " has " + plane.channels() + " channel(s), but " +

@@ -14,7 +14,12 @@ public interface Engine {
 	/** Builds a freshly initialised network, seeded by {@link NetworkSpec#seed()}. */
 	TrainableNetwork create(NetworkSpec spec);
 
-	/** Loads a network written by {@link TrainableNetwork#exportSavedModel(Path)}. */
+	/**
+	 * Loads a network written by {@link TrainableNetwork#exportSavedModel(Path)}.
+	 *
+	 * @throws InvalidModelException if the SavedModel's graph does what GANomaly's networks never do
+	 *                               (checked before the engine's library sees it)
+	 */
 	ScoringNetwork load(Path savedModel, NetworkSpec spec);
 
 	/**

@@ -31,6 +31,13 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 	/** Patch sizes the DCGAN encoder/decoder pair supports. */
 	public static final int[] PATCH_SIZES = { 16, 32, 64, 128 };
 
+	/** Input channels a network takes at most (texture models and model files are sized for it). */
+	public static final int MAX_CHANNELS = 4;
+	/** Largest latent size and layer width: a model file's size and its manifest grow with their squares. */
+	public static final int MAX_NZ = 1024, MAX_WIDTH = 1024;
+	/** Most extra layers in each encoder and decoder. */
+	public static final int MAX_EXTRA_LAYERS = 16;
+
 	/** Scoring with the moving batch-norm statistics of training (eval mode). */
 	public static final String MOVING = "moving";
 	/**
@@ -61,11 +68,11 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 					scoringNormalization);
 		if (!isSupportedPatchSize(patchSize)) throw new IllegalArgumentException(
 			"patch size must be one of 16, 32, 64 or 128, not " + patchSize);
-		requirePositive("channels", channels);
-		requirePositive("nz", nz);
-		requirePositive("ngf", ngf);
-		requirePositive("ndf", ndf);
-		if (extraLayers < 0) throw new IllegalArgumentException("extra layers must be 0 or more, not " + extraLayers);
+		requireRange("channels", channels, 1, MAX_CHANNELS);
+		requireRange("nz", nz, 1, MAX_NZ);
+		requireRange("ngf", ngf, 1, MAX_WIDTH);
+		requireRange("ndf", ndf, 1, MAX_WIDTH);
+		requireRange("extra layers", extraLayers, 0, MAX_EXTRA_LAYERS);
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or more, not " + threads);
 	}
 
@@ -87,7 +94,8 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 		return patchSize * patchSize * channels;
 	}
 
-	private static void requirePositive(String name, int value) {
-		if (value <= 0) throw new IllegalArgumentException(name + " must be positive, not " + value);
+	private static void requireRange(String name, int value, int min, int max) {
+		if (value < min || value > max) throw new IllegalArgumentException(name + " must be " + min + " to " + max +
+			", not " + value);
 	}
 }

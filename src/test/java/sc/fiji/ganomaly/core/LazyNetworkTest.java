@@ -33,7 +33,6 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 
 import sc.fiji.ganomaly.engine.Engine;
-import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.EngineLoader;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.PatchBatch;
@@ -135,18 +134,21 @@ public class LazyNetworkTest {
 		ModelFile.Unpacked latent = ModelFile.read(file, 1), texture = ModelFile.read(file, 1);
 		breakSavedModel(latent);
 		breakSavedModel(texture);
-		ModelFile.Unpacked latentModel = new ModelFile.Unpacked(latent.manifest().withScore(Score.LATENT), latent.folder());
-		String atLoad = assertThrows(EngineException.class, () -> GanomalyModel.open(latentModel, EngineLoader::tensorflow,
-			Precision.FLOAT32)).getMessage();
-		assertTrue(atLoad, atLoad.startsWith("TensorFlow could not load the SavedModel"));
+		ModelFile.Unpacked latentModel = new ModelFile.Unpacked(latent.manifest().withScore(Score.LATENT), latent.folder(),
+			latent.file());
+		String atLoad = assertThrows(IllegalArgumentException.class, () -> GanomalyModel.open(latentModel,
+			EngineLoader::tensorflow, Precision.FLOAT32)).getMessage();
+		// the graph check reads saved_model.pb before TensorFlow does
+		assertTrue(atLoad, atLoad.startsWith("model: " + file + " is not a valid GANomaly model file: its saved_model.pb " +
+			"is not a SavedModel"));
 		assertFalse("a failed load deletes the unpacked folder", Files.exists(latent.folder()));
 
 		try (GanomalyModel model = GanomalyModel.open(texture, EngineLoader::tensorflow, Precision.FLOAT32)) {
 			assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
 			GanomalyModel view = model.withScore(Score.LATENT);
-			assertEquals(atLoad, assertThrows(EngineException.class, () -> map(view)).getMessage());
+			assertEquals(atLoad, assertThrows(IllegalArgumentException.class, () -> map(view)).getMessage());
 			// a failure is not remembered: the next use tries again, and fails alike
-			assertEquals(atLoad, assertThrows(EngineException.class, () -> map(view)).getMessage());
+			assertEquals(atLoad, assertThrows(IllegalArgumentException.class, () -> map(view)).getMessage());
 			assertFalse(model.networkLoaded());
 		}
 		assertFalse(Files.exists(texture.folder()));

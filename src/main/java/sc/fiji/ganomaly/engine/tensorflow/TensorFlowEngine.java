@@ -70,6 +70,7 @@ public final class TensorFlowEngine implements Engine {
 		if (reason != null) throw new EngineException(reason.replace("; scoring in float32", ""));
 		if (!Files.isRegularFile(savedModel.resolve("saved_model.pb")))
 			throw new EngineException("no saved_model.pb in " + savedModel);
+		SavedModelCheck.check(savedModel);
 		try {
 			return new TensorFlowScoringNetwork(savedModel, spec, precision);
 		}

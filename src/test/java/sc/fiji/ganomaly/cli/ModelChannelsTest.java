@@ -1,0 +1,110 @@
+package sc.fiji.ganomaly.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.real.FloatType;
+
+import sc.fiji.ganomaly.cli.MainTest.Run;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.PlaneScore;
+import sc.fiji.ganomaly.core.Score;
+import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.TrainingData;
+
+/**
+ * Every model that trains also loads: models of 2, 3 and 4 channels (whose texture mixtures hold
+ * 27,648 to 110,592 doubles) are trained with tiny networks, written, read back and score with each
+ * of the four scores; the two-channel one through the command line, as a user would.
+ */
+public class ModelChannelsTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	private static final Path TWO_CHANNELS = MainTest.IMAGES.resolve("twochannel");
+	private static final List<String> TINY = List.of("--patch-size", "16", "--epochs", "1", "--patches-per-epoch", "64",
+		"--batch-size", "32", "--nz", "8", "--ngf", "8", "--ndf", "8", "--seed", "1", "--threads", "2");
+
+	@Test
+	public void aTwoChannelModelTrainedOnTheCommandLineScoresWithEveryScore() throws IOException {
+		Path model = tmp.getRoot().toPath().resolve("two.ganomaly.zip");
+		List<String> train = new ArrayList<>(List.of("train", "--model", model.toString(), "--input",
+			TWO_CHANNELS.resolve("twochannel_normal.tif").toString()));
+		train.addAll(TINY);
+		Run r = MainTest.run(train.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		long manifest = manifestBytes(model);
+		assertTrue("manifest of " + manifest + " bytes", manifest < 600_000);
+		for (Score s : Score.values()) {
+			Path output = tmp.getRoot().toPath().resolve("scores-" + s.id());
+			r = MainTest.run("score", "--model", model.toString(), "--score", s.id(), "--output", output.toString(),
+				"--input", TWO_CHANNELS.resolve("twochannel_anomalous.tif").toString());
+			assertEquals(s.id() + ": " + r.err(), 0, r.code());
+			List<String> csv = Files.readAllLines(output.resolve("scores.csv"));
+			assertEquals(s.id() + ": " + csv, 2, csv.size());
+			assertTrue(csv.get(1), csv.get(1).matches("twochannel_anomalous\\.tif,1,-?[0-9.]+(E-?[0-9]+)?,(true|false)"));
+		}
+	}
+
+	@Test
+	public void threeAndFourChannelModelsLoadAndScoreWithEveryScore() throws IOException {
+		for (int channels = 3; channels <= 4; channels++) {
+			Random random = new Random(channels);
+			TrainingData data = new TrainingData();
+			data.add("normal", image(48, channels, random));
+			Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
+				.patchesPerEpoch(64).seed(1).threads(2);
+			Path file = tmp.getRoot().toPath().resolve(channels + ".ganomaly.zip");
+			try (GanomalyModel trained = Ganomaly.train(data, settings, null)) {
+				trained.save(file);
+			}
+			long manifest = manifestBytes(file);
+			assertTrue(channels + " channels: manifest of " + manifest + " bytes", manifest < 1_500_000);
+			try (GanomalyModel loaded = GanomalyModel.load(file, 2)) {
+				assertEquals(channels, loaded.channels());
+				Img<FloatType> plane = image(40, channels, random);
+				for (Score s : Score.values()) {
+					PlaneScore score = loaded.withScore(s).score(plane, 4, "plane");
+					assertTrue(channels + " channels, " + s.id() + ": " + score.score(), Float.isFinite(score.score()));
+				}
+			}
+		}
+	}
+
+	/** Stripes of random phase per channel with a little noise. */
+	private static Img<FloatType> image(int size, int channels, Random random) {
+		float[] v = new float[size * size * channels];
+		for (int c = 0; c < channels; c++) {
+			double phase = random.nextDouble() * 2 * Math.PI;
+			for (int y = 0; y < size; y++)
+				for (int x = 0; x < size; x++)
+					v[(c * size + y) * size + x] = (float) (150 + 50 * Math.sin((x + y * (c + 1)) * 0.6 + phase) +
+						5 * random.nextGaussian());
+		}
+		return ArrayImgs.floats(v, size, size, channels);
+	}
+
+	private static long manifestBytes(Path model) throws IOException {
+		try (ZipFile zip = new ZipFile(model.toFile())) {
+			ZipEntry e = zip.getEntry("manifest.json");
+			return zip.getInputStream(e).readAllBytes().length;
+		}
+	}
+}
