@@ -2,21 +2,14 @@ package sc.fiji.ganomaly.ij;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-import ij.ImagePlus;
-import ij.process.ImageProcessor;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ProgressListener;
 
@@ -101,10 +94,10 @@ public final class ScoreBatch {
 				done = Map.of();
 			}
 			writeNew(output.resolve(FAILURES), FAILURES_HEADER + "\n");
-			try (Appender scores = new Appender(output.resolve(SCORES)); Appender failed = new Appender(output
-				.resolve(FAILURES)))
+			try (BatchRun.Appender scores = new BatchRun.Appender(output.resolve(SCORES));
+				BatchRun.Appender failed = new BatchRun.Appender(output.resolve(FAILURES)))
 			{
-				return new Run(model, request, done, scores, failed, progress).all();
+				return new BatchRun(model, request, done, scores, failed, progress).all();
 			}
 		}
 		catch (IOException e) {
@@ -133,232 +126,6 @@ public final class ScoreBatch {
 			if (other != null && !other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize()))
 				throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same name, so their " +
 					"rows in scores.csv and their maps would collide; score them into different output folders");
-		}
-	}
-
-	/** One run over the files. */
-	private static final class Run {
-
-		private final GanomalyModel model;
-		private final Request request;
-		private final Map<String, Integer> done;
-		private final Appender scores, failed;
-		private final ProgressListener progress;
-		private final List<Failure> failures = new ArrayList<>();
-		private final long start = System.nanoTime();
-		private long total, finished, resumed, scoredNow;
-		private int files;
-		private boolean canceled;
-
-		Run(GanomalyModel model, Request request, Map<String, Integer> done, Appender scores, Appender failed,
-			ProgressListener progress)
-		{
-			this.model = model;
-			this.request = request;
-			this.done = done;
-			this.scores = scores;
-			this.failed = failed;
-			this.progress = progress;
-		}
-
-		Summary all() throws IOException {
-			int[] planes = new int[request.files().size()];
-			progress.status("reading " + planes.length + " file header(s)");
-			for (int i = 0; i < planes.length; i++)
-				planes[i] = countPlanes(request.files().get(i));
-			for (int n : planes)
-				total += n;
-			for (int i = 0; i < planes.length && !cancel(); i++) {
-				if (planes[i] == 0) continue; // could not be opened
-				Path file = request.files().get(i);
-				try {
-					if (one(file)) files++;
-				}
-				catch (OutputFailure e) {
-					throw e;
-				}
-				catch (IllegalArgumentException | UncheckedIOException e) {
-					fail(file, e.getMessage());
-				}
-			}
-			scores.force();
-			failed.force();
-			return new Summary(files, finished, resumed, List.copyOf(failures), canceled);
-		}
-
-		private int countPlanes(Path file) throws IOException {
-			try {
-				return ScoreFiles.planes(ScoreFiles.open(file, request.inputOption()));
-			}
-			catch (IllegalArgumentException | UncheckedIOException e) {
-				fail(file, e.getMessage());
-				return 0;
-			}
-		}
-
-		private void fail(Path file, String reason) throws IOException {
-			String line = reason == null ? "unknown failure" : reason.replace('\n', ' ');
-			if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
-			failures.add(new Failure(file, line));
-			failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");
-			progress.status("warning: " + file.getFileName() + " was not scored: " + line);
-		}
-
-		/** Scores one file; false when canceled before its end. */
-		private boolean one(Path file) throws IOException {
-			ImageFiles.Input input = ScoreFiles.open(file, request.inputOption());
-			ImagePlus imp = input.image();
-			int n = ScoreFiles.planes(input);
-			String name = file.getFileName().toString();
-			int rows = Math.min(done.getOrDefault(name, 0), n);
-			ScoreFiles.Settings settings = request.settings();
-			if (settings.maps() == MapFiles.Kind.NONE) {
-				skip(rows);
-				for (int i = rows + 1; i <= n; i++) {
-					if (cancel()) return false;
-					ScoreFiles.ScoredPlane p = ScoreFiles.scorePlanes(model, input, i, i, settings).get(0);
-					row(input, p);
-				}
-				return true;
-			}
-			Path map = MapFiles.file(request.output(), input);
-			Path partial = StreamedMapWriter.partialFor(map);
-			if (rows >= n && Files.exists(map) && !Files.exists(partial)) {
-				skip(n);
-				return true;
-			}
-			if (rows > 0 && Files.exists(map) && !Files.exists(partial)) MapFiles.move(map, partial);
-			int bitDepth = settings.maps() == MapFiles.Kind.FLOAT ? 32 : 16;
-			int kept = rows == 0 ? 0 : Math.min(rows, StreamedMapWriter.completePlanes(map, (long) imp.getWidth() *
-				imp.getHeight() * bitDepth / 8, n));
-			Planes planes = new Planes(input, map, bitDepth, kept);
-			skip(rows);
-			try {
-				ImagePlus image = MapFiles.image(imp, n, settings.maps(), planes::get);
-				if (kept > 0 && !StreamedMapWriter.layoutMatches(image, map)) planes.kept = 0; // scored again below
-				StreamedMapWriter.write(image, map, planes.kept, i -> {
-					if (i > rows) row(input, planes.scored(i));
-				});
-			}
-			catch (Canceled c) {
-				return false;
-			}
-			return true;
-		}
-
-		/**
-		 * Map planes for the writer: planes kept in the partial file read back from it, the others
-		 * scored (one plane held at a time).
-		 */
-		private final class Planes {
-
-			final ImageFiles.Input input;
-			final Path map;
-			final int bitDepth;
-			int kept;
-			private ScoreFiles.ScoredPlane last;
-
-			Planes(ImageFiles.Input input, Path map, int bitDepth, int kept) {
-				this.input = input;
-				this.map = map;
-				this.bitDepth = bitDepth;
-				this.kept = kept;
-			}
-
-			ImageProcessor get(int i) {
-				if (i <= kept) try {
-					return StreamedMapWriter.keptPlane(map, input.image().getWidth(), input.image().getHeight(), bitDepth, i);
-				}
-				catch (IOException e) {
-					throw new UncheckedIOException(e);
-				}
-				if (last == null || last.index() != i) {
-					if (cancel()) throw new Canceled();
-					last = ScoreFiles.scorePlanes(model, input, i, i, request.settings()).get(0);
-				}
-				return last.map();
-			}
-
-			ScoreFiles.ScoredPlane scored(int i) {
-				if (last == null || last.index() != i) throw new IllegalStateException("plane " + i + " was not scored");
-				return last;
-			}
-		}
-
-		private boolean cancel() {
-			if (progress.isCanceled()) canceled = true;
-			return canceled;
-		}
-
-		private void skip(int planes) {
-			resumed += planes;
-			finished += planes;
-		}
-
-		private void row(ImageFiles.Input input, ScoreFiles.ScoredPlane plane) {
-			try {
-				scores.append(ScoreFiles.csvRow(input, plane, request.settings()) + "\n");
-			}
-			catch (IOException e) {
-				throw new OutputFailure(request.output().resolve(SCORES), e);
-			}
-			finished++;
-			scoredNow++;
-			progress.progress(finished, total);
-			progress.status(status());
-		}
-
-		private String status() {
-			double seconds = (System.nanoTime() - start) / 1e9, rate = scoredNow / Math.max(seconds, 1e-9);
-			return String.format(Locale.ROOT, "scored %d/%d planes, %.2f planes/s, %s left", finished, total, rate,
-				duration((total - finished) / Math.max(rate, 1e-9)));
-		}
-	}
-
-	/** The output folder could not be written: the run ends (no input is to blame). */
-	private static final class OutputFailure extends UncheckedIOException {
-
-		OutputFailure(Path file, IOException cause) {
-			super("could not write " + file + ": " + cause.getMessage(), cause);
-		}
-	}
-
-	/** Cancels the map writer from inside its plane supplier. */
-	private static final class Canceled extends RuntimeException {
-
-		Canceled() {
-			super("canceled", null, false, false);
-		}
-	}
-
-	/** h:mm:ss */
-	public static String duration(double seconds) {
-		long s = Math.round(Math.min(seconds, 1e9));
-		return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-	}
-
-	/** Appends lines to a file, each written through at once so that a killed run keeps it. */
-	private static final class Appender implements AutoCloseable {
-
-		private final FileChannel channel;
-
-		Appender(Path file) throws IOException {
-			channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-		}
-
-		void append(String text) throws IOException {
-			ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-			while (bytes.hasRemaining())
-				channel.write(bytes);
-		}
-
-		void force() throws IOException {
-			channel.force(true);
-		}
-
-		@Override
-		public void close() throws IOException {
-			channel.close();
 		}
 	}
 }
