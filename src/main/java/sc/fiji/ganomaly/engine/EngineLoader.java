@@ -19,9 +19,16 @@ import java.util.stream.Stream;
  * lies in (Fiji.app/jars/ganomaly-fiji.jar → Fiji.app/lib/ganomaly-tensorflow). Failures are
  * {@link EngineException}s saying what is missing.
  * <p>
+ * Natives: TensorFlow's natives jar for this computer's {@link NativePlatform} comes from the engine
+ * folder itself (what scripts/install-into-fiji writes) or else from {@code lib/<platform>/ganomaly-tensorflow/}
+ * beside it (e.g. {@code lib/win64/ganomaly-tensorflow/}), the layout of the update site, whose
+ * {@code lib/<platform>/} folders the ImageJ updater gives only to computers of that platform. Natives
+ * jars of other platforms in the engine folder are left off the class path.
+ * <p>
  * GPU: with {@code -D}{@value #DEVICE_PROPERTY}{@code =gpu} (or {@value #DEVICE_ENV}{@code =gpu}) the
- * natives jar of subfolder {@code gpu/} (TensorFlow Java's {@code linux-x86_64-gpu} build, which
- * needs CUDA 12 and cuDNN 9 on the system) replaces the CPU natives. Without it, or without a
+ * natives jar of subfolder {@code gpu/} of the engine folder or of its platform folder (TensorFlow Java's
+ * {@code linux-x86_64-gpu} build, Linux x86-64 only, which needs CUDA 12 and cuDNN 9 on the system)
+ * replaces the CPU natives. Without it, or without a
  * usable GPU, the engine runs on the CPU after one warning.
  */
 public final class EngineLoader {
@@ -45,8 +52,9 @@ public final class EngineLoader {
 	/** The TensorFlow engine, loaded once per JVM. */
 	public static synchronized Engine tensorflow() {
 		if (engine == null) {
+			NativePlatform platform = NativePlatform.current();
 			boolean gpu = gpuRequested();
-			engine = load(engineFolder(), gpu);
+			engine = load(engineFolder(), platform, gpu);
 			String description = engine.description();
 			LOG.info("GANomaly engine: " + description);
 			if (gpu && !description.contains("(GPU")) LOG.warning("GANomaly: GPU requested, but TensorFlow found no " +
@@ -64,9 +72,14 @@ public final class EngineLoader {
 		return false;
 	}
 
-	/** Loads the engine from the jars of {@code folder} in a class loader of its own. */
+	/** Loads the engine for this computer's platform from the jars of {@code folder}. */
 	static Engine load(Path folder, boolean gpu) {
-		URL[] jars = classPath(folder, gpu);
+		return load(folder, NativePlatform.current(), gpu);
+	}
+
+	/** Loads the engine from the jars of {@code folder} in a class loader of its own. */
+	static Engine load(Path folder, NativePlatform platform, boolean gpu) {
+		URL[] jars = classPath(folder, platform, gpu);
 		ClassLoader loader = new EngineClassLoader(jars, EngineLoader.class.getClassLoader());
 		Thread thread = Thread.currentThread();
 		ClassLoader previous = thread.getContextClassLoader();
@@ -116,18 +129,36 @@ public final class EngineLoader {
 		}
 	}
 
-	/**
-	 * The engine's jars; for the GPU, the natives of {@code gpu/} in place of the CPU natives
-	 * (falling back to the CPU with a warning when there are none).
-	 */
+	/** The engine's jars for this computer's platform; see {@link #classPath(Path, NativePlatform, boolean)}. */
 	static URL[] classPath(Path folder, boolean gpu) {
+		return classPath(folder, NativePlatform.current(), gpu);
+	}
+
+	/**
+	 * The engine's jars: those of {@code folder} without other platforms' natives, plus the natives of
+	 * {@code platform} from {@code folder} or its platform folder; for the GPU, the natives of a
+	 * {@code gpu/} subfolder in place of the CPU natives (falling back to the CPU with a warning).
+	 */
+	static URL[] classPath(Path folder, NativePlatform platform, boolean gpu) {
 		List<Path> jars = jars(folder);
 		if (jars.isEmpty()) throw new EngineException("the engine folder " + folder + " holds no jars");
+		jars.removeIf(j -> isCpuNatives(j) && !j.getFileName().toString().equals(platform.nativesJar()));
+		Path platformFolder = platformFolder(folder, platform);
+		if (jars.stream().noneMatch(EngineLoader::isCpuNatives)) {
+			Path natives = platformFolder.resolve(platform.nativesJar());
+			if (!Files.isRegularFile(natives)) throw new EngineException("the GANomaly engine has no TensorFlow natives " +
+				"for " + platform.label() + ": expected " + platform.nativesJar() + " in " + folder + " or " +
+				platformFolder + "; reinstall GANomaly for Fiji (or its update site) on this computer");
+			jars.add(natives);
+		}
 		if (gpu) {
-			Path gpuFolder = folder.resolve(GPU_FOLDER);
-			List<Path> gpuJars = Files.isDirectory(gpuFolder) ? jars(gpuFolder) : List.of();
-			if (gpuJars.isEmpty()) LOG.warning("GANomaly: GPU requested, but " + gpuFolder + " holds no GPU natives " +
-				"(tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar); running on the CPU");
+			List<Path> gpuJars = new ArrayList<>();
+			for (Path gpuFolder : List.of(folder.resolve(GPU_FOLDER), platformFolder.resolve(GPU_FOLDER)))
+				if (Files.isDirectory(gpuFolder)) gpuJars.addAll(jars(gpuFolder));
+			if (!platform.classifier().equals("linux-x86_64")) LOG.warning("GANomaly: GPU requested, but TensorFlow Java " +
+				"has GPU natives for Linux x86-64 only, not " + platform.label() + "; running on the CPU");
+			else if (gpuJars.isEmpty()) LOG.warning("GANomaly: GPU requested, but " + folder.resolve(GPU_FOLDER) +
+				" holds no GPU natives (tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar); running on the CPU");
 			else {
 				jars.removeIf(EngineLoader::isCpuNatives);
 				jars.addAll(gpuJars);
@@ -143,6 +174,13 @@ public final class EngineLoader {
 			}
 		}
 		return urls.toArray(new URL[0]);
+	}
+
+	/** {@code lib/<platform>/ganomaly-tensorflow} for the engine folder {@code lib/ganomaly-tensorflow}. */
+	static Path platformFolder(Path folder, NativePlatform platform) {
+		Path abs = folder.toAbsolutePath();
+		Path lib = abs.getParent() == null ? abs : abs.getParent();
+		return lib.resolve(platform.updater()).resolve(abs.getFileName() == null ? ENGINE_FOLDER : abs.getFileName().toString());
 	}
 
 	/** TensorFlow's platform natives jar, e.g. tensorflow-core-native-1.1.0-linux-x86_64.jar. */

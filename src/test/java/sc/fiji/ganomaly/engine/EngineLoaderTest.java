@@ -101,4 +101,59 @@ public class EngineLoaderTest {
 			assertEquals(true, e.getMessage().contains("holds no jars"));
 		}
 	}
+
+	private static String[] names(URL[] urls) {
+		return Arrays.stream(urls).map(URL::getPath).map(p -> p.substring(p.lastIndexOf('/') + 1)).toArray(String[]::new);
+	}
+
+	/** lib/ganomaly-tensorflow with the shared jars and lib/<platform>/ganomaly-tensorflow with each platform's natives. */
+	private Path updateSiteLayout() throws IOException {
+		Path lib = tmp.newFolder("lib").toPath();
+		Path engine = Files.createDirectories(lib.resolve(EngineLoader.ENGINE_FOLDER));
+		for (String jar : new String[] { "tensorflow-core-api-1.1.0.jar", "tensorflow-core-native-1.1.0.jar" })
+			Files.createFile(engine.resolve(jar));
+		for (NativePlatform p : NativePlatform.ALL)
+			Files.createFile(Files.createDirectories(lib.resolve(p.updater()).resolve(EngineLoader.ENGINE_FOLDER))
+				.resolve(p.nativesJar()));
+		return engine;
+	}
+
+	@Test
+	public void eachPlatformTakesItsNativesFromItsPlatformFolder() throws IOException {
+		Path engine = updateSiteLayout();
+		for (NativePlatform p : NativePlatform.ALL) {
+			URL[] urls = EngineLoader.classPath(engine, p, false);
+			assertArrayEquals(new String[] { "tensorflow-core-api-1.1.0.jar", "tensorflow-core-native-1.1.0.jar",
+				p.nativesJar() }, names(urls));
+			assertTrue(urls[2].getPath(), urls[2].getPath().endsWith("/lib/" + p.updater() + "/ganomaly-tensorflow/" + p.nativesJar()));
+		}
+	}
+
+	@Test
+	public void otherPlatformsNativesInTheEngineFolderAreLeftOut() throws IOException {
+		Path dir = fakeEngine();
+		Files.createFile(dir.resolve("tensorflow-core-native-1.1.0-windows-x86_64.jar"));
+		NativePlatform linux = NativePlatform.of("Linux", "amd64");
+		assertArrayEquals(new String[] { "tensorflow-core-api-1.1.0.jar", "tensorflow-core-native-1.1.0-linux-x86_64.jar",
+			"tensorflow-core-native-1.1.0.jar" }, names(EngineLoader.classPath(dir, linux, false)));
+		try {
+			EngineLoader.classPath(dir, NativePlatform.of("Mac OS X", "aarch64"), false);
+			fail();
+		}
+		catch (EngineException e) {
+			assertTrue(e.getMessage(), e.getMessage().startsWith("the GANomaly engine has no TensorFlow natives for macOS " +
+				"arm64 (Apple silicon): expected tensorflow-core-native-1.1.0-macosx-arm64.jar in " + dir));
+		}
+	}
+
+	@Test
+	public void gpuElsewhereThanLinuxX8664RunsOnTheCpu() throws IOException {
+		Path engine = updateSiteLayout();
+		NativePlatform mac = NativePlatform.of("Mac OS X", "aarch64");
+		Files.createDirectories(engine.resolve("gpu"));
+		Files.createFile(engine.resolve("gpu/tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar"));
+		assertArrayEquals(EngineLoader.classPath(engine, mac, false), EngineLoader.classPath(engine, mac, true));
+		assertEquals("tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar",
+			names(EngineLoader.classPath(engine, NativePlatform.of("Linux", "amd64"), true))[2]);
+	}
 }
