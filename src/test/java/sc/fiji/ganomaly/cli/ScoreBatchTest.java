@@ -42,6 +42,7 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
+import sc.fiji.ganomaly.ij.TestTiffs;
 
 /**
  * Scoring many files and large stacks through {@code ganomaly score}: one bad file costs that file
@@ -144,23 +145,44 @@ public class ScoreBatchTest {
 		Path in = tmp.newFolder("mixed").toPath();
 		for (String name : List.of("a.tif", "b.tif", "c.tif"))
 			Files.copy(good.resolve(name), in.resolve(name));
+		// broken and hostile files between the good ones: empty, not an image, cut in half, a directory
+		// chain that loops, a header that declares 40000 x 40000 pixels in a few hundred bytes
 		Files.createFile(in.resolve("b2-empty.tif"));
 		Files.writeString(in.resolve("b3-text.tif"), "not an image");
+		byte[] whole = Files.readAllBytes(good.resolve("b.tif"));
+		Files.write(in.resolve("b4-half.tif"), java.util.Arrays.copyOf(whole, whole.length / 2));
+		TestTiffs.Built loop = TestTiffs.spec().build();
+		loop.pointTo(loop.nextPointers().get(0), loop.directories().get(0));
+		Files.write(in.resolve("b5-loop.tif"), java.util.Arrays.copyOf(loop.bytes(), 8192));
+		TestTiffs.Built liar = TestTiffs.spec().build();
+		java.nio.ByteBuffer.wrap(liar.bytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(liar.widthValues().get(0),
+			40000).putInt(liar.widthValues().get(0) + 12, 40000);
+		Files.write(in.resolve("b6-liar.tif"), liar.bytes());
 		Path reference = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
 		Files.writeString(output.resolve("scores.csv"), "an old scores.csv\n");
 		assertEquals(0, score(reference, "--input", good.toString()).exit());
 
+		long started = System.nanoTime();
 		Outcome o = score(output, "--input", in.toString());
+		assertTrue("no file hangs the batch", System.nanoTime() - started < 60e9);
 		assertEquals(o.err(), 3, o.exit());
-		assertTrue(o.err(), o.err().contains("2 file(s) could not be scored; see " + output.resolve("failures.csv")));
+		assertEquals("ImageJ prints nothing", "scored 3 file(s), 8 plane(s); wrote " + output.resolve("scores.csv") + "\n",
+			o.out());
+		assertTrue(o.err(), o.err().contains("5 file(s) could not be scored; see " + output.resolve("failures.csv")));
 		// the good files' rows and maps are those of a folder without the bad ones
 		Map<String, byte[]> expected = files(reference), actual = files(output);
 		assertSameFiles(without(expected, "failures.csv"), without(actual, "failures.csv"));
 		List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
-		assertEquals(3, failures.size());
+		assertEquals(6, failures.size());
 		assertEquals(ScoreBatch.FAILURES_HEADER, failures.get(0));
-		assertTrue(failures.get(1), failures.get(1).startsWith(in.resolve("b2-empty.tif") + ",\"--input: "));
-		assertTrue(failures.get(2), failures.get(2).startsWith(in.resolve("b3-text.tif") + ",\"--input: "));
+		String[][] reasons = { { "b2-empty.tif", "is empty (0 bytes), not an image" }, { "b3-text.tif", "cannot read" },
+			{ "b4-half.tif", "is truncated or damaged" }, { "b5-loop.tif", "its image directories form a loop" },
+			{ "b6-liar.tif", "40000x40000 pixels" } };
+		for (int i = 0; i < reasons.length; i++) {
+			String row = failures.get(i + 1);
+			assertTrue(row, row.matches(java.util.regex.Pattern.quote(in.resolve(reasons[i][0]) + ",") + "\"?--input: .*") &&
+				row.contains(reasons[i][1]));
+		}
 		assertEquals(List.of(ScoreBatch.FAILURES_HEADER), Files.readAllLines(reference.resolve("failures.csv")));
 
 		Outcome first = score(tmp.newFolder().toPath(), "--input", in.toString(), "--stop-at-first-failure");
