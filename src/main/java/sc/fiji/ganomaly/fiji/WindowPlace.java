@@ -9,6 +9,7 @@ import java.awt.Window;
 import ij.IJ;
 import ij.ImageJ;
 import ij.ImagePlus;
+import ij.WindowManager;
 
 /** Where a GANomaly window opens: beside the image, else below the ImageJ bar; never over the bar. */
 final class WindowPlace {
@@ -17,10 +18,14 @@ final class WindowPlace {
 
 	private WindowPlace() {}
 
-	/** Moves {@code w} (already packed) beside {@code image}'s window or below the ImageJ bar. */
+	/**
+	 * Moves {@code w} (already packed) beside {@code image}'s window (null: the current image's) or
+	 * below the ImageJ bar.
+	 */
 	static void place(Window w, ImagePlus image) {
 		ImageJ bar = IJ.getInstance();
-		Window imageWindow = image == null ? null : image.getWindow();
+		ImagePlus shown = image != null ? image : WindowManager.getCurrentImage();
+		Window imageWindow = shown == null ? null : shown.getWindow();
 		Rectangle screen = GraphicsEnvironment.getLocalGraphicsEnvironment().getMaximumWindowBounds();
 		if (bar == null || !bar.isShowing()) {
 			w.setLocationByPlatform(true);
