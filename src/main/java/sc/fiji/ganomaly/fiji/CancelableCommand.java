@@ -7,8 +7,10 @@ import org.scijava.Cancelable;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.ui.UIService;
 
 import ij.IJ;
+import ij.ImagePlus;
 import ij.Macro;
 import sc.fiji.ganomaly.engine.EngineException;
 
@@ -16,12 +18,18 @@ import sc.fiji.ganomaly.engine.EngineException;
  * What both GANomaly commands share: a user's cancel request, polled by the running work, and a
  * failure reported as one line: the command's cancel reason and the log, and, inside an ImageJ
  * macro, ImageJ's own error, which stops the macro. An unexpected failure's stack trace goes to
- * the log only.
+ * the log only. In the GUI the work shows a Stop button that cancels the command.
  */
 abstract class CancelableCommand implements Command, Cancelable {
 
+	/** The cancel reason of the Stop button and of {@link GanomalyService#cancelAll()}. */
+	static final String STOPPED = "stopped by the user";
+
 	@Parameter(required = false)
 	protected LogService log;
+
+	@Parameter(required = false)
+	protected UIService ui;
 
 	private volatile String cancelReason;
 	private volatile boolean canceledByUser;
@@ -35,6 +43,16 @@ abstract class CancelableCommand implements Command, Cancelable {
 	/** True once the user asked to stop. */
 	protected boolean canceledByUser() {
 		return canceledByUser;
+	}
+
+	/** True in Fiji's GUI, where Stop buttons are shown; false headless. */
+	protected boolean gui() {
+		return ui != null && !ui.isHeadless() && !GraphicsEnvironment.isHeadless();
+	}
+
+	/** In the GUI, a {@link ProgressWindow} whose Stop button cancels this command; headless null. */
+	protected ProgressWindow progressWindow(ImagePlus image) {
+		return gui() ? new ProgressWindow(title(), () -> cancel(STOPPED), image) : null;
 	}
 
 	/** Ends the command with a one-line reason; see the class description. */

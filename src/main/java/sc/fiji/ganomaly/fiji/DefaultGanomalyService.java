@@ -1,7 +1,10 @@
 package sc.fiji.ganomaly.fiji;
 
 import java.io.File;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.scijava.Cancelable;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
@@ -32,6 +35,7 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 
 	private final ModelPool models = new ModelPool(Integer.getInteger(MAX_MODELS, ModelPool.DEFAULT_MAX_MODELS),
 		Long.getLong(MAX_BYTES, ModelPool.DEFAULT_MAX_BYTES), Math.max(0, Integer.getInteger(THREADS, 0)));
+	private final Set<Cancelable> running = ConcurrentHashMap.newKeySet();
 
 	@Override
 	public ModelPool.Lease model(File file) {
@@ -42,21 +46,62 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	@Override
 	public ImagePlusScorer.Result score(ImagePlus image, File model, int stride, ProgressListener listener) {
 		if (image == null) throw new IllegalArgumentException("image: no image is open");
-		try (ModelPool.Lease lease = model(model)) {
+		Call call = new Call();
+		try (ModelPool.Lease lease = model(model); Running r = running(call)) {
 			GanomalyModel m = lease.model();
 			return ImagePlusScorer.score(m, image, ScoreParameters.stride(stride, m.patchSize(), "stride"),
-				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), listener);
+				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), ProgressListener.all(listener, call));
 		}
 	}
 
 	@Override
 	public GanomalyModel train(TrainingData data, Settings settings, ProgressListener listener) {
-		return Ganomaly.train(data, settings, listener);
+		Call call = new Call();
+		try (Running r = running(call)) {
+			return Ganomaly.train(data, settings, ProgressListener.all(listener, call));
+		}
+	}
+
+	@Override
+	public int cancelAll() {
+		int n = 0;
+		for (Cancelable c : running) {
+			c.cancel(CancelableCommand.STOPPED);
+			n++;
+		}
+		return n;
+	}
+
+	@Override
+	public Running running(Cancelable work) {
+		running.add(work);
+		return () -> running.remove(work);
 	}
 
 	@Override
 	public ModelPool models() {
 		return models;
+	}
+
+	/** A service call that {@link #cancelAll()} can stop. */
+	private static final class Call implements Cancelable, ProgressListener {
+
+		private volatile String reason;
+
+		@Override
+		public boolean isCanceled() {
+			return reason != null;
+		}
+
+		@Override
+		public void cancel(String why) {
+			reason = why;
+		}
+
+		@Override
+		public String getCancelReason() {
+			return reason;
+		}
 	}
 
 	/** Closes every model (at once, or when its running calls end) and deletes its unpacked folder. */

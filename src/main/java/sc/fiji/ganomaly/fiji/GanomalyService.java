@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.fiji;
 
 import java.io.File;
 
+import org.scijava.Cancelable;
 import org.scijava.service.SciJavaService;
 
 import ij.ImagePlus;
@@ -24,6 +25,8 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
  * #@ File model
  * result = ganomaly.score(imp, model)   # map: result.anomalyMap(), rows: result.scores()
  * </pre>
+ *
+ * Another script (or thread) stops whatever GANomaly runs with {@code ganomaly.cancelAll()}.
  */
 public interface GanomalyService extends SciJavaService {
 
@@ -50,6 +53,23 @@ public interface GanomalyService extends SciJavaService {
 
 	/** Trains a model on normal images; the caller saves and closes it. */
 	GanomalyModel train(TrainingData data, Settings settings, ProgressListener listener);
+
+	/**
+	 * Stops every GANomaly command and {@link #score}/{@link #train} call now running in this
+	 * context, as their Stop buttons do: a training writes its best model so far, scoring keeps what
+	 * was finished and writes nothing half-done. Returns how many were asked to stop.
+	 */
+	int cancelAll();
+
+	/** Makes {@code work} stoppable by {@link #cancelAll()} until the returned handle is closed. */
+	Running running(Cancelable work);
+
+	/** A registration of running work; closing it ends the registration. */
+	interface Running extends AutoCloseable {
+
+		@Override
+		void close();
+	}
 
 	/** The models loaded now. */
 	ModelPool models();

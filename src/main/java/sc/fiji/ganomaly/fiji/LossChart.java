@@ -1,17 +1,20 @@
 package sc.fiji.ganomaly.fiji;
 
 import java.awt.BasicStroke;
+import java.awt.BorderLayout;
 import java.awt.Color;
+import java.awt.FlowLayout;
 import java.lang.reflect.InvocationTargetException;
 
+import javax.swing.JButton;
 import javax.swing.JFrame;
+import javax.swing.JPanel;
 import javax.swing.SwingUtilities;
 import javax.swing.WindowConstants;
 
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartPanel;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -19,22 +22,27 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import ij.ImagePlus;
 import sc.fiji.ganomaly.core.EpochSummary;
 import sc.fiji.ganomaly.core.ProgressListener;
 
 /**
  * Live loss curves of a training: generator, discriminator and validation loss per epoch on a
- * logarithmic axis (they differ by orders of magnitude). The chart exists headless too; only
- * {@link #show()} opens a window. Updates go through the Swing event thread.
+ * logarithmic axis labelled with losses (they differ by orders of magnitude). The chart exists
+ * headless too; only {@link #show} opens a window, with a Stop button. Updates go through the Swing
+ * event thread.
  */
 final class LossChart implements ProgressListener {
 
+	/** The component name of the window's Stop button. */
+	static final String STOP = ProgressWindow.STOP;
 	static final String GENERATOR = "generator", DISCRIMINATOR = "discriminator", VALIDATION = "validation";
 
 	private final XYSeries generator = new XYSeries(GENERATOR), discriminator = new XYSeries(DISCRIMINATOR),
 		validation = new XYSeries(VALIDATION);
 	private final XYSeriesCollection dataset = new XYSeriesCollection();
 	private final JFreeChart chart;
+	private final JButton stop = new JButton("Stop");
 	private JFrame frame;
 
 	LossChart(String title) {
@@ -44,7 +52,7 @@ final class LossChart implements ProgressListener {
 		chart = ChartFactory.createXYLineChart(title, "epoch", "loss", dataset, PlotOrientation.VERTICAL, true, true,
 			false);
 		XYPlot plot = chart.getXYPlot();
-		LogAxis losses = new LogAxis("loss (log scale)");
+		LossAxis losses = new LossAxis("loss (log scale)");
 		losses.setSmallestValue(1e-6);
 		plot.setRangeAxis(losses);
 		NumberAxis epochs = (NumberAxis) plot.getDomainAxis();
@@ -70,15 +78,40 @@ final class LossChart implements ProgressListener {
 		return dataset;
 	}
 
-	/** Opens the chart in a window (GUI only). */
-	void show() {
+	/**
+	 * Opens the chart in a window (GUI only) beside {@code image}'s window or below the ImageJ bar;
+	 * its Stop button runs {@code onStop} once. Closing the window does not stop the training.
+	 */
+	void show(Runnable onStop, ImagePlus image) {
 		SwingUtilities.invokeLater(() -> {
 			frame = new JFrame(chart.getTitle().getText());
 			frame.setDefaultCloseOperation(WindowConstants.DISPOSE_ON_CLOSE);
-			frame.setContentPane(new ChartPanel(chart));
+			JPanel content = new JPanel(new BorderLayout());
+			ChartPanel panel = new ChartPanel(chart);
+			panel.setPreferredSize(new java.awt.Dimension(620, 380));
+			content.add(panel, BorderLayout.CENTER);
+			stop.setName(STOP);
+			stop.setToolTipText("Stop training after the current batch and write the best model so far");
+			stop.addActionListener(e -> {
+				stop.setEnabled(false);
+				stop.setText("Stopping…");
+				onStop.run();
+			});
+			JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT));
+			buttons.add(stop);
+			content.add(buttons, BorderLayout.SOUTH);
+			frame.setContentPane(content);
 			frame.pack();
-			frame.setLocationByPlatform(true);
+			WindowPlace.place(frame, image);
 			frame.setVisible(true);
+		});
+	}
+
+	/** The training ended: the Stop button says how and is disabled; the chart stays open. */
+	void finished(boolean stopped) {
+		SwingUtilities.invokeLater(() -> {
+			stop.setEnabled(false);
+			stop.setText(stopped ? "Stopped" : "Finished");
 		});
 	}
 

@@ -12,6 +12,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
@@ -26,7 +27,9 @@ import sc.fiji.ganomaly.ij.ScoreTables;
  * normal pixel and 1 the threshold that about 1 % of normal planes exceed), optionally a mask, and
  * the per-plane scores in the Results table. The input image is only read, plane by plane (a
  * virtual stack stays virtual); a map larger than half the memory Fiji has left is written to a
- * file (see {@link ImagePlusScorer#mapFileFor}) and shown as a virtual stack, as the log says. Macro:
+ * file (see {@link ImagePlusScorer#mapFileFor}) and shown as a virtual stack, as the log says. In
+ * the GUI a run longer than a second shows a progress window with a Stop button; stopping shows no
+ * map and no table. Macro:
  * {@code run("Score Anomalies", "image=cells.tif model=/path/cells.ganomaly.zip stride=8");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Score Anomalies")
@@ -87,12 +90,17 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			if (image == null) throw new IllegalArgumentException("image: no image is open");
 			ImagePlusScorer.Result r;
 			double limit;
-			try (ModelPool.Lease lease = ganomaly.model(model)) {
+			ProgressWindow window = progressWindow(image);
+			try (ModelPool.Lease lease = ganomaly.model(model); GanomalyService.Running running = ganomaly.running(this)) {
 				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(Score.parse(score));
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
+				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
 				r = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
-					new StatusProgress(title(), status, log, this::canceledByUser));
+					window == null ? progress : ProgressListener.all(progress, window));
+			}
+			finally {
+				if (window != null) window.close();
 			}
 			if (r.anomalyMap() == null) {
 				stop(title() + ": cancelled");

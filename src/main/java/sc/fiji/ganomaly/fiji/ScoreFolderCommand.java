@@ -11,6 +11,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
@@ -21,7 +22,9 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
  * Plugins › GANomaly › Score Anomalies in Folder…: what {@code ganomaly score} does, from the menu or
  * a macro: every image of a folder scored plane by plane into {@code <name>_anomaly.tif} maps and
  * {@code scores.csv} in the output folder; files that cannot be scored are listed in
- * {@code failures.csv} and in the log, and the others are scored. Macro:
+ * {@code failures.csv} and in the log, and the others are scored. In the GUI a run longer than a
+ * second shows a progress window whose Stop button ends it after the current plane, keeping the
+ * finished rows and maps (resume continues). Macro:
  * {@code run("Score Anomalies in Folder...", "folder=/data/in model=/data/m.ganomaly.zip output=/data/out");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Score Anomalies in Folder...")
@@ -82,13 +85,18 @@ public class ScoreFolderCommand extends CancelableCommand {
 				" is a file, not a folder");
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
 			ScoreBatch.Summary s;
-			try (ModelPool.Lease lease = ganomaly.model(model)) {
+			ProgressWindow window = progressWindow(null);
+			try (ModelPool.Lease lease = ganomaly.model(model); GanomalyService.Running running = ganomaly.running(this)) {
 				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().manifest(), stride, threshold,
 					ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score, List.of(), kind, "");
 				Files.createDirectories(out);
 				ScoreBatch.Request request = new ScoreBatch.Request(files, model.toPath(), lease.model().precision(), settings,
 					out, resume, stopAtFirstFailure, "folder");
-				s = ScoreBatch.run(lease.model(), request, new StatusProgress(title(), status, log, this::canceledByUser));
+				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
+				s = ScoreBatch.run(lease.model(), request, window == null ? progress : ProgressListener.all(progress, window));
+			}
+			finally {
+				if (window != null) window.close();
 			}
 			for (ScoreBatch.Failure f : s.failures())
 				if (log != null) log.warn(title() + ": " + f.file().getFileName() + " was not scored: " + f.reason());

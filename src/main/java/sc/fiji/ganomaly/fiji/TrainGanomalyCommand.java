@@ -1,6 +1,5 @@
 package sc.fiji.ganomaly.fiji;
 
-import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +9,6 @@ import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
 import ij.macro.Interpreter;
@@ -26,7 +24,8 @@ import sc.fiji.ganomaly.ij.TrainingImages;
 /**
  * Plugins › GANomaly › Train GANomaly: learns normal images (a folder of them if one is given,
  * else the image) and writes a model file. Z slices and frames are samples, channels are input
- * channels. Cancelling keeps the best epoch so far. Macro:
+ * channels. In the GUI the loss chart's Stop button (in a batch-mode macro a progress window's)
+ * stops after the current batch and keeps the best epoch so far, as cancelling does. Macro:
  * {@code run("Train GANomaly", "folder=/data/normal model=/path/cells.ganomaly.zip epochs=10");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Train GANomaly")
@@ -74,9 +73,6 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(required = false)
 	private StatusService status;
 
-	@Parameter(required = false)
-	private UIService ui;
-
 	@Override
 	String title() {
 		return "Train GANomaly";
@@ -103,14 +99,28 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			settings.checkpointFolder(checkpoints).resume(resume).score(Score.parse(score)).validate();
 			TrainingData data = trainingData();
 			ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
-			if (ui != null && !ui.isHeadless() && !GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode()) {
-				LossChart curves = new LossChart(title() + ": " + target.getFileName());
-				curves.show();
+			LossChart curves = null;
+			ProgressWindow window = null;
+			if (gui() && !Interpreter.isBatchMode()) {
+				curves = new LossChart(title() + ": " + target.getFileName());
+				curves.show(() -> cancel(STOPPED), usedImage() ? image : null);
 				progress = ProgressListener.all(progress, curves);
 			}
-			try (GanomalyModel trained = ganomaly.train(data, settings, progress)) {
+			else if (gui()) {
+				window = progressWindow(null);
+				progress = ProgressListener.all(progress, window);
+			}
+			GanomalyModel trained;
+			try {
+				trained = ganomaly.train(data, settings, progress);
+			}
+			finally {
+				if (window != null) window.close();
+			}
+			try (trained) {
 				trained.save(target);
 				boolean stopped = Boolean.TRUE.equals(trained.manifest().training().get("canceled"));
+				if (curves != null) curves.finished(stopped);
 				if (!stopped) ModelFile.deleteFolder(checkpoints); // a stopped one can be resumed
 				var training = trained.manifest().training();
 				summary = (stopped ? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") +

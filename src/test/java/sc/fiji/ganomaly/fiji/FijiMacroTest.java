@@ -30,7 +30,8 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
  * Batch macros in a real ImageJ2 runtime (imagej-legacy + ImageJ 1.x, started as Fiji starts;
  * {@code ../shared/fiji-runtime}), headless and in the GUI under Xvfb: the macro trains from a
  * folder, scores an image and a stack, reads the Results table, saves maps, runs the shipped
- * folder script (a broken file in the folder costs that file only), and a wrong image title stops it. No dialog may open but the error's. Skipped
+ * folder script (a broken file in the folder costs that file only), and a wrong image title stops it. No dialog may open but the error's.
+ * In the GUI a mouse click on the loss chart's Stop button ends a long training with its best model. Skipped
  * where the runtime (or, for the GUI, Xvfb) is not there.
  */
 public class FijiMacroTest {
@@ -90,6 +91,52 @@ public class FijiMacroTest {
 				sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(), dir.resolve("out/replayed.tif"));
 		}
 		assertFalse(replayed, replayed.contains("Macro Error"));
+	}
+
+	@Test
+	public void stopButtonKeepsTheBestModel() throws Exception {
+		assumeTrue("skipped: the GUI test needs Xvfb (apt-get install -y xvfb)", onPath("Xvfb"));
+		Path dir = tmp.newFolder("stop").toPath();
+		Files.createDirectories(dir.resolve("train"));
+		for (String n : List.of("normal_01.tif", "normal_02.tif", "normal_03.tif"))
+			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("train").resolve(n));
+		Files.copy(PROJECT.resolve("test-images/normal_01.tif"), dir.resolve("normal_01.tif"));
+		installClicker(app);
+		long start = System.nanoTime();
+		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "gui",
+			PROJECT.resolve("src/test/resources/stop-training.ijm").toString(), dir + ",1,,0").redirectErrorStream(true), 400);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		assertTrue(out, out.contains("[clicker] clicked 'Stop'"));
+		assertTrue(out, out.contains("RESULT after training 1"));
+		assertFalse(out, out.contains("Exception"));
+		Path saved = dir.resolve("stopped.ganomaly.zip");
+		try (GanomalyModel model = GanomalyModel.load(saved)) {
+			var training = model.manifest().training();
+			assertEquals(training.toString(), Boolean.TRUE, training.get("canceled"));
+			int run = ((Number) training.get("epochs_run")).intValue();
+			assertTrue(training + " after " + seconds + " s", run >= 1 && run < 40);
+			assertTrue(training.toString(), ((Number) training.get("best_epoch")).intValue() >= 1);
+			ImagePlus giant = IJ.openImage(PROJECT.resolve("test-images/anomalous_giant.tif").toString());
+			ImagePlusScorer.Result r = ImagePlusScorer.score(model, giant, 4, sc.fiji.ganomaly.core.ProgressListener.NONE);
+			assertEquals(128, r.anomalyMap().getWidth());
+			assertTrue(r.scores().toString(), Double.isFinite(r.scores().get(0).score()));
+		}
+		assertTrue("a stopped training can be resumed", Files.isDirectory(dir.resolve("stopped.ganomaly.zip.checkpoint")));
+		System.out.println("stop test: " + Math.round(seconds) + " s in the runtime");
+	}
+
+	/** Puts {@link StopClicker} (from the test classes) into the runtime's jars. */
+	static void installClicker(Path app) throws IOException {
+		Path classes = PROJECT.resolve("target/test-classes");
+		try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(app.resolve("jars/ganomaly-test-clicker.jar")))) {
+			try (var files = Files.list(classes.resolve("sc/fiji/ganomaly/fiji"))) {
+				for (Path f : files.filter(f -> f.getFileName().toString().startsWith("StopClicker")).toList()) {
+					jar.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
+					jar.write(Files.readAllBytes(f));
+					jar.closeEntry();
+				}
+			}
+		}
 	}
 
 	/** Runs the batch macro in a mode, checks what both modes share, returns the output. */

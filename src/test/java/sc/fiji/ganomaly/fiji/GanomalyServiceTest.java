@@ -114,6 +114,38 @@ public class GanomalyServiceTest {
 			assertTrue("disposing deletes " + p, !Files.exists(p));
 	}
 
+	@Test
+	public void cancelAllStopsARunningTrainingWhichKeepsItsBestEpoch() throws Exception {
+		Context context = new Context(GanomalyService.class);
+		try {
+			GanomalyService ganomaly = context.service(GanomalyService.class);
+			assertEquals("nothing runs", 0, ganomaly.cancelAll());
+			java.util.concurrent.CountDownLatch secondEpoch = new java.util.concurrent.CountDownLatch(1);
+			ProgressListener listener = new ProgressListener() {
+
+				@Override
+				public void epochFinished(sc.fiji.ganomaly.core.EpochSummary s) {
+					secondEpoch.countDown();
+				}
+			};
+			ExecutorService pool = Executors.newSingleThreadExecutor();
+			Future<GanomalyModel> training = pool.submit(() -> ganomaly.train(data(7), tiny(7).epochs(500), listener));
+			assertTrue("the first epoch ended", secondEpoch.await(60, java.util.concurrent.TimeUnit.SECONDS));
+			assertEquals(1, ganomaly.cancelAll());
+			try (GanomalyModel m = training.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+				var t = m.manifest().training();
+				assertEquals(t.toString(), Boolean.TRUE, t.get("canceled"));
+				assertTrue(t.toString(), ((Number) t.get("epochs_run")).intValue() < 500);
+				assertTrue(t.toString(), ((Number) t.get("best_epoch")).intValue() >= 1);
+			}
+			pool.shutdown();
+			assertEquals("an ended run is no longer registered", 0, ganomaly.cancelAll());
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
 	private static Settings tiny(long seed) {
 		return new Settings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64).batchSize(32).seed(seed);
 	}
