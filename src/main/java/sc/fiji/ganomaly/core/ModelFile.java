@@ -42,6 +42,10 @@ public final class ModelFile {
 		return model.resolveSibling(model.getFileName() + ".checkpoint");
 	}
 
+	/** A temporary file's suffix after the model's (hidden) name: a random number, then .tmp. */
+	private static final String TEMPORARY_TEMPLATE = ".0000000000000000.tmp";
+	private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
 	/** Temporary files of saves older than this are left over from a killed save. */
 	static final Duration STALE_TEMPORARY = Duration.ofHours(1);
 
@@ -76,10 +80,10 @@ public final class ModelFile {
 	public static void write(Path target, Manifest manifest, Path savedModel) {
 		// no probe file here: creating the temporary file below is the test of the folder
 		Path parent = checkLocation(target, "model");
-		deleteStaleTemporaries(parent, target.getFileName().toString());
+		deleteStaleTemporaries(target);
 		Path temp;
 		try {
-			temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
+			temp = Files.createFile(HiddenNames.sibling(target, String.format(".%016x.tmp", RANDOM.nextLong())));
 		}
 		catch (IOException e) {
 			throw new IllegalArgumentException("model: cannot write into folder " + parent + " (" + e.getMessage() + ")");
@@ -124,11 +128,13 @@ public final class ModelFile {
 	}
 
 	/**
-	 * Deletes {@code .NAME.*.tmp} files older than {@link #STALE_TEMPORARY} in {@code folder}: what a
+	 * Deletes the hidden {@code .NAME.*.tmp} files of {@code target} older than {@link #STALE_TEMPORARY}: what a
 	 * save killed before its final move leaves behind. Younger ones may belong to a running save.
 	 */
-	static void deleteStaleTemporaries(Path folder, String name) {
-		String prefix = "." + name + ".";
+	static void deleteStaleTemporaries(Path target) {
+		Path folder = target.toAbsolutePath().getParent();
+		String probe = HiddenNames.sibling(target, TEMPORARY_TEMPLATE).getFileName().toString();
+		String prefix = probe.substring(0, probe.length() - TEMPORARY_TEMPLATE.length()) + ".";
 		FileTime limit = FileTime.from(Instant.now().minus(STALE_TEMPORARY));
 		try (Stream<Path> list = Files.list(folder)) {
 			for (Path f : (Iterable<Path>) list::iterator) {

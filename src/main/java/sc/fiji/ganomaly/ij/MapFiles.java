@@ -18,6 +18,7 @@ import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
 import sc.fiji.ganomaly.core.AnomalyMap;
+import sc.fiji.ganomaly.core.HiddenNames;
 
 /**
  * Anomaly map files, {@code <name>_anomaly.tif}: 32-bit (the calibrated scores themselves) or
@@ -174,30 +175,9 @@ public final class MapFiles {
 		return hiddenSibling(target, "." + UUID.randomUUID() + ".tmp");
 	}
 
-	/** The longest file name, in UTF-8 bytes, that common file systems take. */
-	static final int MAX_NAME_BYTES = 255;
-
-	/**
-	 * The hidden file {@code .NAME SUFFIX} beside {@code target}. Where that name would exceed
-	 * {@value #MAX_NAME_BYTES} bytes, the middle of NAME gives way to a hash of the whole name, so
-	 * any name that fits the file system has a hidden sibling that fits too.
-	 */
+	/** The hidden file {@code .NAME SUFFIX} beside {@code target}, shortened as {@link HiddenNames#sibling} says. */
 	static Path hiddenSibling(Path target, String suffix) {
-		String name = target.getFileName().toString(), hidden = "." + name + suffix;
-		if (utf8Length(hidden) > MAX_NAME_BYTES) {
-			String hash = String.format("~%08x~", name.hashCode());
-			int budget = MAX_NAME_BYTES - utf8Length("." + suffix + hash);
-			String tail = name.substring(name.length() - Math.min(name.length(), 32));
-			String head = name;
-			while (utf8Length(head) + utf8Length(tail) > budget)
-				head = head.substring(0, head.offsetByCodePoints(head.length(), -1));
-			hidden = "." + head + hash + tail + suffix;
-		}
-		return target.toAbsolutePath().resolveSibling(hidden);
-	}
-
-	private static int utf8Length(String s) {
-		return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+		return HiddenNames.sibling(target, suffix);
 	}
 
 	/** Renames {@code from} over {@code to}, atomically where the file system can. */

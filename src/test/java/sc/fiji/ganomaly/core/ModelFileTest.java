@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.Rule;
@@ -72,6 +73,23 @@ public class ModelFileTest {
 		ModelFile.write(file, manifest(), savedModel());
 		try (var list = Files.list(tmp.getRoot().toPath())) {
 			assertEquals(0, list.filter(p -> p.getFileName().toString().startsWith(".")).count());
+		}
+	}
+
+	/** A model name the file system takes is saved, though its temporary file's name would not fit as is. */
+	@Test
+	public void aLongModelNameIsSavedAndItsStaleTemporaryFilesFound() throws IOException {
+		Path dir = tmp.newFolder("long").toPath();
+		Path file = dir.resolve("m".repeat(240) + ModelFile.EXTENSION); // 253 bytes
+		Path stale = HiddenNames.sibling(file, ".0123456789abcdef.tmp");
+		assertTrue(stale.getFileName().toString().length() <= HiddenNames.MAX_NAME_BYTES);
+		Files.writeString(stale, "half a model");
+		Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(ModelFile.STALE_TEMPORARY).minusSeconds(60)));
+		ModelFile.write(file, manifest(), savedModel());
+		assertTrue(Files.isRegularFile(file));
+		assertFalse("the next save finds the stale file by its shortened name", Files.exists(stale));
+		try (var list = Files.list(dir)) {
+			assertEquals(List.of(file), list.toList());
 		}
 	}
 
