@@ -53,14 +53,14 @@ import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
 import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.cli.Main;
-import sc.fiji.ganomaly.core.Ganomaly;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.fiji.ScoreAnomaliesCommand;
 import sc.fiji.ganomaly.fiji.ScoreFolderCommand;
 import sc.fiji.ganomaly.fiji.TrainGanomalyCommand;
 import sc.fiji.ganomaly.ij.TestTiffs;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * Every row of {@code docs/bad-inputs.md}, fed through the command line and through the Fiji
@@ -444,7 +444,7 @@ public class BadInputsTest {
 		TrainingData data = new TrainingData().add("normal", ArrayImgs.floats((float[]) stripes(SIZE, SIZE, random)
 			.convertToFloatProcessor().getPixels(), SIZE, SIZE));
 		f.model = f.dir.resolve("model.ganomaly.zip");
-		try (GanomalyModel m = Ganomaly.train(data, new Settings().patchSize(PATCH).nz(8).ngf(8).ndf(8).epochs(1)
+		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().patchSize(PATCH).nz(8).ngf(8).ndf(8).epochs(1)
 			.patchesPerEpoch(64).batchSize(32).seed(1), null))
 		{
 			m.save(f.model);

@@ -2,9 +2,9 @@ package sc.fiji.ganomaly.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import sc.fiji.ganomaly.core.api.EpochSummary;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
-import sc.fiji.ganomaly.core.EpochSummary;
-import sc.fiji.ganomaly.core.ProgressListener;
 
 /** Progress on the console: one line per epoch, and a percentage every tenth of the way. */
 final class ConsoleProgress implements ProgressListener {

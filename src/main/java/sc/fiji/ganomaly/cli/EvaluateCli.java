@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ScoreParameters;
-import sc.fiji.ganomaly.core.Metrics;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Metrics;
+import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /** {@code ganomaly evaluate}: image-level ROC AUC, PR AUC and best F1 on labelled images. */
 final class EvaluateCli {
@@ -47,7 +46,7 @@ final class EvaluateCli {
 		List<Path> anomalous = ImageFiles.files(o.paths("anomalous"), "--anomalous");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
-			GanomalyModel model = loaded.withScore(Score.parse(o.get("score", loaded.score().id())));
+			GanomalyModel model = loaded.withScore(ScoreKind.parse(o.get("score", loaded.score().id())));
 			int stride = ScoreParameters.stride(o.integer("stride", ScoreParameters.DEFAULT_STRIDE), model.patchSize(), "--stride");
 			float[] n = scores(model, normal, stride, channels, "--normal");
 			float[] a = scores(model, anomalous, stride, channels, "--anomalous");

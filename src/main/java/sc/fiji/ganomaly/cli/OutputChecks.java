@@ -3,8 +3,8 @@ package sc.fiji.ganomaly.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import sc.fiji.ganomaly.core.ModelFiles;
 
-import sc.fiji.ganomaly.core.ModelFile;
 
 /** Checks output locations before long work starts, so that no work is lost to a typo (command line and Spark). */
 public final class OutputChecks {
@@ -13,7 +13,7 @@ public final class OutputChecks {
 
 	/** The model file's folder must exist and take a new file, and the file must not be a folder. */
 	static void modelTarget(Path model) {
-		ModelFile.checkTarget(model, "--model");
+		ModelFiles.checkTarget(model, "--model");
 	}
 
 	/** The output folder is created if needed; it must not be a file. */

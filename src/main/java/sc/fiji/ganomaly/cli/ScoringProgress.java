@@ -1,8 +1,8 @@
 package sc.fiji.ganomaly.cli;
 
 import java.io.PrintStream;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
-import sc.fiji.ganomaly.core.ProgressListener;
 
 /**
  * Scoring progress on standard error: on a terminal one line rewritten in place, elsewhere (a log

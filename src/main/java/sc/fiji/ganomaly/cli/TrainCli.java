@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-import sc.fiji.ganomaly.core.Ganomaly;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ModelFile;
-import sc.fiji.ganomaly.core.Normalization;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.TrainingImages;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.ModelFiles;
 
 /** {@code ganomaly train}: learns normal images and writes a model file. */
 final class TrainCli {
@@ -61,8 +61,8 @@ final class TrainCli {
 	static void run(String[] args, PrintStream out) {
 		Options o = Options.parse(args, OPTIONS, Set.of("no-augment", "resume"));
 		Path model = o.path("model");
-		Settings d = new Settings(); // the defaults, shared with the Fiji command
-		Settings settings = d.copy().patchSize(o.integer("patch-size", d.patchSize())).epochs(o.integer("epochs", d.epochs()))
+		TrainingSettings d = new TrainingSettings(); // the defaults, shared with the Fiji command
+		TrainingSettings settings = d.copy().patchSize(o.integer("patch-size", d.patchSize())).epochs(o.integer("epochs", d.epochs()))
 			.batchSize(o.integer("batch-size", d.batchSize()))
 			.patchesPerEpoch(o.integer("patches-per-epoch", d.patchesPerEpoch()))
 			.falsePositiveRate(o.number("false-positive-rate", d.falsePositiveRate()))
@@ -71,8 +71,8 @@ final class TrainCli {
 			.extraLayers(o.integer("extra-layers", d.extraLayers())).threads(o.integer("threads", d.threads()))
 			.augment(!o.has("no-augment"))
 			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
-			.checkpointFolder(ModelFile.checkpointFolder(model)).resume(o.has("resume"));
-		settings.score(Score.parse(o.get("score", d.score().id()))).validate();
+			.checkpointFolder(ModelFiles.checkpointFolder(model)).resume(o.has("resume"));
+		settings.score(ScoreKind.parse(o.get("score", d.score().id()))).validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		TrainingImages.Loaded loaded = TrainingImages.load(ImageFiles.files(o.paths("input"), "--input"), channels,
@@ -83,8 +83,8 @@ final class TrainCli {
 			settings.patchSize());
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {
 			trained.save(model);
-			ModelFile.deleteFolder(settings.checkpointFolder());
-			var summary = trained.manifest().training();
+			ModelFiles.deleteCheckpoints(settings.checkpointFolder());
+			var summary = trained.training();
 			out.println("best epoch " + summary.get("best_epoch") + (Boolean.FALSE.equals(summary.get("converged"))
 				? " (not converged: the validation loss was still falling; train longer)" : "") + "; score " +
 				trained.score().id() + ", threshold " + trained.threshold() + " (aims to flag " +

@@ -3,6 +3,11 @@ package sc.fiji.ganomaly.core;
 import java.nio.file.Path;
 
 import sc.fiji.ganomaly.engine.EngineLoader;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.train.Trainer;
 
 /**
  * The GANomaly API that Fiji commands, the command line and scripts share: train a model on
@@ -10,7 +15,7 @@ import sc.fiji.ganomaly.engine.EngineLoader;
  *
  * <pre>
  * TrainingData data = new TrainingData().add("normal", img);
- * try (GanomalyModel model = Ganomaly.train(data, new Settings().epochs(5), ProgressListener.NONE)) {
+ * try (GanomalyModel model = Ganomaly.train(data, new TrainingSettings().epochs(5), ProgressListener.NONE)) {
  *     model.save(Paths.get("cells.ganomaly.zip"));
  *     PlaneScore s = model.score(otherImg, 8, "other");
  * }
@@ -27,8 +32,8 @@ public final class Ganomaly {
 	 *
 	 * @throws IllegalArgumentException on bad data or settings, naming what is wrong
 	 */
-	public static GanomalyModel train(TrainingData data, Settings settings, ProgressListener listener) {
-		return new Trainer(settings, EngineLoader.tensorflow(), listener).train(data);
+	public static GanomalyModel train(TrainingData data, TrainingSettings settings, ProgressListener listener) {
+		return GanomalyModel.of(new Trainer(settings, EngineLoader.tensorflow(), listener).train(data));
 	}
 
 	/** Loads a model file; see {@link GanomalyModel#load(Path, int)}. */

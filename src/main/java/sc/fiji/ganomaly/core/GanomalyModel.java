@@ -1,58 +1,71 @@
 package sc.fiji.ganomaly.core;
 
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 
+import sc.fiji.ganomaly.core.score.RawMap;
+import sc.fiji.ganomaly.core.score.Scorer;
+import sc.fiji.ganomaly.core.score.Scorers;
+import sc.fiji.ganomaly.core.score.ScoreScale;
+import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.train.TrainedModel;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineLoader;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.model.Manifest;
+import sc.fiji.ganomaly.core.model.ModelFile;
+import sc.fiji.ganomaly.core.model.TemporaryFolders;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.PlaneNormalizer;
+import sc.fiji.ganomaly.core.score.LazyNetwork;
 
 /**
  * A trained GANomaly model, ready to score: network, normalisation and score calibration. Safe
  * to use from several threads; close it to free native memory.
  * <p>
  * The network (TensorFlow and the SavedModel: seconds of start-up and a few hundred MiB) is loaded
- * with the model when the model's score needs it, and otherwise ({@link Score#TEXTURE}) on the first
- * use that does: a latent, residual or density score of a view ({@link #withScore(Score)}),
+ * with the model when the model's score needs it, and otherwise ({@link ScoreKind#TEXTURE}) on the
+ * first use that does: a latent, residual or density score of a view ({@link #withScore(ScoreKind)}),
  * {@link #scorePatches}. So a broken SavedModel fails the load of a model scoring with the network,
  * and the first network use of a texture model, with the same message.
  */
 public final class GanomalyModel implements AutoCloseable {
 
-	/** Patches per network call when scoring. */
-	static final int SCORING_BATCH = 256;
-
 	private final Manifest manifest;
-	private final Path folder;
-	/** Shared with the views of this model; closed by the owner. */
-	private final LazyNetwork network;
-	private final AtomicBoolean closed = new AtomicBoolean();
-	/**
-	 * True for the model owning the unpacked files and the network (created or not); false for views
-	 * made by {@link #withScore(Score)}: closing them frees nothing.
-	 */
-	private final boolean owner;
-	/** Patches per network call of {@link PlaneScorer}; changed only by tests. */
-	private int scoringBatch = SCORING_BATCH;
+	/** The unpacked files and the network, shared with the views of this model. */
+	private final LoadedModel loaded;
+	/** Frees {@link #loaded}: the model that owns it closes it; views of it free nothing. */
+	private final Runnable release;
 
-	private GanomalyModel(Manifest manifest, Path folder, LazyNetwork network, boolean owner) {
+	private GanomalyModel(Manifest manifest, LoadedModel loaded, Runnable release) {
 		this.manifest = manifest;
-		this.folder = folder;
-		this.network = network;
-		this.owner = owner;
+		this.loaded = loaded;
+		this.release = release;
+	}
+
+	/** The model that owns {@code loaded} and frees it when closed. */
+	private static GanomalyModel owning(Manifest manifest, LoadedModel loaded) {
+		return new GanomalyModel(manifest, loaded, loaded::close);
+	}
+
+	/** The model a training made; it owns the training's files and network. */
+	static GanomalyModel of(TrainedModel trained) {
+		return owning(trained.manifest(), new LoadedModel(trained.folder(), trained.network()));
 	}
 
 	/**
-	 * The same network (created or not) and files with another manifest (used by training). With
-	 * {@code owner} the new model owns them and this one must be dropped without closing.
+	 * A view of this model with another manifest (tests: manifests of earlier versions); it shares the
+	 * network and files, so close only this model.
 	 */
-	GanomalyModel withManifest(Manifest m, boolean owner) {
-		return new GanomalyModel(m, folder, network, owner);
+	GanomalyModel withManifest(Manifest m) {
+		return new GanomalyModel(m, loaded, () -> {});
 	}
 
 	/**
@@ -63,94 +76,26 @@ public final class GanomalyModel implements AutoCloseable {
 	 * @throws IllegalArgumentException if the model has no calibration for that score (models
 	 *                                  written before scores existed have only the latent score)
 	 */
-	public GanomalyModel withScore(Score score) {
-		return new GanomalyModel(manifest.withScore(score), folder, network, false);
+	public GanomalyModel withScore(ScoreKind score) {
+		return withManifest(manifest.withScore(score));
 	}
 
 	/** The score this model's maps show. */
-	public Score score() {
+	public ScoreKind score() {
 		return manifest.score();
 	}
 
 	/**
-	 * The share of normal planes the threshold aims to flag, or NaN for models written before
-	 * issue 10 (their threshold is the 99th percentile of single normal patches).
+	 * The share of normal planes the threshold aims to flag, or NaN for models without image scoring
+	 * (their threshold is the 99th percentile of single normal patches).
 	 */
 	public double falsePositiveRate() {
 		return manifest.scoring() == null ? Double.NaN : manifest.scoring().calibration().falsePositiveRate();
 	}
 
-	/** Patches per network call when scoring planes. */
-	int scoringBatch() {
-		return scoringBatch;
-	}
-
-	/** TensorFlow intra-op threads of the network (0: all cores); creates no network. */
-	int threads() {
-		return network.spec().threads();
-	}
-
-	/** Sets the patches per network call (tests: any batch size must give the same maps). */
-	void scoringBatch(int patches) {
-		if (patches <= 0) throw new IllegalArgumentException("batch must hold at least one patch, not " + patches);
-		scoringBatch = patches;
-	}
-
-	/**
-	 * Raw values of this model's score for patches, with buffers for {@code capacity} patches; creates
-	 * the network on first use.
-	 */
-	PatchValues patchValues(int capacity) {
-		ImageScoring s = manifest.scoring();
-		return new PatchValues(network.get(), s == null ? null : s.score(), s == null ? null : s.density(), capacity);
-	}
-
-	/**
-	 * The texture model when this model scores with {@link Score#TEXTURE}, else null. The first time a
-	 * model loaded to score in bfloat16 (or a view of it) asks for it, a warning says once that the
-	 * precision has no effect on this score.
-	 */
-	TextureModel textureScoring() {
-		ImageScoring s = manifest.scoring();
-		if (s == null || s.score() != Score.TEXTURE) return null;
-		network.precisionUnusedBy(s.score());
-		return s.texture();
-	}
-
 	/** True once the network has been created (and until the model is closed): for tests. */
 	boolean networkLoaded() {
-		return network.created();
-	}
-
-	/**
-	 * Turns a map of raw values into a plane's score: models without image scoring calibrate
-	 * per patch (score = highest patch); others smooth residual maps and put the map on the
-	 * plane's scale (1 = threshold for a plane of its size), the score being the map's maximum.
-	 */
-	PlaneScore finish(AnomalyMap map, float bestPatch, long patches, boolean raw) {
-		ImageScoring s = manifest.scoring();
-		float[] v = map.values();
-		if (s == null) {
-			if (raw) return new PlaneScore(bestPatch, map.max(), map, patches);
-			manifest.calibration().applyInPlace(v, v.length);
-			return new PlaneScore(manifest.calibration().apply(bestPatch), map.max(), map, patches);
-		}
-		if (s.score() == Score.RESIDUAL && s.residualSigma() > 0)
-			MapFilters.gaussian(v, map.width(), map.height(), s.residualSigma());
-		if (!raw) s.calibration().applyInPlace(v, (long) map.width() * map.height());
-		float max = map.max();
-		return new PlaneScore(max, max, map, patches);
-	}
-
-	/** Scores a region of a normalised plane, leaving the map on the raw scale (for calibration). */
-	PlaneScore scoreRaw(Region r, int stride) {
-		return new PlaneScorer(this, PlaneScorer.DEFAULT_TILE, true).score(r.width(), r.height(),
-			(x0, y0, w, h) -> new PlaneScorer.Tile(r.plane(), -r.x0(), -r.y0()), stride, ProgressListener.NONE);
-	}
-
-	/** The latent codes of {@code n} patches ({@code n × nz} floats); creates the network on first use. */
-	void latent(float[] batch, int n, float[] out) {
-		network.get().latent(batch, n, out);
+		return loaded.network().created();
 	}
 
 	/**
@@ -164,7 +109,7 @@ public final class GanomalyModel implements AutoCloseable {
 	}
 
 	/**
-	 * Loads a model file to score in a given arithmetic precision (issue 11). The network is loaded now
+	 * Loads a model file to score in a given arithmetic precision. The network is loaded now
 	 * if the model's score needs it, else on its first use (see the class description); the precision
 	 * only affects scores of the network.
 	 *
@@ -188,7 +133,7 @@ public final class GanomalyModel implements AutoCloseable {
 	 * {@link Precision#BFLOAT16}); creates no network.
 	 */
 	public String precision() {
-		return network.precision();
+		return loaded.network().precision();
 	}
 
 	/** Loads a model file with automatic threading. */
@@ -210,7 +155,7 @@ public final class GanomalyModel implements AutoCloseable {
 	static GanomalyModel open(ModelFile.Unpacked unpacked, Supplier<Engine> engine, String precision) {
 		LazyNetwork network = new LazyNetwork(engine, unpacked.savedModel(), unpacked.manifest().spec(), precision,
 			unpacked.file());
-		GanomalyModel model = new GanomalyModel(unpacked.manifest(), unpacked.folder(), network, true);
+		GanomalyModel model = owning(unpacked.manifest(), new LoadedModel(unpacked.folder(), network));
 		try {
 			if (model.score().needsNetwork()) network.get();
 			return model;
@@ -223,11 +168,22 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/** Writes the model file atomically. */
 	public void save(Path file) {
-		ModelFile.write(file, manifest, folder.resolve(ModelFile.SAVED_MODEL));
+		ModelFile.write(file, manifest, loaded.folder().resolve(ModelFile.SAVED_MODEL));
 	}
 
+	/** The model's manifest: everything its file says besides the weights. */
 	public Manifest manifest() {
 		return manifest;
+	}
+
+	/** What the model says about scoring. */
+	public ModelInfo info() {
+		return new ModelInfo(manifest);
+	}
+
+	/** The training summary as written in the model file (epochs, losses, warnings); read-only. */
+	public java.util.Map<String, Object> training() {
+		return java.util.Collections.unmodifiableMap(manifest.training());
 	}
 
 	public NetworkSpec spec() {
@@ -243,10 +199,10 @@ public final class GanomalyModel implements AutoCloseable {
 	}
 
 	/**
-	 * The threshold stored with the model. Models trained since issue 10 have 1: map values and
-	 * plane scores are on each plane's own scale, where 1 is the threshold that flags a share
-	 * {@link #falsePositiveRate()} of normal planes of that size. Older models: 1 = the 99th
-	 * percentile of single normal patches.
+	 * The threshold stored with the model, 1: with image scoring, map values and plane scores are on
+	 * each plane's own scale, where 1 is the threshold that flags a share {@link #falsePositiveRate()}
+	 * of normal planes of that size; without (models of earlier versions), 1 is the 99th percentile
+	 * of single normal patches.
 	 */
 	public double threshold() {
 		return manifest.threshold();
@@ -257,7 +213,7 @@ public final class GanomalyModel implements AutoCloseable {
 	 * normal patches); creates the network on first use.
 	 */
 	public void scorePatches(float[] batch, int n, float[] scores) {
-		network.get().score(batch, n, scores, null);
+		loaded.network().get().score(batch, n, scores, null);
 		manifest.calibration().applyInPlace(scores, n);
 	}
 
@@ -281,25 +237,27 @@ public final class GanomalyModel implements AutoCloseable {
 	public PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name,
 		ProgressListener listener)
 	{
-		return score(plane, stride, name, listener, PlaneScorer.DEFAULT_TILE);
+		return score(plane, stride, name, listener, Scorers.TILE, Scorers.BATCH);
 	}
 
+	/** As above, with tiles of at most {@code tileSize} pixels square and {@code batch} windows per network call. */
 	PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name,
-		ProgressListener listener, int tileSize)
+		ProgressListener listener, int tileSize, int batch)
 	{
 		checkShape(plane, name);
-		PlaneNormalizer normalizer = manifest.normalization().measure(plane, name);
+		PlaneNormalizer normalizer = PlaneNormalizer.measure(manifest.normalization(), plane, name);
 		if (normalizer.width() > Integer.MAX_VALUE - 8 || normalizer.height() > Integer.MAX_VALUE - 8)
 			throw new IllegalArgumentException(name + " is " + normalizer.width() + "x" + normalizer.height() +
 				" pixels; score a smaller region");
-		return new PlaneScorer(this, tileSize).score((int) normalizer.width(), (int) normalizer.height(),
-			(x0, y0, w, h) -> new PlaneScorer.Tile(normalizer.tile(x0, y0, w, h), x0, y0), stride, listener);
+		RawMap raw = scorer(stride, tileSize, batch).map((int) normalizer.width(), (int) normalizer.height(),
+			TileSource.of(normalizer), listener);
+		return raw == null ? null : ScoreScale.calibrate(raw, manifest);
 	}
 
 	/** Normalises a plane as the model's training data was, checking its shape. */
 	public NormalizedPlane normalize(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
 		checkShape(plane, name);
-		return manifest.normalization().apply(plane, name);
+		return PlaneNormalizer.apply(manifest.normalization(), plane, name);
 	}
 
 	private void checkShape(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
@@ -313,13 +271,19 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/** Scores a normalised plane with a sliding window. */
 	public PlaneScore score(NormalizedPlane plane, int stride) {
-		return new PlaneScorer(this, PlaneScorer.DEFAULT_TILE).score(plane.width(), plane.height(),
-			(x0, y0, w, h) -> new PlaneScorer.Tile(plane, 0, 0), stride, ProgressListener.NONE);
+		RawMap raw = scorer(stride, Scorers.TILE, Scorers.BATCH).map(plane.width(), plane.height(), TileSource.of(plane),
+			ProgressListener.NONE);
+		return ScoreScale.calibrate(raw, manifest);
+	}
+
+	/** The scorer of this model's score: windows {@code stride} apart, tiles up to {@code tileSize}, {@code batch} windows per call. */
+	Scorer scorer(int stride, int tileSize, int batch) {
+		return Scorers.of(manifest, loaded.network(), stride, batch, tileSize);
 	}
 
 	/** The folder the model is unpacked in (deleted on {@link #close()}). */
 	Path folder() {
-		return folder;
+		return loaded.folder();
 	}
 
 	/**
@@ -328,12 +292,6 @@ public final class GanomalyModel implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		if (!owner || closed.getAndSet(true)) return;
-		try {
-			network.close();
-		}
-		finally {
-			TemporaryFolders.delete(folder);
-		}
+		release.run();
 	}
 }

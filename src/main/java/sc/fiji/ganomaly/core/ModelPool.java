@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import sc.fiji.ganomaly.core.api.PlaneScore;
 
 /**
  * Loaded models shared by every caller of one JVM or SciJava context: a model file is loaded once

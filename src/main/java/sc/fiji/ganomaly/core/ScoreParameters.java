@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.core;
 
 import java.util.Locale;
+import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
 
 /**
  * The scoring parameters that every front end offers, with their defaults and checks in one
@@ -45,6 +46,6 @@ public final class ScoreParameters {
 			throw new IllegalArgumentException(parameter + " must be a number on the calibrated scale or '" +
 				MODEL_THRESHOLD + "' for the model's own, not '" + text.trim() + "'");
 		}
-		return ScoreCalibration.checkThreshold(t, parameter);
+		return PatchCalibration.checkThreshold(t, parameter);
 	}
 }

@@ -10,15 +10,15 @@ import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
 
 import ij.ImagePlus;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
-import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.ScoreParameters;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
-import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * The {@link GanomalyService}: a {@link ModelPool} that lives and dies with its context. Its bounds
@@ -55,7 +55,7 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	}
 
 	@Override
-	public GanomalyModel train(TrainingData data, Settings settings, ProgressListener listener) {
+	public GanomalyModel train(TrainingData data, TrainingSettings settings, ProgressListener listener) {
 		Call call = new Call();
 		try (Running r = running(call)) {
 			return Ganomaly.train(data, settings, ProgressListener.all(listener, call));

@@ -6,12 +6,12 @@ import org.scijava.Cancelable;
 import org.scijava.service.SciJavaService;
 
 import ij.ImagePlus;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
-import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * GANomaly in a SciJava context: owns the loaded models, shares them between commands and scripts
@@ -52,7 +52,7 @@ public interface GanomalyService extends SciJavaService {
 	}
 
 	/** Trains a model on normal images; the caller saves and closes it. */
-	GanomalyModel train(TrainingData data, Settings settings, ProgressListener listener);
+	GanomalyModel train(TrainingData data, TrainingSettings settings, ProgressListener listener);
 
 	/**
 	 * Stops every GANomaly command and {@link #score}/{@link #train} call now running in this

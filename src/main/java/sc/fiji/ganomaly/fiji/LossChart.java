@@ -23,8 +23,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 import ij.ImagePlus;
-import sc.fiji.ganomaly.core.EpochSummary;
-import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.api.EpochSummary;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
  * Live loss curves of a training: generator, discriminator and validation loss per epoch on a

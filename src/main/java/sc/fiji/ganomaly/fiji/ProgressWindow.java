@@ -16,7 +16,7 @@ import javax.swing.Timer;
 import javax.swing.WindowConstants;
 
 import ij.ImagePlus;
-import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
  * A small window with a progress bar, the time left and a Stop button, for scoring in the GUI. It

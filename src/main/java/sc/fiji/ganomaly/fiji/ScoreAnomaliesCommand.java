@@ -10,16 +10,16 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ModelPool;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.ij.MapImages;
 import sc.fiji.ganomaly.ij.MaskImages;
 import sc.fiji.ganomaly.ij.ScoreTables;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /**
  * Plugins › GANomaly › Score Anomalies: an anomaly map "&lt;title&gt; anomaly map" of the image (same
@@ -92,7 +92,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			double limit;
 			ProgressWindow window = progressWindow(image);
 			try (ModelPool.Lease lease = ganomaly.model(model); GanomalyService.Running running = ganomaly.running(this)) {
-				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(Score.parse(score));
+				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(ScoreKind.parse(score));
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);

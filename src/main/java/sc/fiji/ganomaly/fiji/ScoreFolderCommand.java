@@ -10,13 +10,13 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import sc.fiji.ganomaly.core.ModelPool;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
+import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
  * Plugins › GANomaly › Score Anomalies in Folder…: what {@code ganomaly score} does, from the menu or
@@ -87,7 +87,7 @@ public class ScoreFolderCommand extends CancelableCommand {
 			ScoreBatch.Summary s;
 			ProgressWindow window = progressWindow(null);
 			try (ModelPool.Lease lease = ganomaly.model(model); GanomalyService.Running running = ganomaly.running(this)) {
-				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().manifest(), stride, threshold,
+				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold,
 					ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score, List.of(), kind, "");
 				Files.createDirectories(out);
 				ScoreBatch.Request request = new ScoreBatch.Request(files, model.toPath(), lease.model().precision(), settings,

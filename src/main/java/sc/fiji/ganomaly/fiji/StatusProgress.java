@@ -5,9 +5,9 @@ import java.util.function.BooleanSupplier;
 
 import org.scijava.app.StatusService;
 import org.scijava.log.LogService;
+import sc.fiji.ganomaly.core.api.EpochSummary;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
-import sc.fiji.ganomaly.core.EpochSummary;
-import sc.fiji.ganomaly.core.ProgressListener;
 
 /** Progress in Fiji's status bar and log, cancelled through the command. */
 final class StatusProgress implements ProgressListener {

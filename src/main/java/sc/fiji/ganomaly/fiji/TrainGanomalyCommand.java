@@ -12,14 +12,14 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import ij.macro.Interpreter;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ModelFile;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.TrainingImages;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.ModelFiles;
 
 /**
  * Plugins › GANomaly › Train GANomaly: learns normal images (a folder of them if one is given,
@@ -31,7 +31,7 @@ import sc.fiji.ganomaly.ij.TrainingImages;
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Train GANomaly")
 public class TrainGanomalyCommand extends CancelableCommand {
 
-	private static final Settings DEFAULTS = new Settings();
+	private static final TrainingSettings DEFAULTS = new TrainingSettings();
 
 	@Parameter(label = "Normal image", required = false, persist = false)
 	private ImagePlus image;
@@ -90,13 +90,13 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Override
 	public void run() {
 		try {
-			Settings settings = DEFAULTS.copy().patchSize(parsePatchSize()).epochs(epochs).batchSize(batchSize).seed(seed)
+			TrainingSettings settings = DEFAULTS.copy().patchSize(parsePatchSize()).epochs(epochs).batchSize(batchSize).seed(seed)
 				.validationFraction(validationFraction);
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
-			ModelFile.checkTarget(target, "model");
-			Path checkpoints = ModelFile.checkpointFolder(target);
-			settings.checkpointFolder(checkpoints).resume(resume).score(Score.parse(score)).validate();
+			ModelFiles.checkTarget(target, "model");
+			Path checkpoints = ModelFiles.checkpointFolder(target);
+			settings.checkpointFolder(checkpoints).resume(resume).score(ScoreKind.parse(score)).validate();
 			TrainingData data = trainingData();
 			ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
 			LossChart curves = null;
@@ -119,10 +119,10 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			}
 			try (trained) {
 				trained.save(target);
-				boolean stopped = Boolean.TRUE.equals(trained.manifest().training().get("canceled"));
+				boolean stopped = Boolean.TRUE.equals(trained.training().get("canceled"));
 				if (curves != null) curves.finished(stopped);
-				if (!stopped) ModelFile.deleteFolder(checkpoints); // a stopped one can be resumed
-				var training = trained.manifest().training();
+				if (!stopped) ModelFiles.deleteCheckpoints(checkpoints); // a stopped one can be resumed
+				var training = trained.training();
 				summary = (stopped ? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") +
 					training.get("best_epoch") + (stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);

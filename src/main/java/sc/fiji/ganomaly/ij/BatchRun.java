@@ -15,11 +15,11 @@ import java.util.Map;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.ij.ScoreBatch.Failure;
 import sc.fiji.ganomaly.ij.ScoreBatch.Request;
 import sc.fiji.ganomaly.ij.ScoreBatch.Summary;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
  * One run of a {@link ScoreBatch} over its files: plans them (planes per file), then scores each

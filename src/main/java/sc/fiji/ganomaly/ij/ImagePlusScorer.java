@@ -13,10 +13,10 @@ import ij.io.FileInfo;
 import ij.plugin.FileInfoVirtualStack;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import sc.fiji.ganomaly.core.AnomalyMap;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.api.AnomalyMap;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
  * Scores every plane of an ImagePlus with a model: the one piece of image-level scoring that the

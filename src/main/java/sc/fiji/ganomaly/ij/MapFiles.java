@@ -17,8 +17,8 @@ import ij.measure.Calibration;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
-import sc.fiji.ganomaly.core.AnomalyMap;
-import sc.fiji.ganomaly.core.HiddenNames;
+import sc.fiji.ganomaly.core.api.AnomalyMap;
+import sc.fiji.ganomaly.core.api.HiddenNames;
 
 /**
  * Anomaly map files, {@code <name>_anomaly.tif}: 32-bit (the calibrated scores themselves) or

@@ -7,7 +7,7 @@ import ij.ImageStack;
 import ij.plugin.LutLoader;
 import ij.process.FloatProcessor;
 import ij.process.LUT;
-import sc.fiji.ganomaly.core.AnomalyMap;
+import sc.fiji.ganomaly.core.api.AnomalyMap;
 
 /** Turns anomaly maps of an image's planes back into one 32-bit ImagePlus of the same geometry. */
 public final class MapImages {

@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ProgressListener;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+
 
 /**
  * Scoring a batch of image files into an output folder: what {@code ganomaly score} and the Fiji

@@ -9,10 +9,10 @@ import java.util.Locale;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.Manifest;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.ModelInfo;
 
 /**
  * Scoring image files, plane by plane: the per-file pieces (open, score planes, CSV rows) shared by
@@ -33,7 +33,7 @@ public final class ScoreFiles {
 	 * @param channels  1-based input channels to use, empty for all
 	 * @param maps      which map files to write
 	 */
-	public record Settings(int stride, double threshold, Score score, List<Integer> channels, MapFiles.Kind maps)
+	public record Settings(int stride, double threshold, ScoreKind score, List<Integer> channels, MapFiles.Kind maps)
 		implements Serializable
 	{
 
@@ -50,11 +50,11 @@ public final class ScoreFiles {
 		public static Settings of(GanomalyModel model, int stride, String threshold, String score,
 			List<Integer> channels, MapFiles.Kind maps)
 		{
-			return of(model.manifest(), stride, threshold, score, channels, maps);
+			return of(model.info(), stride, threshold, score, channels, maps);
 		}
 
-		/** As {@link #of(GanomalyModel, int, String, String, List, MapFiles.Kind)}, from a model's manifest (no engine needed). */
-		public static Settings of(Manifest model, int stride, String threshold, String score, List<Integer> channels,
+		/** As {@link #of(GanomalyModel, int, String, String, List, MapFiles.Kind)}, from a model file's description (no engine needed). */
+		public static Settings of(ModelInfo model, int stride, String threshold, String score, List<Integer> channels,
 			MapFiles.Kind maps)
 		{
 			return of(model, stride, threshold, score, channels, maps, "--");
@@ -64,13 +64,13 @@ public final class ScoreFiles {
 		 * As {@link #of(GanomalyModel, int, String, String, List, MapFiles.Kind)}, messages naming the
 		 * options with {@code prefix} before their names ("--" on command lines, "" for Fiji's keys).
 		 */
-		public static Settings of(Manifest model, int stride, String threshold, String score, List<Integer> channels,
+		public static Settings of(ModelInfo model, int stride, String threshold, String score, List<Integer> channels,
 			MapFiles.Kind maps, String prefix)
 		{
-			int s = ScoreParameters.stride(stride, model.spec().patchSize(), prefix + "stride");
-			Manifest scoring;
+			int s = ScoreParameters.stride(stride, model.patchSize(), prefix + "stride");
+			ModelInfo scoring;
 			try {
-				scoring = score == null ? model : model.withScore(Score.parse(score));
+				scoring = score == null ? model : model.withScore(ScoreKind.parse(score));
 			}
 			catch (IllegalArgumentException e) {
 				throw new IllegalArgumentException(prefix + "score: " + e.getMessage());

@@ -17,6 +17,10 @@ import sc.fiji.ganomaly.ij.TiffCheck.Report;
 /**
  * One walk of {@link TiffCheck} through a TIFF file: header, directory chain and strips, read with
  * positional reads whose total is bounded by the file's size.
+ * <p>
+ * Longer than 300 lines because the TIFF rules it checks (header, IFD entries, strips, codecs,
+ * ImageJ's own stack form) are one state machine over one channel; split, each part would need the
+ * walk's whole state.
  */
 final class TiffWalk {
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import ij.ImagePlus;
-import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingData;
 
 /**
  * Training data from images: every Z slice and time frame of an image is one sample, named

@@ -14,16 +14,16 @@ import ij.IJ;
 import ij.ImagePlus;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import sc.fiji.ganomaly.core.EpochSummary;
+import sc.fiji.ganomaly.engine.Precision;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Metrics;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
-import sc.fiji.ganomaly.engine.Precision;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.core.api.EpochSummary;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * The detection suite of issue 10: for every case folder made by {@code scripts/make_detection_cases.py}
@@ -37,7 +37,7 @@ public final class DetectionBenchmark {
 	public static void main(String[] args) throws IOException {
 		Path root = null;
 		List<String> cases = new ArrayList<>(), scores = new ArrayList<>();
-		Settings settings = new Settings();
+		TrainingSettings settings = new TrainingSettings();
 		int stride = 0;
 		Path saveModels = null, loadModels = null;
 		boolean comparePrecision = false;

@@ -16,20 +16,21 @@ import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
-import sc.fiji.ganomaly.core.EpochSummary;
-import sc.fiji.ganomaly.core.Ganomaly;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.Metrics;
-import sc.fiji.ganomaly.core.ModelFile;
-import sc.fiji.ganomaly.core.NormalizedPlane;
-import sc.fiji.ganomaly.core.Normalization;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.core.model.TemporaryFolders;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineLoader;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.Metrics;
+import sc.fiji.ganomaly.core.api.EpochSummary;
+import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.model.ModelFile;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 
 /**
  * The GANomaly reference protocol on Fashion-MNIST: one class is the anomaly; the normal images
@@ -112,7 +113,7 @@ public final class FashionMnistBenchmark {
 		TrainingData training = new TrainingData();
 		for (int i : train)
 			training.add("image " + i, input(data.images[i]));
-		Settings settings = new Settings().epochs(epochs).batchSize(64).seed(seed).threads(threads).ngf(ngf).ndf(ngf)
+		TrainingSettings settings = new TrainingSettings().epochs(epochs).batchSize(64).seed(seed).threads(threads).ngf(ngf).ndf(ngf)
 			.augment(false).normalization(resize ? REFERENCE_RANGE : Normalization.fixedRange(0, 255)).statisticsBatches(statistics)
 			// an epoch is every training image once, as in the reference (the trainer holds out 10 % of the planes)
 			.patchesPerEpoch(train.size() - (int) Math.round(0.1 * train.size()))
@@ -255,7 +256,7 @@ public final class FashionMnistBenchmark {
 			}
 		}
 		finally {
-			ModelFile.deleteFolder(unpacked.folder());
+			TemporaryFolders.deleteTree(unpacked.folder());
 		}
 	}
 

@@ -3,11 +3,11 @@ package sc.fiji.ganomaly.bench;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.Score;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /**
  * What a short scoring run costs: loads a model file and scores the first plane of one image once,
@@ -30,7 +30,7 @@ public final class LoadAndScoreOnce {
 		long t0 = System.nanoTime();
 		try (GanomalyModel loaded = GanomalyModel.load(modelFile, 0, precision)) {
 			long t1 = System.nanoTime(), rssLoaded = ProcessMemory.residentMib();
-			GanomalyModel model = args.length > 2 ? loaded.withScore(Score.parse(args[2])) : loaded;
+			GanomalyModel model = args.length > 2 ? loaded.withScore(ScoreKind.parse(args[2])) : loaded;
 			PlaneScore s = model.score(plane.image(), Math.max(1, model.patchSize() / 4), "plane");
 			long t2 = System.nanoTime();
 			System.out.printf(Locale.ROOT, "score=%s%nprecision=%s%nplane_score=%.6f%nload_ms=%d%nscore_ms=%d%n" +

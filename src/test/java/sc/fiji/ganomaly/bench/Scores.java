@@ -1,8 +1,9 @@
 package sc.fiji.ganomaly.bench;
 
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.Settings;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+
 
 /** How the detection benchmark picks scores. */
 final class Scores {
@@ -10,9 +11,9 @@ final class Scores {
 	private Scores() {}
 
 	/** Applies option {@code args[i]} (--score NAME, --false-positive-rate F); throws for unknown ones. */
-	static void option(Settings settings, String[] args, int i) {
+	static void option(TrainingSettings settings, String[] args, int i) {
 		switch (args[i]) {
-			case "--score" -> settings.score(Score.parse(args[i + 1]));
+			case "--score" -> settings.score(ScoreKind.parse(args[i + 1]));
 			case "--false-positive-rate" -> settings.falsePositiveRate(Double.parseDouble(args[i + 1]));
 			default -> throw new IllegalArgumentException("unknown option " + args[i]);
 		}
@@ -28,6 +29,6 @@ final class Scores {
 	}
 
 	static GanomalyModel select(GanomalyModel model, String score) {
-		return model.withScore(Score.parse(score));
+		return model.withScore(ScoreKind.parse(score));
 	}
 }

@@ -13,16 +13,16 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ShortProcessor;
 import net.imglib2.img.array.ArrayImgs;
-import sc.fiji.ganomaly.core.Ganomaly;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.NormalizedPlane;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 
 /**
  * Scoring speed (issues 3 and 11), through the path the Fiji command takes, default network (nz
@@ -66,7 +66,7 @@ public final class ScoringBenchmark {
 			(short[]) field(256, 256, random).getPixels(), 256, 256));
 		java.nio.file.Path file = Files.createTempFile("benchmark", ".ganomaly.zip");
 		// Weights do not change the speed: one short epoch is enough.
-		try (GanomalyModel trained = Ganomaly.train(data, new Settings().score(Score.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
+		try (GanomalyModel trained = Ganomaly.train(data, new TrainingSettings().score(ScoreKind.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
 			.threads(threads), null))
 		{
 			trained.save(file);

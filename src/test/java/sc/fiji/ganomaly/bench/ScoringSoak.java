@@ -6,9 +6,9 @@ import java.util.Random;
 import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * Scores the same image many times in one JVM and prints the resident memory after a warm-up,
@@ -26,7 +26,7 @@ public final class ScoringSoak {
 		for (int i = 0; i < pixels.length; i++)
 			pixels[i] = (float) (100 + 40 * Math.sin(i * 0.37) + random.nextGaussian());
 		TrainingData data = new TrainingData().add("normal", ArrayImgs.floats(pixels, size, size));
-		try (GanomalyModel model = Ganomaly.train(data, new Settings().score(Score.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
+		try (GanomalyModel model = Ganomaly.train(data, new TrainingSettings().score(ScoreKind.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
 			.batchSize(32), null))
 		{
 			var image = ArrayImgs.floats(pixels, size, size);

@@ -13,16 +13,16 @@ import org.scijava.command.CommandService;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;
 import net.imglib2.img.array.ArrayImgs;
-import sc.fiji.ganomaly.core.Ganomaly;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ModelPool;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TemporaryFolders;
-import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.fiji.DefaultGanomalyService;
 import sc.fiji.ganomaly.fiji.GanomalyService;
 import sc.fiji.ganomaly.fiji.ScoreAnomaliesCommand;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.model.TemporaryFolders;
 
 /**
  * Runs Score Anomalies through CommandService with three models in turn, CALLS times in one
@@ -43,7 +43,7 @@ public final class ServiceSoak {
 		for (int m = 0; m < models; m++) {
 			float[] pixels = pixels(size, m);
 			TrainingData data = new TrainingData().add("normal", ArrayImgs.floats(pixels, size, size));
-			try (GanomalyModel model = Ganomaly.train(data, new Settings().score(Score.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
+			try (GanomalyModel model = Ganomaly.train(data, new TrainingSettings().score(ScoreKind.LATENT).patchSize(32).epochs(1).patchesPerEpoch(64)
 				.batchSize(32).seed(m), null))
 			{
 				files[m] = dir.resolve("m" + m + ".ganomaly.zip").toFile();

@@ -30,11 +30,11 @@ import org.junit.rules.TemporaryFolder;
 
 import ij.process.ColorProcessor;
 import net.imglib2.img.array.ArrayImgs;
+import sc.fiji.ganomaly.ij.TestTiffs;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
-import sc.fiji.ganomaly.ij.TestTiffs;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * {@code ganomaly score} and {@code ganomaly train} on broken and hostile image files: exit code
@@ -68,7 +68,7 @@ public class BadImageFilesTest {
 			pixels[i] = (float) (1000 + 400 * Math.sin(i * 0.6));
 		model = dir.resolve("m.ganomaly.zip");
 		try (GanomalyModel m = Ganomaly.train(new TrainingData().add("n", ArrayImgs.floats(pixels, 48, 48)),
-			new Settings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64).batchSize(32).seed(1), null))
+			new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64).batchSize(32).seed(1), null))
 		{
 			m.save(model);
 		}

@@ -63,7 +63,7 @@ public class MainTest {
 		assertTrue(r.out(), r.out().contains("epoch 3/3"));
 		assertTrue(Files.isRegularFile(model));
 		assertFalse("checkpoints are removed once the model is written",
-			Files.exists(sc.fiji.ganomaly.core.ModelFile.checkpointFolder(model)));
+			Files.exists(sc.fiji.ganomaly.core.model.ModelFile.checkpointFolder(model)));
 	}
 
 	@Test

@@ -23,10 +23,10 @@ import net.imglib2.type.numeric.real.FloatType;
 import sc.fiji.ganomaly.cli.MainTest.Run;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.Score;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * Every model that trains also loads: models of 2, 3 and 4 channels (whose texture mixtures hold
@@ -52,7 +52,7 @@ public class ModelChannelsTest {
 		assertEquals(r.err(), 0, r.code());
 		long manifest = manifestBytes(model);
 		assertTrue("manifest of " + manifest + " bytes", manifest < 600_000);
-		for (Score s : Score.values()) {
+		for (ScoreKind s : ScoreKind.values()) {
 			Path output = tmp.getRoot().toPath().resolve("scores-" + s.id());
 			r = MainTest.run("score", "--model", model.toString(), "--score", s.id(), "--output", output.toString(),
 				"--input", TWO_CHANNELS.resolve("twochannel_anomalous.tif").toString());
@@ -69,7 +69,7 @@ public class ModelChannelsTest {
 			Random random = new Random(channels);
 			TrainingData data = new TrainingData();
 			data.add("normal", image(48, channels, random));
-			Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
+			TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
 				.patchesPerEpoch(64).seed(1).threads(2);
 			Path file = tmp.getRoot().toPath().resolve(channels + ".ganomaly.zip");
 			try (GanomalyModel trained = Ganomaly.train(data, settings, null)) {
@@ -80,7 +80,7 @@ public class ModelChannelsTest {
 			try (GanomalyModel loaded = GanomalyModel.load(file, 2)) {
 				assertEquals(channels, loaded.channels());
 				Img<FloatType> plane = image(40, channels, random);
-				for (Score s : Score.values()) {
+				for (ScoreKind s : ScoreKind.values()) {
 					PlaneScore score = loaded.withScore(s).score(plane, 4, "plane");
 					assertTrue(channels + " channels, " + s.id() + ": " + score.score(), Float.isFinite(score.score()));
 				}

@@ -31,11 +31,6 @@ import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ShortProcessor;
 import net.imglib2.img.array.ArrayImgs;
-import sc.fiji.ganomaly.core.Ganomaly;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
@@ -43,6 +38,11 @@ import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.ij.TestTiffs;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * Scoring many files and large stacks through {@code ganomaly score}: one bad file costs that file
@@ -65,7 +65,7 @@ public class ScoreBatchTest {
 		TrainingData data = new TrainingData();
 		for (int i = 0; i < 8; i++)
 			data.add("normal " + i, ArrayImgs.floats(stripes(SIZE, SIZE, random), SIZE, SIZE));
-		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
+		TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
 			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3);
 		trained = Ganomaly.train(data, settings, ProgressListener.NONE);
 		model = tmp.getRoot().toPath().resolve("tiny.ganomaly.zip");

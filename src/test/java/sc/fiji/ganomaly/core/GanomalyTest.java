@@ -19,6 +19,20 @@ import org.junit.rules.TemporaryFolder;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.core.api.EpochSummary;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.SlidingWindow;
+import sc.fiji.ganomaly.core.plane.PlaneNormalizer;
+import sc.fiji.ganomaly.core.plane.Tile;
+import sc.fiji.ganomaly.core.score.RawMap;
+import sc.fiji.ganomaly.core.score.Scorer;
+import sc.fiji.ganomaly.core.score.Scorers;
+import sc.fiji.ganomaly.core.texture.TextureModelTest;
 
 /** Trains one small model on synthetic stripes and checks what users rely on. */
 public class GanomalyTest {
@@ -30,8 +44,8 @@ public class GanomalyTest {
 	static GanomalyModel model;
 	static List<EpochSummary> epochs = new ArrayList<>();
 
-	static Settings settings() {
-		return new Settings().patchSize(PATCH).nz(16).ngf(16).ndf(16).batchSize(32).epochs(6).patchesPerEpoch(640)
+	static TrainingSettings settings() {
+		return new TrainingSettings().patchSize(PATCH).nz(16).ngf(16).ndf(16).batchSize(32).epochs(6).patchesPerEpoch(640)
 			.seed(3).threads(2).learningRate(1e-3f);
 	}
 
@@ -61,8 +75,8 @@ public class GanomalyTest {
 	@Test
 	public void tileByTileScoringGivesTheMapOfScoringAtOnce() {
 		Img<FloatType> image = SyntheticImages.anomalous(101, new Random(5), 60, 40, 6);
-		GanomalyModel model = GanomalyTest.model.withScore(Score.LATENT);
-		PlaneScore whole = model.score(image, 5, "whole", ProgressListener.NONE, 1 << 20);
+		GanomalyModel model = GanomalyTest.model.withScore(ScoreKind.LATENT);
+		PlaneScore whole = model.score(image, 5, "whole", ProgressListener.NONE, 1 << 20, Scorers.BATCH);
 		List<long[]> progress = new ArrayList<>();
 		PlaneScore tiled = model.score(image, 5, "tiled", new ProgressListener() {
 
@@ -70,7 +84,7 @@ public class GanomalyTest {
 			public void progress(long done, long total) {
 				progress.add(new long[] { done, total });
 			}
-		}, 40);
+		}, 40, Scorers.BATCH);
 		// the plane's score is its map's maximum, so it shares the map's rounding
 		assertEquals(whole.score(), tiled.score(), 1e-5f * Math.max(1, Math.abs(whole.score())));
 		assertEquals(whole.patches(), tiled.patches());
@@ -81,20 +95,20 @@ public class GanomalyTest {
 		long[] last = progress.get(progress.size() - 1);
 		assertEquals(last[1], last[0]);
 		NormalizedPlane normalized = model.normalize(image, "n");
-		assertArrayEquals(normalized.data(), model.manifest().normalization().measure(image, "n")
+		assertArrayEquals(normalized.data(), PlaneNormalizer.measure(model.manifest().normalization(), image, "n")
 			.tile(0, 0, 101, 101).data(), 0f);
 	}
 
 	@Test
 	public void tilesNeverExceedTheTileSize() {
-		PlaneScorer scorer = new PlaneScorer(model.withScore(Score.LATENT), 40);
+		Scorer scorer = model.withScore(ScoreKind.LATENT).scorer(4, 40, Scorers.BATCH);
 		NormalizedPlane plane = new NormalizedPlane(200, 130, 1, new float[200 * 130]);
 		int[] largest = new int[2];
-		PlaneScore s = scorer.score(200, 130, (x0, y0, w, h) -> {
+		RawMap s = scorer.map(200, 130, (x0, y0, w, h) -> {
 			largest[0] = Math.max(largest[0], w);
 			largest[1] = Math.max(largest[1], h);
-			return new PlaneScorer.Tile(plane, 0, 0);
-		}, 4, ProgressListener.NONE);
+			return new Tile(plane, 0, 0);
+		}, ProgressListener.NONE);
 		assertTrue(largest[0] + "x" + largest[1], largest[0] <= 40 && largest[1] <= 40 && largest[0] >= PATCH);
 		assertEquals(200 * 130, s.map().values().length);
 		assertEquals(SlidingWindow.positions(200, PATCH, 4).length * SlidingWindow.positions(130, PATCH, 4).length,
@@ -118,7 +132,7 @@ public class GanomalyTest {
 	public void everyScoreRanksAnomalousImagesAboveNormalOnes() {
 		StringBuilder aucs = new StringBuilder();
 		double worst = 1;
-		for (Score score : Score.values()) {
+		for (ScoreKind score : ScoreKind.values()) {
 			GanomalyModel m = model.withScore(score);
 			Random random = new Random(99);
 			float[] normal = new float[8], anomalous = new float[8];

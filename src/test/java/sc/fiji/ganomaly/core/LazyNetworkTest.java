@@ -39,6 +39,12 @@ import sc.fiji.ganomaly.engine.PatchBatch;
 import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.model.ModelFile;
+import sc.fiji.ganomaly.core.score.LazyNetwork;
 
 /**
  * A model whose score needs no network (texture, the default) loads no network: it scores the
@@ -63,7 +69,7 @@ public class LazyNetworkTest {
 	public static void train() {
 		Random random = new Random(11);
 		TrainingData data = SyntheticImages.normalData(12, SIZE, random);
-		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
+		TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
 			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3);
 		trained = Ganomaly.train(data, settings, ProgressListener.NONE);
 		file = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
@@ -77,22 +83,22 @@ public class LazyNetworkTest {
 
 	@Test
 	public void textureModelScoresWithoutTheNetworkAndItsViewsCreateItOnce() {
-		assertEquals(Score.TEXTURE, trained.score());
+		assertEquals(ScoreKind.TEXTURE, trained.score());
 		CountingEngine engine = new CountingEngine();
 		GanomalyModel latentView;
 		try (GanomalyModel model = open(engine, Precision.FLOAT32)) {
-			latentView = model.withScore(Score.LATENT); // made before the network exists: shares it all the same
-			assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
+			latentView = model.withScore(ScoreKind.LATENT); // made before the network exists: shares it all the same
+			assertArrayEquals(reference(ScoreKind.TEXTURE), map(model), 0f);
 			assertEquals("the engine was not even asked for", 0, engine.supplied.get());
 			assertFalse(model.networkLoaded());
 
 			float[] latent = map(latentView);
-			assertArrayEquals(reference(Score.LATENT), latent, 0f);
+			assertArrayEquals(reference(ScoreKind.LATENT), latent, 0f);
 			assertEquals(1, engine.loads.get());
 			assertTrue("the owner sees the network its view created", model.networkLoaded());
-			assertArrayEquals(reference(Score.DENSITY), map(model.withScore(Score.DENSITY)), 0f);
-			assertArrayEquals(reference(Score.RESIDUAL), map(model.withScore(Score.RESIDUAL)), 0f);
-			assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
+			assertArrayEquals(reference(ScoreKind.DENSITY), map(model.withScore(ScoreKind.DENSITY)), 0f);
+			assertArrayEquals(reference(ScoreKind.RESIDUAL), map(model.withScore(ScoreKind.RESIDUAL)), 0f);
+			assertArrayEquals(reference(ScoreKind.TEXTURE), map(model), 0f);
 			assertEquals("one network for the model and all its views", 1, engine.loads.get());
 
 			latentView.close(); // a view frees nothing
@@ -115,10 +121,10 @@ public class LazyNetworkTest {
 			for (int t = 0; t < threads; t++)
 				maps.add(pool.submit(() -> {
 					start.await();
-					return map(model.withScore(Score.RESIDUAL));
+					return map(model.withScore(ScoreKind.RESIDUAL));
 				}));
 			start.countDown();
-			float[] expected = reference(Score.RESIDUAL);
+			float[] expected = reference(ScoreKind.RESIDUAL);
 			for (Future<float[]> m : maps)
 				assertArrayEquals(expected, m.get(), 0f);
 			assertEquals(1, engine.loads.get());
@@ -134,7 +140,7 @@ public class LazyNetworkTest {
 		ModelFile.Unpacked latent = ModelFile.read(file, 1), texture = ModelFile.read(file, 1);
 		breakSavedModel(latent);
 		breakSavedModel(texture);
-		ModelFile.Unpacked latentModel = new ModelFile.Unpacked(latent.manifest().withScore(Score.LATENT), latent.folder(),
+		ModelFile.Unpacked latentModel = new ModelFile.Unpacked(latent.manifest().withScore(ScoreKind.LATENT), latent.folder(),
 			latent.file());
 		String atLoad = assertThrows(IllegalArgumentException.class, () -> GanomalyModel.open(latentModel,
 			EngineLoader::tensorflow, Precision.FLOAT32)).getMessage();
@@ -144,8 +150,8 @@ public class LazyNetworkTest {
 		assertFalse("a failed load deletes the unpacked folder", Files.exists(latent.folder()));
 
 		try (GanomalyModel model = GanomalyModel.open(texture, EngineLoader::tensorflow, Precision.FLOAT32)) {
-			assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
-			GanomalyModel view = model.withScore(Score.LATENT);
+			assertArrayEquals(reference(ScoreKind.TEXTURE), map(model), 0f);
+			GanomalyModel view = model.withScore(ScoreKind.LATENT);
 			assertEquals(atLoad, assertThrows(IllegalArgumentException.class, () -> map(view)).getMessage());
 			// a failure is not remembered: the next use tries again, and fails alike
 			assertEquals(atLoad, assertThrows(IllegalArgumentException.class, () -> map(view)).getMessage());
@@ -176,14 +182,14 @@ public class LazyNetworkTest {
 			CountingEngine engine = new CountingEngine();
 			try (GanomalyModel model = open(engine, Precision.BFLOAT16)) {
 				assertEquals(Precision.BFLOAT16, model.precision());
-				assertArrayEquals(reference(Score.TEXTURE), map(model), 0f);
-				assertArrayEquals(reference(Score.TEXTURE), map(model.withScore(Score.TEXTURE)), 0f);
+				assertArrayEquals(reference(ScoreKind.TEXTURE), map(model), 0f);
+				assertArrayEquals(reference(ScoreKind.TEXTURE), map(model.withScore(ScoreKind.TEXTURE)), 0f);
 				assertEquals(List.of("GANomaly: precision bfloat16 has no effect on the texture score (it uses no network)"),
 					warnings);
 				assertEquals(0, engine.loads.get());
 				if (Precision.unsupportedReason(Precision.BFLOAT16) == null) {
 					// a network score of the same model does run in bfloat16 (close to float32, not equal): nothing to say
-					float[] latent = map(model.withScore(Score.LATENT)), float32 = reference(Score.LATENT);
+					float[] latent = map(model.withScore(ScoreKind.LATENT)), float32 = reference(ScoreKind.LATENT);
 					assertFalse(Arrays.equals(float32, latent));
 					double r = correlation(float32, latent);
 					assertTrue("bfloat16 against float32: r = " + r, r > 0.9);
@@ -219,7 +225,7 @@ public class LazyNetworkTest {
 	}
 
 	/** The trained model's map of {@link #PLANE} for a score. */
-	private static float[] reference(Score score) {
+	private static float[] reference(ScoreKind score) {
 		return map(trained.withScore(score));
 	}
 

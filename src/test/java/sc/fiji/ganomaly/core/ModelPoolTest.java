@@ -17,6 +17,9 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /** Leases: shared models, never closed under a running call, bounded, released on close. */
 public class ModelPoolTest {
@@ -45,7 +48,7 @@ public class ModelPoolTest {
 		Random random = new Random(seed);
 		for (int i = 0; i < 3; i++)
 			data.add("n" + i, SyntheticImages.normal(32, random));
-		return Ganomaly.train(data, new Settings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64)
+		return Ganomaly.train(data, new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64)
 			.batchSize(32).seed(seed).threads(1), null);
 	}
 

@@ -19,6 +19,16 @@ import org.junit.rules.TemporaryFolder;
 
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+import sc.fiji.ganomaly.core.model.Manifest;
+import sc.fiji.ganomaly.core.model.Scoring;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.SlidingWindow;
 
 /**
  * Issue 10 on a tiny network (patch 16, nz 8, 8 filters): every score ranks synthetic anomalies
@@ -39,7 +49,7 @@ public class ScoresTest {
 	public static void train() {
 		Random random = new Random(11);
 		TrainingData data = SyntheticImages.normalData(30, SIZE, random);
-		Settings settings = new Settings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(4)
+		TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(4)
 			.patchesPerEpoch(640).seed(5).threads(1).learningRate(1e-3f).validationFraction(0.3);
 		model = Ganomaly.train(data, settings, new ProgressListener() {
 
@@ -62,7 +72,7 @@ public class ScoresTest {
 	 */
 	@Test
 	public void residualDensityAndTextureRankAnomaliesAboveNormals() {
-		for (Score score : List.of(Score.RESIDUAL, Score.DENSITY, Score.TEXTURE)) {
+		for (ScoreKind score : List.of(ScoreKind.RESIDUAL, ScoreKind.DENSITY, ScoreKind.TEXTURE)) {
 			GanomalyModel m = model.withScore(score);
 			assertEquals(score, m.score());
 			Random random = new Random(99);
@@ -88,7 +98,7 @@ public class ScoresTest {
 	 */
 	@Test
 	public void everyScoreMapIsHighestOnTheAnomaly() {
-		for (Score score : Score.values()) {
+		for (ScoreKind score : ScoreKind.values()) {
 			float[] map = model.withScore(score).score(SyntheticImages.anomalous(SIZE, new Random(7), 24, 24, 5), 4, "disc")
 				.map().values();
 			List<Float> inside = new ArrayList<>(), outside = new ArrayList<>();
@@ -106,7 +116,7 @@ public class ScoresTest {
 	 */
 	@Test
 	public void textureMapIsHighestOnAFlatRegion() {
-		GanomalyModel m = model.withScore(Score.TEXTURE);
+		GanomalyModel m = model.withScore(ScoreKind.TEXTURE);
 		Random random = new Random(7);
 		Img<FloatType> img = SyntheticImages.normal(SIZE, random);
 		float[] v = ((net.imglib2.img.array.ArrayImg<FloatType, net.imglib2.img.basictypeaccess.array.FloatArray>) img)
@@ -127,10 +137,10 @@ public class ScoresTest {
 	@Test
 	public void thresholdHoldsOnHeldOutNormalPlanesOfTwoSizes() {
 		assertEquals(1.0, model.threshold(), 0);
-		assertEquals(ImageScoring.DEFAULT_FALSE_POSITIVE_RATE, model.falsePositiveRate(), 0);
+		assertEquals(TrainingSettings.DEFAULT_FALSE_POSITIVE_RATE, model.falsePositiveRate(), 0);
 		StringBuilder counts = new StringBuilder();
 		int worst = 0;
-		for (Score score : Score.values()) {
+		for (ScoreKind score : ScoreKind.values()) {
 			GanomalyModel m = model.withScore(score);
 			Random random = new Random(1234);
 			int flagged = 0;
@@ -151,7 +161,7 @@ public class ScoresTest {
 	@Test
 	public void maskAndTableAgree() {
 		Random random = new Random(5);
-		for (Score score : Score.values()) {
+		for (ScoreKind score : ScoreKind.values()) {
 			GanomalyModel m = model.withScore(score);
 			for (int i = 0; i < 12; i++) {
 				Img<FloatType> img = i % 2 == 0 ? SyntheticImages.normal(SIZE + 8 * i, random)
@@ -174,9 +184,9 @@ public class ScoresTest {
 		model.save(file);
 		Img<FloatType> image = SyntheticImages.anomalous(SIZE, new Random(3), 20, 20, 4);
 		try (GanomalyModel loaded = GanomalyModel.load(file, 1)) {
-			ImageScoring a = model.manifest().scoring(), b = loaded.manifest().scoring();
+			Scoring a = model.manifest().scoring(), b = loaded.manifest().scoring();
 			assertEquals(a.score(), b.score());
-			assertEquals(Score.DEFAULT, b.score());
+			assertEquals(ScoreKind.DEFAULT, b.score());
 			assertEquals(a.residualSigma(), b.residualSigma(), 0);
 			assertArrayEquals(a.density().mean(), b.density().mean(), 0);
 			assertArrayEquals(a.density().precision(), b.density().precision(), 0);
@@ -188,7 +198,7 @@ public class ScoresTest {
 			assertArrayEquals(a.texture().density().logDets(), b.texture().density().logDets(), 0);
 			assertArrayEquals(a.texture().intensities().low(), b.texture().intensities().low(), 0);
 			assertArrayEquals(a.texture().intensities().high(), b.texture().intensities().high(), 0);
-			for (Score score : Score.values()) {
+			for (ScoreKind score : ScoreKind.values()) {
 				MapCalibration x = a.calibrations().get(score), y = b.calibrations().get(score);
 				assertEquals(x.median(), y.median(), 0);
 				assertArrayEquals(x.quantiles(), y.quantiles(), 0);
@@ -208,11 +218,11 @@ public class ScoresTest {
 	public void modelsWithoutScoringScoreAsBefore() {
 		Manifest old = model.manifest().withScoring(null);
 		assertNull(Manifest.fromJson(old.toJson(), 1).scoring());
-		GanomalyModel legacy = model.withManifest(Manifest.fromJson(old.toJson(), 1), false);
-		assertEquals(Score.LATENT, legacy.score());
+		GanomalyModel legacy = model.withManifest(Manifest.fromJson(old.toJson(), 1));
+		assertEquals(ScoreKind.LATENT, legacy.score());
 		assertTrue(Double.isNaN(legacy.falsePositiveRate()));
 		try {
-			legacy.withScore(Score.RESIDUAL);
+			legacy.withScore(ScoreKind.RESIDUAL);
 			fail("old models have no residual calibration");
 		}
 		catch (IllegalArgumentException e) {

@@ -17,7 +17,13 @@ import org.junit.rules.TemporaryFolder;
 
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.core.score.Scorers;
 import sc.fiji.ganomaly.engine.Precision;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.model.ModelFile;
 
 /**
  * Issue 11 on a tiny network (patch 16, nz 8, 8 filters): maps do not depend on the batch size, the
@@ -36,8 +42,8 @@ public class ScoringSpeedTest {
 	 * density score (a Mahalanobis distance) magnifies rounding of the latent code along thin
 	 * directions of the normal codes' Gaussian, so it gets the widest band.
 	 */
-	static final java.util.Map<Score, Double> BF16_MAP_TOLERANCE = java.util.Map.of(Score.LATENT, 0.05,
-		Score.RESIDUAL, 0.05, Score.DENSITY, 0.1);
+	static final java.util.Map<ScoreKind, Double> BF16_MAP_TOLERANCE = java.util.Map.of(ScoreKind.LATENT, 0.05,
+		ScoreKind.RESIDUAL, 0.05, ScoreKind.DENSITY, 0.1);
 
 	static Path file;
 	static GanomalyModel trained;
@@ -46,7 +52,7 @@ public class ScoringSpeedTest {
 	public static void train() throws Exception {
 		Random random = new Random(21);
 		TrainingData data = SyntheticImages.normalData(12, 48, random);
-		Settings settings = new Settings().score(Score.LATENT).patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(2)
+		TrainingSettings settings = new TrainingSettings().score(ScoreKind.LATENT).patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(2)
 			.patchesPerEpoch(256).seed(3).threads(1).learningRate(1e-3f).validationFraction(0.3);
 		trained = Ganomaly.train(data, settings, null);
 		file = tmp.getRoot().toPath().resolve("tiny" + ModelFile.EXTENSION);
@@ -65,14 +71,13 @@ public class ScoringSpeedTest {
 	@Test
 	public void mapsDoNotDependOnBatchSizeOrThreads() {
 		Img<FloatType> plane = plane();
-		for (Score score : Score.values()) {
+		for (ScoreKind score : ScoreKind.values()) {
 			float[] reference = null;
 			for (int threads : new int[] { 1, 2 })
 				try (GanomalyModel loaded = GanomalyModel.load(file, threads, Precision.FLOAT32)) {
 					GanomalyModel model = loaded.withScore(score);
 					for (int batch : new int[] { 1, 7, 64, 256 }) {
-						model.scoringBatch(batch);
-						float[] map = model.score(plane, 3, "plane").map().values();
+						float[] map = model.score(plane, 3, "plane", ProgressListener.NONE, Scorers.TILE, batch).map().values();
 						if (reference == null) reference = map;
 						else assertArrayEquals(score.id() + ", threads " + threads + ", batch " + batch, reference, map, 0f);
 					}
@@ -90,9 +95,7 @@ public class ScoringSpeedTest {
 		try (GanomalyModel one = GanomalyModel.load(file, 1, Precision.FLOAT32);
 				GanomalyModel two = GanomalyModel.load(file, 2, Precision.FLOAT32))
 		{
-			one.scoringBatch(7);
-			two.scoringBatch(7);
-			float[] reference = one.score(plane, 3, "plane").map().values();
+			float[] reference = one.score(plane, 3, "plane", ProgressListener.NONE, Scorers.TILE, 7).map().values();
 			int[] asked = { 0 };
 			ProgressListener cancelLater = new ProgressListener() {
 
@@ -101,9 +104,10 @@ public class ScoringSpeedTest {
 					return ++asked[0] >= 5;
 				}
 			};
-			assertEquals(null, two.score(plane, 3, "plane", cancelLater));
+			assertEquals(null, two.score(plane, 3, "plane", cancelLater, Scorers.TILE, 7));
 			assertEquals(5, asked[0]);
-			assertArrayEquals(reference, two.score(plane, 3, "plane").map().values(), 0f);
+			assertArrayEquals(reference, two.score(plane, 3, "plane", ProgressListener.NONE, Scorers.TILE, 7).map().values(),
+				0f);
 		}
 	}
 
@@ -125,7 +129,7 @@ public class ScoringSpeedTest {
 		{
 			assertEquals(Precision.BFLOAT16, bf16.precision());
 			assertEquals(Precision.FLOAT32, f32.precision());
-			for (Score score : List.of(Score.LATENT, Score.RESIDUAL, Score.DENSITY)) {
+			for (ScoreKind score : List.of(ScoreKind.LATENT, ScoreKind.RESIDUAL, ScoreKind.DENSITY)) {
 				float[] a = f32.withScore(score).score(plane, 3, "plane").map().values();
 				float[] b = bf16.withScore(score).score(plane, 3, "plane").map().values();
 				double max = 0;

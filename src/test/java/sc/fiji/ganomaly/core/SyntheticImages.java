@@ -5,14 +5,15 @@ import java.util.Random;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.core.api.TrainingData;
 
 /** Small synthetic planes for tests: stripes as normal texture, a bright disc as the anomaly. */
-final class SyntheticImages {
+public final class SyntheticImages {
 
 	private SyntheticImages() {}
 
 	/** Diagonal stripes of random phase with a little noise, values around 100..200. */
-	static Img<FloatType> normal(int size, Random random) {
+	public static Img<FloatType> normal(int size, Random random) {
 		float[] v = new float[size * size];
 		double phase = random.nextDouble() * 2 * Math.PI;
 		for (int y = 0; y < size; y++)
@@ -22,7 +23,7 @@ final class SyntheticImages {
 	}
 
 	/** {@code planes} normal planes of {@code size} pixels square, named "normal 0", "normal 1", … */
-	static TrainingData normalData(int planes, int size, Random random) {
+	public static TrainingData normalData(int planes, int size, Random random) {
 		TrainingData data = new TrainingData();
 		for (int i = 0; i < planes; i++)
 			data.add("normal " + i, normal(size, random));
@@ -30,7 +31,7 @@ final class SyntheticImages {
 	}
 
 	/** A normal plane with a bright disc of {@code radius} at ({@code cx}, {@code cy}). */
-	static Img<FloatType> anomalous(int size, Random random, int cx, int cy, int radius) {
+	public static Img<FloatType> anomalous(int size, Random random, int cx, int cy, int radius) {
 		Img<FloatType> img = normal(size, random);
 		float[] v = ((net.imglib2.img.array.ArrayImg<FloatType, net.imglib2.img.basictypeaccess.array.FloatArray>) img)
 			.update(null).getCurrentStorageArray();
@@ -41,7 +42,7 @@ final class SyntheticImages {
 	}
 
 	/** True where the disc is. */
-	static boolean inDisc(int x, int y, int cx, int cy, int radius) {
+	public static boolean inDisc(int x, int y, int cx, int cy, int radius) {
 		return (x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius;
 	}
 }

@@ -8,21 +8,31 @@ import java.util.Map;
 import java.util.Random;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
+import sc.fiji.ganomaly.core.math.DensityModel;
+import sc.fiji.ganomaly.core.model.Manifest;
+import sc.fiji.ganomaly.core.model.Scoring;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.Region;
+import sc.fiji.ganomaly.core.texture.TextureModel;
 
 /** Model files for tests of reading them, made without training a network. */
-final class TinyModels {
+public final class TinyModels {
 
 	private TinyModels() {}
 
-	static final int SIZE = 40;
+	public static final int SIZE = 40;
 
 	/** A small network's settings with {@code channels} channels. */
-	static NetworkSpec spec(int channels) {
+	public static NetworkSpec spec(int channels) {
 		return new NetworkSpec(16, channels, 8, 8, 8, 0, 1, 50, 1, 2e-4f, 0.5f, 0.999f, 1, 7);
 	}
 
 	/** A normalised plane of noise and stripes. */
-	static NormalizedPlane plane(int channels, Random random) {
+	public static NormalizedPlane plane(int channels, Random random) {
 		float[] v = new float[SIZE * SIZE * channels];
 		double phase = random.nextDouble() * 6;
 		for (int i = 0; i < SIZE * SIZE; i++)
@@ -35,7 +45,7 @@ final class TinyModels {
 	 * A manifest scoring with the texture score, whose mixture is fitted to a plane of noise, with
 	 * density scoring ({@code nz} values) and calibrations of every score.
 	 */
-	static Manifest textureManifest(int channels, long seed) {
+	public static Manifest textureManifest(int channels, long seed) {
 		Random random = new Random(seed);
 		TextureModel texture = TextureModel.fit(List.of(Region.of(plane(channels, random)),
 			Region.of(plane(channels, random))), seed);
@@ -50,14 +60,14 @@ final class TinyModels {
 		for (int i = 0; i < codes.length; i++)
 			codes[i] = (float) random.nextGaussian();
 		DensityModel density = DensityModel.fit(codes, 50, spec.nz());
-		ImageScoring scoring = new ImageScoring(Score.TEXTURE, Map.of(Score.TEXTURE, cal, Score.LATENT, cal, Score.RESIDUAL,
-			cal, Score.DENSITY, cal), density, 1.5, texture);
+		Scoring scoring = new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, cal, ScoreKind.LATENT, cal, ScoreKind.RESIDUAL,
+			cal, ScoreKind.DENSITY, cal), density, 1.5, texture);
 		return new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, Normalization.fixedRange(-1, 1),
-			new ScoreCalibration(0.25, 0.75), 1.0, Map.of("epochs_run", 1.0), scoring);
+			new PatchCalibration(0.25, 0.75), 1.0, Map.of("epochs_run", 1.0), scoring);
 	}
 
 	/** A SavedModel folder of placeholder bytes (enough for everything but the network). */
-	static Path fakeSavedModel(Path dir) throws IOException {
+	public static Path fakeSavedModel(Path dir) throws IOException {
 		Files.createDirectories(dir.resolve("variables"));
 		Files.write(dir.resolve("saved_model.pb"), new byte[] { 1, 2, 3 });
 		Files.write(dir.resolve("variables/variables.index"), new byte[] { 4, 5 });

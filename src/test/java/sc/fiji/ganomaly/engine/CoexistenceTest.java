@@ -11,9 +11,9 @@ import org.junit.Test;
 import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.PlaneScore;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
  * Fiji with CSBDeep or StarDist installed: TensorFlow 1.15 (libtensorflow + its JNI natives) is on
@@ -33,7 +33,7 @@ public class CoexistenceTest {
 		for (int i = 0; i < pixels.length; i++)
 			pixels[i] = (float) (100 + 50 * Math.sin(i * 0.3) + random.nextGaussian());
 		TrainingData data = new TrainingData().add("normal", ArrayImgs.floats(pixels, 48, 48));
-		try (GanomalyModel model = Ganomaly.train(data, new Settings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(2)
+		try (GanomalyModel model = Ganomaly.train(data, new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(2)
 			.patchesPerEpoch(64).batchSize(16).threads(1), null))
 		{
 			PlaneScore s = model.score(ArrayImgs.floats(pixels, 48, 48), 8, "normal");

@@ -23,8 +23,8 @@ import org.junit.rules.TemporaryFolder;
 
 import ij.IJ;
 import ij.ImagePlus;
-import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.core.GanomalyModel;
 
 /**
  * Batch macros in a real ImageJ2 runtime (imagej-legacy + ImageJ 1.x, started as Fiji starts;
@@ -88,7 +88,7 @@ public class FijiMacroTest {
 			replay.toString()).redirectErrorStream(true), 300);
 		try (GanomalyModel model = GanomalyModel.load(dir.resolve("m.ganomaly.zip"))) {
 			assertMap(ImagePlusScorer.score(model, IJ.openImage(image.toString()), 4,
-				sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(), dir.resolve("out/replayed.tif"));
+				sc.fiji.ganomaly.core.api.ProgressListener.NONE).anomalyMap(), dir.resolve("out/replayed.tif"));
 		}
 		assertFalse(replayed, replayed.contains("Macro Error"));
 	}
@@ -117,7 +117,7 @@ public class FijiMacroTest {
 			assertTrue(training + " after " + seconds + " s", run >= 1 && run < 40);
 			assertTrue(training.toString(), ((Number) training.get("best_epoch")).intValue() >= 1);
 			ImagePlus giant = IJ.openImage(PROJECT.resolve("test-images/anomalous_giant.tif").toString());
-			ImagePlusScorer.Result r = ImagePlusScorer.score(model, giant, 4, sc.fiji.ganomaly.core.ProgressListener.NONE);
+			ImagePlusScorer.Result r = ImagePlusScorer.score(model, giant, 4, sc.fiji.ganomaly.core.api.ProgressListener.NONE);
 			assertEquals(128, r.anomalyMap().getWidth());
 			assertTrue(r.scores().toString(), Double.isFinite(r.scores().get(0).score()));
 		}
@@ -175,11 +175,11 @@ public class FijiMacroTest {
 		// the maps the macro saved are the maps of the model it trained
 		try (GanomalyModel model = GanomalyModel.load(dir.resolve("m.ganomaly.zip"))) {
 			ImagePlus giant = IJ.openImage(dir.resolve("score/anomalous_giant.tif").toString());
-			assertMap(ImagePlusScorer.score(model, giant, 4, sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(),
+			assertMap(ImagePlusScorer.score(model, giant, 4, sc.fiji.ganomaly.core.api.ProgressListener.NONE).anomalyMap(),
 				dir.resolve("out/single_map.tif"));
-			assertMap(ImagePlusScorer.score(model, stack, 4, sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(),
+			assertMap(ImagePlusScorer.score(model, stack, 4, sc.fiji.ganomaly.core.api.ProgressListener.NONE).anomalyMap(),
 				dir.resolve("out/stack_map.tif"));
-			assertMap(ImagePlusScorer.score(model, stack, 4, sc.fiji.ganomaly.core.ProgressListener.NONE).anomalyMap(),
+			assertMap(ImagePlusScorer.score(model, stack, 4, sc.fiji.ganomaly.core.api.ProgressListener.NONE).anomalyMap(),
 				dir.resolve("folder-out/stack_anomalous_anomaly.tif"));
 		}
 		List<String> csv = Files.readAllLines(dir.resolve("folder-out/scores.csv"));

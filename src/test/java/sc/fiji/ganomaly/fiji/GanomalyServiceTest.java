@@ -27,13 +27,13 @@ import org.scijava.command.CommandService;
 
 import ij.ImagePlus;
 import ij.ImageStack;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ProgressListener;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TemporaryFolders;
-import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.model.TemporaryFolders;
 
 /**
  * One context, many runs at once: 4 threads × 3 models × 20 rounds of Score Anomalies through
@@ -124,7 +124,7 @@ public class GanomalyServiceTest {
 			ProgressListener listener = new ProgressListener() {
 
 				@Override
-				public void epochFinished(sc.fiji.ganomaly.core.EpochSummary s) {
+				public void epochFinished(sc.fiji.ganomaly.core.api.EpochSummary s) {
 					secondEpoch.countDown();
 				}
 			};
@@ -146,8 +146,8 @@ public class GanomalyServiceTest {
 		}
 	}
 
-	private static Settings tiny(long seed) {
-		return new Settings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64).batchSize(32).seed(seed);
+	private static TrainingSettings tiny(long seed) {
+		return new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64).batchSize(32).seed(seed);
 	}
 
 	private static TrainingData data(int seed) {

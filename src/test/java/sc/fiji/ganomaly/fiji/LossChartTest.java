@@ -16,8 +16,8 @@ import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.junit.Test;
+import sc.fiji.ganomaly.core.api.EpochSummary;
 
-import sc.fiji.ganomaly.core.EpochSummary;
 
 /**
  * The loss curves hold one point per epoch and series, without a window (headless); the log axis

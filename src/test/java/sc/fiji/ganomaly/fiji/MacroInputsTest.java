@@ -14,8 +14,8 @@ import org.junit.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
-
 import sc.fiji.ganomaly.core.ScoreParameters;
+
 
 /** How a macro's option string fills a command's inputs: ImageJ's syntax, documented defaults. */
 public class MacroInputsTest {

@@ -29,11 +29,11 @@ import org.scijava.service.Service;
 
 import ij.ImagePlus;
 import ij.ImageStack;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.Settings;
-import sc.fiji.ganomaly.core.TrainingData;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /** The shipped Jython scripts run, and the shipped macros use option keys the commands accept. */
 public class ScriptsTest {
@@ -51,7 +51,7 @@ public class ScriptsTest {
 		for (int i = 0; i < 3; i++)
 			data.add("normal " + i, ImagePlusPlanes.of(new ImagePlus("n", CommandsTest.plane(random, false))).get(0).image());
 		model = new File(tmp.getRoot(), "m.ganomaly.zip");
-		try (GanomalyModel m = Ganomaly.train(data, new Settings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1)
+		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1)
 			.patchesPerEpoch(64).batchSize(32).threads(2), null))
 		{
 			m.save(model.toPath());

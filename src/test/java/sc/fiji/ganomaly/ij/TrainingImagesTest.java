@@ -20,7 +20,7 @@ import ij.process.ShortProcessor;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
-import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingData;
 
 /** Training planes from files: all of them when they fit, evenly spaced planes read alone when not. */
 public class TrainingImagesTest {

@@ -3,8 +3,8 @@ package sc.fiji.ganomaly.spark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
-
 import sc.fiji.ganomaly.core.GanomalyModel;
+
 
 /**
  * What one executor JVM keeps between tasks: the models it scores with. The TensorFlow engine is

@@ -14,10 +14,10 @@ import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 
 import ij.process.ImageProcessor;
-import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreFiles;
+import sc.fiji.ganomaly.core.GanomalyModel;
 
 /**
  * One Spark scoring run as the executors see it: the inputs, the shared scoring settings and where

@@ -23,15 +23,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import sc.fiji.ganomaly.cli.Options;
 import sc.fiji.ganomaly.cli.OutputChecks;
 import sc.fiji.ganomaly.cli.UsageException;
-import sc.fiji.ganomaly.core.Manifest;
-import sc.fiji.ganomaly.core.ModelFile;
-import sc.fiji.ganomaly.core.ScoreParameters;
-import sc.fiji.ganomaly.core.TemporaryFolders;
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
+import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.core.ModelFiles;
+import sc.fiji.ganomaly.core.ModelInfo;
 
 /**
  * {@code ganomaly-spark score}: {@code ganomaly score} on Apache Spark. A thin front end: it maps
@@ -43,6 +42,9 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
  * planes into parts under DIR/.ganomaly-spark (temporary name + rename; a band whose parts exist is
  * skipped); (3) one task per file writes its map from the parts with the command line's writer; the
  * driver writes scores.csv and failures.csv in input order and removes the parts.
+ * <p>
+ * Longer than 300 lines because it holds the usage text and the three Spark stages side by side,
+ * the code a cluster admin reads to see what runs where.
  */
 public final class SparkScore {
 
@@ -153,15 +155,8 @@ public final class SparkScore {
 		ScoreBatch.checkNames(files, "--input");
 		String precision = o.precision();
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
-		Manifest manifest;
-		ModelFile.Unpacked unpacked = ModelFile.read(modelFile, 0);
-		try {
-			manifest = unpacked.manifest();
-		}
-		finally {
-			TemporaryFolders.delete(unpacked.folder());
-		}
-		ScoreFiles.Settings settings = ScoreFiles.Settings.of(manifest, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
+		ModelInfo model = ModelFiles.describe(modelFile);
+		ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
 		OutputChecks.outputFolder(output);
 

@@ -1,0 +1,55 @@
+package sc.fiji.ganomaly.core;
+
+import java.nio.file.Path;
+
+import sc.fiji.ganomaly.core.model.ModelFile;
+import sc.fiji.ganomaly.core.model.TemporaryFolders;
+
+/** Model files as front ends meet them: their name, where they may be written, their checkpoints. */
+public final class ModelFiles {
+
+	/** The usual file name ending. */
+	public static final String EXTENSION = ModelFile.EXTENSION;
+
+	private ModelFiles() {}
+
+	/**
+	 * Checks, before long work starts, that a model can be written to {@code target}: its folder
+	 * exists and takes a new file, and it is not a folder.
+	 *
+	 * @param parameter names the target in messages, e.g. "model" or "--model"
+	 * @throws IllegalArgumentException saying what is wrong
+	 */
+	public static void checkTarget(Path target, String parameter) {
+		ModelFile.checkTarget(target, parameter);
+	}
+
+	/**
+	 * Where a training of {@code model} keeps its checkpoints: the folder {@code MODEL.checkpoint}
+	 * beside it, to be removed once the model is written, kept after a crash or cancel for resuming.
+	 */
+	public static Path checkpointFolder(Path model) {
+		return ModelFile.checkpointFolder(model);
+	}
+
+	/** Deletes a checkpoint folder (any folder tree), quietly. */
+	public static void deleteCheckpoints(Path folder) {
+		TemporaryFolders.delete(folder);
+	}
+
+	/**
+	 * What a model file says about scoring, read and checked without loading the network (no engine
+	 * needed).
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 */
+	public static ModelInfo describe(Path file) {
+		ModelFile.Unpacked unpacked = ModelFile.read(file, 0);
+		try {
+			return new ModelInfo(unpacked.manifest());
+		}
+		finally {
+			TemporaryFolders.delete(unpacked.folder());
+		}
+	}
+}

@@ -1,0 +1,56 @@
+package sc.fiji.ganomaly.core.api;
+
+/**
+ * Hears about long work and may cancel it. The core calls it from the working thread; console,
+ * status bar and loss-curve window are adapters of this one interface.
+ */
+public interface ProgressListener {
+
+	/** Ignores everything and never cancels. */
+	ProgressListener NONE = new ProgressListener() {};
+
+	/** Tells every one of {@code listeners}; cancels as soon as any one of them does. */
+	static ProgressListener all(ProgressListener... listeners) {
+		return new ProgressListener() {
+
+			@Override
+			public void status(String message) {
+				for (ProgressListener l : listeners)
+					l.status(message);
+			}
+
+			@Override
+			public void progress(long done, long total) {
+				for (ProgressListener l : listeners)
+					l.progress(done, total);
+			}
+
+			@Override
+			public void epochFinished(EpochSummary summary) {
+				for (ProgressListener l : listeners)
+					l.epochFinished(summary);
+			}
+
+			@Override
+			public boolean isCanceled() {
+				for (ProgressListener l : listeners)
+					if (l.isCanceled()) return true;
+				return false;
+			}
+		};
+	}
+
+	/** A short line of what happens now. */
+	default void status(String message) {}
+
+	/** {@code done} of {@code total} units are finished. */
+	default void progress(long done, long total) {}
+
+	/** A training epoch has ended. */
+	default void epochFinished(EpochSummary summary) {}
+
+	/** Polled between batches: true stops the work as soon as it is safe. */
+	default boolean isCanceled() {
+		return false;
+	}
+}

@@ -1,0 +1,39 @@
+package sc.fiji.ganomaly.core.model;
+
+import sc.fiji.ganomaly.core.texture.TextureModel;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+
+/**
+ * What manifests written by earlier versions of this plugin leave out, and what a missing value
+ * means: the one place that knows the history of the model file. Every shape listed here still
+ * loads and scores as it did when it was written (OldModelFilesTest keeps examples).
+ * <ul>
+ * <li>no {@code scoring} object: the model scores with the latent score per patch (plane score = the
+ * highest calibrated patch score, threshold 1 = the 99th percentile of normal patches);</li>
+ * <li>no {@code network.scoring_normalization}: batch normalisation scores with the moving statistics
+ * ({@value NetworkSpec#MOVING});</li>
+ * <li>a texture model without {@code feature_set}: the four statistics
+ * ({@link TextureModel.Features#STATISTICS}), and its manifest is rewritten without one;</li>
+ * <li>a texture model without {@code intensities}: features are computed on each plane as normalised;</li>
+ * <li>arrays as plain lists of numbers, whatever their length (see {@code Json.doubles}).</li>
+ * </ul>
+ */
+final class EarlierVersions {
+
+	private EarlierVersions() {}
+
+	/** The scoring normalisation of a manifest's {@code value}: moving statistics if absent. */
+	static String scoringNormalization(Object value) {
+		return value == null ? NetworkSpec.MOVING : null;
+	}
+
+	/** The texture features named {@code featureSet} in a manifest: the four statistics if absent (null). */
+	static TextureModel.Features textureFeatures(String featureSet) {
+		return featureSet == null ? TextureModel.Features.STATISTICS : TextureModel.Features.parse(featureSet);
+	}
+
+	/** True if a texture model with {@code features} is written without {@code feature_set}, as it was read. */
+	static boolean writesNoFeatureSet(TextureModel.Features features) {
+		return features == TextureModel.Features.STATISTICS;
+	}
+}

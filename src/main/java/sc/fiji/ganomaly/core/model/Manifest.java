@@ -1,0 +1,182 @@
+package sc.fiji.ganomaly.core.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
+import sc.fiji.ganomaly.core.json.Json;
+
+/**
+ * What a model file says about its network besides the weights: format version, network
+ * settings, input normalisation, score calibration, threshold and a training summary. Written
+ * as {@code manifest.json}.
+ *
+ * @param formatVersion   {@link #FORMAT_VERSION} when written by this version
+ * @param createdBy       program and version that wrote the file
+ * @param spec            the network's settings
+ * @param normalization   how input intensities were mapped to [-1, 1]
+ * @param calibration     raw-score scale measured on held-out normal patches
+ * @param threshold       default threshold on the calibrated scale
+ * @param training        free-form training summary (epochs, losses, speed)
+ * @param scoring         score used for maps and how each score is calibrated; null in models
+ *                        written before it existed (they score with the latent score per patch)
+ */
+public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
+		PatchCalibration calibration, double threshold, Map<String, Object> training, Scoring scoring)
+{
+
+	/** A manifest without image scoring: the latent score per patch, as models before issue 10. */
+	public Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
+		PatchCalibration calibration, double threshold, Map<String, Object> training)
+	{
+		this(formatVersion, createdBy, spec, normalization, calibration, threshold, training, null);
+	}
+
+	/** The score this model's maps show. */
+	public ScoreKind score() {
+		return scoring == null ? ScoreKind.LATENT : scoring.score();
+	}
+
+	/**
+	 * The same manifest scoring with another of its calibrated scores.
+	 *
+	 * @throws IllegalArgumentException if the model has no calibration for that score (models
+	 *                                  written before scores existed have only the latent score)
+	 */
+	public Manifest withScore(ScoreKind score) {
+		if (scoring == null) {
+			if (score == ScoreKind.LATENT) return this;
+			throw new IllegalArgumentException("this model was trained before the score '" + score.id() + "' existed; " +
+				"it scores with 'latent' only (retrain it to use '" + score.id() + "')");
+		}
+		return withScoring(scoring.withScore(score));
+	}
+
+	/** The same manifest with another scoring. */
+	public Manifest withScoring(Scoring s) {
+		return new Manifest(formatVersion, createdBy, spec, normalization, calibration, threshold, training, s);
+	}
+
+	/** The model file format this code writes and reads. */
+	public static final int FORMAT_VERSION = 1;
+
+	/** Name of this program in manifests. */
+	public static final String PROGRAM = "ganomaly-fiji 0.1.0";
+
+	/** The manifest as JSON. */
+	public String toJson() {
+		Map<String, Object> network = new LinkedHashMap<>();
+		network.put("patch_size", spec.patchSize());
+		network.put("channels", spec.channels());
+		network.put("nz", spec.nz());
+		network.put("ngf", spec.ngf());
+		network.put("ndf", spec.ndf());
+		network.put("extra_layers", spec.extraLayers());
+		network.put("w_adv", spec.wAdv());
+		network.put("w_con", spec.wCon());
+		network.put("w_enc", spec.wEnc());
+		network.put("learning_rate", spec.learningRate());
+		network.put("beta1", spec.beta1());
+		network.put("beta2", spec.beta2());
+		network.put("seed", spec.seed());
+		network.put("scoring_normalization", spec.scoringNormalization());
+		Map<String, Object> norm = new LinkedHashMap<>();
+		norm.put("mode", normalization.percentiles() ? "percentile" : "fixed");
+		norm.put("low", normalization.low());
+		norm.put("high", normalization.high());
+		Map<String, Object> cal = new LinkedHashMap<>();
+		cal.put("scale", "patch scores of the latent score: 0 = median of held-out normal patches, 1 = their 99th " +
+			"percentile" + (scoring == null ? "" : " (used only by readers that do not know 'scoring')"));
+		cal.put("raw_median", calibration.median());
+		cal.put("raw_p99", calibration.p99());
+		Map<String, Object> root = new LinkedHashMap<>();
+		root.put("format", "ganomaly-model");
+		root.put("format_version", formatVersion);
+		root.put("created_by", createdBy);
+		root.put("network", network);
+		root.put("normalization", norm);
+		root.put("calibration", cal);
+		root.put("threshold", threshold);
+		if (scoring != null) root.put("scoring", ModelJson.scoring(scoring));
+		root.put("training", training);
+		root.put("saved_model", Map.of("signature", "serving_default", "input", "x: float32 [N, size, size, channels] in [-1, 1]",
+			"outputs", scoring == null ? List.of("score", "reconstruction", "reconstruction_error")
+				: List.of("score", "reconstruction", "reconstruction_error", "latent")));
+		return Json.write(root);
+	}
+
+	/**
+	 * Reads a manifest; throws {@link IllegalArgumentException} saying what is missing or wrong.
+	 * Threads come from the reading machine, not the file.
+	 */
+	public static Manifest fromJson(String json, int threads) {
+		Object parsed;
+		try {
+			parsed = Json.parse(json);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("manifest.json is not valid JSON (" + e.getMessage() + ")");
+		}
+		Map<String, Object> root = object(parsed, "manifest");
+		if (!"ganomaly-model".equals(root.get("format")))
+			throw new IllegalArgumentException("manifest.json is not a GANomaly model manifest");
+		int version = Json.integer(root, "format_version");
+		if (version != FORMAT_VERSION) throw new IllegalArgumentException("model format version " + version +
+			" is not supported by " + PROGRAM + " (it reads version " + FORMAT_VERSION + ")");
+		Map<String, Object> n = object(root.get("network"), "network");
+		NetworkSpec spec;
+		try {
+			spec = new NetworkSpec(Json.integer(n, "patch_size"), Json.integer(n, "channels"), Json.integer(n, "nz"), Json.integer(n, "ngf"),
+				Json.integer(n, "ndf"), Json.integer(n, "extra_layers"), (float) Json.number(n, "w_adv"), (float) Json.number(n, "w_con"),
+				(float) Json.number(n, "w_enc"), (float) Json.number(n, "learning_rate"), (float) Json.number(n, "beta1"),
+				(float) Json.number(n, "beta2"), threads, (long) Json.number(n, "seed"),
+				scoringNormalization(n.get("scoring_normalization")));
+		}
+		catch (IllegalArgumentException e) {
+			String m = e.getMessage();
+			throw new IllegalArgumentException(m.startsWith("manifest.json") ? m : "manifest.json: network: " + m, e);
+		}
+		Map<String, Object> norm = object(root.get("normalization"), "normalization");
+		Object mode = norm.get("mode");
+		if (!"percentile".equals(mode) && !"fixed".equals(mode))
+			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + shown(mode));
+		Normalization normalization = new Normalization("percentile".equals(mode), Json.number(norm, "low"),
+			Json.number(norm, "high"));
+		Map<String, Object> cal = object(root.get("calibration"), "calibration");
+		PatchCalibration calibration = new PatchCalibration(Json.number(cal, "raw_median"), Json.number(cal, "raw_p99"));
+		Object training = root.get("training");
+		Object scoring = root.get("scoring");
+		return ManifestCheck.check(new Manifest(version, root.get("created_by") instanceof String by ? by : "unknown", spec, normalization,
+			calibration, Json.number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of(),
+			scoring == null ? null : ModelJson.scoring(object(scoring, "scoring"))));
+	}
+
+	/** The network's scoring normalisation; see {@link EarlierVersions#scoringNormalization} when absent. */
+	private static String scoringNormalization(Object value) {
+		String earlier = EarlierVersions.scoringNormalization(value);
+		if (earlier != null) return earlier;
+		if (!NetworkSpec.MOVING.equals(value) && !NetworkSpec.SAMPLE.equals(value)) throw new IllegalArgumentException(
+			"manifest.json: scoring_normalization must be '" + NetworkSpec.MOVING + "' or '" + NetworkSpec.SAMPLE +
+				"', not " + shown(value));
+		return (String) value;
+	}
+
+	/** A value from the file for a message: a string or number, shortened, else its kind (never a whole tree). */
+	private static String shown(Object value) {
+		if (value instanceof String || value instanceof Number || value instanceof Boolean || value == null) {
+			String s = String.valueOf(value);
+			return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+		}
+		return value instanceof Map ? "an object" : "a list";
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> object(Object value, String name) {
+		if (!(value instanceof Map)) throw new IllegalArgumentException("manifest.json lacks the object '" + name + "'");
+		return (Map<String, Object>) value;
+	}
+}

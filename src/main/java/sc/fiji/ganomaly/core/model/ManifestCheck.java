@@ -1,0 +1,89 @@
+package sc.fiji.ganomaly.core.model;
+
+import java.util.Map;
+
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+import sc.fiji.ganomaly.core.math.GaussianMixture;
+import sc.fiji.ganomaly.core.texture.TextureModel;
+
+/**
+ * Range and consistency checks of a manifest read from a file, before any value is used: a model
+ * file comes from outside, and its numbers size arrays, filters and loops. Each failure is one
+ * line naming the field ("manifest.json: scoring.texture.sigma must be 0 to 64, not 1.0E9").
+ */
+final class ManifestCheck {
+
+	/** Largest map smoothing and texture scale in pixels (models use 4 and 1 to 8). */
+	static final double MAX_SIGMA = 64;
+	/** Most texture scales and mixture components (models use 4 and 12). */
+	static final int MAX_SCALES = 8, MAX_COMPONENTS = 64;
+	/** Largest calibration block side in pixels. */
+	static final int MAX_BLOCK = 4096;
+
+	private ManifestCheck() {}
+
+	/** Throws {@link IllegalArgumentException} naming the first field out of range or inconsistent. */
+	static Manifest check(Manifest m) {
+		if (!(m.threshold() > 0)) throw field("threshold", "must be positive", m.threshold());
+		Scoring s = m.scoring();
+		if (s == null) return m;
+		range("scoring.residual_sigma", s.residualSigma(), 0, MAX_SIGMA);
+		for (Map.Entry<ScoreKind, MapCalibration> e : s.calibrations().entrySet())
+			check(e.getValue(), "scoring.calibrations." + e.getKey().id());
+		int nz = m.spec().nz();
+		if (s.density() != null && s.density().dim() != nz) throw new IllegalArgumentException("manifest.json: " +
+			"scoring.density has " + s.density().dim() + " values per code, but the network's latent size nz is " + nz);
+		if (s.texture() != null) check(s.texture(), m.spec().channels());
+		return m;
+	}
+
+	private static void check(MapCalibration c, String name) {
+		if (c.block() < 1 || c.block() > MAX_BLOCK) throw field(name + ".block", "must be 1 to " + MAX_BLOCK, c.block());
+		if (c.blocks() < 1) throw field(name + ".blocks", "must be positive", c.blocks());
+		if (c.referenceArea() < 1) throw field(name + ".reference_area", "must be positive", c.referenceArea());
+		double[] q = c.quantiles();
+		for (int i = 1; i < q.length; i++)
+			if (q[i] < q[i - 1]) throw new IllegalArgumentException("manifest.json: " + name +
+				".raw_block_max_quantiles must not decrease");
+	}
+
+	private static void check(TextureModel t, int channels) {
+		String name = "scoring.texture";
+		range(name + ".sigma", t.sigma(), 0, MAX_SIGMA);
+		if (t.scales().length > MAX_SCALES) throw field(name + ".scales", "must hold 1 to " + MAX_SCALES + " values, not",
+			t.scales().length);
+		for (double scale : t.scales())
+			range(name + ".scales", scale, 0.5, MAX_SIGMA);
+		GaussianMixture g = t.density();
+		int dim = TextureModel.dim(t.scales(), t.features(), channels);
+		if (g.dim() != dim) throw new IllegalArgumentException("manifest.json: " + name + ".density has " + g.dim() +
+			" values per pixel, but " + t.scales().length + " scales of " + t.features().id() + " for " + channels +
+			" channel(s) make " + dim);
+		if (g.components() > MAX_COMPONENTS) throw field(name + ".density.weights", "must hold 1 to " + MAX_COMPONENTS +
+			" values, not", g.components());
+		double sum = 0;
+		for (double w : g.weights()) {
+			if (!(w > 0)) throw field(name + ".density.weights", "must be positive, not", w);
+			sum += w;
+		}
+		if (Math.abs(sum - 1) > 1e-6) throw field(name + ".density.weights", "must sum to 1, not", sum);
+		if (t.intensities() != null && t.intensities().low().length != channels) throw new IllegalArgumentException(
+			"manifest.json: " + name + ".intensities has " + t.intensities().low().length + " channel(s), the network " +
+				channels);
+	}
+
+	private static void range(String name, double value, double min, double max) {
+		if (!(value >= min && value <= max)) throw field(name, "must be " + fmt(min) + " to " + fmt(max) + ", not", value);
+	}
+
+	private static IllegalArgumentException field(String name, String rule, double value) {
+		return new IllegalArgumentException("manifest.json: " + name + " " + rule + (rule.endsWith("not") ? " " : ", not ") +
+			fmt(value));
+	}
+
+	private static String fmt(double v) {
+		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+	}
+}

@@ -1,0 +1,203 @@
+package sc.fiji.ganomaly.core.model;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipOutputStream;
+import sc.fiji.ganomaly.core.api.HiddenNames;
+
+/**
+ * The model file: one zip holding {@code manifest.json} and {@code saved_model/} (a TensorFlow
+ * SavedModel). Written to a temporary file beside the target and moved into place, so that a
+ * crash leaves the old file or the new one, never a broken one.
+ */
+public final class ModelFile {
+
+	/** The usual file name ending. */
+	public static final String EXTENSION = ".ganomaly.zip";
+	static final String MANIFEST = "manifest.json";
+	/** The SavedModel folder in the archive and in an unpacked model. */
+	public static final String SAVED_MODEL = "saved_model";
+
+	private ModelFile() {}
+
+	/**
+	 * Where a training of {@code model} keeps its checkpoints: the folder {@code MODEL.checkpoint}
+	 * beside it, removed once the model is written, kept after a crash or cancel for resuming.
+	 */
+	public static Path checkpointFolder(Path model) {
+		return model.resolveSibling(model.getFileName() + ".checkpoint");
+	}
+
+	/** A temporary file's suffix after the model's (hidden) name: a random number, then .tmp. */
+	private static final String TEMPORARY_TEMPLATE = ".0000000000000000.tmp";
+	private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+	/** Temporary files of saves older than this are left over from a killed save. */
+	static final Duration STALE_TEMPORARY = Duration.ofHours(1);
+
+	/**
+	 * Checks, before long work starts, that a model can be written to {@code target}: its folder
+	 * exists and takes a new file (tried, not guessed from permissions), and it is not a folder.
+	 *
+	 * @param parameter names the target in messages, e.g. "model" or "--model"
+	 * @throws IllegalArgumentException saying what is wrong
+	 */
+	public static void checkTarget(Path target, String parameter) {
+		Path parent = checkLocation(target, parameter);
+		try {
+			Files.delete(Files.createTempFile(parent, ".ganomaly-probe.", ".tmp"));
+		}
+		catch (IOException | SecurityException e) {
+			throw new IllegalArgumentException(parameter + ": folder " + parent + " is not writable (" + e.getMessage() + ")");
+		}
+	}
+
+	/** The folder of {@code target}, which must exist; {@code target} must not be a folder. */
+	private static Path checkLocation(Path target, String parameter) {
+		Path parent = target.toAbsolutePath().getParent();
+		if (Files.isDirectory(target)) throw new IllegalArgumentException(parameter + ": " + target +
+			" is a folder, not a file");
+		if (parent == null || !Files.isDirectory(parent))
+			throw new IllegalArgumentException(parameter + ": folder " + parent + " does not exist");
+		return parent;
+	}
+
+	/** Writes manifest and SavedModel directory atomically to {@code target}. */
+	public static void write(Path target, Manifest manifest, Path savedModel) {
+		// no probe file here: creating the temporary file below is the test of the folder
+		Path parent = checkLocation(target, "model");
+		deleteStaleTemporaries(target);
+		Path temp;
+		try {
+			temp = Files.createFile(HiddenNames.sibling(target, String.format(".%016x.tmp", RANDOM.nextLong())));
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException("model: cannot write into folder " + parent + " (" + e.getMessage() + ")");
+		}
+		try {
+			try (OutputStream file = Files.newOutputStream(temp); ZipOutputStream zip = new ZipOutputStream(file)) {
+				zip.putNextEntry(new ZipEntry(MANIFEST));
+				zip.write(manifest.toJson().getBytes(StandardCharsets.UTF_8));
+				zip.closeEntry();
+				List<Path> files;
+				try (Stream<Path> walk = Files.walk(savedModel)) {
+					files = walk.filter(Files::isRegularFile).sorted().toList();
+				}
+				for (Path f : files) {
+					String name = SAVED_MODEL + "/" + savedModel.relativize(f).toString().replace('\\', '/');
+					zip.putNextEntry(new ZipEntry(name));
+					Files.copy(f, zip);
+					zip.closeEntry();
+				}
+			}
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
+			try {
+				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException e) {
+				Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("model: could not write " + target + ": " + e.getMessage(), e);
+		}
+		finally {
+			try {
+				Files.deleteIfExists(temp);
+			}
+			catch (IOException ignored) {
+				// the move succeeded or the disk is gone; nothing more to do
+			}
+		}
+	}
+
+	/**
+	 * Deletes the hidden {@code .NAME.*.tmp} files of {@code target} older than {@link #STALE_TEMPORARY}: what a
+	 * save killed before its final move leaves behind. Younger ones may belong to a running save.
+	 */
+	static void deleteStaleTemporaries(Path target) {
+		Path folder = target.toAbsolutePath().getParent();
+		String probe = HiddenNames.sibling(target, TEMPORARY_TEMPLATE).getFileName().toString();
+		String prefix = probe.substring(0, probe.length() - TEMPORARY_TEMPLATE.length()) + ".";
+		FileTime limit = FileTime.from(Instant.now().minus(STALE_TEMPORARY));
+		try (Stream<Path> list = Files.list(folder)) {
+			for (Path f : (Iterable<Path>) list::iterator) {
+				String n = f.getFileName().toString();
+				if (n.startsWith(prefix) && n.endsWith(".tmp") && Files.isRegularFile(f) &&
+					Files.getLastModifiedTime(f).compareTo(limit) < 0)
+					Files.deleteIfExists(f);
+			}
+		}
+		catch (IOException e) {
+			// leftovers are harmless: never read, and tried again at the next save
+		}
+	}
+
+	/**
+	 * A model file unpacked into a temporary folder.
+	 *
+	 * @param file the model file, named in messages; null for a model being trained
+	 */
+	public record Unpacked(Manifest manifest, Path folder, Path file) {
+
+		/** An unpacked model without a file (training). */
+		public Unpacked(Manifest manifest, Path folder) {
+			this(manifest, folder, null);
+		}
+
+		/** The SavedModel directory inside the folder. */
+		public Path savedModel() {
+			return folder.resolve(SAVED_MODEL);
+		}
+	}
+
+	/**
+	 * Reads and checks a model file ({@link ModelArchive}: central directory, expected entries only,
+	 * sizes limited while unpacking; {@link ManifestCheck}: every manifest value), unpacking it into a
+	 * new temporary folder that the caller deletes with {@link TemporaryFolders#delete}.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it, in one line
+	 */
+	public static Unpacked read(Path file, int threads) {
+		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model: file " + file + " does not exist");
+		Path folder = TemporaryFolders.create("ganomaly-model");
+		try {
+			Manifest manifest = ModelArchive.unpack(file, folder, json -> Manifest.fromJson(json, threads));
+			return new Unpacked(manifest, folder, file);
+		}
+		catch (IllegalArgumentException | IOException e) {
+			TemporaryFolders.delete(folder);
+			String why = e instanceof ZipException || e instanceof java.io.EOFException
+				? "it is not a complete zip file (" + firstLine(e.getMessage()) + ")" : firstLine(e.getMessage());
+			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " + why, e);
+		}
+		catch (RuntimeException e) {
+			TemporaryFolders.delete(folder);
+			throw new IllegalArgumentException("model: " + file + " is not a valid GANomaly model file: " +
+				firstLine(e.toString()), e);
+		}
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) return "unknown error";
+		String line = message.lines().findFirst().orElse("");
+		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+	}
+}

@@ -1,0 +1,49 @@
+package sc.fiji.ganomaly.core.model;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
+import sc.fiji.ganomaly.core.math.DensityModel;
+import sc.fiji.ganomaly.core.texture.TextureModel;
+
+/**
+ * Which score a model's maps show and how each score is calibrated (issue 10). Models written
+ * before it existed have none: they score with {@link ScoreKind#LATENT} per patch as they always did
+ * (image score = highest calibrated patch score, threshold from {@link PatchCalibration}).
+ *
+ * @param score         the score used by default
+ * @param calibrations  map scale and image threshold of each score measured after training
+ * @param density       the Gaussian of normal latent codes for {@link ScoreKind#DENSITY}; null if not measured
+ * @param residualSigma Gaussian smoothing (pixels) of the residual map
+ * @param texture       the model of normal local statistics for {@link ScoreKind#TEXTURE}; null if not measured
+ *                      (models written before it existed)
+ */
+public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibrations, DensityModel density,
+		double residualSigma, TextureModel texture)
+{
+
+	public Scoring {
+		Objects.requireNonNull(score, "score");
+		if (!calibrations.containsKey(score)) throw new IllegalArgumentException("no calibration for the score '" +
+			score.id() + "'");
+		calibrations = Collections.unmodifiableMap(new EnumMap<>(calibrations));
+		if (score == ScoreKind.TEXTURE && texture == null) throw new IllegalArgumentException("the texture score needs a " +
+			"texture model");
+	}
+
+	/** The same calibrations with another default score. */
+	public Scoring withScore(ScoreKind other) {
+		if (!calibrations.containsKey(other)) throw new IllegalArgumentException("this model has no calibration for " +
+			"the score '" + other.id() + "' (it has " + ScoreKind.ids(calibrations.keySet()) + ")");
+		return new Scoring(other, calibrations, density, residualSigma, texture);
+	}
+
+	public MapCalibration calibration() {
+		return calibrations.get(score);
+	}
+
+}

@@ -1,0 +1,148 @@
+package sc.fiji.ganomaly.core.plane;
+
+import java.util.Arrays;
+
+import net.imglib2.Cursor;
+import net.imglib2.FinalInterval;
+import net.imglib2.RandomAccess;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.math.Quantiles;
+
+/**
+ * The intensity mapping of one plane (x, y[, c]), measured once over the whole plane and then
+ * applied to any tile of it, so that a large plane is normalised piece by piece exactly as it
+ * would be at once. Measuring reads every pixel once (to refuse NaN and infinite values) and keeps
+ * only a bounded sample for the percentiles.
+ */
+public final class PlaneNormalizer {
+
+	/** At most this many values per channel are sorted to estimate the percentiles. */
+	static final int PERCENTILE_SAMPLES = 1 << 20;
+
+	private final RandomAccessibleInterval<? extends RealType<?>> image;
+	private final int channels;
+	private final float[] low, scale;
+
+	private PlaneNormalizer(RandomAccessibleInterval<? extends RealType<?>> image, int channels, float[] low,
+		float[] scale)
+	{
+		this.image = image;
+		this.channels = channels;
+		this.low = low;
+		this.scale = scale;
+	}
+
+	/**
+	 * Measures the mapping of {@code image} under {@code normalization}.
+	 *
+	 * @param name names the image in error messages
+	 * @throws IllegalArgumentException if the image holds NaN or infinite values or is not 2D with
+	 *                                  channels
+	 */
+	public static PlaneNormalizer measure(Normalization normalization, RandomAccessibleInterval<? extends RealType<?>> image,
+		String name)
+	{
+		int n = image.numDimensions();
+		if (n != 2 && n != 3) throw new IllegalArgumentException(name + ": expected a 2D image with channels " +
+			"(x, y, c), got " + n + " dimensions");
+		RandomAccessibleInterval<? extends RealType<?>> zeroMin = Views.zeroMin(image);
+		long w = image.dimension(0), h = image.dimension(1);
+		int channels = n == 3 ? (int) image.dimension(2) : 1;
+		Cursor<? extends RealType<?>> cursor = Views.flatIterable(zeroMin).localizingCursor();
+		while (cursor.hasNext()) {
+			float v = cursor.next().getRealFloat();
+			if (!Float.isFinite(v)) throw new IllegalArgumentException(name + ": pixel (" + cursor.getLongPosition(0) +
+				", " + cursor.getLongPosition(1) + ") is " + v + "; replace NaN and infinite values first");
+		}
+		float[] low = new float[channels], scale = new float[channels];
+		for (int ch = 0; ch < channels; ch++) {
+			float[] range = normalization.percentiles() ? percentileRange(zeroMin, w, h, ch, normalization)
+				: new float[] { (float) normalization.low(), (float) normalization.high() };
+			low[ch] = range[0];
+			scale[ch] = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
+		}
+		return new PlaneNormalizer(zeroMin, channels, low, scale);
+	}
+
+	/**
+	 * Normalises a 2D image with channels on the third axis (x, y, c; a 2D image is one channel) at once.
+	 *
+	 * @param name names the image in error messages
+	 * @throws IllegalArgumentException if the image holds NaN or infinite values, has a wrong shape or
+	 *                                  more values than an array holds
+	 */
+	public static NormalizedPlane apply(Normalization normalization, RandomAccessibleInterval<? extends RealType<?>> image,
+		String name)
+	{
+		PlaneNormalizer normalizer = measure(normalization, image, name);
+		long w = normalizer.width(), h = normalizer.height();
+		if (w * h * normalizer.channels() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(name +
+			": plane of " + w + "x" + h + "x" + normalizer.channels() + " is too large to normalise at once");
+		return normalizer.tile(0, 0, (int) w, (int) h);
+	}
+
+	/** Low and high percentile of one channel, from every k-th pixel in row-major order. */
+	private static float[] percentileRange(RandomAccessibleInterval<? extends RealType<?>> image, long w, long h,
+		int channel, Normalization normalization)
+	{
+		long count = w * h;
+		long step = Math.max(1, count / PERCENTILE_SAMPLES);
+		float[] values = new float[(int) ((count + step - 1) / step)];
+		RandomAccess<? extends RealType<?>> access = image.randomAccess();
+		if (image.numDimensions() == 3) access.setPosition(channel, 2);
+		int k = 0;
+		for (long i = 0; i < count && k < values.length; i += step) {
+			access.setPosition(i % w, 0);
+			access.setPosition(i / w, 1);
+			values[k++] = access.get().getRealFloat();
+		}
+		values = Arrays.copyOf(values, k);
+		Arrays.sort(values);
+		return new float[] { Quantiles.quantile(values, normalization.low() / 100),
+			Quantiles.quantile(values, normalization.high() / 100) };
+	}
+
+	public long width() {
+		return image.dimension(0);
+	}
+
+	public long height() {
+		return image.dimension(1);
+	}
+
+	public int channels() {
+		return channels;
+	}
+
+	/**
+	 * The normalised tile of {@code width} x {@code height} pixels at ({@code x0}, {@code y0}).
+	 *
+	 * @throws IllegalArgumentException if the tile leaves the plane or has more values than an array holds
+	 */
+	public NormalizedPlane tile(long x0, long y0, int width, int height) {
+		if (x0 < 0 || y0 < 0 || x0 + width > width() || y0 + height > height()) throw new IllegalArgumentException(
+			"tile at (" + x0 + ", " + y0 + ") of " + width + "x" + height + " leaves the " + width() + "x" + height() +
+				" plane");
+		if ((long) width * height * channels > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("a tile of " +
+			width + "x" + height + "x" + channels + " values is too large for one array");
+		float[] data = new float[width * height * channels];
+		long[] min = image.numDimensions() == 3 ? new long[] { x0, y0, 0 } : new long[] { x0, y0 };
+		long[] max = image.numDimensions() == 3 ? new long[] { x0 + width - 1, y0 + height - 1, channels - 1 }
+			: new long[] { x0 + width - 1, y0 + height - 1 };
+		Cursor<? extends RealType<?>> cursor = Views.flatIterable(Views.interval(image, new FinalInterval(min, max)))
+			.cursor();
+		// flat order: x fastest, then y, then channel
+		for (int ch = 0; ch < channels; ch++) {
+			float l = low[ch], s = scale[ch];
+			for (int y = 0; y < height; y++)
+				for (int x = 0; x < width; x++) {
+					float v = cursor.next().getRealFloat();
+					data[(y * width + x) * channels + ch] = s == 0 ? 0f : (v - l) * s - 1f;
+				}
+		}
+		return new NormalizedPlane(width, height, channels, data, low, scale);
+	}
+}

@@ -1,0 +1,22 @@
+package sc.fiji.ganomaly.core.score;
+
+import sc.fiji.ganomaly.core.api.AnomalyMap;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.texture.TextureModel;
+
+/** The texture score's maps: local statistics of the plane, tile by tile, without the network. */
+final class TextureScorer implements Scorer {
+
+	private final TextureModel texture;
+
+	TextureScorer(TextureModel texture) {
+		this.texture = texture;
+	}
+
+	@Override
+	public RawMap map(int width, int height, TileSource source, ProgressListener listener) {
+		AnomalyMap map = texture.map(width, height, source, listener);
+		return map == null ? null : new RawMap(map, map.max(), 0);
+	}
+}

@@ -1,0 +1,189 @@
+package sc.fiji.ganomaly.core.train;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import sc.fiji.ganomaly.core.api.AnomalyMap;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+import sc.fiji.ganomaly.core.math.DensityModel;
+import sc.fiji.ganomaly.core.math.FloatList;
+import sc.fiji.ganomaly.core.model.Manifest;
+import sc.fiji.ganomaly.core.model.Scoring;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.Region;
+import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.score.LazyNetwork;
+import sc.fiji.ganomaly.core.score.Scorers;
+import sc.fiji.ganomaly.core.texture.TextureModel;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+
+/**
+ * Measures, after training, how every score's maps look on normal data: fits the density score's
+ * Gaussian and the texture model, then each score's map scale and image threshold
+ * ({@link MapCalibration}) on normal maps the score was not fitted to.
+ */
+final class Calibrator {
+
+	/** Pixels of normal data scored for the calibration at most. */
+	static final long MAX_CALIBRATION_PIXELS = 4L << 20;
+	/** Training patches whose latent codes fit the density score's Gaussian. */
+	static final int DENSITY_PATCHES = 4096;
+	/** Folds of the texture score's cross-fitted calibration at most. */
+	static final int TEXTURE_FOLDS = 5;
+
+	private final TrainingSettings settings;
+	private final ProgressListener listener;
+
+	Calibrator(TrainingSettings settings, ProgressListener listener) {
+		this.settings = settings;
+		this.listener = listener;
+	}
+
+	/** The scoring of a trained model and the normal blocks its thresholds rest on. */
+	record Result(Scoring scoring, TrainingSummary.CalibrationBlocks blocks) {}
+
+	/**
+	 * Measures every score's map scale and image threshold: the network's scores on the held-out
+	 * regions, scored as users score planes (sliding window at stride patch/4), after fitting the
+	 * density score's Gaussian to latent codes of training patches; the texture score on cross-fitted
+	 * maps of every normal plane.
+	 *
+	 * @param manifest the trained model's manifest, without scoring
+	 */
+	Result calibrate(LazyNetwork network, Manifest manifest, HeldOut data, List<NormalizedPlane> planes) {
+		listener.status("calibrating scores on held-out normal data");
+		NetworkSpec spec = manifest.spec();
+		int p = spec.patchSize(), stride = Math.max(1, p / 4);
+		double sigma = p / 16.0;
+		DensityModel density = fitDensity(network, data, spec);
+		List<Region> whole = planes.stream().map(Region::of).toList();
+		TextureModel.Intensities intensities = TextureModel.Intensities.median(planes);
+		TextureModel texture = TextureModel.fit(whole, intensities, settings.seed() + 7);
+		long referenceArea = medianArea(planes);
+		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
+		Map<ScoreKind, Integer> blockCounts = new EnumMap<>(ScoreKind.class);
+		for (ScoreKind kind : ScoreKind.values()) {
+			FloatList pixels = new FloatList(), maxima = new FloatList();
+			if (kind == ScoreKind.TEXTURE) textureMaps(planes, intensities, p, pixels, maxima);
+			else {
+				Scoring raw = new Scoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma, texture);
+				var scorer = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
+				long scored = 0;
+				int step = (int) Math.max(1, data.validation().stream().mapToLong(r -> (long) r.width() * r.height())
+					.sum() / (1L << 20));
+				for (Region r : data.validation()) {
+					if (scored >= MAX_CALIBRATION_PIXELS) break;
+					AnomalyMap map = scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
+					scored += (long) map.width() * map.height();
+					addBlocks(map, p, step, pixels, maxima);
+				}
+			}
+			calibrations.put(kind, MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima.size(),
+				p, settings.falsePositiveRate(), referenceArea));
+			blockCounts.put(kind, maxima.size());
+		}
+		int networkBlocks = blockCounts.get(ScoreKind.LATENT), blocks = networkBlocks;
+		// the texture score is calibrated on every normal plane (cross-fitted), the others on the held-out share
+		boolean byTexture = settings.score() == ScoreKind.TEXTURE;
+		if (byTexture) blocks = blockCounts.get(ScoreKind.TEXTURE);
+		String warning = null;
+		if (blocks < MapCalibration.MIN_BLOCKS) {
+			long perPlane = Math.max(1, referenceArea / ((long) p * p));
+			long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane /
+				(byTexture ? 1 : settings.validationFraction()));
+			warning = "warning: the image threshold rests on " + blocks + " held-out normal blocks of " + p + "x" + p +
+				" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
+				" more normal planes like these" + (byTexture ? "" : ", or a larger validation fraction") + ")";
+			listener.status(warning);
+		}
+		return new Result(new Scoring(settings.score(), calibrations, density, sigma, texture),
+			new TrainingSummary.CalibrationBlocks(networkBlocks, blockCounts.get(ScoreKind.TEXTURE), warning));
+	}
+
+	/**
+	 * Raw texture maps of normal data none of whose pixels were fitted, for the texture score's
+	 * calibration: the training planes fall into up to {@value #TEXTURE_FOLDS} folds (a single plane
+	 * into its top and bottom halves), each fold is scored by a texture model fitted to the other
+	 * folds, reading its pixels with the whole plane as context. The texture model is cheap to fit,
+	 * so its threshold rests on every normal pixel rather than on the network's held-out bands.
+	 */
+	private void textureMaps(List<NormalizedPlane> planes, TextureModel.Intensities intensities, int p,
+		FloatList pixels, FloatList maxima)
+	{
+		List<List<Region>> folds = new ArrayList<>();
+		if (planes.size() == 1) {
+			NormalizedPlane plane = planes.get(0);
+			int half = plane.height() / 2;
+			if (half < p) throw new IllegalArgumentException("the texture score's calibration needs two normal planes, " +
+				"or one at least " + 2 * p + " pixels high");
+			folds.add(List.of(new Region(plane, 0, 0, plane.width(), half)));
+			folds.add(List.of(new Region(plane, 0, half, plane.width(), plane.height() - half)));
+		}
+		else {
+			int k = Math.min(TEXTURE_FOLDS, planes.size());
+			for (int f = 0; f < k; f++)
+				folds.add(new ArrayList<>());
+			for (int i = 0; i < planes.size(); i++)
+				folds.get(i % k).add(Region.of(planes.get(i)));
+		}
+		long total = planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum();
+		int step = (int) Math.max(1, total / (1L << 20));
+		long scored = 0;
+		for (int f = 0; f < folds.size() && scored < MAX_CALIBRATION_PIXELS; f++) {
+			List<Region> rest = new ArrayList<>();
+			for (int g = 0; g < folds.size(); g++)
+				if (g != f) rest.addAll(folds.get(g));
+			TextureModel model = TextureModel.fit(rest, intensities, settings.seed() + 11 + f);
+			for (Region r : folds.get(f)) {
+				if (scored >= MAX_CALIBRATION_PIXELS) break;
+				NormalizedPlane plane = r.plane();
+				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE);
+				AnomalyMap map = new AnomalyMap(r.width(), r.height());
+				for (int y = 0; y < r.height(); y++)
+					System.arraycopy(full.values(), (r.y0() + y) * full.width() + r.x0(), map.values(), y * r.width(), r.width());
+				scored += (long) map.width() * map.height();
+				addBlocks(map, p, step, pixels, maxima);
+			}
+		}
+	}
+
+	/** Adds every {@code step}-th map pixel and the maxima of the map's whole blocks of {@code p × p}. */
+	private static void addBlocks(AnomalyMap map, int p, int step, FloatList pixels, FloatList maxima) {
+		float[] v = map.values();
+		for (int i = 0; i < v.length; i += step)
+			pixels.add(v[i]);
+		for (int by = 0; by + p <= map.height(); by += p)
+			for (int bx = 0; bx + p <= map.width(); bx += p) {
+				float m = Float.NEGATIVE_INFINITY;
+				for (int y = by; y < by + p; y++)
+					for (int x = bx; x < bx + p; x++)
+						m = Math.max(m, v[y * map.width() + x]);
+				maxima.add(m);
+			}
+	}
+
+	/** The Gaussian of latent codes of training patches (no augmentation, seeded). */
+	private DensityModel fitDensity(LazyNetwork network, HeldOut data, NetworkSpec spec) {
+		int n = DENSITY_PATCHES, nz = spec.nz(), batchSize = Scorers.BATCH;
+		PatchSampler sampler = new PatchSampler(data.training(), spec.patchSize(), false, new Random(settings.seed() + 5));
+		float[] batch = new float[batchSize * spec.patchLength()], codes = new float[n * nz], out = new float[batchSize * nz];
+		for (int first = 0; first < n; first += batchSize) {
+			int m = Math.min(batchSize, n - first);
+			sampler.fill(batch, m);
+			network.get().latent(batch, m, out);
+			System.arraycopy(out, 0, codes, first * nz, m * nz);
+		}
+		return DensityModel.fit(codes, n, nz);
+	}
+
+	private static long medianArea(List<NormalizedPlane> planes) {
+		long[] areas = planes.stream().mapToLong(p -> (long) p.width() * p.height()).sorted().toArray();
+		return areas[areas.length / 2];
+	}
+}

@@ -1,0 +1,108 @@
+package sc.fiji.ganomaly.core.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import sc.fiji.ganomaly.engine.TrainableNetwork;
+import sc.fiji.ganomaly.core.json.Json;
+
+/**
+ * A folder that holds the state of a training after each epoch, so that a crashed or stopped
+ * training can resume: the network with its optimiser state ({@code epoch-N.*}), the best epoch's
+ * network ({@code best.*}) and {@code state.json}, written last and atomically, which names them.
+ */
+final class TrainingCheckpoint {
+
+	static final String STATE = "state.json";
+
+	/** What state.json says. */
+	record State(int epoch, double bestLoss, int bestEpoch, int resets, List<Double> validationLosses,
+			String fingerprint)
+	{}
+
+	private final Path folder;
+
+	TrainingCheckpoint(Path folder) {
+		this.folder = folder;
+	}
+
+	Path best() {
+		return folder.resolve("best");
+	}
+
+	boolean hasBest() {
+		return Files.exists(folder.resolve("best.index"));
+	}
+
+	/** Saves the network after {@code state.epoch()}, then the state, then drops older epochs. */
+	void save(TrainableNetwork network, State state) {
+		try {
+			Files.createDirectories(folder);
+			network.saveCheckpoint(folder.resolve("epoch-" + state.epoch()));
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("epoch", state.epoch());
+			json.put("best_loss", state.bestLoss());
+			json.put("best_epoch", state.bestEpoch());
+			json.put("discriminator_resets", state.resets());
+			json.put("validation_losses", state.validationLosses());
+			json.put("fingerprint", state.fingerprint());
+			Path temp = folder.resolve(STATE + ".tmp");
+			Files.writeString(temp, Json.write(json), StandardCharsets.UTF_8);
+			try {
+				Files.move(temp, folder.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException e) {
+				Files.move(temp, folder.resolve(STATE), StandardCopyOption.REPLACE_EXISTING);
+			}
+			try (Stream<Path> files = Files.list(folder)) {
+				for (Path f : files.toList()) {
+					String name = f.getFileName().toString();
+					if (name.startsWith("epoch-") && !name.startsWith("epoch-" + state.epoch() + ".")) Files.deleteIfExists(f);
+				}
+			}
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot write the training checkpoint in " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
+	/**
+	 * Reads the state and restores the network of its epoch.
+	 *
+	 * @throws IllegalArgumentException if there is no checkpoint or it was made with other settings
+	 */
+	State resume(TrainableNetwork network, String fingerprint) {
+		Path file = folder.resolve(STATE);
+		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("resume: no training checkpoint in " + folder);
+		State state;
+		try {
+			@SuppressWarnings("unchecked")
+			Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+			List<Double> losses = new ArrayList<>();
+			for (Object o : (List<?>) json.get("validation_losses"))
+				losses.add(o == null ? Double.POSITIVE_INFINITY : ((Number) o).doubleValue());
+			Object best = json.get("best_loss");
+			state = new State(((Number) json.get("epoch")).intValue(),
+				best == null ? Double.POSITIVE_INFINITY : ((Number) best).doubleValue(),
+				((Number) json.get("best_epoch")).intValue(), ((Number) json.get("discriminator_resets")).intValue(), losses,
+				(String) json.get("fingerprint"));
+		}
+		catch (IOException | RuntimeException e) {
+			throw new IllegalArgumentException("resume: the training checkpoint " + file + " is damaged (" + e + ")");
+		}
+		if (!fingerprint.equals(state.fingerprint())) throw new IllegalArgumentException("resume: the checkpoint in " +
+			folder + " was made with other settings or data (" + state.fingerprint() + "); now: " + fingerprint);
+		network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
+		return state;
+	}
+}

@@ -1,0 +1,87 @@
+package sc.fiji.ganomaly.core.calibrate;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Random;
+
+import org.junit.Test;
+import sc.fiji.ganomaly.core.math.DensityModel;
+
+/** The image threshold's tail model and the density score's Gaussian, without a network. */
+public class MapCalibrationTest {
+
+	/** Block maxima drawn from Exp(1) + 2; pixels around 0. */
+	private static MapCalibration exponential(int blocks, long seed) {
+		Random random = new Random(seed);
+		float[] maxima = new float[blocks], pixels = new float[1000];
+		for (int i = 0; i < blocks; i++)
+			maxima[i] = (float) (2 - Math.log(1 - random.nextDouble()));
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (float) random.nextGaussian() * 0.1f;
+		return MapCalibration.measure(pixels, pixels.length, maxima, blocks, 16, 0.01, 16 * 16 * 16);
+	}
+
+	/**
+	 * Planes of 1, 16 and 1024 independent blocks: the threshold for each size flags about 1 % of
+	 * them (the exponential tail extrapolates beyond the measured block maxima).
+	 */
+	@Test
+	public void thresholdFlagsTheTargetShareOfPlanesOfEverySize() {
+		MapCalibration c = exponential(20000, 1);
+		Random random = new Random(2);
+		double previous = 0;
+		for (int blocks : new int[] { 1, 16, 1024 }) {
+			double t = c.rawThreshold((long) blocks * 16 * 16);
+			assertTrue("threshold grows with the plane: " + t, t > previous);
+			previous = t;
+			int flagged = 0, planes = 20000;
+			for (int p = 0; p < planes; p++) {
+				double max = 0;
+				for (int b = 0; b < blocks; b++)
+					max = Math.max(max, 2 - Math.log(1 - random.nextDouble()));
+				if (max > t) flagged++;
+			}
+			double share = flagged / (double) planes;
+			assertTrue(blocks + " blocks: " + share + " of planes flagged", share > 0.004 && share < 0.02);
+		}
+		// exact for one block: the 99th percentile of Exp(1) + 2
+		assertEquals(2 + Math.log(100), c.rawThreshold(16 * 16), 0.5);
+	}
+
+	@Test
+	public void mapValuesAreOnThePlanesThresholdScale() {
+		MapCalibration c = exponential(500, 3);
+		long area = 64 * 64;
+		float[] v = { (float) c.median(), (float) c.rawThreshold(area) };
+		c.applyInPlace(v, area);
+		assertEquals(0, v[0], 1e-5);
+		assertEquals(1, v[1], 1e-5);
+	}
+
+	@Test
+	public void densityModelIsAMahalanobisDistance() {
+		Random random = new Random(4);
+		int n = 4000, d = 3;
+		float[] codes = new float[n * d];
+		for (int i = 0; i < n; i++) {
+			double a = random.nextGaussian(), b = random.nextGaussian(), c = random.nextGaussian();
+			codes[i * d] = (float) (1 + 2 * a);
+			codes[i * d + 1] = (float) (-1 + a + 0.5 * b);
+			codes[i * d + 2] = (float) (0.1 * c);
+		}
+		DensityModel m = DensityModel.fit(codes, n, d);
+		double[] scratch = new double[d];
+		float[] mean = { (float) m.mean()[0], (float) m.mean()[1], (float) m.mean()[2] };
+		assertEquals(0, m.distance2(mean, 0, scratch), 1e-6);
+		double sum = 0;
+		for (int i = 0; i < n; i++)
+			sum += m.distance2(codes, i * d, scratch);
+		assertEquals("mean squared Mahalanobis distance ~ d", d, sum / n, 0.2);
+		// a step of 0.3 along the thin third axis is far, the same step along the wide first one is not
+		float[] thin = mean.clone(), wide = mean.clone();
+		thin[2] += 0.3f;
+		wide[0] += 0.3f;
+		assertTrue(m.distance2(thin, 0, scratch) > 50 * m.distance2(wide, 0, scratch));
+	}
+}

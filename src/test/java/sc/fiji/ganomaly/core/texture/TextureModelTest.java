@@ -1,0 +1,184 @@
+package sc.fiji.ganomaly.core.texture;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.Test;
+import sc.fiji.ganomaly.core.api.AnomalyMap;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.math.MapFilters;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.Region;
+import sc.fiji.ganomaly.core.plane.Tile;
+
+/** The texture model: tiles that do not show, the features of a blur, fitting and reading back. */
+public class TextureModelTest {
+
+	/** A plane wider than a tile scores exactly as its features computed at once (tiles are read with a margin). */
+	@Test
+	public void tilesDoNotShow() {
+		Random random = new Random(5);
+		int w = TextureModel.TILE + 150, h = 40;
+		float[] data = new float[w * h];
+		for (int i = 0; i < data.length; i++)
+			data[i] = (float) (Math.sin(i % w * 0.3) + 0.3 * random.nextGaussian());
+		NormalizedPlane plane = new NormalizedPlane(w, h, 1, data);
+		TextureModel t = TextureModel.fit(List.of(Region.of(plane)), 2);
+		AnomalyMap tiled = t.map(w, h, (x0, y0, tw, th) -> new Tile(crop(plane, x0, y0, tw, th), x0, y0),
+			ProgressListener.NONE);
+		float[][] f = TextureModel.features(data, w, h, 1, t.scales(), t.features());
+		float[] expected = new float[w * h], vector = new float[f.length];
+		double[] scratch = new double[f.length + t.density().components()];
+		for (int i = 0; i < w * h; i++) {
+			for (int k = 0; k < f.length; k++)
+				vector[k] = f[k][i];
+			expected[i] = t.density().score(vector, 0, scratch);
+		}
+		MapFilters.gaussian(expected, w, h, t.sigma());
+		assertArrayEquals(expected, tiled.values(), 1e-3f);
+	}
+
+	/** A blurred region of a noisy texture stands out; the rest of the map stays low. */
+	@Test
+	public void blurredRegionStandsOut() {
+		Random random = new Random(9);
+		List<Region> regions = new ArrayList<>();
+		for (int i = 0; i < 6; i++)
+			regions.add(Region.of(noise(64, random)));
+		TextureModel t = TextureModel.fit(regions, 4);
+		NormalizedPlane test = noise(64, random);
+		float[] v = test.data().clone(), blurred = v.clone();
+		MapFilters.gaussian(blurred, 64, 64, 3);
+		for (int y = 20; y < 44; y++)
+			for (int x = 20; x < 44; x++)
+				v[y * 64 + x] = blurred[y * 64 + x] * 4;
+		NormalizedPlane anomalous = new NormalizedPlane(64, 64, 1, v);
+		AnomalyMap map = t.map(64, 64, (x0, y0, w, h) -> new Tile(anomalous, 0, 0), ProgressListener.NONE);
+		assertTrue("centre " + map.value(32, 32) + ", corner " + map.value(4, 4), map.value(32, 32) > map.value(4, 4) + 50);
+	}
+
+	/**
+	 * Features are computed in the training planes' intensities: the same raw image normalised by
+	 * two different ranges (as its own percentiles would when a bright speck moves them) scores the
+	 * same; a texture model written before intensities existed loads without them and scores each
+	 * plane as normalised.
+	 */
+	@Test
+	public void featuresUseTheTrainingIntensities() {
+		Random random = new Random(13);
+		List<Region> regions = new ArrayList<>();
+		for (int i = 0; i < 4; i++)
+			regions.add(Region.of(mapped(noise(64, random), 100, 0.01f)));
+		TextureModel t = TextureModel.fit(regions, 6);
+		assertEquals(100 + 0 / 0.01, t.intensities().low()[0], 1e-3);
+		assertEquals(100 + 2 / 0.01, t.intensities().high()[0], 1e-3);
+		NormalizedPlane test = noise(64, random);
+		float[] stretched = test.data().clone();
+		for (int i = 0; i < stretched.length; i++)
+			stretched[i] = (stretched[i] + 1) * 0.5f - 1; // the same raw values under half the scale
+		NormalizedPlane a = mapped(test, 100, 0.01f), b = new NormalizedPlane(64, 64, 1, stretched, new float[] { 100 },
+			new float[] { 0.005f });
+		float[] ma = t.map(64, 64, (x0, y0, w, h) -> new Tile(a, 0, 0), ProgressListener.NONE).values(),
+				mb = t.map(64, 64, (x0, y0, w, h) -> new Tile(b, 0, 0), ProgressListener.NONE).values();
+		assertArrayEquals(ma, mb, 1e-2f);
+		java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(t.toJson());
+		assertTrue(json.containsKey("intensities"));
+		json.remove("intensities");
+		TextureModel old = TextureModel.fromJson(json);
+		assertEquals(null, old.intensities());
+		float[] mo = old.map(64, 64, (x0, y0, w, h) -> new Tile(b, 0, 0), ProgressListener.NONE).values();
+		assertTrue("as normalised, the stretched plane scores differently: " + mo[32 * 64 + 32] + " vs " + ma[32 * 64 + 32],
+			Math.abs(mo[32 * 64 + 32] - ma[32 * 64 + 32]) > 1);
+	}
+
+	/**
+	 * The gradient features: coherence is 1 on stripes and near 0 on white noise; sparsity is 0 on
+	 * a flat plane, log(π/4) on white noise (gradient magnitudes are Rayleigh distributed) and far
+	 * below beside a lone step edge.
+	 */
+	@Test
+	public void gradientFeatures() {
+		int w = 96, h = 96, f = TextureModel.Features.STATISTICS_AND_GRADIENTS.perScale();
+		double[] scales = { 4 };
+		Random random = new Random(17);
+		float[] stripes = new float[w * h], noise = new float[w * h], edge = new float[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				stripes[y * w + x] = (float) (0.5 * Math.sin(0.5 * x));
+				noise[y * w + x] = (float) (0.3 * random.nextGaussian());
+				edge[y * w + x] = x < w / 2 ? -0.5f : 0.5f;
+			}
+		int centre = h / 2 * w + w / 2;
+		var g = TextureModel.Features.STATISTICS_AND_GRADIENTS;
+		assertEquals(1, TextureModel.features(stripes, w, h, 1, scales, g)[4][centre], 0.01);
+		float[][] n = TextureModel.features(noise, w, h, 1, scales, g);
+		assertEquals(0, n[4][centre], 0.15);
+		assertEquals(Math.log(Math.PI / 4), n[5][centre], 0.1);
+		assertEquals(0, TextureModel.features(new float[w * h], w, h, 1, scales, g)[5][centre], 1e-6);
+		float[][] e = TextureModel.features(edge, w, h, 1, scales, g);
+		assertTrue("sparsity beside an edge " + e[5][centre + 4], e[5][centre + 4] < -1);
+		assertEquals(1, e[4][centre + 4], 0.01);
+		assertEquals(f * scales.length, n.length);
+		assertEquals(4, TextureModel.features(noise, w, h, 1, scales, TextureModel.Features.STATISTICS).length);
+	}
+
+	/**
+	 * New models use the gradient features and name them in the manifest; a manifest that names
+	 * none is one of the first texture models (four values per scale); an unknown name is refused
+	 * with one line.
+	 */
+	@Test
+	public void featureSetsRoundTrip() {
+		Random random = new Random(19);
+		TextureModel t = TextureModel.fit(List.of(Region.of(noise(64, random)), Region.of(noise(64, random))), 8);
+		assertEquals(TextureModel.Features.STATISTICS_AND_GRADIENTS, t.features());
+		assertEquals(6 * t.scales().length, t.density().dim());
+		java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(t.toJson());
+		assertEquals("statistics+gradients", json.get("feature_set"));
+		TextureModel back = TextureModel.fromJson(json);
+		NormalizedPlane test = noise(64, random);
+		assertArrayEquals(t.map(64, 64, (x0, y0, w, h) -> new Tile(test, 0, 0), ProgressListener.NONE).values(),
+			back.map(64, 64, (x0, y0, w, h) -> new Tile(test, 0, 0), ProgressListener.NONE).values(), 0);
+		json.remove("feature_set");
+		try {
+			TextureModel.fromJson(json);
+			fail("six values per scale read as the first feature set");
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("do not fit"));
+		}
+		json.put("feature_set", "wavelets");
+		try {
+			TextureModel.fromJson(json);
+			fail("unknown feature set accepted");
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("manifest.json: unknown texture features 'wavelets' (this version knows [statistics, " +
+				"statistics+gradients]); update the plugin", e.getMessage());
+		}
+	}
+
+	private static NormalizedPlane mapped(NormalizedPlane p, float low, float scale) {
+		return new NormalizedPlane(p.width(), p.height(), p.channels(), p.data(), new float[] { low }, new float[] { scale });
+	}
+
+	private static NormalizedPlane noise(int size, Random random) {
+		float[] v = new float[size * size];
+		for (int i = 0; i < v.length; i++)
+			v[i] = (float) (0.3 * random.nextGaussian());
+		return new NormalizedPlane(size, size, 1, v);
+	}
+
+	private static NormalizedPlane crop(NormalizedPlane p, int x0, int y0, int w, int h) {
+		float[] out = new float[w * h];
+		for (int y = 0; y < h; y++)
+			System.arraycopy(p.data(), (y0 + y) * p.width() + x0, out, y * w, w);
+		return new NormalizedPlane(w, h, 1, out);
+	}
+}

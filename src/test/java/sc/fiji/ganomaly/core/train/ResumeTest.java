@@ -1,0 +1,103 @@
+package sc.fiji.ganomaly.core.train;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.SyntheticImages;
+import sc.fiji.ganomaly.core.api.EpochSummary;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+
+/** A training stopped after an epoch and resumed ends where an uninterrupted one does. */
+public class ResumeTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	static TrainingData data() {
+		Random random = new Random(8);
+		TrainingData data = SyntheticImages.normalData(3, 48, random);
+		return data;
+	}
+
+	static TrainingSettings settings(Path checkpoints) {
+		return new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(16).epochs(4).patchesPerEpoch(96).seed(5)
+			.threads(1).checkpointFolder(checkpoints);
+	}
+
+	/** Collects validation losses; cancels once epoch {@code stopAfter} has ended (0: never). */
+	static ProgressListener recorder(List<Double> losses, int stopAfter) {
+		return new ProgressListener() {
+
+			boolean stop;
+
+			@Override
+			public void epochFinished(EpochSummary s) {
+				losses.add(s.validationLoss());
+				stop = s.epoch() == stopAfter;
+			}
+
+			@Override
+			public boolean isCanceled() {
+				return stop;
+			}
+		};
+	}
+
+	@Test
+	public void resumedTrainingMatchesAnUninterruptedOne() {
+		List<Double> straight = new ArrayList<>();
+		try (GanomalyModel m = Ganomaly.train(data(), settings(tmp.getRoot().toPath().resolve("a")), recorder(straight, 0))) {
+			assertEquals(4, straight.size());
+		}
+		Path checkpoints = tmp.getRoot().toPath().resolve("b");
+		List<Double> interrupted = new ArrayList<>();
+		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints), recorder(interrupted, 2))) {
+			assertEquals(true, m.manifest().training().get("canceled"));
+		}
+		assertEquals(2, interrupted.size());
+		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints).resume(true), recorder(interrupted, 0))) {
+			assertEquals(4.0, ((Number) m.manifest().training().get("epochs_run")).doubleValue(), 0);
+			assertEquals(4, ((List<?>) m.manifest().training().get("validation_losses")).size());
+		}
+		assertEquals(4, interrupted.size());
+		for (int i = 0; i < 4; i++) // seeded training is bit-exact, resumed or not
+			assertEquals("epoch " + (i + 1), straight.get(i), interrupted.get(i), 0);
+	}
+
+	@Test
+	public void resumeRefusesOtherSettings() {
+		Path checkpoints = tmp.getRoot().toPath().resolve("c");
+		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
+		try {
+			Ganomaly.train(data(), settings(checkpoints).nz(16).resume(true), null).close();
+			fail();
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("made with other settings"));
+		}
+	}
+
+	@Test
+	public void resumeWithoutCheckpointSaysSo() {
+		try {
+			Ganomaly.train(data(), settings(tmp.getRoot().toPath().resolve("empty")).resume(true), null).close();
+			fail();
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains("no training checkpoint"));
+		}
+	}
+}
