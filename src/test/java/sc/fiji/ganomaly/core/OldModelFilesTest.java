@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.core;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,6 +104,27 @@ public class OldModelFilesTest {
 			}
 		}
 		assertTrue(String.join("\n", failures), failures.isEmpty());
+	}
+
+	@Test
+	public void scoresAModelDoesNotHaveAreRefusedByName() throws IOException {
+		Map<String, String> expected = Map.of(
+			"1-no-scoring-no-normalization", "this model was trained before the score 'texture' existed; it scores with " +
+				"'latent' only (retrain it to use 'texture')",
+			"2-no-scoring", "this model was trained before the score 'texture' existed; it scores with 'latent' only " +
+				"(retrain it to use 'texture')",
+			"3-scoring-without-texture", "this model has no calibration for the score 'texture' (it has latent, " +
+				"residual, density)");
+		for (Map.Entry<String, String> e : expected.entrySet())
+			try (GanomalyModel model = GanomalyModel.load(assemble(e.getKey(), manifest(e.getKey()),
+				tmp.newFolder().toPath()), 1))
+			{
+				model.withScore(Score.TEXTURE);
+				fail(e.getKey() + " scores with texture");
+			}
+			catch (IllegalArgumentException refused) {
+				assertEquals(e.getKey(), e.getValue(), refused.getMessage());
+			}
 	}
 
 	/** Every number of {@code old} is in {@code now} at the same place (arrays may be packed); strings may change. */
