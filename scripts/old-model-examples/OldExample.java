@@ -53,6 +53,7 @@ public final class OldExample {
 			: construct(8, spec, normalization, training, scoring);
 		String json = manifest.toJson();
 		Files.writeString(out.resolve("manifest.json"), json);
+		if (args.length > 3) Files.writeString(Path.of(args[3]), networkDigest(json, Path.of(args[2]), out));
 		if (!texture) return;
 		GanomalyModel model;
 		if (hasClass("sc.fiji.ganomaly.core.LazyNetwork")) {
@@ -78,6 +79,38 @@ public final class OldExample {
 		}
 		PlaneScore score = model.score(testPlane(), STRIDE, "test plane");
 		Files.writeString(out.resolve("expected-texture.txt"), digest(score));
+	}
+
+	/**
+	 * This version's network maps of the test plane under each network score the manifest has, with
+	 * the SavedModel of the zip {@code network}; the format of OldModelFilesTest.networkDigest.
+	 */
+	static String networkDigest(String json, Path network, Path out) throws Exception {
+		Path file = out.resolve("network.zip");
+		try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file));
+			java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(network)))
+		{
+			entry(zip, "manifest.json", json.getBytes(StandardCharsets.UTF_8));
+			for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry())
+				entry(zip, e.getName(), in.readAllBytes());
+		}
+		StringBuilder sb = new StringBuilder();
+		try (GanomalyModel model = GanomalyModel.load(file, 1)) {
+			List<String> scores = json.contains("\"scoring\"") ? List.of("latent", "residual", "density") : List.of("latent");
+			for (String score : scores) {
+				GanomalyModel view = model;
+				for (java.lang.reflect.Method m : GanomalyModel.class.getMethods())
+					if (m.getName().equals("withScore")) {
+						Class<?> type = m.getParameterTypes()[0];
+						@SuppressWarnings({ "unchecked", "rawtypes" })
+						Object arg = type == String.class ? score : Enum.valueOf((Class) type, score.toUpperCase());
+						view = (GanomalyModel) m.invoke(model, arg);
+					}
+				sb.append("[").append(score).append("]\n").append(digest(view.score(testPlane(), STRIDE, "test plane")));
+			}
+		}
+		Files.delete(file);
+		return sb.toString();
 	}
 
 	static Manifest construct(int n, Object spec, Object normalization, Object training, Object scoring) throws Exception {
