@@ -43,7 +43,8 @@ import org.junit.rules.TemporaryFolder;
  * its README and scripts/make-old-model-examples): each loads, its manifest re-reads to an equal
  * manifest keeping every number, and it scores a fixed test plane bit for bit as stored. Texture
  * maps were stored by the version that wrote the manifest; network maps (all examples share one
- * tiny SavedModel) by the version the examples were made with. Uses the public API only.
+ * tiny SavedModel) by 708a05a, whose maps the writing versions give too except for examples 1-2
+ * (see the README). Uses the public API only.
  */
 public class OldModelFilesTest {
 
