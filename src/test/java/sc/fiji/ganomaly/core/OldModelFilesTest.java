@@ -38,6 +38,9 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+
 /**
  * Model files written by earlier versions, one per manifest shape (resources {@code legacy/}, see
  * its README and scripts/make-old-model-examples): each loads, its manifest re-reads to an equal
@@ -120,7 +123,7 @@ public class OldModelFilesTest {
 			try (GanomalyModel model = GanomalyModel.load(assemble(e.getKey(), manifest(e.getKey()),
 				tmp.newFolder().toPath()), 1))
 			{
-				model.withScore(Score.TEXTURE);
+				model.withScore(ScoreKind.TEXTURE);
 				fail(e.getKey() + " scores with texture");
 			}
 			catch (IllegalArgumentException refused) {
@@ -190,7 +193,7 @@ public class OldModelFilesTest {
 	static String networkDigest(GanomalyModel model, String manifest) {
 		StringBuilder sb = new StringBuilder();
 		for (String score : networkScores(manifest)) {
-			GanomalyModel view = model.withScore(Score.parse(score));
+			GanomalyModel view = model.withScore(ScoreKind.parse(score));
 			sb.append("[").append(score).append("]\n").append(digest(view.score(testPlane(), STRIDE, "test plane")));
 		}
 		return sb.toString();
