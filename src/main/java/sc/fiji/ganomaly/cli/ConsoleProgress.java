@@ -29,17 +29,12 @@ final class ConsoleProgress implements ProgressListener {
 	public void epochFinished(EpochSummary s) {
 		out.printf(Locale.ROOT, "epoch %d/%d  loss G %.4f  D %.4f  validation %.4f%s  %.0f images/s  ETA %s%n",
 			s.epoch(), s.epochs(), s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(),
-			s.improved() ? " (best)" : "", s.imagesPerSecond(), duration(s.secondsLeft()));
+			s.improved() ? " (best)" : "", s.imagesPerSecond(), ProgressListener.duration(s.secondsLeft()));
 	}
 
 	@Override
 	public void status(String message) {
 		// per-image status lines would flood the console; warnings (not converged, too few held-out data) are shown
 		if (message.startsWith("warning")) out.println(message);
-	}
-
-	static String duration(double seconds) {
-		long s = Math.round(seconds);
-		return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
 	}
 }

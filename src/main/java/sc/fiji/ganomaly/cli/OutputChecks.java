@@ -1,9 +1,8 @@
 package sc.fiji.ganomaly.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import sc.fiji.ganomaly.core.ModelFiles;
+import sc.fiji.ganomaly.ij.ScoreBatch;
 
 
 /** Checks output locations before long work starts, so that no work is lost to a typo (command line and Spark). */
@@ -18,14 +17,11 @@ public final class OutputChecks {
 
 	/** The output folder is created if needed; it must not be a file. */
 	public static void outputFolder(Path dir) {
-		if (Files.exists(dir) && !Files.isDirectory(dir))
-			throw new UsageException("--output: " + dir + " is a file, not a folder");
 		try {
-			Files.createDirectories(dir);
+			ScoreBatch.outputFolder(dir, "--output");
 		}
-		catch (IOException e) {
-			throw new UsageException("--output: cannot create folder " + dir + " (" + e.getMessage() + ")");
+		catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
 		}
-		if (!Files.isWritable(dir)) throw new UsageException("--output: folder " + dir + " is not writable");
 	}
 }

@@ -1,7 +1,6 @@
 package sc.fiji.ganomaly.fiji;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -81,15 +80,13 @@ public class ScoreFolderCommand extends CancelableCommand {
 			if (output == null) throw new IllegalArgumentException("output: give a folder for the maps and scores.csv");
 			List<Path> files = ImageFiles.files(List.of(folder.toPath()), "folder");
 			Path out = output.toPath();
-			if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("output: " + out +
-				" is a file, not a folder");
+			ScoreBatch.outputFolder(out, "output");
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
 			ScoreBatch.Summary s;
 			ProgressWindow window = progressWindow(null);
 			try (ModelPool.Lease lease = ganomaly.model(model); GanomalyService.Running running = ganomaly.running(this)) {
 				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold,
 					ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score, List.of(), kind, "");
-				Files.createDirectories(out);
 				ScoreBatch.Request request = new ScoreBatch.Request(files, model.toPath(), lease.model().precision(), settings,
 					out, resume, stopAtFirstFailure, "folder");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
@@ -109,9 +106,6 @@ public class ScoreFolderCommand extends CancelableCommand {
 			}
 			if (log != null) log.info(line);
 			if (status != null) status.showStatus(line);
-		}
-		catch (java.io.IOException e) {
-			fail(new java.io.UncheckedIOException("output: " + e.getMessage(), e));
 		}
 		catch (RuntimeException e) {
 			fail(e);

@@ -200,13 +200,7 @@ final class BatchRun {
 	private String status() {
 		double seconds = (System.nanoTime() - start) / 1e9, rate = scoredNow / Math.max(seconds, 1e-9);
 		return String.format(Locale.ROOT, "scored %d/%d planes, %.2f planes/s, %s left", finished, total, rate,
-			duration((total - finished) / Math.max(rate, 1e-9)));
-	}
-
-	/** h:mm:ss */
-	static String duration(double seconds) {
-		long s = Math.round(Math.min(seconds, 1e9));
-		return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+			ProgressListener.duration((total - finished) / Math.max(rate, 1e-9)));
 	}
 
 	/** The output folder could not be written: the run ends (no input is to blame). */

@@ -169,15 +169,10 @@ public final class MapFiles {
 
 	/**
 	 * A new temporary file name beside {@code target}: {@code .NAME.RANDOM.tmp} (not created, so the
-	 * file gets the usual permissions when written), shortened as {@link #hiddenSibling} says.
+	 * file gets the usual permissions when written), shortened as {@link HiddenNames#sibling} says.
 	 */
 	public static Path temporaryFor(Path target) {
-		return hiddenSibling(target, "." + UUID.randomUUID() + ".tmp");
-	}
-
-	/** The hidden file {@code .NAME SUFFIX} beside {@code target}, shortened as {@link HiddenNames#sibling} says. */
-	static Path hiddenSibling(Path target, String suffix) {
-		return HiddenNames.sibling(target, suffix);
+		return HiddenNames.sibling(target, "." + UUID.randomUUID() + ".tmp");
 	}
 
 	/** Renames {@code from} over {@code to}, atomically where the file system can. */

@@ -74,6 +74,24 @@ public final class ScoreBatch {
 	private ScoreBatch() {}
 
 	/**
+	 * Makes {@code dir} a writable output folder, creating it (and its parents) if needed.
+	 *
+	 * @param option names the folder in messages ("--output", "output")
+	 * @throws IllegalArgumentException if it is a file, cannot be created or is not writable
+	 */
+	public static void outputFolder(Path dir, String option) {
+		if (Files.exists(dir) && !Files.isDirectory(dir))
+			throw new IllegalArgumentException(option + ": " + dir + " is a file, not a folder");
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException(option + ": cannot create folder " + dir + " (" + e.getMessage() + ")");
+		}
+		if (!Files.isWritable(dir)) throw new IllegalArgumentException(option + ": folder " + dir + " is not writable");
+	}
+
+	/**
 	 * Scores the files of {@code request} with {@code model}, telling {@code progress} of each plane
 	 * (status lines name planes done of all, planes per second and time left) and stopping between
 	 * planes when it cancels.

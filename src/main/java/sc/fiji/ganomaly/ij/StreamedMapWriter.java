@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import sc.fiji.ganomaly.core.api.HiddenNames;
 import java.nio.file.StandardOpenOption;
 import java.util.function.IntConsumer;
 
@@ -38,7 +40,7 @@ final class StreamedMapWriter {
 
 	/** The partial file of {@code map} while it is written: {@code .NAME.partial} beside it. */
 	static Path partialFor(Path map) {
-		return MapFiles.hiddenSibling(map, ".partial");
+		return HiddenNames.sibling(map, ".partial");
 	}
 
 	/**

@@ -6,6 +6,12 @@ package sc.fiji.ganomaly.core.api;
  */
 public interface ProgressListener {
 
+	/** A time span as h:mm:ss (rounded to the second), for progress messages. */
+	static String duration(double seconds) {
+		long s = Math.round(seconds);
+		return String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+	}
+
 	/** Ignores everything and never cancels. */
 	ProgressListener NONE = new ProgressListener() {};
 
