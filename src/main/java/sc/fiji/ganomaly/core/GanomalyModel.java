@@ -73,8 +73,8 @@ public final class GanomalyModel implements AutoCloseable {
 	 * it shares the network, so close only this model, not the view (closing the view does nothing).
 	 * The network is created by the first of them that needs it, once, and closed with this model.
 	 *
-	 * @throws IllegalArgumentException if the model has no calibration for that score (models
-	 *                                  written before scores existed have only the latent score)
+	 * @throws IllegalArgumentException if the model has no calibration for that score (a model
+	 *                                  without image scoring has only the latent score)
 	 */
 	public GanomalyModel withScore(ScoreKind score) {
 		return withManifest(manifest.withScore(score));

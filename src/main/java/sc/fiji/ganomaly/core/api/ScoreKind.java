@@ -6,8 +6,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The anomaly scores a model can map (issue 10), in the order they were added, which manifests
- * and messages keep. Manifests, the command line and macros name them by {@link #id()};
+ * The kinds of anomaly score a model can map, in the order manifests and messages list them. Manifests, the command line and macros name them by {@link #id()};
  * {@link #parse} reads those names.
  */
 public enum ScoreKind {

@@ -22,14 +22,14 @@ import sc.fiji.ganomaly.core.json.Json;
  * @param calibration     raw-score scale measured on held-out normal patches
  * @param threshold       default threshold on the calibrated scale
  * @param training        free-form training summary (epochs, losses, speed)
- * @param scoring         score used for maps and how each score is calibrated; null in models
- *                        written before it existed (they score with the latent score per patch)
+ * @param scoring         score used for maps and how each score is calibrated; null: the latent
+ *                        score per patch ({@link EarlierVersions})
  */
 public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
 		PatchCalibration calibration, double threshold, Map<String, Object> training, Scoring scoring)
 {
 
-	/** A manifest without image scoring: the latent score per patch, as models before issue 10. */
+	/** A manifest without image scoring: the latent score per patch. */
 	public Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
 		PatchCalibration calibration, double threshold, Map<String, Object> training)
 	{
@@ -44,8 +44,8 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 	/**
 	 * The same manifest scoring with another of its calibrated scores.
 	 *
-	 * @throws IllegalArgumentException if the model has no calibration for that score (models
-	 *                                  written before scores existed have only the latent score)
+	 * @throws IllegalArgumentException if the model has no calibration for that score (a manifest
+	 *                                  without scoring has only the latent score)
 	 */
 	public Manifest withScore(ScoreKind score) {
 		if (scoring == null) {

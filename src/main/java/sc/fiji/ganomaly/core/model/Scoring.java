@@ -6,21 +6,18 @@ import java.util.Map;
 import java.util.Objects;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
-import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
 import sc.fiji.ganomaly.core.math.DensityModel;
 import sc.fiji.ganomaly.core.texture.TextureModel;
 
 /**
- * Which score a model's maps show and how each score is calibrated (issue 10). Models written
- * before it existed have none: they score with {@link ScoreKind#LATENT} per patch as they always did
- * (image score = highest calibrated patch score, threshold from {@link PatchCalibration}).
+ * Which score a model's maps show and how each score is calibrated. A manifest without one scores
+ * with {@link ScoreKind#LATENT} per patch (see {@link EarlierVersions}).
  *
  * @param score         the score used by default
  * @param calibrations  map scale and image threshold of each score measured after training
  * @param density       the Gaussian of normal latent codes for {@link ScoreKind#DENSITY}; null if not measured
  * @param residualSigma Gaussian smoothing (pixels) of the residual map
  * @param texture       the model of normal local statistics for {@link ScoreKind#TEXTURE}; null if not measured
- *                      (models written before it existed)
  */
 public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibrations, DensityModel density,
 		double residualSigma, TextureModel texture)

@@ -31,12 +31,12 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.SlidingWindow;
 
 /**
- * Issue 10 on a tiny network (patch 16, nz 8, 8 filters): every score ranks synthetic anomalies
+ * On a tiny network (patch 16, nz 8, 8 filters): every score ranks synthetic anomalies
  * above normal planes, the calibrated threshold holds on held-out normal planes of two sizes, mask
  * and table agree, the scoring settings survive the model file, and models without them score as
  * before (latent score per patch).
  */
-public class ScoresTest {
+public class EveryScoreDetectsAndCalibratesTest {
 
 	@ClassRule
 	public static TemporaryFolder tmp = new TemporaryFolder();
