@@ -203,7 +203,8 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 		float[][] out = new float[dim(scales, features, channels)][];
 		boolean gradients = features == Features.STATISTICS_AND_GRADIENTS;
 		int n = w * h, f = 0;
-		float[] img = new float[n], sq = new float[n], grad = new float[n];
+		float[] img = new float[n], sq = new float[n], grad = new float[n], scratch = new float[n],
+				scratch2 = gradients ? new float[n] : null;
 		// the gradients' components and magnitudes, for coherence and sparsity only
 		float[] gxx = gradients ? new float[n] : null, gyy = gradients ? new float[n] : null,
 				gxy = gradients ? new float[n] : null, magnitude = gradients ? new float[n] : null;
@@ -228,12 +229,12 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 					}
 				}
 			for (double s : scales) {
-				float[] mean = img.clone(), var = sq.clone(), energy = grad.clone(), lap = img.clone();
-				MapFilters.gaussian(mean, w, h, s);
-				MapFilters.gaussian(var, w, h, s);
-				MapFilters.gaussian(energy, w, h, s);
-				MapFilters.gaussian(lap, w, h, s / 2);
-				float[] l2 = laplacianSquared(lap, w, h);
+				float[] mean = new float[n], var = new float[n], energy = new float[n];
+				MapFilters.gaussian(img, mean, w, h, s);
+				MapFilters.gaussian(sq, var, w, h, s);
+				MapFilters.gaussian(grad, energy, w, h, s);
+				MapFilters.gaussian(img, scratch, w, h, s / 2);
+				float[] l2 = laplacianSquared(scratch, w, h);
 				MapFilters.gaussian(l2, w, h, s);
 				for (int i = 0; i < n; i++) {
 					var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
@@ -245,7 +246,7 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 				out[f++] = energy;
 				out[f++] = l2;
 				if (gradients) {
-					out[f++] = coherence(gxx, gyy, gxy, w, h, s);
+					out[f++] = coherence(gxx, gyy, gxy, w, h, s, scratch, scratch2);
 					out[f++] = sparsity(magnitude, energy, w, h, s);
 				}
 			}
@@ -255,13 +256,16 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 
 	/**
 	 * Coherence of the gradients in a window of sigma {@code s}: (λ1 − λ2) / (λ1 + λ2) of the
-	 * structure tensor, from the squared components of the gradients.
+	 * structure tensor, from the squared components of the gradients; {@code b} and {@code c} are
+	 * scratch of {@code w × h} values.
 	 */
-	private static float[] coherence(float[] gxx, float[] gyy, float[] gxy, int w, int h, double s) {
-		float[] a = gxx.clone(), b = gyy.clone(), c = gxy.clone();
-		MapFilters.gaussian(a, w, h, s);
-		MapFilters.gaussian(b, w, h, s);
-		MapFilters.gaussian(c, w, h, s);
+	private static float[] coherence(float[] gxx, float[] gyy, float[] gxy, int w, int h, double s, float[] b,
+		float[] c)
+	{
+		float[] a = new float[w * h];
+		MapFilters.gaussian(gxx, a, w, h, s);
+		MapFilters.gaussian(gyy, b, w, h, s);
+		MapFilters.gaussian(gxy, c, w, h, s);
 		for (int i = 0; i < a.length; i++) {
 			double d = a[i] - b[i];
 			a[i] = (float) (Math.sqrt(d * d + 4.0 * c[i] * c[i]) / (a[i] + b[i] + VARIANCE_FLOOR));
@@ -274,8 +278,8 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 	 * with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat region gives 0).
 	 */
 	private static float[] sparsity(float[] magnitude, float[] logEnergy, int w, int h, double s) {
-		float[] m = magnitude.clone();
-		MapFilters.gaussian(m, w, h, s);
+		float[] m = new float[w * h];
+		MapFilters.gaussian(magnitude, m, w, h, s);
 		double epsilon = Math.sqrt(VARIANCE_FLOOR);
 		for (int i = 0; i < m.length; i++)
 			m[i] = (float) (2 * Math.log(m[i] + epsilon) - logEnergy[i]);
@@ -323,6 +327,11 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 
 	/** As {@link #fit(List, long)}, computing features in the given intensity range (null: as normalised). */
 	static TextureModel fit(List<Region> regions, Intensities intensities, long seed) {
+		return fit(regions, intensities, seed, TileThreads.THREADS);
+	}
+
+	/** As {@link #fit(List, Intensities, long)}, features of tiles on {@code threads} threads (the same model). */
+	static TextureModel fit(List<Region> regions, Intensities intensities, long seed, int threads) {
 		double[] scales = DEFAULT_SCALES.clone();
 		Features features = DEFAULT_FEATURES;
 		int channels = regions.get(0).plane().channels(), d = dim(scales, features, channels);
@@ -344,25 +353,32 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 		}
 		double keep = Math.min(1, FIT_SAMPLES / (double) total);
 		FloatList samples = new FloatList();
-		int n = 0;
-		for (int t = 0; t < used; t++) {
+		int[] n = { 0 };
+		// features of tiles in parallel, sampled in tile order: the same draws on any number of threads
+		TileThreads.run(used, threads, t -> {
 			int[] tile = tiles.get(t);
 			Region r = regions.get(tile[0]);
 			int x0 = Math.max(0, tile[1] - margin), y0 = Math.max(0, tile[2] - margin);
 			int x1 = Math.min(r.width(), tile[1] + tile[3] + margin), y1 = Math.min(r.height(), tile[2] + tile[4] + margin);
 			int w = x1 - x0, h = y1 - y0;
-			float[][] f = features(crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities), w, h, channels, scales,
-				features);
+			float[] data = crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities);
+			return () -> features(data, w, h, channels, scales, features);
+		}, (t, f) -> {
+			int[] tile = tiles.get(t);
+			Region r = regions.get(tile[0]);
+			int x0 = Math.max(0, tile[1] - margin), y0 = Math.max(0, tile[2] - margin);
+			int w = Math.min(r.width(), tile[1] + tile[3] + margin) - x0;
 			for (int y = tile[2]; y < tile[2] + tile[4]; y++)
 				for (int x = tile[1]; x < tile[1] + tile[3]; x++)
 					if (keep >= 1 || random.nextDouble() < keep) {
 						int i = (y - y0) * w + (x - x0);
 						for (int k = 0; k < d; k++)
 							samples.add(f[k][i]);
-						n++;
+						n[0]++;
 					}
-		}
-		GaussianMixture density = GaussianMixture.fit(samples.values, n, d, COMPONENTS, FITS, ITERATIONS, seed);
+			return true;
+		});
+		GaussianMixture density = GaussianMixture.fit(samples.values, n[0], d, COMPONENTS, FITS, ITERATIONS, seed);
 		return new TextureModel(scales, DEFAULT_SIGMA, features, density, intensities);
 	}
 
@@ -371,33 +387,42 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 	 * (squared Mahalanobis distance per pixel, smoothed), or null if {@code listener} cancelled.
 	 */
 	AnomalyMap map(int width, int height, PlaneScorer.TileSource source, ProgressListener listener) {
+		return map(width, height, source, listener, TileThreads.THREADS);
+	}
+
+	/** {@link #map(int, int, PlaneScorer.TileSource, ProgressListener)} with tiles on {@code threads} threads. */
+	AnomalyMap map(int width, int height, PlaneScorer.TileSource source, ProgressListener listener, int threads) {
 		AnomalyMap map = new AnomalyMap(width, height);
 		float[] out = map.values();
 		int m = margin(), d = density.dim();
-		long tiles = (long) ((width + TILE - 1) / TILE) * ((height + TILE - 1) / TILE), done = 0;
-		double[] scratch = new double[d + density.components()];
-		float[] vector = new float[d];
-		for (int ty = 0; ty < height; ty += TILE)
-			for (int tx = 0; tx < width; tx += TILE) {
-				if (listener.isCanceled()) return null;
-				int x0 = Math.max(0, tx - m), y0 = Math.max(0, ty - m);
-				int x1 = Math.min(width, tx + TILE + m), y1 = Math.min(height, ty + TILE + m);
-				int w = x1 - x0, h = y1 - y0;
-				PlaneScorer.Tile tile = source.tile(x0, y0, w, h);
-				NormalizedPlane p = tile.plane();
-				if (dim(scales, features, p.channels()) != d) throw new IllegalArgumentException("the plane has " + p
-					.channels() + " channel(s); the texture model was fitted to " + d / dim(scales, features, 1));
-				float[][] f = features(crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities), w, h, p.channels(),
-					scales, features);
+		int columns = (width + TILE - 1) / TILE, rows = (height + TILE - 1) / TILE;
+		long tiles = (long) columns * rows;
+		ThreadLocal<GaussianMixture.Block> blocks = ThreadLocal.withInitial(() -> density.new Block());
+		boolean finished = TileThreads.run(columns * rows, threads, t -> {
+			if (listener.isCanceled()) return null;
+			int tx = t % columns * TILE, ty = t / columns * TILE;
+			int x0 = Math.max(0, tx - m), y0 = Math.max(0, ty - m);
+			int x1 = Math.min(width, tx + TILE + m), y1 = Math.min(height, ty + TILE + m);
+			int w = x1 - x0, h = y1 - y0;
+			PlaneScorer.Tile tile = source.tile(x0, y0, w, h);
+			NormalizedPlane p = tile.plane();
+			if (dim(scales, features, p.channels()) != d) throw new IllegalArgumentException("the plane has " + p
+				.channels() + " channel(s); the texture model was fitted to " + d / dim(scales, features, 1));
+			float[] data = crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities);
+			int channels = p.channels();
+			return () -> {
+				float[][] f = features(data, w, h, channels, scales, features);
+				GaussianMixture.Block block = blocks.get();
+				int x2 = Math.min(width, tx + TILE);
 				for (int y = ty; y < Math.min(height, ty + TILE); y++)
-					for (int x = tx; x < Math.min(width, tx + TILE); x++) {
-						int i = (y - y0) * w + (x - x0);
-						for (int k = 0; k < d; k++)
-							vector[k] = f[k][i];
-						out[y * width + x] = density.score(vector, 0, scratch);
-					}
-				listener.progress(++done, tiles);
-			}
+					density.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx, block);
+				return null;
+			};
+		}, (t, none) -> {
+			listener.progress(t + 1, tiles);
+			return t + 1 == tiles || !listener.isCanceled();
+		});
+		if (!finished) return null;
 		if (sigma > 0) MapFilters.gaussian(out, width, height, sigma);
 		return map;
 	}
