@@ -23,13 +23,34 @@ final class MapFilters {
 	 * Separable Gaussian smoothing of {@code in} into {@code out} (kernel ±3 sigma, borders
 	 * renormalised; {@code out} may be {@code in}): each value is the float of the double sum, in
 	 * kernel order, of float products of the float kernel, first along rows, then along columns.
-	 * Whole rows are summed at once in doubles (the float products rounded with {@link #SPLIT}) so
-	 * that the loops vectorise; a ring of 2r + 1 filtered rows is the only extra memory.
 	 */
 	static void gaussian(float[] in, float[] out, int width, int height, double sigma) {
+		if ((int) Math.ceil(3 * sigma) < 1) {
+			if (in != out) System.arraycopy(in, 0, out, 0, width * height);
+			return;
+		}
+		gaussian(widen(in), out, width, height, sigma);
+	}
+
+	/** The floats of {@code v} as doubles. */
+	static double[] widen(float[] v) {
+		double[] d = new double[v.length];
+		for (int i = 0; i < v.length; i++)
+			d[i] = v[i];
+		return d;
+	}
+
+	/**
+	 * {@link #gaussian(float[], float[], int, int, double)} of floats given as doubles. Whole rows
+	 * are summed at once in doubles (the float products, and the rows between the passes, rounded
+	 * to float with {@link #SPLIT}) so that the loops vectorise; a ring of 2r + 1 filtered rows is
+	 * the only extra memory.
+	 */
+	static void gaussian(double[] in, float[] out, int width, int height, double sigma) {
 		int r = (int) Math.ceil(3 * sigma);
 		if (r < 1) {
-			if (in != out) System.arraycopy(in, 0, out, 0, width * height);
+			for (int i = 0; i < width * height; i++)
+				out[i] = (float) in[i];
 			return;
 		}
 		float[] k = new float[2 * r + 1];
@@ -37,17 +58,16 @@ final class MapFilters {
 			k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
 		int rows = Math.min(height, 2 * r + 1);
 		double[][] ring = new double[rows][width];
-		double[] sum = new double[width], line = new double[width], shifted = new double[width];
+		double[] sum = new double[width], shifted = new double[width];
 		int filtered = 0;
 		for (int y = 0; y < height; y++) {
 			int lo = Math.max(-r, -y), hi = Math.min(r, height - 1 - y);
 			for (; filtered <= y + hi; filtered++)
-				row(in, filtered * width, width, k, r, ring[filtered % rows], sum, line, shifted);
+				row(in, filtered * width, width, k, r, ring[filtered % rows], sum, shifted);
 			Arrays.fill(sum, 0);
 			double weight = 0;
 			for (int i = lo; i <= hi; i++) {
-				double ki = k[i + r];
-				add(sum, ki, ring[(y + i) % rows], width);
+				add(sum, k[i + r], ring[(y + i) % rows], width);
 				weight += k[i + r];
 			}
 			int o = y * width;
@@ -65,10 +85,10 @@ final class MapFilters {
 	}
 
 	/**
-	 * One row {@code v[o..o+width)} smoothed along x into {@code into} (the floats, as doubles);
-	 * {@code sum}, {@code line} and {@code shifted} are scratch of {@code width} values.
+	 * One row {@code v[o..o+width)} smoothed along x into {@code into} (floats as doubles);
+	 * {@code sum} and {@code shifted} are scratch of {@code width} values.
 	 */
-	private static void row(float[] v, int o, int width, float[] k, int r, double[] into, double[] sum, double[] line,
+	private static void row(double[] v, int o, int width, float[] k, int r, double[] into, double[] sum,
 		double[] shifted)
 	{
 		int inner0 = Math.min(r, width), inner1 = Math.max(inner0, width - r);
@@ -78,26 +98,27 @@ final class MapFilters {
 			into[x] = border(v, o, width, k, r, x);
 		int n = inner1 - inner0;
 		if (n == 0) return;
-		for (int x = 0; x < width; x++)
-			line[x] = v[o + x];
 		double weight = 0;
 		for (int i = -r; i <= r; i++)
 			weight += k[i + r];
 		Arrays.fill(sum, 0, n, 0);
 		for (int i = -r; i <= r; i++) {
 			// a copy at offset 0: the JIT vectorises loops whose arrays share their offset
-			System.arraycopy(line, inner0 + i, shifted, 0, n);
+			System.arraycopy(v, o + inner0 + i, shifted, 0, n);
 			add(sum, k[i + r], shifted, n);
 		}
-		for (int j = 0; j < n; j++)
-			into[inner0 + j] = (float) (sum[j] / weight);
+		for (int j = 0; j < n; j++) {
+			double q = sum[j] / weight, g = q * SPLIT;
+			shifted[j] = g - (g - q);
+		}
+		System.arraycopy(shifted, 0, into, inner0, n);
 	}
 
 	/** The value at {@code x} of a row smoothed along x, the kernel cut and renormalised at the borders. */
-	private static float border(float[] v, int o, int width, float[] k, int r, int x) {
+	private static float border(double[] v, int o, int width, float[] k, int r, int x) {
 		double sum = 0, weight = 0;
 		for (int i = Math.max(-r, -x); i <= Math.min(r, width - 1 - x); i++) {
-			sum += k[i + r] * v[o + x + i];
+			sum += k[i + r] * (float) v[o + x + i];
 			weight += k[i + r];
 		}
 		return (float) (sum / weight);

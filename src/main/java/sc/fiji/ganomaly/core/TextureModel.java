@@ -228,12 +228,16 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 						magnitude[i] = (float) Math.sqrt(grad[i]);
 					}
 				}
+			// each input is smoothed at every scale: widened to doubles once
+			double[] imgD = MapFilters.widen(img), sqD = MapFilters.widen(sq), gradD = MapFilters.widen(grad);
+			double[] gxxD = gradients ? MapFilters.widen(gxx) : null, gyyD = gradients ? MapFilters.widen(gyy) : null,
+					gxyD = gradients ? MapFilters.widen(gxy) : null, magnitudeD = gradients ? MapFilters.widen(magnitude) : null;
 			for (double s : scales) {
 				float[] mean = new float[n], var = new float[n], energy = new float[n];
-				MapFilters.gaussian(img, mean, w, h, s);
-				MapFilters.gaussian(sq, var, w, h, s);
-				MapFilters.gaussian(grad, energy, w, h, s);
-				MapFilters.gaussian(img, scratch, w, h, s / 2);
+				MapFilters.gaussian(imgD, mean, w, h, s);
+				MapFilters.gaussian(sqD, var, w, h, s);
+				MapFilters.gaussian(gradD, energy, w, h, s);
+				MapFilters.gaussian(imgD, scratch, w, h, s / 2);
 				float[] l2 = laplacianSquared(scratch, w, h);
 				MapFilters.gaussian(l2, w, h, s);
 				for (int i = 0; i < n; i++) {
@@ -246,8 +250,8 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 				out[f++] = energy;
 				out[f++] = l2;
 				if (gradients) {
-					out[f++] = coherence(gxx, gyy, gxy, w, h, s, scratch, scratch2);
-					out[f++] = sparsity(magnitude, energy, w, h, s);
+					out[f++] = coherence(gxxD, gyyD, gxyD, w, h, s, scratch, scratch2);
+					out[f++] = sparsity(magnitudeD, energy, w, h, s);
 				}
 			}
 		}
@@ -259,7 +263,7 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 	 * structure tensor, from the squared components of the gradients; {@code b} and {@code c} are
 	 * scratch of {@code w × h} values.
 	 */
-	private static float[] coherence(float[] gxx, float[] gyy, float[] gxy, int w, int h, double s, float[] b,
+	private static float[] coherence(double[] gxx, double[] gyy, double[] gxy, int w, int h, double s, float[] b,
 		float[] c)
 	{
 		float[] a = new float[w * h];
@@ -277,7 +281,7 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 	 * Sparsity of the gradients in a window of sigma {@code s}: log((mean |∇| + ε)²) − log energy,
 	 * with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat region gives 0).
 	 */
-	private static float[] sparsity(float[] magnitude, float[] logEnergy, int w, int h, double s) {
+	private static float[] sparsity(double[] magnitude, float[] logEnergy, int w, int h, double s) {
 		float[] m = new float[w * h];
 		MapFilters.gaussian(magnitude, m, w, h, s);
 		double epsilon = Math.sqrt(VARIANCE_FLOOR);
