@@ -29,7 +29,7 @@ final class MapFilters {
 			if (in != out) System.arraycopy(in, 0, out, 0, width * height);
 			return;
 		}
-		gaussian(widen(in), out, width, height, sigma);
+		gaussian(null, in, out, width, height, sigma);
 	}
 
 	/** The floats of {@code v} as doubles. */
@@ -47,10 +47,15 @@ final class MapFilters {
 	 * the only extra memory.
 	 */
 	static void gaussian(double[] in, float[] out, int width, int height, double sigma) {
+		gaussian(in, null, out, width, height, sigma);
+	}
+
+	/** Smoothing of {@code in}, or of {@code floats} widened a row at a time (memory: a few rows). */
+	private static void gaussian(double[] in, float[] floats, float[] out, int width, int height, double sigma) {
 		int r = (int) Math.ceil(3 * sigma);
 		if (r < 1) {
 			for (int i = 0; i < width * height; i++)
-				out[i] = (float) in[i];
+				out[i] = in != null ? (float) in[i] : floats[i];
 			return;
 		}
 		float[] k = new float[2 * r + 1];
@@ -58,12 +63,17 @@ final class MapFilters {
 			k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
 		int rows = Math.min(height, 2 * r + 1);
 		double[][] ring = new double[rows][width];
-		double[] sum = new double[width], shifted = new double[width];
+		double[] sum = new double[width], shifted = new double[width], line = floats == null ? null : new double[width];
 		int filtered = 0;
 		for (int y = 0; y < height; y++) {
 			int lo = Math.max(-r, -y), hi = Math.min(r, height - 1 - y);
 			for (; filtered <= y + hi; filtered++)
-				row(in, filtered * width, width, k, r, ring[filtered % rows], sum, shifted);
+				if (floats == null) row(in, filtered * width, width, k, r, ring[filtered % rows], sum, shifted);
+				else {
+					for (int x = 0; x < width; x++)
+						line[x] = floats[filtered * width + x];
+					row(line, 0, width, k, r, ring[filtered % rows], sum, shifted);
+				}
 			Arrays.fill(sum, 0);
 			double weight = 0;
 			for (int i = lo; i <= hi; i++) {

@@ -401,7 +401,6 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 		int m = margin(), d = density.dim();
 		int columns = (width + TILE - 1) / TILE, rows = (height + TILE - 1) / TILE;
 		long tiles = (long) columns * rows;
-		ThreadLocal<GaussianMixture.Block> blocks = ThreadLocal.withInitial(() -> density.new Block());
 		boolean finished = TileThreads.run(columns * rows, threads, t -> {
 			if (listener.isCanceled()) return null;
 			int tx = t % columns * TILE, ty = t / columns * TILE;
@@ -416,7 +415,7 @@ public record TextureModel(double[] scales, double sigma, Features features, Gau
 			int channels = p.channels();
 			return () -> {
 				float[][] f = features(data, w, h, channels, scales, features);
-				GaussianMixture.Block block = blocks.get();
+				GaussianMixture.Block block = density.new Block();
 				int x2 = Math.min(width, tx + TILE);
 				for (int y = ty; y < Math.min(height, ty + TILE); y++)
 					density.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx, block);

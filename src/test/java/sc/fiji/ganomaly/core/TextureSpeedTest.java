@@ -90,7 +90,7 @@ public class TextureSpeedTest {
 
 	/**
 	 * The fit samples features of several tiles computed on 1 or 2 threads in the same order: the
-	 * same model. Maps of a plane over four tiles (one channel) and of a three-channel plane equal
+	 * same model. Maps of planes two tiles wide or high (one channel) and of a three-channel plane equal
 	 * the reference's read through the same tiles, bit for bit, on 1, 2 and 3 threads; a listener
 	 * that cancels at the first tile's progress gets no map.
 	 */
@@ -102,8 +102,9 @@ public class TextureSpeedTest {
 				other = TextureModel.fit(List.of(Region.of(train)), null, 5, 2);
 		assertArrayEquals(t.density().means(), other.density().means(), 0);
 		assertArrayEquals(t.density().precisions(), other.density().precisions(), 0);
-		int w = TextureModel.TILE + 37, h = TextureModel.TILE + 11;
+		int w = TextureModel.TILE + 37, h = 40;
 		assertMapsAsReference(t, TextureBenchmark.plane(w, h, 1, random));
+		assertMapsAsReference(t, TextureBenchmark.plane(h, TextureModel.TILE + 11, 1, random));
 		TextureModel three = TextureModel.fit(List.of(Region.of(TextureBenchmark.plane(16, 16, 3, random))), null, 6, 2);
 		assertMapsAsReference(three, TextureBenchmark.plane(61, 45, 3, random));
 
