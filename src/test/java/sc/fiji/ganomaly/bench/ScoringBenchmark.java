@@ -32,7 +32,8 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
  * ({@code --sweep 256,512,...}), peak memory, and the share of the FLOP peak reached. With
  * {@code --precision float32,bfloat16} the same weights are loaded once per precision and every
  * measurement alternates between them ({@code --repeats N} rounds), printing the median and spread.
- * Prints key=value lines.
+ * Then the default score's raw map of a {@code --size} plane against the straightforward code
+ * ({@code --texture-only}: that alone). Prints key=value lines.
  */
 public final class ScoringBenchmark {
 
@@ -44,7 +45,7 @@ public final class ScoringBenchmark {
 		double peak = DEFAULT_PEAK_GFLOPS;
 		List<String> precisions = List.of(Precision.FLOAT32);
 		List<Integer> sweep = List.of();
-		boolean skipLarge = false;
+		boolean skipLarge = false, textureOnly = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--threads" -> threads = Integer.parseInt(args[++i]);
@@ -56,10 +57,15 @@ public final class ScoringBenchmark {
 				case "--precision" -> precisions = List.of(args[++i].split(","));
 				case "--sweep" -> sweep = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
 				case "--sweep-only" -> skipLarge = true;
+				case "--texture-only" -> textureOnly = true;
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
 					"; options: --threads N --slices N --size N --repeats N --images N --peak-gflops G " +
-					"--precision float32,bfloat16 --sweep 256,512,... --sweep-only");
+					"--precision float32,bfloat16 --sweep 256,512,... --sweep-only --texture-only");
 			}
+		}
+		if (textureOnly) {
+			texture(large, peak);
+			return;
 		}
 		Random random = new Random(1);
 		TrainingData data = new TrainingData().add("normal", ArrayImgs.unsignedShorts(
@@ -131,6 +137,17 @@ public final class ScoringBenchmark {
 		finally {
 			models.values().forEach(GanomalyModel::close);
 		}
+		texture(large, peak);
+	}
+
+	/**
+	 * The default score's raw map of a {@code side²} plane, the straightforward code (one pixel at a
+	 * time, one thread) against the plugin's, in this run: seconds, ratio, largest difference, share
+	 * of the peak.
+	 */
+	private static void texture(int side, double peak) {
+		for (String line : sc.fiji.ganomaly.core.texture.TextureBenchmark.run(side, peak))
+			System.out.println(line);
 	}
 
 	/** Multiply-adds of one latent-score window: encoder, decoder and encoder of the generator. */

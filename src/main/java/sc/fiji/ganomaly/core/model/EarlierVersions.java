@@ -1,6 +1,6 @@
 package sc.fiji.ganomaly.core.model;
 
-import sc.fiji.ganomaly.core.texture.TextureModel;
+import sc.fiji.ganomaly.core.texture.FeatureSet;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 
 /**
@@ -13,7 +13,7 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * <li>no {@code network.scoring_normalization}: batch normalisation scores with the moving statistics
  * ({@value NetworkSpec#MOVING});</li>
  * <li>a texture model without {@code feature_set}: the four statistics
- * ({@link TextureModel.Features#STATISTICS}), and its manifest is rewritten without one;</li>
+ * ({@link FeatureSet#STATISTICS}), and its manifest is rewritten without one;</li>
  * <li>a texture model without {@code intensities}: features are computed on each plane as normalised;</li>
  * <li>arrays as plain lists of numbers, whatever their length (see {@code Json.doubles}).</li>
  * </ul>
@@ -28,12 +28,12 @@ final class EarlierVersions {
 	}
 
 	/** The texture features named {@code featureSet} in a manifest: the four statistics if absent (null). */
-	static TextureModel.Features textureFeatures(String featureSet) {
-		return featureSet == null ? TextureModel.Features.STATISTICS : TextureModel.Features.parse(featureSet);
+	static FeatureSet textureFeatures(String featureSet) {
+		return featureSet == null ? FeatureSet.STATISTICS : FeatureSet.parse(featureSet);
 	}
 
 	/** True if a texture model with {@code features} is written without {@code feature_set}, as it was read. */
-	static boolean writesNoFeatureSet(TextureModel.Features features) {
-		return features == TextureModel.Features.STATISTICS;
+	static boolean writesNoFeatureSet(FeatureSet features) {
+		return features == FeatureSet.STATISTICS;
 	}
 }

@@ -4,6 +4,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import sc.fiji.ganomaly.core.texture.Intensities;
+import sc.fiji.ganomaly.core.texture.FeatureSet;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 import sc.fiji.ganomaly.core.json.Json;
@@ -117,9 +119,9 @@ final class ModelJson {
 		Object density = json.get("density");
 		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: texture lacks 'density'");
 		Object intensities = json.get("intensities"), featureSet = json.get("feature_set");
-		TextureModel.Features features = EarlierVersions.textureFeatures(featureSet instanceof String f ? f : null);
+		FeatureSet features = EarlierVersions.textureFeatures(featureSet instanceof String f ? f : null);
 		return new TextureModel(Json.doubles(json, "scales"), Json.number(json, "sigma"), features, mixture(object(
-			density)), intensities instanceof Map ? new TextureModel.Intensities(Json.doubles(object(intensities), "low"),
+			density)), intensities instanceof Map ? new Intensities(Json.doubles(object(intensities), "low"),
 				Json.doubles(object(intensities), "high")) : null);
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import sc.fiji.ganomaly.core.texture.Intensities;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -63,7 +64,7 @@ final class Calibrator {
 		double sigma = p / 16.0;
 		DensityModel density = fitDensity(network, data, spec);
 		List<Region> whole = planes.stream().map(Region::of).toList();
-		TextureModel.Intensities intensities = TextureModel.Intensities.median(planes);
+		Intensities intensities = Intensities.median(planes);
 		TextureModel texture = TextureModel.fit(whole, intensities, settings.seed() + 7);
 		long referenceArea = medianArea(planes);
 		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
@@ -113,7 +114,7 @@ final class Calibrator {
 	 * folds, reading its pixels with the whole plane as context. The texture model is cheap to fit,
 	 * so its threshold rests on every normal pixel rather than on the network's held-out bands.
 	 */
-	private void textureMaps(List<NormalizedPlane> planes, TextureModel.Intensities intensities, int p,
+	private void textureMaps(List<NormalizedPlane> planes, Intensities intensities, int p,
 		FloatList pixels, FloatList maxima)
 	{
 		List<List<Region>> folds = new ArrayList<>();

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import org.junit.Test;
 
+import sc.fiji.ganomaly.core.texture.FeatureSet;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -144,7 +145,7 @@ public class JsonTest {
 		assertEquals(10.000333333333334, c.quantiles()[100], 0);
 		assertArrayEquals(new double[] { 0.1, -0.2, 1.0 / 3, 2e-9 }, s.texture().density().means(), 0);
 		assertArrayEquals(new double[] { 3900.25 }, s.texture().intensities().high(), 0);
-		assertEquals(TextureModel.Features.STATISTICS, s.texture().features());
+		assertEquals(FeatureSet.STATISTICS, s.texture().features());
 		// and the new writer writes the same manifest
 		assertEquals(Json.parse(text), Json.parse(m.toJson()));
 	}

@@ -17,7 +17,7 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
 import sc.fiji.ganomaly.core.plane.Tile;
 
-/** The texture model: tiles that do not show, the features of a blur, fitting and reading back. */
+/** The texture model: tiles that do not show, the features of a blur, the training intensities. */
 public class TextureModelTest {
 
 	/** A plane wider than a tile scores exactly as its features computed at once (tiles are read with a margin). */
@@ -32,7 +32,7 @@ public class TextureModelTest {
 		TextureModel t = TextureModel.fit(List.of(Region.of(plane)), 2);
 		AnomalyMap tiled = t.map(w, h, (x0, y0, tw, th) -> new Tile(crop(plane, x0, y0, tw, th), x0, y0),
 			ProgressListener.NONE);
-		float[][] f = TextureModel.features(data, w, h, 1, t.scales(), t.features());
+		float[][] f = TextureFeatures.features(data, w, h, 1, t.scales(), t.features());
 		float[] expected = new float[w * h], vector = new float[f.length];
 		double[] scratch = new double[f.length + t.density().components()];
 		for (int i = 0; i < w * h; i++) {
@@ -87,11 +87,8 @@ public class TextureModelTest {
 		float[] ma = t.map(64, 64, (x0, y0, w, h) -> new Tile(a, 0, 0), ProgressListener.NONE).values(),
 				mb = t.map(64, 64, (x0, y0, w, h) -> new Tile(b, 0, 0), ProgressListener.NONE).values();
 		assertArrayEquals(ma, mb, 1e-2f);
-		java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(t.toJson());
-		assertTrue(json.containsKey("intensities"));
-		json.remove("intensities");
-		TextureModel old = TextureModel.fromJson(json);
-		assertEquals(null, old.intensities());
+		assertTrue(t.intensities() != null);
+		TextureModel old = new TextureModel(t.scales(), t.sigma(), t.features(), t.density(), null);
 		float[] mo = old.map(64, 64, (x0, y0, w, h) -> new Tile(b, 0, 0), ProgressListener.NONE).values();
 		assertTrue("as normalised, the stretched plane scores differently: " + mo[32 * 64 + 32] + " vs " + ma[32 * 64 + 32],
 			Math.abs(mo[32 * 64 + 32] - ma[32 * 64 + 32]) > 1);
@@ -104,7 +101,7 @@ public class TextureModelTest {
 	 */
 	@Test
 	public void gradientFeatures() {
-		int w = 96, h = 96, f = TextureModel.Features.STATISTICS_AND_GRADIENTS.perScale();
+		int w = 96, h = 96, f = FeatureSet.STATISTICS_AND_GRADIENTS.perScale();
 		double[] scales = { 4 };
 		Random random = new Random(17);
 		float[] stripes = new float[w * h], noise = new float[w * h], edge = new float[w * h];
@@ -115,53 +112,17 @@ public class TextureModelTest {
 				edge[y * w + x] = x < w / 2 ? -0.5f : 0.5f;
 			}
 		int centre = h / 2 * w + w / 2;
-		var g = TextureModel.Features.STATISTICS_AND_GRADIENTS;
-		assertEquals(1, TextureModel.features(stripes, w, h, 1, scales, g)[4][centre], 0.01);
-		float[][] n = TextureModel.features(noise, w, h, 1, scales, g);
+		var g = FeatureSet.STATISTICS_AND_GRADIENTS;
+		assertEquals(1, TextureFeatures.features(stripes, w, h, 1, scales, g)[4][centre], 0.01);
+		float[][] n = TextureFeatures.features(noise, w, h, 1, scales, g);
 		assertEquals(0, n[4][centre], 0.15);
 		assertEquals(Math.log(Math.PI / 4), n[5][centre], 0.1);
-		assertEquals(0, TextureModel.features(new float[w * h], w, h, 1, scales, g)[5][centre], 1e-6);
-		float[][] e = TextureModel.features(edge, w, h, 1, scales, g);
+		assertEquals(0, TextureFeatures.features(new float[w * h], w, h, 1, scales, g)[5][centre], 1e-6);
+		float[][] e = TextureFeatures.features(edge, w, h, 1, scales, g);
 		assertTrue("sparsity beside an edge " + e[5][centre + 4], e[5][centre + 4] < -1);
 		assertEquals(1, e[4][centre + 4], 0.01);
 		assertEquals(f * scales.length, n.length);
-		assertEquals(4, TextureModel.features(noise, w, h, 1, scales, TextureModel.Features.STATISTICS).length);
-	}
-
-	/**
-	 * New models use the gradient features and name them in the manifest; a manifest that names
-	 * none is one of the first texture models (four values per scale); an unknown name is refused
-	 * with one line.
-	 */
-	@Test
-	public void featureSetsRoundTrip() {
-		Random random = new Random(19);
-		TextureModel t = TextureModel.fit(List.of(Region.of(noise(64, random)), Region.of(noise(64, random))), 8);
-		assertEquals(TextureModel.Features.STATISTICS_AND_GRADIENTS, t.features());
-		assertEquals(6 * t.scales().length, t.density().dim());
-		java.util.Map<String, Object> json = new java.util.LinkedHashMap<>(t.toJson());
-		assertEquals("statistics+gradients", json.get("feature_set"));
-		TextureModel back = TextureModel.fromJson(json);
-		NormalizedPlane test = noise(64, random);
-		assertArrayEquals(t.map(64, 64, (x0, y0, w, h) -> new Tile(test, 0, 0), ProgressListener.NONE).values(),
-			back.map(64, 64, (x0, y0, w, h) -> new Tile(test, 0, 0), ProgressListener.NONE).values(), 0);
-		json.remove("feature_set");
-		try {
-			TextureModel.fromJson(json);
-			fail("six values per scale read as the first feature set");
-		}
-		catch (IllegalArgumentException e) {
-			assertTrue(e.getMessage(), e.getMessage().contains("do not fit"));
-		}
-		json.put("feature_set", "wavelets");
-		try {
-			TextureModel.fromJson(json);
-			fail("unknown feature set accepted");
-		}
-		catch (IllegalArgumentException e) {
-			assertEquals("manifest.json: unknown texture features 'wavelets' (this version knows [statistics, " +
-				"statistics+gradients]); update the plugin", e.getMessage());
-		}
+		assertEquals(4, TextureFeatures.features(noise, w, h, 1, scales, FeatureSet.STATISTICS).length);
 	}
 
 	private static NormalizedPlane mapped(NormalizedPlane p, float low, float scale) {

@@ -1,0 +1,95 @@
+package sc.fiji.ganomaly.core.texture;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+/**
+ * Work on tiles spread over the cores: each tile's task is made on the calling thread (which reads
+ * the input) and run on a shared pool of one daemon thread per core, at most that many at once,
+ * and the results are handed back on the calling thread in tile order. So results never depend on
+ * the number of threads, memory is bounded by the tiles in flight, and listeners are only called
+ * from the calling thread.
+ */
+final class TileThreads {
+
+	/** Threads of the pool: the cores the JVM may use. */
+	static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+	private static final class Pool {
+
+		static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(THREADS, r -> {
+			Thread t = new Thread(r, "ganomaly-tiles");
+			t.setDaemon(true);
+			return t;
+		});
+	}
+
+	/** What is done with the result of each tile, in tile order, on the calling thread. */
+	interface Sink<T> {
+
+		/** Takes the result of tile {@code index}; false stops (as a cancellation). */
+		boolean accept(int index, T result);
+	}
+
+	private TileThreads() {}
+
+	/**
+	 * Runs {@code tasks.apply(i)} (made in order on this thread; null stops) for tiles 0 to
+	 * {@code count - 1}, {@code threads} at a time, handing each result to {@code sink} in order.
+	 *
+	 * @return false if a task was null or the sink stopped; true once every tile is done
+	 */
+	static <T> boolean run(int count, int threads, IntFunction<Callable<T>> tasks, Sink<T> sink) {
+		ArrayDeque<Future<T>> flight = new ArrayDeque<>();
+		int next = 0, done = 0;
+		try {
+			while (done < count) {
+				while (next < count && flight.size() < threads) {
+					Callable<T> task = tasks.apply(next);
+					if (task == null) return false;
+					flight.add(threads == 1 ? completed(task) : Pool.EXECUTOR.submit(task));
+					next++;
+				}
+				if (!sink.accept(done, get(flight.remove()))) return false;
+				done++;
+			}
+			return true;
+		}
+		finally {
+			// tiles already started finish before this returns: no work outlives the call
+			for (Future<T> f : flight)
+				try {
+					f.get();
+				}
+				catch (Exception ignored) {
+					// failed after the work was stopped: nothing is handed on
+				}
+		}
+	}
+
+	private static <T> Future<T> completed(Callable<T> task) {
+		java.util.concurrent.FutureTask<T> f = new java.util.concurrent.FutureTask<>(task);
+		f.run();
+		return f;
+	}
+
+	private static <T> T get(Future<T> f) {
+		try {
+			return f.get();
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while scoring tiles", e);
+		}
+		catch (ExecutionException e) {
+			if (e.getCause() instanceof RuntimeException r) throw r;
+			if (e.getCause() instanceof Error r) throw r;
+			throw new IllegalStateException(e.getCause());
+		}
+	}
+}

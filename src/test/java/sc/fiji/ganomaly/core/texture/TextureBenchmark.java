@@ -1,0 +1,109 @@
+package sc.fiji.ganomaly.core.texture;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.math.GaussianMixture;
+import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.Region;
+import sc.fiji.ganomaly.core.plane.Tile;
+import sc.fiji.ganomaly.core.plane.TileSource;
+
+/**
+ * The texture score's speed against {@link TextureReference} in one run: the raw map of a
+ * {@code side × side} plane (default 2048) by a default texture model, old (one pixel at a time, one
+ * thread) and new, their largest difference, the FLOPs per pixel of features and mixture and the
+ * share of the peak reached. Prints key=value lines. usage: TextureBenchmark [side] [peak GFLOP/s]
+ */
+public final class TextureBenchmark {
+
+	public static void main(String[] args) {
+		int side = args.length > 0 ? Integer.parseInt(args[0]) : 2048;
+		double peak = args.length > 1 ? Double.parseDouble(args[1]) : 353;
+		for (String line : run(side, peak))
+			System.out.println(line);
+	}
+
+	/** The key=value lines of a run on a {@code side × side} plane. */
+	public static List<String> run(int side, double peak) {
+		Random random = new Random(1);
+		TextureModel t = TextureModel.fit(List.of(Region.of(plane(256, 256, 1, random))), 1);
+		NormalizedPlane plane = plane(side, side, 1, random);
+		TileSource source = (x0, y0, w, h) -> new Tile(plane, 0, 0);
+		// warm-up of both on a smaller plane
+		NormalizedPlane small = plane(600, 600, 1, random);
+		TextureReference.map(t, 600, 600, (x0, y0, w, h) -> new Tile(small, 0, 0));
+		for (int i = 0; i < 3; i++)
+			t.map(600, 600, (x0, y0, w, h) -> new Tile(small, 0, 0), ProgressListener.NONE);
+		long start = System.nanoTime();
+		float[] old = TextureReference.map(t, side, side, source);
+		double oldSeconds = (System.nanoTime() - start) / 1e9;
+		double newSeconds = Double.MAX_VALUE;
+		float[] now = null;
+		for (int i = 0; i < 3; i++) {
+			start = System.nanoTime();
+			now = t.map(side, side, source, ProgressListener.NONE).values();
+			newSeconds = Math.min(newSeconds, (System.nanoTime() - start) / 1e9);
+		}
+		double diff = 0;
+		for (int i = 0; i < old.length; i++)
+			diff = Math.max(diff, Math.abs(old[i] - now[i]));
+		double features = featureFlops(t, side), mixture = mixtureFlops(t.density()) * (double) side * side,
+				smoothing = 4.0 * (2 * Math.ceil(3 * t.sigma()) + 1) * side * side, gflop = (features + mixture + smoothing) / 1e9;
+		return List.of(String.format(Locale.ROOT, "texture_map_side=%d", side),
+			String.format(Locale.ROOT, "texture_map_threads=%d", TileThreads.THREADS),
+			String.format(Locale.ROOT, "texture_map_seconds_old=%.3f", oldSeconds),
+			String.format(Locale.ROOT, "texture_map_seconds_new=%.3f", newSeconds),
+			String.format(Locale.ROOT, "texture_map_speedup=%.1f", oldSeconds / newSeconds),
+			String.format(Locale.ROOT, "texture_map_max_abs_difference=%.3g", diff),
+			String.format(Locale.ROOT, "texture_flop_per_pixel_features=%.0f", features / side / side),
+			String.format(Locale.ROOT, "texture_flop_per_pixel_mixture=%.0f", mixture / side / side),
+			String.format(Locale.ROOT, "texture_map_gflop=%.1f", gflop),
+			String.format(Locale.ROOT, "texture_map_peak_share_new=%.3f", gflop / newSeconds / peak),
+			String.format(Locale.ROOT, "texture_map_peak_share_old=%.4f", gflop / oldSeconds / peak));
+	}
+
+	/**
+	 * Multiplications and additions of the features of a {@code side²} plane, tiles with their
+	 * margins: each tap of a Gaussian is two per direction; the per-pixel arithmetic around them is
+	 * left out.
+	 */
+	static double featureFlops(TextureModel t, int side) {
+		double taps = 0;
+		int perScale = t.features().perScale();
+		for (double s : t.scales())
+			taps += (perScale == 6 ? 8 : 5) * (2 * Math.ceil(3 * s) + 1) + (2 * Math.ceil(1.5 * s) + 1);
+		double area = 0;
+		int m = t.margin();
+		for (int y = 0; y < side; y += TextureModel.TILE)
+			for (int x = 0; x < side; x += TextureModel.TILE)
+				area += (double) (Math.min(side, x + TextureModel.TILE + m) - Math.max(0, x - m)) * (Math.min(side, y +
+					TextureModel.TILE + m) - Math.max(0, y - m));
+		return taps * 2 * 2 * area * t.density().dim() / (perScale * t.scales().length);
+	}
+
+	/** Multiplications and additions of one vector's −2 log p (the exponentials counted as one each). */
+	static double mixtureFlops(GaussianMixture g) {
+		int d = g.dim();
+		return g.components() * (d + d * (d - 1) + 5.0 * d + 4 + 1);
+	}
+
+	/**
+	 * A normalised textured plane of interleaved channels: stripes of varying period and direction,
+	 * noise of varying strength, and flat patches.
+	 */
+	static NormalizedPlane plane(int w, int h, int channels, Random random) {
+		float[] v = new float[w * h * channels];
+		double phase = random.nextDouble() * 6;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				for (int c = 0; c < channels; c++) {
+					double region = Math.sin(x * 0.01 + c) * Math.cos(y * 0.013), value = region > 0.6 ? 0.2 : 0.5 * Math
+						.sin((x * (1 + region) + y * region) * 0.4 + phase) + (0.05 + 0.2 * Math.abs(region)) * random
+							.nextGaussian();
+					v[(y * w + x) * channels + c] = (float) value;
+				}
+		return new NormalizedPlane(w, h, channels, v);
+	}
+}
