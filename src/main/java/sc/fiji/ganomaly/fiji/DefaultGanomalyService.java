@@ -5,7 +5,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.scijava.Cancelable;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.scijava.prefs.PrefService;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
 
@@ -17,6 +20,7 @@ import sc.fiji.ganomaly.core.ProgressListener;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
+import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
@@ -24,7 +28,9 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
  * The {@link GanomalyService}: a {@link ModelPool} that lives and dies with its context. Its bounds
  * are the pool's defaults unless the system properties {@value #MAX_MODELS} (models kept loaded)
  * and {@value #MAX_BYTES} (their unpacked bytes) say otherwise; {@value #THREADS} sets the
- * models' TensorFlow threads (default 0: all cores).
+ * models' TensorFlow threads (default 0: all cores). While it lives, GANomaly's warnings go to the
+ * LogService (and ImageJ's Log window in the GUI), and the device saved by Plugins › GANomaly ›
+ * Options… is the one the engine loads with.
  */
 @Plugin(type = Service.class)
 public class DefaultGanomalyService extends AbstractService implements GanomalyService {
@@ -36,6 +42,21 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	private final ModelPool models = new ModelPool(Integer.getInteger(MAX_MODELS, ModelPool.DEFAULT_MAX_MODELS),
 		Long.getLong(MAX_BYTES, ModelPool.DEFAULT_MAX_BYTES), Math.max(0, Integer.getInteger(THREADS, 0)));
 	private final Set<Cancelable> running = ConcurrentHashMap.newKeySet();
+
+	@Parameter(required = false)
+	private LogService log;
+
+	@Parameter(required = false)
+	private PrefService prefs;
+
+	private FijiMessages messages;
+
+	@Override
+	public void initialize() {
+		messages = new FijiMessages(log);
+		EngineMessages.setSink(messages);
+		DeviceChoice.apply(prefs);
+	}
 
 	@Override
 	public ModelPool.Lease model(File file) {
@@ -108,5 +129,6 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	@Override
 	public void dispose() {
 		models.close();
+		EngineMessages.clearSink(messages);
 	}
 }
