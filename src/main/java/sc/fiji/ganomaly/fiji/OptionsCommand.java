@@ -27,7 +27,7 @@ import sc.fiji.ganomaly.engine.NativePlatform;
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>GANomaly Options...", initializer = "init")
 public class OptionsCommand implements Command {
 
-	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false, required = false)
+	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String about = "";
 
 	@Parameter(label = "Device", choices = { DeviceChoice.CPU, DeviceChoice.GPU }, persist = false)
