@@ -5,6 +5,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.scijava.Cancelable;
+import org.scijava.convert.ConvertService;
+import org.scijava.display.DisplayService;
+import org.scijava.io.IOService;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -21,6 +24,7 @@ import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.Settings;
 import sc.fiji.ganomaly.core.TrainingData;
 import sc.fiji.ganomaly.engine.EngineMessages;
+import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
@@ -30,7 +34,8 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
  * and {@value #MAX_BYTES} (their unpacked bytes) say otherwise; {@value #THREADS} sets the
  * models' TensorFlow threads (default 0: all cores). While it lives, GANomaly's warnings go to the
  * LogService (and ImageJ's Log window in the GUI), and the device saved by Plugins › GANomaly ›
- * Options… is the one the engine loads with.
+ * Options… is the one the engine loads with; where SCIFIO is present, folders are read in every
+ * format it reads ({@link ScifioFormats}).
  */
 @Plugin(type = Service.class)
 public class DefaultGanomalyService extends AbstractService implements GanomalyService {
@@ -49,13 +54,25 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	@Parameter(required = false)
 	private PrefService prefs;
 
+	@Parameter(required = false)
+	private IOService io;
+
+	@Parameter(required = false)
+	private ConvertService convert;
+
+	@Parameter(required = false)
+	private DisplayService displays;
+
 	private FijiMessages messages;
+	private ScifioFormats formats;
 
 	@Override
 	public void initialize() {
 		messages = new FijiMessages(log);
 		EngineMessages.setSink(messages);
 		DeviceChoice.apply(prefs);
+		formats = ScifioFormats.find(io, convert, displays);
+		if (formats != null) ImageFiles.setOtherFormats(formats);
 	}
 
 	@Override
@@ -130,5 +147,6 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	public void dispose() {
 		models.close();
 		EngineMessages.clearSink(messages);
+		if (formats != null && ImageFiles.otherFormats() == formats) ImageFiles.setOtherFormats(null);
 	}
 }

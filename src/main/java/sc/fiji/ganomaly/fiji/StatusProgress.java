@@ -29,7 +29,7 @@ final class StatusProgress implements ProgressListener {
 	@Override
 	public void status(String message) {
 		if (status != null) status.showStatus(task + ": " + message);
-		if (message.startsWith("warning")) EngineMessages.warn(task + ": " + message);
+		if (message.startsWith("warning: ")) EngineMessages.warn(task + ": " + message.substring("warning: ".length()));
 	}
 
 	@Override

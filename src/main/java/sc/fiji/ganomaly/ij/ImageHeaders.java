@@ -51,6 +51,24 @@ final class ImageHeaders {
 		header(file, option);
 	}
 
+	/**
+	 * For a file another reader opens ({@link ImageFiles.OtherFormats}): refuses it if empty or
+	 * unreadable, and runs {@link TiffCheck} on it if its content is a TIFF's whatever its name.
+	 */
+	static void checkOther(Path file, String option, boolean whole) {
+		byte[] head;
+		try (InputStream in = Files.newInputStream(file)) {
+			if (Files.size(file) == 0) throw new IllegalArgumentException(option + ": " + file +
+				" is empty (0 bytes), not an image");
+			head = in.readNBytes(4);
+		}
+		catch (IOException | RuntimeException e) {
+			if (e instanceof IllegalArgumentException iae) throw iae;
+			throw new IllegalArgumentException(option + ": cannot read " + file + " (" + e.getMessage() + ")");
+		}
+		if (TiffCheck.isTiff(head)) check(file, option, whole);
+	}
+
 	static IllegalArgumentException notAnImage(Path file, String option, String why) {
 		return new IllegalArgumentException(option + ": cannot read " + file +
 			" as an image (TIFF, PNG, JPEG, GIF or BMP)" + (why.isEmpty() ? "" : ": " + why));
