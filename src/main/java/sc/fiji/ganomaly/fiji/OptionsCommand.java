@@ -40,7 +40,7 @@ public class OptionsCommand implements Command {
 	protected void init() {
 		if (!(IJ.isMacro() && Macro.getOptions() != null && Macro.getOptions().contains("device="))) device =
 			DeviceChoice.saved(prefs);
-		about = "<html>" + String.join("<br>", installed()) + "</html>";
+		about = "<html>" + String.join("<br>", installed().stream().map(OptionsCommand::wrap).toList()) + "</html>";
 	}
 
 	@Override
@@ -80,6 +80,25 @@ public class OptionsCommand implements Command {
 			lines.add("Engine: cannot be loaded: " + e.getMessage());
 		}
 		return lines;
+	}
+
+	/** {@code line} broken at spaces into lines of about 100 characters, for the dialog. */
+	static String wrap(String line) {
+		StringBuilder s = new StringBuilder();
+		int width = 0;
+		for (String word : line.split(" ")) {
+			if (width > 0 && width + word.length() > 100) {
+				s.append("<br>&nbsp;&nbsp;");
+				width = 2;
+			}
+			else if (width > 0) {
+				s.append(' ');
+				width++;
+			}
+			s.append(word.replace("<", "&lt;"));
+			width += word.length();
+		}
+		return s.toString();
 	}
 
 	/** Platform, engine folder and GPU natives as installed, without loading TensorFlow. */
