@@ -78,6 +78,11 @@ final class ScifioFormats implements ImageFiles.OtherFormats {
 				", which is not an image");
 			// a copy of its own: imagej-legacy's converter registered the image with a display, closed here so
 			// that a folder of files does not pile up in Fiji's image map
+			long bytes = (long) registered.getWidth() * registered.getHeight() * registered.getStackSize() *
+				Math.max(1, registered.getBitDepth() / 8);
+			Runtime rt = Runtime.getRuntime();
+			if (bytes > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) throw new OutOfMemoryError(bytes +
+				" bytes for a copy");
 			ImagePlus imp = registered.duplicate();
 			imp.setTitle(file.getFileName().toString());
 			return imp;

@@ -184,8 +184,10 @@ public final class ImageFiles {
 
 	/**
 	 * Opens a file ImageJ 1.x does not by name with {@code reader}, after the checks this class can
-	 * make (not empty; {@link TiffCheck} if it holds a TIFF); what the reader prints is kept off the
-	 * console, and its failure is one line naming the option and the file.
+	 * make (not empty; {@link ImageHeaders} if it holds a TIFF, PNG, JPEG, GIF or BMP); what the
+	 * reader prints is kept off the console, and its failure is one line naming the option and the
+	 * file. The reader's format is not checked here: a header declaring more than the heap holds
+	 * costs a failed allocation, reported as this file's failure.
 	 */
 	private static Input openOther(Path file, String option, OtherFormats reader) {
 		ImageHeaders.checkOther(file, option, true);
@@ -195,6 +197,11 @@ public final class ImageFiles {
 			}
 			catch (RuntimeException e) {
 				return e;
+			}
+			catch (OutOfMemoryError e) {
+				return new IllegalArgumentException("it needs more memory than this Java's heap of " +
+					Runtime.getRuntime().maxMemory() + " bytes holds (its header may lie); give Java more memory (-Xmx) " +
+					"to read it", e);
 			}
 		});
 		if (read.value() instanceof ImagePlus imp && imp.getStackSize() > 0) return new Input(file, imp);

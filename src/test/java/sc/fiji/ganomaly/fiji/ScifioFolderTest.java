@@ -26,8 +26,8 @@ import ij.ImagePlus;
 /**
  * Folders with a format ImageJ 1.x does not open but SCIFIO does (NRRD), in the real ImageJ2 runtime
  * ({@code ../shared/fiji-runtime}, SCIFIO 0.49), headless and in the GUI: training reads an NRRD, the
- * folder command scores it to the same score as the same pixels in a TIFF, and a broken NRRD and a
- * broken TIFF cost their own rows only. Skipped where the runtime (or Xvfb, for the GUI) is not there.
+ * folder command scores it to the same score as the same pixels in a TIFF, and a broken NRRD, an NRRD
+ * declaring 10^10 pixels and a broken TIFF cost their own rows only. Skipped where the runtime (or Xvfb, for the GUI) is not there.
  */
 public class ScifioFolderTest {
 
@@ -69,6 +69,9 @@ public class ScifioFolderTest {
 		Files.copy(images.resolve("normal_05.tif"), in.resolve("same_as_tiff.tif"));
 		Files.writeString(in.resolve("broken.nrrd"), "NRRD0004\ntype: no such type\ndimension: 2\nsizes: 128 128\n" +
 			"encoding: raw\n\n" + "data");
+		// a header declaring 10^10 pixels: refused by the reader, not allocated
+		Files.writeString(in.resolve("huge.nrrd"), "NRRD0004\ntype: uint16\ndimension: 2\nsizes: 100000 100000\n" +
+			"endian: little\nencoding: raw\n\nxxxx");
 		Files.write(in.resolve("broken.tif"), new byte[] { 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 2, 3 });
 		Path model = dir.resolve("m.ganomaly.zip"), out = dir.resolve("out"), macro = dir.resolve("folder.ijm");
 		Files.writeString(macro, "run(\"Train GANomaly\", \"folder=[" + train + "] model=[" + model +
@@ -91,7 +94,7 @@ public class ScifioFolderTest {
 		assertEquals(log, scores.get("same_as_tiff.tif"), scores.get("same.nrrd"));
 		assertTrue(Files.isRegularFile(out.resolve("same_anomaly.tif")));
 		Map<String, String> failures = column(out.resolve("failures.csv"), "reason");
-		assertEquals(failures.toString(), List.of("broken.nrrd", "broken.tif"), List.copyOf(failures.keySet()));
+		assertEquals(failures.toString(), List.of("broken.nrrd", "broken.tif", "huge.nrrd"), List.copyOf(failures.keySet()));
 		assertTrue(failures.toString(), failures.get("broken.nrrd").contains("with SCIFIO"));
 	}
 
