@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 import sc.fiji.ganomaly.engine.EngineException;
+import sc.fiji.ganomaly.engine.EngineMessages;
 
 /**
  * The {@code ganomaly} command line: {@code train}, {@code score} and {@code evaluate}. Exit code
@@ -30,8 +31,19 @@ public final class Main {
 		System.exit(run(args, System.out, System.err));
 	}
 
-	/** Runs a command; returns the exit code. */
+	/** Runs a command, GANomaly's warnings going to {@code err}; returns the exit code. */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
+		java.util.function.Consumer<String> warnings = err::println;
+		EngineMessages.setSink(warnings);
+		try {
+			return dispatch(args, out, err);
+		}
+		finally {
+			EngineMessages.clearSink(warnings);
+		}
+	}
+
+	private static int dispatch(String[] args, PrintStream out, PrintStream err) {
 		System.setProperty("java.awt.headless", "true");
 		if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
 			(args.length == 0 ? err : out).print(HELP);

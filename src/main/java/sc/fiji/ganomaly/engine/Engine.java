@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.engine;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A deep-learning backend for GANomaly. It speaks only in float arrays and plain settings, so it
@@ -10,6 +11,11 @@ public interface Engine {
 
 	/** Short name for logs, e.g. "TensorFlow 2.18.0 (CPU)". */
 	String description();
+
+	/** The devices the engine's library sees, e.g. "/job:localhost/replica:0/task:0/device:CPU:0"; empty if unknown. */
+	default List<String> devices() {
+		return List.of();
+	}
 
 	/** Builds a freshly initialised network, seeded by {@link NetworkSpec#seed()}. */
 	TrainableNetwork create(NetworkSpec spec);

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -43,9 +42,11 @@ public final class EngineLoader {
 	public static final String GPU_FOLDER = "gpu";
 
 	static final String TENSORFLOW = "sc.fiji.ganomaly.engine.tensorflow.TensorFlowEngine";
-	private static final Logger LOG = Logger.getLogger(EngineLoader.class.getName());
 
 	private static Engine engine;
+	/** The natives jars the loaded engine uses; empty before it is loaded. */
+	private static List<Path> loadedNatives = List.of();
+	private static boolean loadedForGpu;
 
 	private EngineLoader() {}
 
@@ -54,21 +55,57 @@ public final class EngineLoader {
 		if (engine == null) {
 			NativePlatform platform = NativePlatform.current();
 			boolean gpu = gpuRequested();
-			engine = load(engineFolder(), platform, gpu);
+			Path folder = engineFolder();
+			engine = load(folder, platform, gpu);
+			loadedForGpu = gpu;
+			loadedNatives = natives(classPath(folder, platform, gpu, false));
 			String description = engine.description();
-			LOG.info("GANomaly engine: " + description);
-			if (gpu && !description.contains("(GPU")) LOG.warning("GANomaly: GPU requested, but TensorFlow found no " +
+			boolean gpuNatives = loadedNatives.stream().anyMatch(j -> j.getFileName().toString().endsWith("-gpu.jar"));
+			if (gpuNatives && !description.contains("(GPU")) EngineMessages.warn("GANomaly: GPU requested, but TensorFlow found no " +
 				"usable GPU (it needs CUDA 12.x and cuDNN 9); running on the CPU");
 		}
 		return engine;
 	}
 
+	/** The engine if it was loaded in this JVM, else null (nothing is loaded). */
+	public static synchronized Engine loaded() {
+		return engine;
+	}
+
+	/** The natives jars the loaded engine runs on (empty before {@link #tensorflow()}). */
+	public static synchronized List<Path> loadedNatives() {
+		return loadedNatives;
+	}
+
+	/** True if the loaded engine was loaded with the GPU requested. */
+	public static synchronized boolean loadedForGpu() {
+		return loadedForGpu;
+	}
+
+	/** The engine folder as {@link #tensorflow()} finds it, or an {@link EngineException} saying why there is none. */
+	public static Path folder() {
+		return engineFolder();
+	}
+
+	/** TensorFlow's GPU natives jars for {@code platform} in {@code folder}'s gpu/ subfolders (empty: none). */
+	public static List<Path> gpuNatives(Path folder, NativePlatform platform) {
+		List<Path> gpuJars = new ArrayList<>();
+		for (Path gpuFolder : List.of(folder.resolve(GPU_FOLDER), platformFolder(folder, platform).resolve(GPU_FOLDER)))
+			if (Files.isDirectory(gpuFolder)) gpuJars.addAll(jars(gpuFolder));
+		gpuJars.removeIf(j -> !isCpuNatives(j));
+		return gpuJars;
+	}
+
+	/** The Maven Central file of TensorFlow's GPU natives, the only GPU build TensorFlow Java 1.1.0 has. */
+	public static final String GPU_NATIVES_JAR = "tensorflow-core-native-" + NativePlatform.TENSORFLOW_JAVA +
+		"-linux-x86_64-gpu.jar";
+
 	/** True if {@value #DEVICE_PROPERTY} or {@value #DEVICE_ENV} asks for the GPU. */
-	static boolean gpuRequested() {
+	public static boolean gpuRequested() {
 		String device = System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_ENV));
 		if (device == null || device.isBlank() || device.equalsIgnoreCase("cpu")) return false;
 		if (device.equalsIgnoreCase("gpu")) return true;
-		LOG.warning("GANomaly: " + DEVICE_PROPERTY + " must be 'cpu' or 'gpu', not '" + device + "'; using the CPU");
+		EngineMessages.warn("GANomaly: " + DEVICE_PROPERTY + " must be 'cpu' or 'gpu', not '" + device + "'; using the CPU");
 		return false;
 	}
 
@@ -86,7 +123,6 @@ public final class EngineLoader {
 		thread.setContextClassLoader(loader);
 		try {
 			Engine e = (Engine) Class.forName(TENSORFLOW, true, loader).getConstructor().newInstance();
-			LOG.fine(() -> "GANomaly engine loaded from " + folder);
 			return ContextClassLoaderProxy.wrap(e, Engine.class, loader);
 		}
 		catch (ReflectiveOperationException | LinkageError e) {
@@ -140,6 +176,11 @@ public final class EngineLoader {
 	 * {@code gpu/} subfolder in place of the CPU natives (falling back to the CPU with a warning).
 	 */
 	static URL[] classPath(Path folder, NativePlatform platform, boolean gpu) {
+		return urls(classPath(folder, platform, gpu, true));
+	}
+
+	/** As {@link #classPath(Path, NativePlatform, boolean)} as paths; {@code warn}: report a GPU fallback. */
+	private static List<Path> classPath(Path folder, NativePlatform platform, boolean gpu, boolean warn) {
 		List<Path> jars = jars(folder);
 		if (jars.isEmpty()) throw new EngineException("the engine folder " + folder + " holds no jars");
 		jars.removeIf(j -> isCpuNatives(j) && !j.getFileName().toString().equals(platform.nativesJar()));
@@ -155,15 +196,28 @@ public final class EngineLoader {
 			List<Path> gpuJars = new ArrayList<>();
 			for (Path gpuFolder : List.of(folder.resolve(GPU_FOLDER), platformFolder.resolve(GPU_FOLDER)))
 				if (Files.isDirectory(gpuFolder)) gpuJars.addAll(jars(gpuFolder));
-			if (!platform.classifier().equals("linux-x86_64")) LOG.warning("GANomaly: GPU requested, but TensorFlow Java " +
-				"has GPU natives for Linux x86-64 only, not " + platform.label() + "; running on the CPU");
-			else if (gpuJars.isEmpty()) LOG.warning("GANomaly: GPU requested, but " + folder.resolve(GPU_FOLDER) +
-				" holds no GPU natives (tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar); running on the CPU");
+			if (!platform.classifier().equals("linux-x86_64")) {
+				if (warn) EngineMessages.warn("GANomaly: GPU requested, but TensorFlow Java " +
+					"has GPU natives for Linux x86-64 only, not " + platform.label() + "; running on the CPU");
+			}
+			else if (gpuJars.isEmpty()) {
+				if (warn) EngineMessages.warn("GANomaly: GPU requested, but " + folder.resolve(GPU_FOLDER) + " holds no GPU " +
+					"natives (" + GPU_NATIVES_JAR + " from Maven Central, org.tensorflow:tensorflow-core-native:" +
+					NativePlatform.TENSORFLOW_JAVA + ":linux-x86_64-gpu); running on the CPU");
+			}
 			else {
 				jars.removeIf(EngineLoader::isCpuNatives);
 				jars.addAll(gpuJars);
 			}
 		}
+		return jars;
+	}
+
+	private static List<Path> natives(List<Path> jars) {
+		return jars.stream().filter(EngineLoader::isCpuNatives).toList();
+	}
+
+	private static URL[] urls(List<Path> jars) {
 		List<URL> urls = new ArrayList<>();
 		for (Path p : jars) {
 			try {

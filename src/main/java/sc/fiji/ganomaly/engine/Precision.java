@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * Arithmetic precision of scoring (issue 11). {@value #FLOAT32} is the default and what models are
@@ -26,7 +25,6 @@ public final class Precision {
 	public static final String PROPERTY = "ganomaly.precision";
 	public static final String ENV = "GANOMALY_PRECISION";
 
-	private static final Logger LOG = Logger.getLogger(Precision.class.getName());
 	private static String cpuFlags;
 
 	private Precision() {}
@@ -58,7 +56,7 @@ public final class Precision {
 
 	/**
 	 * The precision asked for explicitly, or (null) the JVM-wide setting: {@value #PROPERTY} or
-	 * {@value #ENV}, float32 if neither is set; an unsupported JVM-wide bfloat16 logs one warning and gives
+	 * {@value #ENV}, float32 if neither is set; an unsupported JVM-wide bfloat16 sends one warning to {@link EngineMessages} and gives
 	 * float32.
 	 *
 	 * @throws IllegalArgumentException if an explicit {@code requested} is not a precision or the CPU lacks it
@@ -74,7 +72,7 @@ public final class Precision {
 		setting = setting.strip().toLowerCase(Locale.ROOT);
 		if (setting.equals("bf16")) setting = BFLOAT16;
 		if (!FLOAT32.equals(setting) && !BFLOAT16.equals(setting)) {
-			LOG.warning("GANomaly: " + PROPERTY + " must be " + FLOAT32 + " or " + BFLOAT16 + ", not '" + setting +
+			EngineMessages.warn("GANomaly: " + PROPERTY + " must be " + FLOAT32 + " or " + BFLOAT16 + ", not '" + setting +
 				"'; scoring in float32");
 			return FLOAT32;
 		}
@@ -91,7 +89,7 @@ public final class Precision {
 	private static synchronized void warnOnce(String reason) {
 		if (warned) return;
 		warned = true;
-		LOG.warning("GANomaly: " + reason);
+		EngineMessages.warn("GANomaly: " + reason);
 	}
 
 	/** The flags line of /proc/cpuinfo, or null if there is none. */

@@ -5,7 +5,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.scijava.Cancelable;
+import org.scijava.convert.ConvertService;
+import org.scijava.display.DisplayService;
+import org.scijava.io.IOService;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.scijava.prefs.PrefService;
 import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
 
@@ -19,12 +25,19 @@ import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.engine.EngineMessages;
+import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
 /**
  * The {@link GanomalyService}: a {@link ModelPool} that lives and dies with its context. Its bounds
  * are the pool's defaults unless the system properties {@value #MAX_MODELS} (models kept loaded)
  * and {@value #MAX_BYTES} (their unpacked bytes) say otherwise; {@value #THREADS} sets the
- * models' TensorFlow threads (default 0: all cores).
+ * models' TensorFlow threads (default 0: all cores). While it lives, GANomaly's warnings go to the
+ * LogService (and ImageJ's Log window in the GUI), and the device saved by Plugins › GANomaly ›
+ * Options… is the one the engine loads with; where SCIFIO is present, folders are read in every
+ * format it reads ({@link ScifioFormats}).
  */
 @Plugin(type = Service.class)
 public class DefaultGanomalyService extends AbstractService implements GanomalyService {
@@ -36,6 +49,33 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	private final ModelPool models = new ModelPool(Integer.getInteger(MAX_MODELS, ModelPool.DEFAULT_MAX_MODELS),
 		Long.getLong(MAX_BYTES, ModelPool.DEFAULT_MAX_BYTES), Math.max(0, Integer.getInteger(THREADS, 0)));
 	private final Set<Cancelable> running = ConcurrentHashMap.newKeySet();
+
+	@Parameter(required = false)
+	private LogService log;
+
+	@Parameter(required = false)
+	private PrefService prefs;
+
+	@Parameter(required = false)
+	private IOService io;
+
+	@Parameter(required = false)
+	private ConvertService convert;
+
+	@Parameter(required = false)
+	private DisplayService displays;
+
+	private FijiMessages messages;
+	private ScifioFormats formats;
+
+	@Override
+	public void initialize() {
+		messages = new FijiMessages(log);
+		EngineMessages.setSink(messages);
+		DeviceChoice.apply(prefs);
+		formats = ScifioFormats.find(io, convert, displays);
+		if (formats != null) ImageFiles.setOtherFormats(formats);
+	}
 
 	@Override
 	public ModelPool.Lease model(File file) {
@@ -108,5 +148,7 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	@Override
 	public void dispose() {
 		models.close();
+		EngineMessages.clearSink(messages);
+		if (formats != null && ImageFiles.otherFormats() == formats) ImageFiles.setOtherFormats(null);
 	}
 }

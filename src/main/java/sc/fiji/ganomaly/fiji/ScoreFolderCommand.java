@@ -95,8 +95,6 @@ public class ScoreFolderCommand extends CancelableCommand {
 			finally {
 				if (window != null) window.close();
 			}
-			for (ScoreBatch.Failure f : s.failures())
-				if (log != null) log.warn(title() + ": " + f.file().getFileName() + " was not scored: " + f.reason());
 			String line = title() + ": " + s.files() + " file(s), " + s.planes() + " plane(s) scored into " + out +
 				(s.failures().isEmpty() ? "" : "; " + s.failures().size() + " file(s) could not be scored, see " +
 					out.resolve(ScoreBatch.FAILURES));

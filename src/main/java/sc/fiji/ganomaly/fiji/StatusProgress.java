@@ -8,8 +8,9 @@ import org.scijava.log.LogService;
 import sc.fiji.ganomaly.core.api.EpochSummary;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 
+import sc.fiji.ganomaly.engine.EngineMessages;
 
-/** Progress in Fiji's status bar and log, cancelled through the command. */
+/** Progress in Fiji's status bar and log, warnings as {@link EngineMessages}, cancelled through the command. */
 final class StatusProgress implements ProgressListener {
 
 	private final StatusService status;
@@ -28,6 +29,7 @@ final class StatusProgress implements ProgressListener {
 	@Override
 	public void status(String message) {
 		if (status != null) status.showStatus(task + ": " + message);
+		if (message.startsWith("warning: ")) EngineMessages.warn(task + ": " + message.substring("warning: ".length()));
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import ij.macro.Interpreter;
+import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.TrainingImages;
 import sc.fiji.ganomaly.core.GanomalyModel;
@@ -158,7 +159,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			"folder", TrainingImages.budget());
 		else if (image != null) loaded = TrainingImages.load(image, image.getTitle(), List.of(), TrainingImages.budget());
 		else throw new IllegalArgumentException("image or folder: give a normal image or a folder of normal images");
-		if (loaded.note() != null && log != null) log.warn(title() + ": " + loaded.note());
+		if (loaded.note() != null) EngineMessages.warn(title() + ": " + loaded.note());
 		return loaded.data();
 	}
 }

@@ -22,7 +22,9 @@ import net.imglib2.view.Views;
 
 /**
  * Image files named by users: files, multi-page TIFF stacks and folders of them, opened with
- * ImageJ 1.x. Problems are {@link IllegalArgumentException}s naming the option and the file.
+ * ImageJ 1.x, and files of other formats with the {@link OtherFormats} reader a front end set
+ * (Fiji's SCIFIO/Bio-Formats). Problems are {@link IllegalArgumentException}s naming the option
+ * and the file.
  */
 public final class ImageFiles {
 
@@ -31,17 +33,47 @@ public final class ImageFiles {
 	/** An opened image with its file. */
 	public record Input(Path file, ImagePlus image) {
 
-		/** File name without the image extension. */
+		/** File name without the image extension (any extension, for a file of the {@link OtherFormats} reader). */
 		public String baseName() {
 			String name = file.getFileName().toString();
 			String lower = name.toLowerCase(Locale.ROOT);
 			for (String ext : EXTENSIONS)
 				if (lower.endsWith(ext)) return name.substring(0, name.length() - ext.length());
-			return name;
+			int dot = name.lastIndexOf('.');
+			OtherFormats o = others;
+			return dot > 0 && o != null && o.canOpen(file) ? name.substring(0, dot) : name;
 		}
 	}
 
+	/** A reader of the formats ImageJ 1.x does not open itself, e.g. SCIFIO's, present only at run time. */
+	public interface OtherFormats {
+
+		/** True if this reader opens {@code file} (judged by its name; cheap, for listing folders). */
+		boolean canOpen(Path file);
+
+		/** All planes of {@code file}; a RuntimeException (its message one line) if it cannot be read. */
+		ImagePlus open(Path file);
+
+		/** Short name for messages, e.g. "SCIFIO". */
+		String name();
+	}
+
+	private static volatile OtherFormats others;
+
 	private ImageFiles() {}
+
+	/**
+	 * Reads files that ImageJ 1.x does not (by {@link #EXTENSIONS}) with {@code reader} from now on;
+	 * null: ImageJ 1.x only.
+	 */
+	public static void setOtherFormats(OtherFormats reader) {
+		others = reader;
+	}
+
+	/** The reader of other formats, or null. */
+	public static OtherFormats otherFormats() {
+		return others;
+	}
 
 	/** Image files named by {@code paths}, folders expanded to their images (sorted by name). */
 	public static List<Path> files(List<Path> paths, String option) {
@@ -52,7 +84,8 @@ public final class ImageFiles {
 					List<Path> images = list.filter(Files::isRegularFile).filter(ImageFiles::isImageName)
 						.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
 					if (images.isEmpty()) throw new IllegalArgumentException(option + ": folder " + p + " holds no images " +
-						"(" + String.join(", ", EXTENSIONS) + ")");
+						"(" + String.join(", ", EXTENSIONS) + (others == null ? "" : " or another format " + others.name() +
+							" reads") + ")");
 					files.addAll(images);
 				}
 				catch (IOException e) {
@@ -137,9 +170,44 @@ public final class ImageFiles {
 		return i;
 	}
 
+	/** True for a name ImageJ 1.x opens ({@link #EXTENSIONS}) or the {@link OtherFormats} reader opens. */
 	public static boolean isImageName(Path p) {
+		if (isImageJName(p)) return true;
+		OtherFormats o = others;
+		return o != null && o.canOpen(p);
+	}
+
+	private static boolean isImageJName(Path p) {
 		String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
 		return EXTENSIONS.stream().anyMatch(name::endsWith);
+	}
+
+	/**
+	 * Opens a file ImageJ 1.x does not by name with {@code reader}, after the checks this class can
+	 * make (not empty; {@link ImageHeaders} if it holds a TIFF, PNG, JPEG, GIF or BMP); what the
+	 * reader prints is kept off the console, and its failure is one line naming the option and the
+	 * file. The reader's format is not checked here: a header declaring more than the heap holds
+	 * costs a failed allocation, reported as this file's failure.
+	 */
+	private static Input openOther(Path file, String option, OtherFormats reader) {
+		ImageHeaders.checkOther(file, option, true);
+		QuietImageJ.Outcome<Object> read = QuietImageJ.call(() -> {
+			try {
+				return reader.open(file);
+			}
+			catch (RuntimeException e) {
+				return e;
+			}
+			catch (OutOfMemoryError e) {
+				return new IllegalArgumentException("it needs more memory than this Java's heap of " +
+					Runtime.getRuntime().maxMemory() + " bytes holds (its header may lie); give Java more memory (-Xmx) " +
+					"to read it", e);
+			}
+		});
+		if (read.value() instanceof ImagePlus imp && imp.getStackSize() > 0) return new Input(file, imp);
+		String why = read.value() instanceof Throwable t ? String.valueOf(t.getMessage()) : read.firstLine();
+		throw new IllegalArgumentException(option + ": cannot read " + file + " as an image with " + reader.name() +
+			(why == null || why.isBlank() ? "" : ": " + why.lines().findFirst().orElse("")));
 	}
 
 	/**
@@ -148,6 +216,8 @@ public final class ImageFiles {
 	 * reports while reading refuses the file.
 	 */
 	public static Input open(Path file, String option) {
+		OtherFormats reader = others;
+		if (reader != null && !isImageJName(file) && reader.canOpen(file)) return openOther(file, option, reader);
 		ImageHeaders.check(file, option, true);
 		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			Opener opener = new Opener();

@@ -51,6 +51,32 @@ final class ImageHeaders {
 		header(file, option);
 	}
 
+	/**
+	 * For a file another reader opens ({@link ImageFiles.OtherFormats}): refuses it if empty or
+	 * unreadable, and checks it as {@link #check} does if its content is a TIFF, PNG, JPEG, GIF or
+	 * BMP whatever its name.
+	 */
+	static void checkOther(Path file, String option, boolean whole) {
+		byte[] head;
+		try (InputStream in = Files.newInputStream(file)) {
+			if (Files.size(file) == 0) throw new IllegalArgumentException(option + ": " + file +
+				" is empty (0 bytes), not an image");
+			head = in.readNBytes(8);
+		}
+		catch (IOException | RuntimeException e) {
+			if (e instanceof IllegalArgumentException iae) throw iae;
+			throw new IllegalArgumentException(option + ": cannot read " + file + " (" + e.getMessage() + ")");
+		}
+		if (TiffCheck.isTiff(head) || knownMagic(head)) check(file, option, whole);
+	}
+
+	/** PNG, JPEG, GIF or BMP by their first bytes. */
+	private static boolean knownMagic(byte[] h) {
+		return h.length >= 4 && ((h[0] == (byte) 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') ||
+			(h[0] == (byte) 0xFF && h[1] == (byte) 0xD8) || (h[0] == 'G' && h[1] == 'I' && h[2] == 'F' && h[3] == '8') ||
+			(h[0] == 'B' && h[1] == 'M'));
+	}
+
 	static IllegalArgumentException notAnImage(Path file, String option, String why) {
 		return new IllegalArgumentException(option + ": cannot read " + file +
 			" as an image (TIFF, PNG, JPEG, GIF or BMP)" + (why.isEmpty() ? "" : ": " + why));

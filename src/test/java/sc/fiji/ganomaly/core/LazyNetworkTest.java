@@ -19,9 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -33,6 +30,7 @@ import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 
 import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.engine.EngineLoader;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.PatchBatch;
@@ -162,22 +160,9 @@ public class LazyNetworkTest {
 
 	@Test
 	public void bfloat16SaysOnceThatItDoesNotChangeTheTextureScore() {
-		List<String> warnings = new ArrayList<>();
-		Handler handler = new Handler() {
-
-			@Override
-			public void publish(LogRecord r) {
-				warnings.add(r.getMessage());
-			}
-
-			@Override
-			public void flush() {}
-
-			@Override
-			public void close() {}
-		};
-		Logger log = Logger.getLogger(LazyNetwork.class.getName());
-		log.addHandler(handler);
+		List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.function.Consumer<String> sink = warnings::add;
+		EngineMessages.setSink(sink);
 		try {
 			CountingEngine engine = new CountingEngine();
 			try (GanomalyModel model = open(engine, Precision.BFLOAT16)) {
@@ -202,7 +187,7 @@ public class LazyNetworkTest {
 			assertEquals("float32, the default, goes without saying", 1, warnings.size());
 		}
 		finally {
-			log.removeHandler(handler);
+			EngineMessages.clearSink(sink);
 		}
 	}
 

@@ -199,7 +199,7 @@ public class FijiMacroTest {
 				(float[]) saved.getStack().getPixels(i), 1e-6f);
 	}
 
-	private static String run(ProcessBuilder pb, int seconds) throws IOException, InterruptedException {
+	static String run(ProcessBuilder pb, int seconds) throws IOException, InterruptedException {
 		Process p = pb.start();
 		p.getOutputStream().close();
 		StringBuilder sb = new StringBuilder();
@@ -219,7 +219,7 @@ public class FijiMacroTest {
 		return sb.toString();
 	}
 
-	private static boolean onPath(String program) {
+	static boolean onPath(String program) {
 		for (String dir : System.getenv().getOrDefault("PATH", "").split(":"))
 			if (Files.isExecutable(Paths.get(dir, program))) return true;
 		return false;

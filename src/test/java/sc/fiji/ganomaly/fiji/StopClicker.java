@@ -21,6 +21,18 @@ public final class StopClicker {
 
 	private StopClicker() {}
 
+	/** Moves and sizes the showing window whose title starts with {@code title} (for screenshots); "ok" or "none". */
+	public static String place(String title, String x, String y, String width, String height) {
+		for (Window w : Window.getWindows()) {
+			String t = w instanceof java.awt.Frame f ? f.getTitle() : w instanceof java.awt.Dialog d ? d.getTitle() : "";
+			if (w.isShowing() && t.startsWith(title)) {
+				w.setBounds(Integer.parseInt(x), Integer.parseInt(y), Integer.parseInt(width), Integer.parseInt(height));
+				return "ok";
+			}
+		}
+		return "none";
+	}
+
 	/** Starts the clicker; returns at once. */
 	public static String clickAfterEpoch(String epoch, String marker, String delayMs) {
 		Thread t = new Thread(() -> {

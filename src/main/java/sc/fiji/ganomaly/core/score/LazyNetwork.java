@@ -3,9 +3,9 @@ package sc.fiji.ganomaly.core.score;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.engine.InvalidModelException;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
@@ -23,8 +23,6 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
  * {@link #close()} every use fails, so that no network is created that nobody would close.
  */
 public final class LazyNetwork implements AutoCloseable {
-
-	private static final Logger LOG = Logger.getLogger(LazyNetwork.class.getName());
 
 	private final Supplier<Engine> engine;
 	private final Path savedModel;
@@ -99,13 +97,13 @@ public final class LazyNetwork implements AutoCloseable {
 	}
 
 	/**
-	 * Says once, as a warning in the log, that this network's precision has no effect on a score it
+	 * Says once, as a warning ({@link EngineMessages}), that this network's precision has no effect on a score it
 	 * does not compute ("GANomaly: precision bfloat16 has no effect on the texture score (it uses no
 	 * network)"); nothing for float32 (the default) or a score of the network.
 	 */
 	public void precisionUnusedBy(ScoreKind score) {
 		if (score.needsNetwork() || Precision.FLOAT32.equals(precision) || precisionNoted.getAndSet(true)) return;
-		LOG.warning("GANomaly: precision " + precision + " has no effect on the " + score.id() +
+		EngineMessages.warn("GANomaly: precision " + precision + " has no effect on the " + score.id() +
 			" score (it uses no network)");
 	}
 

@@ -50,6 +50,11 @@ public final class TensorFlowEngine implements Engine {
 	}
 
 	@Override
+	public java.util.List<String> devices() {
+		return Devices.list();
+	}
+
+	@Override
 	public TrainableNetwork create(NetworkSpec spec) {
 		try {
 			return new TensorFlowTrainableNetwork(spec);
