@@ -27,6 +27,7 @@ import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.OtherFormats;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
@@ -74,7 +75,7 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		EngineMessages.setSink(messages);
 		DeviceChoice.apply(prefs);
 		formats = ScifioFormats.find(io, convert, displays);
-		if (formats != null) ImageFiles.setOtherFormats(formats);
+		if (formats != null) OtherFormats.use(formats);
 	}
 
 	@Override
@@ -149,6 +150,6 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	public void dispose() {
 		models.close();
 		EngineMessages.clearSink(messages);
-		if (formats != null && ImageFiles.otherFormats() == formats) ImageFiles.setOtherFormats(null);
+		if (formats != null && OtherFormats.current() == formats) OtherFormats.use(null);
 	}
 }

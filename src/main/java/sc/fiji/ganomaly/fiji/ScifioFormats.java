@@ -12,6 +12,7 @@ import org.scijava.io.IOService;
 
 import ij.ImagePlus;
 import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.OtherFormats;
 
 /**
  * The formats Fiji's own opener reads (SCIFIO, Bio-Formats) for the files ImageJ 1.x does not
@@ -19,7 +20,7 @@ import sc.fiji.ganomaly.ij.ImageFiles;
  * ImagePlus (imagej-legacy's converter). No compile dependency on SCIFIO: it is used only if, at
  * run time, some opener gives a type that converts to an ImagePlus.
  */
-final class ScifioFormats implements ImageFiles.OtherFormats {
+final class ScifioFormats implements OtherFormats {
 
 	private final IOService io;
 	private final ConvertService convert;

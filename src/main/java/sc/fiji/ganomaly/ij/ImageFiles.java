@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 import ij.ImagePlus;
-import ij.VirtualStack;
 import ij.io.FileInfo;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
@@ -40,40 +39,12 @@ public final class ImageFiles {
 			for (String ext : EXTENSIONS)
 				if (lower.endsWith(ext)) return name.substring(0, name.length() - ext.length());
 			int dot = name.lastIndexOf('.');
-			OtherFormats o = others;
+			OtherFormats o = OtherFormats.current();
 			return dot > 0 && o != null && o.canOpen(file) ? name.substring(0, dot) : name;
 		}
 	}
 
-	/** A reader of the formats ImageJ 1.x does not open itself, e.g. SCIFIO's, present only at run time. */
-	public interface OtherFormats {
-
-		/** True if this reader opens {@code file} (judged by its name; cheap, for listing folders). */
-		boolean canOpen(Path file);
-
-		/** All planes of {@code file}; a RuntimeException (its message one line) if it cannot be read. */
-		ImagePlus open(Path file);
-
-		/** Short name for messages, e.g. "SCIFIO". */
-		String name();
-	}
-
-	private static volatile OtherFormats others;
-
 	private ImageFiles() {}
-
-	/**
-	 * Reads files that ImageJ 1.x does not (by {@link #EXTENSIONS}) with {@code reader} from now on;
-	 * null: ImageJ 1.x only.
-	 */
-	public static void setOtherFormats(OtherFormats reader) {
-		others = reader;
-	}
-
-	/** The reader of other formats, or null. */
-	public static OtherFormats otherFormats() {
-		return others;
-	}
 
 	/** Image files named by {@code paths}, folders expanded to their images (sorted by name). */
 	public static List<Path> files(List<Path> paths, String option) {
@@ -83,6 +54,7 @@ public final class ImageFiles {
 				try (Stream<Path> list = Files.list(p)) {
 					List<Path> images = list.filter(Files::isRegularFile).filter(ImageFiles::isImageName)
 						.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+					OtherFormats others = OtherFormats.current();
 					if (images.isEmpty()) throw new IllegalArgumentException(option + ": folder " + p + " holds no images " +
 						"(" + String.join(", ", EXTENSIONS) + (others == null ? "" : " or another format " + others.name() +
 							" reads") + ")");
@@ -173,7 +145,7 @@ public final class ImageFiles {
 	/** True for a name ImageJ 1.x opens ({@link #EXTENSIONS}) or the {@link OtherFormats} reader opens. */
 	public static boolean isImageName(Path p) {
 		if (isImageJName(p)) return true;
-		OtherFormats o = others;
+		OtherFormats o = OtherFormats.current();
 		return o != null && o.canOpen(p);
 	}
 
@@ -183,41 +155,13 @@ public final class ImageFiles {
 	}
 
 	/**
-	 * Opens a file ImageJ 1.x does not by name with {@code reader}, after the checks this class can
-	 * make (not empty; {@link ImageHeaders} if it holds a TIFF, PNG, JPEG, GIF or BMP); what the
-	 * reader prints is kept off the console, and its failure is one line naming the option and the
-	 * file. The reader's format is not checked here: a header declaring more than the heap holds
-	 * costs a failed allocation, reported as this file's failure.
-	 */
-	private static Input openOther(Path file, String option, OtherFormats reader) {
-		ImageHeaders.checkOther(file, option, true);
-		QuietImageJ.Outcome<Object> read = QuietImageJ.call(() -> {
-			try {
-				return reader.open(file);
-			}
-			catch (RuntimeException e) {
-				return e;
-			}
-			catch (OutOfMemoryError e) {
-				return new IllegalArgumentException("it needs more memory than this Java's heap of " +
-					Runtime.getRuntime().maxMemory() + " bytes holds (its header may lie); give Java more memory (-Xmx) " +
-					"to read it", e);
-			}
-		});
-		if (read.value() instanceof ImagePlus imp && imp.getStackSize() > 0) return new Input(file, imp);
-		String why = read.value() instanceof Throwable t ? String.valueOf(t.getMessage()) : read.firstLine();
-		throw new IllegalArgumentException(option + ": cannot read " + file + " as an image with " + reader.name() +
-			(why == null || why.isBlank() ? "" : ": " + why.lines().findFirst().orElse("")));
-	}
-
-	/**
 	 * Opens one image file, all its planes in memory, or says clearly why it cannot be read. The
 	 * header is checked first ({@link TiffCheck} for TIFFs), ImageJ never prints, and whatever it
 	 * reports while reading refuses the file.
 	 */
 	public static Input open(Path file, String option) {
-		OtherFormats reader = others;
-		if (reader != null && !isImageJName(file) && reader.canOpen(file)) return openOther(file, option, reader);
+		OtherFormats reader = OtherFormats.current();
+		if (reader != null && !isImageJName(file) && reader.canOpen(file)) return OtherFormats.open(file, option, reader);
 		ImageHeaders.check(file, option, true);
 		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			Opener opener = new Opener();
@@ -260,73 +204,6 @@ public final class ImageFiles {
 		if (imp == null || imp.getStackSize() < 1 || !(imp.getStack() instanceof FileInfoVirtualStack stack) ||
 			!read.output().isBlank()) return open(file, option);
 		return new Input(file, CheckedStack.wrap(imp, stack, file, option));
-	}
-
-	/** A virtual stack whose planes are read quietly; a plane ImageJ cannot read is an IllegalArgumentException. */
-	private static final class CheckedStack extends VirtualStack {
-
-		private final FileInfoVirtualStack planes;
-		private final Path file;
-		private final String option;
-		private ImageProcessor first; // plane 1 as ImageJ read it on opening, handed once to the new ImagePlus
-
-		private CheckedStack(FileInfoVirtualStack planes, ImageProcessor first, Path file, String option) {
-			super(planes.getWidth(), planes.getHeight(), planes.size());
-			this.planes = planes;
-			this.file = file;
-			this.option = option;
-			this.first = first;
-			setBitDepth(planes.getBitDepth());
-		}
-
-		static ImagePlus wrap(ImagePlus imp, FileInfoVirtualStack planes, Path file, String option) {
-			ImageProcessor first = imp.getProcessor();
-			ImagePlus checked = new ImagePlus(imp.getTitle(), new CheckedStack(planes, first != null && first.getWidth() ==
-				planes.getWidth() && first.getHeight() == planes.getHeight() ? first : null, file, option));
-			checked.setDimensions(imp.getNChannels(), imp.getNSlices(), imp.getNFrames());
-			checked.setCalibration(imp.getCalibration());
-			checked.setFileInfo(imp.getOriginalFileInfo());
-			checked.setOpenAsHyperStack(imp.isHyperStack());
-			Object info = imp.getProperty("Info");
-			if (info != null) checked.setProperty("Info", info);
-			return checked;
-		}
-
-		@Override
-		public ImageProcessor getProcessor(int n) {
-			if (n == 1 && first != null) {
-				ImageProcessor ip = first;
-				first = null;
-				return ip;
-			}
-			QuietImageJ.Outcome<Object> read = QuietImageJ.call(() -> {
-				try {
-					return planes.getProcessor(n);
-				}
-				catch (RuntimeException e) {
-					return e;
-				}
-			});
-			if (read.value() instanceof ImageProcessor ip && read.output().isBlank()) return ip;
-			String why = read.value() instanceof Throwable t ? String.valueOf(t.getMessage()) : read.firstLine();
-			throw new IllegalArgumentException(option + ": cannot read plane " + n + " of " + file + (why.isBlank() ? ""
-				: ": " + why.lines().findFirst().orElse("")));
-		}
-
-		@Override
-		public int getSize() {
-			return planes.getSize();
-		}
-
-		@Override
-		public int size() {
-			return planes.size();
-		}
-
-		@Override
-		public String getSliceLabel(int n) {
-			return planes.getSliceLabel(n);
-		}
 	}
 
 	/**

@@ -52,7 +52,7 @@ final class ImageHeaders {
 	}
 
 	/**
-	 * For a file another reader opens ({@link ImageFiles.OtherFormats}): refuses it if empty or
+	 * For a file another reader opens ({@link OtherFormats}): refuses it if empty or
 	 * unreadable, and checks it as {@link #check} does if its content is a TIFF, PNG, JPEG, GIF or
 	 * BMP whatever its name.
 	 */
