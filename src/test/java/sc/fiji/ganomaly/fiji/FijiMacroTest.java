@@ -23,6 +23,12 @@ import org.junit.rules.TemporaryFolder;
 
 import ij.IJ;
 import ij.ImagePlus;
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.core.GanomalyModel;
 
@@ -123,6 +129,47 @@ public class FijiMacroTest {
 		}
 		assertTrue("a stopped training can be resumed", Files.isDirectory(dir.resolve("stopped.ganomaly.zip.checkpoint")));
 		System.out.println("stop test: " + Math.round(seconds) + " s in the runtime");
+	}
+
+	/**
+	 * In the GUI the folder command's Stop button ends scoring between planes: the rows and maps of
+	 * finished files are kept, nothing half-written is left, and the macro goes on.
+	 */
+	@Test
+	public void stopButtonEndsFolderScoringKeepingFinishedFiles() throws Exception {
+		assumeTrue("skipped: the GUI test needs Xvfb (apt-get install -y xvfb)", onPath("Xvfb"));
+		Path dir = tmp.newFolder("stop-scoring").toPath();
+		Files.createDirectories(dir.resolve("in"));
+		int files = 16;
+		for (int i = 0; i < files; i++)
+			Files.copy(PROJECT.resolve("test-images/normal_01.tif"), dir.resolve("in").resolve(String.format("n%02d.tif", i)));
+		TrainingData data = new TrainingData();
+		for (String n : List.of("normal_01.tif", "normal_02.tif", "normal_03.tif"))
+			data.add(n, ImagePlusPlanes.of(IJ.openImage(PROJECT.resolve("test-images").resolve(n).toString())).get(0).image());
+		try (GanomalyModel model = Ganomaly.train(data, new TrainingSettings().patchSize(16).epochs(1).patchesPerEpoch(256)
+			.nz(16).ngf(8).ndf(8).score(ScoreKind.LATENT).seed(1), ProgressListener.NONE))
+		{
+			model.save(dir.resolve("model.ganomaly.zip"));
+		}
+		installClicker(app);
+		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "gui",
+			PROJECT.resolve("src/test/resources/stop-scoring.ijm").toString(), dir.toString()).redirectErrorStream(true), 400);
+		assertTrue(out, out.contains("[clicker] clicked 'Stop'"));
+		assertTrue(out, out.contains("RESULT after scoring"));
+		assertFalse(out, out.contains("Exception"));
+		Path output = dir.resolve("out");
+		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+		int scored = rows.size() - 1;
+		assertTrue(rows.size() + " rows", scored >= 0 && scored < files);
+		try (var list = Files.list(output)) {
+			List<String> names = list.map(f -> f.getFileName().toString()).sorted().toList();
+			assertEquals(names.toString(), List.of(), names.stream().filter(n -> n.contains("partial") || n.endsWith(".tmp"))
+				.toList());
+			List<String> maps = names.stream().filter(n -> n.endsWith(".tif")).toList();
+			assertEquals(names.toString(), scored, maps.size());
+			for (String m : maps)
+				assertEquals(m, 128, IJ.openImage(output.resolve(m).toString()).getWidth());
+		}
 	}
 
 	/** Puts {@link StopClicker} (from the test classes) into the runtime's jars. */

@@ -63,6 +63,38 @@ public final class StopClicker {
 		return "started";
 	}
 
+	/**
+	 * Starts a clicker that presses the Stop button of the first showing window titled
+	 * {@code title} (a progress window of scoring) {@code delayMs} after it appears; returns at once.
+	 */
+	public static String clickWhenShown(String title, String delayMs) {
+		Thread t = new Thread(() -> {
+			try {
+				JButton stop = null;
+				for (int i = 0; i < 6000 && stop == null; i++) {
+					Thread.sleep(50);
+					for (Window w : Window.getWindows())
+						if (w.isShowing() && w instanceof java.awt.Frame f && f.getTitle().startsWith(title) &&
+							named(w, ProgressWindow.STOP) instanceof JButton b && b.isEnabled()) stop = b;
+				}
+				if (stop == null) {
+					System.out.println("[clicker] no window " + title);
+					return;
+				}
+				Thread.sleep(Long.parseLong(delayMs));
+				JButton button = stop;
+				SwingUtilities.invokeAndWait(button::doClick);
+				System.out.println("[clicker] clicked 'Stop', now '" + stop.getText() + "'");
+			}
+			catch (Exception e) {
+				System.out.println("[clicker] failed: " + e);
+			}
+		}, "stop-clicker");
+		t.setDaemon(true);
+		t.start();
+		return "started";
+	}
+
 	/** The enabled Stop button of a showing window whose chart title reached the epoch, else null. */
 	private static JButton find(int epoch) {
 		for (Window w : Window.getWindows()) {
