@@ -90,16 +90,9 @@ final class LossChart implements ProgressListener {
 			ChartPanel panel = new ChartPanel(chart);
 			panel.setPreferredSize(new java.awt.Dimension(620, 380));
 			content.add(panel, BorderLayout.CENTER);
-			stop.setName(STOP);
-			stop.setToolTipText("Stop training after the current batch and write the best model so far");
-			stop.addActionListener(e -> {
-				stop.setEnabled(false);
-				stop.setText("Stopping…");
-				onStop.run();
-			});
-			JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT));
-			buttons.add(stop);
-			content.add(buttons, BorderLayout.SOUTH);
+			// FlowLayout's default gap of 5 pixels
+			content.add(ProgressWindow.stopRow(stop, "Stop training after the current batch and write the best model so " +
+				"far", onStop, 5), BorderLayout.SOUTH);
 			frame.setContentPane(content);
 			frame.pack();
 			WindowPlace.place(frame, image);

@@ -58,16 +58,8 @@ final class ProgressWindow implements ProgressListener, AutoCloseable {
 		content.add(text, BorderLayout.NORTH);
 		bar.setStringPainted(true);
 		content.add(bar, BorderLayout.CENTER);
-		stop.setName(STOP);
-		stop.setToolTipText("Stop: what is finished is kept, nothing half-done is written");
-		stop.addActionListener(e -> {
-			stop.setEnabled(false);
-			stop.setText("Stopping…");
-			onStop.run();
-		});
-		JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT, 0, 0));
-		buttons.add(stop);
-		content.add(buttons, BorderLayout.SOUTH);
+		content.add(stopRow(stop, "Stop: what is finished is kept, nothing half-done is written", onStop, 0),
+			BorderLayout.SOUTH);
 		frame.setContentPane(content);
 		frame.pack();
 		WindowPlace.place(frame, image);
@@ -102,5 +94,23 @@ final class ProgressWindow implements ProgressListener, AutoCloseable {
 			opener.stop();
 			if (frame != null) frame.dispose();
 		});
+	}
+
+	/**
+	 * The row of a GANomaly window's Stop button, right-aligned with {@code gap} pixels around it:
+	 * the button is named {@link #STOP} and, once pressed, disabled, says "Stopping…" and runs
+	 * {@code onStop}.
+	 */
+	static JPanel stopRow(JButton stop, String tooltip, Runnable onStop, int gap) {
+		stop.setName(STOP);
+		stop.setToolTipText(tooltip);
+		stop.addActionListener(e -> {
+			stop.setEnabled(false);
+			stop.setText("Stopping…");
+			onStop.run();
+		});
+		JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT, gap, gap));
+		buttons.add(stop);
+		return buttons;
 	}
 }
