@@ -6,14 +6,18 @@ import sc.fiji.ganomaly.core.api.EpochSummary;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 
 
-/** Progress on the console: one line per epoch, and a percentage every tenth of the way. */
+/**
+ * Progress on the console: one line per epoch and a percentage every tenth of the way on standard
+ * output, warnings (not converged, too few held-out data) on standard error with the engine's.
+ */
 final class ConsoleProgress implements ProgressListener {
 
-	private final PrintStream out;
+	private final PrintStream out, err;
 	private int lastTenth = -1;
 
-	ConsoleProgress(PrintStream out) {
+	ConsoleProgress(PrintStream out, PrintStream err) {
 		this.out = out;
+		this.err = err;
 	}
 
 	@Override
@@ -34,7 +38,7 @@ final class ConsoleProgress implements ProgressListener {
 
 	@Override
 	public void status(String message) {
-		// per-image status lines would flood the console; warnings (not converged, too few held-out data) are shown
-		if (message.startsWith("warning")) out.println(message);
+		// per-image status lines would flood the console; warnings are shown
+		if (message.startsWith("warning")) err.println(message);
 	}
 }

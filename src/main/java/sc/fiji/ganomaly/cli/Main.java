@@ -56,7 +56,7 @@ public final class Main {
 			switch (command) {
 				case "train" -> {
 					if (help) out.print(TrainCli.HELP);
-					else TrainCli.run(rest, out);
+					else TrainCli.run(rest, out, err);
 				}
 				case "score" -> {
 					if (help) out.print(ScoreCli.HELP);

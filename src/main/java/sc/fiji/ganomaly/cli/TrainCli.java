@@ -58,7 +58,7 @@ final class TrainCli {
 
 	private TrainCli() {}
 
-	static void run(String[] args, PrintStream out) {
+	static void run(String[] args, PrintStream out, PrintStream err) {
 		Options o = Options.parse(args, OPTIONS, Set.of("no-augment", "resume"));
 		Path model = o.path("model");
 		TrainingSettings d = new TrainingSettings(); // the defaults, shared with the Fiji command
@@ -81,7 +81,7 @@ final class TrainCli {
 		TrainingData data = loaded.data();
 		out.println("training on " + data.size() + " image plane(s), " + settings.epochs() + " epoch(s), patch " +
 			settings.patchSize());
-		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out))) {
+		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out, err))) {
 			trained.save(model);
 			ModelFiles.deleteCheckpoints(settings.checkpointFolder());
 			var summary = trained.training();
