@@ -56,9 +56,10 @@ public final class EngineLoader {
 			NativePlatform platform = NativePlatform.current();
 			boolean gpu = gpuRequested();
 			Path folder = engineFolder();
-			engine = load(folder, platform, gpu);
+			List<Path> jars = jarsFor(folder, platform, gpu);
+			engine = load(folder, jars);
 			loadedForGpu = gpu;
-			loadedNatives = natives(classPath(folder, platform, gpu, false));
+			loadedNatives = natives(jars);
 			String description = engine.description();
 			boolean gpuNatives = loadedNatives.stream().anyMatch(j -> j.getFileName().toString().endsWith("-gpu.jar"));
 			if (gpuNatives && !description.contains("(GPU")) EngineMessages.warn("GANomaly: GPU requested, but TensorFlow found no " +
@@ -89,9 +90,7 @@ public final class EngineLoader {
 
 	/** TensorFlow's GPU natives jars for {@code platform} in {@code folder}'s gpu/ subfolders (empty: none). */
 	public static List<Path> gpuNatives(Path folder, NativePlatform platform) {
-		List<Path> gpuJars = new ArrayList<>();
-		for (Path gpuFolder : List.of(folder.resolve(GPU_FOLDER), platformFolder(folder, platform).resolve(GPU_FOLDER)))
-			if (Files.isDirectory(gpuFolder)) gpuJars.addAll(jars(gpuFolder));
+		List<Path> gpuJars = gpuFolderJars(folder, platform);
 		gpuJars.removeIf(j -> !isCpuNatives(j));
 		return gpuJars;
 	}
@@ -116,8 +115,12 @@ public final class EngineLoader {
 
 	/** Loads the engine from the jars of {@code folder} in a class loader of its own. */
 	static Engine load(Path folder, NativePlatform platform, boolean gpu) {
-		URL[] jars = classPath(folder, platform, gpu);
-		ClassLoader loader = new EngineClassLoader(jars, EngineLoader.class.getClassLoader());
+		return load(folder, jarsFor(folder, platform, gpu));
+	}
+
+	/** Loads the engine from {@code jars} (the class path of {@code folder}) in a class loader of its own. */
+	private static Engine load(Path folder, List<Path> jars) {
+		ClassLoader loader = new EngineClassLoader(urls(jars), EngineLoader.class.getClassLoader());
 		Thread thread = Thread.currentThread();
 		ClassLoader previous = thread.getContextClassLoader();
 		thread.setContextClassLoader(loader);
@@ -176,11 +179,11 @@ public final class EngineLoader {
 	 * {@code gpu/} subfolder in place of the CPU natives (falling back to the CPU with a warning).
 	 */
 	static URL[] classPath(Path folder, NativePlatform platform, boolean gpu) {
-		return urls(classPath(folder, platform, gpu, true));
+		return urls(jarsFor(folder, platform, gpu));
 	}
 
-	/** As {@link #classPath(Path, NativePlatform, boolean)} as paths; {@code warn}: report a GPU fallback. */
-	private static List<Path> classPath(Path folder, NativePlatform platform, boolean gpu, boolean warn) {
+	/** As {@link #classPath(Path, NativePlatform, boolean)} as paths, a GPU fallback reported once. */
+	private static List<Path> jarsFor(Path folder, NativePlatform platform, boolean gpu) {
 		List<Path> jars = jars(folder);
 		if (jars.isEmpty()) throw new EngineException("the engine folder " + folder + " holds no jars");
 		jars.removeIf(j -> isCpuNatives(j) && !j.getFileName().toString().equals(platform.nativesJar()));
@@ -193,15 +196,13 @@ public final class EngineLoader {
 			jars.add(natives);
 		}
 		if (gpu) {
-			List<Path> gpuJars = new ArrayList<>();
-			for (Path gpuFolder : List.of(folder.resolve(GPU_FOLDER), platformFolder.resolve(GPU_FOLDER)))
-				if (Files.isDirectory(gpuFolder)) gpuJars.addAll(jars(gpuFolder));
+			List<Path> gpuJars = gpuFolderJars(folder, platform);
 			if (!platform.classifier().equals("linux-x86_64")) {
-				if (warn) EngineMessages.warn("GANomaly: GPU requested, but TensorFlow Java " +
+				EngineMessages.warn("GANomaly: GPU requested, but TensorFlow Java " +
 					"has GPU natives for Linux x86-64 only, not " + platform.label() + "; running on the CPU");
 			}
 			else if (gpuJars.isEmpty()) {
-				if (warn) EngineMessages.warn("GANomaly: GPU requested, but " + folder.resolve(GPU_FOLDER) + " holds no GPU " +
+				EngineMessages.warn("GANomaly: GPU requested, but " + folder.resolve(GPU_FOLDER) + " holds no GPU " +
 					"natives (" + GPU_NATIVES_JAR + " from Maven Central, org.tensorflow:tensorflow-core-native:" +
 					NativePlatform.TENSORFLOW_JAVA + ":linux-x86_64-gpu); running on the CPU");
 			}
@@ -211,6 +212,14 @@ public final class EngineLoader {
 			}
 		}
 		return jars;
+	}
+
+	/** The jars of {@code folder}'s gpu/ subfolders, the common one and the platform's. */
+	private static List<Path> gpuFolderJars(Path folder, NativePlatform platform) {
+		List<Path> gpuJars = new ArrayList<>();
+		for (Path gpuFolder : List.of(folder.resolve(GPU_FOLDER), platformFolder(folder, platform).resolve(GPU_FOLDER)))
+			if (Files.isDirectory(gpuFolder)) gpuJars.addAll(jars(gpuFolder));
+		return gpuJars;
 	}
 
 	private static List<Path> natives(List<Path> jars) {

@@ -26,10 +26,7 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.engine.EngineMessages;
-import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.OtherFormats;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
-import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
 /**
  * The {@link GanomalyService}: a {@link ModelPool} that lives and dies with its context. Its bounds
