@@ -40,7 +40,7 @@ public final class DetectionBenchmark {
 		TrainingSettings settings = new TrainingSettings();
 		int stride = 0;
 		Path saveModels = null, loadModels = null;
-		boolean comparePrecision = false;
+		boolean comparePrecision = false, fusions = false;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--cases-dir" -> root = Path.of(args[++i]);
@@ -58,6 +58,7 @@ public final class DetectionBenchmark {
 				case "--save-models" -> saveModels = Path.of(args[++i]);
 				case "--models" -> loadModels = Path.of(args[++i]);
 				case "--compare-precision" -> comparePrecision = true;
+				case "--fusions" -> fusions = true;
 				default -> Scores.option(settings, args, i);
 			}
 			i += Scores.consumed(args, i);
@@ -65,7 +66,7 @@ public final class DetectionBenchmark {
 		if (root == null) throw new IllegalArgumentException("usage: DetectionBenchmark --cases-dir DIR [--cases a,b] " +
 			"[--scores texture,latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
 			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR] [--models DIR] " +
-			"[--compare-precision]");
+			"[--compare-precision] [--fusions]");
 		if (cases.isEmpty()) try (Stream<Path> list = Files.list(root)) {
 			list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(cases::add);
 		}
@@ -105,16 +106,20 @@ public final class DetectionBenchmark {
 					t.get("converged"), t.get("calibration_blocks"), t.get("texture_calibration_blocks"));
 				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(model)) : scores;
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
+				java.util.Map<String, Evaluation> evaluations = new java.util.LinkedHashMap<>();
 				for (String score : names) {
-					table.add(evaluate(name, score, Scores.select(model, score), dir, s, trainSeconds));
+					Evaluation e = evaluate(name, score, Scores.select(model, score), dir, s, trainSeconds);
+					table.add(e.row());
+					evaluations.put(score, e);
 				}
+				if (fusions) fusions(name, evaluations, table);
 				if (comparePrecision) {
 					Path file = Files.createTempFile("detection", ".ganomaly.zip");
 					model.save(file);
 					try (GanomalyModel bf16 = GanomalyModel.load(file, settings.threads(), Precision.BFLOAT16)) {
 						Files.delete(file);
 						for (String score : names) {
-							table.add(evaluate(name, score + " bfloat16", Scores.select(bf16, score), dir, s, trainSeconds));
+							table.add(evaluate(name, score + " bfloat16", Scores.select(bf16, score), dir, s, trainSeconds).row());
 							mapDifference(name, score, Scores.select(model, score), Scores.select(bf16, score), dir, s);
 						}
 					}
@@ -128,9 +133,46 @@ public final class DetectionBenchmark {
 		table.forEach(System.out::println);
 	}
 
-	private static String evaluate(String name, String score, GanomalyModel model, Path dir, int stride,
+	/** One score's table row and its calibrated maps of the held-out planes (normal first), for fusions. */
+	private record Evaluation(String row, List<float[]> maps, boolean[] pixelLabels, int normalPlanes) {}
+
+	/**
+	 * Image and pixel ROC AUC of maps fused from the calibrated maps of texture (t) and density (d),
+	 * printed and added to the table (their thresholds are not calibrated, so no flagged counts).
+	 */
+	private static void fusions(String name, java.util.Map<String, Evaluation> e, List<String> table) {
+		Evaluation t = e.get("texture"), d = e.get("density");
+		if (t == null || d == null) return;
+		record Fusion(String name, java.util.function.DoubleBinaryOperator f) {}
+		for (Fusion f : List.of(new Fusion("max(t,d)", Math::max), new Fusion("t+d", (a, b) -> a + b),
+			new Fusion("t+2d", (a, b) -> a + 2 * b), new Fusion("t+d/2", (a, b) -> a + b / 2),
+			new Fusion("softmax(t,d)", (a, b) -> Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))),
+			new Fusion("t+max(d,0)", (a, b) -> a + Math.max(b, 0))))
+		{
+			int planes = t.maps().size(), n = t.normalPlanes(), at = 0;
+			float[] pixels = new float[t.pixelLabels().length], normal = new float[n], anomalous = new float[planes - n];
+			for (int i = 0; i < planes; i++) {
+				float[] a = t.maps().get(i), b = d.maps().get(i);
+				float max = Float.NEGATIVE_INFINITY;
+				for (int k = 0; k < a.length; k++) {
+					float v = (float) f.f().applyAsDouble(a[k], b[k]);
+					pixels[at++] = v;
+					max = Math.max(max, v);
+				}
+				if (i < n) normal[i] = max;
+				else anomalous[i - n] = max;
+			}
+			double pixelRoc = PixelMetrics.rocAuc(pixels, t.pixelLabels()), imageRoc = Metrics.rocAuc(normal, anomalous);
+			System.out.printf(Locale.ROOT, "case=%s fusion=%s pixel_roc_auc=%.4f image_roc_auc=%.4f%n", name, f.name(),
+				pixelRoc, imageRoc);
+			table.add(String.format(Locale.ROOT, "| %s | %s | %.3f | | %.3f | | | | |", name, f.name(), pixelRoc, imageRoc));
+		}
+	}
+
+	private static Evaluation evaluate(String name, String score, GanomalyModel model, Path dir, int stride,
 		double trainSeconds)
 	{
+		List<float[]> maps = new ArrayList<>();
 		List<Path> normal = files(dir.resolve("normal")), anomalous = files(dir.resolve("anomalous"));
 		float[] normalScores = new float[normal.size()], anomalousScores = new float[anomalous.size()];
 		int flagged = 0, found = 0, planes = 0;
@@ -148,6 +190,7 @@ public final class DetectionBenchmark {
 			normalScores[i] = s.score();
 			if (s.score() > model.threshold()) flagged++;
 			float[] v = s.map().values();
+			maps.add(v);
 			System.arraycopy(v, 0, pixelScores, at, v.length);
 			at += v.length;
 			planes++;
@@ -162,6 +205,7 @@ public final class DetectionBenchmark {
 			ImagePlus mask = IJ.openImage(dir.resolve("masks").resolve(base + "_mask.tif").toString());
 			byte[] m = (byte[]) mask.getProcessor().convertToByte(false).getPixels();
 			if (m.length != v.length) throw new IllegalStateException("mask of " + f + " has another size");
+			maps.add(v);
 			System.arraycopy(v, 0, pixelScores, at, v.length);
 			for (int k = 0; k < m.length; k++)
 				pixelLabels[at + k] = m[k] != 0;
@@ -190,8 +234,9 @@ public final class DetectionBenchmark {
 			perKind.append(String.format(Locale.ROOT, " %s %.3f (%d)", e.getKey(), Metrics.rocAuc(normalScores, a), a.length));
 		}
 		System.out.println(perKind);
-		return String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %d/%d | %.2f | %.0f |", name, score,
-			pixelRoc, pixelPr, imageRoc, flagged, normal.size(), found, anomalous.size(), perPlane, trainSeconds);
+		return new Evaluation(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %d/%d | %.2f | %.0f |",
+			name, score, pixelRoc, pixelPr, imageRoc, flagged, normal.size(), found, anomalous.size(), perPlane, trainSeconds),
+			maps, pixelLabels, normal.size());
 	}
 
 	/**
