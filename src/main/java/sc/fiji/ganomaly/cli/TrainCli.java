@@ -85,8 +85,8 @@ final class TrainCli {
 			trained.save(model);
 			ModelFiles.deleteCheckpoints(settings.checkpointFolder());
 			var summary = trained.training();
-			out.println("best epoch " + summary.get("best_epoch") + (Boolean.FALSE.equals(summary.get("converged"))
-				? " (not converged: the validation loss was still falling; train longer)" : "") + "; score " +
+			out.println("best epoch " + summary.get("best_epoch") + (trained.convergenceWarning() != null
+				? " (not converged: see the warning)" : "") + "; score " +
 				trained.score().id() + ", threshold " + trained.threshold() + " (aims to flag " +
 				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +
 				" % of normal planes); model written to " + model);

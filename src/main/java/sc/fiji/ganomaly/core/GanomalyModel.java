@@ -11,6 +11,7 @@ import sc.fiji.ganomaly.core.score.Scorer;
 import sc.fiji.ganomaly.core.score.Scorers;
 import sc.fiji.ganomaly.core.score.ScoreScale;
 import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.train.Convergence;
 import sc.fiji.ganomaly.core.train.TrainedModel;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineLoader;
@@ -179,6 +180,14 @@ public final class GanomalyModel implements AutoCloseable {
 	/** What the model says about scoring. */
 	public ModelInfo info() {
 		return new ModelInfo(manifest);
+	}
+
+	/**
+	 * The warning that this model's training had not converged, for its score; null if it converged,
+	 * or if its maps do not depend on the network (the texture score).
+	 */
+	public String convergenceWarning() {
+		return Boolean.FALSE.equals(manifest.training().get("converged")) ? Convergence.warning(score()) : null;
 	}
 
 	/** The training summary as written in the model file (epochs, losses, warnings); read-only. */

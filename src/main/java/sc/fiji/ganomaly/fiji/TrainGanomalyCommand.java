@@ -128,8 +128,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 					training.get("best_epoch") + (stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);
 				if (log != null) log.info(summary);
-				if (Boolean.FALSE.equals(training.get("converged"))) summary += warn("the validation loss was still " +
-					"falling at the last epoch: train longer (more epochs) for better maps");
+				if (trained.convergenceWarning() != null) summary += warn(trained.convergenceWarning());
 				if (training.get("calibration_warning") instanceof String w) summary += warn(w.replaceFirst("^warning: ", ""));
 			}
 		}

@@ -43,6 +43,7 @@ public class GanomalyTest {
 	static final int SIZE = 48, PATCH = 16;
 	static GanomalyModel model;
 	static List<EpochSummary> epochs = new ArrayList<>();
+	static List<String> statuses = new ArrayList<>();
 
 	static TrainingSettings settings() {
 		return new TrainingSettings().patchSize(PATCH).nz(16).ngf(16).ndf(16).batchSize(32).epochs(6).patchesPerEpoch(640)
@@ -59,7 +60,27 @@ public class GanomalyTest {
 			public void epochFinished(EpochSummary summary) {
 				epochs.add(summary);
 			}
+
+			@Override
+			public void status(String message) {
+				statuses.add(message);
+			}
 		});
+	}
+
+	/**
+	 * A network that has not converged is worth a warning only where the maps use it: the texture
+	 * model (the default score) is told nothing, the same model scoring with a network score is.
+	 */
+	@Test
+	public void theConvergenceWarningSpeaksOfTheMapsOfTheModelsScore() {
+		assertEquals("six short epochs leave the validation loss falling", false, model.training().get("converged"));
+		assertEquals(ScoreKind.TEXTURE, model.score());
+		assertEquals(null, model.convergenceWarning());
+		assertEquals(List.of(), statuses.stream().filter(s -> s.contains("converged")).toList());
+		assertEquals("training has not converged: the validation loss was still falling in the last epochs; train " +
+			"longer (more epochs or patches per epoch) for better density maps", model.withScore(ScoreKind.DENSITY)
+				.convergenceWarning());
 	}
 
 	@AfterClass

@@ -73,8 +73,8 @@ public final class Trainer {
 			TrainingLoop.scoreAll(network, validation, validationCount, scores, null);
 			PatchCalibration calibration = PatchCalibration.fromNormalScores(scores);
 			network.exportSavedModel(work.resolve(ModelFile.SAVED_MODEL));
-			if (!summary.converged()) listener.status("warning: training has not converged: the validation loss was " +
-				"still falling in the last epochs; train longer (more epochs or patches per epoch)");
+			String unconverged = summary.converged() ? null : Convergence.warning(settings.score());
+			if (unconverged != null) listener.status("warning: " + unconverged);
 			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, settings.normalization(),
 				calibration, PatchCalibration.DEFAULT_THRESHOLD, java.util.Map.of());
 			deleteExcept(work, work.resolve(ModelFile.SAVED_MODEL));
