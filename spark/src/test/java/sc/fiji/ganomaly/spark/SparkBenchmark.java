@@ -19,8 +19,8 @@ import sc.fiji.ganomaly.cli.Main;
 
 /**
  * Benchmark steps for scripts/benchmark-spark, one per JVM so that each has its own peak memory:
- * {@code prepare DIR FILES PLANES SIZE} (a default-size model and FILES stacks of PLANES planes of
- * SIZE² pixels), {@code cli DIR THREADS}, {@code spark DIR MASTER}, {@code startup DIR CACHE}
+ * {@code prepare DIR FILES PLANES SIZE [SCORE]} (a default-size model scoring with SCORE, latent unless
+ * given, and FILES stacks of PLANES planes of SIZE² pixels), {@code cli DIR THREADS}, {@code spark DIR MASTER}, {@code startup DIR CACHE}
  * (engine and model start-up of an executor with the native cache in CACHE). Prints key=value lines.
  */
 public final class SparkBenchmark {
@@ -31,7 +31,8 @@ public final class SparkBenchmark {
 		System.setProperty("java.awt.headless", "true");
 		Path dir = Paths.get(args[1]);
 		switch (args[0]) {
-			case "prepare" -> prepare(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+			case "prepare" -> prepare(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+				args.length > 5 ? args[5] : "latent");
 			case "cli" -> {
 				Path out = dir.resolve("out-cli-" + args[2]);
 				long t0 = System.nanoTime();
@@ -64,7 +65,7 @@ public final class SparkBenchmark {
 		System.exit(0);
 	}
 
-	static void prepare(Path dir, int files, int planes, int size) throws IOException {
+	static void prepare(Path dir, int files, int planes, int size, String score) throws IOException {
 		Path inputs = Files.createDirectories(dir.resolve("inputs"));
 		Path images = Paths.get(System.getProperty("ganomaly.test.images", "test-images"));
 		List<ImageProcessor> tiles = new ArrayList<>();
@@ -87,7 +88,7 @@ public final class SparkBenchmark {
 				.toString());
 		}
 		List<String> train = new ArrayList<>(List.of("train", "--model", dir.resolve("model.ganomaly.zip").toString(),
-			"--epochs", "1", "--patches-per-epoch", "256", "--seed", "1", "--threads", "2", "--score", "latent", "--input"));
+			"--epochs", "1", "--patches-per-epoch", "256", "--seed", "1", "--threads", "2", "--score", score, "--input"));
 		for (int i = 1; i <= 6; i++)
 			train.add(images.resolve("normal_0" + i + ".tif").toString());
 		int code = Main.run(train.toArray(new String[0]), new PrintStream(new ByteArrayOutputStream()), System.err);
