@@ -4,7 +4,8 @@ the other nine are the anomaly (a different object, not a local defect).
 
 Writes OUT/<dataset>-<class>/ with train/ (normal images), normal/ (500 held-out normal test
 images), anomalous/ (500 test images of the other classes, drawn with a fixed seed) and masks/
-(the whole image: the object itself is the anomaly), each image resized to 32 x 32 (bilinear) so that
+(the whole image: the object itself is the anomaly) and family.txt (the benchmark's family, whole
+objects), each image resized to 32 x 32 (bilinear) so that
 one default patch is one image, as 8-bit TIFFs.
 
 Fashion-MNIST comes from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist,
@@ -83,6 +84,8 @@ def case(out, name, train, normal, anomalous):
     for i, image in enumerate(anomalous):
         write(os.path.join(root, "anomalous"), f"anomalous_{i:03d}_object", image)
         tifffile.imwrite(os.path.join(root, "masks", f"anomalous_{i:03d}_object_mask.tif"), full)
+    with open(os.path.join(root, "family.txt"), "w") as f:
+        f.write("whole objects\n")
     print(f"{name}: {len(train)} training, {len(normal)} normal and {len(anomalous)} anomalous images", file=sys.stderr)
 
 

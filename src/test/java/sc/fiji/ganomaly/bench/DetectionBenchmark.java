@@ -71,6 +71,7 @@ public final class DetectionBenchmark {
 			list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(cases::add);
 		}
 		List<String> table = new ArrayList<>();
+		java.util.Map<String, List<Double>> byFamily = new java.util.TreeMap<>();
 		for (String name : cases) {
 			Path dir = root.resolve(name);
 			TrainingData data = new TrainingData();
@@ -111,6 +112,7 @@ public final class DetectionBenchmark {
 					Evaluation e = evaluate(name, score, Scores.select(model, score), dir, s, trainSeconds);
 					table.add(e.row());
 					evaluations.put(score, e);
+					byFamily.computeIfAbsent(family(dir) + " " + score, k -> new ArrayList<>()).add(e.imageRoc());
 				}
 				if (fusions) fusions(name, evaluations, table);
 				if (comparePrecision) {
@@ -131,10 +133,23 @@ public final class DetectionBenchmark {
 			"anomalous planes flagged | scoring s/plane | training s |");
 		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 		table.forEach(System.out::println);
+		System.out.println();
+		for (var e : byFamily.entrySet()) {
+			var stats = e.getValue().stream().mapToDouble(Double::doubleValue).summaryStatistics();
+			System.out.printf(Locale.ROOT, "family=%s score=%s cases=%d mean_image_roc_auc=%.4f min=%.4f%n",
+				e.getKey().substring(0, e.getKey().lastIndexOf(' ')), e.getKey().substring(e.getKey().lastIndexOf(' ') + 1),
+				stats.getCount(), stats.getAverage(), stats.getMin());
+		}
+	}
+
+	/** The case's family of anomalies: the first line of its family.txt, else local defects. */
+	private static String family(Path dir) throws IOException {
+		Path f = dir.resolve("family.txt");
+		return Files.exists(f) ? Files.readAllLines(f).get(0).trim().replace(' ', '-') : "local-defects";
 	}
 
 	/** One score's table row and its calibrated maps of the held-out planes (normal first), for fusions. */
-	private record Evaluation(String row, List<float[]> maps, boolean[] pixelLabels, int normalPlanes) {}
+	private record Evaluation(String row, double imageRoc, List<float[]> maps, boolean[] pixelLabels, int normalPlanes) {}
 
 	/**
 	 * Image and pixel ROC AUC of maps fused from the calibrated maps of texture (t) and density (d),
@@ -236,7 +251,7 @@ public final class DetectionBenchmark {
 		System.out.println(perKind);
 		return new Evaluation(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %d/%d | %.2f | %.0f |",
 			name, score, pixelRoc, pixelPr, imageRoc, flagged, normal.size(), found, anomalous.size(), perPlane, trainSeconds),
-			maps, pixelLabels, normal.size());
+			imageRoc, maps, pixelLabels, normal.size());
 	}
 
 	/**
