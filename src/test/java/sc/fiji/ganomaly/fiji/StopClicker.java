@@ -35,32 +35,8 @@ public final class StopClicker {
 
 	/** Starts the clicker; returns at once. */
 	public static String clickAfterEpoch(String epoch, String marker, String delayMs) {
-		Thread t = new Thread(() -> {
-			try {
-				JButton stop = null;
-				for (int i = 0; i < 6000 && stop == null; i++) {
-					Thread.sleep(100);
-					stop = find(Integer.parseInt(epoch));
-				}
-				if (stop == null) {
-					System.out.println("[clicker] no Stop button at epoch " + epoch);
-					return;
-				}
-				if (!marker.isEmpty()) Files.writeString(Paths.get(marker), "epoch " + epoch);
-				Thread.sleep(Long.parseLong(delayMs));
-				// a Robot click misses under Xvfb without a window manager: Java reports the window at 0,0
-				// wherever it is drawn; so the button found by its name is pressed as Swing presses it
-				JButton button = stop;
-				SwingUtilities.invokeAndWait(button::doClick);
-				System.out.println("[clicker] clicked 'Stop', now '" + stop.getText() + "'");
-			}
-			catch (Exception e) {
-				System.out.println("[clicker] failed: " + e);
-			}
-		}, "stop-clicker");
-		t.setDaemon(true);
-		t.start();
-		return "started";
+		return clickWhenFound(() -> find(Integer.parseInt(epoch)), 100, "no Stop button at epoch " + epoch,
+			marker.isEmpty() ? null : () -> Files.writeString(Paths.get(marker), "epoch " + epoch), Long.parseLong(delayMs));
 	}
 
 	/**
@@ -68,20 +44,41 @@ public final class StopClicker {
 	 * {@code title} (a progress window of scoring) {@code delayMs} after it appears; returns at once.
 	 */
 	public static String clickWhenShown(String title, String delayMs) {
+		return clickWhenFound(() -> {
+			for (Window w : Window.getWindows())
+				if (w.isShowing() && w instanceof java.awt.Frame f && f.getTitle().startsWith(title) &&
+					named(w, ProgressWindow.STOP) instanceof JButton b && b.isEnabled()) return b;
+			return null;
+		}, 50, "no window " + title, null, Long.parseLong(delayMs));
+	}
+
+	/** What a clicker does once it found its button, before the delay (writing a marker file). */
+	private interface Found {
+		void run() throws Exception;
+	}
+
+	/**
+	 * Polls {@code find} every {@code pollMs} for up to 6,000 polls in a daemon thread; once it gives a
+	 * button, runs {@code found} (if any), waits {@code delayMs} and presses the button.
+	 */
+	private static String clickWhenFound(java.util.function.Supplier<JButton> find, long pollMs, String missing,
+		Found found, long delayMs)
+	{
 		Thread t = new Thread(() -> {
 			try {
 				JButton stop = null;
 				for (int i = 0; i < 6000 && stop == null; i++) {
-					Thread.sleep(50);
-					for (Window w : Window.getWindows())
-						if (w.isShowing() && w instanceof java.awt.Frame f && f.getTitle().startsWith(title) &&
-							named(w, ProgressWindow.STOP) instanceof JButton b && b.isEnabled()) stop = b;
+					Thread.sleep(pollMs);
+					stop = find.get();
 				}
 				if (stop == null) {
-					System.out.println("[clicker] no window " + title);
+					System.out.println("[clicker] " + missing);
 					return;
 				}
-				Thread.sleep(Long.parseLong(delayMs));
+				if (found != null) found.run();
+				Thread.sleep(delayMs);
+				// a Robot click misses under Xvfb without a window manager: Java reports the window at 0,0
+				// wherever it is drawn; so the button found by its name is pressed as Swing presses it
 				JButton button = stop;
 				SwingUtilities.invokeAndWait(button::doClick);
 				System.out.println("[clicker] clicked 'Stop', now '" + stop.getText() + "'");
