@@ -103,11 +103,14 @@ public final class SparkBenchmark {
 			what, planes, s, planes / s, peakRssMiB()));
 	}
 
+	/** True if every output of {@code a} (its files but the command line's hidden resume state) is in {@code b} with the same bytes. */
 	private static boolean sameFiles(Path a, Path b) throws IOException {
 		try (var list = Files.list(a)) {
-			for (Path f : list.toList())
-				if (!java.util.Arrays.equals(Files.readAllBytes(f), Files.readAllBytes(b.resolve(f.getFileName()))))
+			for (Path f : list.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+				Path other = b.resolve(f.getFileName());
+				if (!Files.exists(other) || !java.util.Arrays.equals(Files.readAllBytes(f), Files.readAllBytes(other)))
 					return false;
+			}
 		}
 		return true;
 	}
