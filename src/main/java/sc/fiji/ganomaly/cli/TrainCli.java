@@ -12,6 +12,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingOutcome;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.ModelFiles;
 
@@ -84,8 +85,8 @@ final class TrainCli {
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out, err))) {
 			trained.save(model);
 			ModelFiles.deleteCheckpoints(settings.checkpointFolder());
-			var summary = trained.training();
-			out.println("best epoch " + summary.get("best_epoch") + (trained.convergenceWarning() != null
+			TrainingOutcome outcome = trained.trainingOutcome();
+			out.println("best epoch " + outcome.bestEpoch() + (outcome.convergenceWarning() != null
 				? " (not converged: see the warning)" : "") + "; score " +
 				trained.score().id() + ", threshold " + trained.threshold() + " (aims to flag " +
 				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +

@@ -20,6 +20,7 @@ import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingOutcome;
 import sc.fiji.ganomaly.core.model.Manifest;
 import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
@@ -182,12 +183,13 @@ public final class GanomalyModel implements AutoCloseable {
 		return new ModelInfo(manifest);
 	}
 
-	/**
-	 * The warning that this model's training had not converged, for its score; null if it converged,
-	 * or if its maps do not depend on the network (the texture score).
-	 */
-	public String convergenceWarning() {
-		return Boolean.FALSE.equals(manifest.training().get("converged")) ? Convergence.warning(score()) : null;
+	/** How the model's training ended, with its warnings for the model's current score. */
+	public TrainingOutcome trainingOutcome() {
+		var t = manifest.training();
+		String calibration = t.get("calibration_warning") instanceof String w ? w.replaceFirst("^warning: ", "") : null;
+		return new TrainingOutcome(t.get("best_epoch") instanceof Number n ? n.intValue() : 0,
+			Boolean.TRUE.equals(t.get("canceled")), Boolean.FALSE.equals(t.get("converged")) ? Convergence.warning(score())
+				: null, calibration);
 	}
 
 	/** The training summary as written in the model file (epochs, losses, warnings); read-only. */

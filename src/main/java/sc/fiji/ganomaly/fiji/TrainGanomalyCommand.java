@@ -19,6 +19,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingOutcome;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.ModelFiles;
 
@@ -120,16 +121,16 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			}
 			try (trained) {
 				trained.save(target);
-				boolean stopped = Boolean.TRUE.equals(trained.training().get("canceled"));
+				TrainingOutcome outcome = trained.trainingOutcome();
+				boolean stopped = outcome.canceled();
 				if (curves != null) curves.finished(stopped);
 				if (!stopped) ModelFiles.deleteCheckpoints(checkpoints); // a stopped one can be resumed
-				var training = trained.training();
 				summary = (stopped ? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") +
-					training.get("best_epoch") + (stopped ? ")" : "") + " written to " + target;
+					outcome.bestEpoch() + (stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);
 				if (log != null) log.info(summary);
-				if (trained.convergenceWarning() != null) summary += warn(trained.convergenceWarning());
-				if (training.get("calibration_warning") instanceof String w) summary += warn(w.replaceFirst("^warning: ", ""));
+				if (outcome.convergenceWarning() != null) summary += warn(outcome.convergenceWarning());
+				if (outcome.calibrationWarning() != null) summary += warn(outcome.calibrationWarning());
 			}
 		}
 		catch (RuntimeException e) {

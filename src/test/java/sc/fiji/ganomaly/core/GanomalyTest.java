@@ -76,11 +76,13 @@ public class GanomalyTest {
 	public void theConvergenceWarningSpeaksOfTheMapsOfTheModelsScore() {
 		assertEquals("six short epochs leave the validation loss falling", false, model.training().get("converged"));
 		assertEquals(ScoreKind.TEXTURE, model.score());
-		assertEquals(null, model.convergenceWarning());
+		assertEquals(null, model.trainingOutcome().convergenceWarning());
 		assertEquals(List.of(), statuses.stream().filter(s -> s.contains("converged")).toList());
 		assertEquals("training has not converged: the validation loss was still falling in the last epochs; train " +
 			"longer (more epochs or patches per epoch) for better density maps", model.withScore(ScoreKind.DENSITY)
-				.convergenceWarning());
+				.trainingOutcome().convergenceWarning());
+		assertEquals(epochs.stream().filter(EpochSummary::improved).mapToInt(EpochSummary::epoch).max().getAsInt(),
+			model.trainingOutcome().bestEpoch());
 	}
 
 	@AfterClass
