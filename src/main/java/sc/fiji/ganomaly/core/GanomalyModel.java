@@ -6,17 +6,6 @@ import java.util.function.Supplier;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 
-import sc.fiji.ganomaly.core.score.RawMap;
-import sc.fiji.ganomaly.core.score.Scorer;
-import sc.fiji.ganomaly.core.score.Scorers;
-import sc.fiji.ganomaly.core.score.ScoreScale;
-import sc.fiji.ganomaly.core.plane.TileSource;
-import sc.fiji.ganomaly.core.train.Convergence;
-import sc.fiji.ganomaly.core.train.TrainedModel;
-import sc.fiji.ganomaly.engine.Engine;
-import sc.fiji.ganomaly.engine.EngineLoader;
-import sc.fiji.ganomaly.engine.NetworkSpec;
-import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -26,7 +15,18 @@ import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.PlaneNormalizer;
+import sc.fiji.ganomaly.core.plane.TileSource;
 import sc.fiji.ganomaly.core.score.LazyNetwork;
+import sc.fiji.ganomaly.core.score.RawMap;
+import sc.fiji.ganomaly.core.score.ScoreScale;
+import sc.fiji.ganomaly.core.score.Scorer;
+import sc.fiji.ganomaly.core.score.Scorers;
+import sc.fiji.ganomaly.core.train.TrainedModel;
+import sc.fiji.ganomaly.core.train.TrainingOutcomes;
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineLoader;
+import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.Precision;
 
 /**
  * A trained GANomaly model, ready to score: network, normalisation and score calibration. Safe
@@ -185,16 +185,7 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/** How the model's training ended, with its warnings for the model's current score. */
 	public TrainingOutcome trainingOutcome() {
-		var t = manifest.training();
-		String calibration = t.get("calibration_warning") instanceof String w ? w.replaceFirst("^warning: ", "") : null;
-		return new TrainingOutcome(t.get("best_epoch") instanceof Number n ? n.intValue() : 0,
-			Boolean.TRUE.equals(t.get("canceled")), Boolean.FALSE.equals(t.get("converged")) ? Convergence.warning(score())
-				: null, calibration);
-	}
-
-	/** The training summary as written in the model file (epochs, losses, warnings); read-only. */
-	public java.util.Map<String, Object> training() {
-		return java.util.Collections.unmodifiableMap(manifest.training());
+		return TrainingOutcomes.of(manifest.training(), score());
 	}
 
 	public NetworkSpec spec() {

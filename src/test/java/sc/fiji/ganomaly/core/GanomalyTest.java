@@ -74,7 +74,7 @@ public class GanomalyTest {
 	 */
 	@Test
 	public void theConvergenceWarningSpeaksOfTheMapsOfTheModelsScore() {
-		assertEquals("six short epochs leave the validation loss falling", false, model.training().get("converged"));
+		assertEquals("six short epochs leave the validation loss falling", false, model.manifest().training().get("converged"));
 		assertEquals(ScoreKind.TEXTURE, model.score());
 		assertEquals(null, model.trainingOutcome().convergenceWarning());
 		assertEquals(List.of(), statuses.stream().filter(s -> s.contains("converged")).toList());

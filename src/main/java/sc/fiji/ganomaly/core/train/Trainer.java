@@ -73,7 +73,7 @@ public final class Trainer {
 			TrainingLoop.scoreAll(network, validation, validationCount, scores, null);
 			PatchCalibration calibration = PatchCalibration.fromNormalScores(scores);
 			network.exportSavedModel(work.resolve(ModelFile.SAVED_MODEL));
-			String unconverged = summary.converged() ? null : Convergence.warning(settings.score());
+			String unconverged = summary.converged() ? null : TrainingOutcomes.convergenceWarning(settings.score());
 			if (unconverged != null) listener.status("warning: " + unconverged);
 			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, settings.normalization(),
 				calibration, PatchCalibration.DEFAULT_THRESHOLD, java.util.Map.of());
