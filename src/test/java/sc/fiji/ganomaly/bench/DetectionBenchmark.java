@@ -71,7 +71,8 @@ public final class DetectionBenchmark {
 			list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(cases::add);
 		}
 		List<String> table = new ArrayList<>();
-		java.util.Map<String, List<Double>> byFamily = new java.util.TreeMap<>();
+		java.util.Map<FamilyScore, List<Double>> byFamily = new java.util.TreeMap<>(java.util.Comparator.comparing(
+			FamilyScore::family).thenComparing(FamilyScore::score));
 		for (String name : cases) {
 			Path dir = root.resolve(name);
 			TrainingData data = new TrainingData();
@@ -107,12 +108,13 @@ public final class DetectionBenchmark {
 					t.get("converged"), t.get("calibration_blocks"), t.get("texture_calibration_blocks"));
 				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(model)) : scores;
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
-				java.util.Map<String, Evaluation> evaluations = new java.util.LinkedHashMap<>();
+				java.util.Map<String, Evaluation> evaluations = new java.util.HashMap<>();
+				String family = family(dir);
 				for (String score : names) {
 					Evaluation e = evaluate(name, score, Scores.select(model, score), dir, s, trainSeconds);
 					table.add(e.row());
-					evaluations.put(score, e);
-					byFamily.computeIfAbsent(family(dir) + " " + score, k -> new ArrayList<>()).add(e.imageRoc());
+					if (fusions) evaluations.put(score, e);
+					byFamily.computeIfAbsent(new FamilyScore(family, score), k -> new ArrayList<>()).add(e.imageRoc());
 				}
 				if (fusions) fusions(name, evaluations, table);
 				if (comparePrecision) {
@@ -137,8 +139,7 @@ public final class DetectionBenchmark {
 		for (var e : byFamily.entrySet()) {
 			var stats = e.getValue().stream().mapToDouble(Double::doubleValue).summaryStatistics();
 			System.out.printf(Locale.ROOT, "family=%s score=%s cases=%d mean_image_roc_auc=%.4f min=%.4f%n",
-				e.getKey().substring(0, e.getKey().lastIndexOf(' ')), e.getKey().substring(e.getKey().lastIndexOf(' ') + 1),
-				stats.getCount(), stats.getAverage(), stats.getMin());
+				e.getKey().family(), e.getKey().score(), stats.getCount(), stats.getAverage(), stats.getMin());
 		}
 	}
 
@@ -148,8 +149,15 @@ public final class DetectionBenchmark {
 		return Files.exists(f) ? Files.readAllLines(f).get(0).trim().replace(' ', '-') : "local-defects";
 	}
 
-	/** One score's table row and its calibrated maps of the held-out planes (normal first), for fusions. */
-	private record Evaluation(String row, double imageRoc, List<float[]> maps, boolean[] pixelLabels, int normalPlanes) {}
+	/** A family of cases and a score: a row of the per-family summary. */
+	private record FamilyScore(String family, String score) {}
+
+	/**
+	 * One score's table row and its calibrated maps of the held-out planes, for fusions: the maps one
+	 * after the other in {@code pixels} (normal planes first), plane {@code i} ending at {@code planeEnds[i]}.
+	 */
+	private record Evaluation(String row, double imageRoc, float[] pixels, boolean[] pixelLabels, int[] planeEnds,
+		int normalPlanes) {}
 
 	/**
 	 * Image and pixel ROC AUC of maps fused from the calibrated maps of texture (t) and density (d),
@@ -164,14 +172,14 @@ public final class DetectionBenchmark {
 			new Fusion("softmax(t,d)", (a, b) -> Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))),
 			new Fusion("t+max(d,0)", (a, b) -> a + Math.max(b, 0))))
 		{
-			int planes = t.maps().size(), n = t.normalPlanes(), at = 0;
-			float[] pixels = new float[t.pixelLabels().length], normal = new float[n], anomalous = new float[planes - n];
+			int planes = t.planeEnds().length, n = t.normalPlanes(), at = 0;
+			float[] a = t.pixels(), b = d.pixels(), pixels = new float[a.length], normal = new float[n],
+				anomalous = new float[planes - n];
 			for (int i = 0; i < planes; i++) {
-				float[] a = t.maps().get(i), b = d.maps().get(i);
 				float max = Float.NEGATIVE_INFINITY;
-				for (int k = 0; k < a.length; k++) {
-					float v = (float) f.f().applyAsDouble(a[k], b[k]);
-					pixels[at++] = v;
+				for (; at < t.planeEnds()[i]; at++) {
+					float v = (float) f.f().applyAsDouble(a[at], b[at]);
+					pixels[at] = v;
 					max = Math.max(max, v);
 				}
 				if (i < n) normal[i] = max;
@@ -187,17 +195,21 @@ public final class DetectionBenchmark {
 	private static Evaluation evaluate(String name, String score, GanomalyModel model, Path dir, int stride,
 		double trainSeconds)
 	{
-		List<float[]> maps = new ArrayList<>();
 		List<Path> normal = files(dir.resolve("normal")), anomalous = files(dir.resolve("anomalous"));
 		float[] normalScores = new float[normal.size()], anomalousScores = new float[anomalous.size()];
 		int flagged = 0, found = 0, planes = 0;
 		long pixels = 0;
-		for (Path f : normal)
-			pixels += (long) IJ.openImage(f.toString()).getWidth() * IJ.openImage(f.toString()).getHeight();
-		for (Path f : anomalous)
-			pixels += (long) IJ.openImage(f.toString()).getWidth() * IJ.openImage(f.toString()).getHeight();
+		for (Path f : normal) {
+			ImagePlus imp = IJ.openImage(f.toString());
+			pixels += (long) imp.getWidth() * imp.getHeight();
+		}
+		for (Path f : anomalous) {
+			ImagePlus imp = IJ.openImage(f.toString());
+			pixels += (long) imp.getWidth() * imp.getHeight();
+		}
 		float[] pixelScores = new float[(int) pixels];
 		boolean[] pixelLabels = new boolean[(int) pixels];
+		int[] planeEnds = new int[normal.size() + anomalous.size()];
 		int at = 0;
 		long t0 = System.nanoTime();
 		for (int i = 0; i < normal.size(); i++) {
@@ -205,10 +217,9 @@ public final class DetectionBenchmark {
 			normalScores[i] = s.score();
 			if (s.score() > model.threshold()) flagged++;
 			float[] v = s.map().values();
-			maps.add(v);
 			System.arraycopy(v, 0, pixelScores, at, v.length);
 			at += v.length;
-			planes++;
+			planeEnds[planes++] = at;
 		}
 		for (int i = 0; i < anomalous.size(); i++) {
 			Path f = anomalous.get(i);
@@ -220,12 +231,11 @@ public final class DetectionBenchmark {
 			ImagePlus mask = IJ.openImage(dir.resolve("masks").resolve(base + "_mask.tif").toString());
 			byte[] m = (byte[]) mask.getProcessor().convertToByte(false).getPixels();
 			if (m.length != v.length) throw new IllegalStateException("mask of " + f + " has another size");
-			maps.add(v);
 			System.arraycopy(v, 0, pixelScores, at, v.length);
 			for (int k = 0; k < m.length; k++)
 				pixelLabels[at + k] = m[k] != 0;
 			at += v.length;
-			planes++;
+			planeEnds[planes++] = at;
 		}
 		double perPlane = (System.nanoTime() - t0) / 1e9 / planes;
 		double pixelRoc = PixelMetrics.rocAuc(pixelScores, pixelLabels), pixelPr = PixelMetrics.averagePrecision(
@@ -251,7 +261,7 @@ public final class DetectionBenchmark {
 		System.out.println(perKind);
 		return new Evaluation(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %d/%d | %d/%d | %.2f | %.0f |",
 			name, score, pixelRoc, pixelPr, imageRoc, flagged, normal.size(), found, anomalous.size(), perPlane, trainSeconds),
-			imageRoc, maps, pixelLabels, normal.size());
+			imageRoc, pixelScores, pixelLabels, planeEnds, normal.size());
 	}
 
 	/**

@@ -20,8 +20,8 @@ import sc.fiji.ganomaly.cli.Main;
 /**
  * Benchmark steps for scripts/benchmark-spark, one per JVM so that each has its own peak memory:
  * {@code prepare DIR FILES PLANES SIZE [SCORE]} (a default-size model scoring with SCORE, latent unless
- * given, and FILES stacks of PLANES planes of SIZE² pixels), {@code cli DIR THREADS}, {@code spark DIR MASTER}, {@code startup DIR CACHE}
- * (engine and model start-up of an executor with the native cache in CACHE). Prints key=value lines.
+ * given, and FILES stacks of PLANES planes of SIZE² pixels), {@code cli DIR THREADS}, {@code spark DIR MASTER},
+ * {@code startup DIR CACHE} (engine and model start-up of an executor with the native cache in CACHE). Prints key=value lines.
  */
 public final class SparkBenchmark {
 
@@ -103,7 +103,10 @@ public final class SparkBenchmark {
 			what, planes, s, planes / s, peakRssMiB()));
 	}
 
-	/** True if every output of {@code a} (its files but the command line's hidden resume state) is in {@code b} with the same bytes. */
+	/**
+	 * True if every output of {@code a} (its files but the command line's hidden resume state) is in
+	 * {@code b} with the same bytes.
+	 */
 	private static boolean sameFiles(Path a, Path b) throws IOException {
 		try (var list = Files.list(a)) {
 			for (Path f : list.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
