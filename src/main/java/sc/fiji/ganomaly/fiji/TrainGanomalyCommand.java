@@ -129,19 +129,14 @@ public class TrainGanomalyCommand extends CancelableCommand {
 					outcome.bestEpoch() + (stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);
 				if (log != null) log.info(summary);
-				if (outcome.convergenceWarning() != null) summary += warn(outcome.convergenceWarning());
-				if (outcome.calibrationWarning() != null) summary += warn(outcome.calibrationWarning());
+				// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them
+				if (outcome.convergenceWarning() != null) summary += ". Warning: " + outcome.convergenceWarning();
+				if (outcome.calibrationWarning() != null) summary += ". Warning: " + outcome.calibrationWarning();
 			}
 		}
 		catch (RuntimeException e) {
 			fail(e);
 		}
-	}
-
-	/** Logs a warning about the trained model; returns it as a sentence for the summary. */
-	private String warn(String warning) {
-		if (log != null) log.warn(title() + ": " + warning);
-		return ". Warning: " + warning;
 	}
 
 	private int parsePatchSize() {
