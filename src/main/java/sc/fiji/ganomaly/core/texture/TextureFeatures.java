@@ -1,5 +1,7 @@
 package sc.fiji.ganomaly.core.texture;
 
+import java.util.List;
+
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 
@@ -32,62 +34,92 @@ final class TextureFeatures {
 	 * {@code w × h} values, index {@code [feature][y * w + x]}.
 	 */
 	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features) {
+		return features(data, w, h, channels, scales, features, 1);
+	}
+
+	/**
+	 * {@link #features(float[], int, int, int, double[], FeatureSet)} with the scales of each channel
+	 * computed on up to {@code threads} threads of {@link TileThreads} at once (the same planes); a
+	 * thread of that pool must pass 1.
+	 */
+	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features,
+		int threads)
+	{
 		float[][] out = new float[dim(scales, features, channels)][];
-		boolean gradients = features == FeatureSet.STATISTICS_AND_GRADIENTS;
-		int n = w * h, f = 0;
-		float[] img = new float[n], sq = new float[n], grad = new float[n], scratch = new float[n],
-				scratch2 = gradients ? new float[n] : null;
-		// the gradients' components and magnitudes, for coherence and sparsity only
-		float[] gxx = gradients ? new float[n] : null, gyy = gradients ? new float[n] : null,
-				gxy = gradients ? new float[n] : null, magnitude = gradients ? new float[n] : null;
+		int per = features.perScale();
 		for (int c = 0; c < channels; c++) {
-			for (int i = 0; i < n; i++)
-				img[i] = data[i * channels + c];
-			for (int i = 0; i < n; i++)
-				sq[i] = img[i] * img[i];
-			for (int y = 0; y < h; y++)
-				for (int x = 0; x < w; x++) {
-					float gx = w == 1 ? 0 : x == 0 ? img[y * w + 1] - img[y * w] : x == w - 1 ? img[y * w + x] - img[y * w + x -
-						1] : 0.5f * (img[y * w + x + 1] - img[y * w + x - 1]);
-					float gy = h == 1 ? 0 : y == 0 ? img[w + x] - img[x] : y == h - 1 ? img[y * w + x] - img[(y - 1) * w + x] :
-						0.5f * (img[(y + 1) * w + x] - img[(y - 1) * w + x]);
-					int i = y * w + x;
-					grad[i] = gx * gx + gy * gy;
-					if (gradients) {
-						gxx[i] = gx * gx;
-						gyy[i] = gy * gy;
-						gxy[i] = gx * gy;
-						magnitude[i] = (float) Math.sqrt(grad[i]);
-					}
-				}
-			// each input is smoothed at every scale: widened to doubles once
-			double[] imgD = MapFilters.widen(img), sqD = MapFilters.widen(sq), gradD = MapFilters.widen(grad);
-			double[] gxxD = gradients ? MapFilters.widen(gxx) : null, gyyD = gradients ? MapFilters.widen(gyy) : null,
-					gxyD = gradients ? MapFilters.widen(gxy) : null, magnitudeD = gradients ? MapFilters.widen(magnitude) : null;
-			for (double s : scales) {
-				float[] mean = new float[n], var = new float[n], energy = new float[n];
-				MapFilters.gaussian(imgD, mean, w, h, s);
-				MapFilters.gaussian(sqD, var, w, h, s);
-				MapFilters.gaussian(gradD, energy, w, h, s);
-				MapFilters.gaussian(imgD, scratch, w, h, s / 2);
-				float[] l2 = laplacianSquared(scratch, w, h);
-				MapFilters.gaussian(l2, w, h, s);
-				for (int i = 0; i < n; i++) {
-					var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
-					energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
-					l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
-				}
-				out[f++] = mean;
-				out[f++] = var;
-				out[f++] = energy;
-				out[f++] = l2;
-				if (gradients) {
-					out[f++] = coherence(gxxD, gyyD, gxyD, w, h, s, scratch, scratch2);
-					out[f++] = sparsity(magnitudeD, energy, w, h, s);
-				}
-			}
+			Inputs in = new Inputs(data, w, h, channels, c, features == FeatureSet.STATISTICS_AND_GRADIENTS);
+			List<float[][]> planes = TileThreads.all(scales.length, threads, k -> scales[k], k -> () -> in.scale(
+				scales[k]));
+			for (int k = 0; k < scales.length; k++)
+				System.arraycopy(planes.get(k), 0, out, (c * scales.length + k) * per, per);
 		}
 		return out;
+	}
+
+	/**
+	 * What every scale of one channel smooths, widened to doubles once: the channel, its square,
+	 * its squared gradient and, for the gradient features, the gradient's components and magnitude.
+	 */
+	private static final class Inputs {
+
+		final int w, h;
+		final double[] img, sq, grad, gxx, gyy, gxy, magnitude;
+
+		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients) {
+			this.w = w;
+			this.h = h;
+			int n = w * h;
+			float[] v = new float[n], s = new float[n], g = new float[n];
+			float[] xx = gradients ? new float[n] : null, yy = gradients ? new float[n] : null,
+					xy = gradients ? new float[n] : null, m = gradients ? new float[n] : null;
+			for (int i = 0; i < n; i++)
+				v[i] = data[i * channels + c];
+			for (int i = 0; i < n; i++)
+				s[i] = v[i] * v[i];
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					float gx = w == 1 ? 0 : x == 0 ? v[y * w + 1] - v[y * w] : x == w - 1 ? v[y * w + x] - v[y * w + x - 1]
+						: 0.5f * (v[y * w + x + 1] - v[y * w + x - 1]);
+					float gy = h == 1 ? 0 : y == 0 ? v[w + x] - v[x] : y == h - 1 ? v[y * w + x] - v[(y - 1) * w + x] :
+						0.5f * (v[(y + 1) * w + x] - v[(y - 1) * w + x]);
+					int i = y * w + x;
+					g[i] = gx * gx + gy * gy;
+					if (gradients) {
+						xx[i] = gx * gx;
+						yy[i] = gy * gy;
+						xy[i] = gx * gy;
+						m[i] = (float) Math.sqrt(g[i]);
+					}
+				}
+			img = MapFilters.widen(v);
+			sq = MapFilters.widen(s);
+			grad = MapFilters.widen(g);
+			gxx = gradients ? MapFilters.widen(xx) : null;
+			gyy = gradients ? MapFilters.widen(yy) : null;
+			gxy = gradients ? MapFilters.widen(xy) : null;
+			magnitude = gradients ? MapFilters.widen(m) : null;
+		}
+
+		/** The feature planes of scale {@code s}, in {@link FeatureSet} order. */
+		float[][] scale(double s) {
+			int n = w * h;
+			float[] mean = new float[n], var = new float[n], energy = new float[n], scratch = new float[n];
+			MapFilters.gaussian(img, mean, w, h, s);
+			MapFilters.gaussian(sq, var, w, h, s);
+			MapFilters.gaussian(grad, energy, w, h, s);
+			MapFilters.gaussian(img, scratch, w, h, s / 2);
+			float[] l2 = laplacianSquared(scratch, w, h);
+			MapFilters.gaussian(l2, w, h, s);
+			for (int i = 0; i < n; i++) {
+				var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
+				energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
+				l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
+			}
+			if (gxx == null) return new float[][] { mean, var, energy, l2 };
+			return new float[][] { mean, var, energy, l2, coherence(gxx, gyy, gxy, w, h, s, scratch, new float[n]),
+				sparsity(magnitude, energy, w, h, s) };
+		}
 	}
 
 	/**

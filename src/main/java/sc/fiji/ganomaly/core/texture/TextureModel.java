@@ -84,7 +84,8 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 
 	/**
 	 * The raw map of a {@code width × height} plane read tile by tile from {@code source} (−2 log p
-	 * of each pixel's feature vector under the mixture, smoothed), tiles on every core, or null if
+	 * of each pixel's feature vector under the mixture, smoothed), tiles on every core (a plane of fewer
+	 * tiles than cores: each tile's scales and rows), or null if
 	 * {@code listener} cancelled.
 	 */
 	public AnomalyMap map(int width, int height, TileSource source, ProgressListener listener) {
@@ -98,7 +99,9 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		int m = margin(), d = density.dim();
 		int columns = (width + TILE - 1) / TILE, rows = (height + TILE - 1) / TILE;
 		long tiles = (long) columns * rows;
-		boolean finished = TileThreads.run(columns * rows, threads, t -> {
+		// fewer tiles than threads (a small plane): tiles one after the other, each on every thread
+		int inner = tiles < threads ? threads : 1;
+		boolean finished = TileThreads.run(columns * rows, inner > 1 ? 1 : threads, t -> {
 			if (listener.isCanceled()) return null;
 			int tx = t % columns * TILE, ty = t / columns * TILE;
 			int x0 = Math.max(0, tx - m), y0 = Math.max(0, ty - m);
@@ -111,11 +114,14 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 			float[] data = TextureFeatures.crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities);
 			int channels = p.channels();
 			return () -> {
-				float[][] f = TextureFeatures.features(data, w, h, channels, scales, features);
-				GaussianMixture.Block block = density.new Block();
-				int x2 = Math.min(width, tx + TILE);
-				for (int y = ty; y < Math.min(height, ty + TILE); y++)
-					density.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx, block);
+				float[][] f = TextureFeatures.features(data, w, h, channels, scales, features, inner);
+				int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE), band = (y2 - ty + inner - 1) / inner;
+				TileThreads.all(inner, inner, b -> 1, b -> () -> {
+					GaussianMixture.Block block = density.new Block();
+					for (int y = ty + b * band; y < Math.min(y2, ty + (b + 1) * band); y++)
+						density.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx, block);
+					return null;
+				});
 				return null;
 			};
 		}, (t, none) -> {

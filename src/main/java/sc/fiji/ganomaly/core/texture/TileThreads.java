@@ -1,12 +1,20 @@
 package sc.fiji.ganomaly.core.texture;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Work on tiles spread over the cores: each tile's task is made on the calling thread (which reads
@@ -68,6 +76,42 @@ final class TileThreads {
 				}
 				catch (Exception ignored) {
 					// failed after the work was stopped: nothing is handed on
+				}
+		}
+	}
+
+	/**
+	 * The results of {@code tasks.apply(i)} for i from 0 to {@code count - 1}, in that order. With
+	 * {@code threads} above 1 they all go to the pool (one thread per core), the costliest by
+	 * {@code cost} first so that the threads finish together, and the caller waits (so it must not be
+	 * a thread of the pool); the results are the same on any number of threads.
+	 */
+	static <T> List<T> all(int count, int threads, IntToDoubleFunction cost, IntFunction<Callable<T>> tasks) {
+		List<T> results = new ArrayList<>(Collections.nCopies(count, null));
+		if (threads <= 1 || count <= 1) {
+			for (int i = 0; i < count; i++)
+				results.set(i, get(completed(tasks.apply(i))));
+			return results;
+		}
+		Integer[] order = new Integer[count];
+		for (int i = 0; i < count; i++)
+			order[i] = i;
+		Arrays.sort(order, Comparator.comparingDouble((Integer i) -> cost.applyAsDouble(i)).reversed());
+		Map<Integer, Future<T>> started = new HashMap<>();
+		try {
+			for (int i : order)
+				started.put(i, Pool.EXECUTOR.submit(tasks.apply(i)));
+			for (int i = 0; i < count; i++)
+				results.set(i, get(started.get(i)));
+			return results;
+		}
+		finally {
+			for (Future<T> f : started.values())
+				try {
+					f.get();
+				}
+				catch (Exception ignored) {
+					// failed after another task's failure was thrown: nothing is handed on
 				}
 		}
 	}

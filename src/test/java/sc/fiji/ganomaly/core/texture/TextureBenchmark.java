@@ -14,7 +14,8 @@ import sc.fiji.ganomaly.core.plane.TileSource;
  * The texture score's speed against {@link TextureReference} in one run: the raw map of a
  * {@code side × side} plane (default 2048) by a default texture model, old (one pixel at a time, one
  * thread) and new, their largest difference, the FLOPs per pixel of features and mixture and the
- * share of the peak reached. Prints key=value lines. usage: TextureBenchmark [side] [peak GFLOP/s]
+ * share of the peak reached, and maps per second of small planes (one tile) on one thread and on
+ * all. Prints key=value lines. usage: TextureBenchmark [side] [peak GFLOP/s]
  */
 public final class TextureBenchmark {
 
@@ -51,6 +52,7 @@ public final class TextureBenchmark {
 			diff = Math.max(diff, Math.abs(old[i] - now[i]));
 		double features = featureFlops(t, side), mixture = mixtureFlops(t.density()) * (double) side * side,
 				smoothing = 4.0 * (2 * Math.ceil(3 * t.sigma()) + 1) * side * side, gflop = (features + mixture + smoothing) / 1e9;
+		double[] rates = smallPlanes(t, SMALL, random);
 		return List.of(String.format(Locale.ROOT, "texture_map_side=%d", side),
 			String.format(Locale.ROOT, "texture_map_threads=%d", TileThreads.THREADS),
 			String.format(Locale.ROOT, "texture_map_seconds_old=%.3f", oldSeconds),
@@ -61,7 +63,35 @@ public final class TextureBenchmark {
 			String.format(Locale.ROOT, "texture_flop_per_pixel_mixture=%.0f", mixture / side / side),
 			String.format(Locale.ROOT, "texture_map_gflop=%.1f", gflop),
 			String.format(Locale.ROOT, "texture_map_peak_share_new=%.3f", gflop / newSeconds / peak),
-			String.format(Locale.ROOT, "texture_map_peak_share_old=%.4f", gflop / oldSeconds / peak));
+			String.format(Locale.ROOT, "texture_map_peak_share_old=%.4f", gflop / oldSeconds / peak),
+			String.format(Locale.ROOT, "texture_small_map_side=%d", SMALL),
+			String.format(Locale.ROOT, "texture_small_maps_per_second_1_thread=%.2f", rates[0]),
+			String.format(Locale.ROOT, "texture_small_maps_per_second_all_threads=%.2f", rates[1]),
+			String.format(Locale.ROOT, "texture_small_map_speedup=%.2f", rates[1] / rates[0]));
+	}
+
+	/** Side of the small planes timed: one tile, as the planes of many folders are. */
+	static final int SMALL = 256;
+
+	/**
+	 * Maps per second of {@code side²} planes (one tile each) on one thread and on all, the best of
+	 * three rounds of 20 maps, after checking that both give the same map.
+	 */
+	static double[] smallPlanes(TextureModel t, int side, Random random) {
+		NormalizedPlane plane = plane(side, side, 1, random);
+		TileSource source = (x0, y0, w, h) -> new Tile(plane, 0, 0);
+		if (!java.util.Arrays.equals(t.map(side, side, source, ProgressListener.NONE, 1).values(), t.map(side, side,
+			source, ProgressListener.NONE, TileThreads.THREADS).values()))
+			throw new IllegalStateException("the maps of one thread and of all differ");
+		double[] rates = new double[2];
+		for (int round = 0; round < 3; round++)
+			for (int k = 0; k < 2; k++) {
+				long start = System.nanoTime();
+				for (int i = 0; i < 20; i++)
+					t.map(side, side, source, ProgressListener.NONE, k == 0 ? 1 : TileThreads.THREADS);
+				rates[k] = Math.max(rates[k], 20 / ((System.nanoTime() - start) / 1e9));
+			}
+		return rates;
 	}
 
 	/**
