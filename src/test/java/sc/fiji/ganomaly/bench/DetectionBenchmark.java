@@ -26,8 +26,10 @@ import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /**
- * The detection suite of issue 10: for every case folder made by {@code scripts/make_detection_cases.py}
- * (train/, normal/, anomalous/, masks/), trains a model on train/, scores the held-out normal and
+ * The detection suite: for every case folder made by {@code scripts/make_detection_cases.py},
+ * {@code make_object_cases.py} or {@code make_cell_cases.py} (train/, normal/, anomalous/, masks/,
+ * family.txt), trains a model on train/ (or loads the case's model from {@code --models DIR} when
+ * that folder has one, saving it with {@code --save-models DIR}), scores the held-out normal and
  * anomalous planes with each score and prints, per case and score, pixel ROC AUC, pixel PR AUC
  * (average precision over all pixels of all held-out planes; normal planes have empty masks), image
  * ROC AUC, and the shares of held-out normal and anomalous planes flagged at the model's threshold.
@@ -81,6 +83,7 @@ public final class DetectionBenchmark {
 			long t0 = System.nanoTime();
 			List<EpochSummary> epochs = new ArrayList<>();
 			Path saved = loadModels == null ? null : loadModels.resolve(name + ".ganomaly.zip");
+			if (saved != null && !Files.exists(saved)) saved = null; // no saved model of this case: trained
 			try (GanomalyModel model = saved != null ? GanomalyModel.load(saved, settings.threads()) : Ganomaly.train(data, settings, new ProgressListener() {
 
 				@Override
