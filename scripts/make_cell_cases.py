@@ -18,7 +18,7 @@ Photon noise is Poisson (about 400 photons at a normal nucleus's mean).
 Cases (each OUT/<name>/ with train/, normal/, anomalous/, masks/ and family.txt "whole objects";
 32-bit float TIFFs, one plane each):
   cells-32     32 x 32 crops, one nucleus (radius 9-11) near the centre: one default window a plane
-  cells-64     64 x 64 crops, one nucleus (radius 18-22) near the centre: nine default windows a plane
+  cells-64     64 x 64 crops, one nucleus (radius 18-22) near the centre: four default patches a plane
   cells-shape-32  as cells-32, the anomalies of SHAPES
   cells-field  128 x 128 fields of view with 8-12 nuclei (radius 9-11); an anomalous field has one
                anomalous nucleus among normal ones, its mask that nucleus (dilated by 2 pixels)
