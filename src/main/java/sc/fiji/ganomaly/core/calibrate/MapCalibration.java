@@ -17,8 +17,10 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  * with probability (1 − q)^k when each block exceeds it with probability q, so the threshold for a
  * plane is the block-maximum quantile at {@code q = 1 − (1 − rate)^(1/k)};</li>
  * <li>that quantile is read from the measured block maxima where they are dense enough (q at least
- * {@link #TAIL_FRACTION}), and beyond from an exponential tail fitted to the top
- * {@link #TAIL_FRACTION} of them (maxima of smooth maps have light tails).</li>
+ * {@link #TAIL_FRACTION}), and beyond from an exponential tail fitted to the largest
+ * {@link #TAIL_POINTS} of them (or the top {@link #TAIL_FRACTION} when fewer are measured): the
+ * maxima's tails are heavier than exponential, so a fit reaching down to the 80th percentile
+ * would put the threshold low when more maxima tell where the 99th lies.</li>
  * </ul>
  * Treating neighbouring blocks as independent overestimates the number of chances a plane has
  * to exceed, so the threshold errs on the side of fewer false positives.
@@ -30,8 +32,10 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  * @param median            median raw map pixel of held-out normal data
  * @param block             block side in pixels (the patch size)
  * @param quantiles         quantiles 0, 0.01, ..., 1 of the raw block maxima (101 values)
- * @param tailStart         raw block maximum at the start of the tail (quantile 1 − TAIL_FRACTION)
- * @param tailScale         mean excess of block maxima above {@code tailStart}
+ * @param tailStart         the fitted exponential tail's raw value at exceedance {@link #TAIL_FRACTION}
+ *                          (so {@link #rawThreshold} reads every model alike, whatever share the tail
+ *                          was fitted to)
+ * @param tailScale         mean excess of the fitted block maxima over the start of their fit
  * @param blocks            number of block maxima measured
  * @param falsePositiveRate share of normal planes the threshold 1 should flag
  * @param referenceArea     pixels of a typical training plane (for the manifest's description)
@@ -40,8 +44,16 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 		int blocks, double falsePositiveRate, long referenceArea)
 {
 
-	/** Share of the largest block maxima modelled by the exponential tail. */
+	/** Exceedance below which thresholds come from the exponential tail, not the measured quantiles. */
 	static final double TAIL_FRACTION = 0.2;
+	/**
+	 * Largest block maxima the exponential tail is fitted to: the top {@value} when there are at least
+	 * {@value} / {@link #TAIL_FRACTION} maxima (then the fit starts above the 80th percentile, nearer
+	 * the quantiles thresholds need), but never fewer than the top {@link #MIN_TAIL_FRACTION}.
+	 */
+	static final int TAIL_POINTS = 40;
+	/** Smallest share of the block maxima the tail is fitted to. */
+	static final double MIN_TAIL_FRACTION = 0.01;
 	/** Block maxima needed for a threshold that does not swing from training to training. */
 	public static final int MIN_BLOCKS = 100;
 
@@ -80,7 +92,9 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 		double[] q = new double[101];
 		for (int i = 0; i <= 100; i++)
 			q[i] = Quantiles.quantile(m, i / 100.0);
-		double start = Quantiles.quantile(m, 1 - TAIL_FRACTION), excess = 0;
+		// the exponential is fitted to the top TAIL_POINTS maxima (at most the top TAIL_FRACTION, at least the top 1 %)
+		double fraction = Math.max(MIN_TAIL_FRACTION, Math.min(TAIL_FRACTION, TAIL_POINTS / (double) count));
+		double start = Quantiles.quantile(m, 1 - fraction), excess = 0;
 		int above = 0;
 		for (float v : m)
 			if (v > start) {
@@ -88,7 +102,23 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 				above++;
 			}
 		double scale = above == 0 ? 0 : excess / above;
+		// stored as the same exponential's value at exceedance TAIL_FRACTION, where rawThreshold starts it
+		start -= scale * Math.log(TAIL_FRACTION / fraction);
 		return new MapCalibration(Quantiles.quantile(p, 0.5), block, q, start, scale, count, rate, referenceArea);
+	}
+
+	/**
+	 * This calibration with a threshold at least as high as {@code other}'s for planes of every size:
+	 * quantiles, tail start and tail scale each the larger of the two; median, blocks and rate this one's.
+	 */
+	public MapCalibration atLeast(MapCalibration other) {
+		if (other.block != block) throw new IllegalArgumentException("calibrations of blocks " + block + " and " +
+			other.block + " cannot be combined");
+		double[] q = new double[quantiles.length];
+		for (int i = 0; i < q.length; i++)
+			q[i] = Math.max(quantiles[i], other.quantiles[i]);
+		return new MapCalibration(median, block, q, Math.max(tailStart, other.tailStart), Math.max(tailScale,
+			other.tailScale), blocks, falsePositiveRate, referenceArea);
 	}
 
 	/** The raw map value above which a plane of {@code area} pixels counts as anomalous. */
