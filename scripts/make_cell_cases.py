@@ -24,8 +24,12 @@ Cases (each OUT/<name>/ with train/, normal/, anomalous/, masks/ and family.txt 
                anomalous nucleus among normal ones, its mask that nucleus (dilated by 2 pixels)
 Crops have the whole plane as mask (the object is the anomaly), as in make_object_cases.py.
 
-usage: /usr/bin/python3 scripts/make_cell_cases.py OUT_DIR [--cases cells-32,cells-64,cells-shape-32,cells-field] [--seed 0]
-needs Debian's python3-numpy, python3-skimage and python3-tifffile
+With --fresh N each case also gets fresh.tif: a stack of N more normal planes (another seed), for
+measuring the share of normal planes a model flags (scripts/benchmark-false-positives).
+
+usage: /usr/bin/python3 scripts/make_cell_cases.py OUT_DIR [--cases cells-32,cells-64,cells-shape-32,cells-field]
+       [--seed 0] [--fresh N]
+needs Debian's python3-numpy, python3-scipy and python3-tifffile
 """
 import os
 import sys
@@ -161,16 +165,22 @@ def main():
     args = sys.argv[1:]
     if not args or args[0].startswith("-"):
         sys.exit(__doc__)
-    out, names, seed = args[0], list(CASES), 0
+    out, names, seed, fresh = args[0], list(CASES), 0, 0
     for i, a in enumerate(args):
         if a == "--cases":
             names = args[i + 1].split(",")
         if a == "--seed":
             seed = int(args[i + 1])
+        if a == "--fresh":
+            fresh = int(args[i + 1])
     for name in names:
         if name not in CASES:
             sys.exit(f"--cases: {name} is not one of {', '.join(CASES)}")
         case(out, name, *CASES[name][:3], seed * 100 + list(CASES).index(name), *CASES[name][3:])
+        if fresh > 0:
+            rng = np.random.default_rng(seed * 100 + list(CASES).index(name) + 50)
+            planes = np.stack([CASES[name][0](rng, None)[0] for _ in range(fresh)])
+            tifffile.imwrite(os.path.join(out, name, "fresh.tif"), planes)
 
 
 if __name__ == "__main__":
