@@ -27,7 +27,8 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
 /**
  * Measures, after training, how every score's maps look on normal data: fits the density score's
  * Gaussian and the texture model, then each score's map scale and image threshold
- * ({@link MapCalibration}) on normal maps the score was not fitted to.
+ * ({@link MapCalibration}) on normal maps the score was not fitted to (for the texture score, with
+ * the kept model's own maps of its training planes as a floor of the threshold).
  */
 final class Calibrator {
 
@@ -53,7 +54,7 @@ final class Calibrator {
 	 * Measures every score's map scale and image threshold: the network's scores on the held-out
 	 * regions, scored as users score planes (sliding window at stride patch/4), after fitting the
 	 * density score's Gaussian to latent codes of training patches; the texture score on cross-fitted
-	 * maps of every normal plane.
+	 * maps of every normal plane, its threshold at least that of the kept model's own maps.
 	 *
 	 * @param manifest the trained model's manifest, without scoring
 	 */
