@@ -202,14 +202,11 @@ public final class DetectionBenchmark {
 		float[] normalScores = new float[normal.size()], anomalousScores = new float[anomalous.size()];
 		int flagged = 0, found = 0, planes = 0;
 		long pixels = 0;
-		for (Path f : normal) {
-			ImagePlus imp = IJ.openImage(f.toString());
-			pixels += (long) imp.getWidth() * imp.getHeight();
-		}
-		for (Path f : anomalous) {
-			ImagePlus imp = IJ.openImage(f.toString());
-			pixels += (long) imp.getWidth() * imp.getHeight();
-		}
+		for (List<Path> files : List.of(normal, anomalous))
+			for (Path f : files) {
+				ImagePlus imp = IJ.openImage(f.toString());
+				pixels += (long) imp.getWidth() * imp.getHeight();
+			}
 		float[] pixelScores = new float[(int) pixels];
 		boolean[] pixelLabels = new boolean[(int) pixels];
 		int[] planeEnds = new int[normal.size() + anomalous.size()];

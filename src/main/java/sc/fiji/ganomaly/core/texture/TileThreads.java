@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -69,14 +67,7 @@ final class TileThreads {
 			return true;
 		}
 		finally {
-			// tiles already started finish before this returns: no work outlives the call
-			for (Future<T> f : flight)
-				try {
-					f.get();
-				}
-				catch (Exception ignored) {
-					// failed after the work was stopped: nothing is handed on
-				}
+			awaitAll(flight);
 		}
 	}
 
@@ -97,23 +88,31 @@ final class TileThreads {
 		for (int i = 0; i < count; i++)
 			order[i] = i;
 		Arrays.sort(order, Comparator.comparingDouble((Integer i) -> cost.applyAsDouble(i)).reversed());
-		Map<Integer, Future<T>> started = new HashMap<>();
+		List<Future<T>> started = new ArrayList<>(Collections.nCopies(count, null));
 		try {
 			for (int i : order)
-				started.put(i, Pool.EXECUTOR.submit(tasks.apply(i)));
+				started.set(i, Pool.EXECUTOR.submit(tasks.apply(i)));
 			for (int i = 0; i < count; i++)
 				results.set(i, get(started.get(i)));
 			return results;
 		}
 		finally {
-			for (Future<T> f : started.values())
-				try {
-					f.get();
-				}
-				catch (Exception ignored) {
-					// failed after another task's failure was thrown: nothing is handed on
-				}
+			awaitAll(started);
 		}
+	}
+
+	/**
+	 * Waits for every task started (null: never started), so that no work outlives the call that
+	 * started it; their failures after the work was stopped are not handed on.
+	 */
+	private static void awaitAll(Iterable<? extends Future<?>> started) {
+		for (Future<?> f : started)
+			if (f != null) try {
+				f.get();
+			}
+			catch (Exception ignored) {
+				// failed after the work was stopped: nothing is handed on
+			}
 	}
 
 	private static <T> Future<T> completed(Callable<T> task) {

@@ -77,8 +77,7 @@ final class Calibrator {
 				Scoring raw = new Scoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma, texture);
 				var scorer = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
 				long scored = 0;
-				int step = (int) Math.max(1, data.validation().stream().mapToLong(r -> (long) r.width() * r.height())
-					.sum() / (1L << 20));
+				int step = pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() * r.height()).sum());
 				for (Region r : data.validation()) {
 					if (scored >= MAX_CALIBRATION_PIXELS) break;
 					AnomalyMap map = scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
@@ -136,8 +135,7 @@ final class Calibrator {
 			for (int i = 0; i < planes.size(); i++)
 				folds.get(i % k).add(Region.of(planes.get(i)));
 		}
-		long total = planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum();
-		int step = (int) Math.max(1, total / (1L << 20));
+		int step = pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum());
 		long scored = 0;
 		for (int f = 0; f < folds.size() && scored < MAX_CALIBRATION_PIXELS; f++) {
 			List<Region> rest = new ArrayList<>();
@@ -167,8 +165,8 @@ final class Calibrator {
 	 */
 	private MapCalibration ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, int p, long referenceArea) {
 		FloatList pixels = new FloatList(), maxima = new FloatList();
-		long total = planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum(), scored = 0;
-		int step = (int) Math.max(1, total / (1L << 20));
+		int step = pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum());
+		long scored = 0;
 		for (NormalizedPlane plane : planes) {
 			if (scored >= MAX_CALIBRATION_PIXELS) break;
 			AnomalyMap map = texture.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE);
@@ -177,6 +175,11 @@ final class Calibrator {
 		}
 		return MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima.size(), p, settings
 			.falsePositiveRate(), referenceArea);
+	}
+
+	/** Every how many map pixels the median's sample takes, for about a megapixel of {@code pixels}. */
+	private static int pixelStep(long pixels) {
+		return (int) Math.max(1, pixels / (1L << 20));
 	}
 
 	/** Adds every {@code step}-th map pixel and the maxima of the map's whole blocks of {@code p × p}. */
