@@ -25,55 +25,163 @@ public final class MapFilters {
 	 * kernel order, of float products of the float kernel, first along rows, then along columns.
 	 */
 	public static void gaussian(float[] in, float[] out, int width, int height, double sigma) {
-		if ((int) Math.ceil(3 * sigma) < 1) {
-			if (in != out) System.arraycopy(in, 0, out, 0, width * height);
-			return;
-		}
-		gaussian(null, in, out, width, height, sigma);
+		int r = (int) Math.ceil(3 * sigma);
+		if (r >= 1) ring(in, out, width, height, sigma, r);
+		else if (in != out) System.arraycopy(in, 0, out, 0, width * height);
 	}
 
-	/** The floats of {@code v} as doubles. */
-	public static double[] widen(float[] v) {
-		double[] d = new double[v.length];
-		for (int i = 0; i < v.length; i++)
-			d[i] = v[i];
-		return d;
+	/** The floats of a {@code width × height} plane {@code v} as rows of doubles. */
+	public static double[][] rows(float[] v, int width, int height) {
+		double[][] rows = new double[height][width];
+		for (int y = 0; y < height; y++) {
+			double[] row = rows[y];
+			for (int x = 0, o = y * width; x < width; x++)
+				row[x] = v[o + x];
+		}
+		return rows;
 	}
 
 	/**
-	 * {@link #gaussian(float[], float[], int, int, double)} of floats given as doubles. Whole rows
-	 * are summed at once in doubles (the float products, and the rows between the passes, rounded
-	 * to float with {@link #SPLIT}) so that the loops vectorise; a ring of 2r + 1 filtered rows is
-	 * the only extra memory.
+	 * Gaussian smoothing of a plane of floats given as rows of doubles into {@code out} ({@code rows.length}
+	 * rows of {@code width}): kernel ±3 sigma of float weights, borders renormalised, each value the
+	 * float of the double sums along y, then along x. Both passes add whole rows at once, four taps at
+	 * a time, in loops the JIT vectorises: the second on the first's result transposed. Memory: one
+	 * plane of doubles.
 	 */
-	public static void gaussian(double[] in, float[] out, int width, int height, double sigma) {
-		gaussian(in, null, out, width, height, sigma);
-	}
-
-	/** Smoothing of {@code in}, or of {@code floats} widened a row at a time (memory: a few rows). */
-	private static void gaussian(double[] in, float[] floats, float[] out, int width, int height, double sigma) {
-		int r = (int) Math.ceil(3 * sigma);
+	public static void gaussian(double[][] rows, float[] out, int width, double sigma) {
+		int height = rows.length, r = (int) Math.ceil(3 * sigma);
 		if (r < 1) {
-			for (int i = 0; i < width * height; i++)
-				out[i] = in != null ? (float) in[i] : floats[i];
+			for (int y = 0; y < height; y++)
+				for (int x = 0; x < width; x++)
+					out[y * width + x] = (float) rows[y][x];
 			return;
 		}
+		float[] k = kernel(sigma, r);
+		double[][] columns = columns(rows, width, k, r), block = new double[TRANSPOSED][height];
+		for (int x0 = 0; x0 < width; x0 += TRANSPOSED) {
+			int n = Math.min(TRANSPOSED, width - x0);
+			for (int i = 0; i < n; i++)
+				along(columns, x0 + i, k, r, block[i]);
+			if (n == TRANSPOSED) writeTransposed(block, out, x0, width, height);
+			else for (int y = 0, o = x0; y < height; y++, o += width)
+				for (int i = 0; i < n; i++)
+					out[o + i] = (float) block[i][y];
+		}
+	}
+
+	/** The pass along y of {@link #gaussian(double[][], float[], int, double)}, transposed: {@code width} columns. */
+	private static double[][] columns(double[][] rows, int width, float[] k, int r) {
+		int height = rows.length;
+		double[][] columns = new double[width][height], block = new double[TRANSPOSED][width];
+		for (int y0 = 0; y0 < height; y0 += TRANSPOSED) {
+			int n = Math.min(TRANSPOSED, height - y0);
+			for (int i = 0; i < n; i++)
+				along(rows, y0 + i, k, r, block[i]);
+			if (n == TRANSPOSED) transposeBlock(block, columns, y0, width);
+			else for (int i = 0; i < n; i++)
+				for (int x = 0; x < width; x++)
+					columns[x][y0 + i] = block[i][x];
+		}
+		return columns;
+	}
+
+	/** Rows filtered before they are written transposed: eight doubles, one cache line, a column. */
+	private static final int TRANSPOSED = 8;
+
+	/** {@code columns[x][y0 + i] = block[i][x]} for the {@link #TRANSPOSED} rows of {@code block}. */
+	private static void transposeBlock(double[][] block, double[][] columns, int y0, int width) {
+		double[] l0 = block[0], l1 = block[1], l2 = block[2], l3 = block[3], l4 = block[4], l5 = block[5],
+				l6 = block[6], l7 = block[7];
+		for (int x = 0; x < width; x++) {
+			double[] c = columns[x];
+			c[y0] = l0[x];
+			c[y0 + 1] = l1[x];
+			c[y0 + 2] = l2[x];
+			c[y0 + 3] = l3[x];
+			c[y0 + 4] = l4[x];
+			c[y0 + 5] = l5[x];
+			c[y0 + 6] = l6[x];
+			c[y0 + 7] = l7[x];
+		}
+	}
+
+	/** {@code out[y * width + x0 + i] = (float) block[i][y]} for the {@link #TRANSPOSED} columns of {@code block}. */
+	private static void writeTransposed(double[][] block, float[] out, int x0, int width, int height) {
+		double[] l0 = block[0], l1 = block[1], l2 = block[2], l3 = block[3], l4 = block[4], l5 = block[5],
+				l6 = block[6], l7 = block[7];
+		for (int y = 0, o = x0; y < height; y++, o += width) {
+			out[o] = (float) l0[y];
+			out[o + 1] = (float) l1[y];
+			out[o + 2] = (float) l2[y];
+			out[o + 3] = (float) l3[y];
+			out[o + 4] = (float) l4[y];
+			out[o + 5] = (float) l5[y];
+			out[o + 6] = (float) l6[y];
+			out[o + 7] = (float) l7[y];
+		}
+	}
+
+	/** Gaussian weights of taps −r..r. */
+	private static float[] kernel(double sigma, int r) {
 		float[] k = new float[2 * r + 1];
 		for (int i = -r; i <= r; i++)
 			k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
+		return k;
+	}
+
+	/**
+	 * Row {@code i} of {@code v} smoothed across rows into the first {@code v[0].length} values of
+	 * {@code into}: the sum over taps t of k[t] times row {@code i + t}, the taps inside the plane
+	 * divided by their sum.
+	 */
+	private static void along(double[][] v, int i, float[] k, int r, double[] into) {
+		int n = v[0].length, lo = Math.max(-r, -i), hi = Math.min(r, v.length - 1 - i);
+		double weight = 0;
+		for (int t = lo; t <= hi; t++)
+			weight += k[t + r];
+		double first = k[lo + r] / weight;
+		double[] v0 = v[i + lo];
+		for (int j = 0; j < n; j++)
+			into[j] = first * v0[j];
+		int t = lo + 1;
+		for (; t + 3 <= hi; t += 4) {
+			double k0 = k[t + r] / weight, k1 = k[t + r + 1] / weight, k2 = k[t + r + 2] / weight,
+					k3 = k[t + r + 3] / weight;
+			double[] r0 = v[i + t], r1 = v[i + t + 1], r2 = v[i + t + 2], r3 = v[i + t + 3];
+			for (int j = 0; j < n; j++) {
+				double s = into[j];
+				s += k0 * r0[j];
+				s += k1 * r1[j];
+				s += k2 * r2[j];
+				s += k3 * r3[j];
+				into[j] = s;
+			}
+		}
+		for (; t <= hi; t++) {
+			double kt = k[t + r] / weight;
+			double[] vt = v[i + t];
+			for (int j = 0; j < n; j++)
+				into[j] += kt * vt[j];
+		}
+	}
+
+	/**
+	 * Smoothing of {@code floats} widened a row at a time (radius {@code r} ≥ 1): the x pass of each
+	 * row into a ring of 2r + 1 rows, the only memory beside the plane.
+	 */
+	private static void ring(float[] floats, float[] out, int width, int height, double sigma, int r) {
+		float[] k = kernel(sigma, r);
 		int rows = Math.min(height, 2 * r + 1);
 		double[][] ring = new double[rows][width];
-		double[] sum = new double[width], shifted = new double[width], line = floats == null ? null : new double[width];
+		double[] sum = new double[width], shifted = new double[width], line = new double[width];
 		int filtered = 0;
 		for (int y = 0; y < height; y++) {
 			int lo = Math.max(-r, -y), hi = Math.min(r, height - 1 - y);
-			for (; filtered <= y + hi; filtered++)
-				if (floats == null) row(in, filtered * width, width, k, r, ring[filtered % rows], sum, shifted);
-				else {
-					for (int x = 0; x < width; x++)
-						line[x] = floats[filtered * width + x];
-					row(line, 0, width, k, r, ring[filtered % rows], sum, shifted);
-				}
+			for (; filtered <= y + hi; filtered++) {
+				for (int x = 0; x < width; x++)
+					line[x] = floats[filtered * width + x];
+				row(line, 0, width, k, r, ring[filtered % rows], sum, shifted);
+			}
 			Arrays.fill(sum, 0);
 			double weight = 0;
 			for (int i = lo; i <= hi; i++) {

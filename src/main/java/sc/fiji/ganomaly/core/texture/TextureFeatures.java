@@ -58,19 +58,20 @@ final class TextureFeatures {
 	}
 
 	/**
-	 * What every scale of one channel smooths, widened to doubles once: the channel, its square,
-	 * its squared gradient and, for the gradient features, the gradient's components and magnitude.
+	 * What every scale of one channel smooths, widened to rows of doubles once: the channel, its
+	 * square, and its squared gradient or, for the gradient features, the gradient's squared
+	 * components, their product and its magnitude.
 	 */
 	private static final class Inputs {
 
 		final int w, h;
-		final double[] img, sq, grad, gxx, gyy, gxy, magnitude;
+		final double[][] img, sq, grad, gxx, gyy, gxy, magnitude;
 
 		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients) {
 			this.w = w;
 			this.h = h;
 			int n = w * h;
-			float[] v = new float[n], s = new float[n], g = new float[n];
+			float[] v = new float[n], s = new float[n], g = gradients ? null : new float[n];
 			float[] xx = gradients ? new float[n] : null, yy = gradients ? new float[n] : null,
 					xy = gradients ? new float[n] : null, m = gradients ? new float[n] : null;
 			for (int i = 0; i < n; i++)
@@ -84,56 +85,62 @@ final class TextureFeatures {
 					float gy = h == 1 ? 0 : y == 0 ? v[w + x] - v[x] : y == h - 1 ? v[y * w + x] - v[(y - 1) * w + x] :
 						0.5f * (v[(y + 1) * w + x] - v[(y - 1) * w + x]);
 					int i = y * w + x;
-					g[i] = gx * gx + gy * gy;
 					if (gradients) {
 						xx[i] = gx * gx;
 						yy[i] = gy * gy;
 						xy[i] = gx * gy;
-						m[i] = (float) Math.sqrt(g[i]);
+						m[i] = (float) Math.sqrt(xx[i] + yy[i]);
 					}
+					else g[i] = gx * gx + gy * gy;
 				}
-			img = MapFilters.widen(v);
-			sq = MapFilters.widen(s);
-			grad = MapFilters.widen(g);
-			gxx = gradients ? MapFilters.widen(xx) : null;
-			gyy = gradients ? MapFilters.widen(yy) : null;
-			gxy = gradients ? MapFilters.widen(xy) : null;
-			magnitude = gradients ? MapFilters.widen(m) : null;
+			img = MapFilters.rows(v, w, h);
+			sq = MapFilters.rows(s, w, h);
+			grad = gradients ? null : MapFilters.rows(g, w, h);
+			gxx = gradients ? MapFilters.rows(xx, w, h) : null;
+			gyy = gradients ? MapFilters.rows(yy, w, h) : null;
+			gxy = gradients ? MapFilters.rows(xy, w, h) : null;
+			magnitude = gradients ? MapFilters.rows(m, w, h) : null;
 		}
 
-		/** The feature planes of scale {@code s}, in {@link FeatureSet} order. */
+		/**
+		 * The feature planes of scale {@code s}, in {@link FeatureSet} order. The energy, the smoothed
+		 * squared gradient, is the sum of its smoothed components where those are smoothed anyway.
+		 */
 		float[][] scale(double s) {
 			int n = w * h;
 			float[] mean = new float[n], var = new float[n], energy = new float[n], scratch = new float[n];
-			MapFilters.gaussian(img, mean, w, h, s);
-			MapFilters.gaussian(sq, var, w, h, s);
-			MapFilters.gaussian(grad, energy, w, h, s);
-			MapFilters.gaussian(img, scratch, w, h, s / 2);
+			MapFilters.gaussian(img, mean, w, s);
+			MapFilters.gaussian(sq, var, w, s);
+			float[] coherence = null;
+			if (gxx == null) MapFilters.gaussian(grad, energy, w, s);
+			else {
+				float[] a = new float[n], b = new float[n];
+				MapFilters.gaussian(gxx, a, w, s);
+				MapFilters.gaussian(gyy, b, w, s);
+				MapFilters.gaussian(gxy, scratch, w, s);
+				for (int i = 0; i < n; i++)
+					energy[i] = a[i] + b[i];
+				coherence = coherence(a, b, scratch);
+			}
+			MapFilters.gaussian(img, scratch, w, s / 2);
 			float[] l2 = laplacianSquared(scratch, w, h);
-			MapFilters.gaussian(l2, w, h, s);
+			MapFilters.gaussian(MapFilters.rows(l2, w, h), l2, w, s);
 			for (int i = 0; i < n; i++) {
 				var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
 				energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
 				l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
 			}
 			if (gxx == null) return new float[][] { mean, var, energy, l2 };
-			return new float[][] { mean, var, energy, l2, coherence(gxx, gyy, gxy, w, h, s, scratch, new float[n]),
-				sparsity(magnitude, energy, w, h, s) };
+			return new float[][] { mean, var, energy, l2, coherence, sparsity(magnitude, energy, w, s) };
 		}
 	}
 
 	/**
-	 * Coherence of the gradients in a window of sigma {@code s}: (λ1 − λ2) / (λ1 + λ2) of the
-	 * structure tensor, from the squared components of the gradients; {@code b} and {@code c} are
-	 * scratch of {@code w × h} values.
+	 * Coherence of the gradients in a window: (λ1 − λ2) / (λ1 + λ2) of the structure tensor, from the
+	 * smoothed squared components {@code a}, {@code b} and product {@code c} of the gradients, into
+	 * {@code a}.
 	 */
-	private static float[] coherence(double[] gxx, double[] gyy, double[] gxy, int w, int h, double s, float[] b,
-		float[] c)
-	{
-		float[] a = new float[w * h];
-		MapFilters.gaussian(gxx, a, w, h, s);
-		MapFilters.gaussian(gyy, b, w, h, s);
-		MapFilters.gaussian(gxy, c, w, h, s);
+	private static float[] coherence(float[] a, float[] b, float[] c) {
 		for (int i = 0; i < a.length; i++) {
 			double d = a[i] - b[i];
 			a[i] = (float) (Math.sqrt(d * d + 4.0 * c[i] * c[i]) / (a[i] + b[i] + VARIANCE_FLOOR));
@@ -145,9 +152,9 @@ final class TextureFeatures {
 	 * Sparsity of the gradients in a window of sigma {@code s}: log((mean |∇| + ε)²) − log energy,
 	 * with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat region gives 0).
 	 */
-	private static float[] sparsity(double[] magnitude, float[] logEnergy, int w, int h, double s) {
-		float[] m = new float[w * h];
-		MapFilters.gaussian(magnitude, m, w, h, s);
+	private static float[] sparsity(double[][] magnitude, float[] logEnergy, int w, double s) {
+		float[] m = new float[logEnergy.length];
+		MapFilters.gaussian(magnitude, m, w, s);
 		double epsilon = Math.sqrt(VARIANCE_FLOOR);
 		for (int i = 0; i < m.length; i++)
 			m[i] = (float) (2 * Math.log(m[i] + epsilon) - logEnergy[i]);

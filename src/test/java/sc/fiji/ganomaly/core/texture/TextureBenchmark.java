@@ -47,27 +47,61 @@ public final class TextureBenchmark {
 			now = t.map(side, side, source, ProgressListener.NONE).values();
 			newSeconds = Math.min(newSeconds, (System.nanoTime() - start) / 1e9);
 		}
-		double diff = 0;
-		for (int i = 0; i < old.length; i++)
+		double diff = 0, relative = 0;
+		for (int i = 0; i < old.length; i++) {
 			diff = Math.max(diff, Math.abs(old[i] - now[i]));
+			relative = Math.max(relative, Math.abs(old[i] - now[i]) / Math.max(1, Math.abs(old[i])));
+		}
 		double features = featureFlops(t, side), mixture = mixtureFlops(t.density()) * (double) side * side,
 				smoothing = 4.0 * (2 * Math.ceil(3 * t.sigma()) + 1) * side * side, gflop = (features + mixture + smoothing) / 1e9;
-		double[] rates = smallPlanes(t, SMALL, random);
+		double[] rates = smallPlanes(t, SMALL, random), parts = parts(t, random);
+		int tile = TextureModel.TILE + 2 * t.margin();
+		// featureFlops of one tile without margins, per pixel, times the pixels of a tile with them
+		double tileFeatures = featureFlops(t, TextureModel.TILE) / TextureModel.TILE / TextureModel.TILE * tile * tile / 1e9, tileMixture = mixtureFlops(t.density()) * tile * tile /
+			1e9;
 		return List.of(String.format(Locale.ROOT, "texture_map_side=%d", side),
 			String.format(Locale.ROOT, "texture_map_threads=%d", TileThreads.THREADS),
 			String.format(Locale.ROOT, "texture_map_seconds_old=%.3f", oldSeconds),
 			String.format(Locale.ROOT, "texture_map_seconds_new=%.3f", newSeconds),
 			String.format(Locale.ROOT, "texture_map_speedup=%.1f", oldSeconds / newSeconds),
 			String.format(Locale.ROOT, "texture_map_max_abs_difference=%.3g", diff),
+			String.format(Locale.ROOT, "texture_map_max_relative_difference=%.3g", relative),
 			String.format(Locale.ROOT, "texture_flop_per_pixel_features=%.0f", features / side / side),
 			String.format(Locale.ROOT, "texture_flop_per_pixel_mixture=%.0f", mixture / side / side),
 			String.format(Locale.ROOT, "texture_map_gflop=%.1f", gflop),
 			String.format(Locale.ROOT, "texture_map_peak_share_new=%.3f", gflop / newSeconds / peak),
 			String.format(Locale.ROOT, "texture_map_peak_share_old=%.4f", gflop / oldSeconds / peak),
+			String.format(Locale.ROOT, "texture_tile_side_with_margins=%d", tile),
+			String.format(Locale.ROOT, "texture_tile_seconds_features_1_thread=%.3f", parts[0]),
+			String.format(Locale.ROOT, "texture_tile_gflops_features=%.1f", tileFeatures / parts[0]),
+			String.format(Locale.ROOT, "texture_tile_seconds_mixture_1_thread=%.3f", parts[1]),
+			String.format(Locale.ROOT, "texture_tile_gflops_mixture=%.1f", tileMixture / parts[1]),
 			String.format(Locale.ROOT, "texture_small_map_side=%d", SMALL),
 			String.format(Locale.ROOT, "texture_small_maps_per_second_1_thread=%.2f", rates[0]),
 			String.format(Locale.ROOT, "texture_small_maps_per_second_all_threads=%.2f", rates[1]),
 			String.format(Locale.ROOT, "texture_small_map_speedup=%.2f", rates[1] / rates[0]));
+	}
+
+	/**
+	 * Seconds on one thread for the features of a tile with its margins and for the mixture scores of
+	 * all its pixels, the best of ten rounds.
+	 */
+	static double[] parts(TextureModel t, Random random) {
+		int side = TextureModel.TILE + 2 * t.margin();
+		float[] data = plane(side, side, 1, random).data();
+		GaussianMixture g = t.density();
+		GaussianMixture.Block block = g.new Block();
+		float[] out = new float[side * side];
+		double features = Double.MAX_VALUE, mixture = Double.MAX_VALUE;
+		for (int round = 0; round < 10; round++) {
+			long start = System.nanoTime();
+			float[][] f = TextureFeatures.features(data, side, side, 1, t.scales(), t.features(), 1);
+			long middle = System.nanoTime();
+			g.scores(f, 0, side * side, out, 0, block);
+			features = Math.min(features, (middle - start) / 1e9);
+			mixture = Math.min(mixture, (System.nanoTime() - middle) / 1e9);
+		}
+		return new double[] { features, mixture };
 	}
 
 	/** Side of the small planes timed: one tile, as the planes of many folders are. */
