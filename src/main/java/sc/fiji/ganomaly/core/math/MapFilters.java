@@ -49,6 +49,23 @@ public final class MapFilters {
 	 * plane of doubles.
 	 */
 	public static void gaussian(double[][] rows, float[] out, int width, double sigma) {
+		gaussian(rows, out, width, sigma, new Scratch(width, rows.length));
+	}
+
+	/** Work space of the smoothing of rows of doubles, for planes of one size on one thread. */
+	public static final class Scratch {
+
+		private final double[][] columns, block;
+
+		/** Work space for {@code width × height} planes. */
+		public Scratch(int width, int height) {
+			columns = new double[width][height];
+			block = new double[TRANSPOSED][Math.max(width, height)];
+		}
+	}
+
+	/** {@link #gaussian(double[][], float[], int, double)} in the work space {@code scratch} of the plane's size. */
+	public static void gaussian(double[][] rows, float[] out, int width, double sigma, Scratch scratch) {
 		int height = rows.length, r = (int) Math.ceil(3 * sigma);
 		if (r < 1) {
 			for (int y = 0; y < height; y++)
@@ -56,23 +73,12 @@ public final class MapFilters {
 					out[y * width + x] = (float) rows[y][x];
 			return;
 		}
+		if (scratch.columns.length != width || scratch.columns[0].length != height) throw new IllegalArgumentException(
+			"work space of " + scratch.columns.length + "x" + scratch.columns[0].length + " for a plane of " + width + "x" +
+				height);
 		float[] k = kernel(sigma, r);
-		double[][] columns = columns(rows, width, k, r), block = new double[TRANSPOSED][height];
-		for (int x0 = 0; x0 < width; x0 += TRANSPOSED) {
-			int n = Math.min(TRANSPOSED, width - x0);
-			for (int i = 0; i < n; i++)
-				along(columns, x0 + i, k, r, block[i]);
-			if (n == TRANSPOSED) writeTransposed(block, out, x0, width, height);
-			else for (int y = 0, o = x0; y < height; y++, o += width)
-				for (int i = 0; i < n; i++)
-					out[o + i] = (float) block[i][y];
-		}
-	}
-
-	/** The pass along y of {@link #gaussian(double[][], float[], int, double)}, transposed: {@code width} columns. */
-	private static double[][] columns(double[][] rows, int width, float[] k, int r) {
-		int height = rows.length;
-		double[][] columns = new double[width][height], block = new double[TRANSPOSED][width];
+		double[][] columns = scratch.columns, block = scratch.block;
+		// along y, each block of rows written transposed into the columns
 		for (int y0 = 0; y0 < height; y0 += TRANSPOSED) {
 			int n = Math.min(TRANSPOSED, height - y0);
 			for (int i = 0; i < n; i++)
@@ -82,7 +88,16 @@ public final class MapFilters {
 				for (int x = 0; x < width; x++)
 					columns[x][y0 + i] = block[i][x];
 		}
-		return columns;
+		// along x, each block of columns written transposed into out
+		for (int x0 = 0; x0 < width; x0 += TRANSPOSED) {
+			int n = Math.min(TRANSPOSED, width - x0);
+			for (int i = 0; i < n; i++)
+				along(columns, x0 + i, k, r, block[i]);
+			if (n == TRANSPOSED) writeTransposed(block, out, x0, width, height);
+			else for (int y = 0, o = x0; y < height; y++, o += width)
+				for (int i = 0; i < n; i++)
+					out[o + i] = (float) block[i][y];
+		}
 	}
 
 	/** Rows filtered before they are written transposed: eight doubles, one cache line, a column. */

@@ -109,29 +109,30 @@ final class TextureFeatures {
 		float[][] scale(double s) {
 			int n = w * h;
 			float[] mean = new float[n], var = new float[n], energy = new float[n], scratch = new float[n];
-			MapFilters.gaussian(img, mean, w, s);
-			MapFilters.gaussian(sq, var, w, s);
+			MapFilters.Scratch work = new MapFilters.Scratch(w, h);
+			MapFilters.gaussian(img, mean, w, s, work);
+			MapFilters.gaussian(sq, var, w, s, work);
 			float[] coherence = null;
-			if (gxx == null) MapFilters.gaussian(grad, energy, w, s);
+			if (gxx == null) MapFilters.gaussian(grad, energy, w, s, work);
 			else {
 				float[] a = new float[n], b = new float[n];
-				MapFilters.gaussian(gxx, a, w, s);
-				MapFilters.gaussian(gyy, b, w, s);
-				MapFilters.gaussian(gxy, scratch, w, s);
+				MapFilters.gaussian(gxx, a, w, s, work);
+				MapFilters.gaussian(gyy, b, w, s, work);
+				MapFilters.gaussian(gxy, scratch, w, s, work);
 				for (int i = 0; i < n; i++)
 					energy[i] = a[i] + b[i];
 				coherence = coherence(a, b, scratch);
 			}
-			MapFilters.gaussian(img, scratch, w, s / 2);
+			MapFilters.gaussian(img, scratch, w, s / 2, work);
 			float[] l2 = laplacianSquared(scratch, w, h);
-			MapFilters.gaussian(MapFilters.rows(l2, w, h), l2, w, s);
+			MapFilters.gaussian(MapFilters.rows(l2, w, h), l2, w, s, work);
 			for (int i = 0; i < n; i++) {
 				var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
 				energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
 				l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
 			}
 			if (gxx == null) return new float[][] { mean, var, energy, l2 };
-			return new float[][] { mean, var, energy, l2, coherence, sparsity(magnitude, energy, w, s) };
+			return new float[][] { mean, var, energy, l2, coherence, sparsity(magnitude, energy, w, s, work) };
 		}
 	}
 
@@ -152,9 +153,9 @@ final class TextureFeatures {
 	 * Sparsity of the gradients in a window of sigma {@code s}: log((mean |∇| + ε)²) − log energy,
 	 * with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat region gives 0).
 	 */
-	private static float[] sparsity(double[][] magnitude, float[] logEnergy, int w, double s) {
+	private static float[] sparsity(double[][] magnitude, float[] logEnergy, int w, double s, MapFilters.Scratch work) {
 		float[] m = new float[logEnergy.length];
-		MapFilters.gaussian(magnitude, m, w, s);
+		MapFilters.gaussian(magnitude, m, w, s, work);
 		double epsilon = Math.sqrt(VARIANCE_FLOOR);
 		for (int i = 0; i < m.length; i++)
 			m[i] = (float) (2 * Math.log(m[i] + epsilon) - logEnergy[i]);
