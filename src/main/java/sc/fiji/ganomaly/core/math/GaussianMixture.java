@@ -229,107 +229,80 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 			scoreBlock(x, offset + start, Math.min(BLOCK, n - start), out, outOffset + start, b);
 	}
 
-	/*
-	 * The loops are small methods of their own: the JIT compiles each after a few blocks, where one
-	 * method holding them all ran unvectorised for the first second of a command line's map.
-	 */
 	private void scoreBlock(float[][] x, int offset, int n, float[] out, int outOffset, Block b) {
 		int k = weights.length, d = dim();
+		float[] row = b.row, next = b.next, q = b.q, f = b.factors;
 		for (int j = 0; j < d; j++)
 			System.arraycopy(x[j], offset, b.x[j], 0, n);
 		for (int c = 0; c < k; c++) {
-			for (int j = 0; j < d; j++)
-				subtract(b.x[j], b.floatMeans[c * d + j], b.diff[j], n);
-			java.util.Arrays.fill(b.q, 0, n, 0);
-			int base = c * d * d, a = 0;
-			for (; a + 1 < d; a += 2)
-				addRowPair(b, base + a * d, a, d, n);
-			if (a < d) addLastRow(b.diff[a], b.factors[base + a * d + a], b.q, n);
-			logDensity(b.q, b.logWeights[c], logDets[c], b.log[c], n);
-		}
-		logSumExp(b.log, k, n, out, outOffset);
-	}
-
-	/** {@code to[i] = from[i] − m}. */
-	private static void subtract(float[] from, float m, float[] to, int n) {
-		for (int i = 0; i < n; i++)
-			to[i] = from[i] - m;
-	}
-
-	/**
-	 * Rows a and a + 1 of U (x − mean) ({@code p}: where row a of the component's factor starts), their
-	 * squares added to q: each value of x − mean read once for both rows.
-	 */
-	private static void addRowPair(Block b, int p, int a, int d, int n) {
-		float[] f = b.factors, row = b.row, next = b.next, q = b.q;
-		float[][] diff = b.diff;
-		int p1 = p + d, j = a + 2;
-		float u = f[p + a], u1 = f[p + a + 1], v1 = f[p1 + a + 1];
-		float[] sa = diff[a], sb = diff[a + 1];
-		for (int i = 0; i < n; i++) {
-			row[i] = u * sa[i] + u1 * sb[i];
-			next[i] = v1 * sb[i];
-		}
-		for (; j + 3 < d; j += 4)
-			addFour(row, next, diff[j], diff[j + 1], diff[j + 2], diff[j + 3], f, p + j, p1 + j, n);
-		for (; j < d; j++) {
-			float pj = f[p + j], qj = f[p1 + j];
-			float[] sj = diff[j];
-			for (int i = 0; i < n; i++) {
-				row[i] += pj * sj[i];
-				next[i] += qj * sj[i];
+			for (int j = 0; j < d; j++) {
+				float m = b.floatMeans[c * d + j];
+				float[] from = b.x[j], to = b.diff[j];
+				for (int i = 0; i < n; i++)
+					to[i] = from[i] - m;
 			}
+			java.util.Arrays.fill(q, 0, n, 0);
+			int base = c * d * d, a = 0;
+			// rows a and a + 1 of U (x − mean) at once: each value of x − mean read once for both
+			for (; a + 1 < d; a += 2) {
+				int p = base + a * d, p1 = p + d, j = a + 2;
+				float u = f[p + a], u1 = f[p + a + 1], v1 = f[p1 + a + 1];
+				float[] sa = b.diff[a], sb = b.diff[a + 1];
+				for (int i = 0; i < n; i++) {
+					row[i] = u * sa[i] + u1 * sb[i];
+					next[i] = v1 * sb[i];
+				}
+				for (; j + 3 < d; j += 4) {
+					float p0 = f[p + j], p1a = f[p + j + 1], p2 = f[p + j + 2], p3 = f[p + j + 3];
+					float q0 = f[p1 + j], q1 = f[p1 + j + 1], q2 = f[p1 + j + 2], q3 = f[p1 + j + 3];
+					float[] s0 = b.diff[j], s1 = b.diff[j + 1], s2 = b.diff[j + 2], s3 = b.diff[j + 3];
+					for (int i = 0; i < n; i++) {
+						float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
+						float t = row[i];
+						t += p0 * x0;
+						t += p1a * x1;
+						t += p2 * x2;
+						t += p3 * x3;
+						row[i] = t;
+						float v = next[i];
+						v += q0 * x0;
+						v += q1 * x1;
+						v += q2 * x2;
+						v += q3 * x3;
+						next[i] = v;
+					}
+				}
+				for (; j < d; j++) {
+					float pj = f[p + j], qj = f[p1 + j];
+					float[] sj = b.diff[j];
+					for (int i = 0; i < n; i++) {
+						row[i] += pj * sj[i];
+						next[i] += qj * sj[i];
+					}
+				}
+				for (int i = 0; i < n; i++)
+					q[i] += row[i] * row[i] + next[i] * next[i];
+			}
+			if (a < d) {
+				float u = f[base + a * d + a];
+				float[] sa = b.diff[a];
+				for (int i = 0; i < n; i++) {
+					float t = u * sa[i];
+					q[i] += t * t;
+				}
+			}
+			double lw = b.logWeights[c], ld = logDets[c];
+			double[] log = b.log[c];
+			for (int i = 0; i < n; i++)
+				log[i] = lw - 0.5 * (q[i] + ld);
 		}
-		for (int i = 0; i < n; i++)
-			q[i] += row[i] * row[i] + next[i] * next[i];
-	}
-
-	/** Four columns of two rows: {@code row += Σ f[p + t] s_t}, {@code next += Σ f[p1 + t] s_t}, t = 0..3. */
-	private static void addFour(float[] row, float[] next, float[] s0, float[] s1, float[] s2, float[] s3, float[] f,
-		int p, int p1, int n)
-	{
-		float p0 = f[p], pa = f[p + 1], pb = f[p + 2], pc = f[p + 3];
-		float q0 = f[p1], qa = f[p1 + 1], qb = f[p1 + 2], qc = f[p1 + 3];
-		for (int i = 0; i < n; i++) {
-			float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
-			float t = row[i];
-			t += p0 * x0;
-			t += pa * x1;
-			t += pb * x2;
-			t += pc * x3;
-			row[i] = t;
-			float v = next[i];
-			v += q0 * x0;
-			v += qa * x1;
-			v += qb * x2;
-			v += qc * x3;
-			next[i] = v;
-		}
-	}
-
-	/** The last row of an odd-sized factor: its one value u times x − mean, squared, added to q. */
-	private static void addLastRow(float[] s, float u, float[] q, int n) {
-		for (int i = 0; i < n; i++) {
-			float t = u * s[i];
-			q[i] += t * t;
-		}
-	}
-
-	/** log(w) + log N up to −d/2 log 2π, from the quadratic forms {@code q}. */
-	private static void logDensity(float[] q, double logWeight, double logDet, double[] log, int n) {
-		for (int i = 0; i < n; i++)
-			log[i] = logWeight - 0.5 * (q[i] + logDet);
-	}
-
-	/** −2 log Σ_c exp(log[c][i]) into {@code out[outOffset + i]}. */
-	private static void logSumExp(double[][] log, int k, int n, float[] out, int outOffset) {
 		for (int i = 0; i < n; i++) {
 			double max = Double.NEGATIVE_INFINITY;
 			for (int c = 0; c < k; c++)
-				max = Math.max(max, log[c][i]);
+				max = Math.max(max, b.log[c][i]);
 			double sum = 0;
 			for (int c = 0; c < k; c++) {
-				double e = log[c][i] - max;
+				double e = b.log[c][i] - max;
 				if (e == 0) sum += 1;
 				else if (e > NEGLIGIBLE) sum += Math.exp(e);
 			}
