@@ -32,7 +32,8 @@ final class EvaluateCli {
 		  --stride N           window step in pixels (default 0: patch size / 4)
 		  --score NAME         texture, latent, residual or density (default: the model's)
 		  --channels C,...     use only these 1-based channels (default: all)
-		  --threads N          TensorFlow threads (default 0: automatic)
+		  --threads N          threads of the network (TensorFlow) and of the texture score
+		                       (default 0: automatic, every core)
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("normal", "anomalous", "model", "stride", "channels", "threads",

@@ -35,7 +35,8 @@ final class ScoreCli {
 		  --channels C,...    use only these 1-based channels, as in training (default: all)
 		  --maps KIND         float (default), 16bit (half the size: scores -8 to 123.07 in steps of 0.002,
 		                      the scale stored as the TIFF's ImageJ calibration) or none (CSV only)
-		  --threads N         TensorFlow threads (default 0: automatic)
+		  --threads N         threads of the network (TensorFlow) and of the texture score
+		                      (default 0: automatic, every core)
 		  --precision P       float32 (default) or bfloat16: about 3x faster on CPUs with AVX512_BF16
 		                      or AMX, maps within the tolerance of docs/benchmarks.md; refused elsewhere
 		  --resume            continue an interrupted run in DIR (same inputs, model and options):

@@ -32,7 +32,7 @@ import sc.fiji.ganomaly.ij.OtherFormats;
  * The {@link GanomalyService}: a {@link ModelPool} that lives and dies with its context. Its bounds
  * are the pool's defaults unless the system properties {@value #MAX_MODELS} (models kept loaded)
  * and {@value #MAX_BYTES} (their unpacked bytes) say otherwise; {@value #THREADS} sets the
- * models' TensorFlow threads (default 0: all cores). While it lives, GANomaly's warnings go to the
+ * models' threads, TensorFlow's and the texture score's (default 0: all cores). While it lives, GANomaly's warnings go to the
  * LogService (and ImageJ's Log window in the GUI), and the device saved by Plugins › GANomaly ›
  * Options… is the one the engine loads with; where SCIFIO is present, folders are read in every
  * format it reads ({@link ScifioFormats}).

@@ -16,8 +16,9 @@ public final class Scorers {
 	private Scorers() {}
 
 	/**
-	 * The scorer of {@code manifest}'s score: the texture statistics, or the network's sliding window
-	 * with {@code batch} windows per network call over tiles of at most {@code tileSize} pixels square.
+	 * The scorer of {@code manifest}'s score: the texture statistics (on the network's threads, 0: every
+	 * core), or the network's sliding window with {@code batch} windows per network call over tiles of
+	 * at most {@code tileSize} pixels square.
 	 *
 	 * @param network the model's network, created by the first scorer that uses it
 	 * @throws IllegalArgumentException unless 1 ≤ stride ≤ the patch size
@@ -30,7 +31,7 @@ public final class Scorers {
 		ScoreKind kind = manifest.score();
 		if (!kind.needsNetwork()) {
 			network.precisionUnusedBy(kind);
-			return new TextureScorer(s.texture());
+			return new TextureScorer(s.texture(), manifest.spec().threads());
 		}
 		double smoothing = kind == ScoreKind.RESIDUAL ? s.residualSigma() : 0;
 		return new NetworkScorer(network, capacity -> PatchValues.of(network.get(), kind, s == null ? null : s.density(),

@@ -5,18 +5,23 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.plane.TileSource;
 import sc.fiji.ganomaly.core.texture.TextureModel;
 
-/** The texture score's maps: local statistics of the plane, tile by tile, without the network. */
+/**
+ * The texture score's maps: local statistics of the plane, tile by tile, without the network, on
+ * at most the model's threads (0: every core).
+ */
 final class TextureScorer implements Scorer {
 
 	private final TextureModel texture;
+	private final int threads;
 
-	TextureScorer(TextureModel texture) {
+	TextureScorer(TextureModel texture, int threads) {
 		this.texture = texture;
+		this.threads = threads;
 	}
 
 	@Override
 	public RawMap map(int width, int height, TileSource source, ProgressListener listener) {
-		AnomalyMap map = texture.map(width, height, source, listener);
+		AnomalyMap map = texture.map(width, height, source, listener, threads);
 		return map == null ? null : new RawMap(map, map.max(), 0);
 	}
 }

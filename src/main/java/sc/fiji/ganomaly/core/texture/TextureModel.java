@@ -92,8 +92,13 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		return map(width, height, source, listener, TileThreads.THREADS);
 	}
 
-	/** {@link #map(int, int, TileSource, ProgressListener)} with tiles on {@code threads} threads (the same map). */
-	AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads) {
+	/**
+	 * {@link #map(int, int, TileSource, ProgressListener)} on at most {@code threads} cores (0: every
+	 * core): the same map on any number.
+	 */
+	public AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads) {
+		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
+		threads = threads == 0 ? TileThreads.THREADS : Math.min(threads, TileThreads.THREADS);
 		AnomalyMap map = new AnomalyMap(width, height);
 		float[] out = map.values();
 		int m = margin(), d = density.dim();
