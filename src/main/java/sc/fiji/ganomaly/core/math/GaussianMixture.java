@@ -161,7 +161,8 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 	}
 
 	/**
-	 * −2 log p(x) (without the constant d log 2π) of the vector at {@code x[offset..offset+dim)}.
+	 * −2 log p(x) (without the constant d log 2π) of the vector at {@code x[offset..offset+dim)}, in
+	 * doubles (many at once, in floats: {@link MixtureScores}).
 	 *
 	 * @param scratch at least {@code dim + components} values
 	 */
@@ -174,139 +175,5 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 		for (int c = 0; c < k; c++)
 			sum += Math.exp(scratch[d + c] - max);
 		return (float) (-2 * (max + Math.log(sum)));
-	}
-
-	/** Pixels scored at once by {@link #scores}. */
-	public static final int BLOCK = 256;
-
-	/**
-	 * Below this, exp of a component's log-density relative to the largest is less than 10⁻¹⁷ and
-	 * leaves the sum of the exponentials (at least 1) unchanged.
-	 */
-	private static final double NEGLIGIBLE = -40;
-
-	/**
-	 * Work space of {@link #scores} for one thread, with each component's precision as a triangular
-	 * factor: q = |U (x − mean)|² with UᵀU the precision, in floats.
-	 */
-	public final class Block {
-		private final float[][] x, diff;
-		private final float[] row = new float[BLOCK], next = new float[BLOCK], q = new float[BLOCK], factors, floatMeans;
-		private final double[][] log;
-		private final double[] logWeights;
-
-		/** @throws IllegalArgumentException if a component's precision is not positive definite */
-		public Block() {
-			int d = dim(), k = components();
-			x = new float[d][BLOCK];
-			diff = new float[d][BLOCK];
-			log = new double[k][BLOCK];
-			logWeights = new double[k];
-			factors = new float[k * d * d];
-			floatMeans = new float[k * d];
-			for (int c = 0; c < k; c++) {
-				logWeights[c] = Math.log(weights[c]);
-				double[] l = Matrices.cholesky(java.util.Arrays.copyOfRange(precisions, c * d * d, (c + 1) * d * d), d,
-					"a texture component's inverse");
-				// U = Lᵀ for the precision L Lᵀ: row a holds L[b][a] for b ≥ a
-				for (int a = 0; a < d; a++)
-					for (int b = a; b < d; b++)
-						factors[c * d * d + a * d + b] = (float) l[b * d + a];
-				for (int j = 0; j < d; j++)
-					floatMeans[c * d + j] = (float) means[c * d + j];
-			}
-		}
-	}
-
-	/**
-	 * −2 log p(x) (without the constant d log 2π) of {@code n} vectors given as planes,
-	 * {@code x[j][offset + i]} the value j of vector i, into {@code out[outOffset + i]}: the quadratic
-	 * forms in floats, pixels innermost so that the loops vectorise. Agrees with {@link #score} to a
-	 * few float roundings of the quadratic form.
-	 */
-	public void scores(float[][] x, int offset, int n, float[] out, int outOffset, Block b) {
-		for (int start = 0; start < n; start += BLOCK)
-			scoreBlock(x, offset + start, Math.min(BLOCK, n - start), out, outOffset + start, b);
-	}
-
-	private void scoreBlock(float[][] x, int offset, int n, float[] out, int outOffset, Block b) {
-		int k = weights.length, d = dim();
-		float[] row = b.row, next = b.next, q = b.q, f = b.factors;
-		for (int j = 0; j < d; j++)
-			System.arraycopy(x[j], offset, b.x[j], 0, n);
-		for (int c = 0; c < k; c++) {
-			for (int j = 0; j < d; j++) {
-				float m = b.floatMeans[c * d + j];
-				float[] from = b.x[j], to = b.diff[j];
-				for (int i = 0; i < n; i++)
-					to[i] = from[i] - m;
-			}
-			java.util.Arrays.fill(q, 0, n, 0);
-			int base = c * d * d, a = 0;
-			// rows a and a + 1 of U (x − mean) at once: each value of x − mean read once for both
-			for (; a + 1 < d; a += 2) {
-				int p = base + a * d, p1 = p + d, j = a + 2;
-				float u = f[p + a], u1 = f[p + a + 1], v1 = f[p1 + a + 1];
-				float[] sa = b.diff[a], sb = b.diff[a + 1];
-				for (int i = 0; i < n; i++) {
-					row[i] = u * sa[i] + u1 * sb[i];
-					next[i] = v1 * sb[i];
-				}
-				for (; j + 3 < d; j += 4) {
-					float p0 = f[p + j], p1a = f[p + j + 1], p2 = f[p + j + 2], p3 = f[p + j + 3];
-					float q0 = f[p1 + j], q1 = f[p1 + j + 1], q2 = f[p1 + j + 2], q3 = f[p1 + j + 3];
-					float[] s0 = b.diff[j], s1 = b.diff[j + 1], s2 = b.diff[j + 2], s3 = b.diff[j + 3];
-					for (int i = 0; i < n; i++) {
-						float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
-						float t = row[i];
-						t += p0 * x0;
-						t += p1a * x1;
-						t += p2 * x2;
-						t += p3 * x3;
-						row[i] = t;
-						float v = next[i];
-						v += q0 * x0;
-						v += q1 * x1;
-						v += q2 * x2;
-						v += q3 * x3;
-						next[i] = v;
-					}
-				}
-				for (; j < d; j++) {
-					float pj = f[p + j], qj = f[p1 + j];
-					float[] sj = b.diff[j];
-					for (int i = 0; i < n; i++) {
-						row[i] += pj * sj[i];
-						next[i] += qj * sj[i];
-					}
-				}
-				for (int i = 0; i < n; i++)
-					q[i] += row[i] * row[i] + next[i] * next[i];
-			}
-			if (a < d) {
-				float u = f[base + a * d + a];
-				float[] sa = b.diff[a];
-				for (int i = 0; i < n; i++) {
-					float t = u * sa[i];
-					q[i] += t * t;
-				}
-			}
-			double lw = b.logWeights[c], ld = logDets[c];
-			double[] log = b.log[c];
-			for (int i = 0; i < n; i++)
-				log[i] = lw - 0.5 * (q[i] + ld);
-		}
-		for (int i = 0; i < n; i++) {
-			double max = Double.NEGATIVE_INFINITY;
-			for (int c = 0; c < k; c++)
-				max = Math.max(max, b.log[c][i]);
-			double sum = 0;
-			for (int c = 0; c < k; c++) {
-				double e = b.log[c][i] - max;
-				if (e == 0) sum += 1;
-				else if (e > NEGLIGIBLE) sum += Math.exp(e);
-			}
-			out[outOffset + i] = (float) (-2 * (max + Math.log(sum)));
-		}
 	}
 }

@@ -7,6 +7,7 @@ import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.math.GaussianMixture;
 import sc.fiji.ganomaly.core.math.MapFilters;
+import sc.fiji.ganomaly.core.math.MixtureScores;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
 import sc.fiji.ganomaly.core.plane.Tile;
@@ -122,9 +123,9 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 				float[][] f = TextureFeatures.features(data, w, h, channels, scales, features, inner);
 				int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE), band = (y2 - ty + inner - 1) / inner;
 				TileThreads.all(inner, inner, b -> 1, b -> () -> {
-					GaussianMixture.Block block = density.new Block();
+					MixtureScores scores = new MixtureScores(density);
 					for (int y = ty + b * band; y < Math.min(y2, ty + (b + 1) * band); y++)
-						density.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx, block);
+						scores.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx);
 					return null;
 				});
 				return null;

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Random;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.math.GaussianMixture;
+import sc.fiji.ganomaly.core.math.MixtureScores;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
 import sc.fiji.ganomaly.core.plane.Tile;
@@ -90,14 +91,14 @@ public final class TextureBenchmark {
 		int side = TextureModel.TILE + 2 * t.margin();
 		float[] data = plane(side, side, 1, random).data();
 		GaussianMixture g = t.density();
-		GaussianMixture.Block block = g.new Block();
+		MixtureScores scores = new MixtureScores(g);
 		float[] out = new float[side * side];
 		double features = Double.MAX_VALUE, mixture = Double.MAX_VALUE;
 		for (int round = 0; round < 10; round++) {
 			long start = System.nanoTime();
 			float[][] f = TextureFeatures.features(data, side, side, 1, t.scales(), t.features(), 1);
 			long middle = System.nanoTime();
-			g.scores(f, 0, side * side, out, 0, block);
+			scores.scores(f, 0, side * side, out, 0);
 			features = Math.min(features, (middle - start) / 1e9);
 			mixture = Math.min(mixture, (System.nanoTime() - middle) / 1e9);
 		}

@@ -12,6 +12,7 @@ import org.junit.Test;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.math.GaussianMixture;
+import sc.fiji.ganomaly.core.math.MixtureScores;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
 import sc.fiji.ganomaly.core.plane.Tile;
@@ -98,13 +99,13 @@ public class TextureSpeedTest {
 			for (int i = 0; i < x.length; i++)
 				x[i] = (float) (random.nextGaussian() + (i / d % 3) * 3);
 			GaussianMixture g = GaussianMixture.fit(x, n, d, 4, 3, 5, 7);
-			int m = 3 * GaussianMixture.BLOCK + 17;
+			int m = 3 * MixtureScores.BLOCK + 17;
 			float[][] planes = new float[d][m + 5];
 			for (int j = 0; j < d; j++)
 				for (int i = 0; i < m + 5; i++)
 					planes[j][i] = (float) (random.nextGaussian() * (i % 3 == 0 ? 40 : 2));
 			float[] out = new float[m + 2];
-			g.scores(planes, 5, m, out, 2, g.new Block());
+			new MixtureScores(g).scores(planes, 5, m, out, 2);
 			float[] vector = new float[d];
 			for (int i = 0; i < m; i++) {
 				for (int j = 0; j < d; j++)
