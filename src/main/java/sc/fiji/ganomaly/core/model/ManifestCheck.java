@@ -1,5 +1,7 @@
 package sc.fiji.ganomaly.core.model;
 
+import java.util.Arrays;
+
 import java.util.Map;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
@@ -7,6 +9,7 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 import sc.fiji.ganomaly.core.math.GaussianMixture;
 import sc.fiji.ganomaly.core.texture.TextureModel;
+import sc.fiji.ganomaly.core.math.Matrices;
 
 /**
  * Range and consistency checks of a manifest read from a file, before any value is used: a model
@@ -69,6 +72,15 @@ final class ManifestCheck {
 			sum += w;
 		}
 		if (Math.abs(sum - 1) > 1e-6) throw field(name + ".density.weights", "must sum to 1, not", sum);
+		int d = g.dim();
+		for (int c = 0; c < g.components(); c++)
+			try {
+				Matrices.cholesky(Arrays.copyOfRange(g.precisions(), c * d * d, (c + 1) * d * d), d, "texture component");
+			}
+			catch (IllegalArgumentException e) {
+				throw new IllegalArgumentException("manifest.json: " + name + ".density.precisions: component " + (c + 1) +
+					" of " + g.components() + " is not positive definite");
+			}
 		if (t.intensities() != null && t.intensities().low().length != channels) throw new IllegalArgumentException(
 			"manifest.json: " + name + ".intensities has " + t.intensities().low().length + " channel(s), the network " +
 				channels);

@@ -21,6 +21,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.junit.Rule;
 import org.junit.Test;
+import sc.fiji.ganomaly.core.math.GaussianMixture;
 import org.junit.rules.TemporaryFolder;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
@@ -196,6 +197,25 @@ public class ModelArchiveTest {
 		assertMessage(() -> Json.doubles("not base64!", "precisions"), "'precisions' is neither a list of numbers nor base64");
 		assertMessage(() -> Json.doubles("AAAA", "means"), "'means' holds 3 bytes, not a whole number of doubles");
 		assertMessage(() -> Json.doubles("AAAAAAAA+H8=", "means"), "'means' must hold finite numbers"); // NaN
+	}
+
+	/** A texture mixture whose precision is not positive definite is refused at load, not at its first map. */
+	@Test
+	public void aTexturePrecisionThatIsNotPositiveDefiniteIsRefused() {
+		Manifest m = TinyModels.textureManifest(1, 4);
+		TextureModel t = m.scoring().texture();
+		GaussianMixture g = t.density();
+		double[] precisions = g.precisions().clone();
+		int d = g.dim();
+		for (int i = d * d; i < 2 * d * d; i++)
+			precisions[i] = -precisions[i];
+		TextureModel bad = new TextureModel(t.scales(), t.sigma(), t.features(), new GaussianMixture(g.weights(), g
+			.means(), precisions, g.logDets()), t.intensities());
+		Scoring s = m.scoring();
+		String json = new Manifest(m.formatVersion(), m.createdBy(), m.spec(), m.normalization(), m.calibration(), m
+			.threshold(), m.training(), new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), bad)).toJson();
+		assertMessage(() -> Manifest.fromJson(json, 1), "manifest.json: scoring.texture.density.precisions: component 2 of " +
+			g.components() + " is not positive definite");
 	}
 
 	@Test
