@@ -1,15 +1,14 @@
 package sc.fiji.ganomaly.core.model;
 
 import java.util.Arrays;
-
 import java.util.Map;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 import sc.fiji.ganomaly.core.math.GaussianMixture;
-import sc.fiji.ganomaly.core.texture.TextureModel;
 import sc.fiji.ganomaly.core.math.Matrices;
+import sc.fiji.ganomaly.core.texture.TextureModel;
 
 /**
  * Range and consistency checks of a manifest read from a file, before any value is used: a model

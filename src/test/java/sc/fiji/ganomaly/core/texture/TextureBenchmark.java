@@ -55,11 +55,12 @@ public final class TextureBenchmark {
 		}
 		double features = featureFlops(t, side), mixture = mixtureFlops(t.density()) * (double) side * side,
 				smoothing = 4.0 * (2 * Math.ceil(3 * t.sigma()) + 1) * side * side, gflop = (features + mixture + smoothing) / 1e9;
-		double[] rates = smallPlanes(t, SMALL, random), parts = parts(t, random);
-		int tile = TextureModel.TILE + 2 * t.margin();
-		// featureFlops of one tile without margins, per pixel, times the pixels of a tile with them
-		double tileFeatures = featureFlops(t, TextureModel.TILE) / TextureModel.TILE / TextureModel.TILE * tile * tile / 1e9, tileMixture = mixtureFlops(t.density()) * tile * tile /
-			1e9;
+		double[] rates = smallPlanes(t, SMALL, random);
+		TileSeconds tile = tileSeconds(t, random);
+		// FLOPs of a tile with its margins: featureFlops per pixel of a tile without them (no margin
+		// inside a one-tile plane), and the mixture's per pixel
+		double pixels = (double) tile.side() * tile.side(), tileFeatures = featureFlops(t, TextureModel.TILE) /
+			TextureModel.TILE / TextureModel.TILE * pixels / 1e9, tileMixture = mixtureFlops(t.density()) * pixels / 1e9;
 		return List.of(String.format(Locale.ROOT, "texture_map_side=%d", side),
 			String.format(Locale.ROOT, "texture_map_threads=%d", TileThreads.THREADS),
 			String.format(Locale.ROOT, "texture_map_seconds_old=%.3f", oldSeconds),
@@ -72,22 +73,25 @@ public final class TextureBenchmark {
 			String.format(Locale.ROOT, "texture_map_gflop=%.1f", gflop),
 			String.format(Locale.ROOT, "texture_map_peak_share_new=%.3f", gflop / newSeconds / peak),
 			String.format(Locale.ROOT, "texture_map_peak_share_old=%.4f", gflop / oldSeconds / peak),
-			String.format(Locale.ROOT, "texture_tile_side_with_margins=%d", tile),
-			String.format(Locale.ROOT, "texture_tile_seconds_features_1_thread=%.3f", parts[0]),
-			String.format(Locale.ROOT, "texture_tile_gflops_features=%.1f", tileFeatures / parts[0]),
-			String.format(Locale.ROOT, "texture_tile_seconds_mixture_1_thread=%.3f", parts[1]),
-			String.format(Locale.ROOT, "texture_tile_gflops_mixture=%.1f", tileMixture / parts[1]),
+			String.format(Locale.ROOT, "texture_tile_side_with_margins=%d", tile.side()),
+			String.format(Locale.ROOT, "texture_tile_seconds_features_1_thread=%.3f", tile.features()),
+			String.format(Locale.ROOT, "texture_tile_gflops_features=%.1f", tileFeatures / tile.features()),
+			String.format(Locale.ROOT, "texture_tile_seconds_mixture_1_thread=%.3f", tile.mixture()),
+			String.format(Locale.ROOT, "texture_tile_gflops_mixture=%.1f", tileMixture / tile.mixture()),
 			String.format(Locale.ROOT, "texture_small_map_side=%d", SMALL),
 			String.format(Locale.ROOT, "texture_small_maps_per_second_1_thread=%.2f", rates[0]),
 			String.format(Locale.ROOT, "texture_small_maps_per_second_all_threads=%.2f", rates[1]),
 			String.format(Locale.ROOT, "texture_small_map_speedup=%.2f", rates[1] / rates[0]));
 	}
 
+	/** Seconds on one thread for a {@code side²} tile's features and for its mixture scores. */
+	record TileSeconds(int side, double features, double mixture) {}
+
 	/**
-	 * Seconds on one thread for the features of a tile with its margins and for the mixture scores of
-	 * all its pixels, the best of ten rounds.
+	 * {@link TileSeconds} of a tile with its margins (the mixture scoring all its pixels), the best of
+	 * ten rounds.
 	 */
-	static double[] parts(TextureModel t, Random random) {
+	static TileSeconds tileSeconds(TextureModel t, Random random) {
 		int side = TextureModel.TILE + 2 * t.margin();
 		float[] data = plane(side, side, 1, random).data();
 		GaussianMixture g = t.density();
@@ -102,7 +106,7 @@ public final class TextureBenchmark {
 			features = Math.min(features, (middle - start) / 1e9);
 			mixture = Math.min(mixture, (System.nanoTime() - middle) / 1e9);
 		}
-		return new double[] { features, mixture };
+		return new TileSeconds(side, features, mixture);
 	}
 
 	/** Side of the small planes timed: one tile, as the planes of many folders are. */
