@@ -30,7 +30,7 @@ final class EvaluateCli {
 		  --anomalous PATH...  anomalous images or folders (required)
 		  --model FILE         model file (required)
 		  --stride N           window step in pixels (default 0: patch size / 4)
-		  --score NAME         texture, latent, residual or density (default: the model's)
+		  --score NAME         texture, combined, latent, residual or density (default: the model's)
 		  --channels C,...     use only these 1-based channels (default: all)
 		  --threads N          threads of the network (TensorFlow) and of the texture score
 		                       (default 0: automatic, every core)

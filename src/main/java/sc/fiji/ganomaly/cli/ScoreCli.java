@@ -31,7 +31,7 @@ final class ScoreCli {
 		  --stride N          window step in pixels (default 0: patch size / 4)
 		  --threshold T       calibrated score above which an image is anomalous, or 'model' (default:
 		                      the model's)
-		  --score NAME        texture, latent, residual or density (default: the model's)
+		  --score NAME        texture, combined, latent, residual or density (default: the model's)
 		  --channels C,...    use only these 1-based channels, as in training (default: all)
 		  --maps KIND         float (default), 16bit (half the size: scores -8 to 123.07 in steps of 0.002,
 		                      the scale stored as the TIFF's ImageJ calibration) or none (CSV only)

@@ -34,11 +34,13 @@ final class TrainCli {
 		  --patches-per-epoch N      random patches per epoch, drawn with flips and rotations
 		                             (default 4096, whatever the size of the data)
 		  --score NAME               score of maps and image scores, stored in the model:
-		                             texture (default: local image statistics against
-		                             those of the normal images; the detection suite's
-		                             best), latent (the paper's), residual or density;
-		                             all four are calibrated, 'ganomaly score --score'
-		                             can pick another
+		                             auto (default: combined for planes of one patch,
+		                             such as crops of single cells; texture for larger
+		                             planes), texture (local image statistics against
+		                             those of the normal images), combined (texture plus
+		                             the network's density), latent (the paper's),
+		                             residual or density; all five are calibrated,
+		                             'ganomaly score --score' can pick another
 		  --false-positive-rate F    share of normal planes the threshold aims to flag (default 0.01)
 		  --seed N                   seed of weights and sampling (default 0)
 		  --channels C,...           use only these 1-based channels (default: all)
@@ -73,7 +75,7 @@ final class TrainCli {
 			.augment(!o.has("no-augment"))
 			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
 			.checkpointFolder(ModelFiles.checkpointFolder(model)).resume(o.has("resume"));
-		settings.score(ScoreKind.parse(o.get("score", d.score().id()))).validate();
+		settings.score(ScoreKind.parseChoice(o.get("score", ScoreKind.choiceId(d.score())))).validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		TrainingImages.Loaded loaded = TrainingImages.load(ImageFiles.files(o.paths("input"), "--input"), channels,

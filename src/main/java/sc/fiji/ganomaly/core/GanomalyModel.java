@@ -34,7 +34,7 @@ import sc.fiji.ganomaly.engine.Precision;
  * <p>
  * The network (TensorFlow and the SavedModel: seconds of start-up and a few hundred MiB) is loaded
  * with the model when the model's score needs it, and otherwise ({@link ScoreKind#TEXTURE}) on the
- * first use that does: a latent, residual or density score of a view ({@link #withScore(ScoreKind)}),
+ * first use that does: a latent, residual, density or combined score of a view ({@link #withScore(ScoreKind)}),
  * {@link #scorePatches}. So a broken SavedModel fails the load of a model scoring with the network,
  * and the first network use of a texture model, with the same message.
  */

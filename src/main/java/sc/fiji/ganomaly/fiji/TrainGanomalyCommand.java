@@ -54,8 +54,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(label = "Batch size", min = "1")
 	private int batchSize = DEFAULTS.batchSize();
 
-	@Parameter(label = "Score for maps and threshold", choices = { "texture", "latent", "residual", "density" })
-	private String score = DEFAULTS.score().id();
+	@Parameter(label = "Score for maps and threshold", choices = { "auto", "texture", "latent", "residual", "density",
+		"combined" })
+	private String score = ScoreKind.choiceId(DEFAULTS.score());
 
 	@Parameter(label = "Random seed")
 	private int seed = (int) DEFAULTS.seed();
@@ -98,7 +99,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			Path target = model.toPath();
 			ModelFiles.checkTarget(target, "model");
 			Path checkpoints = ModelFiles.checkpointFolder(target);
-			settings.checkpointFolder(checkpoints).resume(resume).score(ScoreKind.parse(score)).validate();
+			settings.checkpointFolder(checkpoints).resume(resume).score(ScoreKind.parseChoice(score)).validate();
 			TrainingData data = trainingData();
 			ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
 			LossChart curves = null;

@@ -66,13 +66,13 @@ public class EveryScoreDetectsAndCalibratesTest {
 	}
 
 	/**
-	 * Residual, density and texture rank the discs above normal stripes with this tiny network; the latent
+	 * Residual, density, texture and combined rank the discs above normal stripes with this tiny network; the latent
 	 * score does not (its map maximum is lower on planes with a disc: AUC 0 here), so it is checked
 	 * with GanomalyTest's larger network ({@code everyScoreRanksAnomalousImagesAboveNormalOnes}).
 	 */
 	@Test
-	public void residualDensityAndTextureRankAnomaliesAboveNormals() {
-		for (ScoreKind score : List.of(ScoreKind.RESIDUAL, ScoreKind.DENSITY, ScoreKind.TEXTURE)) {
+	public void residualDensityTextureAndCombinedRankAnomaliesAboveNormals() {
+		for (ScoreKind score : List.of(ScoreKind.RESIDUAL, ScoreKind.DENSITY, ScoreKind.TEXTURE, ScoreKind.COMBINED)) {
 			GanomalyModel m = model.withScore(score);
 			assertEquals(score, m.score());
 			Random random = new Random(99);
@@ -186,7 +186,8 @@ public class EveryScoreDetectsAndCalibratesTest {
 		try (GanomalyModel loaded = GanomalyModel.load(file, 1)) {
 			Scoring a = model.manifest().scoring(), b = loaded.manifest().scoring();
 			assertEquals(a.score(), b.score());
-			assertEquals(ScoreKind.DEFAULT, b.score());
+			// planes of 48 x 48 hold nine windows of 16 x 16: the default ("auto") is the texture score
+			assertEquals(ScoreKind.TEXTURE, b.score());
 			assertEquals(a.residualSigma(), b.residualSigma(), 0);
 			assertArrayEquals(a.density().mean(), b.density().mean(), 0);
 			assertArrayEquals(a.density().precision(), b.density().precision(), 0);

@@ -21,15 +21,28 @@ public enum ScoreKind {
 	 * −2 log p of multi-scale local image statistics under a mixture of Gaussians of those of normal
 	 * data (the texture model); needs no network.
 	 */
-	TEXTURE(false);
+	TEXTURE(false),
+	/**
+	 * The texture map plus twice the density map, each on its calibrated scale (1 = its threshold):
+	 * the network's view of the whole object and the texture statistics' view of local detail in one
+	 * map, with a threshold of its own.
+	 */
+	COMBINED(true);
+
+	/** The name of the default choice of training, "auto": the score {@link #forPlanes} picks. */
+	public static final String AUTO = "auto";
 
 	/**
-	 * The default of new models, chosen by the detection suite (docs/benchmarks.md, "Detection
-	 * suite"): {@link #TEXTURE} finds the suite's anomalies in microscopy-like images and in
-	 * photographs of tissue, stars, cells and a natural surface (pixel ROC AUC 0.94–0.99), where the
-	 * network's scores stay near chance. {@link #LATENT}, the paper's score, stays one switch away.
+	 * The default score of a model trained on planes of {@code medianArea} pixels with windows of
+	 * {@code patchSize}², chosen by the detection suite (docs/benchmarks.md, "One detector for both
+	 * kinds of anomaly"): {@link #COMBINED} for planes of one window (crops of single objects, where the
+	 * network's latent codes see a different object), {@link #TEXTURE} for planes of two windows or
+	 * more (fields, tissue, photographs, where the network's scores stay near chance and the anomaly
+	 * is local).
 	 */
-	public static final ScoreKind DEFAULT = TEXTURE;
+	public static ScoreKind forPlanes(long medianArea, int patchSize) {
+		return medianArea < 2L * patchSize * patchSize ? COMBINED : TEXTURE;
+	}
 
 	private final String id;
 	private final boolean needsNetwork;
@@ -60,12 +73,30 @@ public enum ScoreKind {
 	public static ScoreKind parse(String id) {
 		for (ScoreKind s : values())
 			if (s.id.equals(id)) return s;
-		throw unknown(id);
+		throw unknown(id, "");
 	}
 
-	/** The error for a name that is no score: it lists the scores. */
-	static IllegalArgumentException unknown(String id) {
-		return new IllegalArgumentException("score must be one of " + ids(List.of(values())) + ", not " + id);
+	/**
+	 * The score a training is asked for: null for {@value #AUTO} (the score {@link #forPlanes} picks
+	 * from the training planes), else the score named {@code id}.
+	 *
+	 * @throws IllegalArgumentException naming "auto" and the scores, unless {@code id} is one of them
+	 */
+	public static ScoreKind parseChoice(String id) {
+		if (AUTO.equals(id)) return null;
+		for (ScoreKind s : values())
+			if (s.id.equals(id)) return s;
+		throw unknown(id, AUTO + ", ");
+	}
+
+	/** The name of a training's choice of score: {@value #AUTO} for null, else the score's id. */
+	public static String choiceId(ScoreKind choice) {
+		return choice == null ? AUTO : choice.id;
+	}
+
+	/** The error for a name that is no score: it lists {@code first} and the scores. */
+	private static IllegalArgumentException unknown(String id, String first) {
+		return new IllegalArgumentException("score must be one of " + first + ids(List.of(values())) + ", not " + id);
 	}
 
 	/** The ids of {@code scores}, comma-separated, in declaration order. */

@@ -19,7 +19,8 @@ public final class TrainingSettings {
 	private int batchSize = 64;
 	private int epochs = 15;
 	private int patchesPerEpoch = 0;
-	private ScoreKind score = ScoreKind.DEFAULT;
+	/** Null: chosen from the training planes ({@link ScoreKind#forPlanes}). */
+	private ScoreKind score;
 	/** Share of normal planes the default threshold aims to flag. */
 	public static final double DEFAULT_FALSE_POSITIVE_RATE = 0.01;
 
@@ -63,7 +64,6 @@ public final class TrainingSettings {
 		positive("epochs", epochs);
 		if (patchesPerEpoch < 0)
 			throw new IllegalArgumentException("patchesPerEpoch must be 0 (automatic) or positive, not " + patchesPerEpoch);
-		if (score == null) throw ScoreKind.unknown(null);
 		if (!(falsePositiveRate > 0 && falsePositiveRate < 0.5)) throw new IllegalArgumentException(
 			"falsePositiveRate must lie between 0 and 0.5 (exclusive), not " + falsePositiveRate);
 		if (!(validationFraction > 0 && validationFraction < 0.5)) throw new IllegalArgumentException(
@@ -136,13 +136,15 @@ public final class TrainingSettings {
 	public int patchesPerEpoch() { return patchesPerEpoch; }
 	public TrainingSettings patchesPerEpoch(int v) { patchesPerEpoch = v; return this; }
 	/**
-	 * The score of the model's maps and image scores: texture (default: multi-scale local image
-	 * statistics against a mixture of Gaussians of normal ones; the detection suite's best),
-	 * latent (the paper's), residual (per-pixel reconstruction error) or density (Mahalanobis
-	 * distance of the latent code to normal codes).
-	 * Every score is calibrated at training; the model stores which one it uses by default.
+	 * The score of the model's maps and image scores, or null (the default, "auto") for the one
+	 * {@link ScoreKind#forPlanes} picks from the training planes: combined (texture plus density) for
+	 * planes of one window, texture (multi-scale local image statistics against a mixture of
+	 * Gaussians of normal ones) for larger planes. The others: latent (the paper's), residual
+	 * (per-pixel reconstruction error) or density (Mahalanobis distance of the latent code to normal
+	 * codes). Every score is calibrated at training; the model stores which one it uses by default.
 	 */
 	public ScoreKind score() { return score; }
+	/** Sets the score; null for the one {@link ScoreKind#forPlanes} picks ("auto"). */
 	public TrainingSettings score(ScoreKind v) { score = v; return this; }
 	/** Share of normal planes the image threshold aims to flag (default 0.01). */
 	public double falsePositiveRate() { return falsePositiveRate; }

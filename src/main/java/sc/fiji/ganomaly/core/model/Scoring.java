@@ -28,8 +28,11 @@ public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibratio
 		if (!calibrations.containsKey(score)) throw new IllegalArgumentException("no calibration for the score '" +
 			score.id() + "'");
 		calibrations = Collections.unmodifiableMap(new EnumMap<>(calibrations));
-		if (score == ScoreKind.TEXTURE && texture == null) throw new IllegalArgumentException("the texture score needs a " +
-			"texture model");
+		if ((score == ScoreKind.TEXTURE || score == ScoreKind.COMBINED) && texture == null)
+			throw new IllegalArgumentException("the " + score.id() + " score needs a texture model");
+		if (score == ScoreKind.COMBINED && (density == null || !calibrations.containsKey(ScoreKind.TEXTURE) ||
+			!calibrations.containsKey(ScoreKind.DENSITY))) throw new IllegalArgumentException("the combined score needs " +
+				"the density model and the texture and density calibrations");
 	}
 
 	/** The same calibrations with another default score. */

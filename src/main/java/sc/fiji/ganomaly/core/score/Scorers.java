@@ -17,8 +17,8 @@ public final class Scorers {
 
 	/**
 	 * The scorer of {@code manifest}'s score: the texture statistics (on the network's threads, 0: every
-	 * core), or the network's sliding window with {@code batch} windows per network call over tiles of
-	 * at most {@code tileSize} pixels square.
+	 * core), the network's sliding window with {@code batch} windows per network call over tiles of
+	 * at most {@code tileSize} pixels square, or for the combined score both, texture and density.
 	 *
 	 * @param network the model's network, created by the first scorer that uses it
 	 * @throws IllegalArgumentException unless 1 ≤ stride ≤ the patch size
@@ -33,6 +33,13 @@ public final class Scorers {
 			network.precisionUnusedBy(kind);
 			return new TextureScorer(s.texture(), manifest.spec().threads());
 		}
+		if (kind == ScoreKind.COMBINED) return new CombinedScorer(new TextureScorer(s.texture(), manifest.spec()
+			.threads()), s.calibrations().get(ScoreKind.TEXTURE), network(network, ScoreKind.DENSITY, s, stride, batch,
+				tileSize), s.calibrations().get(ScoreKind.DENSITY));
+		return network(network, kind, s, stride, batch, tileSize);
+	}
+
+	private static Scorer network(LazyNetwork network, ScoreKind kind, Scoring s, int stride, int batch, int tileSize) {
 		double smoothing = kind == ScoreKind.RESIDUAL ? s.residualSigma() : 0;
 		return new NetworkScorer(network, capacity -> PatchValues.of(network.get(), kind, s == null ? null : s.density(),
 			capacity), stride, batch, tileSize, smoothing);

@@ -20,6 +20,7 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
 import sc.fiji.ganomaly.core.plane.TileSource;
 import sc.fiji.ganomaly.core.score.LazyNetwork;
+import sc.fiji.ganomaly.core.score.Scorer;
 import sc.fiji.ganomaly.core.score.Scorers;
 import sc.fiji.ganomaly.core.texture.TextureModel;
 import sc.fiji.ganomaly.engine.NetworkSpec;
@@ -28,7 +29,8 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * Measures, after training, how every score's maps look on normal data: fits the density score's
  * Gaussian and the texture model, then each score's map scale and image threshold
  * ({@link MapCalibration}) on normal maps the score was not fitted to (for the texture score, with
- * the kept model's own maps of its training planes as a floor of the threshold).
+ * the kept model's own maps of its training planes as a floor of the threshold; for the combined
+ * score, on the held-out regions with the texture part by cross-fitted texture models).
  */
 final class Calibrator {
 
@@ -70,16 +72,20 @@ final class Calibrator {
 		long referenceArea = medianArea(planes);
 		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
 		Map<ScoreKind, Integer> blockCounts = new EnumMap<>(ScoreKind.class);
+		Folds folds = folds(planes, p, intensities);
 		for (ScoreKind kind : ScoreKind.values()) {
 			FloatList pixels = new FloatList(), maxima = new FloatList();
-			if (kind == ScoreKind.TEXTURE) textureMaps(planes, intensities, p, pixels, maxima);
+			if (kind == ScoreKind.TEXTURE) textureMaps(folds, planes, p, pixels, maxima);
 			else {
-				Scoring raw = new Scoring(kind, Map.of(kind, MapCalibration.placeholder(p)), density, sigma, texture);
-				var scorer = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
+				Scoring raw = new Scoring(kind, rawCalibrations(kind, calibrations, p), density, sigma, texture);
+				Scorer shared = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
 				long scored = 0;
 				int step = pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() * r.height()).sum());
 				for (Region r : data.validation()) {
 					if (scored >= MAX_CALIBRATION_PIXELS) break;
+					// the combined maps' texture part by a texture model that none of the region's pixels fitted
+					Scorer scorer = kind != ScoreKind.COMBINED ? shared : Scorers.of(manifest.withScoring(withTexture(raw,
+						folds.modelFor(r))), network, stride, Scorers.BATCH, Scorers.TILE);
 					AnomalyMap map = scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
 					scored += (long) map.width() * map.height();
 					addBlocks(map, p, step, pixels, maxima);
@@ -110,15 +116,27 @@ final class Calibrator {
 	}
 
 	/**
-	 * Raw texture maps of normal data none of whose pixels were fitted, for the texture score's
-	 * calibration: the training planes fall into up to {@value #TEXTURE_FOLDS} folds (a single plane
-	 * into its top and bottom halves), each fold is scored by a texture model fitted to the other
-	 * folds, reading its pixels with the whole plane as context. The texture model is cheap to fit,
-	 * so its threshold rests on every normal pixel rather than on the network's held-out bands.
+	 * The calibrations a score's raw maps are computed with: placeholders, except the texture and
+	 * density calibrations the combined score's maps are made of (measured before it).
 	 */
-	private void textureMaps(List<NormalizedPlane> planes, Intensities intensities, int p,
-		FloatList pixels, FloatList maxima)
+	private static Map<ScoreKind, MapCalibration> rawCalibrations(ScoreKind kind, Map<ScoreKind, MapCalibration> measured,
+		int p)
 	{
+		Map<ScoreKind, MapCalibration> raw = new EnumMap<>(ScoreKind.class);
+		if (kind == ScoreKind.COMBINED) raw.putAll(measured);
+		raw.put(kind, MapCalibration.placeholder(p));
+		return raw;
+	}
+
+	private static Scoring withTexture(Scoring s, TextureModel texture) {
+		return new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), texture);
+	}
+
+	/**
+	 * The training planes in up to {@value #TEXTURE_FOLDS} folds (a single plane in its top and bottom
+	 * halves), each with a texture model fitted to the other folds when first needed.
+	 */
+	private Folds folds(List<NormalizedPlane> planes, int p, Intensities intensities) {
 		List<List<Region>> folds = new ArrayList<>();
 		if (planes.size() == 1) {
 			NormalizedPlane plane = planes.get(0);
@@ -135,14 +153,80 @@ final class Calibrator {
 			for (int i = 0; i < planes.size(); i++)
 				folds.get(i % k).add(Region.of(planes.get(i)));
 		}
+		return new Folds(folds, intensities, settings.seed() + 11);
+	}
+
+	/** Folds of the training planes for cross-fitting, and the texture model fitted to all but each (when first asked for). */
+	private static final class Folds {
+
+		private final List<List<Region>> regions;
+		private final TextureModel[] models;
+		private final Intensities intensities;
+		private final long seed;
+
+		Folds(List<List<Region>> regions, Intensities intensities, long seed) {
+			this.regions = regions;
+			this.models = new TextureModel[regions.size()];
+			this.intensities = intensities;
+			this.seed = seed;
+		}
+
+		int size() {
+			return regions.size();
+		}
+
+		List<Region> regions(int f) {
+			return regions.get(f);
+		}
+
+		/** Fold {@code f}'s model, fitted to every fold but {@code f} (with seed + f). */
+		TextureModel model(int f) {
+			if (models[f] == null) {
+				List<Region> rest = new ArrayList<>();
+				for (int g = 0; g < regions.size(); g++)
+					if (g != f) rest.addAll(regions.get(g));
+				models[f] = TextureModel.fit(rest, intensities, seed + f);
+			}
+			return models[f];
+		}
+
+		/** The model of the fold holding most of {@code r}: none (or, for one plane, least) of its pixels fitted it. */
+		TextureModel modelFor(Region r) {
+			int best = 0;
+			long most = -1;
+			for (int f = 0; f < regions.size(); f++) {
+				long overlap = 0;
+				for (Region q : regions.get(f))
+					if (q.plane() == r.plane()) overlap += overlap(q, r);
+				if (overlap > most) {
+					most = overlap;
+					best = f;
+				}
+			}
+			return model(best);
+		}
+
+		private static long overlap(Region a, Region b) {
+			long w = Math.min(a.x0() + a.width(), b.x0() + b.width()) - Math.max(a.x0(), b.x0());
+			long h = Math.min(a.y0() + a.height(), b.y0() + b.height()) - Math.max(a.y0(), b.y0());
+			return Math.max(0, w) * Math.max(0, h);
+		}
+	}
+
+	/**
+	 * Raw texture maps of normal data none of whose pixels were fitted, for the texture score's
+	 * calibration: each fold is scored by the texture model fitted to the other folds, reading its
+	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
+	 * rests on every normal pixel rather than on the network's held-out bands.
+	 */
+	private static void textureMaps(Folds folds, List<NormalizedPlane> planes, int p, FloatList pixels,
+		FloatList maxima)
+	{
 		int step = pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum());
 		long scored = 0;
 		for (int f = 0; f < folds.size() && scored < MAX_CALIBRATION_PIXELS; f++) {
-			List<Region> rest = new ArrayList<>();
-			for (int g = 0; g < folds.size(); g++)
-				if (g != f) rest.addAll(folds.get(g));
-			TextureModel model = TextureModel.fit(rest, intensities, settings.seed() + 11 + f);
-			for (Region r : folds.get(f)) {
+			TextureModel model = folds.model(f);
+			for (Region r : folds.regions(f)) {
 				if (scored >= MAX_CALIBRATION_PIXELS) break;
 				NormalizedPlane plane = r.plane();
 				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE);

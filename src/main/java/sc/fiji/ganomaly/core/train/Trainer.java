@@ -9,6 +9,7 @@ import java.util.Random;
 
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
 import sc.fiji.ganomaly.core.model.Manifest;
@@ -53,36 +54,37 @@ public final class Trainer {
 	 */
 	public TrainedModel train(TrainingData data) {
 		List<NormalizedPlane> planes = normalize(data);
+		TrainingSettings run = withScore(settings, planes);
 		int channels = planes.get(0).channels();
-		NetworkSpec spec = settings.networkSpec(channels);
-		HeldOut heldOut = HeldOut.split(planes, settings.patchSize(), settings.validationFraction(),
-			new Random(settings.seed()));
-		float[] validation = heldOut.patches(spec, settings.seed() + 2);
+		NetworkSpec spec = run.networkSpec(channels);
+		HeldOut heldOut = HeldOut.split(planes, run.patchSize(), run.validationFraction(),
+			new Random(run.seed()));
+		float[] validation = heldOut.patches(spec, run.seed() + 2);
 		int validationCount = validation.length / spec.patchLength();
 
 		Path work = TemporaryFolders.create("ganomaly-training");
 		try (TrainableNetwork network = engine.create(spec)) {
 			TrainingCheckpoint checkpoint = new TrainingCheckpoint(
-				settings.checkpointFolder() != null ? settings.checkpointFolder() : work.resolve("checkpoint"));
-			TrainingLoop loop = new TrainingLoop(settings, listener);
+				run.checkpointFolder() != null ? run.checkpointFolder() : work.resolve("checkpoint"));
+			TrainingLoop loop = new TrainingLoop(run, listener);
 			TrainingSummary summary = loop.run(network, heldOut, validation, validationCount, checkpoint,
-				Fingerprint.of(spec, settings, planes.size()).text());
+				Fingerprint.of(spec, run, planes.size()).text());
 			if (checkpoint.hasBest()) network.restoreCheckpoint(checkpoint.best());
 			loop.reestimateStatistics(network, heldOut);
 			float[] scores = new float[validationCount];
 			TrainingLoop.scoreAll(network, validation, validationCount, scores, null);
 			PatchCalibration calibration = PatchCalibration.fromNormalScores(scores);
 			network.exportSavedModel(work.resolve(ModelFile.SAVED_MODEL));
-			String unconverged = summary.converged() ? null : TrainingOutcomes.convergenceWarning(settings.score());
+			String unconverged = summary.converged() ? null : TrainingOutcomes.convergenceWarning(run.score());
 			if (unconverged != null) listener.status("warning: " + unconverged);
-			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, settings.normalization(),
+			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(),
 				calibration, PatchCalibration.DEFAULT_THRESHOLD, java.util.Map.of());
 			deleteExcept(work, work.resolve(ModelFile.SAVED_MODEL));
 			// the network scoring as users will: loaded from the exported SavedModel
 			LazyNetwork scoring = new LazyNetwork(() -> engine, work.resolve(ModelFile.SAVED_MODEL), spec, Precision.FLOAT32,
 				null);
 			try {
-				Calibrator.Result calibrated = new Calibrator(settings, listener).calibrate(scoring, trained, heldOut, planes);
+				Calibrator.Result calibrated = new Calibrator(run, listener).calibrate(scoring, trained, heldOut, planes);
 				Manifest done = new Manifest(trained.formatVersion(), trained.createdBy(), spec, trained.normalization(),
 					calibration, PatchCalibration.DEFAULT_THRESHOLD, summary.toJson(validationCount, engine.description(),
 						calibrated.blocks()), calibrated.scoring());
@@ -97,6 +99,20 @@ public final class Trainer {
 			TemporaryFolders.delete(work);
 			throw e;
 		}
+	}
+
+	/**
+	 * {@code settings} with a score: the one asked for, else the one {@link ScoreKind#forPlanes} picks
+	 * for planes of the training planes' median area (said to the listener).
+	 */
+	private TrainingSettings withScore(TrainingSettings settings, List<NormalizedPlane> planes) {
+		if (settings.score() != null) return settings;
+		long[] areas = planes.stream().mapToLong(q -> (long) q.width() * q.height()).sorted().toArray();
+		ScoreKind score = ScoreKind.forPlanes(areas[areas.length / 2], settings.patchSize());
+		listener.status("score: " + score.id() + (score == ScoreKind.COMBINED ? " (the training images are about one " +
+			"patch: texture and the network's density together)" : " (the training images hold several patches: " +
+			"local image statistics)"));
+		return settings.copy().score(score);
 	}
 
 	private List<NormalizedPlane> normalize(TrainingData data) {

@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.core.api;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.fail;
 
@@ -15,9 +16,25 @@ public class ScoreKindTest {
 		assertEquals("latent", ScoreKind.LATENT.id());
 		assertEquals("residual", ScoreKind.RESIDUAL.id());
 		assertEquals("density", ScoreKind.DENSITY.id());
-		for (ScoreKind s : ScoreKind.values())
+		assertEquals("combined", ScoreKind.COMBINED.id());
+		for (ScoreKind s : ScoreKind.values()) {
 			assertSame(s, ScoreKind.parse(s.id()));
-		assertSame(ScoreKind.TEXTURE, ScoreKind.DEFAULT);
+			assertSame(s, ScoreKind.parseChoice(s.id()));
+			assertEquals(s.id(), ScoreKind.choiceId(s));
+		}
+		assertNull(ScoreKind.parseChoice("auto"));
+		assertEquals("auto", ScoreKind.choiceId(null));
+	}
+
+	/** The default of training: combined for planes of one window, texture from two windows on. */
+	@Test
+	public void theDefaultCombinesForPlanesOfOneWindow() {
+		assertSame(ScoreKind.COMBINED, ScoreKind.forPlanes(32 * 32, 32));
+		assertSame(ScoreKind.COMBINED, ScoreKind.forPlanes(45 * 45, 32));
+		assertSame(ScoreKind.TEXTURE, ScoreKind.forPlanes(64 * 32, 32));
+		assertSame(ScoreKind.TEXTURE, ScoreKind.forPlanes(64 * 64, 32));
+		assertSame(ScoreKind.COMBINED, ScoreKind.forPlanes(64 * 64, 64));
+		assertSame(ScoreKind.TEXTURE, ScoreKind.forPlanes(128 * 128, 32));
 	}
 
 	@Test
@@ -28,7 +45,21 @@ public class ScoreKindTest {
 				fail(bad + " accepted");
 			}
 			catch (IllegalArgumentException e) {
-				assertEquals("score must be one of latent, residual, density, texture, not " + bad, e.getMessage());
+				assertEquals("score must be one of latent, residual, density, texture, combined, not " + bad, e.getMessage());
 			}
+		try {
+			ScoreKind.parseChoice("nice");
+			fail("nice accepted");
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("score must be one of auto, latent, residual, density, texture, combined, not nice", e.getMessage());
+		}
+		try {
+			ScoreKind.parse("auto");
+			fail("auto accepted as a score of maps");
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("score must be one of latent, residual, density, texture, combined, not auto", e.getMessage());
+		}
 	}
 }

@@ -1,0 +1,103 @@
+package sc.fiji.ganomaly.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import net.imglib2.img.Img;
+import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+
+/**
+ * The combined score, the default of models trained on planes of one window: training picks it, its
+ * map is the texture map plus twice the density map on their calibrated scales, put on a calibrated
+ * scale of its own, and a saved and loaded model gives the same maps.
+ */
+public class CombinedScoreTest {
+
+	@ClassRule
+	public static TemporaryFolder tmp = new TemporaryFolder();
+
+	static final int P = 16;
+	static GanomalyModel model;
+	static final List<String> messages = new ArrayList<>();
+
+	@BeforeClass
+	public static void train() {
+		TrainingSettings settings = new TrainingSettings().patchSize(P).nz(8).ngf(8).ndf(8).batchSize(32).epochs(3)
+			.patchesPerEpoch(640).seed(3).threads(1).learningRate(1e-3f).validationFraction(0.3);
+		model = Ganomaly.train(SyntheticImages.normalData(200, P, new Random(21)), settings, new ProgressListener() {
+
+			@Override
+			public void status(String message) {
+				messages.add(message);
+			}
+		});
+	}
+
+	@AfterClass
+	public static void close() {
+		if (model != null) model.close();
+	}
+
+	@Test
+	public void trainingOnPlanesOfOneWindowPicksTheCombinedScoreAndSaysSo() {
+		assertEquals(ScoreKind.COMBINED, model.score());
+		assertTrue(messages.toString(), messages.stream().anyMatch(m -> m.startsWith("score: combined (")));
+	}
+
+	/** On a plane of one window and on a larger one: (t + 2 d − median) / (threshold − median), t and d calibrated. */
+	@Test
+	public void theMapIsTextureAndTwiceDensityOnTheirCalibratedScales() {
+		MapCalibration c = model.manifest().scoring().calibrations().get(ScoreKind.COMBINED);
+		for (int size : new int[] { P, 40 }) {
+			Img<FloatType> plane = SyntheticImages.anomalous(size, new Random(size), size / 2, size / 2, 3);
+			float[] combined = model.score(plane, 4, "p").map().values();
+			float[] t = model.withScore(ScoreKind.TEXTURE).score(plane, 4, "p").map().values();
+			float[] d = model.withScore(ScoreKind.DENSITY).score(plane, 4, "p").map().values();
+			double threshold = c.rawThreshold((long) size * size);
+			double worst = 0;
+			for (int i = 0; i < combined.length; i++) {
+				double expected = (t[i] + 2.0 * d[i] - c.median()) / (threshold - c.median());
+				worst = Math.max(worst, Math.abs(combined[i] - expected) / Math.max(1, Math.abs(expected)));
+			}
+			assertTrue(size + "²: largest difference " + worst, worst < 1e-5);
+		}
+	}
+
+	/** A bright disc in a one-window plane: the combined score ranks such planes above normal ones. */
+	@Test
+	public void theCombinedScoreRanksAnomaliesAboveNormals() {
+		Random random = new Random(8);
+		float[] normal = new float[20], anomalous = new float[20];
+		for (int i = 0; i < 20; i++) {
+			normal[i] = model.score(SyntheticImages.normal(P, random), 4, "normal").score();
+			anomalous[i] = model.score(SyntheticImages.anomalous(P, random, 5 + i % 6, 8, 3), 4, "disc").score();
+		}
+		double auc = Metrics.rocAuc(normal, anomalous);
+		assertTrue("image ROC AUC " + auc, auc >= 0.9);
+	}
+
+	@Test
+	public void aSavedModelGivesTheSameMaps() {
+		Path file = tmp.getRoot().toPath().resolve("combined.ganomaly.zip");
+		model.save(file);
+		Img<FloatType> plane = SyntheticImages.anomalous(24, new Random(4), 12, 12, 3);
+		try (GanomalyModel loaded = GanomalyModel.load(file, 1)) {
+			assertEquals(ScoreKind.COMBINED, loaded.score());
+			assertArrayEquals(model.score(plane, 4, "p").map().values(), loaded.score(plane, 4, "p").map().values(), 0f);
+		}
+	}
+}
