@@ -425,7 +425,12 @@ public class BadInputsTest {
 			.noCli("ModelArchiveTest (1 GiB of zeros, 50,004 entries, a duplicate name)").noCommand("as for the command line"),
 		new Case(64, "model file whose network saves, restores from elsewhere, defines functions or runs init operations")
 			.noCli("SavedModelCheckTest (graphs changed with TensorFlow's proto builders)")
-			.noCommand("as for the command line"));
+			.noCommand("as for the command line"),
+		new Case(65, "a training score that does not exist")
+			.cli("--score: score must be one of auto, latent, residual, density, texture, combined, not nice", x -> train(
+				"--input", x.normal, "--model", x.out("m65.zip"), "--score", "nice"))
+			.command("score must be one of auto, latent, residual, density, texture, combined, not nice", TRAIN, x -> in(
+				"image", x.open(x.normal), "model", x.out("m65.zip").toFile(), "score", "nice")));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

@@ -52,7 +52,8 @@ final class TrainCli {
 		  --resume                   continue a crashed or stopped training from FILE.checkpoint/
 		                             (checkpoints are written there after every epoch and removed
 		                             once the model is written)
-		  --threads N                TensorFlow threads (default 0: automatic)
+		  --threads N                threads of TensorFlow and of the texture statistics
+		                             (default 0: automatic)
 		""";
 
 	private static final Set<String> OPTIONS = Set.of("input", "model", "patch-size", "epochs", "batch-size",
@@ -75,7 +76,13 @@ final class TrainCli {
 			.augment(!o.has("no-augment"))
 			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
 			.checkpointFolder(ModelFiles.checkpointFolder(model)).resume(o.has("resume"));
-		settings.score(ScoreKind.parseChoice(o.get("score", ScoreKind.choiceId(d.score())))).validate();
+		try {
+			settings.score(ScoreKind.parseChoice(o.get("score", ScoreKind.choiceId(d.score()))));
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("--score: " + e.getMessage());
+		}
+		settings.validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		TrainingImages.Loaded loaded = TrainingImages.load(ImageFiles.files(o.paths("input"), "--input"), channels,

@@ -52,7 +52,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	@Parameter(label = "Threshold (a number, or 'model' for the model's own)", persist = false)
 	private String threshold = ScoreParameters.MODEL_THRESHOLD;
 
-	@Parameter(label = "Score ('model': the model's own)", choices = { "model", "texture", "latent", "residual", "density", "combined" },
+	@Parameter(label = "Score ('model': the model's own)", choices = { "model", "latent", "residual", "density", "texture", "combined" },
 		persist = false)
 	private String score = MODEL_SCORE;
 

@@ -54,8 +54,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(label = "Batch size", min = "1")
 	private int batchSize = DEFAULTS.batchSize();
 
-	@Parameter(label = "Score for maps and threshold", choices = { "auto", "texture", "latent", "residual", "density",
-		"combined" })
+	@Parameter(label = "Score for maps and threshold", choices = { "auto", "latent", "residual", "density", "texture", "combined" })
 	private String score = ScoreKind.choiceId(DEFAULTS.score());
 
 	@Parameter(label = "Random seed")

@@ -66,7 +66,7 @@ public final class DetectionBenchmark {
 			i += Scores.consumed(args, i);
 		}
 		if (root == null) throw new IllegalArgumentException("usage: DetectionBenchmark --cases-dir DIR [--cases a,b] " +
-			"[--scores texture,latent,residual,density] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
+			"[--scores texture,latent,residual,density,combined,default] [--epochs N] [--patches-per-epoch N] [--threads N] [--seed N] " +
 			"[--patch-size N] [--stride N] [--score NAME] [--false-positive-rate F] [--save-models DIR] [--models DIR] " +
 			"[--compare-precision] [--fusions]");
 		if (cases.isEmpty()) try (Stream<Path> list = Files.list(root)) {
@@ -107,8 +107,9 @@ public final class DetectionBenchmark {
 				}
 				var t = model.manifest().training();
 				System.out.printf(Locale.ROOT, "case=%s train_planes=%d train_seconds=%.1f best_epoch=%s converged=%s " +
-					"calibration_blocks=%s texture_calibration_blocks=%s%n", name, data.size(), trainSeconds, t.get("best_epoch"),
-					t.get("converged"), t.get("calibration_blocks"), t.get("texture_calibration_blocks"));
+					"calibration_blocks=%s texture_calibration_blocks=%s default_score=%s%n", name, data.size(), trainSeconds,
+					t.get("best_epoch"), t.get("converged"), t.get("calibration_blocks"), t.get("texture_calibration_blocks"),
+					model.score().id());
 				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(model)) : scores;
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
 				java.util.Map<String, Evaluation> evaluations = new java.util.HashMap<>();

@@ -13,7 +13,7 @@ final class Scores {
 	/** Applies option {@code args[i]} (--score NAME, --false-positive-rate F); throws for unknown ones. */
 	static void option(TrainingSettings settings, String[] args, int i) {
 		switch (args[i]) {
-			case "--score" -> settings.score(ScoreKind.parse(args[i + 1]));
+			case "--score" -> settings.score(ScoreKind.parseChoice(args[i + 1]));
 			case "--false-positive-rate" -> settings.falsePositiveRate(Double.parseDouble(args[i + 1]));
 			default -> throw new IllegalArgumentException("unknown option " + args[i]);
 		}
@@ -28,7 +28,8 @@ final class Scores {
 		return model.score().id();
 	}
 
+	/** The model scoring with {@code score}; "default" keeps the model's own. */
 	static GanomalyModel select(GanomalyModel model, String score) {
-		return model.withScore(ScoreKind.parse(score));
+		return score.equals("default") ? model : model.withScore(ScoreKind.parse(score));
 	}
 }

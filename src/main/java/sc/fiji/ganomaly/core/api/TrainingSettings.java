@@ -154,7 +154,7 @@ public final class TrainingSettings {
 	/** Share of the normal data held out to choose the best epoch and calibrate scores. */
 	public double validationFraction() { return validationFraction; }
 	public TrainingSettings validationFraction(double v) { validationFraction = v; return this; }
-	/** Intra-op threads of TensorFlow; 0 lets it choose. */
+	/** Intra-op threads of TensorFlow and cores of the texture model's fit and calibration; 0: automatic (every core). */
 	public int threads() { return threads; }
 	public TrainingSettings threads(int v) { threads = v; return this; }
 	/** Random flips and 90° rotations of training patches. */

@@ -78,9 +78,14 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		return TextureFit.fit(regions, intensities, seed, TileThreads.THREADS);
 	}
 
-	/** As {@link #fit(List, Intensities, long)}, features of tiles on {@code threads} threads (the same model). */
-	static TextureModel fit(List<Region> regions, Intensities intensities, long seed, int threads) {
-		return TextureFit.fit(regions, intensities, seed, threads);
+	/**
+	 * As {@link #fit(List, Intensities, long)}, features of tiles on at most {@code threads} cores (0:
+	 * every core): the same model on any number.
+	 */
+	public static TextureModel fit(List<Region> regions, Intensities intensities, long seed, int threads) {
+		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
+		return TextureFit.fit(regions, intensities, seed, threads == 0 ? TileThreads.THREADS : Math.min(threads,
+			TileThreads.THREADS));
 	}
 
 	/**

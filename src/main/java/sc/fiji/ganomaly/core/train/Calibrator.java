@@ -1,6 +1,5 @@
 package sc.fiji.ganomaly.core.train;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -68,11 +67,12 @@ final class Calibrator {
 		DensityModel density = fitDensity(network, data, spec);
 		List<Region> whole = planes.stream().map(Region::of).toList();
 		Intensities intensities = Intensities.median(planes);
-		TextureModel texture = TextureModel.fit(whole, intensities, settings.seed() + 7);
+		TextureModel texture = TextureModel.fit(whole, intensities, settings.seed() + 7, settings.threads());
 		long referenceArea = medianArea(planes);
 		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
 		Map<ScoreKind, Integer> blockCounts = new EnumMap<>(ScoreKind.class);
-		Folds folds = folds(planes, p, intensities);
+		TextureFolds folds = TextureFolds.of(planes, p, TEXTURE_FOLDS, intensities, settings.seed() + 11, settings
+			.threads());
 		for (ScoreKind kind : ScoreKind.values()) {
 			FloatList pixels = new FloatList(), maxima = new FloatList();
 			if (kind == ScoreKind.TEXTURE) textureMaps(folds, planes, p, pixels, maxima);
@@ -133,95 +133,12 @@ final class Calibrator {
 	}
 
 	/**
-	 * The training planes in up to {@value #TEXTURE_FOLDS} folds (a single plane in its top and bottom
-	 * halves), each with a texture model fitted to the other folds when first needed.
-	 */
-	private Folds folds(List<NormalizedPlane> planes, int p, Intensities intensities) {
-		List<List<Region>> folds = new ArrayList<>();
-		if (planes.size() == 1) {
-			NormalizedPlane plane = planes.get(0);
-			int half = plane.height() / 2;
-			if (half < p) throw new IllegalArgumentException("the texture score's calibration needs two normal planes, " +
-				"or one at least " + 2 * p + " pixels high");
-			folds.add(List.of(new Region(plane, 0, 0, plane.width(), half)));
-			folds.add(List.of(new Region(plane, 0, half, plane.width(), plane.height() - half)));
-		}
-		else {
-			int k = Math.min(TEXTURE_FOLDS, planes.size());
-			for (int f = 0; f < k; f++)
-				folds.add(new ArrayList<>());
-			for (int i = 0; i < planes.size(); i++)
-				folds.get(i % k).add(Region.of(planes.get(i)));
-		}
-		return new Folds(folds, intensities, settings.seed() + 11);
-	}
-
-	/** Folds of the training planes for cross-fitting, and the texture model fitted to all but each (when first asked for). */
-	private static final class Folds {
-
-		private final List<List<Region>> regions;
-		private final TextureModel[] models;
-		private final Intensities intensities;
-		private final long seed;
-
-		Folds(List<List<Region>> regions, Intensities intensities, long seed) {
-			this.regions = regions;
-			this.models = new TextureModel[regions.size()];
-			this.intensities = intensities;
-			this.seed = seed;
-		}
-
-		int size() {
-			return regions.size();
-		}
-
-		List<Region> regions(int f) {
-			return regions.get(f);
-		}
-
-		/** Fold {@code f}'s model, fitted to every fold but {@code f} (with seed + f). */
-		TextureModel model(int f) {
-			if (models[f] == null) {
-				List<Region> rest = new ArrayList<>();
-				for (int g = 0; g < regions.size(); g++)
-					if (g != f) rest.addAll(regions.get(g));
-				models[f] = TextureModel.fit(rest, intensities, seed + f);
-			}
-			return models[f];
-		}
-
-		/** The model of the fold holding most of {@code r}: none (or, for one plane, least) of its pixels fitted it. */
-		TextureModel modelFor(Region r) {
-			int best = 0;
-			long most = -1;
-			for (int f = 0; f < regions.size(); f++) {
-				long overlap = 0;
-				for (Region q : regions.get(f))
-					if (q.plane() == r.plane()) overlap += overlap(q, r);
-				if (overlap > most) {
-					most = overlap;
-					best = f;
-				}
-			}
-			return model(best);
-		}
-
-		private static long overlap(Region a, Region b) {
-			long w = Math.min(a.x0() + a.width(), b.x0() + b.width()) - Math.max(a.x0(), b.x0());
-			long h = Math.min(a.y0() + a.height(), b.y0() + b.height()) - Math.max(a.y0(), b.y0());
-			return Math.max(0, w) * Math.max(0, h);
-		}
-	}
-
-	/**
 	 * Raw texture maps of normal data none of whose pixels were fitted, for the texture score's
 	 * calibration: each fold is scored by the texture model fitted to the other folds, reading its
 	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
 	 * rests on every normal pixel rather than on the network's held-out bands.
 	 */
-	private static void textureMaps(Folds folds, List<NormalizedPlane> planes, int p, FloatList pixels,
-		FloatList maxima)
-	{
+	private void textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, FloatList pixels, FloatList maxima) {
 		int step = pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum());
 		long scored = 0;
 		for (int f = 0; f < folds.size() && scored < MAX_CALIBRATION_PIXELS; f++) {
@@ -229,7 +146,8 @@ final class Calibrator {
 			for (Region r : folds.regions(f)) {
 				if (scored >= MAX_CALIBRATION_PIXELS) break;
 				NormalizedPlane plane = r.plane();
-				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE);
+				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE,
+					settings.threads());
 				AnomalyMap map = new AnomalyMap(r.width(), r.height());
 				for (int y = 0; y < r.height(); y++)
 					System.arraycopy(full.values(), (r.y0() + y) * full.width() + r.x0(), map.values(), y * r.width(), r.width());
@@ -253,7 +171,8 @@ final class Calibrator {
 		long scored = 0;
 		for (NormalizedPlane plane : planes) {
 			if (scored >= MAX_CALIBRATION_PIXELS) break;
-			AnomalyMap map = texture.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE);
+			AnomalyMap map = texture.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE,
+				settings.threads());
 			scored += (long) map.width() * map.height();
 			addBlocks(map, p, step, pixels, maxima);
 		}

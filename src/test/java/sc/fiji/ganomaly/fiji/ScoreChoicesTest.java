@@ -1,0 +1,36 @@
+package sc.fiji.ganomaly.fiji;
+
+import static org.junit.Assert.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.Test;
+import org.scijava.plugin.Parameter;
+import sc.fiji.ganomaly.core.api.ScoreKind;
+
+/** The commands' score choices are the scores there are: every one, in the order messages list them. */
+public class ScoreChoicesTest {
+
+	@Test
+	public void trainingOffersAutoAndEveryScore() throws NoSuchFieldException {
+		assertEquals(expected(ScoreKind.AUTO), choices(TrainGanomalyCommand.class));
+	}
+
+	@Test
+	public void scoringOffersTheModelsOwnAndEveryScore() throws NoSuchFieldException {
+		assertEquals(expected("model"), choices(ScoreAnomaliesCommand.class));
+		assertEquals(expected("model"), choices(ScoreFolderCommand.class));
+	}
+
+	private static List<String> expected(String first) {
+		List<String> ids = new ArrayList<>(List.of(first));
+		for (ScoreKind s : ScoreKind.values())
+			ids.add(s.id());
+		return ids;
+	}
+
+	private static List<String> choices(Class<?> command) throws NoSuchFieldException {
+		return Arrays.asList(command.getDeclaredField("score").getAnnotation(Parameter.class).choices());
+	}
+}
