@@ -605,10 +605,18 @@ public class BadInputsTest {
 					images.add(imp);
 					before.add(pixels(imp));
 				}
-			// SciJava remembers inputs between runs; each row starts afresh
+			// SciJava remembers inputs between runs (in the user's preferences, beyond this JVM): each row
+			// starts afresh and leaves none of its bad values behind
 			prefs.clear(TrainGanomalyCommand.class);
 			prefs.clear(ScoreAnomaliesCommand.class);
-			CommandModule m = commands.run(c.command, true, inputs).get();
+			CommandModule m;
+			try {
+				m = commands.run(c.command, true, inputs).get();
+			}
+			finally {
+				prefs.clear(TrainGanomalyCommand.class);
+				prefs.clear(ScoreAnomaliesCommand.class);
+			}
 			String reason = ((Cancelable) m.getCommand()).getCancelReason();
 			String label = c + ": " + c.command.getSimpleName() + " -> " + reason;
 			if (c.commandMessage == null) errors.checkThat(label, reason, nullValue());
