@@ -5,8 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -15,9 +13,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
-import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
-import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 
 /**
@@ -32,19 +28,12 @@ public class CombinedScoreTest {
 
 	static final int P = 16;
 	static GanomalyModel model;
-	static final List<String> messages = new ArrayList<>();
+	static final StatusLog log = new StatusLog();
 
 	@BeforeClass
 	public static void train() {
-		TrainingSettings settings = new TrainingSettings().patchSize(P).nz(8).ngf(8).ndf(8).batchSize(32).epochs(3)
-			.patchesPerEpoch(640).seed(3).threads(1).learningRate(1e-3f).validationFraction(0.3);
-		model = Ganomaly.train(SyntheticImages.normalData(200, P, new Random(21)), settings, new ProgressListener() {
-
-			@Override
-			public void status(String message) {
-				messages.add(message);
-			}
-		});
+		model = Ganomaly.train(SyntheticImages.normalData(200, P, new Random(21)), SyntheticImages.tinyNetwork().epochs(3)
+			.seed(3), log);
 	}
 
 	@AfterClass
@@ -55,7 +44,7 @@ public class CombinedScoreTest {
 	@Test
 	public void trainingOnPlanesOfOneWindowPicksTheCombinedScoreAndSaysSo() {
 		assertEquals(ScoreKind.COMBINED, model.score());
-		assertTrue(messages.toString(), messages.stream().anyMatch(m -> m.startsWith("score: combined (")));
+		assertTrue(log.messages.toString(), log.messages.stream().anyMatch(m -> m.startsWith("score: combined (")));
 	}
 
 	/** On a plane of one window and on a larger one: (t + 2 d − median) / (threshold − median), t and d calibrated. */

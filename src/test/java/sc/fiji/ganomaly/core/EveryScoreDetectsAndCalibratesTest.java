@@ -43,21 +43,12 @@ public class EveryScoreDetectsAndCalibratesTest {
 
 	static final int SIZE = 48;
 	static GanomalyModel model;
-	static final List<String> messages = new ArrayList<>();
-
 	@BeforeClass
 	public static void train() {
 		Random random = new Random(11);
 		TrainingData data = SyntheticImages.normalData(30, SIZE, random);
-		TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(4)
-			.patchesPerEpoch(640).seed(5).threads(1).learningRate(1e-3f).validationFraction(0.3);
-		model = Ganomaly.train(data, settings, new ProgressListener() {
-
-			@Override
-			public void status(String message) {
-				messages.add(message);
-			}
-		});
+		model = Ganomaly.train(data, SyntheticImages.tinyNetwork().epochs(4).seed(5),
+			ProgressListener.NONE);
 	}
 
 	@AfterClass

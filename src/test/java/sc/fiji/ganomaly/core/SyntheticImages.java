@@ -6,6 +6,7 @@ import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
 import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 
 /** Small synthetic planes for tests: stripes as normal texture, a bright disc as the anomaly. */
 public final class SyntheticImages {
@@ -20,6 +21,15 @@ public final class SyntheticImages {
 			for (int x = 0; x < size; x++)
 				v[y * size + x] = (float) (150 + 50 * Math.sin((x + y) * 0.6 + phase) + 5 * random.nextGaussian());
 		return ArrayImgs.floats(v, size, size);
+	}
+
+	/**
+	 * Settings of a tiny network that trains in seconds on these planes (patch 16, nz 8, 8 filters,
+	 * 640 patches an epoch, one thread, 30 % held out); tests set epochs and seed.
+	 */
+	public static TrainingSettings tinyNetwork() {
+		return new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).patchesPerEpoch(640).threads(1)
+			.learningRate(1e-3f).validationFraction(0.3);
 	}
 
 	/** {@code planes} normal planes of {@code size} pixels square, named "normal 0", "normal 1", … */
