@@ -5,6 +5,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -13,6 +15,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 
@@ -77,6 +80,27 @@ public class CombinedScoreTest {
 		}
 		double auc = Metrics.rocAuc(normal, anomalous);
 		assertTrue("image ROC AUC " + auc, auc >= 0.9);
+	}
+
+	/** Progress of a large plane's combined map (texture, then density) only grows, to the end. */
+	@Test
+	public void progressOnlyGrows() {
+		List<Double> fractions = java.util.Collections.synchronizedList(new ArrayList<>());
+		ProgressListener listener = new ProgressListener() {
+
+			@Override
+			public void progress(long done, long total) {
+				fractions.add(done / (double) total);
+			}
+		};
+		// several tiles of the texture map and of the network's (tiles of 1024 pixels square)
+		Img<FloatType> plane = SyntheticImages.normal(1100, new Random(6));
+		model.score(plane, 8, "p", listener);
+		assertTrue(fractions.toString(), fractions.stream().anyMatch(f -> f < 0.5) && fractions.stream().anyMatch(
+			f -> f > 0.5 && f < 1));
+		for (int i = 1; i < fractions.size(); i++)
+			assertTrue(fractions.toString(), fractions.get(i) >= fractions.get(i - 1));
+		assertEquals(1, fractions.get(fractions.size() - 1), 0);
 	}
 
 	@Test

@@ -32,9 +32,9 @@ final class CombinedScorer implements Scorer {
 
 	@Override
 	public RawMap map(int width, int height, TileSource source, ProgressListener listener) {
-		RawMap t = texture.map(width, height, source, listener);
+		RawMap t = texture.map(width, height, source, new Half(listener, 0));
 		if (t == null) return null;
-		RawMap d = density.map(width, height, source, listener);
+		RawMap d = density.map(width, height, source, new Half(listener, 1));
 		if (d == null) return null;
 		long area = (long) width * height;
 		float[] sum = t.map().values(), v = d.map().values();
@@ -44,5 +44,27 @@ final class CombinedScorer implements Scorer {
 			sum[i] += DENSITY_WEIGHT * v[i];
 		AnomalyMap map = t.map();
 		return new RawMap(map, map.max(), d.patches());
+	}
+
+	/**
+	 * One of the two maps' progress as half of the combined map's: the texture map's first, the
+	 * density map's second, so that progress only grows.
+	 */
+	private record Half(ProgressListener listener, int half) implements ProgressListener {
+
+		@Override
+		public void status(String message) {
+			listener.status(message);
+		}
+
+		@Override
+		public void progress(long done, long total) {
+			listener.progress(half * total + done, 2 * total);
+		}
+
+		@Override
+		public boolean isCanceled() {
+			return listener.isCanceled();
+		}
 	}
 }
