@@ -59,6 +59,7 @@ import sc.fiji.ganomaly.fiji.TrainGanomalyCommand;
 import sc.fiji.ganomaly.ij.TestTiffs;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 
@@ -88,7 +89,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName,
-			batch, hostile, stolen, hugeSigma, wrongNz, extraEntry;
+			batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -335,11 +336,11 @@ public class BadInputsTest {
 		new Case(36, "no image to score")
 			.cli("--input is required", x -> score("--model", x.model, "--output", x.out("o36")))
 			.command("'image' is required", SCORE, x -> in("model", x.model.toFile())),
-		new Case(37, "resume without a checkpoint")
+		new Case(37, "resume of a network's training without a checkpoint")
 			.cli("resume: no training checkpoint", x -> train("--input", x.normal, "--model", x.out("m37.zip"),
-				"--resume"))
+				"--score", "latent", "--resume"))
 			.command("resume: no training checkpoint", TRAIN, x -> trainIn("image", x.open(x.normal), "model",
-				x.out("m37.zip").toFile(), "resume", true)),
+				x.out("m37.zip").toFile(), "score", "latent", "resume", true)),
 		new Case(38, "resume after changing settings or data")
 			.noCli("ResumeTest (needs an interrupted training)").noCommand("ResumeTest (needs an interrupted training)"),
 		new Case(39, "engine folder missing")
@@ -430,7 +431,13 @@ public class BadInputsTest {
 			.cli("--score: score must be one of auto, latent, residual, density, texture, combined, not nice", x -> train(
 				"--input", x.normal, "--model", x.out("m65.zip"), "--score", "nice"))
 			.command("score must be one of auto, latent, residual, density, texture, combined, not nice", TRAIN, x -> in(
-				"image", x.open(x.normal), "model", x.out("m65.zip").toFile(), "score", "nice")));
+				"image", x.open(x.normal), "model", x.out("m65.zip").toFile(), "score", "nice")),
+		new Case(66, "a score of the network asked of a model trained for the texture score (no network)")
+			.cli("this model has no network: it was trained for the texture score, which needs none; to use 'latent', " +
+				"train a model with the score latent (its file then holds every score)", x -> score("--input", x.normal,
+					"--model", x.textureOnly, "--output", x.out("o66"), "--score", "latent"))
+			.command("this model has no network: it was trained for the texture score", SCORE, x -> in("image", x.open(
+				x.normal), "model", x.textureOnly.toFile(), "score", "latent")));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -449,10 +456,17 @@ public class BadInputsTest {
 		TrainingData data = new TrainingData().add("normal", ArrayImgs.floats((float[]) stripes(SIZE, SIZE, random)
 			.convertToFloatProcessor().getPixels(), SIZE, SIZE));
 		f.model = f.dir.resolve("model.ganomaly.zip");
+		// a network, so that the rows of broken networks have one to break
 		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().patchSize(PATCH).nz(8).ngf(8).ndf(8).epochs(1)
-			.patchesPerEpoch(64).batchSize(32).seed(1), null))
+			.patchesPerEpoch(64).batchSize(32).seed(1).score(ScoreKind.LATENT), null))
 		{
 			m.save(f.model);
+		}
+		f.textureOnly = f.dir.resolve("texture.ganomaly.zip");
+		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().patchSize(PATCH).seed(1).score(ScoreKind.TEXTURE),
+			null))
+		{
+			m.save(f.textureOnly);
 		}
 		f.empty = Files.createDirectories(f.dir.resolve("empty"));
 		f.notImageFolder = Files.createDirectories(f.dir.resolve("not-images"));

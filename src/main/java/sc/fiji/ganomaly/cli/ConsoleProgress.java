@@ -38,7 +38,8 @@ final class ConsoleProgress implements ProgressListener {
 
 	@Override
 	public void status(String message) {
-		// per-image status lines would flood the console; warnings are shown
+		// per-image status lines would flood the console; warnings and the score training picked are shown
 		if (message.startsWith("warning")) err.println(message);
+		else if (message.startsWith("score: ")) out.println(message);
 	}
 }

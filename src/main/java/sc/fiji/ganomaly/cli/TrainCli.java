@@ -89,14 +89,14 @@ final class TrainCli {
 			"--input", TrainingImages.budget());
 		if (loaded.note() != null) out.println("warning: " + loaded.note());
 		TrainingData data = loaded.data();
-		out.println("training on " + data.size() + " image plane(s), " + settings.epochs() + " epoch(s), patch " +
-			settings.patchSize());
+		out.println("training on " + data.size() + " image plane(s), patch " + settings.patchSize());
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out, err))) {
 			trained.save(model);
 			ModelFiles.deleteCheckpoints(settings.checkpointFolder());
 			TrainingOutcome outcome = trained.trainingOutcome();
-			out.println("best epoch " + outcome.bestEpoch() + (outcome.convergenceWarning() != null
-				? " (not converged: see the warning)" : "") + "; score " +
+			out.println((trained.hasNetwork() ? "best epoch " + outcome.bestEpoch() + (outcome.convergenceWarning() != null
+				? " (not converged: see the warning)" : "") : "no network (the " + trained.score().id() + " score needs none)") +
+				"; score " +
 				trained.score().id() + ", threshold " + trained.threshold() + " (aims to flag " +
 				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +
 				" % of normal planes); model written to " + model);

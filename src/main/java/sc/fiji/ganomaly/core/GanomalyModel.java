@@ -36,7 +36,8 @@ import sc.fiji.ganomaly.engine.Precision;
  * with the model when the model's score needs it, and otherwise ({@link ScoreKind#TEXTURE}) on the
  * first use that does: a latent, residual, density or combined score of a view ({@link #withScore(ScoreKind)}),
  * {@link #scorePatches}. So a broken SavedModel fails the load of a model scoring with the network,
- * and the first network use of a texture model, with the same message.
+ * and the first network use of a texture model, with the same message. A model trained for the
+ * texture score has no network at all ({@link #hasNetwork()}): it scores with the texture score only.
  */
 public final class GanomalyModel implements AutoCloseable {
 
@@ -62,21 +63,17 @@ public final class GanomalyModel implements AutoCloseable {
 		return owning(trained.manifest(), new LoadedModel(trained.folder(), trained.network()));
 	}
 
-	/**
-	 * A view of this model with another manifest (tests: manifests of earlier versions); it shares the
-	 * network and files, so close only this model.
-	 */
+	/** A view of this model with another manifest (tests); it shares network and files: close only this model. */
 	GanomalyModel withManifest(Manifest m) {
 		return new GanomalyModel(m, loaded, () -> {});
 	}
 
 	/**
-	 * A view of this model that scores with another of its calibrated scores;
-	 * it shares the network, so close only this model, not the view (closing the view does nothing).
-	 * The network is created by the first of them that needs it, once, and closed with this model.
+	 * A view of this model that scores with another of its calibrated scores; it shares the network
+	 * (created once, by the first that needs it), so close only this model (closing a view does nothing).
 	 *
-	 * @throws IllegalArgumentException if the model has no calibration for that score (a model
-	 *                                  without image scoring has only the latent score)
+	 * @throws IllegalArgumentException if the model has no calibration for that score (a model without
+	 *                                  image scoring has only the latent score, one without network no network score)
 	 */
 	public GanomalyModel withScore(ScoreKind score) {
 		return withManifest(manifest.withScore(score));
@@ -85,6 +82,11 @@ public final class GanomalyModel implements AutoCloseable {
 	/** The score this model's maps show. */
 	public ScoreKind score() {
 		return manifest.score();
+	}
+
+	/** False for a model trained for a score that needs no network (texture): it scores with that score only. */
+	public boolean hasNetwork() {
+		return manifest.hasNetwork();
 	}
 
 	/**
@@ -130,10 +132,7 @@ public final class GanomalyModel implements AutoCloseable {
 		return open(ModelFile.read(file, threads), EngineLoader::tensorflow, resolved);
 	}
 
-	/**
-	 * The arithmetic precision this model's network scores in ({@link Precision#FLOAT32} or
-	 * {@link Precision#BFLOAT16}); creates no network.
-	 */
+	/** The precision this model's network scores in ({@link Precision#FLOAT32} or {@link Precision#BFLOAT16}). */
 	public String precision() {
 		return loaded.network().precision();
 	}
@@ -155,8 +154,8 @@ public final class GanomalyModel implements AutoCloseable {
 	 * @param engine gives the engine when the network is created (not before)
 	 */
 	static GanomalyModel open(ModelFile.Unpacked unpacked, Supplier<Engine> engine, String precision) {
-		LazyNetwork network = new LazyNetwork(engine, unpacked.savedModel(), unpacked.manifest().spec(), precision,
-			unpacked.file());
+		LazyNetwork network = new LazyNetwork(engine, unpacked.manifest().hasNetwork() ? unpacked.savedModel() : null,
+			unpacked.manifest().spec(), precision, unpacked.file());
 		GanomalyModel model = owning(unpacked.manifest(), new LoadedModel(unpacked.folder(), network));
 		try {
 			if (model.score().needsNetwork()) network.get();
@@ -188,6 +187,7 @@ public final class GanomalyModel implements AutoCloseable {
 		return TrainingOutcomes.of(manifest.training(), score());
 	}
 
+	/** The network's settings (patch size and channels also for a model without network). */
 	public NetworkSpec spec() {
 		return manifest.spec();
 	}
@@ -212,7 +212,7 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/**
 	 * Latent scores of {@code n} normalised NHWC patches on the per-patch scale (0 = median, 1 = p99 of
-	 * normal patches); creates the network on first use.
+	 * normal patches); creates the network on first use (a model without one throws IllegalArgumentException).
 	 */
 	public void scorePatches(float[] batch, int n, float[] scores) {
 		loaded.network().get().score(batch, n, scores, null);

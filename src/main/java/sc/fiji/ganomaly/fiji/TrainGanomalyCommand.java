@@ -15,6 +15,7 @@ import ij.macro.Interpreter;
 import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.TrainingImages;
+import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -103,7 +104,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
 			LossChart curves = null;
 			ProgressWindow window = null;
-			if (gui() && !Interpreter.isBatchMode()) {
+			// loss curves for a network; the texture statistics are fitted in seconds, with no losses to plot
+			boolean network = Ganomaly.score(data, settings).needsNetwork();
+			if (gui() && !Interpreter.isBatchMode() && network) {
 				curves = new LossChart(title() + ": " + target.getFileName());
 				curves.show(() -> cancel(STOPPED), usedImage() ? image : null);
 				progress = ProgressListener.all(progress, curves);
@@ -125,8 +128,10 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				boolean stopped = outcome.canceled();
 				if (curves != null) curves.finished(stopped);
 				if (!stopped) ModelFiles.deleteCheckpoints(checkpoints); // a stopped one can be resumed
-				summary = (stopped ? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") +
-					outcome.bestEpoch() + (stopped ? ")" : "") + " written to " + target;
+				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
+					trained.score().id() + " score needs none); written to " + target : (stopped
+						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
+						(stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);
 				if (log != null) log.info(summary);
 				// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them

@@ -22,6 +22,7 @@ import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.api.EpochSummary;
 import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 
@@ -80,25 +81,21 @@ public final class DetectionBenchmark {
 			TrainingData data = new TrainingData();
 			for (Path f : files(dir.resolve("train")))
 				data.add(f.getFileName().toString(), plane(f));
-			long t0 = System.nanoTime();
-			List<EpochSummary> epochs = new ArrayList<>();
+			// the default's score; when it needs no network but a score of the network is asked for, the
+			// scores are those of a model trained for the latent score, the default's that of its own model
+			ScoreKind auto = Ganomaly.score(data, settings);
+			boolean networkAsked = scores.stream().anyMatch(n -> !n.equals("default") && ScoreKind.parse(n).needsNetwork());
+			TrainingSettings run = !auto.needsNetwork() && networkAsked ? settings.copy().score(ScoreKind.LATENT) : settings;
 			Path saved = loadModels == null ? null : loadModels.resolve(name + ".ganomaly.zip");
 			if (saved != null && !Files.exists(saved)) saved = null; // no saved model of this case: trained
-			try (GanomalyModel model = saved != null ? GanomalyModel.load(saved, settings.threads()) : Ganomaly.train(data, settings, new ProgressListener() {
-
-				@Override
-				public void epochFinished(EpochSummary s) {
-					epochs.add(s);
-					System.err.printf(Locale.ROOT, "%s epoch %d/%d G %.4f D %.4f val %.4f%s%n", name, s.epoch(), s.epochs(),
-						s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(), s.improved() ? " *" : "");
-				}
-
-				@Override
-				public void status(String message) {
-					if (message.startsWith("warning") || message.startsWith("Warning")) System.err.println(message);
-				}
-			})) {
-				double trainSeconds = saved != null ? Double.NaN : (System.nanoTime() - t0) / 1e9;
+			long t0 = System.nanoTime();
+			GanomalyModel model = saved != null ? GanomalyModel.load(saved, settings.threads()) : Ganomaly.train(data, run,
+				progress(name));
+			double trainSeconds = saved != null ? Double.NaN : (System.nanoTime() - t0) / 1e9;
+			long t1 = System.nanoTime();
+			GanomalyModel own = run == settings ? null : Ganomaly.train(data, settings, progress(name));
+			double ownSeconds = own == null ? trainSeconds : (System.nanoTime() - t1) / 1e9;
+			try (model; own) {
 				// warm-up, so that the first score's time does not include TensorFlow's start
 				model.score(plane(files(dir.resolve("normal")).get(0)), Math.max(1, model.patchSize() / 4), "warm-up");
 				if (saveModels != null) {
@@ -107,15 +104,18 @@ public final class DetectionBenchmark {
 				}
 				var t = model.manifest().training();
 				System.out.printf(Locale.ROOT, "case=%s train_planes=%d train_seconds=%.1f best_epoch=%s converged=%s " +
-					"calibration_blocks=%s texture_calibration_blocks=%s default_score=%s%n", name, data.size(), trainSeconds,
-					t.get("best_epoch"), t.get("converged"), t.get("calibration_blocks"), t.get("texture_calibration_blocks"),
-					model.score().id());
-				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(model)) : scores;
+					"calibration_blocks=%s texture_calibration_blocks=%s default_score=%s default_train_seconds=%.1f%n", name,
+					data.size(), trainSeconds, t.get("best_epoch"), t.get("converged"), t.get("calibration_blocks"), t.get(
+						"texture_calibration_blocks"), auto.id(), ownSeconds);
+				GanomalyModel byDefault = own != null ? own : model;
+				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(byDefault)) : scores;
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);
 				java.util.Map<String, Evaluation> evaluations = new java.util.HashMap<>();
 				String family = family(dir);
 				for (String score : names) {
-					Evaluation e = evaluate(name, score, Scores.select(model, score), dir, s, trainSeconds);
+					boolean isDefault = score.equals("default") || own != null && score.equals(auto.id());
+					Evaluation e = isDefault ? evaluate(name, score, byDefault, dir, s, ownSeconds) : evaluate(name, score,
+						Scores.select(model, score), dir, s, trainSeconds);
 					table.add(e.row());
 					if (fusions) evaluations.put(score, e);
 					byFamily.computeIfAbsent(new FamilyScore(family, score), k -> new ArrayList<>()).add(e.imageRoc());
@@ -145,6 +145,23 @@ public final class DetectionBenchmark {
 			System.out.printf(Locale.ROOT, "family=%s score=%s cases=%d mean_image_roc_auc=%.4f min=%.4f%n",
 				e.getKey().family(), e.getKey().score(), stats.getCount(), stats.getAverage(), stats.getMin());
 		}
+	}
+
+	/** Prints a training's epochs and warnings to standard error. */
+	private static ProgressListener progress(String name) {
+		return new ProgressListener() {
+
+			@Override
+			public void epochFinished(EpochSummary s) {
+				System.err.printf(Locale.ROOT, "%s epoch %d/%d G %.4f D %.4f val %.4f%s%n", name, s.epoch(), s.epochs(),
+					s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(), s.improved() ? " *" : "");
+			}
+
+			@Override
+			public void status(String message) {
+				if (message.startsWith("warning") || message.startsWith("Warning")) System.err.println(message);
+			}
+		};
 	}
 
 	/** The case's family of anomalies: the first line of its family.txt, else local defects. */

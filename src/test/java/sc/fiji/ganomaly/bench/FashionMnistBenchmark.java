@@ -27,6 +27,7 @@ import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.api.EpochSummary;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.model.ModelFile;
@@ -117,7 +118,7 @@ public final class FashionMnistBenchmark {
 			.augment(false).normalization(resize ? REFERENCE_RANGE : Normalization.fixedRange(0, 255)).statisticsBatches(statistics)
 			// an epoch is every training image once, as in the reference (the trainer holds out 10 % of the planes)
 			.patchesPerEpoch(train.size() - (int) Math.round(0.1 * train.size()))
-			.scoringNormalization(scoring);
+			.scoringNormalization(scoring).score(ScoreKind.LATENT);
 		double[] speed = { 0 };
 		ProgressListener listener = new ProgressListener() {
 

@@ -68,7 +68,7 @@ public class FijiLayoutTest {
 		new FileSaver(new ImagePlus("normal", ip)).saveAsTiff(image.toString());
 		Path model = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
 		run(fiji, "train", "--input", image.toString(), "--model", model.toString(), "--patch-size", "16", "--epochs", "1",
-			"--patches-per-epoch", "32", "--batch-size", "16", "--nz", "8", "--ngf", "8", "--ndf", "8");
+			"--patches-per-epoch", "32", "--batch-size", "16", "--nz", "8", "--ngf", "8", "--ndf", "8", "--score", "latent");
 		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile())) {
 			String manifest = new String(zip.getInputStream(zip.getEntry("manifest.json")).readAllBytes(),
 				StandardCharsets.UTF_8);

@@ -56,7 +56,7 @@ public class MainTest {
 		model = tmp.getRoot().toPath().resolve("nuclei.ganomaly.zip");
 		List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--patch-size", "32", "--epochs",
 			"3", "--patches-per-epoch", "256", "--batch-size", "32", "--nz", "32", "--ngf", "16", "--ndf", "16", "--seed",
-			"1", "--threads", "2", "--input"));
+			"1", "--threads", "2", "--score", "latent", "--input"));
 		args.addAll(images("normal_"));
 		Run r = run(args.toArray(new String[0]));
 		assertEquals(r.err(), 0, r.code());
@@ -64,6 +64,35 @@ public class MainTest {
 		assertTrue(Files.isRegularFile(model));
 		assertFalse("checkpoints are removed once the model is written",
 			Files.exists(sc.fiji.ganomaly.core.model.ModelFile.checkpointFolder(model)));
+	}
+
+	/**
+	 * The default score picks texture for these 128² planes and trains no network: the command says so,
+	 * the file holds the manifest alone, and it scores the anomalous images above its threshold.
+	 */
+	@Test
+	public void defaultTrainingFitsTheTextureStatisticsAlone() throws IOException {
+		Path texture = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
+		List<String> args = new ArrayList<>(List.of("train", "--model", texture.toString(), "--patch-size", "32",
+			"--seed", "1", "--threads", "2", "--input"));
+		args.addAll(images("normal_"));
+		Run r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		assertTrue(r.out(), r.out().contains("score: texture (the training images hold several patches: local image " +
+			"statistics; no network is trained)"));
+		assertTrue(r.out(), r.out().contains("no network (the texture score needs none); score texture, threshold 1.0"));
+		assertFalse(r.out(), r.out().contains("epoch"));
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(texture.toFile())) {
+			assertEquals(List.of("manifest.json"), zip.stream().map(java.util.zip.ZipEntry::getName).toList());
+		}
+		Path output = tmp.getRoot().toPath().resolve("texture-scores");
+		args = new ArrayList<>(List.of("score", "--model", texture.toString(), "--output", output.toString(), "--input"));
+		args.addAll(images("anomalous_"));
+		r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		List<String> csv = Files.readAllLines(output.resolve("scores.csv"));
+		assertEquals(String.join("\n", csv), images("anomalous_").size() + 1, csv.size());
+		assertTrue(String.join("\n", csv), csv.stream().skip(1).allMatch(l -> l.endsWith(",true")));
 	}
 
 	@Test

@@ -1,6 +1,8 @@
 package sc.fiji.ganomaly.cli;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -40,7 +42,7 @@ public class ModelChannelsTest {
 
 	private static final Path TWO_CHANNELS = MainTest.IMAGES.resolve("twochannel");
 	private static final List<String> TINY = List.of("--patch-size", "16", "--epochs", "1", "--patches-per-epoch", "64",
-		"--batch-size", "32", "--nz", "8", "--ngf", "8", "--ndf", "8", "--seed", "1", "--threads", "2");
+		"--batch-size", "32", "--nz", "8", "--ngf", "8", "--ndf", "8", "--seed", "1", "--threads", "2", "--score", "latent");
 
 	@Test
 	public void aTwoChannelModelTrainedOnTheCommandLineScoresWithEveryScore() throws IOException {
@@ -72,8 +74,14 @@ public class ModelChannelsTest {
 			TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
 				.patchesPerEpoch(64).seed(1).threads(2);
 			Path file = tmp.getRoot().toPath().resolve(channels + ".ganomaly.zip");
-			try (GanomalyModel trained = Ganomaly.train(data, settings, null)) {
+			try (GanomalyModel trained = Ganomaly.train(data, settings.copy().score(ScoreKind.LATENT), null)) {
 				trained.save(file);
+			}
+			// the default for these planes of several patches: texture, without a network
+			Path textureFile = tmp.getRoot().toPath().resolve(channels + "-texture.ganomaly.zip");
+			try (GanomalyModel trained = Ganomaly.train(data, settings, null)) {
+				assertFalse(trained.hasNetwork());
+				trained.save(textureFile);
 			}
 			long manifest = manifestBytes(file);
 			assertTrue(channels + " channels: manifest of " + manifest + " bytes", manifest < 1_500_000);
@@ -83,6 +91,12 @@ public class ModelChannelsTest {
 				for (ScoreKind s : ScoreKind.values()) {
 					PlaneScore score = loaded.withScore(s).score(plane, 4, "plane");
 					assertTrue(channels + " channels, " + s.id() + ": " + score.score(), Float.isFinite(score.score()));
+				}
+				try (GanomalyModel texture = GanomalyModel.load(textureFile, 2)) {
+					assertEquals(ScoreKind.TEXTURE, texture.score());
+					assertArrayEquals(channels + " channels: texture maps as the network model's", loaded.withScore(
+						ScoreKind.TEXTURE).score(plane, 4, "plane").map().values(), texture.score(plane, 4, "plane").map()
+							.values(), 0f);
 				}
 			}
 		}

@@ -41,6 +41,7 @@ import sc.fiji.ganomaly.ij.TestTiffs;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 
@@ -66,7 +67,7 @@ public class ScoreBatchTest {
 		for (int i = 0; i < 8; i++)
 			data.add("normal " + i, ArrayImgs.floats(stripes(SIZE, SIZE, random), SIZE, SIZE));
 		TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
-			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3);
+			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3).score(ScoreKind.LATENT);
 		trained = Ganomaly.train(data, settings, ProgressListener.NONE);
 		model = tmp.getRoot().toPath().resolve("tiny.ganomaly.zip");
 		trained.save(model);

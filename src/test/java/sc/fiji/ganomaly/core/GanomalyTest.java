@@ -47,7 +47,7 @@ public class GanomalyTest {
 
 	static TrainingSettings settings() {
 		return new TrainingSettings().patchSize(PATCH).nz(16).ngf(16).ndf(16).batchSize(32).epochs(6).patchesPerEpoch(640)
-			.seed(3).threads(2).learningRate(1e-3f);
+			.seed(3).threads(2).learningRate(1e-3f).score(ScoreKind.LATENT);
 	}
 
 	@BeforeClass
@@ -69,18 +69,20 @@ public class GanomalyTest {
 	}
 
 	/**
-	 * A network that has not converged is worth a warning only where the maps use it: the texture
-	 * model (the default score) is told nothing, the same model scoring with a network score is.
+	 * A network that has not converged is worth a warning only where the maps use it: the latent model
+	 * is told as it trains and by its outcome, the same model scoring with the texture score is not.
 	 */
 	@Test
 	public void theConvergenceWarningSpeaksOfTheMapsOfTheModelsScore() {
 		assertEquals("six short epochs leave the validation loss falling", false, model.manifest().training().get("converged"));
-		assertEquals(ScoreKind.TEXTURE, model.score());
-		assertEquals(null, model.trainingOutcome().convergenceWarning());
-		assertEquals(List.of(), statuses.stream().filter(s -> s.contains("converged")).toList());
-		assertEquals("training has not converged: the validation loss was still falling in the last epochs; train " +
-			"longer (more epochs or patches per epoch) for better density maps", model.withScore(ScoreKind.DENSITY)
-				.trainingOutcome().convergenceWarning());
+		assertEquals(ScoreKind.LATENT, model.score());
+		String warning = "training has not converged: the validation loss was still falling in the last epochs; train " +
+			"longer (more epochs or patches per epoch) for better latent maps";
+		assertEquals(warning, model.trainingOutcome().convergenceWarning());
+		assertEquals(List.of("warning: " + warning), statuses.stream().filter(s -> s.contains("converged")).toList());
+		assertEquals(null, model.withScore(ScoreKind.TEXTURE).trainingOutcome().convergenceWarning());
+		assertEquals(warning.replace("latent maps", "density maps"), model.withScore(ScoreKind.DENSITY).trainingOutcome()
+			.convergenceWarning());
 		assertEquals(epochs.stream().filter(EpochSummary::improved).mapToInt(EpochSummary::epoch).max().getAsInt(),
 			model.trainingOutcome().bestEpoch());
 	}

@@ -45,7 +45,8 @@ import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.score.LazyNetwork;
 
 /**
- * A model whose score needs no network (texture, the default) loads no network: it scores the
+ * A model with a network whose score needs none (texture; what earlier versions trained by default)
+ * loads no network: it scores the
  * trained model's texture map without asking for the engine, and its views create the network on
  * their first network score, once (also when several threads ask at once), giving the trained
  * model's maps; the owner closes it. A broken SavedModel fails a network-scoring model's load and a
@@ -58,7 +59,9 @@ public class LazyNetworkTest {
 	public static TemporaryFolder tmp = new TemporaryFolder();
 
 	static final int SIZE = 48, STRIDE = 4;
-	/** Trained here; its network exists since training, so its maps are the reference. */
+	/** Trained here for the latent score; its network exists since training, so its maps are the reference. */
+	static GanomalyModel owner;
+	/** Its view scoring with the texture score (closing it frees nothing). */
 	static GanomalyModel trained;
 	static Path file;
 	static final Img<FloatType> PLANE = SyntheticImages.anomalous(SIZE, new Random(3), 20, 20, 4);
@@ -68,15 +71,18 @@ public class LazyNetworkTest {
 		Random random = new Random(11);
 		TrainingData data = SyntheticImages.normalData(12, SIZE, random);
 		TrainingSettings settings = new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(32).epochs(1)
-			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3);
-		trained = Ganomaly.train(data, settings, ProgressListener.NONE);
+			.patchesPerEpoch(256).seed(5).threads(1).validationFraction(0.3).score(ScoreKind.LATENT);
+		// a model with a network whose score is texture: a view of a network model, as earlier versions wrote
+		// their default models
+		owner = Ganomaly.train(data, settings, ProgressListener.NONE);
+		trained = owner.withScore(ScoreKind.TEXTURE);
 		file = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
 		trained.save(file);
 	}
 
 	@AfterClass
 	public static void close() {
-		if (trained != null) trained.close();
+		if (owner != null) owner.close();
 	}
 
 	@Test

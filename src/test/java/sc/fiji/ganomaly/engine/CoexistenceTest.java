@@ -12,6 +12,7 @@ import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 
@@ -34,7 +35,7 @@ public class CoexistenceTest {
 			pixels[i] = (float) (100 + 50 * Math.sin(i * 0.3) + random.nextGaussian());
 		TrainingData data = new TrainingData().add("normal", ArrayImgs.floats(pixels, 48, 48));
 		try (GanomalyModel model = Ganomaly.train(data, new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(2)
-			.patchesPerEpoch(64).batchSize(16).threads(1), null))
+			.patchesPerEpoch(64).batchSize(16).threads(1).score(ScoreKind.LATENT), null))
 		{
 			PlaneScore s = model.score(ArrayImgs.floats(pixels, 48, 48), 8, "normal");
 			assertTrue(Float.isFinite(s.score()));

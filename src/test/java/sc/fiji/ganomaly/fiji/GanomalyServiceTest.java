@@ -31,6 +31,7 @@ import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
@@ -129,7 +130,7 @@ public class GanomalyServiceTest {
 				}
 			};
 			ExecutorService pool = Executors.newSingleThreadExecutor();
-			Future<GanomalyModel> training = pool.submit(() -> ganomaly.train(data(7), tiny(7).epochs(500), listener));
+			Future<GanomalyModel> training = pool.submit(() -> ganomaly.train(data(7), tiny(7).epochs(500).score(ScoreKind.LATENT), listener));
 			assertTrue("the first epoch ended", secondEpoch.await(60, java.util.concurrent.TimeUnit.SECONDS));
 			assertEquals(1, ganomaly.cancelAll());
 			try (GanomalyModel m = training.get(60, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -53,10 +53,14 @@ public class SparkScoreTest {
 		model = root.resolve("nuclei.ganomaly.zip");
 		List<String> train = new ArrayList<>(List.of("train", "--model", model.toString(), "--patch-size", "32",
 			"--epochs", "2", "--patches-per-epoch", "256", "--batch-size", "32", "--nz", "32", "--ngf", "16", "--ndf",
-			"16", "--seed", "1", "--threads", "2", "--input"));
+			"16", "--seed", "1", "--threads", "2", "--score", "latent", "--input"));
 		for (int i = 1; i <= 6; i++)
 			train.add(IMAGES.resolve("normal_0" + i + ".tif").toString());
 		assertEquals(0, cli(train.toArray(new String[0])));
+		// a network model scoring with the texture score by default, so that both paths are at hand
+		try (sc.fiji.ganomaly.core.GanomalyModel trained = sc.fiji.ganomaly.core.GanomalyModel.load(model, 2)) {
+			trained.withScore(sc.fiji.ganomaly.core.api.ScoreKind.TEXTURE).save(model);
+		}
 
 		inputs = Files.createDirectories(root.resolve("inputs"));
 		for (String name : List.of("stack_anomalous.tif", "anomalous_blur.tif", "normal_01.tif"))

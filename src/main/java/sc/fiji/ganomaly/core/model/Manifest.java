@@ -19,7 +19,9 @@ import sc.fiji.ganomaly.core.json.Json;
  * @param createdBy       program and version that wrote the file
  * @param spec            the network's settings
  * @param normalization   how input intensities were mapped to [-1, 1]
- * @param calibration     raw-score scale measured on held-out normal patches
+ * @param calibration     the latent score's raw scale per patch, measured on held-out normal patches;
+ *                        null for a model without a network (trained for a score that needs none,
+ *                        {@link ScoreKind#needsNetwork()}): its file holds no SavedModel
  * @param threshold       default threshold on the calibrated scale
  * @param training        free-form training summary (epochs, losses, speed)
  * @param scoring         score used for maps and how each score is calibrated; null: the latent
@@ -34,6 +36,11 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		PatchCalibration calibration, double threshold, Map<String, Object> training)
 	{
 		this(formatVersion, createdBy, spec, normalization, calibration, threshold, training, null);
+	}
+
+	/** True if the model has a network (a SavedModel); false for one trained for a score that needs none. */
+	public boolean hasNetwork() {
+		return calibration != null;
 	}
 
 	/** The score this model's maps show. */
@@ -53,6 +60,9 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 			throw new IllegalArgumentException("this model was trained before the score '" + score.id() + "' existed; " +
 				"it scores with 'latent' only (retrain it to use '" + score.id() + "')");
 		}
+		if (!hasNetwork() && score.needsNetwork()) throw new IllegalArgumentException("this model has no network: it " +
+			"was trained for the " + scoring.score().id() + " score, which needs none; to use '" + score.id() +
+			"', train a model with the score " + score.id() + " (its file then holds every score)");
 		return withScoring(scoring.withScore(score));
 	}
 
@@ -88,22 +98,26 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		norm.put("mode", normalization.percentiles() ? "percentile" : "fixed");
 		norm.put("low", normalization.low());
 		norm.put("high", normalization.high());
-		Map<String, Object> cal = new LinkedHashMap<>();
-		cal.put("scale", "patch scores of the latent score: 0 = median of held-out normal patches, 1 = their 99th " +
-			"percentile" + (scoring == null ? "" : " (used only by readers that do not know 'scoring')"));
-		cal.put("raw_median", calibration.median());
-		cal.put("raw_p99", calibration.p99());
+		Map<String, Object> cal = null;
+		if (hasNetwork()) {
+			cal = new LinkedHashMap<>();
+			cal.put("scale", "patch scores of the latent score: 0 = median of held-out normal patches, 1 = their 99th " +
+				"percentile" + (scoring == null ? "" : " (used only by readers that do not know 'scoring')"));
+			cal.put("raw_median", calibration.median());
+			cal.put("raw_p99", calibration.p99());
+		}
 		Map<String, Object> root = new LinkedHashMap<>();
 		root.put("format", "ganomaly-model");
 		root.put("format_version", formatVersion);
 		root.put("created_by", createdBy);
 		root.put("network", network);
 		root.put("normalization", norm);
-		root.put("calibration", cal);
+		if (cal != null) root.put("calibration", cal);
 		root.put("threshold", threshold);
 		if (scoring != null) root.put("scoring", ModelJson.scoring(scoring));
 		root.put("training", training);
-		root.put("saved_model", Map.of("signature", "serving_default", "input", "x: float32 [N, size, size, channels] in [-1, 1]",
+		// a model without a network has neither a per-patch calibration nor a SavedModel
+		if (hasNetwork()) root.put("saved_model", Map.of("signature", "serving_default", "input", "x: float32 [N, size, size, channels] in [-1, 1]",
 			"outputs", scoring == null ? List.of("score", "reconstruction", "reconstruction_error")
 				: List.of("score", "reconstruction", "reconstruction_error", "latent")));
 		return Json.write(root);
@@ -146,8 +160,13 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + shown(mode));
 		Normalization normalization = new Normalization("percentile".equals(mode), Json.number(norm, "low"),
 			Json.number(norm, "high"));
-		Map<String, Object> cal = object(root.get("calibration"), "calibration");
-		PatchCalibration calibration = new PatchCalibration(Json.number(cal, "raw_median"), Json.number(cal, "raw_p99"));
+		PatchCalibration calibration = null;
+		if (root.containsKey("saved_model")) {
+			Map<String, Object> cal = object(root.get("calibration"), "calibration");
+			calibration = new PatchCalibration(Json.number(cal, "raw_median"), Json.number(cal, "raw_p99"));
+		}
+		else if (root.containsKey("calibration")) throw new IllegalArgumentException("manifest.json has a per-patch " +
+			"calibration but no saved_model: a model has both (a network) or neither");
 		Object training = root.get("training");
 		Object scoring = root.get("scoring");
 		return ManifestCheck.check(new Manifest(version, root.get("created_by") instanceof String by ? by : "unknown", spec, normalization,

@@ -30,6 +30,15 @@ final class ManifestCheck {
 	static Manifest check(Manifest m) {
 		if (!(m.threshold() > 0)) throw field("threshold", "must be positive", m.threshold());
 		Scoring s = m.scoring();
+		if (!m.hasNetwork()) {
+			if (s == null) throw new IllegalArgumentException("manifest.json has neither saved_model nor scoring: a model " +
+				"without a network needs a score that uses none");
+			for (ScoreKind kind : s.calibrations().keySet())
+				if (kind.needsNetwork()) throw new IllegalArgumentException("manifest.json: scoring.calibrations." + kind.id() +
+					": the " + kind.id() + " score needs a network, and this model has none (no saved_model)");
+			if (s.density() != null) throw new IllegalArgumentException("manifest.json: scoring.density needs a network, " +
+				"and this model has none (no saved_model)");
+		}
 		if (s == null) return m;
 		range("scoring.residual_sigma", s.residualSigma(), 0, MAX_SIGMA);
 		for (Map.Entry<ScoreKind, MapCalibration> e : s.calibrations().entrySet())

@@ -26,7 +26,8 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * archive is never what loads) with limits enforced while unpacking: bytes are counted as they are
  * inflated, not taken from headers. Only the entries a model has are accepted: {@value #MANIFEST},
  * {@value #GRAPH}, {@value #INDEX} and {@code saved_model/variables/variables.data-NNNNN-of-NNNNN};
- * folder entries are ignored; any other entry, or a name twice, refuses the file.
+ * folder entries are ignored; any other entry, or a name twice, refuses the file. A model without a
+ * network ({@link Manifest#hasNetwork()}) holds the manifest alone.
  */
 final class ModelArchive {
 
@@ -84,8 +85,8 @@ final class ModelArchive {
 	}
 
 	/**
-	 * Checks the entries, reads and parses the manifest, then unpacks the SavedModel into
-	 * {@code folder}.
+	 * Checks the entries, reads and parses the manifest, then unpacks the SavedModel (if the manifest
+	 * has a network) into {@code folder}.
 	 *
 	 * @throws IllegalArgumentException saying what is wrong (the caller names the file)
 	 * @throws IOException              if the zip cannot be read
@@ -118,9 +119,6 @@ final class ModelArchive {
 					"never have (they hold manifest.json and saved_model/)");
 			}
 			if (manifest == null) throw new IllegalArgumentException("it has no manifest.json");
-			if (graph == null) throw new IllegalArgumentException("it has no " + GRAPH);
-			if (index == null || data.isEmpty())
-				throw new IllegalArgumentException("its weights (saved_model/variables/) are missing");
 			Manifest m;
 			try (InputStream in = zip.getInputStream(manifest)) {
 				byte[] bytes = in.readNBytes((int) MAX_MANIFEST_BYTES + 1);
@@ -131,6 +129,14 @@ final class ModelArchive {
 				checkIntact(manifest, bytes.length, crc);
 				m = reader.read(new String(bytes, StandardCharsets.UTF_8));
 			}
+			if (!m.hasNetwork()) {
+				if (graph != null || index != null || !data.isEmpty()) throw new IllegalArgumentException("it has " +
+					"saved_model/ entries, but its manifest says it has no network");
+				return m;
+			}
+			if (graph == null) throw new IllegalArgumentException("it has no " + GRAPH);
+			if (index == null || data.isEmpty())
+				throw new IllegalArgumentException("its weights (saved_model/variables/) are missing");
 			Files.createDirectories(folder.resolve("saved_model/variables"));
 			copy(zip, graph, folder, MAX_GRAPH_BYTES, MAX_GRAPH_BYTES);
 			copy(zip, index, folder, MAX_INDEX_BYTES, MAX_INDEX_BYTES);

@@ -22,7 +22,7 @@ import sc.fiji.ganomaly.core.api.HiddenNames;
 
 /**
  * The model file: one zip holding {@code manifest.json} and {@code saved_model/} (a TensorFlow
- * SavedModel). Written to a temporary file beside the target and moved into place, so that a
+ * SavedModel; absent from a model without a network, {@link Manifest#hasNetwork()}). Written to a temporary file beside the target and moved into place, so that a
  * crash leaves the old file or the new one, never a broken one.
  */
 public final class ModelFile {
@@ -77,7 +77,11 @@ public final class ModelFile {
 		return parent;
 	}
 
-	/** Writes manifest and SavedModel directory atomically to {@code target}. */
+	/**
+	 * Writes manifest and SavedModel directory atomically to {@code target}.
+	 *
+	 * @param savedModel the SavedModel folder; not read for a manifest without a network
+	 */
 	public static void write(Path target, Manifest manifest, Path savedModel) {
 		// no probe file here: creating the temporary file below is the test of the folder
 		Path parent = checkLocation(target, "model");
@@ -94,8 +98,8 @@ public final class ModelFile {
 				zip.putNextEntry(new ZipEntry(MANIFEST));
 				zip.write(manifest.toJson().getBytes(StandardCharsets.UTF_8));
 				zip.closeEntry();
-				List<Path> files;
-				try (Stream<Path> walk = Files.walk(savedModel)) {
+				List<Path> files = List.of();
+				if (manifest.hasNetwork()) try (Stream<Path> walk = Files.walk(savedModel)) {
 					files = walk.filter(Files::isRegularFile).sorted().toList();
 				}
 				for (Path f : files) {

@@ -39,7 +39,8 @@ public final class LazyNetwork implements AutoCloseable {
 
 	/**
 	 * @param engine     gives the engine on first use (it may load TensorFlow then)
-	 * @param savedModel the SavedModel folder; must exist until this is closed
+	 * @param savedModel the SavedModel folder, which must exist until this is closed; null for a model
+	 *                   without a network (every use fails, saying so)
 	 * @param spec       the network's settings, threads included
 	 * @param precision  {@link Precision#FLOAT32} or {@link Precision#BFLOAT16}
 	 * @param file       the model file the SavedModel comes from, named in messages; null if none
@@ -68,6 +69,8 @@ public final class LazyNetwork implements AutoCloseable {
 	/** Creates the network unless another thread did while this one waited. */
 	private synchronized ScoringNetwork create() {
 		if (closed) throw new IllegalStateException("the model is closed; load it again to score with its network");
+		if (savedModel == null) throw new IllegalArgumentException("this model has no network: it was trained for a " +
+			"score that needs none; train a model with a score of the network to use one");
 		if (network == null) {
 			try {
 				network = engine.get().load(savedModel, spec, precision);

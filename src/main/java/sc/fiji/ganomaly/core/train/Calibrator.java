@@ -29,7 +29,8 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * Gaussian and the texture model, then each score's map scale and image threshold
  * ({@link MapCalibration}) on normal maps the score was not fitted to (for the texture score, with
  * the kept model's own maps of its training planes as a floor of the threshold; for the combined
- * score, on the held-out regions with the texture part by cross-fitted texture models).
+ * score, on the held-out regions with the texture part by cross-fitted texture models); for a model
+ * without a network, the texture score alone.
  */
 final class Calibrator {
 
@@ -39,6 +40,8 @@ final class Calibrator {
 	static final int DENSITY_PATCHES = 4096;
 	/** Folds of the texture score's cross-fitted calibration at most. */
 	static final int TEXTURE_FOLDS = 5;
+	/** The residual map's Gaussian smoothing in pixels per pixel of the patch side. */
+	static final double SIGMA_PER_PATCH = 1 / 16.0;
 
 	private final TrainingSettings settings;
 	private final ProgressListener listener;
@@ -52,10 +55,18 @@ final class Calibrator {
 	record Result(Scoring scoring, TrainingSummary.CalibrationBlocks blocks) {}
 
 	/**
+	 * The texture score of normal planes: its model fitted to every plane, the cross-fitted folds, and
+	 * its calibration on the folds' maps, at least that of the kept model's own maps.
+	 *
+	 * @param blocks the normal blocks the calibration rests on
+	 */
+	private record Texture(TextureModel model, TextureFolds folds, MapCalibration calibration, int blocks) {}
+
+	/**
 	 * Measures every score's map scale and image threshold: the network's scores on the held-out
 	 * regions, scored as users score planes (sliding window at stride patch/4), after fitting the
-	 * density score's Gaussian to latent codes of training patches; the texture score on cross-fitted
-	 * maps of every normal plane, its threshold at least that of the kept model's own maps.
+	 * density score's Gaussian to latent codes of training patches; the texture score as
+	 * {@link #calibrateTexture} does.
 	 *
 	 * @param manifest the trained model's manifest, without scoring
 	 */
@@ -63,56 +74,86 @@ final class Calibrator {
 		listener.status("calibrating scores on held-out normal data");
 		NetworkSpec spec = manifest.spec();
 		int p = spec.patchSize(), stride = Math.max(1, p / 4);
-		double sigma = p / 16.0;
 		DensityModel density = fitDensity(network, data, spec);
+		long referenceArea = medianArea(planes);
+		Texture texture = texture(planes, p, referenceArea);
+		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
+		calibrations.put(ScoreKind.TEXTURE, texture.calibration());
+		int networkBlocks = 0;
+		// in the enum's order: the combined score after the texture and density scores it is made of
+		for (ScoreKind kind : ScoreKind.values()) {
+			if (!kind.needsNetwork()) continue;
+			FloatList pixels = new FloatList(), maxima = new FloatList();
+			Scoring raw = new Scoring(kind, rawCalibrations(kind, calibrations, p), density, SIGMA_PER_PATCH * p, texture
+				.model());
+			Scorer shared = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
+			long scored = 0;
+			int step = pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() * r.height()).sum());
+			for (Region r : data.validation()) {
+				if (scored >= MAX_CALIBRATION_PIXELS) break;
+				// the combined maps' texture part by a texture model that none of the region's pixels fitted
+				Scorer scorer = kind != ScoreKind.COMBINED ? shared : Scorers.of(manifest.withScoring(withTexture(raw,
+					texture.folds().modelFor(r))), network, stride, Scorers.BATCH, Scorers.TILE);
+				AnomalyMap map = scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
+				scored += (long) map.width() * map.height();
+				addBlocks(map, p, step, pixels, maxima);
+			}
+			calibrations.put(kind, MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima.size(), p,
+				settings.falsePositiveRate(), referenceArea));
+			networkBlocks = maxima.size();
+		}
+		// the model's score is one of the network's (a texture model has none): its blocks are the held-out share's
+		String warning = fewBlocksWarning(networkBlocks, false, p, referenceArea);
+		return new Result(new Scoring(settings.score(), calibrations, density, SIGMA_PER_PATCH * p, texture.model()),
+			new TrainingSummary.CalibrationBlocks(networkBlocks, texture.blocks(), warning));
+	}
+
+	/**
+	 * Fits and calibrates the texture score alone, for a model without a network: its model fitted to
+	 * every normal plane, its calibration measured on cross-fitted maps of every normal plane (the
+	 * texture model is cheap to fit, so its threshold rests on every normal pixel rather than on a
+	 * held-out share), at least that of the kept model's own maps.
+	 */
+	Result calibrateTexture(List<NormalizedPlane> planes, int p) {
+		long referenceArea = medianArea(planes);
+		Texture texture = texture(planes, p, referenceArea);
+		String warning = fewBlocksWarning(texture.blocks(), true, p, referenceArea);
+		return new Result(new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, texture.calibration()), null,
+			SIGMA_PER_PATCH * p, texture.model()), new TrainingSummary.CalibrationBlocks(0, texture.blocks(), warning));
+	}
+
+	private Texture texture(List<NormalizedPlane> planes, int p, long referenceArea) {
+		listener.status("fitting the texture statistics of " + planes.size() + " normal plane(s)");
 		List<Region> whole = planes.stream().map(Region::of).toList();
 		Intensities intensities = Intensities.median(planes);
-		TextureModel texture = TextureModel.fit(whole, intensities, settings.seed() + 7, settings.threads());
-		long referenceArea = medianArea(planes);
-		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
-		Map<ScoreKind, Integer> blockCounts = new EnumMap<>(ScoreKind.class);
+		TextureModel model = TextureModel.fit(whole, intensities, settings.seed() + 7, settings.threads());
 		TextureFolds folds = TextureFolds.of(planes, p, TEXTURE_FOLDS, intensities, settings.seed() + 11, settings
 			.threads());
-		for (ScoreKind kind : ScoreKind.values()) {
-			FloatList pixels = new FloatList(), maxima = new FloatList();
-			if (kind == ScoreKind.TEXTURE) textureMaps(folds, planes, p, pixels, maxima);
-			else {
-				Scoring raw = new Scoring(kind, rawCalibrations(kind, calibrations, p), density, sigma, texture);
-				Scorer shared = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
-				long scored = 0;
-				int step = pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() * r.height()).sum());
-				for (Region r : data.validation()) {
-					if (scored >= MAX_CALIBRATION_PIXELS) break;
-					// the combined maps' texture part by a texture model that none of the region's pixels fitted
-					Scorer scorer = kind != ScoreKind.COMBINED ? shared : Scorers.of(manifest.withScoring(withTexture(raw,
-						folds.modelFor(r))), network, stride, Scorers.BATCH, Scorers.TILE);
-					AnomalyMap map = scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
-					scored += (long) map.width() * map.height();
-					addBlocks(map, p, step, pixels, maxima);
-				}
-			}
-			MapCalibration calibration = MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima
-				.size(), p, settings.falsePositiveRate(), referenceArea);
-			if (kind == ScoreKind.TEXTURE) calibration = calibration.atLeast(ownTextureMaps(texture, planes, p, referenceArea));
-			calibrations.put(kind, calibration);
-			blockCounts.put(kind, maxima.size());
-		}
-		int networkBlocks = blockCounts.get(ScoreKind.LATENT), blocks = networkBlocks;
-		// the texture score is calibrated on every normal plane (cross-fitted), the others on the held-out share
-		boolean byTexture = settings.score() == ScoreKind.TEXTURE;
-		if (byTexture) blocks = blockCounts.get(ScoreKind.TEXTURE);
-		String warning = null;
-		if (blocks < MapCalibration.MIN_BLOCKS) {
-			long perPlane = Math.max(1, referenceArea / ((long) p * p));
-			long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane /
-				(byTexture ? 1 : settings.validationFraction()));
-			warning = "warning: the image threshold rests on " + blocks + " held-out normal blocks of " + p + "x" + p +
-				" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
-				" more normal planes like these" + (byTexture ? "" : ", or a larger validation fraction") + ")";
-			listener.status(warning);
-		}
-		return new Result(new Scoring(settings.score(), calibrations, density, sigma, texture),
-			new TrainingSummary.CalibrationBlocks(networkBlocks, blockCounts.get(ScoreKind.TEXTURE), warning));
+		listener.status("calibrating the texture score on cross-fitted maps");
+		FloatList pixels = new FloatList(), maxima = new FloatList();
+		textureMaps(folds, planes, p, pixels, maxima);
+		MapCalibration calibration = MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima
+			.size(), p, settings.falsePositiveRate(), referenceArea).atLeast(ownTextureMaps(model, planes, p,
+				referenceArea));
+		return new Texture(model, folds, calibration, maxima.size());
+	}
+
+	/**
+	 * The warning for a default score whose threshold rests on fewer than {@link MapCalibration#MIN_BLOCKS}
+	 * normal blocks (said to the listener), or null.
+	 *
+	 * @param byTexture the blocks are the texture score's (every normal plane), not the held-out share's
+	 */
+	private String fewBlocksWarning(int blocks, boolean byTexture, int p, long referenceArea) {
+		if (blocks >= MapCalibration.MIN_BLOCKS) return null;
+		long perPlane = Math.max(1, referenceArea / ((long) p * p));
+		long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane / (byTexture ? 1
+			: settings.validationFraction()));
+		String warning = "warning: the image threshold rests on " + blocks + " held-out normal blocks of " + p + "x" + p +
+			" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
+			" more normal planes like these" + (byTexture ? "" : ", or a larger validation fraction") + ")";
+		listener.status(warning);
+		return warning;
 	}
 
 	/**

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
@@ -24,39 +27,52 @@ import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 
 /**
- * A training from normal images to a model: normalises the images, holds out part of them
- * ({@link HeldOut}), runs the epochs ({@link TrainingLoop}), keeps the best epoch, re-estimates the
- * batch-norm statistics, calibrates the per-patch latent score, exports the SavedModel, and measures
- * every score's calibration ({@link Calibrator}).
+ * A training from normal images to a model: normalises the images and, for a score that needs the
+ * network, holds out part of them ({@link HeldOut}), runs the epochs ({@link TrainingLoop}), keeps
+ * the best epoch, re-estimates the batch-norm statistics, calibrates the per-patch latent score,
+ * exports the SavedModel, and measures every score's calibration ({@link Calibrator}). For a score
+ * that needs none (the texture score) it fits and calibrates that score alone, in seconds, without
+ * loading the engine: the model has no network.
  */
 public final class Trainer {
 
+	private static final String EMPTY = "training data is empty: give at least one normal image";
+
 	private final TrainingSettings settings;
-	private final Engine engine;
+	private final Supplier<Engine> engine;
 	private final ProgressListener listener;
 
 	/**
 	 * @param settings checked here (a copy is kept)
+	 * @param engine   gives the engine once a network is trained (not for a score that needs none)
 	 * @param listener hears progress and may cancel; null for none
 	 * @throws IllegalArgumentException naming the first bad setting
 	 */
-	public Trainer(TrainingSettings settings, Engine engine, ProgressListener listener) {
+	public Trainer(TrainingSettings settings, Supplier<Engine> engine, ProgressListener listener) {
 		this.settings = settings.copy().validate();
 		this.engine = engine;
 		this.listener = listener == null ? ProgressListener.NONE : listener;
 	}
 
+	/** A trainer with an engine at hand. */
+	public Trainer(TrainingSettings settings, Engine engine, ProgressListener listener) {
+		this(settings, () -> engine, listener);
+	}
+
 	/**
 	 * Trains on {@code data}. Cancelling through the listener ends the epochs early and keeps the best
-	 * epoch so far.
+	 * epoch so far; a training without a network (seconds: its fits and calibration are bounded in
+	 * pixels) runs to its end.
 	 *
 	 * @throws IllegalArgumentException on bad data, naming what is wrong
 	 */
 	public TrainedModel train(TrainingData data) {
 		List<NormalizedPlane> planes = normalize(data);
-		TrainingSettings run = withScore(settings, planes);
+		TrainingSettings run = withScore(settings, data);
 		int channels = planes.get(0).channels();
 		NetworkSpec spec = run.networkSpec(channels);
+		if (!run.score().needsNetwork()) return withoutNetwork(run, spec, planes);
+		Engine engine = this.engine.get();
 		HeldOut heldOut = HeldOut.split(planes, run.patchSize(), run.validationFraction(),
 			new Random(run.seed()));
 		float[] validation = heldOut.patches(spec, run.seed() + 2);
@@ -78,10 +94,10 @@ public final class Trainer {
 			String unconverged = summary.converged() ? null : TrainingOutcomes.convergenceWarning(run.score());
 			if (unconverged != null) listener.status("warning: " + unconverged);
 			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(),
-				calibration, PatchCalibration.DEFAULT_THRESHOLD, java.util.Map.of());
+				calibration, PatchCalibration.DEFAULT_THRESHOLD, Map.of());
 			deleteExcept(work, work.resolve(ModelFile.SAVED_MODEL));
 			// the network scoring as users will: loaded from the exported SavedModel
-			LazyNetwork scoring = new LazyNetwork(() -> engine, work.resolve(ModelFile.SAVED_MODEL), spec, Precision.FLOAT32,
+			LazyNetwork scoring = new LazyNetwork(this.engine, work.resolve(ModelFile.SAVED_MODEL), spec, Precision.FLOAT32,
 				null);
 			try {
 				Calibrator.Result calibrated = new Calibrator(run, listener).calibrate(scoring, trained, heldOut, planes);
@@ -102,21 +118,51 @@ public final class Trainer {
 	}
 
 	/**
-	 * {@code settings} with a score: the one asked for, else the one {@link ScoreKind#forPlanes} picks
-	 * for planes of the training planes' median area (said to the listener).
+	 * The model of a score that needs no network: the texture statistics fitted and calibrated on every
+	 * plane; no engine, no held-out share, no epochs.
 	 */
-	private TrainingSettings withScore(TrainingSettings settings, List<NormalizedPlane> planes) {
+	private TrainedModel withoutNetwork(TrainingSettings run, NetworkSpec spec, List<NormalizedPlane> planes) {
+		long start = System.nanoTime();
+		Calibrator.Result calibrated = new Calibrator(run, listener).calibrateTexture(planes, spec.patchSize());
+		Map<String, Object> training = new LinkedHashMap<>();
+		training.put("network", "none: the " + run.score().id() + " score needs none");
+		training.put("planes", planes.size());
+		training.put("seconds", (System.nanoTime() - start) / 1e9);
+		training.put("texture_calibration_blocks", calibrated.blocks().texture());
+		if (calibrated.blocks().warning() != null) training.put("calibration_warning", calibrated.blocks().warning());
+		Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(), null,
+			PatchCalibration.DEFAULT_THRESHOLD, training, calibrated.scoring());
+		return new TrainedModel(manifest, TemporaryFolders.create("ganomaly-training"), new LazyNetwork(engine, null,
+			spec, Precision.FLOAT32, null));
+	}
+
+	/**
+	 * The score a training of {@code data} with {@code settings} makes its model's: the one asked for,
+	 * else the one {@link ScoreKind#forPlanes} picks for planes of the training planes' median area.
+	 * Whether it {@linkplain ScoreKind#needsNetwork() needs the network} says whether a network is trained.
+	 *
+	 * @throws IllegalArgumentException if {@code data} is empty
+	 */
+	public static ScoreKind score(TrainingSettings settings, TrainingData data) {
+		if (data.size() == 0) throw new IllegalArgumentException(EMPTY);
+		if (settings.score() != null) return settings.score();
+		long[] areas = data.samples().stream().mapToLong(s -> s.image().dimension(0) * (s.image().numDimensions() > 1
+			? s.image().dimension(1) : 1)).sorted().toArray();
+		return ScoreKind.forPlanes(areas[areas.length / 2], settings.patchSize());
+	}
+
+	/** {@code settings} with the score of {@link #score(TrainingSettings, TrainingData)} (said to the listener if picked). */
+	private TrainingSettings withScore(TrainingSettings settings, TrainingData data) {
 		if (settings.score() != null) return settings;
-		long[] areas = planes.stream().mapToLong(q -> (long) q.width() * q.height()).sorted().toArray();
-		ScoreKind score = ScoreKind.forPlanes(areas[areas.length / 2], settings.patchSize());
+		ScoreKind score = score(settings, data);
 		listener.status("score: " + score.id() + (score == ScoreKind.COMBINED ? " (the training images are about one " +
 			"patch: texture and the network's density together)" : " (the training images hold several patches: " +
-			"local image statistics)"));
+			"local image statistics; no network is trained)"));
 		return settings.copy().score(score);
 	}
 
 	private List<NormalizedPlane> normalize(TrainingData data) {
-		if (data.size() == 0) throw new IllegalArgumentException("training data is empty: give at least one normal image");
+		if (data.size() == 0) throw new IllegalArgumentException(EMPTY);
 		List<NormalizedPlane> planes = new ArrayList<>();
 		int p = settings.patchSize();
 		for (TrainingData.Sample s : data.samples()) {

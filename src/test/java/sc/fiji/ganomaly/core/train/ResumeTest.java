@@ -17,6 +17,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.SyntheticImages;
 import sc.fiji.ganomaly.core.api.EpochSummary;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 
@@ -33,7 +34,7 @@ public class ResumeTest {
 	}
 
 	static TrainingSettings settings(Path checkpoints) {
-		return new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(16).epochs(4).patchesPerEpoch(96).seed(5)
+		return new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).batchSize(16).epochs(4).patchesPerEpoch(96).seed(5).score(ScoreKind.LATENT)
 			.threads(1).checkpointFolder(checkpoints);
 	}
 
