@@ -89,6 +89,21 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	}
 
 	/**
+	 * Fits one model to each of {@code regions} (with {@code seeds[i]}), the fits side by side on at
+	 * most {@code threads} cores (0: every core): model i is the one {@link #fit(List, Intensities, long,
+	 * int)} gives, on any number of threads. The caller must not be a thread of the tile pool.
+	 */
+	public static List<TextureModel> fitEach(List<List<Region>> regions, Intensities intensities, long[] seeds,
+		int threads)
+	{
+		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
+		int n = threads == 0 ? TileThreads.THREADS : Math.min(threads, TileThreads.THREADS);
+		// each fit on one thread (its tiles in order on the pool thread that runs it): the fits are the parallel work
+		return TileThreads.all(regions.size(), n, i -> regions.get(i).stream().mapToDouble(r -> (double) r.width() * r
+			.height()).sum(), i -> () -> TextureFit.fit(regions.get(i), intensities, seeds[i], 1));
+	}
+
+	/**
 	 * The raw map of a {@code width × height} plane read tile by tile from {@code source} (−2 log p
 	 * of each pixel's feature vector under the mixture, smoothed), tiles on every core (a plane of fewer
 	 * tiles than cores: each tile's scales and rows), or null if

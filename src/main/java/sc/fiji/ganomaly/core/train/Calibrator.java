@@ -126,9 +126,9 @@ final class Calibrator {
 		listener.status("fitting the texture statistics of " + planes.size() + " normal plane(s)");
 		List<Region> whole = planes.stream().map(Region::of).toList();
 		Intensities intensities = Intensities.median(planes);
-		TextureModel model = TextureModel.fit(whole, intensities, settings.seed() + 7, settings.threads());
 		TextureFolds folds = TextureFolds.of(planes, p, TEXTURE_FOLDS, intensities, settings.seed() + 11, settings
 			.threads());
+		TextureModel model = folds.fitAll(whole, settings.seed() + 7);
 		listener.status("calibrating the texture score on cross-fitted maps");
 		FloatList pixels = new FloatList(), maxima = new FloatList();
 		textureMaps(folds, planes, p, pixels, maxima);

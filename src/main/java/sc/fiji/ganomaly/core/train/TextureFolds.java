@@ -69,13 +69,35 @@ final class TextureFolds {
 
 	/** Fold {@code f}'s model, fitted to every fold but {@code f} (with seed + f). */
 	TextureModel model(int f) {
-		if (models[f] == null) {
-			List<Region> rest = new ArrayList<>();
-			for (int g = 0; g < regions.size(); g++)
-				if (g != f) rest.addAll(regions.get(g));
-			models[f] = TextureModel.fit(rest, intensities, seed + f, threads);
-		}
+		if (models[f] == null) models[f] = TextureModel.fit(rest(f), intensities, seed + f, threads);
 		return models[f];
+	}
+
+	/**
+	 * Fits the model of {@code whole} (with {@code wholeSeed}) and every fold's model at once, side by
+	 * side on the folds' threads (the same models as fitted one by one), and returns the former.
+	 */
+	TextureModel fitAll(List<Region> whole, long wholeSeed) {
+		List<List<Region>> sets = new ArrayList<>();
+		long[] seeds = new long[regions.size() + 1];
+		sets.add(whole);
+		seeds[0] = wholeSeed;
+		for (int f = 0; f < regions.size(); f++) {
+			sets.add(rest(f));
+			seeds[f + 1] = seed + f;
+		}
+		List<TextureModel> fitted = TextureModel.fitEach(sets, intensities, seeds, threads);
+		for (int f = 0; f < regions.size(); f++)
+			models[f] = fitted.get(f + 1);
+		return fitted.get(0);
+	}
+
+	/** The regions of every fold but {@code f}. */
+	private List<Region> rest(int f) {
+		List<Region> rest = new ArrayList<>();
+		for (int g = 0; g < regions.size(); g++)
+			if (g != f) rest.addAll(regions.get(g));
+		return rest;
 	}
 
 	/** The model of the fold holding most of {@code r}: none (for a single plane's halves, the fewest) of its pixels fitted it. */
