@@ -1,5 +1,6 @@
 package sc.fiji.ganomaly.core.train;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;
 
@@ -8,9 +9,14 @@ import java.util.List;
 import java.util.Random;
 import org.junit.Test;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.math.GaussianMixture;
 import sc.fiji.ganomaly.core.plane.Region;
+import sc.fiji.ganomaly.core.texture.TextureModel;
 
-/** Cross-fitting folds: a held-out region is scored by the model of its own fold, fitted without it. */
+/**
+ * Cross-fitting folds: a held-out region is scored by the model of its own fold, fitted without it;
+ * fitted side by side, the models are those fitted one by one.
+ */
 public class TextureFoldsTest {
 
 	@Test
@@ -35,6 +41,33 @@ public class TextureFoldsTest {
 		// rows 40..72: 8 in the top half, 24 in the bottom one, whose model was fitted to the top
 		assertSame(folds.model(1), folds.modelFor(new Region(plane, 0, 40, 48, 32)));
 		assertSame(folds.model(0), folds.modelFor(new Region(plane, 0, 0, 48, 20)));
+	}
+
+	/**
+	 * Fitted side by side on two threads, the kept model and the folds' models are the models fitted one
+	 * by one on one thread, to the bit (so training gives the same model file on any machine).
+	 */
+	@Test
+	public void fitsSideBySideAreTheFitsOneByOne() {
+		Random random = new Random(4);
+		List<NormalizedPlane> planes = new ArrayList<>();
+		for (int i = 0; i < 6; i++)
+			planes.add(noise(64, 48, random));
+		List<Region> whole = planes.stream().map(Region::of).toList();
+		TextureFolds together = TextureFolds.of(planes, 16, 5, null, 3, 2), apart = TextureFolds.of(planes, 16, 5, null,
+			3, 1);
+		TextureModel kept = together.fitAll(whole, 9);
+		assertMixture(TextureModel.fit(whole, null, 9, 1), kept);
+		for (int f = 0; f < apart.size(); f++)
+			assertMixture(apart.model(f), together.model(f));
+	}
+
+	private static void assertMixture(TextureModel expected, TextureModel actual) {
+		GaussianMixture a = expected.density(), b = actual.density();
+		assertArrayEquals(a.weights(), b.weights(), 0);
+		assertArrayEquals(a.means(), b.means(), 0);
+		assertArrayEquals(a.precisions(), b.precisions(), 0);
+		assertArrayEquals(a.logDets(), b.logDets(), 0);
 	}
 
 	private static NormalizedPlane noise(int width, int height, Random random) {
