@@ -20,7 +20,11 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  * {@link #TAIL_FRACTION}), and beyond from an exponential tail fitted to the largest
  * {@link #TAIL_POINTS} of them (or the top {@link #TAIL_FRACTION} when fewer are measured): the
  * maxima's tails are heavier than exponential, so a fit reaching down to the 80th percentile
- * would put the threshold low when more maxima tell where the 99th lies.</li>
+ * would put the threshold low when more maxima tell where the 99th lies;</li>
+ * <li>the tail's scale is taken at the upper end of its {@link #CONFIDENCE} confidence interval,
+ * given how many maxima it was fitted to, so that a threshold measured on few normal blocks errs
+ * on the side of fewer false positives (docs/benchmarks.md, "Thresholds from few normal
+ * blocks").</li>
  * </ul>
  * Treating neighbouring blocks as independent overestimates the number of chances a plane has
  * to exceed, so the threshold errs on the side of fewer false positives.
@@ -35,7 +39,8 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  * @param tailStart         the fitted exponential tail's raw value at exceedance {@link #TAIL_FRACTION}
  *                          (so {@link #rawThreshold} reads every model alike, whatever share the tail
  *                          was fitted to)
- * @param tailScale         mean excess of the fitted block maxima over the start of their fit
+ * @param tailScale         mean excess of the fitted block maxima over the start of their fit, at the
+ *                          upper end of its confidence interval
  * @param blocks            number of block maxima measured
  * @param falsePositiveRate share of normal planes the threshold 1 should flag
  * @param referenceArea     pixels of a typical training plane (for the manifest's description)
@@ -54,6 +59,8 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 	static final int TAIL_POINTS = 40;
 	/** Smallest share of the block maxima the tail is fitted to. */
 	static final double MIN_TAIL_FRACTION = 0.01;
+	/** Confidence that the tail's scale is at most the one the threshold is read with. */
+	static final double CONFIDENCE = 0.9;
 	/** Block maxima needed for a threshold that does not swing from training to training. */
 	public static final int MIN_BLOCKS = 100;
 
@@ -101,11 +108,25 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 				excess += v - start;
 				above++;
 			}
-		double scale = above == 0 ? 0 : excess / above;
+		double scale = above == 0 ? 0 : excess / above * upperScaleFactor(above);
 		// stored as the same exponential's value at exceedance TAIL_FRACTION, where rawThreshold starts it
 		start -= scale * Math.log(TAIL_FRACTION / fraction);
 		return new MapCalibration(Quantiles.quantile(p, 0.5), block, q, start, scale, count, rate, referenceArea);
 	}
+
+	/**
+	 * The factor from an exponential tail's fitted scale (the mean excess of {@code points} maxima) to
+	 * the upper end of its {@link #CONFIDENCE} confidence interval: 2n / χ²(1 − confidence; 2n), the
+	 * χ² quantile by Wilson and Hilferty's approximation (within 1 % from 2 points on).
+	 */
+	static double upperScaleFactor(int points) {
+		double dof = 2.0 * points, a = 2 / (9 * dof);
+		double chi2 = dof * Math.pow(1 - a + LOWER_NORMAL_QUANTILE * Math.sqrt(a), 3);
+		return dof / chi2;
+	}
+
+	/** The standard normal quantile at 1 − {@link #CONFIDENCE}. */
+	private static final double LOWER_NORMAL_QUANTILE = -1.2815515655446004;
 
 	/**
 	 * This calibration with a threshold at least as high as {@code other}'s for planes of every size:

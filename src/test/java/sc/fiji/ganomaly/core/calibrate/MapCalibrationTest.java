@@ -56,29 +56,71 @@ public class MapCalibrationTest {
 
 	/**
 	 * With many block maxima of a heavy tail (as texture maps' plane maxima are), the tail is fitted
-	 * to the top 40 of them, so one-block planes are flagged at about the stated 1 % (a fit down to
-	 * the 80th percentile, as with few maxima, flags about 1.7 %).
+	 * to the top 40 of them, so one-block planes are flagged at about the stated 1 % (a little less:
+	 * the tail's scale is read at its upper confidence bound).
 	 */
 	@Test
 	public void aHeavyTailMeasuredWithManyBlocksKeepsTheStatedRate() {
 		Random random = new Random(5);
 		float[] maxima = new float[2000], pixels = { 0 };
-		double sharp = 0, broad = 0;
-		int planes = 200_000, rounds = 10;
+		double flagged = 0;
+		int rounds = 10;
 		for (int round = 0; round < rounds; round++) {
 			for (int i = 0; i < maxima.length; i++)
 				maxima[i] = (float) logNormal(random);
-			MapCalibration c = MapCalibration.measure(pixels, 1, maxima, maxima.length, 16, 0.01, 256);
-			MapCalibration few = MapCalibration.measure(pixels, 1, maxima, 200, 16, 0.01, 256);
-			double t = c.rawThreshold(256), tFew = few.rawThreshold(256);
-			for (int p = 0; p < planes / rounds; p++) {
-				double v = logNormal(random);
-				if (v > t) sharp++;
-				if (v > tFew) broad++;
-			}
+			flagged += logNormalExceedance(MapCalibration.measure(pixels, 1, maxima, maxima.length, 16, 0.01, 256)
+				.rawThreshold(256));
 		}
-		assertEquals("2,000 maxima: share of planes flagged", 0.01, sharp / planes, 0.003);
-		assertTrue("200 maxima, a tail from the 80th percentile: " + broad / planes, broad / planes > 0.014);
+		double share = flagged / rounds;
+		assertTrue("2,000 maxima: share of planes flagged " + share, share > 0.004 && share < 0.012);
+	}
+
+	/**
+	 * Measured on 200 one-block planes, as a network score's threshold is on 200 held-out planes,
+	 * the tail is fitted from the 80th percentile and read with its scale's upper confidence bound.
+	 * Even for a tail as heavy as this log-normal's, fewer than one training in eight then flags more
+	 * than 2 % of normal planes where 1 % is stated, and 1.2 % on average (with the fitted scale
+	 * itself: one in four, and 1.6 %).
+	 */
+	@Test
+	public void aHeavyTailMeasuredWithFewBlocksFlagsAtMostTwiceTheStatedRate() {
+		Random random = new Random(9);
+		float[] maxima = new float[200], pixels = { 0 };
+		int trainings = 2000, over = 0;
+		double sum = 0;
+		for (int t = 0; t < trainings; t++) {
+			for (int i = 0; i < maxima.length; i++)
+				maxima[i] = (float) logNormal(random);
+			double share = logNormalExceedance(MapCalibration.measure(pixels, 1, maxima, maxima.length, 16, 0.01, 256)
+				.rawThreshold(256));
+			sum += share;
+			if (share > 0.02) over++;
+		}
+		assertTrue("trainings flagging over 2 %: " + over + " of " + trainings, over < 0.12 * trainings);
+		double mean = sum / trainings;
+		assertTrue("mean share flagged " + mean, mean > 0.006 && mean < 0.013);
+	}
+
+	/** The share of log-normal values ({@link #logNormal}) above {@code t}. */
+	private static double logNormalExceedance(double t) {
+		return 0.5 * erfc(Math.log(t) / 1.5 / Math.sqrt(2));
+	}
+
+	/** The complementary error function (Numerical Recipes' erfcc, within 1.2e-7). */
+	private static double erfc(double x) {
+		double z = Math.abs(x), t = 1 / (1 + 0.5 * z);
+		double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t *
+			(-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t *
+				0.17087277)))))))));
+		return x >= 0 ? r : 2 - r;
+	}
+
+	/** The confidence factor of the tail's scale: 2n / χ²(0.1; 2n), against tabulated χ² quantiles. */
+	@Test
+	public void theTailScaleFactorIsTheChiSquareBound() {
+		assertEquals(4 / 1.0636, MapCalibration.upperScaleFactor(2), 0.01 * 4 / 1.0636);
+		assertEquals(20 / 12.443, MapCalibration.upperScaleFactor(10), 0.001 * 20 / 12.443);
+		assertEquals(80 / 64.278, MapCalibration.upperScaleFactor(40), 0.001 * 80 / 64.278);
 	}
 
 	/** Up to 200 block maxima the tail starts at the 80th percentile, as models have always stored it. */
@@ -95,7 +137,7 @@ public class MapCalibrationTest {
 		for (long area : new long[] { 256, 256 * 16, 256 * 1024 }) {
 			double t = both.rawThreshold(area);
 			double higher = Math.max(a.rawThreshold(area), b.rawThreshold(area));
-			assertTrue(area + " pixels: " + t + " against " + higher, t >= higher && t < 1.1 * higher);
+			assertTrue(area + " pixels: " + t + " against " + higher, t >= higher && t < 1.25 * higher);
 		}
 		assertEquals(a.median(), both.median(), 0);
 	}
