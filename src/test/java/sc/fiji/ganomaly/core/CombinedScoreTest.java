@@ -21,8 +21,8 @@ import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 
 /**
  * The combined score, the default of models trained on planes of one window: training picks it, its
- * map is the texture map plus twice the density map on their calibrated scales, put on a calibrated
- * scale of its own, and a saved and loaded model gives the same maps.
+ * map is the texture map plus 1.5 times the density map on their calibrated scales, put on a
+ * calibrated scale of its own, and a saved and loaded model gives the same maps.
  */
 public class CombinedScoreTest {
 
@@ -50,9 +50,10 @@ public class CombinedScoreTest {
 		assertTrue(log.messages.toString(), log.messages.stream().anyMatch(m -> m.startsWith("score: combined (")));
 	}
 
-	/** On a plane of one window and on a larger one: (t + 2 d − median) / (threshold − median), t and d calibrated. */
+	/** On a plane of one window and on a larger one: (t + 1.5 d − median) / (threshold − median), t and d calibrated. */
 	@Test
-	public void theMapIsTextureAndTwiceDensityOnTheirCalibratedScales() {
+	public void theMapIsTextureAndTheWeightedDensityOnTheirCalibratedScales() {
+		assertEquals("the weight training states", 1.5, model.manifest().scoring().densityWeight(), 0);
 		MapCalibration c = model.manifest().scoring().calibrations().get(ScoreKind.COMBINED);
 		for (int size : new int[] { P, 40 }) {
 			Img<FloatType> plane = SyntheticImages.anomalous(size, new Random(size), size / 2, size / 2, 3);
@@ -62,7 +63,7 @@ public class CombinedScoreTest {
 			double threshold = c.rawThreshold((long) size * size);
 			double worst = 0;
 			for (int i = 0; i < combined.length; i++) {
-				double expected = (t[i] + 2.0 * d[i] - c.median()) / (threshold - c.median());
+				double expected = (t[i] + 1.5 * d[i] - c.median()) / (threshold - c.median());
 				worst = Math.max(worst, Math.abs(combined[i] - expected) / Math.max(1, Math.abs(expected)));
 			}
 			assertTrue(size + "²: largest difference " + worst, worst < 1e-5);

@@ -61,7 +61,7 @@ public final class TinyModels {
 			codes[i] = (float) random.nextGaussian();
 		DensityModel density = DensityModel.fit(codes, 50, spec.nz());
 		Scoring scoring = new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, cal, ScoreKind.LATENT, cal, ScoreKind.RESIDUAL,
-			cal, ScoreKind.DENSITY, cal), density, 1.5, texture);
+			cal, ScoreKind.DENSITY, cal), density, 1.5, 2, texture);
 		return new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, Normalization.fixedRange(-1, 1),
 			new PatchCalibration(0.25, 0.75), 1.0, Map.of("epochs_run", 1.0), scoring);
 	}

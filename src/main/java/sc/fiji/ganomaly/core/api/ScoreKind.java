@@ -23,7 +23,8 @@ public enum ScoreKind {
 	 */
 	TEXTURE(false),
 	/**
-	 * The texture map plus twice the density map, each on its calibrated scale (1 = its threshold):
+	 * The texture map plus 1.5 times the density map (the weight the model states), each on its
+	 * calibrated scale (1 = its threshold):
 	 * the network's view of the whole object and the texture statistics' view of local detail in one
 	 * map, with a threshold of its own.
 	 */

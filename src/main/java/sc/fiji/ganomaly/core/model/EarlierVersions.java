@@ -15,12 +15,22 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * <li>a texture model without {@code feature_set}: the four statistics
  * ({@link FeatureSet#STATISTICS}), and its manifest is rewritten without one;</li>
  * <li>a texture model without {@code intensities}: features are computed on each plane as normalised;</li>
+ * <li>a scoring without {@code density_weight}: the combined map weighs the density map
+ * {@value #DENSITY_WEIGHT} (the first models with the combined score);</li>
  * <li>arrays as plain lists of numbers, whatever their length (see {@code Json.doubles}).</li>
  * </ul>
  */
 final class EarlierVersions {
 
+	/** The density map's weight in the combined map of a scoring that states none. */
+	static final double DENSITY_WEIGHT = 2;
+
 	private EarlierVersions() {}
+
+	/** The combined map's density weight of a manifest's {@code value}: {@link #DENSITY_WEIGHT} if absent. */
+	static double densityWeight(Object value) {
+		return value instanceof Number n ? n.doubleValue() : DENSITY_WEIGHT;
+	}
 
 	/** The scoring normalisation of a manifest's {@code value}: moving statistics if absent. */
 	static String scoringNormalization(Object value) {

@@ -19,6 +19,8 @@ final class ManifestCheck {
 
 	/** Largest map smoothing and texture scale in pixels (models use 4 and 1 to 8). */
 	static final double MAX_SIGMA = 64;
+	/** Largest weight of the density map in the combined map. */
+	static final double MAX_DENSITY_WEIGHT = 100;
 	/** Most texture scales and mixture components (models use 4 and 12). */
 	static final int MAX_SCALES = 8, MAX_COMPONENTS = 64;
 	/** Largest calibration block side in pixels. */
@@ -41,6 +43,7 @@ final class ManifestCheck {
 		}
 		if (s == null) return m;
 		range("scoring.residual_sigma", s.residualSigma(), 0, MAX_SIGMA);
+		range("scoring.density_weight", s.densityWeight(), 0, MAX_DENSITY_WEIGHT);
 		for (Map.Entry<ScoreKind, MapCalibration> e : s.calibrations().entrySet())
 			check(e.getValue(), "scoring.calibrations." + e.getKey().id());
 		int nz = m.spec().nz();

@@ -32,6 +32,7 @@ final class ModelJson {
 			if (s.calibrations().containsKey(k)) cal.put(k.id(), calibration(s.calibrations().get(k)));
 		m.put("calibrations", cal);
 		m.put("residual_sigma", s.residualSigma());
+		if (s.calibrations().containsKey(ScoreKind.COMBINED)) m.put("density_weight", s.densityWeight());
 		if (s.density() != null) m.put("density", density(s.density()));
 		if (s.texture() != null) m.put("texture", texture(s.texture()));
 		return m;
@@ -51,7 +52,8 @@ final class ModelJson {
 		}
 		Object density = json.get("density"), texture = json.get("texture");
 		return new Scoring(ScoreKind.parse(s), calibrations, density instanceof Map ? density(object(density)) : null,
-			Json.number(json, "residual_sigma"), texture instanceof Map ? texture(object(texture)) : null);
+			Json.number(json, "residual_sigma"), EarlierVersions.densityWeight(json.get("density_weight")), texture instanceof
+				Map ? texture(object(texture)) : null);
 	}
 
 	static Map<String, Object> calibration(MapCalibration c) {

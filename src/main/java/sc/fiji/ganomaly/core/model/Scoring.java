@@ -17,10 +17,12 @@ import sc.fiji.ganomaly.core.texture.TextureModel;
  * @param calibrations  map scale and image threshold of each score measured after training
  * @param density       the Gaussian of normal latent codes for {@link ScoreKind#DENSITY}; null if not measured
  * @param residualSigma Gaussian smoothing (pixels) of the residual map
+ * @param densityWeight the density map's weight in the {@link ScoreKind#COMBINED} map (each map on
+ *                      its calibrated scale)
  * @param texture       the model of normal local statistics for {@link ScoreKind#TEXTURE}; null if not measured
  */
 public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibrations, DensityModel density,
-		double residualSigma, TextureModel texture)
+		double residualSigma, double densityWeight, TextureModel texture)
 {
 
 	public Scoring {
@@ -39,7 +41,7 @@ public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibratio
 	public Scoring withScore(ScoreKind other) {
 		if (!calibrations.containsKey(other)) throw new IllegalArgumentException("this model has no calibration for " +
 			"the score '" + other.id() + "' (it has " + ScoreKind.ids(calibrations.keySet()) + ")");
-		return new Scoring(other, calibrations, density, residualSigma, texture);
+		return new Scoring(other, calibrations, density, residualSigma, densityWeight, texture);
 	}
 
 	public MapCalibration calibration() {

@@ -6,24 +6,20 @@ import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 import sc.fiji.ganomaly.core.plane.TileSource;
 
 /**
- * The combined score's maps: the texture map plus {@value #DENSITY_WEIGHT} times the density map,
- * each first put on its own calibrated scale for the plane's size (0 = median normal pixel, 1 = its
+ * The combined score's maps: the texture map plus the model's weight times the density map, each
+ * first put on its own calibrated scale for the plane's size (0 = median normal pixel, 1 = its
  * threshold), so that neither score's units decide the mix.
  */
 final class CombinedScorer implements Scorer {
 
-	/**
-	 * Weight of the density map: of the weights measured on the detection suite's one-window cases
-	 * (docs/benchmarks.md), the one within 0.01 of the better single score on all of them.
-	 */
-	static final float DENSITY_WEIGHT = 2;
-
 	private final Scorer texture, density;
 	private final MapCalibration textureCalibration, densityCalibration;
+	private final float densityWeight;
 
 	CombinedScorer(Scorer texture, MapCalibration textureCalibration, Scorer density,
-		MapCalibration densityCalibration)
+		MapCalibration densityCalibration, double densityWeight)
 	{
+		this.densityWeight = (float) densityWeight;
 		this.texture = texture;
 		this.density = density;
 		this.textureCalibration = textureCalibration;
@@ -41,7 +37,7 @@ final class CombinedScorer implements Scorer {
 		textureCalibration.applyInPlace(sum, area);
 		densityCalibration.applyInPlace(v, area);
 		for (int i = 0; i < sum.length; i++)
-			sum[i] += DENSITY_WEIGHT * v[i];
+			sum[i] += densityWeight * v[i];
 		AnomalyMap map = t.map();
 		return new RawMap(map, map.max(), d.patches());
 	}

@@ -35,7 +35,7 @@ public final class Scorers {
 		}
 		if (kind == ScoreKind.COMBINED) return new CombinedScorer(new TextureScorer(s.texture(), manifest.spec()
 			.threads()), s.calibrations().get(ScoreKind.TEXTURE), network(network, ScoreKind.DENSITY, s, stride, batch,
-				tileSize), s.calibrations().get(ScoreKind.DENSITY));
+				tileSize), s.calibrations().get(ScoreKind.DENSITY), s.densityWeight());
 		return network(network, kind, s, stride, batch, tileSize);
 	}
 

@@ -42,6 +42,12 @@ final class Calibrator {
 	static final int TEXTURE_FOLDS = 5;
 	/** The residual map's Gaussian smoothing in pixels per pixel of the patch side. */
 	static final double SIGMA_PER_PATCH = 1 / 16.0;
+	/**
+	 * The density map's weight in the combined map: of the weights measured on Fashion-MNIST and MNIST
+	 * one-class over ten classes and two seeds (docs/benchmarks.md, "The density weight"), the one
+	 * that keeps every class nearest its best single score.
+	 */
+	static final double DENSITY_WEIGHT = 1.5;
 
 	private final TrainingSettings settings;
 	private final ProgressListener listener;
@@ -84,8 +90,8 @@ final class Calibrator {
 		for (ScoreKind kind : ScoreKind.values()) {
 			if (!kind.needsNetwork()) continue;
 			FloatList pixels = new FloatList(), maxima = new FloatList();
-			Scoring raw = new Scoring(kind, rawCalibrations(kind, calibrations, p), density, SIGMA_PER_PATCH * p, texture
-				.model());
+			Scoring raw = new Scoring(kind, rawCalibrations(kind, calibrations, p), density, SIGMA_PER_PATCH * p,
+				DENSITY_WEIGHT, texture.model());
 			Scorer shared = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
 			long scored = 0;
 			int step = pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() * r.height()).sum());
@@ -104,8 +110,8 @@ final class Calibrator {
 		}
 		// the model's score is one of the network's (a texture model has none): its blocks are the held-out share's
 		String warning = fewBlocksWarning(networkBlocks, false, p, referenceArea);
-		return new Result(new Scoring(settings.score(), calibrations, density, SIGMA_PER_PATCH * p, texture.model()),
-			new TrainingSummary.CalibrationBlocks(networkBlocks, texture.blocks(), warning));
+		return new Result(new Scoring(settings.score(), calibrations, density, SIGMA_PER_PATCH * p, DENSITY_WEIGHT,
+			texture.model()), new TrainingSummary.CalibrationBlocks(networkBlocks, texture.blocks(), warning));
 	}
 
 	/**
@@ -119,7 +125,7 @@ final class Calibrator {
 		Texture texture = texture(planes, p, referenceArea);
 		String warning = fewBlocksWarning(texture.blocks(), true, p, referenceArea);
 		return new Result(new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, texture.calibration()), null,
-			SIGMA_PER_PATCH * p, texture.model()), new TrainingSummary.CalibrationBlocks(0, texture.blocks(), warning));
+			SIGMA_PER_PATCH * p, DENSITY_WEIGHT, texture.model()), new TrainingSummary.CalibrationBlocks(0, texture.blocks(), warning));
 	}
 
 	private Texture texture(List<NormalizedPlane> planes, int p, long referenceArea) {
@@ -170,7 +176,7 @@ final class Calibrator {
 	}
 
 	private static Scoring withTexture(Scoring s, TextureModel texture) {
-		return new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), texture);
+		return new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), s.densityWeight(), texture);
 	}
 
 	/**

@@ -26,6 +26,8 @@ import org.junit.rules.TemporaryFolder;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.core.TinyModels;
+import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.json.Json;
 import sc.fiji.ganomaly.core.texture.TextureModel;
 
@@ -213,7 +215,8 @@ public class ModelArchiveTest {
 			.means(), precisions, g.logDets()), t.intensities());
 		Scoring s = m.scoring();
 		String json = new Manifest(m.formatVersion(), m.createdBy(), m.spec(), m.normalization(), m.calibration(), m
-			.threshold(), m.training(), new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), bad)).toJson();
+			.threshold(), m.training(), new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), s.densityWeight(),
+				bad)).toJson();
 		assertMessage(() -> Manifest.fromJson(json, 1), "manifest.json: scoring.texture.density.precisions: component 2 of " +
 			g.components() + " is not positive definite");
 	}
@@ -236,6 +239,27 @@ public class ModelArchiveTest {
 			"manifest.json lacks the number 'raw_median'");
 		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"residual_sigma\": 1.5", "\"residual_sigma\": -1"), 1),
 			"manifest.json: scoring.residual_sigma must be 0 to 64, not -1");
+	}
+
+	/**
+	 * A model with the combined score states its density weight, and loads with it; one that states
+	 * none (the first combined models) weighs the density map twice; a weight out of range is refused.
+	 */
+	@Test
+	public void theCombinedScoresDensityWeightIsStatedAndChecked() {
+		Manifest m = TinyModels.textureManifest(1, 4);
+		Scoring s = m.scoring();
+		Map<ScoreKind, MapCalibration> calibrations = new java.util.EnumMap<>(s.calibrations());
+		calibrations.put(ScoreKind.COMBINED, s.calibrations().get(ScoreKind.TEXTURE));
+		String json = new Manifest(m.formatVersion(), m.createdBy(), m.spec(), m.normalization(), m.calibration(), m
+			.threshold(), m.training(), new Scoring(ScoreKind.COMBINED, calibrations, s.density(), s.residualSigma(), 1.5,
+				s.texture())).toJson();
+		assertTrue(json, json.contains("\"density_weight\": 1.5"));
+		assertEquals(1.5, Manifest.fromJson(json, 1).scoring().densityWeight(), 0);
+		assertEquals(2, Manifest.fromJson(json.replaceFirst("\"density_weight\": 1.5,", ""), 1).scoring()
+			.densityWeight(), 0);
+		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"density_weight\": 1.5", "\"density_weight\": -2"),
+			1), "manifest.json: scoring.density_weight must be 0 to 100, not -2");
 	}
 
 	/** Nesting a million deep is neither parsed recursively nor printed whole into a message. */
