@@ -29,7 +29,9 @@ final class EarlierVersions {
 
 	/** The combined map's density weight of a manifest's {@code value}: {@link #DENSITY_WEIGHT} if absent. */
 	static double densityWeight(Object value) {
-		return value instanceof Number n ? n.doubleValue() : DENSITY_WEIGHT;
+		if (value == null) return DENSITY_WEIGHT;
+		if (value instanceof Number n) return n.doubleValue();
+		throw new IllegalArgumentException("manifest.json: scoring.density_weight must be a number");
 	}
 
 	/** The scoring normalisation of a manifest's {@code value}: moving statistics if absent. */

@@ -260,6 +260,8 @@ public class ModelArchiveTest {
 			.densityWeight(), 0);
 		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"density_weight\": 1.5", "\"density_weight\": -2"),
 			1), "manifest.json: scoring.density_weight must be 0 to 100, not -2");
+		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"density_weight\": 1.5", "\"density_weight\": \"2\""),
+			1), "manifest.json: scoring.density_weight must be a number");
 	}
 
 	/** Nesting a million deep is neither parsed recursively nor printed whole into a message. */
