@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Arithmetic precision of scoring (issue 11). {@value #FLOAT32} is the default and what models are
+ * Arithmetic precision of scoring. {@value #FLOAT32} is the default and what models are
  * trained and calibrated in. {@value #BFLOAT16} is opt-in: convolutions run in bfloat16 through
  * oneDNN (TensorFlow's {@code auto_mixed_precision_onednn_bfloat16} rewrite), about three times
  * faster on CPUs with AVX512_BF16 or AMX; scores differ from float32 within the tolerance measured

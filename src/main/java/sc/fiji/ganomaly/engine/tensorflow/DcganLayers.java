@@ -22,7 +22,7 @@ import sc.fiji.ganomaly.engine.tensorflow.VariableStore.Init;
  * that the same weights can be wired into a training path (batch statistics) and a scoring path
  * (stored statistics, or each sample's own statistics: see {@link NetworkSpec#scoringNormalization()}). Convolutions carry no bias, as in the reference.
  * Three layers that oneDNN runs far below its speed for the others (the encoders' last, the
- * decoder's first and last) are written as the same sums in faster ops (issue 11): the weights,
+ * decoder's first and last) are written as the same sums in faster ops: the weights,
  * their names and shapes are the reference's, so checkpoints and models of either graph load into
  * the other, and scores agree to float rounding (relative 1e-6).
  */
