@@ -51,9 +51,9 @@ final class ModelJson {
 			calibrations.put(kind, calibration(object(e.getValue())));
 		}
 		Object density = json.get("density"), texture = json.get("texture");
+		double densityWeight = EarlierVersions.densityWeight(json.get("density_weight"));
 		return new Scoring(ScoreKind.parse(s), calibrations, density instanceof Map ? density(object(density)) : null,
-			Json.number(json, "residual_sigma"), EarlierVersions.densityWeight(json.get("density_weight")), texture instanceof
-				Map ? texture(object(texture)) : null);
+			Json.number(json, "residual_sigma"), densityWeight, texture instanceof Map ? texture(object(texture)) : null);
 	}
 
 	static Map<String, Object> calibration(MapCalibration c) {

@@ -124,8 +124,9 @@ final class Calibrator {
 		long referenceArea = medianArea(planes);
 		Texture texture = texture(planes, p, referenceArea);
 		String warning = fewBlocksWarning(texture.blocks(), true, p, referenceArea);
-		return new Result(new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, texture.calibration()), null,
-			SIGMA_PER_PATCH * p, DENSITY_WEIGHT, texture.model()), new TrainingSummary.CalibrationBlocks(0, texture.blocks(), warning));
+		Scoring scoring = new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, texture.calibration()), null,
+			SIGMA_PER_PATCH * p, DENSITY_WEIGHT, texture.model());
+		return new Result(scoring, new TrainingSummary.CalibrationBlocks(0, texture.blocks(), warning));
 	}
 
 	private Texture texture(List<NormalizedPlane> planes, int p, long referenceArea) {
