@@ -33,12 +33,20 @@ public final class MapFilters {
 	/** The floats of a {@code width × height} plane {@code v} as rows of doubles. */
 	public static double[][] rows(float[] v, int width, int height) {
 		double[][] rows = new double[height][width];
+		rows(v, width, height, rows);
+		return rows;
+	}
+
+	/**
+	 * The floats of a {@code width × height} plane {@code v} as rows of doubles, into the first
+	 * {@code width} values of the first {@code height} rows of {@code into}.
+	 */
+	public static void rows(float[] v, int width, int height, double[][] into) {
 		for (int y = 0; y < height; y++) {
-			double[] row = rows[y];
+			double[] row = into[y];
 			for (int x = 0, o = y * width; x < width; x++)
 				row[x] = v[o + x];
 		}
-		return rows;
 	}
 
 	/**
@@ -49,40 +57,47 @@ public final class MapFilters {
 	 * plane of doubles.
 	 */
 	public static void gaussian(double[][] rows, float[] out, int width, double sigma) {
-		gaussian(rows, out, width, sigma, new Scratch(width, rows.length));
+		gaussian(rows, width, rows.length, out, sigma, new Scratch(width, rows.length));
 	}
 
-	/** Work space of the smoothing of rows of doubles, for planes of one size on one thread. */
+	/** Work space of the smoothing of rows of doubles, for planes up to one size on one thread. */
 	public static final class Scratch {
 
 		private final double[][] columns, block;
 
-		/** Work space for {@code width × height} planes. */
+		/** Work space for planes of up to {@code width × height}. */
 		public Scratch(int width, int height) {
 			columns = new double[width][height];
 			block = new double[TRANSPOSED][Math.max(width, height)];
 		}
+
+		/** Whether this work space serves a {@code width × height} plane. */
+		public boolean fits(int width, int height) {
+			return columns.length >= width && columns[0].length >= height;
+		}
 	}
 
-	/** {@link #gaussian(double[][], float[], int, double)} in the work space {@code scratch} of the plane's size. */
-	public static void gaussian(double[][] rows, float[] out, int width, double sigma, Scratch scratch) {
-		int height = rows.length, r = (int) Math.ceil(3 * sigma);
+	/**
+	 * {@link #gaussian(double[][], float[], int, double)} of the first {@code width} values of the first
+	 * {@code height} rows of {@code rows}, in the work space {@code scratch}.
+	 */
+	public static void gaussian(double[][] rows, int width, int height, float[] out, double sigma, Scratch scratch) {
+		int r = (int) Math.ceil(3 * sigma);
 		if (r < 1) {
 			for (int y = 0; y < height; y++)
 				for (int x = 0; x < width; x++)
 					out[y * width + x] = (float) rows[y][x];
 			return;
 		}
-		if (scratch.columns.length != width || scratch.columns[0].length != height) throw new IllegalArgumentException(
-			"work space of " + scratch.columns.length + "x" + scratch.columns[0].length + " for a plane of " + width + "x" +
-				height);
+		if (!scratch.fits(width, height)) throw new IllegalArgumentException("work space of " + scratch.columns.length +
+			"x" + scratch.columns[0].length + " for a plane of " + width + "x" + height);
 		float[] k = kernel(sigma, r);
 		double[][] columns = scratch.columns, block = scratch.block;
 		// along y, each block of rows written transposed into the columns
 		for (int y0 = 0; y0 < height; y0 += TRANSPOSED) {
 			int n = Math.min(TRANSPOSED, height - y0);
 			for (int i = 0; i < n; i++)
-				along(rows, y0 + i, k, r, block[i]);
+				along(rows, height, width, y0 + i, k, r, block[i]);
 			if (n == TRANSPOSED) transposeBlock(block, columns, y0, width);
 			else for (int i = 0; i < n; i++)
 				for (int x = 0; x < width; x++)
@@ -92,7 +107,7 @@ public final class MapFilters {
 		for (int x0 = 0; x0 < width; x0 += TRANSPOSED) {
 			int n = Math.min(TRANSPOSED, width - x0);
 			for (int i = 0; i < n; i++)
-				along(columns, x0 + i, k, r, block[i]);
+				along(columns, width, height, x0 + i, k, r, block[i]);
 			if (n == TRANSPOSED) writeTransposed(block, out, x0, width, height);
 			else for (int y = 0, o = x0; y < height; y++, o += width)
 				for (int i = 0; i < n; i++)
@@ -145,12 +160,12 @@ public final class MapFilters {
 	}
 
 	/**
-	 * Row {@code i} of {@code v} smoothed across rows into the first {@code v[0].length} values of
-	 * {@code into}: the sum over taps t of k[t] times row {@code i + t}, the taps inside the plane
-	 * divided by their sum.
+	 * Row {@code i} of the first {@code count} rows of {@code v} smoothed across rows into the first
+	 * {@code n} values of {@code into}: the sum over taps t of k[t] times row {@code i + t}, the taps
+	 * inside the plane divided by their sum.
 	 */
-	private static void along(double[][] v, int i, float[] k, int r, double[] into) {
-		int n = v[0].length, lo = Math.max(-r, -i), hi = Math.min(r, v.length - 1 - i);
+	private static void along(double[][] v, int count, int n, int i, float[] k, int r, double[] into) {
+		int lo = Math.max(-r, -i), hi = Math.min(r, count - 1 - i);
 		double weight = 0;
 		for (int t = lo; t <= hi; t++)
 			weight += k[t + r];

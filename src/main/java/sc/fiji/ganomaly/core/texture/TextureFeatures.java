@@ -1,6 +1,8 @@
 package sc.fiji.ganomaly.core.texture;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
@@ -34,28 +36,93 @@ final class TextureFeatures {
 	 * {@code w × h} values, index {@code [feature][y * w + x]}.
 	 */
 	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features) {
-		return features(data, w, h, channels, scales, features, 1);
+		return features(data, w, h, channels, scales, features, 1, new Workspace());
 	}
 
 	/**
 	 * {@link #features(float[], int, int, int, double[], FeatureSet)} with the scales of each channel
-	 * computed on up to {@code threads} threads of {@link TileThreads} at once (the same planes); a
-	 * thread of that pool must pass 1.
+	 * computed on up to {@code threads} threads of {@link TileThreads} at once (the same planes), in
+	 * {@code work} (which no other computation uses meanwhile); a thread of that pool must pass 1.
 	 */
 	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features,
-		int threads)
+		int threads, Workspace work)
 	{
 		float[][] out = new float[dim(scales, features, channels)][];
 		int per = features.perScale();
+		boolean gradients = features == FeatureSet.STATISTICS_AND_GRADIENTS;
 		for (int c = 0; c < channels; c++) {
-			Inputs in = new Inputs(data, w, h, channels, c, features == FeatureSet.STATISTICS_AND_GRADIENTS);
+			Inputs in = work.inputs(data, w, h, channels, c, gradients);
 			List<float[][]> planes = TileThreads.all(scales.length, threads, k -> scales[k], k -> () -> in.scale(
-				scales[k]));
+				scales[k], work.scale(threads > 1 ? k : 0, w, h)));
 			for (int k = 0; k < scales.length; k++)
 				System.arraycopy(planes.get(k), 0, out, (c * scales.length + k) * per, per);
 		}
 		return out;
 	}
+
+	/**
+	 * The work arrays of feature computations, kept from one to the next and grown to the largest
+	 * image: one computation at a time. The feature planes themselves are new arrays each time.
+	 */
+	static final class Workspace {
+
+		private float[] values = new float[0];
+		private final double[][][] rows = new double[Inputs.ROWS][0][0];
+		private ScaleSpace[] scales = new ScaleSpace[0];
+
+		/** The inputs of channel {@code c} of a {@code w × h} image, in this work space's rows. */
+		private Inputs inputs(float[] data, int w, int h, int channels, int c, boolean gradients) {
+			if (values.length < w * h) values = new float[w * h];
+			for (int i = 0; i < (gradients ? Inputs.ROWS : 3); i++)
+				rows[i] = fit(rows[i], w, h);
+			return new Inputs(data, w, h, channels, c, gradients, values, rows);
+		}
+
+		/** Work space {@code index} of one scale's smoothing of a {@code w × h} image. */
+		private ScaleSpace scale(int index, int w, int h) {
+			if (index >= scales.length) scales = Arrays.copyOf(scales, index + 1);
+			ScaleSpace s = scales[index];
+			if (s == null || s.scratch.length < w * h || !s.work.fits(w, h)) {
+				int width = Math.max(w, s == null ? 0 : s.rows[0].length), height = Math.max(h, s == null ? 0
+					: s.rows.length);
+				s = scales[index] = new ScaleSpace(new float[width * height], new float[width * height],
+					new double[height][width], new MapFilters.Scratch(width, height));
+			}
+			return s;
+		}
+
+		private static double[][] fit(double[][] rows, int w, int h) {
+			if (rows.length >= h && (rows.length == 0 || rows[0].length >= w)) return rows;
+			return new double[Math.max(h, rows.length)][Math.max(w, rows.length == 0 ? 0 : rows[0].length)];
+		}
+	}
+
+	/**
+	 * Work spaces lent to feature computations running side by side: as many as ran at once, each kept
+	 * for the next.
+	 */
+	static final class Workspaces {
+
+		private final ConcurrentLinkedQueue<Workspace> spare = new ConcurrentLinkedQueue<>();
+
+		/**
+		 * {@link TextureFeatures#features(float[], int, int, int, double[], FeatureSet, int, Workspace)}
+		 * in a work space that no other computation uses meanwhile.
+		 */
+		float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features, int threads) {
+			Workspace work = spare.poll();
+			if (work == null) work = new Workspace();
+			try {
+				return TextureFeatures.features(data, w, h, channels, scales, features, threads, work);
+			}
+			finally {
+				spare.add(work);
+			}
+		}
+	}
+
+	/** Work arrays of one scale: two planes of floats, one of doubles and the smoothing's. */
+	private record ScaleSpace(float[] scratch, float[] other, double[][] rows, MapFilters.Scratch work) {}
 
 	/**
 	 * What every scale of one channel smooths, widened to rows of doubles once: the channel, its
@@ -64,75 +131,84 @@ final class TextureFeatures {
 	 */
 	private static final class Inputs {
 
+		/** Planes of rows at most. */
+		static final int ROWS = 6;
+
 		final int w, h;
 		final double[][] img, sq, grad, gxx, gyy, gxy, magnitude;
 
-		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients) {
+		/** The inputs of channel {@code c}, in {@code v} (a plane's values) and {@code rows}. */
+		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients, float[] v, double[][][] rows) {
 			this.w = w;
 			this.h = h;
 			int n = w * h;
-			float[] v = new float[n], s = new float[n], g = gradients ? null : new float[n];
-			float[] xx = gradients ? new float[n] : null, yy = gradients ? new float[n] : null,
-					xy = gradients ? new float[n] : null, m = gradients ? new float[n] : null;
+			img = rows[0];
+			sq = rows[1];
+			grad = gradients ? null : rows[2];
+			gxx = gradients ? rows[2] : null;
+			gyy = gradients ? rows[3] : null;
+			gxy = gradients ? rows[4] : null;
+			magnitude = gradients ? rows[5] : null;
 			for (int i = 0; i < n; i++)
 				v[i] = data[i * channels + c];
-			for (int i = 0; i < n; i++)
-				s[i] = v[i] * v[i];
+			for (int y = 0; y < h; y++) {
+				double[] image = img[y], square = sq[y];
+				for (int x = 0; x < w; x++) {
+					float value = v[y * w + x];
+					image[x] = value;
+					square[x] = value * value;
+				}
+			}
 			for (int y = 0; y < h; y++)
 				for (int x = 0; x < w; x++) {
 					float gx = w == 1 ? 0 : x == 0 ? v[y * w + 1] - v[y * w] : x == w - 1 ? v[y * w + x] - v[y * w + x - 1]
 						: 0.5f * (v[y * w + x + 1] - v[y * w + x - 1]);
 					float gy = h == 1 ? 0 : y == 0 ? v[w + x] - v[x] : y == h - 1 ? v[y * w + x] - v[(y - 1) * w + x] :
 						0.5f * (v[(y + 1) * w + x] - v[(y - 1) * w + x]);
-					int i = y * w + x;
 					if (gradients) {
-						xx[i] = gx * gx;
-						yy[i] = gy * gy;
-						xy[i] = gx * gy;
-						m[i] = (float) Math.sqrt(xx[i] + yy[i]);
+						float xx = gx * gx, yy = gy * gy;
+						gxx[y][x] = xx;
+						gyy[y][x] = yy;
+						gxy[y][x] = gx * gy;
+						magnitude[y][x] = (float) Math.sqrt(xx + yy);
 					}
-					else g[i] = gx * gx + gy * gy;
+					else grad[y][x] = gx * gx + gy * gy;
 				}
-			img = MapFilters.rows(v, w, h);
-			sq = MapFilters.rows(s, w, h);
-			grad = gradients ? null : MapFilters.rows(g, w, h);
-			gxx = gradients ? MapFilters.rows(xx, w, h) : null;
-			gyy = gradients ? MapFilters.rows(yy, w, h) : null;
-			gxy = gradients ? MapFilters.rows(xy, w, h) : null;
-			magnitude = gradients ? MapFilters.rows(m, w, h) : null;
 		}
 
 		/**
-		 * The feature planes of scale {@code s}, in {@link FeatureSet} order. The energy, the smoothed
-		 * squared gradient, is the sum of its smoothed components where those are smoothed anyway.
+		 * The feature planes of scale {@code s}, in {@link FeatureSet} order, computed in {@code space}.
+		 * The energy, the smoothed squared gradient, is the sum of its smoothed components where those
+		 * are smoothed anyway.
 		 */
-		float[][] scale(double s) {
+		float[][] scale(double s, ScaleSpace space) {
 			int n = w * h;
-			float[] mean = new float[n], var = new float[n], energy = new float[n], scratch = new float[n];
-			MapFilters.Scratch work = new MapFilters.Scratch(w, h);
-			MapFilters.gaussian(img, mean, w, s, work);
-			MapFilters.gaussian(sq, var, w, s, work);
+			float[] mean = new float[n], var = new float[n], energy = new float[n], scratch = space.scratch();
+			MapFilters.Scratch work = space.work();
+			MapFilters.gaussian(img, w, h, mean, s, work);
+			MapFilters.gaussian(sq, w, h, var, s, work);
 			float[] coherence = null;
-			if (gxx == null) MapFilters.gaussian(grad, energy, w, s, work);
+			if (gxx == null) MapFilters.gaussian(grad, w, h, energy, s, work);
 			else {
-				float[] a = new float[n], b = new float[n];
-				MapFilters.gaussian(gxx, a, w, s, work);
-				MapFilters.gaussian(gyy, b, w, s, work);
-				MapFilters.gaussian(gxy, scratch, w, s, work);
+				float[] a = new float[n], b = space.other();
+				MapFilters.gaussian(gxx, w, h, a, s, work);
+				MapFilters.gaussian(gyy, w, h, b, s, work);
+				MapFilters.gaussian(gxy, w, h, scratch, s, work);
 				for (int i = 0; i < n; i++)
 					energy[i] = a[i] + b[i];
 				coherence = coherence(a, b, scratch);
 			}
-			MapFilters.gaussian(img, scratch, w, s / 2, work);
+			MapFilters.gaussian(img, w, h, scratch, s / 2, work);
 			float[] l2 = laplacianSquared(scratch, w, h);
-			MapFilters.gaussian(MapFilters.rows(l2, w, h), l2, w, s, work);
+			MapFilters.rows(l2, w, h, space.rows());
+			MapFilters.gaussian(space.rows(), w, h, l2, s, work);
 			for (int i = 0; i < n; i++) {
 				var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
 				energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
 				l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
 			}
 			if (gxx == null) return new float[][] { mean, var, energy, l2 };
-			return new float[][] { mean, var, energy, l2, coherence, sparsity(magnitude, energy, w, s, work) };
+			return new float[][] { mean, var, energy, l2, coherence, sparsity(magnitude, energy, w, h, s, work) };
 		}
 	}
 
@@ -153,9 +229,11 @@ final class TextureFeatures {
 	 * Sparsity of the gradients in a window of sigma {@code s}: log((mean |∇| + ε)²) − log energy,
 	 * with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat region gives 0).
 	 */
-	private static float[] sparsity(double[][] magnitude, float[] logEnergy, int w, double s, MapFilters.Scratch work) {
+	private static float[] sparsity(double[][] magnitude, float[] logEnergy, int w, int h, double s,
+		MapFilters.Scratch work)
+	{
 		float[] m = new float[logEnergy.length];
-		MapFilters.gaussian(magnitude, m, w, s, work);
+		MapFilters.gaussian(magnitude, w, h, m, s, work);
 		double epsilon = Math.sqrt(VARIANCE_FLOOR);
 		for (int i = 0; i < m.length; i++)
 			m[i] = (float) (2 * Math.log(m[i] + epsilon) - logEnergy[i]);

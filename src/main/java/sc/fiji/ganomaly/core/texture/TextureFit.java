@@ -62,6 +62,7 @@ final class TextureFit {
 		double keep = Math.min(1, FIT_SAMPLES / (double) total);
 		FloatList samples = new FloatList();
 		int[] n = { 0 };
+		TextureFeatures.Workspaces work = new TextureFeatures.Workspaces();
 		TileThreads.run(used, threads, t -> {
 			FitTile tile = tiles.get(t);
 			Region r = regions.get(tile.region());
@@ -70,7 +71,7 @@ final class TextureFit {
 			int y1 = Math.min(r.height(), tile.y() + tile.height() + margin);
 			int w = x1 - x0, h = y1 - y0;
 			float[] data = TextureFeatures.crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities);
-			return () -> TextureFeatures.features(data, w, h, channels, scales, features);
+			return () -> work.features(data, w, h, channels, scales, features, 1);
 		}, (t, f) -> {
 			FitTile tile = tiles.get(t);
 			Region r = regions.get(tile.region());

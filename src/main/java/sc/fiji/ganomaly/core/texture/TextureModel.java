@@ -127,6 +127,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		long tiles = (long) columns * rows;
 		// fewer tiles than threads (a small plane): tiles one after the other, each on every thread
 		int inner = tiles < threads ? threads : 1;
+		TextureFeatures.Workspaces work = new TextureFeatures.Workspaces();
 		boolean finished = TileThreads.run(columns * rows, inner > 1 ? 1 : threads, t -> {
 			if (listener.isCanceled()) return null;
 			int tx = t % columns * TILE, ty = t / columns * TILE;
@@ -140,7 +141,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 			float[] data = TextureFeatures.crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities);
 			int channels = p.channels();
 			return () -> {
-				float[][] f = TextureFeatures.features(data, w, h, channels, scales, features, inner);
+				float[][] f = work.features(data, w, h, channels, scales, features, inner);
 				int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE), band = (y2 - ty + inner - 1) / inner;
 				TileThreads.all(inner, inner, b -> 1, b -> () -> {
 					MixtureScores scores = new MixtureScores(density);

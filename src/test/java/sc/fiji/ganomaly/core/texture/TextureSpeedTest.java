@@ -63,6 +63,31 @@ public class TextureSpeedTest {
 	}
 
 	/**
+	 * A work space kept from one image to the next (larger, smaller, other shapes, one and three
+	 * channels, the scales one after another and side by side) gives each image the features a fresh
+	 * one gives, bit for bit: nothing of an earlier image is read.
+	 */
+	@Test
+	public void aReusedWorkspaceGivesTheFeaturesOfAFreshOne() {
+		Random random = new Random(3);
+		int[][] sizes = { { 40, 30, 1 }, { 90, 61, 3 }, { 23, 70, 1 }, { 5, 5, 1 }, { 90, 61, 1 }, { 61, 90, 3 } };
+		for (FeatureSet set : FeatureSet.values())
+			for (int threads : new int[] { 1, 2 }) {
+				TextureFeatures.Workspace work = new TextureFeatures.Workspace();
+				for (int[] size : sizes) {
+					int w = size[0], h = size[1], c = size[2];
+					float[] data = TextureBenchmark.plane(w, h, c, random).data();
+					float[][] expected = TextureFeatures.features(data, w, h, c, TextureModel.DEFAULT_SCALES, set),
+							actual = TextureFeatures.features(data, w, h, c, TextureModel.DEFAULT_SCALES, set, threads, work);
+					assertEquals(expected.length, actual.length);
+					for (int k = 0; k < expected.length; k++)
+						assertArrayEquals(set + " " + w + "x" + h + "x" + c + " threads " + threads + " feature " + k,
+							expected[k], actual[k], 0);
+				}
+			}
+	}
+
+	/**
 	 * Feature planes of both feature sets, with one and three channels, agree with the reference's
 	 * within 2·10⁻⁴ (relative above 1). The log variance of a nearly flat window is the loosest: it
 	 * takes the difference of two smoothed floats.
