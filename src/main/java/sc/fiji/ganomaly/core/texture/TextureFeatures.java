@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.core.texture;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
@@ -47,17 +48,26 @@ final class TextureFeatures {
 	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features,
 		int threads, Workspace work)
 	{
-		float[][] out = new float[dim(scales, features, channels)][];
+		float[][] out = new float[dim(scales, features, channels)][w * h];
+		compute(data, w, h, channels, scales, features, threads, work, out);
+		return out;
+	}
+
+	/** The feature planes into {@code out} (planes of at least {@code w × h} values). */
+	private static void compute(float[] data, int w, int h, int channels, double[] scales, FeatureSet features,
+		int threads, Workspace work, float[][] out)
+	{
 		int per = features.perScale();
 		boolean gradients = features == FeatureSet.STATISTICS_AND_GRADIENTS;
 		for (int c = 0; c < channels; c++) {
 			Inputs in = work.inputs(data, w, h, channels, c, gradients);
-			List<float[][]> planes = TileThreads.all(scales.length, threads, k -> scales[k], k -> () -> in.scale(
-				scales[k], work.scale(threads > 1 ? k : 0, w, h)));
-			for (int k = 0; k < scales.length; k++)
-				System.arraycopy(planes.get(k), 0, out, (c * scales.length + k) * per, per);
+			int first = c * scales.length * per;
+			TileThreads.all(scales.length, threads, k -> scales[k], k -> () -> {
+				in.scale(scales[k], work.scale(threads > 1 ? k : 0, w, h), Arrays.copyOfRange(out, first + k * per, first
+					+ (k + 1) * per));
+				return null;
+			});
 		}
-		return out;
 	}
 
 	/**
@@ -69,6 +79,14 @@ final class TextureFeatures {
 		private float[] values = new float[0];
 		private final double[][][] rows = new double[Inputs.ROWS][0][0];
 		private ScaleSpace[] scales = new ScaleSpace[0];
+		private float[][] planes = new float[0][0];
+
+		/** {@code dim} planes of at least {@code n} values, lent until the next call. */
+		private float[][] planes(int dim, int n) {
+			if (planes.length < dim || planes.length > 0 && planes[0].length < n) planes = new float[Math.max(dim,
+				planes.length)][Math.max(n, planes.length == 0 ? 0 : planes[0].length)];
+			return Arrays.copyOf(planes, dim);
+		}
 
 		/** The inputs of channel {@code c} of a {@code w × h} image, in this work space's rows. */
 		private Inputs inputs(float[] data, int w, int h, int channels, int c, boolean gradients) {
@@ -110,14 +128,36 @@ final class TextureFeatures {
 		 * in a work space that no other computation uses meanwhile.
 		 */
 		float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features, int threads) {
-			Workspace work = spare.poll();
-			if (work == null) work = new Workspace();
+			Workspace work = take();
 			try {
 				return TextureFeatures.features(data, w, h, channels, scales, features, threads, work);
 			}
 			finally {
 				spare.add(work);
 			}
+		}
+
+		/**
+		 * Hands the same feature planes to {@code use}, lent from a work space: they hold the features
+		 * until {@code use} returns (each plane may be longer than {@code w × h}).
+		 */
+		void lend(float[] data, int w, int h, int channels, double[] scales, FeatureSet features, int threads,
+			Consumer<float[][]> use)
+		{
+			Workspace work = take();
+			try {
+				float[][] planes = work.planes(dim(scales, features, channels), w * h);
+				compute(data, w, h, channels, scales, features, threads, work, planes);
+				use.accept(planes);
+			}
+			finally {
+				spare.add(work);
+			}
+		}
+
+		private Workspace take() {
+			Workspace work = spare.poll();
+			return work == null ? new Workspace() : work;
 		}
 	}
 
@@ -177,29 +217,28 @@ final class TextureFeatures {
 		}
 
 		/**
-		 * The feature planes of scale {@code s}, in {@link FeatureSet} order, computed in {@code space}.
-		 * The energy, the smoothed squared gradient, is the sum of its smoothed components where those
-		 * are smoothed anyway.
+		 * The feature planes of scale {@code s}, in {@link FeatureSet} order, into {@code into} (planes of
+		 * at least {@code w × h} values), computed in {@code space}. The energy, the smoothed squared
+		 * gradient, is the sum of its smoothed components where those are smoothed anyway.
 		 */
-		float[][] scale(double s, ScaleSpace space) {
+		void scale(double s, ScaleSpace space, float[][] into) {
 			int n = w * h;
-			float[] mean = new float[n], var = new float[n], energy = new float[n], scratch = space.scratch();
+			float[] mean = into[0], var = into[1], energy = into[2], l2 = into[3], scratch = space.scratch();
 			MapFilters.Scratch work = space.work();
 			MapFilters.gaussian(img, w, h, mean, s, work);
 			MapFilters.gaussian(sq, w, h, var, s, work);
-			float[] coherence = null;
 			if (gxx == null) MapFilters.gaussian(grad, w, h, energy, s, work);
 			else {
-				float[] a = new float[n], b = space.other();
+				float[] a = into[4], b = space.other();
 				MapFilters.gaussian(gxx, w, h, a, s, work);
 				MapFilters.gaussian(gyy, w, h, b, s, work);
 				MapFilters.gaussian(gxy, w, h, scratch, s, work);
 				for (int i = 0; i < n; i++)
 					energy[i] = a[i] + b[i];
-				coherence = coherence(a, b, scratch);
+				coherence(a, b, scratch, n);
 			}
 			MapFilters.gaussian(img, w, h, scratch, s / 2, work);
-			float[] l2 = laplacianSquared(scratch, w, h);
+			laplacianSquared(scratch, w, h, l2);
 			MapFilters.rows(l2, w, h, space.rows());
 			MapFilters.gaussian(space.rows(), w, h, l2, s, work);
 			for (int i = 0; i < n; i++) {
@@ -207,42 +246,38 @@ final class TextureFeatures {
 				energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
 				l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
 			}
-			if (gxx == null) return new float[][] { mean, var, energy, l2 };
-			return new float[][] { mean, var, energy, l2, coherence, sparsity(magnitude, energy, w, h, s, work) };
+			if (gxx != null) sparsity(magnitude, energy, w, h, s, work, into[5]);
 		}
 	}
 
 	/**
 	 * Coherence of the gradients in a window: (λ1 − λ2) / (λ1 + λ2) of the structure tensor, from the
-	 * smoothed squared components {@code a}, {@code b} and product {@code c} of the gradients, into
-	 * {@code a}.
+	 * smoothed squared components {@code a}, {@code b} and product {@code c} of the gradients of
+	 * {@code n} pixels, into {@code a}.
 	 */
-	private static float[] coherence(float[] a, float[] b, float[] c) {
-		for (int i = 0; i < a.length; i++) {
+	private static void coherence(float[] a, float[] b, float[] c, int n) {
+		for (int i = 0; i < n; i++) {
 			double d = a[i] - b[i];
 			a[i] = (float) (Math.sqrt(d * d + 4.0 * c[i] * c[i]) / (a[i] + b[i] + VARIANCE_FLOOR));
 		}
-		return a;
 	}
 
 	/**
-	 * Sparsity of the gradients in a window of sigma {@code s}: log((mean |∇| + ε)²) − log energy,
-	 * with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat region gives 0).
+	 * Sparsity of the gradients in a window of sigma {@code s}, into {@code out}: log((mean |∇| + ε)²) −
+	 * log energy, with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat
+	 * region gives 0).
 	 */
-	private static float[] sparsity(double[][] magnitude, float[] logEnergy, int w, int h, double s,
-		MapFilters.Scratch work)
+	private static void sparsity(double[][] magnitude, float[] logEnergy, int w, int h, double s,
+		MapFilters.Scratch work, float[] out)
 	{
-		float[] m = new float[logEnergy.length];
-		MapFilters.gaussian(magnitude, w, h, m, s, work);
+		MapFilters.gaussian(magnitude, w, h, out, s, work);
 		double epsilon = Math.sqrt(VARIANCE_FLOOR);
-		for (int i = 0; i < m.length; i++)
-			m[i] = (float) (2 * Math.log(m[i] + epsilon) - logEnergy[i]);
-		return m;
+		for (int i = 0, n = w * h; i < n; i++)
+			out[i] = (float) (2 * Math.log(out[i] + epsilon) - logEnergy[i]);
 	}
 
-	/** Squared 4-neighbour Laplacian (borders replicated). */
-	private static float[] laplacianSquared(float[] v, int w, int h) {
-		float[] out = new float[w * h];
+	/** Squared 4-neighbour Laplacian (borders replicated) of the {@code w × h} plane {@code v}, into {@code out}. */
+	private static void laplacianSquared(float[] v, int w, int h, float[] out) {
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
 				float c = v[y * w + x];
@@ -250,7 +285,6 @@ final class TextureFeatures {
 					v[Math.min(h - 1, y + 1) * w + x] - 4 * c;
 				out[y * w + x] = l * l;
 			}
-		return out;
 	}
 
 	/**

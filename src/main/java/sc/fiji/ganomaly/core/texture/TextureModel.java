@@ -141,13 +141,14 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 			float[] data = TextureFeatures.crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities);
 			int channels = p.channels();
 			return () -> {
-				float[][] f = work.features(data, w, h, channels, scales, features, inner);
-				int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE), band = (y2 - ty + inner - 1) / inner;
-				TileThreads.all(inner, inner, b -> 1, b -> () -> {
-					MixtureScores scores = new MixtureScores(density);
-					for (int y = ty + b * band; y < Math.min(y2, ty + (b + 1) * band); y++)
-						scores.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx);
-					return null;
+				work.lend(data, w, h, channels, scales, features, inner, f -> {
+					int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE), band = (y2 - ty + inner - 1) / inner;
+					TileThreads.all(inner, inner, b -> 1, b -> () -> {
+						MixtureScores scores = new MixtureScores(density);
+						for (int y = ty + b * band; y < Math.min(y2, ty + (b + 1) * band); y++)
+							scores.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx);
+						return null;
+					});
 				});
 				return null;
 			};

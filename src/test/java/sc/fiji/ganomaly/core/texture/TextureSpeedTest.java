@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -65,7 +66,7 @@ public class TextureSpeedTest {
 	/**
 	 * A work space kept from one image to the next (larger, smaller, other shapes, one and three
 	 * channels, the scales one after another and side by side) gives each image the features a fresh
-	 * one gives, bit for bit: nothing of an earlier image is read.
+	 * one gives, bit for bit, and so do the planes it lends: nothing of an earlier image is read.
 	 */
 	@Test
 	public void aReusedWorkspaceGivesTheFeaturesOfAFreshOne() {
@@ -74,15 +75,24 @@ public class TextureSpeedTest {
 		for (FeatureSet set : FeatureSet.values())
 			for (int threads : new int[] { 1, 2 }) {
 				TextureFeatures.Workspace work = new TextureFeatures.Workspace();
+				TextureFeatures.Workspaces lender = new TextureFeatures.Workspaces();
 				for (int[] size : sizes) {
 					int w = size[0], h = size[1], c = size[2];
 					float[] data = TextureBenchmark.plane(w, h, c, random).data();
 					float[][] expected = TextureFeatures.features(data, w, h, c, TextureModel.DEFAULT_SCALES, set),
 							actual = TextureFeatures.features(data, w, h, c, TextureModel.DEFAULT_SCALES, set, threads, work);
+					String what = set + " " + w + "x" + h + "x" + c + " threads " + threads;
 					assertEquals(expected.length, actual.length);
 					for (int k = 0; k < expected.length; k++)
-						assertArrayEquals(set + " " + w + "x" + h + "x" + c + " threads " + threads + " feature " + k,
-							expected[k], actual[k], 0);
+						assertArrayEquals(what + " feature " + k, expected[k], actual[k], 0);
+					int[] lent = { 0 };
+					lender.lend(data, w, h, c, TextureModel.DEFAULT_SCALES, set, threads, planes -> {
+						assertEquals(expected.length, planes.length);
+						for (int k = 0; k < expected.length; k++)
+							assertArrayEquals(what + " lent feature " + k, expected[k], Arrays.copyOf(planes[k], w * h), 0);
+						lent[0]++;
+					});
+					assertEquals(1, lent[0]);
 				}
 			}
 	}
