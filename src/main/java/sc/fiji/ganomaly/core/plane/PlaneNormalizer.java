@@ -6,7 +6,9 @@ import net.imglib2.Cursor;
 import net.imglib2.FinalInterval;
 import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.IntegerType;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.util.Util;
 import net.imglib2.view.Views;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.math.Quantiles;
@@ -14,8 +16,8 @@ import sc.fiji.ganomaly.core.math.Quantiles;
 /**
  * The intensity mapping of one plane (x, y[, c]), measured once over the whole plane and then
  * applied to any tile of it, so that a large plane is normalised piece by piece exactly as it
- * would be at once. Measuring reads every pixel once (to refuse NaN and infinite values) and keeps
- * only a bounded sample for the percentiles.
+ * would be at once. Measuring reads every pixel of a floating-point image once (to refuse NaN and
+ * infinite values) and keeps only a bounded sample for the percentiles.
  */
 public final class PlaneNormalizer {
 
@@ -51,11 +53,13 @@ public final class PlaneNormalizer {
 		RandomAccessibleInterval<? extends RealType<?>> zeroMin = Views.zeroMin(image);
 		long w = image.dimension(0), h = image.dimension(1);
 		int channels = n == 3 ? (int) image.dimension(2) : 1;
-		Cursor<? extends RealType<?>> cursor = Views.flatIterable(zeroMin).localizingCursor();
-		while (cursor.hasNext()) {
-			float v = cursor.next().getRealFloat();
-			if (!Float.isFinite(v)) throw new IllegalArgumentException(name + ": pixel (" + cursor.getLongPosition(0) +
-				", " + cursor.getLongPosition(1) + ") is " + v + "; replace NaN and infinite values first");
+		if (!(Util.getTypeFromInterval(zeroMin) instanceof IntegerType)) {
+			Cursor<? extends RealType<?>> cursor = Views.flatIterable(zeroMin).cursor();
+			while (cursor.hasNext()) {
+				float v = cursor.next().getRealFloat();
+				if (!Float.isFinite(v)) throw new IllegalArgumentException(name + ": pixel (" + cursor.getLongPosition(0) +
+					", " + cursor.getLongPosition(1) + ") is " + v + "; replace NaN and infinite values first");
+			}
 		}
 		float[] low = new float[channels], scale = new float[channels];
 		for (int ch = 0; ch < channels; ch++) {
@@ -100,7 +104,7 @@ public final class PlaneNormalizer {
 			values[k++] = access.get().getRealFloat();
 		}
 		values = Arrays.copyOf(values, k);
-		Arrays.sort(values);
+		Arrays.parallelSort(values);
 		return new float[] { Quantiles.quantile(values, normalization.low() / 100),
 			Quantiles.quantile(values, normalization.high() / 100) };
 	}
