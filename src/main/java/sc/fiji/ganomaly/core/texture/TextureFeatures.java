@@ -48,23 +48,42 @@ final class TextureFeatures {
 	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features,
 		int threads, Workspace work)
 	{
-		float[][] out = new float[dim(scales, features, channels)][w * h];
-		compute(data, w, h, channels, scales, features, threads, work, out);
+		Core whole = new Core(0, 0, w, h);
+		float[][] out = new float[dim(scales, features, channels)][whole.area()];
+		compute(data, w, h, channels, whole, scales, features, threads, work, out);
 		return out;
 	}
 
-	/** The feature planes into {@code out} (planes of at least {@code w × h} values). */
-	private static void compute(float[] data, int w, int h, int channels, double[] scales, FeatureSet features,
-		int threads, Workspace work, float[][] out)
+	/**
+	 * The part of an image whose features are wanted (a tile without its margin): its features are
+	 * those of the whole image there.
+	 */
+	record Core(int x, int y, int width, int height) {
+
+		/** Pixels of the core. */
+		int area() {
+			return width * height;
+		}
+	}
+
+	/**
+	 * The feature planes of the {@code core} of a {@code w × h} image into {@code out} (planes of at
+	 * least {@code core.area()} values, index {@code [feature][y * core.width() + x]} from the core's
+	 * corner).
+	 */
+	private static void compute(float[] data, int w, int h, int channels, Core core, double[] scales,
+		FeatureSet features, int threads, Workspace work, float[][] out)
 	{
+		if (core.x() < 0 || core.y() < 0 || core.width() < 0 || core.height() < 0 || core.x() + core.width() > w || core
+			.y() + core.height() > h) throw new IllegalArgumentException(core + " leaves the " + w + "x" + h + " image");
 		int per = features.perScale();
 		boolean gradients = features == FeatureSet.STATISTICS_AND_GRADIENTS;
 		for (int c = 0; c < channels; c++) {
 			Inputs in = work.inputs(data, w, h, channels, c, gradients);
 			int first = c * scales.length * per;
 			TileThreads.all(scales.length, threads, k -> scales[k], k -> () -> {
-				in.scale(scales[k], work.scale(threads > 1 ? k : 0, w, h), Arrays.copyOfRange(out, first + k * per, first
-					+ (k + 1) * per));
+				in.scale(scales[k], work.scale(threads > 1 ? k : 0, w, h), core, Arrays.copyOfRange(out, first + k * per,
+					first + (k + 1) * per));
 				return null;
 			});
 		}
@@ -72,7 +91,7 @@ final class TextureFeatures {
 
 	/**
 	 * The work arrays of feature computations, kept from one to the next and grown to the largest
-	 * image: one computation at a time. The feature planes themselves are new arrays each time.
+	 * image: one computation at a time.
 	 */
 	static final class Workspace {
 
@@ -100,11 +119,11 @@ final class TextureFeatures {
 		private ScaleSpace scale(int index, int w, int h) {
 			if (index >= scales.length) scales = Arrays.copyOf(scales, index + 1);
 			ScaleSpace s = scales[index];
-			if (s == null || s.scratch.length < w * h || !s.work.fits(w, h)) {
-				int width = Math.max(w, s == null ? 0 : s.rows[0].length), height = Math.max(h, s == null ? 0
-					: s.rows.length);
-				s = scales[index] = new ScaleSpace(new float[width * height], new float[width * height],
-					new double[height][width], new MapFilters.Scratch(width, height));
+			if (s == null || s.planes()[0].length < w * h || !s.work().fits(w, h)) {
+				int width = Math.max(w, s == null ? 0 : s.rows()[0].length), height = Math.max(h, s == null ? 0
+					: s.rows().length);
+				s = scales[index] = new ScaleSpace(new float[ScaleSpace.PLANES][width * height], new double[height][width],
+					new MapFilters.Scratch(width, height));
 			}
 			return s;
 		}
@@ -124,13 +143,19 @@ final class TextureFeatures {
 		private final ConcurrentLinkedQueue<Workspace> spare = new ConcurrentLinkedQueue<>();
 
 		/**
-		 * {@link TextureFeatures#features(float[], int, int, int, double[], FeatureSet, int, Workspace)}
+		 * The feature planes of the {@code core} of a {@code w × h} image (index {@code [feature][y *
+		 * core.width() + x]} from the core's corner), the scales on up to {@code threads} threads as in
+		 * {@link TextureFeatures#features(float[], int, int, int, double[], FeatureSet, int, Workspace)},
 		 * in a work space that no other computation uses meanwhile.
 		 */
-		float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features, int threads) {
+		float[][] features(float[] data, int w, int h, int channels, Core core, double[] scales, FeatureSet features,
+			int threads)
+		{
 			Workspace work = take();
 			try {
-				return TextureFeatures.features(data, w, h, channels, scales, features, threads, work);
+				float[][] out = new float[dim(scales, features, channels)][core.area()];
+				compute(data, w, h, channels, core, scales, features, threads, work, out);
+				return out;
 			}
 			finally {
 				spare.add(work);
@@ -139,15 +164,15 @@ final class TextureFeatures {
 
 		/**
 		 * Hands the same feature planes to {@code use}, lent from a work space: they hold the features
-		 * until {@code use} returns (each plane may be longer than {@code w × h}).
+		 * until {@code use} returns (each plane may be longer than the core).
 		 */
-		void lend(float[] data, int w, int h, int channels, double[] scales, FeatureSet features, int threads,
-			Consumer<float[][]> use)
+		void lend(float[] data, int w, int h, int channels, Core core, double[] scales, FeatureSet features,
+			int threads, Consumer<float[][]> use)
 		{
 			Workspace work = take();
 			try {
-				float[][] planes = work.planes(dim(scales, features, channels), w * h);
-				compute(data, w, h, channels, scales, features, threads, work, planes);
+				float[][] planes = work.planes(dim(scales, features, channels), core.area());
+				compute(data, w, h, channels, core, scales, features, threads, work, planes);
 				use.accept(planes);
 			}
 			finally {
@@ -161,8 +186,16 @@ final class TextureFeatures {
 		}
 	}
 
-	/** Work arrays of one scale: two planes of floats, one of doubles and the smoothing's. */
-	private record ScaleSpace(float[] scratch, float[] other, double[][] rows, MapFilters.Scratch work) {}
+	/**
+	 * Work arrays of one scale: planes of floats for its smoothed inputs (mean, mean square, energy or
+	 * the gradient's three components and magnitude, the Laplacian's input and output), a plane of
+	 * rows of doubles and the smoothing's.
+	 */
+	private record ScaleSpace(float[][] planes, double[][] rows, MapFilters.Scratch work) {
+
+		static final int PLANES = 8, MEAN = 0, SQUARE = 1, ENERGY = 2, XX = 3, YY = 4, XY = 5, MAGNITUDE = 6,
+				LAPLACIAN = 7;
+	}
 
 	/**
 	 * What every scale of one channel smooths, widened to rows of doubles once: the channel, its
@@ -217,63 +250,74 @@ final class TextureFeatures {
 		}
 
 		/**
-		 * The feature planes of scale {@code s}, in {@link FeatureSet} order, into {@code into} (planes of
-		 * at least {@code w × h} values), computed in {@code space}. The energy, the smoothed squared
-		 * gradient, is the sum of its smoothed components where those are smoothed anyway.
+		 * The feature planes of scale {@code s} in the {@code core}, in {@link FeatureSet} order, into
+		 * {@code into} (planes of at least the core's area), computed in {@code space}: every smoothing
+		 * over the whole image, then the values of the core. The energy, the smoothed squared gradient,
+		 * is the sum of its smoothed components where those are smoothed anyway.
 		 */
-		void scale(double s, ScaleSpace space, float[][] into) {
-			int n = w * h;
-			float[] mean = into[0], var = into[1], energy = into[2], l2 = into[3], scratch = space.scratch();
+		void scale(double s, ScaleSpace space, Core core, float[][] into) {
+			float[][] p = space.planes();
 			MapFilters.Scratch work = space.work();
-			MapFilters.gaussian(img, w, h, mean, s, work);
-			MapFilters.gaussian(sq, w, h, var, s, work);
-			if (gxx == null) MapFilters.gaussian(grad, w, h, energy, s, work);
-			else {
-				float[] a = into[4], b = space.other();
-				MapFilters.gaussian(gxx, w, h, a, s, work);
-				MapFilters.gaussian(gyy, w, h, b, s, work);
-				MapFilters.gaussian(gxy, w, h, scratch, s, work);
-				for (int i = 0; i < n; i++)
-					energy[i] = a[i] + b[i];
-				coherence(a, b, scratch, n);
+			float[] l2 = p[ScaleSpace.LAPLACIAN];
+			MapFilters.gaussian(img, w, h, p[ScaleSpace.MEAN], s, work);
+			MapFilters.gaussian(sq, w, h, p[ScaleSpace.SQUARE], s, work);
+			boolean gradients = gxx != null;
+			if (gradients) {
+				MapFilters.gaussian(gxx, w, h, p[ScaleSpace.XX], s, work);
+				MapFilters.gaussian(gyy, w, h, p[ScaleSpace.YY], s, work);
+				MapFilters.gaussian(gxy, w, h, p[ScaleSpace.XY], s, work);
+				MapFilters.gaussian(magnitude, w, h, p[ScaleSpace.MAGNITUDE], s, work);
 			}
-			MapFilters.gaussian(img, w, h, scratch, s / 2, work);
-			laplacianSquared(scratch, w, h, l2);
+			else MapFilters.gaussian(grad, w, h, p[ScaleSpace.ENERGY], s, work);
+			// the Laplacian's input in a plane this feature set leaves free
+			float[] input = p[gradients ? ScaleSpace.ENERGY : ScaleSpace.XX];
+			MapFilters.gaussian(img, w, h, input, s / 2, work);
+			laplacianSquared(input, w, h, l2);
 			MapFilters.rows(l2, w, h, space.rows());
 			MapFilters.gaussian(space.rows(), w, h, l2, s, work);
-			for (int i = 0; i < n; i++) {
-				var[i] = (float) Math.log(Math.max(var[i] - mean[i] * mean[i], 0) + VARIANCE_FLOOR);
-				energy[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
-				l2[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
-			}
-			if (gxx != null) sparsity(magnitude, energy, w, h, s, work, into[5]);
+			if (gradients) coreWithGradients(p, core, into);
+			else coreStatistics(p, core, into);
+		}
+
+		/** The statistics features of the core from the smoothed planes {@code p}. */
+		private void coreStatistics(float[][] p, Core core, float[][] into) {
+			float[] mean = p[ScaleSpace.MEAN], square = p[ScaleSpace.SQUARE], energy = p[ScaleSpace.ENERGY],
+					l2 = p[ScaleSpace.LAPLACIAN];
+			float[] m = into[0], v = into[1], e = into[2], l = into[3];
+			for (int y = 0; y < core.height(); y++)
+				for (int x = 0, i = (core.y() + y) * w + core.x(), o = y * core.width(); x < core.width(); x++, i++, o++) {
+					m[o] = mean[i];
+					v[o] = logVariance(mean[i], square[i]);
+					e[o] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
+					l[o] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
+				}
+		}
+
+		/** The statistics and gradient features of the core from the smoothed planes {@code p}. */
+		private void coreWithGradients(float[][] p, Core core, float[][] into) {
+			float[] mean = p[ScaleSpace.MEAN], square = p[ScaleSpace.SQUARE], xx = p[ScaleSpace.XX], yy = p[ScaleSpace.YY],
+					xy = p[ScaleSpace.XY], l2 = p[ScaleSpace.LAPLACIAN], magnitude = p[ScaleSpace.MAGNITUDE];
+			float[] m = into[0], v = into[1], e = into[2], l = into[3], coherence = into[4], sparsity = into[5];
+			double epsilon = Math.sqrt(VARIANCE_FLOOR);
+			for (int y = 0; y < core.height(); y++)
+				for (int x = 0, i = (core.y() + y) * w + core.x(), o = y * core.width(); x < core.width(); x++, i++, o++) {
+					m[o] = mean[i];
+					v[o] = logVariance(mean[i], square[i]);
+					float a = xx[i], b = yy[i], energy = a + b, logEnergy = (float) Math.log(energy + VARIANCE_FLOOR);
+					e[o] = logEnergy;
+					l[o] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
+					// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
+					double d = a - b;
+					coherence[o] = (float) (Math.sqrt(d * d + 4.0 * xy[i] * xy[i]) / (a + b + VARIANCE_FLOOR));
+					// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
+					sparsity[o] = (float) (2 * Math.log(magnitude[i] + epsilon) - logEnergy);
+				}
 		}
 	}
 
-	/**
-	 * Coherence of the gradients in a window: (λ1 − λ2) / (λ1 + λ2) of the structure tensor, from the
-	 * smoothed squared components {@code a}, {@code b} and product {@code c} of the gradients of
-	 * {@code n} pixels, into {@code a}.
-	 */
-	private static void coherence(float[] a, float[] b, float[] c, int n) {
-		for (int i = 0; i < n; i++) {
-			double d = a[i] - b[i];
-			a[i] = (float) (Math.sqrt(d * d + 4.0 * c[i] * c[i]) / (a[i] + b[i] + VARIANCE_FLOOR));
-		}
-	}
-
-	/**
-	 * Sparsity of the gradients in a window of sigma {@code s}, into {@code out}: log((mean |∇| + ε)²) −
-	 * log energy, with {@code logEnergy} = log(mean |∇|² + ε²) and ε² the variance floor (so a flat
-	 * region gives 0).
-	 */
-	private static void sparsity(double[][] magnitude, float[] logEnergy, int w, int h, double s,
-		MapFilters.Scratch work, float[] out)
-	{
-		MapFilters.gaussian(magnitude, w, h, out, s, work);
-		double epsilon = Math.sqrt(VARIANCE_FLOOR);
-		for (int i = 0, n = w * h; i < n; i++)
-			out[i] = (float) (2 * Math.log(out[i] + epsilon) - logEnergy[i]);
+	/** The log variance of a window from its smoothed values and squares, floored. */
+	private static float logVariance(float mean, float square) {
+		return (float) Math.log(Math.max(square - mean * mean, 0) + VARIANCE_FLOOR);
 	}
 
 	/** Squared 4-neighbour Laplacian (borders replicated) of the {@code w × h} plane {@code v}, into {@code out}. */

@@ -71,16 +71,14 @@ final class TextureFit {
 			int y1 = Math.min(r.height(), tile.y() + tile.height() + margin);
 			int w = x1 - x0, h = y1 - y0;
 			float[] data = TextureFeatures.crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities);
-			return () -> work.features(data, w, h, channels, scales, features, 1);
+			TextureFeatures.Core core = new TextureFeatures.Core(tile.x() - x0, tile.y() - y0, tile.width(), tile.height());
+			return () -> work.features(data, w, h, channels, core, scales, features, 1);
 		}, (t, f) -> {
 			FitTile tile = tiles.get(t);
-			Region r = regions.get(tile.region());
-			int x0 = Math.max(0, tile.x() - margin), y0 = Math.max(0, tile.y() - margin);
-			int w = Math.min(r.width(), tile.x() + tile.width() + margin) - x0;
-			for (int y = tile.y(); y < tile.y() + tile.height(); y++)
-				for (int x = tile.x(); x < tile.x() + tile.width(); x++)
+			for (int y = 0; y < tile.height(); y++)
+				for (int x = 0; x < tile.width(); x++)
 					if (keep >= 1 || random.nextDouble() < keep) {
-						int i = (y - y0) * w + (x - x0);
+						int i = y * tile.width() + x;
 						for (int k = 0; k < d; k++)
 							samples.add(f[k][i]);
 						n[0]++;

@@ -140,13 +140,15 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 				.channels() + " channel(s); the texture model was fitted to " + d / dim(scales, features, 1));
 			float[] data = TextureFeatures.crop(p, x0 - tile.x0(), y0 - tile.y0(), w, h, intensities);
 			int channels = p.channels();
+			int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE);
+			TextureFeatures.Core core = new TextureFeatures.Core(tx - x0, ty - y0, x2 - tx, y2 - ty);
 			return () -> {
-				work.lend(data, w, h, channels, scales, features, inner, f -> {
-					int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE), band = (y2 - ty + inner - 1) / inner;
+				work.lend(data, w, h, channels, core, scales, features, inner, f -> {
+					int band = (core.height() + inner - 1) / inner;
 					TileThreads.all(inner, inner, b -> 1, b -> () -> {
 						MixtureScores scores = new MixtureScores(density);
-						for (int y = ty + b * band; y < Math.min(y2, ty + (b + 1) * band); y++)
-							scores.scores(f, (y - y0) * w + (tx - x0), x2 - tx, out, y * width + tx);
+						for (int y = b * band; y < Math.min(core.height(), (b + 1) * band); y++)
+							scores.scores(f, y * core.width(), core.width(), out, (ty + y) * width + tx);
 						return null;
 					});
 				});
