@@ -1,9 +1,16 @@
 package sc.fiji.ganomaly.core.texture;
 
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.ENERGY;
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.LAPLACIAN;
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.MAGNITUDE;
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.MEAN;
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.SQUARE;
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.XX;
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.XY;
+import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.YY;
+
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
@@ -37,7 +44,7 @@ final class TextureFeatures {
 	 * {@code w × h} values, index {@code [feature][y * w + x]}.
 	 */
 	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features) {
-		return features(data, w, h, channels, scales, features, 1, new Workspace());
+		return features(data, w, h, channels, scales, features, 1, new FeatureWorkspace());
 	}
 
 	/**
@@ -46,7 +53,7 @@ final class TextureFeatures {
 	 * {@code work} (which no other computation uses meanwhile); a thread of that pool must pass 1.
 	 */
 	static float[][] features(float[] data, int w, int h, int channels, double[] scales, FeatureSet features,
-		int threads, Workspace work)
+		int threads, FeatureWorkspace work)
 	{
 		Core whole = new Core(0, 0, w, h);
 		float[][] out = new float[dim(scales, features, channels)][whole.area()];
@@ -69,17 +76,18 @@ final class TextureFeatures {
 	/**
 	 * The feature planes of the {@code core} of a {@code w × h} image into {@code out} (planes of at
 	 * least {@code core.area()} values, index {@code [feature][y * core.width() + x]} from the core's
-	 * corner).
+	 * corner), in {@code work}, the scales on up to {@code threads} threads as in
+	 * {@link #features(float[], int, int, int, double[], FeatureSet, int, FeatureWorkspace)}.
 	 */
-	private static void compute(float[] data, int w, int h, int channels, Core core, double[] scales,
-		FeatureSet features, int threads, Workspace work, float[][] out)
+	static void compute(float[] data, int w, int h, int channels, Core core, double[] scales, FeatureSet features,
+		int threads, FeatureWorkspace work, float[][] out)
 	{
 		if (core.x() < 0 || core.y() < 0 || core.width() < 0 || core.height() < 0 || core.x() + core.width() > w || core
 			.y() + core.height() > h) throw new IllegalArgumentException(core + " leaves the " + w + "x" + h + " image");
 		int per = features.perScale();
 		boolean gradients = features == FeatureSet.STATISTICS_AND_GRADIENTS;
 		for (int c = 0; c < channels; c++) {
-			Inputs in = work.inputs(data, w, h, channels, c, gradients);
+			Inputs in = new Inputs(data, w, h, channels, c, gradients, work);
 			int first = c * scales.length * per;
 			TileThreads.all(scales.length, threads, k -> scales[k], k -> () -> {
 				in.scale(scales[k], work.scale(threads > 1 ? k : 0, w, h), core, Arrays.copyOfRange(out, first + k * per,
@@ -90,138 +98,28 @@ final class TextureFeatures {
 	}
 
 	/**
-	 * The work arrays of feature computations, kept from one to the next and grown to the largest
-	 * image: one computation at a time.
-	 */
-	static final class Workspace {
-
-		private float[] values = new float[0];
-		private final double[][][] rows = new double[Inputs.ROWS][0][0];
-		private ScaleSpace[] scales = new ScaleSpace[0];
-		private float[][] planes = new float[0][0];
-
-		/** {@code dim} planes of at least {@code n} values, lent until the next call. */
-		private float[][] planes(int dim, int n) {
-			if (planes.length < dim || planes.length > 0 && planes[0].length < n) planes = new float[Math.max(dim,
-				planes.length)][Math.max(n, planes.length == 0 ? 0 : planes[0].length)];
-			return Arrays.copyOf(planes, dim);
-		}
-
-		/** The inputs of channel {@code c} of a {@code w × h} image, in this work space's rows. */
-		private Inputs inputs(float[] data, int w, int h, int channels, int c, boolean gradients) {
-			if (values.length < w * h) values = new float[w * h];
-			for (int i = 0; i < (gradients ? Inputs.ROWS : 3); i++)
-				rows[i] = fit(rows[i], w, h);
-			return new Inputs(data, w, h, channels, c, gradients, values, rows);
-		}
-
-		/** Work space {@code index} of one scale's smoothing of a {@code w × h} image. */
-		private ScaleSpace scale(int index, int w, int h) {
-			if (index >= scales.length) scales = Arrays.copyOf(scales, index + 1);
-			ScaleSpace s = scales[index];
-			if (s == null || s.planes()[0].length < w * h || !s.work().fits(w, h)) {
-				int width = Math.max(w, s == null ? 0 : s.rows()[0].length), height = Math.max(h, s == null ? 0
-					: s.rows().length);
-				s = scales[index] = new ScaleSpace(new float[ScaleSpace.PLANES][width * height], new double[height][width],
-					new MapFilters.Scratch(width, height));
-			}
-			return s;
-		}
-
-		private static double[][] fit(double[][] rows, int w, int h) {
-			if (rows.length >= h && (rows.length == 0 || rows[0].length >= w)) return rows;
-			return new double[Math.max(h, rows.length)][Math.max(w, rows.length == 0 ? 0 : rows[0].length)];
-		}
-	}
-
-	/**
-	 * Work spaces lent to feature computations running side by side: as many as ran at once, each kept
-	 * for the next.
-	 */
-	static final class Workspaces {
-
-		private final ConcurrentLinkedQueue<Workspace> spare = new ConcurrentLinkedQueue<>();
-
-		/**
-		 * The feature planes of the {@code core} of a {@code w × h} image (index {@code [feature][y *
-		 * core.width() + x]} from the core's corner), the scales on up to {@code threads} threads as in
-		 * {@link TextureFeatures#features(float[], int, int, int, double[], FeatureSet, int, Workspace)},
-		 * in a work space that no other computation uses meanwhile.
-		 */
-		float[][] features(float[] data, int w, int h, int channels, Core core, double[] scales, FeatureSet features,
-			int threads)
-		{
-			Workspace work = take();
-			try {
-				float[][] out = new float[dim(scales, features, channels)][core.area()];
-				compute(data, w, h, channels, core, scales, features, threads, work, out);
-				return out;
-			}
-			finally {
-				spare.add(work);
-			}
-		}
-
-		/**
-		 * Hands the same feature planes to {@code use}, lent from a work space: they hold the features
-		 * until {@code use} returns (each plane may be longer than the core).
-		 */
-		void lend(float[] data, int w, int h, int channels, Core core, double[] scales, FeatureSet features,
-			int threads, Consumer<float[][]> use)
-		{
-			Workspace work = take();
-			try {
-				float[][] planes = work.planes(dim(scales, features, channels), core.area());
-				compute(data, w, h, channels, core, scales, features, threads, work, planes);
-				use.accept(planes);
-			}
-			finally {
-				spare.add(work);
-			}
-		}
-
-		private Workspace take() {
-			Workspace work = spare.poll();
-			return work == null ? new Workspace() : work;
-		}
-	}
-
-	/**
-	 * Work arrays of one scale: planes of floats for its smoothed inputs (mean, mean square, energy or
-	 * the gradient's three components and magnitude, the Laplacian's input and output), a plane of
-	 * rows of doubles and the smoothing's.
-	 */
-	private record ScaleSpace(float[][] planes, double[][] rows, MapFilters.Scratch work) {
-
-		static final int PLANES = 8, MEAN = 0, SQUARE = 1, ENERGY = 2, XX = 3, YY = 4, XY = 5, MAGNITUDE = 6,
-				LAPLACIAN = 7;
-	}
-
-	/**
 	 * What every scale of one channel smooths, widened to rows of doubles once: the channel, its
 	 * square, and its squared gradient or, for the gradient features, the gradient's squared
 	 * components, their product and its magnitude.
 	 */
 	private static final class Inputs {
 
-		/** Planes of rows at most. */
-		static final int ROWS = 6;
-
 		final int w, h;
 		final double[][] img, sq, grad, gxx, gyy, gxy, magnitude;
 
-		/** The inputs of channel {@code c}, in {@code v} (a plane's values) and {@code rows}. */
-		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients, float[] v, double[][][] rows) {
+		/** The inputs of channel {@code c}, in planes of {@code work}. */
+		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients, FeatureWorkspace work) {
 			this.w = w;
 			this.h = h;
 			int n = w * h;
-			img = rows[0];
-			sq = rows[1];
-			grad = gradients ? null : rows[2];
-			gxx = gradients ? rows[2] : null;
-			gyy = gradients ? rows[3] : null;
-			gxy = gradients ? rows[4] : null;
-			magnitude = gradients ? rows[5] : null;
+			float[] v = work.values(n);
+			img = work.rows(0, w, h);
+			sq = work.rows(1, w, h);
+			grad = gradients ? null : work.rows(2, w, h);
+			gxx = gradients ? work.rows(2, w, h) : null;
+			gyy = gradients ? work.rows(3, w, h) : null;
+			gxy = gradients ? work.rows(4, w, h) : null;
+			magnitude = gradients ? work.rows(5, w, h) : null;
 			for (int i = 0; i < n; i++)
 				v[i] = data[i * channels + c];
 			for (int y = 0; y < h; y++) {
@@ -255,22 +153,22 @@ final class TextureFeatures {
 		 * over the whole image, then the values of the core. The energy, the smoothed squared gradient,
 		 * is the sum of its smoothed components where those are smoothed anyway.
 		 */
-		void scale(double s, ScaleSpace space, Core core, float[][] into) {
+		void scale(double s, FeatureWorkspace.Scale space, Core core, float[][] into) {
 			float[][] p = space.planes();
 			MapFilters.Scratch work = space.work();
-			float[] l2 = p[ScaleSpace.LAPLACIAN];
-			MapFilters.gaussian(img, w, h, p[ScaleSpace.MEAN], s, work);
-			MapFilters.gaussian(sq, w, h, p[ScaleSpace.SQUARE], s, work);
+			float[] l2 = p[LAPLACIAN];
+			MapFilters.gaussian(img, w, h, p[MEAN], s, work);
+			MapFilters.gaussian(sq, w, h, p[SQUARE], s, work);
 			boolean gradients = gxx != null;
 			if (gradients) {
-				MapFilters.gaussian(gxx, w, h, p[ScaleSpace.XX], s, work);
-				MapFilters.gaussian(gyy, w, h, p[ScaleSpace.YY], s, work);
-				MapFilters.gaussian(gxy, w, h, p[ScaleSpace.XY], s, work);
-				MapFilters.gaussian(magnitude, w, h, p[ScaleSpace.MAGNITUDE], s, work);
+				MapFilters.gaussian(gxx, w, h, p[XX], s, work);
+				MapFilters.gaussian(gyy, w, h, p[YY], s, work);
+				MapFilters.gaussian(gxy, w, h, p[XY], s, work);
+				MapFilters.gaussian(magnitude, w, h, p[MAGNITUDE], s, work);
 			}
-			else MapFilters.gaussian(grad, w, h, p[ScaleSpace.ENERGY], s, work);
+			else MapFilters.gaussian(grad, w, h, p[ENERGY], s, work);
 			// the Laplacian's input in a plane this feature set leaves free
-			float[] input = p[gradients ? ScaleSpace.ENERGY : ScaleSpace.XX];
+			float[] input = p[gradients ? ENERGY : XX];
 			MapFilters.gaussian(img, w, h, input, s / 2, work);
 			laplacianSquared(input, w, h, l2);
 			MapFilters.rows(l2, w, h, space.rows());
@@ -281,8 +179,8 @@ final class TextureFeatures {
 
 		/** The statistics features of the core from the smoothed planes {@code p}. */
 		private void coreStatistics(float[][] p, Core core, float[][] into) {
-			float[] mean = p[ScaleSpace.MEAN], square = p[ScaleSpace.SQUARE], energy = p[ScaleSpace.ENERGY],
-					l2 = p[ScaleSpace.LAPLACIAN];
+			float[] mean = p[MEAN], square = p[SQUARE], energy = p[ENERGY],
+					l2 = p[LAPLACIAN];
 			float[] m = into[0], v = into[1], e = into[2], l = into[3];
 			for (int y = 0; y < core.height(); y++)
 				for (int x = 0, i = (core.y() + y) * w + core.x(), o = y * core.width(); x < core.width(); x++, i++, o++) {
@@ -295,8 +193,8 @@ final class TextureFeatures {
 
 		/** The statistics and gradient features of the core from the smoothed planes {@code p}. */
 		private void coreWithGradients(float[][] p, Core core, float[][] into) {
-			float[] mean = p[ScaleSpace.MEAN], square = p[ScaleSpace.SQUARE], xx = p[ScaleSpace.XX], yy = p[ScaleSpace.YY],
-					xy = p[ScaleSpace.XY], l2 = p[ScaleSpace.LAPLACIAN], magnitude = p[ScaleSpace.MAGNITUDE];
+			float[] mean = p[MEAN], square = p[SQUARE], xx = p[XX], yy = p[YY],
+					xy = p[XY], l2 = p[LAPLACIAN], magnitude = p[MAGNITUDE];
 			float[] m = into[0], v = into[1], e = into[2], l = into[3], coherence = into[4], sparsity = into[5];
 			double epsilon = Math.sqrt(VARIANCE_FLOOR);
 			for (int y = 0; y < core.height(); y++)

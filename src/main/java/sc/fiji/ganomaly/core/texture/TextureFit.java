@@ -62,7 +62,7 @@ final class TextureFit {
 		double keep = Math.min(1, FIT_SAMPLES / (double) total);
 		FloatList samples = new FloatList();
 		int[] n = { 0 };
-		TextureFeatures.Workspaces work = new TextureFeatures.Workspaces();
+		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
 		TileThreads.run(used, threads, t -> {
 			FitTile tile = tiles.get(t);
 			Region r = regions.get(tile.region());

@@ -127,7 +127,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		long tiles = (long) columns * rows;
 		// fewer tiles than threads (a small plane): tiles one after the other, each on every thread
 		int inner = tiles < threads ? threads : 1;
-		TextureFeatures.Workspaces work = new TextureFeatures.Workspaces();
+		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
 		boolean finished = TileThreads.run(columns * rows, inner > 1 ? 1 : threads, t -> {
 			if (listener.isCanceled()) return null;
 			int tx = t % columns * TILE, ty = t / columns * TILE;

@@ -98,7 +98,7 @@ public final class TextureBenchmark {
 		MixtureScores scores = new MixtureScores(g);
 		float[] out = new float[side * side];
 		double features = Double.MAX_VALUE, mixture = Double.MAX_VALUE;
-		TextureFeatures.Workspace work = new TextureFeatures.Workspace();
+		FeatureWorkspace work = new FeatureWorkspace();
 		for (int round = 0; round < 10; round++) {
 			long start = System.nanoTime();
 			float[][] f = TextureFeatures.features(data, side, side, 1, t.scales(), t.features(), 1, work);

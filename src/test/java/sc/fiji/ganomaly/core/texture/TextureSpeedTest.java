@@ -76,8 +76,8 @@ public class TextureSpeedTest {
 		int[][] sizes = { { 40, 30, 1 }, { 90, 61, 3 }, { 23, 70, 1 }, { 5, 5, 1 }, { 90, 61, 1 }, { 61, 90, 3 } };
 		for (FeatureSet set : FeatureSet.values())
 			for (int threads : new int[] { 1, 2 }) {
-				TextureFeatures.Workspace work = new TextureFeatures.Workspace();
-				TextureFeatures.Workspaces lender = new TextureFeatures.Workspaces();
+				FeatureWorkspace work = new FeatureWorkspace();
+				FeatureWorkspace.Pool lender = new FeatureWorkspace.Pool();
 				for (int[] size : sizes) {
 					int w = size[0], h = size[1], c = size[2];
 					float[] data = TextureBenchmark.plane(w, h, c, random).data();
