@@ -82,34 +82,49 @@ public final class MapFilters {
 	 * {@code height} rows of {@code rows}, in the work space {@code scratch}.
 	 */
 	public static void gaussian(double[][] rows, int width, int height, float[] out, double sigma, Scratch scratch) {
+		gaussian(rows, width, height, 0, 0, width, height, out, sigma, scratch);
+	}
+
+	/**
+	 * {@link #gaussian(double[][], int, int, float[], double, Scratch)} of the {@code windowWidth ×
+	 * windowHeight} window at ({@code x0}, {@code y0}) alone, into {@code out} (index {@code (y − y0) ·
+	 * windowWidth + x − x0}): each value that of the whole plane's smoothing, bit for bit, and only
+	 * the window's rows and columns computed.
+	 */
+	public static void gaussian(double[][] rows, int width, int height, int x0, int y0, int windowWidth,
+		int windowHeight, float[] out, double sigma, Scratch scratch)
+	{
+		if (x0 < 0 || y0 < 0 || windowWidth < 0 || windowHeight < 0 || x0 + windowWidth > width || y0 +
+			windowHeight > height) throw new IllegalArgumentException("window of " + windowWidth + "x" + windowHeight +
+				" at (" + x0 + ", " + y0 + ") leaves the " + width + "x" + height + " plane");
 		int r = (int) Math.ceil(3 * sigma);
 		if (r < 1) {
-			for (int y = 0; y < height; y++)
-				for (int x = 0; x < width; x++)
-					out[y * width + x] = (float) rows[y][x];
+			for (int y = 0; y < windowHeight; y++)
+				for (int x = 0; x < windowWidth; x++)
+					out[y * windowWidth + x] = (float) rows[y0 + y][x0 + x];
 			return;
 		}
 		if (!scratch.fits(width, height)) throw new IllegalArgumentException("work space of " + scratch.columns.length +
 			"x" + scratch.columns[0].length + " for a plane of " + width + "x" + height);
 		float[] k = kernel(sigma, r);
 		double[][] columns = scratch.columns, block = scratch.block;
-		// along y, each block of rows written transposed into the columns
-		for (int y0 = 0; y0 < height; y0 += TRANSPOSED) {
-			int n = Math.min(TRANSPOSED, height - y0);
+		// along y, the window's rows (every column), each block of rows written transposed into the columns
+		for (int b = 0; b < windowHeight; b += TRANSPOSED) {
+			int n = Math.min(TRANSPOSED, windowHeight - b);
 			for (int i = 0; i < n; i++)
-				along(rows, height, width, y0 + i, k, r, block[i]);
-			if (n == TRANSPOSED) transposeBlock(block, columns, y0, width);
+				along(rows, height, width, y0 + b + i, k, r, block[i]);
+			if (n == TRANSPOSED) transposeBlock(block, columns, b, width);
 			else for (int i = 0; i < n; i++)
 				for (int x = 0; x < width; x++)
-					columns[x][y0 + i] = block[i][x];
+					columns[x][b + i] = block[i][x];
 		}
-		// along x, each block of columns written transposed into out
-		for (int x0 = 0; x0 < width; x0 += TRANSPOSED) {
-			int n = Math.min(TRANSPOSED, width - x0);
+		// along x, the window's columns, each block of columns written transposed into out
+		for (int b = 0; b < windowWidth; b += TRANSPOSED) {
+			int n = Math.min(TRANSPOSED, windowWidth - b);
 			for (int i = 0; i < n; i++)
-				along(columns, width, height, x0 + i, k, r, block[i]);
-			if (n == TRANSPOSED) writeTransposed(block, out, x0, width, height);
-			else for (int y = 0, o = x0; y < height; y++, o += width)
+				along(columns, width, windowHeight, x0 + b + i, k, r, block[i]);
+			if (n == TRANSPOSED) writeTransposed(block, out, b, windowWidth, windowHeight);
+			else for (int y = 0, o = b; y < windowHeight; y++, o += windowWidth)
 				for (int i = 0; i < n; i++)
 					out[o + i] = (float) block[i][y];
 		}

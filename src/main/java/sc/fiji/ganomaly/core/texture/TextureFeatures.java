@@ -149,67 +149,66 @@ final class TextureFeatures {
 
 		/**
 		 * The feature planes of scale {@code s} in the {@code core}, in {@link FeatureSet} order, into
-		 * {@code into} (planes of at least the core's area), computed in {@code space}: every smoothing
-		 * over the whole image, then the values of the core. The energy, the smoothed squared gradient,
-		 * is the sum of its smoothed components where those are smoothed anyway.
+		 * {@code into} (planes of at least the core's area), computed in {@code space}: each smoothing
+		 * that a feature takes pointwise only for the core's pixels, the Laplacian's input over the whole
+		 * image. The energy, the smoothed squared gradient, is the sum of its smoothed components where
+		 * those are smoothed anyway.
 		 */
 		void scale(double s, FeatureWorkspace.Scale space, Core core, float[][] into) {
 			float[][] p = space.planes();
 			MapFilters.Scratch work = space.work();
+			int cx = core.x(), cy = core.y(), cw = core.width(), ch = core.height();
 			float[] l2 = p[LAPLACIAN];
-			MapFilters.gaussian(img, w, h, p[MEAN], s, work);
-			MapFilters.gaussian(sq, w, h, p[SQUARE], s, work);
+			MapFilters.gaussian(img, w, h, cx, cy, cw, ch, p[MEAN], s, work);
+			MapFilters.gaussian(sq, w, h, cx, cy, cw, ch, p[SQUARE], s, work);
 			boolean gradients = gxx != null;
 			if (gradients) {
-				MapFilters.gaussian(gxx, w, h, p[XX], s, work);
-				MapFilters.gaussian(gyy, w, h, p[YY], s, work);
-				MapFilters.gaussian(gxy, w, h, p[XY], s, work);
-				MapFilters.gaussian(magnitude, w, h, p[MAGNITUDE], s, work);
+				MapFilters.gaussian(gxx, w, h, cx, cy, cw, ch, p[XX], s, work);
+				MapFilters.gaussian(gyy, w, h, cx, cy, cw, ch, p[YY], s, work);
+				MapFilters.gaussian(gxy, w, h, cx, cy, cw, ch, p[XY], s, work);
+				MapFilters.gaussian(magnitude, w, h, cx, cy, cw, ch, p[MAGNITUDE], s, work);
 			}
-			else MapFilters.gaussian(grad, w, h, p[ENERGY], s, work);
-			// the Laplacian's input in a plane this feature set leaves free
+			else MapFilters.gaussian(grad, w, h, cx, cy, cw, ch, p[ENERGY], s, work);
+			// the Laplacian's input, over the whole image, in a plane this feature set leaves free
 			float[] input = p[gradients ? ENERGY : XX];
 			MapFilters.gaussian(img, w, h, input, s / 2, work);
 			laplacianSquared(input, w, h, l2);
 			MapFilters.rows(l2, w, h, space.rows());
-			MapFilters.gaussian(space.rows(), w, h, l2, s, work);
-			if (gradients) coreWithGradients(p, core, into);
-			else coreStatistics(p, core, into);
+			MapFilters.gaussian(space.rows(), w, h, cx, cy, cw, ch, l2, s, work);
+			if (gradients) coreWithGradients(p, core.area(), into);
+			else coreStatistics(p, core.area(), into);
 		}
 
-		/** The statistics features of the core from the smoothed planes {@code p}. */
-		private void coreStatistics(float[][] p, Core core, float[][] into) {
-			float[] mean = p[MEAN], square = p[SQUARE], energy = p[ENERGY],
-					l2 = p[LAPLACIAN];
+		/** The statistics features of the core's {@code n} pixels from its smoothed planes {@code p}. */
+		private static void coreStatistics(float[][] p, int n, float[][] into) {
+			float[] mean = p[MEAN], square = p[SQUARE], energy = p[ENERGY], l2 = p[LAPLACIAN];
 			float[] m = into[0], v = into[1], e = into[2], l = into[3];
-			for (int y = 0; y < core.height(); y++)
-				for (int x = 0, i = (core.y() + y) * w + core.x(), o = y * core.width(); x < core.width(); x++, i++, o++) {
-					m[o] = mean[i];
-					v[o] = logVariance(mean[i], square[i]);
-					e[o] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
-					l[o] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
-				}
+			for (int i = 0; i < n; i++) {
+				m[i] = mean[i];
+				v[i] = logVariance(mean[i], square[i]);
+				e[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
+				l[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
+			}
 		}
 
-		/** The statistics and gradient features of the core from the smoothed planes {@code p}. */
-		private void coreWithGradients(float[][] p, Core core, float[][] into) {
-			float[] mean = p[MEAN], square = p[SQUARE], xx = p[XX], yy = p[YY],
-					xy = p[XY], l2 = p[LAPLACIAN], magnitude = p[MAGNITUDE];
+		/** The statistics and gradient features of the core's {@code n} pixels from its smoothed planes {@code p}. */
+		private static void coreWithGradients(float[][] p, int n, float[][] into) {
+			float[] mean = p[MEAN], square = p[SQUARE], xx = p[XX], yy = p[YY], xy = p[XY], l2 = p[LAPLACIAN],
+					magnitude = p[MAGNITUDE];
 			float[] m = into[0], v = into[1], e = into[2], l = into[3], coherence = into[4], sparsity = into[5];
 			double epsilon = Math.sqrt(VARIANCE_FLOOR);
-			for (int y = 0; y < core.height(); y++)
-				for (int x = 0, i = (core.y() + y) * w + core.x(), o = y * core.width(); x < core.width(); x++, i++, o++) {
-					m[o] = mean[i];
-					v[o] = logVariance(mean[i], square[i]);
-					float a = xx[i], b = yy[i], energy = a + b, logEnergy = (float) Math.log(energy + VARIANCE_FLOOR);
-					e[o] = logEnergy;
-					l[o] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
-					// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
-					double d = a - b;
-					coherence[o] = (float) (Math.sqrt(d * d + 4.0 * xy[i] * xy[i]) / (a + b + VARIANCE_FLOOR));
-					// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
-					sparsity[o] = (float) (2 * Math.log(magnitude[i] + epsilon) - logEnergy);
-				}
+			for (int i = 0; i < n; i++) {
+				m[i] = mean[i];
+				v[i] = logVariance(mean[i], square[i]);
+				float a = xx[i], b = yy[i], energy = a + b, logEnergy = (float) Math.log(energy + VARIANCE_FLOOR);
+				e[i] = logEnergy;
+				l[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
+				// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
+				double d = a - b;
+				coherence[i] = (float) (Math.sqrt(d * d + 4.0 * xy[i] * xy[i]) / (a + b + VARIANCE_FLOOR));
+				// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
+				sparsity[i] = (float) (2 * Math.log(magnitude[i] + epsilon) - logEnergy);
+			}
 		}
 	}
 
