@@ -30,13 +30,6 @@ public final class MapFilters {
 		else if (in != out) System.arraycopy(in, 0, out, 0, width * height);
 	}
 
-	/** The floats of a {@code width × height} plane {@code v} as rows of doubles. */
-	public static double[][] rows(float[] v, int width, int height) {
-		double[][] rows = new double[height][width];
-		rows(v, width, height, rows);
-		return rows;
-	}
-
 	/**
 	 * The floats of a {@code width × height} plane {@code v} as rows of doubles, into the first
 	 * {@code width} values of the first {@code height} rows of {@code into}.
@@ -47,17 +40,6 @@ public final class MapFilters {
 			for (int x = 0, o = y * width; x < width; x++)
 				row[x] = v[o + x];
 		}
-	}
-
-	/**
-	 * Gaussian smoothing of a plane of floats given as rows of doubles into {@code out} ({@code rows.length}
-	 * rows of {@code width}): kernel ±3 sigma of float weights, borders renormalised, each value the
-	 * float of the double sums along y, then along x. Both passes add whole rows at once, four taps at
-	 * a time, in loops the JIT vectorises: the second on the first's result transposed. Memory: one
-	 * plane of doubles.
-	 */
-	public static void gaussian(double[][] rows, float[] out, int width, double sigma) {
-		gaussian(rows, width, rows.length, out, sigma, new Scratch(width, rows.length));
 	}
 
 	/** Work space of the smoothing of rows of doubles, for planes up to one size on one thread. */
@@ -78,8 +60,11 @@ public final class MapFilters {
 	}
 
 	/**
-	 * {@link #gaussian(double[][], float[], int, double)} of the first {@code width} values of the first
-	 * {@code height} rows of {@code rows}, in the work space {@code scratch}.
+	 * Gaussian smoothing of a {@code width × height} plane of floats given as rows of doubles (the
+	 * first {@code width} values of the first {@code height} rows of {@code rows}) into {@code out}, in
+	 * the work space {@code scratch}: kernel ±3 sigma of float weights, borders renormalised, each
+	 * value the float of the double sums along y, then along x. Both passes add whole rows at once,
+	 * four taps at a time, in loops the JIT vectorises: the second on the first's result transposed.
 	 */
 	public static void gaussian(double[][] rows, int width, int height, float[] out, double sigma, Scratch scratch) {
 		gaussian(rows, width, height, 0, 0, width, height, out, sigma, scratch);

@@ -8,7 +8,6 @@ import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.IntegerType;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.util.Util;
 import net.imglib2.view.Views;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.math.Quantiles;
@@ -53,7 +52,7 @@ public final class PlaneNormalizer {
 		RandomAccessibleInterval<? extends RealType<?>> zeroMin = Views.zeroMin(image);
 		long w = image.dimension(0), h = image.dimension(1);
 		int channels = n == 3 ? (int) image.dimension(2) : 1;
-		if (!(Util.getTypeFromInterval(zeroMin) instanceof IntegerType)) {
+		if (!(zeroMin.getType() instanceof IntegerType)) {
 			Cursor<? extends RealType<?>> cursor = Views.flatIterable(zeroMin).cursor();
 			while (cursor.hasNext()) {
 				float v = cursor.next().getRealFloat();

@@ -39,7 +39,8 @@ final class FeatureWorkspace {
 	Scale scale(int index, int w, int h) {
 		if (index >= scales.length) scales = Arrays.copyOf(scales, index + 1);
 		Scale s = scales[index];
-		if (s == null || s.planes()[0].length < w * h || !s.work().fits(w, h)) {
+		// planes, rows and smoothing share one size, so the smoothing's fit stands for all
+		if (s == null || !s.work().fits(w, h)) {
 			int width = Math.max(w, s == null ? 0 : s.rows()[0].length), height = Math.max(h, s == null ? 0 : s.rows().length);
 			s = scales[index] = new Scale(new float[Scale.PLANES][width * height], new double[height][width],
 				new MapFilters.Scratch(width, height));
