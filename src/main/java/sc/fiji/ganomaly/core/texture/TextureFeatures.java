@@ -86,12 +86,16 @@ final class TextureFeatures {
 			.y() + core.height() > h) throw new IllegalArgumentException(core + " leaves the " + w + "x" + h + " image");
 		int per = features.perScale();
 		boolean gradients = features == FeatureSet.STATISTICS_AND_GRADIENTS;
+		// the work space is only touched here, on the calling thread: the scales' threads get their own parts
+		FeatureWorkspace.Scale[] spaces = new FeatureWorkspace.Scale[threads > 1 ? scales.length : 1];
+		for (int k = 0; k < spaces.length; k++)
+			spaces[k] = work.scale(k, w, h);
 		for (int c = 0; c < channels; c++) {
 			Inputs in = new Inputs(data, w, h, channels, c, gradients, work);
 			int first = c * scales.length * per;
 			TileThreads.all(scales.length, threads, k -> scales[k], k -> () -> {
-				in.scale(scales[k], work.scale(threads > 1 ? k : 0, w, h), core, Arrays.copyOfRange(out, first + k * per,
-					first + (k + 1) * per));
+				in.scale(scales[k], spaces[threads > 1 ? k : 0], core, Arrays.copyOfRange(out, first + k * per, first + (k +
+					1) * per));
 				return null;
 			});
 		}
