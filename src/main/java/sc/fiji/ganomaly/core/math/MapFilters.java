@@ -30,18 +30,6 @@ public final class MapFilters {
 		else if (in != out) System.arraycopy(in, 0, out, 0, width * height);
 	}
 
-	/**
-	 * The floats of a {@code width × height} plane {@code v} as rows of doubles, into the first
-	 * {@code width} values of the first {@code height} rows of {@code into}.
-	 */
-	public static void rows(float[] v, int width, int height, double[][] into) {
-		for (int y = 0; y < height; y++) {
-			double[] row = into[y];
-			for (int x = 0, o = y * width; x < width; x++)
-				row[x] = v[o + x];
-		}
-	}
-
 	/** Work space of the smoothing of rows of doubles, for planes up to one size on one thread. */
 	public static final class Scratch {
 
@@ -61,23 +49,24 @@ public final class MapFilters {
 
 	/**
 	 * Gaussian smoothing of a {@code width × height} plane of floats given as rows of doubles (the
-	 * first {@code width} values of the first {@code height} rows of {@code rows}) into {@code out}, in
-	 * the work space {@code scratch}: kernel ±3 sigma of float weights, borders renormalised, each
-	 * value the float of the double sums along y, then along x. Both passes add whole rows at once,
-	 * four taps at a time, in loops the JIT vectorises: the second on the first's result transposed.
+	 * first {@code width} values of the first {@code height} rows of {@code rows}) into the rows
+	 * {@code out}, in the work space {@code scratch}: kernel ±3 sigma of float weights, borders
+	 * renormalised, each value the float of the double sums along y, then along x. Both passes add
+	 * whole rows at once, four taps at a time, in loops the JIT vectorises: the second on the first's
+	 * result transposed.
 	 */
-	public static void gaussian(double[][] rows, int width, int height, float[] out, double sigma, Scratch scratch) {
+	public static void gaussian(double[][] rows, int width, int height, float[][] out, double sigma, Scratch scratch) {
 		gaussian(rows, width, height, 0, 0, width, height, out, sigma, scratch);
 	}
 
 	/**
-	 * {@link #gaussian(double[][], int, int, float[], double, Scratch)} of the {@code windowWidth ×
-	 * windowHeight} window at ({@code x0}, {@code y0}) alone, into {@code out} (index {@code (y − y0) ·
-	 * windowWidth + x − x0}): each value that of the whole plane's smoothing, bit for bit, and only
-	 * the window's rows and columns computed.
+	 * {@link #gaussian(double[][], int, int, float[][], double, Scratch)} of the {@code windowWidth ×
+	 * windowHeight} window at ({@code x0}, {@code y0}) alone, into the rows {@code out} (value
+	 * {@code (x, y)} at {@code out[y − y0][x − x0]}): each value that of the whole plane's smoothing,
+	 * bit for bit, and only the window's rows and columns computed.
 	 */
 	public static void gaussian(double[][] rows, int width, int height, int x0, int y0, int windowWidth,
-		int windowHeight, float[] out, double sigma, Scratch scratch)
+		int windowHeight, float[][] out, double sigma, Scratch scratch)
 	{
 		if (x0 < 0 || y0 < 0 || windowWidth < 0 || windowHeight < 0 || x0 + windowWidth > width || y0 +
 			windowHeight > height) throw new IllegalArgumentException("window of " + windowWidth + "x" + windowHeight +
@@ -86,7 +75,7 @@ public final class MapFilters {
 		if (r < 1) {
 			for (int y = 0; y < windowHeight; y++)
 				for (int x = 0; x < windowWidth; x++)
-					out[y * windowWidth + x] = (float) rows[y0 + y][x0 + x];
+					out[y][x] = (float) rows[y0 + y][x0 + x];
 			return;
 		}
 		if (!scratch.fits(width, height)) throw new IllegalArgumentException("work space of " + scratch.columns.length +
@@ -108,10 +97,10 @@ public final class MapFilters {
 			int n = Math.min(TRANSPOSED, windowWidth - b);
 			for (int i = 0; i < n; i++)
 				along(columns, width, windowHeight, x0 + b + i, k, r, block[i]);
-			if (n == TRANSPOSED) writeTransposed(block, out, b, windowWidth, windowHeight);
-			else for (int y = 0, o = b; y < windowHeight; y++, o += windowWidth)
+			if (n == TRANSPOSED) writeTransposed(block, out, b, windowHeight);
+			else for (int y = 0; y < windowHeight; y++)
 				for (int i = 0; i < n; i++)
-					out[o + i] = (float) block[i][y];
+					out[y][b + i] = (float) block[i][y];
 		}
 	}
 
@@ -135,19 +124,20 @@ public final class MapFilters {
 		}
 	}
 
-	/** {@code out[y * width + x0 + i] = (float) block[i][y]} for the {@link #TRANSPOSED} columns of {@code block}. */
-	private static void writeTransposed(double[][] block, float[] out, int x0, int width, int height) {
+	/** {@code out[y][x0 + i] = (float) block[i][y]} for the {@link #TRANSPOSED} columns of {@code block}. */
+	private static void writeTransposed(double[][] block, float[][] out, int x0, int height) {
 		double[] l0 = block[0], l1 = block[1], l2 = block[2], l3 = block[3], l4 = block[4], l5 = block[5],
 				l6 = block[6], l7 = block[7];
-		for (int y = 0, o = x0; y < height; y++, o += width) {
-			out[o] = (float) l0[y];
-			out[o + 1] = (float) l1[y];
-			out[o + 2] = (float) l2[y];
-			out[o + 3] = (float) l3[y];
-			out[o + 4] = (float) l4[y];
-			out[o + 5] = (float) l5[y];
-			out[o + 6] = (float) l6[y];
-			out[o + 7] = (float) l7[y];
+		for (int y = 0; y < height; y++) {
+			float[] o = out[y];
+			o[x0] = (float) l0[y];
+			o[x0 + 1] = (float) l1[y];
+			o[x0 + 2] = (float) l2[y];
+			o[x0 + 3] = (float) l3[y];
+			o[x0 + 4] = (float) l4[y];
+			o[x0 + 5] = (float) l5[y];
+			o[x0 + 6] = (float) l6[y];
+			o[x0 + 7] = (float) l7[y];
 		}
 	}
 

@@ -1,16 +1,6 @@
 package sc.fiji.ganomaly.core.texture;
 
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.ENERGY;
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.LAPLACIAN;
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.MAGNITUDE;
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.MEAN;
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.SQUARE;
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.XX;
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.XY;
-import static sc.fiji.ganomaly.core.texture.FeatureWorkspace.Scale.YY;
-
 import java.util.Arrays;
-import java.util.List;
 
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
@@ -56,8 +46,12 @@ final class TextureFeatures {
 		int threads, FeatureWorkspace work)
 	{
 		Core whole = new Core(0, 0, w, h);
-		float[][] out = new float[dim(scales, features, channels)][whole.area()];
-		compute(data, w, h, channels, whole, scales, features, threads, work, out);
+		float[][][] rows = new float[dim(scales, features, channels)][h][w];
+		compute(data, w, h, channels, whole, scales, features, threads, work, rows);
+		float[][] out = new float[rows.length][w * h];
+		for (int k = 0; k < rows.length; k++)
+			for (int y = 0; y < h; y++)
+				System.arraycopy(rows[k][y], 0, out[k], y * w, w);
 		return out;
 	}
 
@@ -75,12 +69,12 @@ final class TextureFeatures {
 
 	/**
 	 * The feature planes of the {@code core} of a {@code w × h} image into {@code out} (planes of at
-	 * least {@code core.area()} values, index {@code [feature][y * core.width() + x]} from the core's
+	 * least the core's rows, each of at least its width, index {@code [feature][y][x]} from the core's
 	 * corner), in {@code work}, the scales on up to {@code threads} threads as in
 	 * {@link #features(float[], int, int, int, double[], FeatureSet, int, FeatureWorkspace)}.
 	 */
 	static void compute(float[] data, int w, int h, int channels, Core core, double[] scales, FeatureSet features,
-		int threads, FeatureWorkspace work, float[][] out)
+		int threads, FeatureWorkspace work, float[][][] out)
 	{
 		if (core.x() < 0 || core.y() < 0 || core.width() < 0 || core.height() < 0 || core.x() + core.width() > w || core
 			.y() + core.height() > h) throw new IllegalArgumentException(core + " leaves the " + w + "x" + h + " image");
@@ -115,8 +109,6 @@ final class TextureFeatures {
 		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients, FeatureWorkspace work) {
 			this.w = w;
 			this.h = h;
-			int n = w * h;
-			float[] v = work.values(n);
 			img = work.rows(0, w, h);
 			sq = work.rows(1, w, h);
 			grad = gradients ? null : work.rows(2, w, h);
@@ -124,22 +116,22 @@ final class TextureFeatures {
 			gyy = gradients ? work.rows(3, w, h) : null;
 			gxy = gradients ? work.rows(4, w, h) : null;
 			magnitude = gradients ? work.rows(5, w, h) : null;
-			for (int i = 0; i < n; i++)
-				v[i] = data[i * channels + c];
 			for (int y = 0; y < h; y++) {
 				double[] image = img[y], square = sq[y];
-				for (int x = 0; x < w; x++) {
-					float value = v[y * w + x];
+				for (int x = 0, i = y * w * channels + c; x < w; x++, i += channels) {
+					float value = data[i];
 					image[x] = value;
 					square[x] = value * value;
 				}
 			}
-			for (int y = 0; y < h; y++)
+			// the rows of img hold the channel's floats exactly
+			for (int y = 0; y < h; y++) {
+				double[] above = img[Math.max(0, y - 1)], row = img[y], below = img[Math.min(h - 1, y + 1)];
 				for (int x = 0; x < w; x++) {
-					float gx = w == 1 ? 0 : x == 0 ? v[y * w + 1] - v[y * w] : x == w - 1 ? v[y * w + x] - v[y * w + x - 1]
-						: 0.5f * (v[y * w + x + 1] - v[y * w + x - 1]);
-					float gy = h == 1 ? 0 : y == 0 ? v[w + x] - v[x] : y == h - 1 ? v[y * w + x] - v[(y - 1) * w + x] :
-						0.5f * (v[(y + 1) * w + x] - v[(y - 1) * w + x]);
+					float gx = w == 1 ? 0 : x == 0 ? (float) row[1] - (float) row[0] : x == w - 1 ? (float) row[x] -
+						(float) row[x - 1] : 0.5f * ((float) row[x + 1] - (float) row[x - 1]);
+					float gy = h == 1 ? 0 : y == 0 ? (float) below[x] - (float) row[x] : y == h - 1 ? (float) row[x] -
+						(float) above[x] : 0.5f * ((float) below[x] - (float) above[x]);
 					if (gradients) {
 						float xx = gx * gx, yy = gy * gy;
 						gxx[y][x] = xx;
@@ -149,69 +141,76 @@ final class TextureFeatures {
 					}
 					else grad[y][x] = gx * gx + gy * gy;
 				}
+			}
 		}
 
 		/**
 		 * The feature planes of scale {@code s} in the {@code core}, in {@link FeatureSet} order, into
-		 * {@code into} (planes of at least the core's area), computed in {@code space}: each smoothing
-		 * that a feature takes pointwise only for the core's pixels, the Laplacian's input over the whole
-		 * image. The energy, the smoothed squared gradient, is the sum of its smoothed components where
-		 * those are smoothed anyway.
+		 * {@code into} (planes of at least the core's rows), computed in {@code space}: each smoothing
+		 * that a feature takes pointwise only for the core's pixels, straight into a feature's plane that
+		 * the pointwise step then overwrites; the Laplacian's input over the whole image. The energy,
+		 * the smoothed squared gradient, is the sum of its smoothed components where those are smoothed
+		 * anyway.
 		 */
-		void scale(double s, FeatureWorkspace.Scale space, Core core, float[][] into) {
-			float[][] p = space.planes();
+		void scale(double s, FeatureWorkspace.Scale space, Core core, float[][][] into) {
 			MapFilters.Scratch work = space.work();
 			int cx = core.x(), cy = core.y(), cw = core.width(), ch = core.height();
-			float[] l2 = p[LAPLACIAN];
-			MapFilters.gaussian(img, w, h, cx, cy, cw, ch, p[MEAN], s, work);
-			MapFilters.gaussian(sq, w, h, cx, cy, cw, ch, p[SQUARE], s, work);
-			boolean gradients = gxx != null;
-			if (gradients) {
-				MapFilters.gaussian(gxx, w, h, cx, cy, cw, ch, p[XX], s, work);
-				MapFilters.gaussian(gyy, w, h, cx, cy, cw, ch, p[YY], s, work);
-				MapFilters.gaussian(gxy, w, h, cx, cy, cw, ch, p[XY], s, work);
-				MapFilters.gaussian(magnitude, w, h, cx, cy, cw, ch, p[MAGNITUDE], s, work);
+			// the squared Laplacian of the smoothed image, over the whole image
+			float[][] free = space.plane();
+			MapFilters.gaussian(img, w, h, free, s / 2, work);
+			laplacianSquared(free, w, h, space.rows());
+			MapFilters.gaussian(img, w, h, cx, cy, cw, ch, into[0], s, work);
+			MapFilters.gaussian(sq, w, h, cx, cy, cw, ch, into[1], s, work);
+			MapFilters.gaussian(space.rows(), w, h, cx, cy, cw, ch, into[3], s, work);
+			if (gxx != null) {
+				MapFilters.gaussian(gxx, w, h, cx, cy, cw, ch, into[2], s, work);
+				MapFilters.gaussian(gyy, w, h, cx, cy, cw, ch, into[4], s, work);
+				MapFilters.gaussian(magnitude, w, h, cx, cy, cw, ch, into[5], s, work);
+				MapFilters.gaussian(gxy, w, h, cx, cy, cw, ch, free, s, work);
+				withGradients(into, free, cw, ch);
 			}
-			else MapFilters.gaussian(grad, w, h, cx, cy, cw, ch, p[ENERGY], s, work);
-			// the Laplacian's input, over the whole image, in a plane this feature set leaves free
-			float[] input = p[gradients ? ENERGY : XX];
-			MapFilters.gaussian(img, w, h, input, s / 2, work);
-			laplacianSquared(input, w, h, l2);
-			MapFilters.rows(l2, w, h, space.rows());
-			MapFilters.gaussian(space.rows(), w, h, cx, cy, cw, ch, l2, s, work);
-			if (gradients) coreWithGradients(p, core.area(), into);
-			else coreStatistics(p, core.area(), into);
-		}
-
-		/** The statistics features of the core's {@code n} pixels from its smoothed planes {@code p}. */
-		private static void coreStatistics(float[][] p, int n, float[][] into) {
-			float[] mean = p[MEAN], square = p[SQUARE], energy = p[ENERGY], l2 = p[LAPLACIAN];
-			float[] m = into[0], v = into[1], e = into[2], l = into[3];
-			for (int i = 0; i < n; i++) {
-				m[i] = mean[i];
-				v[i] = logVariance(mean[i], square[i]);
-				e[i] = (float) Math.log(energy[i] + VARIANCE_FLOOR);
-				l[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
+			else {
+				MapFilters.gaussian(grad, w, h, cx, cy, cw, ch, into[2], s, work);
+				statistics(into, cw, ch);
 			}
 		}
 
-		/** The statistics and gradient features of the core's {@code n} pixels from its smoothed planes {@code p}. */
-		private static void coreWithGradients(float[][] p, int n, float[][] into) {
-			float[] mean = p[MEAN], square = p[SQUARE], xx = p[XX], yy = p[YY], xy = p[XY], l2 = p[LAPLACIAN],
-					magnitude = p[MAGNITUDE];
-			float[] m = into[0], v = into[1], e = into[2], l = into[3], coherence = into[4], sparsity = into[5];
+		/**
+		 * The statistics features of a {@code cw × ch} core in place of its smoothed mean, mean square,
+		 * energy and squared Laplacian {@code f}.
+		 */
+		private static void statistics(float[][][] f, int cw, int ch) {
+			for (int y = 0; y < ch; y++) {
+				float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y];
+				for (int x = 0; x < cw; x++) {
+					v[x] = logVariance(m[x], v[x]);
+					e[x] = (float) Math.log(e[x] + VARIANCE_FLOOR);
+					l[x] = (float) Math.log(l[x] + LAPLACIAN_FLOOR);
+				}
+			}
+		}
+
+		/**
+		 * The statistics and gradient features of a {@code cw × ch} core in place of its smoothed mean,
+		 * mean square, squared x gradient, squared Laplacian, squared y gradient and gradient magnitude
+		 * {@code f}, and the smoothed product of the gradients {@code xy}.
+		 */
+		private static void withGradients(float[][][] f, float[][] xy, int cw, int ch) {
 			double epsilon = Math.sqrt(VARIANCE_FLOOR);
-			for (int i = 0; i < n; i++) {
-				m[i] = mean[i];
-				v[i] = logVariance(mean[i], square[i]);
-				float a = xx[i], b = yy[i], energy = a + b, logEnergy = (float) Math.log(energy + VARIANCE_FLOOR);
-				e[i] = logEnergy;
-				l[i] = (float) Math.log(l2[i] + LAPLACIAN_FLOOR);
-				// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
-				double d = a - b;
-				coherence[i] = (float) (Math.sqrt(d * d + 4.0 * xy[i] * xy[i]) / (a + b + VARIANCE_FLOOR));
-				// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
-				sparsity[i] = (float) (2 * Math.log(magnitude[i] + epsilon) - logEnergy);
+			for (int y = 0; y < ch; y++) {
+				float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y], coherence = f[4][y], sparsity = f[5][y],
+						p = xy[y];
+				for (int x = 0; x < cw; x++) {
+					v[x] = logVariance(m[x], v[x]);
+					float a = e[x], b = coherence[x], energy = a + b, logEnergy = (float) Math.log(energy + VARIANCE_FLOOR);
+					e[x] = logEnergy;
+					l[x] = (float) Math.log(l[x] + LAPLACIAN_FLOOR);
+					// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
+					double d = a - b;
+					coherence[x] = (float) (Math.sqrt(d * d + 4.0 * p[x] * p[x]) / (a + b + VARIANCE_FLOOR));
+					// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
+					sparsity[x] = (float) (2 * Math.log(sparsity[x] + epsilon) - logEnergy);
+				}
 			}
 		}
 	}
@@ -221,15 +220,20 @@ final class TextureFeatures {
 		return (float) Math.log(Math.max(square - mean * mean, 0) + VARIANCE_FLOOR);
 	}
 
-	/** Squared 4-neighbour Laplacian (borders replicated) of the {@code w × h} plane {@code v}, into {@code out}. */
-	private static void laplacianSquared(float[] v, int w, int h, float[] out) {
-		for (int y = 0; y < h; y++)
+	/**
+	 * Squared 4-neighbour Laplacian (borders replicated) of the {@code w × h} plane of rows {@code v},
+	 * into rows of doubles {@code out}.
+	 */
+	private static void laplacianSquared(float[][] v, int w, int h, double[][] out) {
+		for (int y = 0; y < h; y++) {
+			float[] above = v[Math.max(0, y - 1)], row = v[y], below = v[Math.min(h - 1, y + 1)];
+			double[] o = out[y];
 			for (int x = 0; x < w; x++) {
-				float c = v[y * w + x];
-				float l = v[y * w + Math.max(0, x - 1)] + v[y * w + Math.min(w - 1, x + 1)] + v[Math.max(0, y - 1) * w + x] +
-					v[Math.min(h - 1, y + 1) * w + x] - 4 * c;
-				out[y * w + x] = l * l;
+				float c = row[x];
+				float l = row[Math.max(0, x - 1)] + row[Math.min(w - 1, x + 1)] + above[x] + below[x] - 4 * c;
+				o[x] = l * l;
 			}
+		}
 	}
 
 	/**

@@ -78,9 +78,8 @@ final class TextureFit {
 			for (int y = 0; y < tile.height(); y++)
 				for (int x = 0; x < tile.width(); x++)
 					if (keep >= 1 || random.nextDouble() < keep) {
-						int i = y * tile.width() + x;
 						for (int k = 0; k < d; k++)
-							samples.add(f[k][i]);
+							samples.add(f[k][y][x]);
 						n[0]++;
 					}
 			return true;

@@ -147,8 +147,12 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 					int band = (core.height() + inner - 1) / inner;
 					TileThreads.all(inner, inner, b -> 1, b -> () -> {
 						MixtureScores scores = new MixtureScores(density);
-						for (int y = b * band; y < Math.min(core.height(), (b + 1) * band); y++)
-							scores.scores(f, y * core.width(), core.width(), out, (ty + y) * width + tx);
+						float[][] row = new float[d][];
+						for (int y = b * band; y < Math.min(core.height(), (b + 1) * band); y++) {
+							for (int k = 0; k < d; k++)
+								row[k] = f[k][y];
+							scores.scores(row, 0, core.width(), out, (ty + y) * width + tx);
+						}
 						return null;
 					});
 				});

@@ -99,11 +99,18 @@ public final class TextureBenchmark {
 		float[] out = new float[side * side];
 		double features = Double.MAX_VALUE, mixture = Double.MAX_VALUE;
 		FeatureWorkspace work = new FeatureWorkspace();
+		float[][][] f = new float[g.dim()][side][side];
+		float[][] row = new float[g.dim()][];
 		for (int round = 0; round < 10; round++) {
 			long start = System.nanoTime();
-			float[][] f = TextureFeatures.features(data, side, side, 1, t.scales(), t.features(), 1, work);
+			TextureFeatures.compute(data, side, side, 1, new TextureFeatures.Core(0, 0, side, side), t.scales(), t
+				.features(), 1, work, f);
 			long middle = System.nanoTime();
-			scores.scores(f, 0, side * side, out, 0);
+			for (int y = 0; y < side; y++) {
+				for (int k = 0; k < f.length; k++)
+					row[k] = f[k][y];
+				scores.scores(row, 0, side, out, y * side);
+			}
 			features = Math.min(features, (middle - start) / 1e9);
 			mixture = Math.min(mixture, (System.nanoTime() - middle) / 1e9);
 		}

@@ -56,8 +56,13 @@ public class TextureSpeedTest {
 				MapFilters.gaussian(inPlace, w, h, sigma);
 				MapFilters.gaussian(v, out, w, h, sigma);
 				double[][] widened = new double[h][w];
-				MapFilters.rows(v, w, h, widened);
-				MapFilters.gaussian(widened, w, h, rows, sigma, new MapFilters.Scratch(w, h));
+				float[][] smoothed = new float[h][w];
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++)
+						widened[y][x] = v[y * w + x];
+				MapFilters.gaussian(widened, w, h, smoothed, sigma, new MapFilters.Scratch(w, h));
+				for (int y = 0; y < h; y++)
+					System.arraycopy(smoothed[y], 0, rows, y * w, w);
 				String what = w + "x" + h + " sigma " + sigma;
 				assertArrayEquals(what, expected, inPlace, 0);
 				assertArrayEquals(what, expected, out, 0);
@@ -97,10 +102,11 @@ public class TextureSpeedTest {
 						for (int y = 0; y < core.height(); y++)
 							System.arraycopy(expected[k], (core.y() + y) * w + core.x(), inCore[k], y * core.width(), core
 								.width());
-					float[][] kept = lender.features(data, w, h, c, core, TextureModel.DEFAULT_SCALES, set, threads);
+					float[][] kept = inCore(lender.features(data, w, h, c, core, TextureModel.DEFAULT_SCALES, set, threads),
+						core);
 					List<float[][]> lent = new ArrayList<>();
-					lender.lend(data, w, h, c, core, TextureModel.DEFAULT_SCALES, set, threads, planes -> lent.add(Arrays
-						.stream(planes).map(plane -> Arrays.copyOf(plane, core.area())).toArray(float[][]::new)));
+					lender.lend(data, w, h, c, core, TextureModel.DEFAULT_SCALES, set, threads, planes -> lent.add(inCore(
+						planes, core)));
 					assertEquals(1, lent.size());
 					for (int k = 0; k < expected.length; k++) {
 						assertArrayEquals(what + " " + core + " feature " + k, inCore[k], kept[k], 0);
@@ -108,6 +114,15 @@ public class TextureSpeedTest {
 					}
 				}
 			}
+	}
+
+	/** The core's values of planes of rows (which may be longer and more than the core's) as flat planes. */
+	private static float[][] inCore(float[][][] planes, TextureFeatures.Core core) {
+		float[][] flat = new float[planes.length][core.area()];
+		for (int k = 0; k < planes.length; k++)
+			for (int y = 0; y < core.height(); y++)
+				System.arraycopy(planes[k][y], 0, flat[k], y * core.width(), core.width());
+		return flat;
 	}
 
 	/**
