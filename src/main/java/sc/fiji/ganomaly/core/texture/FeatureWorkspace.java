@@ -12,6 +12,10 @@ import sc.fiji.ganomaly.core.math.MapFilters;
  * side by side. The arrays may be larger than an image: their users index by the image's size.
  * Every plane is kept as rows, so that no array is near the size of a heap region (G1 gives an array
  * of half a region or more regions of its own, at small heaps 1 MB each).
+ * <p>
+ * A work space belongs to one thread, the one that made it or last took it from a pool: any other
+ * thread asking it for arrays gets an {@link IllegalStateException}, so that sharing one by mistake
+ * fails at once rather than racing.
  */
 final class FeatureWorkspace {
 
@@ -21,9 +25,23 @@ final class FeatureWorkspace {
 	private final double[][][] rows = new double[ROWS][0][0];
 	private Scale[] scales = new Scale[0];
 	private float[][][] planes = new float[0][0][0];
+	private Thread user = Thread.currentThread();
+
+	/** Hands this work space to the calling thread, from now on the only one that may use it. */
+	private FeatureWorkspace claim() {
+		user = Thread.currentThread();
+		return this;
+	}
+
+	/** Refuses a thread other than the work space's. */
+	private void confined() {
+		if (Thread.currentThread() != user) throw new IllegalStateException("a feature work space of thread " + user
+			.getName() + " was asked for arrays on thread " + Thread.currentThread().getName());
+	}
 
 	/** Plane of rows {@code index} (below {@value #ROWS}): at least {@code h} rows of at least {@code w} doubles. */
 	double[][] rows(int index, int w, int h) {
+		confined();
 		double[][] r = rows[index];
 		if (r.length < h || r.length > 0 && r[0].length < w) r = rows[index] = new double[Math.max(h, r.length)][Math
 			.max(w, r.length == 0 ? 0 : r[0].length)];
@@ -32,6 +50,7 @@ final class FeatureWorkspace {
 
 	/** Work space {@code index} of one scale's smoothing of a {@code w × h} image. */
 	Scale scale(int index, int w, int h) {
+		confined();
 		if (index >= scales.length) scales = Arrays.copyOf(scales, index + 1);
 		Scale s = scales[index];
 		// plane, rows and smoothing share one size, so the smoothing's fit stands for all
@@ -48,6 +67,7 @@ final class FeatureWorkspace {
 	 * the next call.
 	 */
 	float[][][] planes(int dim, int width, int height) {
+		confined();
 		int kept = planes.length, keptHeight = kept == 0 ? 0 : planes[0].length, keptWidth = keptHeight == 0 ? 0
 			: planes[0][0].length;
 		if (kept < dim || keptHeight < height || keptWidth < width) planes = new float[Math.max(dim, kept)][Math.max(
@@ -111,7 +131,7 @@ final class FeatureWorkspace {
 
 		private FeatureWorkspace take() {
 			FeatureWorkspace work = spare.poll();
-			return work == null ? new FeatureWorkspace() : work;
+			return work == null ? new FeatureWorkspace() : work.claim();
 		}
 	}
 }
