@@ -309,6 +309,34 @@ public class ScoreBatchTest {
 		assertSameFiles(files(reference), files(output));
 	}
 
+	/**
+	 * The default score's map of a stack of 2048² planes in the heap docs/benchmarks.md's rule gives
+	 * for {@code texture} (70 MB plus 30 bytes a pixel of the plane: 196 MB; 168 MB sufficed when
+	 * measured, while work planes of a G1 region's size once needed 288 MB).
+	 */
+	@Test(timeout = 300_000)
+	public void aTextureStackOf2048PlanesScoresInTheHeapOfTheRule() throws Exception {
+		Random random = new Random(4);
+		TrainingData data = new TrainingData();
+		for (int i = 0; i < 4; i++)
+			data.add("normal " + i, ArrayImgs.floats(stripes(256, 256, random), 256, 256));
+		Path texture = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
+		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().seed(5).score(ScoreKind.TEXTURE),
+			ProgressListener.NONE))
+		{
+			m.save(texture);
+		}
+		Path in = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
+		stack(in.resolve("large.tif"), 2, 2048, 10);
+		Process child = child((70 + 30 * 2048 * 2048 / 1_000_000) + "m", texture, in, output, "--maps", "float");
+		String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(child.waitFor(240, TimeUnit.SECONDS));
+		assertEquals(log, 0, child.exitValue());
+		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+		assertEquals(3, rows.size());
+		assertEquals(2L * 2048 * 2048 * 4, Files.size(output.resolve("large_anomaly.tif")), 100_000);
+	}
+
 	@Test
 	public void aMapOverItsBudgetIsWrittenBesideTheImageAndShownAsAVirtualStack() throws IOException {
 		Path folder = tmp.newFolder("virtual").toPath();
@@ -333,10 +361,18 @@ public class ScoreBatchTest {
 
 	/** {@code ganomaly score} of a folder in another JVM. */
 	private static Process child(Path in, Path output) throws IOException {
-		ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
-			"-Dorg.bytedeco.javacpp.maxBytes=0", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-cp", System.getProperty("java.class.path"), "-Dganomaly.engine.dir=" + System.getProperty(
+		return child("48m", model, in, output, "--score", "latent", "--stride", "16");
+	}
+
+	/** {@code ganomaly score} with {@code model} in another JVM of {@code heap} (as -Xmx takes it). */
+	private static Process child(String heap, Path model, Path in, Path output, String... more) throws IOException {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+			.toString(), "-Xmx" + heap, "-Dorg.bytedeco.javacpp.maxBytes=0", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+			"-cp", System.getProperty("java.class.path"), "-Dganomaly.engine.dir=" + System.getProperty(
 				"ganomaly.engine.dir"), Main.class.getName(), "score", "--input", in.toString(), "--model", model.toString(),
-			"--output", output.toString(), "--score", "latent", "--stride", "16").redirectErrorStream(true);
+			"--output", output.toString()));
+		command.addAll(List.of(more));
+		ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
 		pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
 		return pb.start();
 	}
