@@ -11,7 +11,7 @@ import java.util.Arrays;
 public final class MixtureScores {
 
 	/** Pixels scored at once. */
-	public static final int BLOCK = 256;
+	public static final int BLOCK = 512;
 
 	/**
 	 * Below this, exp of a component's log-density relative to the largest is less than 10⁻¹⁷ and
@@ -20,22 +20,28 @@ public final class MixtureScores {
 	private static final double NEGLIGIBLE = -40;
 
 	private final GaussianMixture mixture;
-	private final float[][] x, diff;
-	private final float[] row = new float[BLOCK], next = new float[BLOCK], q = new float[BLOCK], factors, floatMeans;
-	private final double[][] log;
+	/**
+	 * Per component and pair of U's rows (a, a + 1), their columns from a on, four at a time, padded
+	 * with zeros to a multiple of four: {@code [c][a / 2][8 g + t]} row a's and {@code [c][a / 2][8 g + t
+	 * + 4]} row a + 1's column a + 4 g + t.
+	 */
+	private final float[][][] pairs;
+	private final float[] floatMeans;
 	private final double[] logWeights;
+	// work arrays of this scorer's thread
+	private final float[][] x, diff;
+	private final float[] row = new float[BLOCK], next = new float[BLOCK], q = new float[BLOCK];
+	private final double[][] log;
 
 	/** @throws IllegalArgumentException if a component's precision is not positive definite */
 	public MixtureScores(GaussianMixture mixture) {
 		this.mixture = mixture;
 		int d = mixture.dim(), k = mixture.components();
 		double[] precisions = mixture.precisions(), means = mixture.means(), weights = mixture.weights();
-		x = new float[d][BLOCK];
-		diff = new float[d][BLOCK];
-		log = new double[k][BLOCK];
+		pairs = new float[k][(d + 1) / 2][];
 		logWeights = new double[k];
-		factors = new float[k * d * d];
 		floatMeans = new float[k * d];
+		float[] factors = new float[d * d];
 		for (int c = 0; c < k; c++) {
 			logWeights[c] = Math.log(weights[c]);
 			double[] l = Matrices.cholesky(Arrays.copyOfRange(precisions, c * d * d, (c + 1) * d * d), d,
@@ -43,10 +49,39 @@ public final class MixtureScores {
 			// U = Lᵀ for the precision L Lᵀ: row a holds L[b][a] for b ≥ a
 			for (int a = 0; a < d; a++)
 				for (int b = a; b < d; b++)
-					factors[c * d * d + a * d + b] = (float) l[b * d + a];
+					factors[a * d + b] = (float) l[b * d + a];
 			for (int j = 0; j < d; j++)
 				floatMeans[c * d + j] = (float) means[c * d + j];
+			for (int a = 0; a < d; a += 2) {
+				float[] pair = pairs[c][a / 2] = new float[8 * ((d - a + 3) / 4)];
+				for (int j = a; j < d; j++) {
+					int g = (j - a) / 4, t = (j - a) % 4;
+					pair[8 * g + t] = factors[a * d + j];
+					if (a + 1 < d) pair[8 * g + t + 4] = factors[(a + 1) * d + j];
+				}
+			}
 		}
+		x = new float[d][BLOCK];
+		// three rows of zeros beyond the last: the padded columns
+		diff = new float[d + 3][BLOCK];
+		log = new double[k][BLOCK];
+	}
+
+	/** A scorer of the same mixture with work arrays of its own, for another thread, without factoring again. */
+	private MixtureScores(MixtureScores shared) {
+		mixture = shared.mixture;
+		pairs = shared.pairs;
+		floatMeans = shared.floatMeans;
+		logWeights = shared.logWeights;
+		int d = mixture.dim();
+		x = new float[d][BLOCK];
+		diff = new float[d + 3][BLOCK];
+		log = new double[mixture.components()][BLOCK];
+	}
+
+	/** A scorer of the same mixture, the same scores, for use on another thread than this one's. */
+	public MixtureScores forAnotherThread() {
+		return new MixtureScores(this);
 	}
 
 	/**
@@ -58,10 +93,16 @@ public final class MixtureScores {
 			scoreBlock(planes, offset + start, Math.min(BLOCK, n - start), out, outOffset + start);
 	}
 
+	/**
+	 * Scores one block: per component and pair of U's rows, one loop adds four columns at a time, the
+	 * same loop for every group (the padded zeros change no sum), so that the method has few loops and
+	 * the JIT compiles it once and quickly.
+	 */
 	private void scoreBlock(float[][] planes, int offset, int n, float[] out, int outOffset) {
 		int k = mixture.components(), d = mixture.dim();
 		double[] logDets = mixture.logDets();
-		float[] f = factors, row = this.row, next = this.next, q = this.q;
+		float[] row = this.row, next = this.next, q = this.q;
+		float[][] diff = this.diff;
 		for (int j = 0; j < d; j++)
 			System.arraycopy(planes[j], offset, x[j], 0, n);
 		for (int c = 0; c < k; c++) {
@@ -72,25 +113,21 @@ public final class MixtureScores {
 					to[i] = from[i] - m;
 			}
 			Arrays.fill(q, 0, n, 0);
-			int base = c * d * d, a = 0;
-			// rows a and a + 1 of U (x − mean) at once: each value of x − mean read once for both
-			for (; a + 1 < d; a += 2) {
-				int p = base + a * d, p1 = p + d, j = a + 2;
-				float u = f[p + a], u1 = f[p + a + 1], v1 = f[p1 + a + 1];
-				float[] sa = diff[a], sb = diff[a + 1];
-				for (int i = 0; i < n; i++) {
-					row[i] = u * sa[i] + u1 * sb[i];
-					next[i] = v1 * sb[i];
-				}
-				for (; j + 3 < d; j += 4) {
-					float p0 = f[p + j], p1a = f[p + j + 1], p2 = f[p + j + 2], p3 = f[p + j + 3];
-					float q0 = f[p1 + j], q1 = f[p1 + j + 1], q2 = f[p1 + j + 2], q3 = f[p1 + j + 3];
+			// rows a and a + 1 of U (x − mean) at once: each value of x − mean read once for both, each
+			// row's sum in the order of its columns
+			for (int a = 0; a < d; a += 2) {
+				float[] pair = pairs[c][a / 2];
+				Arrays.fill(row, 0, n, 0);
+				Arrays.fill(next, 0, n, 0);
+				for (int g = 0, j = a; g < pair.length; g += 8, j += 4) {
+					float p0 = pair[g], p1 = pair[g + 1], p2 = pair[g + 2], p3 = pair[g + 3];
+					float q0 = pair[g + 4], q1 = pair[g + 5], q2 = pair[g + 6], q3 = pair[g + 7];
 					float[] s0 = diff[j], s1 = diff[j + 1], s2 = diff[j + 2], s3 = diff[j + 3];
 					for (int i = 0; i < n; i++) {
 						float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
 						float t = row[i];
 						t += p0 * x0;
-						t += p1a * x1;
+						t += p1 * x1;
 						t += p2 * x2;
 						t += p3 * x3;
 						row[i] = t;
@@ -102,24 +139,8 @@ public final class MixtureScores {
 						next[i] = v;
 					}
 				}
-				for (; j < d; j++) {
-					float pj = f[p + j], qj = f[p1 + j];
-					float[] sj = diff[j];
-					for (int i = 0; i < n; i++) {
-						row[i] += pj * sj[i];
-						next[i] += qj * sj[i];
-					}
-				}
 				for (int i = 0; i < n; i++)
 					q[i] += row[i] * row[i] + next[i] * next[i];
-			}
-			if (a < d) {
-				float u = f[base + a * d + a];
-				float[] sa = diff[a];
-				for (int i = 0; i < n; i++) {
-					float t = u * sa[i];
-					q[i] += t * t;
-				}
 			}
 			double lw = logWeights[c], ld = logDets[c];
 			double[] component = log[c];

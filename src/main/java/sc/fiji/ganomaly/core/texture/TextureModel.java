@@ -128,6 +128,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		// fewer tiles than threads (a small plane): tiles one after the other, each on every thread
 		int inner = tiles < threads ? threads : 1;
 		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
+		MixtureScores factored = new MixtureScores(density);
 		boolean finished = TileThreads.run(columns * rows, inner > 1 ? 1 : threads, t -> {
 			if (listener.isCanceled()) return null;
 			int tx = t % columns * TILE, ty = t / columns * TILE;
@@ -146,7 +147,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 				work.lend(data, w, h, channels, core, scales, features, inner, f -> {
 					int band = (core.height() + inner - 1) / inner;
 					TileThreads.all(inner, inner, b -> 1, b -> () -> {
-						MixtureScores scores = new MixtureScores(density);
+						MixtureScores scores = factored.forAnotherThread();
 						float[][] row = new float[d][];
 						for (int y = b * band; y < Math.min(core.height(), (b + 1) * band); y++) {
 							for (int k = 0; k < d; k++)

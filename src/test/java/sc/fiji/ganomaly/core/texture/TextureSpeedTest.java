@@ -94,8 +94,8 @@ public class TextureSpeedTest {
 
 	/**
 	 * Scores of vectors in blocks agree with those one at a time in doubles within 10⁻⁵ (relative
-	 * above 1), for vectors near and far from the components (where most exponentials are 0) and runs
-	 * that are not a whole block.
+	 * above 1), for vectors near and far from the components (where most exponentials are 0), runs
+	 * that are not a whole block and odd dimensions; a scorer for another thread scores the same.
 	 */
 	@Test
 	public void mixtureAsReference() {
@@ -111,8 +111,12 @@ public class TextureSpeedTest {
 			for (int j = 0; j < d; j++)
 				for (int i = 0; i < m + 5; i++)
 					planes[j][i] = (float) (random.nextGaussian() * (i % 3 == 0 ? 40 : 2));
-			float[] out = new float[m + 2];
-			new MixtureScores(g).scores(planes, 5, m, out, 2);
+			float[] out = new float[m + 2], another = new float[m + 2];
+			MixtureScores scores = new MixtureScores(g);
+			scores.scores(planes, 5, m, out, 2);
+			// a scorer for another thread shares the factors and gives the same scores
+			scores.forAnotherThread().scores(planes, 5, m, another, 2);
+			assertArrayEquals("d " + d, out, another, 0);
 			float[] vector = new float[d];
 			for (int i = 0; i < m; i++) {
 				for (int j = 0; j < d; j++)
