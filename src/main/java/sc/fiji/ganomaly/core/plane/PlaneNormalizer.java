@@ -102,10 +102,7 @@ public final class PlaneNormalizer {
 			access.setPosition(i / w, 1);
 			values[k++] = access.get().getRealFloat();
 		}
-		values = Arrays.copyOf(values, k);
-		Arrays.parallelSort(values);
-		return new float[] { Quantiles.quantile(values, normalization.low() / 100),
-			Quantiles.quantile(values, normalization.high() / 100) };
+		return Quantiles.quantiles(Arrays.copyOf(values, k), normalization.low() / 100, normalization.high() / 100);
 	}
 
 	public long width() {
