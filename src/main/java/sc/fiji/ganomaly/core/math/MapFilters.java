@@ -82,21 +82,23 @@ public final class MapFilters {
 			"x" + scratch.columns[0].length + " for a plane of " + width + "x" + height);
 		float[] k = kernel(sigma, r);
 		double[][] columns = scratch.columns, block = scratch.block;
-		// along y, the window's rows (every column), each block of rows written transposed into the columns
+		// along y, the window's rows in the columns that the pass along x reads, each block of rows
+		// written transposed into the columns
+		int c0 = Math.max(0, x0 - r), c1 = Math.min(width, x0 + windowWidth + r);
 		for (int b = 0; b < windowHeight; b += TRANSPOSED) {
 			int n = Math.min(TRANSPOSED, windowHeight - b);
 			for (int i = 0; i < n; i++)
-				along(rows, height, width, y0 + b + i, k, r, block[i]);
-			if (n == TRANSPOSED) transposeBlock(block, columns, b, width);
+				along(rows, height, c0, c1, y0 + b + i, k, r, block[i]);
+			if (n == TRANSPOSED) transposeBlock(block, columns, b, c0, c1);
 			else for (int i = 0; i < n; i++)
-				for (int x = 0; x < width; x++)
+				for (int x = c0; x < c1; x++)
 					columns[x][b + i] = block[i][x];
 		}
 		// along x, the window's columns, each block of columns written transposed into out
 		for (int b = 0; b < windowWidth; b += TRANSPOSED) {
 			int n = Math.min(TRANSPOSED, windowWidth - b);
 			for (int i = 0; i < n; i++)
-				along(columns, width, windowHeight, x0 + b + i, k, r, block[i]);
+				along(columns, width, 0, windowHeight, x0 + b + i, k, r, block[i]);
 			if (n == TRANSPOSED) writeTransposed(block, out, b, windowHeight);
 			else for (int y = 0; y < windowHeight; y++)
 				for (int i = 0; i < n; i++)
@@ -107,11 +109,11 @@ public final class MapFilters {
 	/** Rows filtered before they are written transposed: eight doubles, one cache line, a column. */
 	private static final int TRANSPOSED = 8;
 
-	/** {@code columns[x][y0 + i] = block[i][x]} for the {@link #TRANSPOSED} rows of {@code block}. */
-	private static void transposeBlock(double[][] block, double[][] columns, int y0, int width) {
+	/** {@code columns[x][y0 + i] = block[i][x]} for the {@link #TRANSPOSED} rows of {@code block}, x from {@code from} to {@code to}. */
+	private static void transposeBlock(double[][] block, double[][] columns, int y0, int from, int to) {
 		double[] l0 = block[0], l1 = block[1], l2 = block[2], l3 = block[3], l4 = block[4], l5 = block[5],
 				l6 = block[6], l7 = block[7];
-		for (int x = 0; x < width; x++) {
+		for (int x = from; x < to; x++) {
 			double[] c = columns[x];
 			c[y0] = l0[x];
 			c[y0 + 1] = l1[x];
@@ -150,25 +152,26 @@ public final class MapFilters {
 	}
 
 	/**
-	 * Row {@code i} of the first {@code count} rows of {@code v} smoothed across rows into the first
-	 * {@code n} values of {@code into}: the sum over taps t of k[t] times row {@code i + t}, the taps
-	 * inside the plane divided by their sum.
+	 * Row {@code i} of the first {@code count} rows of {@code v} smoothed across rows, values
+	 * {@code from} to {@code to} (exclusive) into the same places of {@code into}: the sum over taps t
+	 * of k[t] times row {@code i + t}, the taps inside the plane divided by their sum.
 	 */
-	private static void along(double[][] v, int count, int n, int i, float[] k, int r, double[] into) {
+	private static void along(double[][] v, int count, int from, int to, int i, float[] k, int r, double[] into) {
 		int lo = Math.max(-r, -i), hi = Math.min(r, count - 1 - i);
 		double weight = 0;
 		for (int t = lo; t <= hi; t++)
 			weight += k[t + r];
 		double first = k[lo + r] / weight;
 		double[] v0 = v[i + lo];
-		for (int j = 0; j < n; j++)
+		for (int j = from; j < to; j++)
 			into[j] = first * v0[j];
 		int t = lo + 1;
-		for (; t + 3 <= hi; t += 4) {
+		// whole groups of four taps counted first, so that the loop's bound cannot overflow
+		for (int groups = (hi - t + 1) / 4; groups > 0; groups--, t += 4) {
 			double k0 = k[t + r] / weight, k1 = k[t + r + 1] / weight, k2 = k[t + r + 2] / weight,
 					k3 = k[t + r + 3] / weight;
 			double[] r0 = v[i + t], r1 = v[i + t + 1], r2 = v[i + t + 2], r3 = v[i + t + 3];
-			for (int j = 0; j < n; j++) {
+			for (int j = from; j < to; j++) {
 				double s = into[j];
 				s += k0 * r0[j];
 				s += k1 * r1[j];
@@ -180,7 +183,7 @@ public final class MapFilters {
 		for (; t <= hi; t++) {
 			double kt = k[t + r] / weight;
 			double[] vt = v[i + t];
-			for (int j = 0; j < n; j++)
+			for (int j = from; j < to; j++)
 				into[j] += kt * vt[j];
 		}
 	}
