@@ -95,8 +95,8 @@ public final class MixtureScores {
 
 	/**
 	 * Scores one block: per component and pair of U's rows, one loop adds four columns at a time, the
-	 * same loop for every group (the padded zeros change no sum), so that the method has few loops and
-	 * the JIT compiles it once and quickly.
+	 * same loop for every group (the padded zeros change no sum of finite values), so that the method
+	 * has few loops and the JIT compiles it a few times at most, and quickly.
 	 */
 	private void scoreBlock(float[][] planes, int offset, int n, float[] out, int outOffset) {
 		int k = mixture.components(), d = mixture.dim();
