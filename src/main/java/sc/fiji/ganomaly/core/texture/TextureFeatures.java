@@ -59,13 +59,7 @@ final class TextureFeatures {
 	 * The part of an image whose features are wanted (a tile without its margin): its features are
 	 * those of the whole image there.
 	 */
-	record Core(int x, int y, int width, int height) {
-
-		/** Pixels of the core. */
-		int area() {
-			return width * height;
-		}
-	}
+	record Core(int x, int y, int width, int height) {}
 
 	/**
 	 * The feature planes of the {@code core} of a {@code w × h} image into {@code out} (planes of at

@@ -45,7 +45,7 @@ public class FeatureWorkspaceTest {
 					// a core without a margin of 2 to 4 pixels (the whole of a small image)
 					TextureFeatures.Core core = w > 6 && h > 6 ? new TextureFeatures.Core(2, 3, w - 6, h - 5)
 						: new TextureFeatures.Core(0, 0, w, h);
-					float[][] inCore = new float[expected.length][core.area()];
+					float[][] inCore = new float[expected.length][core.width() * core.height()];
 					for (int k = 0; k < expected.length; k++)
 						for (int y = 0; y < core.height(); y++)
 							System.arraycopy(expected[k], (core.y() + y) * w + core.x(), inCore[k], y * core.width(), core
@@ -66,7 +66,7 @@ public class FeatureWorkspaceTest {
 
 	/** The core's values of planes of rows (which may be longer and more than the core's) as flat planes. */
 	private static float[][] coreOf(float[][][] planes, TextureFeatures.Core core) {
-		float[][] flat = new float[planes.length][core.area()];
+		float[][] flat = new float[planes.length][core.width() * core.height()];
 		for (int k = 0; k < planes.length; k++)
 			for (int y = 0; y < core.height(); y++)
 				System.arraycopy(planes[k][y], 0, flat[k], y * core.width(), core.width());
