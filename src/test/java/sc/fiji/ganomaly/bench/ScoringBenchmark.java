@@ -41,7 +41,7 @@ public final class ScoringBenchmark {
 	static final double DEFAULT_PEAK_GFLOPS = 353;
 
 	public static void main(String[] args) throws Exception {
-		int threads = 0, slices = 100, large = 2048, stackSize = 512, repeats = 1, images = 7000;
+		int threads = 0, slices = 100, large = 2048, stackSize = 512, repeats = 1, images = 7000, imageBatch = 256;
 		double peak = DEFAULT_PEAK_GFLOPS;
 		List<String> precisions = List.of(Precision.FLOAT32);
 		List<Integer> sweep = List.of();
@@ -53,13 +53,14 @@ public final class ScoringBenchmark {
 				case "--size" -> large = Integer.parseInt(args[++i]);
 				case "--repeats" -> repeats = Integer.parseInt(args[++i]);
 				case "--images" -> images = Integer.parseInt(args[++i]);
+				case "--image-batch" -> imageBatch = Integer.parseInt(args[++i]);
 				case "--peak-gflops" -> peak = Double.parseDouble(args[++i]);
 				case "--precision" -> precisions = List.of(args[++i].split(","));
 				case "--sweep" -> sweep = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
 				case "--sweep-only" -> skipLarge = true;
 				case "--texture-only" -> textureOnly = true;
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
-					"; options: --threads N --slices N --size N --repeats N --images N --peak-gflops G " +
+					"; options: --threads N --slices N --size N --repeats N --images N --image-batch N --peak-gflops G " +
 					"--precision float32,bfloat16 --sweep 256,512,... --sweep-only --texture-only");
 			}
 		}
@@ -95,10 +96,11 @@ public final class ScoringBenchmark {
 				ImagePlusScorer.score(m, new ImagePlus("warm-up", field(256, 256, random)), stride, ProgressListener.NONE);
 
 			float[] patches = patches32(any, images, random);
+			System.out.println("images_32x32_per_call=" + imageBatch);
 			Map<String, List<Double>> perImage = new LinkedHashMap<>();
 			for (int r = 0; r < repeats; r++)
 				for (var e : models.entrySet())
-					perImage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(patchesPerSecond(e.getValue(), patches));
+					perImage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(patchesPerSecond(e.getValue(), patches, imageBatch));
 			for (String p : precisions) {
 				report(p, "images_32x32_per_s", perImage.get(p));
 				report(p, "images_32x32_peak_share", scale(perImage.get(p), mflop * 1e-3 / peak));
@@ -186,9 +188,12 @@ public final class ScoringBenchmark {
 		return new double[] { seconds, r.scores().stream().mapToLong(s -> s.patches()).sum() };
 	}
 
-	/** Images/s of scoring single 32x32 images, 256 per network call (the Fashion-MNIST benchmark's way). */
-	private static double patchesPerSecond(GanomalyModel model, float[] patches) {
-		int length = 32 * 32, n = patches.length / length, batch = 256;
+	/**
+	 * Images/s of scoring single 32x32 images, {@code batch} per network call (256: the Fashion-MNIST
+	 * benchmark's way).
+	 */
+	private static double patchesPerSecond(GanomalyModel model, float[] patches, int batch) {
+		int length = 32 * 32, n = patches.length / length;
 		float[] buffer = new float[batch * length], scores = new float[batch];
 		long t0 = System.nanoTime();
 		for (int first = 0; first < n; first += batch) {

@@ -311,7 +311,7 @@ public class ScoreBatchTest {
 
 	/**
 	 * The default score's map of a stack of 2048² planes in the heap docs/benchmarks.md's rule gives
-	 * for {@code texture} (70 MB plus 30 bytes a pixel of the plane: 196 MB; 168 MB sufficed when
+	 * for {@code texture} (70 MB plus 30 bytes a pixel of the plane: 195 MB; 168 MB sufficed when
 	 * measured, while work planes of a G1 region's size once needed 288 MB).
 	 */
 	@Test(timeout = 300_000)
@@ -329,9 +329,14 @@ public class ScoreBatchTest {
 		Path in = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
 		stack(in.resolve("large.tif"), 2, 2048, 10);
 		Process child = child((70 + 30 * 2048 * 2048 / 1_000_000) + "m", texture, in, output, "--maps", "float");
-		String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertTrue(child.waitFor(240, TimeUnit.SECONDS));
-		assertEquals(log, 0, child.exitValue());
+		try {
+			String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertTrue(child.waitFor(240, TimeUnit.SECONDS));
+			assertEquals(log, 0, child.exitValue());
+		}
+		finally {
+			child.destroyForcibly();
+		}
 		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
 		assertEquals(3, rows.size());
 		assertEquals(2L * 2048 * 2048 * 4, Files.size(output.resolve("large_anomaly.tif")), 100_000);

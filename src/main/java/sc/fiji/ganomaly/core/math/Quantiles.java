@@ -64,8 +64,10 @@ public final class Quantiles {
 			int lt = lo, i = lo, gt = hi;
 			while (i <= gt) {
 				float v = values[i];
-				if (v < pivot) swap(values, lt++, i++);
-				else if (v > pivot) swap(values, i, gt--);
+				// the order of Arrays.sort: −0 before 0, as Math.min and max take them too
+				int order = Float.compare(v, pivot);
+				if (order < 0) swap(values, lt++, i++);
+				else if (order > 0) swap(values, i, gt--);
 				else i++;
 			}
 			if (k < lt) hi = lt - 1;

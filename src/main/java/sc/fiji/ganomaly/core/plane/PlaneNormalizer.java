@@ -20,7 +20,7 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  */
 public final class PlaneNormalizer {
 
-	/** At most this many values per channel are sorted to estimate the percentiles. */
+	/** At most this many values per channel are read (every k-th pixel) to find the percentiles. */
 	static final int PERCENTILE_SAMPLES = 1 << 20;
 
 	private final RandomAccessibleInterval<? extends RealType<?>> image;

@@ -39,6 +39,11 @@ public class QuantilesTest {
 			assertAsSorted("reversed " + n, reversed);
 			assertAsSorted("equal " + n, new float[n]);
 		}
+		// both zeros, in the order Arrays.sort gives them (−0 first), bit for bit
+		assertAsSorted("zeros", new float[] { 0f, -0f, 0f, -0f, 1f });
+		for (int k = 0; k < QS.length; k++)
+			assertEquals(Float.floatToIntBits(Quantiles.quantile(new float[] { -0f, 0f }, QS[k])), Float.floatToIntBits(
+				Quantiles.quantiles(new float[] { 0f, -0f }, QS[k])[0]));
 		assertTrue(Float.isNaN(Quantiles.quantiles(new float[0], 0.5)[0]));
 	}
 
