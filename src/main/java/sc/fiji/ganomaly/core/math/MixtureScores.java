@@ -19,15 +19,8 @@ public final class MixtureScores {
 	 */
 	private static final double NEGLIGIBLE = -40;
 
-	private final GaussianMixture mixture;
-	/**
-	 * Per component and pair of U's rows (a, a + 1), their columns from a on, four at a time, padded
-	 * with zeros to a multiple of four: {@code [c][a / 2][8 g + t]} row a's and {@code [c][a / 2][8 g + t
-	 * + 4]} row a + 1's column a + 4 g + t.
-	 */
-	private final float[][][] pairs;
-	private final float[] floatMeans;
-	private final double[] logWeights;
+	/** What every scorer of one mixture shares, made once: it is never written after. */
+	private final Factors factors;
 	// work arrays of this scorer's thread
 	private final float[][] x, diff;
 	private final float[] row = new float[BLOCK], next = new float[BLOCK], q = new float[BLOCK];
@@ -35,53 +28,64 @@ public final class MixtureScores {
 
 	/** @throws IllegalArgumentException if a component's precision is not positive definite */
 	public MixtureScores(GaussianMixture mixture) {
-		this.mixture = mixture;
-		int d = mixture.dim(), k = mixture.components();
-		double[] precisions = mixture.precisions(), means = mixture.means(), weights = mixture.weights();
-		pairs = new float[k][(d + 1) / 2][];
-		logWeights = new double[k];
-		floatMeans = new float[k * d];
-		float[] factors = new float[d * d];
-		for (int c = 0; c < k; c++) {
-			logWeights[c] = Math.log(weights[c]);
-			double[] l = Matrices.cholesky(Arrays.copyOfRange(precisions, c * d * d, (c + 1) * d * d), d,
-				"a texture component's inverse");
-			// U = Lᵀ for the precision L Lᵀ: row a holds L[b][a] for b ≥ a
-			for (int a = 0; a < d; a++)
-				for (int b = a; b < d; b++)
-					factors[a * d + b] = (float) l[b * d + a];
-			for (int j = 0; j < d; j++)
-				floatMeans[c * d + j] = (float) means[c * d + j];
-			for (int a = 0; a < d; a += 2) {
-				float[] pair = pairs[c][a / 2] = new float[8 * ((d - a + 3) / 4)];
-				for (int j = a; j < d; j++) {
-					int g = (j - a) / 4, t = (j - a) % 4;
-					pair[8 * g + t] = factors[a * d + j];
-					if (a + 1 < d) pair[8 * g + t + 4] = factors[(a + 1) * d + j];
-				}
-			}
-		}
+		this(Factors.of(mixture));
+	}
+
+	private MixtureScores(Factors factors) {
+		this.factors = factors;
+		int d = factors.mixture().dim();
 		x = new float[d][BLOCK];
 		// three rows of zeros beyond the last: the padded columns
 		diff = new float[d + 3][BLOCK];
-		log = new double[k][BLOCK];
+		log = new double[factors.mixture().components()][BLOCK];
 	}
 
-	/** A scorer of the same mixture with work arrays of its own, for another thread, without factoring again. */
-	private MixtureScores(MixtureScores shared) {
-		mixture = shared.mixture;
-		pairs = shared.pairs;
-		floatMeans = shared.floatMeans;
-		logWeights = shared.logWeights;
-		int d = mixture.dim();
-		x = new float[d][BLOCK];
-		diff = new float[d + 3][BLOCK];
-		log = new double[mixture.components()][BLOCK];
-	}
-
-	/** A scorer of the same mixture, the same scores, for use on another thread than this one's. */
+	/**
+	 * A scorer of the same mixture, the same scores, for use on another thread than this one's,
+	 * without factoring again.
+	 */
 	public MixtureScores forAnotherThread() {
-		return new MixtureScores(this);
+		return new MixtureScores(factors);
+	}
+
+	/**
+	 * The mixture's components as the blocks score them.
+	 *
+	 * @param pairs      per component and pair of U's rows (a, a + 1), their columns from a on, four
+	 *                   at a time, padded with zeros to a multiple of four: {@code [c][a / 2][8 g + t]}
+	 *                   row a's and {@code [c][a / 2][8 g + t + 4]} row a + 1's column a + 4 g + t
+	 * @param floatMeans the components' means as floats, {@code [c * d + j]}
+	 * @param logWeights the log of each component's weight
+	 */
+	private record Factors(GaussianMixture mixture, float[][][] pairs, float[] floatMeans, double[] logWeights) {
+
+		static Factors of(GaussianMixture mixture) {
+			int d = mixture.dim(), k = mixture.components();
+			double[] precisions = mixture.precisions(), means = mixture.means(), weights = mixture.weights();
+			float[][][] pairs = new float[k][(d + 1) / 2][];
+			double[] logWeights = new double[k];
+			float[] floatMeans = new float[k * d], factor = new float[d * d];
+			for (int c = 0; c < k; c++) {
+				logWeights[c] = Math.log(weights[c]);
+				double[] l = Matrices.cholesky(Arrays.copyOfRange(precisions, c * d * d, (c + 1) * d * d), d,
+					"a texture component's inverse");
+				// U = Lᵀ for the precision L Lᵀ: row a holds L[b][a] for b ≥ a
+				for (int a = 0; a < d; a++)
+					for (int b = a; b < d; b++)
+						factor[a * d + b] = (float) l[b * d + a];
+				for (int j = 0; j < d; j++)
+					floatMeans[c * d + j] = (float) means[c * d + j];
+				for (int a = 0; a < d; a += 2) {
+					float[] pair = pairs[c][a / 2] = new float[8 * ((d - a + 3) / 4)];
+					for (int j = a; j < d; j++) {
+						int g = (j - a) / 4, t = (j - a) % 4;
+						pair[8 * g + t] = factor[a * d + j];
+						if (a + 1 < d) pair[8 * g + t + 4] = factor[(a + 1) * d + j];
+					}
+				}
+			}
+			return new Factors(mixture, pairs, floatMeans, logWeights);
+		}
 	}
 
 	/**
@@ -99,8 +103,11 @@ public final class MixtureScores {
 	 * has few loops and the JIT compiles it a few times at most, and quickly.
 	 */
 	private void scoreBlock(float[][] planes, int offset, int n, float[] out, int outOffset) {
+		GaussianMixture mixture = factors.mixture();
 		int k = mixture.components(), d = mixture.dim();
-		double[] logDets = mixture.logDets();
+		double[] logDets = mixture.logDets(), logWeights = factors.logWeights();
+		float[] floatMeans = factors.floatMeans();
+		float[][][] pairs = factors.pairs();
 		float[] row = this.row, next = this.next, q = this.q;
 		float[][] diff = this.diff;
 		for (int j = 0; j < d; j++)
