@@ -48,6 +48,14 @@ final class TextureFeatures {
 		Core whole = new Core(0, 0, w, h);
 		float[][][] rows = new float[dim(scales, features, channels)][h][w];
 		compute(data, w, h, channels, whole, scales, features, threads, work, rows);
+		return flat(rows, w, h);
+	}
+
+	/**
+	 * The first {@code w} values of the first {@code h} rows of each plane of rows (which may have
+	 * more and longer rows) as flat planes, index {@code [feature][y * w + x]}.
+	 */
+	static float[][] flat(float[][][] rows, int w, int h) {
 		float[][] out = new float[rows.length][w * h];
 		for (int k = 0; k < rows.length; k++)
 			for (int y = 0; y < h; y++)

@@ -50,11 +50,12 @@ public class FeatureWorkspaceTest {
 						for (int y = 0; y < core.height(); y++)
 							System.arraycopy(expected[k], (core.y() + y) * w + core.x(), inCore[k], y * core.width(), core
 								.width());
-					float[][] kept = coreOf(lender.features(data, w, h, c, core, TextureModel.DEFAULT_SCALES, set, threads),
-						core);
+					int cw = core.width(), ch = core.height();
+					float[][] kept = TextureFeatures.flat(lender.features(data, w, h, c, core, TextureModel.DEFAULT_SCALES,
+						set, threads), cw, ch);
 					List<float[][]> lent = new ArrayList<>();
-					lender.lend(data, w, h, c, core, TextureModel.DEFAULT_SCALES, set, threads, planes -> lent.add(coreOf(
-						planes, core)));
+					lender.lend(data, w, h, c, core, TextureModel.DEFAULT_SCALES, set, threads, planes -> lent.add(
+						TextureFeatures.flat(planes, cw, ch)));
 					assertEquals(1, lent.size());
 					for (int k = 0; k < expected.length; k++) {
 						assertArrayEquals(what + " " + core + " feature " + k, inCore[k], kept[k], 0);
@@ -62,15 +63,6 @@ public class FeatureWorkspaceTest {
 					}
 				}
 			}
-	}
-
-	/** The core's values of planes of rows (which may be longer and more than the core's) as flat planes. */
-	private static float[][] coreOf(float[][][] planes, TextureFeatures.Core core) {
-		float[][] flat = new float[planes.length][core.width() * core.height()];
-		for (int k = 0; k < planes.length; k++)
-			for (int y = 0; y < core.height(); y++)
-				System.arraycopy(planes[k][y], 0, flat[k], y * core.width(), core.width());
-		return flat;
 	}
 
 	/**
