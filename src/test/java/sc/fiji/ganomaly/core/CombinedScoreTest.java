@@ -15,6 +15,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
@@ -112,6 +113,34 @@ public class CombinedScoreTest {
 		try (GanomalyModel loaded = GanomalyModel.load(file, 1)) {
 			assertEquals(ScoreKind.COMBINED, loaded.score());
 			assertArrayEquals(model.score(plane, 4, "p").map().values(), loaded.score(plane, 4, "p").map().values(), 0f);
+		}
+	}
+
+	/**
+	 * Planes scored in one call (small planes share network calls and are mapped side by side) get,
+	 * with every score, the scores and maps of one call each, to the bit.
+	 */
+	@Test
+	public void planesScoredTogetherScoreAsEachAlone() {
+		List<Img<FloatType>> planes = new ArrayList<>();
+		List<String> names = new ArrayList<>();
+		Random random = new Random(12);
+		for (int size : new int[] { P, P, 24, P, 40, P, P }) {
+			planes.add(planes.size() % 3 == 1 ? SyntheticImages.anomalous(size, random, size / 2, size / 2, 3)
+				: SyntheticImages.normal(size, random));
+			names.add("plane " + planes.size());
+		}
+		for (ScoreKind kind : ScoreKind.values()) {
+			GanomalyModel scoring = model.withScore(kind);
+			List<PlaneScore> together = scoring.score(planes, 4, names, ProgressListener.NONE);
+			assertEquals(planes.size(), together.size());
+			for (int k = 0; k < planes.size(); k++) {
+				PlaneScore alone = scoring.score(planes.get(k), 4, names.get(k));
+				String what = kind.id() + ", " + names.get(k);
+				assertEquals(what, alone.score(), together.get(k).score(), 0f);
+				assertEquals(what, alone.patches(), together.get(k).patches());
+				assertArrayEquals(what, alone.map().values(), together.get(k).map().values(), 0f);
+			}
 		}
 	}
 }

@@ -23,7 +23,9 @@ public final class MixtureScores {
 	private final Factors factors;
 	// work arrays of this scorer's thread
 	private final float[][] x, diff;
-	private final float[] row = new float[BLOCK], next = new float[BLOCK], q = new float[BLOCK];
+	private final float[] row = new float[BLOCK], next = new float[BLOCK], q = new float[BLOCK], result = new float[BLOCK];
+	// where the pieces of rows gathered in a block go in the output: start and length of each
+	private final int[] segmentOut = new int[BLOCK], segmentLength = new int[BLOCK];
 	private final double[][] log;
 
 	/** @throws IllegalArgumentException if a component's precision is not positive definite */
@@ -93,25 +95,56 @@ public final class MixtureScores {
 	 * {@code planes[j][offset + i]} the value j of vector i, into {@code out[outOffset + i]}.
 	 */
 	public void scores(float[][] planes, int offset, int n, float[] out, int outOffset) {
-		for (int start = 0; start < n; start += BLOCK)
-			scoreBlock(planes, offset + start, Math.min(BLOCK, n - start), out, outOffset + start);
+		float[][][] rows = new float[planes.length][][];
+		for (int j = 0; j < planes.length; j++)
+			rows[j] = new float[][] { planes[j] };
+		scores(rows, offset, n, 0, 1, out, outOffset, 0);
 	}
 
 	/**
-	 * Scores one block: per component and pair of U's rows, one loop adds four columns at a time, the
-	 * same loop for every group (the padded zeros change no sum of finite values), so that the method
-	 * has few loops and the JIT compiles it a few times at most, and quickly.
+	 * −2 log p(x) (without the constant d log 2π) of the vectors of a rectangle of planes of rows,
+	 * {@code rows[j][y][x0 + i]} the value j of the vector at column i of row y, for y from {@code y0}
+	 * to {@code y1 - 1} and i below {@code width}, into {@code out[outOffset + (y - y0) * outStride + i]}.
+	 * Short rows are scored together, a block of {@value #BLOCK} vectors at a time; the scores are
+	 * those of one vector at a time.
 	 */
-	private void scoreBlock(float[][] planes, int offset, int n, float[] out, int outOffset) {
+	public void scores(float[][][] rows, int x0, int width, int y0, int y1, float[] out, int outOffset,
+		int outStride)
+	{
+		int d = factors.mixture().dim();
+		int filled = 0, segments = 0;
+		for (int y = y0; y < y1; y++)
+			for (int i = 0; i < width;) {
+				int take = Math.min(width - i, BLOCK - filled);
+				for (int j = 0; j < d; j++)
+					System.arraycopy(rows[j][y], x0 + i, x[j], filled, take);
+				segmentOut[segments] = outOffset + (y - y0) * outStride + i;
+				segmentLength[segments++] = take;
+				filled += take;
+				i += take;
+				if (filled == BLOCK) {
+					scoreBlock(filled, out, segments);
+					filled = segments = 0;
+				}
+			}
+		if (filled > 0) scoreBlock(filled, out, segments);
+	}
+
+	/**
+	 * Scores the block of {@code n} vectors gathered in {@link #x} and hands the scores to the
+	 * {@code segments} pieces of {@code out} they came from. Per component and pair of U's rows, one
+	 * loop adds four columns at a time, the same loop for every group (the padded zeros change no sum
+	 * of finite values), so that the method has few loops and the JIT compiles it a few times at
+	 * most, and quickly.
+	 */
+	private void scoreBlock(int n, float[] out, int segments) {
 		GaussianMixture mixture = factors.mixture();
 		int k = mixture.components(), d = mixture.dim();
 		double[] logDets = mixture.logDets(), logWeights = factors.logWeights();
 		float[] floatMeans = factors.floatMeans();
 		float[][][] pairs = factors.pairs();
 		float[] row = this.row, next = this.next, q = this.q;
-		float[][] diff = this.diff;
-		for (int j = 0; j < d; j++)
-			System.arraycopy(planes[j], offset, x[j], 0, n);
+		float[][] diff = this.diff, x = this.x;
 		for (int c = 0; c < k; c++) {
 			for (int j = 0; j < d; j++) {
 				float m = floatMeans[c * d + j];
@@ -164,7 +197,9 @@ public final class MixtureScores {
 				if (e == 0) sum += 1;
 				else if (e > NEGLIGIBLE) sum += Math.exp(e);
 			}
-			out[outOffset + i] = (float) (-2 * (max + Math.log(sum)));
+			result[i] = (float) (-2 * (max + Math.log(sum)));
 		}
+		for (int s = 0, from = 0; s < segments; from += segmentLength[s++])
+			System.arraycopy(result, from, out, segmentOut[s], segmentLength[s]);
 	}
 }

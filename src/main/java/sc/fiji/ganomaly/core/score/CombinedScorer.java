@@ -1,9 +1,13 @@
 package sc.fiji.ganomaly.core.score;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.plane.TiledPlane;
 
 /**
  * The combined score's maps: the texture map plus the model's weight times the density map, each
@@ -28,17 +32,31 @@ final class CombinedScorer implements Scorer {
 
 	@Override
 	public RawMap map(int width, int height, TileSource source, ProgressListener listener) {
-		RawMap t = texture.map(width, height, source, new Half(listener, 0));
-		if (t == null) return null;
-		RawMap d = density.map(width, height, source, new Half(listener, 1));
-		if (d == null) return null;
-		long area = (long) width * height;
-		float[] sum = t.map().values(), v = d.map().values();
+		List<RawMap> maps = maps(List.of(new TiledPlane(width, height, source)), listener);
+		return maps == null ? null : maps.get(0);
+	}
+
+	@Override
+	public List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
+		List<RawMap> textures = texture.maps(planes, new Half(listener, 0));
+		if (textures == null) return null;
+		List<RawMap> densities = density.maps(planes, new Half(listener, 1));
+		if (densities == null) return null;
+		List<RawMap> maps = new ArrayList<>(planes.size());
+		for (int k = 0; k < planes.size(); k++)
+			maps.add(sum(textures.get(k), densities.get(k)));
+		return maps;
+	}
+
+	/** The texture map plus the weighted density map, each on its calibrated scale, into the first. */
+	private RawMap sum(RawMap t, RawMap d) {
+		AnomalyMap map = t.map();
+		long area = (long) map.width() * map.height();
+		float[] sum = map.values(), v = d.map().values();
 		textureCalibration.applyInPlace(sum, area);
 		densityCalibration.applyInPlace(v, area);
 		for (int i = 0; i < sum.length; i++)
 			sum[i] += densityWeight * v[i];
-		AnomalyMap map = t.map();
 		return new RawMap(map, map.max(), d.patches());
 	}
 

@@ -1,6 +1,8 @@
 package sc.fiji.ganomaly.core.score;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,10 +15,11 @@ import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.SlidingWindow;
 import sc.fiji.ganomaly.core.plane.Tile;
 import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.plane.TiledPlane;
 import sc.fiji.ganomaly.engine.PatchBatch;
 
 /**
- * Scores one plane with the network's sliding window, tile by tile: the plane is cut into bands of
+ * Scores planes with the network's sliding window, tile by tile: each plane is cut into bands of
  * window rows and each band into blocks of window columns, each block is normalised on its own (with
  * the plane's intensity mapping) and scored, and map rows are written out as soon as no later window
  * covers them. Working memory is bounded by the tile size, not by the plane; the windows, and so the
@@ -62,48 +65,111 @@ final class NetworkScorer implements Scorer {
 
 	@Override
 	public RawMap map(int width, int height, TileSource source, ProgressListener listener) {
-		int p = patch;
-		int[] xs = SlidingWindow.positions(width, p, stride), ys = SlidingWindow.positions(height, p, stride);
-		int[] bands = groups(ys, p), blocks = groups(xs, p);
-		long total = (long) xs.length * ys.length, done = 0;
-		int bandRows = 0;
-		for (int b = 0; b + 1 < bands.length; b++)
-			bandRows = Math.max(bandRows, ys[bands[b + 1] - 1] + p - ys[bands[b]]);
-		AnomalyMap map = new AnomalyMap(width, height);
-		MapAccumulator accumulator = new MapAccumulator(map, bandRows);
-		Pipeline pipeline = new Pipeline(accumulator, (int) Math.min(batchSize, total));
+		List<RawMap> maps = maps(List.of(new TiledPlane(width, height, source)), listener);
+		return maps == null ? null : maps.get(0);
+	}
+
+	/**
+	 * The maps of several planes through one pipeline of network calls, so that the windows of small
+	 * planes share calls. A plane of several bands is flushed band by band as {@link #map} does; the
+	 * planes of one band each (those no larger than a tile) are flushed once every window is scored,
+	 * so their tiles and maps are held until then: the caller bounds their number.
+	 */
+	@Override
+	public List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
+		int p = patch, count = planes.size();
+		Windows[] windows = new Windows[count];
+		long total = 0, done = 0;
+		for (int k = 0; k < count; k++) {
+			windows[k] = new Windows(planes.get(k));
+			total += windows[k].count();
+		}
+		Pipeline pipeline = new Pipeline(count, (int) Math.max(1, Math.min(batchSize, total)));
 		Batch batch = pipeline.take();
-		for (int b = 0; b + 1 < bands.length; b++) {
-			int firstRow = bands[b], endRow = bands[b + 1];
-			for (int k = 0; k + 1 < blocks.length; k++) {
-				int firstColumn = blocks[k], endColumn = blocks[k + 1];
-				int x0 = xs[firstColumn], y0 = ys[firstRow];
-				Tile tile = source.tile(x0, y0, xs[endColumn - 1] + p - x0, ys[endRow - 1] + p - y0);
-				for (int i = firstRow; i < endRow; i++)
-					for (int j = firstColumn; j < endColumn; j++) {
-						batch.add(tile, xs[j], ys[i]);
-						if (batch.full()) {
-							done += batch.size();
-							pipeline.launch(batch);
-							batch = pipeline.take();
-							if (listener.isCanceled()) {
-								pipeline.cancel();
-								return null;
+		for (int k = 0; k < count; k++) {
+			Windows w = windows[k];
+			TiledPlane plane = planes.get(k);
+			pipeline.targets[k] = new MapAccumulator(w.map, w.bandRows());
+			int[] xs = w.xs, ys = w.ys, bands = w.bands, blocks = w.blocks;
+			for (int b = 0; b + 1 < bands.length; b++) {
+				int firstRow = bands[b], endRow = bands[b + 1];
+				for (int c = 0; c + 1 < blocks.length; c++) {
+					int firstColumn = blocks[c], endColumn = blocks[c + 1];
+					int x0 = xs[firstColumn], y0 = ys[firstRow];
+					Tile tile = plane.tiles().tile(x0, y0, xs[endColumn - 1] + p - x0, ys[endRow - 1] + p - y0);
+					for (int i = firstRow; i < endRow; i++)
+						for (int j = firstColumn; j < endColumn; j++) {
+							batch.add(k, tile, xs[j], ys[i]);
+							if (batch.full()) {
+								done += batch.size();
+								pipeline.launch(batch);
+								batch = pipeline.take();
+								if (listener.isCanceled()) {
+									pipeline.cancel();
+									return null;
+								}
 							}
 						}
-					}
+				}
+				if (w.oneBand()) continue;
+				if (batch.size() > 0) {
+					done += batch.size();
+					pipeline.launch(batch);
+					batch = pipeline.take();
+				}
+				pipeline.drain();
+				pipeline.targets[k].flushUntil(b + 2 < bands.length ? ys[endRow] : plane.height());
+				listener.progress(done, total);
 			}
-			if (batch.size() > 0) {
-				done += batch.size();
-				pipeline.launch(batch);
-				batch = pipeline.take();
-			}
-			pipeline.drain();
-			accumulator.flushUntil(b + 2 < bands.length ? ys[endRow] : height);
-			listener.progress(done, total);
 		}
-		if (smoothing > 0) MapFilters.gaussian(map.values(), width, height, smoothing);
-		return new RawMap(map, pipeline.best(), total);
+		if (batch.size() > 0) {
+			done += batch.size();
+			pipeline.launch(batch);
+		}
+		pipeline.drain();
+		List<RawMap> maps = new ArrayList<>(count);
+		for (int k = 0; k < count; k++) {
+			Windows w = windows[k];
+			if (w.oneBand()) pipeline.targets[k].flushUntil(planes.get(k).height());
+			if (smoothing > 0) MapFilters.gaussian(w.map.values(), w.map.width(), w.map.height(), smoothing);
+			maps.add(new RawMap(w.map, pipeline.best[k], w.count()));
+		}
+		listener.progress(done, total);
+		return maps;
+	}
+
+	/**
+	 * The windows of one plane: their positions, cut into bands of rows and blocks of columns that
+	 * each span at most a tile, and the plane's map.
+	 */
+	private final class Windows {
+
+		final int[] xs, ys, bands, blocks;
+		final AnomalyMap map;
+
+		Windows(TiledPlane plane) {
+			xs = SlidingWindow.positions(plane.width(), patch, stride);
+			ys = SlidingWindow.positions(plane.height(), patch, stride);
+			bands = groups(ys, patch);
+			blocks = groups(xs, patch);
+			map = new AnomalyMap(plane.width(), plane.height());
+		}
+
+		long count() {
+			return (long) xs.length * ys.length;
+		}
+
+		boolean oneBand() {
+			return bands.length == 2;
+		}
+
+		/** The most rows of the plane that a band's windows cover. */
+		int bandRows() {
+			int rows = 0;
+			for (int b = 0; b + 1 < bands.length; b++)
+				rows = Math.max(rows, ys[bands[b + 1] - 1] + patch - ys[bands[b]]);
+			return rows;
+		}
 	}
 
 	/**
@@ -134,12 +200,15 @@ final class NetworkScorer implements Scorer {
 
 		private final ArrayDeque<Batch> free = new ArrayDeque<>();
 		private final ArrayDeque<Flight> flying = new ArrayDeque<>();
-		private final MapAccumulator accumulator;
+		/** Per plane: where its windows' values are added, and the highest raw value of one window. */
+		final MapAccumulator[] targets;
+		final float[] best;
 		private final int maxFlying;
-		private float best = Float.NEGATIVE_INFINITY;
 
-		Pipeline(MapAccumulator accumulator, int capacity) {
-			this.accumulator = accumulator;
+		Pipeline(int planes, int capacity) {
+			this.targets = new MapAccumulator[planes];
+			this.best = new float[planes];
+			java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
 			this.maxFlying = network.spec().threads() == 1 ? 1 : IN_FLIGHT;
 			// one batch per call in flight, and one more to fill meanwhile when calls run on other threads
 			for (int i = 0; i < (maxFlying == 1 ? 1 : maxFlying + 1); i++)
@@ -176,18 +245,13 @@ final class NetworkScorer implements Scorer {
 			flying.clear();
 		}
 
-		/** The highest raw patch value added so far. */
-		float best() {
-			return best;
-		}
-
 		private void finish(Flight f) {
 			await(f, true);
 			done(f.batch());
 		}
 
 		private void done(Batch batch) {
-			best = Math.max(best, batch.accumulate(accumulator));
+			batch.accumulate(targets, best);
 			batch.clear();
 			free.add(batch);
 		}
@@ -226,18 +290,21 @@ final class NetworkScorer implements Scorer {
 		private final int length;
 		private final PatchValues patchValues;
 		private final Tile[] tiles;
-		private final int[] px, py;
+		private final int[] owner, px, py;
 		private int n;
 
 		Batch(int capacity) {
 			this.length = patch * patch * channels;
 			this.patchValues = values.apply(capacity);
 			this.tiles = new Tile[capacity];
+			this.owner = new int[capacity];
 			this.px = new int[capacity];
 			this.py = new int[capacity];
 		}
 
-		void add(Tile tile, int x, int y) {
+		/** Adds the window at ({@code x}, {@code y}) of plane {@code plane}, whose pixels {@code tile} holds. */
+		void add(int plane, Tile tile, int x, int y) {
+			owner[n] = plane;
 			tiles[n] = tile;
 			px[n] = x;
 			py[n] = y;
@@ -266,9 +333,12 @@ final class NetworkScorer implements Scorer {
 			}
 		}
 
-		/** Adds the raw values of the last evaluation to the map; returns the highest raw patch value. */
-		float accumulate(MapAccumulator accumulator) {
-			return patchValues.accumulate(px, py, accumulator);
+		/**
+		 * Adds the raw values of the last evaluation to their planes' maps, raising each plane's
+		 * highest raw window value in {@code best}.
+		 */
+		void accumulate(MapAccumulator[] targets, float[] best) {
+			patchValues.accumulate(px, py, owner, targets, best);
 		}
 	}
 }

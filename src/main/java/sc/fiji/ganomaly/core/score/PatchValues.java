@@ -50,18 +50,16 @@ abstract class PatchValues {
 	abstract void add(int i, int x, int y, MapAccumulator accumulator);
 
 	/**
-	 * Adds the values of the last {@link #evaluate} to the accumulator, patch i at ({@code px[i]},
-	 * {@code py[i]}).
-	 *
-	 * @return the highest raw value of a patch (per-pixel scores: of a patch's mean)
+	 * Adds the values of the last {@link #evaluate} to their planes' accumulators: patch i at
+	 * ({@code px[i]}, {@code py[i]}) of plane {@code owner[i]}, whose highest raw value of a patch (per-pixel
+	 * scores: of a patch's mean) {@code best[owner[i]]} is raised to patch i's.
 	 */
-	final float accumulate(int[] px, int[] py, MapAccumulator accumulator) {
-		float best = Float.NEGATIVE_INFINITY;
+	final void accumulate(int[] px, int[] py, int[] owner, MapAccumulator[] targets, float[] best) {
 		for (int i = 0; i < n; i++) {
-			add(i, px[i], py[i], accumulator);
-			best = Math.max(best, values[i]);
+			int plane = owner[i];
+			add(i, px[i], py[i], targets[plane]);
+			best[plane] = Math.max(best[plane], values[i]);
 		}
-		return best;
 	}
 
 	/** The paper's score: the network's latent distance, one value per patch. */

@@ -1,7 +1,11 @@
 package sc.fiji.ganomaly.core.score;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.plane.TiledPlane;
 
 /**
  * Computes the raw anomaly map of one plane with one kind of score: the network's sliding window
@@ -15,4 +19,38 @@ public interface Scorer {
 	 * {@code listener} cancelled.
 	 */
 	RawMap map(int width, int height, TileSource source, ProgressListener listener);
+
+	/**
+	 * The raw maps of several planes, in order, the same as {@link #map} gives for each, or null if
+	 * {@code listener} cancelled; scorers that can do the planes' work together (windows of several
+	 * planes in one network call, small planes side by side on the cores) do. Every plane's map is
+	 * held until the last is done: the caller bounds their number.
+	 */
+	default List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
+		List<RawMap> maps = new ArrayList<>(planes.size());
+		for (int k = 0; k < planes.size(); k++) {
+			int before = k;
+			TiledPlane plane = planes.get(k);
+			RawMap map = map(plane.width(), plane.height(), plane.tiles(), new ProgressListener() {
+
+				@Override
+				public void status(String message) {
+					listener.status(message);
+				}
+
+				@Override
+				public void progress(long done, long total) {
+					listener.progress(before * total + done, planes.size() * total);
+				}
+
+				@Override
+				public boolean isCanceled() {
+					return listener.isCanceled();
+				}
+			});
+			if (map == null) return null;
+			maps.add(map);
+		}
+		return maps;
+	}
 }

@@ -1,8 +1,11 @@
 package sc.fiji.ganomaly.core.score;
 
+import java.util.List;
+
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.plane.TiledPlane;
 import sc.fiji.ganomaly.core.texture.TextureModel;
 
 /**
@@ -23,5 +26,11 @@ final class TextureScorer implements Scorer {
 	public RawMap map(int width, int height, TileSource source, ProgressListener listener) {
 		AnomalyMap map = texture.map(width, height, source, listener, threads);
 		return map == null ? null : new RawMap(map, map.max(), 0);
+	}
+
+	@Override
+	public List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
+		List<AnomalyMap> maps = texture.maps(planes, listener, threads);
+		return maps == null ? null : maps.stream().map(m -> new RawMap(m, m.max(), 0)).toList();
 	}
 }

@@ -1,5 +1,6 @@
 package sc.fiji.ganomaly.core.texture;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,6 +13,7 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
 import sc.fiji.ganomaly.core.plane.Tile;
 import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.plane.TiledPlane;
 
 /**
  * The {@code texture} score's model: how far the local statistics around a pixel lie from those of
@@ -114,12 +116,67 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	}
 
 	/**
+	 * The maps of several planes, in order, as {@link #map(int, int, TileSource, ProgressListener, int)}
+	 * gives each, or null if cancelled. Planes of one tile each are mapped side by side, one per
+	 * thread (each plane's tile is read on the calling thread), instead of each plane's tile over
+	 * every thread; progress is then in planes, else in tiles.
+	 */
+	public List<AnomalyMap> maps(List<TiledPlane> planes, ProgressListener listener, int threads) {
+		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
+		int n = threads == 0 ? TileThreads.THREADS : Math.min(threads, TileThreads.THREADS);
+		List<AnomalyMap> maps = new ArrayList<>(planes.size());
+		// factored once for all the planes, and one pool of work spaces
+		MixtureScores factored = new MixtureScores(density);
+		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
+		boolean oneTileEach = planes.stream().allMatch(q -> q.width() <= TILE && q.height() <= TILE);
+		if (n == 1 || planes.size() < 2 || !oneTileEach) {
+			for (int k = 0; k < planes.size(); k++) {
+				TiledPlane q = planes.get(k);
+				int before = k;
+				AnomalyMap map = map(q.width(), q.height(), q.tiles(), new ProgressListener() {
+
+					@Override
+					public void progress(long done, long total) {
+						listener.progress(before * total + done, planes.size() * total);
+					}
+
+					@Override
+					public boolean isCanceled() {
+						return listener.isCanceled();
+					}
+				}, n, factored, work);
+				if (map == null) return null;
+				maps.add(map);
+			}
+			return maps;
+		}
+		boolean finished = TileThreads.run(planes.size(), n, k -> {
+			if (listener.isCanceled()) return null;
+			TiledPlane q = planes.get(k);
+			Tile whole = q.tiles().tile(0, 0, q.width(), q.height());
+			return () -> map(q.width(), q.height(), (x0, y0, w, h) -> whole, ProgressListener.NONE, 1, factored, work);
+		}, (k, map) -> {
+			maps.add(map);
+			listener.progress(k + 1, planes.size());
+			return k + 1 == planes.size() || !listener.isCanceled();
+		});
+		return finished ? maps : null;
+	}
+
+	/**
 	 * {@link #map(int, int, TileSource, ProgressListener)} on at most {@code threads} cores (0: every
 	 * core): the same map on any number.
 	 */
 	public AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads) {
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
 		threads = threads == 0 ? TileThreads.THREADS : Math.min(threads, TileThreads.THREADS);
+		return map(width, height, source, listener, threads, new MixtureScores(density), new FeatureWorkspace.Pool());
+	}
+
+	/** The map of one plane on {@code threads} threads, scored by copies of {@code factored}, with work spaces from {@code work}. */
+	private AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads,
+		MixtureScores factored, FeatureWorkspace.Pool work)
+	{
 		AnomalyMap map = new AnomalyMap(width, height);
 		float[] out = map.values();
 		int m = margin(), d = density.dim();
@@ -127,8 +184,6 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		long tiles = (long) columns * rows;
 		// fewer tiles than threads (a small plane): tiles one after the other, each on every thread
 		int inner = tiles < threads ? threads : 1;
-		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
-		MixtureScores factored = new MixtureScores(density);
 		boolean finished = TileThreads.run(columns * rows, inner > 1 ? 1 : threads, t -> {
 			if (listener.isCanceled()) return null;
 			int tx = t % columns * TILE, ty = t / columns * TILE;
@@ -147,13 +202,9 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 				work.lend(data, w, h, channels, core, scales, features, inner, f -> {
 					int band = (core.height() + inner - 1) / inner;
 					TileThreads.all(inner, inner, b -> 1, b -> () -> {
-						MixtureScores scores = factored.forAnotherThread();
-						float[][] row = new float[d][];
-						for (int y = b * band; y < Math.min(core.height(), (b + 1) * band); y++) {
-							for (int k = 0; k < d; k++)
-								row[k] = f[k][y];
-							scores.scores(row, 0, core.width(), out, (ty + y) * width + tx);
-						}
+						int first = b * band, end = Math.min(core.height(), (b + 1) * band);
+						if (first < end) factored.forAnotherThread().scores(f, 0, core.width(), first, end, out, (ty + first) *
+							width + tx, width);
 						return null;
 					});
 				});

@@ -6,6 +6,8 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,7 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.SlidingWindow;
 import sc.fiji.ganomaly.core.plane.Tile;
 import sc.fiji.ganomaly.core.plane.TileSource;
+import sc.fiji.ganomaly.core.plane.TiledPlane;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.PatchBatch;
@@ -258,5 +261,38 @@ public class NetworkScorerTest {
 		mean /= 256;
 		assertEquals(4 * (mean - 1) * (mean - 1), raw.bestPatch(), 1e-5);
 		assertEquals(raw.bestPatch(), raw.map().values()[100], 1e-6f);
+	}
+
+	/**
+	 * Planes scored together: each gets the map, highest window and window count of its own call,
+	 * for every kind of network score, planes of one band and of several (tiles of 40 pixels) mixed;
+	 * small planes share calls.
+	 */
+	@Test
+	public void planesScoredTogetherGetTheirOwnMapsInFewerCalls() {
+		int[][] sizes = { { 16, 16 }, { 33, 20 }, { 97, 71 }, { 16, 16 }, { 40, 17 }, { 16, 16 } };
+		List<TiledPlane> planes = new ArrayList<>();
+		for (int k = 0; k < sizes.length; k++)
+			planes.add(new TiledPlane(sizes[k][0], sizes[k][1], TileSource.of(plane(sizes[k][0], sizes[k][1], 10 + k))));
+		DensityModel unit = new DensityModel(new double[] { 1 }, new double[] { 4 });
+		for (ScoreKind kind : new ScoreKind[] { ScoreKind.LATENT, ScoreKind.RESIDUAL, ScoreKind.DENSITY }) {
+			MeanNetwork together = new MeanNetwork(2), alone = new MeanNetwork(2);
+			List<RawMap> maps = scorer(together, kind, unit).maps(planes, ProgressListener.NONE);
+			for (int k = 0; k < planes.size(); k++) {
+				TiledPlane q = planes.get(k);
+				RawMap own = scorer(alone, kind, unit).map(q.width(), q.height(), q.tiles(), ProgressListener.NONE);
+				String what = kind + ", plane " + k;
+				assertArrayEquals(what, own.map().values(), maps.get(k).map().values(), 0f);
+				assertEquals(what, own.bestPatch(), maps.get(k).bestPatch(), 0f);
+				assertEquals(what, own.patches(), maps.get(k).patches());
+			}
+			assertTrue(kind + ": " + together.calls.get() + " calls together, " + alone.calls.get() + " alone",
+				together.calls.get() < alone.calls.get() - 3);
+		}
+	}
+
+	private static NetworkScorer scorer(MeanNetwork network, ScoreKind kind, DensityModel density) {
+		return new NetworkScorer(lazy(network), capacity -> PatchValues.of(network, kind, density, capacity), 8, 64, 40,
+			kind == ScoreKind.RESIDUAL ? 1.5 : 0);
 	}
 }
