@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,8 +36,9 @@ final class BatchRun {
 	private final ProgressListener progress;
 	private final List<Failure> failures = new ArrayList<>();
 	private final long start = System.nanoTime();
+	private final Map<Path, Grouped> grouped = new HashMap<>();
 	private long total, finished, resumed, scoredNow;
-	private int files;
+	private int files, groupedUntil;
 	private boolean canceled;
 
 	BatchRun(GanomalyModel model, ScoreBatch.Request request, Map<String, Integer> done, Appender scores, Appender failed,
@@ -60,6 +62,7 @@ final class BatchRun {
 		for (int i = 0; i < planes.length && !cancel(); i++) {
 			if (planes[i] == 0) continue; // could not be opened
 			Path file = request.files().get(i);
+			if (i >= groupedUntil) group(i, planes);
 			try {
 				if (one(file)) files++;
 			}
@@ -74,6 +77,40 @@ final class BatchRun {
 		failed.force();
 		return new Summary(files, finished, resumed, List.copyOf(failures), canceled);
 	}
+
+	/**
+	 * Scores the files from {@code first} on together while they are new to the run and their planes
+	 * together fit in {@link GanomalyModel#PIXELS_AT_ONCE} (small files then share network calls),
+	 * keeping their planes for {@link #one}. If any of them fails, none is kept: each is scored alone,
+	 * so that a bad file costs that file only.
+	 */
+	private void group(int first, int[] planes) {
+		List<ImageFiles.Input> inputs = new ArrayList<>();
+		long pixels = 0;
+		int i = first;
+		try {
+			for (; i < planes.length; i++) {
+				if (planes[i] == 0) continue;
+				Path file = request.files().get(i);
+				if (done.getOrDefault(file.getFileName().toString(), 0) > 0) break;
+				ImageFiles.Input input = ScoreFiles.open(file, request.inputOption());
+				pixels += ScoreFiles.pixels(input);
+				if (pixels > GanomalyModel.PIXELS_AT_ONCE) break;
+				inputs.add(input);
+			}
+			groupedUntil = Math.max(i, first + 1);
+			if (inputs.size() < 2) return;
+			List<List<ScoreFiles.ScoredPlane>> scored = ScoreFiles.scoreAll(model, inputs, request.settings());
+			for (int k = 0; k < inputs.size(); k++)
+				grouped.put(inputs.get(k).file(), new Grouped(inputs.get(k), scored.get(k)));
+		}
+		catch (IllegalArgumentException | UncheckedIOException e) {
+			groupedUntil = Math.max(i, first + 1); // each file of the group alone: a failure costs its file only
+		}
+	}
+
+	/** A file scored with others by {@link #group}: the opened input and all its planes. */
+	private record Grouped(ImageFiles.Input input, List<ScoreFiles.ScoredPlane> planes) {}
 
 	private int countPlanes(Path file) throws IOException {
 		try {
@@ -95,7 +132,10 @@ final class BatchRun {
 
 	/** Scores one file; false when canceled before its end. */
 	private boolean one(Path file) throws IOException {
-		ImageFiles.Input input = ScoreFiles.open(file, request.inputOption());
+		Grouped scoredBefore = grouped.remove(file);
+		ImageFiles.Input input = scoredBefore != null ? scoredBefore.input() : ScoreFiles.open(file, request
+			.inputOption());
+		List<ScoreFiles.ScoredPlane> held = scoredBefore != null ? scoredBefore.planes() : List.of();
 		ImagePlus imp = input.image();
 		int n = ScoreFiles.planes(input);
 		String name = file.getFileName().toString();
@@ -103,10 +143,18 @@ final class BatchRun {
 		ScoreFiles.Settings settings = request.settings();
 		if (settings.maps() == MapFiles.Kind.NONE) {
 			skip(rows);
-			for (int i = rows + 1; i <= n; i++) {
+			if (!held.isEmpty()) {
+				for (ScoreFiles.ScoredPlane p : held) {
+					if (cancel()) return false;
+					row(input, p);
+				}
+				return true;
+			}
+			int group = ScoreFiles.planesAtOnce(input);
+			for (int i = rows + 1; i <= n; i += group) {
 				if (cancel()) return false;
-				ScoreFiles.ScoredPlane p = ScoreFiles.scorePlanes(model, input, i, i, settings).get(0);
-				row(input, p);
+				for (ScoreFiles.ScoredPlane p : ScoreFiles.scorePlanes(model, input, i, Math.min(n, i + group - 1), settings))
+					row(input, p);
 			}
 			return true;
 		}
@@ -121,6 +169,7 @@ final class BatchRun {
 		int kept = rows == 0 ? 0 : Math.min(rows, StreamedMapWriter.completePlanes(map, (long) imp.getWidth() *
 			imp.getHeight() * bitDepth / 8, n));
 		Planes planes = new Planes(input, map, bitDepth, kept);
+		planes.scored = held;
 		skip(rows);
 		try {
 			ImagePlus image = MapFiles.image(imp, n, settings.maps(), planes::get);
@@ -137,7 +186,7 @@ final class BatchRun {
 
 	/**
 	 * Map planes for the writer: planes kept in the partial file read back from it, the others
-	 * scored (one plane held at a time).
+	 * scored {@link ScoreFiles#planesAtOnce} at a time (those held until written).
 	 */
 	private final class Planes {
 
@@ -145,7 +194,7 @@ final class BatchRun {
 		final Path map;
 		final int bitDepth;
 		int kept;
-		private ScoreFiles.ScoredPlane last;
+		private List<ScoreFiles.ScoredPlane> scored = List.of();
 
 		Planes(ImageFiles.Input input, Path map, int bitDepth, int kept) {
 			this.input = input;
@@ -161,16 +210,27 @@ final class BatchRun {
 			catch (IOException e) {
 				throw new UncheckedIOException(e);
 			}
-			if (last == null || last.index() != i) {
-				if (cancel()) throw new Canceled();
-				last = ScoreFiles.scorePlanes(model, input, i, i, request.settings()).get(0);
+			if (cancel()) throw new Canceled();
+			ScoreFiles.ScoredPlane plane = held(i);
+			if (plane == null) {
+				int n = ScoreFiles.planes(input);
+				scored = ScoreFiles.scorePlanes(model, input, i, Math.min(n, i + ScoreFiles.planesAtOnce(input) - 1),
+					request.settings());
+				plane = held(i);
 			}
-			return last.map();
+			return plane.map();
 		}
 
 		ScoreFiles.ScoredPlane scored(int i) {
-			if (last == null || last.index() != i) throw new IllegalStateException("plane " + i + " was not scored");
-			return last;
+			ScoreFiles.ScoredPlane plane = held(i);
+			if (plane == null) throw new IllegalStateException("plane " + i + " was not scored");
+			return plane;
+		}
+
+		/** Plane {@code i} among those scored last, or null. */
+		private ScoreFiles.ScoredPlane held(int i) {
+			int k = scored.isEmpty() ? -1 : i - scored.get(0).index();
+			return k >= 0 && k < scored.size() ? scored.get(k) : null;
 		}
 	}
 

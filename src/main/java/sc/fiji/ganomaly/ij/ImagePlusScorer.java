@@ -88,7 +88,7 @@ public final class ImagePlusScorer {
 		}
 		Path file = mapFileFor(imp);
 		ImagePlus image = MapFiles.image(imp, n, MapFiles.Kind.FLOAT, i -> {
-			PlaneScore s = planes.rows.size() >= i ? planes.last : planes.score(i);
+			PlaneScore s = planes.score(i);
 			if (s == null) throw new Canceled();
 			return MapFiles.plane(s.map(), MapFiles.Kind.FLOAT);
 		});
@@ -105,16 +105,21 @@ public final class ImagePlusScorer {
 		return new Result(imp, planes.rows, map, file);
 	}
 
-	/** Scores planes in order, keeping a row for each and the last plane's score. */
+	/**
+	 * Scores planes in order, {@link GanomalyModel#planesAtOnce} at a time, keeping a row for each and
+	 * the scores of the last planes scored together.
+	 */
 	private static final class PlaneScores {
 
 		final GanomalyModel model;
 		final ImagePlus imp;
-		final int stride, n;
+		final int stride, n, group;
 		final Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels;
 		final ProgressListener listener;
 		final List<Row> rows = new ArrayList<>();
-		PlaneScore last;
+		/** The scores of planes {@link #first} on, scored last. */
+		List<PlaneScore> held = List.of();
+		int first;
 
 		PlaneScores(GanomalyModel model, ImagePlus imp, int stride,
 			Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels,
@@ -126,19 +131,26 @@ public final class ImagePlusScorer {
 			this.channels = channels;
 			this.listener = listener;
 			this.n = n;
+			this.group = GanomalyModel.planesAtOnce(imp.getWidth(), imp.getHeight());
 		}
 
-		/** Plane {@code i}'s score, or null if cancelled. */
+		/** Plane {@code i}'s score (planes are asked for in order), or null if cancelled. */
 		PlaneScore score(int i) {
+			if (i >= first && i < first + held.size()) return held.get(i - first);
 			if (listener.isCanceled()) return null;
-			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(imp, i, i).get(0);
-			String name = ImagePlusPlanes.name(imp.getTitle(), n, plane);
-			int before = i - 1;
-			PlaneScore s = model.score(channels.apply(plane), stride, name, new ProgressListener() {
+			List<ImagePlusPlanes.Plane> planes = ImagePlusPlanes.of(imp, i, Math.min(n, i + group - 1));
+			List<RandomAccessibleInterval<? extends RealType<?>>> views = new ArrayList<>();
+			List<String> names = new ArrayList<>();
+			for (ImagePlusPlanes.Plane plane : planes) {
+				views.add(channels.apply(plane));
+				names.add(ImagePlusPlanes.name(imp.getTitle(), n, plane));
+			}
+			int before = i - 1, count = planes.size();
+			List<PlaneScore> scores = model.score(views, stride, names, new ProgressListener() {
 
 				@Override
 				public void progress(long done, long total) {
-					listener.progress(before * total + done, n * total);
+					listener.progress(before * total + done * count, n * total);
 				}
 
 				@Override
@@ -146,10 +158,15 @@ public final class ImagePlusScorer {
 					return listener.isCanceled();
 				}
 			});
-			if (s == null) return null;
-			rows.add(new Row(plane.slice(), plane.frame(), plane.index(), s.score(), s.mapMax(), s.patches()));
-			last = s;
-			return s;
+			if (scores == null) return null;
+			for (int k = 0; k < count; k++) {
+				ImagePlusPlanes.Plane plane = planes.get(k);
+				PlaneScore s = scores.get(k);
+				rows.add(new Row(plane.slice(), plane.frame(), plane.index(), s.score(), s.mapMax(), s.patches()));
+			}
+			held = scores;
+			first = i;
+			return scores.get(0);
 		}
 	}
 

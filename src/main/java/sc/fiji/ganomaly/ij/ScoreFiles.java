@@ -8,9 +8,12 @@ import java.util.Locale;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.ModelInfo;
 
@@ -97,23 +100,73 @@ public final class ScoreFiles {
 		return ImagePlusPlanes.count(input.image());
 	}
 
-	/** Scores planes {@code first} to {@code last} (1-based, inclusive) of an input, reading one plane at a time. */
+	/**
+	 * Scores planes {@code first} to {@code last} (1-based, inclusive) of an input, reading and
+	 * scoring {@link #planesAtOnce} of them at a time (small planes share network calls).
+	 */
 	public static List<ScoredPlane> scorePlanes(GanomalyModel model, ImageFiles.Input input, int first, int last,
 		Settings settings)
 	{
-		ImagePlus imp = input.image();
-		int n = planes(input);
-		String fileName = input.file().getFileName().toString();
-		GanomalyModel scoring = settings.score() == model.score() ? model : model.withScore(settings.score());
+		int group = planesAtOnce(input);
 		List<ScoredPlane> out = new ArrayList<>();
-		for (int i = first; i <= last; i++) {
-			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(imp, i, i).get(0);
-			String name = ImagePlusPlanes.name(imp.getTitle(), n, plane);
-			PlaneScore s = scoring.score(ImageFiles.selectChannels(plane, settings.channels(), fileName), settings.stride(),
-				name);
-			out.add(new ScoredPlane(plane.index(), s.score(), MapFiles.plane(s.map(), settings.maps())));
+		for (int from = first; from <= last; from += group)
+			out.addAll(score(model, List.of(new Span(input, from, Math.min(last, from + group - 1))), settings).get(0));
+		return out;
+	}
+
+	/**
+	 * Scores every plane of several inputs in one call of the model, so that small planes of
+	 * different files share network calls: element k holds the planes of input k. Every plane and
+	 * map is held until the last is scored: for inputs whose planes together are small (see
+	 * {@link GanomalyModel#planesAtOnce}).
+	 */
+	public static List<List<ScoredPlane>> scoreAll(GanomalyModel model, List<ImageFiles.Input> inputs,
+		Settings settings)
+	{
+		return score(model, inputs.stream().map(in -> new Span(in, 1, planes(in))).toList(), settings);
+	}
+
+	/** Planes {@code first} to {@code last} of an input. */
+	private record Span(ImageFiles.Input input, int first, int last) {}
+
+	private static List<List<ScoredPlane>> score(GanomalyModel model, List<Span> spans, Settings settings) {
+		GanomalyModel scoring = settings.score() == model.score() ? model : model.withScore(settings.score());
+		List<List<ImagePlusPlanes.Plane>> planes = new ArrayList<>();
+		List<RandomAccessibleInterval<? extends RealType<?>>> views = new ArrayList<>();
+		List<String> names = new ArrayList<>();
+		for (Span span : spans) {
+			ImagePlus imp = span.input().image();
+			String fileName = span.input().file().getFileName().toString();
+			int n = planes(span.input());
+			List<ImagePlusPlanes.Plane> read = ImagePlusPlanes.of(imp, span.first(), span.last());
+			planes.add(read);
+			for (ImagePlusPlanes.Plane plane : read) {
+				views.add(ImageFiles.selectChannels(plane, settings.channels(), fileName));
+				names.add(ImagePlusPlanes.name(imp.getTitle(), n, plane));
+			}
+		}
+		List<PlaneScore> scores = scoring.score(views, settings.stride(), names, ProgressListener.NONE);
+		List<List<ScoredPlane>> out = new ArrayList<>();
+		int k = 0;
+		for (List<ImagePlusPlanes.Plane> read : planes) {
+			List<ScoredPlane> scored = new ArrayList<>();
+			for (ImagePlusPlanes.Plane plane : read) {
+				PlaneScore s = scores.get(k++);
+				scored.add(new ScoredPlane(plane.index(), s.score(), MapFiles.plane(s.map(), settings.maps())));
+			}
+			out.add(scored);
 		}
 		return out;
+	}
+
+	/** How many planes of {@code input} to read and score at once: see {@link GanomalyModel#planesAtOnce}. */
+	public static int planesAtOnce(ImageFiles.Input input) {
+		return GanomalyModel.planesAtOnce(input.image().getWidth(), input.image().getHeight());
+	}
+
+	/** Pixels of all the planes of {@code input}. */
+	public static long pixels(ImageFiles.Input input) {
+		return (long) input.image().getWidth() * input.image().getHeight() * planes(input);
 	}
 
 	/** The scores.csv row of one plane (no line break). */
