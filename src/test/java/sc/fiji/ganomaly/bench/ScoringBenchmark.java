@@ -27,7 +27,8 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 /**
  * Scoring speed (issues 3 and 11), through the path the Fiji command takes, default network (nz
  * 100, ngf = ndf = 64), patch 32, default stride (patch / 4), latent score: 32x32 images/s (one
- * window each, Fashion-MNIST test images if installed, else synthetic fields), a 2048x2048 16-bit
+ * window each, Fashion-MNIST test images if installed, else synthetic fields; many per network call,
+ * then as the planes of one stack through the Fiji command's path), a 2048x2048 16-bit
  * image and a 512x512x100 stack (megapixels/s), optionally how time grows with the image side
  * ({@code --sweep 256,512,...}), peak memory, and the share of the FLOP peak reached. With
  * {@code --precision float32,bfloat16} the same weights are loaded once per precision and every
@@ -104,6 +105,17 @@ public final class ScoringBenchmark {
 			for (String p : precisions) {
 				report(p, "images_32x32_per_s", perImage.get(p));
 				report(p, "images_32x32_peak_share", scale(perImage.get(p), mflop * 1e-3 / peak));
+			}
+			// the same images as the planes of a stack, through the Fiji command's path (maps included)
+			ImagePlus stack = stack32(patches, images);
+			Map<String, List<Double>> perPlane = new LinkedHashMap<>();
+			for (int r = 0; r < repeats; r++)
+				for (var e : models.entrySet())
+					perPlane.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(images / time(e.getValue(), stack,
+						stride)[0]);
+			for (String p : precisions) {
+				report(p, "stack_of_32x32_planes_per_s", perPlane.get(p));
+				report(p, "stack_of_32x32_peak_share", scale(perPlane.get(p), mflop * 1e-3 / peak));
 			}
 
 			List<int[]> inputs = new ArrayList<>();
@@ -216,6 +228,14 @@ public final class ScoringBenchmark {
 			System.arraycopy(p.data(), 0, out, i * 1024, 1024);
 		}
 		return out;
+	}
+
+	/** A stack of the first {@code n} 32x32 images of {@code patches} (normalised values) as float planes. */
+	private static ImagePlus stack32(float[] patches, int n) {
+		ImageStack stack = new ImageStack(32, 32);
+		for (int i = 0; i < n; i++)
+			stack.addSlice(new ij.process.FloatProcessor(32, 32, Arrays.copyOfRange(patches, i * 1024, (i + 1) * 1024)));
+		return new ImagePlus("32x32 planes", stack);
 	}
 
 	private static ImagePlus image(int width, int height, int slices, Random random) {
