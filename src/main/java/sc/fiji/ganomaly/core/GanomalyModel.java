@@ -1,7 +1,6 @@
 package sc.fiji.ganomaly.core;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -16,12 +15,7 @@ import sc.fiji.ganomaly.core.model.Manifest;
 import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
-import sc.fiji.ganomaly.core.plane.PlaneNormalizer;
-import sc.fiji.ganomaly.core.plane.TileSource;
-import sc.fiji.ganomaly.core.plane.TiledPlane;
 import sc.fiji.ganomaly.core.score.LazyNetwork;
-import sc.fiji.ganomaly.core.score.RawMap;
-import sc.fiji.ganomaly.core.score.ScoreScale;
 import sc.fiji.ganomaly.core.score.Scorer;
 import sc.fiji.ganomaly.core.score.Scorers;
 import sc.fiji.ganomaly.core.train.TrainedModel;
@@ -41,6 +35,10 @@ import sc.fiji.ganomaly.engine.Precision;
  * {@link #scorePatches}. So a broken SavedModel fails the load of a model scoring with the network,
  * and the first network use of a texture model, with the same message. A model trained for the
  * texture score has no network at all ({@link #hasNetwork()}): it scores with the texture score only.
+ * <p>
+ * Longer than 300 lines because it is the one public entry to a model: loading it in either
+ * precision, views of its other scores, scoring one plane, many planes or bare patches, each with
+ * its contract; how planes are scored lives in {@link PlaneScoring}.
  */
 public final class GanomalyModel implements AutoCloseable {
 
@@ -287,52 +285,26 @@ public final class GanomalyModel implements AutoCloseable {
 	private List<PlaneScore> score(List<? extends RandomAccessibleInterval<? extends RealType<?>>> planes, int stride,
 		List<String> names, ProgressListener listener, int tileSize, int batch)
 	{
-		if (names.size() != planes.size()) throw new IllegalArgumentException(planes.size() + " planes but " + names
-			.size() + " names");
-		List<TiledPlane> tiled = new ArrayList<>(planes.size());
-		for (int k = 0; k < planes.size(); k++) {
-			RandomAccessibleInterval<? extends RealType<?>> plane = planes.get(k);
-			String name = names.get(k);
-			checkShape(plane, name);
-			PlaneNormalizer normalizer = PlaneNormalizer.measure(manifest.normalization(), plane, name);
-			if (normalizer.width() > Integer.MAX_VALUE - 8 || normalizer.height() > Integer.MAX_VALUE - 8)
-				throw new IllegalArgumentException(name + " is " + normalizer.width() + "x" + normalizer.height() +
-					" pixels; score a smaller region");
-			tiled.add(new TiledPlane((int) normalizer.width(), (int) normalizer.height(), TileSource.of(normalizer)));
-		}
-		List<RawMap> raw = scorer(stride, tileSize, batch).maps(tiled, listener);
-		if (raw == null) return null;
-		List<PlaneScore> scores = new ArrayList<>(raw.size());
-		for (RawMap r : raw)
-			scores.add(ScoreScale.calibrate(r, manifest));
-		return scores;
+		return scoring().score(planes, stride, names, listener, tileSize, batch);
 	}
 
 	/** Normalises a plane as the model's training data was, checking its shape. */
 	public NormalizedPlane normalize(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
-		checkShape(plane, name);
-		return PlaneNormalizer.apply(manifest.normalization(), plane, name);
-	}
-
-	private void checkShape(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
-		int channels = plane.numDimensions() > 2 ? (int) plane.dimension(2) : 1;
-		if (channels != channels()) throw new IllegalArgumentException(name + " has " + channels +
-			" channel(s) but the model was trained on " + channels() + "; use images with " + channels() + " channel(s)");
-		int p = patchSize();
-		if (plane.dimension(0) < p || plane.dimension(1) < p) throw new IllegalArgumentException(name + " is " +
-			plane.dimension(0) + "x" + plane.dimension(1) + " pixels, smaller than the model's patch of " + p + "x" + p);
+		return scoring().normalize(plane, name);
 	}
 
 	/** Scores a normalised plane with a sliding window. */
 	public PlaneScore score(NormalizedPlane plane, int stride) {
-		RawMap raw = scorer(stride, Scorers.TILE, Scorers.BATCH).map(plane.width(), plane.height(), TileSource.of(plane),
-			ProgressListener.NONE);
-		return ScoreScale.calibrate(raw, manifest);
+		return scoring().score(plane, stride);
 	}
 
 	/** The scorer of this model's score: windows {@code stride} apart, tiles up to {@code tileSize}, {@code batch} windows per call. */
 	Scorer scorer(int stride, int tileSize, int batch) {
-		return Scorers.of(manifest, loaded.network(), stride, batch, tileSize);
+		return scoring().scorer(stride, tileSize, batch);
+	}
+
+	private PlaneScoring scoring() {
+		return new PlaneScoring(manifest, loaded.network());
 	}
 
 	/** The folder the model is unpacked in (deleted on {@link #close()}). */

@@ -2,12 +2,8 @@ package sc.fiji.ganomaly.ij;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -276,31 +272,6 @@ final class BatchRun {
 
 		Canceled() {
 			super("canceled", null, false, false);
-		}
-	}
-
-	/** Appends lines to a file, each written through at once so that a killed run keeps it. */
-	static final class Appender implements AutoCloseable {
-
-		private final FileChannel channel;
-
-		Appender(Path file) throws IOException {
-			channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-		}
-
-		void append(String text) throws IOException {
-			ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-			while (bytes.hasRemaining())
-				channel.write(bytes);
-		}
-
-		void force() throws IOException {
-			channel.force(true);
-		}
-
-		@Override
-		public void close() throws IOException {
-			channel.close();
 		}
 	}
 }

@@ -112,8 +112,8 @@ public final class ScoreBatch {
 				done = Map.of();
 			}
 			writeNew(output.resolve(FAILURES), FAILURES_HEADER + "\n");
-			try (BatchRun.Appender scores = new BatchRun.Appender(output.resolve(SCORES));
-				BatchRun.Appender failed = new BatchRun.Appender(output.resolve(FAILURES)))
+			try (Appender scores = new Appender(output.resolve(SCORES));
+				Appender failed = new Appender(output.resolve(FAILURES)))
 			{
 				return new BatchRun(model, request, done, scores, failed, progress).all();
 			}

@@ -1,12 +1,7 @@
 package sc.fiji.ganomaly.core.score;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 import sc.fiji.ganomaly.core.api.AnomalyMap;
@@ -16,7 +11,6 @@ import sc.fiji.ganomaly.core.plane.SlidingWindow;
 import sc.fiji.ganomaly.core.plane.Tile;
 import sc.fiji.ganomaly.core.plane.TileSource;
 import sc.fiji.ganomaly.core.plane.TiledPlane;
-import sc.fiji.ganomaly.engine.PatchBatch;
 
 /**
  * Scores planes with the network's sliding window, tile by tile: each plane is cut into bands of
@@ -26,19 +20,6 @@ import sc.fiji.ganomaly.engine.PatchBatch;
  * map, are those of scoring the plane at once, for any tile size and batch size.
  */
 final class NetworkScorer implements Scorer {
-
-	/**
-	 * Network calls of one plane in flight at once: two overlapping calls beat one by 0–7 % on an
-	 * idle machine and by 20–28 % beside other work (docs/benchmarks.md, "Calls in flight").
-	 */
-	static final int IN_FLIGHT = 2;
-
-	/** Threads running the calls in flight (daemons, ended after a minute idle). */
-	private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
-		Thread t = new Thread(r, "ganomaly-scoring");
-		t.setDaemon(true);
-		return t;
-	});
 
 	private final LazyNetwork network;
 	private final IntFunction<PatchValues> values;
@@ -70,7 +51,7 @@ final class NetworkScorer implements Scorer {
 	}
 
 	/**
-	 * The maps of several planes through one pipeline of network calls, so that the windows of small
+	 * The maps of several planes through one {@link NetworkCalls}, so that the windows of small
 	 * planes share calls. A plane of several bands is flushed band by band as {@link #map} does; the
 	 * planes of one band each (those no larger than a tile) are flushed once every window is scored,
 	 * so their tiles and maps are held until then: the caller bounds their number.
@@ -84,12 +65,13 @@ final class NetworkScorer implements Scorer {
 			windows[k] = new Windows(planes.get(k));
 			total += windows[k].count();
 		}
-		Pipeline pipeline = new Pipeline(count, (int) Math.max(1, Math.min(batchSize, total)));
-		Batch batch = pipeline.take();
+		NetworkCalls calls = new NetworkCalls(network.spec().threads(), count, (int) Math.max(1, Math.min(batchSize,
+			total)), values, patch * patch * channels);
+		NetworkCalls.Batch batch = calls.take();
 		for (int k = 0; k < count; k++) {
 			Windows w = windows[k];
 			TiledPlane plane = planes.get(k);
-			pipeline.targets[k] = new MapAccumulator(w.map, w.bandRows());
+			calls.targets[k] = new MapAccumulator(w.map, w.bandRows());
 			int[] xs = w.xs, ys = w.ys, bands = w.bands, blocks = w.blocks;
 			for (int b = 0; b + 1 < bands.length; b++) {
 				int firstRow = bands[b], endRow = bands[b + 1];
@@ -102,10 +84,10 @@ final class NetworkScorer implements Scorer {
 							batch.add(k, tile, xs[j], ys[i]);
 							if (batch.full()) {
 								done += batch.size();
-								pipeline.launch(batch);
-								batch = pipeline.take();
+								calls.launch(batch);
+								batch = calls.take();
 								if (listener.isCanceled()) {
-									pipeline.cancel();
+									calls.cancel();
 									return null;
 								}
 							}
@@ -114,25 +96,25 @@ final class NetworkScorer implements Scorer {
 				if (w.oneBand()) continue;
 				if (batch.size() > 0) {
 					done += batch.size();
-					pipeline.launch(batch);
-					batch = pipeline.take();
+					calls.launch(batch);
+					batch = calls.take();
 				}
-				pipeline.drain();
-				pipeline.targets[k].flushUntil(b + 2 < bands.length ? ys[endRow] : plane.height());
+				calls.drain();
+				calls.targets[k].flushUntil(b + 2 < bands.length ? ys[endRow] : plane.height());
 				listener.progress(done, total);
 			}
 		}
 		if (batch.size() > 0) {
 			done += batch.size();
-			pipeline.launch(batch);
+			calls.launch(batch);
 		}
-		pipeline.drain();
+		calls.drain();
 		List<RawMap> maps = new ArrayList<>(count);
 		for (int k = 0; k < count; k++) {
 			Windows w = windows[k];
-			if (w.oneBand()) pipeline.targets[k].flushUntil(planes.get(k).height());
+			if (w.oneBand()) calls.targets[k].flushUntil(planes.get(k).height());
 			if (smoothing > 0) MapFilters.gaussian(w.map.values(), w.map.width(), w.map.height(), smoothing);
-			maps.add(new RawMap(w.map, pipeline.best[k], w.count()));
+			maps.add(new RawMap(w.map, calls.best[k], w.count()));
 		}
 		listener.progress(done, total);
 		return maps;
@@ -188,157 +170,5 @@ final class NetworkScorer implements Scorer {
 		}
 		starts[n++] = positions.length;
 		return java.util.Arrays.copyOf(starts, n);
-	}
-
-	/**
-	 * Network calls of one plane, up to {@link #IN_FLIGHT} at once on {@link #EXECUTOR} threads
-	 * while the caller fills the next batch; results are added to the map in launch order, so the
-	 * map is that of one call at a time to the bit. A model limited to one TensorFlow thread runs
-	 * one call at a time, on the caller's thread.
-	 */
-	private final class Pipeline {
-
-		private final ArrayDeque<Batch> free = new ArrayDeque<>();
-		private final ArrayDeque<Flight> flying = new ArrayDeque<>();
-		/** Per plane: where its windows' values are added, and the highest raw value of one window. */
-		final MapAccumulator[] targets;
-		final float[] best;
-		private final int maxFlying;
-
-		Pipeline(int planes, int capacity) {
-			this.targets = new MapAccumulator[planes];
-			this.best = new float[planes];
-			java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
-			this.maxFlying = network.spec().threads() == 1 ? 1 : IN_FLIGHT;
-			// one batch per call in flight, and one more to fill meanwhile when calls run on other threads
-			for (int i = 0; i < (maxFlying == 1 ? 1 : maxFlying + 1); i++)
-				free.add(new Batch(capacity));
-		}
-
-		/** An empty batch, waiting for the oldest call if none is free. */
-		Batch take() {
-			if (free.isEmpty()) finish(flying.poll());
-			return free.poll();
-		}
-
-		/** Starts scoring a full (or a band's last) batch. */
-		void launch(Batch batch) {
-			if (maxFlying == 1) {
-				batch.evaluate();
-				done(batch);
-				return;
-			}
-			if (flying.size() >= maxFlying) finish(flying.poll());
-			flying.add(new Flight(batch, EXECUTOR.submit(batch::evaluate)));
-		}
-
-		/** Waits for every call, adding their results in order. */
-		void drain() {
-			while (!flying.isEmpty())
-				finish(flying.poll());
-		}
-
-		/** Waits for every call and drops the results. */
-		void cancel() {
-			for (Flight f : flying)
-				await(f, false);
-			flying.clear();
-		}
-
-		private void finish(Flight f) {
-			await(f, true);
-			done(f.batch());
-		}
-
-		private void done(Batch batch) {
-			batch.accumulate(targets, best);
-			batch.clear();
-			free.add(batch);
-		}
-
-		/** Waits for a call; a failed call (with {@code rethrow}) is rethrown once every other call has ended. */
-		private void await(Flight f, boolean rethrow) {
-			try {
-				f.future().get();
-			}
-			catch (ExecutionException e) {
-				if (!rethrow) return;
-				cancel();
-				Throwable cause = e.getCause();
-				if (cause instanceof RuntimeException r) throw r;
-				if (cause instanceof Error err) throw err;
-				throw new IllegalStateException(cause);
-			}
-			catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				if (!rethrow) return;
-				cancel();
-				throw new IllegalStateException("interrupted while scoring", e);
-			}
-		}
-	}
-
-	/** A batch being scored. */
-	private record Flight(Batch batch, Future<?> future) {}
-
-	/**
-	 * Windows waiting to be scored: where they lie in the plane and in which tile. Scoring copies
-	 * them from their tiles straight into the engine's input memory, the one copy of the pixels.
-	 */
-	private final class Batch {
-
-		private final int length;
-		private final PatchValues patchValues;
-		private final Tile[] tiles;
-		private final int[] owner, px, py;
-		private int n;
-
-		Batch(int capacity) {
-			this.length = patch * patch * channels;
-			this.patchValues = values.apply(capacity);
-			this.tiles = new Tile[capacity];
-			this.owner = new int[capacity];
-			this.px = new int[capacity];
-			this.py = new int[capacity];
-		}
-
-		/** Adds the window at ({@code x}, {@code y}) of plane {@code plane}, whose pixels {@code tile} holds. */
-		void add(int plane, Tile tile, int x, int y) {
-			owner[n] = plane;
-			tiles[n] = tile;
-			px[n] = x;
-			py[n] = y;
-			n++;
-		}
-
-		boolean full() {
-			return n == px.length;
-		}
-
-		int size() {
-			return n;
-		}
-
-		void clear() {
-			java.util.Arrays.fill(tiles, 0, n, null);
-			n = 0;
-		}
-
-		/** Copies the windows into a batch of the engine and runs the network on it. */
-		void evaluate() {
-			try (PatchBatch batch = patchValues.batch(n)) {
-				for (int i = 0; i < n; i++)
-					tiles[i].plane().copyPatch(px[i] - tiles[i].x0(), py[i] - tiles[i].y0(), patch, batch, (long) i * length);
-				patchValues.evaluate(batch);
-			}
-		}
-
-		/**
-		 * Adds the raw values of the last evaluation to their planes' maps, raising each plane's
-		 * highest raw window value in {@code best}.
-		 */
-		void accumulate(MapAccumulator[] targets, float[] best) {
-			patchValues.accumulate(px, py, owner, targets, best);
-		}
 	}
 }

@@ -1,0 +1,186 @@
+package sc.fiji.ganomaly.core.score;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+import sc.fiji.ganomaly.core.plane.Tile;
+import sc.fiji.ganomaly.engine.PatchBatch;
+
+/**
+ * The network calls of a {@link NetworkScorer}: batches of windows, up to {@link #IN_FLIGHT} calls at
+ * once on {@link #EXECUTOR} threads while the caller fills the next batch. Results are added to
+ * their planes' maps in launch order, so every map is that of one call at a time to the bit. A
+ * model limited to one TensorFlow thread runs one call at a time, on the caller's thread.
+ */
+final class NetworkCalls {
+
+	/**
+	 * Network calls in flight at once: two overlapping calls beat one by 0–7 % on an idle machine and
+	 * by 20–28 % beside other work (docs/benchmarks.md, "Calls in flight").
+	 */
+	static final int IN_FLIGHT = 2;
+
+	/** Threads running the calls in flight (daemons, ended after a minute idle). */
+	private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
+		Thread t = new Thread(r, "ganomaly-scoring");
+		t.setDaemon(true);
+		return t;
+	});
+
+
+	private final ArrayDeque<Batch> free = new ArrayDeque<>();
+	private final ArrayDeque<Flight> flying = new ArrayDeque<>();
+	/** Per plane: where its windows' values are added, and the highest raw value of one window. */
+	final MapAccumulator[] targets;
+	final float[] best;
+	private final int maxFlying;
+
+	/**
+	 * @param threads  the network's TensorFlow threads (1: one call at a time, on the caller's thread)
+	 * @param planes   the planes whose maps the windows go to
+	 * @param capacity windows per call
+	 * @param values   the score's values for a batch of the given capacity
+	 * @param length   floats of one window
+	 */
+	NetworkCalls(int threads, int planes, int capacity, IntFunction<PatchValues> values, int length) {
+		this.targets = new MapAccumulator[planes];
+		this.best = new float[planes];
+		Arrays.fill(best, Float.NEGATIVE_INFINITY);
+		this.maxFlying = threads == 1 ? 1 : IN_FLIGHT;
+		// one batch per call in flight, and one more to fill meanwhile when calls run on other threads
+		for (int i = 0; i < (maxFlying == 1 ? 1 : maxFlying + 1); i++)
+			free.add(new Batch(values.apply(capacity), capacity, length));
+	}
+
+	/** An empty batch, waiting for the oldest call if none is free. */
+	Batch take() {
+		if (free.isEmpty()) finish(flying.poll());
+		return free.poll();
+	}
+
+	/** Starts scoring a full (or a band's last) batch. */
+	void launch(Batch batch) {
+		if (maxFlying == 1) {
+			batch.evaluate();
+			done(batch);
+			return;
+		}
+		if (flying.size() >= maxFlying) finish(flying.poll());
+		flying.add(new Flight(batch, EXECUTOR.submit(batch::evaluate)));
+	}
+
+	/** Waits for every call, adding their results in order. */
+	void drain() {
+		while (!flying.isEmpty())
+			finish(flying.poll());
+	}
+
+	/** Waits for every call and drops the results. */
+	void cancel() {
+		for (Flight f : flying)
+			await(f, false);
+		flying.clear();
+	}
+
+	private void finish(Flight f) {
+		await(f, true);
+		done(f.batch());
+	}
+
+	private void done(Batch batch) {
+		batch.accumulate(targets, best);
+		batch.clear();
+		free.add(batch);
+	}
+
+	/** Waits for a call; a failed call (with {@code rethrow}) is rethrown once every other call has ended. */
+	private void await(Flight f, boolean rethrow) {
+		try {
+			f.future().get();
+		}
+		catch (ExecutionException e) {
+			if (!rethrow) return;
+			cancel();
+			Throwable cause = e.getCause();
+			if (cause instanceof RuntimeException r) throw r;
+			if (cause instanceof Error err) throw err;
+			throw new IllegalStateException(cause);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			if (!rethrow) return;
+			cancel();
+			throw new IllegalStateException("interrupted while scoring", e);
+		}
+	}
+
+	/** A batch being scored. */
+	private record Flight(Batch batch, Future<?> future) {}
+
+	/**
+	 * Windows waiting to be scored: where they lie in the plane and in which tile. Scoring copies
+	 * them from their tiles straight into the engine's input memory, the one copy of the pixels.
+	 */
+	static final class Batch {
+
+		private final int patch, length;
+		private final PatchValues patchValues;
+		private final Tile[] tiles;
+		private final int[] owner, px, py;
+		private int n;
+
+		Batch(PatchValues patchValues, int capacity, int length) {
+			this.patchValues = patchValues;
+			this.patch = patchValues.patch;
+			this.length = length;
+			this.tiles = new Tile[capacity];
+			this.owner = new int[capacity];
+			this.px = new int[capacity];
+			this.py = new int[capacity];
+		}
+
+		/** Adds the window at ({@code x}, {@code y}) of plane {@code plane}, whose pixels {@code tile} holds. */
+		void add(int plane, Tile tile, int x, int y) {
+			owner[n] = plane;
+			tiles[n] = tile;
+			px[n] = x;
+			py[n] = y;
+			n++;
+		}
+
+		boolean full() {
+			return n == px.length;
+		}
+
+		int size() {
+			return n;
+		}
+
+		void clear() {
+			Arrays.fill(tiles, 0, n, null);
+			n = 0;
+		}
+
+		/** Copies the windows into a batch of the engine and runs the network on it. */
+		void evaluate() {
+			try (PatchBatch batch = patchValues.batch(n)) {
+				for (int i = 0; i < n; i++)
+					tiles[i].plane().copyPatch(px[i] - tiles[i].x0(), py[i] - tiles[i].y0(), patch, batch, (long) i * length);
+				patchValues.evaluate(batch);
+			}
+		}
+
+		/**
+		 * Adds the raw values of the last evaluation to their planes' maps, raising each plane's
+		 * highest raw window value in {@code best}.
+		 */
+		void accumulate(MapAccumulator[] targets, float[] best) {
+			patchValues.accumulate(px, py, owner, targets, best);
+		}
+	}
+}
