@@ -36,6 +36,7 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 	{
 		if (names.size() != planes.size()) throw new IllegalArgumentException(planes.size() + " planes but " + names
 			.size() + " names");
+		if (planes.isEmpty()) return List.of();
 		List<TiledPlane> tiled = new ArrayList<>(planes.size());
 		for (int k = 0; k < planes.size(); k++) {
 			RandomAccessibleInterval<? extends RealType<?>> plane = planes.get(k);

@@ -19,9 +19,10 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
- * One run of a {@link ScoreBatch} over its files: plans them (planes per file), then scores each
- * plane, hands its map plane to {@link StreamedMapWriter} and appends its row once the plane is
- * in the map file; failures of inputs are recorded, failures of outputs end the run.
+ * One run of a {@link ScoreBatch} over its files: plans them (planes per file), then scores planes
+ * a group at a time (runs of small files together), hands each map plane to
+ * {@link StreamedMapWriter} and appends its row once the plane is in the map file; failures of
+ * inputs are recorded, failures of outputs end the run.
  */
 final class BatchRun {
 
@@ -35,6 +36,8 @@ final class BatchRun {
 	private final Map<Path, Grouped> grouped = new HashMap<>();
 	private long total, finished, resumed, scoredNow;
 	private int files, groupedUntil;
+	/** Planes of the current file up to this one are scored one at a time: a group of them failed. */
+	private int oneByOneUntil;
 	private boolean canceled;
 
 	BatchRun(GanomalyModel model, ScoreBatch.Request request, Map<String, Integer> done, Appender scores, Appender failed,
@@ -50,15 +53,19 @@ final class BatchRun {
 
 	Summary all() throws IOException {
 		int[] planes = new int[request.files().size()];
+		long[] pixels = new long[planes.length];
 		progress.status("reading " + planes.length + " file header(s)");
-		for (int i = 0; i < planes.length; i++)
-			planes[i] = countPlanes(request.files().get(i));
+		for (int i = 0; i < planes.length; i++) {
+			ImageFiles.Input input = open(request.files().get(i));
+			planes[i] = input == null ? 0 : ScoreFiles.planes(input);
+			pixels[i] = input == null ? 0 : ScoreFiles.pixels(input);
+		}
 		for (int n : planes)
 			total += n;
 		for (int i = 0; i < planes.length && !cancel(); i++) {
 			if (planes[i] == 0) continue; // could not be opened
 			Path file = request.files().get(i);
-			if (i >= groupedUntil) group(i, planes);
+			if (i >= groupedUntil && planes.length > 1) group(i, planes, pixels);
 			try {
 				if (one(file)) files++;
 			}
@@ -80,41 +87,43 @@ final class BatchRun {
 	 * keeping their planes for {@link #one}. If any of them fails, none is kept: each is scored alone,
 	 * so that a bad file costs that file only.
 	 */
-	private void group(int first, int[] planes) {
-		List<ImageFiles.Input> inputs = new ArrayList<>();
-		long pixels = 0;
+	private void group(int first, int[] planes, long[] pixels) {
+		List<Integer> members = new ArrayList<>();
+		long sum = 0;
 		int i = first;
+		for (; i < planes.length; i++) {
+			if (planes[i] == 0) continue;
+			if (done.getOrDefault(request.files().get(i).getFileName().toString(), 0) > 0) break;
+			if (sum + pixels[i] > GanomalyModel.PIXELS_AT_ONCE) break;
+			sum += pixels[i];
+			members.add(i);
+		}
+		groupedUntil = Math.max(i, first + 1);
+		if (members.size() < 2) return;
 		try {
-			for (; i < planes.length; i++) {
-				if (planes[i] == 0) continue;
-				Path file = request.files().get(i);
-				if (done.getOrDefault(file.getFileName().toString(), 0) > 0) break;
-				ImageFiles.Input input = ScoreFiles.open(file, request.inputOption());
-				pixels += ScoreFiles.pixels(input);
-				if (pixels > GanomalyModel.PIXELS_AT_ONCE) break;
-				inputs.add(input);
-			}
-			groupedUntil = Math.max(i, first + 1);
-			if (inputs.size() < 2) return;
+			List<ImageFiles.Input> inputs = new ArrayList<>();
+			for (int k : members)
+				inputs.add(ScoreFiles.open(request.files().get(k), request.inputOption()));
 			List<List<ScoreFiles.ScoredPlane>> scored = ScoreFiles.scoreAll(model, inputs, request.settings());
 			for (int k = 0; k < inputs.size(); k++)
 				grouped.put(inputs.get(k).file(), new Grouped(inputs.get(k), scored.get(k)));
 		}
 		catch (IllegalArgumentException | UncheckedIOException e) {
-			groupedUntil = Math.max(i, first + 1); // each file of the group alone: a failure costs its file only
+			// each file of the group alone: a failure costs its file only
 		}
 	}
 
 	/** A file scored with others by {@link #group}: the opened input and all its planes. */
 	private record Grouped(ImageFiles.Input input, List<ScoreFiles.ScoredPlane> planes) {}
 
-	private int countPlanes(Path file) throws IOException {
+	/** The file opened for its header (planes, size), or null when it cannot be: a failure recorded. */
+	private ImageFiles.Input open(Path file) throws IOException {
 		try {
-			return ScoreFiles.planes(ScoreFiles.open(file, request.inputOption()));
+			return ScoreFiles.open(file, request.inputOption());
 		}
 		catch (IllegalArgumentException | UncheckedIOException e) {
 			fail(file, e.getMessage());
-			return 0;
+			return null;
 		}
 	}
 
@@ -128,6 +137,7 @@ final class BatchRun {
 
 	/** Scores one file; false when canceled before its end. */
 	private boolean one(Path file) throws IOException {
+		oneByOneUntil = 0;
 		Grouped scoredBefore = grouped.remove(file);
 		ImageFiles.Input input = scoredBefore != null ? scoredBefore.input() : ScoreFiles.open(file, request
 			.inputOption());
@@ -146,11 +156,12 @@ final class BatchRun {
 				}
 				return true;
 			}
-			int group = ScoreFiles.planesAtOnce(input);
-			for (int i = rows + 1; i <= n; i += group) {
+			for (int i = rows + 1; i <= n;) {
 				if (cancel()) return false;
-				for (ScoreFiles.ScoredPlane p : ScoreFiles.scorePlanes(model, input, i, Math.min(n, i + group - 1), settings))
+				List<ScoreFiles.ScoredPlane> scored = scoreFrom(input, i, n);
+				for (ScoreFiles.ScoredPlane p : scored)
 					row(input, p);
+				i += scored.size();
 			}
 			return true;
 		}
@@ -174,7 +185,7 @@ final class BatchRun {
 				if (i > rows) row(input, planes.scored(i));
 			});
 		}
-		catch (Canceled c) {
+		catch (StreamedMapWriter.Canceled c) {
 			return false;
 		}
 		return true;
@@ -206,12 +217,10 @@ final class BatchRun {
 			catch (IOException e) {
 				throw new UncheckedIOException(e);
 			}
-			if (cancel()) throw new Canceled();
+			if (cancel()) throw new StreamedMapWriter.Canceled();
 			ScoreFiles.ScoredPlane plane = held(i);
 			if (plane == null) {
-				int n = ScoreFiles.planes(input);
-				scored = ScoreFiles.scorePlanes(model, input, i, Math.min(n, i + ScoreFiles.planesAtOnce(input) - 1),
-					request.settings());
+				scored = scoreFrom(input, i, ScoreFiles.planes(input));
 				plane = held(i);
 			}
 			return plane.map();
@@ -228,6 +237,22 @@ final class BatchRun {
 			int k = scored.isEmpty() ? -1 : i - scored.get(0).index();
 			return k >= 0 && k < scored.size() ? scored.get(k) : null;
 		}
+	}
+
+	/**
+	 * Planes {@code first} on of {@code input} (of {@code n}), as many as are scored at once; if one of
+	 * them cannot be read or scored, plane {@code first} alone, so that the planes before a bad one
+	 * get their rows as when scored one at a time.
+	 */
+	private List<ScoreFiles.ScoredPlane> scoreFrom(ImageFiles.Input input, int first, int n) {
+		int last = Math.min(n, first + ScoreFiles.planesAtOnce(input) - 1);
+		if (last > first && first > oneByOneUntil) try {
+			return ScoreFiles.scorePlanes(model, input, first, last, request.settings());
+		}
+		catch (IllegalArgumentException | UncheckedIOException e) {
+			oneByOneUntil = last; // these planes one at a time, here and in the calls that follow
+		}
+		return ScoreFiles.scorePlanes(model, input, first, first, request.settings());
 	}
 
 	private boolean cancel() {
@@ -264,14 +289,6 @@ final class BatchRun {
 
 		OutputFailure(Path file, IOException cause) {
 			super("could not write " + file + ": " + cause.getMessage(), cause);
-		}
-	}
-
-	/** Cancels the map writer from inside its plane supplier. */
-	private static final class Canceled extends RuntimeException {
-
-		Canceled() {
-			super("canceled", null, false, false);
 		}
 	}
 }

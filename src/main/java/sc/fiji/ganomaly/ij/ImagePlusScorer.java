@@ -20,8 +20,9 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
  * Scores every plane of an ImagePlus with a model: the one piece of image-level scoring that the
- * Fiji command, the service and {@code ganomaly evaluate} share. Planes are read one at a time, so
- * a virtual stack is never loaded whole. The map is an image in memory when it fits in the given
+ * Fiji command, the service and {@code ganomaly evaluate} share. Planes are read and scored a few
+ * at a time ({@link GanomalyModel#planesAtOnce}: small planes share network calls), so a virtual
+ * stack is never loaded whole. The map is an image in memory when it fits in the given
  * budget; otherwise it is written plane by plane to a file and opened from it as a virtual stack.
  */
 public final class ImagePlusScorer {
@@ -89,13 +90,13 @@ public final class ImagePlusScorer {
 		Path file = mapFileFor(imp);
 		ImagePlus image = MapFiles.image(imp, n, MapFiles.Kind.FLOAT, i -> {
 			PlaneScore s = planes.score(i);
-			if (s == null) throw new Canceled();
+			if (s == null) throw new StreamedMapWriter.Canceled();
 			return MapFiles.plane(s.map(), MapFiles.Kind.FLOAT);
 		});
 		try {
 			StreamedMapWriter.write(image, file, 0, i -> {});
 		}
-		catch (Canceled c) {
+		catch (StreamedMapWriter.Canceled c) {
 			return new Result(imp, planes.rows, null, null);
 		}
 		catch (IOException e) {
@@ -167,14 +168,6 @@ public final class ImagePlusScorer {
 			held = scores;
 			first = i;
 			return scores.get(0);
-		}
-	}
-
-	/** Stops the map writer from inside its plane supplier. */
-	private static final class Canceled extends RuntimeException {
-
-		Canceled() {
-			super("canceled", null, false, false);
 		}
 	}
 

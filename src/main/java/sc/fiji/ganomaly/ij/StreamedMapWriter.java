@@ -36,6 +36,14 @@ final class StreamedMapWriter {
 
 	private static final int BUFFER = 1 << 20;
 
+	/** Thrown by a supplier of map planes to stop the writer: the run was cancelled. */
+	static final class Canceled extends RuntimeException {
+
+		Canceled() {
+			super("canceled", null, false, false);
+		}
+	}
+
 	private StreamedMapWriter() {}
 
 	/** The partial file of {@code map} while it is written: {@code .NAME.partial} beside it. */

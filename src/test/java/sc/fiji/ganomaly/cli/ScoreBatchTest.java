@@ -197,6 +197,34 @@ public class ScoreBatchTest {
 		assertTrue(first.err(), first.err().startsWith("ganomaly score: --input: ") && first.err().contains("b2-empty.tif"));
 	}
 
+	/**
+	 * A stack whose fourth plane cannot be read (its compressed bytes are garbage): planes are scored
+	 * in groups, but the planes before the bad one keep their rows, as when scored one at a time, and
+	 * the file is recorded as failed; with maps and without.
+	 */
+	@Test
+	public void aStackWithABadPlaneKeepsTheRowsBeforeIt() throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().size(48, 48).bits(16).planes(6).deflate().build();
+		java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(built.bytes()).order(built.order());
+		int data = bytes.getInt(built.stripOffsetValues().get(3)), length = bytes.getInt(built.stripCountValues().get(3));
+		for (int i = 2; i < length; i++)
+			built.bytes()[data + i] = (byte) (i * 37);
+		Path in = tmp.newFolder("bad-plane").toPath();
+		Files.write(in.resolve("bad.tif"), built.bytes());
+		Files.copy(good.resolve("b.tif"), in.resolve("good.tif"));
+		for (String maps : List.of("none", "float")) {
+			Path output = tmp.newFolder().toPath();
+			Outcome o = score(output, "--input", in.toString(), "--maps", maps);
+			assertEquals(o.err(), 3, o.exit());
+			List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+			assertEquals(maps + ": " + rows, List.of("bad.tif,1", "bad.tif,2", "bad.tif,3", "good.tif,1"), rows.stream()
+				.skip(1).map(r -> r.substring(0, r.indexOf(',', r.indexOf(',') + 1))).toList());
+			List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
+			assertEquals(failures.toString(), 2, failures.size());
+			assertTrue(failures.get(1), failures.get(1).contains("cannot read plane 4 of"));
+		}
+	}
+
 	private static Map<String, byte[]> without(Map<String, byte[]> files, String name) {
 		Map<String, byte[]> out = new TreeMap<>(files);
 		out.remove(name);

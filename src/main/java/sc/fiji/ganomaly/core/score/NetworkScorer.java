@@ -16,8 +16,9 @@ import sc.fiji.ganomaly.core.plane.TiledPlane;
  * Scores planes with the network's sliding window, tile by tile: each plane is cut into bands of
  * window rows and each band into blocks of window columns, each block is normalised on its own (with
  * the plane's intensity mapping) and scored, and map rows are written out as soon as no later window
- * covers them. Working memory is bounded by the tile size, not by the plane; the windows, and so the
- * map, are those of scoring the plane at once, for any tile size and batch size.
+ * covers them. Working memory is bounded by the tile size, not by the plane (planes of one band
+ * scored together: by their number); the windows, and so the map, are those of scoring the plane at
+ * once, for any tile size, batch size and planes scored with it.
  */
 final class NetworkScorer implements Scorer {
 
@@ -54,7 +55,7 @@ final class NetworkScorer implements Scorer {
 	 * The maps of several planes through one {@link NetworkCalls}, so that the windows of small
 	 * planes share calls. A plane of several bands is flushed band by band as {@link #map} does; the
 	 * planes of one band each (those no larger than a tile) are flushed once every window is scored,
-	 * so their tiles and maps are held until then: the caller bounds their number.
+	 * so their sums and maps are held until then: the caller bounds their number.
 	 */
 	@Override
 	public List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
@@ -101,6 +102,7 @@ final class NetworkScorer implements Scorer {
 				}
 				calls.drain();
 				calls.targets[k].flushUntil(b + 2 < bands.length ? ys[endRow] : plane.height());
+				if (b + 2 == bands.length) calls.targets[k] = null; // its sums are written: only the map is held
 				listener.progress(done, total);
 			}
 		}

@@ -84,7 +84,7 @@ final class FeatureWorkspace {
 
 	/**
 	 * Work spaces lent to feature computations running side by side: as many as ran at once, each kept
-	 * for the next. One pool serves one map or fit, so nothing outlives it.
+	 * for the next. One pool serves one map, one call mapping several planes, or one fit, so nothing outlives it.
 	 */
 	static final class Pool {
 

@@ -117,9 +117,9 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 
 	/**
 	 * The maps of several planes, in order, as {@link #map(int, int, TileSource, ProgressListener, int)}
-	 * gives each, or null if cancelled. Planes of one tile each are mapped side by side, one per
-	 * thread (each plane's tile is read on the calling thread), instead of each plane's tile over
-	 * every thread; progress is then in planes, else in tiles.
+	 * gives each, or null if cancelled. Planes of one tile each, at least as many as threads, are
+	 * mapped side by side, one per thread (each plane's tile is read on the calling thread), instead
+	 * of each plane's tile over every thread; progress is then in planes, else in tiles.
 	 */
 	public List<AnomalyMap> maps(List<TiledPlane> planes, ProgressListener listener, int threads) {
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
@@ -129,7 +129,8 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		MixtureScores factored = new MixtureScores(density);
 		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
 		boolean oneTileEach = planes.stream().allMatch(q -> q.width() <= TILE && q.height() <= TILE);
-		if (n == 1 || planes.size() < 2 || !oneTileEach) {
+		// fewer planes than threads: each plane's tile over every thread, as one plane alone
+		if (n == 1 || planes.size() < n || !oneTileEach) {
 			for (int k = 0; k < planes.size(); k++) {
 				TiledPlane q = planes.get(k);
 				int before = k;
