@@ -46,6 +46,32 @@ public interface ProgressListener {
 		};
 	}
 
+	/**
+	 * The listener of part {@code index} (from 0) of work cut into {@code parts} equal parts, done one
+	 * after the other: its {@code done} of {@code total} is {@code index · total + done} of
+	 * {@code parts · total} of the whole, so that progress only grows; status and cancellation are
+	 * the whole's.
+	 */
+	static ProgressListener part(ProgressListener whole, long index, long parts) {
+		return new ProgressListener() {
+
+			@Override
+			public void status(String message) {
+				whole.status(message);
+			}
+
+			@Override
+			public void progress(long done, long total) {
+				whole.progress(index * total + done, parts * total);
+			}
+
+			@Override
+			public boolean isCanceled() {
+				return whole.isCanceled();
+			}
+		};
+	}
+
 	/** A short line of what happens now. */
 	default void status(String message) {}
 

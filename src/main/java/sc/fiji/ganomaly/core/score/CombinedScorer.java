@@ -38,9 +38,9 @@ final class CombinedScorer implements Scorer {
 
 	@Override
 	public List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
-		List<RawMap> textures = texture.maps(planes, new Half(listener, 0));
+		List<RawMap> textures = texture.maps(planes, ProgressListener.part(listener, 0, 2));
 		if (textures == null) return null;
-		List<RawMap> densities = density.maps(planes, new Half(listener, 1));
+		List<RawMap> densities = density.maps(planes, ProgressListener.part(listener, 1, 2));
 		if (densities == null) return null;
 		List<RawMap> maps = new ArrayList<>(planes.size());
 		for (int k = 0; k < planes.size(); k++)
@@ -58,27 +58,5 @@ final class CombinedScorer implements Scorer {
 		for (int i = 0; i < sum.length; i++)
 			sum[i] += densityWeight * v[i];
 		return new RawMap(map, map.max(), d.patches());
-	}
-
-	/**
-	 * One of the two maps' progress as half of the combined map's: the texture map's first, the
-	 * density map's second, so that progress only grows.
-	 */
-	private record Half(ProgressListener listener, int half) implements ProgressListener {
-
-		@Override
-		public void status(String message) {
-			listener.status(message);
-		}
-
-		@Override
-		public void progress(long done, long total) {
-			listener.progress(half * total + done, 2 * total);
-		}
-
-		@Override
-		public boolean isCanceled() {
-			return listener.isCanceled();
-		}
 	}
 }

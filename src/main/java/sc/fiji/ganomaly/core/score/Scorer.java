@@ -29,25 +29,9 @@ public interface Scorer {
 	default List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
 		List<RawMap> maps = new ArrayList<>(planes.size());
 		for (int k = 0; k < planes.size(); k++) {
-			int before = k;
 			TiledPlane plane = planes.get(k);
-			RawMap map = map(plane.width(), plane.height(), plane.tiles(), new ProgressListener() {
-
-				@Override
-				public void status(String message) {
-					listener.status(message);
-				}
-
-				@Override
-				public void progress(long done, long total) {
-					listener.progress(before * total + done, planes.size() * total);
-				}
-
-				@Override
-				public boolean isCanceled() {
-					return listener.isCanceled();
-				}
-			});
+			RawMap map = map(plane.width(), plane.height(), plane.tiles(), ProgressListener.part(listener, k, planes
+				.size()));
 			if (map == null) return null;
 			maps.add(map);
 		}

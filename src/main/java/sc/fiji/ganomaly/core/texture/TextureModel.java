@@ -133,19 +133,8 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		if (n == 1 || planes.size() < n || !oneTileEach) {
 			for (int k = 0; k < planes.size(); k++) {
 				TiledPlane q = planes.get(k);
-				int before = k;
-				AnomalyMap map = map(q.width(), q.height(), q.tiles(), new ProgressListener() {
-
-					@Override
-					public void progress(long done, long total) {
-						listener.progress(before * total + done, planes.size() * total);
-					}
-
-					@Override
-					public boolean isCanceled() {
-						return listener.isCanceled();
-					}
-				}, n, factored, work);
+				AnomalyMap map = map(q.width(), q.height(), q.tiles(), ProgressListener.part(listener, k, planes.size()), n,
+					factored, work);
 				if (map == null) return null;
 				maps.add(map);
 			}
