@@ -49,6 +49,8 @@ final class EvaluateCli {
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
 			GanomalyModel model = loaded.withScore(ScoreKind.parse(o.get("score", loaded.score().id())));
 			int stride = ScoreParameters.stride(o.integer("stride", ScoreParameters.DEFAULT_STRIDE), model.patchSize(), "--stride");
+			JitWarmUp.start(model, model.score(), java.util.stream.Stream.concat(normal.stream(), anomalous
+				.stream()).toList());
 			float[] n = scores(model, normal, stride, channels, "--normal");
 			float[] a = scores(model, anomalous, stride, channels, "--anomalous");
 			out.printf(Locale.ROOT, "normal samples: %d%nanomalous samples: %d%n", n.length, a.length);

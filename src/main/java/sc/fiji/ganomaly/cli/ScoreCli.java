@@ -71,6 +71,7 @@ final class ScoreCli {
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
 			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), precision, settings, output,
 				o.has("resume"), o.has("stop-at-first-failure"), "--input");
+			JitWarmUp.start(model, settings.score(), files);
 			ScoreBatch.Summary s = ScoreBatch.run(model, request, new ScoringProgress(err));
 			out.println("scored " + s.files() + " file(s), " + s.planes() + " plane(s)" + (s.resumedPlanes() > 0 ? " (" +
 				s.resumedPlanes() + " of them by the earlier run)" : "") + "; wrote " + output.resolve(ScoreBatch.SCORES));
