@@ -9,6 +9,7 @@ import java.util.Set;
 
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.ScoreParameters;
@@ -46,8 +47,15 @@ final class EvaluateCli {
 		List<Path> normal = ImageFiles.files(o.paths("normal"), "--normal");
 		List<Path> anomalous = ImageFiles.files(o.paths("anomalous"), "--anomalous");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
-		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0))) {
-			GanomalyModel model = loaded.withScore(ScoreKind.parse(o.get("score", loaded.score().id())));
+		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
+		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0), null, asked)) {
+			GanomalyModel model;
+			try {
+				model = asked == null ? loaded : loaded.withScore(asked);
+			}
+			catch (IllegalArgumentException e) {
+				throw new IllegalArgumentException("--score: " + e.getMessage());
+			}
 			int stride = ScoreParameters.stride(o.integer("stride", ScoreParameters.DEFAULT_STRIDE), model.patchSize(), "--stride");
 			JitWarmUp.start(model, model.score(), java.util.stream.Stream.concat(normal.stream(), anomalous
 				.stream()).toList());

@@ -11,6 +11,7 @@ import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ScoreParameters;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /** {@code ganomaly score}: anomaly maps and a CSV of scores for images. */
 final class ScoreCli {
@@ -66,7 +67,9 @@ final class ScoreCli {
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
 		String precision = o.precision();
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0), precision)) {
+		// a network the asked score does not use is not loaded (TensorFlow's start-up, about a second)
+		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
+		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0), precision, asked)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
 			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), precision, settings, output,

@@ -129,8 +129,17 @@ public final class GanomalyModel implements AutoCloseable {
 	 *                                  engine is missing or cannot load the SavedModel
 	 */
 	public static GanomalyModel load(Path file, int threads, String precision) {
+		return load(file, threads, precision, null);
+	}
+
+	/**
+	 * {@link #load(Path, int, String)} for a caller that will score with {@code score} (null: the
+	 * model's own): the network is loaded now if that score needs it, else on its first use. The model
+	 * keeps its own score; {@link #withScore} gives the view.
+	 */
+	public static GanomalyModel load(Path file, int threads, String precision, ScoreKind score) {
 		String resolved = Precision.resolve(precision);
-		return open(ModelFile.read(file, threads), EngineLoader::tensorflow, resolved);
+		return open(ModelFile.read(file, threads), EngineLoader::tensorflow, resolved, score);
 	}
 
 	/** The precision this model's network scores in ({@link Precision#FLOAT32} or {@link Precision#BFLOAT16}). */
@@ -145,21 +154,24 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/** Opens an unpacked model; takes ownership of its folder. */
 	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine) {
-		return open(unpacked, () -> engine, Precision.FLOAT32);
+		return open(unpacked, () -> engine, Precision.FLOAT32, null);
 	}
 
 	/**
 	 * Opens an unpacked model to score in {@code precision}; takes ownership of its folder. The network
-	 * is created now if the model's score needs it (its failure deletes the folder), else on first use.
+	 * is created now if {@code score} (null: the model's own) needs it and the model has one (its failure
+	 * deletes the folder), else on first use.
 	 *
 	 * @param engine gives the engine when the network is created (not before)
 	 */
-	static GanomalyModel open(ModelFile.Unpacked unpacked, Supplier<Engine> engine, String precision) {
+	static GanomalyModel open(ModelFile.Unpacked unpacked, Supplier<Engine> engine, String precision,
+		ScoreKind score)
+	{
 		LazyNetwork network = new LazyNetwork(engine, unpacked.manifest().hasNetwork() ? unpacked.savedModel() : null,
 			unpacked.manifest().spec(), precision, unpacked.file());
 		GanomalyModel model = owning(unpacked.manifest(), new LoadedModel(unpacked.folder(), network));
 		try {
-			if (model.score().needsNetwork()) network.get();
+			if (score == null ? model.score().needsNetwork() : score.needsNetwork() && model.hasNetwork()) network.get();
 			return model;
 		}
 		catch (RuntimeException e) {

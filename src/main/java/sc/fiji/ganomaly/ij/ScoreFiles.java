@@ -71,9 +71,10 @@ public final class ScoreFiles {
 			MapFiles.Kind maps, String prefix)
 		{
 			int s = ScoreParameters.stride(stride, model.patchSize(), prefix + "stride");
+			ScoreKind kind = ScoreFiles.score(score, prefix);
 			ModelInfo scoring;
 			try {
-				scoring = score == null ? model : model.withScore(ScoreKind.parse(score));
+				scoring = kind == null ? model : model.withScore(kind);
 			}
 			catch (IllegalArgumentException e) {
 				throw new IllegalArgumentException(prefix + "score: " + e.getMessage());
@@ -82,6 +83,21 @@ public final class ScoreFiles {
 			for (int c : channels)
 				if (c < 1) throw new IllegalArgumentException(prefix + "channels: channels are numbered from 1, not " + c);
 			return new Settings(s, t, scoring.score(), channels, maps);
+		}
+	}
+
+	/**
+	 * The score an option names, null for none (the model's own), checked before any model is loaded,
+	 * so that the load can leave out a network that score does not use.
+	 *
+	 * @throws IllegalArgumentException "{@code prefix}score: score must be one of …"
+	 */
+	public static ScoreKind score(String score, String prefix) {
+		try {
+			return score == null ? null : ScoreKind.parse(score);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException(prefix + "score: " + e.getMessage());
 		}
 	}
 

@@ -115,6 +115,28 @@ public class LazyNetworkTest {
 	}
 
 	@Test
+	public void aNetworkModelOpenedForTheTextureScoreLoadsNoEngine() {
+		ModelFile.Unpacked latent = ModelFile.read(file, 1);
+		CountingEngine engine = new CountingEngine();
+		// a latent model (its network loaded at once when opened for its own score) opened for texture
+		try (GanomalyModel model = GanomalyModel.open(new ModelFile.Unpacked(latent.manifest().withScore(ScoreKind.LATENT),
+			latent.folder(), latent.file()), engine.supplier(), Precision.FLOAT32, ScoreKind.TEXTURE))
+		{
+			assertEquals("the model keeps its own score", ScoreKind.LATENT, model.score());
+			assertArrayEquals(reference(ScoreKind.TEXTURE), map(model.withScore(ScoreKind.TEXTURE)), 0f);
+			assertEquals("the engine was not even asked for", 0, engine.supplied.get());
+			assertArrayEquals(reference(ScoreKind.LATENT), map(model), 0f);
+			assertEquals("created at its first use", 1, engine.loads.get());
+		}
+		CountingEngine asked = new CountingEngine();
+		try (GanomalyModel model = open(asked, Precision.FLOAT32, ScoreKind.DENSITY)) {
+			assertEquals("a texture model opened for a score of the network loads it at once", 1, asked.loads.get());
+			assertArrayEquals(reference(ScoreKind.DENSITY), map(model.withScore(ScoreKind.DENSITY)), 0f);
+			assertEquals(1, asked.loads.get());
+		}
+	}
+
+	@Test
 	public void concurrentFirstUsesCreateOneNetwork() throws Exception {
 		CountingEngine engine = new CountingEngine();
 		int threads = 4;
@@ -147,13 +169,13 @@ public class LazyNetworkTest {
 		ModelFile.Unpacked latentModel = new ModelFile.Unpacked(latent.manifest().withScore(ScoreKind.LATENT), latent.folder(),
 			latent.file());
 		String atLoad = assertThrows(IllegalArgumentException.class, () -> GanomalyModel.open(latentModel,
-			EngineLoader::tensorflow, Precision.FLOAT32)).getMessage();
+			EngineLoader::tensorflow, Precision.FLOAT32, null)).getMessage();
 		// the graph check reads saved_model.pb before TensorFlow does
 		assertTrue(atLoad, atLoad.startsWith("model: " + file + " is not a valid GANomaly model file: its saved_model.pb " +
 			"is not a SavedModel"));
 		assertFalse("a failed load deletes the unpacked folder", Files.exists(latent.folder()));
 
-		try (GanomalyModel model = GanomalyModel.open(texture, EngineLoader::tensorflow, Precision.FLOAT32)) {
+		try (GanomalyModel model = GanomalyModel.open(texture, EngineLoader::tensorflow, Precision.FLOAT32, null)) {
 			assertArrayEquals(reference(ScoreKind.TEXTURE), map(model), 0f);
 			GanomalyModel view = model.withScore(ScoreKind.LATENT);
 			assertEquals(atLoad, assertThrows(IllegalArgumentException.class, () -> map(view)).getMessage());
@@ -226,7 +248,12 @@ public class LazyNetworkTest {
 
 	/** The model file opened with {@code engine}, one TensorFlow thread as in training. */
 	private static GanomalyModel open(CountingEngine engine, String precision) {
-		return GanomalyModel.open(ModelFile.read(file, 1), engine.supplier(), precision);
+		return open(engine, precision, null);
+	}
+
+	/** As {@link #open(CountingEngine, String)}, for a caller that will score with {@code score}. */
+	private static GanomalyModel open(CountingEngine engine, String precision, ScoreKind score) {
+		return GanomalyModel.open(ModelFile.read(file, 1), engine.supplier(), precision, score);
 	}
 
 	/** Overwrites the SavedModel's graph with bytes TensorFlow cannot parse (the weights stay). */

@@ -102,7 +102,7 @@ public class TextureOnlyModelTest {
 
 	@Test
 	public void loadsAndScoresAsTrainedWithoutAnEngine() {
-		try (GanomalyModel loaded = GanomalyModel.open(ModelFile.read(file, 1), NO_ENGINE, Precision.FLOAT32)) {
+		try (GanomalyModel loaded = GanomalyModel.open(ModelFile.read(file, 1), NO_ENGINE, Precision.FLOAT32, null)) {
 			assertFalse(loaded.hasNetwork());
 			PlaneScore before = texture.score(anomalous, 4, "anomalous"), after = loaded.score(anomalous, 4, "anomalous");
 			assertArrayEquals(before.map().values(), after.map().values(), 0f);

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 
 
 /**
@@ -35,14 +36,17 @@ final class ExecutorModels {
 
 	/**
 	 * Leases the model of {@code file} with {@code threads} TensorFlow threads, scoring in
-	 * {@code precision} (null: this JVM's setting), loaded on first use; the caller closes the lease
-	 * when its task is done with the model.
+	 * {@code precision} (null: this JVM's setting), for scoring with {@code score} (its network loaded
+	 * only if that score uses it), loaded on first use; the caller closes the lease when its task is
+	 * done with the model.
 	 *
 	 * @param nativeCache JavaCPP cache folder (node-local disk) to use unless {@value #NATIVE_CACHE_PROPERTY}
 	 *                    is set already; null: {@code java.io.tmpdir/ganomaly-javacpp-USER} of this JVM
 	 *                    rather than JavaCPP's default in the home folder, often a network file system
 	 */
-	static ModelCache<String, GanomalyModel>.Lease lease(Path file, int threads, String precision, String nativeCache) {
+	static ModelCache<String, GanomalyModel>.Lease lease(Path file, int threads, String precision, ScoreKind score,
+		String nativeCache)
+	{
 		synchronized (ExecutorModels.class) {
 			if (System.getProperty(NATIVE_CACHE_PROPERTY) == null) System.setProperty(NATIVE_CACHE_PROPERTY,
 				nativeCache != null && !nativeCache.isBlank() ? nativeCache : System.getProperty("java.io.tmpdir") +
@@ -55,14 +59,14 @@ final class ExecutorModels {
 		String key;
 		try {
 			key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" +
-				threads + "|" + precision;
+				threads + "|" + precision + "|" + score;
 		}
 		catch (java.io.IOException e) {
 			throw new IllegalArgumentException("model: cannot read " + file + ": " + e.getMessage());
 		}
 		return MODELS.lease(key, () -> {
 			long t0 = System.nanoTime();
-			GanomalyModel model = GanomalyModel.load(file, threads, precision);
+			GanomalyModel model = GanomalyModel.load(file, threads, precision, score);
 			long ms = (System.nanoTime() - t0) / 1_000_000;
 			synchronized (ExecutorModels.class) {
 				if (firstLoadMillis < 0) firstLoadMillis = ms;

@@ -119,7 +119,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			if (Files.size(path) != b.size() || Files.getLastModifiedTime(path).toMillis() != b.modified())
 				throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
 			try (ModelCache<String, GanomalyModel>.Lease model = ExecutorModels.lease(Paths.get(SparkFiles.get(
-				modelName)), threads, precision, nativeCache))
+				modelName)), threads, precision, settings.score(), nativeCache))
 			{
 				in = ScoreFiles.open(path, "--input");
 				scored = ScoreFiles.scorePlanes(model.model(), in, b.first(), b.last(), settings);

@@ -56,7 +56,7 @@ public final class SparkBenchmark {
 			}
 			case "startup" -> {
 				long t0 = System.nanoTime();
-				ExecutorModels.lease(dir.resolve("model.ganomaly.zip"), 1, null, args[2]).close();
+				ExecutorModels.lease(dir.resolve("model.ganomaly.zip"), 1, null, null, args[2]).close();
 				System.out.println(String.format(Locale.ROOT, "startup_ms=%d", (System.nanoTime() - t0) / 1_000_000));
 				System.out.println("peak_rss_mib=" + peakRssMiB());
 			}
