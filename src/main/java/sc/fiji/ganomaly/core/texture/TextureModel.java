@@ -85,9 +85,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	 * every core): the same model on any number.
 	 */
 	public static TextureModel fit(List<Region> regions, Intensities intensities, long seed, int threads) {
-		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
-		return TextureFit.fit(regions, intensities, seed, threads == 0 ? TileThreads.THREADS : Math.min(threads,
-			TileThreads.THREADS));
+		return TextureFit.fit(regions, intensities, seed, TileThreads.resolve(threads));
 	}
 
 	/**
@@ -98,8 +96,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	public static List<TextureModel> fitEach(List<List<Region>> regions, Intensities intensities, long[] seeds,
 		int threads)
 	{
-		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
-		int n = threads == 0 ? TileThreads.THREADS : Math.min(threads, TileThreads.THREADS);
+		int n = TileThreads.resolve(threads);
 		// each fit on one thread (its tiles in order on the pool thread that runs it): the fits are the parallel work
 		return TileThreads.all(regions.size(), n, i -> regions.get(i).stream().mapToDouble(r -> (double) r.width() * r
 			.height()).sum(), i -> () -> TextureFit.fit(regions.get(i), intensities, seeds[i], 1));
@@ -122,8 +119,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	 * of each plane's tile over every thread; progress is then in planes, else in tiles.
 	 */
 	public List<AnomalyMap> maps(List<TiledPlane> planes, ProgressListener listener, int threads) {
-		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
-		int n = threads == 0 ? TileThreads.THREADS : Math.min(threads, TileThreads.THREADS);
+		int n = TileThreads.resolve(threads);
 		List<AnomalyMap> maps = new ArrayList<>(planes.size());
 		// factored once for all the planes, and one pool of work spaces
 		MixtureScores factored = new MixtureScores(density);
@@ -158,9 +154,8 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	 * core): the same map on any number.
 	 */
 	public AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads) {
-		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
-		threads = threads == 0 ? TileThreads.THREADS : Math.min(threads, TileThreads.THREADS);
-		return map(width, height, source, listener, threads, new MixtureScores(density), new FeatureWorkspace.Pool());
+		return map(width, height, source, listener, TileThreads.resolve(threads), new MixtureScores(density),
+			new FeatureWorkspace.Pool());
 	}
 
 	/** The map of one plane on {@code threads} threads, scored by copies of {@code factored}, with work spaces from {@code work}. */

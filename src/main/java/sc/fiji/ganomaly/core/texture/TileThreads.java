@@ -45,6 +45,16 @@ final class TileThreads {
 	private TileThreads() {}
 
 	/**
+	 * The threads a caller's {@code threads} asks for: 0 every core, else at most that many.
+	 *
+	 * @throws IllegalArgumentException if {@code threads} is negative
+	 */
+	static int resolve(int threads) {
+		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (every core) or more, not " + threads);
+		return threads == 0 ? THREADS : Math.min(threads, THREADS);
+	}
+
+	/**
 	 * Runs {@code tasks.apply(i)} (made in order on this thread; null stops) for tiles 0 to
 	 * {@code count - 1}, {@code threads} at a time, handing each result to {@code sink} in order.
 	 *
