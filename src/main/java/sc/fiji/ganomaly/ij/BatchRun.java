@@ -52,20 +52,18 @@ final class BatchRun {
 	}
 
 	Summary all() throws IOException {
-		int[] planes = new int[request.files().size()];
-		long[] pixels = new long[planes.length];
-		progress.status("reading " + planes.length + " file header(s)");
-		for (int i = 0; i < planes.length; i++) {
-			ImageFiles.Input input = open(request.files().get(i));
-			planes[i] = input == null ? 0 : ScoreFiles.planes(input);
-			pixels[i] = input == null ? 0 : ScoreFiles.pixels(input);
+		List<Header> headers = new ArrayList<>();
+		progress.status("reading " + request.files().size() + " file header(s)");
+		for (Path file : request.files()) {
+			ImageFiles.Input input = open(file);
+			headers.add(input == null ? null : new Header(ScoreFiles.planes(input), ScoreFiles.pixels(input)));
 		}
-		for (int n : planes)
-			total += n;
-		for (int i = 0; i < planes.length && !cancel(); i++) {
-			if (planes[i] == 0) continue; // could not be opened
+		for (Header h : headers)
+			total += h == null ? 0 : h.planes();
+		for (int i = 0; i < headers.size() && !cancel(); i++) {
+			if (headers.get(i) == null) continue; // could not be opened
 			Path file = request.files().get(i);
-			if (i >= groupedUntil && planes.length > 1) group(i, planes, pixels);
+			if (i >= groupedUntil && headers.size() > 1) group(i, headers);
 			try {
 				if (one(file)) files++;
 			}
@@ -81,21 +79,25 @@ final class BatchRun {
 		return new Summary(files, finished, resumed, List.copyOf(failures), canceled);
 	}
 
+	/** What the run read of a file at its start: its planes, and its pixels (of all planes). */
+	private record Header(int planes, long pixels) {}
+
 	/**
 	 * Scores the files from {@code first} on together while they are new to the run and their planes
 	 * together fit in {@link GanomalyModel#PIXELS_AT_ONCE} (small files then share network calls),
 	 * keeping their planes for {@link #one}. If any of them fails, none is kept: each is scored alone,
-	 * so that a bad file costs that file only.
+	 * so that a bad file costs that file only. {@code headers} has null for files that could not be opened.
 	 */
-	private void group(int first, int[] planes, long[] pixels) {
+	private void group(int first, List<Header> headers) {
 		List<Integer> members = new ArrayList<>();
 		long sum = 0;
 		int i = first;
-		for (; i < planes.length; i++) {
-			if (planes[i] == 0) continue;
+		for (; i < headers.size(); i++) {
+			Header h = headers.get(i);
+			if (h == null) continue;
 			if (done.getOrDefault(request.files().get(i).getFileName().toString(), 0) > 0) break;
-			if (sum + pixels[i] > GanomalyModel.PIXELS_AT_ONCE) break;
-			sum += pixels[i];
+			if (sum + h.pixels() > GanomalyModel.PIXELS_AT_ONCE) break;
+			sum += h.pixels();
 			members.add(i);
 		}
 		groupedUntil = Math.max(i, first + 1);
@@ -149,16 +151,10 @@ final class BatchRun {
 		ScoreFiles.Settings settings = request.settings();
 		if (settings.maps() == MapFiles.Kind.NONE) {
 			skip(rows);
-			if (!held.isEmpty()) {
-				for (ScoreFiles.ScoredPlane p : held) {
-					if (cancel()) return false;
-					row(input, p);
-				}
-				return true;
-			}
 			for (int i = rows + 1; i <= n;) {
 				if (cancel()) return false;
-				List<ScoreFiles.ScoredPlane> scored = scoreFrom(input, i, n);
+				// a file scored with others is new to the run: all its planes are held, written a row at a time
+				List<ScoreFiles.ScoredPlane> scored = held.isEmpty() ? scoreFrom(input, i, n) : List.of(held.get(i - 1));
 				for (ScoreFiles.ScoredPlane p : scored)
 					row(input, p);
 				i += scored.size();

@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.ij;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -63,6 +64,35 @@ public final class ImagePlusPlanes {
 			planes.add(new Plane(z, t, index, stackChannels(channelViews)));
 		}
 		return planes;
+	}
+
+	/** Planes to score in one call of a model: a view and a name per plane, in the order added. */
+	public static final class Batch {
+
+		private final List<RandomAccessibleInterval<? extends RealType<?>>> views = new ArrayList<>();
+		private final List<String> names = new ArrayList<>();
+
+		/** Adds {@code planes} of {@code imp}, each viewed through {@code channels}, named as {@link #name} says. */
+		public Batch add(ImagePlus imp, List<Plane> planes,
+			Function<Plane, RandomAccessibleInterval<? extends RealType<?>>> channels)
+		{
+			int n = count(imp);
+			for (Plane plane : planes) {
+				views.add(channels.apply(plane));
+				names.add(name(imp.getTitle(), n, plane));
+			}
+			return this;
+		}
+
+		/** The views added, in order. */
+		public List<RandomAccessibleInterval<? extends RealType<?>>> views() {
+			return views;
+		}
+
+		/** Their names, in the same order. */
+		public List<String> names() {
+			return names;
+		}
 	}
 
 	/** How messages and tables name a plane: "name" alone, "name plane n" among several. */

@@ -140,14 +140,9 @@ public final class ImagePlusScorer {
 			if (i >= first && i < first + held.size()) return held.get(i - first);
 			if (listener.isCanceled()) return null;
 			List<ImagePlusPlanes.Plane> planes = ImagePlusPlanes.of(imp, i, Math.min(n, i + group - 1));
-			List<RandomAccessibleInterval<? extends RealType<?>>> views = new ArrayList<>();
-			List<String> names = new ArrayList<>();
-			for (ImagePlusPlanes.Plane plane : planes) {
-				views.add(channels.apply(plane));
-				names.add(ImagePlusPlanes.name(imp.getTitle(), n, plane));
-			}
+			ImagePlusPlanes.Batch batch = new ImagePlusPlanes.Batch().add(imp, planes, channels);
 			int before = i - 1, count = planes.size();
-			List<PlaneScore> scores = model.score(views, stride, names, new ProgressListener() {
+			List<PlaneScore> scores = model.score(batch.views(), stride, batch.names(), new ProgressListener() {
 
 				@Override
 				public void progress(long done, long total) {

@@ -8,8 +8,6 @@ import java.util.Locale;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.PlaneScore;
@@ -148,20 +146,15 @@ public final class ScoreFiles {
 	private static List<List<ScoredPlane>> score(GanomalyModel model, List<Span> spans, Settings settings) {
 		GanomalyModel scoring = settings.score() == model.score() ? model : model.withScore(settings.score());
 		List<List<ImagePlusPlanes.Plane>> planes = new ArrayList<>();
-		List<RandomAccessibleInterval<? extends RealType<?>>> views = new ArrayList<>();
-		List<String> names = new ArrayList<>();
+		ImagePlusPlanes.Batch batch = new ImagePlusPlanes.Batch();
 		for (Span span : spans) {
 			ImagePlus imp = span.input().image();
 			String fileName = span.input().file().getFileName().toString();
-			int n = planes(span.input());
 			List<ImagePlusPlanes.Plane> read = ImagePlusPlanes.of(imp, span.first(), span.last());
 			planes.add(read);
-			for (ImagePlusPlanes.Plane plane : read) {
-				views.add(ImageFiles.selectChannels(plane, settings.channels(), fileName));
-				names.add(ImagePlusPlanes.name(imp.getTitle(), n, plane));
-			}
+			batch.add(imp, read, plane -> ImageFiles.selectChannels(plane, settings.channels(), fileName));
 		}
-		List<PlaneScore> scores = scoring.score(views, settings.stride(), names, ProgressListener.NONE);
+		List<PlaneScore> scores = scoring.score(batch.views(), settings.stride(), batch.names(), ProgressListener.NONE);
 		List<List<ScoredPlane>> out = new ArrayList<>();
 		int k = 0;
 		for (List<ImagePlusPlanes.Plane> read : planes) {
