@@ -211,12 +211,12 @@ public class BadInputsTest {
 			.command("smaller than the patch", TRAIN, x -> trainIn("image", x.open(x.tiny), "model",
 				x.out("m7.zip").toFile())),
 		new Case(8, "1-pixel-wide image (scoring)")
-			.cli("is 1x100 pixels, smaller than the model's patch", x -> score("--input", x.thin, "--model", x.model,
+			.cli("--input: thin.tif is 1x100 pixels, smaller than the model's patch", x -> score("--input", x.thin, "--model", x.model,
 				"--output", x.out("o8")))
 			.command("is 1x100 pixels, smaller than the model's patch", SCORE, x -> in("image", x.open(x.thin), "model",
 				x.model.toFile())),
 		new Case(9, "NaN pixels (scoring)")
-			.cli("is NaN; replace NaN", x -> score("--input", x.nan, "--model", x.model, "--output", x.out("o9")))
+			.cli("--input: nan.tif", x -> score("--input", x.nan, "--model", x.model, "--output", x.out("o9")))
 			.command("is NaN; replace NaN", SCORE, x -> in("image", x.open(x.nan), "model", x.model.toFile())),
 		new Case(10, "infinite pixels (training)")
 			.cli("is Infinity; replace NaN", x -> train("--input", x.inf, "--model", x.out("m10.zip")))

@@ -71,7 +71,7 @@ final class BatchRun {
 				throw e;
 			}
 			catch (IllegalArgumentException | UncheckedIOException e) {
-				fail(file, e.getMessage());
+				fail(file, named(e.getMessage()));
 			}
 		}
 		scores.force();
@@ -127,6 +127,15 @@ final class BatchRun {
 			fail(file, e.getMessage());
 			return null;
 		}
+	}
+
+	/**
+	 * A file's failure as the inputs' option names it ("--input: x.tif is 10x10 pixels, …"), as its
+	 * header's failures are: a scoring failure says only what is wrong with the plane.
+	 */
+	private String named(String reason) {
+		String prefix = request.inputOption() + ": ";
+		return reason == null || reason.startsWith(prefix) ? reason : prefix + reason;
 	}
 
 	private void fail(Path file, String reason) throws IOException {

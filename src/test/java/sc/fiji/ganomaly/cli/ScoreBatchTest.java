@@ -187,7 +187,7 @@ public class ScoreBatchTest {
 			assertTrue(row, row.matches(java.util.regex.Pattern.quote(in.resolve(reasons[i][0]) + ",") + "\"?--input: .*") &&
 				row.contains(reasons[i][1]));
 		}
-		assertEquals(in.resolve("b7-small.tif") + ",\"b7-small.tif is 10x10 pixels, smaller than the model's patch of " +
+		assertEquals(in.resolve("b7-small.tif") + ",\"--input: b7-small.tif is 10x10 pixels, smaller than the model's patch of " +
 			"16x16\"", failures.get(6));
 		assertEquals(List.of(ScoreBatch.FAILURES_HEADER), Files.readAllLines(reference.resolve("failures.csv")));
 
