@@ -83,20 +83,27 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 		}
 		GaussianMixture g = of(w, mean, cov, dim);
 		double[] r = new double[n * k], rc = new double[n];
+		double[][] xt = new double[dim][EM_BLOCK], diff = new double[dim][EM_BLOCK], log = new double[k][EM_BLOCK];
+		double[] row = new double[EM_BLOCK], q = new double[EM_BLOCK], s = new double[dim];
 		for (int it = 0; it < iterations; it++) {
-			// E step: responsibilities
-			double[] scratch = new double[dim], log = new double[k];
-			for (int i = 0; i < n; i++) {
-				double max = Double.NEGATIVE_INFINITY;
-				for (int c = 0; c < k; c++) {
-					log[c] = g.logComponent(c, x, i * dim, scratch);
-					max = Math.max(max, log[c]);
+			// E step: responsibilities, a block of vectors at a time
+			for (int i0 = 0; i0 < n; i0 += EM_BLOCK) {
+				int m = Math.min(EM_BLOCK, n - i0);
+				for (int i = 0; i < m; i++)
+					for (int j = 0; j < dim; j++)
+						xt[j][i] = x[(i0 + i) * dim + j];
+				for (int c = 0; c < k; c++)
+					g.logComponents(c, xt, m, diff, row, q, log[c]);
+				for (int i = 0; i < m; i++) {
+					double max = Double.NEGATIVE_INFINITY;
+					for (int c = 0; c < k; c++)
+						max = Math.max(max, log[c][i]);
+					double sum = 0;
+					for (int c = 0; c < k; c++)
+						sum += log[c][i] = Math.exp(log[c][i] - max);
+					for (int c = 0; c < k; c++)
+						r[(i0 + i) * k + c] = log[c][i] / sum;
 				}
-				double sum = 0;
-				for (int c = 0; c < k; c++)
-					sum += log[c] = Math.exp(log[c] - max);
-				for (int c = 0; c < k; c++)
-					r[i * k + c] = log[c] / sum;
 			}
 			// M step
 			for (int c = 0; c < k; c++) {
@@ -104,17 +111,20 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 				for (int i = 0; i < n; i++)
 					nk += r[i * k + c];
 				w[c] = nk / n;
-				for (int j = 0; j < dim; j++) {
-					double s = 0;
-					for (int i = 0; i < n; i++)
-						s += r[i * k + c] * x[i * dim + j];
-					mean[c * dim + j] = s / nk;
+				// each mean's sum over the vectors in their order, the values of a vector side by side
+				java.util.Arrays.fill(s, 0);
+				for (int i = 0; i < n; i++) {
+					double ri = r[i * k + c];
+					for (int j = 0; j < dim; j++)
+						s[j] += ri * x[i * dim + j];
 				}
+				for (int j = 0; j < dim; j++)
+					mean[c * dim + j] = s[j] / nk;
 				for (int i = 0; i < n; i++)
 					rc[i] = r[i * k + c];
-				double[] s = Matrices.scatter(x, n, dim, java.util.Arrays.copyOfRange(mean, c * dim, c * dim + dim), rc);
+				double[] scatter = Matrices.scatter(x, n, dim, java.util.Arrays.copyOfRange(mean, c * dim, c * dim + dim), rc);
 				for (int a = 0; a < dim * dim; a++)
-					cov[c * dim * dim + a] = s[a] / n * n / nk;
+					cov[c * dim * dim + a] = scatter[a] / n * n / nk;
 				for (int a = 0; a < dim; a++)
 					cov[c * dim * dim + a * dim + a] += RIDGE;
 			}
@@ -124,7 +134,7 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 	}
 
 	/** The mixture of given weights, means and covariances (ridge included). */
-	private static GaussianMixture of(double[] w, double[] mean, double[] cov, int dim) {
+	static GaussianMixture of(double[] w, double[] mean, double[] cov, int dim) {
 		int k = w.length;
 		double[] precision = new double[k * dim * dim], logDet = new double[k];
 		for (int c = 0; c < k; c++) {
@@ -141,6 +151,51 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 		for (int i = 0; i < d; i++)
 			sum += Math.log(l[i * d + i]);
 		return 2 * sum;
+	}
+
+	/** Vectors of an E step scored at once. */
+	private static final int EM_BLOCK = 128;
+
+	/**
+	 * {@link #logComponent} of the first {@code m} vectors given as rows of their values,
+	 * {@code xt[j][i]} value j of vector i, into {@code out}: the vectors side by side in loops the JIT
+	 * vectorises, each vector's sums in the order of {@link #logComponent}, so the same values, bit for
+	 * bit; {@code diff}, {@code row} and {@code q} are work space of as many vectors.
+	 */
+	private void logComponents(int c, double[][] xt, int m, double[][] diff, double[] row, double[] q, double[] out) {
+		int d = dim(), base = c * d * d;
+		for (int j = 0; j < d; j++) {
+			double mean = means[c * d + j];
+			double[] from = xt[j], to = diff[j];
+			for (int i = 0; i < m; i++)
+				to[i] = from[i] - mean;
+		}
+		java.util.Arrays.fill(q, 0, m, 0);
+		for (int a = 0; a < d; a++) {
+			java.util.Arrays.fill(row, 0, m, 0);
+			int b = a + 1;
+			// four columns at a time, added in their order
+			for (; b + 3 < d; b += 4) {
+				double p0 = precisions[base + a * d + b], p1 = precisions[base + a * d + b + 1],
+						p2 = precisions[base + a * d + b + 2], p3 = precisions[base + a * d + b + 3];
+				double[] z0 = diff[b], z1 = diff[b + 1], z2 = diff[b + 2], z3 = diff[b + 3];
+				for (int i = 0; i < m; i++)
+					row[i] = row[i] + p0 * z0[i] + p1 * z1[i] + p2 * z2[i] + p3 * z3[i];
+			}
+			for (; b < d; b++) {
+				double p = precisions[base + a * d + b];
+				double[] z = diff[b];
+				for (int i = 0; i < m; i++)
+					row[i] += p * z[i];
+			}
+			double p = precisions[base + a * d + a];
+			double[] z = diff[a];
+			for (int i = 0; i < m; i++)
+				q[i] += z[i] * (p * z[i] + 2 * row[i]);
+		}
+		double logWeight = Math.log(weights[c]), logDet = logDets[c];
+		for (int i = 0; i < m; i++)
+			out[i] = logWeight - 0.5 * (q[i] + logDet);
 	}
 
 	/** log(w_c) + log N(x | component c) up to the constant −d/2 log 2π. */

@@ -21,17 +21,36 @@ public final class Matrices {
 	 * {@code center}: the sum of w_i (x_i − center)(x_i − center)^T, with weights {@code w} (null: all 1).
 	 */
 	public static double[] scatter(float[] x, int n, int dim, double[] center, double[] w) {
-		double[] s = new double[dim * dim], z = new double[dim];
-		for (int i = 0; i < n; i++) {
-			double wi = w == null ? 1 : w[i];
-			if (wi == 0) continue;
-			for (int j = 0; j < dim; j++)
-				z[j] = x[i * dim + j] - center[j];
-			for (int a = 0; a < dim; a++) {
-				double za = wi * z[a];
-				for (int b = 0; b <= a; b++)
-					s[a * dim + b] += za * z[b];
+		double[] s = new double[dim * dim];
+		// four vectors of nonzero weight at a time, each sum taking them in their order: the same sums
+		// as one vector at a time, with a quarter of the loads and stores of s
+		double[][] z = new double[4][dim];
+		double[] weight = new double[4];
+		for (int i = 0;;) {
+			int m = 0;
+			for (; i < n && m < 4; i++) {
+				double wi = w == null ? 1 : w[i];
+				if (wi == 0) continue;
+				weight[m] = wi;
+				for (int j = 0; j < dim; j++)
+					z[m][j] = x[i * dim + j] - center[j];
+				m++;
 			}
+			if (m == 0) break;
+			if (m == 4) {
+				double[] z0 = z[0], z1 = z[1], z2 = z[2], z3 = z[3];
+				for (int a = 0; a < dim; a++) {
+					double a0 = weight[0] * z0[a], a1 = weight[1] * z1[a], a2 = weight[2] * z2[a], a3 = weight[3] * z3[a];
+					for (int b = 0, o = a * dim; b <= a; b++)
+						s[o + b] = s[o + b] + a0 * z0[b] + a1 * z1[b] + a2 * z2[b] + a3 * z3[b];
+				}
+			}
+			else for (int v = 0; v < m; v++)
+				for (int a = 0; a < dim; a++) {
+					double za = weight[v] * z[v][a];
+					for (int b = 0; b <= a; b++)
+						s[a * dim + b] += za * z[v][b];
+				}
 		}
 		for (int a = 0; a < dim; a++)
 			for (int b = 0; b < a; b++)
