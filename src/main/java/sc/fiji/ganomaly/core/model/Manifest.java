@@ -117,9 +117,15 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		if (scoring != null) root.put("scoring", ModelJson.scoring(scoring));
 		root.put("training", training);
 		// a model without a network has neither a per-patch calibration nor a SavedModel
-		if (hasNetwork()) root.put("saved_model", Map.of("signature", "serving_default", "input", "x: float32 [N, size, size, channels] in [-1, 1]",
-			"outputs", scoring == null ? List.of("score", "reconstruction", "reconstruction_error")
-				: List.of("score", "reconstruction", "reconstruction_error", "latent")));
+		if (hasNetwork()) {
+			// keys in this order in every file (Map.of's order changes from run to run)
+			Map<String, Object> saved = new LinkedHashMap<>();
+			saved.put("signature", "serving_default");
+			saved.put("input", "x: float32 [N, size, size, channels] in [-1, 1]");
+			saved.put("outputs", scoring == null ? List.of("score", "reconstruction", "reconstruction_error") : List.of(
+				"score", "reconstruction", "reconstruction_error", "latent"));
+			root.put("saved_model", saved);
+		}
 		return Json.write(root);
 	}
 

@@ -80,7 +80,11 @@ final class ModelJson {
 	}
 
 	static Map<String, Object> density(DensityModel d) {
-		return Map.of("mean", Json.doubles(d.mean()), "precision", Json.doubles(d.precision()));
+		// in this order in every file (Map.of's order changes from run to run)
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("mean", Json.doubles(d.mean()));
+		m.put("precision", Json.doubles(d.precision()));
+		return m;
 	}
 
 	static DensityModel density(Map<String, Object> json) {

@@ -56,6 +56,20 @@ public class ModelJsonTest {
 		}
 	}
 
+	/**
+	 * The manifest's own maps are written with their keys in one order: two trainings of one model
+	 * write the same manifest, whatever order this JVM gives to {@code Map.of}.
+	 */
+	@Test
+	public void keysAreWrittenInOneOrder() {
+		String json = ModelFileTest.manifest().toJson();
+		int signature = json.indexOf("\"signature\""), input = json.indexOf("\"input\""), outputs = json.indexOf(
+			"\"outputs\"");
+		assertTrue(json, signature >= 0 && signature < input && input < outputs);
+		assertEquals(List.of("mean", "precision"), List.copyOf(ModelJson.density(new sc.fiji.ganomaly.core.math
+			.DensityModel(new double[] { 1, 2 }, new double[] { 1, 0, 0, 1 })).keySet()));
+	}
+
 	private static NormalizedPlane noise(int size, Random random) {
 		float[] v = new float[size * size];
 		for (int i = 0; i < v.length; i++)
