@@ -68,20 +68,9 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 	static GaussianMixture fit(float[] x, int n, int dim, int k, int iterations, Random random) {
 		if (n < Math.max(2, k)) throw new IllegalArgumentException("the texture score needs at least " + Math.max(2, k) +
 			" normal pixels, not " + n);
+		GaussianMixture g = start(x, n, dim, k, random);
+		// the M step sets every weight, mean and covariance value
 		double[] mean = new double[k * dim], cov = new double[k * dim * dim], w = new double[k];
-		double[] all = Matrices.scatter(x, n, dim, Matrices.mean(x, n, dim), null);
-		for (int a = 0; a < dim * dim; a++)
-			all[a] /= n;
-		for (int a = 0; a < dim; a++)
-			all[a * dim + a] += RIDGE;
-		for (int c = 0; c < k; c++) {
-			int i = random.nextInt(n);
-			for (int j = 0; j < dim; j++)
-				mean[c * dim + j] = x[i * dim + j];
-			System.arraycopy(all, 0, cov, c * dim * dim, dim * dim);
-			w[c] = 1.0 / k;
-		}
-		GaussianMixture g = of(w, mean, cov, dim);
 		double[] r = new double[n * k], rc = new double[n];
 		double[][] xt = new double[dim][EM_BLOCK], diff = new double[dim][EM_BLOCK], log = new double[k][EM_BLOCK];
 		double[] row = new double[EM_BLOCK], q = new double[EM_BLOCK], s = new double[dim];
@@ -131,6 +120,27 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 			g = of(w, mean, cov, dim);
 		}
 		return g;
+	}
+
+	/**
+	 * EM's start: {@code k} components of equal weight centred on vectors drawn by {@code random},
+	 * each with the covariance of all vectors (ridge added).
+	 */
+	static GaussianMixture start(float[] x, int n, int dim, int k, Random random) {
+		double[] mean = new double[k * dim], cov = new double[k * dim * dim], w = new double[k];
+		double[] all = Matrices.scatter(x, n, dim, Matrices.mean(x, n, dim), null);
+		for (int a = 0; a < dim * dim; a++)
+			all[a] /= n;
+		for (int a = 0; a < dim; a++)
+			all[a * dim + a] += RIDGE;
+		for (int c = 0; c < k; c++) {
+			int i = random.nextInt(n);
+			for (int j = 0; j < dim; j++)
+				mean[c * dim + j] = x[i * dim + j];
+			System.arraycopy(all, 0, cov, c * dim * dim, dim * dim);
+			w[c] = 1.0 / k;
+		}
+		return of(w, mean, cov, dim);
 	}
 
 	/** The mixture of given weights, means and covariances (ridge included). */

@@ -94,22 +94,10 @@ public class GaussianMixtureTest {
 		assertArrayEquals(scatter(x, n, d, center, null), Matrices.scatter(x, n, d, center, null), 0);
 	}
 
-	/** EM as GaussianMixture.fit, one vector at a time. */
+	/** EM as GaussianMixture.fit, one vector at a time, from its start. */
 	private static GaussianMixture oneAtATime(float[] x, int n, int dim, int k, int iterations, Random random) {
+		GaussianMixture g = GaussianMixture.start(x, n, dim, k, random);
 		double[] mean = new double[k * dim], cov = new double[k * dim * dim], w = new double[k];
-		double[] all = scatter(x, n, dim, Matrices.mean(x, n, dim), null);
-		for (int a = 0; a < dim * dim; a++)
-			all[a] /= n;
-		for (int a = 0; a < dim; a++)
-			all[a * dim + a] += GaussianMixture.RIDGE;
-		for (int c = 0; c < k; c++) {
-			int i = random.nextInt(n);
-			for (int j = 0; j < dim; j++)
-				mean[c * dim + j] = x[i * dim + j];
-			System.arraycopy(all, 0, cov, c * dim * dim, dim * dim);
-			w[c] = 1.0 / k;
-		}
-		GaussianMixture g = GaussianMixture.of(w, mean, cov, dim);
 		double[] r = new double[n * k], rc = new double[n], log = new double[k];
 		for (int it = 0; it < iterations; it++) {
 			for (int i = 0; i < n; i++) {
