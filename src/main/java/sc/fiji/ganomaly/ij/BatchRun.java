@@ -70,8 +70,11 @@ final class BatchRun {
 			catch (OutputFailure e) {
 				throw e;
 			}
-			catch (IllegalArgumentException | UncheckedIOException e) {
+			catch (IllegalArgumentException e) {
 				fail(file, named(e.getMessage()));
+			}
+			catch (UncheckedIOException e) {
+				fail(file, e.getMessage()); // a partial map of an earlier run that cannot be read back
 			}
 		}
 		scores.force();
@@ -130,8 +133,8 @@ final class BatchRun {
 	}
 
 	/**
-	 * A file's failure as the inputs' option names it ("--input: x.tif is 10x10 pixels, …"), as its
-	 * header's failures are: a scoring failure says only what is wrong with the plane.
+	 * A file's refusal as the inputs' option names it ("--input: x.tif is 10x10 pixels, …"), as its
+	 * header's refusals are: a scoring refusal says only what is wrong with the plane.
 	 */
 	private String named(String reason) {
 		String prefix = request.inputOption() + ": ";
