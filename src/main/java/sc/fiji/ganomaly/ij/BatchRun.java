@@ -132,10 +132,7 @@ final class BatchRun {
 		}
 	}
 
-	/**
-	 * A file's refusal as the inputs' option names it ("--input: x.tif is 10x10 pixels, …"), as its
-	 * header's refusals are: a scoring refusal says only what is wrong with the plane.
-	 */
+	/** A refusal of a file named by the inputs' option ("--input: x.tif is 10x10 pixels, …"), as header refusals are. */
 	private String named(String reason) {
 		String prefix = request.inputOption() + ": ";
 		return reason == null || reason.startsWith(prefix) ? reason : prefix + reason;
