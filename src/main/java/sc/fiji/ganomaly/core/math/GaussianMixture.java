@@ -167,10 +167,12 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 	private static final int EM_BLOCK = 128;
 
 	/**
-	 * {@link #logComponent} of the first {@code m} vectors given as rows of their values,
-	 * {@code xt[j][i]} value j of vector i, into {@code out}: the vectors side by side in loops the JIT
-	 * vectorises, each vector's sums in the order of {@link #logComponent}, so the same values, bit for
-	 * bit; {@code diff}, {@code row} and {@code q} are work space of as many vectors.
+	 * log(w_c) + log N(x | component c), up to the constant −d/2 log 2π, of the first {@code m} vectors
+	 * given as rows of their values, {@code xt[j][i]} value j of vector i, into {@code out}. With
+	 * z = x − mean and P the precision (symmetric: its diagonal once, each off-diagonal pair once,
+	 * doubled), q = Σ_a z_a (P_aa z_a + 2 Σ_{b > a} P_ab z_b), every sum in the order of a and b, so a
+	 * vector's value does not depend on the vectors beside it; the vectors side by side in loops the
+	 * JIT vectorises. {@code diff}, {@code row} and {@code q} are work space of as many vectors.
 	 */
 	private void logComponents(int c, double[][] xt, int m, double[][] diff, double[] row, double[] q, double[] out) {
 		int d = dim(), base = c * d * d;
@@ -208,23 +210,6 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 			out[i] = logWeight - 0.5 * (q[i] + logDet);
 	}
 
-	/** log(w_c) + log N(x | component c) up to the constant −d/2 log 2π. */
-	private double logComponent(int c, float[] x, int offset, double[] scratch) {
-		int d = dim();
-		for (int j = 0; j < d; j++)
-			scratch[j] = x[offset + j] - means[c * d + j];
-		// the precision matrix is symmetric: diagonal once, each off-diagonal pair once, doubled
-		double q = 0;
-		int base = c * d * d;
-		for (int a = 0; a < d; a++) {
-			double row = 0;
-			for (int b = a + 1; b < d; b++)
-				row += precisions[base + a * d + b] * scratch[b];
-			q += scratch[a] * (precisions[base + a * d + a] * scratch[a] + 2 * row);
-		}
-		return Math.log(weights[c]) - 0.5 * (q + logDets[c]);
-	}
-
 	/**
 	 * −2 log p(x) (without the constant d log 2π) of the vector at {@code x[offset..offset+dim)}, in
 	 * doubles (many at once, in floats: {@link MixtureScores}).
@@ -233,9 +218,16 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 	 */
 	public float score(float[] x, int offset, double[] scratch) {
 		int k = weights.length, d = dim();
+		// a block of one vector: the fit's sums, in its order
+		double[][] vector = new double[d][1], diff = new double[d][1];
+		for (int j = 0; j < d; j++)
+			vector[j][0] = x[offset + j];
+		double[] row = new double[1], q = new double[1], log = new double[1];
 		double max = Double.NEGATIVE_INFINITY;
-		for (int c = 0; c < k; c++)
-			max = Math.max(max, scratch[d + c] = logComponent(c, x, offset, scratch));
+		for (int c = 0; c < k; c++) {
+			logComponents(c, vector, 1, diff, row, q, log);
+			max = Math.max(max, scratch[d + c] = log[0]);
+		}
 		double sum = 0;
 		for (int c = 0; c < k; c++)
 			sum += Math.exp(scratch[d + c] - max);
