@@ -225,10 +225,12 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/**
 	 * Latent scores of {@code n} normalised NHWC patches on the per-patch scale (0 = median, 1 = p99 of
-	 * normal patches); creates the network on first use (a model without one throws IllegalArgumentException).
+	 * normal patches), in network calls of at most {@link Scorers#BATCH} patches, two at once when the
+	 * network has several threads (a patch's score never depends on the others); creates the network
+	 * on first use (a model without one throws IllegalArgumentException).
 	 */
 	public void scorePatches(float[] batch, int n, float[] scores) {
-		loaded.network().get().score(batch, n, scores, null);
+		loaded.network().scorePatches(batch, n, scores);
 		manifest.calibration().applyInPlace(scores, n);
 	}
 

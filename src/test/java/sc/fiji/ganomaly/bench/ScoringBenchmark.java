@@ -27,7 +27,7 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 /**
  * Scoring speed (issues 3 and 11), through the path the Fiji command takes, default network (nz
  * 100, ngf = ndf = 64), patch 32, default stride (patch / 4), latent score: 32x32 images/s (one
- * window each, Fashion-MNIST test images if installed, else synthetic fields; many per network call,
+ * window each, Fashion-MNIST test images if installed, else synthetic fields; 4,096 per API call,
  * then as the planes of one stack through the Fiji command's path), a 2048x2048 16-bit
  * image and a 512x512x100 stack (megapixels/s), optionally how time grows with the image side
  * ({@code --sweep 256,512,...}), peak memory, and the share of the FLOP peak reached. With
@@ -42,7 +42,7 @@ public final class ScoringBenchmark {
 	static final double DEFAULT_PEAK_GFLOPS = 353;
 
 	public static void main(String[] args) throws Exception {
-		int threads = 0, slices = 100, large = 2048, stackSize = 512, repeats = 1, images = 7000, imageBatch = 256;
+		int threads = 0, slices = 100, large = 2048, stackSize = 512, repeats = 1, images = 7000, imageBatch = 4096;
 		double peak = DEFAULT_PEAK_GFLOPS;
 		List<String> precisions = List.of(Precision.FLOAT32);
 		List<Integer> sweep = List.of();
@@ -201,8 +201,9 @@ public final class ScoringBenchmark {
 	}
 
 	/**
-	 * Images/s of scoring single 32x32 images, {@code batch} per network call (256: the Fashion-MNIST
-	 * benchmark's way).
+	 * Images/s of scoring single 32x32 images, {@code batch} per {@link GanomalyModel#scorePatches}
+	 * call (which makes network calls of at most 256, two at once; 256: one call at a time, the
+	 * Fashion-MNIST benchmark's way).
 	 */
 	private static double patchesPerSecond(GanomalyModel model, float[] patches, int batch) {
 		int length = 32 * 32, n = patches.length / length;

@@ -84,6 +84,22 @@ public final class LazyNetwork implements AutoCloseable {
 		return network;
 	}
 
+	/**
+	 * The latent scores of the first {@code n} patches of {@code patches} (normalised NHWC floats) into
+	 * {@code scores}, creating the network if this is its first use: calls of at most
+	 * {@link Scorers#BATCH} patches, two at once on a network of several threads. Each score is that
+	 * of one call of all the patches, to the bit.
+	 */
+	public void scorePatches(float[] patches, int n, float[] scores) {
+		ScoringNetwork net = get();
+		long length = (long) n * spec.patchLength();
+		if (n < 0 || patches.length < length) throw new IllegalArgumentException("patches: " + patches.length +
+			" floats hold fewer than " + n + " patches of " + spec.patchLength());
+		if (scores.length < n) throw new IllegalArgumentException("scores: " + scores.length + " values for " + n +
+			" patches");
+		NetworkCalls.scorePatches(net, patches, n, scores, Scorers.BATCH);
+	}
+
 	/** True while the network exists: after its first use and before {@link #close()}. */
 	public boolean created() {
 		return network != null;

@@ -10,6 +10,7 @@ import java.util.function.IntFunction;
 
 import sc.fiji.ganomaly.core.plane.Tile;
 import sc.fiji.ganomaly.engine.PatchBatch;
+import sc.fiji.ganomaly.engine.ScoringNetwork;
 
 /**
  * The network calls of a {@link NetworkScorer}: batches of windows, up to {@link #IN_FLIGHT} calls at
@@ -121,6 +122,70 @@ final class NetworkCalls {
 
 	/** A batch being scored. */
 	private record Flight(Batch batch, Future<?> future) {}
+
+	/**
+	 * The latent scores of the first {@code n} patches of {@code patches} (NHWC floats) into
+	 * {@code scores}, in calls of at most {@code capacity} patches of about equal size, up to
+	 * {@link #IN_FLIGHT} at once when the network has more than one thread (one at a time on the
+	 * caller's thread otherwise): each patch's score is that of one call of all, to the bit.
+	 */
+	static void scorePatches(ScoringNetwork network, float[] patches, int n, float[] scores, int capacity) {
+		int length = network.spec().patchLength(), calls = Math.max(1, (n + capacity - 1) / capacity);
+		if (calls == 1 || network.spec().threads() == 1) {
+			for (int first = 0, size = (n + calls - 1) / calls; first < n; first += size)
+				scoreRange(network, patches, first, Math.min(size, n - first), length, scores);
+			return;
+		}
+		ArrayDeque<Future<?>> flying = new ArrayDeque<>();
+		try {
+			for (int first = 0, size = (n + calls - 1) / calls; first < n; first += size) {
+				if (flying.size() >= IN_FLIGHT) waitFor(flying.poll());
+				int from = first, m = Math.min(size, n - first);
+				flying.add(EXECUTOR.submit(() -> scoreRange(network, patches, from, m, length, scores)));
+			}
+			while (!flying.isEmpty())
+				waitFor(flying.poll());
+		}
+		finally {
+			// a failed call: the others end before the failure reaches the caller, who may close the network
+			for (Future<?> f : flying)
+				try {
+					f.get();
+				}
+				catch (ExecutionException | InterruptedException e) {
+					if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+				}
+		}
+	}
+
+	/** Scores patches {@code first} to {@code first + m - 1} of {@code patches} into the same places of {@code scores}. */
+	private static void scoreRange(ScoringNetwork network, float[] patches, int first, int m, int length,
+		float[] scores)
+	{
+		float[] part = new float[m];
+		try (PatchBatch batch = network.batch(m)) {
+			batch.put(0, patches, first * length, m * length);
+			network.score(batch, part, null);
+		}
+		System.arraycopy(part, 0, scores, first, m);
+	}
+
+	/** Waits for a call, rethrowing its failure as it was thrown. */
+	private static void waitFor(Future<?> f) {
+		try {
+			f.get();
+		}
+		catch (ExecutionException e) {
+			Throwable cause = e.getCause();
+			if (cause instanceof RuntimeException r) throw r;
+			if (cause instanceof Error err) throw err;
+			throw new IllegalStateException(cause);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while scoring", e);
+		}
+	}
 
 	/**
 	 * Windows waiting to be scored: where they lie in the plane and in which tile. Scoring copies
