@@ -27,6 +27,8 @@ public final class MixtureScores {
 	// where the pieces of rows gathered in a block go in the output: start and length of each
 	private final int[] segmentOut = new int[BLOCK], segmentLength = new int[BLOCK];
 	private final double[][] log;
+	private final double[] maxima = new double[BLOCK], sums = new double[BLOCK], logSums = new double[BLOCK],
+			work = new double[BLOCK];
 
 	/** @throws IllegalArgumentException if a component's precision is not positive definite */
 	public MixtureScores(GaussianMixture mixture) {
@@ -187,6 +189,7 @@ public final class MixtureScores {
 			for (int i = 0; i < n; i++)
 				component[i] = lw - 0.5 * (q[i] + ld);
 		}
+		double[] maxima = this.maxima, sums = this.sums;
 		for (int i = 0; i < n; i++) {
 			double max = Double.NEGATIVE_INFINITY;
 			for (int c = 0; c < k; c++)
@@ -197,8 +200,12 @@ public final class MixtureScores {
 				if (e == 0) sum += 1;
 				else if (e > NEGLIGIBLE) sum += Math.exp(e);
 			}
-			result[i] = (float) (-2 * (max + Math.log(sum)));
+			maxima[i] = max;
+			sums[i] = sum;
 		}
+		FastLog.logs(sums, n, logSums, work);
+		for (int i = 0; i < n; i++)
+			result[i] = (float) (-2 * (maxima[i] + logSums[i]));
 		for (int s = 0, from = 0; s < segments; from += segmentLength[s++])
 			System.arraycopy(result, from, out, segmentOut[s], segmentLength[s]);
 	}

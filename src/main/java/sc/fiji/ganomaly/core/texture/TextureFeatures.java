@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.core.texture;
 
 import java.util.Arrays;
 
+import sc.fiji.ganomaly.core.math.FastLog;
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 
@@ -179,15 +180,22 @@ final class TextureFeatures {
 
 		/**
 		 * The statistics features of a {@code cw × ch} core in place of its smoothed mean, mean square,
-		 * energy and squared Laplacian {@code f}.
+		 * energy and squared Laplacian {@code f}: each row's logarithms taken together.
 		 */
 		private static void statistics(float[][][] f, int cw, int ch) {
+			double[] args = new double[3 * cw], logs = new double[3 * cw], work = new double[3 * cw];
 			for (int y = 0; y < ch; y++) {
 				float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y];
 				for (int x = 0; x < cw; x++) {
-					v[x] = logVariance(m[x], v[x]);
-					e[x] = (float) Math.log(e[x] + VARIANCE_FLOOR);
-					l[x] = (float) Math.log(l[x] + LAPLACIAN_FLOOR);
+					args[x] = variance(m[x], v[x]);
+					args[cw + x] = e[x] + VARIANCE_FLOOR;
+					args[2 * cw + x] = l[x] + LAPLACIAN_FLOOR;
+				}
+				FastLog.logs(args, 3 * cw, logs, work);
+				for (int x = 0; x < cw; x++) {
+					v[x] = (float) logs[x];
+					e[x] = (float) logs[cw + x];
+					l[x] = (float) logs[2 * cw + x];
 				}
 			}
 		}
@@ -195,31 +203,41 @@ final class TextureFeatures {
 		/**
 		 * The statistics and gradient features of a {@code cw × ch} core in place of its smoothed mean,
 		 * mean square, squared x gradient, squared Laplacian, squared y gradient and gradient magnitude
-		 * {@code f}, and the smoothed product of the gradients {@code xy}.
+		 * {@code f}, and the smoothed product of the gradients {@code xy}: each row's logarithms taken
+		 * together.
 		 */
 		private static void withGradients(float[][][] f, float[][] xy, int cw, int ch) {
 			double epsilon = Math.sqrt(VARIANCE_FLOOR);
+			double[] args = new double[4 * cw], logs = new double[4 * cw], work = new double[4 * cw];
 			for (int y = 0; y < ch; y++) {
 				float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y], coherence = f[4][y], sparsity = f[5][y],
 						p = xy[y];
 				for (int x = 0; x < cw; x++) {
-					v[x] = logVariance(m[x], v[x]);
-					float a = e[x], b = coherence[x], energy = a + b, logEnergy = (float) Math.log(energy + VARIANCE_FLOOR);
-					e[x] = logEnergy;
-					l[x] = (float) Math.log(l[x] + LAPLACIAN_FLOOR);
+					float a = e[x], b = coherence[x];
+					args[x] = variance(m[x], v[x]);
+					args[cw + x] = a + b + VARIANCE_FLOOR;
+					args[2 * cw + x] = l[x] + LAPLACIAN_FLOOR;
+					args[3 * cw + x] = sparsity[x] + epsilon;
 					// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
 					double d = a - b;
 					coherence[x] = (float) (Math.sqrt(d * d + 4.0 * p[x] * p[x]) / (a + b + VARIANCE_FLOOR));
+				}
+				FastLog.logs(args, 4 * cw, logs, work);
+				for (int x = 0; x < cw; x++) {
+					v[x] = (float) logs[x];
+					float logEnergy = (float) logs[cw + x];
+					e[x] = logEnergy;
+					l[x] = (float) logs[2 * cw + x];
 					// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
-					sparsity[x] = (float) (2 * Math.log(sparsity[x] + epsilon) - logEnergy);
+					sparsity[x] = (float) (2 * logs[3 * cw + x] - logEnergy);
 				}
 			}
 		}
 	}
 
-	/** The log variance of a window from its smoothed values and squares, floored. */
-	private static float logVariance(float mean, float square) {
-		return (float) Math.log(Math.max(square - mean * mean, 0) + VARIANCE_FLOOR);
+	/** The floored variance of a window from its smoothed values and squares, whose log is a feature. */
+	private static double variance(float mean, float square) {
+		return Math.max(square - mean * mean, 0) + VARIANCE_FLOOR;
 	}
 
 	/**
