@@ -46,6 +46,7 @@ public final class FashionMnistBenchmark {
 		List<Integer> classes = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
 		int epochs = 1, limitTrain = 0, threads = 0, ngf = 64, statistics = 0;
 		long seed = 0;
+		double peak = ScoringBenchmark.DEFAULT_PEAK_GFLOPS;
 		String scoring = NetworkSpec.DEFAULT_SCORING;
 		boolean variants = false;
 		Path folder = FashionMnist.DEFAULT_FOLDER;
@@ -64,6 +65,7 @@ public final class FashionMnistBenchmark {
 				case "--statistics-batches" -> statistics = Integer.parseInt(args[++i]);
 				case "--data" -> folder = Path.of(args[++i]);
 				case "--scoring" -> scoring = args[++i];
+				case "--peak-gflops" -> peak = Double.parseDouble(args[++i]);
 				case "--variants" -> variants = true;
 				case "--compare-precision" -> comparePrecision = true;
 				case "--preprocess" -> resize = switch (args[++i]) {
@@ -73,7 +75,7 @@ public final class FashionMnistBenchmark {
 				};
 				default -> throw new IllegalArgumentException("unknown option " + args[i] +
 					"; options: --classes 0,1,.. --epochs N --limit-train N --threads N --seed N --ngf N --statistics-batches N --data DIR " +
-						"--scoring moving|sample --variants --compare-precision --preprocess pad|resize");
+						"--scoring moving|sample --variants --compare-precision --preprocess pad|resize --peak-gflops G");
 			}
 		}
 		if (!Files.isDirectory(folder)) throw new IllegalArgumentException("no Fashion-MNIST in " + folder +
@@ -86,20 +88,28 @@ public final class FashionMnistBenchmark {
 		System.out.println("statistics_batches=" + statistics);
 		System.out.println("scoring=" + scoring);
 		System.out.println("seed=" + seed);
-		double trainSpeed = 0, scoreSpeed = 0;
+		double trainSpeed = 0, scoreSpeed = 0, trainMacs = 0, scoreMacs = 0;
 		for (int anomaly : classes) {
 			double[] r = runClass(data, anomaly, epochs, limitTrain, threads, ngf, statistics, seed, scoring, variants);
 			System.out.printf(Locale.ROOT, "auc_class_%d=%.4f%n", anomaly, r[0]);
 			System.out.printf(Locale.ROOT, "best_epoch_class_%d=%d%n", anomaly, (int) r[3]);
 			trainSpeed = Math.max(trainSpeed, r[1]);
 			scoreSpeed = Math.max(scoreSpeed, r[2]);
+			trainMacs = r[4];
+			scoreMacs = r[5];
 		}
 		System.out.printf(Locale.ROOT, "train_images_per_s=%.1f%n", trainSpeed);
 		System.out.printf(Locale.ROOT, "score_images_per_s=%.1f%n", scoreSpeed);
+		// shares of the FLOP peak, counting the convolutions' multiply-adds alone (ScoringBenchmark.trainingMacs, macs)
+		System.out.printf(Locale.ROOT, "peak_gflops=%.0f%n", peak);
+		System.out.printf(Locale.ROOT, "train_mflop_per_image=%.1f%n", 2e-6 * trainMacs);
+		System.out.printf(Locale.ROOT, "train_peak_share=%.3f%n", trainSpeed * 2e-9 * trainMacs / peak);
+		System.out.printf(Locale.ROOT, "score_mflop_per_image=%.1f%n", 2e-6 * scoreMacs);
+		System.out.printf(Locale.ROOT, "score_peak_share=%.3f%n", scoreSpeed * 2e-9 * scoreMacs / peak);
 		System.out.printf(Locale.ROOT, "peak_rss_mib=%d%n", ProcessMemory.peakResidentMib());
 	}
 
-	/** Returns AUC, training images/s, scoring images/s, best epoch. */
+	/** Returns AUC, training images/s, scoring images/s, best epoch, multiply-adds of a training and a scoring image. */
 	private static double[] runClass(FashionMnist data, int anomaly, int epochs, int limitTrain, int threads, int ngf,
 		int statistics, long seed, String scoring, boolean variants) throws IOException
 	{
@@ -138,7 +148,8 @@ public final class FashionMnistBenchmark {
 			Object best = model.manifest().training().get("best_epoch");
 			if (variants) compareVariants(model, data, anomaly, train, testNormal, abnormal);
 			if (comparePrecision) comparePrecision(model, data, anomaly, testNormal, abnormal, threads);
-			return new double[] { Metrics.rocAuc(n, a), speed[0], scoreSpeed, ((Number) best).doubleValue() };
+			return new double[] { Metrics.rocAuc(n, a), speed[0], scoreSpeed, ((Number) best).doubleValue(),
+				ScoringBenchmark.trainingMacs(model.spec()), ScoringBenchmark.macs(model.spec()) };
 		}
 	}
 

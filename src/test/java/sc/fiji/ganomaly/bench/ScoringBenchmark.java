@@ -166,8 +166,30 @@ public final class ScoringBenchmark {
 
 	/** Multiply-adds of one latent-score window: encoder, decoder and encoder of the generator. */
 	static long macs(NetworkSpec s) {
-		long enc = 0, size = s.patchSize() / 2, ch = s.ndf();
-		enc += size * size * ch * 16L * s.channels();
+		// the decoder mirrors the encoder: a transposed convolution costs what its forward convolution costs
+		return 3 * encoder(s, s.nz());
+	}
+
+	/**
+	 * Multiply-adds of one image of a training step (GanomalyGraph): forward through the generator's
+	 * encoder, decoder and second encoder and the discriminator on the image and its reconstruction;
+	 * the generator's gradients (each layer's weights and input, but the first encoder's input), through
+	 * the discriminator's features of the reconstruction (inputs only: the adversarial loss compares
+	 * features); the discriminator's gradients on both (weights and inputs, but the image's). A layer's
+	 * weight or input gradient costs what its forward pass costs.
+	 */
+	static long trainingMacs(NetworkSpec s) {
+		long generatorEncoder = encoder(s, s.nz()), decoder = generatorEncoder, discriminator = encoder(s, 1);
+		long first = firstLayer(s), features = discriminator - 16L * lastChannels(s);
+		long forward = 2 * generatorEncoder + decoder + 2 * discriminator;
+		long generatorGradients = (2 * generatorEncoder - first) + 2 * decoder + 2 * generatorEncoder + features;
+		long discriminatorGradients = 2 * (2 * discriminator - first);
+		return forward + generatorGradients + discriminatorGradients;
+	}
+
+	/** Multiply-adds of the DCGAN encoder of one window down to {@code out} values. */
+	private static long encoder(NetworkSpec s, int out) {
+		long enc = firstLayer(s), size = s.patchSize() / 2, ch = s.ndf();
 		for (int i = 0; i < s.extraLayers(); i++)
 			enc += size * size * ch * 9L * ch;
 		while (size > 4) {
@@ -175,9 +197,20 @@ public final class ScoringBenchmark {
 			size /= 2;
 			ch *= 2;
 		}
-		enc += s.nz() * 16L * ch;
-		// the decoder mirrors the encoder: a transposed convolution costs what its forward convolution costs
-		return 3 * enc;
+		return enc + out * 16L * ch;
+	}
+
+	private static long firstLayer(NetworkSpec s) {
+		long size = s.patchSize() / 2;
+		return size * size * s.ndf() * 16L * s.channels();
+	}
+
+	/** Channels of the encoder's last 4x4 features. */
+	private static long lastChannels(NetworkSpec s) {
+		long ch = s.ndf();
+		for (long size = s.patchSize() / 2; size > 4; size /= 2)
+			ch *= 2;
+		return ch;
 	}
 
 	private static List<Double> scale(List<Double> values, double factor) {
