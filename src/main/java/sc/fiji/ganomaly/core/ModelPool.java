@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /**
  * Loaded models shared by every caller of one JVM or SciJava context: a model file is loaded once
@@ -69,6 +70,17 @@ public final class ModelPool implements AutoCloseable {
 	 * @throws IllegalArgumentException naming the file and what is wrong with it
 	 */
 	public Lease lease(Path file) {
+		return lease(file, null);
+	}
+
+	/**
+	 * {@link #lease(Path)} for a caller that will score with {@code score} (null: the model's own): a
+	 * model loaded now loads its network only if that score uses one ({@link GanomalyModel#load(Path,
+	 * int, String, ScoreKind)}); a shared model creates it at its first network score.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 */
+	public Lease lease(Path file, ScoreKind score) {
 		Key key = Key.of(file);
 		Entry entry;
 		boolean load = false;
@@ -84,7 +96,7 @@ public final class ModelPool implements AutoCloseable {
 		}
 		if (load) {
 			try {
-				GanomalyModel model = GanomalyModel.load(key.path(), threads);
+				GanomalyModel model = GanomalyModel.load(key.path(), threads, null, score);
 				entry.bytes = unpackedBytes(model);
 				entry.loaded.complete(model);
 			}

@@ -21,6 +21,7 @@ import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
@@ -77,8 +78,13 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 
 	@Override
 	public ModelPool.Lease model(File file) {
+		return model(file, null);
+	}
+
+	@Override
+	public ModelPool.Lease model(File file, ScoreKind score) {
 		if (file == null) throw new IllegalArgumentException("model: choose a model file");
-		return models.lease(file.toPath());
+		return models.lease(file.toPath(), score);
 	}
 
 	@Override

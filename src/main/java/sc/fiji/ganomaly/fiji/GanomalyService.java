@@ -9,6 +9,7 @@ import ij.ImagePlus;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
@@ -37,6 +38,13 @@ public interface GanomalyService extends SciJavaService {
 	 * @throws IllegalArgumentException naming the file and what is wrong with it
 	 */
 	ModelPool.Lease model(File file);
+
+	/**
+	 * {@link #model(File)} for a caller that will score with {@code score} (null: the model's own): a
+	 * model loaded now leaves out a network that score does not use (TensorFlow stays unloaded for
+	 * the texture score).
+	 */
+	ModelPool.Lease model(File file, ScoreKind score);
 
 	/**
 	 * Scores every plane of an image with the model of a file.

@@ -12,6 +12,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.ij.MapImages;
 import sc.fiji.ganomaly.ij.MaskImages;
 import sc.fiji.ganomaly.ij.ScoreTables;
@@ -91,8 +92,9 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			ImagePlusScorer.Result r;
 			double limit;
 			ProgressWindow window = progressWindow(image);
-			try (ModelPool.Lease lease = ganomaly.model(model); GanomalyService.Running running = ganomaly.running(this)) {
-				GanomalyModel m = MODEL_SCORE.equals(score) ? lease.model() : lease.model().withScore(ScoreKind.parse(score));
+			ScoreKind kind = ScoreFiles.score(MODEL_SCORE.equals(score) ? null : score, "");
+			try (ModelPool.Lease lease = ganomaly.model(model, kind); GanomalyService.Running running = ganomaly.running(this)) {
+				GanomalyModel m = kind == null ? lease.model() : lease.model().withScore(kind);
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);

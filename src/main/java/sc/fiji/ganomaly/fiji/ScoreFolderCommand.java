@@ -84,9 +84,12 @@ public class ScoreFolderCommand extends CancelableCommand {
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
 			ScoreBatch.Summary s;
 			ProgressWindow window = progressWindow(null);
-			try (ModelPool.Lease lease = ganomaly.model(model); GanomalyService.Running running = ganomaly.running(this)) {
-				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold,
-					ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score, List.of(), kind, "");
+			String named = ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score;
+			try (ModelPool.Lease lease = ganomaly.model(model, ScoreFiles.score(named, ""));
+					GanomalyService.Running running = ganomaly.running(this))
+			{
+				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold, named,
+					List.of(), kind, "");
 				ScoreBatch.Request request = new ScoreBatch.Request(files, model.toPath(), lease.model().precision(), settings,
 					out, resume, stopAtFirstFailure, "folder");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);

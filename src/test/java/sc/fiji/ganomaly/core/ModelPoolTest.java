@@ -18,6 +18,7 @@ import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 
@@ -50,6 +51,37 @@ public class ModelPoolTest {
 			data.add("n" + i, SyntheticImages.normal(32, random));
 		return Ganomaly.train(data, new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64)
 			.batchSize(32).seed(seed).threads(1), null);
+	}
+
+	@Test
+	public void aLeaseForTheTextureScoreLeavesTheNetworkOutUntilANetworkScore() {
+		Path latent = tmp.getRoot().toPath().resolve("latent.ganomaly.zip");
+		PlaneScore expected;
+		TrainingData data = new TrainingData();
+		Random random = new Random(3);
+		for (int i = 0; i < 3; i++)
+			data.add("n" + i, SyntheticImages.normal(32, random));
+		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1)
+			.patchesPerEpoch(64).batchSize(32).seed(3).threads(1).score(ScoreKind.LATENT), null))
+		{
+			m.save(latent);
+			expected = m.score(SyntheticImages.anomalous(32, new Random(5), 16, 16, 4), 4, "probe");
+		}
+		try (ModelPool pool = new ModelPool(); ModelPool.Lease texture = pool.lease(latent, ScoreKind.TEXTURE)) {
+			PlaneScore t = texture.model().withScore(ScoreKind.TEXTURE).score(SyntheticImages.anomalous(32, new Random(5),
+				16, 16, 4), 4, "probe");
+			assertTrue(Float.isFinite(t.score()));
+			assertFalse("the texture score loaded the network", texture.model().networkLoaded());
+			try (ModelPool.Lease own = pool.lease(latent)) {
+				assertSame(texture.model(), own.model());
+				PlaneScore s = own.model().score(SyntheticImages.anomalous(32, new Random(5), 16, 16, 4), 4, "probe");
+				assertTrue(own.model().networkLoaded());
+				assertEquals(expected.score(), s.score(), 0f);
+			}
+		}
+		try (ModelPool pool = new ModelPool(); ModelPool.Lease own = pool.lease(latent)) {
+			assertTrue("a lease for the model's own score, the network's, loads it at once", own.model().networkLoaded());
+		}
 	}
 
 	@Test
