@@ -71,7 +71,7 @@ final class ScoreCli {
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
 		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0), precision, asked)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
-				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
+				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), asked, channels, maps);
 			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), precision, settings, output,
 				o.has("resume"), o.has("stop-at-first-failure"), "--input");
 			JitWarmUp.start(model, settings.score(), files);

@@ -14,6 +14,7 @@ import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.ModelPool;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 
@@ -84,9 +85,9 @@ public class ScoreFolderCommand extends CancelableCommand {
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
 			ScoreBatch.Summary s;
 			ProgressWindow window = progressWindow(null);
-			String named = ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score;
-			try (ModelPool.Lease lease = ganomaly.model(model, ScoreFiles.score(named, ""));
-					GanomalyService.Running running = ganomaly.running(this))
+			ScoreKind named = ScoreFiles.score(ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score, "");
+			try (ModelPool.Lease lease = ganomaly.model(model, named); GanomalyService.Running running = ganomaly.running(
+				this))
 			{
 				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold, named,
 					List.of(), kind, "");

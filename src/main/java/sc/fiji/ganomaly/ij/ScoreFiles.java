@@ -45,31 +45,31 @@ public final class ScoreFiles {
 		/**
 		 * Settings for {@code model}: stride {@value ScoreParameters#DEFAULT_STRIDE} means patch size / 4,
 		 * threshold {@value ScoreParameters#MODEL_THRESHOLD} (or null) the model's, a null score the
-		 * model's own. Bad values are {@link IllegalArgumentException}s naming the option (--stride,
-		 * --threshold, --score, --channels).
+		 * model's own (a named one parsed by {@link ScoreFiles#score}, before the model is loaded). Bad
+		 * values are {@link IllegalArgumentException}s naming the option (--stride, --threshold, --score,
+		 * --channels).
 		 */
-		public static Settings of(GanomalyModel model, int stride, String threshold, String score,
+		public static Settings of(GanomalyModel model, int stride, String threshold, ScoreKind score,
 			List<Integer> channels, MapFiles.Kind maps)
 		{
 			return of(model.info(), stride, threshold, score, channels, maps);
 		}
 
-		/** As {@link #of(GanomalyModel, int, String, String, List, MapFiles.Kind)}, from a model file's description (no engine needed). */
-		public static Settings of(ModelInfo model, int stride, String threshold, String score, List<Integer> channels,
+		/** As {@link #of(GanomalyModel, int, String, ScoreKind, List, MapFiles.Kind)}, from a model file's description (no engine needed). */
+		public static Settings of(ModelInfo model, int stride, String threshold, ScoreKind score, List<Integer> channels,
 			MapFiles.Kind maps)
 		{
 			return of(model, stride, threshold, score, channels, maps, "--");
 		}
 
 		/**
-		 * As {@link #of(GanomalyModel, int, String, String, List, MapFiles.Kind)}, messages naming the
+		 * As {@link #of(GanomalyModel, int, String, ScoreKind, List, MapFiles.Kind)}, messages naming the
 		 * options with {@code prefix} before their names ("--" on command lines, "" for Fiji's keys).
 		 */
-		public static Settings of(ModelInfo model, int stride, String threshold, String score, List<Integer> channels,
+		public static Settings of(ModelInfo model, int stride, String threshold, ScoreKind kind, List<Integer> channels,
 			MapFiles.Kind maps, String prefix)
 		{
 			int s = ScoreParameters.stride(stride, model.patchSize(), prefix + "stride");
-			ScoreKind kind = ScoreFiles.score(score, prefix);
 			ModelInfo scoring;
 			try {
 				scoring = kind == null ? model : model.withScore(kind);

@@ -157,7 +157,7 @@ public final class SparkScore {
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
 		ModelInfo model = ModelFiles.describe(modelFile);
 		ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
-			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), o.get("score", null), channels, maps);
+			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), ScoreFiles.score(o.get("score", null), "--"), channels, maps);
 		OutputChecks.outputFolder(output);
 
 		SparkConf conf = new SparkConf().setAppName("ganomaly-spark score");
