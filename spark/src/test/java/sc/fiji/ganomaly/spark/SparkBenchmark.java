@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,9 +46,12 @@ public final class SparkBenchmark {
 			case "spark" -> {
 				Path out = dir.resolve("out-spark-" + args[2].replaceAll("[^0-9a-z]", ""));
 				long t0 = System.nanoTime();
-				SparkScore.Summary s = SparkScore.score(new String[] { "--model", dir.resolve("model.ganomaly.zip")
-					.toString(), "--output", out.toString(), "--master", args[2], "--input", dir.resolve("inputs") + "/*.tif" },
-					new PrintStream(new ByteArrayOutputStream()));
+				List<String> options = new ArrayList<>(List.of("--model", dir.resolve("model.ganomaly.zip").toString(),
+					"--output", out.toString(), "--master", args[2], "--input", dir.resolve("inputs") + "/*.tif"));
+				// further arguments are more options of ganomaly-spark score (--planes-per-task 16)
+				options.addAll(Arrays.asList(args).subList(3, args.length));
+				SparkScore.Summary s = SparkScore.score(options.toArray(new String[0]), new PrintStream(
+					new ByteArrayOutputStream()));
 				if (s.failures() > 0) throw new IllegalStateException(s.failures() + " failures");
 				report("spark master=" + args[2], t0, out);
 				System.out.println("engine_and_model_start_ms=" + ExecutorModels.firstLoadMillis());
