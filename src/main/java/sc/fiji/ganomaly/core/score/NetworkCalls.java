@@ -101,22 +101,16 @@ final class NetworkCalls {
 
 	/** Waits for a call; a failed call (with {@code rethrow}) is rethrown once every other call has ended. */
 	private void await(Flight f, boolean rethrow) {
+		if (!rethrow) {
+			waitQuietly(f.future());
+			return;
+		}
 		try {
-			f.future().get();
+			waitFor(f.future());
 		}
-		catch (ExecutionException e) {
-			if (!rethrow) return;
+		catch (RuntimeException | Error e) {
 			cancel();
-			Throwable cause = e.getCause();
-			if (cause instanceof RuntimeException r) throw r;
-			if (cause instanceof Error err) throw err;
-			throw new IllegalStateException(cause);
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			if (!rethrow) return;
-			cancel();
-			throw new IllegalStateException("interrupted while scoring", e);
+			throw e;
 		}
 	}
 
@@ -149,12 +143,7 @@ final class NetworkCalls {
 		finally {
 			// a failed call: the others end before the failure reaches the caller, who may close the network
 			for (Future<?> f : flying)
-				try {
-					f.get();
-				}
-				catch (ExecutionException | InterruptedException e) {
-					if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-				}
+				waitQuietly(f);
 		}
 	}
 
@@ -184,6 +173,19 @@ final class NetworkCalls {
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while scoring", e);
+		}
+	}
+
+	/** Waits for a call, leaving its failure to whoever reports the first one. */
+	private static void waitQuietly(Future<?> f) {
+		try {
+			f.get();
+		}
+		catch (ExecutionException e) {
+			// another call's failure is being reported
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
