@@ -41,6 +41,14 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	/** The score value that asks for the model's own score. */
 	static final String MODEL_SCORE = "model";
 
+	/**
+	 * The score a command's {@code score} value asks for: null for {@value #MODEL_SCORE} (the model's
+	 * own), checked before the model is read ("score: score must be one of …").
+	 */
+	static ScoreKind chosenScore(String score) {
+		return ScoreFiles.score(MODEL_SCORE.equals(score) ? null : score, "");
+	}
+
 	@Parameter(label = "Image", persist = false)
 	private ImagePlus image;
 
@@ -92,7 +100,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			ImagePlusScorer.Result r;
 			double limit;
 			ProgressWindow window = progressWindow(image);
-			ScoreKind kind = ScoreFiles.score(MODEL_SCORE.equals(score) ? null : score, "");
+			ScoreKind kind = chosenScore(score);
 			try (ModelPool.Lease lease = ganomaly.model(model, kind); GanomalyService.Running running = ganomaly.running(this)) {
 				GanomalyModel m = kind == null ? lease.model() : lease.model().withScore(kind);
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");

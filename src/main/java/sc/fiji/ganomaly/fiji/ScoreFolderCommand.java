@@ -85,7 +85,7 @@ public class ScoreFolderCommand extends CancelableCommand {
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
 			ScoreBatch.Summary s;
 			ProgressWindow window = progressWindow(null);
-			ScoreKind named = ScoreFiles.score(ScoreAnomaliesCommand.MODEL_SCORE.equals(score) ? null : score, "");
+			ScoreKind named = ScoreAnomaliesCommand.chosenScore(score);
 			try (ModelPool.Lease lease = ganomaly.model(model, named); GanomalyService.Running running = ganomaly.running(
 				this))
 			{

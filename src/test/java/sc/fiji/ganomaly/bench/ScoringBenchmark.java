@@ -180,14 +180,15 @@ public final class ScoringBenchmark {
 	 */
 	static long trainingMacs(NetworkSpec s) {
 		long generatorEncoder = encoder(s, s.nz()), decoder = generatorEncoder, discriminator = encoder(s, 1);
-		long first = firstLayer(s), features = discriminator - 16L * lastChannels(s);
+		// the discriminator's features: its encoder without the last layer
+		long first = firstLayer(s), features = encoder(s, 0);
 		long forward = 2 * generatorEncoder + decoder + 2 * discriminator;
 		long generatorGradients = (2 * generatorEncoder - first) + 2 * decoder + 2 * generatorEncoder + features;
 		long discriminatorGradients = 2 * (2 * discriminator - first);
 		return forward + generatorGradients + discriminatorGradients;
 	}
 
-	/** Multiply-adds of the DCGAN encoder of one window down to {@code out} values. */
+	/** Multiply-adds of the DCGAN encoder of one window down to {@code out} values (0: its features alone). */
 	private static long encoder(NetworkSpec s, int out) {
 		long enc = firstLayer(s), size = s.patchSize() / 2, ch = s.ndf();
 		for (int i = 0; i < s.extraLayers(); i++)
@@ -203,14 +204,6 @@ public final class ScoringBenchmark {
 	private static long firstLayer(NetworkSpec s) {
 		long size = s.patchSize() / 2;
 		return size * size * s.ndf() * 16L * s.channels();
-	}
-
-	/** Channels of the encoder's last 4x4 features. */
-	private static long lastChannels(NetworkSpec s) {
-		long ch = s.ndf();
-		for (long size = s.patchSize() / 2; size > 4; size /= 2)
-			ch *= 2;
-		return ch;
 	}
 
 	private static List<Double> scale(List<Double> values, double factor) {
