@@ -99,8 +99,9 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			if (image == null) throw new IllegalArgumentException("image: no image is open");
 			ImagePlusScorer.Result r;
 			double limit;
-			ProgressWindow window = progressWindow(image);
+			// checked before the progress window opens, which only the try below closes
 			ScoreKind kind = chosenScore(score);
+			ProgressWindow window = progressWindow(image);
 			try (ModelPool.Lease lease = ganomaly.model(model, kind); GanomalyService.Running running = ganomaly.running(this)) {
 				GanomalyModel m = kind == null ? lease.model() : lease.model().withScore(kind);
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");

@@ -84,8 +84,9 @@ public class ScoreFolderCommand extends CancelableCommand {
 			ScoreBatch.outputFolder(out, "output");
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
 			ScoreBatch.Summary s;
-			ProgressWindow window = progressWindow(null);
+			// checked before the progress window opens, which only the try below closes
 			ScoreKind named = ScoreAnomaliesCommand.chosenScore(score);
+			ProgressWindow window = progressWindow(null);
 			try (ModelPool.Lease lease = ganomaly.model(model, named); GanomalyService.Running running = ganomaly.running(
 				this))
 			{

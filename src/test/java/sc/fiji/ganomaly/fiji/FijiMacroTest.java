@@ -172,6 +172,30 @@ public class FijiMacroTest {
 		}
 	}
 
+	/**
+	 * In the GUI a score choice that does not exist stops the macro with one dialog naming the
+	 * parameter, before the model is read, and leaves no progress window behind.
+	 */
+	@Test
+	public void aBadScoreChoiceStopsTheMacroAndLeavesNoWindowInTheGui() throws Exception {
+		assumeTrue("skipped: the GUI test needs Xvfb (apt-get install -y xvfb)", onPath("Xvfb"));
+		Path macro = tmp.newFile("bad-score.ijm").toPath();
+		Files.writeString(macro, "open(\"" + PROJECT.resolve("test-images/normal_05.tif") + "\");\n" +
+			"run(\"Score Anomalies\", \"model=[" + tmp.getRoot().toPath().resolve("never-read.ganomaly.zip") +
+			"] score=nice\");\nprint(\"RESULT after failure\");\n");
+		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "gui",
+			macro.toString()).redirectErrorStream(true), 300);
+		int end = out.indexOf("[launch] macro returned");
+		assertTrue(out, end > 0);
+		List<String> dialogs = out.substring(0, end).lines().filter(l -> l.contains("DIALOG appeared")).toList();
+		assertEquals("only the error's dialog opens: " + dialogs + "\n" + out, 1, dialogs.size());
+		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Score Anomalies'"));
+		assertFalse("a failure stops the macro:\n" + out, out.contains("RESULT after failure"));
+		List<String> left = out.substring(end).lines().filter(l -> l.contains("showing window: JFrame 'Score Anomalies'"))
+			.toList();
+		assertEquals("no progress window is left:\n" + out, List.of(), left);
+	}
+
 	/** Puts {@link StopClicker} (from the test classes) into the runtime's jars. */
 	static void installClicker(Path app) throws IOException {
 		Path classes = PROJECT.resolve("target/test-classes");
