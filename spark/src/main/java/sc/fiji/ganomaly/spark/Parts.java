@@ -41,11 +41,17 @@ final class Parts {
 	}
 
 	static Path fileFolder(Path output, int file) {
-		return root(output).resolve("parts").resolve(String.format("%06d", file));
+		return root(output).resolve("parts").resolve(sixDigits(file));
 	}
 
 	static Path band(Path output, int file, int first, int last, String extension) {
-		return fileFolder(output, file).resolve(String.format("%06d-%06d.%s", first, last, extension));
+		return fileFolder(output, file).resolve(sixDigits(first) + "-" + sixDigits(last) + "." + extension);
+	}
+
+	/** {@code n} in at least six digits, zero-padded (String.format's %06d, without its cost a part name). */
+	private static String sixDigits(int n) {
+		String digits = Integer.toString(n);
+		return digits.length() >= 6 ? digits : "000000".substring(digits.length()) + digits;
 	}
 
 	static Path done(Path output, int file) {

@@ -13,7 +13,6 @@ import java.util.List;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 
-import ij.process.ImageProcessor;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreFiles;
@@ -22,21 +21,23 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 /**
  * One Spark scoring run as the executors see it: the inputs, the shared scoring settings and where
  * things go. Its three steps run as Spark tasks: {@link #plan} (read a file's header), {@link #score}
- * (score a band of planes into parts) and {@link #assemble} (write a file's map from its parts and
- * return its rows). All the scoring, formatting and map writing is {@link ScoreFiles} and
- * {@link MapFiles}, the code of {@code ganomaly score}.
+ * (score a band of planes into parts; the task that completes a file's last band also writes its
+ * map) and {@link #assemble} (write a file's map from its parts unless written already, and return
+ * its rows). All the scoring, formatting and map writing is {@link ScoreFiles} and {@link MapFiles},
+ * the code of {@code ganomaly score}.
  *
  * @param files      the inputs, in scores.csv order
  * @param settings   scoring settings (stride, threshold, channels, maps)
  * @param modelName  the model file's name among the files shipped with the job (SparkContext.addFile)
+ * @param planesPerBand planes per band (a scoring task's work)
  * @param threads    TensorFlow threads per executor (its cores; 0: TensorFlow's choice)
  * @param precision  float32 or bfloat16; null: each executor's JVM-wide setting
  * @param output     the output folder (shared by driver and executors)
  * @param nativeCache JavaCPP native cache folder on the executors (null: property or default)
  * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task (FIRST 0: the file's map task) fail
  */
-record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int threads, String precision, String output,
-		String nativeCache, String fail) implements Serializable
+record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int planesPerBand, int threads,
+	String precision, String output, String nativeCache, String fail) implements Serializable
 {
 
 	/** How often the test hook failed a task in this JVM (local mode: the tests' JVM). */
@@ -51,8 +52,13 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		String failure) implements Serializable
 	{}
 
-	/** Planes {@code first} to {@code last} of input {@code file}, of {@code pixels} pixels each. */
-	record Band(int file, int first, int last, long pixels, long size, long modified) implements Serializable {}
+	/** Planes {@code first} to {@code last} of a planned input. */
+	record Band(Plan plan, int first, int last) implements Serializable {
+
+		int file() {
+			return plan.file();
+		}
+	}
 
 	/** What became of one band. */
 	enum BandOutcome {
@@ -93,30 +99,37 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		}
 	}
 
-	/** The bands of {@code planes} planes each of a planned file. */
-	static List<Band> bands(Plan plan, int planesPerBand) {
+	/** The bands of a planned file. */
+	List<Band> bands(Plan plan) {
 		List<Band> bands = new ArrayList<>();
 		for (int first = 1; first <= plan.planes(); first += planesPerBand)
-			bands.add(new Band(plan.file(), first, Math.min(plan.planes(), first + planesPerBand - 1), plan.pixels(),
-				plan.size(), plan.modified()));
+			bands.add(new Band(plan, first, Math.min(plan.planes(), first + planesPerBand - 1)));
 		return bands;
+	}
+
+	private Path part(Band b, String extension) {
+		return Parts.band(outputFolder(), b.file(), b.first(), b.last(), extension);
 	}
 
 	/**
 	 * Scores one band into its parts (map, then rows). A band whose rows and map part are complete is
-	 * done already (a resumed run, a retried stage); bad input is written down as the band's failure.
+	 * done already (a resumed run, a retried stage), as is every band of a file whose map is written;
+	 * bad input is written down as the band's failure. When the band completes its file, the file's
+	 * map is written too.
 	 */
 	BandOutcome score(Band b) {
-		Path out = outputFolder();
-		Path rows = Parts.band(out, b.file(), b.first(), b.last(), "csv");
-		Path failed = Parts.band(out, b.file(), b.first(), b.last(), "failed");
-		if (done(b)) return BandOutcome.ALREADY_DONE;
+		Path rows = part(b, "csv"), failed = part(b, "failed");
+		if (Parts.validRows(Parts.done(outputFolder(), b.file()), 1, b.plan().planes())) return BandOutcome.ALREADY_DONE;
+		if (done(b)) {
+			assembleIfComplete(b.plan());
+			return BandOutcome.ALREADY_DONE;
+		}
 		if (Files.exists(failed)) return BandOutcome.FAILED;
 		Path path = input(b.file());
 		List<ScoreFiles.ScoredPlane> scored;
 		ImageFiles.Input in;
 		try {
-			if (Files.size(path) != b.size() || Files.getLastModifiedTime(path).toMillis() != b.modified())
+			if (Files.size(path) != b.plan().size() || Files.getLastModifiedTime(path).toMillis() != b.plan().modified())
 				throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
 			try (ModelCache<String, GanomalyModel>.Lease model = ExecutorModels.lease(Paths.get(SparkFiles.get(
 				modelName)), threads, precision, settings.score(), nativeCache))
@@ -131,8 +144,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			return BandOutcome.FAILED;
 		}
 		if (settings.maps() != MapFiles.Kind.NONE) {
-			Path map = Parts.band(out, b.file(), b.first(), b.last(), "map");
-			Parts.write(map, o -> {
+			Parts.write(part(b, "map"), o -> {
 				for (ScoreFiles.ScoredPlane p : scored) {
 					Parts.writePixels(o, p.map().getPixels());
 					injectFailure(b.file(), b.first(), o);
@@ -144,15 +156,31 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		for (ScoreFiles.ScoredPlane p : scored)
 			lines.add(ScoreFiles.csvRow(in, p, settings));
 		Parts.writeLines(rows, lines);
+		assembleIfComplete(b.plan());
 		return BandOutcome.SCORED;
+	}
+
+	/**
+	 * Writes a file's map as soon as all its bands have rows, so that maps appear while the run goes
+	 * on. If this fails (or two tasks race, the loser finding the parts gone), the file's
+	 * {@link #assemble} task writes it or says why; two tasks that both write it write the same bytes.
+	 */
+	private void assembleIfComplete(Plan plan) {
+		for (Band other : bands(plan))
+			if (!Files.exists(part(other, "csv"))) return;
+		try {
+			assemble(plan);
+		}
+		catch (RuntimeException e) {
+			// left to the file's assemble task, which fails the job if it fails again
+		}
 	}
 
 	/** Whether a band's rows and (unless maps are off) its map part are complete. */
 	private boolean done(Band b) {
-		Path out = outputFolder();
-		if (!Parts.validRows(Parts.band(out, b.file(), b.first(), b.last(), "csv"), b.first(), b.last())) return false;
-		return settings.maps() == MapFiles.Kind.NONE || Parts.validMap(Parts.band(out, b.file(), b.first(), b.last(),
-			"map"), b.last() - b.first() + 1, b.pixels(), settings.maps() == MapFiles.Kind.FLOAT ? 4 : 2);
+		if (!Parts.validRows(part(b, "csv"), b.first(), b.last())) return false;
+		return settings.maps() == MapFiles.Kind.NONE || Parts.validMap(part(b, "map"), b.last() - b.first() + 1, b
+			.plan().pixels(), settings.maps() == MapFiles.Kind.FLOAT ? 4 : 2);
 	}
 
 	/**
@@ -182,18 +210,18 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	 * Writes a file's map from its bands' parts, through the same writer as {@code ganomaly score},
 	 * and returns its rows. A file whose map was written already (a resumed run) only returns them.
 	 */
-	FileOutcome assemble(Plan plan, int planesPerBand) {
+	FileOutcome assemble(Plan plan) {
 		Path out = outputFolder();
 		Path done = Parts.done(out, plan.file());
 		if (Parts.validRows(done, 1, plan.planes())) return new FileOutcome(plan.file(), Parts.readLines(done), plan
 			.planes(), false, null);
-		List<Band> bands = bands(plan, planesPerBand);
+		List<Band> bands = bands(plan);
 		List<String> rows = new ArrayList<>();
 		for (Band b : bands) {
-			Path failed = Parts.band(out, b.file(), b.first(), b.last(), "failed");
+			Path failed = part(b, "failed");
 			if (Files.exists(failed)) return new FileOutcome(plan.file(), List.of(), plan.planes(), false,
 				String.join(" ", Parts.readLines(failed)));
-			Path csv = Parts.band(out, b.file(), b.first(), b.last(), "csv");
+			Path csv = part(b, "csv");
 			if (!Parts.validRows(csv, b.first(), b.last())) throw new IllegalStateException("band " + b.first() + "-" + b.last() + " of " +
 				input(plan.file()) + " has no rows; the band step did not finish");
 			rows.addAll(Parts.readLines(csv));
@@ -205,17 +233,14 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			boolean floats = settings.maps() == MapFiles.Kind.FLOAT;
 			MapFiles.write(MapFiles.image(in.image(), plan.planes(), settings.maps(), i -> {
 				Band b = bands.get((i - 1) / planesPerBand);
-				Object pixels = Parts.readPlane(Parts.band(out, b.file(), b.first(), b.last(), "map"), i - b.first(), w * h,
-					floats);
-				ImageProcessor ip = MapFiles.plane(w, h, pixels);
-				return ip;
+				return MapFiles.plane(w, h, Parts.readPlane(part(b, "map"), i - b.first(), w * h, floats));
 			}), MapFiles.file(out, in));
 		}
 		Parts.writeLines(done, rows);
 		// the file is done: its map parts are not needed any more (disk: parts and maps are not both kept)
 		for (Band b : bands)
 			try {
-				Files.deleteIfExists(Parts.band(out, b.file(), b.first(), b.last(), "map"));
+				Files.deleteIfExists(part(b, "map"));
 			}
 			catch (IOException e) {
 				// removed with the run's folder at the end

@@ -40,8 +40,9 @@ import sc.fiji.ganomaly.core.ModelInfo;
  * <p>
  * Steps: (1) executors read the inputs' headers (plane counts); (2) one task per band scores its
  * planes into parts under DIR/.ganomaly-spark (temporary name + rename; a band whose parts exist is
- * skipped); (3) one task per file writes its map from the parts with the command line's writer; the
- * driver writes scores.csv and failures.csv in input order and removes the parts.
+ * skipped), and the task that completes a file writes its map from the parts with the command line's
+ * writer; (3) one task per file returns its rows (writing its map if step 2 did not); the driver
+ * writes scores.csv and failures.csv in input order and removes the parts.
  * <p>
  * Longer than 300 lines because it holds the usage text and the three Spark stages side by side,
  * the code a cluster admin reads to see what runs where.
@@ -169,17 +170,17 @@ public final class SparkScore {
 		Fingerprint fingerprint = Fingerprint.of(files, settings, modelFile, planesPerTask, precision);
 		prepareParts(output, fingerprint, o.has("resume"), out);
 		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), settings,
-			modelFile.getFileName().toString(), threads, precision, output.toAbsolutePath().toString(), nativeCache,
-			conf.get(FAIL_KEY, null));
+			modelFile.getFileName().toString(), planesPerTask, threads, precision, output.toAbsolutePath().toString(),
+			nativeCache, conf.get(FAIL_KEY, null));
 		try (JavaSparkContext sc = new JavaSparkContext(conf)) {
 			sc.setLogLevel(System.getProperty("ganomaly.spark.log", "WARN"));
 			sc.addFile(modelFile.toAbsolutePath().toString());
-			return run(sc, job, planesPerTask, out);
+			return run(sc, job, out);
 		}
 	}
 
 	/** The three steps on a running Spark context. */
-	static Summary run(JavaSparkContext sc, ScoreJob job, int planesPerTask, PrintStream out) {
+	static Summary run(JavaSparkContext sc, ScoreJob job, PrintStream out) {
 		int n = job.files().size();
 		List<Integer> indices = IntStream.range(0, n).boxed().toList();
 		int planSlices = Math.max(1, Math.min(n, sc.defaultParallelism() * 4));
@@ -195,14 +196,14 @@ public final class SparkScore {
 			if (p.failure() != null) failures.put(p.file(), p.failure());
 			else {
 				readable.add(p);
-				if (p.done()) already += ScoreJob.bands(p, planesPerTask).size();
-				else bands.addAll(ScoreJob.bands(p, planesPerTask));
+				if (p.done()) already += job.bands(p).size();
+				else bands.addAll(job.bands(p));
 			}
 		}
 		if (changed > 0) out.println(changed + " input(s) changed since the interrupted run: their finished work " +
 			"is dropped and they are scored again");
 		if (!bands.isEmpty()) {
-			sc.setJobGroup("score", "GANomaly: score " + bands.size() + " band(s) of up to " + planesPerTask + " planes",
+			sc.setJobGroup("score", "GANomaly: score " + bands.size() + " band(s) of up to " + job.planesPerBand() + " planes",
 				false);
 			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(bands, bands.size()).map(job::score)
 				.countByValue();
@@ -211,8 +212,9 @@ public final class SparkScore {
 		}
 		List<ScoreJob.FileOutcome> results = List.of();
 		if (!readable.isEmpty()) {
-			sc.setJobGroup("assemble", "GANomaly: write " + readable.size() + " map(s)", false);
-			results = sc.parallelize(readable, readable.size()).map(p -> job.assemble(p, planesPerTask)).collect();
+			sc.setJobGroup("assemble", "GANomaly: rows of " + readable.size() + " file(s), and their maps if not written yet",
+				false);
+			results = sc.parallelize(readable, readable.size()).map(job::assemble).collect();
 		}
 		Map<Integer, List<String>> rows = new TreeMap<>();
 		int planes = 0;

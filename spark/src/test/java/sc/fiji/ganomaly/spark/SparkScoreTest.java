@@ -204,6 +204,10 @@ public class SparkScoreTest {
 		System.clearProperty(SparkScore.FAIL_KEY);
 		assertTrue("the map of the input before hyper.tif was written", Files.exists(Parts.done(out, 0)));
 		assertTrue("normal_01.tif's band is finished", Files.exists(Parts.band(out, 3, 1, 1, "csv")));
+		for (String map : List.of("anomalous_blur_anomaly.tif", "normal_01_anomaly.tif", "stack_anomalous_anomaly.tif"))
+			assertTrue("maps are written as their files finish, before the run ends: " + map, Files.isRegularFile(out
+				.resolve(map)));
+		assertFalse("hyper.tif's map failed", Files.exists(out.resolve("hyper_anomaly.tif")));
 
 		byte[] modelBytes = Files.readAllBytes(ownModel);
 		java.nio.file.attribute.FileTime modelTime = Files.getLastModifiedTime(ownModel);
@@ -243,18 +247,18 @@ public class SparkScoreTest {
 
 	/**
 	 * Parts that a crash left empty or garbled (a file's rows, a band's rows, a band's map) are redone on
-	 * resume, and only they.
+	 * resume, and only they: a file whose rows are garbled after its map was written is scored again.
 	 */
 	@Test
 	public void emptyOrGarbledPartsAreRedoneOnResume() throws IOException {
 		Path out = tmp.getRoot().toPath().resolve("spark-garbled");
-		System.setProperty(SparkScore.FAIL_KEY, hyper + ":0:always"); // every band done, one file's map written
+		System.setProperty(SparkScore.FAIL_KEY, hyper + ":0:always"); // every band done, every map but hyper's written
 		assertEquals(1, SparkScore.run(sparkArgs(out, "local[1]", "--planes-per-task", "3"), new PrintStream(
 			new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
 		System.clearProperty(SparkScore.FAIL_KEY);
 		int stack = hyper + 2; // anomalous_blur, broken, hyper, normal_01, stack_anomalous, twochannel
 		List<Path> garbled = List.of(Parts.done(out, 0), Parts.band(out, hyper, 1, 3, "csv"), Parts.band(out, hyper, 4,
-			6, "map"), Parts.band(out, stack, 4, 5, "csv"));
+			6, "map"), Parts.done(out, stack));
 		for (Path p : garbled)
 			assertTrue(p + " was written", Files.size(p) > 0);
 		Files.write(garbled.get(0), new byte[0]);
@@ -263,9 +267,9 @@ public class SparkScoreTest {
 		Files.write(garbled.get(3), new byte[64]);
 
 		SparkScore.Summary s = spark(sparkArgs(out, "local[2]", "--planes-per-task", "3", "--resume"));
-		assertEquals("anomalous_blur.tif's band (its map parts are gone) and three garbled bands: " + s, 4, s
-			.bandsScored());
-		assertEquals(8 - 4, s.bandsAlreadyDone());
+		assertEquals("the bands of anomalous_blur.tif and stack_anomalous.tif (their map parts are gone) and two " +
+			"garbled bands of hyper.tif: " + s, 1 + 2 + 2, s.bandsScored());
+		assertEquals("hyper.tif's two others and normal_01.tif's: " + s, 8 - 5, s.bandsAlreadyDone());
 		assertSameAsReference(out, reference);
 	}
 
