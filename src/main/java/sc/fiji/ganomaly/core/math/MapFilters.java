@@ -45,6 +45,11 @@ public final class MapFilters {
 		public boolean fits(int width, int height) {
 			return columns.length >= width && columns[0].length >= height;
 		}
+
+		/** The bytes of its arrays' values. */
+		public long bytes() {
+			return 8L * ((long) columns.length * columns[0].length + (long) block.length * block[0].length);
+		}
 	}
 
 	/**

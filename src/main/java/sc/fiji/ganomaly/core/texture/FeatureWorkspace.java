@@ -1,7 +1,9 @@
 package sc.fiji.ganomaly.core.texture;
 
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import sc.fiji.ganomaly.core.math.MapFilters;
@@ -75,6 +77,16 @@ final class FeatureWorkspace {
 		return Arrays.copyOf(planes, dim);
 	}
 
+	/** The bytes of the values of its arrays. */
+	long bytes() {
+		long b = 0;
+		for (double[][] r : rows)
+			b += 8L * r.length * (r.length == 0 ? 0 : r[0].length);
+		for (Scale s : scales)
+			if (s != null) b += 12L * s.rows().length * s.rows()[0].length + s.work().bytes();
+		return b + 4L * planes.length * (planes.length == 0 ? 0 : (long) planes[0].length * planes[0][0].length);
+	}
+
 	/**
 	 * Work arrays of one scale: a plane of rows of floats (the Laplacian's input over the whole image,
 	 * then a smoothing of the core that a feature reads with others), a plane of rows of doubles (the
@@ -83,12 +95,25 @@ final class FeatureWorkspace {
 	record Scale(float[][] plane, double[][] rows, MapFilters.Scratch work) {}
 
 	/**
-	 * Work spaces lent to feature computations running side by side: as many as ran at once, each kept
-	 * for the next. One pool serves one map, one call mapping several planes, or one fit, so nothing outlives it.
+	 * Work spaces lent to feature computations running side by side: as many as run at once, each kept
+	 * for the next computation, of this call or a later one, while the kept ones hold at most a set
+	 * number of bytes. They are kept softly: when memory runs short the garbage collector frees them.
+	 * So a batch of many small planes (a map call per few planes) reuses its work spaces instead of
+	 * allocating them per call, and a large map leaves at most that much behind.
 	 */
 	static final class Pool {
 
-		private final ConcurrentLinkedQueue<FeatureWorkspace> spare = new ConcurrentLinkedQueue<>();
+		/** The pool of every map and fit: at most 128 MB kept (the work spaces of two 512² tiles and more). */
+		static final Pool SHARED = new Pool(128L << 20);
+
+		private final ConcurrentLinkedQueue<Kept> spare = new ConcurrentLinkedQueue<>();
+		private final long maxKeptBytes;
+		private final AtomicLong keptBytes = new AtomicLong();
+
+		/** A pool that keeps work spaces of at most {@code maxKeptBytes} in all. */
+		Pool(long maxKeptBytes) {
+			this.maxKeptBytes = maxKeptBytes;
+		}
 
 		/**
 		 * The feature planes of the {@code core} of a {@code w × h} image (index {@code [feature][y][x]}
@@ -106,7 +131,7 @@ final class FeatureWorkspace {
 				return out;
 			}
 			finally {
-				spare.add(work);
+				giveBack(work);
 			}
 		}
 
@@ -125,13 +150,39 @@ final class FeatureWorkspace {
 				use.accept(planes);
 			}
 			finally {
-				spare.add(work);
+				giveBack(work);
 			}
 		}
 
+		/** The bytes of the work spaces kept (some may have been freed by the garbage collector since). */
+		long keptBytes() {
+			return keptBytes.get();
+		}
+
 		private FeatureWorkspace take() {
-			FeatureWorkspace work = spare.poll();
-			return work == null ? new FeatureWorkspace() : work.claim();
+			for (Kept k; (k = spare.poll()) != null;) {
+				keptBytes.addAndGet(-k.bytes);
+				FeatureWorkspace work = k.get();
+				if (work != null) return work.claim();
+			}
+			return new FeatureWorkspace();
+		}
+
+		private void giveBack(FeatureWorkspace work) {
+			long bytes = work.bytes();
+			if (keptBytes.addAndGet(bytes) <= maxKeptBytes) spare.add(new Kept(work, bytes));
+			else keptBytes.addAndGet(-bytes); // dropped: the garbage collector frees it
+		}
+
+		/** A work space kept softly, with its size when it was given back. */
+		private static final class Kept extends SoftReference<FeatureWorkspace> {
+
+			final long bytes;
+
+			Kept(FeatureWorkspace work, long bytes) {
+				super(work);
+				this.bytes = bytes;
+			}
 		}
 	}
 }

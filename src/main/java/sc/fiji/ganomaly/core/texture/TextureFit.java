@@ -62,7 +62,7 @@ final class TextureFit {
 		double keep = Math.min(1, FIT_SAMPLES / (double) total);
 		FloatList samples = new FloatList();
 		int[] n = { 0 };
-		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
+		FeatureWorkspace.Pool work = FeatureWorkspace.Pool.SHARED;
 		TileThreads.run(used, threads, t -> {
 			FitTile tile = tiles.get(t);
 			Region r = regions.get(tile.region());

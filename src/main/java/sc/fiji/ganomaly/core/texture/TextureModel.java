@@ -121,9 +121,9 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	public List<AnomalyMap> maps(List<TiledPlane> planes, ProgressListener listener, int threads) {
 		int n = TileThreads.resolve(threads);
 		List<AnomalyMap> maps = new ArrayList<>(planes.size());
-		// factored once for all the planes, and one pool of work spaces
+		// factored once for all the planes
 		MixtureScores factored = new MixtureScores(density);
-		FeatureWorkspace.Pool work = new FeatureWorkspace.Pool();
+		FeatureWorkspace.Pool work = FeatureWorkspace.Pool.SHARED;
 		boolean oneTileEach = planes.stream().allMatch(q -> q.width() <= TILE && q.height() <= TILE);
 		// fewer planes than threads: each plane's tile over every thread, as one plane alone
 		if (n == 1 || planes.size() < n || !oneTileEach) {
@@ -155,7 +155,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	 */
 	public AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads) {
 		return map(width, height, source, listener, TileThreads.resolve(threads), new MixtureScores(density),
-			new FeatureWorkspace.Pool());
+			FeatureWorkspace.Pool.SHARED);
 	}
 
 	/** The map of one plane on {@code threads} threads, scored by copies of {@code factored}, with work spaces from {@code work}. */

@@ -32,7 +32,7 @@ public class FeatureWorkspaceTest {
 		for (FeatureSet set : FeatureSet.values())
 			for (int threads : new int[] { 1, 2 }) {
 				FeatureWorkspace work = new FeatureWorkspace();
-				FeatureWorkspace.Pool lender = new FeatureWorkspace.Pool();
+				FeatureWorkspace.Pool lender = new FeatureWorkspace.Pool(Long.MAX_VALUE);
 				for (int[] size : sizes) {
 					int w = size[0], h = size[1], c = size[2];
 					float[] data = TextureBenchmark.plane(w, h, c, random).data();
@@ -84,6 +84,30 @@ public class FeatureWorkspaceTest {
 			for (int k = 0; k < expected.length; k++)
 				assertArrayEquals("round " + round + " feature " + k, expected[k], actual[k], 0);
 		}
+	}
+
+	/**
+	 * A pool keeps the work space it lent for the next call (lending it again rather than a new one),
+	 * and keeps none that would pass its bound in bytes.
+	 */
+	@Test
+	public void aPoolKeepsWorkSpacesWithinItsBound() {
+		int w = 40, h = 30;
+		float[] data = TextureBenchmark.plane(w, h, 1, new Random(5)).data();
+		TextureFeatures.Core core = new TextureFeatures.Core(0, 0, w, h);
+		FeatureWorkspace.Pool pool = new FeatureWorkspace.Pool(Long.MAX_VALUE);
+		pool.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1, f -> {});
+		long kept = pool.keptBytes();
+		int dim = TextureFeatures.dim(TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1);
+		assertTrue("the work space's features, rows and scales: " + kept, kept > (4L * dim + 6 * 8) * w * h);
+		long[] whileLent = new long[1];
+		pool.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1,
+			f -> whileLent[0] = pool.keptBytes());
+		assertEquals("the kept work space was lent again", 0, whileLent[0]);
+		assertEquals("and given back: one work space kept, not two", kept, pool.keptBytes());
+		FeatureWorkspace.Pool small = new FeatureWorkspace.Pool(kept - 1);
+		small.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1, f -> {});
+		assertEquals("a work space above the bound is not kept", 0, small.keptBytes());
 	}
 
 	/** A work space used on a thread other than its own (a mistake of its caller) fails at once. */
