@@ -91,13 +91,13 @@ public final class LazyNetwork implements AutoCloseable {
 	 * of one call of all the patches, to the bit.
 	 */
 	public void scorePatches(float[] patches, int n, float[] scores) {
-		ScoringNetwork net = get();
 		long length = (long) n * spec.patchLength();
 		if (n < 0 || patches.length < length) throw new IllegalArgumentException("patches: " + patches.length +
 			" floats hold fewer than " + n + " patches of " + spec.patchLength());
 		if (scores.length < n) throw new IllegalArgumentException("scores: " + scores.length + " values for " + n +
 			" patches");
-		NetworkCalls.scorePatches(net, patches, n, scores, Scorers.BATCH);
+		// checked first: bad arguments load no engine
+		NetworkCalls.scorePatches(get(), patches, n, scores, Scorers.BATCH);
 	}
 
 	/** True while the network exists: after its first use and before {@link #close()}. */

@@ -2,7 +2,9 @@ package sc.fiji.ganomaly.core.score;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
@@ -108,6 +110,22 @@ public class NetworkScorerTest {
 
 		@Override
 		public void close() {}
+	}
+
+	/** Patches or scores too short for {@code n} are refused before the network is created (no engine is loaded for them). */
+	@Test
+	public void badPatchArgumentsCreateNoNetwork() {
+		LazyNetwork lazy = lazy(new MeanNetwork(1));
+		int length = lazy.spec().patchLength();
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lazy.scorePatches(
+			new float[2 * length - 1], 2, new float[2]));
+		assertTrue(e.getMessage(), e.getMessage().startsWith("patches: "));
+		e = assertThrows(IllegalArgumentException.class, () -> lazy.scorePatches(new float[2 * length], 2, new float[1]));
+		assertTrue(e.getMessage(), e.getMessage().startsWith("scores: "));
+		assertFalse("no network for bad arguments", lazy.created());
+		float[] scores = new float[2];
+		lazy.scorePatches(new float[2 * length], 2, scores);
+		assertTrue(lazy.created());
 	}
 
 	/** A LazyNetwork over {@code network}, as models hold theirs. */
