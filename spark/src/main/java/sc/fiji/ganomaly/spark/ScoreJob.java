@@ -90,7 +90,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			boolean changed = Parts.keepIfSameInput(outputFolder(), file, path + " " + size + " " + time);
 			ImageFiles.Input in = ScoreFiles.open(path, "--input");
 			int planes = ScoreFiles.planes(in);
-			boolean done = Parts.validRows(Parts.done(outputFolder(), file), 1, planes);
+			boolean done = fileDone(file, planes);
 			return new Plan(file, planes, (long) in.image().getWidth() * in.image().getHeight(), size, time.toMillis(),
 				changed, done, null);
 		}
@@ -119,7 +119,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	 */
 	BandOutcome score(Band b) {
 		Path rows = part(b, "csv"), failed = part(b, "failed");
-		if (Parts.validRows(Parts.done(outputFolder(), b.file()), 1, b.plan().planes())) return BandOutcome.ALREADY_DONE;
+		if (fileDone(b.file(), b.plan().planes())) return BandOutcome.ALREADY_DONE;
 		if (done(b)) {
 			assembleIfComplete(b.plan());
 			return BandOutcome.ALREADY_DONE;
@@ -176,6 +176,11 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		}
 	}
 
+	/** Whether input {@code file}'s map is written: its {@code done.csv} holds the rows of its {@code planes} planes. */
+	private boolean fileDone(int file, int planes) {
+		return Parts.validRows(Parts.done(outputFolder(), file), 1, planes);
+	}
+
 	/** Whether a band's rows and (unless maps are off) its map part are complete. */
 	private boolean done(Band b) {
 		if (!Parts.validRows(part(b, "csv"), b.first(), b.last())) return false;
@@ -213,7 +218,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	FileOutcome assemble(Plan plan) {
 		Path out = outputFolder();
 		Path done = Parts.done(out, plan.file());
-		if (Parts.validRows(done, 1, plan.planes())) return new FileOutcome(plan.file(), Parts.readLines(done), plan
+		if (fileDone(plan.file(), plan.planes())) return new FileOutcome(plan.file(), Parts.readLines(done), plan
 			.planes(), false, null);
 		List<Band> bands = bands(plan);
 		List<String> rows = new ArrayList<>();
