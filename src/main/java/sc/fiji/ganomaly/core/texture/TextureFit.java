@@ -62,7 +62,6 @@ final class TextureFit {
 		double keep = Math.min(1, FIT_SAMPLES / (double) total);
 		FloatList samples = new FloatList();
 		int[] n = { 0 };
-		FeatureWorkspace.Pool work = FeatureWorkspace.Pool.SHARED;
 		TileThreads.run(used, threads, t -> {
 			FitTile tile = tiles.get(t);
 			Region r = regions.get(tile.region());
@@ -72,7 +71,7 @@ final class TextureFit {
 			int w = x1 - x0, h = y1 - y0;
 			float[] data = TextureFeatures.crop(r.plane(), r.x0() + x0, r.y0() + y0, w, h, intensities);
 			TextureFeatures.Core core = new TextureFeatures.Core(tile.x() - x0, tile.y() - y0, tile.width(), tile.height());
-			return () -> work.features(data, w, h, channels, core, scales, features, 1);
+			return () -> FeatureWorkspace.Pool.SHARED.features(data, w, h, channels, core, scales, features, 1);
 		}, (t, f) -> {
 			FitTile tile = tiles.get(t);
 			for (int y = 0; y < tile.height(); y++)

@@ -123,14 +123,13 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		List<AnomalyMap> maps = new ArrayList<>(planes.size());
 		// factored once for all the planes
 		MixtureScores factored = new MixtureScores(density);
-		FeatureWorkspace.Pool work = FeatureWorkspace.Pool.SHARED;
 		boolean oneTileEach = planes.stream().allMatch(q -> q.width() <= TILE && q.height() <= TILE);
 		// fewer planes than threads: each plane's tile over every thread, as one plane alone
 		if (n == 1 || planes.size() < n || !oneTileEach) {
 			for (int k = 0; k < planes.size(); k++) {
 				TiledPlane q = planes.get(k);
 				AnomalyMap map = map(q.width(), q.height(), q.tiles(), ProgressListener.part(listener, k, planes.size()), n,
-					factored, work);
+					factored);
 				if (map == null) return null;
 				maps.add(map);
 			}
@@ -140,7 +139,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 			if (listener.isCanceled()) return null;
 			TiledPlane q = planes.get(k);
 			Tile whole = q.tiles().tile(0, 0, q.width(), q.height());
-			return () -> map(q.width(), q.height(), (x0, y0, w, h) -> whole, ProgressListener.NONE, 1, factored, work);
+			return () -> map(q.width(), q.height(), (x0, y0, w, h) -> whole, ProgressListener.NONE, 1, factored);
 		}, (k, map) -> {
 			maps.add(map);
 			listener.progress(k + 1, planes.size());
@@ -154,13 +153,12 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	 * core): the same map on any number.
 	 */
 	public AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads) {
-		return map(width, height, source, listener, TileThreads.resolve(threads), new MixtureScores(density),
-			FeatureWorkspace.Pool.SHARED);
+		return map(width, height, source, listener, TileThreads.resolve(threads), new MixtureScores(density));
 	}
 
-	/** The map of one plane on {@code threads} threads, scored by copies of {@code factored}, with work spaces from {@code work}. */
+	/** The map of one plane on {@code threads} threads, scored by copies of {@code factored}, with work spaces from the shared pool. */
 	private AnomalyMap map(int width, int height, TileSource source, ProgressListener listener, int threads,
-		MixtureScores factored, FeatureWorkspace.Pool work)
+		MixtureScores factored)
 	{
 		AnomalyMap map = new AnomalyMap(width, height);
 		float[] out = map.values();
@@ -184,7 +182,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 			int x2 = Math.min(width, tx + TILE), y2 = Math.min(height, ty + TILE);
 			TextureFeatures.Core core = new TextureFeatures.Core(tx - x0, ty - y0, x2 - tx, y2 - ty);
 			return () -> {
-				work.lend(data, w, h, channels, core, scales, features, inner, f -> {
+				FeatureWorkspace.Pool.SHARED.lend(data, w, h, channels, core, scales, features, inner, f -> {
 					int band = (core.height() + inner - 1) / inner;
 					TileThreads.all(inner, inner, b -> 1, b -> () -> {
 						int first = b * band, end = Math.min(core.height(), (b + 1) * band);
