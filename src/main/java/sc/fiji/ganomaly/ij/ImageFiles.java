@@ -163,6 +163,11 @@ public final class ImageFiles {
 		OtherFormats reader = OtherFormats.current();
 		if (reader != null && !isImageJName(file) && reader.canOpen(file)) return OtherFormats.open(file, option, reader);
 		ImageHeaders.check(file, option, true);
+		return openChecked(file, option);
+	}
+
+	/** {@link #open} of a file whose header {@link ImageHeaders} has checked. */
+	private static Input openChecked(Path file, String option) {
 		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			Opener opener = new Opener();
 			opener.setSilentMode(true);
@@ -179,15 +184,17 @@ public final class ImageFiles {
 	}
 
 	/**
-	 * Opens one image file with its planes read from disk only when asked for: a TIFF becomes an
-	 * ImageJ virtual stack (only its header is read here), other formats are read whole. Says
-	 * clearly why a file cannot be read, as {@link #open} does; a plane that cannot be read when
-	 * asked for is an {@link IllegalArgumentException} naming the option, the file and the plane.
+	 * Opens one image file with its planes read from disk only when asked for: a TIFF of several
+	 * planes becomes an ImageJ virtual stack, other files are read whole (a TIFF of one plane too:
+	 * ImageJ's virtual stack would read that plane three times, for its own image, for the stack's
+	 * image and when asked for). Says clearly why a file cannot be read, as {@link #open} does; a
+	 * plane that cannot be read when asked for is an {@link IllegalArgumentException} naming the
+	 * option, the file and the plane.
 	 */
 	public static Input openLazily(Path file, String option) {
 		String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
 		if (!(lower.endsWith(".tif") || lower.endsWith(".tiff"))) return open(file, option);
-		ImageHeaders.check(file, option, false);
+		if (ImageHeaders.check(file, option, false) == 1) return openChecked(file, option);
 		Path absolute = file.toAbsolutePath();
 		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			try {

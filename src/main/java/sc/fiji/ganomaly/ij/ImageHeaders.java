@@ -26,9 +26,10 @@ final class ImageHeaders {
 
 	/**
 	 * Checks {@code file}; {@code whole}: all its planes will be read at once (else one at a time),
-	 * so all of them must fit in the heap.
+	 * so all of them must fit in the heap (as the one plane of a TIFF of one plane must). Returns
+	 * the planes of a TIFF as its directories state them, 0 for a file of another format.
 	 */
-	static void check(Path file, String option, boolean whole) {
+	static int check(Path file, String option, boolean whole) {
 		long size;
 		byte[] head;
 		try (InputStream in = Files.newInputStream(file)) {
@@ -43,12 +44,14 @@ final class ImageHeaders {
 			TiffCheck.Report report = TiffCheck.check(file, option);
 			if (report.bigTiff()) throw new IllegalArgumentException(option + ": " + file +
 				" is a BigTIFF, which ImageJ 1.x cannot read; save it as a standard TIFF");
-			if (whole) fitsInHeap(file, option, report.totalPixelBytes(), report.planes() + " planes");
-			return;
+			if (whole || report.planes() == 1) fitsInHeap(file, option, report.totalPixelBytes(), report.planes() == 1
+				? "plane" : report.planes() + " planes");
+			return report.planes();
 		}
 		if (head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
 			throw notAnImage(file, option, "it is a DICOM file");
 		header(file, option);
+		return 0;
 	}
 
 	/**
@@ -123,7 +126,7 @@ final class ImageHeaders {
 
 	private static void fitsInHeap(Path file, String option, long bytes, String what) {
 		long heap = Runtime.getRuntime().maxMemory();
-		if (bytes > heap) throw new IllegalArgumentException(option + ": " + file + ": its " + what + " need " + bytes +
+		if (bytes > heap) throw new IllegalArgumentException(option + ": " + file + ": reading its " + what + " takes " + bytes +
 			" bytes, more than this Java's whole heap of " + heap + " bytes; give Java more memory (-Xmx) to read it");
 	}
 }

@@ -266,6 +266,8 @@ public class TiffCheckTest {
 			ImagePlus lazy = ImageFiles.openLazily(file, "--input").image();
 			ImagePlus whole = ImageFiles.open(file, "--input").image();
 			assertEquals(file.toString(), whole.getStackSize(), lazy.getStackSize());
+			// a TIFF of one plane is read once, whole; one of several planes is read a plane at a time
+			assertEquals(file.toString(), whole.getStackSize() > 1, lazy.getStack().isVirtual());
 			assertEquals(file.toString(), report.planes(), whole.getStackSize());
 			assertEquals(file.toString(), whole.getNChannels(), lazy.getNChannels());
 			assertEquals(file.toString(), whole.getNFrames(), lazy.getNFrames());
