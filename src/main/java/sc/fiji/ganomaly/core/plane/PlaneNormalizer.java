@@ -3,11 +3,13 @@ package sc.fiji.ganomaly.core.plane;
 import java.util.Arrays;
 
 import net.imglib2.Cursor;
-import net.imglib2.FinalInterval;
 import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.blocks.PrimitiveBlocks;
+import net.imglib2.converter.RealTypeConverters;
 import net.imglib2.type.numeric.IntegerType;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.math.Quantiles;
@@ -16,7 +18,9 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  * The intensity mapping of one plane (x, y[, c]), measured once over the whole plane and then
  * applied to any tile of it, so that a large plane is normalised piece by piece exactly as it
  * would be at once. Measuring reads every pixel of a floating-point image once (to refuse NaN and
- * infinite values) and keeps only a bounded sample for the percentiles.
+ * infinite values) and keeps only a bounded sample for the percentiles. Tiles are copied out of
+ * the image a channel at a time as blocks of floats ({@link PrimitiveBlocks}, which copies whole
+ * rows out of array images and their views).
  */
 public final class PlaneNormalizer {
 
@@ -26,7 +30,10 @@ public final class PlaneNormalizer {
 	private final RandomAccessibleInterval<? extends RealType<?>> image;
 	private final int channels;
 	private final float[] low, scale;
+	/** Each channel's (x, y) plane as floats, for copies of blocks on any thread. */
+	private final PrimitiveBlocks<FloatType>[] blocks;
 
+	@SuppressWarnings("unchecked")
 	private PlaneNormalizer(RandomAccessibleInterval<? extends RealType<?>> image, int channels, float[] low,
 		float[] scale)
 	{
@@ -34,6 +41,13 @@ public final class PlaneNormalizer {
 		this.channels = channels;
 		this.low = low;
 		this.scale = scale;
+		blocks = new PrimitiveBlocks[channels];
+		for (int ch = 0; ch < channels; ch++) {
+			RandomAccessibleInterval<? extends RealType<?>> plane = image.numDimensions() == 3 ? Views.hyperSlice(image, 2, ch)
+				: image;
+			blocks[ch] = PrimitiveBlocks.of(RealTypeConverters.convert(plane, new FloatType()),
+				PrimitiveBlocks.OnFallback.ACCEPT).threadSafe();
+		}
 	}
 
 	/**
@@ -129,19 +143,14 @@ public final class PlaneNormalizer {
 		if ((long) width * height * channels > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("a tile of " +
 			width + "x" + height + "x" + channels + " values is too large for one array");
 		float[] data = new float[width * height * channels];
-		long[] min = image.numDimensions() == 3 ? new long[] { x0, y0, 0 } : new long[] { x0, y0 };
-		long[] max = image.numDimensions() == 3 ? new long[] { x0 + width - 1, y0 + height - 1, channels - 1 }
-			: new long[] { x0 + width - 1, y0 + height - 1 };
-		Cursor<? extends RealType<?>> cursor = Views.flatIterable(Views.interval(image, new FinalInterval(min, max)))
-			.cursor();
-		// flat order: x fastest, then y, then channel
+		float[] block = channels == 1 ? data : new float[width * height];
+		long[] at = { x0, y0 };
+		int[] size = { width, height };
 		for (int ch = 0; ch < channels; ch++) {
+			blocks[ch].copy(at, block, size);
 			float l = low[ch], s = scale[ch];
-			for (int y = 0; y < height; y++)
-				for (int x = 0; x < width; x++) {
-					float v = cursor.next().getRealFloat();
-					data[(y * width + x) * channels + ch] = s == 0 ? 0f : (v - l) * s - 1f;
-				}
+			for (int i = 0; i < block.length; i++)
+				data[i * channels + ch] = s == 0 ? 0f : (block[i] - l) * s - 1f;
 		}
 		return new NormalizedPlane(width, height, channels, data, low, scale);
 	}

@@ -5,12 +5,19 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.util.List;
+import java.util.Random;
+
 import org.junit.Test;
 
+import net.imglib2.RandomAccess;
+import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 import sc.fiji.ganomaly.core.api.Normalization;
 
 public class NormalizationTest {
@@ -40,6 +47,54 @@ public class NormalizationTest {
 		NormalizedPlane p = PlaneNormalizer.apply(Normalization.percentiles(0, 100), img, "two channels");
 		assertEquals(2, p.channels());
 		assertArrayEquals(new float[] { -1, -1, 1, 1 }, p.data(), 1e-6f);
+	}
+
+	/**
+	 * A tile holds the values of the whole plane normalised at once, bit for bit, for planes of
+	 * arrays, of views that are not arrays (channels stacked, an origin moved) and of several types.
+	 */
+	@Test
+	public void tilesHoldTheWholePlanesValues() {
+		Random random = new Random(3);
+		int w = 37, h = 29;
+		short[] shorts = new short[w * h];
+		byte[] a = new byte[w * h], b = new byte[w * h];
+		float[] floats = new float[w * h * 3];
+		for (int i = 0; i < w * h; i++) {
+			shorts[i] = (short) random.nextInt(65536);
+			a[i] = (byte) random.nextInt(256);
+			b[i] = (byte) random.nextInt(256);
+		}
+		for (int i = 0; i < floats.length; i++)
+			floats[i] = (float) random.nextGaussian();
+		List<RandomAccessibleInterval<? extends RealType<?>>> planes = List.of(ArrayImgs.unsignedShorts(shorts, w, h),
+			Views.translate(ArrayImgs.unsignedShorts(shorts, w, h), 5, -3), Views.stack(ArrayImgs.unsignedBytes(a, w, h),
+				ArrayImgs.unsignedBytes(b, w, h)), ArrayImgs.floats(floats, w, h, 3));
+		int[][] tiles = { { 0, 0, w, h }, { 3, 4, 10, 7 }, { w - 6, h - 5, 6, 5 }, { 11, 0, 1, h } };
+		for (RandomAccessibleInterval<? extends RealType<?>> plane : planes) {
+			int channels = plane.numDimensions() == 3 ? (int) plane.dimension(2) : 1;
+			float[] copy = new float[w * h * channels];
+			RandomAccess<? extends RealType<?>> at = Views.zeroMin(plane).randomAccess();
+			for (int c = 0; c < channels; c++)
+				for (int y = 0; y < h; y++)
+					for (int x = 0; x < w; x++) {
+						at.setPosition(x, 0);
+						at.setPosition(y, 1);
+						if (channels > 1) at.setPosition(c, 2);
+						copy[(c * h + y) * w + x] = at.get().getRealFloat();
+					}
+			NormalizedPlane whole = PlaneNormalizer.apply(Normalization.DEFAULT, channels == 1 ? ArrayImgs.floats(copy, w,
+				h) : ArrayImgs.floats(copy, w, h, channels), "copy");
+			PlaneNormalizer normalizer = PlaneNormalizer.measure(Normalization.DEFAULT, plane, "plane");
+			for (int[] t : tiles) {
+				float[] tile = normalizer.tile(t[0], t[1], t[2], t[3]).data();
+				for (int y = 0; y < t[3]; y++)
+					for (int x = 0; x < t[2]; x++)
+						for (int c = 0; c < channels; c++)
+							assertEquals(plane + " tile at " + t[0] + ", " + t[1], whole.data()[((t[1] + y) * w + t[0] + x) *
+								channels + c], tile[(y * t[2] + x) * channels + c], 0f);
+			}
+		}
 	}
 
 	@Test
