@@ -171,7 +171,8 @@ public final class MapFilters {
 		for (int j = from; j < to; j++)
 			into[j] = first * v0[j];
 		int t = lo + 1;
-		// whole groups of four taps counted first, so that the loop's bound cannot overflow
+		// the groups of four taps and the taps left are counted first, so that no loop's bound can
+		// overflow: C2 then needs no loop-limit check (it deoptimised this method on one)
 		for (int groups = (hi - t + 1) / 4; groups > 0; groups--, t += 4) {
 			double k0 = k[t + r] / weight, k1 = k[t + r + 1] / weight, k2 = k[t + r + 2] / weight,
 					k3 = k[t + r + 3] / weight;
@@ -185,7 +186,7 @@ public final class MapFilters {
 				into[j] = s;
 			}
 		}
-		for (; t <= hi; t++) {
+		for (int left = hi - t + 1; left > 0; left--, t++) {
 			double kt = k[t + r] / weight;
 			double[] vt = v[i + t];
 			for (int j = from; j < to; j++)
