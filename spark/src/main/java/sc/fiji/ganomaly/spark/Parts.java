@@ -48,7 +48,7 @@ final class Parts {
 		return fileFolder(output, file).resolve(sixDigits(first) + "-" + sixDigits(last) + "." + extension);
 	}
 
-	/** {@code n} in at least six digits, zero-padded (String.format's %06d, without its cost a part name). */
+	/** {@code n} in at least six digits, zero-padded, as part names spell it. */
 	private static String sixDigits(int n) {
 		String digits = Integer.toString(n);
 		return digits.length() >= 6 ? digits : "000000".substring(digits.length()) + digits;
@@ -56,6 +56,32 @@ final class Parts {
 
 	static Path done(Path output, int file) {
 		return fileFolder(output, file).resolve("done.csv");
+	}
+
+	/**
+	 * Claims the writing of input {@code file}'s map by a band task: true for the first caller only
+	 * (a file created whole or not at all), so that the tasks that find the file's bands all scored
+	 * (tasks finishing together, every band task of a resumed file) do not each write it. A claimant
+	 * that fails leaves the map to the file's last step.
+	 */
+	static boolean claimMap(Path output, int file) {
+		try {
+			Files.createFile(fileFolder(output, file).resolve("map.claimed"));
+			return true;
+		}
+		catch (IOException e) {
+			return false; // claimed already, or not writable: the file's last step writes the map
+		}
+	}
+
+	/** Releases the claim of a run that stopped, before a run's band tasks start ({@link #claimMap}). */
+	static void releaseMapClaim(Path output, int file) {
+		try {
+			Files.deleteIfExists(fileFolder(output, file).resolve("map.claimed"));
+		}
+		catch (IOException e) {
+			// the map is then written by the file's last step
+		}
 	}
 
 	/** Writes {@code target} through a temporary file in its folder, forced to disk, and a rename. */

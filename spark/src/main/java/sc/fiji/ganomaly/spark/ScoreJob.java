@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
@@ -34,11 +35,14 @@ import sc.fiji.ganomaly.core.GanomalyModel;
  * @param precision  float32 or bfloat16; null: each executor's JVM-wide setting
  * @param output     the output folder (shared by driver and executors)
  * @param nativeCache JavaCPP native cache folder on the executors (null: property or default)
- * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task (FIRST 0: the file's map task) fail
+ * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task fail (FIRST 0: every writing of the
+ *                   file's map fails, in a band task, where the file's last step is left to write it, and in that step)
  */
 record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int planesPerBand, int threads,
 	String precision, String output, String nativeCache, String fail) implements Serializable
 {
+
+	private static final Logger LOG = Logger.getLogger(ScoreJob.class.getName());
 
 	/** How often the test hook failed a task in this JVM (local mode: the tests' JVM). */
 	static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
@@ -79,8 +83,9 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	}
 
 	/**
-	 * Reads the header of input {@code file}: its planes (only a TIFF's header is read). Parts of an
-	 * interrupted run made from another version of the file (size or modification time) are removed.
+	 * Reads the header of input {@code file}: its planes (of a TIFF of several planes only the header
+	 * is read). Parts of an interrupted run made from another version of the file (size or
+	 * modification time) are removed, and its claim of the file's map is released.
 	 */
 	Plan plan(int file) {
 		Path path = input(file);
@@ -91,6 +96,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			ImageFiles.Input in = ScoreFiles.open(path, "--input");
 			int planes = ScoreFiles.planes(in);
 			boolean done = fileDone(file, planes);
+			if (!done) Parts.releaseMapClaim(outputFolder(), file);
 			return new Plan(file, planes, (long) in.image().getWidth() * in.image().getHeight(), size, time.toMillis(),
 				changed, done, null);
 		}
@@ -121,7 +127,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		Path rows = part(b, "csv"), failed = part(b, "failed");
 		if (fileDone(b.file(), b.plan().planes())) return BandOutcome.ALREADY_DONE;
 		if (done(b)) {
-			assembleIfComplete(b.plan());
+			assembleIfComplete(b.plan(), null);
 			return BandOutcome.ALREADY_DONE;
 		}
 		if (Files.exists(failed)) return BandOutcome.FAILED;
@@ -156,23 +162,27 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		for (ScoreFiles.ScoredPlane p : scored)
 			lines.add(ScoreFiles.csvRow(in, p, settings));
 		Parts.writeLines(rows, lines);
-		assembleIfComplete(b.plan());
+		assembleIfComplete(b.plan(), in);
 		return BandOutcome.SCORED;
 	}
 
 	/**
 	 * Writes a file's map as soon as all its bands have rows, so that maps appear while the run goes
-	 * on. If this fails (or two tasks race, the loser finding the parts gone), the file's
-	 * {@link #assemble} task writes it or says why; two tasks that both write it write the same bytes.
+	 * on: the first task to find them all claims the writing ({@link Parts#claimMap}). If the writing
+	 * fails, the file's {@link #assemble} step writes the map or says why.
+	 *
+	 * @param in the file as the calling task opened it, or null
 	 */
-	private void assembleIfComplete(Plan plan) {
+	private void assembleIfComplete(Plan plan, ImageFiles.Input in) {
 		for (Band other : bands(plan))
 			if (!Files.exists(part(other, "csv"))) return;
+		if (!Parts.claimMap(outputFolder(), plan.file())) return;
 		try {
-			assemble(plan);
+			assemble(plan, in);
 		}
-		catch (RuntimeException e) {
-			// left to the file's assemble task, which fails the job if it fails again
+		catch (RuntimeException | OutOfMemoryError e) {
+			// a map too large for this task's heap included: its arrays are gone with the exception
+			LOG.warning("the map of " + input(plan.file()) + " is left to the file's last step: " + message(e));
 		}
 	}
 
@@ -216,6 +226,11 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	 * and returns its rows. A file whose map was written already (a resumed run) only returns them.
 	 */
 	FileOutcome assemble(Plan plan) {
+		return assemble(plan, null);
+	}
+
+	/** {@link #assemble(Plan)} with the file opened already ({@code in}), or null to open it. */
+	private FileOutcome assemble(Plan plan, ImageFiles.Input in) {
 		Path out = outputFolder();
 		Path done = Parts.done(out, plan.file());
 		if (fileDone(plan.file(), plan.planes())) return new FileOutcome(plan.file(), Parts.readLines(done), plan
@@ -233,13 +248,13 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		}
 		injectFailure(plan.file(), 0, null);
 		if (settings.maps() != MapFiles.Kind.NONE) {
-			ImageFiles.Input in = ScoreFiles.open(input(plan.file()), "--input");
-			int w = in.image().getWidth(), h = in.image().getHeight();
+			ImageFiles.Input file = in != null ? in : ScoreFiles.open(input(plan.file()), "--input");
+			int w = file.image().getWidth(), h = file.image().getHeight();
 			boolean floats = settings.maps() == MapFiles.Kind.FLOAT;
-			MapFiles.write(MapFiles.image(in.image(), plan.planes(), settings.maps(), i -> {
+			MapFiles.write(MapFiles.image(file.image(), plan.planes(), settings.maps(), i -> {
 				Band b = bands.get((i - 1) / planesPerBand);
 				return MapFiles.plane(w, h, Parts.readPlane(part(b, "map"), i - b.first(), w * h, floats));
-			}), MapFiles.file(out, in));
+			}), MapFiles.file(out, file));
 		}
 		Parts.writeLines(done, rows);
 		// the file is done: its map parts are not needed any more (disk: parts and maps are not both kept)
