@@ -27,7 +27,8 @@ final class ImageHeaders {
 	/**
 	 * Checks {@code file}; {@code whole}: all its planes will be read at once (else one at a time),
 	 * so all of them must fit in the heap (as the one plane of a TIFF of one plane must). Returns
-	 * the planes of a TIFF as its directories state them, 0 for a file of another format.
+	 * the planes ImageJ makes of a TIFF (one per directory, or the {@code images=N} of an ImageJ
+	 * stack's one directory), 0 for a file of another format.
 	 */
 	static int check(Path file, String option, boolean whole) {
 		long size;

@@ -45,9 +45,9 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
  * Model files written by earlier versions, one per manifest shape (resources {@code legacy/}, see
  * its README and scripts/make-old-model-examples): each loads, its manifest re-reads to an equal
  * manifest keeping every number, and it scores a fixed test plane as stored: the latent and residual
- * maps bit for bit, density maps within {@link #DENSITY_ULPS} (see there), texture maps within
- * {@link #TEXTURE_ROUNDING} (their sums are taken in another order since the texture score was
- * written for the vector units). Texture maps were stored by the version that
+ * maps bit for bit, the density score and the density map's sampled values within
+ * {@link #DENSITY_ULPS} (see there), texture maps within {@link #TEXTURE_ROUNDING} (their sums are
+ * taken in another order than when they were stored). Texture maps were stored by the version that
  * wrote the manifest; network maps (all examples share one tiny SavedModel) by 708a05a, whose maps
  * the writing versions give too except for examples 1-2 (see the README). Uses the public API only.
  */
@@ -66,11 +66,10 @@ public class OldModelFilesTest {
 	 */
 	static final double TEXTURE_ROUNDING = 3e-4;
 	/**
-	 * How many units in the last place a density map's values may lie from the stored ones (the hash
-	 * of all bits is not compared): the density is the Mahalanobis distance of the encoder's codes,
-	 * and TensorFlow's kernels give codes that differ in their last bits from one CPU generation to
-	 * another (stored on one host, 1 ulp apart at a few pixels on an AMD CPU with AVX512_VP2INTERSECT),
-	 * where the latent and residual maps of the same model stay bit-identical.
+	 * How many units in the last place the density score and the density map's sampled values may
+	 * lie from the stored ones (the hash of all bits is not compared): the density is the Mahalanobis
+	 * distance of the encoder's codes, and TensorFlow's kernels may give codes that differ in their
+	 * last bits between CPUs, where the latent and residual maps of the same model are bit-identical.
 	 */
 	static final int DENSITY_ULPS = 4;
 

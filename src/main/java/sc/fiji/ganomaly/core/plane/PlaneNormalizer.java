@@ -19,8 +19,9 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  * applied to any tile of it, so that a large plane is normalised piece by piece exactly as it
  * would be at once. Measuring reads every pixel of a floating-point image once (to refuse NaN and
  * infinite values) and keeps only a bounded sample for the percentiles. Tiles are copied out of
- * the image a channel at a time as blocks of floats ({@link PrimitiveBlocks}, which copies whole
- * rows out of array images and their views).
+ * the image a channel at a time as blocks of floats ({@link PrimitiveBlocks}: whole rows out of an
+ * array image and the views of it that it analyses, such as a grey plane with a channel axis added;
+ * a pixel at a time out of others, such as channels stacked from images of their own).
  */
 public final class PlaneNormalizer {
 

@@ -98,12 +98,15 @@ final class FeatureWorkspace {
 	 * Work spaces lent to feature computations running side by side: as many as run at once, each kept
 	 * for the next computation, of this call or a later one, while the kept ones hold at most a set
 	 * number of bytes. They are kept softly: when memory runs short the garbage collector frees them.
-	 * So a batch of many small planes (a map call per few planes) reuses its work spaces instead of
-	 * allocating them per call, and a large map leaves at most that much behind.
+	 * So the calls of a batch of many small planes (a map call per few planes) share their work
+	 * spaces, and a large map leaves at most that much behind.
 	 */
 	static final class Pool {
 
-		/** The pool of every map and fit: at most 128 MB kept (the work spaces of two 512² tiles and more). */
+		/**
+		 * The pool of every map and fit: at most 128 MB kept (the work spaces of two tiles of 512²
+		 * and their margins of one channel; of one such tile of three channels).
+		 */
 		static final Pool SHARED = new Pool(128L << 20);
 
 		private final ConcurrentLinkedQueue<Kept> spare = new ConcurrentLinkedQueue<>();

@@ -19,6 +19,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.math.Quantiles;
 
 public class NormalizationTest {
 
@@ -50,11 +51,13 @@ public class NormalizationTest {
 	}
 
 	/**
-	 * A tile holds the values of the whole plane normalised at once, bit for bit, for planes of
-	 * arrays, of views that are not arrays (channels stacked, an origin moved) and of several types.
+	 * A tile holds each pixel's value mapped by its channel's percentiles, for planes of arrays, of
+	 * views that are not arrays (channels stacked, an origin moved) and of several types, tiles
+	 * anywhere in the plane.
 	 */
 	@Test
-	public void tilesHoldTheWholePlanesValues() {
+	public void tilesHoldEachPixelNormalised() {
+		record Block(int x0, int y0, int width, int height) {}
 		Random random = new Random(3);
 		int w = 37, h = 29;
 		short[] shorts = new short[w * h];
@@ -70,10 +73,13 @@ public class NormalizationTest {
 		List<RandomAccessibleInterval<? extends RealType<?>>> planes = List.of(ArrayImgs.unsignedShorts(shorts, w, h),
 			Views.translate(ArrayImgs.unsignedShorts(shorts, w, h), 5, -3), Views.stack(ArrayImgs.unsignedBytes(a, w, h),
 				ArrayImgs.unsignedBytes(b, w, h)), ArrayImgs.floats(floats, w, h, 3));
-		int[][] tiles = { { 0, 0, w, h }, { 3, 4, 10, 7 }, { w - 6, h - 5, 6, 5 }, { 11, 0, 1, h } };
+		List<Block> blocks = List.of(new Block(0, 0, w, h), new Block(3, 4, 10, 7), new Block(w - 6, h - 5, 6, 5),
+			new Block(11, 0, 1, h));
+		Normalization n = Normalization.DEFAULT;
 		for (RandomAccessibleInterval<? extends RealType<?>> plane : planes) {
 			int channels = plane.numDimensions() == 3 ? (int) plane.dimension(2) : 1;
-			float[] copy = new float[w * h * channels];
+			// each channel's values in row-major order, and the mapping of its percentiles
+			float[][] values = new float[channels][w * h];
 			RandomAccess<? extends RealType<?>> at = Views.zeroMin(plane).randomAccess();
 			for (int c = 0; c < channels; c++)
 				for (int y = 0; y < h; y++)
@@ -81,18 +87,22 @@ public class NormalizationTest {
 						at.setPosition(x, 0);
 						at.setPosition(y, 1);
 						if (channels > 1) at.setPosition(c, 2);
-						copy[(c * h + y) * w + x] = at.get().getRealFloat();
+						values[c][y * w + x] = at.get().getRealFloat();
 					}
-			NormalizedPlane whole = PlaneNormalizer.apply(Normalization.DEFAULT, channels == 1 ? ArrayImgs.floats(copy, w,
-				h) : ArrayImgs.floats(copy, w, h, channels), "copy");
-			PlaneNormalizer normalizer = PlaneNormalizer.measure(Normalization.DEFAULT, plane, "plane");
-			for (int[] t : tiles) {
-				float[] tile = normalizer.tile(t[0], t[1], t[2], t[3]).data();
-				for (int y = 0; y < t[3]; y++)
-					for (int x = 0; x < t[2]; x++)
+			float[] low = new float[channels], scale = new float[channels];
+			for (int c = 0; c < channels; c++) {
+				float[] range = Quantiles.quantiles(values[c].clone(), n.low() / 100, n.high() / 100);
+				low[c] = range[0];
+				scale[c] = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
+			}
+			PlaneNormalizer normalizer = PlaneNormalizer.measure(n, plane, "plane");
+			for (Block t : blocks) {
+				float[] tile = normalizer.tile(t.x0(), t.y0(), t.width(), t.height()).data();
+				for (int y = 0; y < t.height(); y++)
+					for (int x = 0; x < t.width(); x++)
 						for (int c = 0; c < channels; c++)
-							assertEquals(plane + " tile at " + t[0] + ", " + t[1], whole.data()[((t[1] + y) * w + t[0] + x) *
-								channels + c], tile[(y * t[2] + x) * channels + c], 0f);
+							assertEquals(plane + " " + t + " pixel " + x + ", " + y, (values[c][(t.y0() + y) * w + t.x0() + x] -
+								low[c]) * scale[c] - 1f, tile[(y * t.width() + x) * channels + c], 0f);
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.core.texture;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
@@ -96,14 +97,19 @@ public class FeatureWorkspaceTest {
 		float[] data = TextureBenchmark.plane(w, h, 1, new Random(5)).data();
 		TextureFeatures.Core core = new TextureFeatures.Core(0, 0, w, h);
 		FeatureWorkspace.Pool pool = new FeatureWorkspace.Pool(Long.MAX_VALUE);
-		pool.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1, f -> {});
+		Object[] firstRows = new Object[2];
+		pool.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1,
+			f -> firstRows[0] = f[0]);
 		long kept = pool.keptBytes();
 		int dim = TextureFeatures.dim(TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1);
 		assertTrue("the work space's features, rows and scales: " + kept, kept > (4L * dim + 6 * 8) * w * h);
 		long[] whileLent = new long[1];
-		pool.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1,
-			f -> whileLent[0] = pool.keptBytes());
-		assertEquals("the kept work space was lent again", 0, whileLent[0]);
+		pool.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1, f -> {
+			whileLent[0] = pool.keptBytes();
+			firstRows[1] = f[0];
+		});
+		assertSame("the kept work space was lent again: the same feature rows", firstRows[0], firstRows[1]);
+		assertEquals("none kept while it is lent", 0, whileLent[0]);
 		assertEquals("and given back: one work space kept, not two", kept, pool.keptBytes());
 		FeatureWorkspace.Pool small = new FeatureWorkspace.Pool(kept - 1);
 		small.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1, f -> {});
