@@ -7,6 +7,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import ij.ImagePlus;
@@ -194,7 +195,8 @@ public final class ImageFiles {
 	public static Input openLazily(Path file, String option) {
 		String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
 		if (!(lower.endsWith(".tif") || lower.endsWith(".tiff"))) return open(file, option);
-		if (ImageHeaders.check(file, option, false) == 1) return openChecked(file, option);
+		if (ImageHeaders.check(file, option, false).filter(r -> r.planes() == 1).isPresent()) return openChecked(file,
+			option);
 		Path absolute = file.toAbsolutePath();
 		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			try {
@@ -211,6 +213,27 @@ public final class ImageFiles {
 		if (imp == null || imp.getStackSize() < 1 || !(imp.getStack() instanceof FileInfoVirtualStack stack) ||
 			!read.output().isBlank()) return open(file, option);
 		return new Input(file, CheckedStack.wrap(imp, stack, file, option));
+	}
+
+	/** An image file's planes (slices times frames) and pixels per plane. */
+	public record Shape(int planes, long pixels) {}
+
+	/**
+	 * The {@link Shape} of an image file as {@link #openLazily} and {@link ImagePlusPlanes} see it,
+	 * reading as little as it can: of a TIFF of one plane only its header; of a stack what
+	 * {@link #openLazily} reads (its header, and its first plane, which ImageJ's virtual stack reads
+	 * to open it); other files whole. Refuses what {@link #openLazily} refuses, but for what only a
+	 * one-plane TIFF's pixels show: that is found when the plane is read.
+	 */
+	public static Shape shape(Path file, String option) {
+		String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (lower.endsWith(".tif") || lower.endsWith(".tiff")) {
+			Optional<TiffCheck.Report> report = ImageHeaders.check(file, option, false);
+			if (report.isPresent() && report.get().planes() == 1 && report.get().directories().size() == 1)
+				return new Shape(1, report.get().directories().get(0).pixels());
+		}
+		ImagePlus imp = openLazily(file, option).image();
+		return new Shape(ImagePlusPlanes.count(imp), (long) imp.getWidth() * imp.getHeight());
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -26,11 +27,11 @@ final class ImageHeaders {
 
 	/**
 	 * Checks {@code file}; {@code whole}: all its planes will be read at once (else one at a time),
-	 * so all of them must fit in the heap (as the one plane of a TIFF of one plane must). Returns
-	 * the planes ImageJ makes of a TIFF (one per directory, or the {@code images=N} of an ImageJ
-	 * stack's one directory), 0 for a file of another format.
+	 * so all of them must fit in the heap (as the one plane of a TIFF of one plane must). Returns a
+	 * TIFF's report (its directories and the planes ImageJ makes of them), nothing for a file of
+	 * another format.
 	 */
-	static int check(Path file, String option, boolean whole) {
+	static Optional<TiffCheck.Report> check(Path file, String option, boolean whole) {
 		long size;
 		byte[] head;
 		try (InputStream in = Files.newInputStream(file)) {
@@ -47,12 +48,12 @@ final class ImageHeaders {
 				" is a BigTIFF, which ImageJ 1.x cannot read; save it as a standard TIFF");
 			if (whole || report.planes() == 1) fitsInHeap(file, option, report.totalPixelBytes(), report.planes() == 1
 				? "plane" : report.planes() + " planes");
-			return report.planes();
+			return Optional.of(report);
 		}
 		if (head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
 			throw notAnImage(file, option, "it is a DICOM file");
 		header(file, option);
-		return 0;
+		return Optional.empty();
 	}
 
 	/**

@@ -268,6 +268,8 @@ public class TiffCheckTest {
 			assertEquals(file.toString(), whole.getStackSize(), lazy.getStackSize());
 			// a TIFF of one plane is read once, whole; one of several planes is read a plane at a time
 			assertEquals(file.toString(), whole.getStackSize() > 1, lazy.getStack().isVirtual());
+			assertEquals(file.toString(), new ImageFiles.Shape(ImagePlusPlanes.count(whole), (long) whole.getWidth() * whole
+				.getHeight()), ImageFiles.shape(file, "--input"));
 			assertEquals(file.toString(), report.planes(), whole.getStackSize());
 			assertEquals(file.toString(), whole.getNChannels(), lazy.getNChannels());
 			assertEquals(file.toString(), whole.getNFrames(), lazy.getNFrames());

@@ -83,9 +83,9 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	}
 
 	/**
-	 * Reads the header of input {@code file}: its planes (of a TIFF of several planes only the header
-	 * is read). Parts of an interrupted run made from another version of the file (size or
-	 * modification time) are removed, and its claim of the file's map is released.
+	 * Reads the header of input {@code file}: its planes and their pixels ({@link ImageFiles#shape}).
+	 * Parts of an interrupted run made from another version of the file (size or modification time)
+	 * are removed, and its claim of the file's map is released.
 	 */
 	Plan plan(int file) {
 		Path path = input(file);
@@ -93,12 +93,10 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			FileTime time = Files.getLastModifiedTime(path);
 			long size = Files.size(path);
 			boolean changed = Parts.keepIfSameInput(outputFolder(), file, path + " " + size + " " + time);
-			ImageFiles.Input in = ScoreFiles.open(path, "--input");
-			int planes = ScoreFiles.planes(in);
-			boolean done = fileDone(file, planes);
+			ImageFiles.Shape shape = ImageFiles.shape(path, "--input");
+			boolean done = fileDone(file, shape.planes());
 			if (!done) Parts.releaseMapClaim(outputFolder(), file);
-			return new Plan(file, planes, (long) in.image().getWidth() * in.image().getHeight(), size, time.toMillis(),
-				changed, done, null);
+			return new Plan(file, shape.planes(), shape.pixels(), size, time.toMillis(), changed, done, null);
 		}
 		catch (IOException | UncheckedIOException | IllegalArgumentException e) {
 			return new Plan(file, 0, 0, 0, 0, false, false, message(e));
