@@ -1,9 +1,5 @@
 package sc.fiji.ganomaly.core.plane;
 
-import java.util.Arrays;
-
-import net.imglib2.Cursor;
-import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.blocks.PrimitiveBlocks;
 import net.imglib2.converter.RealTypeConverters;
@@ -28,6 +24,9 @@ public final class PlaneNormalizer {
 	/** At most this many values per channel are read (every k-th pixel) to find the percentiles. */
 	static final int PERCENTILE_SAMPLES = 1 << 20;
 
+	/** At most this many values are copied out of the image at once when it is measured. */
+	private static final int BAND_VALUES = 1 << 18;
+
 	private final RandomAccessibleInterval<? extends RealType<?>> image;
 	private final int channels;
 	private final float[] low, scale;
@@ -35,13 +34,11 @@ public final class PlaneNormalizer {
 	private final PrimitiveBlocks<FloatType>[] blocks;
 
 	@SuppressWarnings("unchecked")
-	private PlaneNormalizer(RandomAccessibleInterval<? extends RealType<?>> image, int channels, float[] low,
-		float[] scale)
-	{
+	private PlaneNormalizer(RandomAccessibleInterval<? extends RealType<?>> image, int channels) {
 		this.image = image;
 		this.channels = channels;
-		this.low = low;
-		this.scale = scale;
+		low = new float[channels];
+		scale = new float[channels];
 		blocks = new PrimitiveBlocks[channels];
 		for (int ch = 0; ch < channels; ch++) {
 			RandomAccessibleInterval<? extends RealType<?>> plane = image.numDimensions() == 3 ? Views.hyperSlice(image, 2, ch)
@@ -64,25 +61,15 @@ public final class PlaneNormalizer {
 		int n = image.numDimensions();
 		if (n != 2 && n != 3) throw new IllegalArgumentException(name + ": expected a 2D image with channels " +
 			"(x, y, c), got " + n + " dimensions");
-		RandomAccessibleInterval<? extends RealType<?>> zeroMin = Views.zeroMin(image);
-		long w = image.dimension(0), h = image.dimension(1);
-		int channels = n == 3 ? (int) image.dimension(2) : 1;
-		if (!(zeroMin.getType() instanceof IntegerType)) {
-			Cursor<? extends RealType<?>> cursor = Views.flatIterable(zeroMin).cursor();
-			while (cursor.hasNext()) {
-				float v = cursor.next().getRealFloat();
-				if (!Float.isFinite(v)) throw new IllegalArgumentException(name + ": pixel (" + cursor.getLongPosition(0) +
-					", " + cursor.getLongPosition(1) + ") is " + v + "; replace NaN and infinite values first");
-			}
-		}
-		float[] low = new float[channels], scale = new float[channels];
-		for (int ch = 0; ch < channels; ch++) {
-			float[] range = normalization.percentiles() ? percentileRange(zeroMin, w, h, ch, normalization)
+		PlaneNormalizer normalizer = new PlaneNormalizer(Views.zeroMin(image), n == 3 ? (int) image.dimension(2) : 1);
+		if (!(image.getType() instanceof IntegerType)) normalizer.refuseNonFinite(name);
+		for (int ch = 0; ch < normalizer.channels; ch++) {
+			float[] range = normalization.percentiles() ? normalizer.percentileRange(ch, normalization)
 				: new float[] { (float) normalization.low(), (float) normalization.high() };
-			low[ch] = range[0];
-			scale[ch] = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
+			normalizer.low[ch] = range[0];
+			normalizer.scale[ch] = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
 		}
-		return new PlaneNormalizer(zeroMin, channels, low, scale);
+		return normalizer;
 	}
 
 	/**
@@ -102,22 +89,45 @@ public final class PlaneNormalizer {
 		return normalizer.tile(0, 0, (int) w, (int) h);
 	}
 
-	/** Low and high percentile of one channel, from every k-th pixel in row-major order. */
-	private static float[] percentileRange(RandomAccessibleInterval<? extends RealType<?>> image, long w, long h,
-		int channel, Normalization normalization)
-	{
-		long count = w * h;
-		long step = Math.max(1, count / PERCENTILE_SAMPLES);
-		float[] values = new float[(int) ((count + step - 1) / step)];
-		RandomAccess<? extends RealType<?>> access = image.randomAccess();
-		if (image.numDimensions() == 3) access.setPosition(channel, 2);
-		int k = 0;
-		for (long i = 0; i < count && k < values.length; i += step) {
-			access.setPosition(i % w, 0);
-			access.setPosition(i / w, 1);
-			values[k++] = access.get().getRealFloat();
+	/** Whole rows of one channel copied out of the image: {@code rows} rows from row {@code y0}, row by row. */
+	private interface Band {
+		void accept(long y0, int rows, float[] values);
+	}
+
+	/** Hands every row of channel {@code ch} to {@code use}, in order, a band of rows at a time. */
+	private void bands(int ch, Band use) {
+		long w = width(), h = height();
+		int rows = (int) Math.max(1, Math.min(h, BAND_VALUES / Math.max(1, w)));
+		float[] values = new float[(int) (w * rows)];
+		for (long y0 = 0; y0 < h; y0 += rows) {
+			int n = (int) Math.min(rows, h - y0);
+			blocks[ch].copy(new long[] { 0, y0 }, values, new int[] { (int) w, n });
+			use.accept(y0, n, values);
 		}
-		return Quantiles.quantiles(Arrays.copyOf(values, k), normalization.low() / 100, normalization.high() / 100);
+	}
+
+	/** Refuses the first NaN or infinite value, in the order of channels, rows and columns. */
+	private void refuseNonFinite(String name) {
+		long w = width();
+		for (int ch = 0; ch < channels; ch++)
+			bands(ch, (y0, rows, values) -> {
+				for (int i = 0; i < rows * w; i++)
+					if (!Float.isFinite(values[i])) throw new IllegalArgumentException(name + ": pixel (" + i % w + ", " +
+						(y0 + i / w) + ") is " + values[i] + "; replace NaN and infinite values first");
+			});
+	}
+
+	/** Low and high percentile of one channel, from every k-th pixel in row-major order. */
+	private float[] percentileRange(int ch, Normalization normalization) {
+		long w = width(), count = w * height();
+		long step = Math.max(1, count / PERCENTILE_SAMPLES);
+		float[] sample = new float[(int) ((count + step - 1) / step)];
+		bands(ch, (y0, rows, values) -> {
+			long first = y0 * w, end = first + rows * w;
+			for (long i = (first + step - 1) / step * step; i < end; i += step)
+				sample[(int) (i / step)] = values[(int) (i - first)];
+		});
+		return Quantiles.quantiles(sample, normalization.low() / 100, normalization.high() / 100);
 	}
 
 	public long width() {

@@ -107,6 +107,33 @@ public class NormalizationTest {
 		}
 	}
 
+	/**
+	 * The percentiles of a plane of more than {@link PlaneNormalizer#PERCENTILE_SAMPLES} pixels come
+	 * from every k-th pixel in row-major order (here every second, over rows of odd width).
+	 */
+	@Test
+	public void percentilesOfLargePlanesComeFromEveryKthPixel() {
+		int w = 2101, h = 1001;
+		Random random = new Random(7);
+		short[] pixels = new short[w * h];
+		for (int i = 0; i < pixels.length; i++)
+			pixels[i] = (short) (random.nextInt(1000) + (i % 2 == 0 ? 0 : 30000)); // odd pixels much brighter
+		long step = (long) w * h / PlaneNormalizer.PERCENTILE_SAMPLES;
+		assertEquals(2, step);
+		float[] sample = new float[(w * h + 1) / 2];
+		for (int k = 0; k < sample.length; k++)
+			sample[k] = pixels[2 * k] & 0xffff;
+		Normalization n = Normalization.DEFAULT;
+		float[] range = Quantiles.quantiles(sample, n.low() / 100, n.high() / 100);
+		float scale = 2f / (range[1] - range[0]);
+		NormalizedPlane tile = PlaneNormalizer.measure(n, ArrayImgs.unsignedShorts(pixels, w, h), "large").tile(1000,
+			500, 3, 2);
+		for (int y = 0; y < 2; y++)
+			for (int x = 0; x < 3; x++)
+				assertEquals("pixel " + x + ", " + y, ((pixels[(500 + y) * w + 1000 + x] & 0xffff) - range[0]) * scale - 1f,
+					tile.data()[y * 3 + x], 0f);
+	}
+
 	@Test
 	public void constantImagesBecomeZero() {
 		NormalizedPlane p = PlaneNormalizer.apply(Normalization.DEFAULT, ArrayImgs.floats(new float[] { 7, 7, 7, 7 }, 2, 2), "flat");
