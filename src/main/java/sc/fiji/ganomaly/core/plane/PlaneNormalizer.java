@@ -13,8 +13,9 @@ import sc.fiji.ganomaly.core.math.Quantiles;
 /**
  * The intensity mapping of one plane (x, y[, c]), measured once over the whole plane and then
  * applied to any tile of it, so that a large plane is normalised piece by piece exactly as it
- * would be at once. Measuring reads every pixel of a floating-point image once (to refuse NaN and
- * infinite values) and keeps only a bounded sample for the percentiles. Tiles are copied out of
+ * would be at once. Measuring reads each channel once, a band of rows at a time: it refuses NaN
+ * and infinite values of a floating-point image and keeps a bounded sample (every k-th pixel) for
+ * the percentiles. Tiles are copied out of
  * the image a channel at a time as blocks of floats ({@link PrimitiveBlocks}: whole rows out of an
  * array image and the views of it that it analyses, such as a grey plane with a channel axis added;
  * a pixel at a time out of others, such as channels stacked from images of their own).
@@ -62,10 +63,9 @@ public final class PlaneNormalizer {
 		if (n != 2 && n != 3) throw new IllegalArgumentException(name + ": expected a 2D image with channels " +
 			"(x, y, c), got " + n + " dimensions");
 		PlaneNormalizer normalizer = new PlaneNormalizer(Views.zeroMin(image), n == 3 ? (int) image.dimension(2) : 1);
-		if (!(image.getType() instanceof IntegerType)) normalizer.refuseNonFinite(name);
+		boolean finiteByType = image.getType() instanceof IntegerType;
 		for (int ch = 0; ch < normalizer.channels; ch++) {
-			float[] range = normalization.percentiles() ? normalizer.percentileRange(ch, normalization)
-				: new float[] { (float) normalization.low(), (float) normalization.high() };
+			float[] range = normalizer.scan(ch, finiteByType ? null : name, normalization);
 			normalizer.low[ch] = range[0];
 			normalizer.scale[ch] = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
 		}
@@ -106,28 +106,27 @@ public final class PlaneNormalizer {
 		}
 	}
 
-	/** Refuses the first NaN or infinite value, in the order of channels, rows and columns. */
-	private void refuseNonFinite(String name) {
-		long w = width();
-		for (int ch = 0; ch < channels; ch++)
-			bands(ch, (y0, rows, values) -> {
-				for (int i = 0; i < rows * w; i++)
-					if (!Float.isFinite(values[i])) throw new IllegalArgumentException(name + ": pixel (" + i % w + ", " +
-						(y0 + i / w) + ") is " + values[i] + "; replace NaN and infinite values first");
-			});
-	}
-
-	/** Low and high percentile of one channel, from every k-th pixel in row-major order. */
-	private float[] percentileRange(int ch, Normalization normalization) {
+	/**
+	 * Reads channel {@code ch} once: refuses its first NaN or infinite value (in the order of rows
+	 * and columns) unless {@code name} is null, and returns the low and high values of the mapping:
+	 * the percentiles of every k-th pixel in row-major order, or the fixed range.
+	 */
+	private float[] scan(int ch, String name, Normalization normalization) {
 		long w = width(), count = w * height();
 		long step = Math.max(1, count / PERCENTILE_SAMPLES);
-		float[] sample = new float[(int) ((count + step - 1) / step)];
-		bands(ch, (y0, rows, values) -> {
-			long first = y0 * w, end = first + rows * w;
-			for (long i = (first + step - 1) / step * step; i < end; i += step)
-				sample[(int) (i / step)] = values[(int) (i - first)];
+		float[] sample = normalization.percentiles() ? new float[(int) ((count + step - 1) / step)] : null;
+		if (name != null || sample != null) bands(ch, (y0, rows, values) -> {
+			if (name != null) for (int i = 0; i < rows * w; i++)
+				if (!Float.isFinite(values[i])) throw new IllegalArgumentException(name + ": pixel (" + i % w + ", " +
+					(y0 + i / w) + ") is " + values[i] + "; replace NaN and infinite values first");
+			if (sample != null) {
+				long first = y0 * w, end = first + rows * w;
+				for (long i = (first + step - 1) / step * step; i < end; i += step)
+					sample[(int) (i / step)] = values[(int) (i - first)];
+			}
 		});
-		return Quantiles.quantiles(sample, normalization.low() / 100, normalization.high() / 100);
+		return sample != null ? Quantiles.quantiles(sample, normalization.low() / 100, normalization.high() / 100)
+			: new float[] { (float) normalization.low(), (float) normalization.high() };
 	}
 
 	public long width() {

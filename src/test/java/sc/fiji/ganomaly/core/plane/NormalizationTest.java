@@ -156,6 +156,18 @@ public class NormalizationTest {
 		catch (IllegalArgumentException e) {
 			assertTrue(e.getMessage(), e.getMessage().startsWith("cells.tif: pixel (1, 0) is NaN"));
 		}
+		// a plane read in several bands of rows, two channels: the first value in channel, row and column order
+		int w = 600, h = 500;
+		float[] two = new float[w * h * 2];
+		two[(1 * h + 470) * w + 7] = Float.POSITIVE_INFINITY;
+		two[(1 * h + 480) * w + 2] = Float.NaN;
+		try {
+			PlaneNormalizer.measure(Normalization.fixedRange(0, 1), ArrayImgs.floats(two, w, h, 2), "two.tif");
+			fail();
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().startsWith("two.tif: pixel (7, 470) is Infinity"));
+		}
 	}
 
 	@Test(expected = IllegalArgumentException.class)
