@@ -193,10 +193,23 @@ public final class ImageFiles {
 	 * option, the file and the plane.
 	 */
 	public static Input openLazily(Path file, String option) {
+		if (!isTiffName(file)) return open(file, option);
+		return openTiffLazily(file, option, ImageHeaders.check(file, option, false));
+	}
+
+	private static boolean isTiffName(Path file) {
 		String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (!(lower.endsWith(".tif") || lower.endsWith(".tiff"))) return open(file, option);
-		if (ImageHeaders.check(file, option, false).filter(r -> r.planes() == 1).isPresent()) return openChecked(file,
-			option);
+		return lower.endsWith(".tif") || lower.endsWith(".tiff");
+	}
+
+	/** The one directory of a TIFF whose report states one plane, if it is one. */
+	private static Optional<TiffCheck.Directory> onePlane(Optional<TiffCheck.Report> report) {
+		return report.filter(r -> r.planes() == 1 && r.directories().size() == 1).map(r -> r.directories().get(0));
+	}
+
+	/** {@link #openLazily} of a file named as a TIFF, whose header check gave {@code report}. */
+	private static Input openTiffLazily(Path file, String option, Optional<TiffCheck.Report> report) {
+		if (onePlane(report).isPresent()) return openChecked(file, option);
 		Path absolute = file.toAbsolutePath();
 		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			try {
@@ -226,14 +239,15 @@ public final class ImageFiles {
 	 * one-plane TIFF's pixels show: that is found when the plane is read.
 	 */
 	public static Shape shape(Path file, String option) {
-		String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (lower.endsWith(".tif") || lower.endsWith(".tiff")) {
+		Input in;
+		if (isTiffName(file)) {
 			Optional<TiffCheck.Report> report = ImageHeaders.check(file, option, false);
-			if (report.isPresent() && report.get().planes() == 1 && report.get().directories().size() == 1)
-				return new Shape(1, report.get().directories().get(0).pixels());
+			Optional<TiffCheck.Directory> plane = onePlane(report);
+			if (plane.isPresent()) return new Shape(1, plane.get().pixels());
+			in = openTiffLazily(file, option, report);
 		}
-		ImagePlus imp = openLazily(file, option).image();
-		return new Shape(ImagePlusPlanes.count(imp), (long) imp.getWidth() * imp.getHeight());
+		else in = open(file, option);
+		return new Shape(ImagePlusPlanes.count(in.image()), (long) in.image().getWidth() * in.image().getHeight());
 	}
 
 	/**

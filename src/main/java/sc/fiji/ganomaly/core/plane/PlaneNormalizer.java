@@ -15,10 +15,10 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  * applied to any tile of it, so that a large plane is normalised piece by piece exactly as it
  * would be at once. Measuring reads each channel once, a band of rows at a time: it refuses NaN
  * and infinite values of a floating-point image and keeps a bounded sample (every k-th pixel) for
- * the percentiles. Tiles are copied out of
- * the image a channel at a time as blocks of floats ({@link PrimitiveBlocks}: whole rows out of an
- * array image and the views of it that it analyses, such as a grey plane with a channel axis added;
- * a pixel at a time out of others, such as channels stacked from images of their own).
+ * the percentiles. Tiles are copied out of the image a channel at a time as blocks of floats
+ * ({@link PrimitiveBlocks}: whole rows out of an array image and the views of it that it analyses,
+ * such as a grey plane with a channel axis added; a pixel at a time out of others, such as channels
+ * stacked from images of their own).
  */
 public final class PlaneNormalizer {
 
