@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.fiji;
 import java.io.File;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.scijava.Cancelable;
 import org.scijava.convert.ConvertService;
@@ -36,7 +37,8 @@ import sc.fiji.ganomaly.ij.OtherFormats;
  * models' threads, TensorFlow's and the texture score's (default 0: all cores). While it lives, GANomaly's warnings go to the
  * LogService (and ImageJ's Log window in the GUI), and the device saved by Plugins › GANomaly ›
  * Options… is the one the engine loads with; where SCIFIO is present, folders are read in every
- * format it reads ({@link ScifioFormats}).
+ * format it reads ({@link ScifioFormats}, looked for when a file first needs it, never while the context
+ * starts).
  */
 @Plugin(type = Service.class)
 public class DefaultGanomalyService extends AbstractService implements GanomalyService {
@@ -65,15 +67,14 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	private DisplayService displays;
 
 	private FijiMessages messages;
-	private ScifioFormats formats;
+	private Supplier<OtherFormats> formats;
 
 	@Override
 	public void initialize() {
 		messages = new FijiMessages(log);
 		EngineMessages.setSink(messages);
 		DeviceChoice.apply(prefs);
-		formats = ScifioFormats.find(io, convert, displays);
-		if (formats != null) OtherFormats.use(formats);
+		formats = OtherFormats.useFirstFound(() -> ScifioFormats.find(io, convert, displays));
 	}
 
 	@Override
@@ -153,6 +154,6 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	public void dispose() {
 		models.close();
 		EngineMessages.clearSink(messages);
-		if (formats != null && OtherFormats.current() == formats) OtherFormats.use(null);
+		if (formats != null) OtherFormats.stopUsing(formats);
 	}
 }

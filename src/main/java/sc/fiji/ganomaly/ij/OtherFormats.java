@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.ij;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import ij.ImagePlus;
 
@@ -21,12 +22,32 @@ public interface OtherFormats {
 
 	/** Reads files that ImageJ 1.x does not (by {@link ImageFiles#EXTENSIONS}) with {@code reader} from now on; null: ImageJ 1.x only. */
 	static void use(OtherFormats reader) {
-		Current.reader = reader;
+		Current.source = reader == null ? null : () -> reader;
+	}
+
+	/**
+	 * Reads files that ImageJ 1.x does not with the reader {@code find} gives (null: ImageJ 1.x only),
+	 * asked once, when a file first needs it: finding a reader may create plugins, which a SciJava
+	 * service must not do while its context starts (SciJava's field cache is not thread-safe, and
+	 * SCIFIO creates its formats on a thread of its own meanwhile). Returns the handle for {@link #stopUsing}.
+	 */
+	static Supplier<OtherFormats> useFirstFound(Supplier<OtherFormats> find) {
+		Supplier<OtherFormats> once = new Current.Once(find);
+		Current.source = once;
+		return once;
+	}
+
+	/** ImageJ 1.x only from now on, if {@code source} is still the one in use (without asking it for a reader). */
+	static void stopUsing(Supplier<OtherFormats> source) {
+		synchronized (Current.class) {
+			if (Current.source == source) Current.source = null;
+		}
 	}
 
 	/** The reader of other formats, or null. */
 	static OtherFormats current() {
-		return Current.reader;
+		Supplier<OtherFormats> source = Current.source;
+		return source == null ? null : source.get();
 	}
 
 	/**
@@ -57,11 +78,32 @@ public interface OtherFormats {
 			(why == null || why.isBlank() ? "" : ": " + why.lines().findFirst().orElse("")));
 	}
 
-	/** The reader in use. */
+	/** Where the reader in use comes from. */
 	final class Current {
 
-		private static volatile OtherFormats reader;
+		private static volatile Supplier<OtherFormats> source;
 
 		private Current() {}
+
+		/** The reader {@code find} gives, asked for once. */
+		private static final class Once implements Supplier<OtherFormats> {
+
+			private final Supplier<OtherFormats> find;
+			private OtherFormats reader;
+			private boolean asked;
+
+			Once(Supplier<OtherFormats> find) {
+				this.find = find;
+			}
+
+			@Override
+			public synchronized OtherFormats get() {
+				if (!asked) {
+					reader = find.get();
+					asked = true;
+				}
+				return reader;
+			}
+		}
 	}
 }

@@ -1,0 +1,63 @@
+package sc.fiji.ganomaly.fiji;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.Test;
+import org.scijava.Context;
+import org.scijava.io.AbstractIOPlugin;
+import org.scijava.io.IOPlugin;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.OtherFormats;
+
+/**
+ * The GANomaly service creates no opener while its context starts: in Fiji, SCIFIO creates its
+ * formats on a thread of its own meanwhile, and SciJava's cache of injected fields, filled by two
+ * threads at once, breaks every plugin of that start ("Context already injected"). The openers are
+ * asked for when a file first needs them, once.
+ */
+public class OtherFormatsStartTest {
+
+	@Test
+	public void openersAreCreatedWhenAFileNeedsThemNotAtStart() {
+		int before = CountingOpener.CREATED.get();
+		Context context = new Context();
+		try {
+			assertEquals("openers created while the context started", before, CountingOpener.CREATED.get());
+			// no opener of this class path gives images: ImageJ 1.x names only, found on first need
+			assertFalse(ImageFiles.isImageName(Path.of("a.nrrd")));
+			assertTrue(ImageFiles.isImageName(Path.of("a.tif")));
+			int created = CountingOpener.CREATED.get();
+			assertTrue("no opener was asked for", created > before);
+			assertNull(OtherFormats.current());
+			assertFalse(ImageFiles.isImageName(Path.of("b.nrrd")));
+			assertEquals("openers asked for twice", created, CountingOpener.CREATED.get());
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
+	/** An opener of nothing that counts its instances. */
+	@Plugin(type = IOPlugin.class)
+	public static class CountingOpener extends AbstractIOPlugin<String> {
+
+		static final AtomicInteger CREATED = new AtomicInteger();
+
+		public CountingOpener() {
+			CREATED.incrementAndGet();
+		}
+
+		@Override
+		public Class<String> getDataType() {
+			return String.class;
+		}
+	}
+}
