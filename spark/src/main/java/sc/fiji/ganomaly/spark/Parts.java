@@ -15,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 import sc.fiji.ganomaly.ij.MapFiles;
 
@@ -25,14 +27,19 @@ import sc.fiji.ganomaly.ij.MapFiles;
  * the band is done when it holds a row per plane and its map part is complete) or {@code FIRST-LAST.failed}
  * (why the file cannot be scored), {@code done.csv} once the file's map is written, and
  * {@code input.txt}, the input's path, size and modification time the parts were made from. Every
- * part is written under a temporary name, forced to disk and renamed when complete, so a killed,
- * retried or speculative task or a crashed node leaves either nothing or the same bytes; a part that
- * is empty or does not parse anyway is redone. Removed when the run has finished.
+ * part is written under a temporary name and renamed when complete, so a killed, retried or
+ * speculative task leaves either nothing or the same bytes. Parts other than maps are forced to disk
+ * before their rename; a band's map part is not (it is read back and deleted within seconds, mostly
+ * from the page cache): its CRC-32 goes into {@code FIRST-LAST.map.crc}, forced, before the band's rows,
+ * so that after a crashed node a map part whose bytes never reached the disk is known by its checksum.
+ * A part that is empty, does not parse or does not match its checksum is redone. Removed when the run
+ * has finished.
  */
 final class Parts {
 
 	static final String FOLDER = ".ganomaly-spark";
-	private static final int CHUNK = 1 << 20;
+	/** Bytes per buffer: a quarter of G1's smallest region, so that no buffer is a humongous object. */
+	private static final int CHUNK = 1 << 18;
 
 	private Parts() {}
 
@@ -104,6 +111,41 @@ final class Parts {
 		});
 	}
 
+	/**
+	 * Writes a band's map part through a temporary file and a rename, not forced to disk, then its
+	 * CRC-32 into {@link #checksum} (forced): {@link #validMap} compares them.
+	 */
+	static void writeMap(Path target, IoWriter writer) {
+		CRC32 crc = new CRC32();
+		Path tmp = MapFiles.temporaryFor(target);
+		try {
+			Files.createDirectories(target.getParent());
+			try (OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK),
+				crc))
+			{
+				writer.write(out);
+			}
+			MapFiles.move(tmp, target);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+		}
+		finally {
+			try {
+				Files.deleteIfExists(tmp); // gone after the move
+			}
+			catch (IOException e) {
+				// the temporary file's name says what it is; removed with the run's folder
+			}
+		}
+		writeLines(checksum(target), List.of(Long.toHexString(crc.getValue())));
+	}
+
+	/** Where the CRC-32 of map part {@code map} is kept. */
+	static Path checksum(Path map) {
+		return map.resolveSibling(map.getFileName() + ".crc");
+	}
+
 	static void writeLines(Path target, List<String> lines) {
 		write(target, out -> {
 			for (String line : lines)
@@ -173,12 +215,23 @@ final class Parts {
 		return true;
 	}
 
-	/** Whether {@code file} is a complete map part of {@code planes} planes of {@code pixels} values of {@code bytes} each. */
+	/**
+	 * Whether {@code file} is a complete map part of {@code planes} planes of {@code pixels} values of
+	 * {@code bytes} each, with the checksum {@link #writeMap} recorded.
+	 */
 	static boolean validMap(Path file, int planes, long pixels, int bytes) {
 		try {
-			return Files.size(file) == planes * pixels * bytes;
+			if (Files.size(file) != planes * pixels * bytes) return false;
+			String recorded = Files.readString(checksum(file), StandardCharsets.UTF_8).strip();
+			CRC32 crc = new CRC32();
+			ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+			try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+				while (ch.read(buffer.clear()) > 0)
+					crc.update(buffer.flip());
+			}
+			return recorded.equals(Long.toHexString(crc.getValue()));
 		}
-		catch (IOException e) {
+		catch (IOException | RuntimeException e) { // absent, unreadable, not UTF-8
 			return false;
 		}
 	}

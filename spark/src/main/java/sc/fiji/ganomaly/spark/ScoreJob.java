@@ -148,7 +148,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			return BandOutcome.FAILED;
 		}
 		if (settings.maps() != MapFiles.Kind.NONE) {
-			Parts.write(part(b, "map"), o -> {
+			Parts.writeMap(part(b, "map"), o -> {
 				for (ScoreFiles.ScoredPlane p : scored) {
 					Parts.writePixels(o, p.map().getPixels());
 					injectFailure(b.file(), b.first(), o);
@@ -259,6 +259,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		for (Band b : bands)
 			try {
 				Files.deleteIfExists(part(b, "map"));
+				Files.deleteIfExists(Parts.checksum(part(b, "map")));
 			}
 			catch (IOException e) {
 				// removed with the run's folder at the end
