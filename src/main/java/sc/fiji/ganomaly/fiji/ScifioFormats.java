@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.scijava.Context;
 import org.scijava.convert.ConvertService;
 import org.scijava.display.Display;
 import org.scijava.display.DisplayService;
 import org.scijava.io.IOPlugin;
 import org.scijava.io.IOService;
+import org.scijava.service.Service;
 
 import ij.ImagePlus;
 import sc.fiji.ganomaly.ij.ImageFiles;
@@ -37,10 +39,38 @@ final class ScifioFormats implements OtherFormats {
 	/** The reader, or null if no opener of this context gives images (plain SciJava, no SCIFIO). */
 	static ScifioFormats find(IOService io, ConvertService convert, DisplayService displays) {
 		if (io == null || convert == null) return null;
+		awaitScifio(io.getContext());
 		List<String> names = io.getInstances().stream().filter(p -> givesImages(p, convert))
 			.map(p -> p.getClass().getName().startsWith("io.scif.") ? "SCIFIO" : p.getClass().getSimpleName()).distinct()
 			.toList();
 		return names.isEmpty() ? null : new ScifioFormats(io, convert, displays, String.join(", ", names));
+	}
+
+	/**
+	 * Waits until SCIFIO, if this context has it, has created its formats: its FormatService does so
+	 * on a thread of its own while the context starts, and creating plugins beside it (as
+	 * {@link IOService#getInstances} does) races SciJava's cache of injected fields, which is not
+	 * thread-safe. Its {@code getAllFormats} returns once they exist.
+	 */
+	private static void awaitScifio(Context context) {
+		if (context == null) return;
+		for (Service service : context.getServiceIndex().getAll()) {
+			if (!named(service.getClass(), "io.scif.services.FormatService")) continue;
+			try {
+				service.getClass().getMethod("getAllFormats").invoke(service);
+			}
+			catch (ReflectiveOperationException | RuntimeException e) {
+				// another SCIFIO: its openers are asked for without waiting
+			}
+		}
+	}
+
+	/** Whether {@code type} implements an interface of that name. */
+	private static boolean named(Class<?> type, String name) {
+		for (Class<?> c = type; c != null; c = c.getSuperclass())
+			for (Class<?> i : c.getInterfaces())
+				if (i.getName().equals(name) || named(i, name)) return true;
+		return false;
 	}
 
 	@Override

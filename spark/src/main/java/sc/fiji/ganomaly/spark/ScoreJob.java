@@ -148,9 +148,9 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			return BandOutcome.FAILED;
 		}
 		if (settings.maps() != MapFiles.Kind.NONE) {
-			Parts.writeMap(part(b, "map"), o -> {
+			MapParts.writeMap(part(b, "map"), o -> {
 				for (ScoreFiles.ScoredPlane p : scored) {
-					Parts.writePixels(o, p.map().getPixels());
+					MapParts.writePixels(o, p.map().getPixels());
 					injectFailure(b.file(), b.first(), o);
 				}
 			});
@@ -192,7 +192,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	/** Whether a band's rows and (unless maps are off) its map part are complete. */
 	private boolean done(Band b) {
 		if (!Parts.validRows(part(b, "csv"), b.first(), b.last())) return false;
-		return settings.maps() == MapFiles.Kind.NONE || Parts.validMap(part(b, "map"), b.last() - b.first() + 1, b
+		return settings.maps() == MapFiles.Kind.NONE || MapParts.validMap(part(b, "map"), b.last() - b.first() + 1, b
 			.plan().pixels(), settings.maps() == MapFiles.Kind.FLOAT ? 4 : 2);
 	}
 
@@ -251,7 +251,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			boolean floats = settings.maps() == MapFiles.Kind.FLOAT;
 			MapFiles.write(MapFiles.image(file.image(), plan.planes(), settings.maps(), i -> {
 				Band b = bands.get((i - 1) / planesPerBand);
-				return MapFiles.plane(w, h, Parts.readPlane(part(b, "map"), i - b.first(), w * h, floats));
+				return MapFiles.plane(w, h, MapParts.readPlane(part(b, "map"), i - b.first(), w * h, floats));
 			}), MapFiles.file(out, file));
 		}
 		Parts.writeLines(done, rows);
@@ -259,7 +259,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		for (Band b : bands)
 			try {
 				Files.deleteIfExists(part(b, "map"));
-				Files.deleteIfExists(Parts.checksum(part(b, "map")));
+				Files.deleteIfExists(MapParts.checksum(part(b, "map")));
 			}
 			catch (IOException e) {
 				// removed with the run's folder at the end

@@ -210,7 +210,7 @@ public class SparkScoreTest {
 		// hyper.tif's map failed in its band task and in its last step: its parts stay for a resume
 		assertFalse("hyper.tif is not done", Files.exists(Parts.done(out, hyper)));
 		for (int first = 1; first <= 12; first += 3)
-			assertTrue("hyper.tif's band from plane " + first + " keeps its map part", Parts.validMap(Parts.band(out,
+			assertTrue("hyper.tif's band from plane " + first + " keeps its map part", MapParts.validMap(Parts.band(out,
 				hyper, first, first + 2, "map"), 3, 128 * 128, 4));
 
 		byte[] modelBytes = Files.readAllBytes(ownModel);
