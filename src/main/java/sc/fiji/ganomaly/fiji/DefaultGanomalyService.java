@@ -37,8 +37,8 @@ import sc.fiji.ganomaly.ij.OtherFormats;
  * models' threads, TensorFlow's and the texture score's (default 0: all cores). While it lives, GANomaly's warnings go to the
  * LogService (and ImageJ's Log window in the GUI), and the device saved by Plugins › GANomaly ›
  * Options… is the one the engine loads with; where SCIFIO is present, folders are read in every
- * format it reads ({@link ScifioFormats}, looked for when a file first needs it, never while the context
- * starts).
+ * format it reads ({@link ScifioFormats}, looked for when a file first needs it, after SCIFIO has
+ * created its formats, not by the service's own start).
  */
 @Plugin(type = Service.class)
 public class DefaultGanomalyService extends AbstractService implements GanomalyService {
@@ -74,7 +74,15 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		messages = new FijiMessages(log);
 		EngineMessages.setSink(messages);
 		DeviceChoice.apply(prefs);
-		formats = OtherFormats.useFirstFound(() -> ScifioFormats.find(io, convert, displays));
+		formats = OtherFormats.useFirstFound(() -> {
+			try {
+				return ScifioFormats.find(io, convert, displays);
+			}
+			catch (RuntimeException e) { // a plugin that cannot be created: ImageJ 1.x's formats still work
+				messages.accept("GANomaly: files are read with ImageJ 1.x only, not SCIFIO: " + e.getMessage());
+				return null;
+			}
+		});
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.ij;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import ij.ImagePlus;
@@ -22,31 +23,35 @@ public interface OtherFormats {
 
 	/** Reads files that ImageJ 1.x does not (by {@link ImageFiles#EXTENSIONS}) with {@code reader} from now on; null: ImageJ 1.x only. */
 	static void use(OtherFormats reader) {
-		Current.source = reader == null ? null : () -> reader;
+		Current.SOURCE.set(reader == null ? null : new Current.Source(() -> reader, null));
 	}
 
 	/**
-	 * Reads files that ImageJ 1.x does not with the reader {@code find} gives (null: ImageJ 1.x only),
-	 * asked once, when a file first needs it: finding a reader may create plugins, which a SciJava
-	 * service must not do while its context starts (SciJava's field cache is not thread-safe, and
-	 * SCIFIO creates its formats on a thread of its own meanwhile). Returns the handle for {@link #stopUsing}.
+	 * Reads files that ImageJ 1.x does not with the reader {@code find} gives, asked once, when a file
+	 * first needs it (finding a reader may create plugins, which must not happen while a SciJava
+	 * context starts: its cache of injected fields is not thread-safe); where {@code find} gives none,
+	 * with the reader in use before. Returns the handle for {@link #stopUsing}.
 	 */
 	static Supplier<OtherFormats> useFirstFound(Supplier<OtherFormats> find) {
-		Supplier<OtherFormats> once = new Current.Once(find);
-		Current.source = once;
-		return once;
+		while (true) {
+			Current.Source before = Current.SOURCE.get(), source = new Current.Source(find, before);
+			if (Current.SOURCE.compareAndSet(before, source)) return source;
+		}
 	}
 
-	/** ImageJ 1.x only from now on, if {@code source} is still the one in use (without asking it for a reader). */
+	/**
+	 * Stops using the reader of {@code source} (without asking for it): if it is still the one in use,
+	 * the reader in use before it (still in use itself) takes its place.
+	 */
 	static void stopUsing(Supplier<OtherFormats> source) {
-		synchronized (Current.class) {
-			if (Current.source == source) Current.source = null;
-		}
+		if (!(source instanceof Current.Source s)) return;
+		s.stopped = true;
+		Current.SOURCE.compareAndSet(s, s.before());
 	}
 
 	/** The reader of other formats, or null. */
 	static OtherFormats current() {
-		Supplier<OtherFormats> source = Current.source;
+		Current.Source source = Current.SOURCE.get();
 		return source == null ? null : source.get();
 	}
 
@@ -81,28 +86,45 @@ public interface OtherFormats {
 	/** Where the reader in use comes from. */
 	final class Current {
 
-		private static volatile Supplier<OtherFormats> source;
+		private static final AtomicReference<Source> SOURCE = new AtomicReference<>();
 
 		private Current() {}
 
-		/** The reader {@code find} gives, asked for once. */
-		private static final class Once implements Supplier<OtherFormats> {
+		/** The reader {@code find} gives, asked for once, else that of the source in use before. */
+		private static final class Source implements Supplier<OtherFormats> {
 
 			private final Supplier<OtherFormats> find;
+			private final Source before;
 			private OtherFormats reader;
 			private boolean asked;
+			private volatile boolean stopped;
 
-			Once(Supplier<OtherFormats> find) {
+			Source(Supplier<OtherFormats> find, Source before) {
 				this.find = find;
+				this.before = before;
+			}
+
+			/** The source in use before this one that is still in use, or null. */
+			Source before() {
+				Source b = before;
+				while (b != null && b.stopped)
+					b = b.before;
+				return b;
 			}
 
 			@Override
-			public synchronized OtherFormats get() {
-				if (!asked) {
-					reader = find.get();
-					asked = true;
+			public OtherFormats get() {
+				OtherFormats own;
+				synchronized (this) {
+					if (!asked) {
+						asked = true; // a find that fails is not asked again for every file name
+						reader = find.get();
+					}
+					own = reader;
 				}
-				return reader;
+				if (own != null) return own;
+				Source b = before();
+				return b == null ? null : b.get();
 			}
 		}
 	}

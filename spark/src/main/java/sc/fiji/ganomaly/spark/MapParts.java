@@ -19,10 +19,11 @@ import sc.fiji.ganomaly.ij.MapFiles;
 
 /**
  * A band's map part, {@code FIRST-LAST.map} among the {@link Parts}: the band's map planes, raw
- * big-endian float or 16-bit. It is not forced to disk (it is read back and deleted within seconds,
- * mostly from the page cache); its CRC-32 goes into {@code FIRST-LAST.map.crc}, forced, before the
- * band's rows, so that after a crashed node a part whose bytes never reached the disk is known by its
- * checksum and scored again.
+ * big-endian float or 16-bit. It is not forced to disk (it is read back once its file's bands are all
+ * scored, then deleted, often before the kernel writes it out); its CRC-32 goes into
+ * {@code FIRST-LAST.map.crc}, forced, before the band's rows. A part without its checksum, or whose
+ * bytes do not match it (after a crashed node: renamed, but its data never written), is not trusted:
+ * its band is scored again, and no map is written from it.
  */
 final class MapParts {
 
@@ -82,7 +83,7 @@ final class MapParts {
 			}
 			return recorded.equals(Long.toHexString(crc.getValue()));
 		}
-		catch (IOException | RuntimeException e) { // absent, unreadable, not UTF-8
+		catch (IOException e) { // absent (a part written before checksums were kept included), unreadable, not UTF-8
 			return false;
 		}
 	}

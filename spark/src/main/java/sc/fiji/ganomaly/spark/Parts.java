@@ -20,8 +20,9 @@ import sc.fiji.ganomaly.ij.MapFiles;
 /**
  * The work in progress of a Spark scoring run, under {@code DIR/.ganomaly-spark/}: per input file a
  * folder {@code parts/NNNNNN/} with, per band of planes, {@code FIRST-LAST.map} (the band's map
- * planes, raw big-endian float or 16-bit), {@code FIRST-LAST.csv} (its scores.csv rows, written last:
- * the band is done when it holds a row per plane and its map part is complete) or {@code FIRST-LAST.failed}
+ * planes, raw big-endian float or 16-bit, and its checksum: {@link MapParts}), {@code FIRST-LAST.csv} (its
+ * scores.csv rows, written last: the band is done when it holds a row per plane and its map part is
+ * complete and matches its checksum) or {@code FIRST-LAST.failed}
  * (why the file cannot be scored), {@code done.csv} once the file's map is written, and
  * {@code input.txt}, the input's path, size and modification time the parts were made from. Every
  * part is written under a temporary name and renamed when complete, so a killed, retried or

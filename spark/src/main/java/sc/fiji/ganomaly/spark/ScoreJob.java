@@ -189,7 +189,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		return Parts.validRows(Parts.done(outputFolder(), file), 1, planes);
 	}
 
-	/** Whether a band's rows and (unless maps are off) its map part are complete. */
+	/** Whether a band's rows and (unless maps are off) its map part are complete, the map part matching its checksum. */
 	private boolean done(Band b) {
 		if (!Parts.validRows(part(b, "csv"), b.first(), b.last())) return false;
 		return settings.maps() == MapFiles.Kind.NONE || MapParts.validMap(part(b, "map"), b.last() - b.first() + 1, b
@@ -240,8 +240,8 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			if (Files.exists(failed)) return new FileOutcome(plan.file(), List.of(), plan.planes(), false,
 				String.join(" ", Parts.readLines(failed)));
 			Path csv = part(b, "csv");
-			if (!Parts.validRows(csv, b.first(), b.last())) throw new IllegalStateException("band " + b.first() + "-" + b.last() + " of " +
-				input(plan.file()) + " has no rows; the band step did not finish");
+			if (!done(b)) throw new IllegalStateException("band " + b.first() + "-" + b.last() + " of " + input(plan
+				.file()) + " has no rows or no intact map part; it is scored again by a run with --resume");
 			rows.addAll(Parts.readLines(csv));
 		}
 		injectFailure(plan.file(), 0, null);

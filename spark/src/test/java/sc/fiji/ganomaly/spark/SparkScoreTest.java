@@ -280,6 +280,26 @@ public class SparkScoreTest {
 		assertSameAsReference(out, reference);
 	}
 
+	/**
+	 * A map part that lost its bytes (zeros of the right size, as a crashed node may leave a renamed
+	 * part) or its checksum never goes into a map: its band is scored again on resume, while the
+	 * file's other bands, done, would assemble the map first.
+	 */
+	@Test
+	public void aMapPartThatLostItsBytesIsScoredAgainNotAssembled() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("spark-lost");
+		System.setProperty(SparkScore.FAIL_KEY, hyper + ":0:always"); // every band done, hyper.tif's map not written
+		assertEquals(1, SparkScore.run(sparkArgs(out, "local[1]", "--planes-per-task", "3"), new PrintStream(
+			new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+		System.clearProperty(SparkScore.FAIL_KEY);
+		Path zeroed = Parts.band(out, hyper, 7, 9, "map"), unchecked = Parts.band(out, hyper, 10, 12, "map");
+		Files.write(zeroed, new byte[(int) Files.size(zeroed)]);
+		Files.delete(MapParts.checksum(unchecked));
+		SparkScore.Summary s = spark(sparkArgs(out, "local[2]", "--planes-per-task", "3", "--resume"));
+		assertEquals("hyper.tif's bands from planes 7 and 10: " + s, 2, s.bandsScored());
+		assertSameAsReference(out, reference);
+	}
+
 	/** A copy of the inputs in a folder of their own. */
 	private static Path copyOfInputs(String name) throws IOException {
 		Path copy = Files.createDirectories(tmp.getRoot().toPath().resolve(name));
