@@ -146,10 +146,19 @@ public final class MapFiles {
 	 * @throws UncheckedIOException "could not write FILE: …"
 	 */
 	public static void writeAtomically(Path file, FileWriting writing) {
+		writeAtomically(file, writing, true);
+	}
+
+	/**
+	 * {@link #writeAtomically(Path, FileWriting)}, with the temporary file forced to the disk before
+	 * its rename only if {@code force}: without, a crash of the machine (not of the process) may leave
+	 * {@code file} renamed but without its bytes, so its reader must be able to tell (a checksum).
+	 */
+	public static void writeAtomically(Path file, FileWriting writing, boolean force) {
 		Path tmp = temporaryFor(file);
 		try {
 			writing.writeTo(tmp);
-			try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+			if (force) try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
 				channel.force(true);
 			}
 			move(tmp, file);

@@ -38,27 +38,19 @@ final class MapParts {
 	 */
 	static void writeMap(Path target, Parts.IoWriter writer) {
 		CRC32 crc = new CRC32();
-		Path tmp = MapFiles.temporaryFor(target);
 		try {
 			Files.createDirectories(target.getParent());
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+		}
+		MapFiles.writeAtomically(target, tmp -> {
 			try (OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK),
 				crc))
 			{
 				writer.write(out);
 			}
-			MapFiles.move(tmp, target);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
-		}
-		finally {
-			try {
-				Files.deleteIfExists(tmp); // gone after the move
-			}
-			catch (IOException e) {
-				// the temporary file's name says what it is; removed with the run's folder
-			}
-		}
+		}, false);
 		Parts.writeLines(checksum(target), List.of(Long.toHexString(crc.getValue())));
 	}
 
