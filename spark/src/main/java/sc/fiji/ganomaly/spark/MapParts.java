@@ -1,6 +1,5 @@
 package sc.fiji.ganomaly.spark;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
-
-import sc.fiji.ganomaly.ij.MapFiles;
 
 /**
  * A band's map part, {@code FIRST-LAST.map} among the {@link Parts}: the band's map planes, raw
@@ -38,19 +35,7 @@ final class MapParts {
 	 */
 	static void writeMap(Path target, Parts.IoWriter writer) {
 		CRC32 crc = new CRC32();
-		try {
-			Files.createDirectories(target.getParent());
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
-		}
-		MapFiles.writeAtomically(target, tmp -> {
-			try (OutputStream out = new CheckedOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK),
-				crc))
-			{
-				writer.write(out);
-			}
-		}, false);
+		Parts.write(target, out -> writer.write(new CheckedOutputStream(out, crc)), false);
 		Parts.writeLines(checksum(target), List.of(Long.toHexString(crc.getValue())));
 	}
 

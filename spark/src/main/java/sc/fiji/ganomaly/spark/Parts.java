@@ -5,12 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -87,6 +84,14 @@ final class Parts {
 
 	/** Writes {@code target} through a temporary file in its folder, forced to disk, and a rename. */
 	static void write(Path target, IoWriter writer) {
+		write(target, writer, true);
+	}
+
+	/**
+	 * Writes {@code target} through a temporary file in its folder and a rename, the temporary file
+	 * forced to disk first if {@code force} ({@link MapFiles#writeAtomically(Path, MapFiles.FileWriting, boolean)}).
+	 */
+	static void write(Path target, IoWriter writer, boolean force) {
 		try {
 			Files.createDirectories(target.getParent());
 		}
@@ -94,15 +99,10 @@ final class Parts {
 			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
 		}
 		MapFiles.writeAtomically(target, tmp -> {
-			try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-				StandardOpenOption.TRUNCATE_EXISTING))
-			{
-				OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), CHUNK);
+			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
 				writer.write(out);
-				out.flush();
-				channel.force(true); // on disk before the rename: after a crash a part is absent or complete
 			}
-		});
+		}, force);
 	}
 
 	static void writeLines(Path target, List<String> lines) {
