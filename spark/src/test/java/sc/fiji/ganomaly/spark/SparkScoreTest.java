@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,8 +163,8 @@ public class SparkScoreTest {
 		Path out = tmp.getRoot().toPath().resolve("spark-killed");
 		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
 			.toString()));
-		for (String option : System.getProperty("ganomaly.test.jvm.options", "").trim().split("\\s+"))
-			if (!option.isBlank()) command.add(option);
+		// this JVM's own options (Spark's --add-opens, the compiler directives), each one argument as given
+		command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
 		command.addAll(List.of("-Dganomaly.engine.dir=" + System.getProperty("ganomaly.engine.dir"), "-cp", System
 			.getProperty("java.class.path"), SparkScore.class.getName()));
 		command.addAll(List.of(sparkArgs(out, "local[1]", "--planes-per-task", "1")));
