@@ -44,6 +44,7 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.prefs.PrefService;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.io.FileSaver;
@@ -89,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName,
-			batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly;
+			oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -437,7 +438,16 @@ public class BadInputsTest {
 				"train a model with the score latent (its file then holds every score)", x -> score("--input", x.normal,
 					"--model", x.textureOnly, "--output", x.out("o66"), "--score", "latent"))
 			.command("this model has no network: it was trained for the texture score", SCORE, x -> in("image", x.open(
-				x.normal), "model", x.textureOnly.toFile(), "score", "latent")));
+				x.normal), "model", x.textureOnly.toFile(), "score", "latent")),
+		new Case(67, "two inputs whose maps would have one name (a.tif and A.png)")
+			.cli("would both write the map", x -> score("--input", x.oneMap, "--model", x.model, "--output", x.out("o67")))
+			.command("would both write the map", FOLDER, x -> in("folder", x.oneMap.toFile(), "model", x.model.toFile(),
+				"output", x.out("o67f").toFile())),
+		new Case(68, "a folder scored into itself again (its maps are inputs)")
+			.cli("is an input and would be overwritten by the map of", x -> score("--input", x.scoredInPlace, "--model",
+				x.model, "--output", x.scoredInPlace))
+			.command("is an input and would be overwritten by the map of", FOLDER, x -> in("folder", x.scoredInPlace
+				.toFile(), "model", x.model.toFile(), "output", x.scoredInPlace.toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -472,6 +482,12 @@ public class BadInputsTest {
 		f.notImageFolder = Files.createDirectories(f.dir.resolve("not-images"));
 		f.text = Files.writeString(f.notImageFolder.resolve("notes.tif"), "not an image");
 		f.sameName = Files.copy(f.normal, Files.createDirectories(f.dir.resolve("other")).resolve("normal.tif"));
+		f.oneMap = Files.createDirectories(f.dir.resolve("one-map"));
+		Files.copy(f.normal, f.oneMap.resolve("a.tif"));
+		new FileSaver(IJ.openImage(f.normal.toString())).saveAsPng(f.oneMap.resolve("A.png").toString());
+		f.scoredInPlace = Files.createDirectories(f.dir.resolve("scored-in-place"));
+		Files.copy(f.normal, f.scoredInPlace.resolve("a.tif"));
+		Files.copy(f.normal, f.scoredInPlace.resolve("a_anomaly.tif"));
 		f.batch = Files.createDirectories(f.dir.resolve("batch"));
 		Files.copy(f.normal, f.batch.resolve("normal.tif"));
 		Files.createFile(f.batch.resolve("x-empty.tif"));

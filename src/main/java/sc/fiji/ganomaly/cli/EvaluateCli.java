@@ -27,8 +27,8 @@ final class EvaluateCli {
 		and how many planes of each kind lie above the model's threshold. Use normal images the
 		model was not trained on: training planes score lower than new normal planes.
 
-		  --normal PATH...     normal images or folders (required)
-		  --anomalous PATH...  anomalous images or folders (required)
+		  --normal PATH...     normal images, folders, globs or @list.txt (required)
+		  --anomalous PATH...  anomalous images, folders, globs or @list.txt (required)
 		  --model FILE         model file (required)
 		  --stride N           window step in pixels (default 0: patch size / 4)
 		  --score NAME         texture, combined, latent, residual or density (default: the model's)
@@ -44,8 +44,8 @@ final class EvaluateCli {
 
 	static void run(String[] args, PrintStream out) {
 		Options o = Options.parse(args, OPTIONS, Set.of());
-		List<Path> normal = ImageFiles.files(o.paths("normal"), "--normal");
-		List<Path> anomalous = ImageFiles.files(o.paths("anomalous"), "--anomalous");
+		List<Path> normal = o.images("normal");
+		List<Path> anomalous = o.images("anomalous");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0), null, asked)) {

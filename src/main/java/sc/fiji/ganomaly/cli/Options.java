@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import sc.fiji.ganomaly.ij.ImageFiles;
 
 /**
  * Parsed {@code --name value...} options. An option takes every following word up to the next
@@ -67,6 +68,12 @@ public final class Options {
 	public List<Path> paths(String name) {
 		if (!has(name)) throw new UsageException("--" + name + " is required");
 		return all(name).stream().map(Paths::get).toList();
+	}
+
+	/** The image files of a required PATH... option: files, folders, quoted globs and @lists ({@link ImageFiles#expand}). */
+	public List<Path> images(String name) {
+		if (!has(name)) throw new UsageException("--" + name + " is required");
+		return ImageFiles.expand(all(name), "--" + name);
 	}
 
 	public int integer(String name, int fallback) {

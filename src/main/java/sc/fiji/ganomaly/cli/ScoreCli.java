@@ -61,8 +61,7 @@ final class ScoreCli {
 	static int run(String[] args, PrintStream out, PrintStream err) {
 		Options o = Options.parse(args, OPTIONS, FLAGS);
 		Path output = o.path("output");
-		o.paths("input"); // required
-		List<Path> files = ImageFiles.expand(o.all("input"), "--input");
+		List<Path> files = o.images("input");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);

@@ -26,7 +26,7 @@ final class TrainCli {
 		PATH is an image (TIFF, PNG, multi-page TIFF stack) or a folder of them; every Z slice
 		and time frame is a sample, every channel an input channel.
 
-		  --input PATH...            normal images or folders (required)
+		  --input PATH...            normal images, folders, globs ('/data/*.tif') or @list.txt (required)
 		  --model FILE               model file to write (required)
 		  --patch-size N             16, 32, 64 or 128 (default 32)
 		  --epochs N                 training epochs (default 15)
@@ -85,7 +85,7 @@ final class TrainCli {
 		settings.validate();
 		OutputChecks.modelTarget(model);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
-		TrainingImages.Loaded loaded = TrainingImages.load(ImageFiles.files(o.paths("input"), "--input"), channels,
+		TrainingImages.Loaded loaded = TrainingImages.load(o.images("input"), channels,
 			"--input", TrainingImages.budget());
 		if (loaded.note() != null) out.println("warning: " + loaded.note());
 		TrainingData data = loaded.data();

@@ -58,7 +58,7 @@ abstract class CancelableCommand implements Command, Cancelable {
 	/** Ends the command with a one-line reason; see the class description. */
 	protected void fail(RuntimeException e) {
 		boolean expected = e instanceof IllegalArgumentException || e instanceof UncheckedIOException ||
-			e instanceof EngineException;
+			e instanceof EngineException || e instanceof java.util.concurrent.CancellationException;
 		String message = expected ? e.getMessage() : "unexpected failure: " + e;
 		fail(message);
 		if (!expected && log != null) log.error(title() + ": " + message, e);

@@ -102,10 +102,20 @@ public final class ImageFiles {
 				if (entries.isEmpty()) throw new IllegalArgumentException(option + ": the list " + list + " names no files");
 				files.addAll(expand(entries, option));
 			}
-			else if (isGlob(word)) files.addAll(glob(word, option));
+			else if (isGlob(word) && !exists(word)) files.addAll(glob(word, option));
 			else files.addAll(files(List.of(Paths.get(word)), option));
 		}
 		return files;
+	}
+
+	/** Whether {@code word} names an existing file or folder as it is (a name may hold [ ] { }). */
+	private static boolean exists(String word) {
+		try {
+			return Files.exists(Paths.get(word));
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			return false; // * and ? on Windows
+		}
 	}
 
 	private static boolean isGlob(String word) {

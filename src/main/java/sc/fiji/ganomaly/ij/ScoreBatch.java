@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.HiddenNames;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 
 
@@ -53,7 +55,7 @@ public final class ScoreBatch {
 	{
 
 		public Request {
-			files = List.copyOf(new LinkedHashSet<>(files.stream().map(f -> f.toAbsolutePath().normalize()).toList()));
+			files = distinct(files);
 		}
 	}
 
@@ -102,7 +104,8 @@ public final class ScoreBatch {
 	 * @throws UncheckedIOException     when the output folder cannot be written
 	 */
 	public static Summary run(GanomalyModel model, Request request, ProgressListener progress) {
-		checkNames(request.files(), request.inputOption());
+		checkNames(request.files(), request.output(), request.settings().maps() != MapFiles.Kind.NONE,
+			request.inputOption());
 		Path output = request.output();
 		try {
 			String record = RunRecord.of(request);
@@ -133,17 +136,44 @@ public final class ScoreBatch {
 		MapFiles.writeAtomically(file, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
 	}
 
+	/** {@code files} as absolute, normalised paths, each once, in their first order. */
+	public static List<Path> distinct(List<Path> files) {
+		return List.copyOf(new LinkedHashSet<>(files.stream().map(f -> f.toAbsolutePath().normalize()).toList()));
+	}
+
 	/**
-	 * Two inputs of the same file name would share rows and a map: refused before any work, naming
-	 * {@code option}. The same file named twice is no conflict.
+	 * Refuses, before any work and naming {@code option}, inputs whose outputs in {@code output}
+	 * would collide: two inputs of the same file name (their rows in scores.csv); and when
+	 * {@code maps} are written, two base names that differ only in extension or letter case
+	 * ({@code a.tif} and {@code A.png} write one {@code a_anomaly.tif} on Windows' and macOS's file
+	 * systems), a map name longer than a file name may be, and a map that would overwrite an input
+	 * (a folder scored into itself a second time). The same file named twice is no conflict.
 	 */
-	public static void checkNames(List<Path> files, String option) {
-		Map<String, Path> seen = new HashMap<>();
-		for (Path f : files) {
-			Path other = seen.putIfAbsent(f.getFileName().toString(), f);
-			if (other != null && !other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize()))
+	public static void checkNames(List<Path> files, Path output, boolean maps, String option) {
+		List<Path> inputs = distinct(files);
+		Map<String, Path> names = new HashMap<>(), mapNames = new HashMap<>(), paths = new HashMap<>();
+		for (Path f : inputs)
+			paths.put(f.toString().toLowerCase(Locale.ROOT), f);
+		Path folder = output.toAbsolutePath().normalize();
+		for (Path f : inputs) {
+			Path other = names.putIfAbsent(f.getFileName().toString(), f);
+			if (other != null)
 				throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same name, so their " +
 					"rows in scores.csv and their maps would collide; score them into different output folders");
+			if (!maps) continue;
+			Path mapFile = MapFiles.file(folder, new ImageFiles.Input(f, null));
+			String map = mapFile.getFileName().toString();
+			if (map.getBytes(StandardCharsets.UTF_8).length > HiddenNames.MAX_NAME_BYTES)
+				throw new IllegalArgumentException(option + ": the map of " + f + " would be named " + map + ", longer than " +
+					"the " + HiddenNames.MAX_NAME_BYTES + " bytes a file name may have; rename the file or write no maps");
+			other = mapNames.putIfAbsent(map.toLowerCase(Locale.ROOT), f);
+			if (other != null)
+				throw new IllegalArgumentException(option + ": " + other + " and " + f + " would both write the map " + map +
+					"; rename one, score them into different output folders, or write no maps");
+			Path overwritten = paths.get(mapFile.toString().toLowerCase(Locale.ROOT));
+			if (overwritten != null)
+				throw new IllegalArgumentException(option + ": " + overwritten + " is an input and would be overwritten by " +
+					"the map of " + f + "; score into another output folder, or leave earlier maps out of the inputs");
 		}
 	}
 }

@@ -248,6 +248,52 @@ public class ScoreBatchTest {
 	}
 
 	@Test
+	public void inputsThatWouldWriteOneMapAreRefusedUnlessNoMapsAreWritten() throws IOException {
+		// a.tif and A.TIFF: other names, one map file (a_anomaly.tif on a file system that ignores case)
+		Path in = tmp.newFolder("one-map").toPath();
+		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
+		Files.copy(good.resolve("b.tif"), in.resolve("A.TIFF"));
+		Path output = tmp.newFolder().toPath();
+		Outcome o = score(output, "--input", in.toString());
+		assertEquals(2, o.exit());
+		assertEquals("ganomaly score: --input: " + in.resolve("A.TIFF") + " and " + in.resolve("a.tif") + " would both " +
+			"write the map a_anomaly.tif; rename one, score them into different output folders, or write no maps\n",
+			o.err());
+		assertEquals(Map.of(), files(output));
+		// without maps their rows are told apart by name
+		assertEquals(0, score(output, "--input", in.toString(), "--maps", "none").exit());
+		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+		assertEquals(List.of("A.TIFF", "a.tif", "a.tif", "a.tif"), rows.subList(1, rows.size()).stream().map(r -> r
+			.substring(0, r.indexOf(','))).toList());
+	}
+
+	@Test
+	public void aFolderScoredIntoItselfAgainKeepsItsMapsAndLongNamesAreRefusedBeforeAnyWork() throws IOException {
+		Path self = tmp.newFolder("self").toPath();
+		Files.copy(good.resolve("b.tif"), self.resolve("b.tif"));
+		assertEquals(0, score(self, "--input", self.toString()).exit());
+		byte[] map = Files.readAllBytes(self.resolve("b_anomaly.tif"));
+		Outcome again = score(self, "--input", self.toString());
+		assertEquals(2, again.exit());
+		assertEquals("ganomaly score: --input: " + self.resolve("b_anomaly.tif") + " is an input and would be " +
+			"overwritten by the map of " + self.resolve("b.tif") + "; score into another output folder, or leave earlier " +
+			"maps out of the inputs\n", again.err());
+		assertArrayEquals(map, Files.readAllBytes(self.resolve("b_anomaly.tif")));
+
+		// a 250-byte file name is a valid name, its 258-byte map name is not
+		Path in = tmp.newFolder("long").toPath();
+		Path longName = in.resolve("x".repeat(246) + ".tif");
+		Files.copy(good.resolve("b.tif"), longName);
+		Path output = tmp.newFolder().toPath();
+		Outcome o = score(output, "--input", good.resolve("a.tif").toString(), longName.toString());
+		assertEquals(2, o.exit());
+		assertTrue(o.err(), o.err().startsWith("ganomaly score: --input: the map of " + longName + " would be named x"));
+		assertTrue(o.err(), o.err().endsWith("_anomaly.tif, longer than the 255 bytes a file name may have; rename " +
+			"the file or write no maps\n"));
+		assertEquals(Map.of(), files(output));
+	}
+
+	@Test
 	public void aRunStoppedAfterAnyPlaneResumesToTheBytesOfAnUninterruptedRun() throws IOException {
 		for (MapFiles.Kind maps : List.of(MapFiles.Kind.FLOAT, MapFiles.Kind.SIXTEEN_BIT, MapFiles.Kind.NONE)) {
 			Path reference = tmp.newFolder().toPath();

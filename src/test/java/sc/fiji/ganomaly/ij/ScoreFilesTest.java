@@ -55,6 +55,17 @@ public class ScoreFilesTest {
 	}
 
 	@Test
+	public void existingNamesWithBracketsAreFilesNotGlobs() throws IOException {
+		Path run = tmp.getRoot().toPath().resolve("run[1]");
+		Files.createDirectories(run);
+		Files.writeString(run.resolve("cell{a}.tif"), "x");
+		Files.writeString(tmp.getRoot().toPath().resolve("list.txt"), "run[1]/cell{a}.tif\n");
+		for (String word : List.of(run.resolve("cell{a}.tif").toString(), run.toString(), "@" + tmp.getRoot().toPath()
+			.resolve("list.txt")))
+			assertEquals(word, List.of(run.resolve("cell{a}.tif")), ImageFiles.expand(List.of(word), "--input"));
+	}
+
+	@Test
 	public void sixteenBitMapsStoreTheirScaleAndReadBackAsScores() throws IOException {
 		ImagePlus source = hyperstack(3, 2);
 		source.getCalibration().pixelWidth = 0.25;

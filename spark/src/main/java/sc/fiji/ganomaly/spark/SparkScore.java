@@ -145,7 +145,7 @@ public final class SparkScore {
 		Path output = o.path("output");
 		Path modelFile = o.path("model");
 		o.paths("input"); // required
-		List<Path> files = ImageFiles.expand(o.all("input"), "--input");
+		List<Path> files = ScoreBatch.distinct(ImageFiles.expand(o.all("input"), "--input"));
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		int planesPerTask = o.integer("planes-per-task", 4);
@@ -153,7 +153,7 @@ public final class SparkScore {
 		int threadsOption = o.integer("threads", -1);
 		if (o.has("threads") && threadsOption < 0) throw new UsageException("--threads must be 0 or more, not " +
 			threadsOption);
-		ScoreBatch.checkNames(files, "--input");
+		ScoreBatch.checkNames(files, output, maps != MapFiles.Kind.NONE, "--input");
 		String precision = o.precision();
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
 		ModelInfo model = ModelFiles.describe(modelFile);

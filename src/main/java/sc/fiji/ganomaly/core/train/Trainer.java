@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
 import sc.fiji.ganomaly.core.api.ProgressListener;
@@ -85,6 +86,8 @@ public final class Trainer {
 			TrainingLoop loop = new TrainingLoop(run, listener);
 			TrainingSummary summary = loop.run(network, heldOut, validation, validationCount, checkpoint,
 				Fingerprint.of(spec, run, planes.size()).text());
+			if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was stopped " +
+				"before its first epoch ended: no model was written");
 			if (checkpoint.hasBest()) network.restoreCheckpoint(checkpoint.best());
 			loop.reestimateStatistics(network, heldOut);
 			float[] scores = new float[validationCount];

@@ -40,6 +40,27 @@ final class TrainingCheckpoint {
 		return folder.resolve("best");
 	}
 
+	/**
+	 * Forgets an earlier training's state for a training that starts afresh: state.json first, so that
+	 * a folder left half cleared is never resumed, then the epochs' and the best epoch's networks.
+	 * Other files are left alone.
+	 */
+	void startAfresh() {
+		if (!Files.isDirectory(folder)) return;
+		try {
+			Files.deleteIfExists(folder.resolve(STATE));
+			try (Stream<Path> files = Files.list(folder)) {
+				for (Path f : files.toList()) {
+					String name = f.getFileName().toString();
+					if (name.startsWith("epoch-") || name.startsWith("best.")) Files.deleteIfExists(f);
+				}
+			}
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot clear the checkpoints in " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
 	boolean hasBest() {
 		return Files.exists(folder.resolve("best.index"));
 	}

@@ -58,6 +58,7 @@ final class TrainingLoop {
 			validationLosses.addAll(state.validationLosses());
 			listener.status("resuming after epoch " + state.epoch());
 		}
+		else checkpoint.startAfresh();
 		for (int epoch = first; epoch <= epochs && !canceled; epoch++) {
 			long epochStart = System.nanoTime();
 			// each epoch draws from its own seeded stream, so that a resumed run draws the same patches

@@ -4,10 +4,14 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Stream;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -88,6 +92,31 @@ public class ResumeTest {
 		}
 		catch (IllegalArgumentException e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("made with other settings"));
+		}
+	}
+
+	@Test
+	public void stoppedBeforeTheFirstEpochEndedWritesNoModelAndForgetsAnEarlierTraining() throws IOException {
+		Path checkpoints = tmp.getRoot().toPath().resolve("d");
+		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
+		assertTrue(Files.exists(checkpoints.resolve("best.index")));
+		ProgressListener stopAtOnce = new ProgressListener() {
+
+			@Override
+			public boolean isCanceled() {
+				return true;
+			}
+		};
+		try {
+			Ganomaly.train(data(), settings(checkpoints).seed(6), stopAtOnce).close();
+			fail("a model of no epoch, or of the earlier training's best epoch");
+		}
+		catch (CancellationException e) {
+			assertEquals("training was stopped before its first epoch ended: no model was written", e.getMessage());
+		}
+		try (Stream<Path> left = Files.list(checkpoints)) {
+			assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("best.") || n
+				.startsWith("epoch-") || n.equals("state.json")).toList());
 		}
 	}
 
