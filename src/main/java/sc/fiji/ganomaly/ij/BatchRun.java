@@ -76,6 +76,12 @@ final class BatchRun {
 			catch (UncheckedIOException e) {
 				fail(file, e.getMessage()); // a partial map of an earlier run that cannot be read back
 			}
+			catch (OutOfMemoryError e) {
+				// a plane larger than what is left of the heap: its arrays are garbage now, the next file may fit
+				fail(file, named(file.getFileName() + " needs more memory than Java has left (it may use at most " +
+					(Runtime.getRuntime().maxMemory() >> 20) + " MB; give it more: Fiji's Edit > Options > Memory & " +
+					"Threads, or JAVA_OPTS=-Xmx… for the command line)"));
+			}
 		}
 		scores.force();
 		failed.force();
@@ -113,7 +119,7 @@ final class BatchRun {
 			for (int k = 0; k < inputs.size(); k++)
 				grouped.put(inputs.get(k).file(), new Grouped(inputs.get(k), scored.get(k)));
 		}
-		catch (IllegalArgumentException | UncheckedIOException e) {
+		catch (IllegalArgumentException | UncheckedIOException | OutOfMemoryError e) {
 			// each file of the group alone: a failure costs its file only
 		}
 	}
@@ -138,8 +144,14 @@ final class BatchRun {
 		return reason == null || reason.startsWith(prefix) ? reason : prefix + reason;
 	}
 
+	/**
+	 * Records that {@code file} was not scored, and deletes a map of that name an earlier run left in
+	 * the output folder, which would otherwise pass for this run's.
+	 */
 	private void fail(Path file, String reason) throws IOException {
 		String line = reason == null ? "unknown failure" : reason.replace('\n', ' ');
+		if (request.settings().maps() != MapFiles.Kind.NONE)
+			Files.deleteIfExists(MapFiles.file(request.output(), new ImageFiles.Input(file, null)));
 		if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
 		failures.add(new Failure(file, line));
 		failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");

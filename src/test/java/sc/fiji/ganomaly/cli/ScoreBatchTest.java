@@ -421,6 +421,47 @@ public class ScoreBatchTest {
 		assertEquals(2L * 2048 * 2048 * 4, Files.size(output.resolve("large_anomaly.tif")), 100_000);
 	}
 
+	/**
+	 * A small deflated file whose one plane needs more heap than the JVM has costs that file only,
+	 * and the map an earlier run left for it goes, so that it does not pass for this run's.
+	 */
+	@Test(timeout = 300_000)
+	public void aPlaneTooLargeForTheHeapCostsItsFileOnly() throws Exception {
+		Random random = new Random(4);
+		TrainingData data = new TrainingData();
+		for (int i = 0; i < 2; i++)
+			data.add("normal " + i, ArrayImgs.floats(stripes(128, 128, random), 128, 128));
+		Path texture = tmp.getRoot().toPath().resolve("texture-small.ganomaly.zip");
+		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().seed(5).score(ScoreKind.TEXTURE),
+			ProgressListener.NONE))
+		{
+			m.save(texture);
+		}
+		Path in = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
+		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
+		Files.write(in.resolve("m.tif"), TestTiffs.spec().size(6144, 6144).bits(8).deflate().build().bytes());
+		Files.copy(good.resolve("c.tif"), in.resolve("z.tif"));
+		Files.writeString(output.resolve("m_anomaly.tif"), "an earlier run's map");
+		Process child = child("200m", texture, in, output);
+		try {
+			String log = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertTrue(child.waitFor(240, TimeUnit.SECONDS));
+			assertEquals(log, ScoreBatch.SOME_FAILED, child.exitValue());
+		}
+		finally {
+			child.destroyForcibly();
+		}
+		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+		assertEquals(List.of("a.tif", "a.tif", "a.tif", "z.tif", "z.tif", "z.tif", "z.tif"), rows.subList(1, rows
+			.size()).stream().map(r -> r.substring(0, r.indexOf(','))).toList());
+		List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
+		assertEquals(2, failures.size());
+		assertTrue(failures.get(1), failures.get(1).startsWith(in.resolve("m.tif") + ",\"--input: m.tif needs more " +
+			"memory than Java has left (it may use at most "));
+		assertEquals(List.of("a_anomaly.tif", "failures.csv", "scores.csv", "z_anomaly.tif"), files(output).keySet()
+			.stream().toList());
+	}
+
 	@Test
 	public void aMapOverItsBudgetIsWrittenBesideTheImageAndShownAsAVirtualStack() throws IOException {
 		Path folder = tmp.newFolder("virtual").toPath();
