@@ -76,8 +76,7 @@ final class BatchRun {
 			catch (UncheckedIOException e) {
 				fail(file, e.getMessage()); // a partial map of an earlier run that cannot be read back
 			}
-			catch (OutOfMemoryError e) {
-				// a plane larger than what is left of the heap: its arrays are garbage now, the next file may fit
+			catch (OutOfMemoryError e) { // a plane larger than what is left of the heap; the next file may fit
 				fail(file, named(file.getFileName() + " needs more memory than Java has left (it may use at most " +
 					(Runtime.getRuntime().maxMemory() >> 20) + " MB; give it more: Fiji's Edit > Options > Memory & " +
 					"Threads, or JAVA_OPTS=-Xmx… for the command line)"));
@@ -144,10 +143,7 @@ final class BatchRun {
 		return reason == null || reason.startsWith(prefix) ? reason : prefix + reason;
 	}
 
-	/**
-	 * Records that {@code file} was not scored, and deletes a map of that name an earlier run left in
-	 * the output folder, which would otherwise pass for this run's.
-	 */
+	/** Records that {@code file} was not scored; deletes its map an earlier run left, which would pass for this run's. */
 	private void fail(Path file, String reason) throws IOException {
 		String line = reason == null ? "unknown failure" : reason.replace('\n', ' ');
 		if (request.settings().maps() != MapFiles.Kind.NONE)
@@ -299,13 +295,5 @@ final class BatchRun {
 		double seconds = (System.nanoTime() - start) / 1e9, rate = scoredNow / Math.max(seconds, 1e-9);
 		return String.format(Locale.ROOT, "scored %d/%d planes, %.2f planes/s, %s left", finished, total, rate,
 			ProgressListener.duration((total - finished) / Math.max(rate, 1e-9)));
-	}
-
-	/** The output folder could not be written: the run ends (no input is to blame). */
-	static final class OutputFailure extends UncheckedIOException {
-
-		OutputFailure(Path file, IOException cause) {
-			super("could not write " + file + ": " + cause.getMessage(), cause);
-		}
 	}
 }

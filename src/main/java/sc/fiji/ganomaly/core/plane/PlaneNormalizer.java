@@ -160,7 +160,8 @@ public final class PlaneNormalizer {
 			blocks[ch].copy(at, block, size);
 			float l = low[ch], s = scale[ch];
 			for (int i = 0; i < block.length; i++)
-				data[i * channels + ch] = s == 0 ? 0f : (block[i] - l) * s - 1f;
+				data[i * channels + ch] = s == 0 ? 0f : Math.max(-NormalizedPlane.LIMIT, Math.min(NormalizedPlane.LIMIT,
+					(block[i] - l) * s - 1f));
 		}
 		return new NormalizedPlane(width, height, channels, data, low, scale);
 	}

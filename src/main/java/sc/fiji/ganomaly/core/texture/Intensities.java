@@ -46,14 +46,18 @@ public record Intensities(double[] low, double[] high) {
 		return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
 	}
 
-	/** Maps interleaved values of {@code plane} (normalised its own way) to this range, in place. */
+	/**
+	 * Maps interleaved values of {@code plane} (normalised its own way) to this range, in place,
+	 * clamped to ±{@link NormalizedPlane#LIMIT}.
+	 */
 	void apply(float[] data, NormalizedPlane plane) {
 		int channels = plane.channels();
 		if (!plane.hasIntensities() || channels != low.length) return;
 		for (int c = 0; c < channels; c++) {
 			double s = 2 / (high[c] - low[c]);
 			for (int i = c; i < data.length; i += channels)
-				data[i] = (float) ((plane.raw(data[i], c) - low[c]) * s - 1);
+				data[i] = (float) Math.max(-NormalizedPlane.LIMIT, Math.min(NormalizedPlane.LIMIT, (plane.raw(data[i], c) -
+					low[c]) * s - 1));
 		}
 	}
 
