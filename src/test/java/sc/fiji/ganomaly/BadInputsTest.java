@@ -447,7 +447,11 @@ public class BadInputsTest {
 			.cli("is an input and would be overwritten by the map of", x -> score("--input", x.scoredInPlace, "--model",
 				x.model, "--output", x.scoredInPlace))
 			.command("is an input and would be overwritten by the map of", FOLDER, x -> in("folder", x.scoredInPlace
-				.toFile(), "model", x.model.toFile(), "output", x.scoredInPlace.toFile())));
+				.toFile(), "model", x.model.toFile(), "output", x.scoredInPlace.toFile())),
+		new Case(69, "a negative number of threads (--threads -5)")
+			.cli("--threads must be 0 (every core) or more, not -5", x -> score("--input", x.normal, "--model", x.model,
+				"--output", x.out("o69"), "--threads", "-5"))
+			.noCommand("Fiji's threads come from the ganomaly.threads property, where a negative value means 0"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

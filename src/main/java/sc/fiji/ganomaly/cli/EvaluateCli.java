@@ -48,7 +48,7 @@ final class EvaluateCli {
 		List<Path> anomalous = o.images("anomalous");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
-		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), o.integer("threads", 0), null, asked)) {
+		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), null, asked)) {
 			GanomalyModel model;
 			try {
 				model = asked == null ? loaded : loaded.withScore(asked);

@@ -68,7 +68,7 @@ final class ScoreCli {
 		String precision = o.precision();
 		// a network the asked score does not use is not loaded (TensorFlow's start-up, about a second)
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), o.integer("threads", 0), precision, asked)) {
+		try (GanomalyModel model = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), precision, asked)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), asked, channels, maps);
 			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), precision, settings, output,

@@ -30,6 +30,17 @@ public final class ScoreParameters {
 	}
 
 	/**
+	 * The threads to score with: {@code requested}, 0 meaning every core.
+	 *
+	 * @throws IllegalArgumentException if it is negative, naming {@code parameter}
+	 */
+	public static int threads(int requested, String parameter) {
+		if (requested < 0) throw new IllegalArgumentException(parameter + " must be 0 (every core) or more, not " +
+			requested);
+		return requested;
+	}
+
+	/**
 	 * The threshold on the calibrated scale: a number, or {@value #MODEL_THRESHOLD} (or nothing) for
 	 * the model's own.
 	 *

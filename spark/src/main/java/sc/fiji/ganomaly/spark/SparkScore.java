@@ -150,9 +150,7 @@ public final class SparkScore {
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		int planesPerTask = o.integer("planes-per-task", 4);
 		if (planesPerTask < 1) throw new UsageException("--planes-per-task must be at least 1, not " + planesPerTask);
-		int threadsOption = o.integer("threads", -1);
-		if (o.has("threads") && threadsOption < 0) throw new UsageException("--threads must be 0 or more, not " +
-			threadsOption);
+		int threadsOption = o.has("threads") ? ScoreParameters.threads(o.integer("threads", 0), "--threads") : -1;
 		ScoreBatch.checkNames(files, output, maps != MapFiles.Kind.NONE, "--input");
 		String precision = o.precision();
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
