@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.ij;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class ImagePlusScorer {
 	/**
 	 * Scores all planes of {@code imp}, each first turned into the model's input by
 	 * {@code channels} (e.g. a channel selection). A map of more than {@code mapBudget} bytes is
-	 * written to a file (see {@link #mapFileFor}) and opened from there as a virtual stack;
+	 * written to a file (see {@link #claimMapFile}) and opened from there as a virtual stack;
 	 * {@link #NO_MAP} keeps no map at all.
 	 */
 	public static Result score(GanomalyModel model, ImagePlus imp, int stride,
@@ -87,20 +88,26 @@ public final class ImagePlusScorer {
 			}
 			return new Result(imp, planes.rows, MapImages.of(imp, maps, mapTitle(imp.getTitle())), null);
 		}
-		Path file = mapFileFor(imp);
-		ImagePlus image = MapFiles.image(imp, n, MapFiles.Kind.FLOAT, i -> {
-			PlaneScore s = planes.score(i);
-			if (s == null) throw new StreamedMapWriter.Canceled();
-			return MapFiles.plane(s.map(), MapFiles.Kind.FLOAT);
-		});
+		Path file = claimMapFile(imp);
+		boolean written = false;
 		try {
+			// inside the try: the image asks for plane 1 as it is made
+			ImagePlus image = MapFiles.image(imp, n, MapFiles.Kind.FLOAT, i -> {
+				PlaneScore s = planes.score(i);
+				if (s == null) throw new StreamedMapWriter.Canceled();
+				return MapFiles.plane(s.map(), MapFiles.Kind.FLOAT);
+			});
 			StreamedMapWriter.write(image, file, 0, i -> {});
+			written = true;
 		}
 		catch (StreamedMapWriter.Canceled c) {
 			return new Result(imp, planes.rows, null, null);
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write the anomaly map " + file + ": " + e.getMessage(), e);
+		}
+		finally {
+			if (!written) deleteQuietly(StreamedMapWriter.partialFor(file), file); // nothing resumes it
 		}
 		ImagePlus map = openVirtual(file, imp);
 		return new Result(imp, planes.rows, map, file);
@@ -167,19 +174,45 @@ public final class ImagePlusScorer {
 	}
 
 	/**
-	 * Where the map of {@code imp} goes when it does not fit in memory: {@code <name>_anomaly.tif}
-	 * in the folder of the image's file where that folder takes new files, else in the system's
-	 * temporary folder.
+	 * Claims the file the map of {@code imp} goes to when it does not fit in memory, by creating it
+	 * empty, so that neither an existing file nor another run's map is overwritten:
+	 * {@code <name>_anomaly.tif}, or {@code <name>_anomaly-2.tif} and on where that is taken, in the
+	 * folder of the image's file where that folder takes new files, else in the system's temporary
+	 * folder.
 	 */
-	public static Path mapFileFor(ImagePlus imp) {
+	public static Path claimMapFile(ImagePlus imp) {
 		String title = imp.getTitle();
 		String base = new ImageFiles.Input(Path.of(title.replace('/', '_').replace('\\', '_')), null).baseName();
+		Path folder = Path.of(System.getProperty("java.io.tmpdir"));
 		FileInfo origin = imp.getOriginalFileInfo();
 		if (origin != null && origin.directory != null && !origin.directory.isEmpty()) {
-			Path folder = Path.of(origin.directory);
-			if (Files.isDirectory(folder) && Files.isWritable(folder)) return folder.resolve(base + MapFiles.SUFFIX);
+			Path own = Path.of(origin.directory);
+			if (Files.isDirectory(own) && Files.isWritable(own)) folder = own;
 		}
-		return Path.of(System.getProperty("java.io.tmpdir")).resolve(base + MapFiles.SUFFIX);
+		String suffix = MapFiles.SUFFIX.substring(0, MapFiles.SUFFIX.length() - ".tif".length());
+		for (int k = 1; k <= 1000; k++) {
+			Path file = folder.resolve(base + (k == 1 ? MapFiles.SUFFIX : suffix + "-" + k + ".tif"));
+			try {
+				return Files.createFile(file);
+			}
+			catch (FileAlreadyExistsException e) {
+				// taken: the next number
+			}
+			catch (IOException e) {
+				throw new UncheckedIOException("could not create the anomaly map " + file + ": " + e.getMessage(), e);
+			}
+		}
+		throw new UncheckedIOException(new IOException("1000 anomaly maps of " + base + " already exist in " + folder));
+	}
+
+	private static void deleteQuietly(Path... files) {
+		for (Path f : files)
+			try {
+				Files.deleteIfExists(f);
+			}
+			catch (IOException e) {
+				// left behind; the message that ends the run says what failed
+			}
 	}
 
 	/** The map file as a virtual stack in the geometry of {@code source}. */

@@ -470,9 +470,11 @@ public class ScoreBatchTest {
 		assertTrue(virtual.getStack().isVirtual());
 		ImagePlusScorer.Result inMemory = ImagePlusScorer.score(trained, virtual, 4, ProgressListener.NONE);
 		assertEquals(null, inMemory.mapFile());
+		Files.writeString(folder.resolve("c_anomaly.tif"), "an earlier map");
 		ImagePlusScorer.Result onDisk = ImagePlusScorer.score(trained, virtual, 4, ImagePlusPlanes.Plane::image,
 			4L * SIZE * SIZE * 4 - 1, ProgressListener.NONE);
-		assertEquals(folder.resolve("c_anomaly.tif"), onDisk.mapFile());
+		assertEquals(folder.resolve("c_anomaly-2.tif"), onDisk.mapFile());
+		assertEquals("an earlier map", Files.readString(folder.resolve("c_anomaly.tif")));
 		ImagePlus map = onDisk.anomalyMap();
 		assertTrue(map.getStack().isVirtual());
 		assertEquals("c.tif anomaly map", map.getTitle());
@@ -482,6 +484,20 @@ public class ScoreBatchTest {
 				0f);
 		assertEquals(inMemory.scores(), onDisk.scores());
 		assertTrue(virtual.getStack().isVirtual());
+		// stopped while its map is written: neither the claimed map file nor its partial file stays
+		ProgressListener stopped = new ProgressListener() {
+
+			@Override
+			public boolean isCanceled() {
+				return true;
+			}
+		};
+		assertEquals(null, ImagePlusScorer.score(trained, virtual, 4, ImagePlusPlanes.Plane::image, 4L * SIZE * SIZE *
+			4 - 1, stopped).mapFile());
+		try (Stream<Path> left = Files.list(folder)) {
+			assertEquals(List.of("c.tif", "c_anomaly-2.tif", "c_anomaly.tif"), left.map(f -> f.getFileName().toString())
+				.sorted().toList());
+		}
 	}
 
 	/** {@code ganomaly score} of a folder in another JVM. */
