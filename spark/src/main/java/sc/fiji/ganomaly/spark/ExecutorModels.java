@@ -40,17 +40,20 @@ final class ExecutorModels {
 	 * only if that score uses it), loaded on first use; the caller closes the lease when its task is
 	 * done with the model.
 	 *
-	 * @param nativeCache JavaCPP cache folder (node-local disk) to use unless {@value #NATIVE_CACHE_PROPERTY}
-	 *                    is set already; null: {@code java.io.tmpdir/ganomaly-javacpp-USER} of this JVM
-	 *                    rather than JavaCPP's default in the home folder, often a network file system
+	 * @param nativeCache JavaCPP cache folder (node-local disk), set before the JVM's first model loads;
+	 *                    null: {@value #NATIVE_CACHE_PROPERTY} if set, else
+	 *                    {@code java.io.tmpdir/ganomaly-javacpp-USER} of this JVM rather than JavaCPP's
+	 *                    default in the home folder, often a network file system
 	 */
 	static ModelCache<String, GanomalyModel>.Lease lease(Path file, int threads, String precision, ScoreKind score,
 		String nativeCache)
 	{
 		synchronized (ExecutorModels.class) {
-			if (System.getProperty(NATIVE_CACHE_PROPERTY) == null) System.setProperty(NATIVE_CACHE_PROPERTY,
-				nativeCache != null && !nativeCache.isBlank() ? nativeCache : System.getProperty("java.io.tmpdir") +
-					"/ganomaly-javacpp-" + System.getProperty("user.name"));
+			// --native-cache first (before the first model loads native code), then the property, then tmpdir
+			if (nativeCache != null && !nativeCache.isBlank() && firstLoadMillis < 0) System.setProperty(
+				NATIVE_CACHE_PROPERTY, nativeCache);
+			else if (System.getProperty(NATIVE_CACHE_PROPERTY) == null) System.setProperty(NATIVE_CACHE_PROPERTY, System
+				.getProperty("java.io.tmpdir") + "/ganomaly-javacpp-" + System.getProperty("user.name"));
 			if (!hook) {
 				Runtime.getRuntime().addShutdownHook(new Thread(MODELS::closeAll, "ganomaly-close-models"));
 				hook = true;

@@ -121,6 +121,21 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	 * bad input is written down as the band's failure. When the band completes its file, the file's
 	 * map is written too.
 	 */
+	/**
+	 * This executor's model. A model that cannot be read or loaded here (a damaged copy, a CPU
+	 * without the precision asked for) is the executor's problem, not the input's: the task fails,
+	 * so that Spark tries it again (elsewhere) and ends the job if it keeps failing.
+	 */
+	private ModelCache<String, GanomalyModel>.Lease lease() {
+		try {
+			return ExecutorModels.lease(Paths.get(SparkFiles.get(modelName)), threads, precision, settings.score(),
+				nativeCache);
+		}
+		catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+			throw new IllegalStateException("this executor cannot use the model: " + e.getMessage(), e);
+		}
+	}
+
 	BandOutcome score(Band b) {
 		Path rows = part(b, "csv"), failed = part(b, "failed");
 		if (fileDone(b.file(), b.plan().planes())) return BandOutcome.ALREADY_DONE;
@@ -132,20 +147,18 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		Path path = input(b.file());
 		List<ScoreFiles.ScoredPlane> scored;
 		ImageFiles.Input in;
-		try {
-			if (Files.size(path) != b.plan().size() || Files.getLastModifiedTime(path).toMillis() != b.plan().modified())
-				throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
-			try (ModelCache<String, GanomalyModel>.Lease model = ExecutorModels.lease(Paths.get(SparkFiles.get(
-				modelName)), threads, precision, settings.score(), nativeCache))
-			{
+		try (ModelCache<String, GanomalyModel>.Lease model = lease()) {
+			try {
+				if (Files.size(path) != b.plan().size() || Files.getLastModifiedTime(path).toMillis() != b.plan()
+					.modified()) throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
 				in = ScoreFiles.open(path, "--input");
 				scored = ScoreFiles.scorePlanes(model.model(), in, b.first(), b.last(), settings);
 			}
-		}
-		catch (IOException | IllegalArgumentException e) {
-			// bad input (or a file gone): the same on every attempt, so written down, not retried
-			Parts.writeLines(failed, List.of(message(e)));
-			return BandOutcome.FAILED;
+			catch (IOException | IllegalArgumentException e) {
+				// bad input (or a file gone): the same on every attempt, so written down, not retried
+				Parts.writeLines(failed, List.of(message(e)));
+				return BandOutcome.FAILED;
+			}
 		}
 		if (settings.maps() != MapFiles.Kind.NONE) {
 			MapParts.writeMap(part(b, "map"), o -> {
