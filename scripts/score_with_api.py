@@ -2,6 +2,7 @@
 #@ File (label="Model file", style="open") model_file
 #@ ImagePlus image
 #@ Integer (label="Stride (0: patch size / 4)", value=0) stride
+#@output ImagePlus first_map
 # Scores the planes of an image with the GANomaly API (no command), printing one line per plane
 # and returning the anomaly map of the first plane as a new 32-bit image. The model comes from
 # Fiji's GanomalyService, which loads a model file once and shares it with every script and

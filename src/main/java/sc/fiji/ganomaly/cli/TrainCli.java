@@ -39,8 +39,10 @@ final class TrainCli {
 		                             planes), texture (local image statistics against
 		                             those of the normal images), combined (texture plus
 		                             the network's density), latent (the paper's),
-		                             residual or density; all five are calibrated,
-		                             'ganomaly score --score' can pick another
+		                             residual or density; a model trained for a
+		                             network score calibrates all five, so that
+		                             'ganomaly score --score' can pick another (a
+		                             texture model scores texture only)
 		  --false-positive-rate F    share of normal planes the threshold aims to flag (default 0.01)
 		  --seed N                   seed of weights and sampling (default 0)
 		  --channels C,...           use only these 1-based channels (default: all)

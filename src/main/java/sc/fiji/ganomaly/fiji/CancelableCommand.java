@@ -15,7 +15,7 @@ import ij.Macro;
 import sc.fiji.ganomaly.engine.EngineException;
 
 /**
- * What both GANomaly commands share: a user's cancel request, polled by the running work, and a
+ * What the GANomaly commands that run work share: a user's cancel request, polled by the running work, and a
  * failure reported as one line: the command's cancel reason and the log, and, inside an ImageJ
  * macro, ImageJ's own error, which stops the macro. An unexpected failure's stack trace goes to
  * the log only. In the GUI the work shows a Stop button that cancels the command.

@@ -36,7 +36,7 @@ import sc.fiji.ganomaly.ij.OtherFormats;
  * and {@value #MAX_BYTES} (their unpacked bytes) say otherwise; {@value #THREADS} sets the
  * models' threads, TensorFlow's and the texture score's (default 0: all cores). While it lives, GANomaly's warnings go to the
  * LogService (and ImageJ's Log window in the GUI), and the device saved by Plugins › GANomaly ›
- * Options… is the one the engine loads with; where SCIFIO is present, folders are read in every
+ * GANomaly Options… is the one the engine loads with; where SCIFIO is present, folders are read in every
  * format it reads ({@link ScifioFormats}, looked for when a file first needs it, after SCIFIO has
  * created its formats, not by the service's own start).
  */

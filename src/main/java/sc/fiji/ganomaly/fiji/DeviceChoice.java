@@ -7,7 +7,7 @@ import org.scijava.prefs.PrefService;
 import sc.fiji.ganomaly.engine.EngineLoader;
 
 /**
- * The CPU-or-GPU choice of Plugins › GANomaly › Options…: kept in SciJava's {@link PrefService} and
+ * The CPU-or-GPU choice of Plugins › GANomaly › GANomaly Options…: kept in SciJava's {@link PrefService} and
  * handed to the engine as the system property {@value EngineLoader#DEVICE_PROPERTY} before it loads.
  * A device set when Fiji was launched ({@code -Dganomaly.device=...} or {@code GANOMALY_DEVICE})
  * takes precedence over the saved choice.

@@ -18,7 +18,7 @@ import sc.fiji.ganomaly.engine.EngineLoader;
 import sc.fiji.ganomaly.engine.NativePlatform;
 
 /**
- * Plugins › GANomaly › Options…: chooses the device (CPU or GPU, saved for later sessions and used
+ * Plugins › GANomaly › GANomaly Options…: chooses the device (CPU or GPU, saved for later sessions and used
  * by every later training and scoring) and reports the engine: TensorFlow's version, the natives it
  * runs on and where from, the platform, the devices TensorFlow sees and the one in use, and, when
  * the GPU natives are missing, which file to get and where to put it. The report goes to ImageJ's

@@ -28,13 +28,13 @@ import sc.fiji.ganomaly.core.GanomalyModel;
  * the code of {@code ganomaly score}.
  *
  * @param files      the inputs, in scores.csv order
- * @param settings   scoring settings (stride, threshold, channels, maps)
+ * @param settings   scoring settings (stride, threshold, score, channels, maps)
  * @param modelName  the model file's name among the files shipped with the job (SparkContext.addFile)
  * @param planesPerBand planes per band (a scoring task's work)
- * @param threads    TensorFlow threads per executor (its cores; 0: TensorFlow's choice)
+ * @param threads    threads of the network and the texture score per executor (its cores; 0: every core)
  * @param precision  float32 or bfloat16; null: each executor's JVM-wide setting
  * @param output     the output folder (shared by driver and executors)
- * @param nativeCache JavaCPP native cache folder on the executors (null: property or default)
+ * @param nativeCache JavaCPP native cache folder on the executors (null: their property, else a default)
  * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task fail (FIRST 0: every writing of the
  *                   file's map fails, in a band task, where the file's last step is left to write it, and in that step)
  */

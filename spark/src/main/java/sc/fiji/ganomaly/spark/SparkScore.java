@@ -71,8 +71,9 @@ public final class SparkScore {
 		                        'ganomaly score'
 		  --planes-per-task N   planes per task (default 4)
 		  --master URL          Spark master (default: spark-submit's, else local[*])
-		  --threads N           TensorFlow threads per executor (default: its cores)
-		  --native-cache DIR    node-local folder for TensorFlow's native libraries (default:
+		  --threads N           threads of the network and the texture score per executor
+		                        (default: spark.executor.cores, or N of local[N]; else every core)
+		  --native-cache DIR    node-local folder for TensorFlow's native libraries (without it:
 		                        the executors' -Dorg.bytedeco.javacpp.cachedir, else
 		                        their java.io.tmpdir/ganomaly-javacpp-USER)
 		  --resume              continue an interrupted run in DIR, skipping the finished parts of

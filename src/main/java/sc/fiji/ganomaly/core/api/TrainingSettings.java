@@ -141,7 +141,8 @@ public final class TrainingSettings {
 	 * planes of one window, texture (multi-scale local image statistics against a mixture of
 	 * Gaussians of normal ones) for larger planes. The others: latent (the paper's), residual
 	 * (per-pixel reconstruction error) or density (Mahalanobis distance of the latent code to normal
-	 * codes). Every score is calibrated at training; the model stores which one it uses by default.
+	 * codes). A model trained for a score of the network calibrates every score; a texture model, which
+	 * trains no network, only the texture score. The model stores which one it uses by default.
 	 */
 	public ScoreKind score() { return score; }
 	/** Sets the score; null for the one {@link ScoreKind#forPlanes} picks ("auto"). */
