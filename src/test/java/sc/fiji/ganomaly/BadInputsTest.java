@@ -348,7 +348,7 @@ public class BadInputsTest {
 			.noCli("EngineLoaderTest (needs a JVM without the engine)")
 			.noCommand("EngineLoaderTest (needs a JVM without the engine)"),
 		new Case(40, "training diverges (NaN loss)")
-			.noCli("no input makes the reference settings diverge on demand; Trainer stops with a message")
+			.noCli("ResumeTest (an engine whose losses turn NaN)")
 			.noCommand("as for the command line"),
 		new Case(41, "unknown command")
 			.cli("unknown command 'fit'", x -> args("fit"))

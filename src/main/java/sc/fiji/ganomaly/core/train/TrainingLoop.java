@@ -46,6 +46,7 @@ final class TrainingLoop {
 		double bestLoss = Double.POSITIVE_INFINITY;
 		int bestEpoch = 0, resets = 0, epochsRun = 0, first = 1;
 		boolean canceled = false;
+		String diverged = null;
 		long start = System.nanoTime();
 		List<Double> validationLosses = new ArrayList<>();
 		if (settings.resume()) {
@@ -73,15 +74,17 @@ final class TrainingLoop {
 				}
 				sampler.fill(batch, batchSize);
 				TrainingLosses losses = network.trainStep(batch, batchSize);
-				if (!Float.isFinite(losses.generator())) throw new IllegalStateException("training diverged at epoch " +
-					epoch + " (generator loss " + losses.generator() + "); try a lower learning rate");
+				if (!Float.isFinite(losses.generator())) {
+					diverged = "training diverged at epoch " + epoch + " (generator loss " + losses.generator() + ")";
+					break;
+				}
 				g += losses.generator();
 				d += losses.discriminator();
 				if (losses.discriminatorReset()) resets++;
 				done++;
 				listener.progress((long) (epoch - 1) * steps + step + 1, (long) epochs * steps);
 			}
-			if (done == 0) break;
+			if (done == 0 || diverged != null) break; // a diverged network's epoch is no candidate for the best
 			epochsRun = epoch;
 			double seconds = (System.nanoTime() - epochStart) / 1e9;
 			double loss = validationLoss(network, validation, validationCount);
@@ -100,8 +103,10 @@ final class TrainingLoop {
 			listener.epochFinished(new EpochSummary(epoch, epochs, g / done, d / done, loss, improved,
 				done * batchSize / seconds, elapsed / epochsHere * (epochs - epoch), resets));
 		}
+		if (diverged != null && bestEpoch == 0) throw new IllegalArgumentException(diverged + " before any epoch " +
+			"ended; no model was written: try another seed or a smaller batch size");
 		return new TrainingSummary(epochs, epochsRun, canceled, bestEpoch, bestLoss, validationLosses, steps, batchSize,
-			resets, settings.augment(), settings.statisticsBatches(), (System.nanoTime() - start) / 1e9);
+			resets, settings.augment(), settings.statisticsBatches(), (System.nanoTime() - start) / 1e9, diverged);
 	}
 
 	/** Moves the generator's batch-norm statistics to those of the final weights on training patches. */

@@ -14,9 +14,15 @@ public final class TrainingOutcomes {
 	public static TrainingOutcome of(Map<String, Object> training, ScoreKind score) {
 		String calibration = training.get("calibration_warning") instanceof String w ? w.replaceFirst("^warning: ", "")
 			: null;
-		return new TrainingOutcome(training.get("best_epoch") instanceof Number n ? n.intValue() : 0,
-			Boolean.TRUE.equals(training.get("canceled")), Boolean.FALSE.equals(training.get("converged"))
-				? convergenceWarning(score) : null, calibration);
+		int best = training.get("best_epoch") instanceof Number n ? n.intValue() : 0;
+		String network = training.get("diverged") instanceof String d ? divergenceWarning(d, best)
+			: Boolean.FALSE.equals(training.get("converged")) ? convergenceWarning(score) : null;
+		return new TrainingOutcome(best, Boolean.TRUE.equals(training.get("canceled")), network, calibration);
+	}
+
+	/** The warning for a training that diverged after its best epoch {@code best}. */
+	static String divergenceWarning(String diverged, int best) {
+		return diverged + "; the model keeps epoch " + best + ", the best before it (another seed may train longer)";
 	}
 
 	/**

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param augment                 whether patches were flipped and rotated
  * @param statisticsBatches       batches that re-estimated the batch-norm statistics
  * @param seconds                 time of the epochs
+ * @param diverged                how the training diverged ("training diverged at epoch 5 (generator loss
+ *                                NaN)"), ending its epochs; null if it did not
  */
 record TrainingSummary(int epochsPlanned, int epochsRun, boolean canceled, int bestEpoch, double bestValidationLoss,
 		List<Double> validationLosses, int stepsPerEpoch, int batchSize, int discriminatorResets, boolean augment,
-		int statisticsBatches, double seconds)
+		int statisticsBatches, double seconds, String diverged)
 {
 
 	/**
@@ -70,7 +72,8 @@ record TrainingSummary(int epochsPlanned, int epochsRun, boolean canceled, int b
 		m.put("seconds", seconds);
 		m.put("validation_patches", validationPatches);
 		m.put("engine", engine);
-		m.put("converged", converged());
+		m.put("converged", diverged == null && converged());
+		if (diverged != null) m.put("diverged", diverged);
 		m.put("calibration_blocks", calibration.network());
 		m.put("texture_calibration_blocks", calibration.texture());
 		if (calibration.warning() != null) m.put("calibration_warning", calibration.warning());

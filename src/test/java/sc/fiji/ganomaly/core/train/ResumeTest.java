@@ -5,10 +5,14 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
@@ -24,6 +28,10 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
+import sc.fiji.ganomaly.engine.Engine;
+import sc.fiji.ganomaly.engine.EngineLoader;
+import sc.fiji.ganomaly.engine.TrainableNetwork;
+import sc.fiji.ganomaly.engine.TrainingLosses;
 
 /** A training stopped after an epoch and resumed ends where an uninterrupted one does. */
 public class ResumeTest {
@@ -117,6 +125,64 @@ public class ResumeTest {
 		try (Stream<Path> left = Files.list(checkpoints)) {
 			assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("best.") || n
 				.startsWith("epoch-") || n.equals("state.json")).toList());
+		}
+	}
+
+	@Test
+	public void aTrainingThatDivergesKeepsItsBestEpochOrWritesNothing() throws IOException {
+		// 6 steps an epoch: the generator's loss is NaN from step 15 (epoch 3) on
+		TrainedModel kept = new Trainer(settings(tmp.getRoot().toPath().resolve("nan-3")), nanFrom(15), null).train(
+			data());
+		try {
+			Map<String, Object> training = kept.manifest().training();
+			assertEquals("training diverged at epoch 3 (generator loss NaN)", training.get("diverged"));
+			assertEquals(Boolean.FALSE, training.get("converged"));
+			int best = ((Number) training.get("best_epoch")).intValue();
+			assertTrue("best epoch " + best, best == 1 || best == 2);
+			assertEquals("training diverged at epoch 3 (generator loss NaN); the model keeps epoch " + best + ", the " +
+				"best before it (another seed may train longer)", TrainingOutcomes.of(training, ScoreKind.LATENT)
+					.convergenceWarning());
+		}
+		finally {
+			kept.network().close();
+			sc.fiji.ganomaly.core.model.TemporaryFolders.delete(kept.folder());
+		}
+		try {
+			new Trainer(settings(tmp.getRoot().toPath().resolve("nan-1")), nanFrom(1), null).train(data());
+			fail("a model of a diverged first epoch");
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("training diverged at epoch 1 (generator loss NaN) before any epoch ended; no model was " +
+				"written: try another seed or a smaller batch size", e.getMessage());
+		}
+	}
+
+	/** TensorFlow's engine, whose networks report a NaN generator loss from training step {@code step} on. */
+	private static Engine nanFrom(int step) {
+		Engine real = EngineLoader.tensorflow();
+		return (Engine) Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] { Engine.class }, (p, m,
+			args) -> {
+			Object out = invoke(real, m, args);
+			if (!m.getName().equals("create")) return out;
+			TrainableNetwork network = (TrainableNetwork) out;
+			int[] steps = { 0 };
+			return Proxy.newProxyInstance(Engine.class.getClassLoader(), new Class<?>[] { TrainableNetwork.class }, (q, n,
+				a) -> {
+				Object r = invoke(network, n, a);
+				if (!n.getName().equals("trainStep") || ++steps[0] < step) return r;
+				TrainingLosses l = (TrainingLosses) r;
+				return new TrainingLosses(Float.NaN, l.discriminator(), l.adversarial(), l.contextual(), l.encoder(), l
+					.discriminatorReset());
+			});
+		});
+	}
+
+	private static Object invoke(Object target, Method m, Object[] args) throws Throwable {
+		try {
+			return m.invoke(target, args);
+		}
+		catch (InvocationTargetException e) {
+			throw e.getCause();
 		}
 	}
 
