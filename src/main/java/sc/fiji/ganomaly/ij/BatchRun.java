@@ -53,13 +53,11 @@ final class BatchRun {
 
 	Summary all() throws IOException {
 		List<Header> headers = new ArrayList<>();
-		progress.status("reading " + request.files().size() + " file header(s)");
-		for (Path file : request.files()) {
-			ImageFiles.Input input = open(file);
-			headers.add(input == null ? null : new Header(ScoreFiles.planes(input), ScoreFiles.pixels(input)));
+		for (int i = 0, n = request.files().size(); i < n && !cancel(); i++) {
+			if (i % 100 == 0) progress.status("reading file headers: " + i + "/" + n);
+			headers.add(header(request.files().get(i)));
 		}
-		for (Header h : headers)
-			total += h == null ? 0 : h.planes();
+		total = headers.stream().mapToLong(h -> h == null ? 0 : h.planes()).sum();
 		for (int i = 0; i < headers.size() && !cancel(); i++) {
 			if (headers.get(i) == null) continue; // could not be opened
 			Path file = request.files().get(i);
@@ -76,10 +74,8 @@ final class BatchRun {
 			catch (UncheckedIOException e) {
 				fail(file, e.getMessage()); // a partial map of an earlier run that cannot be read back
 			}
-			catch (OutOfMemoryError e) { // a plane larger than what is left of the heap; the next file may fit
-				fail(file, named(file.getFileName() + " needs more memory than Java has left (it may use at most " +
-					(Runtime.getRuntime().maxMemory() >> 20) + " MB; give it more: Fiji's Edit > Options > Memory & " +
-					"Threads, or JAVA_OPTS=-Xmx… for the command line)"));
+			catch (OutOfMemoryError e) { // a plane larger than the heap left: the next file may fit
+				fail(file, ScoreFiles.outOfMemory(file, request.inputOption()));
 			}
 		}
 		scores.force();
@@ -126,16 +122,21 @@ final class BatchRun {
 	/** A file scored with others by {@link #group}: the opened input and all its planes. */
 	private record Grouped(ImageFiles.Input input, List<ScoreFiles.ScoredPlane> planes) {}
 
-	/** The file opened for its header (planes, size), or null when it cannot be: a failure recorded. */
-	private ImageFiles.Input open(Path file) throws IOException {
+	/** The file's {@link ImageFiles#shape} (a one-plane TIFF's header only); null, a failure recorded, if none. */
+	private Header header(Path file) throws IOException {
 		try {
-			return ScoreFiles.open(file, request.inputOption());
+			ImageFiles.Shape shape = ImageFiles.shape(file, request.inputOption());
+			return new Header(shape.planes(), shape.planes() * shape.pixels());
 		}
 		catch (IllegalArgumentException | UncheckedIOException e) {
 			fail(file, e.getMessage());
-			return null;
 		}
+		catch (OutOfMemoryError e) { // a file read whole (PNG, JPEG, another format's) larger than the heap
+			fail(file, ScoreFiles.outOfMemory(file, request.inputOption()));
+		}
+		return null;
 	}
+
 
 	/** A refusal of a file named by the inputs' option ("--input: x.tif is 10x10 pixels, …"), as header refusals are. */
 	private String named(String reason) {

@@ -173,6 +173,13 @@ public final class ScoreFiles {
 		return GanomalyModel.planesAtOnce(input.image().getWidth(), input.image().getHeight());
 	}
 
+	/** Why {@code file} was not scored when it needed more heap than was left, naming {@code option}. */
+	public static String outOfMemory(Path file, String option) {
+		return option + ": " + file.getFileName() + " needs more memory than Java has left (it may use at most " +
+			(Runtime.getRuntime().maxMemory() >> 20) + " MB; give it more: Fiji's Edit > Options > Memory & Threads, " +
+			"or JAVA_OPTS=-Xmx… for the command line)";
+	}
+
 	/** Pixels of all the planes of {@code input}. */
 	public static long pixels(ImageFiles.Input input) {
 		return (long) input.image().getWidth() * input.image().getHeight() * planes(input);
