@@ -13,7 +13,7 @@ import sc.fiji.ganomaly.core.api.TrainingData;
  * "&lt;name&gt;" or, in a stack, "&lt;name&gt; plane &lt;n&gt;"; channels are input channels. The one way
  * the command line and the Fiji command turn images into {@link TrainingData}. Files are opened
  * lazily and only the planes trained on are read: when all planes would not fit in the memory
- * budget, planes evenly spaced through every stack are taken, as many as fit.
+ * budget, planes evenly spaced through the images are taken, as many as fit.
  */
 public final class TrainingImages {
 
@@ -28,7 +28,7 @@ public final class TrainingImages {
 		/** A line for the user when only some planes are trained on, else null. */
 		public String note() {
 			if (data.size() == planes) return null;
-			return String.format(Locale.ROOT, "training on %d of the %d planes (evenly spaced through each image), as " +
+			return String.format(Locale.ROOT, "training on %d of the %d planes (evenly spaced through the images), as " +
 				"many as fit in memory; give Java more memory (-Xmx) to train on more", data.size(), planes);
 		}
 	}
@@ -41,23 +41,39 @@ public final class TrainingImages {
 	}
 
 	/**
-	 * The planes of image files, at most {@code budget} bytes of them as float copies (one plane
-	 * per file at least); {@code channels} selects 1-based channels (empty: all).
+	 * The planes of image files, at most {@code budget} bytes of them as float copies (at least one
+	 * plane): all of them if they fit, else as many as fit, evenly spaced through the files' planes in
+	 * order (so through every stack, and through the files themselves when there are more files than
+	 * planes that fit); {@code channels} selects 1-based channels (empty: all). A file read whole to
+	 * be counted (a one-plane TIFF, a PNG) is kept only while what was read fits in the budget.
 	 */
 	public static Loaded load(List<Path> files, List<Integer> channels, String parameter, long budget) {
-		List<ImageFiles.Input> inputs = new ArrayList<>();
-		for (Path file : files)
-			inputs.add(ImageFiles.openLazily(file, parameter));
+		List<ImageFiles.Input> kept = new ArrayList<>();
+		int[] counts = new int[files.size()];
 		long total = 0, bytes = 0;
-		for (ImageFiles.Input in : inputs) {
-			int n = ImagePlusPlanes.count(in.image());
-			total += n;
-			bytes += n * planeBytes(in.image(), channels);
+		for (int i = 0; i < files.size(); i++) {
+			ImageFiles.Input in = ImageFiles.openLazily(files.get(i), parameter);
+			counts[i] = ImagePlusPlanes.count(in.image());
+			total += counts[i];
+			bytes += counts[i] * planeBytes(in.image(), channels);
+			kept.add(bytes <= budget ? in : null); // read again when its planes are taken
 		}
-		double share = bytes <= budget ? 1 : (double) budget / bytes;
+		long k = bytes <= budget ? total : Math.max(1, (long) Math.floor(total * ((double) budget / bytes)));
 		TrainingData data = new TrainingData();
-		for (ImageFiles.Input in : inputs)
-			add(data, in.image(), in.file().getFileName().toString(), channels, share);
+		long offset = 0, j = 0;
+		for (int i = 0; i < files.size(); i++) {
+			List<Integer> planes = new ArrayList<>(); // the planes of file i among the k evenly spaced ones
+			for (; j < k; j++) {
+				long at = k == total ? j : (long) Math.floor((j + 0.5) * total / k);
+				if (at >= offset + counts[i]) break;
+				planes.add((int) (at - offset) + 1);
+			}
+			offset += counts[i];
+			if (planes.isEmpty()) continue;
+			ImageFiles.Input in = kept.get(i) != null ? kept.get(i) : ImageFiles.openLazily(files.get(i), parameter);
+			kept.set(i, null);
+			addPlanes(data, in.image(), in.file().getFileName().toString(), channels, planes);
+		}
 		return new Loaded(data, (int) total);
 	}
 
@@ -81,8 +97,18 @@ public final class TrainingImages {
 	{
 		int n = ImagePlusPlanes.count(image);
 		int k = share >= 1 ? n : Math.max(1, (int) Math.floor(n * share));
-		for (int j = 0; j < k; j++) {
-			int index = k == n ? j + 1 : (int) Math.floor((j + 0.5) * n / k) + 1;
+		List<Integer> planes = new ArrayList<>();
+		for (int j = 0; j < k; j++)
+			planes.add(k == n ? j + 1 : (int) Math.floor((j + 0.5) * n / k) + 1);
+		return addPlanes(data, image, name, channels, planes);
+	}
+
+	/** Adds the planes of {@code image} at the 1-based {@code indices}, reading only those. */
+	private static TrainingData addPlanes(TrainingData data, ImagePlus image, String name, List<Integer> channels,
+		List<Integer> indices)
+	{
+		int n = ImagePlusPlanes.count(image);
+		for (int index : indices) {
 			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(image, index, index).get(0);
 			String planeName = ImagePlusPlanes.name(name, n, plane);
 			data.add(planeName, ImageFiles.selectChannels(plane, channels, planeName));

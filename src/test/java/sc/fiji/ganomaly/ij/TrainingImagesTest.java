@@ -37,7 +37,8 @@ public class TrainingImagesTest {
 			s.addSlice(new ShortProcessor(20, 10, v, null));
 		}
 		Path file = tmp.getRoot().toPath().resolve(name);
-		assertTrue(new FileSaver(new ImagePlus(name, s)).saveAsTiffStack(file.toString()));
+		FileSaver saver = new FileSaver(new ImagePlus(name, s));
+		assertTrue(planes > 1 ? saver.saveAsTiffStack(file.toString()) : saver.saveAsTiff(file.toString()));
 		return file;
 	}
 
@@ -62,10 +63,22 @@ public class TrainingImagesTest {
 		// each sample holds the pixels of the plane it names
 		assertArrayEquals(new double[] { 2, 4, 6, 8, 10, 2, 4 }, some.data().samples().stream().mapToDouble(
 			TrainingImagesTest::value).toArray(), 0);
-		assertEquals("training on 7 of the 14 planes (evenly spaced through each image), as many as fit in memory; " +
+		assertEquals("training on 7 of the 14 planes (evenly spaced through the images), as many as fit in memory; " +
 			"give Java more memory (-Xmx) to train on more", some.note());
 
 		TrainingImages.Loaded one = TrainingImages.load(List.of(a, b), List.of(), "--input", 1);
-		assertEquals("at least one plane of each file", 2, one.data().size());
+		assertEquals("at least one plane", List.of("a.tif plane 8"), one.data().samples().stream().map(
+			TrainingData.Sample::name).toList());
+	}
+
+	@Test
+	public void moreFilesThanPlanesThatFitAreTakenEvenlySpaced() throws IOException {
+		List<Path> files = new java.util.ArrayList<>();
+		for (int i = 0; i < 10; i++)
+			files.add(stack("f" + i + ".tif", 1));
+		TrainingImages.Loaded three = TrainingImages.load(files, List.of(), "--input", 3 * 4L * 20 * 10);
+		assertEquals(10, three.planes());
+		assertEquals(List.of("f1.tif", "f5.tif", "f8.tif"), three.data().samples().stream().map(
+			TrainingData.Sample::name).toList());
 	}
 }
