@@ -76,7 +76,7 @@ final class TrainCli {
 			.nz(o.integer("nz", d.nz())).ngf(o.integer("ngf", d.ngf())).ndf(o.integer("ndf", d.ndf()))
 			.extraLayers(o.integer("extra-layers", d.extraLayers())).threads(o.integer("threads", d.threads()))
 			.augment(!o.has("no-augment"))
-			.normalization(normalization(o.get("normalize", "percentile:1,99.8")))
+			.normalization(o.has("normalize") ? normalization(o.get("normalize", null)) : d.normalization())
 			.checkpointFolder(ModelFiles.checkpointFolder(model)).resume(o.has("resume"));
 		try {
 			settings.score(ScoreKind.parseChoice(o.get("score", ScoreKind.choiceId(d.score()))));
