@@ -75,7 +75,7 @@ final class EvaluateCli {
 	private static int above(float[] scores, double threshold) {
 		int k = 0;
 		for (float s : scores)
-			if (s > threshold) k++;
+			if (!(s <= threshold)) k++; // NaN: flagged
 		return k;
 	}
 

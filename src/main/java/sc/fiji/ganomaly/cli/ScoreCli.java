@@ -65,6 +65,7 @@ final class ScoreCli {
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
+		ScoreBatch.checkNames(files, output, maps != MapFiles.Kind.NONE, "--input"); // before the model loads
 		String precision = o.precision();
 		// a network the asked score does not use is not loaded (TensorFlow's start-up, about a second)
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");

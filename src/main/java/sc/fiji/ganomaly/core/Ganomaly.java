@@ -33,7 +33,7 @@ public final class Ganomaly {
 	 * patches) only the texture statistics are fitted, in seconds, and TensorFlow is not loaded.
 	 *
 	 * @throws IllegalArgumentException on bad data or settings, naming what is wrong
-	 * @throws java.util.concurrent.CancellationException when cancelled before the first epoch ended
+	 * @throws java.util.concurrent.CancellationException when cancelled before the first training step
 	 *                                   (there is no model to keep)
 	 */
 	public static GanomalyModel train(TrainingData data, TrainingSettings settings, ProgressListener listener) {

@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
 
-/** Model files as front ends meet them: their name, where they may be written, their checkpoints. */
+/**
+ * Model files as front ends meet them: their name, where they may be written, their checkpoints;
+ * and the temporary folders of this JVM, which hold unpacked models and other passing files.
+ */
 public final class ModelFiles {
 
 	/** The usual file name ending. */
@@ -22,6 +25,11 @@ public final class ModelFiles {
 	 */
 	public static void checkTarget(Path target, String parameter) {
 		ModelFile.checkTarget(target, parameter);
+	}
+
+	/** A new folder for this JVM's passing files ({@code PREFIX.pidPID.RANDOM}), deleted when the JVM ends at the latest. */
+	public static Path temporaryFolder(String prefix) {
+		return TemporaryFolders.create(prefix);
 	}
 
 	/**

@@ -59,13 +59,18 @@ public interface GanomalyService extends SciJavaService {
 		return score(image, model, 0, ProgressListener.NONE);
 	}
 
-	/** Trains a model on normal images; the caller saves and closes it. */
+	/**
+	 * Trains a model on normal images; the caller saves and closes it. Cancelled through
+	 * {@code listener} or {@link #cancelAll}, it keeps the best epoch so far, or throws a
+	 * {@code java.util.concurrent.CancellationException} when no step was trained.
+	 */
 	GanomalyModel train(TrainingData data, TrainingSettings settings, ProgressListener listener);
 
 	/**
 	 * Stops every GANomaly command and {@link #score}/{@link #train} call now running in this
-	 * context, as their Stop buttons do: a training writes its best model so far, scoring keeps what
-	 * was finished and writes nothing half-done. Returns how many were asked to stop.
+	 * context, as their Stop buttons do: a training writes its best model so far (a {@link #train}
+	 * stopped before its first step throws a {@code CancellationException}), scoring keeps what was
+	 * finished and writes nothing half-done. Returns how many were asked to stop.
 	 */
 	int cancelAll();
 

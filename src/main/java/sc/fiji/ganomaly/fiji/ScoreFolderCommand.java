@@ -83,6 +83,7 @@ public class ScoreFolderCommand extends CancelableCommand {
 			Path out = output.toPath();
 			ScoreBatch.outputFolder(out, "output");
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
+			ScoreBatch.checkNames(files, out, kind != MapFiles.Kind.NONE, "folder"); // before the model loads
 			ScoreBatch.Summary s;
 			// checked before the progress window opens, which only the try below closes
 			ScoreKind named = ScoreAnomaliesCommand.chosenScore(score);

@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.fiji;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -118,6 +119,13 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			GanomalyModel trained;
 			try {
 				trained = ganomaly.train(data, settings, progress);
+			}
+			catch (CancellationException e) { // stopped before anything was trained: a stop, not a failure
+				if (curves != null) curves.finished(true);
+				summary = e.getMessage();
+				if (status != null) status.showStatus(summary);
+				if (log != null) log.info(summary);
+				return;
 			}
 			finally {
 				if (window != null) window.close();

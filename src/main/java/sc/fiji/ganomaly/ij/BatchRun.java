@@ -144,11 +144,11 @@ final class BatchRun {
 		return reason == null || reason.startsWith(prefix) ? reason : prefix + reason;
 	}
 
-	/** Records that {@code file} was not scored; deletes its map an earlier run left, which would pass for this run's. */
+	/** Records that {@code file} was not scored; a map an earlier run left of it goes (not one this run resumes). */
 	private void fail(Path file, String reason) throws IOException {
-		String line = reason == null ? "unknown failure" : reason.replace('\n', ' ');
-		if (request.settings().maps() != MapFiles.Kind.NONE)
-			Files.deleteIfExists(MapFiles.file(request.output(), new ImageFiles.Input(file, null)));
+		String line = (reason == null ? "unknown failure" : reason.replace('\n', ' ')) + (request.settings().maps() !=
+			MapFiles.Kind.NONE && done.getOrDefault(file.getFileName().toString(), 0) == 0 ? MapFiles.deleteEarlier(request
+				.output(), file) : "");
 		if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
 		failures.add(new Failure(file, line));
 		failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");

@@ -15,6 +15,7 @@ import ij.plugin.FileInfoVirtualStack;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelFiles;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
@@ -177,18 +178,19 @@ public final class ImagePlusScorer {
 	 * Claims the file the map of {@code imp} goes to when it does not fit in memory, by creating it
 	 * empty, so that neither an existing file nor another run's map is overwritten:
 	 * {@code <name>_anomaly.tif}, or {@code <name>_anomaly-2.tif} and on where that is taken, in the
-	 * folder of the image's file where that folder takes new files, else in the system's temporary
-	 * folder.
+	 * folder of the image's file where that folder takes new files, else in a temporary folder that is
+	 * deleted when the JVM ends.
 	 */
 	public static Path claimMapFile(ImagePlus imp) {
 		String title = imp.getTitle();
 		String base = new ImageFiles.Input(Path.of(title.replace('/', '_').replace('\\', '_')), null).baseName();
-		Path folder = Path.of(System.getProperty("java.io.tmpdir"));
+		Path folder = null;
 		FileInfo origin = imp.getOriginalFileInfo();
 		if (origin != null && origin.directory != null && !origin.directory.isEmpty()) {
 			Path own = Path.of(origin.directory);
 			if (Files.isDirectory(own) && Files.isWritable(own)) folder = own;
 		}
+		if (folder == null) folder = temporaryMaps();
 		String suffix = MapFiles.SUFFIX.substring(0, MapFiles.SUFFIX.length() - ".tif".length());
 		for (int k = 1; k <= 1000; k++) {
 			Path file = folder.resolve(base + (k == 1 ? MapFiles.SUFFIX : suffix + "-" + k + ".tif"));
@@ -203,6 +205,15 @@ public final class ImagePlusScorer {
 			}
 		}
 		throw new UncheckedIOException(new IOException("1000 anomaly maps of " + base + " already exist in " + folder));
+	}
+
+	private static Path temporaryMaps;
+
+	/** This JVM's folder of maps of images without a folder of their own, deleted when the JVM ends. */
+	private static synchronized Path temporaryMaps() {
+		if (temporaryMaps == null || !Files.isDirectory(temporaryMaps)) temporaryMaps = ModelFiles.temporaryFolder(
+			"ganomaly-maps");
+		return temporaryMaps;
 	}
 
 	private static void deleteQuietly(Path... files) {

@@ -74,6 +74,20 @@ public final class MapFiles {
 		return folder.resolve(input.baseName() + SUFFIX);
 	}
 
+	/**
+	 * Deletes the map of {@code input} in {@code folder} that an earlier run left, if any; "" when
+	 * done, else a note for the input's failure line.
+	 */
+	public static String deleteEarlier(Path folder, Path input) {
+		try {
+			Files.deleteIfExists(file(folder, new ImageFiles.Input(input, null)));
+			return "";
+		}
+		catch (IOException e) {
+			return " (its earlier map could not be deleted: " + e.getMessage() + ")";
+		}
+	}
+
 	/** One plane's map as an ImageJ processor of the given kind (null for {@link Kind#NONE}). */
 	public static ImageProcessor plane(AnomalyMap map, Kind kind) {
 		return switch (kind) {

@@ -17,7 +17,7 @@ public final class MaskImages {
 			ImageProcessor plane = in.getProcessor(i);
 			byte[] pixels = new byte[map.getWidth() * map.getHeight()];
 			for (int k = 0; k < pixels.length; k++)
-				if (plane.getf(k) > threshold) pixels[k] = (byte) 255;
+				if (!(plane.getf(k) <= threshold)) pixels[k] = (byte) 255; // NaN: flagged
 			out.addSlice(new ByteProcessor(map.getWidth(), map.getHeight(), pixels));
 		}
 		ImagePlus mask = new ImagePlus(title, out);

@@ -20,7 +20,7 @@ public final class ScoreTables {
 			t.addValue("frame", s.frame());
 			t.addValue("score", s.score());
 			t.addValue("max_map", s.mapMax());
-			t.addValue("anomalous", s.score() > threshold ? 1 : 0);
+			t.addValue("anomalous", !(s.score() <= threshold) ? 1 : 0); // NaN: flagged
 		}
 		return t;
 	}

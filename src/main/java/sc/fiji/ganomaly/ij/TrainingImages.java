@@ -69,9 +69,9 @@ public final class TrainingImages {
 				planes.add((int) (at - offset) + 1);
 			}
 			offset += counts[i];
+			ImageFiles.Input in = kept.set(i, null);
 			if (planes.isEmpty()) continue;
-			ImageFiles.Input in = kept.get(i) != null ? kept.get(i) : ImageFiles.openLazily(files.get(i), parameter);
-			kept.set(i, null);
+			if (in == null) in = ImageFiles.openLazily(files.get(i), parameter);
 			addPlanes(data, in.image(), in.file().getFileName().toString(), channels, planes);
 		}
 		return new Loaded(data, (int) total);

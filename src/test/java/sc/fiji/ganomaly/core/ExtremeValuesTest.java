@@ -24,11 +24,12 @@ public class ExtremeValuesTest {
 		TrainingData data = SyntheticImages.normalData(3, 64, new Random(3));
 		for (ScoreKind score : new ScoreKind[] { ScoreKind.TEXTURE, ScoreKind.LATENT })
 			try (GanomalyModel model = Ganomaly.train(data, SyntheticImages.tinyNetwork().epochs(1).score(score), null)) {
-				for (float extreme : new float[] { 3e38f, 1e30f }) {
+				for (float extreme : new float[] { 3e38f, 1e30f, -1e30f }) {
 					Img<FloatType> plane = SyntheticImages.normal(64, new Random(4));
 					int i = 0;
-					for (FloatType v : plane)
-						v.setReal(i++ % 3 == 0 ? -extreme : extreme * Math.min(1f, Math.abs(v.getRealFloat())));
+					for (FloatType v : plane) // ±3e38 and 1e30 throughout; -1e30: a few pixels beyond the percentiles
+						v.setReal(extreme < 0 ? i++ % 1000 == 0 ? extreme : v.getRealFloat() : i++ % 3 == 0 ? -extreme
+							: extreme * Math.min(1f, Math.abs(v.getRealFloat())));
 					PlaneScore s = model.score(plane, 8, "extreme");
 					// the network's scores see each plane in its own percentiles; the texture score in the training's
 					assertTrue(score + ", " + extreme + ": " + s.score(), Float.isFinite(s.score()) && (score != ScoreKind.TEXTURE ||

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -229,8 +230,10 @@ public final class SparkScore {
 		rows.values().forEach(csv::addAll);
 		writeLinesAtomically(output.resolve("scores.csv"), csv);
 		List<String> failed = new ArrayList<>(List.of("file,reason"));
-		failures.forEach((file, reason) -> failed.add(ScoreFiles.csvField(job.files().get(file)) + "," +
-			ScoreFiles.csvField(reason)));
+		// a map of a failed file that an earlier run left would pass for this run's
+		failures.forEach((file, reason) -> failed.add(ScoreFiles.csvField(job.files().get(file)) + "," + ScoreFiles
+			.csvField(reason + (job.settings().maps() == MapFiles.Kind.NONE ? "" : MapFiles.deleteEarlier(output, Paths
+				.get(job.files().get(file)))))));
 		writeLinesAtomically(output.resolve("failures.csv"), failed);
 		Parts.deleteTree(Parts.root(output));
 		deleteTemporaryFiles(output);

@@ -11,11 +11,12 @@ import sc.fiji.ganomaly.engine.PatchBatch;
 public final class NormalizedPlane {
 
 	/**
-	 * Normalised values are clamped to ±{@value} (a million normalisation ranges): a pixel that far out
-	 * is beyond every threshold already, and the squares and sums of the scores stay finite in float
-	 * (a raw value of 1e30 would overflow them into infinities and NaN scores).
+	 * Normalised values are clamped to ±{@value} (a billion normalisation ranges): a pixel that far out
+	 * is beyond every threshold already, and the network's sums stay finite in float (a raw value of
+	 * 1e30 would overflow them into infinities and NaN scores). The texture score clamps again, tighter,
+	 * once in the training's intensities ({@code Intensities}).
 	 */
-	public static final float LIMIT = 1e6f;
+	public static final float LIMIT = 1e9f;
 
 	private final int width, height, channels;
 	private final float[] data, low, scale;

@@ -11,6 +11,12 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
  */
 public record Intensities(double[] low, double[] high) {
 
+	/**
+	 * Mapped values are clamped to ±{@value} training ranges: beyond every threshold already, and the
+	 * features' squares and products (the structure tensor's) stay finite in float.
+	 */
+	static final double LIMIT = 1e6;
+
 	public Intensities {
 		if (low.length != high.length) throw new IllegalArgumentException("intensities: " + low.length +
 			" low values, " + high.length + " high values");
@@ -48,7 +54,7 @@ public record Intensities(double[] low, double[] high) {
 
 	/**
 	 * Maps interleaved values of {@code plane} (normalised its own way) to this range, in place,
-	 * clamped to ±{@link NormalizedPlane#LIMIT}.
+	 * clamped to ±{@link #LIMIT}.
 	 */
 	void apply(float[] data, NormalizedPlane plane) {
 		int channels = plane.channels();
@@ -56,8 +62,7 @@ public record Intensities(double[] low, double[] high) {
 		for (int c = 0; c < channels; c++) {
 			double s = 2 / (high[c] - low[c]);
 			for (int i = c; i < data.length; i += channels)
-				data[i] = (float) Math.max(-NormalizedPlane.LIMIT, Math.min(NormalizedPlane.LIMIT, (plane.raw(data[i], c) -
-					low[c]) * s - 1));
+				data[i] = (float) Math.max(-LIMIT, Math.min(LIMIT, (plane.raw(data[i], c) - low[c]) * s - 1));
 		}
 	}
 

@@ -87,7 +87,7 @@ public final class Trainer {
 			TrainingSummary summary = loop.run(network, heldOut, validation, validationCount, checkpoint,
 				Fingerprint.of(spec, run, planes.size()).text());
 			if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was stopped " +
-				"before its first epoch ended: no model was written");
+				"before its first step: no model was written");
 			if (checkpoint.hasBest()) network.restoreCheckpoint(checkpoint.best());
 			loop.reestimateStatistics(network, heldOut);
 			float[] scores = new float[validationCount];

@@ -104,7 +104,7 @@ public class ResumeTest {
 	}
 
 	@Test
-	public void stoppedBeforeTheFirstEpochEndedWritesNoModelAndForgetsAnEarlierTraining() throws IOException {
+	public void stoppedBeforeTheFirstStepWritesNoModelAndForgetsAnEarlierTraining() throws IOException {
 		Path checkpoints = tmp.getRoot().toPath().resolve("d");
 		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
 		assertTrue(Files.exists(checkpoints.resolve("best.index")));
@@ -120,7 +120,7 @@ public class ResumeTest {
 			fail("a model of no epoch, or of the earlier training's best epoch");
 		}
 		catch (CancellationException e) {
-			assertEquals("training was stopped before its first epoch ended: no model was written", e.getMessage());
+			assertEquals("training was stopped before its first step: no model was written", e.getMessage());
 		}
 		try (Stream<Path> left = Files.list(checkpoints)) {
 			assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("best.") || n
