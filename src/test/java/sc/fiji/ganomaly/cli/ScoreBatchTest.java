@@ -395,16 +395,7 @@ public class ScoreBatchTest {
 	 */
 	@Test(timeout = 300_000)
 	public void aTextureStackOf2048PlanesScoresInTheHeapOfTheRule() throws Exception {
-		Random random = new Random(4);
-		TrainingData data = new TrainingData();
-		for (int i = 0; i < 4; i++)
-			data.add("normal " + i, ArrayImgs.floats(stripes(256, 256, random), 256, 256));
-		Path texture = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
-		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().seed(5).score(ScoreKind.TEXTURE),
-			ProgressListener.NONE))
-		{
-			m.save(texture);
-		}
+		Path texture = textureModel("texture.ganomaly.zip", 4, 256);
 		Path in = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
 		stack(in.resolve("large.tif"), 2, 2048, 10);
 		Process child = child((70 + 30 * 2048 * 2048 / 1_000_000) + "m", texture, in, output, "--maps", "float");
@@ -427,16 +418,7 @@ public class ScoreBatchTest {
 	 */
 	@Test(timeout = 300_000)
 	public void aPlaneTooLargeForTheHeapCostsItsFileOnly() throws Exception {
-		Random random = new Random(4);
-		TrainingData data = new TrainingData();
-		for (int i = 0; i < 2; i++)
-			data.add("normal " + i, ArrayImgs.floats(stripes(128, 128, random), 128, 128));
-		Path texture = tmp.getRoot().toPath().resolve("texture-small.ganomaly.zip");
-		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().seed(5).score(ScoreKind.TEXTURE),
-			ProgressListener.NONE))
-		{
-			m.save(texture);
-		}
+		Path texture = textureModel("texture-small.ganomaly.zip", 2, 128);
 		Path in = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
 		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
 		Files.write(in.resolve("m.tif"), TestTiffs.spec().size(6144, 6144).bits(8).deflate().build().bytes());
@@ -498,6 +480,21 @@ public class ScoreBatchTest {
 			assertEquals(List.of("c.tif", "c_anomaly-2.tif", "c_anomaly.tif"), left.map(f -> f.getFileName().toString())
 				.sorted().toList());
 		}
+	}
+
+	/** A texture model trained on {@code planes} striped planes of {@code size}², saved as {@code name}. */
+	private static Path textureModel(String name, int planes, int size) throws IOException {
+		Random random = new Random(4);
+		TrainingData data = new TrainingData();
+		for (int i = 0; i < planes; i++)
+			data.add("normal " + i, ArrayImgs.floats(stripes(size, size, random), size, size));
+		Path texture = tmp.getRoot().toPath().resolve(name);
+		try (GanomalyModel m = Ganomaly.train(data, new TrainingSettings().seed(5).score(ScoreKind.TEXTURE),
+			ProgressListener.NONE))
+		{
+			m.save(texture);
+		}
+		return texture;
 	}
 
 	/** {@code ganomaly score} of a folder in another JVM. */
