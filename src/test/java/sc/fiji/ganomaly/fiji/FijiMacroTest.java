@@ -270,13 +270,19 @@ public class FijiMacroTest {
 				(float[]) saved.getStack().getPixels(i), 1e-6f);
 	}
 
+	/**
+	 * Runs the launcher and returns its output. On a timeout the process and its children (the JVM,
+	 * Xvfb) are killed and the assertion shows the output up to then, to tell where it hung.
+	 */
 	static String run(ProcessBuilder pb, int seconds) throws IOException, InterruptedException {
 		Process p = pb.start();
 		p.getOutputStream().close();
-		StringBuilder sb = new StringBuilder();
+		StringBuffer sb = new StringBuffer();
 		Thread reader = new Thread(() -> {
-			try {
-				sb.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+			byte[] chunk = new byte[8192];
+			try (java.io.InputStream in = p.getInputStream()) {
+				for (int n; (n = in.read(chunk)) > 0;)
+					sb.append(new String(chunk, 0, n, StandardCharsets.UTF_8));
 			}
 			catch (IOException e) {
 				sb.append(e);
@@ -284,9 +290,12 @@ public class FijiMacroTest {
 		});
 		reader.start();
 		boolean finished = p.waitFor(seconds, TimeUnit.SECONDS);
-		if (!finished) p.destroyForcibly();
+		if (!finished) {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+		}
 		reader.join(10_000);
-		assertTrue("timed out:\n" + sb, finished);
+		assertTrue("timed out after " + seconds + " s:\n" + sb, finished);
 		return sb.toString();
 	}
 
