@@ -64,7 +64,7 @@ public final class TrainingImages {
 		for (int i = 0; i < files.size(); i++) {
 			List<Integer> planes = new ArrayList<>(); // the planes of file i among the k evenly spaced ones
 			for (; j < k; j++) {
-				long at = k == total ? j : (long) Math.floor((j + 0.5) * total / k);
+				long at = evenlySpaced(j, k, total);
 				if (at >= offset + counts[i]) break;
 				planes.add((int) (at - offset) + 1);
 			}
@@ -99,8 +99,13 @@ public final class TrainingImages {
 		int k = share >= 1 ? n : Math.max(1, (int) Math.floor(n * share));
 		List<Integer> planes = new ArrayList<>();
 		for (int j = 0; j < k; j++)
-			planes.add(k == n ? j + 1 : (int) Math.floor((j + 0.5) * n / k) + 1);
+			planes.add((int) evenlySpaced(j, k, n) + 1);
 		return addPlanes(data, image, name, channels, planes);
+	}
+
+	/** The 0-based position of the {@code j}th of {@code k} evenly spaced items of {@code n} (all when k = n). */
+	private static long evenlySpaced(long j, long k, long n) {
+		return k == n ? j : (long) Math.floor((j + 0.5) * n / k);
 	}
 
 	/** Adds the planes of {@code image} at the 1-based {@code indices}, reading only those. */

@@ -94,8 +94,8 @@ public final class Trainer {
 			TrainingLoop.scoreAll(network, validation, validationCount, scores, null);
 			PatchCalibration calibration = PatchCalibration.fromNormalScores(scores);
 			network.exportSavedModel(work.resolve(ModelFile.SAVED_MODEL));
-			String unconverged = summary.diverged() != null ? TrainingOutcomes.divergenceWarning(summary.diverged(),
-				summary.bestEpoch()) : summary.converged() ? null : TrainingOutcomes.convergenceWarning(run.score());
+			String unconverged = TrainingOutcomes.networkWarning(summary.diverged(), summary.converged(), summary
+				.bestEpoch(), run.score());
 			if (unconverged != null) listener.status("warning: " + unconverged);
 			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(),
 				calibration, PatchCalibration.DEFAULT_THRESHOLD, Map.of());

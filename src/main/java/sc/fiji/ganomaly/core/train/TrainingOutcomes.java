@@ -15,13 +15,21 @@ public final class TrainingOutcomes {
 		String calibration = training.get("calibration_warning") instanceof String w ? w.replaceFirst("^warning: ", "")
 			: null;
 		int best = training.get("best_epoch") instanceof Number n ? n.intValue() : 0;
-		String network = training.get("diverged") instanceof String d ? divergenceWarning(d, best)
-			: Boolean.FALSE.equals(training.get("converged")) ? convergenceWarning(score) : null;
+		String network = networkWarning(training.get("diverged") instanceof String d ? d : null, !Boolean.FALSE.equals(
+			training.get("converged")), best, score);
 		return new TrainingOutcome(best, Boolean.TRUE.equals(training.get("canceled")), network, calibration);
 	}
 
+	/**
+	 * What the user is warned of about the network: its divergence ({@code diverged}, null if none)
+	 * after its best epoch {@code best}, else that it had not converged; null if neither.
+	 */
+	static String networkWarning(String diverged, boolean converged, int best, ScoreKind score) {
+		return diverged != null ? divergenceWarning(diverged, best) : converged ? null : convergenceWarning(score);
+	}
+
 	/** The warning for a training that diverged after its best epoch {@code best}. */
-	static String divergenceWarning(String diverged, int best) {
+	private static String divergenceWarning(String diverged, int best) {
 		return diverged + "; the model keeps epoch " + best + ", the best before it (another seed may train longer)";
 	}
 
