@@ -35,25 +35,30 @@ public final class Metrics {
 	/** Area under the precision-recall curve as average precision (tied scores form one step). */
 	public static double prAuc(float[] normal, float[] anomalous) {
 		double ap = 0;
-		for (double[] pr : precisionRecall(normal, anomalous))
-			ap += pr[0] * pr[2];
+		for (Step step : precisionRecall(normal, anomalous))
+			ap += step.precision() * step.recallGained();
 		return ap;
 	}
 
 	/** The best F1 over all thresholds. */
 	public static double bestF1(float[] normal, float[] anomalous) {
 		double best = 0;
-		for (double[] pr : precisionRecall(normal, anomalous))
-			if (pr[0] + pr[1] > 0) best = Math.max(best, 2 * pr[0] * pr[1] / (pr[0] + pr[1]));
+		for (Step step : precisionRecall(normal, anomalous)) {
+			double p = step.precision(), r = step.recall();
+			if (p + r > 0) best = Math.max(best, 2 * p * r / (p + r));
+		}
 		return best;
 	}
 
-	/** Per distinct threshold, from high to low: precision, recall, recall gained. */
-	private static double[][] precisionRecall(float[] normal, float[] anomalous) {
+	/** One threshold of the precision-recall curve and the recall it gains over the one above it. */
+	private record Step(double precision, double recall, double recallGained) {}
+
+	/** Per distinct threshold, from high to low. */
+	private static Step[] precisionRecall(float[] normal, float[] anomalous) {
 		requireBoth(normal, anomalous);
 		float[] all = concat(normal, anomalous);
 		Integer[] order = order(all);
-		double[][] out = new double[all.length][];
+		Step[] out = new Step[all.length];
 		int steps = 0, tp = 0, fp = 0;
 		double lastRecall = 0;
 		for (int i = all.length - 1; i >= 0;) {
@@ -64,7 +69,7 @@ public final class Metrics {
 				j--;
 			}
 			double precision = tp / (double) (tp + fp), recall = tp / (double) anomalous.length;
-			out[steps++] = new double[] { precision, recall, recall - lastRecall };
+			out[steps++] = new Step(precision, recall, recall - lastRecall);
 			lastRecall = recall;
 			i = j;
 		}

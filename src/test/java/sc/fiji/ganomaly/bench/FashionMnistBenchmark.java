@@ -157,7 +157,7 @@ public final class FashionMnistBenchmark {
 	private static boolean comparePrecision;
 
 	/**
-	 * Scores the test set with the same weights in float32 and bfloat16 (issue 11), alternating three
+	 * Scores the test set with the same weights in float32 and bfloat16, alternating three
 	 * times for speed; prints AUC of each, the score differences (calibrated patch scale) and the
 	 * scoring speeds (median of three).
 	 */

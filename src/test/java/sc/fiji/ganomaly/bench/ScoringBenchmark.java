@@ -38,7 +38,7 @@ import sc.fiji.ganomaly.core.plane.NormalizedPlane;
  */
 public final class ScoringBenchmark {
 
-	/** SGEMM peak of the machine's two cores (issue 11, measured here): 353 GFLOP/s on 2, 188 on 1. */
+	/** SGEMM peak of the machine's two cores (measured on the reference machine): 353 GFLOP/s on 2, 188 on 1. */
 	static final double DEFAULT_PEAK_GFLOPS = 353;
 
 	public static void main(String[] args) throws Exception {

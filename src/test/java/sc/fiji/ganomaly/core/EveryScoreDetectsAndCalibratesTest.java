@@ -202,7 +202,7 @@ public class EveryScoreDetectsAndCalibratesTest {
 	}
 
 	/**
-	 * A model without image scoring (written before issue 10) scores as it did: the latent score
+	 * A model without image scoring (a manifest without {@code scoring}) scores as it did: the latent score
 	 * per patch on the patch scale, the plane's score its highest patch, the map the mean of the
 	 * patches covering a pixel.
 	 */

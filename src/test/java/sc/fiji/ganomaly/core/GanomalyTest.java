@@ -152,7 +152,7 @@ public class GanomalyTest {
 		assertTrue("image ROC AUC " + auc, auc >= 0.85);
 	}
 
-	/** Every score of issue 10 ranks the discs above normal stripes (image score = map maximum). */
+	/** Every score ranks the discs above normal stripes (image score = map maximum). */
 	@Test
 	public void everyScoreRanksAnomalousImagesAboveNormalOnes() {
 		StringBuilder aucs = new StringBuilder();

@@ -26,7 +26,7 @@ import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.model.ModelFile;
 
 /**
- * Issue 11 on a tiny network (patch 16, nz 8, 8 filters): maps do not depend on the batch size, the
+ * Scoring on a tiny network (patch 16, nz 8, 8 filters): maps do not depend on the batch size, the
  * thread count or the calls in flight (float32, to the bit), cancelling with calls in flight
  * leaves the model as it was, and bfloat16 scoring stays within its documented
  * tolerance where the CPU supports it and is refused with a clear message where it does not.

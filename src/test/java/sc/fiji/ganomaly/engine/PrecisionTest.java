@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 import org.junit.Test;
 
-/** Which CPUs may score in bfloat16, and the messages of those that may not (issue 11). */
+/** Which CPUs may score in bfloat16, and the messages of those that may not. */
 public class PrecisionTest {
 
 	@Test

@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 
 /**
- * Where scoring time goes, measured on the raw session (issue 11): one default-size network
+ * Where scoring time goes, measured on the raw session: one default-size network
  * (32x32x1, nz 100, 64 filters), briefly trained, exported as a SavedModel and loaded under several
  * session configurations; each variant runs batches of the same patches, round-robin with the
  * others, several rounds, and the median and spread of windows/s are printed. Throw-away tool,

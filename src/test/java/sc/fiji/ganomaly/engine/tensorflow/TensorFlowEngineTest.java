@@ -195,7 +195,7 @@ public class TensorFlowEngineTest {
 	}
 
 	/**
-	 * Issue 11 on the default network (patch 32, nz 100, 64 filters), exported and loaded as users
+	 * Batch independence on the default network (patch 32, nz 100, 64 filters), exported and loaded as users
 	 * load it: score, latent code and reconstruction of 130 patches are the same to the bit for
 	 * every batch size (odd ones included, which oneDNN computes with other kernels) and 1 or 2
 	 * threads, from float arrays and from batches written into the engine's memory.

@@ -14,7 +14,7 @@ import org.tensorflow.types.TFloat32;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 
 /**
- * Where training time goes (issue 11): the default network (32x32x1, nz 100, 64 filters) trained
+ * Where training time goes: the default network (32x32x1, nz 100, 64 filters) trained
  * on batches of 64, images/s per thread setting, and with {@code --trace} the step's op times by
  * op. Throw-away tool, kept for re-measuring:
  * {@code scripts/run-test-main sc.fiji.ganomaly.engine.tensorflow.TrainingProbe [--threads 0,1,2] [--steps 30] [--trace]}.
