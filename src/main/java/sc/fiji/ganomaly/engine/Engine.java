@@ -21,10 +21,11 @@ public interface Engine {
 	TrainableNetwork create(NetworkSpec spec);
 
 	/**
-	 * Loads a network written by {@link TrainableNetwork#exportSavedModel(Path)}.
+	 * Loads the weights of a network written by {@link TrainableNetwork#exportSavedModel(Path)} into
+	 * the network that {@code spec} describes, built by the engine: the SavedModel's graph is never
+	 * read, so a model file brings data, never operations.
 	 *
-	 * @throws InvalidModelException if the SavedModel's graph does what GANomaly's networks never do
-	 *                               (checked before the engine's library sees it)
+	 * @throws InvalidModelException if the weights are not those of that network or cannot be restored
 	 */
 	ScoringNetwork load(Path savedModel, NetworkSpec spec);
 

@@ -31,8 +31,6 @@ public interface ScoringNetwork extends AutoCloseable {
 
 	/**
 	 * Writes the latent codes G_E(x) of a batch's patches into {@code out} ({@code n × nz} floats).
-	 *
-	 * @throws EngineException if the network has no latent output (the oldest models lack it)
 	 */
 	void latent(PatchBatch batch, float[] out);
 

@@ -170,9 +170,9 @@ public class LazyNetworkTest {
 			latent.file());
 		String atLoad = assertThrows(IllegalArgumentException.class, () -> GanomalyModel.open(latentModel,
 			EngineLoader::tensorflow, Precision.FLOAT32, null)).getMessage();
-		// the graph check reads saved_model.pb before TensorFlow does
-		assertTrue(atLoad, atLoad.startsWith("model: " + file + " is not a valid GANomaly model file: its saved_model.pb " +
-			"is not a SavedModel"));
+		// the weights' check reads the index before TensorFlow does
+		assertTrue(atLoad, atLoad.startsWith("model: " + file + " is not a valid GANomaly model file: its weights' index " +
+			"(saved_model/variables/variables.index) is damaged: "));
 		assertFalse("a failed load deletes the unpacked folder", Files.exists(latent.folder()));
 
 		try (GanomalyModel model = GanomalyModel.open(texture, EngineLoader::tensorflow, Precision.FLOAT32, null)) {
@@ -257,8 +257,9 @@ public class LazyNetworkTest {
 	}
 
 	/** Overwrites the SavedModel's graph with bytes TensorFlow cannot parse (the weights stay). */
+	/** Damages the weights' index so that the engine refuses them. */
 	private static void breakSavedModel(ModelFile.Unpacked unpacked) throws IOException {
-		Files.write(unpacked.savedModel().resolve("saved_model.pb"), new byte[] { 8, 1, 18, 99, 1, 2, 3 });
+		Files.write(unpacked.savedModel().resolve("variables/variables.index"), new byte[] { 8, 1, 18, 99, 1, 2, 3 });
 	}
 
 	/** The TensorFlow engine, counting how often it is asked for and the networks it loads and closes. */

@@ -49,6 +49,12 @@ final class ModelArchive {
 	/** Largest variable index (9 kB at patch 128 with an extra layer). */
 	static final long MAX_INDEX_BYTES = 16L << 20;
 
+	/**
+	 * Most a weights file may grow when unpacked (beyond its first MiB): trained float32 weights barely
+	 * compress (1.06 measured), so a file of zeros that would fill the disk is refused early.
+	 */
+	static final long MAX_WEIGHTS_RATIO = 64;
+
 	private ModelArchive() {}
 
 	/**
@@ -141,15 +147,21 @@ final class ModelArchive {
 			copy(zip, graph, folder, MAX_GRAPH_BYTES, MAX_GRAPH_BYTES);
 			copy(zip, index, folder, MAX_INDEX_BYTES, MAX_INDEX_BYTES);
 			long total = maxVariableBytes(m.spec()), budget = total;
-			for (ZipEntry e : data)
-				budget -= copy(zip, e, folder, budget, total);
+			for (ZipEntry e : data) {
+				long packed = e.getCompressedSize();
+				if (packed >= 0 && budget > Math.max(1L << 20, MAX_WEIGHTS_RATIO * packed)) {
+					long n = copy(zip, e, folder, Math.max(1L << 20, MAX_WEIGHTS_RATIO * packed), -1);
+					budget -= n;
+				}
+				else budget -= copy(zip, e, folder, budget, total);
+			}
 			return m;
 		}
 	}
 
 	/**
 	 * Copies an entry to the same path below {@code folder}, refusing it past {@code limit} bytes (of
-	 * {@code total} for all entries of its kind) or
+	 * {@code total} for all entries of its kind; -1: {@link #MAX_WEIGHTS_RATIO} times its packed size) or
 	 * if its bytes are not those the archive recorded (CRC-32 and size: {@link ZipFile}, unlike
 	 * {@link java.util.zip.ZipInputStream}, does not check them).
 	 */
@@ -161,9 +173,10 @@ final class ModelArchive {
 			byte[] buffer = new byte[1 << 16];
 			for (int r; (r = in.read(buffer)) > 0;) {
 				n += r;
-				if (n > limit) throw new IllegalArgumentException(e.getName() + " unpacks to more than " + mib(total) +
-					(e.getName().startsWith("saved_model/variables/variables.data") ? " in all, more than its network's " +
-						"weights can take" : ""));
+				if (n > limit) throw new IllegalArgumentException(e.getName() + (total < 0 ? " unpacks to more than " +
+					MAX_WEIGHTS_RATIO + " times its packed size, which trained weights never do" : " unpacks to more than " +
+						mib(total) + (e.getName().startsWith("saved_model/variables/variables.data") ? " in all, more than " +
+							"its network's weights can take" : "")));
 				out.write(buffer, 0, r);
 			}
 		}

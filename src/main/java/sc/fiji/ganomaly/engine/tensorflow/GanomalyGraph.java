@@ -96,16 +96,49 @@ final class GanomalyGraph {
 		trainStep = tf.withControlDependencies(step).withName("train_step").noOp();
 		statisticsStep = tf.withControlDependencies(statistics).withName("statistics_step").noOp();
 
-		// Scoring path: moving statistics or each patch's own (spec.scoringNormalization()), so that
-		// a patch's score does not depend on its batch (except in the comparison mode "batch").
+		ScoringPath scoring = scoringPath(tf, layers, x, spec);
+		score = scoring.score();
+		reconstruction = scoring.reconstruction();
+		reconstructionError = scoring.reconstructionError();
+		latent = scoring.latent();
+	}
+
+	/** The outputs of the scoring path, named {@value #SCORE}, {@value #RECONSTRUCTION}, {@value #RECONSTRUCTION_ERROR} and {@value #LATENT}. */
+	record ScoringPath(Operand<TFloat32> score, Operand<TFloat32> reconstruction, Operand<TFloat32> reconstructionError,
+			Operand<TFloat32> latent)
+	{}
+
+	/**
+	 * The scoring path alone in an empty {@code graph}: the input {@value #INPUT}, the generator's
+	 * variables (named as in the whole graph, so a whole graph's checkpoint restores them) and the
+	 * outputs. Returns the variables, which start uninitialised.
+	 */
+	static VariableStore scoring(Graph graph, NetworkSpec spec) {
+		Ops tf = Ops.create(graph);
+		VariableStore variables = new VariableStore(tf);
+		int s = spec.patchSize();
+		Placeholder<TFloat32> x = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, s, s,
+			spec.channels())));
+		scoringPath(tf, new DcganLayers(tf, variables, spec.scoringNormalization()), x, spec);
+		return variables;
+	}
+
+	/**
+	 * Scoring path: moving statistics or each patch's own (spec.scoringNormalization()), so that a
+	 * patch's score does not depend on its batch (except in the comparison mode "batch").
+	 */
+	private static ScoringPath scoringPath(Ops tf, DcganLayers layers, Operand<TFloat32> x, NetworkSpec spec) {
+		int s = spec.patchSize(), c = spec.channels(), nz = spec.nz(), ngf = spec.ngf(), ndf = spec.ndf(),
+				extra = spec.extraLayers();
 		Operand<TFloat32> zs = layers.encoder("gen_enc", GENERATOR, x, s, c, nz, ndf, extra, false, null).latent();
 		Operand<TFloat32> fakes = layers.decoder("gen_dec", GENERATOR, zs, s, c, nz, ngf, extra, false, null);
 		Operand<TFloat32> zsHat = layers.encoder("gen_enc2", GENERATOR, fakes, s, c, nz, ndf, extra, false, null).latent();
-		reconstruction = tf.withName(RECONSTRUCTION).identity(fakes);
-		score = tf.withName(SCORE).math.mean(tf.math.squaredDifference(zs, zsHat), tf.constant(new int[] { 1, 2, 3 }));
-		latent = tf.withName(LATENT).reshape(zs, tf.constant(new int[] { -1, nz }));
-		reconstructionError = tf.withName(RECONSTRUCTION_ERROR).math.mean(tf.math.abs(tf.math.sub(x, fakes)),
-			tf.constant(new int[] { 1, 2, 3 }));
+		int[] perPatch = { 1, 2, 3 };
+		return new ScoringPath(
+			tf.withName(SCORE).math.mean(tf.math.squaredDifference(zs, zsHat), tf.constant(perPatch)),
+			tf.withName(RECONSTRUCTION).identity(fakes),
+			tf.withName(RECONSTRUCTION_ERROR).math.mean(tf.math.abs(tf.math.sub(x, fakes)), tf.constant(perPatch)),
+			tf.withName(LATENT).reshape(zs, tf.constant(new int[] { -1, nz })));
 	}
 
 	/** Numerically stable mean binary cross-entropy of logits against a constant label. */

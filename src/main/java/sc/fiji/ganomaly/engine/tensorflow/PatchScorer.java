@@ -41,12 +41,25 @@ final class PatchScorer {
 		return new TensorBatch(n);
 	}
 
-	/** A TensorFlow failure as a one-line engine error. */
-	static EngineException failure(TensorFlowException e) {
+	/**
+	 * True for TensorFlow's own failures: its {@link TensorFlowException}s and the two it raises as
+	 * standard exceptions (invalid argument, unimplemented).
+	 */
+	static boolean fromTensorFlow(RuntimeException e) {
+		return e instanceof TensorFlowException || e.getClass().getName().startsWith("org.tensorflow.exceptions.");
+	}
+
+	/** The first line of a TensorFlow failure's message. */
+	static String firstLine(RuntimeException e) {
 		String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
 		int nl = message.indexOf('\n');
-		return new EngineException("TensorFlow failed to run the network (the model's SavedModel may be damaged): " +
-			(nl < 0 ? message : message.substring(0, nl)), e);
+		return nl < 0 ? message : message.substring(0, nl);
+	}
+
+	/** A TensorFlow failure as a one-line engine error; other exceptions as they are. */
+	static RuntimeException failure(RuntimeException e) {
+		if (!fromTensorFlow(e)) return e;
+		return new EngineException("TensorFlow failed to run the network: " + firstLine(e), e);
 	}
 
 	void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
@@ -60,7 +73,7 @@ final class PatchScorer {
 			copy(result, 0, scores, n);
 			if (reconstructionErrors != null) copy(result, 1, reconstructionErrors, n);
 		}
-		catch (TensorFlowException e) {
+		catch (RuntimeException e) {
 			throw failure(e);
 		}
 	}
@@ -72,7 +85,7 @@ final class PatchScorer {
 		try (Result result = session.runner().feed(GanomalyGraph.INPUT, b.tensor).fetch(GanomalyGraph.RECONSTRUCTION).run()) {
 			copy(result, 0, out, length);
 		}
-		catch (TensorFlowException e) {
+		catch (RuntimeException e) {
 			throw failure(e);
 		}
 	}
@@ -83,11 +96,7 @@ final class PatchScorer {
 		try (Result result = session.runner().feed(GanomalyGraph.INPUT, b.tensor).fetch(GanomalyGraph.LATENT).run()) {
 			copy(result, 0, out, b.n * spec.nz());
 		}
-		catch (IllegalArgumentException e) {
-			throw new EngineException("this model has no latent output (it was written before the density score " +
-				"existed); retrain it to use the density score", e);
-		}
-		catch (TensorFlowException e) {
+		catch (RuntimeException e) {
 			throw failure(e);
 		}
 	}

@@ -1,6 +1,5 @@
 package sc.fiji.ganomaly.engine.tensorflow;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.tensorflow.Graph;
@@ -10,10 +9,10 @@ import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.exceptions.TensorFlowException;
 
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineException;
+import sc.fiji.ganomaly.engine.InvalidModelException;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
@@ -59,8 +58,9 @@ public final class TensorFlowEngine implements Engine {
 		try {
 			return new TensorFlowTrainableNetwork(spec);
 		}
-		catch (TensorFlowException e) {
-			throw new EngineException("TensorFlow could not build the network: " + e.getMessage(), e);
+		catch (RuntimeException e) {
+			if (!PatchScorer.fromTensorFlow(e)) throw e;
+			throw new EngineException("TensorFlow could not build the network: " + PatchScorer.firstLine(e), e);
 		}
 	}
 
@@ -73,20 +73,12 @@ public final class TensorFlowEngine implements Engine {
 	public ScoringNetwork load(Path savedModel, NetworkSpec spec, String precision) {
 		String reason = Precision.unsupportedReason(precision);
 		if (reason != null) throw new EngineException(reason.replace("; scoring in float32", ""));
-		if (!Files.isRegularFile(savedModel.resolve("saved_model.pb")))
-			throw new EngineException("no saved_model.pb in " + savedModel);
-		SavedModelCheck.check(savedModel);
 		try {
 			return new TensorFlowScoringNetwork(savedModel, spec, precision);
 		}
-		catch (TensorFlowException e) {
-			throw new EngineException("TensorFlow could not load the SavedModel: " + firstLine(e.getMessage()), e);
+		catch (RuntimeException e) {
+			if (!PatchScorer.fromTensorFlow(e)) throw e;
+			throw new InvalidModelException("TensorFlow could not restore its weights: " + PatchScorer.firstLine(e), e);
 		}
-	}
-
-	private static String firstLine(String message) {
-		if (message == null) return "unknown error";
-		int nl = message.indexOf('\n');
-		return nl < 0 ? message : message.substring(0, nl);
 	}
 }

@@ -2,35 +2,42 @@ package sc.fiji.ganomaly.engine.tensorflow;
 
 import java.nio.file.Path;
 
-import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
 
-/** A GANomaly network loaded from a SavedModel, for scoring only. */
+/**
+ * A GANomaly network for scoring only: the scoring path built here from its {@link NetworkSpec},
+ * its weights restored from a SavedModel's checked {@link Weights}. The SavedModel's graph is never
+ * read, so a model file brings data, never operations.
+ */
 final class TensorFlowScoringNetwork extends SessionNetwork {
 
 	private final NetworkSpec spec;
-	private final SavedModelBundle bundle;
+	private final Graph graph;
+	private final Session session;
 	private final PatchScorer scorer;
 	private final String precision;
-
-	TensorFlowScoringNetwork(Path savedModel, NetworkSpec spec) {
-		this(savedModel, spec, Precision.FLOAT32);
-	}
 
 	/** @param precision {@link Precision#FLOAT32} or {@link Precision#BFLOAT16} (the caller checked the CPU) */
 	TensorFlowScoringNetwork(Path savedModel, NetworkSpec spec, String precision) {
 		this.spec = spec;
 		this.precision = Precision.check(precision);
-		this.bundle = SavedModelBundle.loader(savedModel.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
-			.withConfigProto(SessionConfig.of(spec.threads(), precision)).load();
-		this.scorer = new PatchScorer(bundle.session(), spec);
+		graph = new Graph();
+		Session s = null;
 		try {
+			Weights.check(savedModel, GanomalyGraph.scoring(graph, spec).shapes());
+			s = new Session(graph, SessionConfig.of(spec.threads(), precision));
+			s.restore(savedModel.resolve(Weights.PREFIX).toString());
+			session = s;
+			scorer = new PatchScorer(session, spec);
 			score(new float[spec.patchLength()], 1, new float[1], null);
 		}
 		catch (RuntimeException e) {
-			bundle.close();
+			if (s != null) s.close();
+			graph.close();
 			throw e;
 		}
 	}
@@ -52,6 +59,7 @@ final class TensorFlowScoringNetwork extends SessionNetwork {
 
 	@Override
 	public void close() {
-		bundle.close();
+		session.close();
+		graph.close();
 	}
 }

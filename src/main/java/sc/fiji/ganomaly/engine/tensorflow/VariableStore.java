@@ -67,6 +67,14 @@ final class VariableStore {
 		return out;
 	}
 
+	/** Every variable's name and shape, in creation order. */
+	Map<String, Shape> shapes() {
+		Map<String, Shape> out = new LinkedHashMap<>();
+		for (Entry e : entries.values())
+			out.put(e.name(), e.shape());
+		return out;
+	}
+
 	/** Number of trainable parameters of one owner. */
 	long parameterCount(String owner) {
 		long n = 0;

@@ -77,30 +77,48 @@ public class ModelArchiveTest {
 	}
 
 	@Test
-	public void aGibibyteOfZerosIsRefusedWithoutWritingIt() throws IOException {
-		Path file = tmp.getRoot().toPath().resolve("bomb.ganomaly.zip");
+	public void zerosThatWouldFillADiskAreRefusedEarly() throws IOException {
+		Path file = bomb("bomb.ganomaly.zip", new byte[1 << 20], 256);
+		assertTrue(Files.size(file) < 1 << 20);
+		long start = System.nanoTime();
+		String message = refusal(file);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		assertTrue(message, message.contains("variables.data-00000-of-00001 unpacks to more than 64 times its packed " +
+			"size, which trained weights never do"));
+		assertTrue(seconds + " s", seconds < 10);
+	}
+
+	@Test
+	public void weightsThatCompressLessButExceedTheNetworksSizeAreRefused() throws IOException {
+		long limit = ModelArchive.maxVariableBytes(ModelFileTest.manifest().spec());
+		assertTrue("limit " + limit, limit < 200 << 20);
+		// one random byte in eight: packs about five times smaller, within the ratio allowed
+		byte[] sparse = new byte[1 << 20];
+		java.util.Random random = new java.util.Random(1);
+		for (int i = 0; i < sparse.length; i += 8)
+			sparse[i] = (byte) random.nextInt();
+		Path file = bomb("sparse.ganomaly.zip", sparse, (int) (limit >> 20) + 1);
+		String message = refusal(file);
+		assertTrue(message, message.contains("variables.data-00000-of-00001 unpacks to more than " + (limit >> 20) +
+			" MiB in all"));
+	}
+
+	/** The test model with {@code copies} times {@code block} as its weights' data. */
+	private Path bomb(String name, byte[] block, int copies) throws IOException {
+		Path file = tmp.getRoot().toPath().resolve(name);
 		try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
-			zip.setLevel(1);
+			zip.setLevel(9);
 			for (Map.Entry<String, byte[]> e : entries(ModelFileTest.manifest()).entrySet()) {
 				zip.putNextEntry(new ZipEntry(e.getKey()));
 				if (e.getKey().contains("variables.data")) {
-					byte[] zeros = new byte[1 << 20];
-					for (int i = 0; i < 1024; i++)
-						zip.write(zeros);
+					for (int i = 0; i < copies; i++)
+						zip.write(block);
 				}
 				else zip.write(e.getValue());
 				zip.closeEntry();
 			}
 		}
-		assertTrue(Files.size(file) < 8 << 20);
-		long limit = ModelArchive.maxVariableBytes(ModelFileTest.manifest().spec());
-		assertTrue("limit " + limit, limit < 200 << 20);
-		long start = System.nanoTime();
-		String message = refusal(file);
-		double seconds = (System.nanoTime() - start) / 1e9;
-		assertTrue(message, message.contains("variables.data-00000-of-00001 unpacks to more than " + (limit >> 20) +
-			" MiB in all"));
-		assertTrue(seconds + " s", seconds < 10);
+		return file;
 	}
 
 	@Test

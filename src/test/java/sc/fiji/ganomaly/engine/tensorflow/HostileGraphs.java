@@ -16,7 +16,7 @@ import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Changes a real exported {@code saved_model.pb} the way a hostile model file would, with
- * TensorFlow's own proto builders: for tests that such a graph is refused before TensorFlow runs it.
+ * TensorFlow's own proto builders: for tests that such a graph is never run.
  */
 public final class HostileGraphs {
 
@@ -67,17 +67,6 @@ public final class HostileGraphs {
 			MetaGraphDef meta = m.getMetaGraphs(0);
 			return m.toBuilder().setMetaGraphs(0, meta.toBuilder().setGraphDef(change.apply(meta.getGraphDef())))
 				.build().toByteArray();
-		}
-		catch (InvalidProtocolBufferException e) {
-			throw new IllegalArgumentException(e);
-		}
-	}
-
-	/** Changes the only meta graph (collections, signatures, saver). */
-	public static byte[] changeMeta(byte[] savedModel, UnaryOperator<MetaGraphDef> change) {
-		try {
-			SavedModel m = SavedModel.parseFrom(savedModel);
-			return m.toBuilder().setMetaGraphs(0, change.apply(m.getMetaGraphs(0))).build().toByteArray();
 		}
 		catch (InvalidProtocolBufferException e) {
 			throw new IllegalArgumentException(e);
