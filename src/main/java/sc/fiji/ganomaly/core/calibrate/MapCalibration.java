@@ -100,7 +100,7 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 		for (int i = 0; i <= 100; i++)
 			q[i] = Quantiles.quantile(m, i / 100.0);
 		// the exponential is fitted to the top TAIL_POINTS maxima (at most the top TAIL_FRACTION, at least the top 1 %)
-		double fraction = Math.max(MIN_TAIL_FRACTION, Math.min(TAIL_FRACTION, TAIL_POINTS / (double) count));
+		double fraction = tailFraction(count);
 		double start = Quantiles.quantile(m, 1 - fraction), excess = 0;
 		int above = 0;
 		for (float v : m)
@@ -112,6 +112,11 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 		// stored as the same exponential's value at exceedance TAIL_FRACTION, where rawThreshold starts it
 		start -= scale * Math.log(TAIL_FRACTION / fraction);
 		return new MapCalibration(Quantiles.quantile(p, 0.5), block, q, start, scale, count, rate, referenceArea);
+	}
+
+	/** The share of {@code count} block maxima the exponential tail is fitted to. */
+	static double tailFraction(int count) {
+		return Math.max(MIN_TAIL_FRACTION, Math.min(TAIL_FRACTION, TAIL_POINTS / (double) count));
 	}
 
 	/**

@@ -9,10 +9,15 @@ public final class Quantiles {
 
 	/** Linear-interpolated quantile {@code q} (0–1) of sorted values; NaN if there are none. */
 	public static float quantile(float[] sorted, double q) {
-		if (sorted.length == 0) return Float.NaN;
-		double pos = q * (sorted.length - 1);
+		return quantile(sorted, sorted.length, q);
+	}
+
+	/** {@link #quantile(float[], double)} of the first {@code n} values of {@code sorted}. */
+	public static float quantile(float[] sorted, int n, double q) {
+		if (n == 0) return Float.NaN;
+		double pos = q * (n - 1);
 		int i = (int) Math.floor(pos);
-		if (i >= sorted.length - 1) return sorted[sorted.length - 1];
+		if (i >= n - 1) return sorted[n - 1];
 		double f = pos - i;
 		return (float) (sorted[i] * (1 - f) + sorted[i + 1] * f);
 	}

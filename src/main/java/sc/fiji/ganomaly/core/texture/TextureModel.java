@@ -57,6 +57,11 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 				features.id());
 	}
 
+	/** How far, in pixels, one pixel's value reaches in this model's maps: its features' windows and the map's smoothing. */
+	public int reach() {
+		return TextureFeatures.margin(scales) + (int) Math.ceil(3 * sigma);
+	}
+
 	/** Values per pixel for {@code channels} channels of features {@code features} at {@code scales}. */
 	public static int dim(double[] scales, FeatureSet features, int channels) {
 		return TextureFeatures.dim(scales, features, channels);

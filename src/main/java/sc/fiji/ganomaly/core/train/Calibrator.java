@@ -11,8 +11,8 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
+import sc.fiji.ganomaly.core.calibrate.NormalBlocks;
 import sc.fiji.ganomaly.core.math.DensityModel;
-import sc.fiji.ganomaly.core.math.FloatList;
 import sc.fiji.ganomaly.core.model.Manifest;
 import sc.fiji.ganomaly.core.model.Scoring;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
@@ -89,12 +89,14 @@ final class Calibrator {
 		// in the enum's order: the combined score after the texture and density scores it is made of
 		for (ScoreKind kind : ScoreKind.values()) {
 			if (!kind.needsNetwork()) continue;
-			FloatList pixels = new FloatList(), maxima = new FloatList();
 			Scoring raw = new Scoring(kind, rawCalibrations(kind, calibrations, p), density, SIGMA_PER_PATCH * p,
 				DENSITY_WEIGHT, texture.model());
 			Scorer shared = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
 			long scored = 0;
-			int step = pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() * r.height()).sum());
+			// a pixel reaches the windows that cover it and the residual's smoothing (and, combined, the texture's windows)
+			int reach = p + (int) Math.ceil(3 * SIGMA_PER_PATCH * p);
+			NormalBlocks blocks = new NormalBlocks(p, pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() *
+				r.height()).sum()), kind == ScoreKind.COMBINED ? Math.max(reach, texture.model().reach()) : reach);
 			for (Region r : data.validation()) {
 				if (scored >= MAX_CALIBRATION_PIXELS) break;
 				// the combined maps' texture part by a texture model that none of the region's pixels fitted
@@ -102,11 +104,10 @@ final class Calibrator {
 					texture.folds().modelFor(r))), network, stride, Scorers.BATCH, Scorers.TILE);
 				AnomalyMap map = scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
 				scored += (long) map.width() * map.height();
-				addBlocks(map, p, step, pixels, maxima);
+				blocks.add(map, r.plane(), r.x0(), r.y0());
 			}
-			calibrations.put(kind, MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima.size(), p,
-				settings.falsePositiveRate(), referenceArea));
-			networkBlocks = maxima.size();
+			calibrations.put(kind, blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()));
+			networkBlocks = blocks.size();
 		}
 		// the model's score is one of the network's (a texture model has none): its blocks are the held-out share's
 		String warning = fewBlocksWarning(networkBlocks, false, p, referenceArea);
@@ -137,12 +138,11 @@ final class Calibrator {
 			.threads());
 		TextureModel model = folds.fitAll(whole, settings.seed() + 7);
 		listener.status("calibrating the texture score on cross-fitted maps");
-		FloatList pixels = new FloatList(), maxima = new FloatList();
-		textureMaps(folds, planes, p, pixels, maxima);
-		MapCalibration calibration = MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima
-			.size(), p, settings.falsePositiveRate(), referenceArea).atLeast(ownTextureMaps(model, planes, p,
-				referenceArea));
-		return new Texture(model, folds, calibration, maxima.size());
+		NormalBlocks blocks = textureMaps(folds, planes, p);
+		// spots unlike the rest are found where no model saw them, and left out of the kept model's maps too
+		MapCalibration calibration = blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()).atLeast(
+			ownTextureMaps(model, planes, p, referenceArea, blocks.spots()));
+		return new Texture(model, folds, calibration, blocks.size());
 	}
 
 	/**
@@ -186,8 +186,9 @@ final class Calibrator {
 	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
 	 * rests on every normal pixel rather than on the network's held-out bands.
 	 */
-	private void textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, FloatList pixels, FloatList maxima) {
-		int step = pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum());
+	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p) {
+		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
+			.sum()), folds.model(0).reach());
 		long scored = 0;
 		for (int f = 0; f < folds.size() && scored < MAX_CALIBRATION_PIXELS; f++) {
 			TextureModel model = folds.model(f);
@@ -200,9 +201,10 @@ final class Calibrator {
 				for (int y = 0; y < r.height(); y++)
 					System.arraycopy(full.values(), (r.y0() + y) * full.width() + r.x0(), map.values(), y * r.width(), r.width());
 				scored += (long) map.width() * map.height();
-				addBlocks(map, p, step, pixels, maxima);
+				blocks.add(map, plane, r.x0(), r.y0());
 			}
 		}
+		return blocks;
 	}
 
 	/**
@@ -211,41 +213,28 @@ final class Calibrator {
 	 * spread between the 95th and the 99th), so the cross-fitted folds' threshold need not hold for
 	 * the model kept; its own maps of the planes it was fitted to (a sample of their pixels) show its
 	 * tail, a little lower than on new planes. The texture threshold is the higher of the two
-	 * (docs/benchmarks.md, "The texture score's stated false-positive rate").
+	 * (docs/benchmarks.md, "The texture score's stated false-positive rate"). Blocks overlapping
+	 * {@code leaveOut} (spots of the cross-fitted maps unlike the rest) are left out.
 	 */
-	private MapCalibration ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, int p, long referenceArea) {
-		FloatList pixels = new FloatList(), maxima = new FloatList();
-		int step = pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum());
+	private MapCalibration ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, int p, long referenceArea,
+		List<NormalBlocks.Spot> leaveOut)
+	{
+		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
+			.sum()), texture.reach());
 		long scored = 0;
 		for (NormalizedPlane plane : planes) {
 			if (scored >= MAX_CALIBRATION_PIXELS) break;
 			AnomalyMap map = texture.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE,
 				settings.threads());
 			scored += (long) map.width() * map.height();
-			addBlocks(map, p, step, pixels, maxima);
+			blocks.add(map, plane, 0, 0);
 		}
-		return MapCalibration.measure(pixels.values(), pixels.size(), maxima.values(), maxima.size(), p, settings
-			.falsePositiveRate(), referenceArea);
+		return blocks.measure(settings.falsePositiveRate(), referenceArea, leaveOut);
 	}
 
 	/** Every how many map pixels the median's sample takes, for about a megapixel of {@code pixels}. */
 	private static int pixelStep(long pixels) {
 		return (int) Math.max(1, pixels / (1L << 20));
-	}
-
-	/** Adds every {@code step}-th map pixel and the maxima of the map's whole blocks of {@code p × p}. */
-	private static void addBlocks(AnomalyMap map, int p, int step, FloatList pixels, FloatList maxima) {
-		float[] v = map.values();
-		for (int i = 0; i < v.length; i += step)
-			pixels.add(v[i]);
-		for (int by = 0; by + p <= map.height(); by += p)
-			for (int bx = 0; bx + p <= map.width(); bx += p) {
-				float m = Float.NEGATIVE_INFINITY;
-				for (int y = by; y < by + p; y++)
-					for (int x = bx; x < bx + p; x++)
-						m = Math.max(m, v[y * map.width() + x]);
-				maxima.add(m);
-			}
 	}
 
 	/** The Gaussian of latent codes of training patches (no augmentation, seeded). */
