@@ -448,7 +448,12 @@ public class BadInputsTest {
 		new Case(69, "a negative number of threads (--threads -5)")
 			.cli("--threads must be 0 (every core) or more, not -5", x -> score("--input", x.normal, "--model", x.model,
 				"--output", x.out("o69"), "--threads", "-5"))
-			.noCommand("Fiji's threads come from the ganomaly.threads property, where a negative value means 0"));
+			.noCommand("Fiji's threads come from the ganomaly.threads property, where a negative value means 0"),
+		new Case(70, "a training's model file that is one of its training images")
+			.cli("is one of the training images and would be overwritten by the model; choose another file, such as " +
+				"normal.ganomaly.zip", x -> train("--input", x.normal, "--model", x.normal))
+			.command("is one of the training images and would be overwritten by the model", TRAIN, x -> trainIn("image",
+				x.open(x.normal), "model", x.normal.toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

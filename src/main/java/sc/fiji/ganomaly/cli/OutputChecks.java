@@ -11,8 +11,8 @@ public final class OutputChecks {
 	private OutputChecks() {}
 
 	/** The model file's folder must exist and take a new file, and the file must not be a folder. */
-	static void modelTarget(Path model) {
-		ModelFiles.checkTarget(model, "--model");
+	static void modelTarget(Path model, java.util.List<Path> inputs) {
+		ModelFiles.checkTarget(model, "--model", inputs);
 	}
 
 	/** The output folder is created if needed; it must not be a file. */

@@ -85,9 +85,10 @@ final class TrainCli {
 			throw new IllegalArgumentException("--score: " + e.getMessage());
 		}
 		settings.validate();
-		OutputChecks.modelTarget(model);
+		List<Path> inputs = o.images("input");
+		OutputChecks.modelTarget(model, inputs);
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
-		TrainingImages.Loaded loaded = TrainingImages.load(o.images("input"), channels,
+		TrainingImages.Loaded loaded = TrainingImages.load(inputs, channels,
 			"--input", TrainingImages.budget());
 		if (loaded.note() != null) out.println("warning: " + loaded.note());
 		TrainingData data = loaded.data();

@@ -27,6 +27,27 @@ public final class ModelFiles {
 		ModelFile.checkTarget(target, parameter);
 	}
 
+	/**
+	 * {@link #checkTarget(Path, String)}, and {@code target} is none of the {@code inputs} (the
+	 * training images), which writing the model would overwrite.
+	 */
+	public static void checkTarget(Path target, String parameter, java.util.List<Path> inputs) {
+		checkTarget(target, parameter);
+		Path model = target.toAbsolutePath().normalize();
+		for (Path input : inputs) {
+			boolean same = model.equals(input.toAbsolutePath().normalize());
+			try {
+				same |= java.nio.file.Files.exists(model) && java.nio.file.Files.isSameFile(model, input);
+			}
+			catch (java.io.IOException | SecurityException e) {
+				// an input that cannot be compared is not the model file
+			}
+			if (same) throw new IllegalArgumentException(parameter + ": " + target + " is one of the training images and " +
+				"would be overwritten by the model; choose another file, such as " + model.getFileName().toString()
+					.replaceFirst("\\.[^.]*$", "") + EXTENSION);
+		}
+	}
+
 	/** A new folder for this JVM's passing files ({@code PREFIX.pidPID.RANDOM}), deleted when the JVM ends at the latest. */
 	public static Path temporaryFolder(String prefix) {
 		return TemporaryFolders.create(prefix);

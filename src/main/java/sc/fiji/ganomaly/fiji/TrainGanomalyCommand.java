@@ -98,7 +98,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				.validationFraction(validationFraction);
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
-			ModelFiles.checkTarget(target, "model");
+			ModelFiles.checkTarget(target, "model", inputFiles());
 			Path checkpoints = ModelFiles.checkpointFolder(target);
 			settings.checkpointFolder(checkpoints).resume(resume).score(ScoreKind.parseChoice(score)).validate();
 			TrainingData data = trainingData();
@@ -159,6 +159,14 @@ public class TrainGanomalyCommand extends CancelableCommand {
 		catch (NumberFormatException e) {
 			throw new IllegalArgumentException("patchSize must be 16, 32, 64 or 128, not " + patchSize);
 		}
+	}
+
+	/** The files the training images come from: the folder's, or the image's own file (none if unsaved). */
+	private List<Path> inputFiles() {
+		if (hasFolder()) return ImageFiles.files(List.of(folder.toPath()), "folder");
+		ij.io.FileInfo info = image == null ? null : image.getOriginalFileInfo();
+		return info == null || info.directory == null || info.fileName == null || info.directory.isEmpty() ? List.of()
+			: List.of(Path.of(info.directory, info.fileName));
 	}
 
 	private TrainingData trainingData() {
