@@ -49,6 +49,10 @@ final class ManifestCheck {
 		int nz = m.spec().nz();
 		if (s.density() != null && s.density().dim() != nz) throw new IllegalArgumentException("manifest.json: " +
 			"scoring.density has " + s.density().dim() + " values per code, but the network's latent size nz is " + nz);
+		if (s.density() != null) {
+			bounded("scoring.density.mean", s.density().mean());
+			gaussian("scoring.density.precision", s.density().precision(), 0, nz);
+		}
 		if (s.texture() != null) check(s.texture(), m.spec().channels());
 		return m;
 	}
@@ -57,6 +61,10 @@ final class ManifestCheck {
 		if (c.block() < 1 || c.block() > MAX_BLOCK) throw field(name + ".block", "must be 1 to " + MAX_BLOCK, c.block());
 		if (c.blocks() < 1) throw field(name + ".blocks", "must be positive", c.blocks());
 		if (c.referenceArea() < 1) throw field(name + ".reference_area", "must be positive", c.referenceArea());
+		bounded(name + ".raw_median", new double[] { c.median() });
+		bounded(name + ".raw_tail_start", new double[] { c.tailStart() });
+		bounded(name + ".raw_tail_scale", new double[] { c.tailScale() });
+		bounded(name + ".raw_block_max_quantiles", c.quantiles());
 		double[] q = c.quantiles();
 		for (int i = 1; i < q.length; i++)
 			if (q[i] < q[i - 1]) throw new IllegalArgumentException("manifest.json: " + name +
@@ -84,17 +92,48 @@ final class ManifestCheck {
 		}
 		if (Math.abs(sum - 1) > 1e-6) throw field(name + ".density.weights", "must sum to 1, not", sum);
 		int d = g.dim();
-		for (int c = 0; c < g.components(); c++)
-			try {
-				Matrices.cholesky(Arrays.copyOfRange(g.precisions(), c * d * d, (c + 1) * d * d), d, "texture component");
-			}
-			catch (IllegalArgumentException e) {
-				throw new IllegalArgumentException("manifest.json: " + name + ".density.precisions: component " + (c + 1) +
-					" of " + g.components() + " is not positive definite");
-			}
+		bounded(name + ".density.means", g.means());
+		for (int c = 0; c < g.components(); c++) {
+			String component = ": component " + (c + 1) + " of " + g.components();
+			double logDet = gaussian(name + ".density.precisions", g.precisions(), c, d);
+			// the scores add the stored log-determinant: it must be the precision's (with the rounding of its writing)
+			if (!(Math.abs(g.logDets()[c] - logDet) <= 1e-6 * (1 + Math.abs(logDet)))) throw new IllegalArgumentException(
+				"manifest.json: " + name + ".density.log_determinants" + component + " is " + g.logDets()[c] +
+					", but its precision's covariance has " + logDet);
+		}
 		if (t.intensities() != null && t.intensities().low().length != channels) throw new IllegalArgumentException(
 			"manifest.json: " + name + ".intensities has " + t.intensities().low().length + " channel(s), the network " +
 				channels);
+	}
+
+	/** Largest magnitude of a model's means, precisions and raw map values (far beyond any trained model's). */
+	static final double MAX_VALUE = 1e12;
+
+	/** Every value finite and at most {@link #MAX_VALUE} in magnitude. */
+	private static void bounded(String name, double[] values) {
+		for (double v : values)
+			if (!(Math.abs(v) <= MAX_VALUE)) throw field(name, "must hold values of -1e12 to 1e12, not", v);
+	}
+
+	/**
+	 * Checks component {@code c} of {@code precisions} ({@code d × d} values each): bounded and
+	 * positive definite. Returns the log-determinant of its covariance.
+	 */
+	private static double gaussian(String name, double[] precisions, int c, int d) {
+		double[] p = Arrays.copyOfRange(precisions, c * d * d, (c + 1) * d * d);
+		bounded(name, p);
+		double[] l;
+		try {
+			l = Matrices.cholesky(p, d, "component");
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("manifest.json: " + name + ": component " + (c + 1) +
+				" is not positive definite");
+		}
+		double logDet = 0;
+		for (int i = 0; i < d; i++)
+			logDet -= 2 * Math.log(l[i * d + i]);
+		return logDet;
 	}
 
 	private static void range(String name, double value, double min, double max) {

@@ -180,6 +180,8 @@ public final class ModelFile {
 	 * @throws IllegalArgumentException naming the file and what is wrong with it, in one line
 	 */
 	public static Unpacked read(Path file, int threads) {
+		if (Files.isDirectory(file)) throw new IllegalArgumentException("model: " + file + " is a folder, not a model file " +
+			"(a model is one file, such as model" + EXTENSION + ")");
 		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model: file " + file + " does not exist");
 		Path folder = TemporaryFolders.create("ganomaly-model");
 		try {

@@ -30,11 +30,16 @@ public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibratio
 		if (!calibrations.containsKey(score)) throw new IllegalArgumentException("no calibration for the score '" +
 			score.id() + "'");
 		calibrations = Collections.unmodifiableMap(new EnumMap<>(calibrations));
-		if ((score == ScoreKind.TEXTURE || score == ScoreKind.COMBINED) && texture == null)
-			throw new IllegalArgumentException("the " + score.id() + " score needs a texture model");
-		if (score == ScoreKind.COMBINED && (density == null || !calibrations.containsKey(ScoreKind.TEXTURE) ||
+		// every calibrated score can be scored: its models are here
+		for (ScoreKind k : calibrations.keySet()) {
+			if ((k == ScoreKind.TEXTURE || k == ScoreKind.COMBINED) && texture == null)
+				throw new IllegalArgumentException("the " + k.id() + " score needs a texture model");
+			if ((k == ScoreKind.DENSITY || k == ScoreKind.COMBINED) && density == null)
+				throw new IllegalArgumentException("the " + k.id() + " score needs a density model");
+		}
+		if (calibrations.containsKey(ScoreKind.COMBINED) && (!calibrations.containsKey(ScoreKind.TEXTURE) ||
 			!calibrations.containsKey(ScoreKind.DENSITY))) throw new IllegalArgumentException("the combined score needs " +
-				"the density model and the texture and density calibrations");
+				"the texture and density calibrations");
 	}
 
 	/** The same calibrations with another default score. */

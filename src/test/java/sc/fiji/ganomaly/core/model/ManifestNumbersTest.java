@@ -1,0 +1,76 @@
+package sc.fiji.ganomaly.core.model;
+
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.assertFalse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.Test;
+
+/**
+ * Manifest numbers that pass as numbers but would make every score NaN, infinite or zero are
+ * refused when the manifest is read, naming the field: a texture component's log-determinant that
+ * is not its precision's, precisions or raw map values beyond 1e12, a density precision that is not
+ * positive definite, a density calibration without the density model. The manifest is a real one
+ * (resource legacy/8-texture-plain-lists), changed as a hostile file would change it.
+ */
+public class ManifestNumbersTest {
+
+	@Test
+	public void theUnchangedManifestIsRead() throws IOException {
+		Manifest.fromJson(json(m -> {}), 1);
+	}
+
+	@Test
+	public void numbersThatWouldBreakEveryScoreAreRefused() throws IOException {
+		assertRefused(m -> texture(m).getAsJsonObject("density").getAsJsonArray("log_determinants").set(0, num(1e300)),
+			"manifest.json: scoring.texture.density.log_determinants: component 1 of ");
+		assertRefused(m -> {
+			JsonArray p = texture(m).getAsJsonObject("density").getAsJsonArray("precisions");
+			for (int i = 0; i < p.size(); i++)
+				p.set(i, num(p.get(i).getAsDouble() * 1e80));
+		}, "manifest.json: scoring.texture.density.precisions must hold values of -1e12 to 1e12, not ");
+		assertRefused(m -> {
+			JsonArray p = m.getAsJsonObject("scoring").getAsJsonObject("density").getAsJsonArray("precision");
+			for (int i = 0; i < p.size(); i++)
+				p.set(i, num(-p.get(i).getAsDouble()));
+		}, "manifest.json: scoring.density.precision: component 1 is not positive definite");
+		assertRefused(m -> m.getAsJsonObject("scoring").getAsJsonObject("calibrations").getAsJsonObject("texture").add(
+			"raw_tail_scale", num(1e308)), "manifest.json: scoring.calibrations.texture.raw_tail_scale must hold values " +
+				"of -1e12 to 1e12, not 1.0E308");
+		assertRefused(m -> m.getAsJsonObject("scoring").remove("density"), "the density score needs a density model");
+	}
+
+	private static void assertRefused(Consumer<JsonObject> change, String expected) throws IOException {
+		String json = json(change);
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Manifest.fromJson(json, 1));
+		assertTrue(e.getMessage(), e.getMessage().contains(expected));
+		assertFalse(e.getMessage(), e.getMessage().contains("\n"));
+	}
+
+	private static JsonObject texture(JsonObject m) {
+		return m.getAsJsonObject("scoring").getAsJsonObject("texture");
+	}
+
+	private static com.google.gson.JsonPrimitive num(double v) {
+		return new com.google.gson.JsonPrimitive(v);
+	}
+
+	private static String json(Consumer<JsonObject> change) throws IOException {
+		try (InputStream in = ManifestNumbersTest.class.getResourceAsStream(
+			"/sc/fiji/ganomaly/core/legacy/8-texture-plain-lists/manifest.json"))
+		{
+			JsonObject m = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+			change.accept(m);
+			return m.toString();
+		}
+	}
+}
