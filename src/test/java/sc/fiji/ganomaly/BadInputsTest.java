@@ -453,7 +453,10 @@ public class BadInputsTest {
 			.cli("is one of the training images and would be overwritten by the model; choose another file, such as " +
 				"normal.ganomaly.zip", x -> train("--input", x.normal, "--model", x.normal))
 			.command("is one of the training images and would be overwritten by the model", TRAIN, x -> trainIn("image",
-				x.open(x.normal), "model", x.normal.toFile())));
+				x.open(x.normal), "model", x.normal.toFile())),
+		new Case(71, "a network training on data too small for its thresholds (one 32x32 crop at patch 32)")
+			.noCli("TrainingPreconditionsTest (refused before the engine is asked for)")
+			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

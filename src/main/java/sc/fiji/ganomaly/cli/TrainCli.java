@@ -95,7 +95,8 @@ final class TrainCli {
 		out.println("training on " + data.size() + " image plane(s), patch " + settings.patchSize());
 		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out, err))) {
 			trained.save(model);
-			ModelFiles.deleteCheckpoints(settings.checkpointFolder());
+			// a training without a network leaves the checkpoint of an earlier network's, which --resume may still want
+			if (trained.hasNetwork()) ModelFiles.deleteCheckpoints(settings.checkpointFolder());
 			TrainingOutcome outcome = trained.trainingOutcome();
 			out.println((trained.hasNetwork() ? "best epoch " + outcome.bestEpoch() + (outcome.convergenceWarning() != null
 				? " (not converged: see the warning)" : "") : "no network (the " + trained.score().id() + " score needs none)") +

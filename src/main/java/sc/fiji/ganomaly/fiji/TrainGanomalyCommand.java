@@ -135,7 +135,8 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				TrainingOutcome outcome = trained.trainingOutcome();
 				boolean stopped = outcome.canceled();
 				if (curves != null) curves.finished(stopped);
-				if (!stopped) ModelFiles.deleteCheckpoints(checkpoints); // a stopped one can be resumed
+				// a stopped one can be resumed; a training without a network leaves an earlier network's alone
+				if (!stopped && trained.hasNetwork()) ModelFiles.deleteCheckpoints(checkpoints);
 				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
 					trained.score().id() + " score needs none); written to " + target : (stopped
 						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +

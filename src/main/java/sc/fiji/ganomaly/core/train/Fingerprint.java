@@ -5,16 +5,32 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
 
 /**
  * What must not change between a training and its resumption from a checkpoint: the network, the
- * sampling of patches, the normalisation and the number of planes. Stored in checkpoints as
- * {@link #text()}.
+ * sampling of patches, the normalisation, the number of planes and their normalised values (a
+ * 64-bit digest). Stored in checkpoints as {@link #text()}.
  */
 record Fingerprint(NetworkSpec spec, int batchSize, int patchesPerEpoch, boolean augment, Normalization normalization,
-		double validationFraction, int planes)
+		double validationFraction, int planes, long data)
 {
 
-	static Fingerprint of(NetworkSpec spec, sc.fiji.ganomaly.core.api.TrainingSettings settings, int planes) {
+	static Fingerprint of(NetworkSpec spec, sc.fiji.ganomaly.core.api.TrainingSettings settings,
+		java.util.List<sc.fiji.ganomaly.core.plane.NormalizedPlane> planes)
+	{
 		return new Fingerprint(spec, settings.batchSize(), settings.patchesPerEpoch(), settings.augment(),
-			settings.normalization(), settings.validationFraction(), planes);
+			settings.normalization(), settings.validationFraction(), planes.size(), digest(planes));
+	}
+
+	/** A 64-bit digest (FNV-1a over the bits) of the planes' sizes, channels and normalised values, in order. */
+	static long digest(java.util.List<sc.fiji.ganomaly.core.plane.NormalizedPlane> planes) {
+		long h = 0xcbf29ce484222325L;
+		for (sc.fiji.ganomaly.core.plane.NormalizedPlane p : planes) {
+			h = (h ^ p.width()) * 0x100000001b3L;
+			h = (h ^ p.height()) * 0x100000001b3L;
+			h = (h ^ p.channels()) * 0x100000001b3L;
+			float[] v = p.data();
+			for (int i = 0, n = p.width() * p.height() * p.channels(); i < n; i++)
+				h = (h ^ Float.floatToIntBits(v[i])) * 0x100000001b3L;
+		}
+		return h;
 	}
 
 	/**
@@ -25,7 +41,7 @@ record Fingerprint(NetworkSpec spec, int batchSize, int patchesPerEpoch, boolean
 		return spec.patchSize() + "/" + spec.channels() + "/" + spec.nz() + "/" + spec.ngf() + "/" + spec.ndf() + "/" +
 			spec.extraLayers() + "/" + spec.wAdv() + "/" + spec.wCon() + "/" + spec.wEnc() + "/" + spec.learningRate() +
 			"/seed " + spec.seed() + "/batch " + batchSize + "/patches " + patchesPerEpoch + "/" + augment + "/" +
-			normalization + "/" + validationFraction + "/planes " + planes +
+			normalization + "/" + validationFraction + "/planes " + planes + "/data " + Long.toHexString(data) +
 			(NetworkSpec.DEFAULT_SCORING.equals(spec.scoringNormalization()) ? "" : "/scoring " + spec.scoringNormalization());
 	}
 }

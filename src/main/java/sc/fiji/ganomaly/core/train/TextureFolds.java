@@ -31,21 +31,27 @@ final class TextureFolds {
 
 	/**
 	 * Up to {@code most} folds of whole planes (plane i in fold i mod k), or for a single plane its top
-	 * and bottom halves; models fitted with seed + fold on at most {@code threads} cores (0: every core).
+	 * and bottom halves (left and right if it is less than two patches high); models fitted with seed +
+	 * fold on at most {@code threads} cores (0: every core).
 	 *
-	 * @throws IllegalArgumentException if a single plane is less than two patches high
+	 * @throws IllegalArgumentException if a single plane is less than two patches high and wide
 	 */
 	static TextureFolds of(List<NormalizedPlane> planes, int patchSize, int most, Intensities intensities, long seed,
 		int threads)
 	{
+		check(planes, patchSize);
 		List<List<Region>> folds = new ArrayList<>();
 		if (planes.size() == 1) {
 			NormalizedPlane plane = planes.get(0);
-			int half = plane.height() / 2;
-			if (half < patchSize) throw new IllegalArgumentException("the texture score's calibration needs two normal " +
-				"planes, or one at least " + 2 * patchSize + " pixels high");
-			folds.add(List.of(new Region(plane, 0, 0, plane.width(), half)));
-			folds.add(List.of(new Region(plane, 0, half, plane.width(), plane.height() - half)));
+			int half = plane.height() / 2, across = plane.width() / 2;
+			if (half >= patchSize) {
+				folds.add(List.of(new Region(plane, 0, 0, plane.width(), half)));
+				folds.add(List.of(new Region(plane, 0, half, plane.width(), plane.height() - half)));
+			}
+			else {
+				folds.add(List.of(new Region(plane, 0, 0, across, plane.height())));
+				folds.add(List.of(new Region(plane, across, 0, plane.width() - across, plane.height())));
+			}
 		}
 		else {
 			int k = Math.min(most, planes.size());
@@ -55,6 +61,17 @@ final class TextureFolds {
 				folds.get(i % k).add(Region.of(planes.get(i)));
 		}
 		return new TextureFolds(folds, intensities, seed, threads);
+	}
+
+	/**
+	 * Checks, before any training, that {@link #of} can cut {@code planes} into folds.
+	 *
+	 * @throws IllegalArgumentException if there is one plane less than two patches high and wide
+	 */
+	static void check(List<NormalizedPlane> planes, int patchSize) {
+		if (planes.size() == 1 && planes.get(0).height() / 2 < patchSize && planes.get(0).width() / 2 < patchSize)
+			throw new IllegalArgumentException("input: the texture score's calibration needs two normal planes, or one " +
+				"at least " + 2 * patchSize + " pixels high or wide");
 	}
 
 	/** The number of folds. */

@@ -73,11 +73,17 @@ public final class Trainer {
 		int channels = planes.get(0).channels();
 		NetworkSpec spec = run.networkSpec(channels);
 		if (!run.score().needsNetwork()) return withoutNetwork(run, spec, planes);
-		Engine engine = this.engine.get();
+		// what calibration needs after the epochs, checked before them
+		TextureFolds.check(planes, run.patchSize());
 		HeldOut heldOut = HeldOut.split(planes, run.patchSize(), run.validationFraction(),
 			new Random(run.seed()));
 		float[] validation = heldOut.patches(spec, run.seed() + 2);
-		int validationCount = validation.length / spec.patchLength();
+		int validationCount = validation.length / spec.patchLength(), p = run.patchSize();
+		long blocks = heldOut.validation().stream().mapToLong(r -> (long) (r.width() / p) * (r.height() / p)).sum();
+		if (validationCount < 2 || blocks < 2) throw new IllegalArgumentException("input: the held-out normal data holds " +
+			blocks + " block(s) of " + p + "x" + p + " pixels; the network's thresholds need at least 2: give more or " +
+			"larger normal images, a larger validation fraction or a smaller patch size");
+		Engine engine = this.engine.get();
 
 		Path work = TemporaryFolders.create("ganomaly-training");
 		try (TrainableNetwork network = engine.create(spec)) {
@@ -85,7 +91,7 @@ public final class Trainer {
 				run.checkpointFolder() != null ? run.checkpointFolder() : work.resolve("checkpoint"));
 			TrainingLoop loop = new TrainingLoop(run, listener);
 			TrainingSummary summary = loop.run(network, heldOut, validation, validationCount, checkpoint,
-				Fingerprint.of(spec, run, planes.size()).text());
+				Fingerprint.of(spec, run, planes).text());
 			if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was stopped " +
 				"before its first step: no model was written");
 			if (checkpoint.hasBest()) network.restoreCheckpoint(checkpoint.best());
@@ -127,6 +133,9 @@ public final class Trainer {
 	 */
 	private TrainedModel withoutNetwork(TrainingSettings run, NetworkSpec spec, List<NormalizedPlane> planes) {
 		long start = System.nanoTime();
+		if (run.resume()) listener.status("warning: resume: the " + run.score().id() + " score trains no network, so there " +
+			"is nothing to resume; an earlier network training's checkpoint is kept (give the score it was trained " +
+			"for, e.g. --score latent, to resume it)");
 		Calibrator.Result calibrated = new Calibrator(run, listener).calibrateTexture(planes, spec.patchSize());
 		Map<String, Object> training = new LinkedHashMap<>();
 		training.put("network", "none: the " + run.score().id() + " score needs none");

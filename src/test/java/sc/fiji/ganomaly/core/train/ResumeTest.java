@@ -101,6 +101,11 @@ public class ResumeTest {
 		catch (IllegalArgumentException e) {
 			assertTrue(e.getMessage(), e.getMessage().contains("made with other settings"));
 		}
+		// as many planes of other data: refused too
+		TrainingData other = SyntheticImages.normalData(3, 48, new Random(9));
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> Ganomaly.train(
+			other, settings(checkpoints).resume(true), null).close());
+		assertTrue(e.getMessage(), e.getMessage().contains("made with other settings or data"));
 	}
 
 	@Test

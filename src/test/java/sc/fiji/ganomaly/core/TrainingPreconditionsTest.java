@@ -1,0 +1,58 @@
+package sc.fiji.ganomaly.core;
+
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Random;
+
+import net.imglib2.img.array.ArrayImgs;
+
+import org.junit.Test;
+
+import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.TrainingData;
+import sc.fiji.ganomaly.core.train.Trainer;
+
+/**
+ * What calibration will need after the epochs is checked before the first: a network training on
+ * data too small for its thresholds fails at once, without asking for the engine, in one line; a
+ * single plane that is wide rather than high is cut into left and right folds for the texture score.
+ */
+public class TrainingPreconditionsTest {
+
+	@Test
+	public void aNetworkTrainingOnDataTooSmallForItsThresholdsFailsBeforeItStarts() {
+		TrainingData one = new TrainingData().add("one crop", SyntheticImages.normal(32, new Random(1)));
+		// one patch of 32: too small for the texture score's two folds and, held out whole, one block
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(SyntheticImages
+			.tinyNetwork().patchSize(32).score(ScoreKind.LATENT), TextureOnlyModelTest.NO_ENGINE, null).train(one));
+		assertTrue(e.getMessage(), e.getMessage().startsWith("input: the texture score's calibration needs two normal " +
+			"planes, or one at least 64 pixels high or wide"));
+		assertFalse(e.getMessage(), e.getMessage().contains("\n"));
+		// 40 x 64: two texture folds, but its held-out band of 32 rows holds one block of 32
+		float[] v = new float[40 * 64];
+		Random random = new Random(3);
+		for (int i = 0; i < v.length; i++)
+			v[i] = (float) (150 + 50 * Math.sin(i * 0.6) + 5 * random.nextGaussian());
+		TrainingData narrow = new TrainingData().add("narrow", ArrayImgs.floats(v, 40, 64));
+		e = assertThrows(IllegalArgumentException.class, () -> new Trainer(SyntheticImages.tinyNetwork().patchSize(32)
+			.score(ScoreKind.LATENT), TextureOnlyModelTest.NO_ENGINE, null).train(narrow));
+		assertTrue(e.getMessage(), e.getMessage().startsWith("input: the held-out normal data holds 1 block(s) of 32x32 " +
+			"pixels; the network's thresholds need at least 2"));
+	}
+
+	@Test
+	public void oneWidePlaneTrainsTheTextureScore() {
+		Random random = new Random(2);
+		float[] v = new float[2000 * 24];
+		for (int i = 0; i < v.length; i++)
+			v[i] = (float) (150 + 50 * Math.sin(i % 2000 * 0.6) + 5 * random.nextGaussian());
+		TrainingData wide = new TrainingData().add("wide", ArrayImgs.floats(v, 2000, 24));
+		try (GanomalyModel m = GanomalyModel.of(new Trainer(SyntheticImages.tinyNetwork().score(ScoreKind.TEXTURE),
+			TextureOnlyModelTest.NO_ENGINE, null).train(wide)))
+		{
+			assertTrue(m.threshold() > 0);
+		}
+	}
+}
