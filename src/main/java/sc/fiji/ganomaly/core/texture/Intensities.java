@@ -16,6 +16,8 @@ public record Intensities(double[] low, double[] high) {
 	 * features' squares and products (the structure tensor's) stay finite in float.
 	 */
 	static final double LIMIT = 1e6;
+	/** The raw range of a channel that is constant in every training plane: one intensity unit. */
+	static final double EMPTY_CHANNEL_RANGE = 1;
 
 	public Intensities {
 		if (low.length != high.length) throw new IllegalArgumentException("intensities: " + low.length +
@@ -26,8 +28,10 @@ public record Intensities(double[] low, double[] high) {
 	}
 
 	/**
-	 * The medians of the planes' normalisation ranges per channel, or null if a plane does not
-	 * know its raw intensities or a channel is constant in every plane.
+	 * The medians of the planes' normalisation ranges per channel, or null if a plane does not know
+	 * its raw intensities. A channel constant in every plane (an empty channel) gets the range of one
+	 * intensity unit around its median value, so that signal where there was none stands out, and the
+	 * other channels keep their ranges.
 	 */
 	public static Intensities median(List<NormalizedPlane> planes) {
 		if (planes.isEmpty() || !planes.stream().allMatch(NormalizedPlane::hasIntensities)) return null;
@@ -39,7 +43,15 @@ public record Intensities(double[] low, double[] high) {
 				double l = p.raw(-1, c), h = p.raw(1, c);
 				if (h > l) ranges.add(new double[] { l, h });
 			}
-			if (ranges.isEmpty()) return null;
+			if (ranges.isEmpty()) {
+				final int channel = c;
+				double value = median(planes.stream().mapToDouble(p -> p.raw(-1, channel)).sorted().toArray());
+				if (!Double.isFinite(value)) return null;
+				low[c] = value - EMPTY_CHANNEL_RANGE / 2;
+				high[c] = value + EMPTY_CHANNEL_RANGE / 2;
+				if (!(high[c] > low[c])) return null;
+				continue;
+			}
 			low[c] = median(ranges.stream().mapToDouble(r -> r[0]).sorted().toArray());
 			high[c] = median(ranges.stream().mapToDouble(r -> r[1]).sorted().toArray());
 			if (!(high[c] > low[c])) return null;

@@ -125,6 +125,20 @@ public class TextureModelTest {
 		assertEquals(4, TextureFeatures.features(noise, w, h, 1, scales, FeatureSet.STATISTICS).length);
 	}
 
+	/** An empty channel (constant in every plane) keeps the other channels' fixed ranges and gets one unit of its own. */
+	@Test
+	public void anEmptyChannelKeepsTheOthersFixedIntensities() {
+		java.util.List<NormalizedPlane> planes = new java.util.ArrayList<>();
+		for (float low : new float[] { 10, 12, 11 })
+			// channel 0 maps low..low+10 to -1..1 (scale 0.2 per raw unit); channel 1 is 0 everywhere
+			planes.add(new NormalizedPlane(2, 1, 2, new float[4], new float[] { low, 0 }, new float[] { 0.2f, 0 }));
+		Intensities i = Intensities.median(planes);
+		assertEquals(11, i.low()[0], 1e-6);
+		assertEquals(21, i.high()[0], 1e-6);
+		assertEquals(-0.5, i.low()[1], 1e-12);
+		assertEquals(0.5, i.high()[1], 1e-12);
+	}
+
 	private static NormalizedPlane mapped(NormalizedPlane p, float low, float scale) {
 		return new NormalizedPlane(p.width(), p.height(), p.channels(), p.data(), new float[] { low }, new float[] { scale });
 	}
