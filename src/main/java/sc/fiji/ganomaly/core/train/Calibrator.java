@@ -102,7 +102,11 @@ final class Calibrator {
 				// the combined maps' texture part by a texture model that none of the region's pixels fitted
 				Scorer scorer = kind != ScoreKind.COMBINED ? shared : Scorers.of(manifest.withScoring(withTexture(raw,
 					texture.folds().modelFor(r))), network, stride, Scorers.BATCH, Scorers.TILE);
-				AnomalyMap map = scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
+				// a held-out band's texture statistics read the plane around it, as a user's map of the plane does
+				NormalizedPlane plane = r.plane();
+				AnomalyMap map = kind == ScoreKind.COMBINED ? crop(scorer.map(plane.width(), plane.height(), TileSource.of(
+					plane), ProgressListener.NONE).map(), r) : scorer.map(r.width(), r.height(), TileSource.of(r),
+						ProgressListener.NONE).map();
 				scored += (long) map.width() * map.height();
 				blocks.add(map, r.plane(), r.x0(), r.y0());
 			}
@@ -195,11 +199,8 @@ final class Calibrator {
 			for (Region r : folds.regions(f)) {
 				if (scored >= MAX_CALIBRATION_PIXELS) break;
 				NormalizedPlane plane = r.plane();
-				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE,
-					settings.threads());
-				AnomalyMap map = new AnomalyMap(r.width(), r.height());
-				for (int y = 0; y < r.height(); y++)
-					System.arraycopy(full.values(), (r.y0() + y) * full.width() + r.x0(), map.values(), y * r.width(), r.width());
+				AnomalyMap map = crop(model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE,
+					settings.threads()), r);
 				scored += (long) map.width() * map.height();
 				blocks.add(map, plane, r.x0(), r.y0());
 			}
@@ -230,6 +231,15 @@ final class Calibrator {
 			blocks.add(map, plane, 0, 0);
 		}
 		return blocks.measure(settings.falsePositiveRate(), referenceArea, leaveOut);
+	}
+
+	/** The part of a plane's map {@code full} that lies in region {@code r} of the plane. */
+	private static AnomalyMap crop(AnomalyMap full, Region r) {
+		if (r.x0() == 0 && r.y0() == 0 && r.width() == full.width() && r.height() == full.height()) return full;
+		AnomalyMap map = new AnomalyMap(r.width(), r.height());
+		for (int y = 0; y < r.height(); y++)
+			System.arraycopy(full.values(), (r.y0() + y) * full.width() + r.x0(), map.values(), y * r.width(), r.width());
+		return map;
 	}
 
 	/** Every how many map pixels the median's sample takes, for about a megapixel of {@code pixels}. */
