@@ -456,7 +456,11 @@ public class BadInputsTest {
 				x.open(x.normal), "model", x.normal.toFile())),
 		new Case(71, "a network training on data too small for its thresholds (one 32x32 crop at patch 32)")
 			.noCli("TrainingPreconditionsTest (refused before the engine is asked for)")
-			.noCommand("as for the command line"));
+			.noCommand("as for the command line"),
+		new Case(72, "an output folder given as a URL (hdfs://nn/out, file:///tmp/out)")
+			.cli("--output: hdfs://nn/out is a URL; give a path of the file system", x -> score("--input", x.normal,
+				"--model", x.model, "--output", "hdfs://nn/out"))
+			.noCommand("Fiji's folder fields take paths"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

@@ -62,7 +62,11 @@ public final class Options {
 	}
 
 	public Path path(String name) {
-		return Paths.get(required(name));
+		String value = required(name);
+		if (value.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) throw new UsageException("--" + name + ": " + value +
+			" is a URL; give a path of the file system (on a cluster, a shared file system mounted at the same path on " +
+			"every node)");
+		return Paths.get(value);
 	}
 
 	public List<Path> paths(String name) {

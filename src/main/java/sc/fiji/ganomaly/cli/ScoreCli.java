@@ -72,7 +72,8 @@ final class ScoreCli {
 		try (GanomalyModel model = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), precision, asked)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), asked, channels, maps);
-			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), precision, settings, output,
+			// the precision used, not as asked, so that a resumed run with another environment is refused
+			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), model.precision(), settings, output,
 				o.has("resume"), o.has("stop-at-first-failure"), "--input");
 			JitWarmUp.start(model, settings.score(), files);
 			ScoreBatch.Summary s = ScoreBatch.run(model, request, new ScoringProgress(err));
