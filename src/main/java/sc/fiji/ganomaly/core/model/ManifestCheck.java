@@ -51,7 +51,7 @@ final class ManifestCheck {
 			"scoring.density has " + s.density().dim() + " values per code, but the network's latent size nz is " + nz);
 		if (s.density() != null) {
 			bounded("scoring.density.mean", s.density().mean());
-			gaussian("scoring.density.precision", s.density().precision(), 0, nz);
+			gaussian("scoring.density.precision", s.density().precision(), 0, nz, "");
 		}
 		if (s.texture() != null) check(s.texture(), m.spec().channels());
 		return m;
@@ -95,7 +95,7 @@ final class ManifestCheck {
 		bounded(name + ".density.means", g.means());
 		for (int c = 0; c < g.components(); c++) {
 			String component = ": component " + (c + 1) + " of " + g.components();
-			double logDet = gaussian(name + ".density.precisions", g.precisions(), c, d);
+			double logDet = gaussian(name + ".density.precisions", g.precisions(), c, d, component);
 			// the scores add the stored log-determinant: it must be the precision's (with the rounding of its writing)
 			if (!(Math.abs(g.logDets()[c] - logDet) <= 1e-6 * (1 + Math.abs(logDet)))) throw new IllegalArgumentException(
 				"manifest.json: " + name + ".density.log_determinants" + component + " is " + g.logDets()[c] +
@@ -116,10 +116,11 @@ final class ManifestCheck {
 	}
 
 	/**
-	 * Checks component {@code c} of {@code precisions} ({@code d × d} values each): bounded and
-	 * positive definite. Returns the log-determinant of its covariance.
+	 * Checks component {@code c} of {@code precisions} ({@code d × d} values each), named
+	 * {@code component} in messages: bounded and positive definite. Returns the log-determinant of its
+	 * covariance.
 	 */
-	private static double gaussian(String name, double[] precisions, int c, int d) {
+	private static double gaussian(String name, double[] precisions, int c, int d, String component) {
 		double[] p = Arrays.copyOfRange(precisions, c * d * d, (c + 1) * d * d);
 		bounded(name, p);
 		double[] l;
@@ -127,8 +128,7 @@ final class ManifestCheck {
 			l = Matrices.cholesky(p, d, "component");
 		}
 		catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException("manifest.json: " + name + ": component " + (c + 1) +
-				" is not positive definite");
+			throw new IllegalArgumentException("manifest.json: " + name + component + " is not positive definite");
 		}
 		double logDet = 0;
 		for (int i = 0; i < d; i++)

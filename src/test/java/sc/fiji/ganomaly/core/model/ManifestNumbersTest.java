@@ -42,7 +42,7 @@ public class ManifestNumbersTest {
 			JsonArray p = m.getAsJsonObject("scoring").getAsJsonObject("density").getAsJsonArray("precision");
 			for (int i = 0; i < p.size(); i++)
 				p.set(i, num(-p.get(i).getAsDouble()));
-		}, "manifest.json: scoring.density.precision: component 1 is not positive definite");
+		}, "manifest.json: scoring.density.precision is not positive definite");
 		assertRefused(m -> m.getAsJsonObject("scoring").getAsJsonObject("calibrations").getAsJsonObject("texture").add(
 			"raw_tail_scale", num(1e308)), "manifest.json: scoring.calibrations.texture.raw_tail_scale must hold values " +
 				"of -1e12 to 1e12, not 1.0E308");

@@ -17,7 +17,7 @@ public class ScoringTest {
 	public void aMissingCalibrationNamesTheOnesThereInManifestOrder() {
 		MapCalibration c = MapCalibration.placeholder(16);
 		Scoring s = new Scoring(ScoreKind.RESIDUAL, Map.of(ScoreKind.DENSITY, c, ScoreKind.RESIDUAL, c, ScoreKind.LATENT, c),
-			null, 1, 2, null);
+			new sc.fiji.ganomaly.core.math.DensityModel(new double[] { 0 }, new double[] { 1 }), 1, 2, null);
 		try {
 			s.withScore(ScoreKind.TEXTURE);
 			fail("texture accepted without its calibration");
