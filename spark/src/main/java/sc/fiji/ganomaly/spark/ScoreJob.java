@@ -89,18 +89,31 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	 */
 	Plan plan(int file) {
 		Path path = input(file);
+		FileTime time;
+		long size;
+		ImageFiles.Shape shape;
 		try {
-			FileTime time = Files.getLastModifiedTime(path);
-			long size = Files.size(path);
-			boolean changed = Parts.keepIfSameInput(outputFolder(), file, path + " " + size + " " + time);
-			ImageFiles.Shape shape = ImageFiles.shape(path, "--input");
-			boolean done = fileDone(file, shape.planes());
-			if (!done) Parts.releaseMapClaim(outputFolder(), file);
-			return new Plan(file, shape.planes(), shape.pixels(), size, time.toMillis(), changed, done, null);
+			time = Files.getLastModifiedTime(path);
+			size = Files.size(path);
+			shape = ImageFiles.shape(path, "--input");
 		}
 		catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-			return new Plan(file, 0, 0, 0, 0, false, false, message(e));
+			return new Plan(file, 0, 0, 0, 0, false, false, inputFailure(e));
 		}
+		catch (OutOfMemoryError e) { // a header too large for the heap left: this file only
+			return new Plan(file, 0, 0, 0, 0, false, false, ScoreFiles.outOfMemory(path, "--input"));
+		}
+		// the output folder's failures are not the input's: they fail the task, which Spark retries
+		boolean changed = Parts.keepIfSameInput(outputFolder(), file, path + " " + size + " " + time);
+		boolean done = fileDone(file, shape.planes());
+		if (!done) Parts.releaseMapClaim(outputFolder(), file);
+		return new Plan(file, shape.planes(), shape.pixels(), size, time.toMillis(), changed, done, null);
+	}
+
+	/** Why an input was not scored, as the command line says it: "--input: …". */
+	static String inputFailure(Throwable e) {
+		String m = message(e);
+		return m.startsWith("--input: ") ? m : "--input: " + m;
 	}
 
 	/** The bands of a planned file. */
@@ -156,7 +169,11 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			}
 			catch (IOException | IllegalArgumentException e) {
 				// bad input (or a file gone): the same on every attempt, so written down, not retried
-				Parts.writeLines(failed, List.of(message(e)));
+				Parts.writeLines(failed, List.of(inputFailure(e)));
+				return BandOutcome.FAILED;
+			}
+			catch (OutOfMemoryError e) { // planes larger than the heap left: this file only, as on the command line
+				Parts.writeLines(failed, List.of(ScoreFiles.outOfMemory(path, "--input")));
 				return BandOutcome.FAILED;
 			}
 		}

@@ -117,8 +117,10 @@ public class SparkScoreTest {
 		List<String> failures = Files.readAllLines(a.resolve("failures.csv"));
 		assertEquals("file,reason", failures.get(0));
 		assertEquals(3, failures.size());
-		assertTrue(failures.get(1), failures.get(1).contains("broken.tif") && failures.get(1).contains("cannot read"));
-		assertTrue(failures.get(2), failures.get(2).contains("twochannel.tif") &&
+		// the reasons as the command line gives them
+		assertTrue(failures.get(1), failures.get(1).contains("broken.tif") && failures.get(1).contains("--input: ") &&
+			failures.get(1).contains("cannot read"));
+		assertTrue(failures.get(2), failures.get(2).contains("twochannel.tif") && failures.get(2).contains("--input: ") &&
 			failures.get(2).contains("has 2 channel(s) but the model was trained on 1"));
 
 		Path b = tmp.getRoot().toPath().resolve("spark-1-1");
