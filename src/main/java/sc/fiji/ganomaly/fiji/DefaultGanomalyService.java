@@ -47,7 +47,8 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	public static final String MAX_BYTES = "ganomaly.models.maxBytes";
 	public static final String THREADS = "ganomaly.threads";
 
-	private final ModelPool models = new ModelPool(Integer.getInteger(MAX_MODELS, ModelPool.DEFAULT_MAX_MODELS),
+	// a bound below 1 keeps one model: the service must start whatever the property says
+	private final ModelPool models = new ModelPool(Math.max(1, Integer.getInteger(MAX_MODELS, ModelPool.DEFAULT_MAX_MODELS)),
 		Long.getLong(MAX_BYTES, ModelPool.DEFAULT_MAX_BYTES), Math.max(0, Integer.getInteger(THREADS, 0)));
 	private final Set<Cancelable> running = ConcurrentHashMap.newKeySet();
 

@@ -147,6 +147,32 @@ public class GanomalyServiceTest {
 		}
 	}
 
+	/** What a script may pass: no listener (None) and, through the system property, a bound of no models. */
+	@Test
+	public void noListenerAndABoundOfNoModelsAreTakenAsNoneAndOne() throws Exception {
+		System.setProperty(DefaultGanomalyService.MAX_MODELS, "0");
+		Context context;
+		try {
+			context = new Context(GanomalyService.class);
+		}
+		finally {
+			System.clearProperty(DefaultGanomalyService.MAX_MODELS);
+		}
+		try {
+			GanomalyService ganomaly = context.service(GanomalyService.class);
+			Path file = tmp.getRoot().toPath().resolve("script.ganomaly.zip");
+			try (GanomalyModel m = ganomaly.train(data(3), tiny(3).score(ScoreKind.TEXTURE), null)) {
+				m.save(file);
+			}
+			ImagePlusScorer.Result r = ganomaly.score(image(4), file.toFile(), 8, null);
+			assertEquals(2, r.scores().size());
+			assertEquals(1, ganomaly.models().size());
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
 	private static TrainingSettings tiny(long seed) {
 		return new TrainingSettings().patchSize(16).nz(8).ngf(8).ndf(8).epochs(1).patchesPerEpoch(64).batchSize(32).seed(seed);
 	}

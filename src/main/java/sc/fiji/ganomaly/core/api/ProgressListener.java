@@ -15,8 +15,10 @@ public interface ProgressListener {
 	/** Ignores everything and never cancels. */
 	ProgressListener NONE = new ProgressListener() {};
 
-	/** Tells every one of {@code listeners}; cancels as soon as any one of them does. */
-	static ProgressListener all(ProgressListener... listeners) {
+	/** Tells every one of {@code listeners} (nulls are none); cancels as soon as any one of them does. */
+	static ProgressListener all(ProgressListener... given) {
+		ProgressListener[] listeners = java.util.Arrays.stream(given).filter(java.util.Objects::nonNull).toArray(
+			ProgressListener[]::new);
 		return new ProgressListener() {
 
 			@Override
