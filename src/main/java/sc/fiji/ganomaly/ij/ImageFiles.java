@@ -285,12 +285,16 @@ public final class ImageFiles {
 		for (String v : values)
 			for (String part : v.split(",")) {
 				if (part.isBlank()) continue;
+				int channel;
 				try {
-					out.add(Integer.parseInt(part.trim()));
+					channel = Integer.parseInt(part.trim());
 				}
 				catch (NumberFormatException e) {
 					throw new IllegalArgumentException("channels takes 1-based channel numbers such as 1,2, not '" + part + "'");
 				}
+				if (out.contains(channel)) throw new IllegalArgumentException("channels names channel " + channel +
+					" twice; give each channel once, such as 1,2");
+				out.add(channel);
 			}
 		return out;
 	}

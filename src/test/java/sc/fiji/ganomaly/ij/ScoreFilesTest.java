@@ -30,6 +30,21 @@ public class ScoreFilesTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
+	/** Channels are 1-based numbers, each given once (in one option or several). */
+	@Test
+	public void channelsAreNumbersEachGivenOnce() {
+		assertEquals(List.of(2, 1), ImageFiles.parseChannels(List.of("2, 1")));
+		assertEquals(List.of(1, 3), ImageFiles.parseChannels(List.of("1", "3")));
+		for (List<String> bad : List.of(List.of("2,2"), List.of("1", "1"), List.of("one")))
+			try {
+				ImageFiles.parseChannels(bad);
+				fail(bad + " accepted");
+			}
+			catch (IllegalArgumentException e) {
+				assertTrue(e.getMessage(), e.getMessage().startsWith("channels "));
+			}
+	}
+
 	@Test
 	public void globsListsFoldersAndFilesExpandInOrder() throws IOException {
 		Path dir = tmp.getRoot().toPath();

@@ -59,7 +59,7 @@ record Fingerprint(String model, String settings, List<String> inputs) {
 	{
 		String modelLine;
 		try {
-			modelLine = model.toAbsolutePath() + " " + Files.size(model) + " bytes, modified " + Files
+			modelLine = model.toAbsolutePath().normalize() + " " + Files.size(model) + " bytes, modified " + Files
 				.getLastModifiedTime(model) + ", sha256 " + sha256(model);
 		}
 		catch (IOException e) {

@@ -154,10 +154,10 @@ final class Parts {
 			return false;
 		}
 		if (!text.endsWith("\n")) return false;
-		String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
-		if (lines.length != last - first + 1) return false;
-		for (int k = 0; k < lines.length; k++) {
-			String line = lines[k];
+		List<String> lines = rows(text);
+		if (lines.size() != last - first + 1) return false;
+		for (int k = 0; k < lines.size(); k++) {
+			String line = lines.get(k);
 			int c3 = line.lastIndexOf(','), c2 = c3 < 1 ? -1 : line.lastIndexOf(',', c3 - 1),
 					c1 = c2 < 1 ? -1 : line.lastIndexOf(',', c2 - 1);
 			if (c1 < 1) return false;
@@ -172,6 +172,32 @@ final class Parts {
 			if (!anomalous.equals("true") && !anomalous.equals("false")) return false;
 		}
 		return true;
+	}
+
+	/**
+	 * The scores.csv rows of a part file: each ends in {@code ,true} or {@code ,false} and a line
+	 * break, so that a quoted file name holding line breaks stays in its row.
+	 */
+	static List<String> readRows(Path file) {
+		try {
+			return rows(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** The rows of {@code text} as {@link #readRows} splits them (an unfinished last row included). */
+	static List<String> rows(String text) {
+		List<String> out = new java.util.ArrayList<>();
+		int start = 0;
+		for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+			if (text.startsWith(",true", i - 5) || text.startsWith(",false", i - 6)) {
+				out.add(text.substring(start, i));
+				start = i + 1;
+			}
+		if (start < text.length()) out.add(text.substring(start));
+		return out;
 	}
 
 	static List<String> readLines(Path file) {

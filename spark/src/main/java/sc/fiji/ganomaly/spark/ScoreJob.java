@@ -261,7 +261,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 	private FileOutcome assemble(Plan plan, ImageFiles.Input in) {
 		Path out = outputFolder();
 		Path done = Parts.done(out, plan.file());
-		if (fileDone(plan.file(), plan.planes())) return new FileOutcome(plan.file(), Parts.readLines(done), plan
+		if (fileDone(plan.file(), plan.planes())) return new FileOutcome(plan.file(), Parts.readRows(done), plan
 			.planes(), false, null);
 		List<Band> bands = bands(plan);
 		List<String> rows = new ArrayList<>();
@@ -272,7 +272,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			Path csv = part(b, "csv");
 			if (!done(b)) throw new IllegalStateException("band " + b.first() + "-" + b.last() + " of " + input(plan
 				.file()) + " has no rows or no intact map part; it is scored again by a run with --resume");
-			rows.addAll(Parts.readLines(csv));
+			rows.addAll(Parts.readRows(csv));
 		}
 		injectFailure(plan.file(), 0, null);
 		if (settings.maps() != MapFiles.Kind.NONE) {
