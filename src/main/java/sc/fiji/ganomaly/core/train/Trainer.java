@@ -94,7 +94,7 @@ public final class Trainer {
 				Fingerprint.of(spec, run, planes).text());
 			if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was stopped " +
 				"before its first step: no model was written");
-			if (checkpoint.hasBest()) network.restoreCheckpoint(checkpoint.best());
+			if (checkpoint.hasBest(summary.bestEpoch())) network.restoreCheckpoint(checkpoint.best(summary.bestEpoch()));
 			loop.reestimateStatistics(network, heldOut);
 			float[] scores = new float[validationCount];
 			TrainingLoop.scoreAll(network, validation, validationCount, scores, null);

@@ -19,7 +19,9 @@ import sc.fiji.ganomaly.core.json.Json;
 /**
  * A folder that holds the state of a training after each epoch, so that a crashed or stopped
  * training can resume: the network with its optimiser state ({@code epoch-N.*}), the best epoch's
- * network ({@code best.*}) and {@code state.json}, written last and atomically, which names them.
+ * network ({@code best-E.*}, a new file for each new best, so that a crash while it is written leaves
+ * the best that state.json names intact) and {@code state.json}, written last and atomically, which
+ * names them.
  */
 final class TrainingCheckpoint {
 
@@ -36,8 +38,31 @@ final class TrainingCheckpoint {
 		this.folder = folder;
 	}
 
-	Path best() {
-		return folder.resolve("best");
+	/** The network of best epoch {@code epoch} (checkpoints of earlier versions kept one, {@code best.*}). */
+	Path best(int epoch) {
+		Path best = folder.resolve("best-" + epoch);
+		return !Files.exists(index(best)) && Files.exists(folder.resolve("best.index")) ? folder.resolve("best") : best;
+	}
+
+	private static Path index(Path prefix) {
+		return prefix.resolveSibling(prefix.getFileName() + ".index");
+	}
+
+	/** Deletes the networks of best epochs other than {@code epoch}'s ({@link #best(int)}). */
+	void keepOnlyBest(int epoch) {
+		String kept = best(epoch).getFileName() + ".";
+		delete(name -> name.startsWith("best") && !name.startsWith(kept));
+	}
+
+	private void delete(java.util.function.Predicate<String> names) {
+		if (!Files.isDirectory(folder)) return;
+		try (Stream<Path> files = Files.list(folder)) {
+			for (Path f : files.toList())
+				if (names.test(f.getFileName().toString())) Files.deleteIfExists(f);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot clear the checkpoints in " + folder + ": " + e.getMessage(), e);
+		}
 	}
 
 	/**
@@ -52,7 +77,7 @@ final class TrainingCheckpoint {
 			try (Stream<Path> files = Files.list(folder)) {
 				for (Path f : files.toList()) {
 					String name = f.getFileName().toString();
-					if (name.startsWith("epoch-") || name.startsWith("best.")) Files.deleteIfExists(f);
+					if (name.startsWith("epoch-") || name.startsWith("best.") || name.startsWith("best-")) Files.deleteIfExists(f);
 				}
 			}
 		}
@@ -61,11 +86,11 @@ final class TrainingCheckpoint {
 		}
 	}
 
-	boolean hasBest() {
-		return Files.exists(folder.resolve("best.index"));
+	boolean hasBest(int epoch) {
+		return epoch > 0 && Files.exists(index(best(epoch)));
 	}
 
-	/** Saves the network after {@code state.epoch()}, then the state, then drops older epochs. */
+	/** Saves the network after {@code state.epoch()}, then the state, then drops older epochs and bests. */
 	void save(TrainableNetwork network, State state) {
 		try {
 			Files.createDirectories(folder);
@@ -91,6 +116,7 @@ final class TrainingCheckpoint {
 					if (name.startsWith("epoch-") && !name.startsWith("epoch-" + state.epoch() + ".")) Files.deleteIfExists(f);
 				}
 			}
+			keepOnlyBest(state.bestEpoch());
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot write the training checkpoint in " + folder + ": " + e.getMessage(), e);

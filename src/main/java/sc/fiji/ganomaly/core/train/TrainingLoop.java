@@ -30,7 +30,7 @@ final class TrainingLoop {
 
 	/**
 	 * Runs the epochs, leaving the network at its last step and the best epoch's weights in
-	 * {@code checkpoint.best()}.
+	 * {@code checkpoint.best(epoch)}.
 	 *
 	 * @param fingerprint what must not change between a training and its resumption
 	 */
@@ -93,7 +93,9 @@ final class TrainingLoop {
 			if (improved) {
 				bestLoss = loss;
 				bestEpoch = epoch;
-				network.saveCheckpoint(checkpoint.best());
+				network.saveCheckpoint(checkpoint.best(epoch));
+				// a resumable folder drops the earlier best once state.json names this one (in save)
+				if (settings.checkpointFolder() == null) checkpoint.keepOnlyBest(epoch);
 			}
 			if (done == steps && settings.checkpointFolder() != null) checkpoint.save(network,
 				new TrainingCheckpoint.State(epoch, bestLoss, bestEpoch, resets, new ArrayList<>(validationLosses),

@@ -112,7 +112,7 @@ public class ResumeTest {
 	public void stoppedBeforeTheFirstStepWritesNoModelAndForgetsAnEarlierTraining() throws IOException {
 		Path checkpoints = tmp.getRoot().toPath().resolve("d");
 		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
-		assertTrue(Files.exists(checkpoints.resolve("best.index")));
+		assertTrue(Files.exists(checkpoints.resolve("best-1.index")));
 		ProgressListener stopAtOnce = new ProgressListener() {
 
 			@Override
@@ -128,7 +128,7 @@ public class ResumeTest {
 			assertEquals("training was stopped before its first step: no model was written", e.getMessage());
 		}
 		try (Stream<Path> left = Files.list(checkpoints)) {
-			assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("best.") || n
+			assertEquals(List.of(), left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("best") || n
 				.startsWith("epoch-") || n.equals("state.json")).toList());
 		}
 	}
