@@ -78,7 +78,7 @@ public class ModelArchiveTest {
 
 	@Test
 	public void zerosThatWouldFillADiskAreRefusedEarly() throws IOException {
-		Path file = bomb("bomb.ganomaly.zip", new byte[1 << 20], 256);
+		Path file = bomb("bomb.ganomaly.zip", new byte[1 << 20], 256, 9);
 		assertTrue(Files.size(file) < 1 << 20);
 		long start = System.nanoTime();
 		String message = refusal(file);
@@ -97,17 +97,17 @@ public class ModelArchiveTest {
 		java.util.Random random = new java.util.Random(1);
 		for (int i = 0; i < sparse.length; i += 8)
 			sparse[i] = (byte) random.nextInt();
-		Path file = bomb("sparse.ganomaly.zip", sparse, (int) (limit >> 20) + 1);
+		Path file = bomb("sparse.ganomaly.zip", sparse, (int) (limit >> 20) + 1, 1);
 		String message = refusal(file);
 		assertTrue(message, message.contains("variables.data-00000-of-00001 unpacks to more than " + (limit >> 20) +
 			" MiB in all"));
 	}
 
-	/** The test model with {@code copies} times {@code block} as its weights' data. */
-	private Path bomb(String name, byte[] block, int copies) throws IOException {
+	/** The test model with {@code copies} times {@code block} as its weights' data, deflated at {@code level}. */
+	private Path bomb(String name, byte[] block, int copies, int level) throws IOException {
 		Path file = tmp.getRoot().toPath().resolve(name);
 		try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
-			zip.setLevel(9);
+			zip.setLevel(level);
 			for (Map.Entry<String, byte[]> e : entries(ModelFileTest.manifest()).entrySet()) {
 				zip.putNextEntry(new ZipEntry(e.getKey()));
 				if (e.getKey().contains("variables.data")) {
