@@ -292,8 +292,7 @@ public final class ImageFiles {
 				catch (NumberFormatException e) {
 					throw new IllegalArgumentException("channels takes 1-based channel numbers such as 1,2, not '" + part + "'");
 				}
-				if (out.contains(channel)) throw new IllegalArgumentException("channels names channel " + channel +
-					" twice; give each channel once, such as 1,2");
+				if (out.contains(channel)) throw new IllegalArgumentException("channels names " + channel + " twice; give each once");
 				out.add(channel);
 			}
 		return out;

@@ -209,6 +209,18 @@ final class Parts {
 		}
 	}
 
+	/** An exception's message as one line. */
+	static String message(Throwable e) {
+		String m = e.getMessage() == null ? e.toString() : e.getMessage();
+		return m.replace('\n', ' ').replace('\r', ' ').strip();
+	}
+
+	/** Why an input was not scored, as the command line says it: "--input: …". */
+	static String inputFailure(Throwable e) {
+		String m = message(e);
+		return m.startsWith("--input: ") ? m : "--input: " + m;
+	}
+
 	/** Deletes a folder and everything in it. */
 	static void deleteTree(Path folder) {
 		if (!Files.exists(folder)) return;

@@ -98,7 +98,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			shape = ImageFiles.shape(path, "--input");
 		}
 		catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-			return new Plan(file, 0, 0, 0, 0, false, false, inputFailure(e));
+			return new Plan(file, 0, 0, 0, 0, false, false, Parts.inputFailure(e));
 		}
 		catch (OutOfMemoryError e) { // a header too large for the heap left: this file only
 			return new Plan(file, 0, 0, 0, 0, false, false, ScoreFiles.outOfMemory(path, "--input"));
@@ -110,11 +110,6 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		return new Plan(file, shape.planes(), shape.pixels(), size, time.toMillis(), changed, done, null);
 	}
 
-	/** Why an input was not scored, as the command line says it: "--input: …". */
-	static String inputFailure(Throwable e) {
-		String m = message(e);
-		return m.startsWith("--input: ") ? m : "--input: " + m;
-	}
 
 	/** The bands of a planned file. */
 	List<Band> bands(Plan plan) {
@@ -169,7 +164,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			}
 			catch (IOException | IllegalArgumentException e) {
 				// bad input (or a file gone): the same on every attempt, so written down, not retried
-				Parts.writeLines(failed, List.of(inputFailure(e)));
+				Parts.writeLines(failed, List.of(Parts.inputFailure(e)));
 				return BandOutcome.FAILED;
 			}
 			catch (OutOfMemoryError e) { // planes larger than the heap left: this file only, as on the command line
@@ -210,7 +205,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		}
 		catch (RuntimeException | OutOfMemoryError e) {
 			// a map too large for this task's heap included: its arrays are gone with the exception
-			LOG.warning("the map of " + input(plan.file()) + " is left to the file's last step: " + message(e));
+			LOG.warning("the map of " + input(plan.file()) + " is left to the file's last step: " + Parts.message(e));
 		}
 	}
 
@@ -295,11 +290,5 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 				// removed with the run's folder at the end
 			}
 		return new FileOutcome(plan.file(), rows, plan.planes(), settings.maps() != MapFiles.Kind.NONE, null);
-	}
-
-	/** An exception's message as one line. */
-	static String message(Throwable e) {
-		String m = e.getMessage() == null ? e.toString() : e.getMessage();
-		return m.replace('\n', ' ').replace('\r', ' ').strip();
 	}
 }

@@ -134,7 +134,7 @@ public final class SparkScore {
 			return 2;
 		}
 		catch (Exception e) { // RuntimeException, and SparkException, which Scala throws undeclared
-			err.println("ganomaly-spark score: the Spark job failed: " + ScoreJob.message(e));
+			err.println("ganomaly-spark score: the Spark job failed: " + Parts.message(e));
 			err.println("finished parts are kept; run the same command with --resume to continue");
 			if (System.getenv("GANOMALY_DEBUG") != null) e.printStackTrace(err);
 			return 1;
