@@ -123,14 +123,20 @@ public final class NormalBlocks {
 
 	/** {@link #outlierCut} of every block maximum added. */
 	private float cut() {
-		float[] sorted = new float[count];
-		int i = 0;
-		for (Grid g : grids) {
-			System.arraycopy(g.maxima(), 0, sorted, i, g.maxima().length);
-			i += g.maxima().length;
-		}
+		float[] sorted = all();
 		Arrays.sort(sorted);
 		return outlierCut(sorted);
+	}
+
+	/** Every block maximum added, in the order added. */
+	private float[] all() {
+		float[] all = new float[count];
+		int i = 0;
+		for (Grid g : grids) {
+			System.arraycopy(g.maxima(), 0, all, i, g.maxima().length);
+			i += g.maxima().length;
+		}
+		return all;
 	}
 
 	/** The block maxima in the order added, without outliers, the blocks within their reach and what overlaps {@code leaveOut}. */
@@ -145,15 +151,8 @@ public final class NormalBlocks {
 					kept.add(g.maxima()[k]);
 			}
 		}
-		if (kept.size() >= 2) return Arrays.copyOf(kept.values(), kept.size());
 		// a calibration needs two blocks: all of them rather than none
-		float[] all = new float[count];
-		int i = 0;
-		for (Grid g : grids) {
-			System.arraycopy(g.maxima(), 0, all, i, g.maxima().length);
-			i += g.maxima().length;
-		}
-		return all;
+		return kept.size() >= 2 ? Arrays.copyOf(kept.values(), kept.size()) : all();
 	}
 
 	/**

@@ -148,12 +148,10 @@ final class ModelArchive {
 			copy(zip, index, folder, MAX_INDEX_BYTES, MAX_INDEX_BYTES);
 			long total = maxVariableBytes(m.spec()), budget = total;
 			for (ZipEntry e : data) {
+				// the tighter of the packing ratio's limit and what is left of the network's budget
 				long packed = e.getCompressedSize();
-				if (packed >= 0 && budget > Math.max(1L << 20, MAX_WEIGHTS_RATIO * packed)) {
-					long n = copy(zip, e, folder, Math.max(1L << 20, MAX_WEIGHTS_RATIO * packed), -1);
-					budget -= n;
-				}
-				else budget -= copy(zip, e, folder, budget, total);
+				long byRatio = packed < 0 ? Long.MAX_VALUE : Math.max(1L << 20, MAX_WEIGHTS_RATIO * packed);
+				budget -= byRatio < budget ? copy(zip, e, folder, byRatio, -1) : copy(zip, e, folder, budget, total);
 			}
 			return m;
 		}

@@ -50,18 +50,31 @@ final class TrainingCheckpoint {
 
 	/** Deletes the networks of best epochs other than {@code epoch}'s ({@link #best(int)}). */
 	void keepOnlyBest(int epoch) {
-		String kept = best(epoch).getFileName() + ".";
-		delete(name -> name.startsWith("best") && !name.startsWith(kept));
+		try {
+			delete(bestsOtherThan(epoch));
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot clear the checkpoints in " + folder + ": " + e.getMessage(), e);
+		}
 	}
 
-	private void delete(java.util.function.Predicate<String> names) {
+	/** Names of the best epochs' networks but {@code epoch}'s. */
+	private java.util.function.Predicate<String> bestsOtherThan(int epoch) {
+		String kept = best(epoch).getFileName() + ".";
+		return name -> isBest(name) && !name.startsWith(kept);
+	}
+
+	/** A file of a best epoch's network: {@code best-E.*}, or {@code best.*} of earlier versions. */
+	private static boolean isBest(String name) {
+		return name.startsWith("best.") || name.startsWith("best-");
+	}
+
+	/** Deletes the files of the folder (if it exists) whose names {@code names} takes. */
+	private void delete(java.util.function.Predicate<String> names) throws IOException {
 		if (!Files.isDirectory(folder)) return;
 		try (Stream<Path> files = Files.list(folder)) {
 			for (Path f : files.toList())
 				if (names.test(f.getFileName().toString())) Files.deleteIfExists(f);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("cannot clear the checkpoints in " + folder + ": " + e.getMessage(), e);
 		}
 	}
 
@@ -74,12 +87,7 @@ final class TrainingCheckpoint {
 		if (!Files.isDirectory(folder)) return;
 		try {
 			Files.deleteIfExists(folder.resolve(STATE));
-			try (Stream<Path> files = Files.list(folder)) {
-				for (Path f : files.toList()) {
-					String name = f.getFileName().toString();
-					if (name.startsWith("epoch-") || name.startsWith("best.") || name.startsWith("best-")) Files.deleteIfExists(f);
-				}
-			}
+			delete(name -> name.startsWith("epoch-") || isBest(name));
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot clear the checkpoints in " + folder + ": " + e.getMessage(), e);
@@ -110,13 +118,9 @@ final class TrainingCheckpoint {
 			catch (AtomicMoveNotSupportedException e) {
 				Files.move(temp, folder.resolve(STATE), StandardCopyOption.REPLACE_EXISTING);
 			}
-			try (Stream<Path> files = Files.list(folder)) {
-				for (Path f : files.toList()) {
-					String name = f.getFileName().toString();
-					if (name.startsWith("epoch-") && !name.startsWith("epoch-" + state.epoch() + ".")) Files.deleteIfExists(f);
-				}
-			}
-			keepOnlyBest(state.bestEpoch());
+			String epoch = "epoch-" + state.epoch() + ".";
+			delete(name -> name.startsWith("epoch-") && !name.startsWith(epoch));
+			delete(bestsOtherThan(state.bestEpoch()));
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot write the training checkpoint in " + folder + ": " + e.getMessage(), e);
