@@ -1,19 +1,19 @@
 package sc.fiji.ganomaly.core.json;
 
-import java.util.Map;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.ToNumberPolicy;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -42,17 +42,23 @@ public final class Json {
 	};
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
-		.registerTypeAdapter(Double.class, FINITE_OR_NULL).registerTypeAdapter(Float.class, FINITE_OR_NULL)
-		.setObjectToNumberStrategy(ToNumberPolicy.DOUBLE).create();
+		.registerTypeAdapter(Double.class, FINITE_OR_NULL).registerTypeAdapter(Float.class, FINITE_OR_NULL).create();
 
 	private Json() {}
 
-	/** Parses one JSON value (strictly); throws {@link IllegalArgumentException} saying where it is bad. */
+	/** Objects and arrays nested deeper than this are refused (manifests nest four levels). */
+	static final int MAX_DEPTH = 64;
+
+	/**
+	 * Parses one JSON value (strictly); throws {@link IllegalArgumentException} saying where it is bad.
+	 * An object that names a key twice is refused (readers differ on which one counts), and so is
+	 * nesting deeper than {@value #MAX_DEPTH} levels.
+	 */
 	public static Object parse(String text) {
 		JsonReader in = new JsonReader(new StringReader(text));
 		Object value;
 		try {
-			value = GSON.getAdapter(Object.class).read(in);
+			value = read(in, 0);
 		}
 		catch (IOException | RuntimeException e) {
 			String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -65,8 +71,56 @@ public final class Json {
 		catch (IOException | RuntimeException e) {
 			// strict readers refuse a second value
 		}
-		Matcher where = Pattern.compile("line \\d+ column \\d+").matcher(in.toString());
-		throw new IllegalArgumentException("unexpected text after the value" + (where.find() ? " at " + where.group() : ""));
+		throw new IllegalArgumentException("unexpected text after the value at " + where(in));
+	}
+
+	/** One value of {@code in} at nesting {@code depth}: ordered maps, lists, doubles, strings, booleans, null. */
+	private static Object read(JsonReader in, int depth) throws IOException {
+		JsonToken token = in.peek();
+		if ((token == JsonToken.BEGIN_OBJECT || token == JsonToken.BEGIN_ARRAY) && depth >= MAX_DEPTH)
+			throw new IllegalArgumentException("values nested deeper than " + MAX_DEPTH + " levels at " + where(in));
+		switch (token) {
+			case BEGIN_OBJECT -> {
+				Map<String, Object> map = new LinkedHashMap<>();
+				in.beginObject();
+				while (in.hasNext()) {
+					String key = in.nextName();
+					if (map.containsKey(key)) throw new IllegalArgumentException("the key '" + key + "' appears twice in one " +
+						"object at " + where(in));
+					map.put(key, read(in, depth + 1));
+				}
+				in.endObject();
+				return map;
+			}
+			case BEGIN_ARRAY -> {
+				List<Object> list = new ArrayList<>();
+				in.beginArray();
+				while (in.hasNext())
+					list.add(read(in, depth + 1));
+				in.endArray();
+				return list;
+			}
+			case STRING -> {
+				return in.nextString();
+			}
+			case NUMBER -> {
+				return in.nextDouble();
+			}
+			case BOOLEAN -> {
+				return in.nextBoolean();
+			}
+			case NULL -> {
+				in.nextNull();
+				return null;
+			}
+			default -> throw new IllegalArgumentException("expected a value but was " + token + " at " + where(in));
+		}
+	}
+
+	/** "line L column C" of the reader's position, or its description. */
+	private static String where(JsonReader in) {
+		Matcher m = Pattern.compile("line \\d+ column \\d+").matcher(in.toString());
+		return m.find() ? m.group() : in.toString();
 	}
 
 	/** Arrays longer than this are written packed ({@link #doubles(double[])}). */

@@ -161,6 +161,27 @@ public class JsonTest {
 		assertEquals(Arrays.asList(null, 0.7, 0.5, 0.6), state.get("validation_losses"));
 	}
 
+	/** A key named twice is refused, wherever it is: readers differ on which value counts. */
+	@Test
+	public void refusesAKeyNamedTwice() {
+		assertRefused("{\"threshold\": 1, \"threshold\": 1e9}", "the key 'threshold' appears twice");
+		assertRefused("{\"a\": [{\"b\": {\"c\": 1, \"c\": 2}}]}", "the key 'c' appears twice");
+		// the same key in two objects is fine
+		assertEquals(List.of(Map.of("c", 1.0), Map.of("c", 2.0)), Json.parse("[{\"c\": 1}, {\"c\": 2}]"));
+	}
+
+	/** Deep nesting is refused in one line, never a stack overflow. */
+	@Test
+	public void refusesDeepNesting() {
+		assertRefused("[".repeat(100_000) + "]".repeat(100_000), "nested deeper than 64 levels");
+		assertRefused("{\"a\":".repeat(65) + "1" + "}".repeat(65), "nested deeper than 64 levels");
+		String deepest = "[".repeat(64) + "1" + "]".repeat(64);
+		Object v = Json.parse(deepest);
+		for (int i = 0; i < 63; i++)
+			v = ((List<?>) v).get(0);
+		assertEquals(List.of(1.0), v);
+	}
+
 	private static void assertRefused(String text, String expected) {
 		try {
 			Json.parse(text);
