@@ -220,7 +220,7 @@ public class BadInputsTest {
 			.cli("--input: nan.tif", x -> score("--input", x.nan, "--model", x.model, "--output", x.out("o9")))
 			.command("is NaN; replace NaN", SCORE, x -> in("image", x.open(x.nan), "model", x.model.toFile())),
 		new Case(10, "infinite pixels (training)")
-			.cli("is Infinity; replace NaN", x -> train("--input", x.inf, "--model", x.out("m10.zip")))
+			.cli("--input: inf.tif: pixel (3, 4) is Infinity; replace NaN", x -> train("--input", x.inf, "--model", x.out("m10.zip")))
 			.command("is Infinity; replace NaN", TRAIN, x -> trainIn("image", x.open(x.inf), "model",
 				x.out("m10.zip").toFile())),
 		new Case(11, "constant image: accepted")

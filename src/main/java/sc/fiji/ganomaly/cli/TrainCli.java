@@ -93,7 +93,7 @@ final class TrainCli {
 		if (loaded.note() != null) out.println("warning: " + loaded.note());
 		TrainingData data = loaded.data();
 		out.println("training on " + data.size() + " image plane(s), patch " + settings.patchSize());
-		try (GanomalyModel trained = Ganomaly.train(data, settings, new ConsoleProgress(out, err))) {
+		try (GanomalyModel trained = train(data, settings, new ConsoleProgress(out, err))) {
 			trained.save(model);
 			// a training without a network leaves the checkpoint of an earlier network's, which --resume may still want
 			if (trained.hasNetwork()) ModelFiles.deleteCheckpoints(settings.checkpointFolder());
@@ -104,6 +104,22 @@ final class TrainCli {
 				trained.score().id() + ", threshold " + trained.threshold() + " (aims to flag " +
 				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +
 				" % of normal planes); model written to " + model);
+		}
+	}
+
+	/**
+	 * Trains; a refusal of one input plane ("a.tif: pixel (3, 3) is NaN; …") names the option, as the
+	 * refusals of reading it do.
+	 */
+	private static GanomalyModel train(TrainingData data, TrainingSettings settings, ConsoleProgress progress) {
+		try {
+			return Ganomaly.train(data, settings, progress);
+		}
+		catch (IllegalArgumentException e) {
+			String m = e.getMessage();
+			if (m != null && data.samples().stream().anyMatch(s -> m.startsWith(s.name() + ": ")))
+				throw new IllegalArgumentException("--input: " + m, e);
+			throw e;
 		}
 	}
 
