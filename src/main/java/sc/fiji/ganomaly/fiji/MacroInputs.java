@@ -26,8 +26,8 @@ import ij.WindowManager;
  * meets a dialog: a key the macro gives sets its input (an image by title or ID, a bare key turns a
  * checkbox on); a key it omits means the documented default, never a value remembered from an
  * earlier dialog; an omitted image means the active image (for training, only when no folder is
- * given). An unknown key, a value of the wrong kind or a title of no open image stops the macro
- * with one line naming the key. Runs right after SciJava fills services and imagej-legacy reads
+ * given). An unknown key, a value of the wrong kind, a title of no open image or a required key
+ * left out stops the macro with one line naming the key. Runs right after SciJava fills services and imagej-legacy reads
  * the macro's keys, and overrides what it read.
  */
 @Plugin(type = PreprocessorPlugin.class, priority = 2 * Priority.VERY_HIGH - 1)
@@ -56,6 +56,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 			throw new IllegalStateException("cannot read the defaults of " + module.getInfo().getTitle(), e);
 		}
 		List<String> keys = new ArrayList<>();
+		String missing = null;
 		for (ModuleItem<?> input : module.getInfo().inputs()) {
 			Class<?> type = input.getType();
 			if (Service.class.isAssignableFrom(type) || Context.class.isAssignableFrom(type)) continue;
@@ -65,12 +66,17 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 			if (options.has(key)) value = convert(key, options.value(key), type);
 			else if (type == ImagePlus.class) value = options.has("folder") ? null : WindowManager.getCurrentImage();
 			else value = defaults.getInput(name);
+			// SciJava would cancel the command quietly, and the macro would go on
+			if (value == null && input.isRequired() && missing == null) missing = type == ImagePlus.class ? key +
+				": no image is open; open one or give " + key + "=TITLE" : key + " is required: add " + key +
+					"=... to the macro's options";
 			module.setInput(name, value);
 			module.resolveInput(name);
 		}
 		for (String key : options.keys())
 			if (!keys.contains(key)) throw new IllegalArgumentException("unknown key '" + key + "'; this command takes " +
 				String.join(", ", new TreeSet<>(keys)));
+		if (missing != null) throw new IllegalArgumentException(missing);
 	}
 
 	private static Object convert(String key, String value, Class<?> type) {

@@ -8,12 +8,18 @@ import static org.junit.Assert.fail;
 
 import java.io.File;
 
+import org.junit.After;
 import org.junit.AfterClass;
+import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
+
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.process.ByteProcessor;
 import sc.fiji.ganomaly.core.ScoreParameters;
 
 
@@ -30,6 +36,17 @@ public class MacroInputsTest {
 	@AfterClass
 	public static void stop() {
 		context.dispose();
+	}
+
+	/** The active image of the commands that read one when the macro names none. */
+	@Before
+	public void activeImage() {
+		WindowManager.setTempCurrentImage(new ImagePlus("active", new ByteProcessor(64, 64)));
+	}
+
+	@After
+	public void noActiveImage() {
+		WindowManager.setTempCurrentImage(null);
 	}
 
 	private static Module module(Class<?> command) throws Exception {
@@ -91,6 +108,12 @@ public class MacroInputsTest {
 		expectFailure(ScoreAnomaliesCommand.class, "model=/m.zip createmask=maybe", "createmask must be true or false");
 		expectFailure(ScoreAnomaliesCommand.class, "image=[no such image] model=/m.zip",
 			"image: no open image is titled 'no such image'");
+		// a required key left out: SciJava alone would cancel the command quietly and the macro go on
+		WindowManager.setTempCurrentImage(null);
+		expectFailure(ScoreAnomaliesCommand.class, "model=/m.zip stride=4", "image: no image is open; open one or give " +
+			"image=TITLE");
+		expectFailure(TrainGanomalyCommand.class, "folder=/x score=texture", "model is required: add model=...");
+		expectFailure(ScoreFolderCommand.class, "folder=/x model=/m.zip", "output is required: add output=...");
 	}
 
 	private static void expectFailure(Class<?> command, String options, String message) throws Exception {
