@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -31,6 +34,7 @@ import org.junit.rules.TemporaryFolder;
 import net.imglib2.img.Img;
 import net.imglib2.type.numeric.real.FloatType;
 import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
@@ -86,6 +90,53 @@ public class TextureOnlyModelTest {
 			.contains("no network is trained")));
 		assertNull("no convergence warning about a network that does not exist", texture.trainingOutcome()
 			.convergenceWarning());
+	}
+
+	/**
+	 * Its training reports progress that only grows, to the whole, and a cancel ends it wherever it
+	 * comes (at the fits or among the calibration's maps) with no model: there is nothing to keep.
+	 */
+	@Test
+	public void showsProgressAndStopsWhenCancelled() {
+		List<long[]> progress = new CopyOnWriteArrayList<>();
+		ProgressListener recorder = new ProgressListener() {
+
+			@Override
+			public void progress(long done, long total) {
+				progress.add(new long[] { done, total });
+			}
+		};
+		try (GanomalyModel again = GanomalyModel.of(new Trainer(SyntheticImages.tinyNetwork().seed(5), NO_ENGINE,
+			recorder).train(data)))
+		{
+			assertEquals(texture.threshold(), again.threshold(), 0.0);
+		}
+		assertTrue("progress reported: " + progress.size(), progress.size() >= 3);
+		long[] last = progress.get(progress.size() - 1);
+		assertEquals("progress reaches the whole", last[1], last[0]);
+		for (int i = 1; i < progress.size(); i++)
+			assertTrue("progress only grows", progress.get(i)[0] * progress.get(i - 1)[1] >= progress.get(i - 1)[0] *
+				progress.get(i)[1]);
+		for (long cancelAfter : new long[] { 0, progress.size() / 2, progress.size() - 2 }) {
+			AtomicLong calls = new AtomicLong();
+			ProgressListener stopping = new ProgressListener() {
+
+				@Override
+				public void progress(long done, long total) {
+					calls.incrementAndGet();
+				}
+
+				@Override
+				public boolean isCanceled() {
+					return calls.get() > cancelAfter;
+				}
+			};
+			CancellationException e = assertThrows(CancellationException.class, () -> new Trainer(SyntheticImages
+				.tinyNetwork().seed(5), NO_ENGINE, stopping).train(data));
+			assertTrue(e.getMessage(), e.getMessage().contains("no model was written"));
+			assertTrue("stopped at once after " + cancelAfter + ": " + calls.get() + " progress calls", calls.get() <=
+				cancelAfter + 2);
+		}
 	}
 
 	@Test

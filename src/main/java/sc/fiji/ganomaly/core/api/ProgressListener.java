@@ -74,6 +74,17 @@ public interface ProgressListener {
 		};
 	}
 
+	/** A listener that hears nothing and cancels when {@code whole} does (its progress counted elsewhere). */
+	static ProgressListener cancellation(ProgressListener whole) {
+		return new ProgressListener() {
+
+			@Override
+			public boolean isCanceled() {
+				return whole.isCanceled();
+			}
+		};
+	}
+
 	/** A short line of what happens now. */
 	default void status(String message) {}
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 
 import sc.fiji.ganomaly.core.math.FloatList;
 import sc.fiji.ganomaly.core.math.GaussianMixture;
@@ -42,6 +43,13 @@ final class TextureFit {
 	 * @param threads     tiles whose features are computed at once (the same model for any number)
 	 */
 	static TextureModel fit(List<Region> regions, Intensities intensities, long seed, int threads) {
+		return fit(regions, intensities, seed, threads, () -> false);
+	}
+
+	/** As {@link #fit(List, Intensities, long, int)}, or null once {@code canceled} says so (polled between tiles). */
+	static TextureModel fit(List<Region> regions, Intensities intensities, long seed, int threads,
+		BooleanSupplier canceled)
+	{
 		double[] scales = TextureModel.DEFAULT_SCALES.clone();
 		FeatureSet features = TextureModel.DEFAULT_FEATURES;
 		int channels = regions.get(0).plane().channels(), d = TextureFeatures.dim(scales, features, channels);
@@ -56,13 +64,15 @@ final class TextureFit {
 		Random random = new Random(seed);
 		Collections.shuffle(tiles, random);
 		long total = 0;
-		int used = 0;
-		while (used < tiles.size() && total < MAX_FIT_PIXELS)
-			total += tiles.get(used++).area();
+		int taken = 0;
+		while (taken < tiles.size() && total < MAX_FIT_PIXELS)
+			total += tiles.get(taken++).area();
+		int used = taken;
 		double keep = Math.min(1, FIT_SAMPLES / (double) total);
 		FloatList samples = new FloatList();
 		int[] n = { 0 };
-		TileThreads.run(used, threads, t -> {
+		boolean finished = TileThreads.run(used, threads, t -> {
+			if (canceled.getAsBoolean()) return null;
 			FitTile tile = tiles.get(t);
 			Region r = regions.get(tile.region());
 			int x0 = Math.max(0, tile.x() - margin), y0 = Math.max(0, tile.y() - margin);
@@ -81,8 +91,9 @@ final class TextureFit {
 							samples.add(f[k][y][x]);
 						n[0]++;
 					}
-			return true;
+			return t + 1 == used || !canceled.getAsBoolean();
 		});
+		if (!finished) return null;
 		GaussianMixture density = GaussianMixture.fit(samples.values(), n[0], d, COMPONENTS, FITS, ITERATIONS, seed);
 		return new TextureModel(scales, TextureModel.DEFAULT_SIGMA, features, density, intensities);
 	}

@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.core.texture;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Objects;
 
 import sc.fiji.ganomaly.core.api.AnomalyMap;
@@ -96,15 +97,18 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	/**
 	 * Fits one model to each of {@code regions} (with {@code seeds[i]}), the fits side by side on at
 	 * most {@code threads} cores (0: every core): model i is the one {@link #fit(List, Intensities, long,
-	 * int)} gives, on any number of threads. The caller must not be a thread of the tile pool.
+	 * int)} gives, on any number of threads; null once {@code canceled} says so (polled between
+	 * tiles). The caller must not be a thread of the tile pool.
 	 */
 	public static List<TextureModel> fitEach(List<List<Region>> regions, Intensities intensities, long[] seeds,
-		int threads)
+		int threads, BooleanSupplier canceled)
 	{
 		int n = TileThreads.resolve(threads);
 		// each fit on one thread (its tiles in order on the pool thread that runs it): the fits are the parallel work
-		return TileThreads.all(regions.size(), n, i -> regions.get(i).stream().mapToDouble(r -> (double) r.width() * r
-			.height()).sum(), i -> () -> TextureFit.fit(regions.get(i), intensities, seeds[i], 1));
+		List<TextureModel> fitted = TileThreads.all(regions.size(), n, i -> regions.get(i).stream().mapToDouble(r ->
+			(double) r.width() * r.height()).sum(), i -> () -> TextureFit.fit(regions.get(i), intensities, seeds[i], 1,
+				canceled));
+		return fitted.contains(null) ? null : fitted;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 
 import sc.fiji.ganomaly.core.texture.Intensities;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
@@ -82,7 +83,8 @@ final class Calibrator {
 		int p = spec.patchSize(), stride = Math.max(1, p / 4);
 		DensityModel density = fitDensity(network, data, spec);
 		long referenceArea = medianArea(planes);
-		Texture texture = texture(planes, p, referenceArea);
+		// after the epochs a cancel has been answered: the best epoch is kept and calibrated whatever comes
+		Texture texture = texture(planes, p, referenceArea, ProgressListener.NONE);
 		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
 		calibrations.put(ScoreKind.TEXTURE, texture.calibration());
 		int networkBlocks = 0;
@@ -123,30 +125,50 @@ final class Calibrator {
 	 * Fits and calibrates the texture score alone, for a model without a network: its model fitted to
 	 * every normal plane, its calibration measured on cross-fitted maps of every normal plane (the
 	 * texture model is cheap to fit, so its threshold rests on every normal pixel rather than on a
-	 * held-out share), at least that of the kept model's own maps.
+	 * held-out share), at least that of the kept model's own maps. Reports progress in maps and stops
+	 * when the listener cancels: there is nothing to keep before the end.
+	 *
+	 * @throws CancellationException when cancelled (no model)
 	 */
 	Result calibrateTexture(List<NormalizedPlane> planes, int p) {
 		long referenceArea = medianArea(planes);
-		Texture texture = texture(planes, p, referenceArea);
+		Texture texture = texture(planes, p, referenceArea, listener);
 		String warning = fewBlocksWarning(texture.blocks(), true, p, referenceArea);
 		Scoring scoring = new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, texture.calibration()), null,
 			SIGMA_PER_PATCH * p, DENSITY_WEIGHT, texture.model());
 		return new Result(scoring, new TrainingSummary.CalibrationBlocks(0, texture.blocks(), warning));
 	}
 
-	private Texture texture(List<NormalizedPlane> planes, int p, long referenceArea) {
+	/**
+	 * The texture model of {@code planes}, its folds and calibration; {@code work} hears progress (a
+	 * share for the fits, then one for each map) and may cancel.
+	 *
+	 * @throws CancellationException when {@code work} cancels
+	 */
+	private Texture texture(List<NormalizedPlane> planes, int p, long referenceArea, ProgressListener work) {
 		listener.status("fitting the texture statistics of " + planes.size() + " normal plane(s)");
 		List<Region> whole = planes.stream().map(Region::of).toList();
 		Intensities intensities = Intensities.median(planes);
 		TextureFolds folds = TextureFolds.of(planes, p, TEXTURE_FOLDS, intensities, settings.seed() + 11, settings
 			.threads());
-		TextureModel model = folds.fitAll(whole, settings.seed() + 7);
+		// the fits count as much as the maps of every plane
+		int maps = folds.size() + planes.size(), steps = 2 * maps;
+		work.progress(0, steps);
+		TextureModel model = folds.fitAll(whole, settings.seed() + 7, work::isCanceled);
+		if (model == null) throw stopped();
+		work.progress(maps, steps);
 		listener.status("calibrating the texture score on cross-fitted maps");
-		NormalBlocks blocks = textureMaps(folds, planes, p);
+		NormalBlocks blocks = textureMaps(folds, planes, p, ProgressListener.part(work, 1, 2));
 		// spots unlike the rest are found where no model saw them, and left out of the kept model's maps too
 		MapCalibration calibration = blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()).atLeast(
-			ownTextureMaps(model, planes, p, referenceArea, blocks.spots()));
+			ownTextureMaps(model, planes, p, referenceArea, blocks.spots(), ProgressListener.part(work, 1, 2), folds
+				.size(), maps));
 		return new Texture(model, folds, calibration, blocks.size());
+	}
+
+	private static CancellationException stopped() {
+		return new CancellationException("training was stopped before the texture statistics were calibrated: no model " +
+			"was written");
 	}
 
 	/**
@@ -190,7 +212,7 @@ final class Calibrator {
 	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
 	 * rests on every normal pixel rather than on the network's held-out bands.
 	 */
-	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p) {
+	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, ProgressListener work) {
 		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
 			.sum()), folds.model(0).reach());
 		long scored = 0;
@@ -199,11 +221,14 @@ final class Calibrator {
 			for (Region r : folds.regions(f)) {
 				if (scored >= MAX_CALIBRATION_PIXELS) break;
 				NormalizedPlane plane = r.plane();
-				AnomalyMap map = crop(model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE,
-					settings.threads()), r);
+				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener
+					.cancellation(work), settings.threads());
+				if (full == null) throw stopped();
+				AnomalyMap map = crop(full, r);
 				scored += (long) map.width() * map.height();
 				blocks.add(map, plane, r.x0(), r.y0());
 			}
+			work.progress(f + 1, folds.size() + planes.size());
 		}
 		return blocks;
 	}
@@ -218,17 +243,19 @@ final class Calibrator {
 	 * {@code leaveOut} (spots of the cross-fitted maps unlike the rest) are left out.
 	 */
 	private MapCalibration ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, int p, long referenceArea,
-		List<NormalBlocks.Spot> leaveOut)
+		List<NormalBlocks.Spot> leaveOut, ProgressListener work, int done, int maps)
 	{
 		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
 			.sum()), texture.reach());
 		long scored = 0;
 		for (NormalizedPlane plane : planes) {
 			if (scored >= MAX_CALIBRATION_PIXELS) break;
-			AnomalyMap map = texture.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE,
-				settings.threads());
+			AnomalyMap map = texture.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.cancellation(
+				work), settings.threads());
+			if (map == null) throw stopped();
 			scored += (long) map.width() * map.height();
 			blocks.add(map, plane, 0, 0);
+			work.progress(++done, maps);
 		}
 		return blocks.measure(settings.falsePositiveRate(), referenceArea, leaveOut);
 	}

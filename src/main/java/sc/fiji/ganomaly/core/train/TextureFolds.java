@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.core.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
@@ -92,9 +93,10 @@ final class TextureFolds {
 
 	/**
 	 * Fits the model of {@code whole} (with {@code wholeSeed}) and every fold's model at once, side by
-	 * side on the folds' threads (the same models as fitted one by one), and returns the former.
+	 * side on the folds' threads (the same models as fitted one by one), and returns the former; null
+	 * once {@code canceled} says so.
 	 */
-	TextureModel fitAll(List<Region> whole, long wholeSeed) {
+	TextureModel fitAll(List<Region> whole, long wholeSeed, BooleanSupplier canceled) {
 		List<List<Region>> sets = new ArrayList<>();
 		long[] seeds = new long[regions.size() + 1];
 		sets.add(whole);
@@ -103,7 +105,8 @@ final class TextureFolds {
 			sets.add(rest(f));
 			seeds[f + 1] = seed + f;
 		}
-		List<TextureModel> fitted = TextureModel.fitEach(sets, intensities, seeds, threads);
+		List<TextureModel> fitted = TextureModel.fitEach(sets, intensities, seeds, threads, canceled);
+		if (fitted == null) return null;
 		for (int f = 0; f < regions.size(); f++)
 			models[f] = fitted.get(f + 1);
 		return fitted.get(0);

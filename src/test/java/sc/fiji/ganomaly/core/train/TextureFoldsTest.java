@@ -56,7 +56,7 @@ public class TextureFoldsTest {
 		List<Region> whole = planes.stream().map(Region::of).toList();
 		TextureFolds together = TextureFolds.of(planes, 16, 5, null, 3, 2), apart = TextureFolds.of(planes, 16, 5, null,
 			3, 1);
-		TextureModel kept = together.fitAll(whole, 9);
+		TextureModel kept = together.fitAll(whole, 9, () -> false);
 		assertMixture(TextureModel.fit(whole, null, 9, 1), kept);
 		for (int f = 0; f < apart.size(); f++)
 			assertMixture(apart.model(f), together.model(f));
