@@ -50,7 +50,9 @@ public record NativePlatform(String updater, String classifier, String label) {
 			default -> "Windows";
 		}) + " " + (width == null ? osArch : width);
 		throw new EngineException("TensorFlow Java " + TENSORFLOW_JAVA + " has no build for " + name +
-			", so GANomaly's engine cannot run on this computer; it runs on " + supported());
+			", so GANomaly's engine cannot run on this computer; it runs on " + supported() + (name.equals("macOS x86-64")
+				? " (a Mac with Apple silicon runs it in an arm64 Java or Fiji, not under Rosetta)" : "") + ". The texture " +
+			"score needs no engine: train with it (score texture) and score with it");
 	}
 
 	/** The natives jar's file name, e.g. tensorflow-core-native-1.1.0-linux-x86_64.jar. */

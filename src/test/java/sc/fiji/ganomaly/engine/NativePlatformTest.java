@@ -37,7 +37,9 @@ public class NativePlatformTest {
 		}
 		catch (EngineException e) {
 			assertEquals("TensorFlow Java 1.1.0 has no build for " + expected + ", so GANomaly's engine cannot run on " +
-				"this computer; it runs on Linux x86-64, Linux arm64, macOS arm64 (Apple silicon) and Windows x86-64",
+				"this computer; it runs on Linux x86-64, Linux arm64, macOS arm64 (Apple silicon) and Windows x86-64" +
+				(expected.equals("macOS x86-64") ? " (a Mac with Apple silicon runs it in an arm64 Java or Fiji, not under " +
+					"Rosetta)" : "") + ". The texture score needs no engine: train with it (score texture) and score with it",
 				e.getMessage());
 		}
 	}
