@@ -90,11 +90,16 @@ public final class Trainer {
 			TrainingCheckpoint checkpoint = new TrainingCheckpoint(
 				run.checkpointFolder() != null ? run.checkpointFolder() : work.resolve("checkpoint"));
 			TrainingLoop loop = new TrainingLoop(run, listener);
-			TrainingSummary summary = loop.run(network, heldOut, validation, validationCount, checkpoint,
-				Fingerprint.of(spec, run, planes).text());
-			if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was stopped " +
-				"before its first step: no model was written");
-			if (checkpoint.hasBest(summary.bestEpoch())) network.restoreCheckpoint(checkpoint.best(summary.bestEpoch()));
+			TrainingSummary summary;
+			// the folder is this training's from its first state to the best epoch restored
+			try (TrainingCheckpoint.Held held = checkpoint.lock()) {
+				summary = loop.run(network, heldOut, validation, validationCount, checkpoint, Fingerprint.of(spec, run,
+					planes).text());
+				if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was " +
+					"stopped before its first step: no model was written");
+				if (checkpoint.hasBest(summary.bestEpoch())) network.restoreCheckpoint(checkpoint.best(summary
+					.bestEpoch()));
+			}
 			loop.reestimateStatistics(network, heldOut);
 			float[] scores = new float[validationCount];
 			TrainingLoop.scoreAll(network, validation, validationCount, scores, null);

@@ -3,10 +3,14 @@ package sc.fiji.ganomaly.core.train;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +30,8 @@ import sc.fiji.ganomaly.core.json.Json;
 final class TrainingCheckpoint {
 
 	static final String STATE = "state.json";
+	/** The file a training holds an operating-system lock on while it uses the folder. */
+	static final String LOCK = ".lock";
 
 	/** What state.json says. */
 	record State(int epoch, double bestLoss, int bestEpoch, int resets, List<Double> validationLosses,
@@ -36,6 +42,50 @@ final class TrainingCheckpoint {
 
 	TrainingCheckpoint(Path folder) {
 		this.folder = folder;
+	}
+
+	/**
+	 * Takes the folder for one training until the lock is closed: an operating-system lock, so that a
+	 * training of this or another program (a second Fiji, the command line) into the same folder is
+	 * refused instead of deleting this one's files, and a crashed training's lock is gone with it.
+	 *
+	 * @throws IllegalArgumentException if another training holds it
+	 */
+	Held lock() {
+		try {
+			Files.createDirectories(folder);
+			FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+			FileLock lock;
+			try {
+				lock = channel.tryLock();
+			}
+			catch (OverlappingFileLockException e) {
+				lock = null;
+			}
+			if (lock == null) {
+				channel.close();
+				throw new IllegalArgumentException("another training is using " + folder + " (the checkpoint of the same " +
+					"model file); wait until it ends or train into another model file");
+			}
+			return () -> {
+				try {
+					channel.close(); // releases the lock
+				}
+				catch (IOException e) {
+					// the lock goes with the channel all the same
+				}
+			};
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("cannot use the training checkpoint in " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** The folder taken for one training ({@link #lock()}); closing gives it back. */
+	interface Held extends AutoCloseable {
+
+		@Override
+		void close();
 	}
 
 	/** The network of best epoch {@code epoch} (checkpoints of earlier versions kept one, {@code best.*}). */
@@ -81,10 +131,18 @@ final class TrainingCheckpoint {
 	/**
 	 * Forgets an earlier training's state for a training that starts afresh: state.json first, so that
 	 * a folder left half cleared is never resumed, then the epochs' and the best epoch's networks.
-	 * Other files are left alone.
+	 * Other files are left alone. Returns the epoch the forgotten state was after (0: there was none).
 	 */
-	void startAfresh() {
-		if (!Files.isDirectory(folder)) return;
+	int startAfresh() {
+		if (!Files.isDirectory(folder)) return 0;
+		int earlier = 0;
+		try {
+			if (Files.exists(folder.resolve(STATE))) earlier = Math.max(1, ((Number) ((Map<?, ?>) Json.parse(Files
+				.readString(folder.resolve(STATE), StandardCharsets.UTF_8))).get("epoch")).intValue());
+		}
+		catch (IOException | RuntimeException e) {
+			earlier = 1; // a state that cannot be read is replaced all the same
+		}
 		try {
 			Files.deleteIfExists(folder.resolve(STATE));
 			delete(name -> name.startsWith("epoch-") || isBest(name));
@@ -92,6 +150,7 @@ final class TrainingCheckpoint {
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot clear the checkpoints in " + folder + ": " + e.getMessage(), e);
 		}
+		return earlier;
 	}
 
 	boolean hasBest(int epoch) {

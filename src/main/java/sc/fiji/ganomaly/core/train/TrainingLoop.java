@@ -59,7 +59,11 @@ final class TrainingLoop {
 			validationLosses.addAll(state.validationLosses());
 			listener.status("resuming after epoch " + state.epoch());
 		}
-		else checkpoint.startAfresh();
+		else {
+			int earlier = checkpoint.startAfresh();
+			if (earlier > 0) listener.status("warning: the checkpoint of an earlier training of this model (after epoch " +
+				earlier + ") was replaced by this one's; resume it to go on from where it stopped");
+		}
 		for (int epoch = first; epoch <= epochs && !canceled; epoch++) {
 			long epochStart = System.nanoTime();
 			// each epoch draws from its own seeded stream, so that a resumed run draws the same patches

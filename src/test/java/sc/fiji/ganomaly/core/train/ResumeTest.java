@@ -15,12 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.StatusLog;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.SyntheticImages;
 import sc.fiji.ganomaly.core.api.EpochSummary;
@@ -106,6 +112,56 @@ public class ResumeTest {
 		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> Ganomaly.train(
 			other, settings(checkpoints).resume(true), null).close());
 		assertTrue(e.getMessage(), e.getMessage().contains("made with other settings or data"));
+	}
+
+	/**
+	 * A second training into the checkpoint folder of a running one is refused in one line instead
+	 * of deleting its files; a training that starts afresh over an earlier one's checkpoint says so.
+	 */
+	@Test
+	public void aCheckpointServesOneTrainingAtATime() throws Exception {
+		Path checkpoints = tmp.getRoot().toPath().resolve("e");
+		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
+		StatusLog statuses = new StatusLog();
+		CountDownLatch inFirstEpoch = new CountDownLatch(1), secondTried = new CountDownLatch(1);
+		ProgressListener waiting = new ProgressListener() {
+
+			@Override
+			public void status(String message) {
+				statuses.status(message);
+			}
+
+			@Override
+			public void progress(long done, long total) {
+				inFirstEpoch.countDown();
+				try {
+					secondTried.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		};
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			Future<GanomalyModel> first = pool.submit(() -> Ganomaly.train(data(), settings(checkpoints).epochs(1).seed(7),
+				waiting));
+			assertTrue(inFirstEpoch.await(60, TimeUnit.SECONDS));
+			IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> Ganomaly.train(
+				data(), settings(checkpoints).epochs(1), null).close());
+			secondTried.countDown();
+			assertTrue(e.getMessage(), e.getMessage().startsWith("another training is using " + checkpoints));
+			first.get().close();
+		}
+		finally {
+			secondTried.countDown();
+			pool.shutdownNow();
+		}
+		assertTrue(String.join("\n", statuses.messages), statuses.messages.contains("warning: the checkpoint of an " +
+			"earlier training of this model (after epoch 1) was replaced by this one's; resume it to go on from where " +
+			"it stopped"));
+		// the lock went with the training: the next one runs
+		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
 	}
 
 	@Test
