@@ -460,7 +460,10 @@ public class BadInputsTest {
 		new Case(72, "an output folder given as a URL (hdfs://nn/out, file:///tmp/out)")
 			.cli("--output: hdfs://nn/out is a URL; give a path of the file system", x -> score("--input", x.normal,
 				"--model", x.model, "--output", "hdfs://nn/out"))
-			.noCommand("Fiji's folder fields take paths"));
+			.noCommand("Fiji's folder fields take paths"),
+		new Case(73, "a TIFF whose pages differ in size")
+			.noCli("ScoreBatchTest.oneBadFileCostsThatFileOnly (a row of failures.csv; the other files scored)")
+			.noCommand("as for the command line (the file is refused when read)"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

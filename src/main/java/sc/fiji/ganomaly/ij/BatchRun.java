@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
@@ -65,17 +66,16 @@ final class BatchRun {
 			try {
 				if (one(file)) files++;
 			}
-			catch (OutputFailure e) {
+			catch (OutputFailure | CancellationException e) {
 				throw e;
-			}
-			catch (IllegalArgumentException e) {
-				fail(file, named(e.getMessage()));
-			}
-			catch (UncheckedIOException e) {
-				fail(file, e.getMessage()); // a partial map of an earlier run that cannot be read back
 			}
 			catch (OutOfMemoryError e) { // a plane larger than the heap left: the next file may fit
 				fail(file, ScoreFiles.outOfMemory(file, request.inputOption()));
+			}
+			catch (RuntimeException e) { // whatever one file does costs that file only
+				fail(file, e instanceof IllegalArgumentException ? named(e.getMessage()) : e instanceof UncheckedIOException
+					? e.getMessage() /* a partial map of an earlier run that cannot be read back */ : named(file
+						.getFileName() + ": unexpected failure: " + e));
 			}
 		}
 		scores.force();
@@ -114,7 +114,7 @@ final class BatchRun {
 			for (int k = 0; k < inputs.size(); k++)
 				grouped.put(inputs.get(k).file(), new Grouped(inputs.get(k), scored.get(k)));
 		}
-		catch (IllegalArgumentException | UncheckedIOException | OutOfMemoryError e) {
+		catch (RuntimeException | OutOfMemoryError e) {
 			// each file of the group alone: a failure costs its file only
 		}
 	}
@@ -136,7 +136,6 @@ final class BatchRun {
 		}
 		return null;
 	}
-
 
 	/** A refusal of a file named by the inputs' option ("--input: x.tif is 10x10 pixels, …"), as header refusals are. */
 	private String named(String reason) {

@@ -119,6 +119,9 @@ public final class ImagePlusPlanes {
 	private static RandomAccessibleInterval<? extends RealType<?>> wrap(ImageStack stack, int n, String title) {
 		Object pixels = stack.getPixels(n);
 		long w = stack.getWidth(), h = stack.getHeight();
+		int length = pixels == null ? 0 : java.lang.reflect.Array.getLength(pixels);
+		if (length != w * h) throw new IllegalArgumentException(title + ": plane " + n + " holds " + length + " pixels, " +
+			"not the stack's " + w + "x" + h);
 		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
 		if (pixels instanceof short[] s) return ArrayImgs.unsignedShorts(s, w, h);
 		if (pixels instanceof float[] f) return ArrayImgs.floats(f, w, h);

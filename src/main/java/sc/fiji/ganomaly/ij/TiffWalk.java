@@ -93,6 +93,14 @@ final class TiffWalk {
 			next = p.next;
 		}
 		if (directories.isEmpty()) throw bad("its first image directory is empty");
+		// ImageJ would hand each page out as it is: a stack's planes must share one size
+		Directory first = directories.get(0);
+		for (int i = 1; i < directories.size(); i++) {
+			Directory d = directories.get(i);
+			if (d.width() != first.width() || d.height() != first.height()) throw bad("image directory " + (i + 1) +
+				" is " + d.width() + "x" + d.height() + " pixels, directory 1 " + first.width() + "x" + first.height() +
+				"; save the planes of other sizes as files of their own");
+		}
 		if (planes == 0) planes = directories.size();
 		else checkContiguous(directories.get(0), planes);
 		for (int i = 0; i < directories.size(); i++)

@@ -162,6 +162,11 @@ public class ScoreBatchTest {
 		// a readable image smaller than a window: it fails only when scored, in a run of small files
 		// scored together, the others then scored one at a time
 		stack(in.resolve("b7-small.tif"), 1, 10, 4);
+		// pages of other sizes: ImageJ hands out each page as it is (such a file failed the whole batch)
+		TestTiffs.Built pages = TestTiffs.spec().size(40, 40).planes(2).build();
+		java.nio.ByteBuffer.wrap(pages.bytes()).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(pages.widthValues().get(1),
+			39);
+		Files.write(in.resolve("b8-pages.tif"), pages.bytes());
 		Path reference = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
 		Files.writeString(output.resolve("scores.csv"), "an old scores.csv\n");
 		assertEquals(0, score(reference, "--input", good.toString()).exit());
@@ -172,23 +177,24 @@ public class ScoreBatchTest {
 		assertEquals(o.err(), 3, o.exit());
 		assertEquals("ImageJ prints nothing", "scored 3 file(s), 8 plane(s); wrote " + output.resolve("scores.csv") + "\n",
 			o.out());
-		assertTrue(o.err(), o.err().contains("6 file(s) could not be scored; see " + output.resolve("failures.csv")));
+		assertTrue(o.err(), o.err().contains("7 file(s) could not be scored; see " + output.resolve("failures.csv")));
 		// the good files' rows and maps are those of a folder without the bad ones
 		Map<String, byte[]> expected = files(reference), actual = files(output);
 		assertSameFiles(without(expected, "failures.csv"), without(actual, "failures.csv"));
 		List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
-		assertEquals(7, failures.size());
+		assertEquals(8, failures.size());
 		assertEquals(ScoreBatch.FAILURES_HEADER, failures.get(0));
 		String[][] reasons = { { "b2-empty.tif", "is empty (0 bytes), not an image" }, { "b3-text.tif", "cannot read" },
 			{ "b4-half.tif", "is truncated or damaged" }, { "b5-loop.tif", "its image directories form a loop" },
-			{ "b6-liar.tif", "40000x40000 pixels" } };
+			{ "b6-liar.tif", "40000x40000 pixels" }, { "b8-pages.tif", "image directory 2 is 39x40 pixels, directory 1 " +
+				"40x40" } };
 		for (int i = 0; i < reasons.length; i++) {
 			String row = failures.get(i + 1);
 			assertTrue(row, row.matches(java.util.regex.Pattern.quote(in.resolve(reasons[i][0]) + ",") + "\"?--input: .*") &&
 				row.contains(reasons[i][1]));
 		}
 		assertEquals(in.resolve("b7-small.tif") + ",\"--input: b7-small.tif is 10x10 pixels, smaller than the model's patch of " +
-			"16x16\"", failures.get(6));
+			"16x16\"", failures.get(7));
 		assertEquals(List.of(ScoreBatch.FAILURES_HEADER), Files.readAllLines(reference.resolve("failures.csv")));
 
 		Outcome first = score(tmp.newFolder().toPath(), "--input", in.toString(), "--stop-at-first-failure");
