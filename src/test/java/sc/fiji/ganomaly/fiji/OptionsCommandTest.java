@@ -58,6 +58,11 @@ public class OptionsCommandTest {
 		assertTrue(later, later.contains("[WARNING] GANomaly: GPU requested"));
 		macro("headless", "run(\"GANomaly Options...\", \"device=CPU\");");
 		assertFalse(later, macro("headless", "run(\"GANomaly Options...\");").contains("GPU requested"));
+		// a device that does not exist stops the macro in one line, and the saved one stays
+		String bad = macro("headless", "run(\"GANomaly Options...\", \"device=TPU\");\nprint(\"RESULT after failure\");");
+		assertTrue(bad, bad.contains("device: must be CPU or GPU, not 'TPU'"));
+		assertFalse("a bad device stops the macro:\n" + bad, bad.contains("RESULT after failure"));
+		assertTrue(macro("headless", "run(\"GANomaly Options...\");").contains("GANomaly options: device CPU (saved)"));
 	}
 
 	@Test
