@@ -117,13 +117,46 @@ final class ImageHeaders {
 		}
 		if (width < 1 || height < 1 || frames < 1) throw notAnImage(file, option, "its " + format + " header declares " +
 			width + "x" + height + " pixels" + (frames == 1 ? "" : " in " + frames + " frames"));
-		long pixels = TiffCheck.times(width, height);
+		if (format.equals("GIF")) { // ImageJ opens the logical screen, which may be larger than the frames
+			Screen screen = gifScreen(file);
+			width = Math.max(width, screen.width());
+			height = Math.max(height, screen.height());
+		}
+		long pixels = TiffCheck.times(width, height), bytes = size(file);
+		int perByte = format.equals("GIF") ? 4096 : format.startsWith("J") ? 1024 : 0;
+		if (perByte > 0 && pixels / perByte > bytes) throw new IllegalArgumentException(option + ": " + file + ": its " +
+			format + " header declares " + width + "x" + height + " pixels, but the file holds only " + bytes + " bytes (" +
+			format + "'s compression gives at most " + perByte + " pixels a byte): it is damaged or crafted");
 		if (pixels > TiffCheck.MAX_PLANE_PIXELS) throw new IllegalArgumentException(option + ": " + file + ": its " +
 			format + " header declares " + width + "x" + height + " = " + pixels +
 			" pixels, more than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");
 		// decoding holds the decoded image and ImageJ's copy: up to 8 bytes a pixel
 		fitsInHeap(file, option, TiffCheck.times(TiffCheck.times(pixels, 8), frames), width + "x" + height + " pixels" +
 			(frames == 1 ? "" : " in " + frames + " frames"));
+	}
+
+	/** A GIF's logical screen, in pixels. */
+	private record Screen(int width, int height) {}
+
+	/** A GIF's logical screen (bytes 6 to 9, little-endian); 0 × 0 if the file is shorter. */
+	private static Screen gifScreen(Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			byte[] h = in.readNBytes(10);
+			return h.length < 10 ? new Screen(0, 0) : new Screen((h[6] & 0xff) | (h[7] & 0xff) << 8, (h[8] & 0xff) |
+				(h[9] & 0xff) << 8);
+		}
+		catch (IOException e) {
+			return new Screen(0, 0);
+		}
+	}
+
+	private static long size(Path file) {
+		try {
+			return Files.size(file);
+		}
+		catch (IOException e) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	private static void fitsInHeap(Path file, String option, long bytes, String what) {

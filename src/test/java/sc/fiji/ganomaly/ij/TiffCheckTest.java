@@ -236,6 +236,34 @@ public class TiffCheckTest {
 		assertEquals(8, ImageFiles.open(png, "--input").image().getWidth());
 	}
 
+	/**
+	 * A GIF whose logical screen (what ImageJ opens) is far larger than its frame, and a JPEG whose
+	 * frame header declares far more pixels than its bytes can code, are refused before decoding (they
+	 * took 540 s and 5 GB, 240 s and 4 GB); the true files open.
+	 */
+	@Test
+	public void gifScreensAndJpegFramesBeyondWhatTheirBytesCodeAreRefused() throws IOException {
+		Path gif = tmp.getRoot().toPath().resolve("small.gif"), jpeg = tmp.getRoot().toPath().resolve("small.jpg");
+		ImageIO.write(new ColorProcessor(100, 80).getBufferedImage(), "gif", gif.toFile());
+		ImageIO.write(new ColorProcessor(100, 80).getBufferedImage(), "jpeg", jpeg.toFile());
+		byte[] g = Files.readAllBytes(gif);
+		ByteBuffer.wrap(g).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(6, (short) 20000).putShort(8, (short) 20000);
+		Path screen = write("screen.gif", g);
+		assertThat(refusal(() -> ImageFiles.open(screen, "--input")), containsString("its GIF header declares " +
+			"20000x20000 pixels, but the file holds only " + g.length + " bytes"));
+		byte[] j = Files.readAllBytes(jpeg);
+		int sof = 2;
+		while (!(j[sof] == (byte) 0xFF && (j[sof + 1] == (byte) 0xC0 || j[sof + 1] == (byte) 0xC2)))
+			sof += 2 + ((j[sof + 2] & 0xff) << 8 | (j[sof + 3] & 0xff));
+		// SOF: marker, length (2), precision (1), height (2), width (2)
+		ByteBuffer.wrap(j).putShort(sof + 5, (short) 20000).putShort(sof + 7, (short) 20000);
+		Path frame = write("frame.jpg", j);
+		assertThat(refusal(() -> ImageFiles.open(frame, "--input")), containsString("its JPEG header declares " +
+			"20000x20000 pixels, but the file holds only " + j.length + " bytes"));
+		assertEquals(100, ImageFiles.open(gif, "--input").image().getWidth());
+		assertEquals(80, ImageFiles.open(jpeg, "--input").image().getHeight());
+	}
+
 	@Test
 	public void everyShippedAndWrittenImagePasses() throws IOException {
 		List<Path> shipped;
