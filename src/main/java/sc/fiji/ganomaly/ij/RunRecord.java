@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -34,9 +35,16 @@ final class RunRecord {
 		return sb.toString();
 	}
 
+	/** A file's line: its path, size and time, or "missing" for an input gone since it was listed (it fails when read). */
 	private static String file(String what, Path f) throws IOException {
 		Path p = f.toAbsolutePath().normalize();
-		return what + " " + p + " size=" + Files.size(p) + " modified=" + Files.getLastModifiedTime(p).toMillis() + "\n";
+		try {
+			return what + " " + p + " size=" + Files.size(p) + " modified=" + Files.getLastModifiedTime(p).toMillis() + "\n";
+		}
+		catch (NoSuchFileException e) {
+			if (what.equals("model")) throw e;
+			return what + " " + p + " missing\n";
+		}
 	}
 
 	/**

@@ -141,6 +141,23 @@ public class ScoreBatchTest {
 			assertArrayEquals(name, expected.get(name), actual.get(name));
 	}
 
+	/** An input gone between its listing and the run (moved away, deleted) costs that file only. */
+	@Test
+	public void anInputGoneSinceItWasListedCostsThatFileOnly() throws IOException {
+		Path gone = good.resolveSibling("gone-" + System.nanoTime() + ".tif"), output = tmp.newFolder().toPath();
+		try (sc.fiji.ganomaly.core.GanomalyModel m = sc.fiji.ganomaly.core.GanomalyModel.load(model, 1)) {
+			sc.fiji.ganomaly.ij.ScoreBatch.Summary s = sc.fiji.ganomaly.ij.ScoreBatch.run(m, new sc.fiji.ganomaly.ij
+				.ScoreBatch.Request(List.of(good.resolve("a.tif"), gone), model, m.precision(), sc.fiji.ganomaly.ij.ScoreFiles
+					.Settings.of(m, 0, "model", null, List.of(), sc.fiji.ganomaly.ij.MapFiles.Kind.NONE), output, false, false,
+				"--input"), sc.fiji.ganomaly.core.api.ProgressListener.NONE);
+			assertEquals(1, s.files());
+			assertEquals(1, s.failures().size());
+		}
+		List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
+		assertTrue(failures.toString(), failures.size() == 2 && failures.get(1).startsWith(gone + ",") && failures.get(1)
+			.contains("--input: "));
+	}
+
 	@Test
 	public void oneBadFileCostsThatFileOnly() throws IOException {
 		Path in = tmp.newFolder("mixed").toPath();
