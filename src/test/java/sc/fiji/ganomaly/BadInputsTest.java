@@ -463,7 +463,10 @@ public class BadInputsTest {
 			.noCommand("Fiji's folder fields take paths"),
 		new Case(73, "a TIFF whose pages differ in size")
 			.noCli("ScoreBatchTest.oneBadFileCostsThatFileOnly (a row of failures.csv; the other files scored)")
-			.noCommand("as for the command line (the file is refused when read)"));
+			.noCommand("as for the command line (the file is refused when read)"),
+		new Case(74, "a scoring run into an output folder another run is writing into")
+			.noCli("ScoreBatchTest.oneRunAtATimeWritesIntoAnOutputFolder (needs a run holding the folder)")
+			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

@@ -141,6 +141,23 @@ public class ScoreBatchTest {
 			assertArrayEquals(name, expected.get(name), actual.get(name));
 	}
 
+	/** A second run into an output folder that a run is writing into is refused, and the first one's rows stay. */
+	@Test
+	public void oneRunAtATimeWritesIntoAnOutputFolder() throws IOException {
+		Path output = tmp.newFolder().toPath();
+		assertEquals(0, score(output, "--input", good.toString()).exit());
+		byte[] rows = Files.readAllBytes(output.resolve("scores.csv"));
+		try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(output.resolve(".ganomaly-score.lock"),
+			java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock lock = held.lock())
+		{
+			Outcome second = score(output, "--input", good.resolve("a.tif").toString());
+			assertEquals(second.err(), 2, second.exit());
+			assertTrue(second.err(), second.err().contains("another scoring run is writing into " + output));
+		}
+		assertArrayEquals(rows, Files.readAllBytes(output.resolve("scores.csv")));
+		assertEquals(0, score(output, "--input", good.resolve("a.tif").toString()).exit());
+	}
+
 	/** An input gone between its listing and the run (moved away, deleted) costs that file only. */
 	@Test
 	public void anInputGoneSinceItWasListedCostsThatFileOnly() throws IOException {
