@@ -2,18 +2,16 @@ package sc.fiji.ganomaly.ij;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.FolderLock;
 import sc.fiji.ganomaly.core.api.HiddenNames;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 
@@ -39,7 +37,7 @@ public final class ScoreBatch {
 	public static final int SOME_FAILED = 3;
 	/** What a run scores with (inputs, model, options), for resuming: a hidden file in the output folder. */
 	static final String RUN = ".ganomaly-score.run";
-	/** The file a run holds an operating-system lock on while it writes into its output folder. */
+	/** The lock file of the {@link FolderLock} a run holds on its output folder: a second run into it is refused. */
 	static final String LOCK = ".ganomaly-score.lock";
 
 	/**
@@ -112,7 +110,9 @@ public final class ScoreBatch {
 		checkNames(request.files(), request.output(), request.settings().maps() != MapFiles.Kind.NONE,
 			request.inputOption());
 		Path output = request.output();
-		try (FileChannel lock = lock(output)) {
+		try (FolderLock lock = FolderLock.take(output, LOCK, "another scoring run is writing into " + output +
+			"; wait until it ends or choose another output folder"))
+		{
 			String record = RunRecord.of(request);
 			Map<String, Integer> done = request.resume() ? RunRecord.resume(output, record) : null;
 			if (done == null) {
@@ -129,25 +129,6 @@ public final class ScoreBatch {
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write into " + output + ": " + e.getMessage(), e);
 		}
-	}
-
-	/**
-	 * An operating-system lock on the output folder for one run: a second run into it (another Fiji,
-	 * the command line) is refused instead of replacing this one's scores.csv; the lock goes with the
-	 * channel or the process.
-	 */
-	private static FileChannel lock(Path output) throws IOException {
-		Files.createDirectories(output);
-		FileChannel channel = FileChannel.open(output.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-		try {
-			if (channel.tryLock() != null) return channel;
-		}
-		catch (OverlappingFileLockException e) {
-			// this JVM's other run holds it
-		}
-		channel.close();
-		throw new IllegalArgumentException("another scoring run is writing into " + output + "; wait until it ends or " +
-			"choose another output folder");
 	}
 
 	/** A fresh start: the run record, scores.csv with its header alone. */

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
+import sc.fiji.ganomaly.core.api.FolderLock;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -92,7 +93,7 @@ public final class Trainer {
 			TrainingLoop loop = new TrainingLoop(run, listener);
 			TrainingSummary summary;
 			// the folder is this training's from its first state to the best epoch restored
-			try (TrainingCheckpoint.Held held = checkpoint.lock()) {
+			try (FolderLock held = checkpoint.lock()) {
 				summary = loop.run(network, heldOut, validation, validationCount, checkpoint, Fingerprint.of(spec, run,
 					planes).text());
 				if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was " +

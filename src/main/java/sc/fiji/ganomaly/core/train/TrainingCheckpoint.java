@@ -3,20 +3,17 @@ package sc.fiji.ganomaly.core.train;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import sc.fiji.ganomaly.core.api.FolderLock;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 import sc.fiji.ganomaly.core.json.Json;
 
@@ -45,47 +42,19 @@ final class TrainingCheckpoint {
 	}
 
 	/**
-	 * Takes the folder for one training until the lock is closed: an operating-system lock, so that a
-	 * training of this or another program (a second Fiji, the command line) into the same folder is
-	 * refused instead of deleting this one's files, and a crashed training's lock is gone with it.
+	 * Takes the folder for one training until the lock is closed ({@link FolderLock}): a second
+	 * training of the same model file is refused instead of deleting this one's files.
 	 *
 	 * @throws IllegalArgumentException if another training holds it
 	 */
-	Held lock() {
+	FolderLock lock() {
 		try {
-			Files.createDirectories(folder);
-			FileChannel channel = FileChannel.open(folder.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-			FileLock lock;
-			try {
-				lock = channel.tryLock();
-			}
-			catch (OverlappingFileLockException e) {
-				lock = null;
-			}
-			if (lock == null) {
-				channel.close();
-				throw new IllegalArgumentException("another training is using " + folder + " (the checkpoint of the same " +
-					"model file); wait until it ends or train into another model file");
-			}
-			return () -> {
-				try {
-					channel.close(); // releases the lock
-				}
-				catch (IOException e) {
-					// the lock goes with the channel all the same
-				}
-			};
+			return FolderLock.take(folder, LOCK, "another training is using " + folder + " (the checkpoint of the same " +
+				"model file); wait until it ends or train into another model file");
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot use the training checkpoint in " + folder + ": " + e.getMessage(), e);
 		}
-	}
-
-	/** The folder taken for one training ({@link #lock()}); closing gives it back. */
-	interface Held extends AutoCloseable {
-
-		@Override
-		void close();
 	}
 
 	/** The network of best epoch {@code epoch} (checkpoints of earlier versions kept one, {@code best.*}). */
@@ -136,12 +105,13 @@ final class TrainingCheckpoint {
 	int startAfresh() {
 		if (!Files.isDirectory(folder)) return 0;
 		int earlier = 0;
-		try {
-			if (Files.exists(folder.resolve(STATE))) earlier = Math.max(1, ((Number) ((Map<?, ?>) Json.parse(Files
-				.readString(folder.resolve(STATE), StandardCharsets.UTF_8))).get("epoch")).intValue());
-		}
-		catch (IOException | RuntimeException e) {
-			earlier = 1; // a state that cannot be read is replaced all the same
+		if (Files.exists(folder.resolve(STATE))) {
+			try {
+				earlier = Math.max(1, readState().epoch());
+			}
+			catch (IllegalArgumentException e) {
+				earlier = 1; // a state that cannot be read is replaced all the same
+			}
 		}
 		try {
 			Files.deleteIfExists(folder.resolve(STATE));
@@ -192,9 +162,18 @@ final class TrainingCheckpoint {
 	 * @throws IllegalArgumentException if there is no checkpoint or it was made with other settings
 	 */
 	State resume(TrainableNetwork network, String fingerprint) {
+		if (!Files.isRegularFile(folder.resolve(STATE))) throw new IllegalArgumentException("resume: no training " +
+			"checkpoint in " + folder);
+		State state = readState();
+		if (!fingerprint.equals(state.fingerprint())) throw new IllegalArgumentException("resume: the checkpoint in " +
+			folder + " was made with other settings or data (" + state.fingerprint() + "); now: " + fingerprint);
+		network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
+		return state;
+	}
+
+	/** What state.json says; throws {@link IllegalArgumentException} ("resume: … is damaged") if it cannot be read. */
+	private State readState() {
 		Path file = folder.resolve(STATE);
-		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("resume: no training checkpoint in " + folder);
-		State state;
 		try {
 			@SuppressWarnings("unchecked")
 			Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(file, StandardCharsets.UTF_8));
@@ -202,7 +181,7 @@ final class TrainingCheckpoint {
 			for (Object o : (List<?>) json.get("validation_losses"))
 				losses.add(o == null ? Double.POSITIVE_INFINITY : ((Number) o).doubleValue());
 			Object best = json.get("best_loss");
-			state = new State(((Number) json.get("epoch")).intValue(),
+			return new State(((Number) json.get("epoch")).intValue(),
 				best == null ? Double.POSITIVE_INFINITY : ((Number) best).doubleValue(),
 				((Number) json.get("best_epoch")).intValue(), ((Number) json.get("discriminator_resets")).intValue(), losses,
 				(String) json.get("fingerprint"));
@@ -210,9 +189,5 @@ final class TrainingCheckpoint {
 		catch (IOException | RuntimeException e) {
 			throw new IllegalArgumentException("resume: the training checkpoint " + file + " is damaged (" + e + ")");
 		}
-		if (!fingerprint.equals(state.fingerprint())) throw new IllegalArgumentException("resume: the checkpoint in " +
-			folder + " was made with other settings or data (" + state.fingerprint() + "); now: " + fingerprint);
-		network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
-		return state;
 	}
 }
