@@ -72,11 +72,16 @@ abstract class CancelableCommand implements Command, Cancelable {
 			if (log != null) log.error(line);
 			return;
 		}
+		stopMacro(title(), message);
+	}
+
+	/** Inside an ImageJ macro: shows {@code message} titled {@code title} and stops the macro. */
+	static void stopMacro(String title, String message) {
 		// In the GUI the interpreter's own "Macro Error" dialog does not open while a command's
 		// macro options are set, so the message is shown as ImageJ's commands show theirs.
-		if (!GraphicsEnvironment.isHeadless()) IJ.showMessage(title(), message);
+		if (!GraphicsEnvironment.isHeadless()) IJ.showMessage(title, message);
 		try {
-			IJ.error(title(), message); // stops the macro; headless: "Macro Error: <message> in line n"
+			IJ.error(title, message); // stops the macro; headless: "Macro Error: <message> in line n"
 		}
 		catch (RuntimeException e) {
 			// the interpreter stopped the macro and says so by throwing "Macro canceled"

@@ -27,8 +27,8 @@ import ij.WindowManager;
  * checkbox on); a key it omits means the documented default, never a value remembered from an
  * earlier dialog; an omitted image means the active image (for training, only when no folder is
  * given). An unknown key, a value of the wrong kind, a title of no open image or a required key
- * left out stops the macro with one line naming the key. Runs right after SciJava fills services and imagej-legacy reads
- * the macro's keys, and overrides what it read.
+ * left out stops the macro with one line naming the key. Runs right after SciJava fills services
+ * and imagej-legacy reads the macro's keys, and overrides what it read.
  */
 @Plugin(type = PreprocessorPlugin.class, priority = 2 * Priority.VERY_HIGH - 1)
 public class MacroInputs extends AbstractPreprocessorPlugin {

@@ -51,13 +51,7 @@ public class OptionsCommand implements Command {
 		}
 		catch (IllegalArgumentException e) {
 			if (IJ.isMacro()) { // a macro's bad device stops it, as the other commands' bad inputs do
-				try {
-					IJ.error("GANomaly Options", e.getMessage());
-				}
-				catch (RuntimeException stopped) {
-					// the interpreter stopped the macro and says so by throwing "Macro canceled"
-					if (!Macro.MACRO_CANCELED.equals(stopped.getMessage())) throw stopped;
-				}
+				CancelableCommand.stopMacro("GANomaly Options", e.getMessage());
 				return;
 			}
 			lines.add("GANomaly options: " + e.getMessage());

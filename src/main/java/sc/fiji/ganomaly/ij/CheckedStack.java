@@ -52,13 +52,7 @@ final class CheckedStack extends VirtualStack {
 				return e;
 			}
 		});
-		if (read.value() instanceof ImageProcessor ip && read.output().isBlank()) {
-			// a TIFF whose pages differ in size: ImageJ hands out each page as it is
-			if (ip.getWidth() != getWidth() || ip.getHeight() != getHeight()) throw new IllegalArgumentException(option + ": " +
-				file + ": plane " + n + " is " + ip.getWidth() + "x" + ip.getHeight() + " pixels, plane 1 " + getWidth() + "x" +
-				getHeight() + "; save the planes of other sizes as files of their own");
-			return ip;
-		}
+		if (read.value() instanceof ImageProcessor ip && read.output().isBlank()) return ip;
 		String why = read.value() instanceof Throwable t ? String.valueOf(t.getMessage()) : read.firstLine();
 		throw new IllegalArgumentException(option + ": cannot read plane " + n + " of " + file + (why.isBlank() ? ""
 			: ": " + why.lines().findFirst().orElse("")));

@@ -158,7 +158,7 @@ final class Calibrator {
 		if (model == null) throw stopped();
 		work.progress(maps, steps);
 		listener.status("calibrating the texture score on cross-fitted maps");
-		NormalBlocks blocks = textureMaps(folds, planes, p, ProgressListener.part(work, 1, 2));
+		NormalBlocks blocks = textureMaps(folds, planes, p, ProgressListener.part(work, 1, 2), maps);
 		// spots unlike the rest are found where no model saw them, and left out of the kept model's maps too
 		MapCalibration calibration = blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()).atLeast(
 			ownTextureMaps(model, planes, p, referenceArea, blocks.spots(), ProgressListener.part(work, 1, 2), folds
@@ -210,9 +210,12 @@ final class Calibrator {
 	 * Raw texture maps of normal data none of whose pixels were fitted, for the texture score's
 	 * calibration: each fold is scored by the texture model fitted to the other folds, reading its
 	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
-	 * rests on every normal pixel rather than on the network's held-out bands.
+	 * rests on every normal pixel rather than on the network's held-out bands. {@code work} hears
+	 * fold f's maps done as f + 1 of {@code maps} and may cancel them.
 	 */
-	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, ProgressListener work) {
+	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, ProgressListener work,
+		int maps)
+	{
 		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
 			.sum()), folds.model(0).reach());
 		long scored = 0;
@@ -228,7 +231,7 @@ final class Calibrator {
 				scored += (long) map.width() * map.height();
 				blocks.add(map, plane, r.x0(), r.y0());
 			}
-			work.progress(f + 1, folds.size() + planes.size());
+			work.progress(f + 1, maps);
 		}
 		return blocks;
 	}
@@ -240,7 +243,8 @@ final class Calibrator {
 	 * the model kept; its own maps of the planes it was fitted to (a sample of their pixels) show its
 	 * tail, a little lower than on new planes. The texture threshold is the higher of the two
 	 * (docs/benchmarks.md, "The texture score's stated false-positive rate"). Blocks overlapping
-	 * {@code leaveOut} (spots of the cross-fitted maps unlike the rest) are left out.
+	 * {@code leaveOut} (spots of the cross-fitted maps unlike the rest) are left out. {@code work}
+	 * hears each map as one more of {@code maps}, after the {@code done} before, and may cancel them.
 	 */
 	private MapCalibration ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, int p, long referenceArea,
 		List<NormalBlocks.Spot> leaveOut, ProgressListener work, int done, int maps)
