@@ -8,12 +8,14 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
  * Progress on the console: one line per epoch and a percentage every tenth of the way on standard
- * output, warnings (not converged, too few held-out data) on standard error with the engine's.
+ * output, warnings (not converged, too few held-out data) on standard error with the engine's;
+ * {@link #stop()} cancels.
  */
 final class ConsoleProgress implements ProgressListener {
 
 	private final PrintStream out, err;
 	private int lastTenth = -1;
+	private volatile boolean stopped;
 
 	ConsoleProgress(PrintStream out, PrintStream err) {
 		this.out = out;
@@ -34,6 +36,16 @@ final class ConsoleProgress implements ProgressListener {
 		out.printf(Locale.ROOT, "epoch %d/%d  loss G %.4f  D %.4f  validation %.4f%s  %.0f images/s  ETA %s%n",
 			s.epoch(), s.epochs(), s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(),
 			s.improved() ? " (best)" : "", s.imagesPerSecond(), ProgressListener.duration(s.secondsLeft()));
+	}
+
+	/** Stops the work at its next safe point (from any thread: Ctrl-C's). */
+	void stop() {
+		stopped = true;
+	}
+
+	@Override
+	public boolean isCanceled() {
+		return stopped;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.cli;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.EngineMessages;
@@ -10,7 +11,9 @@ import sc.fiji.ganomaly.engine.EngineMessages;
 /**
  * The {@code ganomaly} command line: {@code train}, {@code score} and {@code evaluate}. Exit code
  * 0 on success, 2 on bad usage or input (with a one-line message), 3 when {@code score} scored what
- * it could but some inputs failed (listed in failures.csv), 1 on an unexpected failure.
+ * it could but some inputs failed (listed in failures.csv), 130 when stopped before anything was
+ * written, 1 on an unexpected failure. Ctrl-C or SIGTERM during {@code train} writes the best model
+ * so far before the JVM exits.
  */
 public final class Main {
 
@@ -74,6 +77,10 @@ public final class Main {
 			err.println("ganomaly " + command + ": " + e.getMessage());
 			if (e instanceof UsageException) err.println("see 'ganomaly " + command + " --help'");
 			return 2;
+		}
+		catch (CancellationException e) { // stopped (Ctrl-C) before there was anything to write
+			err.println("ganomaly " + command + ": " + e.getMessage());
+			return 130;
 		}
 		catch (OutOfMemoryError e) {
 			err.println("ganomaly " + command + ": out of memory; give Java more (-Xmx) or use smaller images or batches");

@@ -11,6 +11,7 @@ import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.Shutdown;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingOutcome;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
@@ -93,17 +94,24 @@ final class TrainCli {
 		if (loaded.note() != null) out.println("warning: " + loaded.note());
 		TrainingData data = loaded.data();
 		out.println("training on " + data.size() + " image plane(s), patch " + settings.patchSize());
-		try (GanomalyModel trained = train(data, settings, new ConsoleProgress(out, err))) {
+		ConsoleProgress progress = new ConsoleProgress(out, err);
+		// Ctrl-C or SIGTERM stops the epochs as Fiji's Stop does; the exit waits for the best model to be written
+		try (Shutdown.Work work = Shutdown.begin(() -> {
+			progress.stop();
+			err.println("ganomaly train: stopping; the best epoch so far is calibrated and written to " + model +
+				" (kill the process to abandon it)");
+		}); GanomalyModel trained = train(data, settings, progress))
+		{
 			trained.save(model);
-			// a training without a network leaves the checkpoint of an earlier network's, which --resume may still want
-			if (trained.hasNetwork()) ModelFiles.deleteCheckpoints(settings.checkpointFolder());
 			TrainingOutcome outcome = trained.trainingOutcome();
-			out.println((trained.hasNetwork() ? "best epoch " + outcome.bestEpoch() + (outcome.convergenceWarning() != null
-				? " (not converged: see the warning)" : "") : "no network (the " + trained.score().id() + " score needs none)") +
-				"; score " +
-				trained.score().id() + ", threshold " + trained.threshold() + " (aims to flag " +
-				String.format(java.util.Locale.ROOT, "%.3g", 100 * trained.falsePositiveRate()) +
-				" % of normal planes); model written to " + model);
+			// a stopped training can be resumed; one without a network leaves an earlier network's checkpoint alone
+			if (trained.hasNetwork() && !outcome.canceled()) ModelFiles.deleteCheckpoints(settings.checkpointFolder());
+			out.println((trained.hasNetwork() ? (outcome.canceled() ? "stopped; best epoch " : "best epoch ") + outcome
+				.bestEpoch() + (outcome.convergenceWarning() != null ? " (not converged: see the warning)" : "")
+				: "no network (the " + trained.score().id() + " score needs none)") + "; score " + trained.score().id() +
+				", threshold " + trained.threshold() + " (aims to flag " + String.format(java.util.Locale.ROOT, "%.3g", 100 *
+					trained.falsePositiveRate()) + " % of normal planes); model written to " + model + (outcome.canceled() &&
+						trained.hasNetwork() ? "; --resume --epochs N goes on from the last full epoch" : ""));
 		}
 	}
 

@@ -14,12 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import sc.fiji.ganomaly.core.api.Shutdown;
+
 /**
  * The temporary folders of this JVM (unpacked models, training work): each is deleted by its
- * owner when done, and whatever is left is deleted when the JVM exits, so that neither Fiji nor
- * the command line leaves model copies behind. A JVM killed outright (SIGKILL, power loss) runs no
- * exit hook: each folder's name says which process made it ({@code ganomaly-model.pid1234.RANDOM}),
- * and the first {@link #create} of a JVM deletes the folders of that form whose process is gone.
+ * owner when done, and whatever is left is deleted when the JVM exits (after the work that
+ * {@link Shutdown} lets finish), so that neither Fiji nor the command line leaves model copies
+ * behind. A JVM killed outright (SIGKILL, power loss) runs no exit hook: each folder's name says
+ * which process made it ({@code ganomaly-model.pid1234.RANDOM}), and the first {@link #create} of a
+ * JVM deletes the folders of that form whose process is gone.
  */
 public final class TemporaryFolders {
 
@@ -29,7 +32,7 @@ public final class TemporaryFolders {
 	private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(TemporaryFolders::deleteAll, "ganomaly-temporary-folders"));
+		Shutdown.afterWork(TemporaryFolders::deleteAll);
 	}
 
 	private TemporaryFolders() {}

@@ -100,14 +100,15 @@ final class TrainingCheckpoint {
 	/**
 	 * Forgets an earlier training's state for a training that starts afresh: state.json first, so that
 	 * a folder left half cleared is never resumed, then the epochs' and the best epoch's networks.
-	 * Other files are left alone. Returns the epoch the forgotten state was after (0: there was none).
+	 * Other files are left alone. Returns the epoch the forgotten state was after (0: there was none,
+	 * or none had ended; 1 for a state that cannot be read).
 	 */
 	int startAfresh() {
 		if (!Files.isDirectory(folder)) return 0;
 		int earlier = 0;
 		if (Files.exists(folder.resolve(STATE))) {
 			try {
-				earlier = Math.max(1, readState().epoch());
+				earlier = readState().epoch(); // 0: the state a training starts with, no epoch to lose
 			}
 			catch (IllegalArgumentException e) {
 				earlier = 1; // a state that cannot be read is replaced all the same

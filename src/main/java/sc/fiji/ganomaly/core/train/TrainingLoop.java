@@ -63,6 +63,9 @@ final class TrainingLoop {
 			int earlier = checkpoint.startAfresh();
 			if (earlier > 0) listener.status("warning: the checkpoint of an earlier training of this model (after epoch " +
 				earlier + ") was replaced by this one's; resume it to go on from where it stopped");
+			// a training stopped within its first epoch resumes from here
+			if (settings.checkpointFolder() != null) checkpoint.save(network, new TrainingCheckpoint.State(0,
+				Double.POSITIVE_INFINITY, 0, 0, new ArrayList<>(), fingerprint));
 		}
 		for (int epoch = first; epoch <= epochs && !canceled; epoch++) {
 			long epochStart = System.nanoTime();

@@ -96,6 +96,42 @@ public class ResumeTest {
 			assertEquals("epoch " + (i + 1), straight.get(i), interrupted.get(i), 0);
 	}
 
+	/**
+	 * A training stopped within its first epoch writes that partial epoch's model and can be resumed:
+	 * the resumed one runs the first epoch again and ends as an uninterrupted one does.
+	 */
+	@Test
+	public void aTrainingStoppedWithinItsFirstEpochResumes() throws IOException {
+		List<Double> straight = new ArrayList<>();
+		Ganomaly.train(data(), settings(tmp.getRoot().toPath().resolve("f")).epochs(2), recorder(straight, 0)).close();
+		Path checkpoints = tmp.getRoot().toPath().resolve("g");
+		ProgressListener afterTwoSteps = new ProgressListener() {
+
+			long steps;
+
+			@Override
+			public void progress(long done, long total) {
+				steps = done;
+			}
+
+			@Override
+			public boolean isCanceled() {
+				return steps >= 2;
+			}
+		};
+		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints).epochs(2), afterTwoSteps)) {
+			assertEquals(true, m.manifest().training().get("canceled"));
+		}
+		assertTrue(Files.readString(checkpoints.resolve("state.json")).contains("\"epoch\": 0"));
+		List<Double> resumed = new ArrayList<>();
+		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints).epochs(2).resume(true), recorder(resumed,
+			0)))
+		{
+			assertEquals(2.0, ((Number) m.manifest().training().get("epochs_run")).doubleValue(), 0);
+		}
+		assertEquals(straight, resumed);
+	}
+
 	@Test
 	public void resumeRefusesOtherSettings() {
 		Path checkpoints = tmp.getRoot().toPath().resolve("c");

@@ -1,0 +1,85 @@
+package sc.fiji.ganomaly.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.model.ModelFile;
+
+import net.imglib2.img.array.ArrayImgs;
+
+/**
+ * SIGTERM (what Ctrl-C and a cluster's scheduler send) during {@code ganomaly train}: the epochs stop
+ * as Fiji's Stop stops them, the best epoch so far is written as a model that scores, and the
+ * checkpoint stays for {@code --resume}.
+ */
+public class StopTrainingTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@Test
+	public void sigtermWritesTheBestModelSoFarAndKeepsTheCheckpoint() throws Exception {
+		Path model = tmp.getRoot().toPath().resolve("stopped.ganomaly.zip");
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+			"-cp", System.getProperty("java.class.path"), "-Dganomaly.engine.dir=" + System.getProperty(
+				"ganomaly.engine.dir"), Main.class.getName(), "train", "--model", model.toString(), "--patch-size", "32",
+			"--epochs", "500", "--patches-per-epoch", "64", "--batch-size", "32", "--nz", "16", "--ngf", "8", "--ndf", "8",
+			"--score", "latent", "--threads", "1", "--seed", "3", "--input"));
+		command.addAll(MainTest.images("normal_"));
+		ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+		pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+		Process child = pb.start();
+		StringBuilder output = new StringBuilder();
+		try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
+			StandardCharsets.UTF_8)))
+		{
+			for (String line; (line = lines.readLine()) != null;) {
+				output.append(line).append('\n');
+				// SIGTERM; Process.destroy would also close this stream
+				if (line.startsWith("epoch 2/500")) child.toHandle().destroy();
+			}
+		}
+		finally {
+			if (!child.waitFor(5, TimeUnit.MINUTES)) child.destroyForcibly();
+		}
+		String out = output.toString();
+		assertEquals(out, 143, child.exitValue()); // 128 + SIGTERM: the exit was the signal's
+		assertTrue(out, out.contains("ganomaly train: stopping; the best epoch so far is calibrated and written"));
+		assertTrue(out, out.matches("(?s).*stopped; best epoch [1-9]\\d*;.*model written to .*--resume --epochs N.*"));
+		assertTrue(out, !out.contains("epoch 500/500"));
+		Path checkpoint = ModelFile.checkpointFolder(model);
+		assertTrue("the checkpoint stays for --resume", Files.isRegularFile(checkpoint.resolve("state.json")));
+		try (GanomalyModel m = GanomalyModel.load(model)) {
+			PlaneScore s = m.score(ArrayImgs.floats(new float[64 * 64], 64, 64), 16, "zeros");
+			assertTrue("a finite score: " + s.score(), Double.isFinite(s.score()));
+		}
+		MainTest.Run resumed = MainTest.run(withEpochs(command.subList(command.indexOf("train"), command.size()),
+			"--resume"));
+		assertEquals(resumed.err(), 0, resumed.code());
+		assertTrue(resumed.out(), resumed.out().contains("epoch 3/3") || resumed.out().contains("best epoch"));
+	}
+
+	/** The training's arguments with 3 epochs and {@code extra}. */
+	private static String[] withEpochs(List<String> train, String extra) {
+		List<String> args = new ArrayList<>(train);
+		args.set(args.indexOf("--epochs") + 1, "3");
+		args.add(1, extra);
+		return args.toArray(new String[0]);
+	}
+}
