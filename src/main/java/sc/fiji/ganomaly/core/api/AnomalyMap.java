@@ -48,6 +48,17 @@ public final class AnomalyMap {
 		return values;
 	}
 
+	/** The part of this map in the {@code w × h} rectangle at ({@code x0}, {@code y0}); this map itself if that is all of it. */
+	public AnomalyMap crop(int x0, int y0, int w, int h) {
+		if (x0 == 0 && y0 == 0 && w == width && h == height) return this;
+		if (x0 < 0 || y0 < 0 || x0 + w > width || y0 + h > height) throw new IllegalArgumentException("a " + w + "x" + h +
+			" rectangle at (" + x0 + ", " + y0 + ") leaves the " + width + "x" + height + " map");
+		AnomalyMap part = new AnomalyMap(w, h);
+		for (int y = 0; y < h; y++)
+			System.arraycopy(values, (y0 + y) * width + x0, part.values, y * w, w);
+		return part;
+	}
+
 	/** Sets row {@code y} from {@code x = 0} on. */
 	public void setRow(int y, float[] row, int offset) {
 		System.arraycopy(row, offset, values, y * width, width);

@@ -50,11 +50,12 @@ public interface ProgressListener {
 
 	/**
 	 * The listener of part {@code index} (from 0) of work cut into {@code parts} equal parts, done one
-	 * after the other: its {@code done} of {@code total} is {@code index · total + done} of
-	 * {@code parts · total} of the whole, so that progress only grows; status and cancellation are
-	 * the whole's.
+	 * after the other, each counting in totals of its own: its {@code done} of {@code total} is
+	 * {@code index + done / total} parts of the whole (in millionths of a part), so that progress only
+	 * grows and ends at the whole's total; status and cancellation are the whole's.
 	 */
 	static ProgressListener part(ProgressListener whole, long index, long parts) {
+		long unit = 1_000_000;
 		return new ProgressListener() {
 
 			@Override
@@ -64,7 +65,8 @@ public interface ProgressListener {
 
 			@Override
 			public void progress(long done, long total) {
-				whole.progress(index * total + done, parts * total);
+				long share = total <= 0 ? 0 : (long) (unit * (Math.min(done, total) / (double) total));
+				whole.progress(index * unit + share, parts * unit);
 			}
 
 			@Override
@@ -81,6 +83,22 @@ public interface ProgressListener {
 			@Override
 			public boolean isCanceled() {
 				return whole.isCanceled();
+			}
+		};
+	}
+
+	/** A listener that hears what {@code whole} hears and never cancels: work that must end once begun. */
+	static ProgressListener uncancelable(ProgressListener whole) {
+		return new ProgressListener() {
+
+			@Override
+			public void status(String message) {
+				whole.status(message);
+			}
+
+			@Override
+			public void progress(long done, long total) {
+				whole.progress(done, total);
 			}
 		};
 	}

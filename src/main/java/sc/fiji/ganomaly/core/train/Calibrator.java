@@ -83,8 +83,11 @@ final class Calibrator {
 		int p = spec.patchSize(), stride = Math.max(1, p / 4);
 		DensityModel density = fitDensity(network, data, spec);
 		long referenceArea = medianArea(planes);
-		// after the epochs a cancel has been answered: the best epoch is kept and calibrated whatever comes
-		Texture texture = texture(planes, p, referenceArea, ProgressListener.NONE);
+		// after the epochs a cancel has been answered: the best epoch is kept and calibrated whatever comes;
+		// progress counts the texture statistics as one part and each network score's maps as one
+		ProgressListener work = ProgressListener.uncancelable(listener);
+		int parts = 1 + (int) java.util.Arrays.stream(ScoreKind.values()).filter(ScoreKind::needsNetwork).count(), part = 0;
+		Texture texture = texture(planes, p, referenceArea, ProgressListener.part(work, part++, parts));
 		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
 		calibrations.put(ScoreKind.TEXTURE, texture.calibration());
 		int networkBlocks = 0;
@@ -99,18 +102,21 @@ final class Calibrator {
 			int reach = p + (int) Math.ceil(3 * SIGMA_PER_PATCH * p);
 			NormalBlocks blocks = new NormalBlocks(p, pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() *
 				r.height()).sum()), kind == ScoreKind.COMBINED ? Math.max(reach, texture.model().reach()) : reach);
-			for (Region r : data.validation()) {
-				if (scored >= MAX_CALIBRATION_PIXELS) break;
+			ProgressListener maps = ProgressListener.part(work, part++, parts);
+			List<Region> regions = data.validation();
+			for (int i = 0; i < regions.size() && scored < MAX_CALIBRATION_PIXELS; i++) {
+				Region r = regions.get(i);
 				// the combined maps' texture part by a texture model that none of the region's pixels fitted
 				Scorer scorer = kind != ScoreKind.COMBINED ? shared : Scorers.of(manifest.withScoring(withTexture(raw,
 					texture.folds().modelFor(r))), network, stride, Scorers.BATCH, Scorers.TILE);
 				// a held-out band's texture statistics read the plane around it, as a user's map of the plane does
 				NormalizedPlane plane = r.plane();
-				AnomalyMap map = kind == ScoreKind.COMBINED ? crop(scorer.map(plane.width(), plane.height(), TileSource.of(
-					plane), ProgressListener.NONE).map(), r) : scorer.map(r.width(), r.height(), TileSource.of(r),
-						ProgressListener.NONE).map();
+				AnomalyMap map = kind == ScoreKind.COMBINED ? scorer.map(plane.width(), plane.height(), TileSource.of(plane),
+					ProgressListener.NONE).map().crop(r.x0(), r.y0(), r.width(), r.height()) : scorer.map(r.width(), r
+						.height(), TileSource.of(r), ProgressListener.NONE).map();
 				scored += (long) map.width() * map.height();
 				blocks.add(map, r.plane(), r.x0(), r.y0());
+				maps.progress(i + 1, regions.size());
 			}
 			calibrations.put(kind, blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()));
 			networkBlocks = blocks.size();
@@ -227,7 +233,7 @@ final class Calibrator {
 				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener
 					.cancellation(work), settings.threads());
 				if (full == null) throw stopped();
-				AnomalyMap map = crop(full, r);
+				AnomalyMap map = full.crop(r.x0(), r.y0(), r.width(), r.height());
 				scored += (long) map.width() * map.height();
 				blocks.add(map, plane, r.x0(), r.y0());
 			}
@@ -262,15 +268,6 @@ final class Calibrator {
 			work.progress(++done, maps);
 		}
 		return blocks.measure(settings.falsePositiveRate(), referenceArea, leaveOut);
-	}
-
-	/** The part of a plane's map {@code full} that lies in region {@code r} of the plane. */
-	private static AnomalyMap crop(AnomalyMap full, Region r) {
-		if (r.x0() == 0 && r.y0() == 0 && r.width() == full.width() && r.height() == full.height()) return full;
-		AnomalyMap map = new AnomalyMap(r.width(), r.height());
-		for (int y = 0; y < r.height(); y++)
-			System.arraycopy(full.values(), (r.y0() + y) * full.width() + r.x0(), map.values(), y * r.width(), r.width());
-		return map;
 	}
 
 	/** Every how many map pixels the median's sample takes, for about a megapixel of {@code pixels}. */

@@ -1,0 +1,56 @@
+package sc.fiji.ganomaly.core.train;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.Test;
+
+import sc.fiji.ganomaly.core.Ganomaly;
+import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+
+/**
+ * A network training's calibration, minutes for many large planes, shows its progress from 0 to the
+ * whole, and a Stop during it still ends with the best epoch calibrated.
+ */
+public class CalibrationProgressTest {
+
+	@Test
+	public void calibrationCountsUpToTheWholeAndRunsToItsEndAfterAStop() {
+		List<long[]> calibrating = new ArrayList<>();
+		ProgressListener listener = new ProgressListener() {
+
+			boolean calibration;
+
+			@Override
+			public void status(String message) {
+				if (message.startsWith("calibrating scores")) calibration = true;
+			}
+
+			@Override
+			public void progress(long done, long total) {
+				if (calibration) calibrating.add(new long[] { done, total });
+			}
+
+			@Override
+			public boolean isCanceled() {
+				return calibration; // Stop pressed once the calibration has begun
+			}
+		};
+		try (GanomalyModel m = Ganomaly.train(ResumeTest.data(), ResumeTest.settings(null).epochs(1), listener)) {
+			assertTrue("scores as it did before the Stop", Double.isFinite(m.threshold()));
+		}
+		assertTrue("progress lines: " + calibrating.size(), calibrating.size() >= 10);
+		long total = calibrating.get(0)[1];
+		for (int i = 0; i < calibrating.size(); i++) {
+			long[] p = calibrating.get(i);
+			assertEquals("one whole", total, p[1]);
+			assertTrue("never back: " + p[0], i == 0 || p[0] >= calibrating.get(i - 1)[0]);
+		}
+		assertEquals(0, calibrating.get(0)[0]);
+		assertEquals(total, calibrating.get(calibrating.size() - 1)[0]);
+	}
+}
