@@ -208,8 +208,8 @@ public class BadInputsTest {
 			.command("cannot read", TRAIN, x -> trainIn("folder", x.notImageFolder.toFile(), "model",
 				x.out("m6.zip").toFile())),
 		new Case(7, "image smaller than the patch (training)")
-			.cli("smaller than the patch", x -> train("--input", x.tiny, "--model", x.out("m7.zip")))
-			.command("smaller than the patch", TRAIN, x -> trainIn("image", x.open(x.tiny), "model",
+			.cli("; use a smaller --patch-size or larger images", x -> train("--input", x.tiny, "--model", x.out("m7.zip")))
+			.command("smaller than the patch of 16x16; use a smaller patchsize", TRAIN, x -> trainIn("image", x.open(x.tiny), "model",
 				x.out("m7.zip").toFile())),
 		new Case(8, "1-pixel-wide image (scoring)")
 			.cli("--input: thin.tif is 1x100 pixels, smaller than the model's patch", x -> score("--input", x.thin, "--model", x.model,
@@ -252,9 +252,9 @@ public class BadInputsTest {
 				"--channels", "2"))
 			.noCommand("the commands take the image's channels as they are"),
 		new Case(18, "patch size not allowed")
-			.cli("patchSize must be 16, 32, 64 or 128, not 24", x -> train("--input", x.normal, "--model",
+			.cli("--patch-size must be 16, 32, 64 or 128, not 24", x -> train("--input", x.normal, "--model",
 				x.out("m18.zip"), "--patch-size", "24"))
-			.command("patchSize must be 16, 32, 64 or 128, not 24", TRAIN, x -> in("image", x.open(x.normal), "model",
+			.command("patchsize must be 16, 32, 64 or 128, not 24", TRAIN, x -> in("image", x.open(x.normal), "model",
 				x.out("m18.zip").toFile(), "patchSize", "24")),
 		new Case(19, "zero or negative epochs")
 			.cli("epochs must be positive, not 0", x -> train("--input", x.normal, "--model", x.out("m19.zip"),
@@ -264,7 +264,7 @@ public class BadInputsTest {
 		new Case(20, "zero batch size or not a number")
 			.cli("--batch-size must be a whole number", x -> train("--input", x.normal, "--model", x.out("m20.zip"),
 				"--batch-size", "many"))
-			.command("batchSize must be positive, not 0", TRAIN, x -> in("image", x.open(x.normal), "model",
+			.command("batchsize must be positive, not 0", TRAIN, x -> in("image", x.open(x.normal), "model",
 				x.out("m20.zip").toFile(), "batchSize", 0)),
 		new Case(21, "stride negative or above the patch")
 			.cli("stride must lie between 1 and the patch size 16", x -> score("--input", x.normal, "--model", x.model,
@@ -325,9 +325,9 @@ public class BadInputsTest {
 				x.out("m33.zip"), "--normalize", "percent:1"))
 			.noCommand("the commands use the default percentile normalisation"),
 		new Case(34, "validation fraction outside (0, 0.5)")
-			.cli("validationFraction must lie between 0 and 0.5", x -> train("--input", x.normal, "--model",
+			.cli("--validation-fraction must lie between 0 and 0.5", x -> train("--input", x.normal, "--model",
 				x.out("m34.zip"), "--validation-fraction", "0.7"))
-			.command("validationFraction must lie between 0 and 0.5", TRAIN, x -> trainIn("image", x.open(x.normal),
+			.command("validationfraction must lie between 0 and 0.5", TRAIN, x -> trainIn("image", x.open(x.normal),
 				"model", x.out("m34.zip").toFile(), "validationFraction", 0.7)),
 		new Case(35, "threshold not a finite number")
 			.cli("--threshold must be a finite number", x -> score("--input", x.normal, "--model", x.model, "--output",

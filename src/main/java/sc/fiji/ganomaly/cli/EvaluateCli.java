@@ -37,7 +37,7 @@ final class EvaluateCli {
 		                       (default 0: automatic, every core)
 		""";
 
-	private static final Set<String> OPTIONS = Set.of("normal", "anomalous", "model", "stride", "channels", "threads",
+	static final Set<String> OPTIONS = Set.of("normal", "anomalous", "model", "stride", "channels", "threads",
 		"score");
 
 	private EvaluateCli() {}

@@ -28,6 +28,10 @@ public final class Main {
 		'ganomaly <command> --help' describes a command's options.
 		""";
 
+	/** The options of every command, for the names of settings in messages. */
+	private static final java.util.Set<String> OPTIONS = java.util.stream.Stream.of(TrainCli.OPTIONS, ScoreCli.OPTIONS,
+		EvaluateCli.OPTIONS).flatMap(java.util.Set::stream).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
 	private Main() {}
 
 	public static void main(String[] args) {
@@ -74,7 +78,7 @@ public final class Main {
 			return 0;
 		}
 		catch (UsageException | IllegalArgumentException | UncheckedIOException | EngineException e) {
-			err.println("ganomaly " + command + ": " + e.getMessage());
+			err.println("ganomaly " + command + ": " + Options.spelled(e.getMessage(), OPTIONS));
 			if (e instanceof UsageException) err.println("see 'ganomaly " + command + " --help'");
 			return 2;
 		}

@@ -17,6 +17,26 @@ public final class Options {
 
 	private final Map<String, List<String>> values = new LinkedHashMap<>();
 
+	/** A setting's name as the shared API spells it ({@code patchSize}): two or more words, camel case. */
+	private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile("\\b[a-z]+(?:[A-Z][a-z]+)+\\b");
+
+	/**
+	 * {@code message} with each setting it names in the API's spelling ({@code patchSize}) spelled as
+	 * the option of {@code options} that sets it ({@code --patch-size}), so that a refusal names
+	 * what the user typed.
+	 */
+	static String spelled(String message, Set<String> options) {
+		if (message == null) return null;
+		java.util.regex.Matcher m = SETTING.matcher(message);
+		StringBuilder out = new StringBuilder();
+		while (m.find()) {
+			String option = m.group().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+			m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(options.contains(option) ? "--" + option : m
+				.group()));
+		}
+		return m.appendTail(out).toString();
+	}
+
 	/** Parses {@code args}, refusing options not in {@code known} (flags take no value). */
 	public static Options parse(String[] args, Set<String> known, Set<String> flags) {
 		Options o = new Options();

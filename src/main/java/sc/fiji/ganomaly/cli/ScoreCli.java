@@ -51,7 +51,7 @@ final class ScoreCli {
 		standard error. Maps appear under their names only when complete.
 		""";
 
-	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
+	static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
 		"maps", "threads", "score", "precision");
 	private static final Set<String> FLAGS = Set.of("resume", "stop-at-first-failure");
 

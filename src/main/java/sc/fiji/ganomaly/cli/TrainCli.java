@@ -59,7 +59,7 @@ final class TrainCli {
 		                             (default 0: automatic)
 		""";
 
-	private static final Set<String> OPTIONS = Set.of("input", "model", "patch-size", "epochs", "batch-size",
+	static final Set<String> OPTIONS = Set.of("input", "model", "patch-size", "epochs", "batch-size",
 		"patches-per-epoch", "score", "false-positive-rate", "seed", "channels", "validation-fraction", "normalize", "nz", "ngf", "ndf", "extra-layers",
 		"threads");
 

@@ -66,13 +66,28 @@ abstract class CancelableCommand implements Command, Cancelable {
 
 	/** Ends the command with a one-line reason; see the class description. */
 	protected void fail(String message) {
-		String line = title() + ": " + message;
+		String line = title() + ": " + macroKeys(message);
 		cancelReason = line;
 		if (!IJ.isMacro()) {
 			if (log != null) log.error(line);
 			return;
 		}
-		stopMacro(title(), message);
+		stopMacro(title(), macroKeys(message));
+	}
+
+	/**
+	 * {@code message} with the command's inputs named as a macro's option keys name them, the field
+	 * names in lower case ({@code patchSize}: {@code patchsize}), which the dialog's labels also show.
+	 */
+	String macroKeys(String message) {
+		if (message == null) return null;
+		for (Class<?> c = getClass(); c != null; c = c.getSuperclass())
+			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+				String name = f.getName(), key = name.toLowerCase(java.util.Locale.ROOT);
+				if (f.isAnnotationPresent(Parameter.class) && !key.equals(name)) message = message.replaceAll("\\b" + name +
+					"\\b", key);
+			}
+		return message;
 	}
 
 	/** Inside an ImageJ macro: shows {@code message} titled {@code title} and stops the macro. */

@@ -88,7 +88,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 		}
 		if (value == null) throw new IllegalArgumentException(key + " needs a value: " + key + "=...");
 		if (type == ImagePlus.class) return image(key, value);
-		if (type == File.class) return new File(value);
+		if (type == File.class) return value.isBlank() ? null : new File(value); // model=[]: as if left out
 		if (type == String.class) return value;
 		try {
 			if (type == int.class || type == Integer.class) return Integer.parseInt(value.trim());

@@ -114,6 +114,7 @@ public class MacroInputsTest {
 			"image=TITLE");
 		expectFailure(TrainGanomalyCommand.class, "folder=/x score=texture", "model is required: add model=...");
 		expectFailure(ScoreFolderCommand.class, "folder=/x model=/m.zip", "output is required: add output=...");
+		expectFailure(ScoreFolderCommand.class, "folder=/x model=[] output=/o", "model is required: add model=...");
 	}
 
 	private static void expectFailure(Class<?> command, String options, String message) throws Exception {
