@@ -67,7 +67,9 @@ public final class PlaneNormalizer {
 		for (int ch = 0; ch < normalizer.channels; ch++) {
 			float[] range = normalizer.scan(ch, finiteByType ? null : name, normalization);
 			normalizer.low[ch] = range[0];
-			normalizer.scale[ch] = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
+			// a range whose reciprocal is beyond float (below about 1e-38, subnormal values) is a constant's
+			float scale = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
+			normalizer.scale[ch] = Float.isFinite(scale) ? scale : 0f;
 		}
 		return normalizer;
 	}

@@ -34,6 +34,19 @@ public class NormalizationTest {
 		assertEquals(1f, p.data()[100], 1e-6f);
 	}
 
+	/** Values apart by less than float's reciprocal can scale (subnormal ones) normalise as a constant, not to NaN. */
+	@Test
+	public void aRangeBelowFloatsNormalNumbersIsAConstant() {
+		float[] v = new float[64];
+		for (int i = 0; i < v.length; i++)
+			v[i] = i % 3 * Float.MIN_VALUE;
+		NormalizedPlane p = PlaneNormalizer.apply(Normalization.percentiles(0, 100), ArrayImgs.floats(v, 8, 8), "tiny");
+		assertArrayEquals(new float[64], p.data(), 0f);
+		NormalizedPlane fixed = PlaneNormalizer.apply(Normalization.fixedRange(0, 1e-39), ArrayImgs.floats(v, 8, 8),
+			"tiny");
+		assertArrayEquals(new float[64], fixed.data(), 0f);
+	}
+
 	@Test
 	public void fixedRangeMapsIntensities() {
 		NormalizedPlane p = PlaneNormalizer.apply(Normalization.fixedRange(0, 200), ArrayImgs.floats(new float[] { 0, 100, 300 }, 3, 1),
