@@ -89,7 +89,7 @@ public class BadInputsTest {
 
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
-			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName,
+			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName, cutJpeg,
 			oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly;
 
 		Path out(String name) {
@@ -466,7 +466,9 @@ public class BadInputsTest {
 			.noCommand("as for the command line (the file is refused when read)"),
 		new Case(74, "a scoring run into an output folder another run is writing into")
 			.noCli("ScoreBatchTest.oneRunAtATimeWritesIntoAnOutputFolder (needs a run holding the folder)")
-			.noCommand("as for the command line"));
+			.noCommand("as for the command line"),
+		badImage(75, "a JPEG cut short", "cut.jpg is truncated or damaged: its JPEG data ends before the end-of-image " +
+			"marker", x -> x.cutJpeg));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -578,6 +580,10 @@ public class BadInputsTest {
 		byte[] normal = Files.readAllBytes(f.normal);
 		f.halfTif = alone("half.tif", Arrays.copyOf(normal, normal.length / 2));
 		f.emptyTif = alone("empty.tif", new byte[0]);
+		java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+		javax.imageio.ImageIO.write(IJ.openImage(f.normal.toString()).getProcessor().convertToByte(true)
+			.getBufferedImage(), "jpeg", jpeg);
+		f.cutJpeg = alone("cut.jpg", Arrays.copyOf(jpeg.toByteArray(), jpeg.size() * 2 / 3));
 		f.ratioTif = alone("ratio.tif", sized(TestTiffs.spec().deflate().build(), 20000, 20000, 0));
 		f.hugeTif = alone("huge.tif", sized(TestTiffs.spec().deflate().build(), 70000, 70000, 5_000_000));
 		f.bigTiff = alone("big.tif", TestTiffs.spec().big().build().bytes());

@@ -117,6 +117,9 @@ final class ImageHeaders {
 		}
 		if (width < 1 || height < 1 || frames < 1) throw notAnImage(file, option, "its " + format + " header declares " +
 			width + "x" + height + " pixels" + (frames == 1 ? "" : " in " + frames + " frames"));
+		// a decoder fills what a cut JPEG lacks with grey (and libjpeg says so on the process's own stderr)
+		if (format.startsWith("J") && !endsItsScans(file)) throw new IllegalArgumentException(option + ": " + file +
+			" is truncated or damaged: its JPEG data ends before the end-of-image marker");
 		if (format.equals("GIF")) { // ImageJ opens the logical screen, which may be larger than the frames
 			Screen screen = gifScreen(file);
 			width = Math.max(width, screen.width());
@@ -133,6 +136,26 @@ final class ImageHeaders {
 		// decoding holds the decoded image and ImageJ's copy: up to 8 bytes a pixel
 		fitsInHeap(file, option, TiffCheck.times(TiffCheck.times(pixels, 8), frames), width + "x" + height + " pixels" +
 			(frames == 1 ? "" : " in " + frames + " frames"));
+	}
+
+	/**
+	 * Whether a JPEG's end-of-image marker (FF D9) follows its first start of scan (FF DA): inside
+	 * compressed data FF is followed by 00 or a restart marker, so the first FF D9 after it is the
+	 * end, and a file cut anywhere in its scans has none (bytes after the end are allowed).
+	 */
+	private static boolean endsItsScans(Path file) {
+		try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+			boolean scanning = false;
+			for (int previous = -1, b; (b = in.read()) >= 0; previous = b) {
+				if (previous != 0xFF) continue;
+				if (b == 0xDA) scanning = true;
+				else if (b == 0xD9 && scanning) return true;
+			}
+			return false;
+		}
+		catch (IOException e) {
+			return false;
+		}
 	}
 
 	/** A GIF's logical screen, in pixels. */
