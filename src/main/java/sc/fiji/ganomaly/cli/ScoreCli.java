@@ -61,11 +61,11 @@ final class ScoreCli {
 	static int run(String[] args, PrintStream out, PrintStream err) {
 		Options o = Options.parse(args, OPTIONS, FLAGS);
 		Path output = o.path("output");
-		List<Path> files = o.images("input");
+		List<Path> listed = o.images("input");
 		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
-		ScoreBatch.checkNames(files, output, maps != MapFiles.Kind.NONE, "--input"); // before the model loads
+		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has("resume"), "--input"); // before the model loads
 		String precision = o.precision();
 		// a network the asked score does not use is not loaded (TensorFlow's start-up, about a second)
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");

@@ -79,11 +79,11 @@ public class ScoreFolderCommand extends CancelableCommand {
 		try {
 			if (folder == null) throw new IllegalArgumentException("folder: give a folder of images to score");
 			if (output == null) throw new IllegalArgumentException("output: give a folder for the maps and scores.csv");
-			List<Path> files = ImageFiles.files(List.of(folder.toPath()), "folder");
 			Path out = output.toPath();
 			ScoreBatch.outputFolder(out, "output");
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
-			ScoreBatch.checkNames(files, out, kind != MapFiles.Kind.NONE, "folder"); // before the model loads
+			List<Path> files = ScoreBatch.inputs(ImageFiles.files(List.of(folder.toPath()), "folder"), out, kind !=
+				MapFiles.Kind.NONE, resume, "folder"); // before the model loads
 			ScoreBatch.Summary s;
 			// checked before the progress window opens, which only the try below closes
 			ScoreKind named = ScoreAnomaliesCommand.chosenScore(score);

@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.FolderLock;
 import sc.fiji.ganomaly.core.api.HiddenNames;
@@ -144,6 +146,25 @@ public final class ScoreBatch {
 	/** {@code files} as absolute, normalised paths, each once, in their first order. */
 	public static List<Path> distinct(List<Path> files) {
 		return List.copyOf(new LinkedHashSet<>(files.stream().map(f -> f.toAbsolutePath().normalize()).toList()));
+	}
+
+	/**
+	 * The inputs a run scores, checked by {@link #checkNames} before any work: {@code files}, and for
+	 * a resumed run into a folder among its inputs, {@code files} without the maps that the run's
+	 * earlier part wrote there, which a new listing of the folder finds.
+	 */
+	public static List<Path> inputs(List<Path> files, Path output, boolean maps, boolean resume, String option) {
+		List<Path> inputs = files;
+		if (maps && resume) {
+			Path folder = output.toAbsolutePath().normalize();
+			Set<String> own = new HashSet<>();
+			for (Path f : files)
+				own.add(MapFiles.file(folder, new ImageFiles.Input(f, null)).toString().toLowerCase(Locale.ROOT));
+			inputs = files.stream().filter(f -> !own.contains(f.toAbsolutePath().normalize().toString().toLowerCase(
+				Locale.ROOT))).toList();
+		}
+		checkNames(inputs, output, maps, option);
+		return inputs;
 	}
 
 	/**

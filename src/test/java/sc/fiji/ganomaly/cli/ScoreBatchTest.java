@@ -319,6 +319,24 @@ public class ScoreBatchTest {
 			"overwritten by the map of " + self.resolve("b.tif") + "; score into another output folder, or leave earlier " +
 			"maps out of the inputs\n", again.err());
 		assertArrayEquals(map, Files.readAllBytes(self.resolve("b_anomaly.tif")));
+		// a resume lists its own maps among the inputs now, and leaves them out: nothing left to do
+		Outcome resumed = score(self, "--input", self.toString(), "--resume");
+		assertEquals(resumed.err(), 0, resumed.exit());
+		assertArrayEquals(map, Files.readAllBytes(self.resolve("b_anomaly.tif")));
+
+		// killed after its first file: the resume scores the second one to the bytes of an uninterrupted run
+		Path two = tmp.newFolder("self-two").toPath();
+		Files.copy(good.resolve("a.tif"), two.resolve("a.tif"));
+		Files.copy(good.resolve("b.tif"), two.resolve("b.tif"));
+		assertEquals(0, score(two, "--input", two.toString()).exit());
+		Map<String, byte[]> whole = files(two);
+		List<String> rows = Files.readAllLines(two.resolve("scores.csv"));
+		int aRows = (int) rows.stream().filter(r -> r.startsWith("a.tif,")).count();
+		Files.write(two.resolve("scores.csv"), rows.subList(0, 1 + aRows));
+		Files.delete(two.resolve("b_anomaly.tif"));
+		Outcome afterKill = score(two, "--input", two.toString(), "--resume");
+		assertEquals(afterKill.err(), 0, afterKill.exit());
+		assertSameFiles(whole, files(two));
 
 		// a 250-byte file name is a valid name, its 258-byte map name is not
 		Path in = tmp.newFolder("long").toPath();
