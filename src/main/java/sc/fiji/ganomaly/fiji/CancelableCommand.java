@@ -104,6 +104,16 @@ abstract class CancelableCommand implements Command, Cancelable {
 		}
 	}
 
+	/**
+	 * Ends a command that the user stopped before it made its outputs: quietly, but inside a macro
+	 * as a failure, which stops the macro, whose next lines would read outputs that were not made
+	 * (the Results of an earlier run).
+	 */
+	protected void stoppedWithoutOutputs(String message) {
+		if (IJ.isMacro()) fail(message);
+		else stop(title() + ": " + message);
+	}
+
 	/** Ends the command quietly with a reason. */
 	protected void stop(String reason) {
 		cancelReason = reason;

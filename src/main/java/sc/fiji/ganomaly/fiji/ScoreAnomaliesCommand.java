@@ -114,7 +114,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				if (window != null) window.close();
 			}
 			if (r.anomalyMap() == null) {
-				stop(title() + ": cancelled");
+				stoppedWithoutOutputs("stopped by the user; no map or table was made");
 				return;
 			}
 			MapImages.style(r.anomalyMap(), limit);

@@ -173,6 +173,37 @@ public class FijiMacroTest {
 	}
 
 	/**
+	 * Stop in Score Anomalies, which then makes neither map nor table, stops the macro that ran it,
+	 * with one dialog saying so: its next lines would read an earlier run's Results.
+	 */
+	@Test
+	public void stopButtonInScoreAnomaliesStopsTheMacro() throws Exception {
+		assumeTrue("skipped: the GUI test needs Xvfb (apt-get install -y xvfb)", onPath("Xvfb"));
+		Path dir = tmp.newFolder("stop-one").toPath();
+		TrainingData data = new TrainingData();
+		for (String n : List.of("normal_01.tif", "normal_02.tif"))
+			data.add(n, ImagePlusPlanes.of(IJ.openImage(PROJECT.resolve("test-images").resolve(n).toString())).get(0).image());
+		try (GanomalyModel model = Ganomaly.train(data, new TrainingSettings().patchSize(16).epochs(1).patchesPerEpoch(64)
+			.nz(16).ngf(8).ndf(8).score(ScoreKind.LATENT).seed(1), ProgressListener.NONE))
+		{
+			model.save(dir.resolve("model.ganomaly.zip"));
+		}
+		installClicker(app);
+		Path macro = dir.resolve("stop-one.ijm");
+		Files.writeString(macro, "newImage(\"big\", \"32-bit ramp\", 1024, 1024, 1);\n" +
+			"call(\"sc.fiji.ganomaly.fiji.StopClicker.clickWhenShown\", \"Score Anomalies\", \"300\");\n" +
+			"run(\"Score Anomalies\", \"image=big model=[" + dir.resolve("model.ganomaly.zip") + "] stride=1 score=latent\");\n" +
+			"print(\"RESULT after scoring\");\n");
+		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "gui", macro
+			.toString()).redirectErrorStream(true), 300);
+		assertTrue(out, out.contains("[clicker] clicked 'Stop'"));
+		assertFalse("the macro stops:\n" + out, out.contains("RESULT after scoring"));
+		List<String> dialogs = out.lines().filter(l -> l.contains("DIALOG appeared")).toList();
+		assertEquals(out, 1, dialogs.size());
+		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Score Anomalies'"));
+	}
+
+	/**
 	 * In the GUI a score choice that does not exist stops the macro with one dialog naming the
 	 * parameter, before the model is read, and leaves no progress window behind.
 	 */
