@@ -18,6 +18,10 @@ print("RESULT map bits=" + bitDepth() + " size=" + getWidth() + "x" + getHeight(
 saveAs("Tiff", dir + "/out/single_map.tif");
 selectImage(t + " anomaly mask");
 print("RESULT mask bits=" + bitDepth());
+// the same image scored twice more: each map its own title, the newest one active
+run("Score Anomalies", "image=[" + t + "] model=[" + model + "]");
+run("Score Anomalies", "image=[" + t + "] model=[" + model + "]");
+print("RESULT again active=" + getTitle() + " titles=" + String.join(getList("image.titles"), "|"));
 open(dir + "/score/stack_anomalous.tif");
 s = getTitle();
 run("Score Anomalies", "image=[" + s + "] model=[" + model + "] stride=4");

@@ -93,6 +93,24 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 		return true;
 	}
 
+	/**
+	 * {@code image} titled as no open image is, batch mode's included (which WindowManager's own
+	 * makeUniqueName does not see): "x anomaly map", else "x anomaly map-1" and on.
+	 */
+	private static ImagePlus unique(ImagePlus image) {
+		java.util.Set<String> taken = new java.util.HashSet<>();
+		int[] ids = ij.WindowManager.getIDList();
+		for (int id : ids == null ? new int[0] : ids) {
+			ImagePlus open = ij.WindowManager.getImage(id);
+			if (open != null && open != image) taken.add(open.getTitle());
+		}
+		String title = image.getTitle(), name = title;
+		for (int i = 1; taken.contains(name); i++)
+			name = title + "-" + i;
+		image.setTitle(name);
+		return image;
+	}
+
 	@Override
 	public void run() {
 		try {
@@ -125,7 +143,9 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				" anomaly mask");
 			else if (createMask && log != null) log.warn(title() + ": no mask of a map on disk; threshold the map " +
 				"instead (values above " + limit + ")");
-			anomalyMap = r.anomalyMap();
+			// named as ImageJ names a copy, so that a macro's selectImage finds this run's map, not an earlier one's
+			anomalyMap = unique(r.anomalyMap());
+			if (mask != null) mask = unique(mask);
 			if (status != null) status.showStatus(title() + ": " + r.scores().size() + " plane(s) scored");
 		}
 		catch (RuntimeException e) {

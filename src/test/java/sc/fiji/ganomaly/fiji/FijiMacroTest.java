@@ -266,6 +266,8 @@ public class FijiMacroTest {
 		assertEquals("Results table and getResult agree", single.group(1), single.group(2));
 		assertTrue(out, out.contains("RESULT map bits=32 size=128x128"));
 		assertTrue(out, out.contains("RESULT mask bits=8"));
+		assertTrue("each map its own title, as selectImage needs:\n" + out, out.contains("|anomalous_giant.tif anomaly " +
+			"map|anomalous_giant.tif anomaly map-1\n"));
 		ImagePlus stack = IJ.openImage(PROJECT.resolve("test-images/stack_anomalous.tif").toString());
 		assertTrue(out, out.contains("RESULT stack slices=" + stack.getStackSize() + " rows=" + stack.getStackSize()));
 		assertTrue(out, out.contains("RESULT done"));
