@@ -9,6 +9,7 @@ args = getArgument();
 extra = "";
 if (args != "") {
 	parts = split(args, ",");
+	if (parts.length < 3) exit("score_folder.ijm takes \"FOLDER,MODEL,OUTPUT[,KEYS]\", not \"" + args + "\"");
 	input = parts[0]; model = parts[1]; output = parts[2];
 	if (parts.length > 3) extra = parts[3];
 } else {

@@ -6,6 +6,7 @@ args = getArgument();
 extra = "";
 if (args != "") {
 	parts = split(args, ",");
+	if (parts.length < 2) exit("train_from_folder.ijm takes \"FOLDER,MODEL[,KEYS]\", not \"" + args + "\"");
 	folder = parts[0]; model = parts[1];
 	if (parts.length > 2) extra = parts[2];
 } else {

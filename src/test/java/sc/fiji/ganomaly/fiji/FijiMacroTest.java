@@ -172,6 +172,20 @@ public class FijiMacroTest {
 		}
 	}
 
+	/** The shipped macros given too few arguments say what they take instead of failing on an index. */
+	@Test
+	public void shippedMacrosGivenTooFewArgumentsSayWhatTheyTake() throws Exception {
+		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless",
+			PROJECT.resolve("scripts/score_folder.ijm").toString(), "/data/in,/data/m.ganomaly.zip").redirectErrorStream(
+				true), 120);
+		assertTrue(out, out.contains("score_folder.ijm takes \"FOLDER,MODEL,OUTPUT[,KEYS]\", not \"/data/in," +
+			"/data/m.ganomaly.zip\""));
+		assertFalse(out, out.contains("Index"));
+		out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless", PROJECT
+			.resolve("scripts/train_from_folder.ijm").toString(), "/data/normal").redirectErrorStream(true), 120);
+		assertTrue(out, out.contains("train_from_folder.ijm takes \"FOLDER,MODEL[,KEYS]\", not \"/data/normal\""));
+	}
+
 	/**
 	 * Stop in Score Anomalies, which then makes neither map nor table, stops the macro that ran it,
 	 * with one dialog saying so: its next lines would read an earlier run's Results.
