@@ -47,13 +47,17 @@ public final class ImageFiles {
 
 	private ImageFiles() {}
 
-	/** Image files named by {@code paths}, folders expanded to their images (sorted by name). */
+	/**
+	 * Image files named by {@code paths}, folders expanded to their images (sorted by name), links to
+	 * nothing among them included: they fail when read, as a file of their own.
+	 */
 	public static List<Path> files(List<Path> paths, String option) {
 		List<Path> files = new ArrayList<>();
 		for (Path p : paths) {
 			if (Files.isDirectory(p)) {
 				try (Stream<Path> list = Files.list(p)) {
-					List<Path> images = list.filter(Files::isRegularFile).filter(ImageFiles::isImageName)
+					// a link to nothing is listed, so that it fails as a file of its own instead of being passed over
+					List<Path> images = list.filter(f -> Files.isRegularFile(f) || dangling(f)).filter(ImageFiles::isImageName)
 						.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
 					OtherFormats others = OtherFormats.current();
 					if (images.isEmpty()) throw new IllegalArgumentException(option + ": folder " + p + " holds no images " +
@@ -69,6 +73,11 @@ public final class ImageFiles {
 			else throw new IllegalArgumentException(option + ": " + p + " does not exist");
 		}
 		return files;
+	}
+
+	/** A symbolic link whose target does not exist. */
+	private static boolean dangling(Path f) {
+		return Files.isSymbolicLink(f) && !Files.exists(f);
 	}
 
 	/**

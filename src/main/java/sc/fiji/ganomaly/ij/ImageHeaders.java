@@ -39,7 +39,7 @@ final class ImageHeaders {
 			head = in.readNBytes(132);
 		}
 		catch (IOException | RuntimeException e) {
-			throw new IllegalArgumentException(option + ": cannot read " + file + " (" + e.getMessage() + ")");
+			throw unreadable(file, option, e);
 		}
 		if (size == 0) throw new IllegalArgumentException(option + ": " + file + " is empty (0 bytes), not an image");
 		if (TiffCheck.isTiff(head)) {
@@ -70,7 +70,7 @@ final class ImageHeaders {
 		}
 		catch (IOException | RuntimeException e) {
 			if (e instanceof IllegalArgumentException iae) throw iae;
-			throw new IllegalArgumentException(option + ": cannot read " + file + " (" + e.getMessage() + ")");
+			throw unreadable(file, option, e);
 		}
 		if (TiffCheck.isTiff(head) || knownMagic(head)) check(file, option, whole);
 	}
@@ -80,6 +80,25 @@ final class ImageHeaders {
 		return h.length >= 4 && ((h[0] == (byte) 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') ||
 			(h[0] == (byte) 0xFF && h[1] == (byte) 0xD8) || (h[0] == 'G' && h[1] == 'I' && h[2] == 'F' && h[3] == '8') ||
 			(h[0] == 'B' && h[1] == 'M'));
+	}
+
+	/**
+	 * The refusal of a file that cannot be opened, saying why: a link to nothing, a file gone, no
+	 * permission, or the system's reason.
+	 */
+	static IllegalArgumentException unreadable(Path file, String option, Exception e) {
+		String why = "cannot read " + file + " (" + e.getMessage() + ")";
+		if (e instanceof java.nio.file.NoSuchFileException) {
+			try {
+				why = Files.isSymbolicLink(file) ? file + " is a link to " + Files.readSymbolicLink(file) + ", which does " +
+					"not exist" : file + " does not exist";
+			}
+			catch (IOException | RuntimeException again) {
+				why = file + " does not exist";
+			}
+		}
+		else if (e instanceof java.nio.file.AccessDeniedException) why = "cannot read " + file + ": permission denied";
+		return new IllegalArgumentException(option + ": " + why);
 	}
 
 	static IllegalArgumentException notAnImage(Path file, String option, String why) {

@@ -129,7 +129,7 @@ public final class TiffCheck {
 			return new TiffWalk(file, option, channel).run();
 		}
 		catch (IOException e) {
-			throw new IllegalArgumentException(option + ": cannot read " + file + " (" + e.getMessage() + ")");
+			throw ImageHeaders.unreadable(file, option, e);
 		}
 	}
 

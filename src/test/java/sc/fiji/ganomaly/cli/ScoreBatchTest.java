@@ -175,6 +175,21 @@ public class ScoreBatchTest {
 			.contains("--input: "));
 	}
 
+	/** A link to nothing in a folder is listed and fails as a file of its own, instead of being passed over. */
+	@Test
+	public void aLinkToNothingInAFolderIsAFailureOfItsOwn() throws IOException {
+		Path in = tmp.newFolder("links").toPath(), output = tmp.newFolder().toPath();
+		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
+		Files.createSymbolicLink(in.resolve("gone.tif"), in.resolve("moved-away.tif"));
+		Outcome o = score(output, "--input", in.toString());
+		assertEquals(o.err(), 3, o.exit());
+		List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
+		assertEquals(failures.toString(), 2, failures.size());
+		assertEquals(in.resolve("gone.tif") + ",\"--input: " + in.resolve("gone.tif") + " is a link to " + in.resolve(
+			"moved-away.tif") + ", which does not exist\"", failures.get(1));
+		assertTrue(Files.readString(output.resolve("scores.csv")).contains("a.tif,"));
+	}
+
 	@Test
 	public void oneBadFileCostsThatFileOnly() throws IOException {
 		Path in = tmp.newFolder("mixed").toPath();
