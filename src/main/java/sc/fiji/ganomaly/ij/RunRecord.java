@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,31 +80,34 @@ final class RunRecord {
 		return "the record differs";
 	}
 
-	/** Rows per file name, after cutting scores.csv after its last complete line. */
+	/**
+	 * Rows per file name, after cutting scores.csv after its last complete row. A newline inside
+	 * quotes (a file name holding one) belongs to its field, not to the end of a row.
+	 */
 	private static Map<String, Integer> finishedPlanes(Path scores) throws IOException {
 		byte[] bytes = Files.readAllBytes(scores);
-		int end = bytes.length;
-		while (end > 0 && bytes[end - 1] != '\n')
-			end--;
-		if (end < bytes.length) try (FileChannel channel = FileChannel.open(scores, StandardOpenOption.WRITE)) {
-			channel.truncate(end);
-		}
-		String text = new String(bytes, 0, end, StandardCharsets.UTF_8);
-		Map<String, Integer> rows = new HashMap<>();
-		boolean header = true;
-		for (String line : text.split("\n")) {
-			if (header) {
-				header = false;
-				if (!line.equals(ScoreFiles.CSV_HEADER)) throw new IllegalArgumentException("resume: " + scores +
-					" does not start with " + ScoreFiles.CSV_HEADER + "; score without resume to start over");
-				continue;
+		List<String> records = new ArrayList<>();
+		int start = 0;
+		boolean quoted = false;
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == '"') quoted = !quoted; // "" inside quotes toggles twice
+			else if (bytes[i] == '\n' && !quoted) {
+				records.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+				start = i + 1;
 			}
-			rows.merge(firstField(line), 1, Integer::sum);
 		}
+		if (start < bytes.length) try (FileChannel channel = FileChannel.open(scores, StandardOpenOption.WRITE)) {
+			channel.truncate(start);
+		}
+		if (records.isEmpty() || !records.get(0).equals(ScoreFiles.CSV_HEADER)) throw new IllegalArgumentException(
+			"resume: " + scores + " does not start with " + ScoreFiles.CSV_HEADER + "; score without resume to start over");
+		Map<String, Integer> rows = new HashMap<>();
+		for (String row : records.subList(1, records.size()))
+			rows.merge(firstField(row), 1, Integer::sum);
 		return rows;
 	}
 
-	/** The first field of a CSV line, unquoted. */
+	/** The first field of a CSV row, unquoted. */
 	static String firstField(String line) {
 		if (!line.startsWith("\"")) {
 			int comma = line.indexOf(',');

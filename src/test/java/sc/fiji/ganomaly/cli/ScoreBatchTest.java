@@ -388,6 +388,37 @@ public class ScoreBatchTest {
 		}
 	}
 
+	/** A file name with a newline and a quote in it: its quoted rows are counted as one row each on resume. */
+	@Test
+	public void aNameWithANewlineResumesToTheBytesOfAnUninterruptedRun() throws IOException {
+		Path in = tmp.newFolder("newline").toPath();
+		Files.copy(good.resolve("a.tif"), in.resolve("a\n\"b\".tif"));
+		Files.copy(good.resolve("b.tif"), in.resolve("c.tif"));
+		Path reference = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
+		assertEquals(0, score(reference, "--input", in.toString(), "--maps", "none").exit());
+		try (Stream<Path> list = Files.list(in)) {
+			ScoreFiles.Settings settings = ScoreFiles.Settings.of(trained, 0, null, null, List.of(), MapFiles.Kind.NONE);
+			List<Path> files = list.sorted().toList();
+			for (boolean resume : new boolean[] { false, true })
+				ScoreBatch.run(trained, new ScoreBatch.Request(files, model, Precision.FLOAT32, settings, output, resume, false,
+					"--input"), new ProgressListener() {
+
+						long done;
+
+						@Override
+						public void progress(long d, long total) {
+							done = d;
+						}
+
+						@Override
+						public boolean isCanceled() {
+							return !resume && done >= 1; // the first run stops after the newline file's plane
+						}
+					});
+		}
+		assertSameFiles(files(reference), files(output));
+	}
+
 	/** Scores the good folder, canceling after {@code planes} planes. */
 	private static ScoreBatch.Summary batch(Path output, MapFiles.Kind maps, boolean resume, int planes) throws IOException {
 		try (Stream<Path> list = Files.list(good)) {
