@@ -46,7 +46,9 @@ final class TrainCli {
 		                             texture model scores texture only)
 		  --false-positive-rate F    share of normal planes the threshold aims to flag (default 0.01)
 		  --seed N                   seed of weights and sampling (default 0)
-		  --channels C,...           use only these 1-based channels (default: all)
+		  --channels C,...           use only these 1-based channels (default: all); the model
+		                             records them, and scoring (here, in Fiji) picks the same
+		                             channels of images that have more
 		  --validation-fraction F    share held out to pick the best epoch (default 0.1)
 		  --normalize MODE           percentile:LOW,HIGH (default percentile:1,99.8) or fixed:MIN,MAX
 		  --nz N --ngf N --ndf N     latent size and widths (default 100, 64, 64)

@@ -5,6 +5,7 @@ import java.util.List;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
 
 import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
@@ -39,8 +40,8 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 		if (planes.isEmpty()) return List.of();
 		List<TiledPlane> tiled = new ArrayList<>(planes.size());
 		for (int k = 0; k < planes.size(); k++) {
-			RandomAccessibleInterval<? extends RealType<?>> plane = planes.get(k);
 			String name = names.get(k);
+			RandomAccessibleInterval<? extends RealType<?>> plane = modelChannels(planes.get(k));
 			checkShape(plane, name);
 			PlaneNormalizer normalizer = PlaneNormalizer.measure(manifest.normalization(), plane, name);
 			if (normalizer.width() > Integer.MAX_VALUE - 8 || normalizer.height() > Integer.MAX_VALUE - 8)
@@ -64,9 +65,29 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 	}
 
 	/** A plane normalised as the model's training data was, its shape checked. */
-	NormalizedPlane normalize(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
+	NormalizedPlane normalize(RandomAccessibleInterval<? extends RealType<?>> given, String name) {
+		RandomAccessibleInterval<? extends RealType<?>> plane = modelChannels(given);
 		checkShape(plane, name);
 		return PlaneNormalizer.apply(manifest.normalization(), plane, name);
+	}
+
+	/**
+	 * {@code plane}, or, when it has more channels than the model and the model was trained on a
+	 * selection of its source images' channels ({@link Manifest#inputChannels()}), that selection of
+	 * its channels: an image like those trained on scores without naming the channels again.
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private RandomAccessibleInterval<? extends RealType<?>> modelChannels(RandomAccessibleInterval<? extends RealType<
+		?>> plane)
+	{
+		List<Integer> picked = manifest.inputChannels();
+		long channels = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
+		if (picked.isEmpty() || channels <= manifest.spec().channels() || picked.stream().anyMatch(c -> c > channels))
+			return plane;
+		List<RandomAccessibleInterval> selected = new ArrayList<>();
+		for (int c : picked)
+			selected.add(Views.hyperSlice((RandomAccessibleInterval) plane, 2, c - 1));
+		return Views.stack((List) selected);
 	}
 
 	/** The scorer of the model's score: windows {@code stride} apart, tiles up to {@code tileSize}, {@code batch} windows per call. */
@@ -76,8 +97,12 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 
 	private void checkShape(RandomAccessibleInterval<? extends RealType<?>> plane, String name) {
 		int channels = plane.numDimensions() > 2 ? (int) plane.dimension(2) : 1, expected = manifest.spec().channels();
+		List<Integer> picked = manifest.inputChannels();
 		if (channels != expected) throw new IllegalArgumentException(name + " has " + channels +
-			" channel(s) but the model was trained on " + expected + "; use images with " + expected + " channel(s)");
+			" channel(s) but the model was trained on " + expected + (picked.isEmpty() ? "" : " (channel(s) " + picked
+				.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of its training images)") +
+			"; use images with " + expected + " channel(s)" + (picked.isEmpty() ? "" : " or with at least " + picked.stream()
+				.mapToInt(Integer::intValue).max().getAsInt()));
 		int p = manifest.spec().patchSize();
 		if (plane.dimension(0) < p || plane.dimension(1) < p) throw new IllegalArgumentException(name + " is " +
 			plane.dimension(0) + "x" + plane.dimension(1) + " pixels, smaller than the model's patch of " + p + "x" + p);

@@ -59,7 +59,7 @@ public final class TrainingImages {
 			kept.add(bytes <= budget ? in : null); // read again when its planes are taken
 		}
 		long k = bytes <= budget ? total : Math.max(1, (long) Math.floor(total * ((double) budget / bytes)));
-		TrainingData data = new TrainingData();
+		TrainingData data = new TrainingData().sourceChannels(channels);
 		long offset = 0, j = 0;
 		for (int i = 0; i < files.size(); i++) {
 			List<Integer> planes = new ArrayList<>(); // the planes of file i among the k evenly spaced ones
@@ -88,7 +88,7 @@ public final class TrainingImages {
 	public static Loaded load(ImagePlus image, String name, List<Integer> channels, long budget) {
 		int n = ImagePlusPlanes.count(image);
 		long bytes = n * planeBytes(image, channels);
-		return new Loaded(add(new TrainingData(), image, name, channels, bytes <= budget ? 1 : (double) budget / bytes), n);
+		return new Loaded(add(new TrainingData().sourceChannels(channels), image, name, channels, bytes <= budget ? 1 : (double) budget / bytes), n);
 	}
 
 	/** Adds {@code share} of the planes of {@code image} (at least one), evenly spaced, reading only those. */

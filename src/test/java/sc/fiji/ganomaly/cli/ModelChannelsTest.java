@@ -65,6 +65,48 @@ public class ModelChannelsTest {
 		}
 	}
 
+	/**
+	 * A model trained on channel 2 of two-channel images records it: the two-channel images score on
+	 * that channel without --channels (as with --channels 2, to the bit), through the command line and
+	 * the API (which Fiji's commands use), and an image of one channel is taken as it is.
+	 */
+	@Test
+	public void aModelTrainedOnOneChannelOfTwoScoresTheSameChannelWithoutBeingTold() throws IOException {
+		Path model = tmp.getRoot().toPath().resolve("second.ganomaly.zip");
+		List<String> train = new ArrayList<>(List.of("train", "--model", model.toString(), "--channels", "2", "--input",
+			TWO_CHANNELS.resolve("twochannel_normal.tif").toString()));
+		train.addAll(TINY);
+		Run r = MainTest.run(train.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		String anomalous = TWO_CHANNELS.resolve("twochannel_anomalous.tif").toString();
+		Path told = tmp.getRoot().toPath().resolve("told"), untold = tmp.getRoot().toPath().resolve("untold");
+		r = MainTest.run("score", "--model", model.toString(), "--output", told.toString(), "--channels", "2", "--input",
+			anomalous);
+		assertEquals(r.err(), 0, r.code());
+		r = MainTest.run("score", "--model", model.toString(), "--output", untold.toString(), "--input", anomalous);
+		assertEquals(r.err(), 0, r.code());
+		assertEquals(Files.readString(told.resolve("scores.csv")), Files.readString(untold.resolve("scores.csv")));
+		assertArrayEquals(Files.readAllBytes(told.resolve("twochannel_anomalous_anomaly.tif")), Files.readAllBytes(untold
+			.resolve("twochannel_anomalous_anomaly.tif")));
+		ij.ImagePlus two = ij.IJ.openImage(anomalous);
+		try (GanomalyModel m = GanomalyModel.load(model, 2)) {
+			assertEquals(1, m.channels());
+			net.imglib2.RandomAccessibleInterval<? extends net.imglib2.type.numeric.RealType<?>> both = sc.fiji.ganomaly.ij
+				.ImagePlusPlanes.of(two).get(0).image();
+			PlaneScore whole = m.score(both, 4, "both"), second = m.score(net.imglib2.view.Views.hyperSlice(both, 2, 1), 4,
+				"second");
+			assertArrayEquals(second.map().values(), whole.map().values(), 0f);
+		}
+		// the choice is data of the model file: a manifest naming channels it cannot have is refused
+		Path hostile = tmp.getRoot().toPath().resolve("hostile.ganomaly.zip");
+		rewriteManifest(model, hostile, json -> json.replace("\"input_channels\": [\n      2\n    ]",
+			"\"input_channels\": [\n      0\n    ]"));
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> GanomalyModel
+			.load(hostile, 1).close());
+		assertTrue(e.getMessage(), e.getMessage().contains("training.input_channels must hold distinct whole numbers " +
+			"from 1 to 4096, not [0.0]"));
+	}
+
 	@Test
 	public void threeAndFourChannelModelsLoadAndScoreWithEveryScore() throws IOException {
 		for (int channels = 3; channels <= 4; channels++) {
@@ -113,6 +155,24 @@ public class ModelChannelsTest {
 						5 * random.nextGaussian());
 		}
 		return ArrayImgs.floats(v, size, size, channels);
+	}
+
+	/** A copy of {@code model} at {@code target} with its manifest changed by {@code change}. */
+	static void rewriteManifest(Path model, Path target, java.util.function.UnaryOperator<String> change)
+		throws IOException
+	{
+		try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(model)); var out =
+			new java.util.zip.ZipOutputStream(Files.newOutputStream(target)))
+		{
+			for (ZipEntry e; (e = in.getNextEntry()) != null;) {
+				byte[] content = in.readAllBytes();
+				if (e.getName().equals("manifest.json")) content = change.apply(new String(content,
+					java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				out.putNextEntry(new ZipEntry(e.getName()));
+				out.write(content);
+				out.closeEntry();
+			}
+		}
 	}
 
 	private static long manifestBytes(Path model) throws IOException {

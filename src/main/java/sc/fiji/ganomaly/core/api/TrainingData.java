@@ -17,6 +17,7 @@ public final class TrainingData {
 	public record Sample(String name, RandomAccessibleInterval<? extends RealType<?>> image) {}
 
 	private final List<Sample> samples = new ArrayList<>();
+	private List<Integer> sourceChannels = List.of();
 
 	/** Adds one plane (x, y[, c]); {@code name} appears in error messages. */
 	public TrainingData add(String name, RandomAccessibleInterval<? extends RealType<?>> plane) {
@@ -30,5 +31,19 @@ public final class TrainingData {
 
 	public int size() {
 		return samples.size();
+	}
+
+	/**
+	 * Says which channels of the source images (1-based, in order) the planes hold, when they are a
+	 * selection: the model records them, and images with more channels are scored on the same ones.
+	 */
+	public TrainingData sourceChannels(List<Integer> channels) {
+		sourceChannels = List.copyOf(channels);
+		return this;
+	}
+
+	/** The channels of the source images the planes hold; empty: all of them, as they are. */
+	public List<Integer> sourceChannels() {
+		return sourceChannels;
 	}
 }

@@ -71,6 +71,20 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		return new Manifest(formatVersion, createdBy, spec, normalization, calibration, threshold, training, s);
 	}
 
+	/** The training summary's key of the source channels the model's channels are ({@link #inputChannels}). */
+	public static final String INPUT_CHANNELS = "input_channels";
+
+	/**
+	 * The channels of the source images (1-based, in order) that the model's channels were trained
+	 * on when the training picked some ({@code --channels}); empty when it took the images' channels
+	 * as they are. {@link ManifestCheck} checked them.
+	 */
+	public List<Integer> inputChannels() {
+		Object v = training == null ? null : training.get(INPUT_CHANNELS);
+		if (!(v instanceof List<?> list)) return List.of();
+		return list.stream().map(o -> ((Number) o).intValue()).toList();
+	}
+
 	/** The model file format this code writes and reads. */
 	public static final int FORMAT_VERSION = 1;
 

@@ -31,6 +31,7 @@ final class ManifestCheck {
 	/** Throws {@link IllegalArgumentException} naming the first field out of range or inconsistent. */
 	static Manifest check(Manifest m) {
 		if (!(m.threshold() > 0)) throw field("threshold", "must be positive", m.threshold());
+		checkInputChannels(m);
 		Scoring s = m.scoring();
 		if (!m.hasNetwork()) {
 			if (s == null) throw new IllegalArgumentException("manifest.json has neither saved_model nor scoring: a model " +
@@ -55,6 +56,23 @@ final class ManifestCheck {
 		}
 		if (s.texture() != null) check(s.texture(), m.spec().channels());
 		return m;
+	}
+
+	/** Highest source channel a model may name (ImageJ's hyperstacks stay far below). */
+	static final int MAX_SOURCE_CHANNEL = 4096;
+
+	/** training.input_channels, if there: one distinct channel from 1 for each of the network's channels. */
+	private static void checkInputChannels(Manifest m) {
+		Object v = m.training() == null ? null : m.training().get(Manifest.INPUT_CHANNELS);
+		if (v == null) return;
+		String name = "manifest.json: training." + Manifest.INPUT_CHANNELS;
+		if (!(v instanceof java.util.List<?> list) || list.size() != m.spec().channels()) throw new IllegalArgumentException(
+			name + " must list one source channel for each of the model's " + m.spec().channels() + " channel(s), not " + v);
+		java.util.Set<Double> seen = new java.util.HashSet<>();
+		for (Object o : list)
+			if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1 || n
+				.doubleValue() > MAX_SOURCE_CHANNEL || !seen.add(n.doubleValue())) throw new IllegalArgumentException(name +
+					" must hold distinct whole numbers from 1 to " + MAX_SOURCE_CHANNEL + ", not " + v);
 	}
 
 	private static void check(MapCalibration c, String name) {

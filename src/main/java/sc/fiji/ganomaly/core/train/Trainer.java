@@ -73,7 +73,7 @@ public final class Trainer {
 		TrainingSettings run = withScore(settings, data);
 		int channels = planes.get(0).channels();
 		NetworkSpec spec = run.networkSpec(channels);
-		if (!run.score().needsNetwork()) return withoutNetwork(run, spec, planes);
+		if (!run.score().needsNetwork()) return withoutNetwork(run, spec, planes, data.sourceChannels());
 		// what calibration needs after the epochs, checked before them
 		TextureFolds.check(planes, run.patchSize());
 		HeldOut heldOut = HeldOut.split(planes, run.patchSize(), run.validationFraction(),
@@ -120,8 +120,8 @@ public final class Trainer {
 			try {
 				Calibrator.Result calibrated = new Calibrator(run, listener).calibrate(scoring, trained, heldOut, planes);
 				Manifest done = new Manifest(trained.formatVersion(), trained.createdBy(), spec, trained.normalization(),
-					calibration, PatchCalibration.DEFAULT_THRESHOLD, summary.toJson(validationCount, engine.description(),
-						calibrated.blocks()), calibrated.scoring());
+					calibration, PatchCalibration.DEFAULT_THRESHOLD, withChannels(summary.toJson(validationCount, engine
+						.description(), calibrated.blocks()), data.sourceChannels()), calibrated.scoring());
 				return new TrainedModel(done, work, scoring);
 			}
 			catch (RuntimeException | Error e) {
@@ -139,7 +139,9 @@ public final class Trainer {
 	 * The model of a score that needs no network: the texture statistics fitted and calibrated on every
 	 * plane; no engine, no held-out share, no epochs.
 	 */
-	private TrainedModel withoutNetwork(TrainingSettings run, NetworkSpec spec, List<NormalizedPlane> planes) {
+	private TrainedModel withoutNetwork(TrainingSettings run, NetworkSpec spec, List<NormalizedPlane> planes,
+		List<Integer> channels)
+	{
 		long start = System.nanoTime();
 		if (run.resume()) listener.status("warning: resume: the " + run.score().id() + " score trains no network, so there " +
 			"is nothing to resume; an earlier network training's checkpoint is kept (give the score it was trained " +
@@ -150,11 +152,18 @@ public final class Trainer {
 		training.put("planes", planes.size());
 		training.put("seconds", (System.nanoTime() - start) / 1e9);
 		training.put("texture_calibration_blocks", calibrated.blocks().texture());
+		withChannels(training, channels);
 		if (calibrated.blocks().warning() != null) training.put("calibration_warning", calibrated.blocks().warning());
 		Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(), null,
 			PatchCalibration.DEFAULT_THRESHOLD, training, calibrated.scoring());
 		return new TrainedModel(manifest, TemporaryFolders.create("ganomaly-training"), new LazyNetwork(engine, null,
 			spec, Precision.FLOAT32, null));
+	}
+
+	/** {@code training} with the source images' channels the planes held, when a selection ({@link Manifest#inputChannels}). */
+	private static Map<String, Object> withChannels(Map<String, Object> training, List<Integer> channels) {
+		if (!channels.isEmpty()) training.put(Manifest.INPUT_CHANNELS, channels);
+		return training;
 	}
 
 	/**
