@@ -27,8 +27,13 @@ import sc.fiji.ganomaly.core.api.Shutdown;
 public final class TemporaryFolders {
 
 	private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
-	/** Names of folders made here: {@code ganomaly-WORD.pidPID.RANDOM}. */
-	static final Pattern NAME = Pattern.compile("(ganomaly-[a-z]+)\\.pid(\\d{1,19})\\.[^/\\\\]+");
+	/**
+	 * Names of folders made here: {@code ganomaly-WORD.pidPID.RANDOM}, on Linux
+	 * {@code ganomaly-WORD.pidPID.nsNS.RANDOM}, NS the process's PID namespace (a container's own).
+	 */
+	static final Pattern NAME = Pattern.compile("(ganomaly-[a-z]+)\\.pid(\\d{1,19})(?:\\.ns(\\d{1,19}))?\\.[^/\\\\]+");
+	/** This process's PID namespace as {@code /proc/self/ns/pid} names it ("pid:[4026531836]"), or null off Linux. */
+	private static final String NAMESPACE = pidNamespace(Path.of("/proc/self/ns/pid"));
 	private static final AtomicBoolean SWEPT = new AtomicBoolean();
 
 	static {
@@ -49,7 +54,8 @@ public final class TemporaryFolders {
 		try {
 			Path root = Path.of(System.getProperty("java.io.tmpdir"));
 			if (!SWEPT.getAndSet(true)) deleteOrphans(root);
-			Path folder = Files.createTempDirectory(root, prefix + ".pid" + ProcessHandle.current().pid() + ".");
+			Path folder = Files.createTempDirectory(root, prefix + ".pid" + ProcessHandle.current().pid() + "." +
+				(NAMESPACE == null ? "" : "ns" + NAMESPACE + "."));
 			LIVE.add(folder);
 			return folder;
 		}
@@ -58,16 +64,35 @@ public final class TemporaryFolders {
 		}
 	}
 
+	/** The number in the target of {@code link} ("pid:[4026531836]"), or null if it cannot be read. */
+	static String pidNamespace(Path link) {
+		try {
+			Matcher m = Pattern.compile("pid:\\[(\\d{1,19})\\]").matcher(Files.readSymbolicLink(link).toString());
+			return m.matches() ? m.group(1) : null;
+		}
+		catch (IOException | RuntimeException e) {
+			return null;
+		}
+	}
+
 	/**
 	 * Deletes the folders in {@code root} named as {@link #create} names them, owned by this user,
-	 * whose process no longer runs; nothing else. Returns how many it deleted.
+	 * made in this PID namespace (a process of another container, sharing the temporary folder, may
+	 * have the number of a process that does not run here) or before namespaces were named, whose
+	 * process no longer runs; nothing else. Returns how many it deleted.
 	 */
 	static int deleteOrphans(Path root) {
+		return deleteOrphans(root, NAMESPACE);
+	}
+
+	/** {@link #deleteOrphans(Path)} as seen from PID namespace {@code namespace} (null: none known). */
+	static int deleteOrphans(Path root, String namespace) {
 		int deleted = 0;
 		try (Stream<Path> list = Files.list(root)) {
 			for (Path p : (Iterable<Path>) list::iterator) {
 				Matcher m = NAME.matcher(p.getFileName().toString());
 				if (!m.matches() || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
+				if (m.group(3) != null && !m.group(3).equals(namespace)) continue; // another container's process
 				long pid;
 				try {
 					pid = Long.parseLong(m.group(2));

@@ -314,14 +314,23 @@ public class ModelArchiveTest {
 		Path others = Files.createDirectories(root.resolve("somebody-model.pid" + dead + ".789"));
 		Path unlike = Files.createDirectories(root.resolve("ganomaly-model.pid" + dead));
 		Path file = Files.write(root.resolve("ganomaly-model.pid" + dead + ".file"), new byte[1]);
-		assertEquals(1, TemporaryFolders.deleteOrphans(root));
+		// made in PID namespace 111 (this one) and 222 (another container's, whose process may live)
+		Path here = Files.createDirectories(root.resolve("ganomaly-model.pid" + dead + ".ns111.321"));
+		Path container = Files.createDirectories(root.resolve("ganomaly-model.pid" + dead + ".ns222.654"));
+		assertEquals(2, TemporaryFolders.deleteOrphans(root, "111"));
 		assertFalse(Files.exists(orphan.getParent()));
-		for (Path kept : List.of(mine, others, unlike, file))
+		assertFalse(Files.exists(here));
+		for (Path kept : List.of(mine, others, unlike, file, container))
 			assertTrue(kept.toString(), Files.exists(kept));
+		Path link = Files.createSymbolicLink(root.resolve("ns-link"), Path.of("pid:[4026531836]"));
+		assertEquals("4026531836", TemporaryFolders.pidNamespace(link));
+		assertEquals(null, TemporaryFolders.pidNamespace(root.resolve("no-such-link")));
 		Path created = TemporaryFolders.create("ganomaly-model");
 		try {
+			String ns = TemporaryFolders.pidNamespace(Path.of("/proc/self/ns/pid"));
 			assertTrue(created.getFileName().toString(), created.getFileName().toString().startsWith("ganomaly-model.pid" +
-				me + "."));
+				me + "." + (ns == null ? "" : "ns" + ns + ".")));
+			assertTrue(TemporaryFolders.NAME.matcher(created.getFileName().toString()).matches());
 		}
 		finally {
 			TemporaryFolders.delete(created);
