@@ -399,22 +399,10 @@ public class ScoreBatchTest {
 		try (Stream<Path> list = Files.list(in)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(trained, 0, null, null, List.of(), MapFiles.Kind.NONE);
 			List<Path> files = list.sorted().toList();
+			// the first run stops after the newline file's plane
 			for (boolean resume : new boolean[] { false, true })
 				ScoreBatch.run(trained, new ScoreBatch.Request(files, model, Precision.FLOAT32, settings, output, resume, false,
-					"--input"), new ProgressListener() {
-
-						long done;
-
-						@Override
-						public void progress(long d, long total) {
-							done = d;
-						}
-
-						@Override
-						public boolean isCanceled() {
-							return !resume && done >= 1; // the first run stops after the newline file's plane
-						}
-					});
+					"--input"), stopAfter(resume ? Long.MAX_VALUE : 1));
 		}
 		assertSameFiles(files(reference), files(output));
 	}
@@ -425,21 +413,26 @@ public class ScoreBatchTest {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(trained, 0, null, null, List.of(), maps);
 			ScoreBatch.Request request = new ScoreBatch.Request(list.sorted().toList(), model, Precision.FLOAT32, settings,
 				output, resume, false, "--input");
-			return ScoreBatch.run(trained, request, new ProgressListener() {
-
-				long done;
-
-				@Override
-				public void progress(long d, long total) {
-					done = d;
-				}
-
-				@Override
-				public boolean isCanceled() {
-					return done >= planes;
-				}
-			});
+			return ScoreBatch.run(trained, request, stopAfter(planes));
 		}
+	}
+
+	/** A listener that cancels once {@code planes} planes are done. */
+	private static ProgressListener stopAfter(long planes) {
+		return new ProgressListener() {
+
+			long done;
+
+			@Override
+			public void progress(long d, long total) {
+				done = d;
+			}
+
+			@Override
+			public boolean isCanceled() {
+				return done >= planes;
+			}
+		};
 	}
 
 	@Test
