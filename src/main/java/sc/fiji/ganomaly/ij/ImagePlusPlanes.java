@@ -10,6 +10,8 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.converter.Converters;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.IntType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.view.Views;
 
 /**
@@ -55,12 +57,13 @@ public final class ImagePlusPlanes {
 			first + " to " + last + " are not within its " + n + " plane(s)");
 		int channels = imp.getNChannels(), slices = imp.getNSlices();
 		ImageStack stack = imp.getStack();
+		boolean signed = imp.getCalibration().isSigned16Bit();
 		List<Plane> planes = new ArrayList<>();
 		for (int index = first; index <= last; index++) {
 			int z = (index - 1) % slices + 1, t = (index - 1) / slices + 1;
 			List<RandomAccessibleInterval<? extends RealType<?>>> channelViews = new ArrayList<>();
 			for (int c = 1; c <= channels; c++)
-				channelViews.add(wrap(stack, imp.getStackIndex(c, z, t), imp.getTitle()));
+				channelViews.add(wrap(stack, imp.getStackIndex(c, z, t), imp.getTitle(), signed));
 			planes.add(new Plane(z, t, index, stackChannels(channelViews)));
 		}
 		return planes;
@@ -115,14 +118,21 @@ public final class ImagePlusPlanes {
 		return (RandomAccessibleInterval) Views.stack((List) channels);
 	}
 
-	/** A 2D view (x, y) of one stack plane, or (x, y, 3) for RGB. */
-	private static RandomAccessibleInterval<? extends RealType<?>> wrap(ImageStack stack, int n, String title) {
+	/**
+	 * A 2D view (x, y) of one stack plane, or (x, y, 3) for RGB; {@code signed}: 16-bit pixels that
+	 * ImageJ holds shifted by 32768 (a signed 16-bit file), viewed as the file's values.
+	 */
+	private static RandomAccessibleInterval<? extends RealType<?>> wrap(ImageStack stack, int n, String title,
+		boolean signed)
+	{
 		Object pixels = stack.getPixels(n);
 		long w = stack.getWidth(), h = stack.getHeight();
 		int length = pixels == null ? 0 : java.lang.reflect.Array.getLength(pixels);
 		if (length != w * h) throw new IllegalArgumentException(title + ": plane " + n + " holds " + length + " pixels, " +
 			"not the stack's " + w + "x" + h);
 		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
+		if (pixels instanceof short[] s && signed) return Converters.convert((RandomAccessibleInterval<
+			UnsignedShortType>) ArrayImgs.unsignedShorts(s, w, h), (in, out) -> out.set(in.get() - 32768), new IntType());
 		if (pixels instanceof short[] s) return ArrayImgs.unsignedShorts(s, w, h);
 		if (pixels instanceof float[] f) return ArrayImgs.floats(f, w, h);
 		if (pixels instanceof int[] rgb) return Converters.argbChannels(ArrayImgs.argbs(rgb, w, h), 1, 2, 3);

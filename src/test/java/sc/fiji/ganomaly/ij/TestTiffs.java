@@ -33,7 +33,7 @@ public final class TestTiffs {
 	public static final class Spec {
 
 		int width = 8, height = 6, bits = 8, planes = 1, compression = 1;
-		boolean big;
+		boolean big, signed;
 		ByteOrder order = ByteOrder.LITTLE_ENDIAN;
 		String description;
 		boolean onlyFirstDirectory; // ImageJ's single-directory stack: planes contiguous, one directory
@@ -51,6 +51,13 @@ public final class TestTiffs {
 
 		public Spec planes(int n) {
 			planes = n;
+			return this;
+		}
+
+		/** 16-bit signed pixels (SampleFormat 2): {@link #pixel} × 100 − 12000, some of them negative. */
+		public Spec signed16() {
+			bits = 16;
+			signed = true;
 			return this;
 		}
 
@@ -99,7 +106,7 @@ public final class TestTiffs {
 			for (int x = 0; x < s.width; x++) {
 				int v = pixel(p, x, y);
 				if (bytesPerPixel == 1) b.put((byte) v);
-				else if (bytesPerPixel == 2) b.putShort((short) (v * 100));
+				else if (bytesPerPixel == 2) b.putShort((short) (v * 100 - (s.signed ? 12000 : 0)));
 				else b.putFloat(v / 2f);
 			}
 		byte[] raw = b.array();
@@ -177,6 +184,7 @@ public final class TestTiffs {
 		entries.add(new long[] { 278, 4, 1, s.height });
 		entries.add(new long[] { 279, s.big ? 16 : 4, 1, dataLength });
 		if (s.bits == 32) entries.add(new long[] { 339, 3, 1, 3 });
+		if (s.signed) entries.add(new long[] { 339, 3, 1, 2 });
 		if (s.big) b.putLong(entries.size());
 		else b.putShort((short) entries.size());
 		for (long[] e : entries) {

@@ -84,6 +84,21 @@ public class TiffCheckTest {
 		}
 	}
 
+	/** A signed 16-bit TIFF, which ImageJ holds shifted by 32768, is read with the file's values. */
+	@Test
+	public void signedSixteenBitPixelsAreReadAsTheFileHoldsThem() throws IOException {
+		Path file = write("signed.tif", TestTiffs.spec().signed16().build().bytes());
+		ij.ImagePlus imp = ImageFiles.open(file, "--input").image();
+		assertTrue("ImageJ calibrates it as signed", imp.getCalibration().isSigned16Bit());
+		net.imglib2.RandomAccessibleInterval<? extends net.imglib2.type.numeric.RealType<?>> plane = ImagePlusPlanes.of(
+			imp).get(0).image();
+		var at = plane.randomAccess();
+		for (int[] xy : new int[][] { { 0, 0 }, { 3, 2 }, { 7, 5 } }) {
+			at.setPosition(new long[] { xy[0], xy[1], 0 });
+			assertEquals(TestTiffs.pixel(0, xy[0], xy[1]) * 100 - 12000, at.get().getRealDouble(), 0);
+		}
+	}
+
 	@Test
 	public void validBuiltTiffsPassAndReadBack() throws IOException {
 		int i = 0;
