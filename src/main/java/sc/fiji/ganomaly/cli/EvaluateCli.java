@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.ij.ScoreFiles;
@@ -46,7 +47,7 @@ final class EvaluateCli {
 		Options o = Options.parse(args, OPTIONS, Set.of());
 		List<Path> normal = o.images("normal");
 		List<Path> anomalous = o.images("anomalous");
-		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
+		List<Integer> channels = ImageChannels.parse(o.all("channels"));
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), null, asked)) {
 			GanomalyModel model;
@@ -86,7 +87,7 @@ final class EvaluateCli {
 		for (Path file : files) {
 			ImageFiles.Input input = ImageFiles.openLazily(file, option);
 			ImagePlusScorer.Result r = ImagePlusScorer.score(model, input.image(), stride,
-				p -> ImageFiles.selectChannels(p, channels, file.getFileName().toString()), ImagePlusScorer.NO_MAP,
+				p -> ImageChannels.select(p, channels, file.getFileName().toString()), ImagePlusScorer.NO_MAP,
 				ProgressListener.NONE);
 			for (ImagePlusScorer.Row s : r.scores())
 				scores.add(s.score());

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
@@ -64,7 +64,7 @@ final class ScoreCli {
 		Options o = Options.parse(args, OPTIONS, FLAGS);
 		Path output = o.path("output");
 		List<Path> listed = o.images("input");
-		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
+		List<Integer> channels = ImageChannels.parse(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		OutputChecks.outputFolder(output);
 		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has("resume"), "--input"); // before the model loads

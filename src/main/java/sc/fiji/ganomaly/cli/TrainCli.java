@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-import sc.fiji.ganomaly.ij.ImageFiles;
+import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.TrainingImages;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
@@ -90,7 +90,7 @@ final class TrainCli {
 		settings.validate();
 		List<Path> inputs = o.images("input");
 		OutputChecks.modelTarget(model, inputs);
-		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
+		List<Integer> channels = ImageChannels.parse(o.all("channels"));
 		TrainingImages.Loaded loaded = TrainingImages.load(inputs, channels,
 			"--input", TrainingImages.budget());
 		if (loaded.note() != null) out.println("warning: " + loaded.note());

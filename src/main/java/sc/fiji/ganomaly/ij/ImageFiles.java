@@ -16,9 +16,6 @@ import ij.io.Opener;
 import ij.io.TiffDecoder;
 import ij.plugin.FileInfoVirtualStack;
 import ij.process.ImageProcessor;
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
 
 /**
  * Image files named by users: files, multi-page TIFF stacks and folders of them, opened with
@@ -267,43 +264,5 @@ public final class ImageFiles {
 		}
 		else in = open(file, option);
 		return new Shape(ImagePlusPlanes.count(in.image()), (long) in.image().getWidth() * in.image().getHeight());
-	}
-
-	/**
-	 * Keeps only the given 1-based channels of an (x, y, c) plane; an empty list keeps all.
-	 */
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	public static RandomAccessibleInterval<? extends RealType<?>> selectChannels(ImagePlusPlanes.Plane plane,
-		List<Integer> channels, String name)
-	{
-		RandomAccessibleInterval view = plane.image();
-		if (channels.isEmpty()) return view;
-		long available = view.dimension(2);
-		List<RandomAccessibleInterval> selected = new ArrayList<>();
-		for (int c : channels) {
-			if (c < 1 || c > available) throw new IllegalArgumentException("channels: " + name + " has channels 1 to " + available +
-				", not " + c);
-			selected.add(Views.hyperSlice(view, 2, c - 1));
-		}
-		return Views.stack((List) selected);
-	}
-
-	/** Parses "1,3" into [1, 3]. */
-	public static List<Integer> parseChannels(List<String> values) {
-		List<Integer> out = new ArrayList<>();
-		for (String v : values)
-			for (String part : v.split(",")) {
-				if (part.isBlank()) continue;
-				int channel;
-				try {
-					channel = Integer.parseInt(part.trim());
-				}
-				catch (NumberFormatException e) {
-					throw new IllegalArgumentException("channels takes 1-based channel numbers such as 1,2, not '" + part + "'");
-				}
-				if (out.contains(channel)) throw new IllegalArgumentException("channels names " + channel + " twice; give each once");
-				out.add(channel);
-			}
-		return out;
 	}
 }

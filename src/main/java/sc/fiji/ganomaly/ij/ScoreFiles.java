@@ -152,7 +152,7 @@ public final class ScoreFiles {
 			String fileName = span.input().file().getFileName().toString();
 			List<ImagePlusPlanes.Plane> read = ImagePlusPlanes.of(imp, span.first(), span.last());
 			planes.add(read);
-			batch.add(imp, read, plane -> ImageFiles.selectChannels(plane, settings.channels(), fileName));
+			batch.add(imp, read, plane -> ImageChannels.select(plane, settings.channels(), fileName));
 		}
 		List<PlaneScore> scores = scoring.score(batch.views(), settings.stride(), batch.names(), ProgressListener.NONE);
 		List<List<ScoredPlane>> out = new ArrayList<>();

@@ -116,7 +116,7 @@ public final class TrainingImages {
 		for (int index : indices) {
 			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(image, index, index).get(0);
 			String planeName = ImagePlusPlanes.name(name, n, plane);
-			data.add(planeName, ImageFiles.selectChannels(plane, channels, planeName));
+			data.add(planeName, ImageChannels.select(plane, channels, planeName));
 		}
 		return data;
 	}

@@ -33,11 +33,11 @@ public class ScoreFilesTest {
 	/** Channels are 1-based numbers, each given once (in one option or several). */
 	@Test
 	public void channelsAreNumbersEachGivenOnce() {
-		assertEquals(List.of(2, 1), ImageFiles.parseChannels(List.of("2, 1")));
-		assertEquals(List.of(1, 3), ImageFiles.parseChannels(List.of("1", "3")));
+		assertEquals(List.of(2, 1), ImageChannels.parse(List.of("2, 1")));
+		assertEquals(List.of(1, 3), ImageChannels.parse(List.of("1", "3")));
 		for (List<String> bad : List.of(List.of("2,2"), List.of("1", "1"), List.of("one")))
 			try {
-				ImageFiles.parseChannels(bad);
+				ImageChannels.parse(bad);
 				fail(bad + " accepted");
 			}
 			catch (IllegalArgumentException e) {
