@@ -3,6 +3,8 @@ package sc.fiji.ganomaly.cli;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 import sc.fiji.ganomaly.engine.EngineException;
@@ -28,9 +30,9 @@ public final class Main {
 		'ganomaly <command> --help' describes a command's options.
 		""";
 
-	/** The options of every command, for the names of settings in messages. */
-	private static final java.util.Set<String> OPTIONS = java.util.stream.Stream.of(TrainCli.OPTIONS, ScoreCli.OPTIONS,
-		EvaluateCli.OPTIONS).flatMap(java.util.Set::stream).collect(java.util.stream.Collectors.toUnmodifiableSet());
+	/** The options of each command, for the names of settings in its messages. */
+	private static final Map<String, Set<String>> OPTIONS = Map.of("train", TrainCli.OPTIONS, "score", ScoreCli.OPTIONS,
+		"evaluate", EvaluateCli.OPTIONS);
 
 	private Main() {}
 
@@ -78,7 +80,8 @@ public final class Main {
 			return 0;
 		}
 		catch (UsageException | IllegalArgumentException | UncheckedIOException | EngineException e) {
-			err.println("ganomaly " + command + ": " + Options.spelled(e.getMessage(), OPTIONS));
+			err.println("ganomaly " + command + ": " + Options.spelled(e.getMessage(), OPTIONS.getOrDefault(command, Set
+				.of())));
 			if (e instanceof UsageException) err.println("see 'ganomaly " + command + " --help'");
 			return 2;
 		}

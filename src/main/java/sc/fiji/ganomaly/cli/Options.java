@@ -17,8 +17,13 @@ public final class Options {
 
 	private final Map<String, List<String>> values = new LinkedHashMap<>();
 
-	/** A setting's name as the shared API spells it ({@code patchSize}): two or more words, camel case. */
-	private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile("\\b[a-z]+(?:[A-Z][a-z]+)+\\b");
+	/**
+	 * A setting's name as the shared API spells it ({@code patchSize}): two or more words, camel case,
+	 * standing as a word of the message's prose (after its start, a space or a parenthesis; before
+	 * its end, a space or punctuation), not inside a path or an option the user typed.
+	 */
+	static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile(
+		"(?<![^ (])[a-z]+(?:[A-Z][a-z]+)+(?=$|[ ,.;:)])");
 
 	/**
 	 * {@code message} with each setting it names in the API's spelling ({@code patchSize}) spelled as

@@ -77,15 +77,16 @@ abstract class CancelableCommand implements Command, Cancelable {
 
 	/**
 	 * {@code message} with the command's inputs named as a macro's option keys name them, the field
-	 * names in lower case ({@code patchSize}: {@code patchsize}), which the dialog's labels also show.
+	 * names in lower case ({@code patchSize}: {@code patchsize}), where they stand as words of the
+	 * message's prose (not inside a path or an image's title).
 	 */
 	String macroKeys(String message) {
 		if (message == null) return null;
 		for (Class<?> c = getClass(); c != null; c = c.getSuperclass())
 			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
 				String name = f.getName(), key = name.toLowerCase(java.util.Locale.ROOT);
-				if (f.isAnnotationPresent(Parameter.class) && !key.equals(name)) message = message.replaceAll("\\b" + name +
-					"\\b", key);
+				if (f.isAnnotationPresent(Parameter.class) && !key.equals(name)) message = message.replaceAll(
+					"(?<![^ (])" + name + "(?=$|[ ,.;:)])", key);
 			}
 		return message;
 	}

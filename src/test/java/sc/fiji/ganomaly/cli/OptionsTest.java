@@ -1,0 +1,35 @@
+package sc.fiji.ganomaly.cli;
+
+import static org.junit.Assert.assertEquals;
+
+import java.util.Set;
+
+import org.junit.Test;
+
+/** How refusals name settings: as the command's options, only where a setting stands as a word of prose. */
+public class OptionsTest {
+
+	private static final Set<String> TRAIN = TrainCli.OPTIONS;
+
+	@Test
+	public void settingsInProseAreNamedAsTheOptionsThatSetThem() {
+		assertEquals("--patch-size must be 16, 32, 64 or 128, not 24", Options.spelled(
+			"patchSize must be 16, 32, 64 or 128, not 24", TRAIN));
+		assertEquals("tiny.tif is 8x8 pixels, smaller than the patch of 16x16; use a smaller --patch-size or larger " +
+			"images", Options.spelled("tiny.tif is 8x8 pixels, smaller than the patch of 16x16; use a smaller patchSize " +
+				"or larger images", TRAIN));
+		assertEquals("(--validation-fraction: 0.7)", Options.spelled("(validationFraction: 0.7)", TRAIN));
+	}
+
+	@Test
+	public void whatTheUserTypedAndPathsStayAsTheyAre() {
+		assertEquals("unknown option --patchSize", Options.spelled("unknown option --patchSize", TRAIN));
+		assertEquals("unexpected argument 'patchSize'", Options.spelled("unexpected argument 'patchSize'", TRAIN));
+		assertEquals("--input: folder /data/patchSize-64/ holds no images", Options.spelled(
+			"--input: folder /data/patchSize-64/ holds no images", TRAIN));
+		assertEquals("--input: /data/patchSize holds no images", Options.spelled("--input: /data/patchSize holds no " +
+			"images", TRAIN));
+		// a setting the command has no option for keeps the API's name
+		assertEquals("patchSize must be 16", Options.spelled("patchSize must be 16", ScoreCli.OPTIONS));
+	}
+}
