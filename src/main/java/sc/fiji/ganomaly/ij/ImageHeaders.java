@@ -158,18 +158,28 @@ final class ImageHeaders {
 	}
 
 	/**
-	 * Whether a JPEG's end-of-image marker (FF D9) follows its first start of scan (FF DA): inside
-	 * compressed data FF is followed by 00 or a restart marker, so the first FF D9 after it is the
-	 * end, and a file cut anywhere in its scans has none (bytes after the end are allowed).
+	 * Whether a JPEG's end-of-image marker (FF D9) follows its first start of scan (FF DA): the
+	 * segments before it are skipped by their lengths (an EXIF thumbnail or a comment may hold both
+	 * markers), then in the compressed data FF is followed by 00 or a restart marker, so the first FF
+	 * D9 is the end. A file cut anywhere in its scans has none; bytes after the end are allowed.
 	 */
 	private static boolean endsItsScans(Path file) {
 		try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-			boolean scanning = false;
-			for (int previous = -1, b; (b = in.read()) >= 0; previous = b) {
-				if (previous != 0xFF) continue;
-				if (b == 0xDA) scanning = true;
-				else if (b == 0xD9 && scanning) return true;
+			if (in.read() != 0xFF || in.read() != 0xD8) return false;
+			for (boolean scan = false; !scan;) {
+				if (in.read() != 0xFF) return false;
+				int marker = in.read();
+				while (marker == 0xFF) // fill bytes
+					marker = in.read();
+				if (marker < 0 || marker == 0xD9) return false;
+				if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) continue; // markers without a segment
+				int length = in.read() << 8 | in.read();
+				if (length < 2) return false;
+				in.skipNBytes(length - 2);
+				scan = marker == 0xDA;
 			}
+			for (int previous = -1, b; (b = in.read()) >= 0; previous = b)
+				if (previous == 0xFF && b == 0xD9) return true;
 			return false;
 		}
 		catch (IOException e) {

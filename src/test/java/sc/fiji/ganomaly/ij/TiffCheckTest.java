@@ -84,6 +84,33 @@ public class TiffCheckTest {
 		}
 	}
 
+	/**
+	 * A JPEG cut in its scans is refused, also when a segment before them holds a whole JPEG of its
+	 * own (an EXIF thumbnail: here in a comment); the same files whole open.
+	 */
+	@Test
+	public void aJpegCutInItsScansIsRefusedWhateverItsSegmentsHold() throws IOException {
+		java.io.ByteArrayOutputStream main = new java.io.ByteArrayOutputStream(), thumb = new java.io.ByteArrayOutputStream();
+		ImageIO.write(new ColorProcessor(64, 48).getBufferedImage(), "jpeg", main);
+		ImageIO.write(new ColorProcessor(8, 6).getBufferedImage(), "jpeg", thumb);
+		byte[] m = main.toByteArray(), t = thumb.toByteArray();
+		java.io.ByteArrayOutputStream withThumb = new java.io.ByteArrayOutputStream();
+		withThumb.write(m, 0, 2); // SOI
+		withThumb.write(new byte[] { (byte) 0xFF, (byte) 0xFE, (byte) ((t.length + 2) >> 8), (byte) (t.length + 2) });
+		withThumb.write(t);
+		withThumb.write(m, 2, m.length - 2);
+		byte[] whole = withThumb.toByteArray();
+		for (byte[] file : List.of(m, whole)) {
+			Path ok = write("whole-" + file.length + ".jpg", file);
+			assertEquals(48, ImageFiles.open(ok, "--input").image().getHeight());
+			Path cut = write("cut-" + file.length + ".jpg", java.util.Arrays.copyOf(file, file.length - 40));
+			IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles
+				.open(cut, "--input"));
+			assertTrue(e.getMessage(), e.getMessage().endsWith(" is truncated or damaged: its JPEG data ends before the " +
+				"end-of-image marker"));
+		}
+	}
+
 	/** A signed 16-bit TIFF, which ImageJ holds shifted by 32768, is read with the file's values. */
 	@Test
 	public void signedSixteenBitPixelsAreReadAsTheFileHoldsThem() throws IOException {
