@@ -96,10 +96,8 @@ public final class Trainer {
 			try (FolderLock held = checkpoint.lock()) {
 				summary = loop.run(network, heldOut, validation, validationCount, checkpoint, Fingerprint.of(spec, run,
 					planes).text());
-				if (summary.canceled() && summary.bestEpoch() == 0) {
-					checkpoint.startAfresh(); // nothing to resume: the state a training starts with goes too
-					throw new CancellationException("training was stopped before its first step: no model was written");
-				}
+				if (summary.canceled() && summary.bestEpoch() == 0) throw new CancellationException("training was " +
+					"stopped before its first step: no model was written");
 				if (checkpoint.hasBest(summary.bestEpoch())) network.restoreCheckpoint(checkpoint.best(summary
 					.bestEpoch()));
 			}

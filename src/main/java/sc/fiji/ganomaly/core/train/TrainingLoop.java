@@ -49,6 +49,9 @@ final class TrainingLoop {
 		String diverged = null;
 		long start = System.nanoTime();
 		List<Double> validationLosses = new ArrayList<>();
+		// stopped while the data and the engine were prepared: an earlier training's checkpoint stays as it was
+		if (listener.isCanceled()) return new TrainingSummary(epochs, 0, true, 0, bestLoss, validationLosses, steps,
+			batchSize, 0, settings.augment(), settings.statisticsBatches(), 0, null);
 		if (settings.resume()) {
 			TrainingCheckpoint.State state = checkpoint.resume(network, fingerprint);
 			first = state.epoch() + 1;
