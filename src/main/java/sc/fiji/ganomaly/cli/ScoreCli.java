@@ -33,9 +33,9 @@ final class ScoreCli {
 		  --threshold T       calibrated score above which an image is anomalous, or 'model' (default:
 		                      the model's)
 		  --score NAME        texture, combined, latent, residual or density (default: the model's)
-		  --channels C,...    use only these 1-based channels (default: the model's: images with
-		                      more channels than the model give the channels that training's
-		                      --channels picked, recorded in the model; else all)
+		  --channels C,...    use only these 1-based channels (default: the model's: images like
+		                      those trained on give the channels that training's --channels
+		                      picked, recorded in the model; else all)
 		  --maps KIND         float (default), 16bit (half the size: scores -8 to 123.07 in steps of 0.002,
 		                      the scale stored as the TIFF's ImageJ calibration) or none (CSV only)
 		  --threads N         threads of the network (TensorFlow) and of the texture score

@@ -48,7 +48,7 @@ final class TrainCli {
 		  --seed N                   seed of weights and sampling (default 0)
 		  --channels C,...           use only these 1-based channels (default: all); the model
 		                             records them, and scoring (here, in Fiji) picks the same
-		                             channels of images that have more
+		                             channels of images with as many channels as these
 		  --validation-fraction F    share held out to pick the best epoch (default 0.1)
 		  --normalize MODE           percentile:LOW,HIGH (default percentile:1,99.8) or fixed:MIN,MAX
 		  --nz N --ngf N --ndf N     latent size and widths (default 100, 64, 64)

@@ -72,9 +72,11 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 	}
 
 	/**
-	 * {@code plane}, or, when it has more channels than the model and the model was trained on a
-	 * selection of its source images' channels ({@link Manifest#inputChannels()}), that selection of
-	 * its channels: an image like those trained on scores without naming the channels again.
+	 * {@code plane}, or, when the model was trained on a selection of the channels of source images
+	 * ({@link Manifest#inputChannels()}) and the plane has as many channels as those images, that
+	 * selection of its channels: an image like those trained on scores without naming the channels
+	 * again. A plane of other channels (a selection given again, another kind of image) is taken as
+	 * it is.
 	 */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private RandomAccessibleInterval<? extends RealType<?>> modelChannels(RandomAccessibleInterval<? extends RealType<
@@ -82,8 +84,7 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 	{
 		List<Integer> picked = manifest.inputChannels();
 		long channels = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
-		if (picked.isEmpty() || channels <= manifest.spec().channels() || picked.stream().anyMatch(c -> c > channels))
-			return plane;
+		if (picked.isEmpty() || channels != manifest.inputChannelCount()) return plane;
 		List<RandomAccessibleInterval> selected = new ArrayList<>();
 		for (int c : picked)
 			selected.add(Views.hyperSlice((RandomAccessibleInterval) plane, 2, c - 1));
@@ -100,9 +101,9 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 		List<Integer> picked = manifest.inputChannels();
 		if (channels != expected) throw new IllegalArgumentException(name + " has " + channels +
 			" channel(s) but the model was trained on " + expected + (picked.isEmpty() ? "" : " (channel(s) " + picked
-				.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of its training images)") +
-			"; use images with " + expected + " channel(s)" + (picked.isEmpty() ? "" : " or with at least " + picked.stream()
-				.mapToInt(Integer::intValue).max().getAsInt()));
+				.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of images of " + manifest
+					.inputChannelCount() + ")") + "; use images with " + expected + " channel(s)" + (picked.isEmpty() ? "" :
+						" or with " + manifest.inputChannelCount()));
 		int p = manifest.spec().patchSize();
 		if (plane.dimension(0) < p || plane.dimension(1) < p) throw new IllegalArgumentException(name + " is " +
 			plane.dimension(0) + "x" + plane.dimension(1) + " pixels, smaller than the model's patch of " + p + "x" + p);

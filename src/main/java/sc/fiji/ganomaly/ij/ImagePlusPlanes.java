@@ -38,6 +38,11 @@ public final class ImagePlusPlanes {
 		return of(imp, 1, count(imp));
 	}
 
+	/** The channels of each of an image's planes: its channels, three for each of an RGB image. */
+	public static int channels(ImagePlus imp) {
+		return imp.getNChannels() * (imp.getType() == ImagePlus.COLOR_RGB ? 3 : 1);
+	}
+
 	/** Number of planes (slices times frames) of an image, checking that its stack matches its dimensions. */
 	public static int count(ImagePlus imp) {
 		int channels = imp.getNChannels(), slices = imp.getNSlices(), frames = imp.getNFrames();

@@ -59,7 +59,8 @@ public final class TrainingImages {
 			kept.add(bytes <= budget ? in : null); // read again when its planes are taken
 		}
 		long k = bytes <= budget ? total : Math.max(1, (long) Math.floor(total * ((double) budget / bytes)));
-		TrainingData data = new TrainingData().sourceChannels(channels);
+		TrainingData data = new TrainingData();
+		java.util.Set<Integer> sources = new java.util.HashSet<>();
 		long offset = 0, j = 0;
 		for (int i = 0; i < files.size(); i++) {
 			List<Integer> planes = new ArrayList<>(); // the planes of file i among the k evenly spaced ones
@@ -73,7 +74,10 @@ public final class TrainingImages {
 			if (planes.isEmpty()) continue;
 			if (in == null) in = ImageFiles.openLazily(files.get(i), parameter);
 			addPlanes(data, in.image(), in.file().getFileName().toString(), channels, planes);
+			sources.add(ImagePlusPlanes.channels(in.image()));
 		}
+		// a selection of one kind of source image is the model's to repeat; mixed sources are scored as given
+		if (sources.size() == 1) data.sourceChannels(channels, sources.iterator().next());
 		return new Loaded(data, (int) total);
 	}
 
@@ -88,7 +92,8 @@ public final class TrainingImages {
 	public static Loaded load(ImagePlus image, String name, List<Integer> channels, long budget) {
 		int n = ImagePlusPlanes.count(image);
 		long bytes = n * planeBytes(image, channels);
-		return new Loaded(add(new TrainingData().sourceChannels(channels), image, name, channels, bytes <= budget ? 1 : (double) budget / bytes), n);
+		return new Loaded(add(new TrainingData().sourceChannels(channels, ImagePlusPlanes.channels(image)), image, name,
+			channels, bytes <= budget ? 1 : (double) budget / bytes), n);
 	}
 
 	/** Adds {@code share} of the planes of {@code image} (at least one), evenly spaced, reading only those. */

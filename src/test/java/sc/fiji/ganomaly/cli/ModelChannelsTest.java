@@ -104,7 +104,17 @@ public class ModelChannelsTest {
 		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> GanomalyModel
 			.load(hostile, 1).close());
 		assertTrue(e.getMessage(), e.getMessage().contains("training.input_channels must hold distinct whole numbers " +
-			"from 1 to 4096, not [0.0]"));
+			"from 1 to input_channel_count 2.0, not [0.0]"));
+		// all the channels in order is no selection: nothing is recorded, and other images are refused as before
+		Path all = tmp.getRoot().toPath().resolve("all.ganomaly.zip");
+		train.set(train.indexOf(model.toString()), all.toString());
+		train.set(train.indexOf("--channels") + 1, "1,2");
+		r = MainTest.run(train.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		try (GanomalyModel m = GanomalyModel.load(all, 1)) {
+			assertEquals(List.of(), m.manifest().inputChannels());
+			assertFalse(m.manifest().training().containsKey("input_channel_count"));
+		}
 	}
 
 	@Test

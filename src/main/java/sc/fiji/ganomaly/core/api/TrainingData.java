@@ -18,6 +18,7 @@ public final class TrainingData {
 
 	private final List<Sample> samples = new ArrayList<>();
 	private List<Integer> sourceChannels = List.of();
+	private int sourceChannelCount;
 
 	/** Adds one plane (x, y[, c]); {@code name} appears in error messages. */
 	public TrainingData add(String name, RandomAccessibleInterval<? extends RealType<?>> plane) {
@@ -34,16 +35,24 @@ public final class TrainingData {
 	}
 
 	/**
-	 * Says which channels of the source images (1-based, in order) the planes hold, when they are a
-	 * selection: the model records them, and images with more channels are scored on the same ones.
+	 * Says that the planes hold {@code channels} (1-based, in order) of source images of
+	 * {@code of} channels. A selection other than all of them in order is recorded by the model, and
+	 * images of {@code of} channels are then scored on the same ones.
 	 */
-	public TrainingData sourceChannels(List<Integer> channels) {
-		sourceChannels = List.copyOf(channels);
+	public TrainingData sourceChannels(List<Integer> channels, int of) {
+		boolean all = channels.equals(java.util.stream.IntStream.rangeClosed(1, of).boxed().toList());
+		sourceChannels = channels.isEmpty() || all ? List.of() : List.copyOf(channels);
+		sourceChannelCount = sourceChannels.isEmpty() ? 0 : of;
 		return this;
 	}
 
-	/** The channels of the source images the planes hold; empty: all of them, as they are. */
+	/** The channels of the source images the planes hold, a selection; empty: the images as they are. */
 	public List<Integer> sourceChannels() {
 		return sourceChannels;
+	}
+
+	/** How many channels the source images of {@link #sourceChannels()} have (0 when that is empty). */
+	public int sourceChannelCount() {
+		return sourceChannelCount;
 	}
 }

@@ -71,18 +71,23 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		return new Manifest(formatVersion, createdBy, spec, normalization, calibration, threshold, training, s);
 	}
 
-	/** The training summary's key of the source channels the model's channels are ({@link #inputChannels}). */
-	public static final String INPUT_CHANNELS = "input_channels";
+	/** The training summary's keys of the source channels the model's channels are ({@link #inputChannels}). */
+	public static final String INPUT_CHANNELS = "input_channels", INPUT_CHANNEL_COUNT = "input_channel_count";
 
 	/**
-	 * The channels of the source images (1-based, in order) that the model's channels were trained
-	 * on when the training picked some ({@code --channels}); empty when it took the images' channels
-	 * as they are. {@link ManifestCheck} checked them.
+	 * The channels (1-based, in order) of source images of {@link #inputChannelCount()} channels that
+	 * the model's channels were trained on, when the training picked some ({@code --channels});
+	 * empty when it took the images' channels as they are. {@link ManifestCheck} checked them.
 	 */
 	public List<Integer> inputChannels() {
 		Object v = training == null ? null : training.get(INPUT_CHANNELS);
 		if (!(v instanceof List<?> list)) return List.of();
 		return list.stream().map(o -> ((Number) o).intValue()).toList();
+	}
+
+	/** How many channels the source images of {@link #inputChannels()} had; 0 when none were picked. */
+	public int inputChannelCount() {
+		return training != null && training.get(INPUT_CHANNEL_COUNT) instanceof Number n ? n.intValue() : 0;
 	}
 
 	/** The model file format this code writes and reads. */

@@ -61,18 +61,26 @@ final class ManifestCheck {
 	/** Highest source channel a model may name (ImageJ's hyperstacks stay far below). */
 	static final int MAX_SOURCE_CHANNEL = 4096;
 
-	/** training.input_channels, if there: one distinct channel from 1 for each of the network's channels. */
+	/**
+	 * training.input_channels and input_channel_count, if there, together: a count of source channels
+	 * from 1, and one distinct channel of it for each of the network's channels.
+	 */
 	private static void checkInputChannels(Manifest m) {
-		Object v = m.training() == null ? null : m.training().get(Manifest.INPUT_CHANNELS);
-		if (v == null) return;
+		Object v = m.training() == null ? null : m.training().get(Manifest.INPUT_CHANNELS), count = m.training() == null
+			? null : m.training().get(Manifest.INPUT_CHANNEL_COUNT);
+		if (v == null && count == null) return;
 		String name = "manifest.json: training." + Manifest.INPUT_CHANNELS;
+		if (!(count instanceof Number c) || c.doubleValue() != Math.rint(c.doubleValue()) || c.doubleValue() < 1 || c
+			.doubleValue() > MAX_SOURCE_CHANNEL) throw new IllegalArgumentException("manifest.json: training." + Manifest
+				.INPUT_CHANNEL_COUNT + " must be a whole number from 1 to " + MAX_SOURCE_CHANNEL + " beside " + name +
+				", not " + count);
 		if (!(v instanceof java.util.List<?> list) || list.size() != m.spec().channels()) throw new IllegalArgumentException(
 			name + " must list one source channel for each of the model's " + m.spec().channels() + " channel(s), not " + v);
 		java.util.Set<Double> seen = new java.util.HashSet<>();
 		for (Object o : list)
 			if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1 || n
-				.doubleValue() > MAX_SOURCE_CHANNEL || !seen.add(n.doubleValue())) throw new IllegalArgumentException(name +
-					" must hold distinct whole numbers from 1 to " + MAX_SOURCE_CHANNEL + ", not " + v);
+				.doubleValue() > c.doubleValue() || !seen.add(n.doubleValue())) throw new IllegalArgumentException(name +
+					" must hold distinct whole numbers from 1 to " + Manifest.INPUT_CHANNEL_COUNT + " " + count + ", not " + v);
 	}
 
 	private static void check(MapCalibration c, String name) {

@@ -73,7 +73,7 @@ public final class Trainer {
 		TrainingSettings run = withScore(settings, data);
 		int channels = planes.get(0).channels();
 		NetworkSpec spec = run.networkSpec(channels);
-		if (!run.score().needsNetwork()) return withoutNetwork(run, spec, planes, data.sourceChannels());
+		if (!run.score().needsNetwork()) return withoutNetwork(run, spec, planes, data);
 		// what calibration needs after the epochs, checked before them
 		TextureFolds.check(planes, run.patchSize());
 		HeldOut heldOut = HeldOut.split(planes, run.patchSize(), run.validationFraction(),
@@ -119,7 +119,7 @@ public final class Trainer {
 				Calibrator.Result calibrated = new Calibrator(run, listener).calibrate(scoring, trained, heldOut, planes);
 				Manifest done = new Manifest(trained.formatVersion(), trained.createdBy(), spec, trained.normalization(),
 					calibration, PatchCalibration.DEFAULT_THRESHOLD, withChannels(summary.toJson(validationCount, engine
-						.description(), calibrated.blocks()), data.sourceChannels()), calibrated.scoring());
+						.description(), calibrated.blocks()), data), calibrated.scoring());
 				return new TrainedModel(done, work, scoring);
 			}
 			catch (RuntimeException | Error e) {
@@ -138,7 +138,7 @@ public final class Trainer {
 	 * plane; no engine, no held-out share, no epochs.
 	 */
 	private TrainedModel withoutNetwork(TrainingSettings run, NetworkSpec spec, List<NormalizedPlane> planes,
-		List<Integer> channels)
+		TrainingData data)
 	{
 		long start = System.nanoTime();
 		if (run.resume()) listener.status("warning: resume: the " + run.score().id() + " score trains no network, so there " +
@@ -150,7 +150,7 @@ public final class Trainer {
 		training.put("planes", planes.size());
 		training.put("seconds", (System.nanoTime() - start) / 1e9);
 		training.put("texture_calibration_blocks", calibrated.blocks().texture());
-		withChannels(training, channels);
+		withChannels(training, data);
 		if (calibrated.blocks().warning() != null) training.put("calibration_warning", calibrated.blocks().warning());
 		Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(), null,
 			PatchCalibration.DEFAULT_THRESHOLD, training, calibrated.scoring());
@@ -159,8 +159,10 @@ public final class Trainer {
 	}
 
 	/** {@code training} with the source images' channels the planes held, when a selection ({@link Manifest#inputChannels}). */
-	private static Map<String, Object> withChannels(Map<String, Object> training, List<Integer> channels) {
-		if (!channels.isEmpty()) training.put(Manifest.INPUT_CHANNELS, channels);
+	private static Map<String, Object> withChannels(Map<String, Object> training, TrainingData data) {
+		if (data.sourceChannels().isEmpty()) return training;
+		training.put(Manifest.INPUT_CHANNELS, data.sourceChannels());
+		training.put(Manifest.INPUT_CHANNEL_COUNT, data.sourceChannelCount());
 		return training;
 	}
 
