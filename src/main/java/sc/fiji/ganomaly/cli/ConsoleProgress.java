@@ -52,6 +52,9 @@ final class ConsoleProgress implements ProgressListener {
 	public void status(String message) {
 		// per-image status lines would flood the console; warnings and the score training picked are shown
 		if (message.startsWith("warning")) err.println(message);
-		else if (message.startsWith("score: ")) out.println(message);
+		// the phases whose percentages follow (calibration) and where a resumed training goes on
+		else if (message.startsWith("score: ") || message.startsWith("calibrating scores") || message.startsWith(
+			"resuming")) out.println(message);
+		if (message.startsWith("calibrating scores")) lastTenth = -1; // its percentages count from 0 again
 	}
 }

@@ -100,8 +100,8 @@ final class TrainCli {
 		// Ctrl-C or SIGTERM stops the epochs as Fiji's Stop does; the exit waits for the best model to be written
 		try (Shutdown.Work work = Shutdown.begin(() -> {
 			progress.stop();
-			err.println("ganomaly train: stopping; the best epoch so far is calibrated and written to " + model +
-				" (kill the process to abandon it)");
+			err.println("ganomaly train: stopping after this batch; the best epoch so far, if there is one, is " +
+				"calibrated and written to " + model + " (kill the process to abandon it)");
 		}); GanomalyModel trained = train(data, settings, progress))
 		{
 			trained.save(model);

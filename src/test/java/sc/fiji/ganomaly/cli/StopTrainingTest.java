@@ -60,7 +60,10 @@ public class StopTrainingTest {
 		}
 		String out = output.toString();
 		assertEquals(out, 143, child.exitValue()); // 128 + SIGTERM: the exit was the signal's
-		assertTrue(out, out.contains("ganomaly train: stopping; the best epoch so far is calibrated and written"));
+		assertTrue(out, out.contains("ganomaly train: stopping after this batch; the best epoch so far, if there is " +
+			"one, is calibrated and written"));
+		assertTrue("the calibration said, then counted:\n" + out, out.matches("(?s).*calibrating scores on held-out " +
+			"normal data\n  0%\n.*  90%\n.*"));
 		assertTrue(out, out.matches("(?s).*stopped; best epoch [1-9]\\d*;.*model written to .*--resume --epochs N.*"));
 		assertTrue(out, !out.contains("epoch 500/500"));
 		Path checkpoint = ModelFile.checkpointFolder(model);
@@ -72,7 +75,13 @@ public class StopTrainingTest {
 		MainTest.Run resumed = MainTest.run(withEpochs(command.subList(command.indexOf("train"), command.size()),
 			"--resume"));
 		assertEquals(resumed.err(), 0, resumed.code());
-		assertTrue(resumed.out(), resumed.out().contains("epoch 3/3") || resumed.out().contains("best epoch"));
+		java.util.regex.Matcher stoppedAt = java.util.regex.Pattern.compile("(?m)^epoch (\\d+)/500").matcher(out);
+		int last = 0;
+		while (stoppedAt.find())
+			last = Integer.parseInt(stoppedAt.group(1));
+		// the checkpoint of the last full epoch before the stop (2, or one more that ended meanwhile)
+		assertTrue(resumed.out(), resumed.out().contains("resuming after epoch " + last) || resumed.out().contains(
+			"resuming after epoch " + (last - 1)));
 	}
 
 	/** The training's arguments with 3 epochs and {@code extra}. */

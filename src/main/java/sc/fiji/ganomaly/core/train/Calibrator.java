@@ -118,6 +118,7 @@ final class Calibrator {
 				blocks.add(map, r.plane(), r.x0(), r.y0());
 				maps.progress(i + 1, regions.size());
 			}
+			maps.progress(regions.size(), regions.size()); // regions beyond the pixels calibrated count as done
 			calibrations.put(kind, blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()));
 			networkBlocks = blocks.size();
 		}
