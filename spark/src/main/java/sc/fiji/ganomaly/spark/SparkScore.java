@@ -25,6 +25,7 @@ import sc.fiji.ganomaly.cli.Options;
 import sc.fiji.ganomaly.cli.OutputChecks;
 import sc.fiji.ganomaly.cli.UsageException;
 import sc.fiji.ganomaly.engine.EngineException;
+import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
@@ -147,13 +148,13 @@ public final class SparkScore {
 		Path output = o.path("output");
 		Path modelFile = o.path("model");
 		o.paths("input"); // required
-		List<Path> files = ScoreBatch.distinct(ImageFiles.expand(o.all("input"), "--input"));
-		List<Integer> channels = ImageFiles.parseChannels(o.all("channels"));
+		List<Path> listed = ScoreBatch.distinct(ImageFiles.expand(o.all("input"), "--input"));
+		List<Integer> channels = ImageChannels.parse(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		int planesPerTask = o.integer("planes-per-task", 4);
 		if (planesPerTask < 1) throw new UsageException("--planes-per-task must be at least 1, not " + planesPerTask);
 		int threadsOption = o.has("threads") ? ScoreParameters.threads(o.integer("threads", 0), "--threads") : -1;
-		ScoreBatch.checkNames(files, output, maps != MapFiles.Kind.NONE, "--input");
+		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has("resume"), "--input");
 		String precision = o.precision();
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
 		ModelInfo model = ModelFiles.describe(modelFile);
