@@ -56,6 +56,14 @@ public interface ProgressListener {
 	 */
 	static ProgressListener part(ProgressListener whole, long index, long parts) {
 		long unit = 1_000_000;
+		return relay(whole, (done, total) -> whole.progress(index * unit + (total <= 0 ? 0 : (long) (unit * (Math.min(done,
+			total) / (double) total))), parts * unit), whole::isCanceled);
+	}
+
+	/** A listener whose status goes to {@code whole}, its progress to {@code progress}, cancelling when {@code canceled} says. */
+	private static ProgressListener relay(ProgressListener whole, java.util.function.BiConsumer<Long, Long> progress,
+		java.util.function.BooleanSupplier canceled)
+	{
 		return new ProgressListener() {
 
 			@Override
@@ -65,13 +73,12 @@ public interface ProgressListener {
 
 			@Override
 			public void progress(long done, long total) {
-				long share = total <= 0 ? 0 : (long) (unit * (Math.min(done, total) / (double) total));
-				whole.progress(index * unit + share, parts * unit);
+				progress.accept(done, total);
 			}
 
 			@Override
 			public boolean isCanceled() {
-				return whole.isCanceled();
+				return canceled.getAsBoolean();
 			}
 		};
 	}
@@ -89,18 +96,7 @@ public interface ProgressListener {
 
 	/** A listener that hears what {@code whole} hears and never cancels: work that must end once begun. */
 	static ProgressListener uncancelable(ProgressListener whole) {
-		return new ProgressListener() {
-
-			@Override
-			public void status(String message) {
-				whole.status(message);
-			}
-
-			@Override
-			public void progress(long done, long total) {
-				whole.progress(done, total);
-			}
-		};
+		return relay(whole, whole::progress, () -> false);
 	}
 
 	/** A short line of what happens now. */
