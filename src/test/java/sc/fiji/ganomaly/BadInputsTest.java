@@ -468,7 +468,10 @@ public class BadInputsTest {
 			.noCli("ScoreBatchTest.oneRunAtATimeWritesIntoAnOutputFolder (needs a run holding the folder)")
 			.noCommand("as for the command line"),
 		badImage(75, "a JPEG cut short", "cut.jpg is truncated or damaged: its JPEG data ends before the end-of-image " +
-			"marker", x -> x.cutJpeg));
+			"marker", x -> x.cutJpeg),
+		new Case(76, "a TIFF of a sample format ImageJ 1.x cannot read")
+			.noCli("TiffCheckTest.sampleFormatsImageJCannotReadAreNamed (the header check every front end shares)")
+			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

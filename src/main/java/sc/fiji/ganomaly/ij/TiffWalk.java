@@ -139,7 +139,7 @@ final class TiffWalk {
 	Parsed directory(long offset, int index, List<Entry> entries, long next) throws IOException {
 		String where = "image directory " + index;
 		long width = 0, height = 0;
-		int bits = 1, samples = 1, compression = 1, images = 0, nih = 0;
+		int bits = 1, samples = 1, compression = 1, images = 0, nih = 0, format = 1;
 		long[] offsets = null, counts = null;
 		String description = null;
 		for (Entry e : entries) {
@@ -149,6 +149,7 @@ final class TiffWalk {
 				case 258 -> bits = (int) Math.min(first(e, where), Integer.MAX_VALUE);
 				case 259 -> compression = (int) Math.min(first(e, where), Integer.MAX_VALUE);
 				case 277 -> samples = (int) Math.min(first(e, where), Integer.MAX_VALUE);
+				case 339 -> format = (int) Math.min(first(e, where), Integer.MAX_VALUE);
 				case 273 -> offsets = values(e, where + "'s strip offsets");
 				case 279 -> counts = values(e, where + "'s strip byte counts");
 				case 322, 323, 324, 325 -> throw bad(where + " is tiled; ImageJ reads striped TIFFs only");
@@ -171,6 +172,11 @@ final class TiffWalk {
 			" pixels");
 		if (bits < 1 || bits > 64) throw bad(where + " declares " + bits + " bits per sample");
 		if (samples < 1 || samples > 16) throw bad(where + " declares " + samples + " samples per pixel");
+		// sample formats ImageJ 1.x has no reader for (it says only "Unsupported format")
+		if (format == 3 && bits == 64) throw bad(where + " holds 64-bit floating-point samples, which ImageJ 1.x " +
+			"cannot read; save the image as 32-bit float");
+		if (format == 5 || format == 6) throw bad(where + " holds complex samples, which ImageJ cannot read; save " +
+			"their magnitude or their parts as 32-bit float images");
 		if (description != null && compression == 1) images = Math.max(images, imageJImages(description));
 		if (nih > 1 && bits == 8 && samples == 1) images = Math.max(images, nih);
 		if (offsets == null || offsets.length == 0) throw bad(where + " has no pixel data (no strip offsets)");

@@ -34,6 +34,7 @@ public final class TestTiffs {
 
 		int width = 8, height = 6, bits = 8, planes = 1, compression = 1;
 		boolean big, signed;
+		int format; // SampleFormat written when not 0 (32-bit samples are floats, 3, unless said)
 		ByteOrder order = ByteOrder.LITTLE_ENDIAN;
 		String description;
 		boolean onlyFirstDirectory; // ImageJ's single-directory stack: planes contiguous, one directory
@@ -58,6 +59,13 @@ public final class TestTiffs {
 		public Spec signed16() {
 			bits = 16;
 			signed = true;
+			return this;
+		}
+
+		/** {@code bits}-bit samples of TIFF SampleFormat {@code format} (3: float, 6: complex float). */
+		public Spec samples(int bits, int format) {
+			this.bits = bits;
+			this.format = format;
 			return this;
 		}
 
@@ -107,7 +115,8 @@ public final class TestTiffs {
 				int v = pixel(p, x, y);
 				if (bytesPerPixel == 1) b.put((byte) v);
 				else if (bytesPerPixel == 2) b.putShort((short) (v * 100 - (s.signed ? 12000 : 0)));
-				else b.putFloat(v / 2f);
+				else if (bytesPerPixel == 4) b.putFloat(v / 2f);
+				else b.putDouble(v / 2.0);
 			}
 		byte[] raw = b.array();
 		if (s.compression != 8) return raw;
@@ -183,8 +192,8 @@ public final class TestTiffs {
 		entries.add(new long[] { 277, 3, 1, 1 });
 		entries.add(new long[] { 278, 4, 1, s.height });
 		entries.add(new long[] { 279, s.big ? 16 : 4, 1, dataLength });
-		if (s.bits == 32) entries.add(new long[] { 339, 3, 1, 3 });
-		if (s.signed) entries.add(new long[] { 339, 3, 1, 2 });
+		int format = s.format != 0 ? s.format : s.signed ? 2 : s.bits == 32 ? 3 : 0;
+		if (format != 0) entries.add(new long[] { 339, 3, 1, format });
 		if (s.big) b.putLong(entries.size());
 		else b.putShort((short) entries.size());
 		for (long[] e : entries) {

@@ -111,6 +111,22 @@ public class TiffCheckTest {
 		}
 	}
 
+	/** Sample formats ImageJ 1.x has no reader for are refused saying which, not "Unsupported format". */
+	@Test
+	public void sampleFormatsImageJCannotReadAreNamed() throws IOException {
+		Path f64 = write("f64.tif", TestTiffs.spec().samples(64, 3).build().bytes()), complex = write("c64.tif", TestTiffs
+			.spec().samples(64, 6).build().bytes());
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(
+			f64, "--input"));
+		assertTrue(e.getMessage(), e.getMessage().endsWith("f64.tif is not a readable TIFF: image directory 1 holds " +
+			"64-bit floating-point samples, which ImageJ 1.x cannot read; save the image as 32-bit float"));
+		e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(complex, "--input"));
+		assertTrue(e.getMessage(), e.getMessage().contains("holds complex samples, which ImageJ cannot read"));
+		// 32-bit floats, as before, open
+		assertEquals(6, ImageFiles.open(write("f32.tif", TestTiffs.spec().bits(32).build().bytes()), "--input").image()
+			.getHeight());
+	}
+
 	/** A signed 16-bit TIFF, which ImageJ holds shifted by 32768, is read with the file's values. */
 	@Test
 	public void signedSixteenBitPixelsAreReadAsTheFileHoldsThem() throws IOException {
