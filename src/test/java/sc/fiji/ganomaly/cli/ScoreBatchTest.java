@@ -417,6 +417,26 @@ public class ScoreBatchTest {
 		}
 	}
 
+	/** Once the headers are read, the status says what is scored until the first plane's line replaces it. */
+	@Test
+	public void theStatusSaysWhatIsScoredOnceTheHeadersAreRead() throws IOException {
+		List<String> statuses = new ArrayList<>();
+		try (Stream<Path> list = Files.list(good)) {
+			ScoreFiles.Settings settings = ScoreFiles.Settings.of(trained, 0, null, null, List.of(), MapFiles.Kind.NONE);
+			ScoreBatch.run(trained, new ScoreBatch.Request(list.sorted().toList(), model, Precision.FLOAT32, settings, tmp
+				.newFolder().toPath(), false, false, "--input"), new ProgressListener() {
+
+					@Override
+					public void status(String message) {
+						statuses.add(message);
+					}
+				});
+		}
+		assertEquals(statuses.toString(), List.of("reading file headers: 0/3", "scoring 8 plane(s) of 3 file(s)"), statuses
+			.subList(0, 2));
+		assertTrue(statuses.toString(), statuses.get(2).startsWith("scored 1/8 planes"));
+	}
+
 	/** A listener that cancels once {@code planes} planes are done. */
 	private static ProgressListener stopAfter(long planes) {
 		return new ProgressListener() {
