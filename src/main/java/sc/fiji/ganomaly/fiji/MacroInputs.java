@@ -88,7 +88,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 		}
 		if (value == null) throw new IllegalArgumentException(key + " needs a value: " + key + "=...");
 		if (type == ImagePlus.class) return image(key, value);
-		if (type == File.class) return value.isBlank() ? null : new File(value); // model=[]: as if left out
+		if (type == File.class) return file(value);
 		if (type == String.class) return value;
 		try {
 			if (type == int.class || type == Integer.class) return Integer.parseInt(value.trim());
@@ -101,6 +101,18 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 				type == Double.class || type == Float.class ? "number" : "whole number") + ", not '" + value + "'");
 		}
 		throw new IllegalArgumentException(key + ": cannot read '" + value + "' as " + type.getSimpleName());
+	}
+
+	/**
+	 * A file named in a macro: empty as if left out ({@code model=[]}); a relative path, as ImageJ's
+	 * own {@code open} reads one, in ImageJ's current folder (the last one a file dialog showed), not
+	 * in the folder Fiji was started from.
+	 */
+	static File file(String value) {
+		if (value.isBlank()) return null;
+		File f = new File(value);
+		String folder = ij.io.OpenDialog.getDefaultDirectory();
+		return f.isAbsolute() || folder == null || folder.isEmpty() ? f : new File(folder, value);
 	}
 
 	/** An open image by title, or by ID as ImageJ gives them (negative numbers). */

@@ -53,6 +53,21 @@ public class MacroInputsTest {
 		return context.service(CommandService.class).getCommand(command.getName()).createModule();
 	}
 
+	/** A relative file in a macro is read where ImageJ's open would read it: its current folder. */
+	@Test
+	public void relativeFilesAreInImageJsCurrentFolder() {
+		String before = ij.io.OpenDialog.getDefaultDirectory();
+		try {
+			ij.io.OpenDialog.setDefaultDirectory("/data/run1/");
+			assertEquals(new File("/data/run1/cells.ganomaly.zip"), MacroInputs.file("cells.ganomaly.zip"));
+			assertEquals(new File("/elsewhere/m.zip"), MacroInputs.file("/elsewhere/m.zip"));
+			assertNull(MacroInputs.file(""));
+		}
+		finally {
+			ij.io.OpenDialog.setDefaultDirectory(before);
+		}
+	}
+
 	@Test
 	public void optionStringsAreReadAsImageJReadsThem() {
 		MacroOptions o = MacroOptions.parse("image=[my cells.tif] model=/data/m.zip createmask Stride=8 threshold=[]");
