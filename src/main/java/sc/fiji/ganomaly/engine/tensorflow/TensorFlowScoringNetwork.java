@@ -30,10 +30,22 @@ final class TensorFlowScoringNetwork extends SessionNetwork {
 		try {
 			Weights.check(savedModel, GanomalyGraph.scoring(graph, spec).shapes());
 			s = new Session(graph, SessionConfig.of(spec.threads(), precision));
-			s.restore(savedModel.resolve(Weights.PREFIX).toString());
+			Session opened = s;
 			session = s;
 			scorer = new PatchScorer(session, spec);
-			score(new float[spec.patchLength()], 1, new float[1], null);
+			Runnable firstRuns = () -> {
+				opened.restore(savedModel.resolve(Weights.PREFIX).toString());
+				float[] patch = new float[spec.patchLength()];
+				score(patch, 1, new float[1], null);
+				if (!Precision.BFLOAT16.equals(this.precision)) return;
+				// each fetch's first run rewrites its graph to bfloat16, and TensorFlow says so on standard error
+				// whatever its log level: all of them here, where QuietLogs mutes it
+				score(patch, 1, new float[1], new float[1]);
+				reconstruct(patch, 1, new float[spec.patchLength()]);
+				latent(patch, 1, new float[spec.nz()]);
+			};
+			if (Precision.BFLOAT16.equals(this.precision)) QuietLogs.apply(firstRuns);
+			else firstRuns.run();
 		}
 		catch (RuntimeException e) {
 			if (s != null) s.close();
