@@ -59,8 +59,7 @@ final class BatchRun {
 			headers.add(header(request.files().get(i)));
 		}
 		total = headers.stream().mapToLong(h -> h == null ? 0 : h.planes()).sum();
-		// until the first plane is scored (a large one takes a while), say what comes, not the headers' count
-		if (!cancel()) progress.status("scoring " + total + " plane(s) of " + headers.size() + " file(s)");
+		if (!cancel()) progress.status("scoring " + total + " plane(s) of " + headers.size() + " file(s)"); // till plane 1
 		for (int i = 0; i < headers.size() && !cancel(); i++) {
 			if (headers.get(i) == null) continue; // could not be opened
 			Path file = request.files().get(i);
