@@ -8,7 +8,7 @@ import java.util.Random;
 
 import org.junit.Test;
 
-/** Quantiles found by selection are those of the sorted values, bit for bit. */
+/** Quantiles found by selection or by counting are those of the sorted values, bit for bit. */
 public class QuantilesTest {
 
 	private static final double[] QS = { 0, 0.001, 0.01, 0.25, 0.5, 0.7, 0.99, 0.999, 1 };
@@ -38,6 +38,23 @@ public class QuantilesTest {
 			assertAsSorted("ramp " + n, ramp);
 			assertAsSorted("reversed " + n, reversed);
 			assertAsSorted("equal " + n, new float[n]);
+		}
+		// intensities of 8- and 16-bit images (counted), of a span too wide to count, and integers with
+		// one fraction, one −0 or one value beyond float's exact integers among them (selected)
+		float[] sixteen = new float[100_000], signed = new float[100_000], wide = new float[1000];
+		for (int i = 0; i < sixteen.length; i++) {
+			sixteen[i] = random.nextInt(65536);
+			signed[i] = random.nextInt(65536) - 32768;
+		}
+		for (int i = 0; i < wide.length; i++)
+			wide[i] = random.nextInt(1 << 20);
+		assertAsSorted("16-bit", sixteen);
+		assertAsSorted("signed 16-bit", signed);
+		assertAsSorted("wide", wide);
+		for (float odd : new float[] { 0.5f, -0f, 1 << 25, 2147483648f }) {
+			float[] mixed = sixteen.clone();
+			mixed[12345] = odd;
+			assertAsSorted("16-bit and " + odd, mixed);
 		}
 		// both zeros, in the order Arrays.sort gives them (−0 first), bit for bit
 		assertAsSorted("zeros", new float[] { 0f, -0f, 0f, -0f, 1f });
