@@ -5,8 +5,8 @@ import java.util.List;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
 
+import sc.fiji.ganomaly.core.api.Channels;
 import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.model.Manifest;
@@ -85,10 +85,7 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 		List<Integer> picked = manifest.inputChannels();
 		long channels = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
 		if (picked.isEmpty() || channels != manifest.inputChannelCount()) return plane;
-		List<RandomAccessibleInterval> selected = new ArrayList<>();
-		for (int c : picked)
-			selected.add(Views.hyperSlice((RandomAccessibleInterval) plane, 2, c - 1));
-		return Views.stack((List) selected);
+		return Channels.pick((RandomAccessibleInterval) plane, picked);
 	}
 
 	/** The scorer of the model's score: windows {@code stride} apart, tiles up to {@code tileSize}, {@code batch} windows per call. */

@@ -5,7 +5,7 @@ import java.util.List;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
+import sc.fiji.ganomaly.core.api.Channels;
 
 /** The channels a run uses of its images: parsed from "1,3", and picked from a plane. */
 public final class ImageChannels {
@@ -22,13 +22,10 @@ public final class ImageChannels {
 		RandomAccessibleInterval view = plane.image();
 		if (channels.isEmpty()) return view;
 		long available = view.dimension(2);
-		List<RandomAccessibleInterval> selected = new ArrayList<>();
-		for (int c : channels) {
+		for (int c : channels)
 			if (c < 1 || c > available) throw new IllegalArgumentException("channels: " + name + " has channels 1 to " + available +
 				", not " + c);
-			selected.add(Views.hyperSlice(view, 2, c - 1));
-		}
-		return Views.stack((List) selected);
+		return Channels.pick(view, channels);
 	}
 
 	/** Parses "1,3" into [1, 3]. */
