@@ -2,8 +2,9 @@ package sc.fiji.ganomaly.core.api;
 
 /**
  * Maps intensities to the range of the generator's tanh, [-1, 1]. Either per image and channel by
- * percentiles, as CSBDeep does (the low percentile maps to -1, the high one to +1), or by a fixed
- * intensity range shared by all images, which keeps differences of brightness between images.
+ * percentiles, as CSBDeep does (the low percentile maps to -1, the high one to +1; where both are
+ * one value but the channel is not, its smallest and largest value), or by a fixed intensity range
+ * shared by all images, which keeps differences of brightness between images.
  * Values beyond are kept, not clipped, so that very bright or dark structures still stand out.
  * Pixels are only read: the input image is never changed ({@code core.plane.PlaneNormalizer} applies it).
  *

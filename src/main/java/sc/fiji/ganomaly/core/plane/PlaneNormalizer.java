@@ -22,7 +22,7 @@ import sc.fiji.ganomaly.core.math.Quantiles;
  */
 public final class PlaneNormalizer {
 
-	/** At most this many values per channel are read (every k-th pixel) to find the percentiles. */
+	/** About this many values per channel (fewer than twice as many) are read, every k-th pixel, to find the percentiles. */
 	static final int PERCENTILE_SAMPLES = 1 << 20;
 
 	/** At most this many values are copied out of the image at once when it is measured. */
@@ -111,7 +111,8 @@ public final class PlaneNormalizer {
 	/**
 	 * Reads channel {@code ch} once: refuses its first NaN or infinite value (in the order of rows
 	 * and columns) unless {@code name} is null, and returns the low and high values of the mapping:
-	 * the percentiles of every k-th pixel in row-major order, or the fixed range.
+	 * the percentiles of every k-th pixel in row-major order (the channel's extremes where they are
+	 * one value), or the fixed range.
 	 */
 	private float[] scan(int ch, String name, Normalization normalization) {
 		long w = width(), count = w * height();
@@ -127,8 +128,26 @@ public final class PlaneNormalizer {
 					sample[(int) (i / step)] = values[(int) (i - first)];
 			}
 		});
-		return sample != null ? Quantiles.quantiles(sample, normalization.low() / 100, normalization.high() / 100)
-			: new float[] { (float) normalization.low(), (float) normalization.high() };
+		if (sample == null) return new float[] { (float) normalization.low(), (float) normalization.high() };
+		float[] range = Quantiles.quantiles(sample, normalization.low() / 100, normalization.high() / 100);
+		return range[1] > range[0] ? range : extremes(ch, range);
+	}
+
+	/**
+	 * The smallest and largest value of channel {@code ch} if they differ, else {@code range}: the
+	 * range of a channel whose percentiles are one value but whose pixels are not (a few bright spots
+	 * on a background of one value), so that what differs from the background still stands out.
+	 */
+	private float[] extremes(int ch, float[] range) {
+		float[] extremes = { Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY };
+		long w = width();
+		bands(ch, (y0, rows, values) -> {
+			for (int i = 0; i < rows * w; i++) {
+				extremes[0] = Math.min(extremes[0], values[i]);
+				extremes[1] = Math.max(extremes[1], values[i]);
+			}
+		});
+		return extremes[1] > extremes[0] ? extremes : range;
 	}
 
 	public long width() {

@@ -147,6 +147,30 @@ public class NormalizationTest {
 					tile.data()[y * 3 + x], 0f);
 	}
 
+	/**
+	 * A few bright spots on a background of one value (under 0.2 % of the pixels: both percentiles are
+	 * the background's) are mapped by the plane's extremes: the background to −1, the spots to +1 and
+	 * back to their intensity; dark specks likewise to −1.
+	 */
+	@Test
+	public void spotsOnABackgroundOfOneValueStandOut() {
+		short[] bright = new short[512 * 512], dark = new short[512 * 512];
+		java.util.Arrays.fill(bright, (short) 100);
+		java.util.Arrays.fill(dark, (short) 100);
+		for (int y = 200; y < 215; y++)
+			for (int x = 300; x < 315; x++) {
+				bright[y * 512 + x] = 4000;
+				dark[y * 512 + x] = 3;
+			}
+		NormalizedPlane b = PlaneNormalizer.apply(Normalization.DEFAULT, ArrayImgs.unsignedShorts(bright, 512, 512), "spots");
+		assertEquals(-1f, b.data()[0], 1e-6);
+		assertEquals(1f, b.data()[207 * 512 + 307], 1e-6);
+		assertEquals(4000, b.raw(b.data()[207 * 512 + 307], 0), 1e-3);
+		NormalizedPlane d = PlaneNormalizer.apply(Normalization.DEFAULT, ArrayImgs.unsignedShorts(dark, 512, 512), "specks");
+		assertEquals(1f, d.data()[0], 1e-6);
+		assertEquals(-1f, d.data()[207 * 512 + 307], 1e-6);
+	}
+
 	@Test
 	public void constantImagesBecomeZero() {
 		NormalizedPlane p = PlaneNormalizer.apply(Normalization.DEFAULT, ArrayImgs.floats(new float[] { 7, 7, 7, 7 }, 2, 2), "flat");

@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.Test;
+import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
+import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.math.MapFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.PlaneNormalizer;
 import sc.fiji.ganomaly.core.plane.Region;
 import sc.fiji.ganomaly.core.plane.Tile;
 
@@ -61,6 +64,48 @@ public class TextureModelTest {
 		NormalizedPlane anomalous = new NormalizedPlane(64, 64, 1, v);
 		AnomalyMap map = t.map(64, 64, (x0, y0, w, h) -> new Tile(anomalous, 0, 0), ProgressListener.NONE);
 		assertTrue("centre " + map.value(32, 32) + ", corner " + map.value(4, 4), map.value(32, 32) > map.value(4, 4) + 50);
+	}
+
+	/**
+	 * Planes of sparse spots on a background of zeros (background-subtracted fluorescence, the
+	 * spots under 0.2 % of the pixels: both percentiles are 0) train a model that sees a blob of
+	 * 10 × 10 pixels, too small to move the percentiles: its map's maximum is far above that of a
+	 * normal plane of the same kind.
+	 */
+	@Test
+	public void aBlobAmongSparseSpotsOnZeroStandsOut() {
+		Random random = new Random(17);
+		List<Region> regions = new ArrayList<>();
+		for (int i = 0; i < 4; i++)
+			regions.add(Region.of(normalised(spots(random, false))));
+		TextureModel t = TextureModel.fit(regions, 8);
+		NormalizedPlane normal = normalised(spots(random, false)), blob = normalised(spots(random, true));
+		float normalMax = TextureSuite.max(t.map(SPOTS, SPOTS, (x0, y0, w, h) -> new Tile(normal, 0, 0),
+			ProgressListener.NONE).values());
+		float blobMax = TextureSuite.max(t.map(SPOTS, SPOTS, (x0, y0, w, h) -> new Tile(blob, 0, 0),
+			ProgressListener.NONE).values());
+		assertTrue("blob " + blobMax + ", normal " + normalMax, blobMax > normalMax + 100);
+	}
+
+	private static final int SPOTS = 256;
+
+	/** A 16-bit plane of zeros with 3 spots of 3 × 3 pixels, and a 10 × 10 blob if asked: 27 or 127 of 65,536 pixels. */
+	private static short[] spots(Random random, boolean blob) {
+		short[] v = new short[SPOTS * SPOTS];
+		for (int s = 0; s < 3; s++) {
+			int x0 = 10 + random.nextInt(SPOTS - 20), y0 = 10 + random.nextInt(SPOTS - 20);
+			for (int y = y0; y < y0 + 3; y++)
+				for (int x = x0; x < x0 + 3; x++)
+					v[y * SPOTS + x] = (short) (800 + random.nextInt(400));
+		}
+		if (blob) for (int y = 120; y < 130; y++)
+			for (int x = 120; x < 130; x++)
+				v[y * SPOTS + x] = 1000;
+		return v;
+	}
+
+	private static NormalizedPlane normalised(short[] v) {
+		return PlaneNormalizer.apply(Normalization.DEFAULT, ArrayImgs.unsignedShorts(v, SPOTS, SPOTS), "spots");
 	}
 
 	/**
