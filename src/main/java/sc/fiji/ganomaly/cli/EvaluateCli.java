@@ -84,9 +84,10 @@ final class EvaluateCli {
 		String option)
 	{
 		List<Float> scores = new ArrayList<>();
+		GanomalyModel scoring = channels.isEmpty() ? model : model.withChannelsAsGiven();
 		for (Path file : files) {
 			ImageFiles.Input input = ImageFiles.openLazily(file, option);
-			ImagePlusScorer.Result r = ImagePlusScorer.score(model, input.image(), stride,
+			ImagePlusScorer.Result r = ImagePlusScorer.score(scoring, input.image(), stride,
 				p -> ImageChannels.select(p, channels, file.getFileName().toString()), ImagePlusScorer.NO_MAP,
 				ProgressListener.NONE);
 			for (ImagePlusScorer.Row s : r.scores())

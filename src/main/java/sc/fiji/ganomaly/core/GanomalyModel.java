@@ -47,16 +47,19 @@ public final class GanomalyModel implements AutoCloseable {
 	private final LoadedModel loaded;
 	/** Frees {@link #loaded}: the model that owns it closes it; views of it free nothing. */
 	private final Runnable release;
+	/** Whether planes of the training images' channel count are scored on the channels training picked. */
+	private final boolean recordedChannels;
 
-	private GanomalyModel(Manifest manifest, LoadedModel loaded, Runnable release) {
+	private GanomalyModel(Manifest manifest, LoadedModel loaded, Runnable release, boolean recordedChannels) {
 		this.manifest = manifest;
 		this.loaded = loaded;
 		this.release = release;
+		this.recordedChannels = recordedChannels;
 	}
 
 	/** The model that owns {@code loaded} and frees it when closed. */
 	private static GanomalyModel owning(Manifest manifest, LoadedModel loaded) {
-		return new GanomalyModel(manifest, loaded, loaded::close);
+		return new GanomalyModel(manifest, loaded, loaded::close, true);
 	}
 
 	/** The model a training made; it owns the training's files and network. */
@@ -66,7 +69,17 @@ public final class GanomalyModel implements AutoCloseable {
 
 	/** A view of this model with another manifest (tests); it shares network and files: close only this model. */
 	GanomalyModel withManifest(Manifest m) {
-		return new GanomalyModel(m, loaded, () -> {});
+		return new GanomalyModel(m, loaded, () -> {}, recordedChannels);
+	}
+
+	/**
+	 * A view of this model that scores planes with their channels as given, for callers that picked
+	 * the channels themselves (a {@code --channels} option): the channels picked at training, which
+	 * this model applies to images of the training images' channel count, are not picked again. It
+	 * shares the network: close only this model.
+	 */
+	public GanomalyModel withChannelsAsGiven() {
+		return new GanomalyModel(manifest, loaded, () -> {}, false);
 	}
 
 	/**
@@ -318,7 +331,7 @@ public final class GanomalyModel implements AutoCloseable {
 	}
 
 	private PlaneScoring scoring() {
-		return new PlaneScoring(manifest, loaded.network());
+		return new PlaneScoring(manifest, loaded.network(), recordedChannels);
 	}
 
 	/** The folder the model is unpacked in (deleted on {@link #close()}). */

@@ -26,7 +26,7 @@ import sc.fiji.ganomaly.core.score.Scorers;
  * of all the planes computed together by the score's scorer, and each put on the model's calibrated
  * scale.
  */
-record PlaneScoring(Manifest manifest, LazyNetwork network) {
+record PlaneScoring(Manifest manifest, LazyNetwork network, boolean recordedChannels) {
 
 	/**
 	 * The scores of {@code planes} (names for messages, one per plane), windows {@code stride} apart,
@@ -73,10 +73,10 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 
 	/**
 	 * {@code plane}, or, when the model was trained on a selection of the channels of source images
-	 * ({@link Manifest#inputChannels()}) and the plane has as many channels as those images, that
-	 * selection of its channels: an image like those trained on scores without naming the channels
-	 * again. A plane of other channels (a selection given again, another kind of image) is taken as
-	 * it is.
+	 * ({@link Manifest#inputChannels()}), the plane has as many channels as those images and the
+	 * caller has not picked channels itself ({@code recordedChannels}), that selection of its
+	 * channels: an image like those trained on scores without naming the channels again. A plane of
+	 * other channels (another kind of image) is taken as it is.
 	 */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private RandomAccessibleInterval<? extends RealType<?>> modelChannels(RandomAccessibleInterval<? extends RealType<
@@ -84,7 +84,7 @@ record PlaneScoring(Manifest manifest, LazyNetwork network) {
 	{
 		List<Integer> picked = manifest.inputChannels();
 		long channels = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
-		if (picked.isEmpty() || channels != manifest.inputChannelCount()) return plane;
+		if (!recordedChannels || picked.isEmpty() || channels != manifest.inputChannelCount()) return plane;
 		return Channels.pick((RandomAccessibleInterval) plane, picked);
 	}
 

@@ -144,7 +144,8 @@ public final class ScoreFiles {
 	private record Span(ImageFiles.Input input, int first, int last) {}
 
 	private static List<List<ScoredPlane>> score(GanomalyModel model, List<Span> spans, Settings settings) {
-		GanomalyModel scoring = settings.score() == model.score() ? model : model.withScore(settings.score());
+		GanomalyModel withScore = settings.score() == model.score() ? model : model.withScore(settings.score());
+		GanomalyModel scoring = settings.channels().isEmpty() ? withScore : withScore.withChannelsAsGiven();
 		List<List<ImagePlusPlanes.Plane>> planes = new ArrayList<>();
 		ImagePlusPlanes.Batch batch = new ImagePlusPlanes.Batch();
 		for (Span span : spans) {

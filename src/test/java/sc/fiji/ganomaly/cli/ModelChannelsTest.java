@@ -117,6 +117,41 @@ public class ModelChannelsTest {
 		}
 	}
 
+	/**
+	 * A model trained on the two channels swapped (--channels 2,1) scores a two-channel image on them
+	 * swapped, whether --channels 2,1 is given again or not (the selection is picked once), and
+	 * differently with --channels 1,2: with the command line's score and evaluate.
+	 */
+	@Test
+	public void aSelectionGivenAgainIsPickedOnce() throws IOException {
+		Path model = tmp.getRoot().toPath().resolve("swapped.ganomaly.zip");
+		String normal = TWO_CHANNELS.resolve("twochannel_normal.tif").toString();
+		String anomalous = TWO_CHANNELS.resolve("twochannel_anomalous.tif").toString();
+		Run r = MainTest.run("train", "--model", model.toString(), "--channels", "2,1", "--input", normal, "--patch-size",
+			"16", "--score", "texture", "--seed", "1");
+		assertEquals(r.err(), 0, r.code());
+		List<String> scores = new ArrayList<>(), evaluations = new ArrayList<>();
+		for (String channels : new String[] { null, "2,1", "1,2" }) {
+			Path output = tmp.getRoot().toPath().resolve("swapped-" + channels);
+			List<String> score = new ArrayList<>(List.of("score", "--model", model.toString(), "--output", output.toString(),
+				"--input", anomalous)), evaluate = new ArrayList<>(List.of("evaluate", "--model", model.toString(),
+					"--normal", normal, "--anomalous", anomalous));
+			if (channels != null) {
+				score.addAll(List.of("--channels", channels));
+				evaluate.addAll(List.of("--channels", channels));
+			}
+			r = MainTest.run(score.toArray(new String[0]));
+			assertEquals(r.err(), 0, r.code());
+			scores.add(Files.readString(output.resolve("scores.csv")));
+			r = MainTest.run(evaluate.toArray(new String[0]));
+			assertEquals(r.err(), 0, r.code());
+			evaluations.add(r.out());
+		}
+		assertEquals(scores.get(0), scores.get(1));
+		assertFalse(scores.get(0).equals(scores.get(2)));
+		assertEquals(evaluations.get(0), evaluations.get(1));
+	}
+
 	@Test
 	public void threeAndFourChannelModelsLoadAndScoreWithEveryScore() throws IOException {
 		for (int channels = 3; channels <= 4; channels++) {
