@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName, cutJpeg,
-			oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly;
+			cmykJpeg, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -471,6 +471,11 @@ public class BadInputsTest {
 			"marker", x -> x.cutJpeg),
 		new Case(76, "a TIFF of a sample format ImageJ 1.x cannot read")
 			.noCli("TiffCheckTest.sampleFormatsImageJCannotReadAreNamed (the header check every front end shares)")
+			.noCommand("as for the command line"),
+		badImage(77, "a CMYK JPEG", "cmyk.jpg is a CMYK JPEG (4 colour components), which cannot be read; save it as " +
+			"RGB or greyscale", x -> x.cmykJpeg),
+		new Case(78, "a TIFF of a number of samples a pixel ImageJ 1.x cannot read")
+			.noCli("TiffCheckTest.sampleFormatsImageJCannotReadAreNamed (the header check every front end shares)")
 			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
@@ -587,6 +592,19 @@ public class BadInputsTest {
 		javax.imageio.ImageIO.write(IJ.openImage(f.normal.toString()).getProcessor().convertToByte(true)
 			.getBufferedImage(), "jpeg", jpeg);
 		f.cutJpeg = alone("cut.jpg", Arrays.copyOf(jpeg.toByteArray(), jpeg.size() * 2 / 3));
+		// four components, as a printer's CMYK JPEG has: Java's writer takes a raster of four bands
+		java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer
+			.TYPE_BYTE, 16, 16, 4, null);
+		java.io.ByteArrayOutputStream four = new java.io.ByteArrayOutputStream();
+		javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(four)) {
+			writer.setOutput(out);
+			writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), null);
+		}
+		finally {
+			writer.dispose();
+		}
+		f.cmykJpeg = alone("cmyk.jpg", four.toByteArray());
 		f.ratioTif = alone("ratio.tif", sized(TestTiffs.spec().deflate().build(), 20000, 20000, 0));
 		f.hugeTif = alone("huge.tif", sized(TestTiffs.spec().deflate().build(), 70000, 70000, 5_000_000));
 		f.bigTiff = alone("big.tif", TestTiffs.spec().big().build().bytes());

@@ -136,9 +136,15 @@ final class ImageHeaders {
 		}
 		if (width < 1 || height < 1 || frames < 1) throw notAnImage(file, option, "its " + format + " header declares " +
 			width + "x" + height + " pixels" + (frames == 1 ? "" : " in " + frames + " frames"));
-		// a decoder fills what a cut JPEG lacks with grey (and libjpeg says so on the process's own stderr)
-		if (format.startsWith("J") && !endsItsScans(file)) throw new IllegalArgumentException(option + ": " + file +
-			" is truncated or damaged: its JPEG data ends before the end-of-image marker");
+		if (format.startsWith("J")) {
+			Jpeg jpeg = jpeg(file);
+			// Java's decoder prints a stack trace for these, and ImageJ then says "Error loading image"
+			if (jpeg.components() == 4) throw new IllegalArgumentException(option + ": " + file + " is a CMYK JPEG " +
+				"(4 colour components), which cannot be read; save it as RGB or greyscale");
+			// a decoder fills what a cut JPEG lacks with grey (and libjpeg says so on the process's own stderr)
+			if (!jpeg.ended()) throw new IllegalArgumentException(option + ": " + file +
+				" is truncated or damaged: its JPEG data ends before the end-of-image marker");
+		}
 		if (format.equals("GIF")) { // ImageJ opens the logical screen, which may be larger than the frames
 			Screen screen = gifScreen(file);
 			width = Math.max(width, screen.width());
@@ -157,33 +163,45 @@ final class ImageHeaders {
 			(frames == 1 ? "" : " in " + frames + " frames"));
 	}
 
+	/** What the segments of a JPEG say: its colour components (0 if no frame header precedes the scans) and whether it ends. */
+	private record Jpeg(int components, boolean ended) {}
+
 	/**
-	 * Whether a JPEG's end-of-image marker (FF D9) follows its first start of scan (FF DA): the
-	 * segments before it are skipped by their lengths (an EXIF thumbnail or a comment may hold both
-	 * markers), then in the compressed data FF is followed by 00 or a restart marker, so the first FF
-	 * D9 is the end. A file cut anywhere in its scans has none; bytes after the end are allowed.
+	 * A JPEG's colour components, from its frame header, and whether its end-of-image marker (FF D9)
+	 * follows its first start of scan (FF DA): the segments before it are skipped by their lengths
+	 * (an EXIF thumbnail or a comment may hold both markers), then in the compressed data FF is
+	 * followed by 00 or a restart marker, so the first FF D9 is the end. A file cut anywhere in its
+	 * scans has none; bytes after the end are allowed.
 	 */
-	private static boolean endsItsScans(Path file) {
+	private static Jpeg jpeg(Path file) {
+		int components = 0;
 		try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-			if (in.read() != 0xFF || in.read() != 0xD8) return false;
+			if (in.read() != 0xFF || in.read() != 0xD8) return new Jpeg(components, false);
 			for (boolean scan = false; !scan;) {
-				if (in.read() != 0xFF) return false;
+				if (in.read() != 0xFF) return new Jpeg(components, false);
 				int marker = in.read();
 				while (marker == 0xFF) // fill bytes
 					marker = in.read();
-				if (marker < 0 || marker == 0xD9) return false;
+				if (marker < 0 || marker == 0xD9) return new Jpeg(components, false);
 				if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) continue; // markers without a segment
 				int length = in.read() << 8 | in.read();
-				if (length < 2) return false;
-				in.skipNBytes(length - 2);
+				if (length < 2) return new Jpeg(components, false);
+				// a frame header (SOF0 to SOF15 but DHT, JPG and DAC): precision, height, width, components
+				boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+				if (frame && length >= 8) {
+					byte[] header = in.readNBytes(6);
+					if (header.length == 6) components = header[5] & 0xFF;
+					in.skipNBytes(length - 2 - header.length);
+				}
+				else in.skipNBytes(length - 2);
 				scan = marker == 0xDA;
 			}
 			for (int previous = -1, b; (b = in.read()) >= 0; previous = b)
-				if (previous == 0xFF && b == 0xD9) return true;
-			return false;
+				if (previous == 0xFF && b == 0xD9) return new Jpeg(components, true);
+			return new Jpeg(components, false);
 		}
 		catch (IOException e) {
-			return false;
+			return new Jpeg(components, false);
 		}
 	}
 

@@ -177,6 +177,10 @@ final class TiffWalk {
 			"cannot read; save the image as 32-bit float");
 		if (format == 5 || format == 6) throw bad(where + " holds complex samples, which ImageJ cannot read; save " +
 			"their magnitude or their parts as 32-bit float images");
+		// ImageJ refuses other counts ("Unsupported format") or, stored plane by plane, reads the first alone
+		if (samples != 1 && !((samples == 3 || samples == 4) && (bits == 8 || bits == 16))) throw bad(where + " holds " +
+			samples + " samples of " + bits + " bits a pixel, which ImageJ 1.x cannot read (it reads 1, or 3 or 4 of 8 " +
+			"or 16 bits); save the samples as the channels of an ImageJ hyperstack");
 		if (description != null && compression == 1) images = Math.max(images, imageJImages(description));
 		if (nih > 1 && bits == 8 && samples == 1) images = Math.max(images, nih);
 		if (offsets == null || offsets.length == 0) throw bad(where + " has no pixel data (no strip offsets)");

@@ -32,7 +32,7 @@ public final class TestTiffs {
 	/** What to build. */
 	public static final class Spec {
 
-		int width = 8, height = 6, bits = 8, planes = 1, compression = 1;
+		int width = 8, height = 6, bits = 8, planes = 1, compression = 1, samplesPerPixel = 1;
 		boolean big, signed;
 		int format; // SampleFormat written when not 0 (32-bit samples are floats, 3, unless said)
 		ByteOrder order = ByteOrder.LITTLE_ENDIAN;
@@ -66,6 +66,12 @@ public final class TestTiffs {
 		public Spec samples(int bits, int format) {
 			this.bits = bits;
 			this.format = format;
+			return this;
+		}
+
+		/** SamplesPerPixel {@code n} in the header (the pixel data stays that of one sample a pixel). */
+		public Spec samplesPerPixel(int n) {
+			samplesPerPixel = n;
 			return this;
 		}
 
@@ -189,7 +195,7 @@ public final class TestTiffs {
 		entries.add(new long[] { 262, 3, 1, 1 });
 		if (description != null) entries.add(new long[] { 270, 2, description.length, descriptionAt });
 		entries.add(new long[] { 273, s.big ? 16 : 4, 1, dataAt });
-		entries.add(new long[] { 277, 3, 1, 1 });
+		entries.add(new long[] { 277, 3, 1, s.samplesPerPixel });
 		entries.add(new long[] { 278, 4, 1, s.height });
 		entries.add(new long[] { 279, s.big ? 16 : 4, 1, dataLength });
 		int format = s.format != 0 ? s.format : s.signed ? 2 : s.bits == 32 ? 3 : 0;

@@ -122,6 +122,15 @@ public class TiffCheckTest {
 			"64-bit floating-point samples, which ImageJ 1.x cannot read; save the image as 32-bit float"));
 		e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(complex, "--input"));
 		assertTrue(e.getMessage(), e.getMessage().contains("holds complex samples, which ImageJ cannot read"));
+		// samples a pixel ImageJ reads not at all or in part
+		for (int[] bitsAndSamples : new int[][] { { 8, 2 }, { 16, 2 }, { 32, 3 }, { 16, 5 } }) {
+			Path many = write("s" + bitsAndSamples[1] + ".tif", TestTiffs.spec().bits(bitsAndSamples[0]).samplesPerPixel(
+				bitsAndSamples[1]).build().bytes());
+			e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(many, "--input"));
+			assertTrue(e.getMessage(), e.getMessage().endsWith(" is not a readable TIFF: image directory 1 holds " +
+				bitsAndSamples[1] + " samples of " + bitsAndSamples[0] + " bits a pixel, which ImageJ 1.x cannot read (it " +
+				"reads 1, or 3 or 4 of 8 or 16 bits); save the samples as the channels of an ImageJ hyperstack"));
+		}
 		// 32-bit floats, as before, open
 		assertEquals(6, ImageFiles.open(write("f32.tif", TestTiffs.spec().bits(32).build().bytes()), "--input").image()
 			.getHeight());
