@@ -87,9 +87,17 @@ final class EvaluateCli {
 		GanomalyModel scoring = channels.isEmpty() ? model : model.withChannelsAsGiven();
 		for (Path file : files) {
 			ImageFiles.Input input = ImageFiles.openLazily(file, option);
-			ImagePlusScorer.Result r = ImagePlusScorer.score(scoring, input.image(), stride,
-				p -> ImageChannels.select(p, channels, file.getFileName().toString()), ImagePlusScorer.NO_MAP,
-				ProgressListener.NONE);
+			ImagePlusScorer.Result r;
+			try {
+				r = ImagePlusScorer.score(scoring, input.image(), stride, p -> ImageChannels.select(p, channels, file
+					.getFileName().toString()), ImagePlusScorer.NO_MAP, ProgressListener.NONE);
+			}
+			catch (IllegalArgumentException e) {
+				// the scoring names the file; the option says on which side it was given
+				String reason = e.getMessage();
+				throw reason != null && reason.startsWith(option + ": ") ? e : new IllegalArgumentException(option + ": " +
+					reason, e);
+			}
 			for (ImagePlusScorer.Row s : r.scores())
 				scores.add(s.score());
 		}

@@ -123,6 +123,19 @@ public class MainTest {
 		assertTrue(csv.stream().anyMatch(l -> l.startsWith("stack_anomalous.tif,5,")));
 	}
 
+	/** A file evaluate cannot score is named with the option it was given under, as score names its --input. */
+	@Test
+	public void evaluateSaysOnWhichSideABadFileWas() throws IOException {
+		Path tiny = tmp.getRoot().toPath().resolve("tiny.tif");
+		ij.IJ.saveAsTiff(new ij.ImagePlus("tiny", new ij.process.ShortProcessor(20, 20)), tiny.toString());
+		List<String> args = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--normal"));
+		args.addAll(images("normal_"));
+		args.addAll(List.of("--anomalous", tiny.toString()));
+		Run r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 2, r.code());
+		assertTrue(r.err(), r.err().startsWith("ganomaly evaluate: --anomalous: tiny.tif is 20x20 pixels"));
+	}
+
 	@Test
 	public void evaluatePrintsTheThreeMetrics() throws IOException {
 		List<String> args = new ArrayList<>(List.of("evaluate", "--model", model.toString(), "--normal"));
