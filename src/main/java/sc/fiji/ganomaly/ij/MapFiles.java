@@ -126,6 +126,8 @@ public final class MapFiles {
 		ImagePlus out = MapImages.shapedLike(source, ImagePlusScorer.mapTitle(source.getTitle()), stack);
 		if (kind == Kind.SIXTEEN_BIT) {
 			Calibration cal = source.getCalibration().copy();
+			// of the 16-bit map now: ImageJ drops the function of a calibration of another bit depth
+			cal.setImage(out);
 			cal.setFunction(Calibration.STRAIGHT_LINE, new double[] { OFFSET, STEP }, "score");
 			out.setCalibration(cal);
 		}

@@ -111,6 +111,24 @@ public class ScoreFilesTest {
 				assertEquals(maps[i - 1][k], sr.getCalibration().getCValue(stored[k] & 0xffff), MapFiles.STEP / 2 + 1e-6);
 			}
 		}
+		// the scale is stored whatever the source's bit depth (a calibration copied from an 8- or 32-bit
+		// image lost its function on the 16-bit map)
+		for (int bits : new int[] { 8, 32 }) {
+			ij.ImageStack planes = new ij.ImageStack(40, 30);
+			for (int i = 0; i < 6; i++)
+				planes.addSlice(bits == 8 ? new ij.process.ByteProcessor(40, 30) : new FloatProcessor(40, 30));
+			ImagePlus other = new ImagePlus("other", planes);
+			other.setDimensions(1, 3, 2);
+			assertEquals(bits, other.getBitDepth());
+			Path o = tmp.getRoot().toPath().resolve(bits + "_anomaly.tif");
+			MapFiles.write(MapFiles.image(other, 6, MapFiles.Kind.SIXTEEN_BIT, i -> new ShortProcessor(40, 30, MapFiles
+				.toShorts(maps[i - 1]), null)), o);
+			ImagePlus or = IJ.openImage(o.toString());
+			short[] stored = (short[]) or.getStack().getProcessor(1).getPixels();
+			assertEquals(bits + "-bit source", maps[0][5], or.getCalibration().getCValue(stored[5] & 0xffff), MapFiles.STEP /
+				2 + 1e-6);
+			assertEquals("score", or.getCalibration().getValueUnit());
+		}
 		short[] clipped = MapFiles.toShorts(new float[] { -100, 1000, Float.NaN });
 		assertEquals(0, clipped[0]);
 		assertEquals(65535, clipped[1] & 0xffff);
