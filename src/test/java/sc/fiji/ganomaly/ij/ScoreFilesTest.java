@@ -48,13 +48,21 @@ public class ScoreFilesTest {
 	@Test
 	public void globsListsFoldersAndFilesExpandInOrder() throws IOException {
 		Path dir = tmp.getRoot().toPath();
-		for (String name : List.of("b.tif", "a.tif", "note.txt", "sub/c.tif")) {
+		for (String name : List.of("b.tif", "a.tif", "note.txt", "sub/c.tif", "sub/deep/e.tif", ".cache/h.tif",
+			"sub/.f.tif")) {
 			Files.createDirectories(dir.resolve(name).getParent());
 			Files.writeString(dir.resolve(name), "x");
 		}
 		assertEquals(List.of(dir.resolve("a.tif"), dir.resolve("b.tif")), ImageFiles.expand(List.of(dir + "/*.tif"),
 			"--input"));
-		assertEquals(List.of(dir.resolve("sub/c.tif")), ImageFiles.expand(List.of(dir + "/**/*.tif"), "--input"));
+		// ** matches no folder too, as in bash's globstar; hidden files and folders only when named
+		assertEquals(List.of(dir.resolve("a.tif"), dir.resolve("b.tif"), dir.resolve("sub/c.tif"), dir.resolve(
+			"sub/deep/e.tif")), ImageFiles.expand(List.of(dir + "/**/*.tif"), "--input"));
+		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("sub/deep/e.tif")), ImageFiles.expand(List.of(dir +
+			"/sub/**/*.tif"), "--input"));
+		assertEquals(List.of(dir.resolve("sub/deep/e.tif")), ImageFiles.expand(List.of(dir + "/**/deep/**/*.tif"),
+			"--input"));
+		assertEquals(List.of(dir.resolve(".cache/h.tif")), ImageFiles.expand(List.of(dir + "/.cache/*.tif"), "--input"));
 		Files.writeString(dir.resolve("list.txt"), "# inputs\nsub/c.tif\n\n*.tif\n");
 		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("a.tif"), dir.resolve("b.tif")),
 			ImageFiles.expand(List.of("@" + dir.resolve("list.txt")), "--input"));
