@@ -222,7 +222,7 @@ public final class ImageFiles {
 		});
 		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option,
 			read.firstLine());
-		return new Input(file, read.value());
+		return new Input(file, IndexedColours.shown(read.value(), file));
 	}
 
 	/**
