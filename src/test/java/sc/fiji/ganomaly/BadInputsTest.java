@@ -362,9 +362,9 @@ public class BadInputsTest {
 				x.model, "--output", x.out("o43")))
 			.noCommand("commands take an open image"),
 		new Case(44, "a score that does not exist")
-			.cli("--score: score must be one of latent, residual, density, texture, combined, not nice", x -> score("--input", x.normal,
+			.cli("--score: score must be one of model, latent, residual, density, texture, combined, not nice", x -> score("--input", x.normal,
 				"--model", x.model, "--output", x.out("o44"), "--score", "nice"))
-			.command("score: score must be one of latent, residual, density, texture, combined, not nice", SCORE, x -> in("image",
+			.command("score: score must be one of model, latent, residual, density, texture, combined, not nice", SCORE, x -> in("image",
 				x.open(x.normal), "model", x.model.toFile(), "score", "nice")),
 		new Case(45, "a precision that does not exist")
 			.cli("--precision: precision must be float32 or bfloat16, not half", x -> score("--input", x.normal,

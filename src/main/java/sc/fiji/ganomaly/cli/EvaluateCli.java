@@ -32,7 +32,8 @@ final class EvaluateCli {
 		  --anomalous PATH...  anomalous images, folders, globs or @list.txt (required)
 		  --model FILE         model file (required)
 		  --stride N           window step in pixels (default 0: patch size / 4)
-		  --score NAME         texture, combined, latent, residual or density (default: the model's)
+		  --score NAME         model (the model's own, the default), texture, combined, latent,
+		                       residual or density
 		  --channels C,...     use only these 1-based channels (default: all)
 		  --threads N          threads of the network (TensorFlow) and of the texture score
 		                       (default 0: automatic, every core)

@@ -32,7 +32,8 @@ final class ScoreCli {
 		  --stride N          window step in pixels (default 0: patch size / 4)
 		  --threshold T       calibrated score above which an image is anomalous, or 'model' (default:
 		                      the model's)
-		  --score NAME        texture, combined, latent, residual or density (default: the model's)
+		  --score NAME        model (the model's own, the default), texture, combined, latent,
+		                      residual or density
 		  --channels C,...    use only these 1-based channels (default: the model's: images like
 		                      those trained on give the channels that training's --channels
 		                      picked, recorded in the model; else all)

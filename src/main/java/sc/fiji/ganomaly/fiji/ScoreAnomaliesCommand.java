@@ -39,14 +39,14 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	/** The table the scores go to inside ImageJ (also headless, where only this one exists). */
 	public static final String TABLE = "Results";
 	/** The score value that asks for the model's own score. */
-	static final String MODEL_SCORE = "model";
+	static final String MODEL_SCORE = ScoreKind.MODEL;
 
 	/**
 	 * The score a command's {@code score} value asks for: null for {@value #MODEL_SCORE} (the model's
 	 * own), checked before the model is read ("score: score must be one of …").
 	 */
 	static ScoreKind chosenScore(String score) {
-		return ScoreFiles.score(MODEL_SCORE.equals(score) ? null : score, "");
+		return ScoreFiles.score(score, "");
 	}
 
 	@Parameter(label = "Image", persist = false)

@@ -85,14 +85,14 @@ public final class ScoreFiles {
 	}
 
 	/**
-	 * The score an option names, null for none (the model's own), checked before any model is loaded,
-	 * so that the load can leave out a network that score does not use.
+	 * The score an option names, null for none or {@value ScoreKind#MODEL} (the model's own), checked
+	 * before any model is loaded, so that the load can leave out a network that score does not use.
 	 *
 	 * @throws IllegalArgumentException "{@code prefix}score: score must be one of …"
 	 */
 	public static ScoreKind score(String score, String prefix) {
 		try {
-			return score == null ? null : ScoreKind.parse(score);
+			return score == null ? null : ScoreKind.parseScoring(score);
 		}
 		catch (IllegalArgumentException e) {
 			throw new IllegalArgumentException(prefix + "score: " + e.getMessage());

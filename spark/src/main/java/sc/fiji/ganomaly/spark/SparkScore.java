@@ -65,7 +65,8 @@ public final class SparkScore {
 		  --stride N            window step in pixels (default 0: patch size / 4)
 		  --threshold T         calibrated score above which a plane is anomalous, or 'model' (default:
 		                        the model's)
-		  --score NAME          texture, combined, latent, residual or density (default: the model's), as for 'ganomaly score'
+		  --score NAME          model (the default), texture, combined, latent, residual or density, as for
+		                        'ganomaly score'
 		  --channels C,...      use only these 1-based channels (default: all)
 		  --maps KIND           float (default), 16bit or none, as for 'ganomaly score'
 		  --precision P         float32 (default: the executors' GANOMALY_PRECISION, else float32) or

@@ -32,6 +32,8 @@ public enum ScoreKind {
 
 	/** The name of the default choice of training, "auto": the score {@link #forPlanes} picks. */
 	public static final String AUTO = "auto";
+	/** The name a scoring run gives the model's own score (also the default). */
+	public static final String MODEL = "model";
 
 	/**
 	 * The default score of a model trained on planes of {@code medianArea} pixels with windows of
@@ -75,6 +77,19 @@ public enum ScoreKind {
 		for (ScoreKind s : values())
 			if (s.id.equals(id)) return s;
 		throw unknown(id, "");
+	}
+
+	/**
+	 * The score a scoring run is asked for: null for {@value #MODEL} (the model's own score), else the
+	 * score named {@code id}.
+	 *
+	 * @throws IllegalArgumentException naming "model" and the scores, unless {@code id} is one of them
+	 */
+	public static ScoreKind parseScoring(String id) {
+		if (MODEL.equals(id)) return null;
+		for (ScoreKind s : values())
+			if (s.id.equals(id)) return s;
+		throw unknown(id, MODEL + ", ");
 	}
 
 	/**

@@ -47,6 +47,17 @@ public class ScoreKindTest {
 			catch (IllegalArgumentException e) {
 				assertEquals("score must be one of latent, residual, density, texture, combined, not " + bad, e.getMessage());
 			}
+		// a scoring run's names: "model" for the model's own score, as every front end takes it
+		assertEquals(null, ScoreKind.parseScoring("model"));
+		assertEquals(ScoreKind.TEXTURE, ScoreKind.parseScoring("texture"));
+		try {
+			ScoreKind.parseScoring("auto");
+			fail("auto accepted for scoring");
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("score must be one of model, latent, residual, density, texture, combined, not auto", e
+				.getMessage());
+		}
 		try {
 			ScoreKind.parseChoice("nice");
 			fail("nice accepted");
