@@ -476,7 +476,12 @@ public class BadInputsTest {
 			"RGB or greyscale", x -> x.cmykJpeg),
 		new Case(78, "a TIFF of a number of samples a pixel ImageJ 1.x cannot read")
 			.noCli("TiffCheckTest.sampleFormatsImageJCannotReadAreNamed (the header check every front end shares)")
-			.noCommand("as for the command line"));
+			.noCommand("as for the command line"),
+		new Case(79, "training images that are all blank")
+			.cli("input: every training image is of one value (blank); there is nothing normal to learn from them: give " +
+				"images of the normal specimen", x -> train("--input", x.constant, "--model", x.out("m79.zip")))
+			.command("every training image is of one value (blank)", TRAIN, x -> trainIn("image", x.open(x.constant),
+				"model", x.out("m79c.zip").toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

@@ -42,6 +42,33 @@ public class TrainingPreconditionsTest {
 			"pixels; the network's thresholds need at least 2"));
 	}
 
+	/**
+	 * Blank training images are refused in one line: their model's threshold rested on a spread of
+	 * zero and scored every other image around 10^12.
+	 */
+	@Test
+	public void blankImagesAreRefused() {
+		float[] blank = new float[128 * 128];
+		java.util.Arrays.fill(blank, 500);
+		TrainingData data = new TrainingData().add("a", ArrayImgs.floats(blank.clone(), 128, 128)).add("b", ArrayImgs
+			.floats(blank.clone(), 128, 128));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(SyntheticImages
+			.tinyNetwork().score(ScoreKind.TEXTURE), TextureOnlyModelTest.NO_ENGINE, null).train(data));
+		assertTrue(e.getMessage(), e.getMessage().equals("input: every training image is of one value (blank); there " +
+			"is nothing normal to learn from them: give images of the normal specimen"));
+		// one plane with a structure among blank ones trains
+		float[] spot = blank.clone();
+		for (int y = 40; y < 60; y++)
+			for (int x = 40; x < 60; x++)
+				spot[y * 128 + x] = 900;
+		data.add("c", ArrayImgs.floats(spot, 128, 128));
+		try (GanomalyModel m = GanomalyModel.of(new Trainer(SyntheticImages.tinyNetwork().score(ScoreKind.TEXTURE),
+			TextureOnlyModelTest.NO_ENGINE, null).train(data)))
+		{
+			assertTrue(m.threshold() > 0);
+		}
+	}
+
 	@Test
 	public void oneWidePlaneTrainsTheTextureScore() {
 		Random random = new Random(2);

@@ -44,6 +44,13 @@ public final class NormalizedPlane {
 		this.scale = scale;
 	}
 
+	/** Whether every value of the plane, in every channel, is the same (a blank image). */
+	public boolean isConstant() {
+		for (float v : data)
+			if (Float.compare(v, data[0]) != 0) return false;
+		return true;
+	}
+
 	/** Whether {@link #raw} can give the raw intensities. */
 	public boolean hasIntensities() {
 		return low != null;

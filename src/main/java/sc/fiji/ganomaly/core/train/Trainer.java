@@ -70,6 +70,10 @@ public final class Trainer {
 	 */
 	public TrainedModel train(TrainingData data) {
 		List<NormalizedPlane> planes = normalize(data);
+		// their maps would not vary, and a threshold on a spread of zero makes every other image anomalous
+		if (planes.stream().allMatch(NormalizedPlane::isConstant)) throw new IllegalArgumentException("input: every " +
+			"training image is of one value (blank); there is nothing normal to learn from them: give images of the " +
+			"normal specimen");
 		TrainingSettings run = withScore(settings, data);
 		int channels = planes.get(0).channels();
 		NetworkSpec spec = run.networkSpec(channels);
