@@ -75,12 +75,15 @@ public final class MapFiles {
 	}
 
 	/**
-	 * Deletes the map of {@code input} in {@code folder} that an earlier run left, if any; "" when
-	 * done, else a note for the input's failure line.
+	 * Deletes the map of {@code input} in {@code folder} that an earlier run left, if any, and the
+	 * hidden part of one this run began (the planes of a stack before one that failed); "" when done,
+	 * else a note for the input's failure line.
 	 */
 	public static String deleteEarlier(Path folder, Path input) {
 		try {
-			Files.deleteIfExists(file(folder, new ImageFiles.Input(input, null)));
+			Path map = file(folder, new ImageFiles.Input(input, null));
+			Files.deleteIfExists(map);
+			Files.deleteIfExists(StreamedMapWriter.partialFor(map));
 			return "";
 		}
 		catch (IOException e) {

@@ -388,6 +388,32 @@ public class ScoreBatchTest {
 		}
 	}
 
+	/**
+	 * A stack whose third plane holds NaN fails as a file of its own: the rows of its first two planes
+	 * stay in scores.csv, and the hidden part of its map that this run began does not stay behind.
+	 */
+	@Test
+	public void aStackThatFailsPartwayLeavesNoHiddenPartOfItsMap() throws IOException {
+		Path in = tmp.newFolder("partway").toPath(), output = tmp.newFolder().toPath();
+		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
+		ij.ImagePlus a = ij.IJ.openImage(in.resolve("a.tif").toString());
+		ij.ImageStack planes = new ij.ImageStack(a.getWidth(), a.getHeight());
+		for (int k = 0; k < 4; k++) {
+			ij.process.ImageProcessor plane = a.getProcessor().convertToFloat();
+			if (k == 2) plane.setf(5, 7, Float.NaN);
+			planes.addSlice(plane);
+		}
+		ij.IJ.saveAsTiff(new ij.ImagePlus("nan", planes), in.resolve("nan.tif").toString());
+		Outcome o = score(output, "--input", in.toString());
+		assertEquals(o.err(), 3, o.exit());
+		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+		assertEquals(rows.toString(), 2, rows.stream().filter(r -> r.startsWith("nan.tif,")).count());
+		assertTrue(Files.readString(output.resolve("failures.csv")).contains("nan.tif"));
+		try (Stream<Path> all = Files.list(output)) {
+			assertEquals(List.of(), all.filter(f -> f.toString().endsWith(".partial")).toList());
+		}
+	}
+
 	/** A file name with a newline and a quote in it: its quoted rows are counted as one row each on resume. */
 	@Test
 	public void aNameWithANewlineResumesToTheBytesOfAnUninterruptedRun() throws IOException {
