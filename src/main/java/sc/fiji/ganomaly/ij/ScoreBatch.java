@@ -93,7 +93,11 @@ public final class ScoreBatch {
 			Files.createDirectories(dir);
 		}
 		catch (IOException e) {
-			throw new IllegalArgumentException(option + ": cannot create folder " + dir + " (" + e.getMessage() + ")");
+			// the file system's reason, which NIO keeps apart from the path (and leaves out for some)
+			String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e instanceof
+				java.nio.file.NoSuchFileException ? "the file system does not let it be made there" : e instanceof
+					java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+			throw new IllegalArgumentException(option + ": cannot create folder " + dir + ": " + reason);
 		}
 		if (!Files.isWritable(dir)) throw new IllegalArgumentException(option + ": folder " + dir + " is not writable");
 	}

@@ -414,6 +414,26 @@ public class ScoreBatchTest {
 		}
 	}
 
+	/**
+	 * An output folder that cannot be made is refused with the file system's reason, not its own path
+	 * again: in a folder without write permission, or, for root, whom permissions do not stop, in /proc.
+	 */
+	@Test
+	public void anOutputFolderThatCannotBeMadeSaysWhy() throws IOException {
+		Path locked = tmp.newFolder("locked").toPath();
+		locked.toFile().setWritable(false, false);
+		Path out = Files.isWritable(locked) ? Path.of("/proc/ganomaly-out") : locked.resolve("out");
+		try {
+			IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ScoreBatch
+				.outputFolder(out, "--output"));
+			assertTrue(e.getMessage(), e.getMessage().matches("--output: cannot create folder " + java.util.regex.Pattern
+				.quote(out.toString()) + ": (permission denied|the file system does not let it be made there)"));
+		}
+		finally {
+			locked.toFile().setWritable(true);
+		}
+	}
+
 	/** A file name with a newline and a quote in it: its quoted rows are counted as one row each on resume. */
 	@Test
 	public void aNameWithANewlineResumesToTheBytesOfAnUninterruptedRun() throws IOException {
