@@ -77,6 +77,18 @@ public class ScoreFilesTest {
 		}
 	}
 
+	/** A folder whose images are all in folders inside it says so, and how to read them. */
+	@Test
+	public void aFolderOfFoldersSaysHowToReadThem() throws IOException {
+		Path dir = tmp.newFolder("plates").toPath();
+		Files.createDirectories(dir.resolve("plate1"));
+		Files.writeString(dir.resolve("plate1/a.tif"), "x");
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles
+			.files(List.of(dir), "--input"));
+		assertTrue(e.getMessage(), e.getMessage().endsWith("; the folders in it are not read: give them, or a glob " +
+			"such as '" + dir + "/**/*.tif'"));
+	}
+
 	@Test
 	public void existingNamesWithBracketsAreFilesNotGlobs() throws IOException {
 		Path run = tmp.getRoot().toPath().resolve("run[1]");

@@ -1,0 +1,76 @@
+package sc.fiji.ganomaly.ij;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Globs of image files ({@code /data/*.tif}, {@code /data/**}{@code /*.tif}) as the front ends' inputs take them. */
+final class Globs {
+
+	private Globs() {}
+
+	/** Whether {@code word} holds a wildcard: * ? [ or {. */
+	static boolean isGlob(String word) {
+		return word.indexOf('*') >= 0 || word.indexOf('?') >= 0 || word.indexOf('[') >= 0 || word.indexOf('{') >= 0;
+	}
+
+	/**
+	 * Regular files matching a glob, sorted; the folders before the first wildcard are walked. As in
+	 * bash's globstar, {@code **}{@code /} also matches no folder ({@code /data/**}{@code /*.tif} holds
+	 * {@code /data/a.tif}); hidden files and folders are left out unless the pattern names them.
+	 */
+	static List<Path> matches(String pattern, String option) {
+		String absPattern = pattern.startsWith("/") ? pattern : Paths.get("").toAbsolutePath() + "/" + pattern;
+		int wildcard = firstWildcard(absPattern);
+		int slash = absPattern.lastIndexOf('/', wildcard);
+		Path base = Paths.get(slash <= 0 ? "/" : absPattern.substring(0, slash));
+		String rest = absPattern.substring(slash + 1);
+		int depth = rest.contains("**") ? Integer.MAX_VALUE : rest.split("/").length;
+		List<java.nio.file.PathMatcher> matchers = new ArrayList<>();
+		for (String variant : withoutFolderStars(absPattern))
+			matchers.add(java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + variant));
+		boolean hiddenAsked = rest.startsWith(".") || rest.contains("/.");
+		if (!Files.isDirectory(base)) throw new IllegalArgumentException(option + ": " + base + " (of " + pattern +
+			") is not a folder");
+		try (Stream<Path> walk = Files.walk(base, depth)) {
+			List<Path> matches = walk.filter(Files::isRegularFile).filter(f -> matchers.stream().anyMatch(m -> m.matches(f)))
+				.filter(f -> hiddenAsked || !hidden(base.relativize(f))).sorted().toList();
+			if (matches.isEmpty()) throw new IllegalArgumentException(option + ": no file matches " + pattern);
+			return matches;
+		}
+		catch (IOException | java.io.UncheckedIOException e) {
+			throw new IllegalArgumentException(option + ": cannot list " + base + ": " + e.getMessage());
+		}
+	}
+
+	/** {@code pattern} and the patterns it gives with any of its {@code **}{@code /} left out. */
+	private static List<String> withoutFolderStars(String pattern) {
+		List<String> variants = new ArrayList<>(List.of(pattern));
+		for (int i = pattern.indexOf("**/"); i >= 0; i = pattern.indexOf("**/", i + 3))
+			for (String v : List.copyOf(variants)) {
+				int at = v.length() - (pattern.length() - i); // the same place, counted from the end
+				variants.add(v.substring(0, at) + v.substring(at + 3));
+			}
+		return variants;
+	}
+
+	/** Whether a name of {@code relative} (a path below a glob's folder) starts with a dot. */
+	private static boolean hidden(Path relative) {
+		for (Path name : relative)
+			if (name.toString().startsWith(".")) return true;
+		return false;
+	}
+
+	private static int firstWildcard(String s) {
+		int i = Integer.MAX_VALUE;
+		for (char c : new char[] { '*', '?', '[', '{' }) {
+			int k = s.indexOf(c);
+			if (k >= 0) i = Math.min(i, k);
+		}
+		return i;
+	}
+}
