@@ -20,16 +20,25 @@ public final class TrainingImages {
 	/**
 	 * Training data and how it was taken.
 	 *
-	 * @param data   the planes to train on
-	 * @param planes the planes of the inputs in all
+	 * @param data      the planes to train on
+	 * @param planes    the planes of the inputs in all
+	 * @param bitDepths the bit depths of the images trained on, in increasing order
 	 */
-	public record Loaded(TrainingData data, int planes) {
+	public record Loaded(TrainingData data, int planes, List<Integer> bitDepths) {
 
-		/** A line for the user when only some planes are trained on, else null. */
+		/**
+		 * A line for the user when only some planes are trained on or the images are of several bit
+		 * depths (whose intensities the texture score compares), else null.
+		 */
 		public String note() {
-			if (data.size() == planes) return null;
-			return String.format(Locale.ROOT, "training on %d of the %d planes (evenly spaced through the images), as " +
-				"many as fit in memory; give Java more memory (-Xmx) to train on more", data.size(), planes);
+			String some = data.size() == planes ? null : String.format(Locale.ROOT, "training on %d of the %d planes " +
+				"(evenly spaced through the images), as many as fit in memory; give Java more memory (-Xmx) to train on " +
+				"more", data.size(), planes);
+			String depths = bitDepths.size() < 2 ? null : "the training images are of several bit depths (" + bitDepths
+				.stream().map(b -> b == 24 ? "RGB" : b + "-bit").collect(java.util.stream.Collectors.joining(", ")) +
+				"): the texture score compares their intensities, so images of one kind look unusual to a model of the " +
+				"other; train on images saved as they were acquired, of one bit depth";
+			return some == null ? depths : depths == null ? some : some + "; " + depths;
 		}
 	}
 
@@ -60,7 +69,7 @@ public final class TrainingImages {
 		}
 		long k = bytes <= budget ? total : Math.max(1, (long) Math.floor(total * ((double) budget / bytes)));
 		TrainingData data = new TrainingData();
-		java.util.Set<Integer> sources = new java.util.HashSet<>();
+		java.util.Set<Integer> sources = new java.util.HashSet<>(), depths = new java.util.TreeSet<>();
 		long offset = 0, j = 0;
 		for (int i = 0; i < files.size(); i++) {
 			List<Integer> planes = new ArrayList<>(); // the planes of file i among the k evenly spaced ones
@@ -75,10 +84,11 @@ public final class TrainingImages {
 			if (in == null) in = ImageFiles.openLazily(files.get(i), parameter);
 			addPlanes(data, in.image(), in.file().getFileName().toString(), channels, planes);
 			sources.add(ImagePlusPlanes.channels(in.image()));
+			depths.add(in.image().getBitDepth());
 		}
 		// a selection of one kind of source image is the model's to repeat; mixed sources are scored as given
 		if (sources.size() == 1) data.sourceChannels(channels, sources.iterator().next());
-		return new Loaded(data, (int) total);
+		return new Loaded(data, (int) total, List.copyOf(depths));
 	}
 
 	/** Adds the planes of {@code image}, named after {@code name}, as many as fit (see {@link #load(ImagePlus, String, List, long)}). */
@@ -93,7 +103,7 @@ public final class TrainingImages {
 		int n = ImagePlusPlanes.count(image);
 		long bytes = n * planeBytes(image, channels);
 		return new Loaded(add(new TrainingData().sourceChannels(channels, ImagePlusPlanes.channels(image)), image, name,
-			channels, bytes <= budget ? 1 : (double) budget / bytes), n);
+			channels, bytes <= budget ? 1 : (double) budget / bytes), n, List.of(image.getBitDepth()));
 	}
 
 	/** Adds {@code share} of the planes of {@code image} (at least one), evenly spaced, reading only those. */

@@ -81,4 +81,19 @@ public class TrainingImagesTest {
 		assertEquals(List.of("f1.tif", "f5.tif", "f8.tif"), three.data().samples().stream().map(
 			TrainingData.Sample::name).toList());
 	}
+
+	/** Images of several bit depths train, and the note says so: the texture score compares their intensities. */
+	@Test
+	public void imagesOfSeveralBitDepthsAreNoted() throws IOException {
+		Path sixteen = stack("sixteen.tif", 1), eight = tmp.getRoot().toPath().resolve("eight.tif");
+		assertTrue(new FileSaver(new ImagePlus("eight", new ij.process.ByteProcessor(20, 10))).saveAsTiff(eight
+			.toString()));
+		TrainingImages.Loaded one = TrainingImages.load(List.of(sixteen), List.of(), "--input", Long.MAX_VALUE);
+		assertNull(one.note());
+		TrainingImages.Loaded mixed = TrainingImages.load(List.of(sixteen, eight), List.of(), "--input", Long.MAX_VALUE);
+		assertEquals(2, mixed.data().size());
+		assertEquals("the training images are of several bit depths (8-bit, 16-bit): the texture score compares their " +
+			"intensities, so images of one kind look unusual to a model of the other; train on images saved as they " +
+			"were acquired, of one bit depth", mixed.note());
+	}
 }
