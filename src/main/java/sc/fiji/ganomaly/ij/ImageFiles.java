@@ -59,8 +59,9 @@ public final class ImageFiles {
 					OtherFormats others = OtherFormats.current();
 					if (images.isEmpty()) throw new IllegalArgumentException(option + ": folder " + p + " holds no images " +
 						"(" + String.join(", ", EXTENSIONS) + (others == null ? "" : " or another format " + others.name() +
-							" reads") + ")" + (hasFolders(p) ? "; the folders in it are not read: give them, or a glob such as '" +
-								p.resolve("**").resolve("*.tif") + "'" : ""));
+							" reads") + ")" + (!hasFolders(p) ? "" : option.startsWith("--") ? "; the folders in it are not read: " +
+								"give them, or a glob such as '" + p.resolve("**").resolve("*.tif") + "'" :
+								"; the folders in it are not read: choose one of them"));
 					files.addAll(images);
 				}
 				catch (IOException e) {
@@ -173,7 +174,7 @@ public final class ImageFiles {
 		});
 		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option,
 			read.firstLine());
-		return new Input(file, IndexedColours.shown(read.value(), file));
+		return new Input(file, read.value());
 	}
 
 	/**

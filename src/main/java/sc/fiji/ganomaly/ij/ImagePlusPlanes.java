@@ -11,6 +11,7 @@ import net.imglib2.converter.Converters;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.IntType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.view.Views;
 
@@ -63,12 +64,13 @@ public final class ImagePlusPlanes {
 		int channels = imp.getNChannels(), slices = imp.getNSlices();
 		ImageStack stack = imp.getStack();
 		boolean signed = imp.getCalibration().isSigned16Bit();
+		int[] greys = IndexedColours.greys(imp);
 		List<Plane> planes = new ArrayList<>();
 		for (int index = first; index <= last; index++) {
 			int z = (index - 1) % slices + 1, t = (index - 1) / slices + 1;
 			List<RandomAccessibleInterval<? extends RealType<?>>> channelViews = new ArrayList<>();
 			for (int c = 1; c <= channels; c++)
-				channelViews.add(wrap(stack, imp.getStackIndex(c, z, t), imp.getTitle(), signed));
+				channelViews.add(wrap(stack, imp.getStackIndex(c, z, t), imp.getTitle(), signed, greys));
 			planes.add(new Plane(z, t, index, stackChannels(channelViews)));
 		}
 		return planes;
@@ -125,16 +127,19 @@ public final class ImagePlusPlanes {
 
 	/**
 	 * A 2D view (x, y) of one stack plane, or (x, y, 3) for RGB; {@code signed}: 16-bit pixels that
-	 * ImageJ holds shifted by 32768 (a signed 16-bit file), viewed as the file's values.
+	 * ImageJ holds shifted by 32768 (a signed 16-bit file), viewed as the file's values; {@code greys}:
+	 * 8-bit pixels that index a palette of greys ({@link IndexedColours}), viewed as those greys.
 	 */
 	private static RandomAccessibleInterval<? extends RealType<?>> wrap(ImageStack stack, int n, String title,
-		boolean signed)
+		boolean signed, int[] greys)
 	{
 		Object pixels = stack.getPixels(n);
 		long w = stack.getWidth(), h = stack.getHeight();
 		int length = pixels == null ? 0 : java.lang.reflect.Array.getLength(pixels);
 		if (length != w * h) throw new IllegalArgumentException(title + ": plane " + n + " holds " + length + " pixels, " +
 			"not the stack's " + w + "x" + h);
+		if (pixels instanceof byte[] b && greys != null) return Converters.convert((RandomAccessibleInterval<
+			UnsignedByteType>) ArrayImgs.unsignedBytes(b, w, h), (in, out) -> out.set(greys[in.get()]), new UnsignedByteType());
 		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
 		if (pixels instanceof short[] s && signed) return Converters.convert((RandomAccessibleInterval<
 			UnsignedShortType>) ArrayImgs.unsignedShorts(s, w, h), (in, out) -> out.set(in.get() - 32768), new IntType());

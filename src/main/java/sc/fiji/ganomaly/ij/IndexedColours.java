@@ -1,59 +1,44 @@
 package sc.fiji.ganomaly.ij;
 
-import java.nio.file.Path;
-import java.util.Locale;
-
 import ij.ImagePlus;
-import ij.ImageStack;
-import ij.process.ImageConverter;
-import ij.process.ImageProcessor;
 import ij.process.LUT;
-import ij.process.StackConverter;
 
 /**
- * Images of indexed colour (PNG, GIF and BMP files with a palette) read as the colours they show:
- * their pixels are indices into the palette, which alone gives them meaning, so two files that look
- * the same may hold different indices. A TIFF's look-up table only displays its values, which are
- * the data, and is left as it is.
+ * 8-bit images whose pixels are indices into a palette of greys in no order (a PNG or GIF whose
+ * greys were stored by frequency, as palette optimisers write them): read as the greys they show,
+ * since two such files that look the same may hold different indices. A look-up table that only
+ * displays the values, as ImageJ's are (a grey ramp, its inverse, a colour ramp such as Green or
+ * Fire), leaves them as they are, in a TIFF as in a PNG; so does a palette of colours.
  */
 final class IndexedColours {
 
 	private IndexedColours() {}
 
 	/**
-	 * {@code imp} as opened from {@code file}, or, for an 8-bit image of a palette file whose palette
-	 * is not the grey ramp, its colours: grey values for a grey palette (in place), else an RGB image.
+	 * The grey each pixel value shows, when {@code imp} is a one-channel 8-bit image whose look-up
+	 * table is of greys (red, green and blue alike) neither increasing nor decreasing; else null.
 	 */
-	static ImagePlus shown(ImagePlus imp, Path file) {
-		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		if (imp.getBitDepth() != 8 || !(name.endsWith(".png") || name.endsWith(".gif") || name.endsWith(".bmp")))
-			return imp;
+	static int[] greys(ImagePlus imp) {
+		if (imp.getBitDepth() != 8 || imp.getNChannels() != 1) return null;
 		LUT lut = imp.getProcessor().getLut();
-		byte[] r = new byte[256], g = new byte[256], b = new byte[256];
+		int size = lut.getMapSize();
+		if (size < 2) return null;
+		byte[] r = new byte[size], g = new byte[size], b = new byte[size];
 		lut.getReds(r);
 		lut.getGreens(g);
 		lut.getBlues(b);
-		boolean ramp = true, grey = true;
-		for (int i = 0; i < lut.getMapSize(); i++) {
-			grey &= r[i] == g[i] && g[i] == b[i];
-			ramp &= (r[i] & 0xff) == i;
+		boolean rising = true, falling = true;
+		for (int i = 0; i < size; i++) {
+			if (r[i] != g[i] || g[i] != b[i]) return null;
+			if (i > 0) {
+				rising &= (r[i] & 0xff) >= (r[i - 1] & 0xff);
+				falling &= (r[i] & 0xff) <= (r[i - 1] & 0xff);
+			}
 		}
-		if (grey && ramp && lut.getMapSize() == 256) return imp;
-		if (!grey) {
-			if (imp.getStackSize() == 1) new ImageConverter(imp).convertToRGB();
-			else new StackConverter(imp).convertToRGB();
-			return imp;
-		}
+		if (rising || falling) return null;
 		int[] table = new int[256];
-		for (int i = 0; i < 256; i++)
-			table[i] = i < lut.getMapSize() ? r[i] & 0xff : 0;
-		ImageStack stack = imp.getStack();
-		for (int s = 1; s <= stack.size(); s++) {
-			ImageProcessor ip = stack.getProcessor(s);
-			ip.applyTable(table);
-			ip.setLut(LUT.createLutFromColor(java.awt.Color.white));
-		}
-		imp.getProcessor().setLut(LUT.createLutFromColor(java.awt.Color.white));
-		return imp;
+		for (int i = 0; i < size; i++)
+			table[i] = r[i] & 0xff;
+		return table;
 	}
 }

@@ -111,62 +111,6 @@ public class TiffCheckTest {
 		}
 	}
 
-	/**
-	 * A PNG or GIF of indexed colour is read as the colours it shows: a grey picture whose palette
-	 * holds the greys in another order reads as the same picture saved plainly, a colour palette as
-	 * RGB; an 8-bit TIFF keeps its values whatever its look-up table.
-	 */
-	@Test
-	public void palettesGiveTheColoursTheyShow() throws IOException {
-		int[] order = new int[256];
-		for (int i = 0; i < 256; i++)
-			order[i] = (i * 97 + 13) % 256; // palette entry i shows grey order[i]
-		int[] entryOf = new int[256];
-		for (int i = 0; i < 256; i++)
-			entryOf[order[i]] = i;
-		byte[] greys = new byte[256], reds = new byte[256], blues = new byte[256];
-		for (int i = 0; i < 256; i++) {
-			greys[i] = (byte) order[i];
-			reds[i] = (byte) i;
-			blues[i] = (byte) (255 - i);
-		}
-		java.awt.image.BufferedImage plain = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage
-			.TYPE_BYTE_GRAY), indexed = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage
-				.TYPE_BYTE_INDEXED, new java.awt.image.IndexColorModel(8, 256, greys, greys, greys)), coloured =
-					new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED,
-						new java.awt.image.IndexColorModel(8, 256, reds, new byte[256], blues));
-		for (int y = 0; y < 16; y++)
-			for (int x = 0; x < 16; x++) {
-				int grey = x * 16 + y;
-				plain.getRaster().setSample(x, y, 0, grey);
-				indexed.getRaster().setSample(x, y, 0, entryOf[grey]);
-				coloured.getRaster().setSample(x, y, 0, grey);
-			}
-		Path plainPng = tmp.getRoot().toPath().resolve("plain.png"), indexedPng = tmp.getRoot().toPath().resolve(
-			"indexed.png"), colouredGif = tmp.getRoot().toPath().resolve("coloured.gif");
-		javax.imageio.ImageIO.write(plain, "png", plainPng.toFile());
-		javax.imageio.ImageIO.write(indexed, "png", indexedPng.toFile());
-		javax.imageio.ImageIO.write(coloured, "gif", colouredGif.toFile());
-		ij.ImagePlus a = ImageFiles.open(plainPng, "--input").image(), b = ImageFiles.open(indexedPng, "--input").image();
-		assertEquals(8, b.getBitDepth());
-		org.junit.Assert.assertArrayEquals((byte[]) a.getProcessor().getPixels(), (byte[]) b.getProcessor().getPixels());
-		ij.ImagePlus c = ImageFiles.open(colouredGif, "--input").image();
-		assertEquals(24, c.getBitDepth());
-		int rgb = c.getProcessor().getPixel(3, 5);
-		assertEquals(3 * 16 + 5, rgb >> 16 & 0xff);
-		assertEquals(255 - (3 * 16 + 5), rgb & 0xff);
-		// a TIFF with that palette as its look-up table keeps its values
-		byte[] indices = new byte[16 * 16];
-		for (int y = 0; y < 16; y++)
-			for (int x = 0; x < 16; x++)
-				indices[y * 16 + x] = (byte) indexed.getRaster().getSample(x, y, 0);
-		ij.ImagePlus lut = new ij.ImagePlus("lut", new ij.process.ByteProcessor(16, 16, indices));
-		lut.getProcessor().setLut(new ij.process.LUT(greys, greys, greys));
-		Path tif = tmp.getRoot().toPath().resolve("lut.tif");
-		ij.IJ.saveAsTiff(lut, tif.toString());
-		assertEquals(entryOf[3 * 16 + 5], ImageFiles.open(tif, "--input").image().getProcessor().get(3, 5));
-	}
-
 	/** Sample formats ImageJ 1.x has no reader for are refused saying which, not "Unsupported format". */
 	@Test
 	public void sampleFormatsImageJCannotReadAreNamed() throws IOException {
