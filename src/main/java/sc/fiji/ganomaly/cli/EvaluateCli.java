@@ -34,7 +34,9 @@ final class EvaluateCli {
 		  --stride N           window step in pixels (default 0: patch size / 4)
 		  --score NAME         model (the model's own, the default), texture, combined, latent,
 		                       residual or density
-		  --channels C,...     use only these 1-based channels (default: all)
+		  --channels C,...     use only these 1-based channels (default: the model's: images like
+		                       those trained on give the channels that training's --channels
+		                       picked; else all)
 		  --threads N          threads of the network (TensorFlow) and of the texture score
 		                       (default 0: automatic, every core)
 		""";

@@ -99,8 +99,8 @@ record PlaneScoring(Manifest manifest, LazyNetwork network, boolean recordedChan
 		if (channels != expected) throw new IllegalArgumentException(name + " has " + channels +
 			" channel(s) but the model was trained on " + expected + (picked.isEmpty() ? "" : " (channel(s) " + picked
 				.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of images of " + manifest
-					.inputChannelCount() + ")") + "; use images with " + expected + " channel(s)" + (picked.isEmpty() ? "" :
-						" or with " + manifest.inputChannelCount()));
+					.inputChannelCount() + ")") + (recordedChannels ? "; use images with " + expected + " channel(s)" + (picked
+						.isEmpty() ? "" : " or with " + manifest.inputChannelCount()) : "; pick " + expected + " channel(s)"));
 		int p = manifest.spec().patchSize();
 		if (plane.dimension(0) < p || plane.dimension(1) < p) throw new IllegalArgumentException(name + " is " +
 			plane.dimension(0) + "x" + plane.dimension(1) + " pixels, smaller than the model's patch of " + p + "x" + p);

@@ -47,14 +47,16 @@ final class Globs {
 		}
 	}
 
-	/** {@code pattern} and the patterns it gives with any of its {@code **}{@code /} left out. */
+	/** {@code pattern} and the patterns it gives with any of its {@code **}{@code /} that stand for folders left out. */
 	private static List<String> withoutFolderStars(String pattern) {
 		List<String> variants = new ArrayList<>(List.of(pattern));
-		for (int i = pattern.indexOf("**/"); i >= 0; i = pattern.indexOf("**/", i + 3))
+		for (int i = pattern.indexOf("**/"); i >= 0; i = pattern.indexOf("**/", i + 3)) {
+			if (i > 0 && pattern.charAt(i - 1) != '/') continue; // run**/: a * within a name, as in bash
 			for (String v : List.copyOf(variants)) {
 				int at = v.length() - (pattern.length() - i); // the same place, counted from the end
 				variants.add(v.substring(0, at) + v.substring(at + 3));
 			}
+		}
 		return variants;
 	}
 

@@ -86,6 +86,12 @@ public class ModelChannelsTest {
 		r = MainTest.run("score", "--model", model.toString(), "--output", untold.toString(), "--input", anomalous);
 		assertEquals(r.err(), 0, r.code());
 		assertEquals(Files.readString(told.resolve("scores.csv")), Files.readString(untold.resolve("scores.csv")));
+		// channels given that are not the model's count: the message asks for that many, not for the images as given
+		r = MainTest.run("score", "--model", model.toString(), "--output", tmp.getRoot().toPath().resolve("both")
+			.toString(), "--channels", "1,2", "--input", anomalous);
+		assertEquals(r.err(), 2, r.code());
+		assertTrue(r.err(), r.err().contains("has 2 channel(s) but the model was trained on 1 (channel(s) 2 of images of " +
+			"2); pick 1 channel(s)"));
 		assertArrayEquals(Files.readAllBytes(told.resolve("twochannel_anomalous_anomaly.tif")), Files.readAllBytes(untold
 			.resolve("twochannel_anomalous_anomaly.tif")));
 		ij.ImagePlus two = ij.IJ.openImage(anomalous);

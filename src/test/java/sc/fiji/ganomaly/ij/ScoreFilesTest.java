@@ -63,6 +63,14 @@ public class ScoreFilesTest {
 		assertEquals(List.of(dir.resolve("sub/deep/e.tif")), ImageFiles.expand(List.of(dir + "/**/deep/**/*.tif"),
 			"--input"));
 		assertEquals(List.of(dir.resolve(".cache/h.tif")), ImageFiles.expand(List.of(dir + "/.cache/*.tif"), "--input"));
+		// ** within a name stands for no folder of its own: run**/img/ is not runimg/
+		Path runs = tmp.newFolder("runs").toPath();
+		for (String name : List.of("run1/img/a.tif", "runimg/b.tif")) {
+			Files.createDirectories(runs.resolve(name).getParent());
+			Files.writeString(runs.resolve(name), "x");
+		}
+		assertEquals(List.of(runs.resolve("run1/img/a.tif")), ImageFiles.expand(List.of(runs + "/run**/img/*.tif"),
+			"--input"));
 		Files.writeString(dir.resolve("list.txt"), "# inputs\nsub/c.tif\n\n*.tif\n");
 		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("a.tif"), dir.resolve("b.tif")),
 			ImageFiles.expand(List.of("@" + dir.resolve("list.txt")), "--input"));
@@ -87,6 +95,9 @@ public class ScoreFilesTest {
 			.files(List.of(dir), "--input"));
 		assertTrue(e.getMessage(), e.getMessage().endsWith("; the folders in it are not read: give them, or a glob " +
 			"such as '" + dir + "/**/*.tif'"));
+		// a Fiji folder field takes no glob
+		e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.files(List.of(dir), "folder"));
+		assertTrue(e.getMessage(), e.getMessage().endsWith("; the folders in it are not read: choose one of them"));
 	}
 
 	@Test

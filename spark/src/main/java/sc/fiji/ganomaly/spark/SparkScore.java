@@ -67,7 +67,8 @@ public final class SparkScore {
 		                        the model's)
 		  --score NAME          model (the default), texture, combined, latent, residual or density, as for
 		                        'ganomaly score'
-		  --channels C,...      use only these 1-based channels (default: all)
+		  --channels C,...      use only these 1-based channels (default: the model's, as for
+		                        'ganomaly score')
 		  --maps KIND           float (default), 16bit or none, as for 'ganomaly score'
 		  --precision P         float32 (default: the executors' GANOMALY_PRECISION, else float32) or
 		                        bfloat16 (about 3x faster; executors need AVX512_BF16 or AMX), as for
