@@ -189,7 +189,8 @@ final class Calibrator {
 		long perPlane = Math.max(1, referenceArea / ((long) p * p));
 		long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane / (byTexture ? 1
 			: settings.validationFraction()));
-		String warning = "warning: the image threshold rests on " + blocks + " held-out normal blocks of " + p + "x" + p +
+		String warning = "warning: the image threshold rests on " + blocks + (byTexture ? " normal blocks (of every " +
+			"training plane) of " : " held-out normal blocks of ") + p + "x" + p +
 			" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
 			" more normal planes like these" + (byTexture ? "" : ", or a larger validation fraction") + ")";
 		listener.status(warning);
