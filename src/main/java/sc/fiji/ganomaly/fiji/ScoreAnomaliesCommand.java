@@ -38,11 +38,8 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 
 	/** The table the scores go to inside ImageJ (also headless, where only this one exists). */
 	public static final String TABLE = "Results";
-	/** The score value that asks for the model's own score. */
-	static final String MODEL_SCORE = ScoreKind.MODEL;
-
 	/**
-	 * The score a command's {@code score} value asks for: null for {@value #MODEL_SCORE} (the model's
+	 * The score a command's {@code score} value asks for: null for {@value ScoreKind#MODEL} (the model's
 	 * own), checked before the model is read ("score: score must be one of …").
 	 */
 	static ScoreKind chosenScore(String score) {
@@ -63,7 +60,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 
 	@Parameter(label = "Score ('model': the model's own)", choices = { "model", "latent", "residual", "density", "texture", "combined" },
 		persist = false)
-	private String score = MODEL_SCORE;
+	private String score = ScoreKind.MODEL;
 
 	@Parameter(label = "Create a mask of regions above the threshold", persist = false)
 	private boolean createMask = false;

@@ -47,7 +47,7 @@ public class ScoreFolderCommand extends CancelableCommand {
 
 	@Parameter(label = "Score ('model': the model's own)", choices = { "model", "latent", "residual", "density", "texture", "combined" },
 		persist = false)
-	private String score = ScoreAnomaliesCommand.MODEL_SCORE;
+	private String score = ScoreKind.MODEL;
 
 	@Parameter(label = "Map files", choices = { "float", "16bit", "none" })
 	private String maps = MapFiles.Kind.FLOAT.option();

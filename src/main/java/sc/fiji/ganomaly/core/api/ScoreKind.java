@@ -74,9 +74,7 @@ public enum ScoreKind {
 	 * @throws IllegalArgumentException naming the scores, unless {@code id} is one of them
 	 */
 	public static ScoreKind parse(String id) {
-		for (ScoreKind s : values())
-			if (s.id.equals(id)) return s;
-		throw unknown(id, "");
+		return named(id, "");
 	}
 
 	/**
@@ -86,10 +84,7 @@ public enum ScoreKind {
 	 * @throws IllegalArgumentException naming "model" and the scores, unless {@code id} is one of them
 	 */
 	public static ScoreKind parseScoring(String id) {
-		if (MODEL.equals(id)) return null;
-		for (ScoreKind s : values())
-			if (s.id.equals(id)) return s;
-		throw unknown(id, MODEL + ", ");
+		return MODEL.equals(id) ? null : named(id, MODEL + ", ");
 	}
 
 	/**
@@ -99,15 +94,19 @@ public enum ScoreKind {
 	 * @throws IllegalArgumentException naming "auto" and the scores, unless {@code id} is one of them
 	 */
 	public static ScoreKind parseChoice(String id) {
-		if (AUTO.equals(id)) return null;
-		for (ScoreKind s : values())
-			if (s.id.equals(id)) return s;
-		throw unknown(id, AUTO + ", ");
+		return AUTO.equals(id) ? null : named(id, AUTO + ", ");
 	}
 
 	/** The name of a training's choice of score: {@value #AUTO} for null, else the score's id. */
 	public static String choiceId(ScoreKind choice) {
 		return choice == null ? AUTO : choice.id;
+	}
+
+	/** The score named {@code id}, or the error that lists {@code first} and the scores. */
+	private static ScoreKind named(String id, String first) {
+		for (ScoreKind s : values())
+			if (s.id.equals(id)) return s;
+		throw unknown(id, first);
 	}
 
 	/** The error for a name that is no score: it lists {@code first} and the scores. */
