@@ -41,7 +41,7 @@ record PlaneScoring(Manifest manifest, LazyNetwork network, boolean recordedChan
 		List<TiledPlane> tiled = new ArrayList<>(planes.size());
 		for (int k = 0; k < planes.size(); k++) {
 			String name = names.get(k);
-			RandomAccessibleInterval<? extends RealType<?>> plane = modelChannels(planes.get(k));
+			RandomAccessibleInterval<? extends RealType<?>> plane = modelChannels(planes.get(k), name);
 			checkShape(plane, name);
 			PlaneNormalizer normalizer = PlaneNormalizer.measure(manifest.normalization(), plane, name);
 			if (normalizer.width() > Integer.MAX_VALUE - 8 || normalizer.height() > Integer.MAX_VALUE - 8)
@@ -66,7 +66,7 @@ record PlaneScoring(Manifest manifest, LazyNetwork network, boolean recordedChan
 
 	/** A plane normalised as the model's training data was, its shape checked. */
 	NormalizedPlane normalize(RandomAccessibleInterval<? extends RealType<?>> given, String name) {
-		RandomAccessibleInterval<? extends RealType<?>> plane = modelChannels(given);
+		RandomAccessibleInterval<? extends RealType<?>> plane = modelChannels(given, name);
 		checkShape(plane, name);
 		return PlaneNormalizer.apply(manifest.normalization(), plane, name);
 	}
@@ -80,12 +80,12 @@ record PlaneScoring(Manifest manifest, LazyNetwork network, boolean recordedChan
 	 */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private RandomAccessibleInterval<? extends RealType<?>> modelChannels(RandomAccessibleInterval<? extends RealType<
-		?>> plane)
+		?>> plane, String name)
 	{
 		List<Integer> picked = manifest.inputChannels();
 		long channels = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
 		if (!recordedChannels || picked.isEmpty() || channels != manifest.inputChannelCount()) return plane;
-		return Channels.pick((RandomAccessibleInterval) plane, picked);
+		return Channels.pick((RandomAccessibleInterval) plane, picked, name);
 	}
 
 	/** The scorer of the model's score: windows {@code stride} apart, tiles up to {@code tileSize}, {@code batch} windows per call. */

@@ -21,11 +21,12 @@ public final class ImageChannels {
 	{
 		RandomAccessibleInterval view = plane.image();
 		if (channels.isEmpty()) return view;
-		long available = view.dimension(2);
-		for (int c : channels)
-			if (c < 1 || c > available) throw new IllegalArgumentException("channels: " + name + " has channels 1 to " + available +
-				", not " + c);
-		return Channels.pick(view, channels);
+		try {
+			return Channels.pick(view, channels, name);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("channels: " + e.getMessage(), e);
+		}
 	}
 
 	/** Parses "1,3" into [1, 3]. */

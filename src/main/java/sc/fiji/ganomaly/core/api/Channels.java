@@ -15,13 +15,16 @@ public final class Channels {
 	 * The view of channels {@code oneBased} (1 the first) of {@code plane}, in the order given: a
 	 * plane of as many channels, its pixels not copied.
 	 *
-	 * @throws IllegalArgumentException if a channel is not one of the plane's
+	 * @param name names the plane in the message
+	 * @throws IllegalArgumentException "{@code name} has channels 1 to N, not C" if a channel is not one of the plane's
 	 */
-	public static <T> RandomAccessibleInterval<T> pick(RandomAccessibleInterval<T> plane, List<Integer> oneBased) {
+	public static <T> RandomAccessibleInterval<T> pick(RandomAccessibleInterval<T> plane, List<Integer> oneBased,
+		String name)
+	{
 		long available = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
 		List<RandomAccessibleInterval<T>> picked = new ArrayList<>(oneBased.size());
 		for (int c : oneBased) {
-			if (c < 1 || c > available) throw new IllegalArgumentException("the plane has channels 1 to " + available +
+			if (c < 1 || c > available) throw new IllegalArgumentException(name + " has channels 1 to " + available +
 				", not " + c);
 			picked.add(plane.numDimensions() > 2 ? Views.hyperSlice(plane, 2, c - 1) : plane);
 		}
