@@ -1,6 +1,8 @@
 package sc.fiji.ganomaly.fiji;
 
 import java.util.Locale;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
 
 import org.scijava.prefs.PrefService;
 
@@ -27,13 +29,29 @@ final class DeviceChoice {
 		return GPU.equalsIgnoreCase(d) ? GPU : CPU;
 	}
 
-	/** Saves {@code device} ({@value #CPU} or {@value #GPU}) and applies it; see {@link #apply}. */
+	/**
+	 * Saves {@code device} ({@value #CPU} or {@value #GPU}) on disk at once, not at Fiji's exit (a Fiji
+	 * that crashes or is killed keeps the choice it reported saved), and applies it; see {@link #apply}.
+	 */
 	static void choose(PrefService prefs, String device) {
 		String d = device == null ? "" : device.strip().toUpperCase(Locale.ROOT);
 		if (!d.equals(CPU) && !d.equals(GPU)) throw new IllegalArgumentException("device: must be CPU or GPU, not '" +
 			device + "'");
-		if (prefs != null) prefs.put(DeviceChoice.class, PREF, d);
+		if (prefs != null) {
+			prefs.put(DeviceChoice.class, PREF, d);
+			flush();
+		}
 		apply(prefs);
+	}
+
+	/** Writes Java's user preferences, where SciJava keeps them, to disk now. */
+	private static void flush() {
+		try {
+			Preferences.userRoot().flush();
+		}
+		catch (BackingStoreException | SecurityException e) {
+			// Java writes them at the exit instead, as it does every preference
+		}
 	}
 
 	/** Hands the saved choice to the engine (for its next load) unless a device was set at launch. */

@@ -56,13 +56,16 @@ public class OptionsCommandTest {
 		String later = macro("headless", "run(\"GANomaly Options...\");");
 		assertTrue(later, later.contains("GANomaly options: device GPU (saved)"));
 		assertTrue(later, later.contains("[WARNING] GANomaly: GPU requested"));
-		macro("headless", "run(\"GANomaly Options...\", \"device=CPU\");");
-		assertFalse(later, macro("headless", "run(\"GANomaly Options...\");").contains("GPU requested"));
+		String cpu = macro("headless", "run(\"GANomaly Options...\", \"device=CPU\");");
+		assertTrue(cpu, cpu.contains("GANomaly options: device CPU (saved)"));
+		String after = macro("headless", "run(\"GANomaly Options...\");");
+		assertFalse(cpu + "\n---- the next session:\n" + after, after.contains("GPU requested"));
 		// a device that does not exist stops the macro in one line, and the saved one stays
 		String bad = macro("headless", "run(\"GANomaly Options...\", \"device=TPU\");\nprint(\"RESULT after failure\");");
 		assertTrue(bad, bad.contains("device: must be CPU or GPU, not 'TPU'"));
 		assertFalse("a bad device stops the macro:\n" + bad, bad.contains("RESULT after failure"));
-		assertTrue(macro("headless", "run(\"GANomaly Options...\");").contains("GANomaly options: device CPU (saved)"));
+		String kept = macro("headless", "run(\"GANomaly Options...\");");
+		assertTrue(kept, kept.contains("GANomaly options: device CPU (saved)"));
 	}
 
 	@Test
