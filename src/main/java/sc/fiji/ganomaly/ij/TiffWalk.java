@@ -139,7 +139,7 @@ final class TiffWalk {
 	Parsed directory(long offset, int index, List<Entry> entries, long next) throws IOException {
 		String where = "image directory " + index;
 		long width = 0, height = 0;
-		int bits = 1, samples = 1, compression = 1, images = 0, nih = 0, format = 1;
+		int bits = 1, samples = 1, compression = 1, images = 0, nih = 0, format = 1, planar = 1;
 		long[] offsets = null, counts = null;
 		String description = null;
 		for (Entry e : entries) {
@@ -150,6 +150,7 @@ final class TiffWalk {
 				case 259 -> compression = (int) Math.min(first(e, where), Integer.MAX_VALUE);
 				case 277 -> samples = (int) Math.min(first(e, where), Integer.MAX_VALUE);
 				case 339 -> format = (int) Math.min(first(e, where), Integer.MAX_VALUE);
+				case 284 -> planar = (int) Math.min(first(e, where), Integer.MAX_VALUE);
 				case 273 -> offsets = values(e, where + "'s strip offsets");
 				case 279 -> counts = values(e, where + "'s strip byte counts");
 				case 322, 323, 324, 325 -> throw bad(where + " is tiled; ImageJ reads striped TIFFs only");
@@ -181,6 +182,10 @@ final class TiffWalk {
 		if (samples != 1 && !((samples == 3 || samples == 4) && (bits == 8 || bits == 16))) throw bad(where + " holds " +
 			samples + " samples of " + bits + " bits a pixel, which ImageJ 1.x cannot read (it reads 1, or 3 or 4 of 8 " +
 			"or 16 bits); save the samples as the channels of an ImageJ hyperstack");
+		// ImageJ reads four 8-bit samples as interleaved whatever the layout: stored plane by plane, they come out scrambled
+		if (samples == 4 && bits == 8 && planar == 2) throw bad(where + " holds 4 samples of 8 bits a pixel stored " +
+			"plane by plane, which ImageJ 1.x reads as if they were interleaved; save them interleaved or as the channels " +
+			"of an ImageJ hyperstack");
 		if (description != null && compression == 1) images = Math.max(images, imageJImages(description));
 		if (nih > 1 && bits == 8 && samples == 1) images = Math.max(images, nih);
 		if (offsets == null || offsets.length == 0) throw bad(where + " has no pixel data (no strip offsets)");

@@ -33,7 +33,7 @@ public final class TestTiffs {
 	public static final class Spec {
 
 		int width = 8, height = 6, bits = 8, planes = 1, compression = 1, samplesPerPixel = 1;
-		boolean big, signed;
+		boolean big, signed, planar;
 		int format; // SampleFormat written when not 0 (32-bit samples are floats, 3, unless said)
 		ByteOrder order = ByteOrder.LITTLE_ENDIAN;
 		String description;
@@ -72,6 +72,12 @@ public final class TestTiffs {
 		/** SamplesPerPixel {@code n} in the header (the pixel data stays that of one sample a pixel). */
 		public Spec samplesPerPixel(int n) {
 			samplesPerPixel = n;
+			return this;
+		}
+
+		/** Samples stored plane by plane (PlanarConfiguration 2) instead of interleaved. */
+		public Spec planar() {
+			planar = true;
 			return this;
 		}
 
@@ -198,6 +204,7 @@ public final class TestTiffs {
 		entries.add(new long[] { 277, 3, 1, s.samplesPerPixel });
 		entries.add(new long[] { 278, 4, 1, s.height });
 		entries.add(new long[] { 279, s.big ? 16 : 4, 1, dataLength });
+		if (s.planar) entries.add(new long[] { 284, 3, 1, 2 });
 		int format = s.format != 0 ? s.format : s.signed ? 2 : s.bits == 32 ? 3 : 0;
 		if (format != 0) entries.add(new long[] { 339, 3, 1, format });
 		if (s.big) b.putLong(entries.size());

@@ -131,6 +131,12 @@ public class TiffCheckTest {
 				bitsAndSamples[1] + " samples of " + bitsAndSamples[0] + " bits a pixel, which ImageJ 1.x cannot read (it " +
 				"reads 1, or 3 or 4 of 8 or 16 bits); save the samples as the channels of an ImageJ hyperstack"));
 		}
+		// four 8-bit samples stored plane by plane, which ImageJ reads as if interleaved
+		Path planar = write("planar.tif", TestTiffs.spec().samplesPerPixel(4).planar().build().bytes());
+		e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(planar, "--input"));
+		assertTrue(e.getMessage(), e.getMessage().endsWith("planar.tif is not a readable TIFF: image directory 1 holds " +
+			"4 samples of 8 bits a pixel stored plane by plane, which ImageJ 1.x reads as if they were interleaved; save " +
+			"them interleaved or as the channels of an ImageJ hyperstack"));
 		// 32-bit floats, as before, open
 		assertEquals(6, ImageFiles.open(write("f32.tif", TestTiffs.spec().bits(32).build().bytes()), "--input").image()
 			.getHeight());
