@@ -70,10 +70,21 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 			"patch size must be one of 16, 32, 64 or 128, not " + patchSize);
 		requireRange("channels", channels, 1, MAX_CHANNELS);
 		requireRange("nz", nz, 1, MAX_NZ);
-		requireRange("ngf", ngf, 1, MAX_WIDTH);
-		requireRange("ndf", ndf, 1, MAX_WIDTH);
+		requireRange("ngf", ngf, 1, maxWidth(patchSize));
+		requireRange("ndf", ndf, 1, maxWidth(patchSize));
 		requireRange("extra layers", extraLayers, 0, MAX_EXTRA_LAYERS);
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or more, not " + threads);
+	}
+
+	/**
+	 * The widest ngf or ndf at {@code patchSize}: at most {@link #MAX_WIDTH}, and no layer of more weights
+	 * than one Java array holds (the pyramid's widest convolution has width² × patchSize² / 8).
+	 */
+	public static int maxWidth(int patchSize) {
+		long w = MAX_WIDTH;
+		while (w * w * patchSize * patchSize / 8 > Integer.MAX_VALUE - 8)
+			w--;
+		return (int) w;
 	}
 
 	/** True for the patch sizes the network can be built for. */

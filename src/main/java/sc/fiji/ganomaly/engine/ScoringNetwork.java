@@ -64,8 +64,14 @@ public interface ScoringNetwork extends AutoCloseable {
 		if (n < 0 || batch.length < length) throw new EngineException("batch holds " + batch.length + " floats, fewer " +
 			"than " + n + " patches of " + spec().patchLength());
 		PatchBatch b = batch(n);
-		b.put(0, batch, 0, (int) length);
-		return b;
+		try {
+			b.put(0, batch, 0, (int) length);
+			return b;
+		}
+		catch (RuntimeException e) {
+			b.close();
+			throw e;
+		}
 	}
 
 	/** The arithmetic precision it scores in: {@link Precision#FLOAT32} (default) or {@link Precision#BFLOAT16}. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import sc.fiji.ganomaly.core.api.FolderLock;
+import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 import sc.fiji.ganomaly.core.json.Json;
 
@@ -160,7 +161,7 @@ final class TrainingCheckpoint {
 	/**
 	 * Reads the state and restores the network of its epoch.
 	 *
-	 * @throws IllegalArgumentException if there is no checkpoint or it was made with other settings
+	 * @throws IllegalArgumentException if there is no checkpoint, it was made with other settings or it is damaged
 	 */
 	State resume(TrainableNetwork network, String fingerprint) {
 		if (!Files.isRegularFile(folder.resolve(STATE))) throw new IllegalArgumentException("resume: no training " +
@@ -168,7 +169,13 @@ final class TrainingCheckpoint {
 		State state = readState();
 		if (!fingerprint.equals(state.fingerprint())) throw new IllegalArgumentException("resume: the checkpoint in " +
 			folder + " was made with other settings or data (" + state.fingerprint() + "); now: " + fingerprint);
-		network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
+		try {
+			network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
+		}
+		catch (EngineException e) {
+			throw new IllegalArgumentException("resume: the training checkpoint in " + folder + " is damaged (" + e
+				.getMessage() + "); train again without resuming", e);
+		}
 		return state;
 	}
 

@@ -47,7 +47,7 @@ final class TensorFlowScoringNetwork extends SessionNetwork {
 			if (Precision.BFLOAT16.equals(this.precision)) QuietLogs.apply(firstRuns);
 			else firstRuns.run();
 		}
-		catch (RuntimeException e) {
+		catch (RuntimeException | Error e) {
 			if (s != null) s.close();
 			graph.close();
 			throw e;

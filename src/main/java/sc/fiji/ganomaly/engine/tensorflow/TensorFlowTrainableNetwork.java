@@ -33,15 +33,19 @@ final class TensorFlowTrainableNetwork extends SessionNetwork implements Trainab
 	TensorFlowTrainableNetwork(NetworkSpec spec) {
 		this.spec = spec;
 		this.graph = new Graph();
+		Session s = null;
 		try {
 			network = new GanomalyGraph(graph, spec);
-			session = new Session(graph, SessionConfig.of(spec.threads()));
-			session.initialize();
+			s = new Session(graph, SessionConfig.of(spec.threads()));
+			s.initialize();
 			random = new Random(spec.seed());
-			network.variables.initialize(session, random, null);
-			scorer = new PatchScorer(session, spec);
+			network.variables.initialize(s, random, null);
+			scorer = new PatchScorer(s, spec);
+			session = s;
 		}
-		catch (RuntimeException e) {
+		catch (RuntimeException | Error e) {
+			// a graph waits for its sessions to close before it closes
+			if (s != null) s.close();
 			graph.close();
 			throw e;
 		}
@@ -74,6 +78,9 @@ final class TensorFlowTrainableNetwork extends SessionNetwork implements Trainab
 			for (int i = 0; i < losses.length; i++)
 				losses[i] = ((TFloat32) result.get(i)).getFloat();
 		}
+		catch (RuntimeException e) {
+			throw PatchScorer.failure(e);
+		}
 		boolean reset = losses[1] < DISCRIMINATOR_COLLAPSE;
 		if (reset) network.variables.initialize(session, random, GanomalyGraph.DISCRIMINATOR);
 		return new TrainingLosses(losses[0], losses[1], losses[2], losses[3], losses[4], reset);
@@ -86,16 +93,35 @@ final class TensorFlowTrainableNetwork extends SessionNetwork implements Trainab
 		{
 			// nothing to fetch
 		}
+		catch (RuntimeException e) {
+			throw PatchScorer.failure(e);
+		}
 	}
 
 	@Override
 	public void saveCheckpoint(Path prefix) {
-		session.save(prefix.toString());
+		try {
+			session.save(prefix.toString());
+		}
+		catch (RuntimeException e) {
+			throw checkpointFailure("write", prefix, e);
+		}
 	}
 
 	@Override
 	public void restoreCheckpoint(Path prefix) {
-		session.restore(prefix.toString());
+		try {
+			session.restore(prefix.toString());
+		}
+		catch (RuntimeException e) {
+			throw checkpointFailure("read", prefix, e);
+		}
+	}
+
+	private static RuntimeException checkpointFailure(String verb, Path prefix, RuntimeException e) {
+		if (!PatchScorer.fromTensorFlow(e)) return e;
+		return new EngineException("TensorFlow could not " + verb + " the checkpoint " + prefix + ": " + PatchScorer
+			.firstLine(e), e);
 	}
 
 	@Override
@@ -112,6 +138,9 @@ final class TensorFlowTrainableNetwork extends SessionNetwork implements Trainab
 		}
 		catch (IOException e) {
 			throw new EngineException("could not write the SavedModel to " + directory + ": " + e.getMessage(), e);
+		}
+		catch (RuntimeException e) {
+			throw PatchScorer.failure(e);
 		}
 	}
 

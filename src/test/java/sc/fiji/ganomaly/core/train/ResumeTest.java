@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.core.train;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -286,6 +287,28 @@ public class ResumeTest {
 		catch (InvocationTargetException e) {
 			throw e.getCause();
 		}
+	}
+
+	/** A checkpoint whose weights were cut short is refused in one line that says so, not as TensorFlow's failure. */
+	@Test
+	public void aDamagedCheckpointIsRefusedInOneLine() throws IOException {
+		Path checkpoints = tmp.getRoot().toPath().resolve("damaged");
+		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
+		Path weights;
+		try (Stream<Path> files = Files.list(checkpoints)) {
+			weights = files.filter(f -> f.getFileName().toString().startsWith("epoch-1.data")).findFirst().orElseThrow();
+		}
+		try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(weights,
+			java.nio.file.StandardOpenOption.WRITE))
+		{
+			ch.truncate(ch.size() / 2);
+		}
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> Ganomaly.train(
+			data(), settings(checkpoints).resume(true), null).close());
+		assertTrue(e.getMessage(), e.getMessage().startsWith("resume: the training checkpoint in " + checkpoints +
+			" is damaged (TensorFlow could not read the checkpoint " + checkpoints.resolve("epoch-1") + ": "));
+		assertTrue(e.getMessage(), e.getMessage().endsWith("); train again without resuming"));
+		assertFalse(e.getMessage(), e.getMessage().contains("\n"));
 	}
 
 	@Test
