@@ -335,6 +335,11 @@ public class GanomalyTest {
 		expectRefusal(() -> settings().patchSize(24).validate(), "patchSize must be 16, 32, 64 or 128, not 24");
 		expectRefusal(() -> settings().epochs(0).validate(), "epochs must be positive");
 		expectRefusal(() -> settings().batchSize(-1).validate(), "batchSize must be positive");
+		// the widest layer of ngf 1024 at patch 128 holds 2^31 weights, one more than a Java array
+		expectRefusal(() -> settings().patchSize(128).ngf(1024).validate(), "ngf must be 1 to 1023 with patchSize 128 " +
+			"(a wider network has a layer of more weights than one array holds), not 1024");
+		expectRefusal(() -> settings().patchSize(64).ndf(2000).validate(), "ndf must be 1 to 1024, not 2000");
+		settings().patchSize(64).ngf(1024).validate();
 	}
 
 	private static void expectRefusal(Runnable r, String message) {

@@ -57,8 +57,12 @@ public final class TrainingSettings {
 		if (!NetworkSpec.isSupportedPatchSize(patchSize))
 			throw new IllegalArgumentException("patchSize must be 16, 32, 64 or 128, not " + patchSize);
 		range("nz", nz, 1, NetworkSpec.MAX_NZ);
-		range("ngf", ngf, 1, NetworkSpec.MAX_WIDTH);
-		range("ndf", ndf, 1, NetworkSpec.MAX_WIDTH);
+		for (String name : new String[] { "ngf", "ndf" }) {
+			int width = name.equals("ngf") ? ngf : ndf, widest = NetworkSpec.maxWidth(patchSize);
+			if (width < 1 || width > widest) throw new IllegalArgumentException(name + " must be 1 to " + widest +
+				(widest < NetworkSpec.MAX_WIDTH ? " with patchSize " + patchSize + " (a wider network has a layer of more " +
+					"weights than one array holds)" : "") + ", not " + width);
+		}
 		range("extraLayers", extraLayers, 0, NetworkSpec.MAX_EXTRA_LAYERS);
 		positive("batchSize", batchSize);
 		positive("epochs", epochs);
