@@ -13,9 +13,9 @@ import sc.fiji.ganomaly.engine.EngineMessages;
 /**
  * The {@code ganomaly} command line: {@code train}, {@code score} and {@code evaluate}. Exit code
  * 0 on success, 2 on bad usage or input (with a one-line message), 3 when {@code score} scored what
- * it could but some inputs failed (listed in failures.csv), 130 when stopped before anything was
- * written, 1 on an unexpected failure. Ctrl-C or SIGTERM during {@code train} writes the best model
- * so far before the JVM exits.
+ * it could but some inputs failed (listed in failures.csv), 1 on an unexpected failure. Ctrl-C or
+ * SIGTERM during {@code train} writes the best model so far before the JVM exits with the signal's
+ * status (130 or 143) whether or not there was a model to write; the last line says which.
  */
 public final class Main {
 

@@ -115,6 +115,16 @@ public final class Options {
 		}
 	}
 
+	public long wholeNumber(String name, long fallback) {
+		if (!has(name)) return fallback;
+		try {
+			return Long.parseLong(single(name));
+		}
+		catch (NumberFormatException e) {
+			throw new UsageException("--" + name + " must be a whole number, not '" + single(name) + "'");
+		}
+	}
+
 	public double number(String name, double fallback) {
 		if (!has(name)) return fallback;
 		try {

@@ -67,7 +67,6 @@ final class ScoreCli {
 		List<Path> listed = o.images("input");
 		List<Integer> channels = ImageChannels.parse(o.all("channels"));
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
-		OutputChecks.outputFolder(output);
 		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has("resume"), "--input"); // before the model loads
 		String precision = o.precision();
 		// a network the asked score does not use is not loaded (TensorFlow's start-up, about a second)
@@ -75,6 +74,7 @@ final class ScoreCli {
 		try (GanomalyModel model = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), precision, asked)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
 				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), asked, channels, maps);
+			OutputChecks.outputFolder(output); // made once every option is known to be good
 			// the precision used, not as asked, so that a resumed run with another environment is refused
 			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), model.precision(), settings, output,
 				o.has("resume"), o.has("stop-at-first-failure"), "--input");

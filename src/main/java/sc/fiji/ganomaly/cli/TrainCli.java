@@ -75,7 +75,7 @@ final class TrainCli {
 			.batchSize(o.integer("batch-size", d.batchSize()))
 			.patchesPerEpoch(o.integer("patches-per-epoch", d.patchesPerEpoch()))
 			.falsePositiveRate(o.number("false-positive-rate", d.falsePositiveRate()))
-			.seed(o.integer("seed", (int) d.seed())).validationFraction(o.number("validation-fraction", d.validationFraction()))
+			.seed(o.wholeNumber("seed", d.seed())).validationFraction(o.number("validation-fraction", d.validationFraction()))
 			.nz(o.integer("nz", d.nz())).ngf(o.integer("ngf", d.ngf())).ndf(o.integer("ndf", d.ndf()))
 			.extraLayers(o.integer("extra-layers", d.extraLayers())).threads(o.integer("threads", d.threads()))
 			.augment(!o.has("no-augment"))

@@ -60,7 +60,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	private String score = ScoreKind.choiceId(DEFAULTS.score());
 
 	@Parameter(label = "Random seed")
-	private int seed = (int) DEFAULTS.seed();
+	private long seed = DEFAULTS.seed();
 
 	@Parameter(label = "Validation fraction", min = "0.01", max = "0.49", stepSize = "0.05")
 	private double validationFraction = DEFAULTS.validationFraction();

@@ -74,7 +74,7 @@ public class MainTest {
 	public void defaultTrainingFitsTheTextureStatisticsAlone() throws IOException {
 		Path texture = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
 		List<String> args = new ArrayList<>(List.of("train", "--model", texture.toString(), "--patch-size", "32",
-			"--seed", "1", "--threads", "2", "--input"));
+			"--seed", "3000000000", "--threads", "2", "--input")); // a seed beyond int, as the API takes
 		args.addAll(images("normal_"));
 		Run r = run(args.toArray(new String[0]));
 		assertEquals(r.err(), 0, r.code());
@@ -84,6 +84,9 @@ public class MainTest {
 		assertFalse(r.out(), r.out().contains("epoch"));
 		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(texture.toFile())) {
 			assertEquals(List.of("manifest.json"), zip.stream().map(java.util.zip.ZipEntry::getName).toList());
+			String manifest = new String(zip.getInputStream(zip.getEntry("manifest.json")).readAllBytes(),
+				StandardCharsets.UTF_8);
+			assertTrue(manifest, manifest.matches("(?s).*\"seed\": 3000000000\\b.*"));
 		}
 		Path output = tmp.getRoot().toPath().resolve("texture-scores");
 		args = new ArrayList<>(List.of("score", "--model", texture.toString(), "--output", output.toString(), "--input"));
@@ -134,6 +137,25 @@ public class MainTest {
 		Run r = run(args.toArray(new String[0]));
 		assertEquals(r.err(), 2, r.code());
 		assertTrue(r.err(), r.err().startsWith("ganomaly evaluate: --anomalous: tiny.tif is 20x20 pixels"));
+	}
+
+	/** A score run refused for a bad option or model leaves no output folder behind. */
+	@Test
+	public void aRefusedScoreMakesNoOutputFolder() throws IOException {
+		String input = images("normal_").get(0);
+		String[][] refused = { { "--score", "nice" }, { "--precision", "half" }, { "--threads", "-1" }, { "--stride",
+			"-1" }, { "--threshold", "high" } };
+		for (String[] bad : refused) {
+			Path out = tmp.getRoot().toPath().resolve("refused-" + bad[0].substring(2));
+			Run r = run("score", "--input", input, "--model", model.toString(), "--output", out.toString(), bad[0], bad[1]);
+			assertEquals(bad[0] + " " + bad[1] + ": " + r.err(), 2, r.code());
+			assertFalse(bad[0] + " " + bad[1] + ": " + r.err(), java.nio.file.Files.exists(out));
+		}
+		Path out = tmp.getRoot().toPath().resolve("refused-model");
+		Run r = run("score", "--input", input, "--model", tmp.getRoot().toPath().resolve("none.zip").toString(),
+			"--output", out.toString());
+		assertEquals(r.err(), 2, r.code());
+		assertFalse(r.err(), java.nio.file.Files.exists(out));
 	}
 
 	@Test
