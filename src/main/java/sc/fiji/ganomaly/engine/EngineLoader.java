@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.engine;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -47,17 +48,28 @@ public final class EngineLoader {
 	/** The natives jars the loaded engine uses; empty before it is loaded. */
 	private static List<Path> loadedNatives = List.of();
 	private static boolean loadedForGpu;
+	/** Why loading failed in this JVM, once its class loader was made; null if it did not. */
+	private static EngineException failed;
 
 	private EngineLoader() {}
 
 	/** The TensorFlow engine, loaded once per JVM. */
 	public static synchronized Engine tensorflow() {
 		if (engine == null) {
+			// TensorFlow's natives bind to the first class loader that loads them: another one would fail for that
+			if (failed != null) throw new EngineException(failed.getMessage() + "; restart Fiji (or the JVM) to load it " +
+				"again", failed);
 			NativePlatform platform = NativePlatform.current();
 			boolean gpu = gpuRequested();
 			Path folder = engineFolder();
 			List<Path> jars = jarsFor(folder, platform, gpu);
-			engine = load(folder, jars);
+			try {
+				engine = load(folder, jars);
+			}
+			catch (EngineException e) {
+				failed = e;
+				throw e;
+			}
 			loadedForGpu = gpu;
 			loadedNatives = natives(jars);
 			String description = engine.description();
@@ -120,7 +132,7 @@ public final class EngineLoader {
 
 	/** Loads the engine from {@code jars} (the class path of {@code folder}) in a class loader of its own. */
 	private static Engine load(Path folder, List<Path> jars) {
-		ClassLoader loader = new EngineClassLoader(urls(jars), EngineLoader.class.getClassLoader());
+		EngineClassLoader loader = new EngineClassLoader(urls(jars), EngineLoader.class.getClassLoader());
 		Thread thread = Thread.currentThread();
 		ClassLoader previous = thread.getContextClassLoader();
 		thread.setContextClassLoader(loader);
@@ -128,9 +140,17 @@ public final class EngineLoader {
 			Engine e = (Engine) Class.forName(TENSORFLOW, true, loader).getConstructor().newInstance();
 			return ContextClassLoaderProxy.wrap(e, Engine.class, loader);
 		}
-		catch (ReflectiveOperationException | LinkageError e) {
-			throw new EngineException("the TensorFlow engine in " + folder + " could not be loaded (" + e +
-				"); reinstall GANomaly for Fiji", e);
+		catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+			Throwable cause = e instanceof InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+			try {
+				loader.close(); // its jars stay open otherwise
+			}
+			catch (IOException closing) {
+				cause.addSuppressed(closing);
+			}
+			if (cause instanceof EngineException said) throw said;
+			throw new EngineException("the TensorFlow engine in " + folder + " could not be loaded (" + cause +
+				"); reinstall GANomaly for Fiji", cause);
 		}
 		finally {
 			thread.setContextClassLoader(previous);

@@ -1,6 +1,8 @@
 package sc.fiji.ganomaly.engine;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -11,23 +13,30 @@ import java.util.function.Consumer;
 public final class EngineMessages {
 
 	private static final Consumer<String> STDERR = System.err::println;
-	private static volatile Consumer<String> sink = STDERR;
+	/** The sinks set and not cleared, the latest last; empty: standard error. */
+	private static final List<Consumer<String>> SINKS = new CopyOnWriteArrayList<>();
 
 	private EngineMessages() {}
 
-	/** Sends every later warning to {@code target}; null sends them to standard error again. */
+	/** Sends every later warning to {@code target} until it is cleared; then they go to the sink set before it. */
 	public static void setSink(Consumer<String> target) {
-		sink = target == null ? STDERR : target;
+		SINKS.add(Objects.requireNonNull(target));
 	}
 
-	/** Restores standard error if {@code target} is still the sink (a closing front end leaves others' sinks alone). */
+	/**
+	 * Removes {@code target}: the latest sink still set (of another front end, such as a second SciJava
+	 * context) or standard error gets the later warnings.
+	 */
 	public static void clearSink(Consumer<String> target) {
-		if (sink == target) sink = STDERR;
+		SINKS.remove(target);
 	}
 
 	/** Reports one warning line, e.g. "GANomaly: GPU requested, but ...; running on the CPU". */
 	public static void warn(String message) {
 		Objects.requireNonNull(message);
+		Consumer<String> sink = STDERR;
+		for (Consumer<String> set : SINKS) // the latest
+			sink = set;
 		try {
 			sink.accept(message);
 		}

@@ -108,6 +108,14 @@ final class LossChart implements ProgressListener {
 		});
 	}
 
+	/** The training failed: the Stop button says so and is disabled; the chart stays open. */
+	void failed() {
+		SwingUtilities.invokeLater(() -> {
+			stop.setEnabled(false);
+			stop.setText("Failed");
+		});
+	}
+
 	@Override
 	public void epochFinished(EpochSummary s) {
 		SwingUtilities.invokeLater(() -> {

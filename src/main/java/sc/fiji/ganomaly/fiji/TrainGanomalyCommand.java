@@ -116,36 +116,42 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				window = progressWindow(null);
 				progress = ProgressListener.all(progress, window);
 			}
-			GanomalyModel trained;
 			try {
-				trained = ganomaly.train(data, settings, progress);
+				GanomalyModel trained;
+				try {
+					trained = ganomaly.train(data, settings, progress);
+				}
+				catch (CancellationException e) { // stopped before anything was trained: a stop, not a failure
+					if (curves != null) curves.finished(true);
+					summary = e.getMessage();
+					if (status != null) status.showStatus(summary);
+					if (log != null) log.info(summary);
+					return;
+				}
+				finally {
+					if (window != null) window.close();
+				}
+				try (trained) {
+					trained.save(target);
+					TrainingOutcome outcome = trained.trainingOutcome();
+					boolean stopped = outcome.canceled();
+					if (curves != null) curves.finished(stopped);
+					// a stopped one can be resumed; a training without a network leaves an earlier network's alone
+					if (!stopped && trained.hasNetwork()) ModelFiles.deleteCheckpoints(checkpoints);
+					summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
+						trained.score().id() + " score needs none); written to " + target : (stopped
+							? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
+							(stopped ? ")" : "") + " written to " + target;
+					if (status != null) status.showStatus(summary);
+					if (log != null) log.info(summary);
+					// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them
+					if (outcome.convergenceWarning() != null) summary += ". Warning: " + outcome.convergenceWarning();
+					if (outcome.calibrationWarning() != null) summary += ". Warning: " + outcome.calibrationWarning();
+				}
 			}
-			catch (CancellationException e) { // stopped before anything was trained: a stop, not a failure
-				if (curves != null) curves.finished(true);
-				summary = e.getMessage();
-				if (status != null) status.showStatus(summary);
-				if (log != null) log.info(summary);
-				return;
-			}
-			finally {
-				if (window != null) window.close();
-			}
-			try (trained) {
-				trained.save(target);
-				TrainingOutcome outcome = trained.trainingOutcome();
-				boolean stopped = outcome.canceled();
-				if (curves != null) curves.finished(stopped);
-				// a stopped one can be resumed; a training without a network leaves an earlier network's alone
-				if (!stopped && trained.hasNetwork()) ModelFiles.deleteCheckpoints(checkpoints);
-				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
-					trained.score().id() + " score needs none); written to " + target : (stopped
-						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
-						(stopped ? ")" : "") + " written to " + target;
-				if (status != null) status.showStatus(summary);
-				if (log != null) log.info(summary);
-				// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them
-				if (outcome.convergenceWarning() != null) summary += ". Warning: " + outcome.convergenceWarning();
-				if (outcome.calibrationWarning() != null) summary += ". Warning: " + outcome.calibrationWarning();
+			catch (RuntimeException | Error e) { // the chart's Stop button has nothing left to stop
+				if (curves != null) curves.failed();
+				throw e;
 			}
 		}
 		catch (RuntimeException e) {

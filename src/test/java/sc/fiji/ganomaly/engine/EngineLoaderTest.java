@@ -91,6 +91,29 @@ public class EngineLoaderTest {
 		}
 	}
 
+	/**
+	 * An engine that could not be loaded is not loaded again in another class loader (TensorFlow's natives
+	 * bind to the first), even from a good folder: the first reason again, and how to start afresh.
+	 */
+	@Test
+	public void aFailedLoadSaysItsFirstReasonAgain() throws IOException {
+		String previous = System.getProperty(EngineLoader.ENGINE_DIR_PROPERTY);
+		System.setProperty(EngineLoader.ENGINE_DIR_PROPERTY, fakeEngine().toString()); // jars of no bytes
+		try {
+			EngineException first = org.junit.Assert.assertThrows(EngineException.class, EngineLoader::tensorflow);
+			assertTrue(first.getMessage(), first.getMessage().startsWith("the TensorFlow engine in " + System.getProperty(
+				EngineLoader.ENGINE_DIR_PROPERTY) + " could not be loaded ("));
+			assertTrue(first.getMessage(), first.getMessage().endsWith("); reinstall GANomaly for Fiji"));
+			System.setProperty(EngineLoader.ENGINE_DIR_PROPERTY, previous);
+			EngineException again = org.junit.Assert.assertThrows(EngineException.class, EngineLoader::tensorflow);
+			assertEquals(first.getMessage() + "; restart Fiji (or the JVM) to load it again", again.getMessage());
+			assertEquals(null, EngineLoader.loaded());
+		}
+		finally {
+			System.setProperty(EngineLoader.ENGINE_DIR_PROPERTY, previous);
+		}
+	}
+
 	@Test
 	public void anEmptyFolderIsRefused() throws IOException {
 		try {
