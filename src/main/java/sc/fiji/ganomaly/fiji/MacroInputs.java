@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import org.scijava.Context;
 import org.scijava.Priority;
@@ -15,6 +16,7 @@ import org.scijava.module.process.AbstractPreprocessorPlugin;
 import org.scijava.module.process.PreprocessorPlugin;
 import org.scijava.plugin.Plugin;
 import org.scijava.service.Service;
+import org.scijava.thread.ThreadService;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -25,8 +27,8 @@ import ij.WindowManager;
  * Fills every input of a GANomaly command run from an ImageJ 1.x macro, so that a macro never
  * meets a dialog: a key the macro gives sets its input (an image by title or ID, a bare key turns a
  * checkbox on); a key it omits means the documented default, never a value remembered from an
- * earlier dialog; an omitted image means the active image (for training, only when no folder is
- * given). An unknown key, a value of the wrong kind, a title of no open image or a required key
+ * earlier dialog; an omitted image means the image the macro is on ({@link MacroImage}; for
+ * training, only when no folder is given). An unknown key, a value of the wrong kind, a title of no open image or a required key
  * left out stops the macro with one line naming the key. Runs right after SciJava fills services
  * and imagej-legacy reads the macro's keys, and overrides what it read.
  */
@@ -39,7 +41,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 		String options = IJ.isMacro() ? Macro.getOptions() : null;
 		if (options == null) return;
 		try {
-			fill(module, MacroOptions.parse(options));
+			fill(module, MacroOptions.parse(options), () -> MacroImage.current(context().getService(ThreadService.class)));
 		}
 		catch (IllegalArgumentException e) {
 			command.fail(e);
@@ -48,6 +50,11 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 	}
 
 	static void fill(Module module, MacroOptions options) {
+		fill(module, options, WindowManager::getCurrentImage);
+	}
+
+	/** Fills the inputs of {@code module} from {@code options}; an omitted image is {@code current}'s. */
+	static void fill(Module module, MacroOptions options, Supplier<ImagePlus> current) {
 		Module defaults;
 		try {
 			defaults = module.getInfo().createModule();
@@ -64,7 +71,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 			keys.add(key);
 			Object value;
 			if (options.has(key)) value = convert(key, options.value(key), type);
-			else if (type == ImagePlus.class) value = options.has("folder") ? null : WindowManager.getCurrentImage();
+			else if (type == ImagePlus.class) value = options.has("folder") ? null : current.get();
 			else value = defaults.getInput(name);
 			// SciJava would cancel the command quietly, and the macro would go on
 			if (value == null && input.isRequired() && missing == null) missing = type == ImagePlus.class ? key +

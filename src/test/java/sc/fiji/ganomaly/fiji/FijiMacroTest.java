@@ -241,6 +241,39 @@ public class FijiMacroTest {
 		assertEquals("no progress window is left:\n" + out, List.of(), left);
 	}
 
+	/**
+	 * Score Anomalies without image= scores the image the macro is on, as its getTitle() names it, headless
+	 * (batch mode): not an earlier anomaly map that an earlier command left as the current image of the pool
+	 * thread it ran on. A texture model, trained in seconds, is enough.
+	 */
+	@Test
+	public void scoreWithoutAnImageTakesTheMacrosCurrentImage() throws Exception {
+		Path model = tmp.getRoot().toPath().resolve("current.ganomaly.zip");
+		List<String> train = new java.util.ArrayList<>(List.of("train", "--model", model.toString(), "--patch-size", "16",
+			"--score", "texture", "--input"));
+		for (String n : List.of("normal_01.tif", "normal_02.tif", "normal_03.tif", "normal_04.tif"))
+			train.add(PROJECT.resolve("test-images").resolve(n).toString());
+		ProcessBuilder pb = new ProcessBuilder("bash", PROJECT.resolve("scripts/ganomaly").toString());
+		pb.command().addAll(train);
+		assertTrue(run(pb.redirectErrorStream(true), 300), Files.isRegularFile(model));
+		StringBuilder macro = new StringBuilder();
+		String[] images = { "anomalous_giant.tif", "normal_05.tif", "normal_06.tif", "normal_05.tif" };
+		for (int i = 0; i < images.length; i++) {
+			macro.append(i == 3 ? "selectImage(\"normal_05.tif\");\n" : "open(\"" + PROJECT.resolve("test-images").resolve(
+				images[i]) + "\");\n");
+			macro.append("before = getTitle();\nrun(\"Score Anomalies\", \"model=[" + model + "]\");\n");
+			macro.append("print(\"RESULT \" + before + \" scored \" + getResultString(\"image\", 0));\n");
+		}
+		Path file = tmp.newFile("current.ijm").toPath();
+		Files.writeString(file, macro);
+		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless",
+			file.toString()).redirectErrorStream(true), 300);
+		List<String> results = out.lines().filter(l -> l.startsWith("RESULT ")).toList();
+		assertEquals(out, List.of("RESULT anomalous_giant.tif scored anomalous_giant.tif",
+			"RESULT normal_05.tif scored normal_05.tif", "RESULT normal_06.tif scored normal_06.tif",
+			"RESULT normal_05.tif scored normal_05.tif"), results);
+	}
+
 	/** Puts {@link StopClicker} (from the test classes) into the runtime's jars. */
 	static void installClicker(Path app) throws IOException {
 		Path classes = PROJECT.resolve("target/test-classes");
