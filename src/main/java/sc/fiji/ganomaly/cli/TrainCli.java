@@ -90,30 +90,37 @@ final class TrainCli {
 		settings.validate();
 		List<Path> inputs = o.images("input");
 		OutputChecks.modelTarget(model, inputs);
-		List<Integer> channels = ImageChannels.parse(o.all("channels"));
-		TrainingImages.Loaded loaded = TrainingImages.load(inputs, channels,
-			"--input", TrainingImages.budget());
-		if (loaded.note() != null) out.println("warning: " + loaded.note());
-		TrainingData data = loaded.data();
-		out.println("training on " + data.size() + " image plane(s), patch " + settings.patchSize());
-		ConsoleProgress progress = new ConsoleProgress(out, err);
-		// Ctrl-C or SIGTERM stops the epochs as Fiji's Stop does; the exit waits for the best model to be written
-		try (Shutdown.Work work = Shutdown.begin(() -> {
-			progress.stop();
-			err.println("ganomaly train: stopping after this batch; the best epoch so far, if there is one, is " +
-				"calibrated and written to " + model + " (kill the process to abandon it)");
-		}); GanomalyModel trained = train(data, settings, progress))
-		{
-			trained.save(model);
-			TrainingOutcome outcome = trained.trainingOutcome();
-			// a stopped training can be resumed; one without a network leaves an earlier network's checkpoint alone
-			if (trained.hasNetwork() && !outcome.canceled()) ModelFiles.deleteCheckpoints(settings.checkpointFolder());
-			out.println((trained.hasNetwork() ? (outcome.canceled() ? "stopped; best epoch " : "best epoch ") + outcome
-				.bestEpoch() + (outcome.convergenceWarning() != null ? " (not converged: see the warning)" : "")
-				: "no network (the " + trained.score().id() + " score needs none)") + "; score " + trained.score().id() +
-				", threshold " + trained.threshold() + " (aims to flag " + String.format(java.util.Locale.ROOT, "%.3g", 100 *
-					trained.falsePositiveRate()) + " % of normal planes); model written to " + model + (outcome.canceled() &&
-						trained.hasNetwork() ? "; --resume --epochs N goes on from the last full epoch" : ""));
+		// the model file is this training's until it is written: a second one into it is refused
+		try (ModelFiles.Claim claim = ModelFiles.claim(model, "--model")) {
+			List<Integer> channels = ImageChannels.parse(o.all("channels"));
+			TrainingImages.Loaded loaded = TrainingImages.load(inputs, channels,
+				"--input", TrainingImages.budget());
+			if (loaded.note() != null) out.println("warning: " + loaded.note());
+			TrainingData data = loaded.data();
+			out.println("training on " + data.size() + " image plane(s), patch " + settings.patchSize());
+			ConsoleProgress progress = new ConsoleProgress(out, err);
+			// Ctrl-C or SIGTERM stops the epochs as Fiji's Stop does; the exit waits for the best model to be written
+			// and the claim to be given back (closed before the work, so before the JVM exits; closing twice is none)
+			ScoreKind score = Ganomaly.score(data, settings);
+			String stopping = score.needsNetwork() ? "stopping after this batch; the best epoch so far, if there is " +
+				"one, is calibrated and written to " + model + " (kill the process to abandon it)" : "stopping; the " + score
+					.id() + " statistics are written only when complete, so no model is written";
+			try (Shutdown.Work work = Shutdown.begin(() -> {
+				progress.stop();
+				err.println("ganomaly train: " + stopping);
+			}); ModelFiles.Claim held = claim; GanomalyModel trained = train(data, settings, progress))
+			{
+				trained.save(model);
+				TrainingOutcome outcome = trained.trainingOutcome();
+				// a stopped training can be resumed; one without a network leaves an earlier network's checkpoint alone
+				if (trained.hasNetwork() && !outcome.canceled()) ModelFiles.deleteCheckpoints(settings.checkpointFolder());
+				out.println((trained.hasNetwork() ? (outcome.canceled() ? "stopped; best epoch " : "best epoch ") + outcome
+					.bestEpoch() + (outcome.convergenceWarning() != null ? " (not converged: see the warning)" : "")
+					: "no network (the " + trained.score().id() + " score needs none)") + "; score " + trained.score().id() +
+					", threshold " + trained.threshold() + " (aims to flag " + String.format(java.util.Locale.ROOT, "%.3g", 100 *
+						trained.falsePositiveRate()) + " % of normal planes); model written to " + model + (outcome.canceled() &&
+							trained.hasNetwork() ? "; --resume --epochs N goes on from the last full epoch" : ""));
+			}
 		}
 	}
 

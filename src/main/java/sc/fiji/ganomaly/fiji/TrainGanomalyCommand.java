@@ -101,61 +101,69 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			ModelFiles.checkTarget(target, "model", inputFiles());
 			Path checkpoints = ModelFiles.checkpointFolder(target);
 			settings.checkpointFolder(checkpoints).resume(resume).score(ScoreKind.parseChoice(score)).validate();
-			TrainingData data = trainingData();
-			ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
-			LossChart curves = null;
-			ProgressWindow window = null;
-			// loss curves for a network; the texture statistics are fitted in seconds, with no losses to plot
-			boolean network = Ganomaly.score(data, settings).needsNetwork();
-			if (gui() && !Interpreter.isBatchMode() && network) {
-				curves = new LossChart(title() + ": " + target.getFileName());
-				curves.show(() -> cancel(STOPPED), usedImage() ? image : null);
-				progress = ProgressListener.all(progress, curves);
-			}
-			else if (gui()) {
-				window = progressWindow(null);
-				progress = ProgressListener.all(progress, window);
-			}
-			try {
-				GanomalyModel trained;
-				try {
-					trained = ganomaly.train(data, settings, progress);
-				}
-				catch (CancellationException e) { // stopped before anything was trained: a stop, not a failure
-					if (curves != null) curves.finished(true);
-					summary = e.getMessage();
-					if (status != null) status.showStatus(summary);
-					if (log != null) log.info(summary);
-					return;
-				}
-				finally {
-					if (window != null) window.close();
-				}
-				try (trained) {
-					trained.save(target);
-					TrainingOutcome outcome = trained.trainingOutcome();
-					boolean stopped = outcome.canceled();
-					if (curves != null) curves.finished(stopped);
-					// a stopped one can be resumed; a training without a network leaves an earlier network's alone
-					if (!stopped && trained.hasNetwork()) ModelFiles.deleteCheckpoints(checkpoints);
-					summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
-						trained.score().id() + " score needs none); written to " + target : (stopped
-							? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
-							(stopped ? ")" : "") + " written to " + target;
-					if (status != null) status.showStatus(summary);
-					if (log != null) log.info(summary);
-					// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them
-					if (outcome.convergenceWarning() != null) summary += ". Warning: " + outcome.convergenceWarning();
-					if (outcome.calibrationWarning() != null) summary += ". Warning: " + outcome.calibrationWarning();
-				}
-			}
-			catch (RuntimeException | Error e) { // the chart's Stop button has nothing left to stop
-				if (curves != null) curves.failed();
-				throw e;
+			// the model file is this training's until it is written: a second one into it is refused
+			try (ModelFiles.Claim claim = ModelFiles.claim(target, "model")) {
+				train(settings, target, checkpoints);
 			}
 		}
 		catch (RuntimeException e) {
 			fail(e);
+		}
+	}
+
+	/** Trains on the command's images with {@code settings} and writes the model to {@code target}. */
+	private void train(TrainingSettings settings, Path target, Path checkpoints) {
+		TrainingData data = trainingData();
+		ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
+		LossChart curves = null;
+		ProgressWindow window = null;
+		// loss curves for a network; the texture statistics are fitted in seconds, with no losses to plot
+		boolean network = Ganomaly.score(data, settings).needsNetwork();
+		if (gui() && !Interpreter.isBatchMode() && network) {
+			curves = new LossChart(title() + ": " + target.getFileName());
+			curves.show(() -> cancel(STOPPED), usedImage() ? image : null);
+			progress = ProgressListener.all(progress, curves);
+		}
+		else if (gui()) {
+			window = progressWindow(null);
+			progress = ProgressListener.all(progress, window);
+		}
+		try {
+			GanomalyModel trained;
+			try {
+				trained = ganomaly.train(data, settings, progress);
+			}
+			catch (CancellationException e) { // stopped before anything was trained: a stop, not a failure
+				if (curves != null) curves.finished(true);
+				summary = e.getMessage();
+				if (status != null) status.showStatus(summary);
+				if (log != null) log.info(summary);
+				return;
+			}
+			finally {
+				if (window != null) window.close();
+			}
+			try (trained) {
+				trained.save(target);
+				TrainingOutcome outcome = trained.trainingOutcome();
+				boolean stopped = outcome.canceled();
+				if (curves != null) curves.finished(stopped);
+				// a stopped one can be resumed; a training without a network leaves an earlier network's alone
+				if (!stopped && trained.hasNetwork()) ModelFiles.deleteCheckpoints(checkpoints);
+				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
+					trained.score().id() + " score needs none); written to " + target : (stopped
+						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
+						(stopped ? ")" : "") + " written to " + target;
+				if (status != null) status.showStatus(summary);
+				if (log != null) log.info(summary);
+				// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them
+				if (outcome.convergenceWarning() != null) summary += ". Warning: " + outcome.convergenceWarning();
+				if (outcome.calibrationWarning() != null) summary += ". Warning: " + outcome.calibrationWarning();
+			}
+		}
+		catch (RuntimeException | Error e) { // the chart's Stop button has nothing left to stop
+			if (curves != null) curves.failed();
+			throw e;
 		}
 	}
 

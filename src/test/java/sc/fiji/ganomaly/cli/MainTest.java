@@ -139,6 +139,36 @@ public class MainTest {
 		assertTrue(r.err(), r.err().startsWith("ganomaly evaluate: --anomalous: tiny.tif is 20x20 pixels"));
 	}
 
+	/**
+	 * A training into a model file that another training is writing is refused in one line, whatever score
+	 * either one trains; the claim given back leaves no checkpoint folder behind, but keeps a checkpoint.
+	 */
+	@Test
+	public void oneTrainingAtATimePerModelFile() throws IOException {
+		Path target = tmp.getRoot().toPath().resolve("claimed.ganomaly.zip");
+		Path folder = sc.fiji.ganomaly.core.ModelFiles.checkpointFolder(target);
+		List<String> args = new ArrayList<>(List.of("train", "--model", target.toString(), "--patch-size", "32",
+			"--score", "texture", "--input"));
+		args.addAll(images("normal_"));
+		try (sc.fiji.ganomaly.core.ModelFiles.Claim other = sc.fiji.ganomaly.core.ModelFiles.claim(target, "model")) {
+			Run r = run(args.toArray(new String[0]));
+			assertEquals(r.err(), 2, r.code());
+			assertEquals("ganomaly train: --model: another training is writing " + target + "; wait until it ends or " +
+				"train into another model file\n", r.err());
+			assertFalse(Files.exists(target));
+		}
+		assertFalse("a claim given back takes its lock folder with it", Files.exists(folder));
+		Run r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		assertTrue(Files.isRegularFile(target));
+		assertFalse(Files.exists(folder));
+		// a checkpoint to resume stays
+		Files.createDirectories(folder);
+		Files.writeString(folder.resolve("state.json"), "{}");
+		sc.fiji.ganomaly.core.ModelFiles.claim(target, "model").close();
+		assertTrue(Files.exists(folder.resolve("state.json")));
+	}
+
 	/** A score run refused for a bad option or model leaves no output folder behind. */
 	@Test
 	public void aRefusedScoreMakesNoOutputFolder() throws IOException {
