@@ -64,6 +64,15 @@ abstract class CancelableCommand implements Command, Cancelable {
 		if (!expected && log != null) log.error(title() + ": " + message, e);
 	}
 
+	/**
+	 * Ends the command that ran out of memory with one line, as a bad input does (the work's memory is free
+	 * again once it is dropped): how much Java may use, and where to give Fiji more.
+	 */
+	protected void fail(OutOfMemoryError e) {
+		fail(title() + " needs more memory than Java has left (it may use at most " + (Runtime.getRuntime()
+			.maxMemory() >> 20) + " MB; give Fiji more in Edit > Options > Memory & Threads, or use smaller images)");
+	}
+
 	/** Ends the command with a one-line reason; see the class description. */
 	protected void fail(String message) {
 		String line = title() + ": " + macroKeys(message);

@@ -148,5 +148,8 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 		catch (RuntimeException e) {
 			fail(e);
 		}
+		catch (OutOfMemoryError e) {
+			fail(e);
+		}
 	}
 }

@@ -114,5 +114,8 @@ public class ScoreFolderCommand extends CancelableCommand {
 		catch (RuntimeException e) {
 			fail(e);
 		}
+		catch (OutOfMemoryError e) {
+			fail(e);
+		}
 	}
 }

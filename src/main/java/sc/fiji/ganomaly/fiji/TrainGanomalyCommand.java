@@ -109,6 +109,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 		catch (RuntimeException e) {
 			fail(e);
 		}
+		catch (OutOfMemoryError e) {
+			fail(e);
+		}
 	}
 
 	/** Trains on the command's images with {@code settings} and writes the model to {@code target}. */

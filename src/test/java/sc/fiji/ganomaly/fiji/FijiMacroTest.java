@@ -274,6 +274,37 @@ public class FijiMacroTest {
 			"RESULT normal_05.tif scored normal_05.tif"), results);
 	}
 
+	/** Score Anomalies out of memory stops the macro with one line, not a stack trace and a macro that goes on. */
+	@Test
+	public void outOfMemoryStopsTheMacroInOneLine() throws Exception {
+		Path model = tmp.getRoot().toPath().resolve("memory.ganomaly.zip");
+		ProcessBuilder pb = new ProcessBuilder("bash", PROJECT.resolve("scripts/ganomaly").toString(), "train", "--model",
+			model.toString(), "--score", "texture", "--input", PROJECT.resolve("test-images/normal_01.tif").toString(),
+			PROJECT.resolve("test-images/normal_02.tif").toString());
+		assertTrue(run(pb.redirectErrorStream(true), 300), Files.isRegularFile(model));
+		Path large = tmp.getRoot().toPath().resolve("large.tif");
+		ij.ImageStack stack = new ij.ImageStack(2048, 2048);
+		java.util.Random random = new java.util.Random(1);
+		for (int z = 0; z < 6; z++) {
+			short[] pixels = new short[2048 * 2048];
+			for (int i = 0; i < pixels.length; i++)
+				pixels[i] = (short) (1000 + random.nextInt(100));
+			stack.addSlice(new ij.process.ShortProcessor(2048, 2048, pixels, null));
+		}
+		ij.IJ.saveAsTiff(new ij.ImagePlus("large", stack), large.toString());
+		Path macro = tmp.newFile("memory.ijm").toPath();
+		Files.writeString(macro, "run(\"TIFF Virtual Stack...\", \"open=[" + large + "]\");\nrun(\"Score Anomalies\", " +
+			"\"model=[" + model + "]\");\nprint(\"RESULT after failure\");\n");
+		ProcessBuilder fiji = new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless",
+			macro.toString()).redirectErrorStream(true);
+		fiji.environment().put("FIJI_JAVA_OPTS", "-Xmx128m");
+		String out = run(fiji, 300);
+		assertTrue(out, out.contains("Macro Error: Score Anomalies needs more memory than Java has left (it may use at " +
+			"most "));
+		assertFalse("a failure stops the macro:\n" + out, out.contains("RESULT after failure"));
+		assertFalse(out, out.contains("OutOfMemoryError"));
+	}
+
 	/** Puts {@link StopClicker} (from the test classes) into the runtime's jars. */
 	static void installClicker(Path app) throws IOException {
 		Path classes = PROJECT.resolve("target/test-classes");
