@@ -434,7 +434,7 @@ public class BadInputsTest {
 			.cli("this model has no network: it was trained for the texture score, which needs none; to use 'latent', " +
 				"train a model with the score latent (its file then holds every score)", x -> score("--input", x.normal,
 					"--model", x.textureOnly, "--output", x.out("o66"), "--score", "latent"))
-			.command("this model has no network: it was trained for the texture score", SCORE, x -> in("image", x.open(
+			.command("Score Anomalies: score: this model has no network: it was trained for the texture score", SCORE, x -> in("image", x.open(
 				x.normal), "model", x.textureOnly.toFile(), "score", "latent")),
 		new Case(67, "two inputs whose maps would have one name (a.tif and A.png)")
 			.cli("would both write the map", x -> score("--input", x.oneMap, "--model", x.model, "--output", x.out("o67")))

@@ -108,6 +108,16 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 		return image;
 	}
 
+	/** {@code model} scoring with {@code kind}; refused as the {@code score} key's problem ("score: …"). */
+	private static GanomalyModel scoring(GanomalyModel model, ScoreKind kind) {
+		try {
+			return model.withScore(kind);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("score: " + e.getMessage(), e);
+		}
+	}
+
 	@Override
 	public void run() {
 		try {
@@ -118,7 +128,7 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			ScoreKind kind = chosenScore(score);
 			ProgressWindow window = progressWindow(image);
 			try (ModelPool.Lease lease = ganomaly.model(model, kind); GanomalyService.Running running = ganomaly.running(this)) {
-				GanomalyModel m = kind == null ? lease.model() : lease.model().withScore(kind);
+				GanomalyModel m = kind == null ? lease.model() : scoring(lease.model(), kind);
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);

@@ -149,9 +149,9 @@ final class BatchRun {
 		String line = (reason == null ? "unknown failure" : reason.replace('\n', ' ')) + (request.settings().maps() !=
 			MapFiles.Kind.NONE && done.getOrDefault(file.getFileName().toString(), 0) == 0 ? MapFiles.deleteEarlier(request
 				.output(), file) : "");
+		failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");
 		if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
 		failures.add(new Failure(file, line));
-		failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");
 		progress.status("warning: " + file.getFileName() + " was not scored: " + line);
 	}
 

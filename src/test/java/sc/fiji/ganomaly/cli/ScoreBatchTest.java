@@ -246,10 +246,14 @@ public class ScoreBatchTest {
 			"16x16\"", failures.get(7));
 		assertEquals(List.of(ScoreBatch.FAILURES_HEADER), Files.readAllLines(reference.resolve("failures.csv")));
 
-		Outcome first = score(tmp.newFolder().toPath(), "--input", in.toString(), "--stop-at-first-failure");
+		Path stopped = tmp.newFolder().toPath();
+		Outcome first = score(stopped, "--input", in.toString(), "--stop-at-first-failure");
 		assertEquals(2, first.exit());
 		assertEquals(first.err(), 1, first.err().lines().count());
 		assertTrue(first.err(), first.err().startsWith("ganomaly score: --input: ") && first.err().contains("b2-empty.tif"));
+		// the file it stopped at is listed, as in a run that goes on
+		assertEquals(List.of(ScoreBatch.FAILURES_HEADER, failures.get(1)), Files.readAllLines(stopped.resolve(
+			"failures.csv")));
 	}
 
 	/**
