@@ -105,16 +105,15 @@ public final class Options {
 		return ImageFiles.expand(all(name), "--" + name);
 	}
 
+	/** A whole-number option of int's range, {@code fallback} if absent. */
 	public int integer(String name, int fallback) {
-		if (!has(name)) return fallback;
-		try {
-			return Integer.parseInt(single(name));
-		}
-		catch (NumberFormatException e) {
-			throw new UsageException("--" + name + " must be a whole number, not '" + single(name) + "'");
-		}
+		long value = wholeNumber(name, fallback);
+		if (value != (int) value) throw new UsageException("--" + name + " must be a whole number from " + Integer
+			.MIN_VALUE + " to " + Integer.MAX_VALUE + ", not " + value);
+		return (int) value;
 	}
 
+	/** A whole-number option, {@code fallback} if absent. */
 	public long wholeNumber(String name, long fallback) {
 		if (!has(name)) return fallback;
 		try {

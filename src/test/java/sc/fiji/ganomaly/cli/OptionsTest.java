@@ -22,6 +22,17 @@ public class OptionsTest {
 	}
 
 	@Test
+	public void wholeNumbersBeyondTheirTypeAreRefusedByName() {
+		Options o = Options.parse(new String[] { "--epochs", "3000000000", "--seed", "3000000000" }, TRAIN, Set.of());
+		assertEquals(3_000_000_000L, o.wholeNumber("seed", 0));
+		UsageException e = org.junit.Assert.assertThrows(UsageException.class, () -> o.integer("epochs", 15));
+		assertEquals("--epochs must be a whole number from -2147483648 to 2147483647, not 3000000000", e.getMessage());
+		e = org.junit.Assert.assertThrows(UsageException.class, () -> Options.parse(new String[] { "--seed", "1e3" },
+			TRAIN, Set.of()).wholeNumber("seed", 0));
+		assertEquals("--seed must be a whole number, not '1e3'", e.getMessage());
+	}
+
+	@Test
 	public void whatTheUserTypedAndPathsStayAsTheyAre() {
 		assertEquals("unknown option --patchSize", Options.spelled("unknown option --patchSize", TRAIN));
 		assertEquals("unexpected argument 'patchSize'", Options.spelled("unexpected argument 'patchSize'", TRAIN));
