@@ -9,6 +9,7 @@ import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.TrainingImages;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelClaim;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.Shutdown;
@@ -91,7 +92,7 @@ final class TrainCli {
 		List<Path> inputs = o.images("input");
 		OutputChecks.modelTarget(model, inputs);
 		// the model file is this training's until it is written: a second one into it is refused
-		try (ModelFiles.Claim claim = ModelFiles.claim(model, "--model")) {
+		try (ModelClaim claim = ModelClaim.take(model, "--model")) {
 			List<Integer> channels = ImageChannels.parse(o.all("channels"));
 			TrainingImages.Loaded loaded = TrainingImages.load(inputs, channels,
 				"--input", TrainingImages.budget());
@@ -108,12 +109,12 @@ final class TrainCli {
 			try (Shutdown.Work work = Shutdown.begin(() -> {
 				progress.stop();
 				err.println("ganomaly train: " + stopping);
-			}); ModelFiles.Claim held = claim; GanomalyModel trained = train(data, settings, progress))
+			}); ModelClaim held = claim; GanomalyModel trained = train(data, settings, progress))
 			{
 				trained.save(model);
 				TrainingOutcome outcome = trained.trainingOutcome();
 				// a stopped training can be resumed; one without a network leaves an earlier network's checkpoint alone
-				if (trained.hasNetwork() && !outcome.canceled()) ModelFiles.deleteCheckpoints(settings.checkpointFolder());
+				if (trained.hasNetwork() && !outcome.canceled()) claim.deleteCheckpoints();
 				out.println((trained.hasNetwork() ? (outcome.canceled() ? "stopped; best epoch " : "best epoch ") + outcome
 					.bestEpoch() + (outcome.convergenceWarning() != null ? " (not converged: see the warning)" : "")
 					: "no network (the " + trained.score().id() + " score needs none)") + "; score " + trained.score().id() +

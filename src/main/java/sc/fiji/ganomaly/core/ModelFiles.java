@@ -1,12 +1,6 @@
 package sc.fiji.ganomaly.core;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
-
-import sc.fiji.ganomaly.core.api.FolderLock;
 
 import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
@@ -65,61 +59,6 @@ public final class ModelFiles {
 	 */
 	public static Path checkpointFolder(Path model) {
 		return ModelFile.checkpointFolder(model);
-	}
-
-	/**
-	 * Takes {@code target} for one training, from before it starts until its model is written: a second
-	 * training of the same model file (another Fiji, the command line), whatever score either one trains,
-	 * is refused in one line naming {@code parameter}. The lock is a file in the model's checkpoint folder;
-	 * closing the claim removes that folder if nothing but locks is left in it.
-	 *
-	 * @throws IllegalArgumentException if another training holds the model file
-	 */
-	public static Claim claim(Path target, String parameter) {
-		Path folder = checkpointFolder(target);
-		try {
-			return new Claim(folder, FolderLock.take(folder, CLAIM, parameter + ": another training is writing " +
-				target + "; wait until it ends or train into another model file"));
-		}
-		catch (IOException e) {
-			throw new IllegalArgumentException(parameter + ": cannot use " + folder + " (" + e.getMessage() + ")", e);
-		}
-	}
-
-	/** The lock file of a {@link #claim}. */
-	private static final String CLAIM = ".model.lock";
-
-	/** A model file taken by one training; see {@link #claim}. */
-	public static final class Claim implements AutoCloseable {
-
-		private final Path folder;
-		private final FolderLock lock;
-
-		private Claim(Path folder, FolderLock lock) {
-			this.folder = folder;
-			this.lock = lock;
-		}
-
-		private boolean closed;
-
-		/** Gives the model file back, and removes its checkpoint folder if it holds nothing but locks; once. */
-		@Override
-		public synchronized void close() {
-			if (closed) return;
-			closed = true;
-			lock.close();
-			try (Stream<Path> files = Files.list(folder)) {
-				if (files.allMatch(f -> f.getFileName().toString().endsWith(".lock"))) deleteCheckpoints(folder);
-			}
-			catch (IOException | UncheckedIOException e) {
-				// the folder stays, as a checkpoint folder does
-			}
-		}
-	}
-
-	/** Deletes a checkpoint folder (any folder tree), quietly. */
-	public static void deleteCheckpoints(Path folder) {
-		TemporaryFolders.delete(folder);
 	}
 
 	/**

@@ -18,9 +18,9 @@ public final class EngineMessages {
 
 	private EngineMessages() {}
 
-	/** Sends every later warning to {@code target} until it is cleared; then they go to the sink set before it. */
+	/** Sends every later warning to {@code target} (null: none) until it is cleared; then to the sink set before it. */
 	public static void setSink(Consumer<String> target) {
-		SINKS.add(Objects.requireNonNull(target));
+		if (target != null) SINKS.add(target);
 	}
 
 	/**

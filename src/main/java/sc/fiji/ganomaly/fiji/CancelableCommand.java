@@ -69,8 +69,8 @@ abstract class CancelableCommand implements Command, Cancelable {
 	 * again once it is dropped): how much Java may use, and where to give Fiji more.
 	 */
 	protected void fail(OutOfMemoryError e) {
-		fail(title() + " needs more memory than Java has left (it may use at most " + (Runtime.getRuntime()
-			.maxMemory() >> 20) + " MB; give Fiji more in Edit > Options > Memory & Threads, or use smaller images)");
+		fail("out of memory: Java may use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB; give Fiji " +
+			"more in Edit > Options > Memory & Threads, or use smaller images");
 	}
 
 	/** Ends the command with a one-line reason; see the class description. */

@@ -80,7 +80,6 @@ public class ScoreFolderCommand extends CancelableCommand {
 			if (folder == null) throw new IllegalArgumentException("folder: give a folder of images to score");
 			if (output == null) throw new IllegalArgumentException("output: give a folder for the maps and scores.csv");
 			Path out = output.toPath();
-			ScoreBatch.outputFolder(out, "output");
 			MapFiles.Kind kind = MapFiles.Kind.parse(maps, "maps");
 			List<Path> files = ScoreBatch.inputs(ImageFiles.files(List.of(folder.toPath()), "folder"), out, kind !=
 				MapFiles.Kind.NONE, resume, "folder"); // before the model loads
@@ -93,6 +92,7 @@ public class ScoreFolderCommand extends CancelableCommand {
 			{
 				ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold, named,
 					List.of(), kind, "");
+				ScoreBatch.outputFolder(out, "output"); // made once every input is known to be good
 				ScoreBatch.Request request = new ScoreBatch.Request(files, model.toPath(), lease.model().precision(), settings,
 					out, resume, stopAtFirstFailure, "folder");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);

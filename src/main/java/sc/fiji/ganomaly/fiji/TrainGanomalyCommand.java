@@ -18,6 +18,7 @@ import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.TrainingImages;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelClaim;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
@@ -102,8 +103,8 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			Path checkpoints = ModelFiles.checkpointFolder(target);
 			settings.checkpointFolder(checkpoints).resume(resume).score(ScoreKind.parseChoice(score)).validate();
 			// the model file is this training's until it is written: a second one into it is refused
-			try (ModelFiles.Claim claim = ModelFiles.claim(target, "model")) {
-				train(settings, target, checkpoints);
+			try (ModelClaim claim = ModelClaim.take(target, "model")) {
+				train(settings, target, claim);
 			}
 		}
 		catch (RuntimeException e) {
@@ -115,7 +116,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	}
 
 	/** Trains on the command's images with {@code settings} and writes the model to {@code target}. */
-	private void train(TrainingSettings settings, Path target, Path checkpoints) {
+	private void train(TrainingSettings settings, Path target, ModelClaim claim) {
 		TrainingData data = trainingData();
 		ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
 		LossChart curves = null;
@@ -152,7 +153,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				boolean stopped = outcome.canceled();
 				if (curves != null) curves.finished(stopped);
 				// a stopped one can be resumed; a training without a network leaves an earlier network's alone
-				if (!stopped && trained.hasNetwork()) ModelFiles.deleteCheckpoints(checkpoints);
+				if (!stopped && trained.hasNetwork()) claim.deleteCheckpoints();
 				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
 					trained.score().id() + " score needs none); written to " + target : (stopped
 						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +

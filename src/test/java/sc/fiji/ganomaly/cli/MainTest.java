@@ -22,6 +22,10 @@ import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import sc.fiji.ganomaly.core.ModelClaim;
+import sc.fiji.ganomaly.core.ModelFiles;
+import sc.fiji.ganomaly.core.api.FolderLockTest;
+
 import ij.IJ;
 import ij.ImagePlus;
 
@@ -141,23 +145,34 @@ public class MainTest {
 
 	/**
 	 * A training into a model file that another training is writing is refused in one line, whatever score
-	 * either one trains; the claim given back leaves no checkpoint folder behind, but keeps a checkpoint.
+	 * either one trains, in this JVM and in another; the claim given back leaves no checkpoint folder behind,
+	 * but keeps a checkpoint to resume.
 	 */
 	@Test
-	public void oneTrainingAtATimePerModelFile() throws IOException {
+	public void oneTrainingAtATimePerModelFile() throws Exception {
 		Path target = tmp.getRoot().toPath().resolve("claimed.ganomaly.zip");
-		Path folder = sc.fiji.ganomaly.core.ModelFiles.checkpointFolder(target);
+		Path folder = ModelFiles.checkpointFolder(target);
 		List<String> args = new ArrayList<>(List.of("train", "--model", target.toString(), "--patch-size", "32",
 			"--score", "texture", "--input"));
 		args.addAll(images("normal_"));
-		try (sc.fiji.ganomaly.core.ModelFiles.Claim other = sc.fiji.ganomaly.core.ModelFiles.claim(target, "model")) {
+		String busy = "--model: another training is writing " + target + "; wait until it ends or train into another " +
+			"model file";
+		try (ModelClaim other = ModelClaim.take(target, "model")) {
 			Run r = run(args.toArray(new String[0]));
 			assertEquals(r.err(), 2, r.code());
-			assertEquals("ganomaly train: --model: another training is writing " + target + "; wait until it ends or " +
-				"train into another model file\n", r.err());
+			assertEquals("ganomaly train: " + busy + "\n", r.err());
 			assertFalse(Files.exists(target));
+			// the refusal in this JVM left the lock held against other processes
+			assertEquals(busy.replace("--model", "model"), FolderLockTest.probe("claim", target.toString()));
+			Files.writeString(folder.resolve("epoch-1.index"), "a checkpoint");
+			other.deleteCheckpoints(); // as a network training's front end does once its model is written
+			assertFalse(Files.exists(folder.resolve("epoch-1.index")));
+			assertEquals("the claim is held until it is given back", busy.replace("--model", "model"), FolderLockTest
+				.probe("claim", target.toString()));
 		}
-		assertFalse("a claim given back takes its lock folder with it", Files.exists(folder));
+		assertFalse("a claim given back takes its folder with it", Files.exists(folder));
+		assertEquals("TAKEN", FolderLockTest.probe("claim", target.toString()));
+		assertFalse(Files.exists(folder));
 		Run r = run(args.toArray(new String[0]));
 		assertEquals(r.err(), 0, r.code());
 		assertTrue(Files.isRegularFile(target));
@@ -165,7 +180,7 @@ public class MainTest {
 		// a checkpoint to resume stays
 		Files.createDirectories(folder);
 		Files.writeString(folder.resolve("state.json"), "{}");
-		sc.fiji.ganomaly.core.ModelFiles.claim(target, "model").close();
+		ModelClaim.take(target, "model").close();
 		assertTrue(Files.exists(folder.resolve("state.json")));
 	}
 

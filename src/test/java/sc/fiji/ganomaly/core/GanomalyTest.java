@@ -340,6 +340,8 @@ public class GanomalyTest {
 			"(a wider network has a layer of more weights than one array holds), not 1024");
 		expectRefusal(() -> settings().patchSize(64).ndf(2000).validate(), "ndf must be 1 to 1024, not 2000");
 		settings().patchSize(64).ngf(1024).validate();
+		expectRefusal(() -> settings().seed(9007199254740993L).validate(), "seed must lie between -9007199254740992 " +
+			"and 9007199254740992, not 9007199254740993");
 	}
 
 	private static void expectRefusal(Runnable r, String message) {

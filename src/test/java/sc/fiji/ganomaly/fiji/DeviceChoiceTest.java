@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.fiji;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,8 @@ public class DeviceChoiceTest {
 
 	@Test
 	public void theChoiceIsOnDiskAtOnce() {
+		// Java keeps preferences in files (under this root) on Linux only: the registry or a plist elsewhere
+		assumeTrue(java.util.prefs.Preferences.userRoot().getClass().getName().endsWith("FileSystemPreferences"));
 		Path root = Paths.get(System.getProperty("java.util.prefs.userRoot"));
 		try (Context context = new Context(PrefService.class)) {
 			PrefService prefs = context.getService(PrefService.class);

@@ -299,8 +299,7 @@ public class FijiMacroTest {
 			macro.toString()).redirectErrorStream(true);
 		fiji.environment().put("FIJI_JAVA_OPTS", "-Xmx128m");
 		String out = run(fiji, 300);
-		assertTrue(out, out.contains("Macro Error: Score Anomalies needs more memory than Java has left (it may use at " +
-			"most "));
+		assertTrue(out, out.contains("Macro Error: out of memory: Java may use at most "));
 		assertFalse("a failure stops the macro:\n" + out, out.contains("RESULT after failure"));
 		assertFalse(out, out.contains("OutOfMemoryError"));
 	}

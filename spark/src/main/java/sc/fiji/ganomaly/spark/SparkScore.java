@@ -238,12 +238,16 @@ public final class SparkScore {
 			.csvField(reason + (job.settings().maps() == MapFiles.Kind.NONE ? "" : MapFiles.deleteEarlier(output, Paths
 				.get(job.files().get(file)))))));
 		writeLinesAtomically(output.resolve("failures.csv"), failed);
-		try { // every output is written: what is left over costs a warning, not the run
-			Parts.deleteTree(Parts.root(output));
-			deleteTemporaryFiles(output);
-		}
-		catch (UncheckedIOException e) {
-			out.println("warning: " + e.getMessage() + "; the scores and maps are complete, remove it by hand");
+		// every output is written: what is left over costs a warning, not the run
+		for (Runnable cleanUp : List.<Runnable>of(() -> Parts.deleteTree(Parts.root(output)), () -> deleteTemporaryFiles(
+			output)))
+		{
+			try {
+				cleanUp.run();
+			}
+			catch (UncheckedIOException e) {
+				out.println("warning: " + e.getMessage() + "; the scores and maps are complete, remove it by hand");
+			}
 		}
 		out.println("scored " + rows.size() + " file(s), " + planes + " plane(s): " + scored + " task(s) scored, " +
 			already + " already done" + (failures.isEmpty() ? "" : "; " + failures.size() +

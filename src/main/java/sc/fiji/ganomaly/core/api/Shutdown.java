@@ -40,6 +40,11 @@ public final class Shutdown {
 		CLEANUPS.add(cleanup);
 	}
 
+	/** Forgets a cleanup given to {@link #afterWork} that was done before the exit. */
+	public static void forget(Runnable cleanup) {
+		CLEANUPS.remove(cleanup);
+	}
+
 	/** Work in progress; closing it says that it has finished. */
 	public static final class Work implements AutoCloseable {
 

@@ -64,6 +64,9 @@ public final class TrainingSettings {
 					"weights than one array holds)" : "") + ", not " + width);
 		}
 		range("extraLayers", extraLayers, 0, NetworkSpec.MAX_EXTRA_LAYERS);
+		// the manifest records it as a JSON number, which holds whole numbers exactly up to 2^53
+		if (Math.abs(seed) > 1L << 53) throw new IllegalArgumentException("seed must lie between -" + (1L << 53) +
+			" and " + (1L << 53) + ", not " + seed);
 		positive("batchSize", batchSize);
 		positive("epochs", epochs);
 		if (patchesPerEpoch < 0)

@@ -161,7 +161,7 @@ final class TrainingCheckpoint {
 	/**
 	 * Reads the state and restores the network of its epoch.
 	 *
-	 * @throws IllegalArgumentException if there is no checkpoint, it was made with other settings or it is damaged
+	 * @throws IllegalArgumentException if there is no checkpoint, it was made with other settings or it cannot be read
 	 */
 	State resume(TrainableNetwork network, String fingerprint) {
 		if (!Files.isRegularFile(folder.resolve(STATE))) throw new IllegalArgumentException("resume: no training " +
@@ -173,8 +173,8 @@ final class TrainingCheckpoint {
 			network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
 		}
 		catch (EngineException e) {
-			throw new IllegalArgumentException("resume: the training checkpoint in " + folder + " is damaged (" + e
-				.getMessage() + "); train again without resuming", e);
+			throw new IllegalArgumentException("resume: the training checkpoint in " + folder + " could not be read (" + e
+				.getMessage() + "); if it is damaged, train again without resuming, which replaces it", e);
 		}
 		return state;
 	}

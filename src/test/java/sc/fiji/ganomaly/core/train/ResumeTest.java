@@ -306,8 +306,8 @@ public class ResumeTest {
 		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> Ganomaly.train(
 			data(), settings(checkpoints).resume(true), null).close());
 		assertTrue(e.getMessage(), e.getMessage().startsWith("resume: the training checkpoint in " + checkpoints +
-			" is damaged (TensorFlow could not read the checkpoint " + checkpoints.resolve("epoch-1") + ": "));
-		assertTrue(e.getMessage(), e.getMessage().endsWith("); train again without resuming"));
+			" could not be read (TensorFlow could not read the checkpoint " + checkpoints.resolve("epoch-1") + ": "));
+		assertTrue(e.getMessage(), e.getMessage().endsWith("); if it is damaged, train again without resuming, which replaces it"));
 		assertFalse(e.getMessage(), e.getMessage().contains("\n"));
 	}
 
