@@ -87,17 +87,22 @@ public final class ModelClaim implements AutoCloseable {
 
 	/** Deletes lock file {@code f} if no run holds it; false if one does. */
 	private boolean deleteUnused(Path f) throws IOException {
-		try (FolderLock other = FolderLock.take(folder, f.getFileName().toString(), "")) {
-			Files.deleteIfExists(other.file());
-			return true;
+		FolderLock other;
+		try {
+			other = FolderLock.take(folder, f.getFileName().toString(), "");
 		}
 		catch (IllegalArgumentException held) {
 			return false;
 		}
-		catch (IOException e) { // Windows: deleted once it is closed
-			Files.deleteIfExists(f);
-			return true;
+		try {
+			Files.deleteIfExists(other.file());
+			other.close();
 		}
+		catch (IOException e) { // Windows deletes it once it is closed
+			other.close();
+			Files.deleteIfExists(f);
+		}
+		return true;
 	}
 
 	private List<Path> list() {
