@@ -297,7 +297,8 @@ public class FijiMacroTest {
 			"\"model=[" + model + "]\");\nprint(\"RESULT after failure\");\n");
 		ProcessBuilder fiji = new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless",
 			macro.toString()).redirectErrorStream(true);
-		fiji.environment().put("FIJI_JAVA_OPTS", "-Xmx128m");
+		// two threads' texture work spaces and Fiji itself exceed this heap on any machine, whatever its cores
+		fiji.environment().put("FIJI_JAVA_OPTS", "-Xmx128m -D" + DefaultGanomalyService.THREADS + "=2");
 		String out = run(fiji, 300);
 		assertTrue(out, out.contains("Macro Error: out of memory: Java may use at most "));
 		assertFalse("a failure stops the macro:\n" + out, out.contains("RESULT after failure"));
