@@ -102,17 +102,18 @@ final class LossChart implements ProgressListener {
 
 	/** The training ended: the Stop button says how and is disabled; the chart stays open. */
 	void finished(boolean stopped) {
-		SwingUtilities.invokeLater(() -> {
-			stop.setEnabled(false);
-			stop.setText(stopped ? "Stopped" : "Finished");
-		});
+		end(stopped ? "Stopped" : "Finished");
 	}
 
 	/** The training failed: the Stop button says so and is disabled; the chart stays open. */
 	void failed() {
+		end("Failed");
+	}
+
+	private void end(String how) {
 		SwingUtilities.invokeLater(() -> {
 			stop.setEnabled(false);
-			stop.setText("Failed");
+			stop.setText(how);
 		});
 	}
 

@@ -57,12 +57,8 @@ public final class TrainingSettings {
 		if (!NetworkSpec.isSupportedPatchSize(patchSize))
 			throw new IllegalArgumentException("patchSize must be 16, 32, 64 or 128, not " + patchSize);
 		range("nz", nz, 1, NetworkSpec.MAX_NZ);
-		for (String name : new String[] { "ngf", "ndf" }) {
-			int width = name.equals("ngf") ? ngf : ndf, widest = NetworkSpec.maxWidth(patchSize);
-			if (width < 1 || width > widest) throw new IllegalArgumentException(name + " must be 1 to " + widest +
-				(widest < NetworkSpec.MAX_WIDTH ? " with patchSize " + patchSize + " (a wider network has a layer of more " +
-					"weights than one array holds)" : "") + ", not " + width);
-		}
+		width("ngf", ngf);
+		width("ndf", ndf);
 		range("extraLayers", extraLayers, 0, NetworkSpec.MAX_EXTRA_LAYERS);
 		// the manifest records it as a JSON number, which holds whole numbers exactly up to 2^53
 		if (Math.abs(seed) > 1L << 53) throw new IllegalArgumentException("seed must lie between -" + (1L << 53) +
@@ -95,6 +91,14 @@ public final class TrainingSettings {
 	public NetworkSpec networkSpec(int channels) {
 		return new NetworkSpec(patchSize, channels, nz, ngf, ndf, extraLayers, wAdv, wCon, wEnc, learningRate, beta1,
 			beta2, threads, seed, scoringNormalization);
+	}
+
+	/** Refuses a layer width beyond {@link NetworkSpec#maxWidth} at this patch size, naming it. */
+	private void width(String name, int width) {
+		int widest = NetworkSpec.maxWidth(patchSize);
+		if (width < 1 || width > widest) throw new IllegalArgumentException(name + " must be 1 to " + widest +
+			(widest < NetworkSpec.MAX_WIDTH ? " with patchSize " + patchSize + " (a wider network has a layer of more " +
+				"weights than one array holds)" : "") + ", not " + width);
 	}
 
 	private static void range(String name, int value, int min, int max) {
