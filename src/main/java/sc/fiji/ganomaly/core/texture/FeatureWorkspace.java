@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import sc.fiji.ganomaly.core.math.MapFilters;
+import sc.fiji.ganomaly.core.math.RowFilters;
 
 /**
  * The work arrays of {@link TextureFeatures}' computations, kept from one to the next and grown to
@@ -21,10 +21,11 @@ import sc.fiji.ganomaly.core.math.MapFilters;
  */
 final class FeatureWorkspace {
 
-	/** Planes of rows of doubles: a channel's inputs. */
-	private static final int ROWS = 6;
+	/** Planes of rows of doubles and of floats: a channel's inputs. */
+	private static final int ROWS = 2, FLOAT_ROWS = 4;
 
 	private final double[][][] rows = new double[ROWS][0][0];
+	private final float[][][] floatRows = new float[FLOAT_ROWS][0][0];
 	private Scale[] scales = new Scale[0];
 	private float[][][] planes = new float[0][0][0];
 	private Thread user = Thread.currentThread();
@@ -50,6 +51,15 @@ final class FeatureWorkspace {
 		return r;
 	}
 
+	/** Plane of rows of floats {@code index} (below {@value #FLOAT_ROWS}): at least {@code h} rows of at least {@code w} floats. */
+	float[][] floatRows(int index, int w, int h) {
+		confined();
+		float[][] r = floatRows[index];
+		if (r.length < h || r.length > 0 && r[0].length < w) r = floatRows[index] = new float[Math.max(h, r.length)][Math
+			.max(w, r.length == 0 ? 0 : r[0].length)];
+		return r;
+	}
+
 	/** Work space {@code index} of one scale's smoothing of a {@code w × h} image. */
 	Scale scale(int index, int w, int h) {
 		confined();
@@ -58,7 +68,7 @@ final class FeatureWorkspace {
 		// plane, rows and smoothing share one size, so the smoothing's fit stands for all
 		if (s == null || !s.work().fits(w, h)) {
 			int width = Math.max(w, s == null ? 0 : s.rows()[0].length), height = Math.max(h, s == null ? 0 : s.rows().length);
-			s = scales[index] = new Scale(new float[height][width], new double[height][width], new MapFilters.Scratch(width,
+			s = scales[index] = new Scale(new float[height][width], new float[height][width], new RowFilters.Scratch(width,
 				height));
 		}
 		return s;
@@ -82,17 +92,19 @@ final class FeatureWorkspace {
 		long b = 0;
 		for (double[][] r : rows)
 			b += 8L * r.length * (r.length == 0 ? 0 : r[0].length);
+		for (float[][] r : floatRows)
+			b += 4L * r.length * (r.length == 0 ? 0 : r[0].length);
 		for (Scale s : scales)
-			if (s != null) b += 12L * s.rows().length * s.rows()[0].length + s.work().bytes();
+			if (s != null) b += 8L * s.rows().length * s.rows()[0].length + s.work().bytes();
 		return b + 4L * planes.length * (planes.length == 0 ? 0 : (long) planes[0].length * planes[0][0].length);
 	}
 
 	/**
 	 * Work arrays of one scale: a plane of rows of floats (the Laplacian's input over the whole image,
-	 * then a smoothing of the core that a feature reads with others), a plane of rows of doubles (the
+	 * then a smoothing of the core that a feature reads with others), a plane of rows of floats (the
 	 * squared Laplacian) and the smoothing's.
 	 */
-	record Scale(float[][] plane, double[][] rows, MapFilters.Scratch work) {}
+	record Scale(float[][] plane, float[][] rows, RowFilters.Scratch work) {}
 
 	/**
 	 * Work spaces lent to feature computations running side by side: as many as run at once, each kept

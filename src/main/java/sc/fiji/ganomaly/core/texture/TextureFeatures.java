@@ -3,7 +3,7 @@ package sc.fiji.ganomaly.core.texture;
 import java.util.Arrays;
 
 import sc.fiji.ganomaly.core.math.FastLog;
-import sc.fiji.ganomaly.core.math.MapFilters;
+import sc.fiji.ganomaly.core.math.RowFilters;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 
 /**
@@ -99,14 +99,16 @@ final class TextureFeatures {
 	}
 
 	/**
-	 * What every scale of one channel smooths, widened to rows of doubles once: the channel, its
-	 * square, and its squared gradient or, for the gradient features, the gradient's squared
-	 * components, their product and its magnitude.
+	 * What every scale of one channel smooths, as rows once: the channel and its square as rows of
+	 * doubles (their smoothings are subtracted for the variance, and the smoothed channel's for the
+	 * Laplacian, so they are summed in doubles), and as rows of floats its squared gradient or, for
+	 * the gradient features, the gradient's squared components, their product and its magnitude.
 	 */
 	private static final class Inputs {
 
 		final int w, h;
-		final double[][] img, sq, grad, gxx, gyy, gxy, magnitude;
+		final double[][] img, sq;
+		final float[][] grad, gxx, gyy, gxy, magnitude;
 
 		/** The inputs of channel {@code c}, in planes of {@code work}. */
 		Inputs(float[] data, int w, int h, int channels, int c, boolean gradients, FeatureWorkspace work) {
@@ -114,11 +116,11 @@ final class TextureFeatures {
 			this.h = h;
 			img = work.rows(0, w, h);
 			sq = work.rows(1, w, h);
-			grad = gradients ? null : work.rows(2, w, h);
-			gxx = gradients ? work.rows(2, w, h) : null;
-			gyy = gradients ? work.rows(3, w, h) : null;
-			gxy = gradients ? work.rows(4, w, h) : null;
-			magnitude = gradients ? work.rows(5, w, h) : null;
+			grad = gradients ? null : work.floatRows(0, w, h);
+			gxx = gradients ? work.floatRows(0, w, h) : null;
+			gyy = gradients ? work.floatRows(1, w, h) : null;
+			gxy = gradients ? work.floatRows(2, w, h) : null;
+			magnitude = gradients ? work.floatRows(3, w, h) : null;
 			for (int y = 0; y < h; y++) {
 				double[] image = img[y], square = sq[y];
 				for (int x = 0, i = y * w * channels + c; x < w; x++, i += channels) {
@@ -156,24 +158,24 @@ final class TextureFeatures {
 		 * anyway.
 		 */
 		void scale(double s, FeatureWorkspace.Scale space, Core core, float[][][] into) {
-			MapFilters.Scratch work = space.work();
+			RowFilters.Scratch work = space.work();
 			int cx = core.x(), cy = core.y(), cw = core.width(), ch = core.height();
 			// the squared Laplacian of the smoothed image, over the whole image
 			float[][] free = space.plane();
-			MapFilters.gaussian(img, w, h, free, s / 2, work);
+			RowFilters.gaussian(img, w, h, free, s / 2, work);
 			laplacianSquared(free, w, h, space.rows());
-			MapFilters.gaussian(img, w, h, cx, cy, cw, ch, into[0], s, work);
-			MapFilters.gaussian(sq, w, h, cx, cy, cw, ch, into[1], s, work);
-			MapFilters.gaussian(space.rows(), w, h, cx, cy, cw, ch, into[3], s, work);
+			RowFilters.gaussian(img, w, h, cx, cy, cw, ch, into[0], s, work);
+			RowFilters.gaussian(sq, w, h, cx, cy, cw, ch, into[1], s, work);
+			RowFilters.gaussian(space.rows(), w, h, cx, cy, cw, ch, into[3], s, work);
 			if (gxx != null) {
-				MapFilters.gaussian(gxx, w, h, cx, cy, cw, ch, into[2], s, work);
-				MapFilters.gaussian(gyy, w, h, cx, cy, cw, ch, into[4], s, work);
-				MapFilters.gaussian(magnitude, w, h, cx, cy, cw, ch, into[5], s, work);
-				MapFilters.gaussian(gxy, w, h, cx, cy, cw, ch, free, s, work);
+				RowFilters.gaussian(gxx, w, h, cx, cy, cw, ch, into[2], s, work);
+				RowFilters.gaussian(gyy, w, h, cx, cy, cw, ch, into[4], s, work);
+				RowFilters.gaussian(magnitude, w, h, cx, cy, cw, ch, into[5], s, work);
+				RowFilters.gaussian(gxy, w, h, cx, cy, cw, ch, free, s, work);
 				withGradients(into, free, cw, ch);
 			}
 			else {
-				MapFilters.gaussian(grad, w, h, cx, cy, cw, ch, into[2], s, work);
+				RowFilters.gaussian(grad, w, h, cx, cy, cw, ch, into[2], s, work);
 				statistics(into, cw, ch);
 			}
 		}
@@ -244,10 +246,10 @@ final class TextureFeatures {
 	 * Squared 4-neighbour Laplacian (borders replicated) of the {@code w × h} plane of rows {@code v},
 	 * into rows of doubles {@code out}.
 	 */
-	private static void laplacianSquared(float[][] v, int w, int h, double[][] out) {
+	private static void laplacianSquared(float[][] v, int w, int h, float[][] out) {
 		for (int y = 0; y < h; y++) {
 			float[] above = v[Math.max(0, y - 1)], row = v[y], below = v[Math.min(h - 1, y + 1)];
-			double[] o = out[y];
+			float[] o = out[y];
 			for (int x = 0; x < w; x++) {
 				float c = row[x];
 				float l = row[Math.max(0, x - 1)] + row[Math.min(w - 1, x + 1)] + above[x] + below[x] - 4 * c;

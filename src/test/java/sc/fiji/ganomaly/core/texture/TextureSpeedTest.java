@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.Test;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.math.MapFilters;
+import sc.fiji.ganomaly.core.math.RowFilters;
 import sc.fiji.ganomaly.core.math.GaussianMixture;
 import sc.fiji.ganomaly.core.math.MixtureScores;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
@@ -58,7 +59,7 @@ public class TextureSpeedTest {
 				for (int y = 0; y < h; y++)
 					for (int x = 0; x < w; x++)
 						widened[y][x] = v[y * w + x];
-				MapFilters.gaussian(widened, w, h, smoothed, sigma, new MapFilters.Scratch(w, h));
+				RowFilters.gaussian(widened, w, h, smoothed, sigma, new RowFilters.Scratch(w, h));
 				for (int y = 0; y < h; y++)
 					System.arraycopy(smoothed[y], 0, rows, y * w, w);
 				String what = w + "x" + h + " sigma " + sigma;
