@@ -158,29 +158,7 @@ public final class MixtureScores {
 			// rows a and a + 1 of U (x − mean) at once: each value of x − mean read once for both, each
 			// row's sum in the order of its columns
 			for (int a = 0; a < d; a += 2) {
-				float[] pair = pairs[c][a / 2];
-				Arrays.fill(row, 0, n, 0);
-				Arrays.fill(next, 0, n, 0);
-				for (int g = 0, j = a; g < pair.length; g += 8, j += 4) {
-					float p0 = pair[g], p1 = pair[g + 1], p2 = pair[g + 2], p3 = pair[g + 3];
-					float q0 = pair[g + 4], q1 = pair[g + 5], q2 = pair[g + 6], q3 = pair[g + 7];
-					float[] s0 = diff[j], s1 = diff[j + 1], s2 = diff[j + 2], s3 = diff[j + 3];
-					for (int i = 0; i < n; i++) {
-						float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
-						float t = row[i];
-						t += p0 * x0;
-						t += p1 * x1;
-						t += p2 * x2;
-						t += p3 * x3;
-						row[i] = t;
-						float v = next[i];
-						v += q0 * x0;
-						v += q1 * x1;
-						v += q2 * x2;
-						v += q3 * x3;
-						next[i] = v;
-					}
-				}
+				pairRows(pairs[c][a / 2], diff, a, row, next, n);
 				for (int i = 0; i < n; i++)
 					q[i] += row[i] * row[i] + next[i] * next[i];
 			}
@@ -208,5 +186,36 @@ public final class MixtureScores {
 			result[i] = (float) (-2 * (maxima[i] + logSums[i]));
 		for (int s = 0, from = 0; s < segments; from += segmentLength[s++])
 			System.arraycopy(result, from, out, segmentOut[s], segmentLength[s]);
+	}
+
+	/**
+	 * Rows a and a + 1 of U (x − mean) of {@code n} vectors into {@code row} and {@code next}, four
+	 * columns at a time: each value of x − mean read once for both, each row's sum in the order of
+	 * its columns. A small method of its own, called for every pair of rows, so that the JIT's
+	 * compilations of its loop are quick and its normal one comes after a few blocks.
+	 */
+	private static void pairRows(float[] pair, float[][] diff, int a, float[] row, float[] next, int n) {
+		Arrays.fill(row, 0, n, 0);
+		Arrays.fill(next, 0, n, 0);
+		for (int g = 0, j = a; g < pair.length; g += 8, j += 4) {
+			float p0 = pair[g], p1 = pair[g + 1], p2 = pair[g + 2], p3 = pair[g + 3];
+			float q0 = pair[g + 4], q1 = pair[g + 5], q2 = pair[g + 6], q3 = pair[g + 7];
+			float[] s0 = diff[j], s1 = diff[j + 1], s2 = diff[j + 2], s3 = diff[j + 3];
+			for (int i = 0; i < n; i++) {
+				float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
+				float t = row[i];
+				t += p0 * x0;
+				t += p1 * x1;
+				t += p2 * x2;
+				t += p3 * x3;
+				row[i] = t;
+				float v = next[i];
+				v += q0 * x0;
+				v += q1 * x1;
+				v += q2 * x2;
+				v += q3 * x3;
+				next[i] = v;
+			}
+		}
 	}
 }
