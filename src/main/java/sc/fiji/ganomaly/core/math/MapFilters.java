@@ -39,20 +39,90 @@ public final class MapFilters {
 	}
 
 	/**
-	 * Smoothing of {@code floats} widened a row at a time (radius {@code r} ≥ 1): the x pass of each
-	 * row into a ring of 2r + 1 rows, the only memory beside the plane.
+	 * The smoothing in place of a plane cut into bands of rows that can be smoothed side by side, each
+	 * by {@link #smooth}: the rows a band reads beyond its own are kept aside first, where a band
+	 * beside it overwrites them. The same values, bit for bit, as {@link #gaussian(float[], int, int,
+	 * double)}.
 	 */
+	public static final class Bands {
+
+		private final float[] v;
+		private final int width, height, r, bands;
+		private final double sigma;
+		/** The first row of each band, and the plane's height after the last. */
+		private final int[] starts;
+		/** Per boundary between bands b − 1 and b: rows starts[b] − r to starts[b] + r − 1 (those in the plane), as they were. */
+		private final float[][] kept;
+
+		/** {@code v} ({@code width × height}) in at most {@code bands} bands of at least 4r rows each. */
+		public Bands(float[] v, int width, int height, double sigma, int bands) {
+			this.v = v;
+			this.width = width;
+			this.height = height;
+			this.sigma = sigma;
+			r = (int) Math.ceil(3 * sigma);
+			this.bands = r < 1 ? 1 : Math.max(1, Math.min(bands, height / (4 * r)));
+			starts = new int[this.bands + 1];
+			for (int b = 0; b <= this.bands; b++)
+				starts[b] = (int) ((long) height * b / this.bands);
+			kept = new float[this.bands][];
+			for (int b = 1; b < this.bands; b++) {
+				int from = starts[b] - r, to = Math.min(height, starts[b] + r);
+				kept[b] = Arrays.copyOfRange(v, from * width, to * width);
+			}
+		}
+
+		/** How many bands there are. */
+		public int count() {
+			return bands;
+		}
+
+		/** Smooths band {@code b}'s rows in place; bands may run side by side, each once. */
+		public void smooth(int b) {
+			if (r < 1) return;
+			ring(v, v, width, height, sigma, r, starts[b], starts[b + 1], y -> {
+				// rows of the bands beside this one, as they were before those bands overwrote them
+				if (y >= starts[b] && y < starts[b + 1]) return y * width;
+				int boundary = y < starts[b] ? b : b + 1;
+				return -1 - ((y - (starts[boundary] - r)) * width);
+			}, kept, b);
+		}
+	}
+
+	/** Where row y of a smoothing's input starts: in the plane (≥ 0), or at −1 − i in the rows kept aside. */
+	@FunctionalInterface
+	private interface RowStart {
+
+		int of(int y);
+	}
+
+	/** The smoothing of the whole plane: one band. */
 	private static void ring(float[] floats, float[] out, int width, int height, double sigma, int r) {
+		ring(floats, out, width, height, sigma, r, 0, height, y -> y * width, null, 0);
+	}
+
+	/**
+	 * Rows {@code y0} to {@code y1} (exclusive) of the smoothing of {@code floats} widened a row at a
+	 * time (radius {@code r} ≥ 1): the x pass of each row into a ring of 2r + 1 rows, the only memory
+	 * beside the plane. Input row y is read where {@code start} says: the plane, or the rows of
+	 * {@code kept} at the boundary above band {@code band} (negative starts before {@code y0}) or below it.
+	 */
+	private static void ring(float[] floats, float[] out, int width, int height, double sigma, int r, int y0, int y1,
+		RowStart start, float[][] kept, int band)
+	{
 		float[] k = kernel(sigma, r);
 		int rows = Math.min(height, 2 * r + 1);
 		double[][] ring = new double[rows][width];
 		double[] sum = new double[width], shifted = new double[width], line = new double[width];
-		int filtered = 0;
-		for (int y = 0; y < height; y++) {
+		int filtered = Math.max(0, y0 - r);
+		for (int y = y0; y < y1; y++) {
 			int lo = Math.max(-r, -y), hi = Math.min(r, height - 1 - y);
 			for (; filtered <= y + hi; filtered++) {
+				int at = start.of(filtered);
+				float[] source = at >= 0 ? floats : kept[filtered < y0 ? band : band + 1];
+				int from = at >= 0 ? at : -1 - at;
 				for (int x = 0; x < width; x++)
-					line[x] = floats[filtered * width + x];
+					line[x] = source[from + x];
 				row(line, 0, width, k, r, ring[filtered % rows], sum, shifted);
 			}
 			Arrays.fill(sum, 0);

@@ -207,7 +207,14 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 			return t + 1 == tiles || !listener.isCanceled();
 		});
 		if (!finished) return null;
-		if (sigma > 0) MapFilters.gaussian(out, width, height, sigma);
+		if (sigma > 0) {
+			// in bands of rows on the tiles' threads: the same values as in one
+			MapFilters.Bands bands = new MapFilters.Bands(out, width, height, sigma, threads);
+			TileThreads.all(bands.count(), threads, b -> 1, b -> () -> {
+				bands.smooth(b);
+				return null;
+			});
+		}
 		return map;
 	}
 }
