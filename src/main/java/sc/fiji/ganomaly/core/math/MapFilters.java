@@ -79,36 +79,24 @@ public final class MapFilters {
 
 		/** Smooths band {@code b}'s rows in place; bands may run side by side, each once. */
 		public void smooth(int b) {
-			if (r < 1) return;
-			ring(v, v, width, height, sigma, r, starts[b], starts[b + 1], y -> {
-				// rows of the bands beside this one, as they were before those bands overwrote them
-				if (y >= starts[b] && y < starts[b + 1]) return y * width;
-				int boundary = y < starts[b] ? b : b + 1;
-				return -1 - ((y - (starts[boundary] - r)) * width);
-			}, kept, b);
+			if (r >= 1) ring(v, v, width, height, sigma, r, starts[b], starts[b + 1], kept[b], b + 1 < bands ? kept[b + 1]
+				: null);
 		}
-	}
-
-	/** Where row y of a smoothing's input starts: in the plane (≥ 0), or at −1 − i in the rows kept aside. */
-	@FunctionalInterface
-	private interface RowStart {
-
-		int of(int y);
 	}
 
 	/** The smoothing of the whole plane: one band. */
 	private static void ring(float[] floats, float[] out, int width, int height, double sigma, int r) {
-		ring(floats, out, width, height, sigma, r, 0, height, y -> y * width, null, 0);
+		ring(floats, out, width, height, sigma, r, 0, height, null, null);
 	}
 
 	/**
 	 * Rows {@code y0} to {@code y1} (exclusive) of the smoothing of {@code floats} widened a row at a
 	 * time (radius {@code r} ≥ 1): the x pass of each row into a ring of 2r + 1 rows, the only memory
-	 * beside the plane. Input row y is read where {@code start} says: the plane, or the rows of
-	 * {@code kept} at the boundary above band {@code band} (negative starts before {@code y0}) or below it.
+	 * beside the plane. Input rows above y0 are read from {@code above} (from row y0 − r on), rows from
+	 * y1 on from {@code below} (from row y1 − r on): as they were before other bands overwrote them.
 	 */
 	private static void ring(float[] floats, float[] out, int width, int height, double sigma, int r, int y0, int y1,
-		RowStart start, float[][] kept, int band)
+		float[] above, float[] below)
 	{
 		float[] k = kernel(sigma, r);
 		int rows = Math.min(height, 2 * r + 1);
@@ -118,9 +106,8 @@ public final class MapFilters {
 		for (int y = y0; y < y1; y++) {
 			int lo = Math.max(-r, -y), hi = Math.min(r, height - 1 - y);
 			for (; filtered <= y + hi; filtered++) {
-				int at = start.of(filtered);
-				float[] source = at >= 0 ? floats : kept[filtered < y0 ? band : band + 1];
-				int from = at >= 0 ? at : -1 - at;
+				float[] source = filtered < y0 ? above : filtered >= y1 ? below : floats;
+				int from = (filtered < y0 ? filtered - (y0 - r) : filtered >= y1 ? filtered - (y1 - r) : filtered) * width;
 				for (int x = 0; x < width; x++)
 					line[x] = source[from + x];
 				row(line, 0, width, k, r, ring[filtered % rows], sum, shifted);
