@@ -4,7 +4,8 @@ package sc.fiji.ganomaly.core.math;
  * The two passes of {@link RowFilters}' smoothing of rows of floats, in floats: twice the values a
  * vector holds and half the bytes read of {@link DoublePasses}, for inputs whose smoothings no
  * feature subtracts from each other (a sum of float products is within a few floats' rounding of
- * the exact sum).
+ * the exact sum). The same loops as {@link DoublePasses}, line for line, on floats: Java has no
+ * generics over primitives, and a shared loop over boxed or converted values would not vectorise.
  */
 final class FloatPasses {
 
