@@ -148,44 +148,66 @@ public final class MixtureScores {
 		float[] row = this.row, next = this.next, q = this.q;
 		float[][] diff = this.diff, x = this.x;
 		for (int c = 0; c < k; c++) {
-			for (int j = 0; j < d; j++) {
-				float m = floatMeans[c * d + j];
-				float[] from = x[j], to = diff[j];
-				for (int i = 0; i < n; i++)
-					to[i] = from[i] - m;
-			}
+			for (int j = 0; j < d; j++)
+				subtract(x[j], floatMeans[c * d + j], diff[j], n);
 			Arrays.fill(q, 0, n, 0);
-			// rows a and a + 1 of U (x − mean) at once: each value of x − mean read once for both, each
-			// row's sum in the order of its columns
+			// rows a and a + 1 of U (x − mean) at once, their squares added to q
 			for (int a = 0; a < d; a += 2) {
 				pairRows(pairs[c][a / 2], diff, a, row, next, n);
-				for (int i = 0; i < n; i++)
-					q[i] += row[i] * row[i] + next[i] * next[i];
+				addSquares(row, next, q, n);
 			}
-			double lw = logWeights[c], ld = logDets[c];
-			double[] component = log[c];
-			for (int i = 0; i < n; i++)
-				component[i] = lw - 0.5 * (q[i] + ld);
+			logDensities(q, logWeights[c], logDets[c], log[c], n);
 		}
-		double[] maxima = this.maxima, sums = this.sums;
-		for (int i = 0; i < n; i++) {
-			double max = Double.NEGATIVE_INFINITY;
-			for (int c = 0; c < k; c++)
-				max = Math.max(max, log[c][i]);
-			double sum = 0;
-			for (int c = 0; c < k; c++) {
-				double e = log[c][i] - max;
-				if (e == 0) sum += 1;
-				else if (e > NEGLIGIBLE) sum += Math.exp(e);
-			}
-			maxima[i] = max;
-			sums[i] = sum;
-		}
+		// per vector, the largest log-density and the sum of the others' exponentials relative to it,
+		// the components in order
+		Arrays.fill(maxima, 0, n, Double.NEGATIVE_INFINITY);
+		for (int c = 0; c < k; c++)
+			largest(log[c], maxima, n);
+		Arrays.fill(sums, 0, n, 0);
+		for (int c = 0; c < k; c++)
+			addExponentials(log[c], maxima, sums, n);
 		FastLog.logs(sums, n, logSums, work);
 		for (int i = 0; i < n; i++)
 			result[i] = (float) (-2 * (maxima[i] + logSums[i]));
 		for (int s = 0, from = 0; s < segments; from += segmentLength[s++])
 			System.arraycopy(result, from, out, segmentOut[s], segmentLength[s]);
+	}
+
+	// The loops of a block, each a method of its own that a block calls many times with one pass over
+	// the block's vectors: the JIT compiles each of them after a few blocks, once, instead of first
+	// compiling a block's long nest of loops on stack, once per loop (docs/benchmarks.md).
+
+	/** {@code to[i] = from[i] − m} for i below {@code n}. */
+	private static void subtract(float[] from, float m, float[] to, int n) {
+		for (int i = 0; i < n; i++)
+			to[i] = from[i] - m;
+	}
+
+	/** {@code q[i] += row[i]² + next[i]²} for i below {@code n}. */
+	private static void addSquares(float[] row, float[] next, float[] q, int n) {
+		for (int i = 0; i < n; i++)
+			q[i] += row[i] * row[i] + next[i] * next[i];
+	}
+
+	/** A component's log-density (without the constant) from the quadratic forms {@code q}. */
+	private static void logDensities(float[] q, double logWeight, double logDet, double[] into, int n) {
+		for (int i = 0; i < n; i++)
+			into[i] = logWeight - 0.5 * (q[i] + logDet);
+	}
+
+	/** {@code maxima[i] = max(maxima[i], log[i])} for i below {@code n}. */
+	private static void largest(double[] log, double[] maxima, int n) {
+		for (int i = 0; i < n; i++)
+			maxima[i] = Math.max(maxima[i], log[i]);
+	}
+
+	/** Adds exp(log − maximum) to {@code sums}: 1 for the largest, nothing below e^{@value #NEGLIGIBLE}. */
+	private static void addExponentials(double[] log, double[] maxima, double[] sums, int n) {
+		for (int i = 0; i < n; i++) {
+			double e = log[i] - maxima[i];
+			if (e == 0) sums[i] += 1;
+			else if (e > NEGLIGIBLE) sums[i] += Math.exp(e);
+		}
 	}
 
 	/**
@@ -197,25 +219,34 @@ public final class MixtureScores {
 	private static void pairRows(float[] pair, float[][] diff, int a, float[] row, float[] next, int n) {
 		Arrays.fill(row, 0, n, 0);
 		Arrays.fill(next, 0, n, 0);
-		for (int g = 0, j = a; g < pair.length; g += 8, j += 4) {
-			float p0 = pair[g], p1 = pair[g + 1], p2 = pair[g + 2], p3 = pair[g + 3];
-			float q0 = pair[g + 4], q1 = pair[g + 5], q2 = pair[g + 6], q3 = pair[g + 7];
-			float[] s0 = diff[j], s1 = diff[j + 1], s2 = diff[j + 2], s3 = diff[j + 3];
-			for (int i = 0; i < n; i++) {
-				float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
-				float t = row[i];
-				t += p0 * x0;
-				t += p1 * x1;
-				t += p2 * x2;
-				t += p3 * x3;
-				row[i] = t;
-				float v = next[i];
-				v += q0 * x0;
-				v += q1 * x1;
-				v += q2 * x2;
-				v += q3 * x3;
-				next[i] = v;
-			}
+		for (int g = 0, j = a; g < pair.length; g += 8, j += 4)
+			fourColumns(pair, g, diff[j], diff[j + 1], diff[j + 2], diff[j + 3], row, next, n);
+	}
+
+	/**
+	 * The products of four columns of a pair of rows, {@code pair[g..g+3]} and {@code pair[g+4..g+7]},
+	 * with the values {@code s0..s3} of those columns, added to {@code row} and {@code next} in the
+	 * order of the columns.
+	 */
+	private static void fourColumns(float[] pair, int g, float[] s0, float[] s1, float[] s2, float[] s3, float[] row,
+		float[] next, int n)
+	{
+		float p0 = pair[g], p1 = pair[g + 1], p2 = pair[g + 2], p3 = pair[g + 3];
+		float q0 = pair[g + 4], q1 = pair[g + 5], q2 = pair[g + 6], q3 = pair[g + 7];
+		for (int i = 0; i < n; i++) {
+			float x0 = s0[i], x1 = s1[i], x2 = s2[i], x3 = s3[i];
+			float t = row[i];
+			t += p0 * x0;
+			t += p1 * x1;
+			t += p2 * x2;
+			t += p3 * x3;
+			row[i] = t;
+			float v = next[i];
+			v += q0 * x0;
+			v += q1 * x1;
+			v += q2 * x2;
+			v += q3 * x3;
+			next[i] = v;
 		}
 	}
 }
