@@ -108,8 +108,7 @@ public final class MapFilters {
 			for (; filtered <= y + hi; filtered++) {
 				float[] source = filtered < y0 ? above : filtered >= y1 ? below : floats;
 				int from = (filtered < y0 ? filtered - (y0 - r) : filtered >= y1 ? filtered - (y1 - r) : filtered) * width;
-				for (int x = 0; x < width; x++)
-					line[x] = source[from + x];
+				widen(source, from, line, width);
 				row(line, 0, width, k, r, ring[filtered % rows], sum, shifted);
 			}
 			Arrays.fill(sum, 0);
@@ -118,10 +117,23 @@ public final class MapFilters {
 				add(sum, k[i + r], ring[(y + i) % rows], width);
 				weight += k[i + r];
 			}
-			int o = y * width;
-			for (int x = 0; x < width; x++)
-				out[o + x] = (float) (sum[x] / weight);
+			divide(sum, weight, out, y * width, width);
 		}
+	}
+
+	// a row's loops as methods of their own, called once a row: the JIT compiles them normally after
+	// the first rows, instead of the loops of a band on stack
+
+	/** {@code line[x] = source[from + x]} for x below {@code width}. */
+	private static void widen(float[] source, int from, double[] line, int width) {
+		for (int x = 0; x < width; x++)
+			line[x] = source[from + x];
+	}
+
+	/** {@code out[o + x] = float(sum[x] / weight)} for x below {@code width}. */
+	private static void divide(double[] sum, double weight, float[] out, int o, int width) {
+		for (int x = 0; x < width; x++)
+			out[o + x] = (float) (sum[x] / weight);
 	}
 
 	/** {@code sum[j] += float(k × v[j])} for j below {@code n}. */

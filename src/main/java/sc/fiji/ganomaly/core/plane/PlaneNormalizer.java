@@ -179,11 +179,19 @@ public final class PlaneNormalizer {
 		int[] size = { width, height };
 		for (int ch = 0; ch < channels; ch++) {
 			blocks[ch].copy(at, block, size);
-			float l = low[ch], s = scale[ch];
-			for (int i = 0; i < block.length; i++)
-				data[i * channels + ch] = s == 0 ? 0f : Math.max(-NormalizedPlane.LIMIT, Math.min(NormalizedPlane.LIMIT,
-					(block[i] - l) * s - 1f));
+			// a row at a time, so that the JIT compiles the loop normally after a tile's first rows
+			for (int y = 0; y < height; y++)
+				normalise(block, y * width, width, data, channels, ch, low[ch], scale[ch]);
 		}
 		return new NormalizedPlane(width, height, channels, data, low, scale);
+	}
+
+	/** Values {@code block[from..from+n)} of channel {@code ch} mapped by {@code low} and {@code scale} into the interleaved {@code data}. */
+	private static void normalise(float[] block, int from, int n, float[] data, int channels, int ch, float low,
+		float scale)
+	{
+		for (int i = from; i < from + n; i++)
+			data[i * channels + ch] = scale == 0 ? 0f : Math.max(-NormalizedPlane.LIMIT, Math.min(NormalizedPlane.LIMIT,
+				(block[i] - low) * scale - 1f));
 	}
 }

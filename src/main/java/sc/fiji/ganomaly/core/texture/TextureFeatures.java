@@ -121,31 +121,40 @@ final class TextureFeatures {
 			gyy = gradients ? work.floatRows(1, w, h) : null;
 			gxy = gradients ? work.floatRows(2, w, h) : null;
 			magnitude = gradients ? work.floatRows(3, w, h) : null;
-			for (int y = 0; y < h; y++) {
-				double[] image = img[y], square = sq[y];
-				for (int x = 0, i = y * w * channels + c; x < w; x++, i += channels) {
-					float value = data[i];
-					image[x] = value;
-					square[x] = value * value;
-				}
-			}
+			// a row at a time, each row's loop a method of its own: called once a row, the JIT compiles
+			// it normally after a tile's first rows instead of on stack in the middle of a tile
+			for (int y = 0; y < h; y++)
+				widen(data, y * w * channels + c, channels, img[y], sq[y], w);
 			// the rows of img hold the channel's floats exactly
-			for (int y = 0; y < h; y++) {
-				double[] above = img[Math.max(0, y - 1)], row = img[y], below = img[Math.min(h - 1, y + 1)];
-				for (int x = 0; x < w; x++) {
-					float gx = w == 1 ? 0 : x == 0 ? (float) row[1] - (float) row[0] : x == w - 1 ? (float) row[x] -
-						(float) row[x - 1] : 0.5f * ((float) row[x + 1] - (float) row[x - 1]);
-					float gy = h == 1 ? 0 : y == 0 ? (float) below[x] - (float) row[x] : y == h - 1 ? (float) row[x] -
-						(float) above[x] : 0.5f * ((float) below[x] - (float) above[x]);
-					if (gradients) {
-						float xx = gx * gx, yy = gy * gy;
-						gxx[y][x] = xx;
-						gyy[y][x] = yy;
-						gxy[y][x] = gx * gy;
-						magnitude[y][x] = (float) Math.sqrt(xx + yy);
-					}
-					else grad[y][x] = gx * gx + gy * gy;
+			for (int y = 0; y < h; y++)
+				gradients(y);
+		}
+
+		/** Values {@code data[first + x · step]} for x below {@code w} into {@code image}, their squares into {@code square}. */
+		private static void widen(float[] data, int first, int step, double[] image, double[] square, int w) {
+			for (int x = 0, i = first; x < w; x++, i += step) {
+				float value = data[i];
+				image[x] = value;
+				square[x] = value * value;
+			}
+		}
+
+		/** Row {@code y} of the gradient inputs, from the rows of {@link #img} around it. */
+		private void gradients(int y) {
+			double[] above = img[Math.max(0, y - 1)], row = img[y], below = img[Math.min(h - 1, y + 1)];
+			for (int x = 0; x < w; x++) {
+				float gx = w == 1 ? 0 : x == 0 ? (float) row[1] - (float) row[0] : x == w - 1 ? (float) row[x] -
+					(float) row[x - 1] : 0.5f * ((float) row[x + 1] - (float) row[x - 1]);
+				float gy = h == 1 ? 0 : y == 0 ? (float) below[x] - (float) row[x] : y == h - 1 ? (float) row[x] -
+					(float) above[x] : 0.5f * ((float) below[x] - (float) above[x]);
+				if (gxx != null) {
+					float xx = gx * gx, yy = gy * gy;
+					gxx[y][x] = xx;
+					gyy[y][x] = yy;
+					gxy[y][x] = gx * gy;
+					magnitude[y][x] = (float) Math.sqrt(xx + yy);
 				}
+				else grad[y][x] = gx * gx + gy * gy;
 			}
 		}
 
@@ -186,19 +195,23 @@ final class TextureFeatures {
 		 */
 		private static void statistics(float[][][] f, int cw, int ch) {
 			double[] args = new double[3 * cw], logs = new double[3 * cw], work = new double[3 * cw];
-			for (int y = 0; y < ch; y++) {
-				float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y];
-				for (int x = 0; x < cw; x++) {
-					args[x] = variance(m[x], v[x]);
-					args[cw + x] = e[x] + VARIANCE_FLOOR;
-					args[2 * cw + x] = l[x] + LAPLACIAN_FLOOR;
-				}
-				FastLog.logs(args, 3 * cw, logs, work);
-				for (int x = 0; x < cw; x++) {
-					v[x] = (float) logs[x];
-					e[x] = (float) logs[cw + x];
-					l[x] = (float) logs[2 * cw + x];
-				}
+			for (int y = 0; y < ch; y++)
+				statisticsRow(f, cw, y, args, logs, work);
+		}
+
+		/** Row {@code y} of {@link #statistics}, in the work arrays {@code args}, {@code logs} and {@code work}. */
+		private static void statisticsRow(float[][][] f, int cw, int y, double[] args, double[] logs, double[] work) {
+			float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y];
+			for (int x = 0; x < cw; x++) {
+				args[x] = variance(m[x], v[x]);
+				args[cw + x] = e[x] + VARIANCE_FLOOR;
+				args[2 * cw + x] = l[x] + LAPLACIAN_FLOOR;
+			}
+			FastLog.logs(args, 3 * cw, logs, work);
+			for (int x = 0; x < cw; x++) {
+				v[x] = (float) logs[x];
+				e[x] = (float) logs[cw + x];
+				l[x] = (float) logs[2 * cw + x];
 			}
 		}
 
@@ -209,30 +222,36 @@ final class TextureFeatures {
 		 * together.
 		 */
 		private static void withGradients(float[][][] f, float[][] xy, int cw, int ch) {
-			double epsilon = Math.sqrt(VARIANCE_FLOOR);
 			double[] args = new double[4 * cw], logs = new double[4 * cw], work = new double[4 * cw];
-			for (int y = 0; y < ch; y++) {
-				float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y], coherence = f[4][y], sparsity = f[5][y],
-						p = xy[y];
-				for (int x = 0; x < cw; x++) {
-					float a = e[x], b = coherence[x];
-					args[x] = variance(m[x], v[x]);
-					args[cw + x] = a + b + VARIANCE_FLOOR;
-					args[2 * cw + x] = l[x] + LAPLACIAN_FLOOR;
-					args[3 * cw + x] = sparsity[x] + epsilon;
-					// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
-					double d = a - b;
-					coherence[x] = (float) (Math.sqrt(d * d + 4.0 * p[x] * p[x]) / (a + b + VARIANCE_FLOOR));
-				}
-				FastLog.logs(args, 4 * cw, logs, work);
-				for (int x = 0; x < cw; x++) {
-					v[x] = (float) logs[x];
-					float logEnergy = (float) logs[cw + x];
-					e[x] = logEnergy;
-					l[x] = (float) logs[2 * cw + x];
-					// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
-					sparsity[x] = (float) (2 * logs[3 * cw + x] - logEnergy);
-				}
+			for (int y = 0; y < ch; y++)
+				withGradientsRow(f, xy, cw, y, args, logs, work);
+		}
+
+		/** Row {@code y} of {@link #withGradients}, in the work arrays {@code args}, {@code logs} and {@code work}. */
+		private static void withGradientsRow(float[][][] f, float[][] xy, int cw, int y, double[] args, double[] logs,
+			double[] work)
+		{
+			double epsilon = Math.sqrt(VARIANCE_FLOOR);
+			float[] m = f[0][y], v = f[1][y], e = f[2][y], l = f[3][y], coherence = f[4][y], sparsity = f[5][y],
+					p = xy[y];
+			for (int x = 0; x < cw; x++) {
+				float a = e[x], b = coherence[x];
+				args[x] = variance(m[x], v[x]);
+				args[cw + x] = a + b + VARIANCE_FLOOR;
+				args[2 * cw + x] = l[x] + LAPLACIAN_FLOOR;
+				args[3 * cw + x] = sparsity[x] + epsilon;
+				// (λ1 − λ2) / (λ1 + λ2) of the structure tensor
+				double d = a - b;
+				coherence[x] = (float) (Math.sqrt(d * d + 4.0 * p[x] * p[x]) / (a + b + VARIANCE_FLOOR));
+			}
+			FastLog.logs(args, 4 * cw, logs, work);
+			for (int x = 0; x < cw; x++) {
+				v[x] = (float) logs[x];
+				float logEnergy = (float) logs[cw + x];
+				e[x] = logEnergy;
+				l[x] = (float) logs[2 * cw + x];
+				// log((mean |∇| + ε)²) − log energy, ε² the variance floor (a flat region gives 0)
+				sparsity[x] = (float) (2 * logs[3 * cw + x] - logEnergy);
 			}
 		}
 	}
@@ -247,14 +266,16 @@ final class TextureFeatures {
 	 * into rows of doubles {@code out}.
 	 */
 	private static void laplacianSquared(float[][] v, int w, int h, float[][] out) {
-		for (int y = 0; y < h; y++) {
-			float[] above = v[Math.max(0, y - 1)], row = v[y], below = v[Math.min(h - 1, y + 1)];
-			float[] o = out[y];
-			for (int x = 0; x < w; x++) {
-				float c = row[x];
-				float l = row[Math.max(0, x - 1)] + row[Math.min(w - 1, x + 1)] + above[x] + below[x] - 4 * c;
-				o[x] = l * l;
-			}
+		for (int y = 0; y < h; y++)
+			laplacianSquared(v[Math.max(0, y - 1)], v[y], v[Math.min(h - 1, y + 1)], out[y], w);
+	}
+
+	/** One row of {@link #laplacianSquared(float[][], int, int, float[][])}: {@code row} between {@code above} and {@code below}. */
+	private static void laplacianSquared(float[] above, float[] row, float[] below, float[] out, int w) {
+		for (int x = 0; x < w; x++) {
+			float c = row[x];
+			float l = row[Math.max(0, x - 1)] + row[Math.min(w - 1, x + 1)] + above[x] + below[x] - 4 * c;
+			out[x] = l * l;
 		}
 	}
 
