@@ -136,8 +136,7 @@ public final class MixtureScores {
 	 * Scores the block of {@code n} vectors gathered in {@link #x} and hands the scores to the
 	 * {@code segments} pieces of {@code out} they came from. Per component and pair of U's rows, one
 	 * loop adds four columns at a time, the same loop for every group (the padded zeros change no sum
-	 * of finite values), so that the method has few loops and the JIT compiles it a few times at
-	 * most, and quickly.
+	 * of finite values).
 	 */
 	private void scoreBlock(int n, float[] out, int segments) {
 		GaussianMixture mixture = factors.mixture();
@@ -213,8 +212,7 @@ public final class MixtureScores {
 	/**
 	 * Rows a and a + 1 of U (x − mean) of {@code n} vectors into {@code row} and {@code next}, four
 	 * columns at a time: each value of x − mean read once for both, each row's sum in the order of
-	 * its columns. A small method of its own, called for every pair of rows, so that the JIT's
-	 * compilations of its loop are quick and its normal one comes after a few blocks.
+	 * its columns.
 	 */
 	private static void pairRows(float[] pair, float[][] diff, int a, float[] row, float[] next, int n) {
 		Arrays.fill(row, 0, n, 0);
