@@ -263,7 +263,7 @@ final class TextureFeatures {
 
 	/**
 	 * Squared 4-neighbour Laplacian (borders replicated) of the {@code w × h} plane of rows {@code v},
-	 * into rows of doubles {@code out}.
+	 * into the rows {@code out}.
 	 */
 	private static void laplacianSquared(float[][] v, int w, int h, float[][] out) {
 		for (int y = 0; y < h; y++)

@@ -102,7 +102,7 @@ public class FeatureWorkspaceTest {
 			f -> firstRows[0] = f[0]);
 		long kept = pool.keptBytes();
 		int dim = TextureFeatures.dim(TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1);
-		assertTrue("the work space's features, rows and scales: " + kept, kept > (4L * dim + 6 * 8) * w * h);
+		assertTrue("the work space's features, rows and scales: " + kept, kept > (4L * dim + 2 * 8 + 4 * 4) * w * h);
 		long[] whileLent = new long[1];
 		pool.lend(data, w, h, 1, core, TextureModel.DEFAULT_SCALES, TextureModel.DEFAULT_FEATURES, 1, f -> {
 			whileLent[0] = pool.keptBytes();
