@@ -32,8 +32,9 @@ public final class RowFilters {
 
 		/** The bytes of its arrays' values. */
 		public long bytes() {
-			return 8L * ((long) columns.length * columns[0].length + (long) block.length * block[0].length) + 4L * ((long) floatColumns.length
-				* floatColumns[0].length + (long) floatBlock.length * floatBlock[0].length);
+			long doubles = (long) columns.length * columns[0].length + (long) block.length * block[0].length;
+			long floats = (long) floatColumns.length * floatColumns[0].length + (long) floatBlock.length * floatBlock[0].length;
+			return 8 * doubles + 4 * floats;
 		}
 	}
 
