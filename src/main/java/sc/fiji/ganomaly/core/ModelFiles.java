@@ -53,6 +53,11 @@ public final class ModelFiles {
 		return TemporaryFolders.create(prefix);
 	}
 
+	/** Deletes a folder of {@link #temporaryFolder} and all it holds, quietly (null: nothing). */
+	public static void deleteTemporaryFolder(Path folder) {
+		TemporaryFolders.delete(folder);
+	}
+
 	/**
 	 * Where a training of {@code model} keeps its checkpoints: the folder {@code MODEL.checkpoint}
 	 * beside it, to be removed once the model is written, kept after a crash or cancel for resuming.

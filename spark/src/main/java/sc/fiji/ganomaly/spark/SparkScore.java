@@ -175,10 +175,14 @@ public final class SparkScore {
 		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), settings,
 			modelFile.getFileName().toString(), planesPerTask, threads, precision, output.toAbsolutePath().toString(),
 			nativeCache, conf.get(FAIL_KEY, null));
+		Path scratch = LocalScratch.claim(conf, System.getenv());
 		try (JavaSparkContext sc = new JavaSparkContext(conf)) {
 			sc.setLogLevel(System.getProperty("ganomaly.spark.log", "WARN"));
 			sc.addFile(modelFile.toAbsolutePath().toString());
 			return run(sc, job, out);
+		}
+		finally {
+			ModelFiles.deleteTemporaryFolder(scratch);
 		}
 	}
 

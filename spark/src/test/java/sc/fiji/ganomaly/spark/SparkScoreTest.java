@@ -172,8 +172,10 @@ public class SparkScoreTest {
 			.toString()));
 		// this JVM's own options (Spark's --add-opens, the compiler directives), each one argument as given
 		command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-		command.addAll(List.of("-Dganomaly.engine.dir=" + System.getProperty("ganomaly.engine.dir"), "-cp", System
-			.getProperty("java.class.path"), SparkScore.class.getName()));
+		// a temporary folder of its own, to see what the killed run leaves there
+		Path childTmp = Files.createDirectories(tmp.getRoot().toPath().resolve("killed-tmp"));
+		command.addAll(List.of("-Djava.io.tmpdir=" + childTmp, "-Dganomaly.engine.dir=" + System.getProperty(
+			"ganomaly.engine.dir"), "-cp", System.getProperty("java.class.path"), SparkScore.class.getName()));
 		command.addAll(List.of(sparkArgs(out, "local[1]", "--planes-per-task", "1")));
 		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve(
 			"killed.log").toFile()).start();
@@ -188,6 +190,20 @@ public class SparkScoreTest {
 			p.destroyForcibly().waitFor();
 		}
 		assertFalse("killed before the end", Files.exists(out.resolve("scores.csv")));
+		// Spark's scratch folders are inside the run's own folder, which the next GANomaly command deletes
+		// (TemporaryFolders), not loose in the temporary folder for good
+		List<String> left;
+		try (Stream<Path> list = Files.list(childTmp)) {
+			left = list.map(f -> f.getFileName().toString()).sorted().toList();
+		}
+		assertTrue("no loose Spark folders: " + left, left.stream().noneMatch(n -> n.startsWith("blockmgr-") || n
+			.startsWith("spark-")));
+		Path scratch = childTmp.resolve(left.stream().filter(n -> n.startsWith("ganomaly-spark.pid" + p.pid() + "."))
+			.findFirst().orElseThrow(() -> new AssertionError("no scratch folder of the killed run: " + left)));
+		try (Stream<Path> list = Files.list(scratch)) {
+			assertTrue("Spark's block manager worked in it", list.anyMatch(f -> f.getFileName().toString().startsWith(
+				"blockmgr-")));
+		}
 		List<String> resume = new ArrayList<>(List.of(sparkArgs(out, "local[2]", "--planes-per-task", "1")));
 		resume.add("--resume");
 		SparkScore.Summary s = spark(resume.toArray(new String[0]));
