@@ -137,11 +137,13 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			try {
 				trained = ganomaly.train(data, settings, progress);
 			}
-			catch (CancellationException e) { // stopped before anything was trained: a stop, not a failure
+			catch (CancellationException e) { // stopped before a model was written: a stop, not a failure
 				if (curves != null) curves.finished(true);
 				summary = e.getMessage();
 				if (status != null) status.showStatus(summary);
 				if (log != null) log.info(summary);
+				// in a macro, whose next lines would use an earlier model of that name, the stop ends the macro
+				stoppedWithoutOutputs(summary);
 				return;
 			}
 			finally {

@@ -218,6 +218,36 @@ public class FijiMacroTest {
 	}
 
 	/**
+	 * Stop in a training that has not written its model yet (the texture statistics' fit) stops the
+	 * macro that ran it, with one dialog: its next lines would use an earlier model of that name,
+	 * which stays as it was.
+	 */
+	@Test
+	public void stopButtonBeforeTheModelIsWrittenStopsTheMacro() throws Exception {
+		assumeTrue("skipped: the GUI test needs Xvfb (apt-get install -y xvfb)", onPath("Xvfb"));
+		Path dir = tmp.newFolder("stop-texture").toPath();
+		Files.createDirectories(dir.resolve("train"));
+		for (String n : List.of("normal_01.tif", "normal_02.tif", "normal_03.tif", "normal_04.tif", "stack_normal.tif"))
+			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("train").resolve(n));
+		Path model = dir.resolve("texture.ganomaly.zip");
+		byte[] earlier = "an earlier model".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		Files.write(model, earlier);
+		installClicker(app);
+		Path macro = dir.resolve("stop-texture.ijm");
+		Files.writeString(macro, "call(\"sc.fiji.ganomaly.fiji.StopClicker.clickWhenShown\", \"Train GANomaly\", \"100\");\n" +
+			"run(\"Train GANomaly\", \"folder=[" + dir.resolve("train") + "] model=[" + model + "] score=texture\");\n" +
+			"print(\"RESULT after training\");\n");
+		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "gui", macro
+			.toString()).redirectErrorStream(true), 300);
+		assertTrue(out, out.contains("[clicker] clicked 'Stop'"));
+		assertFalse("the macro stops:\n" + out, out.contains("RESULT after training"));
+		List<String> dialogs = out.lines().filter(l -> l.contains("DIALOG appeared")).toList();
+		assertEquals(out, 1, dialogs.size());
+		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Train GANomaly'"));
+		assertArrayEquals("the earlier model stays", earlier, Files.readAllBytes(model));
+	}
+
+	/**
 	 * In the GUI a score choice that does not exist stops the macro with one dialog naming the
 	 * parameter, before the model is read, and leaves no progress window behind.
 	 */
