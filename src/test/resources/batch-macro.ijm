@@ -22,6 +22,9 @@ print("RESULT mask bits=" + bitDepth());
 run("Score Anomalies", "image=[" + t + "] model=[" + model + "]");
 run("Score Anomalies", "image=[" + t + "] model=[" + model + "]");
 print("RESULT again active=" + getTitle() + " titles=" + String.join(getList("image.titles"), "|"));
+// and with a mask again: the map and the mask of one run share their suffix
+run("Score Anomalies", "image=[" + t + "] model=[" + model + "] createmask");
+print("RESULT pair titles=" + String.join(getList("image.titles"), "|"));
 open(dir + "/score/stack_anomalous.tif");
 s = getTitle();
 run("Score Anomalies", "image=[" + s + "] model=[" + model + "] stride=4");

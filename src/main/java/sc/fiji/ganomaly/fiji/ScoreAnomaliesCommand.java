@@ -91,21 +91,23 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 	}
 
 	/**
-	 * {@code image} titled as no open image is, batch mode's included (which WindowManager's own
-	 * makeUniqueName does not see): "x anomaly map", else "x anomaly map-1" and on.
+	 * A run's map and mask (null if none) titled as no open image is, batch mode's included (which
+	 * WindowManager's own makeUniqueName does not see), with one suffix for both, so that a macro
+	 * pairs them by name: "x anomaly map" and "x anomaly mask", else "… map-1" and "… mask-1", and on.
 	 */
-	private static ImagePlus unique(ImagePlus image) {
+	private static void unique(ImagePlus map, ImagePlus mask) {
 		java.util.Set<String> taken = new java.util.HashSet<>();
 		int[] ids = ij.WindowManager.getIDList();
 		for (int id : ids == null ? new int[0] : ids) {
 			ImagePlus open = ij.WindowManager.getImage(id);
-			if (open != null && open != image) taken.add(open.getTitle());
+			if (open != null && open != map && open != mask) taken.add(open.getTitle());
 		}
-		String title = image.getTitle(), name = title;
-		for (int i = 1; taken.contains(name); i++)
-			name = title + "-" + i;
-		image.setTitle(name);
-		return image;
+		String suffix = "";
+		for (int i = 1; taken.contains(map.getTitle() + suffix) || mask != null && taken.contains(mask.getTitle() +
+			suffix); i++)
+			suffix = "-" + i;
+		map.setTitle(map.getTitle() + suffix);
+		if (mask != null) mask.setTitle(mask.getTitle() + suffix);
 	}
 
 	/** {@code model} scoring with {@code kind}; refused as the {@code score} key's problem ("score: …"). */
@@ -151,8 +153,8 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			else if (createMask && log != null) log.warn(title() + ": no mask of a map on disk; threshold the map " +
 				"instead (values above " + limit + ")");
 			// named as ImageJ names a copy, so that a macro's selectImage finds this run's map, not an earlier one's
-			anomalyMap = unique(r.anomalyMap());
-			if (mask != null) mask = unique(mask);
+			anomalyMap = r.anomalyMap();
+			unique(anomalyMap, mask);
 			if (status != null) status.showStatus(title() + ": " + r.scores().size() + " plane(s) scored");
 		}
 		catch (RuntimeException e) {

@@ -385,6 +385,8 @@ public class FijiMacroTest {
 		assertTrue(out, out.contains("RESULT mask bits=8"));
 		assertTrue("each map its own title, as selectImage needs:\n" + out, out.contains("|anomalous_giant.tif anomaly " +
 			"map|anomalous_giant.tif anomaly map-1\n"));
+		assertTrue("a run's map and mask share their suffix:\n" + out, out.contains("|anomalous_giant.tif anomaly map-2|" +
+			"anomalous_giant.tif anomaly mask-2\n"));
 		ImagePlus stack = IJ.openImage(PROJECT.resolve("test-images/stack_anomalous.tif").toString());
 		assertTrue(out, out.contains("RESULT stack slices=" + stack.getStackSize() + " rows=" + stack.getStackSize()));
 		assertTrue(out, out.contains("RESULT done"));
