@@ -145,6 +145,13 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				return;
 			}
 			MapImages.style(r.anomalyMap(), limit);
+			ij.gui.Roi selection = image.getRoi();
+			if (selection != null && selection.isArea()) {
+				// the map has the image's geometry: the selection marks the same pixels there, for Measure
+				r.anomalyMap().setRoi((ij.gui.Roi) selection.clone());
+				if (log != null) log.info(title() + ": the whole of " + image.getTitle() + " is scored; its selection is " +
+					"put on the map, where Analyze > Measure reads the map's values within it");
+			}
 			scores = ScoreTables.of(r, limit);
 			if (r.mapFile() != null && log != null) log.info(title() + ": the map of " + image.getTitle() + " is larger than " +
 				"half the memory left, so it was written to " + r.mapFile() + " and is shown from there as a virtual stack");

@@ -28,7 +28,7 @@ import sc.fiji.ganomaly.core.ModelFiles;
 
 /**
  * Plugins › GANomaly › Train GANomaly: learns normal images (a folder of them if one is given,
- * else the image) and writes a model file. Z slices and frames are samples, channels are input
+ * else the image, within its area selection if it has one) and writes a model file. Z slices and frames are samples, channels are input
  * channels. In the GUI the loss chart's Stop button (in a batch-mode macro a progress window's)
  * stops after the current batch and keeps the best epoch so far, as cancelling does. Macro:
  * {@code run("Train GANomaly", "folder=/data/normal model=/path/cells.ganomaly.zip epochs=10");}
@@ -194,7 +194,12 @@ public class TrainGanomalyCommand extends CancelableCommand {
 		TrainingImages.Loaded loaded;
 		if (hasFolder()) loaded = TrainingImages.load(ImageFiles.files(List.of(folder.toPath()), "folder"), List.of(),
 			"folder", TrainingImages.budget());
-		else if (image != null) loaded = TrainingImages.load(image, image.getTitle(), List.of(), TrainingImages.budget());
+		else if (image != null) {
+			loaded = TrainingImages.load(image, image.getTitle(), List.of(), TrainingImages.budget());
+			java.awt.Rectangle r = TrainingImages.selection(image);
+			if (r != null && log != null) log.info(title() + ": training on the selection of " + image.getTitle() +
+				" (its bounding rectangle, " + r.width + "x" + r.height + " at " + r.x + ", " + r.y + ")");
+		}
 		else throw new IllegalArgumentException("image or folder: give a normal image or a folder of normal images");
 		if (loaded.note() != null) EngineMessages.warn(title() + ": " + loaded.note());
 		return loaded.data();

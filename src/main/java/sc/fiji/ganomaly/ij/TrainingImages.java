@@ -1,11 +1,16 @@
 package sc.fiji.ganomaly.ij;
 
+import java.awt.Rectangle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import ij.ImagePlus;
+import ij.gui.Roi;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
 import sc.fiji.ganomaly.core.api.TrainingData;
 
 /**
@@ -64,7 +69,7 @@ public final class TrainingImages {
 			ImageFiles.Input in = ImageFiles.openLazily(files.get(i), parameter);
 			counts[i] = ImagePlusPlanes.count(in.image());
 			total += counts[i];
-			bytes += counts[i] * planeBytes(in.image(), channels);
+			bytes += counts[i] * planeBytes(in.image(), channels, null);
 			kept.add(bytes <= budget ? in : null); // read again when its planes are taken
 		}
 		long k = bytes <= budget ? total : Math.max(1, (long) Math.floor(total * ((double) budget / bytes)));
@@ -82,7 +87,7 @@ public final class TrainingImages {
 			ImageFiles.Input in = kept.set(i, null);
 			if (planes.isEmpty()) continue;
 			if (in == null) in = ImageFiles.openLazily(files.get(i), parameter);
-			addPlanes(data, in.image(), in.file().getFileName().toString(), channels, planes);
+			addPlanes(data, in.image(), in.file().getFileName().toString(), channels, planes, null);
 			sources.add(ImagePlusPlanes.channels(in.image()));
 			depths.add(in.image().getBitDepth());
 		}
@@ -94,28 +99,45 @@ public final class TrainingImages {
 	/** Adds the planes of {@code image}, named after {@code name}, as many as fit (see {@link #load(ImagePlus, String, List, long)}). */
 	public static TrainingData add(TrainingData data, ImagePlus image, String name, List<Integer> channels) {
 		int n = ImagePlusPlanes.count(image);
-		long bytes = n * planeBytes(image, channels), budget = budget();
-		return add(data, image, name, channels, bytes <= budget ? 1 : (double) budget / bytes);
+		long bytes = n * planeBytes(image, channels, null), budget = budget();
+		return add(data, image, name, channels, bytes <= budget ? 1 : (double) budget / bytes, null);
 	}
 
-	/** The planes of an open image (a virtual stack is read plane by plane), at most {@code budget} bytes of them. */
+	/**
+	 * The planes of an open image (a virtual stack is read plane by plane), at most {@code budget}
+	 * bytes of them; with an area selection, only its bounding rectangle of every plane (a user's
+	 * outline of normal tissue), the planes named "&lt;name&gt; selection".
+	 */
 	public static Loaded load(ImagePlus image, String name, List<Integer> channels, long budget) {
+		Rectangle region = selection(image);
 		int n = ImagePlusPlanes.count(image);
-		long bytes = n * planeBytes(image, channels);
-		return new Loaded(add(new TrainingData().sourceChannels(channels, ImagePlusPlanes.channels(image)), image, name,
-			channels, bytes <= budget ? 1 : (double) budget / bytes), n, List.of(image.getBitDepth()));
+		long bytes = n * planeBytes(image, channels, region);
+		return new Loaded(add(new TrainingData().sourceChannels(channels, ImagePlusPlanes.channels(image)), image,
+			region == null ? name : name + " selection", channels, bytes <= budget ? 1 : (double) budget / bytes, region), n,
+			List.of(image.getBitDepth()));
+	}
+
+	/**
+	 * The bounding rectangle, within the image, of {@code image}'s area selection, or null if it has
+	 * none (or a line or points, which outline no area).
+	 */
+	public static Rectangle selection(ImagePlus image) {
+		Roi roi = image.getRoi();
+		if (roi == null || !roi.isArea()) return null;
+		Rectangle r = roi.getBounds().intersection(new Rectangle(image.getWidth(), image.getHeight()));
+		return r.isEmpty() || r.width == image.getWidth() && r.height == image.getHeight() ? null : r;
 	}
 
 	/** Adds {@code share} of the planes of {@code image} (at least one), evenly spaced, reading only those. */
 	private static TrainingData add(TrainingData data, ImagePlus image, String name, List<Integer> channels,
-		double share)
+		double share, Rectangle region)
 	{
 		int n = ImagePlusPlanes.count(image);
 		int k = share >= 1 ? n : Math.max(1, (int) Math.floor(n * share));
 		List<Integer> planes = new ArrayList<>();
 		for (int j = 0; j < k; j++)
 			planes.add((int) evenlySpaced(j, k, n) + 1);
-		return addPlanes(data, image, name, channels, planes);
+		return addPlanes(data, image, name, channels, planes, region);
 	}
 
 	/** The 0-based position of the {@code j}th of {@code k} evenly spaced items of {@code n} (all when k = n). */
@@ -123,23 +145,38 @@ public final class TrainingImages {
 		return k == n ? j : (long) Math.floor((j + 0.5) * n / k);
 	}
 
-	/** Adds the planes of {@code image} at the 1-based {@code indices}, reading only those. */
+	/**
+	 * Adds the planes of {@code image} at the 1-based {@code indices}, reading only those, cut to
+	 * {@code region} (null: whole).
+	 */
 	private static TrainingData addPlanes(TrainingData data, ImagePlus image, String name, List<Integer> channels,
-		List<Integer> indices)
+		List<Integer> indices, Rectangle region)
 	{
 		int n = ImagePlusPlanes.count(image);
 		for (int index : indices) {
 			ImagePlusPlanes.Plane plane = ImagePlusPlanes.of(image, index, index).get(0);
 			String planeName = ImagePlusPlanes.name(name, n, plane);
-			data.add(planeName, ImageChannels.select(plane, channels, planeName));
+			RandomAccessibleInterval<? extends RealType<?>> view = ImageChannels.select(plane, channels, planeName);
+			data.add(planeName, region == null ? view : crop(view, region));
 		}
 		return data;
 	}
 
-	/** Bytes of one plane of {@code image} as the float copy training makes. */
-	private static long planeBytes(ImagePlus image, List<Integer> channels) {
+	/** {@code region} of a plane (x, y and maybe channels), from (0, 0). */
+	private static <T> RandomAccessibleInterval<T> crop(RandomAccessibleInterval<T> plane, Rectangle region) {
+		long[] min = plane.minAsLongArray(), max = plane.maxAsLongArray();
+		min[0] += region.x;
+		min[1] += region.y;
+		max[0] = min[0] + region.width - 1;
+		max[1] = min[1] + region.height - 1;
+		return Views.zeroMin(Views.interval(plane, min, max));
+	}
+
+	/** Bytes of one plane of {@code image} (of {@code region} of it, if not null) as the float copy training makes. */
+	private static long planeBytes(ImagePlus image, List<Integer> channels, Rectangle region) {
 		int c = channels.isEmpty() ? image.getBitDepth() == 24 ? 3 : image.getNChannels() : channels.size();
-		return 4L * image.getWidth() * image.getHeight() * c;
+		return 4L * (region == null ? image.getWidth() : region.width) * (region == null ? image.getHeight()
+			: region.height) * c;
 	}
 
 	/**

@@ -127,6 +127,39 @@ public class CommandsTest {
 			" against " + outside + " of " + out.size(), inside / (double) in.size() > outside / (double) out.size());
 	}
 
+	/**
+	 * Train GANomaly learns an open image's selection only (an outline of normal tissue), so what lies
+	 * outside stays unusual to the model; Score Anomalies scores the whole image and puts the
+	 * selection on the map.
+	 */
+	@Test
+	public void aSelectionIsWhatIsTrainedOnAndIsPutOnTheMap() throws Exception {
+		Random random = new Random(21);
+		ImageStack stack = new ImageStack(SIZE, SIZE);
+		for (int i = 0; i < 4; i++)
+			stack.addSlice(plane(random, true));
+		ImagePlus withDiscs = new ImagePlus("discs", stack);
+		ImagePlus test = new ImagePlus("test", plane(new Random(22), true));
+		double[] scores = new double[2];
+		for (int k = 0; k < 2; k++) {
+			withDiscs.setRoi(k == 0 ? null : new ij.gui.Roi(0, 0, 32, SIZE)); // the discs lie at x 34 to 46
+			File trained = new File(tmp.getRoot(), "selection" + k + ".ganomaly.zip");
+			CommandModule m = commands.run(TrainGanomalyCommand.class, true, "image", withDiscs, "model", trained,
+				"patchSize", "16", "seed", 4).get();
+			assertNull(m.getCancelReason(), ((TrainGanomalyCommand) m.getCommand()).getCancelReason());
+			test.setRoi(new ij.gui.OvalRoi(30, 14, 20, 20));
+			CommandModule s = commands.run(ScoreAnomaliesCommand.class, true, "image", test, "model", trained, "stride", 4)
+				.get();
+			ResultsTable table = (ResultsTable) s.getOutput("scores");
+			scores[k] = table.getValue("score", 0);
+			ImagePlus map = (ImagePlus) s.getOutput("anomalyMap");
+			assertEquals(SIZE, map.getWidth());
+			assertEquals(new java.awt.Rectangle(30, 14, 20, 20), map.getRoi().getBounds());
+		}
+		assertTrue("trained on discs, the disc is normal: " + scores[0], scores[0] < 1);
+		assertTrue("trained on the selection without them, the disc is flagged: " + scores[1], scores[1] > 1);
+	}
+
 	@Test
 	public void stacksGiveOneRowPerSliceAndAMapOfTheSameShape() throws Exception {
 		Random random = new Random(5);

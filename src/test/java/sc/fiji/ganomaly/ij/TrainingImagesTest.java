@@ -96,4 +96,41 @@ public class TrainingImagesTest {
 			"intensities, so images of one kind look unusual to a model of the other; train on images saved as they " +
 			"were acquired, of one bit depth", mixed.note());
 	}
+
+	/**
+	 * An open image's area selection is what is trained on (its bounding rectangle, in every plane and
+	 * channel); a line outlines no area, and a folder's files are read whole.
+	 */
+	@Test
+	public void anOpenImagesSelectionIsWhatIsTrainedOn() {
+		ImageStack s = new ImageStack(40, 30);
+		for (int plane = 0; plane < 4; plane++) { // two channels x two slices, value = 10000 * plane + 100 * y + x
+			short[] v = new short[40 * 30];
+			for (int y = 0; y < 30; y++)
+				for (int x = 0; x < 40; x++)
+					v[y * 40 + x] = (short) (10000 * plane + 100 * y + x);
+			s.addSlice(new ShortProcessor(40, 30, v, null));
+		}
+		ImagePlus imp = new ImagePlus("cells", s);
+		imp.setDimensions(2, 2, 1);
+		imp.setRoi(new ij.gui.OvalRoi(5, 7, 20, 12));
+		TrainingImages.Loaded loaded = TrainingImages.load(imp, "cells", List.of(), Long.MAX_VALUE);
+		assertEquals(2, loaded.data().size());
+		for (int k = 0; k < 2; k++) {
+			TrainingData.Sample sample = loaded.data().samples().get(k);
+			assertEquals("cells selection plane " + (k + 1), sample.name());
+			RandomAccessibleInterval<? extends RealType<?>> plane = sample.image();
+			assertArrayEquals(new long[] { 20, 12, 2 }, plane.dimensionsAsLongArray());
+			var ra = plane.randomAccess();
+			for (int c = 0; c < 2; c++) {
+				ra.setPosition(new long[] { 0, 0, c });
+				assertEquals(10000 * (2 * k + c) + 100 * 7 + 5, ra.get().getRealDouble(), 0);
+				ra.setPosition(new long[] { 19, 11, c });
+				assertEquals(10000 * (2 * k + c) + 100 * 18 + 24, ra.get().getRealDouble(), 0);
+			}
+		}
+		imp.setRoi(new ij.gui.Line(1, 1, 30, 20));
+		assertArrayEquals(new long[] { 40, 30, 2 }, TrainingImages.load(imp, "cells", List.of(), Long.MAX_VALUE).data()
+			.samples().get(0).image().dimensionsAsLongArray());
+	}
 }
