@@ -15,6 +15,7 @@ import sc.fiji.ganomaly.core.model.Manifest;
 import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
+import sc.fiji.ganomaly.core.plane.PixelTypes;
 import sc.fiji.ganomaly.core.score.LazyNetwork;
 import sc.fiji.ganomaly.core.score.Scorer;
 import sc.fiji.ganomaly.core.score.Scorers;
@@ -22,6 +23,7 @@ import sc.fiji.ganomaly.core.train.TrainedModel;
 import sc.fiji.ganomaly.core.train.TrainingOutcomes;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineLoader;
+import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.Precision;
 
@@ -312,7 +314,27 @@ public final class GanomalyModel implements AutoCloseable {
 	private List<PlaneScore> score(List<? extends RandomAccessibleInterval<? extends RealType<?>>> planes, int stride,
 		List<String> names, ProgressListener listener, int tileSize, int batch)
 	{
+		warnOfOtherPixels(planes, names);
 		return scoring().score(planes, stride, names, listener, tileSize, batch);
+	}
+
+	/**
+	 * Warns, once per kind of pixels and model, of a plane whose pixels are of another kind than the
+	 * training images' (an 8-bit copy of 16-bit images) where the score compares intensities with
+	 * theirs (the texture statistics), which then find the whole plane unusual.
+	 */
+	private void warnOfOtherPixels(List<? extends RandomAccessibleInterval<? extends RealType<?>>> planes,
+		List<String> names)
+	{
+		List<String> trained = manifest.inputPixelTypes();
+		if (trained.isEmpty() || (score() != ScoreKind.TEXTURE && score() != ScoreKind.COMBINED)) return;
+		for (int k = 0; k < planes.size(); k++) {
+			String kind = PixelTypes.of(planes.get(k));
+			if (!trained.contains(kind) && loaded.firstTime("pixels " + kind)) EngineMessages.warn("GANomaly: " + names.get(
+				k) + " is " + kind + ", but the model was trained on " + String.join(" and ", trained) + " images: the " +
+				score().id() + " score compares intensities with theirs, so images of another kind may be flagged as a " +
+				"whole; score images converted as the training images were");
+		}
 	}
 
 	/** Normalises a plane as the model's training data was, checking its shape. */

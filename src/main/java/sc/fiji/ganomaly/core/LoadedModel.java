@@ -1,6 +1,8 @@
 package sc.fiji.ganomaly.core;
 
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
@@ -15,6 +17,8 @@ final class LoadedModel {
 	private final Path folder;
 	private final LazyNetwork network;
 	private final AtomicBoolean closed = new AtomicBoolean();
+	/** The warnings given while this model scored, each once. */
+	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
 	LoadedModel(Path folder, LazyNetwork network) {
 		this.folder = folder;
@@ -29,6 +33,11 @@ final class LoadedModel {
 	/** The model's network, created on first use. */
 	LazyNetwork network() {
 		return network;
+	}
+
+	/** True the first time {@code warning} is asked about, false after: a model warns of a thing once. */
+	boolean firstTime(String warning) {
+		return warned.add(warning);
 	}
 
 	/** Frees the network (if it was created) and the unpacked folder; a second call does nothing. */

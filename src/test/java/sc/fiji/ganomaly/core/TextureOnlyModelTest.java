@@ -93,6 +93,35 @@ public class TextureOnlyModelTest {
 	}
 
 	/**
+	 * The model records the kind of its training images' pixels, and a plane of another kind (whose
+	 * intensities the texture statistics would find unusual as a whole) is named in one warning per
+	 * kind and model; planes of the trained kind give none.
+	 */
+	@Test
+	public void recordsItsPixelTypesAndWarnsOnceOfAnotherKind() throws IOException {
+		assertEquals(List.of("32-bit float"), texture.manifest().inputPixelTypes());
+		List<String> warnings = new CopyOnWriteArrayList<>();
+		java.util.function.Consumer<String> sink = warnings::add;
+		sc.fiji.ganomaly.engine.EngineMessages.setSink(sink);
+		try (GanomalyModel loaded = GanomalyModel.load(file)) {
+			assertEquals(List.of("32-bit float"), loaded.manifest().inputPixelTypes());
+			loaded.score(anomalous, 8, "float plane");
+			assertEquals(List.of(), warnings);
+			var shorts = net.imglib2.converter.Converters.convert((net.imglib2.RandomAccessibleInterval<FloatType>) anomalous,
+				(in, out) -> out.setReal(Math.max(0, Math.min(65535, 1000 * in.getRealDouble()))),
+				new net.imglib2.type.numeric.integer.UnsignedShortType());
+			loaded.score(shorts, 8, "short plane");
+			loaded.score(shorts, 8, "short plane again");
+			assertEquals(warnings.toString(), 1, warnings.size());
+			assertTrue(warnings.get(0), warnings.get(0).startsWith("GANomaly: short plane is 16-bit, but the model was " +
+				"trained on 32-bit float images"));
+		}
+		finally {
+			sc.fiji.ganomaly.engine.EngineMessages.clearSink(sink);
+		}
+	}
+
+	/**
 	 * Its training reports progress that only grows, to the whole, and a cancel ends it wherever it
 	 * comes (at the fits or among the calibration's maps) with no model: there is nothing to keep.
 	 */

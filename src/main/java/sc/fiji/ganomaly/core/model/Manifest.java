@@ -85,6 +85,19 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		return list.stream().map(o -> ((Number) o).intValue()).toList();
 	}
 
+	/** The training summary's key of the kinds of the training images' pixels ({@link #inputPixelTypes}). */
+	public static final String INPUT_PIXEL_TYPES = "input_pixel_types";
+
+	/**
+	 * The kinds of pixels the training images had ({@link sc.fiji.ganomaly.core.plane.PixelTypes}:
+	 * "16-bit", …); empty for models that did not record them. {@link ManifestCheck} checked them.
+	 */
+	public List<String> inputPixelTypes() {
+		Object v = training == null ? null : training.get(INPUT_PIXEL_TYPES);
+		if (!(v instanceof List<?> list)) return List.of();
+		return list.stream().map(String::valueOf).toList();
+	}
+
 	/** How many channels the source images of {@link #inputChannels()} had; 0 when none were picked. */
 	public int inputChannelCount() {
 		return training != null && training.get(INPUT_CHANNEL_COUNT) instanceof Number n ? n.intValue() : 0;

@@ -32,6 +32,7 @@ final class ManifestCheck {
 	static Manifest check(Manifest m) {
 		if (!(m.threshold() > 0)) throw field("threshold", "must be positive", m.threshold());
 		checkInputChannels(m);
+		checkInputPixelTypes(m);
 		Scoring s = m.scoring();
 		if (!m.hasNetwork()) {
 			if (s == null) throw new IllegalArgumentException("manifest.json has neither saved_model nor scoring: a model " +
@@ -60,6 +61,21 @@ final class ManifestCheck {
 
 	/** Highest source channel a model may name (ImageJ's hyperstacks stay far below). */
 	static final int MAX_SOURCE_CHANNEL = 4096;
+
+	/** training.input_pixel_types, if there: a few short words each ("16-bit"), for messages. */
+	private static void checkInputPixelTypes(Manifest m) {
+		Object v = m.training() == null ? null : m.training().get(Manifest.INPUT_PIXEL_TYPES);
+		if (v == null) return;
+		if (!(v instanceof java.util.List<?> list) || list.size() > 16 || !list.stream().allMatch(o -> o instanceof String
+			t && t.matches("[0-9A-Za-z -]{1,32}"))) throw new IllegalArgumentException("manifest.json: training." + Manifest
+				.INPUT_PIXEL_TYPES + " must list up to 16 kinds of pixels such as \"16-bit\", not " + shortened(v));
+	}
+
+	/** {@code v} as text of at most 80 characters, for a message about a hostile file. */
+	private static String shortened(Object v) {
+		String t = String.valueOf(v);
+		return t.length() <= 80 ? t : t.substring(0, 77) + "...";
+	}
 
 	/**
 	 * training.input_channels and input_channel_count, if there, together: a count of source channels

@@ -20,6 +20,7 @@ import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
 import sc.fiji.ganomaly.core.model.Manifest;
 import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
+import sc.fiji.ganomaly.core.plane.PixelTypes;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.PlaneNormalizer;
 import sc.fiji.ganomaly.core.score.LazyNetwork;
@@ -122,7 +123,7 @@ public final class Trainer {
 			try {
 				Calibrator.Result calibrated = new Calibrator(run, listener).calibrate(scoring, trained, heldOut, planes);
 				Manifest done = new Manifest(trained.formatVersion(), trained.createdBy(), spec, trained.normalization(),
-					calibration, PatchCalibration.DEFAULT_THRESHOLD, withChannels(summary.toJson(validationCount, engine
+					calibration, PatchCalibration.DEFAULT_THRESHOLD, withSources(summary.toJson(validationCount, engine
 						.description(), calibrated.blocks()), data), calibrated.scoring());
 				return new TrainedModel(done, work, scoring);
 			}
@@ -154,7 +155,7 @@ public final class Trainer {
 		training.put("planes", planes.size());
 		training.put("seconds", (System.nanoTime() - start) / 1e9);
 		training.put("texture_calibration_blocks", calibrated.blocks().texture());
-		withChannels(training, data);
+		withSources(training, data);
 		if (calibrated.blocks().warning() != null) training.put("calibration_warning", calibrated.blocks().warning());
 		Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(), null,
 			PatchCalibration.DEFAULT_THRESHOLD, training, calibrated.scoring());
@@ -162,8 +163,13 @@ public final class Trainer {
 			spec, Precision.FLOAT32, null));
 	}
 
-	/** {@code training} with the source images' channels the planes held, when a selection ({@link Manifest#inputChannels}). */
-	private static Map<String, Object> withChannels(Map<String, Object> training, TrainingData data) {
+	/**
+	 * {@code training} with the kinds of the planes' pixels ({@link Manifest#inputPixelTypes}) and the
+	 * source images' channels the planes held, when a selection ({@link Manifest#inputChannels}).
+	 */
+	private static Map<String, Object> withSources(Map<String, Object> training, TrainingData data) {
+		training.put(Manifest.INPUT_PIXEL_TYPES, data.samples().stream().map(s -> PixelTypes.of(s.image())).distinct()
+			.sorted().toList());
 		if (data.sourceChannels().isEmpty()) return training;
 		training.put(Manifest.INPUT_CHANNELS, data.sourceChannels());
 		training.put(Manifest.INPUT_CHANNEL_COUNT, data.sourceChannelCount());
