@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.core.math;
 
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 
 /**
  * A mixture of Gaussians with full covariances, fitted by expectation-maximisation; the raw
@@ -44,10 +45,20 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 	 * any one of them.
 	 */
 	public static GaussianMixture fit(float[] x, int n, int dim, int k, int fits, int iterations, long seed) {
+		return fit(x, n, dim, k, fits, iterations, seed, () -> false);
+	}
+
+	/**
+	 * As {@link #fit(float[], int, int, int, int, int, long)}, or null once {@code canceled} says so
+	 * (polled before every round of EM).
+	 */
+	public static GaussianMixture fit(float[] x, int n, int dim, int k, int fits, int iterations, long seed,
+		BooleanSupplier canceled)
+	{
 		Random random = new Random(seed);
 		GaussianMixture[] parts = new GaussianMixture[fits];
 		for (int f = 0; f < fits; f++)
-			parts[f] = fit(x, n, dim, k, iterations, random);
+			if ((parts[f] = fit(x, n, dim, k, iterations, random, canceled)) == null) return null;
 		if (fits == 1) return parts[0];
 		double[] w = new double[fits * k], mean = new double[fits * k * dim], precision = new double[fits * k * dim * dim],
 				logDet = new double[fits * k];
@@ -66,6 +77,13 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 	 * rounds), starting from {@code k} vectors drawn by {@code random} and the overall covariance.
 	 */
 	static GaussianMixture fit(float[] x, int n, int dim, int k, int iterations, Random random) {
+		return fit(x, n, dim, k, iterations, random, () -> false);
+	}
+
+	/** As {@link #fit(float[], int, int, int, int, Random)}, or null once {@code canceled} says so. */
+	private static GaussianMixture fit(float[] x, int n, int dim, int k, int iterations, Random random,
+		BooleanSupplier canceled)
+	{
 		if (n < Math.max(2, k)) throw new IllegalArgumentException("the texture score needs at least " + Math.max(2, k) +
 			" normal pixels, not " + n);
 		GaussianMixture g = start(x, n, dim, k, random);
@@ -75,6 +93,7 @@ public record GaussianMixture(double[] weights, double[] means, double[] precisi
 		double[][] xt = new double[dim][EM_BLOCK], diff = new double[dim][EM_BLOCK], log = new double[k][EM_BLOCK];
 		double[] row = new double[EM_BLOCK], q = new double[EM_BLOCK], s = new double[dim];
 		for (int it = 0; it < iterations; it++) {
+			if (canceled.getAsBoolean()) return null;
 			// E step: responsibilities, a block of vectors at a time
 			for (int i0 = 0; i0 < n; i0 += EM_BLOCK) {
 				int m = Math.min(EM_BLOCK, n - i0);

@@ -46,7 +46,10 @@ final class TextureFit {
 		return fit(regions, intensities, seed, threads, () -> false);
 	}
 
-	/** As {@link #fit(List, Intensities, long, int)}, or null once {@code canceled} says so (polled between tiles). */
+	/**
+	 * As {@link #fit(List, Intensities, long, int)}, or null once {@code canceled} says so (polled
+	 * between tiles and between the mixture's rounds of EM).
+	 */
 	static TextureModel fit(List<Region> regions, Intensities intensities, long seed, int threads,
 		BooleanSupplier canceled)
 	{
@@ -94,7 +97,9 @@ final class TextureFit {
 			return t + 1 == used || !canceled.getAsBoolean();
 		});
 		if (!finished) return null;
-		GaussianMixture density = GaussianMixture.fit(samples.values(), n[0], d, COMPONENTS, FITS, ITERATIONS, seed);
+		GaussianMixture density = GaussianMixture.fit(samples.values(), n[0], d, COMPONENTS, FITS, ITERATIONS, seed,
+			canceled);
+		if (density == null) return null;
 		return new TextureModel(scales, TextureModel.DEFAULT_SIGMA, features, density, intensities);
 	}
 }

@@ -2,6 +2,8 @@ package sc.fiji.ganomaly.core.math;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Random;
@@ -168,5 +170,19 @@ public class GaussianMixtureTest {
 			for (int b = 0; b < a; b++)
 				s[b * dim + a] = s[a * dim + b];
 		return s;
+	}
+
+	/** A cancel is seen before the next round of EM: a fit stops within one round, with no mixture. */
+	@Test
+	public void aCancelStopsTheFitWithinOneRound() {
+		Random random = new Random(4);
+		int n = 2000, d = 3;
+		float[] x = new float[n * d];
+		for (int i = 0; i < x.length; i++)
+			x[i] = (float) random.nextGaussian();
+		int[] asked = { 0 };
+		assertNull(GaussianMixture.fit(x, n, d, 2, 3, 30, 1, () -> ++asked[0] > 40));
+		assertEquals("30 rounds of the first fit, 10 of the second, then the cancel", 41, asked[0]);
+		assertNotNull(GaussianMixture.fit(x, n, d, 2, 3, 30, 1, () -> false));
 	}
 }
