@@ -10,9 +10,7 @@ import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.ui.DialogPrompt;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.macro.Interpreter;
 import sc.fiji.ganomaly.engine.EngineMessages;
@@ -47,7 +45,8 @@ public class TrainGanomalyCommand extends CancelableCommand {
 		persist = false)
 	private File folder;
 
-	@Parameter(label = "Model file to write", style = "save")
+	// not remembered: the dialog's OK would otherwise replace the last model written without a choice
+	@Parameter(label = "Model file to write", style = "save", persist = false)
 	private File model;
 
 	@Parameter(label = "Patch size", choices = { "16", "32", "64", "128" })
@@ -102,10 +101,6 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			if (model == null) throw new IllegalArgumentException("model: choose the model file to write");
 			Path target = model.toPath();
 			ModelFiles.checkTarget(target, "model", inputFiles());
-			if (!resume && !replaceConfirmed(target)) {
-				stop(title() + ": " + target + " was kept; choose another model file");
-				return;
-			}
 			Path checkpoints = ModelFiles.checkpointFolder(target);
 			settings.checkpointFolder(checkpoints).resume(resume).score(ScoreKind.parseChoice(score)).validate();
 			// the model file is this training's until it is written: a second one into it is refused
@@ -177,16 +172,6 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			if (curves != null) curves.failed();
 			throw e;
 		}
-	}
-
-	/**
-	 * True unless a user at Fiji's window (not a macro or script, whose lines say what they write)
-	 * declines to replace an existing model file: the dialog remembers the last model written.
-	 */
-	private boolean replaceConfirmed(Path target) {
-		if (!gui() || IJ.isMacro() || !java.nio.file.Files.exists(target)) return true;
-		return ui.showDialog(target + " exists. Replace it with the model this training writes?", title(),
-			DialogPrompt.MessageType.QUESTION_MESSAGE, DialogPrompt.OptionType.YES_NO_OPTION) == DialogPrompt.Result.YES_OPTION;
 	}
 
 	private int parsePatchSize() {
