@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName, cutJpeg,
-			cmykJpeg, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly;
+			cmykJpeg, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -481,7 +481,11 @@ public class BadInputsTest {
 			.cli("input: every training image is of one value (blank); there is nothing normal to learn from them: give " +
 				"images of the normal specimen", x -> train("--input", x.constant, "--model", x.out("m79.zip")))
 			.command("every training image is of one value (blank)", TRAIN, x -> trainIn("image", x.open(x.constant),
-				"model", x.out("m79c.zip").toFile())));
+				"model", x.out("m79c.zip").toFile())),
+		new Case(80, "training images among which are the anomaly maps of others")
+			.cli("a_anomaly.tif is the anomaly map of ", x -> train("--input", x.withMaps, "--model", x.out("m80.zip")))
+			.command("a_anomaly.tif is the anomaly map of ", TRAIN, x -> trainIn("folder", x.withMaps.toFile(), "model",
+				x.out("m80c.zip").toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -542,6 +546,10 @@ public class BadInputsTest {
 		save(new ImagePlus("b", stripes(64, 40, random)), "mixed/b.tif");
 		save(new ImagePlus("c", stripes(50, 50, random).convertToFloatProcessor()), "mixed/c.tif");
 		f.twoChannels = save(hyperstack("two", 2, 1, 1, random), "two.tif");
+		f.withMaps = Files.createDirectories(f.dir.resolve("with-maps"));
+		save(new ImagePlus("a", stripes(SIZE, SIZE, random)), "with-maps/a.tif");
+		save(new ImagePlus("b", stripes(SIZE, SIZE, random)), "with-maps/b.tif");
+		save(new ImagePlus("a map", stripes(SIZE, SIZE, random).convertToFloatProcessor()), "with-maps/a_anomaly.tif");
 		f.mixedChannels = Files.createDirectories(f.dir.resolve("mixed-channels"));
 		save(new ImagePlus("a", stripes(SIZE, SIZE, random)), "mixed-channels/a.tif");
 		save(hyperstack("b", 2, 1, 1, random), "mixed-channels/b.tif");

@@ -62,6 +62,7 @@ public final class TrainingImages {
 	 * be counted (a one-plane TIFF, a PNG) is kept only while what was read fits in the budget.
 	 */
 	public static Loaded load(List<Path> files, List<Integer> channels, String parameter, long budget) {
+		refuseMaps(files, parameter);
 		List<ImageFiles.Input> kept = new ArrayList<>();
 		int[] counts = new int[files.size()];
 		long total = 0, bytes = 0;
@@ -94,6 +95,23 @@ public final class TrainingImages {
 		// a selection of one kind of source image is the model's to repeat; mixed sources are scored as given
 		if (sources.size() == 1) data.sourceChannels(channels, sources.iterator().next());
 		return new Loaded(data, (int) total, List.copyOf(depths));
+	}
+
+	/**
+	 * Refuses training images that are the anomaly maps of other training images ({@code x_anomaly.tif}
+	 * beside {@code x.tif}: a folder that was scored into itself), which would be learnt as normal.
+	 */
+	static void refuseMaps(List<Path> files, String parameter) {
+		java.util.Map<String, Path> inputs = new java.util.HashMap<>();
+		for (Path f : files)
+			inputs.put(f.toAbsolutePath().normalize().toString().toLowerCase(Locale.ROOT), f);
+		for (Path f : files) {
+			Path folder = f.toAbsolutePath().normalize().getParent();
+			Path map = inputs.get(MapFiles.file(folder, new ImageFiles.Input(f, null)).toString().toLowerCase(Locale.ROOT));
+			if (map != null && !map.equals(f)) throw new IllegalArgumentException(parameter + ": " + map + " is the " +
+				"anomaly map of " + f + " (written by scoring), not a normal image; move the maps out of the training " +
+				"images, or score into another folder");
+		}
 	}
 
 	/** Adds the planes of {@code image}, named after {@code name}, as many as fit (see {@link #load(ImagePlus, String, List, long)}). */
