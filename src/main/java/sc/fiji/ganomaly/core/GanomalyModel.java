@@ -315,7 +315,28 @@ public final class GanomalyModel implements AutoCloseable {
 		List<String> names, ProgressListener listener, int tileSize, int batch)
 	{
 		warnOfOtherPixels(planes, names);
+		warnOfChannelsAsGiven(planes, names);
 		return scoring().score(planes, stride, names, listener, tileSize, batch);
+	}
+
+	/**
+	 * Says once per model that a plane of as many channels as the model's is scored on them as given,
+	 * where training picked channels of images of more ({@link Manifest#inputChannels()}), whose
+	 * like are scored on the picked ones: which rule a file met is otherwise not seen.
+	 */
+	private void warnOfChannelsAsGiven(List<? extends RandomAccessibleInterval<? extends RealType<?>>> planes,
+		List<String> names)
+	{
+		List<Integer> picked = manifest.inputChannels();
+		if (!recordedChannels || picked.isEmpty()) return;
+		for (int k = 0; k < planes.size(); k++) {
+			long c = planes.get(k).numDimensions() > 2 ? planes.get(k).dimension(2) : 1;
+			if (c == channels() && c != manifest.inputChannelCount() && loaded.firstTime("channels as given"))
+				EngineMessages.warn("GANomaly: " + names.get(k) + " has " + c + " channel(s), as many as the model: it is " +
+					"scored on them as they are, while images of " + manifest.inputChannelCount() + " channels, like the " +
+					"training images, are scored on their channel(s) " + picked.stream().map(String::valueOf).collect(
+						java.util.stream.Collectors.joining(", ")));
+		}
 	}
 
 	/**

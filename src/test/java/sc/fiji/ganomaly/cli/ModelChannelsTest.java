@@ -85,7 +85,17 @@ public class ModelChannelsTest {
 		assertEquals(r.err(), 0, r.code());
 		r = MainTest.run("score", "--model", model.toString(), "--output", untold.toString(), "--input", anomalous);
 		assertEquals(r.err(), 0, r.code());
+		assertFalse(r.err(), r.err().contains("as they are"));
 		assertEquals(Files.readString(told.resolve("scores.csv")), Files.readString(untold.resolve("scores.csv")));
+		// an image of one channel is scored as it is, and a line says so once
+		Path single = tmp.getRoot().toPath().resolve("single");
+		r = MainTest.run("score", "--model", model.toString(), "--output", single.toString(), "--input", anomalous, MainTest.IMAGES
+			.resolve("normal_05.tif").toString(), MainTest.IMAGES.resolve("normal_06.tif").toString());
+		assertEquals(r.err(), 0, r.code());
+		assertEquals(r.err(), 1, r.err().split("as many as the model: it is scored on them as they are", -1).length - 1);
+		assertTrue(r.err(), r.err().contains("GANomaly: normal_05.tif has 1 channel(s), as many as the model: it is " +
+			"scored on them as they are, while images of 2 channels, like the training images, are scored on their " +
+			"channel(s) 2"));
 		// channels given that are not the model's count: the message asks for that many, not for the images as given
 		r = MainTest.run("score", "--model", model.toString(), "--output", tmp.getRoot().toPath().resolve("both")
 			.toString(), "--channels", "1,2", "--input", anomalous);
