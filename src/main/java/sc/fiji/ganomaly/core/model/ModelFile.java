@@ -40,7 +40,27 @@ public final class ModelFile {
 	 * beside it, removed once the model is written, kept after a crash or cancel for resuming.
 	 */
 	public static Path checkpointFolder(Path model) {
-		return model.resolveSibling(model.getFileName() + ".checkpoint");
+		Path file = followLinks(model);
+		return file.resolveSibling(file.getFileName() + ".checkpoint");
+	}
+
+	/**
+	 * {@code target}, or the file its symbolic links lead to, existing or not: a model written through
+	 * a link (a "latest" link to the current model) replaces the file the link names and keeps the
+	 * link, and trainings through the link and through the file share one lock.
+	 */
+	public static Path followLinks(Path target) {
+		Path p = target;
+		try {
+			for (int i = 0; i < 40 && Files.isSymbolicLink(p); i++) {
+				Path parent = p.toAbsolutePath().getParent();
+				p = parent.resolve(Files.readSymbolicLink(p)).normalize();
+			}
+		}
+		catch (IOException | UnsupportedOperationException | SecurityException e) {
+			return p; // written as named: the write's own checks say what is wrong there
+		}
+		return p;
 	}
 
 	/** A temporary file's suffix after the model's (hidden) name: a random number, then .tmp. */
@@ -78,11 +98,13 @@ public final class ModelFile {
 	}
 
 	/**
-	 * Writes manifest and SavedModel directory atomically to {@code target}.
+	 * Writes manifest and SavedModel directory atomically to {@code named}, or to the file its symbolic
+	 * links lead to ({@link #followLinks}).
 	 *
 	 * @param savedModel the SavedModel folder; not read for a manifest without a network
 	 */
-	public static void write(Path target, Manifest manifest, Path savedModel) {
+	public static void write(Path named, Manifest manifest, Path savedModel) {
+		Path target = followLinks(named);
 		// no probe file here: creating the temporary file below is the test of the folder
 		Path parent = checkLocation(target, "model");
 		deleteStaleTemporaries(target);

@@ -69,6 +69,32 @@ public class ModelFileTest {
 		assertFalse(Files.exists(u.folder()));
 	}
 
+	/**
+	 * A model written through a symbolic link (a chain of two, relative) replaces the file the links
+	 * lead to and leaves the links as they were; its checkpoint folder (and so its training's lock)
+	 * is that file's; a dangling link makes the file it names.
+	 */
+	@Test
+	public void aModelWrittenThroughALinkReplacesTheFileItNames() throws IOException {
+		Path root = tmp.getRoot().toPath(), versions = Files.createDirectories(root.resolve("versions"));
+		Path v1 = versions.resolve("v1.ganomaly.zip"), middle = root.resolve("middle.ganomaly.zip"), latest = root.resolve(
+			"latest.ganomaly.zip");
+		Files.writeString(v1, "an older model");
+		Files.createSymbolicLink(middle, Path.of("versions/v1.ganomaly.zip"));
+		Files.createSymbolicLink(latest, Path.of("middle.ganomaly.zip"));
+		ModelFile.write(latest, manifest(), savedModel());
+		assertTrue(Files.isSymbolicLink(latest));
+		assertTrue(Files.isSymbolicLink(middle));
+		ModelFile.Unpacked u = ModelFile.read(v1, 0);
+		TemporaryFolders.deleteTree(u.folder());
+		assertEquals(ModelFile.checkpointFolder(v1), ModelFile.checkpointFolder(latest));
+		Path dangling = root.resolve("next.ganomaly.zip");
+		Files.createSymbolicLink(dangling, Path.of("versions/v2.ganomaly.zip"));
+		ModelFile.write(dangling, manifest(), savedModel());
+		assertTrue(Files.isSymbolicLink(dangling));
+		assertTrue(Files.isRegularFile(versions.resolve("v2.ganomaly.zip"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+	}
+
 	@Test
 	public void leavesNoTemporaryFilesBehind() throws IOException {
 		Path file = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
