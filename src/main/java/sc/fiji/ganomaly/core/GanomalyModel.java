@@ -253,8 +253,8 @@ public final class GanomalyModel implements AutoCloseable {
 	 * Scores one plane (x, y[, c]) with a sliding window of the model's patch size. The plane is
 	 * read and normalised tile by tile, so its size is limited only by the map (one float per pixel).
 	 *
-	 * @param stride window step in pixels, e.g. patch size / 4
-	 * @param name   names the image in error messages
+	 * @param stride window step in pixels, from 1 to the patch size; 0: patch size / 4
+	 * @param name   names the image in error messages (null: "plane")
 	 */
 	public PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name) {
 		return score(plane, stride, name, ProgressListener.NONE);
@@ -276,7 +276,8 @@ public final class GanomalyModel implements AutoCloseable {
 	PlaneScore score(RandomAccessibleInterval<? extends RealType<?>> plane, int stride, String name,
 		ProgressListener listener, int tileSize, int batch)
 	{
-		List<PlaneScore> scores = score(List.of(plane), stride, List.of(name), listener, tileSize, batch);
+		List<PlaneScore> scores = score(List.of(plane), stride, List.of(name == null ? "plane" : name), listener, tileSize,
+			batch);
 		return scores == null ? null : scores.get(0);
 	}
 
@@ -314,9 +315,10 @@ public final class GanomalyModel implements AutoCloseable {
 	private List<PlaneScore> score(List<? extends RandomAccessibleInterval<? extends RealType<?>>> planes, int stride,
 		List<String> names, ProgressListener listener, int tileSize, int batch)
 	{
+		int step = ScoreParameters.stride(stride, patchSize(), "stride");
 		warnOfOtherPixels(planes, names);
 		warnOfChannelsAsGiven(planes, names);
-		return scoring().score(planes, stride, names, listener, tileSize, batch);
+		return scoring().score(planes, step, names, listener, tileSize, batch);
 	}
 
 	/**

@@ -92,6 +92,15 @@ public class TextureOnlyModelTest {
 			.convergenceWarning());
 	}
 
+	/** The API takes stride 0 for its default (patch size / 4) and a plane without a name, as the front ends do. */
+	@Test
+	public void strideZeroIsTheDefaultAndANameMayBeLeftOut() {
+		PlaneScore byDefault = texture.score(anomalous, 0, null), given = texture.score(anomalous, Math.max(1, texture
+			.patchSize() / 4), "given");
+		assertEquals(given.score(), byDefault.score(), 0);
+		assertArrayEquals(given.map().values(), byDefault.map().values(), 0);
+	}
+
 	/**
 	 * The model records the kind of its training images' pixels, and a plane of another kind (whose
 	 * intensities the texture statistics would find unusual as a whole) is named in one warning per
