@@ -15,13 +15,11 @@ public final class OutputChecks {
 		ModelFiles.checkTarget(model, "--model", inputs);
 	}
 
-	/** The output folder is created if needed; it must not be a file. */
+	/**
+	 * The output folder is created if needed; it must not be a file. A folder that cannot be made is
+	 * the input's problem, not the usage's: one line, without the pointer to --help.
+	 */
 	public static void outputFolder(Path dir) {
-		try {
-			ScoreBatch.outputFolder(dir, "--output");
-		}
-		catch (IllegalArgumentException e) {
-			throw new UsageException(e.getMessage());
-		}
+		ScoreBatch.outputFolder(dir, "--output");
 	}
 }

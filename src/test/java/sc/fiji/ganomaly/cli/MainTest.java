@@ -201,6 +201,12 @@ public class MainTest {
 			"--output", out.toString());
 		assertEquals(r.err(), 2, r.code());
 		assertFalse(r.err(), java.nio.file.Files.exists(out));
+		// an output folder that cannot be made is the input's problem: one line, no pointer to --help
+		java.nio.file.Path file = java.nio.file.Files.writeString(tmp.getRoot().toPath().resolve("a-file"), "x");
+		r = run("score", "--input", input, "--model", model.toString(), "--output", file.resolve("out").toString());
+		assertEquals(r.err(), 2, r.code());
+		assertEquals(r.err(), 1, r.err().lines().count());
+		assertTrue(r.err(), r.err().startsWith("ganomaly score: --output"));
 	}
 
 	@Test
