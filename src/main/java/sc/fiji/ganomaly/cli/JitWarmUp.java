@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
-import net.imglib2.img.array.ArrayImgs;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 
@@ -52,13 +50,7 @@ final class JitWarmUp {
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		Thread t = new Thread(() -> {
 			try {
-				int side = Math.max(SIDE, model.patchSize()), channels = model.channels();
-				float[] noise = new float[side * side * channels];
-				Random random = new Random(1);
-				for (int i = 0; i < noise.length; i++)
-					noise[i] = (float) random.nextGaussian();
-				model.withScore(ScoreKind.TEXTURE).score(channels == 1 ? ArrayImgs.floats(noise, side, side) : ArrayImgs
-					.floats(noise, side, side, channels), model.patchSize(), "warm-up");
+				model.warmUpTexture(Math.max(SIDE, model.patchSize()));
 				done.complete(null);
 			}
 			catch (Throwable e) {

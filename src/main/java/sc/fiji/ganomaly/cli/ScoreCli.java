@@ -12,6 +12,7 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.ScoreKind;
+import sc.fiji.ganomaly.core.api.Shutdown;
 
 /** {@code ganomaly score}: anomaly maps and a CSV of scores for images. */
 final class ScoreCli {
@@ -79,7 +80,17 @@ final class ScoreCli {
 			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), model.precision(), settings, output,
 				o.has("resume"), o.has("stop-at-first-failure"), "--input");
 			JitWarmUp.start(model, settings.score(), files);
-			ScoreBatch.Summary s = ScoreBatch.run(model, request, new ScoringProgress(err));
+			// Ctrl-C or SIGTERM ends the JVM at once (finished files are kept, a file half scored is not): say how to go on
+			Runnable interrupted = () -> err.println("ganomaly score: interrupted; what was scored is kept in " + output +
+				": run the same command with --resume to score the rest");
+			Shutdown.afterWork(interrupted);
+			ScoreBatch.Summary s;
+			try {
+				s = ScoreBatch.run(model, request, new ScoringProgress(err));
+			}
+			finally {
+				Shutdown.forget(interrupted);
+			}
 			out.println("scored " + s.files() + " file(s), " + s.planes() + " plane(s)" + (s.resumedPlanes() > 0 ? " (" +
 				s.resumedPlanes() + " of them by the earlier run)" : "") + "; wrote " + output.resolve(ScoreBatch.SCORES));
 			if (s.failures().isEmpty()) return 0;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
 
 import sc.fiji.ganomaly.core.api.PlaneScore;
@@ -319,6 +320,23 @@ public final class GanomalyModel implements AutoCloseable {
 		warnOfOtherPixels(planes, names);
 		warnOfChannelsAsGiven(planes, names);
 		return scoring().score(planes, step, names, listener, tileSize, batch);
+	}
+
+	/**
+	 * Maps a plane of noise, {@code side} pixels square, with the texture score and drops the map, so
+	 * that a fresh JVM's JIT compiles the score's loops before a real plane needs them: it warns of
+	 * nothing and keeps nothing.
+	 */
+	public void warmUpTexture(int side) {
+		int c = channels();
+		float[] noise = new float[side * side * c];
+		java.util.Random random = new java.util.Random(1);
+		for (int i = 0; i < noise.length; i++)
+			noise[i] = (float) random.nextGaussian();
+		RandomAccessibleInterval<? extends RealType<?>> plane = c == 1 ? ArrayImgs.floats(noise, side, side) : ArrayImgs
+			.floats(noise, side, side, c);
+		withScore(ScoreKind.TEXTURE).scoring().score(List.of(plane), patchSize(), List.of("warm-up"), ProgressListener.NONE,
+			Scorers.TILE, Scorers.BATCH);
 	}
 
 	/**

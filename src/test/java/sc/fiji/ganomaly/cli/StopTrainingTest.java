@@ -26,7 +26,8 @@ import net.imglib2.img.array.ArrayImgs;
 /**
  * SIGTERM (what Ctrl-C and a cluster's scheduler send) during {@code ganomaly train}: the epochs stop
  * as Fiji's Stop stops them, the best epoch so far is written as a model that scores, and the
- * checkpoint stays for {@code --resume}.
+ * checkpoint stays for {@code --resume}; during {@code ganomaly score}: what was scored is kept, and
+ * the command says how to go on.
  */
 public class StopTrainingTest {
 
@@ -82,6 +83,57 @@ public class StopTrainingTest {
 		// the checkpoint of the last full epoch before the stop (2, or one more that ended meanwhile)
 		assertTrue(resumed.out(), resumed.out().contains("resuming after epoch " + last) || resumed.out().contains(
 			"resuming after epoch " + (last - 1)));
+	}
+
+	/**
+	 * SIGTERM during {@code ganomaly score}: the JVM ends at once (no half-scored plane is kept), and
+	 * the last line says what is kept and how to go on; --resume then scores the rest.
+	 */
+	@Test
+	public void sigtermDuringScoringSaysHowToGoOn() throws Exception {
+		Path root = tmp.getRoot().toPath(), model = root.resolve("texture.ganomaly.zip"), output = root.resolve("out");
+		List<String> train = new ArrayList<>(List.of("train", "--model", model.toString(), "--seed", "1", "--input"));
+		train.addAll(MainTest.images("normal_"));
+		MainTest.Run trained = MainTest.run(train.toArray(new String[0]));
+		assertEquals(trained.err(), 0, trained.code());
+		ij.ImageStack stack = new ij.ImageStack(512, 512);
+		java.util.Random random = new java.util.Random(2);
+		for (int i = 0; i < 60; i++) {
+			short[] v = new short[512 * 512];
+			for (int k = 0; k < v.length; k++)
+				v[k] = (short) (1000 + 100 * random.nextGaussian());
+			stack.addSlice(new ij.process.ShortProcessor(512, 512, v, null));
+		}
+		Path input = root.resolve("stack.tif");
+		new ij.io.FileSaver(new ij.ImagePlus("stack", stack)).saveAsTiffStack(input.toString());
+		List<String> score = List.of("score", "--model", model.toString(), "--output", output.toString(), "--input", input
+			.toString());
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+			"-cp", System.getProperty("java.class.path"), Main.class.getName()));
+		command.addAll(score);
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+		StringBuilder output2 = new StringBuilder();
+		try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
+			StandardCharsets.UTF_8)))
+		{
+			for (String line; (line = lines.readLine()) != null;) {
+				output2.append(line).append('\n');
+				if (line.startsWith("scored ") && line.contains("/60 planes")) child.toHandle().destroy();
+			}
+		}
+		finally {
+			if (!child.waitFor(5, TimeUnit.MINUTES)) child.destroyForcibly();
+		}
+		String out = output2.toString();
+		assertEquals(out, 143, child.exitValue());
+		assertTrue(out, out.contains("ganomaly score: interrupted; what was scored is kept in " + output + ": run the " +
+			"same command with --resume to score the rest"));
+		List<String> resume = new ArrayList<>(score);
+		resume.add("--resume");
+		MainTest.Run resumed = MainTest.run(resume.toArray(new String[0]));
+		assertEquals(resumed.err(), 0, resumed.code());
+		assertTrue(resumed.out(), resumed.out().matches("(?s)scored 1 file\\(s\\), 60 plane\\(s\\) \\([1-9]\\d* of them by " +
+			"the earlier run\\).*"));
 	}
 
 	/** The training's arguments with 3 epochs and {@code extra}. */
