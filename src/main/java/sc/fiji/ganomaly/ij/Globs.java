@@ -19,9 +19,12 @@ final class Globs {
 	}
 
 	/**
-	 * Regular files matching a glob, sorted; the folders before the first wildcard are walked. As in
-	 * bash's globstar, {@code **}{@code /} also matches no folder ({@code /data/**}{@code /*.tif} holds
-	 * {@code /data/a.tif}); hidden files and folders are left out unless the pattern names them.
+	 * The image files matching a glob, sorted: files of an image's name ({@link ImageFiles#isImageName};
+	 * {@code /data/*} leaves out the CSV and model files beside the images), and the images of the
+	 * folders it matches, as a folder given by name is read; the folders before the first wildcard
+	 * are walked. As in bash's globstar, {@code **}{@code /} also matches no folder
+	 * ({@code /data/**}{@code /*.tif} holds {@code /data/a.tif}); hidden files and folders are left out
+	 * unless the pattern names them.
 	 */
 	static List<Path> matches(String pattern, String option) {
 		String absPattern = pattern.startsWith("/") ? pattern : Paths.get("").toAbsolutePath() + "/" + pattern;
@@ -37,13 +40,27 @@ final class Globs {
 		if (!Files.isDirectory(base)) throw new IllegalArgumentException(option + ": " + base + " (of " + pattern +
 			") is not a folder");
 		try (Stream<Path> walk = Files.walk(base, depth)) {
-			List<Path> matches = walk.filter(Files::isRegularFile).filter(f -> matchers.stream().anyMatch(m -> m.matches(f)))
+			List<Path> matched = walk.filter(f -> !f.equals(base)).filter(f -> matchers.stream().anyMatch(m -> m.matches(f)))
 				.filter(f -> hiddenAsked || !hidden(base.relativize(f))).sorted().toList();
-			if (matches.isEmpty()) throw new IllegalArgumentException(option + ": no file matches " + pattern);
-			return matches;
+			java.util.SortedSet<Path> images = new java.util.TreeSet<>();
+			for (Path f : matched)
+				if (Files.isRegularFile(f) && ImageFiles.isImageName(f)) images.add(f);
+				else if (Files.isDirectory(f) && hasImages(f)) images.addAll(ImageFiles.files(List.of(f), option));
+			if (images.isEmpty()) throw new IllegalArgumentException(option + ": no " + (matched.isEmpty() ? "file"
+				: "image file") + " matches " + pattern + (matched.isEmpty() ? "" : " (" + matched.size() + " other file(s) " +
+					"or folder(s) without images do)"));
+			return List.copyOf(images);
 		}
 		catch (IOException | java.io.UncheckedIOException e) {
 			throw new IllegalArgumentException(option + ": cannot list " + base + ": " + e.getMessage());
+		}
+	}
+
+	/** Whether a folder holds an image file (not hidden). */
+	private static boolean hasImages(Path folder) throws IOException {
+		try (Stream<Path> list = Files.list(folder)) {
+			return list.anyMatch(f -> Files.isRegularFile(f) && ImageFiles.isImageName(f) && !f.getFileName().toString()
+				.startsWith("."));
 		}
 	}
 
