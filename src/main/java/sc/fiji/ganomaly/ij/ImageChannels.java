@@ -29,7 +29,7 @@ public final class ImageChannels {
 		}
 	}
 
-	/** Parses "1,3" into [1, 3]. */
+	/** Parses the values of the command lines' --channels ("1,3", or "1" and "3") into [1, 3]. */
 	public static List<Integer> parse(List<String> values) {
 		List<Integer> out = new ArrayList<>();
 		for (String v : values)
@@ -40,9 +40,11 @@ public final class ImageChannels {
 					channel = Integer.parseInt(part.trim());
 				}
 				catch (NumberFormatException e) {
-					throw new IllegalArgumentException("channels takes 1-based channel numbers such as 1,2, not '" + part + "'");
+					throw new IllegalArgumentException("--channels takes 1-based channel numbers such as 1,2, not '" + part +
+						"'");
 				}
-				if (out.contains(channel)) throw new IllegalArgumentException("channels names " + channel + " twice; give each once");
+				if (out.contains(channel)) throw new IllegalArgumentException("--channels names channel " + channel + " twice; give " +
+					"each channel once");
 				out.add(channel);
 			}
 		return out;

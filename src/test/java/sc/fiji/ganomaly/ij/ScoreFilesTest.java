@@ -41,7 +41,7 @@ public class ScoreFilesTest {
 				fail(bad + " accepted");
 			}
 			catch (IllegalArgumentException e) {
-				assertTrue(e.getMessage(), e.getMessage().startsWith("channels "));
+				assertTrue(e.getMessage(), e.getMessage().startsWith("--channels "));
 			}
 	}
 

@@ -192,7 +192,7 @@ final class Calibrator {
 		String warning = "warning: the image threshold rests on " + blocks + (byTexture ? " normal blocks (of every " +
 			"training plane) of " : " held-out normal blocks of ") + p + "x" + p +
 			" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
-			" more normal planes like these" + (byTexture ? "" : ", or a larger validation fraction") + ")";
+			" more normal plane" + (more == 1 ? " like these" : "s like these") + (byTexture ? "" : ", or a larger validation fraction") + ")";
 		listener.status(warning);
 		return warning;
 	}
