@@ -96,7 +96,7 @@ final class TrainCli {
 			List<Integer> channels = ImageChannels.parse(o.all("channels"));
 			TrainingImages.Loaded loaded = TrainingImages.load(inputs, channels,
 				"--input", TrainingImages.budget());
-			if (loaded.note() != null) out.println("warning: " + loaded.note());
+			if (loaded.note() != null) err.println("warning: " + loaded.note()); // with the other warnings
 			TrainingData data = loaded.data();
 			out.println("training on " + data.size() + " image plane(s), patch " + settings.patchSize());
 			ConsoleProgress progress = new ConsoleProgress(out, err);
