@@ -46,10 +46,21 @@ final class EvaluateCli {
 
 	private EvaluateCli() {}
 
+	/** A file given as normal and as anomalous would be counted on both sides of every metric. */
+	static void refuseOnBothSides(List<Path> normal, List<Path> anomalous) {
+		java.util.Set<Path> normals = new java.util.HashSet<>();
+		for (Path f : normal)
+			normals.add(f.toAbsolutePath().normalize());
+		for (Path f : anomalous)
+			if (normals.contains(f.toAbsolutePath().normalize())) throw new IllegalArgumentException("--anomalous: " + f +
+				" is given as --normal too; each image belongs to one side");
+	}
+
 	static void run(String[] args, PrintStream out) {
 		Options o = Options.parse(args, OPTIONS, Set.of());
 		List<Path> normal = o.images("normal");
 		List<Path> anomalous = o.images("anomalous");
+		refuseOnBothSides(normal, anomalous);
 		List<Integer> channels = ImageChannels.parse(o.all("channels"));
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), null, asked)) {

@@ -141,6 +141,13 @@ public class MainTest {
 		Run r = run(args.toArray(new String[0]));
 		assertEquals(r.err(), 2, r.code());
 		assertTrue(r.err(), r.err().startsWith("ganomaly evaluate: --anomalous: tiny.tif is 20x20 pixels"));
+		// an image on both sides would count for both in every metric
+		String normal = images("normal_").get(0);
+		r = run("evaluate", "--model", model.toString(), "--normal", normal, "--anomalous", IMAGES.toAbsolutePath()
+			.resolve(Path.of(normal).getFileName()).toString());
+		assertEquals(r.err(), 2, r.code());
+		assertTrue(r.err(), r.err().startsWith("ganomaly evaluate: --anomalous: ") && r.err().contains(" is given as " +
+			"--normal too; each image belongs to one side"));
 	}
 
 	/**
