@@ -80,8 +80,9 @@ final class ScoreCli {
 			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), model.precision(), settings, output,
 				o.has("resume"), o.has("stop-at-first-failure"), "--input");
 			JitWarmUp.start(model, settings.score(), files);
-			// Ctrl-C or SIGTERM ends the JVM at once (finished files are kept, a file half scored is not): say how to go on
-			Runnable interrupted = () -> err.println("ganomaly score: interrupted; what was scored is kept in " + output +
+			// Ctrl-C or SIGTERM ends the JVM at once (the planes finished are kept, of a stack too): say how to go on,
+			// on a line of its own (the progress line may have no end yet)
+			Runnable interrupted = () -> err.println("\nganomaly score: interrupted; what was scored is kept in " + output +
 				": run the same command with --resume to score the rest");
 			Shutdown.afterWork(interrupted);
 			ScoreBatch.Summary s;

@@ -20,11 +20,11 @@ final class Globs {
 
 	/**
 	 * The image files matching a glob, sorted: files of an image's name ({@link ImageFiles#isImageName};
-	 * {@code /data/*} leaves out the CSV and model files beside the images), and the images of the
-	 * folders it matches, as a folder given by name is read; the folders before the first wildcard
-	 * are walked. As in bash's globstar, {@code **}{@code /} also matches no folder
-	 * ({@code /data/**}{@code /*.tif} holds {@code /data/a.tif}); hidden files and folders are left out
-	 * unless the pattern names them.
+	 * {@code /data/*} leaves out the CSV and model files beside the images); the folders before the
+	 * first wildcard are walked, and folders that match are not read (a glob of folders alone is
+	 * refused, naming a glob of their images). As in bash's globstar, {@code **}{@code /} also matches
+	 * no folder ({@code /data/**}{@code /*.tif} holds {@code /data/a.tif}); hidden files and folders
+	 * are left out unless the pattern names them.
 	 */
 	static List<Path> matches(String pattern, String option) {
 		String absPattern = pattern.startsWith("/") ? pattern : Paths.get("").toAbsolutePath() + "/" + pattern;
@@ -42,25 +42,18 @@ final class Globs {
 		try (Stream<Path> walk = Files.walk(base, depth)) {
 			List<Path> matched = walk.filter(f -> !f.equals(base)).filter(f -> matchers.stream().anyMatch(m -> m.matches(f)))
 				.filter(f -> hiddenAsked || !hidden(base.relativize(f))).sorted().toList();
-			java.util.SortedSet<Path> images = new java.util.TreeSet<>();
-			for (Path f : matched)
-				if (Files.isRegularFile(f) && ImageFiles.isImageName(f)) images.add(f);
-				else if (Files.isDirectory(f) && hasImages(f)) images.addAll(ImageFiles.files(List.of(f), option));
-			if (images.isEmpty()) throw new IllegalArgumentException(option + ": no " + (matched.isEmpty() ? "file"
-				: "image file") + " matches " + pattern + (matched.isEmpty() ? "" : " (" + matched.size() + " other file(s) " +
-					"or folder(s) without images do)"));
-			return List.copyOf(images);
+			List<Path> images = matched.stream().filter(f -> Files.isRegularFile(f) && ImageFiles.isImageName(f)).toList();
+			if (!images.isEmpty()) return images;
+			List<Path> folders = matched.stream().filter(Files::isDirectory).toList();
+			if (!folders.isEmpty()) throw new IllegalArgumentException(option + ": no image file matches " + pattern +
+				", only the folder(s) " + folders.stream().map(f -> f.getFileName().toString()).collect(java.util.stream
+					.Collectors.joining(", ")) + "; give " + (folders.size() == 1 ? "it" : "them") + ", or a glob of " +
+				"their images such as '" + pattern + "/*.tif'");
+			throw new IllegalArgumentException(option + ": no " + (matched.isEmpty() ? "file" : "image file") + " matches " +
+				pattern);
 		}
 		catch (IOException | java.io.UncheckedIOException e) {
 			throw new IllegalArgumentException(option + ": cannot list " + base + ": " + e.getMessage());
-		}
-	}
-
-	/** Whether a folder holds an image file (not hidden). */
-	private static boolean hasImages(Path folder) throws IOException {
-		try (Stream<Path> list = Files.list(folder)) {
-			return list.anyMatch(f -> Files.isRegularFile(f) && ImageFiles.isImageName(f) && !f.getFileName().toString()
-				.startsWith("."));
 		}
 	}
 

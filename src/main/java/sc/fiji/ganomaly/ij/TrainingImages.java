@@ -98,19 +98,22 @@ public final class TrainingImages {
 	}
 
 	/**
-	 * Refuses training images that are the anomaly maps of other training images ({@code x_anomaly.tif}
-	 * beside {@code x.tif}: a folder that was scored into itself), which would be learnt as normal.
+	 * Refuses training images that are the anomaly maps of other training images: {@code x_anomaly.tif}
+	 * where {@code x.*} is an input too, in its folder (a folder scored into itself) or another (a
+	 * scoring's output folder among the inputs), which would be learnt as normal.
 	 */
 	static void refuseMaps(List<Path> files, String parameter) {
-		java.util.Map<String, Path> inputs = new java.util.HashMap<>();
+		java.util.Map<String, Path> byBase = new java.util.HashMap<>();
 		for (Path f : files)
-			inputs.put(f.toAbsolutePath().normalize().toString().toLowerCase(Locale.ROOT), f);
+			byBase.putIfAbsent(new ImageFiles.Input(f, null).baseName().toLowerCase(Locale.ROOT), f);
+		String suffix = MapFiles.SUFFIX.toLowerCase(Locale.ROOT);
 		for (Path f : files) {
-			Path folder = f.toAbsolutePath().normalize().getParent();
-			Path map = inputs.get(MapFiles.file(folder, new ImageFiles.Input(f, null)).toString().toLowerCase(Locale.ROOT));
-			if (map != null && !map.equals(f)) throw new IllegalArgumentException(parameter + ": " + map + " is the " +
-				"anomaly map of " + f + " (written by scoring), not a normal image; move the maps out of the training " +
-				"images, or score into another folder");
+			String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+			if (!name.endsWith(suffix)) continue;
+			Path source = byBase.get(name.substring(0, name.length() - suffix.length()));
+			if (source != null) throw new IllegalArgumentException(parameter + ": " + f + " is the anomaly map of " + source +
+				" (written by scoring), not a normal image; move the maps out of the training images, or score into " +
+				"another folder");
 		}
 	}
 

@@ -111,20 +111,20 @@ public class StopTrainingTest {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 			"-cp", System.getProperty("java.class.path"), Main.class.getName()));
 		command.addAll(score);
-		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-		StringBuilder output2 = new StringBuilder();
-		try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
-			StandardCharsets.UTF_8)))
-		{
-			for (String line; (line = lines.readLine()) != null;) {
-				output2.append(line).append('\n');
-				if (line.startsWith("scored ") && line.contains("/60 planes")) child.toHandle().destroy();
-			}
+		Path log = root.resolve("score.log"), csv = output.resolve("scores.csv");
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		try {
+			// SIGTERM once the first planes' rows are written (scores.csv grows as planes finish)
+			long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+			while (child.isAlive() && (!Files.exists(csv) || Files.readAllLines(csv).size() < 2) && System.nanoTime() <
+				deadline)
+				Thread.sleep(20);
+			child.toHandle().destroy();
 		}
 		finally {
 			if (!child.waitFor(5, TimeUnit.MINUTES)) child.destroyForcibly();
 		}
-		String out = output2.toString();
+		String out = Files.readString(log);
 		assertEquals(out, 143, child.exitValue());
 		assertTrue(out, out.contains("ganomaly score: interrupted; what was scored is kept in " + output + ": run the " +
 			"same command with --resume to score the rest"));

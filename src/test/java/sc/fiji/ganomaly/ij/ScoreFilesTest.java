@@ -83,15 +83,16 @@ public class ScoreFilesTest {
 		catch (IllegalArgumentException e) {
 			assertEquals("--input: no file matches " + dir + "/*.png", e.getMessage());
 		}
-		// a glob takes images only (not the note beside them), and the images of the folders it matches, as a
-		// folder given by name is read (sub/c.tif, not sub/deep/ or the hidden sub/.f.tif)
-		assertEquals(List.of(dir.resolve("a.tif"), dir.resolve("b.tif"), dir.resolve("sub/c.tif")), ImageFiles.expand(List
-			.of(dir + "/*"), "--input"));
-		assertEquals(List.of(dir.resolve("sub/c.tif")), ImageFiles.expand(List.of(dir + "/su*"), "--input"));
+		// a glob takes images only, not the note beside them nor the folders it matches, whose images it names instead
+		assertEquals(List.of(dir.resolve("a.tif"), dir.resolve("b.tif")), ImageFiles.expand(List.of(dir + "/*"),
+			"--input"));
 		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.expand(
-			List.of(dir + "/*.txt"), "--input"));
-		assertEquals("--input: no image file matches " + dir + "/*.txt (2 other file(s) or folder(s) without images do)",
-			e.getMessage());
+			List.of(dir + "/su*"), "--input"));
+		assertEquals("--input: no image file matches " + dir + "/su*, only the folder(s) sub; give it, or a glob of " +
+			"their images such as '" + dir + "/su*/*.tif'", e.getMessage());
+		e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.expand(List.of(dir + "/*.txt"),
+			"--input"));
+		assertEquals("--input: no image file matches " + dir + "/*.txt", e.getMessage());
 	}
 
 	/** A folder whose images are all in folders inside it says so, and how to read them. */

@@ -133,4 +133,19 @@ public class TrainingImagesTest {
 		assertArrayEquals(new long[] { 40, 30, 2 }, TrainingImages.load(imp, "cells", List.of(), Long.MAX_VALUE).data()
 			.samples().get(0).image().dimensionsAsLongArray());
 	}
+
+	/** An anomaly map among the training images is refused, beside its image or in another folder (a scoring's output). */
+	@Test
+	public void anomalyMapsOfOtherTrainingImagesAreRefused() {
+		Path d = tmp.getRoot().toPath();
+		for (List<Path> inputs : List.of(List.of(d.resolve("a.tif"), d.resolve("a_anomaly.tif")), List.of(d.resolve(
+			"a.tif"), d.resolve("b.tif"), d.resolve("out/A_anomaly.tif"))))
+		{
+			IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrainingImages
+				.refuseMaps(inputs, "--input"));
+			assertTrue(e.getMessage(), e.getMessage().startsWith("--input: " + inputs.get(inputs.size() - 1) + " is the " +
+				"anomaly map of " + d.resolve("a.tif")));
+		}
+		TrainingImages.refuseMaps(List.of(d.resolve("b.tif"), d.resolve("a_anomaly.tif")), "--input"); // no a.tif
+	}
 }

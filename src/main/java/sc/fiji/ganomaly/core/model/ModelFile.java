@@ -47,20 +47,27 @@ public final class ModelFile {
 	/**
 	 * {@code target}, or the file its symbolic links lead to, existing or not: a model written through
 	 * a link (a "latest" link to the current model) replaces the file the link names and keeps the
-	 * link, and trainings through the link and through the file share one lock.
+	 * link, and trainings through the link and through the file share one lock. The folders on the
+	 * way are resolved by the system (a link's {@code ..} from a folder reached through a link too).
+	 *
+	 * @throws IllegalArgumentException if the links go round in a loop
 	 */
 	public static Path followLinks(Path target) {
 		Path p = target;
 		try {
-			for (int i = 0; i < 40 && Files.isSymbolicLink(p); i++) {
-				Path parent = p.toAbsolutePath().getParent();
-				p = parent.resolve(Files.readSymbolicLink(p)).normalize();
+			for (int i = 0; i < 40; i++) {
+				if (!Files.isSymbolicLink(p)) return p;
+				Path next = p.toAbsolutePath().getParent().toRealPath().resolve(Files.readSymbolicLink(p));
+				Path folder = next.getParent();
+				p = folder != null && Files.isDirectory(folder) ? folder.toRealPath().resolve(next.getFileName())
+					: next.normalize();
 			}
 		}
 		catch (IOException | UnsupportedOperationException | SecurityException e) {
 			return p; // written as named: the write's own checks say what is wrong there
 		}
-		return p;
+		throw new IllegalArgumentException("model: " + target + " is a symbolic link that leads round in a loop; " +
+			"write the model to a file");
 	}
 
 	/** A temporary file's suffix after the model's (hidden) name: a random number, then .tmp. */

@@ -93,6 +93,22 @@ public class ModelFileTest {
 		ModelFile.write(dangling, manifest(), savedModel());
 		assertTrue(Files.isSymbolicLink(dangling));
 		assertTrue(Files.isRegularFile(versions.resolve("v2.ganomaly.zip"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+		// a link with .. in a folder reached through a link: .. is the real folder's parent, as the system has it
+		Path data = Files.createDirectories(root.resolve("data/models")), archive = Files.createDirectories(root.resolve(
+			"data/archive")), home = Files.createDirectories(root.resolve("home"));
+		Files.createSymbolicLink(home.resolve("models"), Path.of("../data/models"));
+		Files.createSymbolicLink(data.resolve("current.ganomaly.zip"), Path.of("../archive/v3.ganomaly.zip"));
+		Path through = home.resolve("models/current.ganomaly.zip");
+		assertEquals(archive.toRealPath().resolve("v3.ganomaly.zip"), ModelFile.followLinks(through));
+		ModelFile.write(through, manifest(), savedModel());
+		assertTrue(Files.isRegularFile(archive.resolve("v3.ganomaly.zip")));
+		assertFalse(Files.exists(root.resolve("home/archive")));
+		// links that go round are refused in one line
+		Files.createSymbolicLink(root.resolve("a.ganomaly.zip"), Path.of("b.ganomaly.zip"));
+		Files.createSymbolicLink(root.resolve("b.ganomaly.zip"), Path.of("a.ganomaly.zip"));
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ModelFile.write(
+			root.resolve("a.ganomaly.zip"), manifest(), savedModel()));
+		assertTrue(e.getMessage(), e.getMessage().contains("leads round in a loop"));
 	}
 
 	@Test
