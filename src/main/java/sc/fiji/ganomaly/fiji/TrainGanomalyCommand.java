@@ -41,7 +41,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 	@Parameter(label = "Normal image", required = false, persist = false)
 	private ImagePlus image;
 
-	@Parameter(label = "Folder of normal images (else the current image)", style = "directory", required = false,
+	@Parameter(label = "Folder of normal images (if empty: the open image)", style = "directory", required = false,
 		persist = false)
 	private File folder;
 
