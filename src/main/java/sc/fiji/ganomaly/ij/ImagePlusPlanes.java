@@ -10,7 +10,7 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.converter.Converters;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.type.numeric.integer.IntType;
+import net.imglib2.type.numeric.integer.ShortType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.view.Views;
@@ -142,7 +142,7 @@ public final class ImagePlusPlanes {
 			UnsignedByteType>) ArrayImgs.unsignedBytes(b, w, h), (in, out) -> out.set(greys[in.get()]), new UnsignedByteType());
 		if (pixels instanceof byte[] b) return ArrayImgs.unsignedBytes(b, w, h);
 		if (pixels instanceof short[] s && signed) return Converters.convert((RandomAccessibleInterval<
-			UnsignedShortType>) ArrayImgs.unsignedShorts(s, w, h), (in, out) -> out.set(in.get() - 32768), new IntType());
+			UnsignedShortType>) ArrayImgs.unsignedShorts(s, w, h), (in, out) -> out.set((short) (in.get() - 32768)), new ShortType());
 		if (pixels instanceof short[] s) return ArrayImgs.unsignedShorts(s, w, h);
 		if (pixels instanceof float[] f) return ArrayImgs.floats(f, w, h);
 		if (pixels instanceof int[] rgb) return Converters.argbChannels(ArrayImgs.argbs(rgb, w, h), 1, 2, 3);

@@ -155,6 +155,8 @@ public class TiffCheckTest {
 			at.setPosition(new long[] { xy[0], xy[1], 0 });
 			assertEquals(TestTiffs.pixel(0, xy[0], xy[1]) * 100 - 12000, at.get().getRealDouble(), 0);
 		}
+		assertEquals("what a model records of such images", "16-bit signed", sc.fiji.ganomaly.core.plane.PixelTypes.of(
+			plane));
 	}
 
 	@Test
