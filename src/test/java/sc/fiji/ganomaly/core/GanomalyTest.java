@@ -314,9 +314,12 @@ public class GanomalyTest {
 			"rgb.tif has 3 channel(s) but the model was trained on 1");
 	}
 
+	/** Strides below 0 or beyond the patch are refused; 0 is the default (patch size / 4), as in every front end. */
 	@Test
 	public void refusesBadStrides() {
-		expectRefusal(() -> model.score(ArrayImgs.floats(SIZE, SIZE), 0, "x"), "stride must lie between 1 and");
+		expectRefusal(() -> model.score(ArrayImgs.floats(SIZE, SIZE), -1, "x"), "stride must lie between 1 and");
+		expectRefusal(() -> model.score(ArrayImgs.floats(SIZE, SIZE), model.patchSize() + 1, "x"),
+			"stride must lie between 1 and");
 	}
 
 	@Test
