@@ -35,7 +35,7 @@ final class JitWarmUp {
 	 * Its failures are the future's only: the command does not depend on it.
 	 */
 	static CompletableFuture<Void> start(GanomalyModel model, ScoreKind score, List<Path> inputs) {
-		if (score != ScoreKind.TEXTURE && score != ScoreKind.COMBINED) return null;
+		if (!score.usesTexture()) return null;
 		long bytes = 0;
 		for (Path input : inputs) {
 			try {

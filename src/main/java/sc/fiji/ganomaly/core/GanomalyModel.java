@@ -368,7 +368,7 @@ public final class GanomalyModel implements AutoCloseable {
 		List<String> names)
 	{
 		List<String> trained = manifest.inputPixelTypes();
-		if (trained.isEmpty() || (score() != ScoreKind.TEXTURE && score() != ScoreKind.COMBINED)) return;
+		if (trained.isEmpty() || !score().usesTexture()) return;
 		for (int k = 0; k < planes.size(); k++) {
 			String kind = PixelTypes.of(planes.get(k));
 			if (!trained.contains(kind) && loaded.firstTime("pixels " + kind)) EngineMessages.warn("GANomaly: " + names.get(

@@ -12,23 +12,23 @@ import java.util.stream.Collectors;
 public enum ScoreKind {
 
 	/** The paper's score: mean squared difference of the latent codes E(x) and E'(G(x)), per patch. */
-	LATENT(true),
+	LATENT(true, false),
 	/** Per-pixel |x − G(x)|, averaged over the windows covering a pixel, smoothed a little. */
-	RESIDUAL(true),
+	RESIDUAL(true, false),
 	/** Squared Mahalanobis distance of a patch's latent code to a Gaussian of normal codes. */
-	DENSITY(true),
+	DENSITY(true, false),
 	/**
 	 * −2 log p of multi-scale local image statistics under a mixture of Gaussians of those of normal
 	 * data (the texture model); needs no network.
 	 */
-	TEXTURE(false),
+	TEXTURE(false, true),
 	/**
 	 * The texture map plus 1.5 times the density map (the weight the model states), each on its
 	 * calibrated scale (1 = its threshold):
 	 * the network's view of the whole object and the texture statistics' view of local detail in one
 	 * map, with a threshold of its own.
 	 */
-	COMBINED(true);
+	COMBINED(true, true);
 
 	/** The name of the default choice of training, "auto": the score {@link #forPlanes} picks. */
 	public static final String AUTO = "auto";
@@ -48,11 +48,12 @@ public enum ScoreKind {
 	}
 
 	private final String id;
-	private final boolean needsNetwork;
+	private final boolean needsNetwork, usesTexture;
 
-	ScoreKind(boolean needsNetwork) {
+	ScoreKind(boolean needsNetwork, boolean usesTexture) {
 		id = name().toLowerCase(Locale.ROOT);
 		this.needsNetwork = needsNetwork;
+		this.usesTexture = usesTexture;
 	}
 
 	/**
@@ -61,6 +62,15 @@ public enum ScoreKind {
 	 */
 	public boolean needsNetwork() {
 		return needsNetwork;
+	}
+
+	/**
+	 * True if this score's maps hold the texture statistics ({@link #TEXTURE}, {@link #COMBINED}), so
+	 * that its model needs a texture model and the image's intensities are compared with the training
+	 * images'.
+	 */
+	public boolean usesTexture() {
+		return usesTexture;
 	}
 
 	/** The lower-case name of manifests, the command line and macros: "texture", "latent", … */

@@ -32,7 +32,7 @@ public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibratio
 		calibrations = Collections.unmodifiableMap(new EnumMap<>(calibrations));
 		// every calibrated score can be scored: its models are here
 		for (ScoreKind k : calibrations.keySet()) {
-			if ((k == ScoreKind.TEXTURE || k == ScoreKind.COMBINED) && texture == null)
+			if (k.usesTexture() && texture == null)
 				throw new IllegalArgumentException("the " + k.id() + " score needs a texture model");
 			if ((k == ScoreKind.DENSITY || k == ScoreKind.COMBINED) && density == null)
 				throw new IllegalArgumentException("the " + k.id() + " score needs a density model");
