@@ -208,13 +208,22 @@ public class FijiMacroTest {
 			"call(\"sc.fiji.ganomaly.fiji.StopClicker.clickWhenShown\", \"Score Anomalies\", \"300\");\n" +
 			"run(\"Score Anomalies\", \"image=big model=[" + dir.resolve("model.ganomaly.zip") + "] stride=1 score=latent\");\n" +
 			"print(\"RESULT after scoring\");\n");
+		assertStopEndsTheMacro(macro, "Score Anomalies", "RESULT after scoring");
+	}
+
+	/**
+	 * Runs {@code macro} in the GUI, whose clicker presses Stop in {@code command}, and checks that the
+	 * macro ends there ({@code after}, printed by its next line, is not) with one dialog, titled with
+	 * the command.
+	 */
+	private static void assertStopEndsTheMacro(Path macro, String command, String after) throws Exception {
 		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "gui", macro
 			.toString()).redirectErrorStream(true), 300);
 		assertTrue(out, out.contains("[clicker] clicked 'Stop'"));
-		assertFalse("the macro stops:\n" + out, out.contains("RESULT after scoring"));
+		assertFalse("the macro stops:\n" + out, out.contains(after));
 		List<String> dialogs = out.lines().filter(l -> l.contains("DIALOG appeared")).toList();
 		assertEquals(out, 1, dialogs.size());
-		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Score Anomalies'"));
+		assertTrue(dialogs.get(0), dialogs.get(0).contains("'" + command + "'"));
 	}
 
 	/**
@@ -237,13 +246,7 @@ public class FijiMacroTest {
 		Files.writeString(macro, "call(\"sc.fiji.ganomaly.fiji.StopClicker.clickWhenShown\", \"Train GANomaly\", \"100\");\n" +
 			"run(\"Train GANomaly\", \"folder=[" + dir.resolve("train") + "] model=[" + model + "] score=texture\");\n" +
 			"print(\"RESULT after training\");\n");
-		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "gui", macro
-			.toString()).redirectErrorStream(true), 300);
-		assertTrue(out, out.contains("[clicker] clicked 'Stop'"));
-		assertFalse("the macro stops:\n" + out, out.contains("RESULT after training"));
-		List<String> dialogs = out.lines().filter(l -> l.contains("DIALOG appeared")).toList();
-		assertEquals(out, 1, dialogs.size());
-		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Train GANomaly'"));
+		assertStopEndsTheMacro(macro, "Train GANomaly", "RESULT after training");
 		assertArrayEquals("the earlier model stays", earlier, Files.readAllBytes(model));
 	}
 
