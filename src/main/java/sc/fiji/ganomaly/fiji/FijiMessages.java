@@ -1,11 +1,8 @@
 package sc.fiji.ganomaly.fiji;
 
-import java.awt.GraphicsEnvironment;
 import java.util.function.Consumer;
 
 import org.scijava.log.LogService;
-
-import ij.IJ;
 
 /**
  * GANomaly's warnings in Fiji: to SciJava's {@link LogService} (Fiji's Console; standard error
@@ -21,8 +18,6 @@ final class FijiMessages implements Consumer<String> {
 
 	@Override
 	public void accept(String message) {
-		if (log != null) log.warn(message);
-		else System.err.println(message);
-		if (!GraphicsEnvironment.isHeadless() && IJ.getInstance() != null) IJ.log(message);
+		FijiLog.warn(log, message);
 	}
 }

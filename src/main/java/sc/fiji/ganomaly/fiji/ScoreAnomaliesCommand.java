@@ -149,15 +149,15 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			if (selection != null && selection.isArea()) {
 				// the map has the image's geometry: the selection marks the same pixels there, for Measure
 				r.anomalyMap().setRoi((ij.gui.Roi) selection.clone());
-				if (log != null) log.info(title() + ": the whole of " + image.getTitle() + " is scored; its selection is " +
+				FijiLog.info(log, title() + ": the whole of " + image.getTitle() + " is scored; its selection is " +
 					"put on the map, where Analyze > Measure reads the map's values within it");
 			}
 			scores = ScoreTables.of(r, limit);
-			if (r.mapFile() != null && log != null) log.info(title() + ": the map of " + image.getTitle() + " is larger than " +
+			if (r.mapFile() != null) FijiLog.info(log, title() + ": the map of " + image.getTitle() + " is larger than " +
 				"half the memory left, so it was written to " + r.mapFile() + " and is shown from there as a virtual stack");
 			if (createMask && r.mapFile() == null) mask = MaskImages.above(r.anomalyMap(), limit, image.getTitle() +
 				" anomaly mask");
-			else if (createMask && log != null) log.warn(title() + ": no mask of a map on disk; threshold the map " +
+			else if (createMask) FijiLog.warn(log, title() + ": no mask of a map on disk; threshold the map " +
 				"instead (values above " + limit + ")");
 			// named as ImageJ names a copy, so that a macro's selectImage finds this run's map, not an earlier one's
 			anomalyMap = r.anomalyMap();

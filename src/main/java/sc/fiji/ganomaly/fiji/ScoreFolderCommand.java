@@ -108,7 +108,7 @@ public class ScoreFolderCommand extends CancelableCommand {
 				stop(title() + ": cancelled; finished rows and maps are kept (resume continues)");
 				return;
 			}
-			if (log != null) log.info(line);
+			FijiLog.info(log, line);
 			if (status != null) status.showStatus(line);
 		}
 		catch (RuntimeException e) {

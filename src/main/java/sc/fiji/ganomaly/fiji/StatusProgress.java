@@ -56,7 +56,7 @@ final class StatusProgress implements ProgressListener {
 			task, s.epoch(), s.epochs(), s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(),
 			s.improved() ? " (best)" : "", s.imagesPerSecond(), Math.round(s.secondsLeft()));
 		if (status != null) status.showStatus(line);
-		if (log != null) log.info(line);
+		FijiLog.info(log, line);
 	}
 
 	@Override

@@ -142,7 +142,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				if (curves != null) curves.finished(true);
 				summary = e.getMessage();
 				if (status != null) status.showStatus(summary);
-				if (log != null) log.info(summary);
+				FijiLog.info(log, title() + ": " + summary);
 				// in a macro, whose next lines would use an earlier model of that name, the stop ends the macro
 				stoppedWithoutOutputs(summary);
 				return;
@@ -162,7 +162,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
 						(stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);
-				if (log != null) log.info(summary);
+				FijiLog.info(log, title() + ": " + summary);
 				// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them
 				if (outcome.convergenceWarning() != null) summary += ". Warning: " + outcome.convergenceWarning();
 				if (outcome.calibrationWarning() != null) summary += ". Warning: " + outcome.calibrationWarning();
@@ -198,7 +198,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 		else if (image != null) {
 			loaded = TrainingImages.load(image, image.getTitle(), List.of(), TrainingImages.budget());
 			java.awt.Rectangle r = TrainingImages.selection(image);
-			if (r != null && log != null) log.info(title() + ": training on the selection of " + image.getTitle() +
+			if (r != null) FijiLog.info(log, title() + ": training on the selection of " + image.getTitle() +
 				" (its bounding rectangle, " + r.width + "x" + r.height + " at " + r.x + ", " + r.y + ")");
 		}
 		else throw new IllegalArgumentException("image or folder: give a normal image or a folder of normal images");

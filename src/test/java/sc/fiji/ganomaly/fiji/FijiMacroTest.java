@@ -76,6 +76,12 @@ public class FijiMacroTest {
 		List<String> dialogs = out.substring(0, end).lines().filter(l -> l.contains("DIALOG appeared")).toList();
 		assertEquals("only the error's dialog opens: " + dialogs + "\n" + out, 1, dialogs.size());
 		assertTrue(dialogs.get(0), dialogs.get(0).contains("'Score Anomalies'"));
+		// what the commands did is in ImageJ's Log window, where ImageJ's own commands write theirs
+		String logWindow = out.substring(out.indexOf("[launch] LOG WINDOW:"));
+		assertTrue(out, logWindow.contains("Train GANomaly: Trained the texture statistics") &&
+			logWindow.contains("written to " + tmp.getRoot().toPath().resolve("gui/m.ganomaly.zip")));
+		assertTrue(out, Pattern.compile("Score Anomalies in Folder: 2 file\\(s\\), \\d+ plane\\(s\\) scored into .*; 1 file\\(s\\) " +
+			"could not be scored").matcher(logWindow).find());
 
 		// the menu command, recorded, replays the same run in a headless macro
 		Path dir = tmp.getRoot().toPath().resolve("gui");
