@@ -33,6 +33,25 @@ public class EngineLoaderTest {
 		assertFalse(EngineClassLoader.shared("com.google.protobuf.Message"));
 	}
 
+	/** The loaders' own words (glibc's ld.so, macOS's dyld) when natives were built for a newer system. */
+	@Test
+	public void aSystemOlderThanTheNativesIsNamed() {
+		UnsatisfiedLinkError linux = new UnsatisfiedLinkError("/home/u/.javacpp/cache/tensorflow-core-native-1.1.0-" +
+			"linux-x86_64.jar/org/tensorflow/internal/c_api/linux-x86_64/libjnitensorflow.so: /lib64/libc.so.6: version " +
+			"`GLIBC_2.34' not found (required by /home/u/.javacpp/cache/libjnitensorflow.so)");
+		UnsatisfiedLinkError outer = new UnsatisfiedLinkError("no jnitensorflow in java.library.path: /usr/lib");
+		outer.initCause(linux);
+		assertTrue(EngineLoader.systemTooOld(new ExceptionInInitializerError(outer)).contains("glibc 2.34"));
+		UnsatisfiedLinkError mac = new UnsatisfiedLinkError("dlopen(/Users/u/.javacpp/cache/libjnitensorflow.dylib, " +
+			"0x0001): Symbol not found: __ZNSt3__1 Referenced from: <A1B2> /Users/u/.javacpp/cache/libjnitensorflow.dylib " +
+			"(built for macOS 14.0 which is newer than running OS)");
+		assertTrue(EngineLoader.systemTooOld(mac).contains("macOS 14"));
+		assertEquals(null, EngineLoader.systemTooOld(new UnsatisfiedLinkError("dlopen(/Users/u/libjnitensorflow.dylib, " +
+			"0x0001): tried: '/Users/u/libjnitensorflow.dylib' (mach-o file, but is an incompatible architecture " +
+			"(have 'arm64', need 'x86_64'))")));
+		assertEquals(null, EngineLoader.systemTooOld(new NoClassDefFoundError("org/tensorflow/Graph")));
+	}
+
 	@Test
 	public void recognisesTheCpuNativesJar() {
 		assertTrue(EngineLoader.isCpuNatives(Paths.get("tensorflow-core-native-1.1.0-linux-x86_64.jar")));
