@@ -94,9 +94,14 @@ public final class ImageFiles {
 				try {
 					lines = Files.readAllLines(list);
 				}
+				catch (java.nio.charset.CharacterCodingException e) {
+					throw new IllegalArgumentException(option + ": the list " + list + " is not UTF-8 text; save it as UTF-8");
+				}
 				catch (IOException | RuntimeException e) {
 					throw new IllegalArgumentException(option + ": cannot read the list " + list + " (" + e.getMessage() + ")");
 				}
+				// a byte order mark, which Windows editors write, is no part of the first path
+				if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) lines.set(0, lines.get(0).substring(1));
 				Path base = list.toAbsolutePath().getParent();
 				List<String> entries = new ArrayList<>();
 				for (String line : lines) {

@@ -183,7 +183,8 @@ public final class ImagePlusScorer {
 	 */
 	public static Path claimMapFile(ImagePlus imp) {
 		String title = imp.getTitle();
-		String base = new ImageFiles.Input(Path.of(title.replace('/', '_').replace('\\', '_')), null).baseName();
+		// a title may hold any character; a file name on Windows none of these
+		String base = new ImageFiles.Input(Path.of(title.replaceAll("[\\x00-\\x1f/\\\\:*?\"<>|]", "_")), null).baseName();
 		Path folder = null;
 		FileInfo origin = imp.getOriginalFileInfo();
 		if (origin != null && origin.directory != null && !origin.directory.isEmpty()) {

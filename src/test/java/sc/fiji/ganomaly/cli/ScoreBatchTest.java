@@ -647,6 +647,11 @@ public class ScoreBatchTest {
 			assertEquals(List.of("c.tif", "c_anomaly-2.tif", "c_anomaly.tif"), left.map(f -> f.getFileName().toString())
 				.sorted().toList());
 		}
+		// a title's characters that no Windows file name may hold do not reach the file's name
+		virtual.setTitle("well A1: t=3/5 <x>?.tif");
+		Path named = ImagePlusScorer.score(trained, virtual, 4, ImagePlusPlanes.Plane::image, 4L * SIZE * SIZE * 4 - 1,
+			ProgressListener.NONE).mapFile();
+		assertEquals(folder.resolve("well A1_ t=3_5 _x___anomaly.tif"), named);
 	}
 
 	/** A texture model trained on {@code planes} striped planes of {@code size}², saved as {@code name}. */

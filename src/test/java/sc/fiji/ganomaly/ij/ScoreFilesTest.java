@@ -74,6 +74,14 @@ public class ScoreFilesTest {
 		Files.writeString(dir.resolve("list.txt"), "# inputs\nsub/c.tif\n\n*.tif\n");
 		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("a.tif"), dir.resolve("b.tif")),
 			ImageFiles.expand(List.of("@" + dir.resolve("list.txt")), "--input"));
+		// as Windows editors save it: a byte order mark and CRLF; in Latin-1, a clear refusal
+		Files.writeString(dir.resolve("bom.txt"), "\uFEFFsub/c.tif\r\na.tif\r\n");
+		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("a.tif")),
+			ImageFiles.expand(List.of("@" + dir.resolve("bom.txt")), "--input"));
+		Files.write(dir.resolve("latin1.txt"), "caf\u00e9.tif\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+		assertEquals("--input: the list " + dir.resolve("latin1.txt") + " is not UTF-8 text; save it as UTF-8",
+			org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.expand(List.of("@" +
+				dir.resolve("latin1.txt")), "--input")).getMessage());
 		assertEquals(List.of(dir.resolve("b.tif"), dir.resolve("a.tif"), dir.resolve("b.tif")), ImageFiles.expand(
 			List.of(dir.resolve("b.tif").toString(), dir + "/*.tif"), "--input"));
 		try {
