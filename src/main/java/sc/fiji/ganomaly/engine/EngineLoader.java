@@ -193,7 +193,7 @@ public final class EngineLoader {
 		}
 		throw new EngineException("the GANomaly TensorFlow engine was not found: expected the folder lib/" +
 			ENGINE_FOLDER + " of the installation" + (installation == null ? "" : " (" + installation + ")") +
-			", or set -D" + ENGINE_DIR_PROPERTY + "=FOLDER");
+			", or give the folder by -D" + ENGINE_DIR_PROPERTY + "=FOLDER or the environment variable " + ENGINE_DIR_ENV);
 	}
 
 	/** The folder above the one holding this class's jar (Fiji.app for Fiji.app/jars/x.jar). */

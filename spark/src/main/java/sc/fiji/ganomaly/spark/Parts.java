@@ -215,6 +215,16 @@ final class Parts {
 		return m.replace('\n', ' ').replace('\r', ' ').strip();
 	}
 
+	/**
+	 * A failed Spark job's reason as one line: the failed task's own error, without the stack trace that
+	 * Spark appends to it.
+	 */
+	static String jobFailure(Throwable e) {
+		String m = e.getMessage() == null ? e.toString() : e.getMessage();
+		int trace = m.indexOf("\n\tat ");
+		return message(new RuntimeException(trace < 0 ? m : m.substring(0, trace)));
+	}
+
 	/** Why an input was not scored, as the command line says it: "--input: …". */
 	static String inputFailure(Throwable e) {
 		String m = message(e);

@@ -137,11 +137,29 @@ public final class SparkScore {
 			return 2;
 		}
 		catch (Exception e) { // RuntimeException, and SparkException, which Scala throws undeclared
-			err.println("ganomaly-spark score: the Spark job failed: " + Parts.message(e));
-			err.println("finished parts are kept; run the same command with --resume to continue");
 			if (System.getenv("GANOMALY_DEBUG") != null) e.printStackTrace(err);
-			return 1;
+			return jobFailed(e, err);
 		}
+	}
+
+	/**
+	 * Says in one line why the job failed and returns the exit code: 2 when an executor could not load
+	 * the engine (its setup, as the command line's exit code for a missing engine), else 1, with what
+	 * the parts that were finished allow.
+	 */
+	static int jobFailed(Exception e, PrintStream err) {
+		String reason = Parts.jobFailure(e);
+		String engineFailure = EngineException.class.getName() + ": ";
+		int engine = reason.indexOf(engineFailure);
+		if (engine >= 0) {
+			err.println("ganomaly-spark score: an executor could not run TensorFlow: " + reason.substring(engine +
+				engineFailure.length()) + "; executors find the engine by spark.executorEnv.GANOMALY_ENGINE_DIR " +
+				"(docs/scale-out.md, \"TensorFlow on executors\")");
+			return 2;
+		}
+		err.println("ganomaly-spark score: the Spark job failed: " + reason);
+		err.println("finished parts are kept; run the same command with --resume to continue");
+		return 1;
 	}
 
 	/** Parses the options, runs the job, prints a summary. */
