@@ -36,7 +36,8 @@ import sc.fiji.ganomaly.core.GanomalyModel;
  * @param output     the output folder (shared by driver and executors)
  * @param nativeCache JavaCPP native cache folder on the executors (null: their property, else a default)
  * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task fail (FIRST 0: every writing of the
- *                   file's map fails, in a band task, where the file's last step is left to write it, and in that step)
+ *                   file's map fails, in a band task, where the file's last step is left to write it, and in that step;
+ *                   a file of one band has no such step)
  */
 record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int planesPerBand, int threads,
 	String precision, String output, String nativeCache, String fail) implements Serializable
@@ -119,6 +120,45 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		return bands;
 	}
 
+	/**
+	 * {@code items} in consecutive groups of at most {@code planesPerBand} planes (an item of more
+	 * planes is a group of its own): one Spark task each, so that many small files do not cost a task
+	 * each.
+	 */
+	<T> List<ArrayList<T>> groups(List<T> items, java.util.function.ToIntFunction<T> planes) {
+		List<ArrayList<T>> groups = new ArrayList<>();
+		ArrayList<T> group = new ArrayList<>();
+		int inGroup = 0;
+		for (T item : items) {
+			int n = planes.applyAsInt(item);
+			if (!group.isEmpty() && inGroup + n > planesPerBand) {
+				groups.add(group);
+				group = new ArrayList<>();
+				inGroup = 0;
+			}
+			group.add(item);
+			inGroup += n;
+		}
+		if (!group.isEmpty()) groups.add(group);
+		return groups;
+	}
+
+	/** {@link #score} of each band of a group, in order. */
+	java.util.Iterator<BandOutcome> scoreAll(List<Band> group) {
+		List<BandOutcome> outcomes = new ArrayList<>();
+		for (Band b : group)
+			outcomes.add(score(b));
+		return outcomes.iterator();
+	}
+
+	/** {@link #assemble(Plan)} of each file of a group, in order. */
+	java.util.Iterator<FileOutcome> assembleAll(List<Plan> group) {
+		List<FileOutcome> outcomes = new ArrayList<>();
+		for (Plan p : group)
+			outcomes.add(assemble(p));
+		return outcomes.iterator();
+	}
+
 	private Path part(Band b, String extension) {
 		return Parts.band(outputFolder(), b.file(), b.first(), b.last(), extension);
 	}
@@ -172,6 +212,17 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 				return BandOutcome.FAILED;
 			}
 		}
+		List<String> lines = new ArrayList<>();
+		for (ScoreFiles.ScoredPlane p : scored)
+			lines.add(ScoreFiles.csvRow(in, p, settings));
+		if (b.first() == 1 && b.last() == b.plan().planes()) {
+			// the whole file in one band: its map and rows straight away, without parts to assemble
+			injectFailure(b.file(), b.first(), null);
+			if (settings.maps() != MapFiles.Kind.NONE) MapFiles.write(MapFiles.image(in.image(), scored.size(),
+				settings.maps(), i -> scored.get(i - 1).map()), MapFiles.file(outputFolder(), in));
+			Parts.writeLines(Parts.done(outputFolder(), b.file()), lines);
+			return BandOutcome.SCORED;
+		}
 		if (settings.maps() != MapFiles.Kind.NONE) {
 			MapParts.writeMap(part(b, "map"), o -> {
 				for (ScoreFiles.ScoredPlane p : scored) {
@@ -181,9 +232,6 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			});
 		}
 		else injectFailure(b.file(), b.first(), null);
-		List<String> lines = new ArrayList<>();
-		for (ScoreFiles.ScoredPlane p : scored)
-			lines.add(ScoreFiles.csvRow(in, p, settings));
 		Parts.writeLines(rows, lines);
 		assembleIfComplete(b.plan(), in);
 		return BandOutcome.SCORED;

@@ -37,14 +37,16 @@ import sc.fiji.ganomaly.core.ModelInfo;
 /**
  * {@code ganomaly-spark score}: {@code ganomaly score} on Apache Spark. A thin front end: it maps
  * its options onto {@link ScoreFiles} (the same defaults, checks and per-file code as the command
- * line), splits the inputs into bands of a few planes, one Spark task each, and writes the same
- * DIR/scores.csv and maps, plus DIR/failures.csv for inputs that could not be scored.
+ * line), splits the inputs into bands of a few planes (a task scores a band, or the bands of several
+ * small files up to that many planes), and writes the same DIR/scores.csv and maps, plus
+ * DIR/failures.csv for inputs that could not be scored.
  * <p>
- * Steps: (1) executors read the inputs' headers (plane counts); (2) one task per band scores its
- * planes into parts under DIR/.ganomaly-spark (temporary name + rename; a band whose parts exist is
- * skipped), and the task that completes a file writes its map from the parts with the command line's
- * writer; (3) one task per file returns its rows (writing its map if step 2 did not); the driver
- * writes scores.csv and failures.csv in input order and removes the parts.
+ * Steps: (1) executors read the inputs' headers (plane counts); (2) each band's planes are scored into
+ * parts under DIR/.ganomaly-spark (temporary name + rename; a band whose parts exist is skipped), and
+ * the task that completes a file writes its map from the parts with the command line's writer (a file
+ * of one band: its map and rows straight away, without parts); (3) tasks over the files, grouped as
+ * in (2), return their rows (writing a map if step 2 did not); the driver writes scores.csv and
+ * failures.csv in input order and removes the parts.
  * <p>
  * Longer than 300 lines because it holds the usage text and the three Spark stages side by side,
  * the code a cluster admin reads to see what runs where.
@@ -230,7 +232,8 @@ public final class SparkScore {
 		if (!bands.isEmpty()) {
 			sc.setJobGroup("score", "GANomaly: score " + bands.size() + " band(s) of up to " + job.planesPerBand() + " planes",
 				false);
-			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(bands, bands.size()).map(job::score)
+			List<ArrayList<ScoreJob.Band>> groups = job.groups(bands, b -> b.last() - b.first() + 1);
+			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(groups, groups.size()).flatMap(job::scoreAll)
 				.countByValue();
 			scored = outcomes.getOrDefault(ScoreJob.BandOutcome.SCORED, 0L).intValue();
 			already += outcomes.getOrDefault(ScoreJob.BandOutcome.ALREADY_DONE, 0L).intValue();
@@ -239,7 +242,8 @@ public final class SparkScore {
 		if (!readable.isEmpty()) {
 			sc.setJobGroup("assemble", "GANomaly: rows of " + readable.size() + " file(s), and their maps if not written yet",
 				false);
-			results = sc.parallelize(readable, readable.size()).map(job::assemble).collect();
+			List<ArrayList<ScoreJob.Plan>> groups = job.groups(readable, ScoreJob.Plan::planes);
+			results = sc.parallelize(groups, groups.size()).flatMap(job::assembleAll).collect();
 		}
 		Map<Integer, List<String>> rows = new TreeMap<>();
 		int planes = 0;

@@ -227,7 +227,8 @@ public class SparkScoreTest {
 			new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
 		System.clearProperty(SparkScore.FAIL_KEY);
 		assertTrue("the map of the input before hyper.tif was written", Files.exists(Parts.done(out, 0)));
-		assertTrue("normal_01.tif's band is finished", Files.exists(Parts.band(out, 3, 1, 1, "csv")));
+		assertTrue("normal_01.tif, a file of one band, is done without parts", Files.exists(Parts.done(out, 3)) &&
+			!Files.exists(Parts.band(out, 3, 1, 1, "csv")));
 		for (String map : List.of("anomalous_blur_anomaly.tif", "normal_01_anomaly.tif", "stack_anomalous_anomaly.tif"))
 			assertTrue("maps are written as their files finish, before the run ends: " + map, Files.isRegularFile(out
 				.resolve(map)));
@@ -250,7 +251,7 @@ public class SparkScoreTest {
 		assertRefused(sparkArgs(out, ownModel, in, "local[1]", "--planes-per-task", "3", "--resume", "--stride", "16"),
 			"used other settings (stride 8,");
 
-		for (String name : List.of("anomalous_blur.tif", "normal_01.tif")) { // done, and a finished band
+		for (String name : List.of("anomalous_blur.tif", "normal_01.tif")) { // both done
 			ImagePlus changed = IJ.openImage(in.resolve(name).toString());
 			changed.getProcessor().invert();
 			assertTrue(new FileSaver(changed).saveAsTiff(in.resolve(name).toString()));
