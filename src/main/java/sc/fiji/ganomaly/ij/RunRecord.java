@@ -36,15 +36,19 @@ final class RunRecord {
 		return sb.toString();
 	}
 
-	/** A file's line: its path, size and time, or "missing" for an input gone since it was listed (it fails when read). */
+	/**
+	 * A file's line: its path, size and time; for an input gone since it was listed "missing", and for
+	 * one that cannot be looked at (a link in a loop, a folder without access) "unreadable": such an
+	 * input fails when read, as a file of its own.
+	 */
 	private static String file(String what, Path f) throws IOException {
 		Path p = f.toAbsolutePath().normalize();
 		try {
 			return what + " " + p + " size=" + Files.size(p) + " modified=" + Files.getLastModifiedTime(p).toMillis() + "\n";
 		}
-		catch (NoSuchFileException e) {
+		catch (IOException e) {
 			if (what.equals("model")) throw e;
-			return what + " " + p + " missing\n";
+			return what + " " + p + (e instanceof NoSuchFileException ? " missing\n" : " unreadable\n");
 		}
 	}
 

@@ -181,12 +181,14 @@ public class ScoreBatchTest {
 		Path in = tmp.newFolder("links").toPath(), output = tmp.newFolder().toPath();
 		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
 		Files.createSymbolicLink(in.resolve("gone.tif"), in.resolve("moved-away.tif"));
+		Files.createSymbolicLink(in.resolve("loop.tif"), in.resolve("loop.tif")); // a link that names itself
 		Outcome o = score(output, "--input", in.toString());
 		assertEquals(o.err(), 3, o.exit());
 		List<String> failures = Files.readAllLines(output.resolve("failures.csv"));
-		assertEquals(failures.toString(), 2, failures.size());
+		assertEquals(failures.toString(), 3, failures.size());
 		assertEquals(in.resolve("gone.tif") + ",\"--input: " + in.resolve("gone.tif") + " is a link to " + in.resolve(
 			"moved-away.tif") + ", which does not exist\"", failures.get(1));
+		assertTrue(failures.get(2), failures.get(2).startsWith(in.resolve("loop.tif") + ",--input: cannot read "));
 		assertTrue(Files.readString(output.resolve("scores.csv")).contains("a.tif,"));
 	}
 
