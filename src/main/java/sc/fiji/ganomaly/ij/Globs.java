@@ -11,6 +11,9 @@ import java.util.stream.Stream;
 /** Globs of image files ({@code /data/*.tif}, {@code /data/**}{@code /*.tif}) as the front ends' inputs take them. */
 final class Globs {
 
+	/** Most {@code **}{@code /} of one glob (2^n patterns are matched). */
+	static final int MAX_FOLDER_STARS = 6;
+
 	private Globs() {}
 
 	/** Whether {@code word} holds a wildcard: * ? [ or {. */
@@ -28,6 +31,12 @@ final class Globs {
 	 */
 	static List<Path> matches(String pattern, String option) {
 		String absPattern = pattern.startsWith("/") ? pattern : Paths.get("").toAbsolutePath() + "/" + pattern;
+		// **/**/ matches what **/ does; each further **/ doubles the patterns matched
+		while (absPattern.contains("/**/**/"))
+			absPattern = absPattern.replace("/**/**/", "/**/");
+		int stars = absPattern.split("/\\*\\*/", -1).length - 1;
+		if (stars > MAX_FOLDER_STARS) throw new IllegalArgumentException(option + ": the glob " + pattern + " holds " +
+			stars + " folder wildcards (**/); at most " + MAX_FOLDER_STARS + " are taken");
 		int wildcard = firstWildcard(absPattern);
 		int slash = absPattern.lastIndexOf('/', wildcard);
 		Path base = Paths.get(slash <= 0 ? "/" : absPattern.substring(0, slash));

@@ -74,6 +74,12 @@ public class ScoreFilesTest {
 		Files.writeString(dir.resolve("list.txt"), "# inputs\nsub/c.tif\n\n*.tif\n");
 		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("a.tif"), dir.resolve("b.tif")),
 			ImageFiles.expand(List.of("@" + dir.resolve("list.txt")), "--input"));
+		// **/ repeated is one **/, matched at once; a glob of many is refused, not matched in 2^n ways
+		assertEquals(ImageFiles.expand(List.of(dir + "/**/*.tif"), "--input"), ImageFiles.expand(List.of(dir + "/" +
+			"**/".repeat(40) + "*.tif"), "--input"));
+		assertEquals("--input: the glob " + dir + "/**/a/**/b/**/c/**/d/**/e/**/f/**/*.tif holds 7 folder wildcards " +
+			"(**/); at most 6 are taken", org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles
+				.expand(List.of(dir + "/**/a/**/b/**/c/**/d/**/e/**/f/**/*.tif"), "--input")).getMessage());
 		// as Windows editors save it: a byte order mark and CRLF; in Latin-1, a clear refusal
 		Files.writeString(dir.resolve("bom.txt"), "\uFEFFsub/c.tif\r\na.tif\r\n");
 		assertEquals(List.of(dir.resolve("sub/c.tif"), dir.resolve("a.tif")),
