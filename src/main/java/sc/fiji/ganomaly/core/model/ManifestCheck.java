@@ -33,6 +33,12 @@ final class ManifestCheck {
 		if (!(m.threshold() > 0)) throw field("threshold", "must be positive", m.threshold());
 		checkInputChannels(m);
 		checkInputPixelTypes(m);
+		if (m.calibration() != null) { // the per-patch scale of older models: a step as training floors it
+			bounded("calibration.raw_median", new double[] { m.calibration().median() });
+			bounded("calibration.raw_p99", new double[] { m.calibration().p99() });
+			if (!(m.calibration().p99() - m.calibration().median() >= MIN_STEP)) throw field("calibration.raw_p99",
+				"must lie at least 1e-12 above raw_median, not", m.calibration().p99());
+		}
 		Scoring s = m.scoring();
 		if (!m.hasNetwork()) {
 			if (s == null) throw new IllegalArgumentException("manifest.json has neither saved_model nor scoring: a model " +
@@ -146,10 +152,20 @@ final class ManifestCheck {
 		if (t.intensities() != null && t.intensities().low().length != channels) throw new IllegalArgumentException(
 			"manifest.json: " + name + ".intensities has " + t.intensities().low().length + " channel(s), the network " +
 				channels);
+		if (t.intensities() != null) {
+			bounded(name + ".intensities.low", t.intensities().low());
+			bounded(name + ".intensities.high", t.intensities().high());
+			for (int c = 0; c < channels; c++)
+				if (!(t.intensities().high()[c] - t.intensities().low()[c] >= MIN_STEP)) throw field(name + ".intensities.high",
+					"must lie at least 1e-12 above low, not", t.intensities().high()[c]);
+		}
 	}
 
 	/** Largest magnitude of a model's means, precisions and raw map values (far beyond any trained model's). */
 	static final double MAX_VALUE = 1e12;
+
+	/** Smallest step of a raw scale (the per-patch calibration's, the intensities'): as training floors the calibration's. */
+	static final double MIN_STEP = 1e-12;
 
 	/** Every value finite and at most {@link #MAX_VALUE} in magnitude. */
 	private static void bounded(String name, double[] values) {

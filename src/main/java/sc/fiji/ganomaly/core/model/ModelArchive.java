@@ -125,6 +125,13 @@ final class ModelArchive {
 					"never have (they hold manifest.json and saved_model/)");
 			}
 			if (manifest == null) throw new IllegalArgumentException("it has no manifest.json");
+			// the packed sizes the central directory claims bound what an entry may unpack to: together they
+			// cannot exceed the file (entries that claim to overlap, or more than the file holds, are refused)
+			long claimed = 0, size = Files.size(file);
+			for (Enumeration<? extends ZipEntry> all = zip.entries(); all.hasMoreElements();)
+				claimed += Math.max(0, all.nextElement().getCompressedSize());
+			if (claimed > size) throw new IllegalArgumentException("its entries claim " + claimed + " packed bytes, more " +
+				"than the file's " + size);
 			Manifest m;
 			try (InputStream in = zip.getInputStream(manifest)) {
 				byte[] bytes = in.readNBytes((int) MAX_MANIFEST_BYTES + 1);
@@ -143,6 +150,9 @@ final class ModelArchive {
 			if (graph == null) throw new IllegalArgumentException("it has no " + GRAPH);
 			if (index == null || data.isEmpty())
 				throw new IllegalArgumentException("its weights (saved_model/variables/) are missing");
+			if (data.size() > 1) throw new IllegalArgumentException("its weights are split into " + data.size() +
+				" files; GANomaly writes them as one");
+
 			Files.createDirectories(folder.resolve("saved_model/variables"));
 			copy(zip, graph, folder, MAX_GRAPH_BYTES, MAX_GRAPH_BYTES);
 			copy(zip, index, folder, MAX_INDEX_BYTES, MAX_INDEX_BYTES);

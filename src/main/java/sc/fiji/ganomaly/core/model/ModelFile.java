@@ -230,9 +230,13 @@ public final class ModelFile {
 		}
 	}
 
+	/**
+	 * A message for one line: every control character (a line break, a terminal's escape sequence, from a
+	 * value of the file) shown as ?, at most 300 characters.
+	 */
 	private static String firstLine(String message) {
 		if (message == null) return "unknown error";
-		String line = message.lines().findFirst().orElse("");
+		String line = message.replaceAll("\\p{Cntrl}", "?");
 		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
 	}
 }

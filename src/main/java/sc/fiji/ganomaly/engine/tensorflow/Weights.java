@@ -31,6 +31,8 @@ final class Weights {
 	/** Larger than the index of any network the manifest checks allow (about 100 bytes a variable). */
 	static final long MAX_INDEX_BYTES = 16 << 20;
 	private static final int FOOTER = 48, BLOCK_TRAILER = 5, MAX_ENTRIES = 1 << 16;
+	/** Longest tensor name read: GANomaly's are under 100 bytes; a block's keys share prefixes, so a long one repeats. */
+	static final int MAX_NAME_BYTES = 1024;
 	private static final long MAGIC = 0xdb4775248b80fb57L;
 
 	private Weights() {}
@@ -96,10 +98,10 @@ final class Weights {
 						header = true;
 					}
 					else if (entries.put(name, BundleEntryProto.parseFrom(entry[1])) != null || entries.size() > MAX_ENTRIES)
-						throw damaged("it names " + name + " twice or holds over " + MAX_ENTRIES + " tensors");
+						throw damaged("it names " + shown(name) + " twice or holds over " + MAX_ENTRIES + " tensors");
 				}
 				catch (InvalidProtocolBufferException e) {
-					throw damaged("its entry " + name + " is not a tensor's description");
+					throw damaged("its entry " + shown(name) + " is not a tensor's description");
 				}
 			}
 		}
@@ -123,6 +125,7 @@ final class Weights {
 			long shared = r.varint(), own = r.varint(), valueLength = r.varint();
 			if (shared > key.length || own > limit - r.at || valueLength > limit - r.at - own || out.size() > MAX_ENTRIES)
 				throw damaged("a block's entry runs past its end");
+			if (shared + own > MAX_NAME_BYTES) throw damaged("a tensor's name is longer than " + MAX_NAME_BYTES + " bytes");
 			byte[] next = new byte[(int) (shared + own)];
 			System.arraycopy(key, 0, next, 0, (int) shared);
 			System.arraycopy(file, r.at, next, (int) shared, (int) own);
@@ -176,6 +179,12 @@ final class Weights {
 		for (int i = 0; i < Math.min(e.getShape().getDimCount(), 8); i++)
 			s.append(i > 0 ? ", " : "").append(e.getShape().getDim(i).getSize());
 		return s.append(e.getShape().getDimCount() > 8 ? ", …]" : "]").toString();
+	}
+
+	/** A name from the file for a one-line message: control characters replaced, at most 80 characters. */
+	private static String shown(String name) {
+		String clean = name.replaceAll("\\p{Cntrl}", "?");
+		return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
 	}
 
 	private static InvalidModelException damaged(String what) {

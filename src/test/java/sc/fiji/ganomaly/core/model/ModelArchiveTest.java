@@ -103,6 +103,50 @@ public class ModelArchiveTest {
 			" MiB in all"));
 	}
 
+	/**
+	 * A central directory that claims more packed bytes than the file holds (entries pointing at one
+	 * deflate stream, each claiming gigabytes, would let each unpack to 64 times its claim) is refused
+	 * before anything is unpacked; so are weights split over two files, which GANomaly never writes.
+	 */
+	@Test
+	public void packedSizesBeyondTheFileAndSplitWeightsAreRefused() throws IOException {
+		Path file = bomb("claims.ganomaly.zip", new byte[1 << 16], 1, 9);
+		byte[] bytes = Files.readAllBytes(file);
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		int patched = 0;
+		for (int at = 0; at + 46 < bytes.length; at++) {
+			if (b.getInt(at) != 0x02014b50) continue; // a central directory header
+			String name = new String(bytes, at + 46, b.getShort(at + 28), StandardCharsets.UTF_8);
+			if (name.contains("variables.data")) {
+				b.putInt(at + 20, 0x7ffffff0); // its packed size
+				patched++;
+			}
+		}
+		assertEquals(1, patched);
+		Files.write(file, bytes);
+		String message = refusal(file);
+		assertTrue(message, message.matches(".*: its entries claim 2147\\d{6} packed bytes, more than the file's " +
+			Files.size(file)));
+		assertTrue(TemporaryFolders.live().isEmpty());
+
+		Map<String, byte[]> split = entries(ModelFileTest.manifest());
+		split.put("saved_model/variables/variables.data-00001-of-00002", new byte[] { 7 });
+		assertTrue(refusal(zip("split.ganomaly.zip", split)).endsWith("its weights are split into 2 files; GANomaly " +
+			"writes them as one"));
+	}
+
+	/** A value of the file in a message cannot move the terminal's cursor or break the line. */
+	@Test
+	public void controlCharactersOfTheFileAreShownAsQuestionMarks() throws IOException {
+		Map<String, byte[]> e = entries(ModelFileTest.manifest());
+		String json = new String(e.get("manifest.json"), StandardCharsets.UTF_8);
+		assertTrue(json, json.contains("\"fixed\""));
+		e.put("manifest.json", json.replace("\"fixed\"", "\"\\u001b[2K\\u001b[1Ascored\\nall\"").getBytes(
+			StandardCharsets.UTF_8));
+		String message = refusal(zip("escape.ganomaly.zip", e));
+		assertTrue(message, message.endsWith("not ?[2K?[1Ascored?all"));
+	}
+
 	/** The test model with {@code copies} times {@code block} as its weights' data, deflated at {@code level}. */
 	private Path bomb(String name, byte[] block, int copies, int level) throws IOException {
 		Path file = tmp.getRoot().toPath().resolve(name);

@@ -111,6 +111,14 @@ public class WeightsTest {
 		assertRefused(damaged, spec, "its weights' index (saved_model/variables/variables.index) is damaged: ");
 		Files.write(damaged.resolve(Weights.INDEX), new byte[0]);
 		assertRefused(damaged, spec, "its weights' index (saved_model/variables/variables.index) is damaged: shorter");
+		// names are read only up to a bound: a block's keys share prefixes, so 65,536 growing names would be gigabytes
+		TreeMap<String, byte[]> longName = new TreeMap<>();
+		longName.put("", new byte[0]);
+		longName.put("w".repeat(Weights.MAX_NAME_BYTES + 1), new byte[0]);
+		Path named = copy("long-name");
+		Files.write(named.resolve(Weights.INDEX), table(longName));
+		assertRefused(named, spec, "its weights' index (saved_model/variables/variables.index) is damaged: a tensor's " +
+			"name is longer than 1024 bytes");
 		Files.delete(damaged.resolve(Weights.DATA));
 		assertRefused(damaged, spec, "its weights (saved_model/variables/) are missing");
 	}
