@@ -66,4 +66,21 @@ public record NativePlatform(String updater, String classifier, String label) {
 			s.append(i == 0 ? "" : i == ALL.size() - 1 ? " and " : ", ").append(ALL.get(i).label);
 		return s.toString();
 	}
+
+	/**
+	 * What this computer's system lacks, if {@code failure} (or one of its causes) is the system's
+	 * loader refusing TensorFlow's natives as built for a newer system; otherwise null. TensorFlow Java
+	 * 1.1.0's natives need glibc 2.34 and the C++ library of GCC 11 on Linux, macOS 14 on a Mac.
+	 */
+	static String systemTooOld(Throwable failure) {
+		java.util.Set<Throwable> seen = new java.util.HashSet<>();
+		for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+			String m = String.valueOf(t.getMessage());
+			if (m.contains("GLIBC_") || m.contains("GLIBCXX_") || m.contains("CXXABI_")) return "its natives need a newer " +
+				"Linux (glibc 2.34 and the C++ library of GCC 11: Ubuntu 22.04, Debian 12, RHEL or Rocky 9, or later)";
+			if (m.matches("(?s).*(built for|minimum).{0,40}(macOS|Mac OS X).*") || m.contains("newer than running OS"))
+				return "its natives need macOS 14 (Sonoma) or later";
+		}
+		return null;
+	}
 }

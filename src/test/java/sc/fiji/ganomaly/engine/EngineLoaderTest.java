@@ -41,15 +41,15 @@ public class EngineLoaderTest {
 			"`GLIBC_2.34' not found (required by /home/u/.javacpp/cache/libjnitensorflow.so)");
 		UnsatisfiedLinkError outer = new UnsatisfiedLinkError("no jnitensorflow in java.library.path: /usr/lib");
 		outer.initCause(linux);
-		assertTrue(EngineLoader.systemTooOld(new ExceptionInInitializerError(outer)).contains("glibc 2.34"));
+		assertTrue(NativePlatform.systemTooOld(new ExceptionInInitializerError(outer)).contains("glibc 2.34"));
 		UnsatisfiedLinkError mac = new UnsatisfiedLinkError("dlopen(/Users/u/.javacpp/cache/libjnitensorflow.dylib, " +
 			"0x0001): Symbol not found: __ZNSt3__1 Referenced from: <A1B2> /Users/u/.javacpp/cache/libjnitensorflow.dylib " +
 			"(built for macOS 14.0 which is newer than running OS)");
-		assertTrue(EngineLoader.systemTooOld(mac).contains("macOS 14"));
-		assertEquals(null, EngineLoader.systemTooOld(new UnsatisfiedLinkError("dlopen(/Users/u/libjnitensorflow.dylib, " +
+		assertTrue(NativePlatform.systemTooOld(mac).contains("macOS 14"));
+		assertEquals(null, NativePlatform.systemTooOld(new UnsatisfiedLinkError("dlopen(/Users/u/libjnitensorflow.dylib, " +
 			"0x0001): tried: '/Users/u/libjnitensorflow.dylib' (mach-o file, but is an incompatible architecture " +
 			"(have 'arm64', need 'x86_64'))")));
-		assertEquals(null, EngineLoader.systemTooOld(new NoClassDefFoundError("org/tensorflow/Graph")));
+		assertEquals(null, NativePlatform.systemTooOld(new NoClassDefFoundError("org/tensorflow/Graph")));
 	}
 
 	@Test

@@ -111,7 +111,6 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		return new Plan(file, shape.planes(), shape.pixels(), size, time.toMillis(), changed, done, null);
 	}
 
-
 	/** The bands of a planned file. */
 	List<Band> bands(Plan plan) {
 		List<Band> bands = new ArrayList<>();
@@ -120,55 +119,10 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		return bands;
 	}
 
-	/**
-	 * {@code items} in consecutive groups of at most {@code planesPerBand} planes (an item of more
-	 * planes is a group of its own): one Spark task each, so that many small files do not cost a task
-	 * each.
-	 */
-	<T> List<ArrayList<T>> groups(List<T> items, java.util.function.ToIntFunction<T> planes) {
-		List<ArrayList<T>> groups = new ArrayList<>();
-		ArrayList<T> group = new ArrayList<>();
-		int inGroup = 0;
-		for (T item : items) {
-			int n = planes.applyAsInt(item);
-			if (!group.isEmpty() && inGroup + n > planesPerBand) {
-				groups.add(group);
-				group = new ArrayList<>();
-				inGroup = 0;
-			}
-			group.add(item);
-			inGroup += n;
-		}
-		if (!group.isEmpty()) groups.add(group);
-		return groups;
-	}
-
-	/** {@link #score} of each band of a group, in order. */
-	java.util.Iterator<BandOutcome> scoreAll(List<Band> group) {
-		List<BandOutcome> outcomes = new ArrayList<>();
-		for (Band b : group)
-			outcomes.add(score(b));
-		return outcomes.iterator();
-	}
-
-	/** {@link #assemble(Plan)} of each file of a group, in order. */
-	java.util.Iterator<FileOutcome> assembleAll(List<Plan> group) {
-		List<FileOutcome> outcomes = new ArrayList<>();
-		for (Plan p : group)
-			outcomes.add(assemble(p));
-		return outcomes.iterator();
-	}
-
 	private Path part(Band b, String extension) {
 		return Parts.band(outputFolder(), b.file(), b.first(), b.last(), extension);
 	}
 
-	/**
-	 * Scores one band into its parts (map, then rows). A band whose rows and map part are complete is
-	 * done already (a resumed run, a retried stage), as is every band of a file whose map is written;
-	 * bad input is written down as the band's failure. When the band completes its file, the file's
-	 * map is written too.
-	 */
 	/**
 	 * This executor's model. A model that cannot be read or loaded here (a damaged copy, a CPU
 	 * without the precision asked for) is the executor's problem, not the input's: the task fails,
@@ -184,6 +138,12 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 		}
 	}
 
+	/**
+	 * Scores one band into its parts (map, then rows). A band whose rows and map part are complete is
+	 * done already (a resumed run, a retried stage), as is every band of a file whose map is written;
+	 * bad input is written down as the band's failure. When the band completes its file, the file's
+	 * map is written too (a file of one band: its map and rows at once, without parts).
+	 */
 	BandOutcome score(Band b) {
 		Path rows = part(b, "csv"), failed = part(b, "failed");
 		if (fileDone(b.file(), b.plan().planes())) return BandOutcome.ALREADY_DONE;
@@ -212,9 +172,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 				return BandOutcome.FAILED;
 			}
 		}
-		List<String> lines = new ArrayList<>();
-		for (ScoreFiles.ScoredPlane p : scored)
-			lines.add(ScoreFiles.csvRow(in, p, settings));
+		List<String> lines = scored.stream().map(p -> ScoreFiles.csvRow(in, p, settings)).toList();
 		if (b.first() == 1 && b.last() == b.plan().planes()) {
 			// the whole file in one band: its map and rows straight away, without parts to assemble
 			injectFailure(b.file(), b.first(), null);
@@ -223,14 +181,12 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			Parts.writeLines(Parts.done(outputFolder(), b.file()), lines);
 			return BandOutcome.SCORED;
 		}
-		if (settings.maps() != MapFiles.Kind.NONE) {
-			MapParts.writeMap(part(b, "map"), o -> {
-				for (ScoreFiles.ScoredPlane p : scored) {
-					MapParts.writePixels(o, p.map().getPixels());
-					injectFailure(b.file(), b.first(), o);
-				}
-			});
-		}
+		if (settings.maps() != MapFiles.Kind.NONE) MapParts.writeMap(part(b, "map"), o -> {
+			for (ScoreFiles.ScoredPlane p : scored) {
+				MapParts.writePixels(o, p.map().getPixels());
+				injectFailure(b.file(), b.first(), o);
+			}
+		});
 		else injectFailure(b.file(), b.first(), null);
 		Parts.writeLines(rows, lines);
 		assembleIfComplete(b.plan(), in);

@@ -232,9 +232,10 @@ public final class SparkScore {
 		if (!bands.isEmpty()) {
 			sc.setJobGroup("score", "GANomaly: score " + bands.size() + " band(s) of up to " + job.planesPerBand() + " planes",
 				false);
-			List<ArrayList<ScoreJob.Band>> groups = job.groups(bands, b -> b.last() - b.first() + 1);
-			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(groups, groups.size()).flatMap(job::scoreAll)
-				.countByValue();
+			List<ArrayList<ScoreJob.Band>> groups = TaskGroups.of(bands, b -> b.last() - b.first() + 1,
+				job.planesPerBand());
+			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(groups, groups.size()).flatMap(g -> g.stream()
+				.map(job::score).iterator()).countByValue();
 			scored = outcomes.getOrDefault(ScoreJob.BandOutcome.SCORED, 0L).intValue();
 			already += outcomes.getOrDefault(ScoreJob.BandOutcome.ALREADY_DONE, 0L).intValue();
 		}
@@ -242,8 +243,8 @@ public final class SparkScore {
 		if (!readable.isEmpty()) {
 			sc.setJobGroup("assemble", "GANomaly: rows of " + readable.size() + " file(s), and their maps if not written yet",
 				false);
-			List<ArrayList<ScoreJob.Plan>> groups = job.groups(readable, ScoreJob.Plan::planes);
-			results = sc.parallelize(groups, groups.size()).flatMap(job::assembleAll).collect();
+			List<ArrayList<ScoreJob.Plan>> groups = TaskGroups.of(readable, ScoreJob.Plan::planes, job.planesPerBand());
+			results = sc.parallelize(groups, groups.size()).flatMap(g -> g.stream().map(job::assemble).iterator()).collect();
 		}
 		Map<Integer, List<String>> rows = new TreeMap<>();
 		int planes = 0;
