@@ -101,7 +101,10 @@ final class TiffWalk {
 				" is " + d.width() + "x" + d.height() + " pixels, directory 1 " + first.width() + "x" + first.height() +
 				"; save the planes of other sizes as files of their own");
 		}
-		if (planes == 0) planes = directories.size();
+		if (planes == 0) {
+			planes = directories.size();
+			checkHeldByTheFile(directories);
+		}
 		else checkContiguous(directories.get(0), planes);
 		for (int i = 0; i < directories.size(); i++)
 			checkAllocation(directories.get(i), directories.size() == 1 ? 0 : i + 1);
@@ -233,6 +236,23 @@ final class TiffWalk {
 	IllegalArgumentException truncated(String part, String what, long end) {
 		return new IllegalArgumentException(option + ": " + file + " is truncated or damaged: its " + part + " (" +
 			what + ") ends at byte " + end + " but the file has " + size + " bytes");
+	}
+
+	/**
+	 * The planes' pixels must be in the file, each plane's own: directories (or strips) that point at
+	 * the same bytes would let a small file declare planes without end. A compressed plane may take as
+	 * little as its codec's largest ratio allows.
+	 */
+	void checkHeldByTheFile(List<Directory> directories) {
+		double least = 0, declared = 0;
+		for (Directory d : directories) {
+			declared += d.storedBytes();
+			least += (double) d.storedBytes() / (d.raw() ? 1 : TiffCheck.maxRatio(d.compression()));
+		}
+		if (least > size) throw bad((directories.size() == 1 ? "its image directory declares " : "its " +
+			directories.size() + " image directories declare ") + (long) declared + " bytes of pixels, more than its " +
+			size + " bytes can hold" + (least < declared ? " even at the codec's largest ratio" : "") +
+			": planes or strips that share their bytes");
 	}
 
 	void checkAllocation(Directory d, int plane) {

@@ -257,6 +257,30 @@ public class TiffCheckTest {
 			"beyond deflate's largest ratio of 1032:1"));
 	}
 
+	/**
+	 * Directories that all point at one plane's bytes: a file of 8 KB declaring 40 planes of 4 KB (or, at
+	 * the 200,000 directories allowed, terabytes of maps from megabytes).
+	 */
+	@Test
+	public void planesSharingTheirBytesAreRefused() throws IOException {
+		TestTiffs.Built one = TestTiffs.spec().size(64, 64).build();
+		int directory = one.directories().get(0), length = one.bytes().length - directory; // the file's last part
+		ByteBuffer b = ByteBuffer.allocate(one.bytes().length + 39 * length).order(ByteOrder.LITTLE_ENDIAN);
+		b.put(one.bytes());
+		for (int i = 1; i < 40; i++) { // the same directory again, chained after the one before
+			int at = b.position();
+			b.putInt(directory + (i - 1) * length + length - 4, at);
+			b.put(one.bytes(), directory, length);
+		}
+		Path file = write("shared.tif", b.array());
+		assertThat(refusal(() -> TiffCheck.check(file, "--input")), containsString("its 40 image directories declare " +
+			"163840 bytes of pixels, more than its " + b.capacity() + " bytes can hold: planes or strips that share " +
+			"their bytes"));
+		assertThat(refusal(() -> ImageFiles.openLazily(file, "--input")), containsString("share their bytes"));
+		assertEquals(40, TiffCheck.check(write("own.tif", TestTiffs.spec().size(64, 64).planes(40).build().bytes()),
+			"--input").planes());
+	}
+
 	@Test
 	public void truncatedFilesSayWhereTheirDataEnds() throws IOException {
 		byte[] whole = Files.readAllBytes(Path.of("test-images/normal_01.tif"));
