@@ -132,7 +132,8 @@ final class ImageHeaders {
 		catch (IOException | RuntimeException e) {
 			if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith(
 				option + ":")) throw iae;
-			throw notAnImage(file, option, "its header is damaged (" + e.getMessage() + ")");
+			throw notAnImage(file, option, "its header is damaged (" + (e.getMessage() == null ? e.toString() : e
+				.getMessage()) + ")");
 		}
 		if (width < 1 || height < 1 || frames < 1) throw notAnImage(file, option, "its " + format + " header declares " +
 			width + "x" + height + " pixels" + (frames == 1 ? "" : " in " + frames + " frames"));
@@ -151,13 +152,16 @@ final class ImageHeaders {
 			height = Math.max(height, screen.height());
 		}
 		long pixels = TiffCheck.times(width, height), bytes = size(file);
-		int perByte = format.equals("GIF") ? 4096 : format.startsWith("J") ? 1024 : 0;
-		if (perByte > 0 && pixels / perByte > bytes) throw new IllegalArgumentException(option + ": " + file + ": its " +
-			format + " header declares " + width + "x" + height + " pixels, but the file holds only " + bytes + " bytes (" +
-			format + "'s compression gives at most " + perByte + " pixels a byte): it is damaged or crafted");
 		if (pixels > TiffCheck.MAX_PLANE_PIXELS) throw new IllegalArgumentException(option + ": " + file + ": its " +
 			format + " header declares " + width + "x" + height + " = " + pixels +
 			" pixels, more than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");
+		// ImageJ opens every frame of a GIF at the screen's size; PNG: deflate's 1032:1 of 1-bit pixels;
+		// BMP: its run-length codes, 255 pixels in 2 bytes
+		int perByte = format.equals("GIF") ? 4096 : format.startsWith("J") ? 1024 : format.equals("PNG") ? 8 * 1032 : 128;
+		if (TiffCheck.times(pixels, frames) / perByte > bytes) throw new IllegalArgumentException(option + ": " + file +
+			": its " + format + " header declares " + width + "x" + height + " pixels" + (frames == 1 ? "" : " in " + frames +
+				" frames") + ", but the file holds only " + bytes + " bytes (" + format + "'s compression gives at most " +
+			perByte + " pixels a byte): it is damaged or crafted");
 		// decoding holds the decoded image and ImageJ's copy: up to 8 bytes a pixel
 		fitsInHeap(file, option, TiffCheck.times(TiffCheck.times(pixels, 8), frames), width + "x" + height + " pixels" +
 			(frames == 1 ? "" : " in " + frames + " frames"));

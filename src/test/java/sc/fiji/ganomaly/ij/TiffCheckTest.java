@@ -332,6 +332,15 @@ public class TiffCheckTest {
 		String message = refusal(() -> ImageFiles.open(liar, "--input"));
 		assertThat(message, containsString("its PNG header declares 100000x100000 = 10000000000 pixels, more than " +
 			"ImageJ can hold"));
+		// within what ImageJ holds, but more than the file's bytes can code: crafted, not a memory setting
+		b.putInt(16, 20_000).putInt(20, 20_000);
+		crc.reset();
+		crc.update(bytes, 12, 17);
+		b.putInt(29, (int) crc.getValue());
+		Path crafted = write("crafted.png", bytes);
+		assertThat(refusal(() -> ImageFiles.open(crafted, "--input")), containsString("its PNG header declares " +
+			"20000x20000 pixels, but the file holds only " + bytes.length + " bytes (PNG's compression gives at most 8256 " +
+			"pixels a byte): it is damaged or crafted"));
 		assertEquals(8, ImageFiles.open(png, "--input").image().getWidth());
 	}
 
