@@ -250,6 +250,8 @@ public final class ModelPool implements AutoCloseable {
 
 		static Key of(Path file) {
 			Path abs = file.toAbsolutePath().normalize();
+			if (Files.isDirectory(abs)) throw new IllegalArgumentException("model: " + file + " is a folder, not a model " +
+				"file (a model is one file, such as model" + ModelFiles.EXTENSION + ")");
 			if (!Files.isRegularFile(abs)) throw new IllegalArgumentException("model: file " + file + " does not exist");
 			try {
 				return new Key(abs, Files.getLastModifiedTime(abs), Files.size(abs));

@@ -69,8 +69,13 @@ abstract class CancelableCommand implements Command, Cancelable {
 	 * again once it is dropped): how much Java may use, and where to give Fiji more.
 	 */
 	protected void fail(OutOfMemoryError e) {
-		fail("out of memory: Java may use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB; give Fiji " +
-			"more in Edit > Options > Memory & Threads, or use smaller images");
+		fail(outOfMemory());
+	}
+
+	/** What running out of memory means in Fiji, in one line. */
+	static String outOfMemory() {
+		return "out of memory: Java may use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB; give Fiji " +
+			"more in Edit > Options > Memory & Threads, or use smaller images";
 	}
 
 	/** Ends the command with a one-line reason; see the class description. */
@@ -104,7 +109,8 @@ abstract class CancelableCommand implements Command, Cancelable {
 	static void stopMacro(String title, String message) {
 		// In the GUI the interpreter's own "Macro Error" dialog does not open while a command's
 		// macro options are set, so the message is shown as ImageJ's commands show theirs.
-		if (!GraphicsEnvironment.isHeadless()) IJ.showMessage(title, message);
+		// Called by IJ.run from a script or plugin (no macro interpreter), IJ.error opens its own dialog.
+		if (!GraphicsEnvironment.isHeadless() && ij.macro.Interpreter.getInstance() != null) IJ.showMessage(title, message);
 		try {
 			IJ.error(title, message); // stops the macro; headless: "Macro Error: <message> in line n"
 		}

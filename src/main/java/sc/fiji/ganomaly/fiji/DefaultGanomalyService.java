@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.fiji;
 import java.io.File;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
 import org.scijava.Cancelable;
@@ -101,11 +102,21 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	public ImagePlusScorer.Result score(ImagePlus image, File model, int stride, ProgressListener listener) {
 		if (image == null) throw new IllegalArgumentException("image: no image is open");
 		Call call = new Call();
+		ImagePlusScorer.Result result;
 		try (ModelPool.Lease lease = model(model); Running r = running(call)) {
 			GanomalyModel m = lease.model();
-			return ImagePlusScorer.score(m, image, ScoreParameters.stride(stride, m.patchSize(), "stride"),
+			result = ImagePlusScorer.score(m, image, ScoreParameters.stride(stride, m.patchSize(), "stride"),
 				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), ProgressListener.all(listener, call));
 		}
+		catch (OutOfMemoryError e) { // the work's arrays are gone with it: one line, as the commands say it
+			throw new IllegalStateException(CancelableCommand.outOfMemory(), e);
+		}
+		// a script's loop stops here, not at its next image
+		if (call.isCanceled()) throw new CancellationException("scoring " + image.getTitle() + " was stopped (" +
+			call.getCancelReason() + ")");
+		if (result.mapFile() != null) FijiLog.info(log, "GANomaly: the map of " + image.getTitle() + " is larger than " +
+			"half the memory left, so it was written to " + result.mapFile() + " and is returned as a virtual stack");
+		return result;
 	}
 
 	@Override

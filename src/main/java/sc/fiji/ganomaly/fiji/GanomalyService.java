@@ -47,16 +47,26 @@ public interface GanomalyService extends SciJavaService {
 	ModelPool.Lease model(File file, ScoreKind score);
 
 	/**
-	 * Scores every plane of an image with the model of a file.
+	 * Scores every plane of an image with the model of a file. A map larger than half the memory left
+	 * is written beside the image's file (or to a temporary folder), {@code <name>_anomaly.tif}, and
+	 * returned as a virtual stack of it ({@code mapFile()} names it; the log says so).
 	 *
 	 * @param stride window step in pixels, 0 for a quarter of the patch size
 	 * @return the scores and the map, or a result without a map if {@code listener} cancelled
+	 * @throws java.util.concurrent.CancellationException if {@link #cancelAll} stopped it, so that a
+	 *         script's loop over images ends there
+	 * @throws IllegalStateException if Java ran out of memory, saying how much it may use
 	 */
 	ImagePlusScorer.Result score(ImagePlus image, File model, int stride, ProgressListener listener);
 
 	/** Scores every plane of an image at the default stride. */
 	default ImagePlusScorer.Result score(ImagePlus image, File model) {
 		return score(image, model, 0, ProgressListener.NONE);
+	}
+
+	/** {@link #score(ImagePlus, File)} with the model file's path, as a script's text input gives it. */
+	default ImagePlusScorer.Result score(ImagePlus image, String model) {
+		return score(image, model == null ? null : new File(model));
 	}
 
 	/**

@@ -242,8 +242,9 @@ public final class ImagePlusScorer {
 	}
 
 	/**
-	 * The bytes a map may take in memory in this JVM: half of what the heap could still give, so
-	 * that the map never ends scoring in an out-of-memory error.
+	 * The bytes a map may take in memory in this JVM: half of what the heap could still give, the
+	 * other half left for the scoring's own work (about 30 bytes a pixel of one plane and 70 MB, for
+	 * the texture score; docs/benchmarks.md, "Memory when scoring many images").
 	 */
 	public static long mapBudget() {
 		Runtime r = Runtime.getRuntime();

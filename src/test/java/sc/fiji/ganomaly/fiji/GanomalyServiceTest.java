@@ -147,6 +147,41 @@ public class GanomalyServiceTest {
 		}
 	}
 
+	/**
+	 * cancelAll during a script's loop of score calls throws from the running call, so that the loop
+	 * ends there instead of going on with its next image; the next call runs as usual. A script's
+	 * text input names the model as a path; a folder is named as such.
+	 */
+	@Test
+	public void cancelAllEndsAScriptsLoopOfScoring() throws Exception {
+		Context context = new Context(GanomalyService.class);
+		try {
+			GanomalyService ganomaly = context.service(GanomalyService.class);
+			Path file = tmp.getRoot().toPath().resolve("loop.ganomaly.zip");
+			try (GanomalyModel m = ganomaly.train(data(5), tiny(5).score(ScoreKind.TEXTURE), null)) {
+				m.save(file);
+			}
+			ProgressListener stopAtFirstPlane = new ProgressListener() {
+
+				@Override
+				public void progress(long done, long total) {
+					if (done > 0) ganomaly.cancelAll(); // as another thread's or a Stop button's call would
+				}
+			};
+			java.util.concurrent.CancellationException e = org.junit.Assert.assertThrows(
+				java.util.concurrent.CancellationException.class, () -> ganomaly.score(image(6), file.toFile(), 0,
+					stopAtFirstPlane));
+			assertEquals("scoring image 6 was stopped (stopped by the user)", e.getMessage());
+			assertEquals(2, ganomaly.score(image(6), file.toString()).scores().size());
+			assertEquals("model: " + tmp.getRoot() + " is a folder, not a model file (a model is one file, such as " +
+				"model.ganomaly.zip)", org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ganomaly.score(
+					image(6), tmp.getRoot().toString())).getMessage());
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
 	/** What a script may pass: no listener (None) and, through the system property, a bound of no models. */
 	@Test
 	public void noListenerAndABoundOfNoModelsAreTakenAsNoneAndOne() throws Exception {
