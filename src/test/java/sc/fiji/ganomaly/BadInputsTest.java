@@ -89,7 +89,7 @@ public class BadInputsTest {
 
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
-			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, sameName, cutJpeg,
+			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
 			cmykJpeg, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
@@ -390,10 +390,10 @@ public class BadInputsTest {
 			"its PNG header declares 100000x100000 = 10000000000 pixels, more than ImageJ can hold", x -> x.liarPng),
 		badImage(55, "ImageJ single-directory stack with planes missing", "(images=9 planes of 8x6 pixels",
 			x -> x.singleDirTif),
-		new Case(56, "two inputs of the same name from different folders")
-			.cli("have the same name, so their rows in scores.csv and their maps would collide", x -> score("--input",
-				x.normal, x.sameName, "--model", x.model, "--output", x.out("o56")))
-			.noCommand("the folder command reads one folder, where names differ"),
+		new Case(56, "a list of inputs that is not UTF-8 text")
+			.cli("inputs.txt is not UTF-8 text; save it as UTF-8", x -> score("--input", "@" + x.latin1List,
+				"--model", x.model, "--output", x.out("o56")))
+			.noCommand("the Fiji commands take an image or a folder, not a list"),
 		new Case(57, "a file of a batch that cannot be scored, stopping at the first failure")
 			.cli("is empty (0 bytes), not an image", x -> score("--input", x.batch, "--model", x.model, "--output",
 				x.out("o57"), "--stop-at-first-failure"))
@@ -519,7 +519,8 @@ public class BadInputsTest {
 		f.empty = Files.createDirectories(f.dir.resolve("empty"));
 		f.notImageFolder = Files.createDirectories(f.dir.resolve("not-images"));
 		f.text = Files.writeString(f.notImageFolder.resolve("notes.tif"), "not an image");
-		f.sameName = Files.copy(f.normal, Files.createDirectories(f.dir.resolve("other")).resolve("normal.tif"));
+		f.latin1List = Files.write(f.dir.resolve("inputs.txt"), ("caf\u00e9/" + f.normal.getFileName() + "\n").getBytes(
+			java.nio.charset.StandardCharsets.ISO_8859_1));
 		f.oneMap = Files.createDirectories(f.dir.resolve("one-map"));
 		Files.copy(f.normal, f.oneMap.resolve("a.tif"));
 		new FileSaver(IJ.openImage(f.normal.toString())).saveAsPng(f.oneMap.resolve("A.png").toString());

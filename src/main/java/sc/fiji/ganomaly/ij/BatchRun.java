@@ -30,6 +30,7 @@ final class BatchRun {
 	private final GanomalyModel model;
 	private final Request request;
 	private final Map<String, Integer> done;
+	private final OutputNames names;
 	private final Appender scores, failed;
 	private final ProgressListener progress;
 	private final List<Failure> failures = new ArrayList<>();
@@ -47,6 +48,7 @@ final class BatchRun {
 		this.model = model;
 		this.request = request;
 		this.done = done;
+		this.names = OutputNames.of(request.files());
 		this.scores = scores;
 		this.failed = failed;
 		this.progress = progress;
@@ -100,7 +102,7 @@ final class BatchRun {
 		for (; i < headers.size(); i++) {
 			Header h = headers.get(i);
 			if (h == null) continue;
-			if (done.getOrDefault(request.files().get(i).getFileName().toString(), 0) > 0) break;
+			if (done.getOrDefault(names.name(request.files().get(i)), 0) > 0) break;
 			if (sum + h.pixels() > GanomalyModel.PIXELS_AT_ONCE) break;
 			sum += h.pixels();
 			members.add(i);
@@ -147,8 +149,8 @@ final class BatchRun {
 	/** Records that {@code file} was not scored; a map an earlier run left of it goes (not one this run resumes). */
 	private void fail(Path file, String reason) throws IOException {
 		String line = (reason == null ? "unknown failure" : reason.replace('\n', ' ')) + (request.settings().maps() !=
-			MapFiles.Kind.NONE && done.getOrDefault(file.getFileName().toString(), 0) == 0 ? MapFiles.deleteEarlier(request
-				.output(), file) : "");
+			MapFiles.Kind.NONE && done.getOrDefault(names.name(file), 0) == 0 ? MapFiles.deleteEarlier(names.folder(request
+				.output(), file), file) : "");
 		failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");
 		if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
 		failures.add(new Failure(file, line));
@@ -164,7 +166,7 @@ final class BatchRun {
 		List<ScoreFiles.ScoredPlane> held = scoredBefore != null ? scoredBefore.planes() : List.of();
 		ImagePlus imp = input.image();
 		int n = ScoreFiles.planes(input);
-		String name = file.getFileName().toString();
+		String name = names.name(file);
 		int rows = Math.min(done.getOrDefault(name, 0), n);
 		ScoreFiles.Settings settings = request.settings();
 		if (settings.maps() == MapFiles.Kind.NONE) {
@@ -179,7 +181,8 @@ final class BatchRun {
 			}
 			return true;
 		}
-		Path map = MapFiles.file(request.output(), input);
+		Path map = names.map(request.output(), input);
+		Files.createDirectories(map.getParent()); // a folder of its own for an input below the inputs' common folder
 		Path partial = StreamedMapWriter.partialFor(map);
 		if (rows >= n && Files.exists(map) && !Files.exists(partial)) {
 			skip(n);
@@ -281,7 +284,7 @@ final class BatchRun {
 
 	private void row(ImageFiles.Input input, ScoreFiles.ScoredPlane plane) {
 		try {
-			scores.append(ScoreFiles.csvRow(input, plane, request.settings()) + "\n");
+			scores.append(ScoreFiles.csvRow(names.name(input.file()), plane, request.settings()) + "\n");
 		}
 		catch (IOException e) {
 			throw new OutputFailure(request.output().resolve(ScoreBatch.SCORES), e);

@@ -176,6 +176,7 @@ public final class MapFiles {
 	public static void writeAtomically(Path file, FileWriting writing, boolean force) {
 		Path tmp = temporaryFor(file);
 		try {
+			Files.createDirectories(file.getParent()); // an input's own folder below the output (OutputNames)
 			writing.writeTo(tmp);
 			if (force) try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
 				channel.force(true);

@@ -161,9 +161,10 @@ public final class ScoreBatch {
 		List<Path> inputs = files;
 		if (maps && resume) {
 			Path folder = output.toAbsolutePath().normalize();
+			OutputNames names = OutputNames.of(distinct(files));
 			Set<String> own = new HashSet<>();
-			for (Path f : files)
-				own.add(MapFiles.file(folder, new ImageFiles.Input(f, null)).toString().toLowerCase(Locale.ROOT));
+			for (Path f : distinct(files))
+				own.add(names.map(folder, new ImageFiles.Input(f, null)).toString().toLowerCase(Locale.ROOT));
 			inputs = files.stream().filter(f -> !own.contains(f.toAbsolutePath().normalize().toString().toLowerCase(
 				Locale.ROOT))).toList();
 		}
@@ -173,33 +174,37 @@ public final class ScoreBatch {
 
 	/**
 	 * Refuses, before any work and naming {@code option}, inputs whose outputs in {@code output}
-	 * would collide: two inputs of the same file name (their rows in scores.csv); and when
-	 * {@code maps} are written, two base names that differ only in extension or letter case
-	 * ({@code a.tif} and {@code A.png} write one {@code a_anomaly.tif} on Windows' and macOS's file
-	 * systems), a map name longer than a file name may be, and a map that would overwrite an input
-	 * (a folder scored into itself a second time). The same file named twice is no conflict.
+	 * would collide: two inputs of one name ({@link OutputNames}: only inputs with no folder in common,
+	 * on two drives of Windows); and when {@code maps} are written, two base names that differ only in
+	 * extension or letter case ({@code a.tif} and {@code A.png} write one {@code a_anomaly.tif} on
+	 * Windows' and macOS's file systems), a map name longer than a file name may be, and a map that
+	 * would overwrite an input (a folder scored into itself a second time). The same file named twice
+	 * is no conflict.
 	 */
 	public static void checkNames(List<Path> files, Path output, boolean maps, String option) {
 		List<Path> inputs = distinct(files);
+		OutputNames outputNames = OutputNames.of(inputs);
 		Map<String, Path> names = new HashMap<>(), mapNames = new HashMap<>(), paths = new HashMap<>();
 		for (Path f : inputs)
 			paths.put(f.toString().toLowerCase(Locale.ROOT), f);
 		Path folder = output.toAbsolutePath().normalize();
 		for (Path f : inputs) {
-			Path other = names.putIfAbsent(f.getFileName().toString(), f);
+			Path other = names.putIfAbsent(outputNames.name(f), f);
 			if (other != null)
-				throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same name, so their " +
-					"rows in scores.csv and their maps would collide; score them into different output folders");
+				throw new IllegalArgumentException(option + ": " + other + " and " + f + " have the same name and no " +
+					"folder in common, so their rows in scores.csv and their maps would collide; score them into " +
+					"different output folders");
 			if (!maps) continue;
-			Path mapFile = MapFiles.file(folder, new ImageFiles.Input(f, null));
+			Path mapFile = outputNames.map(folder, new ImageFiles.Input(f, null));
 			String map = mapFile.getFileName().toString();
 			if (map.getBytes(StandardCharsets.UTF_8).length > HiddenNames.MAX_NAME_BYTES)
 				throw new IllegalArgumentException(option + ": the map of " + f + " would be named " + map + ", longer than " +
 					"the " + HiddenNames.MAX_NAME_BYTES + " bytes a file name may have; rename the file or write no maps");
-			other = mapNames.putIfAbsent(map.toLowerCase(Locale.ROOT), f);
+			String relative = folder.relativize(mapFile).toString().replace('\\', '/');
+			other = mapNames.putIfAbsent(relative.toLowerCase(Locale.ROOT), f);
 			if (other != null)
-				throw new IllegalArgumentException(option + ": " + other + " and " + f + " would both write the map " + map +
-					"; rename one, score them into different output folders, or write no maps");
+				throw new IllegalArgumentException(option + ": " + other + " and " + f + " would both write the map " +
+					relative + "; rename one, score them into different output folders, or write no maps");
 			Path overwritten = paths.get(mapFile.toString().toLowerCase(Locale.ROOT));
 			if (overwritten != null)
 				throw new IllegalArgumentException(option + ": " + overwritten + " is an input and would be overwritten by " +

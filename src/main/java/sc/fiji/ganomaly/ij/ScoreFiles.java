@@ -192,9 +192,9 @@ public final class ScoreFiles {
 		return String.format(Locale.ROOT, "%s,%d,%.6f,%b", csvField(fileName), plane, score, !(score <= threshold));
 	}
 
-	/** The scores.csv row of one scored plane of {@code input}. */
-	public static String csvRow(ImageFiles.Input input, ScoredPlane plane, Settings settings) {
-		return csvRow(input.file().getFileName().toString(), plane.index(), plane.score(), settings.threshold());
+	/** The scores.csv row of one scored plane of the input named {@code name} ({@link OutputNames#name}). */
+	public static String csvRow(String name, ScoredPlane plane, Settings settings) {
+		return csvRow(name, plane.index(), plane.score(), settings.threshold());
 	}
 
 	/** Quotes a CSV field when it holds a comma, quote or line break. */

@@ -175,6 +175,41 @@ public class ScoreBatchTest {
 			.contains("--input: "));
 	}
 
+	/**
+	 * A plate's wells, each a folder of sites of the same names: every input is named by its path below
+	 * the folder holding them all, in scores.csv and as its map's place, so that nothing collides; the
+	 * rows and maps are those of each file scored on its own, and a resume finds them done.
+	 */
+	@Test
+	public void filesOfOneNameInOtherFoldersAreNamedByTheirFolders() throws IOException {
+		Path plate = tmp.newFolder("plate").toPath(), output = tmp.newFolder().toPath();
+		for (String well : List.of("A01", "A02")) {
+			Files.createDirectories(plate.resolve(well));
+			Files.copy(good.resolve(well.equals("A01") ? "a.tif" : "c.tif"), plate.resolve(well).resolve("s1.tif"));
+		}
+		Files.copy(good.resolve("b.tif"), plate.resolve("overview.tif"));
+		Outcome o = score(output, "--input", plate + "/**/*.tif");
+		assertEquals(o.err(), 0, o.exit());
+		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+		assertEquals(List.of("A01/s1.tif", "A01/s1.tif", "A01/s1.tif", "A02/s1.tif", "A02/s1.tif", "A02/s1.tif",
+			"A02/s1.tif", "overview.tif"), rows.subList(1, rows.size()).stream().map(r -> r.substring(0, r.indexOf(',')))
+				.toList());
+		for (String name : List.of("a", "c")) { // each as scored alone, into a folder of its own
+			Path alone = tmp.newFolder().toPath();
+			assertEquals(0, score(alone, "--input", good.resolve(name + ".tif").toString()).exit());
+			String map = name.equals("a") ? "A01/s1_anomaly.tif" : "A02/s1_anomaly.tif";
+			assertArrayEquals(map, Files.readAllBytes(alone.resolve(name + "_anomaly.tif")), Files.readAllBytes(output
+				.resolve(map)));
+			List<String> own = Files.readAllLines(alone.resolve("scores.csv"));
+			for (String row : own.subList(1, own.size()))
+				assertTrue(row, rows.contains(map.substring(0, 4) + "s1.tif" + row.substring(row.indexOf(','))));
+		}
+		assertTrue(Files.isRegularFile(output.resolve("overview_anomaly.tif")));
+		Outcome again = score(output, "--input", plate + "/**/*.tif", "--resume");
+		assertEquals(again.err(), 0, again.exit());
+		assertEquals(rows, Files.readAllLines(output.resolve("scores.csv")));
+	}
+
 	/** A link to nothing in a folder is listed and fails as a file of its own, instead of being passed over. */
 	@Test
 	public void aLinkToNothingInAFolderIsAFailureOfItsOwn() throws IOException {
@@ -293,17 +328,8 @@ public class ScoreBatchTest {
 	}
 
 	@Test
-	public void inputsOfTheSameNameFromTwoFoldersAreRefusedBeforeAnyWork() throws IOException {
-		Path other = tmp.newFolder("other").toPath();
-		Files.copy(good.resolve("b.tif"), other.resolve("a.tif"));
+	public void theSameFileNamedTwiceIsOneInput() throws IOException {
 		Path output = tmp.newFolder().toPath();
-		Outcome o = score(output, "--input", good.resolve("a.tif").toString(), other.resolve("a.tif").toString());
-		assertEquals(2, o.exit());
-		assertEquals("ganomaly score: --input: " + good.resolve("a.tif") + " and " + other.resolve("a.tif") + " have the " +
-			"same name, so their rows in scores.csv and their maps would collide; score them into different output " +
-			"folders\n", o.err());
-		assertEquals(Map.of(), files(output));
-		// the same file named twice is one input
 		assertEquals(0, score(output, "--input", good.resolve("a.tif").toString(), good.toString() + "/a.tif").exit());
 		assertEquals(1 + 3, Files.readAllLines(output.resolve("scores.csv")).size());
 	}

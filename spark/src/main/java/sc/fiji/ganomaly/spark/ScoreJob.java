@@ -16,6 +16,7 @@ import org.apache.spark.TaskContext;
 
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.OutputNames;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.GanomalyModel;
 
@@ -28,6 +29,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
  * the code of {@code ganomaly score}.
  *
  * @param files      the inputs, in scores.csv order
+ * @param names      how outputs are named ({@link OutputNames} of the inputs)
  * @param settings   scoring settings (stride, threshold, score, channels, maps)
  * @param modelName  the model file's name among the files shipped with the job (SparkContext.addFile)
  * @param planesPerBand planes per band (a scoring task's work)
@@ -39,7 +41,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
  *                   file's map fails, in a band task, where the file's last step is left to write it, and in that step;
  *                   a file of one band has no such step)
  */
-record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelName, int planesPerBand, int threads,
+record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings settings, String modelName, int planesPerBand, int threads,
 	String precision, String output, String nativeCache, String fail) implements Serializable
 {
 
@@ -172,12 +174,12 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 				return BandOutcome.FAILED;
 			}
 		}
-		List<String> lines = scored.stream().map(p -> ScoreFiles.csvRow(in, p, settings)).toList();
+		List<String> lines = scored.stream().map(p -> ScoreFiles.csvRow(names.name(path), p, settings)).toList();
 		if (b.first() == 1 && b.last() == b.plan().planes()) {
 			// the whole file in one band: its map and rows straight away, without parts to assemble
 			injectFailure(b.file(), b.first(), null);
 			if (settings.maps() != MapFiles.Kind.NONE) MapFiles.write(MapFiles.image(in.image(), scored.size(),
-				settings.maps(), i -> scored.get(i - 1).map()), MapFiles.file(outputFolder(), in));
+				settings.maps(), i -> scored.get(i - 1).map()), names.map(outputFolder(), in));
 			Parts.writeLines(Parts.done(outputFolder(), b.file()), lines);
 			return BandOutcome.SCORED;
 		}
@@ -281,7 +283,7 @@ record ScoreJob(List<String> files, ScoreFiles.Settings settings, String modelNa
 			MapFiles.write(MapFiles.image(file.image(), plan.planes(), settings.maps(), i -> {
 				Band b = bands.get((i - 1) / planesPerBand);
 				return MapFiles.plane(w, h, MapParts.readPlane(part(b, "map"), i - b.first(), w * h, floats));
-			}), MapFiles.file(out, file));
+			}), names.map(out, file));
 		}
 		Parts.writeLines(done, rows);
 		// the file is done: its map parts are not needed any more (disk: parts and maps are not both kept)

@@ -28,6 +28,7 @@ import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.OutputNames;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.ScoreParameters;
@@ -192,7 +193,8 @@ public final class SparkScore {
 
 		Fingerprint fingerprint = Fingerprint.of(files, settings, modelFile, planesPerTask, precision);
 		prepareParts(output, fingerprint, o.has("resume"), out);
-		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), settings,
+		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), OutputNames.of(
+			ScoreBatch.distinct(files)), settings,
 			modelFile.getFileName().toString(), planesPerTask, threads, precision, output.toAbsolutePath().toString(),
 			nativeCache, conf.get(FAIL_KEY, null));
 		Path scratch = LocalScratch.claim(conf, System.getenv());

@@ -407,6 +407,34 @@ public class SparkScoreTest {
 			Files.readAllBytes(ref32.resolve("hyper_anomaly.tif")), Files.readAllBytes(out.resolve("hyper_anomaly.tif"))));
 	}
 
+	/**
+	 * A plate's wells, folders of sites of the same names, scored in one run: named by their paths below
+	 * the plate (rows A01/s1.tif, maps A01/s1_anomaly.tif), the command line's bytes, stacks split into
+	 * bands as well as single planes.
+	 */
+	@Test
+	public void aPlatesWellsOfSitesOfOneNameAreTheCommandLines() throws IOException {
+		Path plate = tmp.getRoot().toPath().resolve("plate"), ref = tmp.getRoot().toPath().resolve("plate-cli"),
+			out = tmp.getRoot().toPath().resolve("plate-spark");
+		for (String well : List.of("A01", "A02")) {
+			Files.createDirectories(plate.resolve(well));
+			Files.copy(inputs.resolve(well.equals("A01") ? "hyper.tif" : "normal_01.tif"), plate.resolve(well).resolve(
+				"s1.tif"));
+		}
+		String glob = plate + "/**/*.tif";
+		assertEquals(0, cli("score", "--model", model.toString(), "--output", ref.toString(), "--threads", "2", "--input",
+			glob));
+		SparkScore.Summary s = spark(new String[] { "score", "--model", model.toString(), "--output", out.toString(),
+			"--master", "local[2]", "--planes-per-task", "5", "--input", glob });
+		assertEquals(0, s.failures());
+		List<String> rows = Files.readAllLines(out.resolve("scores.csv"));
+		assertEquals(Files.readAllLines(ref.resolve("scores.csv")), rows);
+		assertTrue(rows.toString(), rows.get(1).startsWith("A01/s1.tif,1,") && rows.get(rows.size() - 1).startsWith(
+			"A02/s1.tif,1,"));
+		for (String map : List.of("A01/s1_anomaly.tif", "A02/s1_anomaly.tif"))
+			assertArrayEquals(map, Files.readAllBytes(ref.resolve(map)), Files.readAllBytes(out.resolve(map)));
+	}
+
 	@Test
 	public void badOptionsGetOneLineNamingTheOption() {
 		Path out = tmp.getRoot().toPath().resolve("spark-bad");
