@@ -29,17 +29,16 @@ final class BatchRun {
 
 	private final GanomalyModel model;
 	private final Request request;
-	private final Map<String, Integer> done;
-	private final OutputNames names;
+	private final Map<String, Integer> done; // planes finished per input's name (OutputNames), of an earlier run
 	private final Appender scores, failed;
 	private final ProgressListener progress;
 	private final List<Failure> failures = new ArrayList<>();
+	private final OutputNames names;
 	private final long start = System.nanoTime();
 	private final Map<Path, Grouped> grouped = new HashMap<>();
 	private long total, finished, resumed, scoredNow;
-	private int files, groupedUntil;
-	/** Planes of the current file up to this one are scored one at a time: a group of them failed. */
-	private int oneByOneUntil;
+	/** oneByOneUntil: planes of the current file up to this one are scored one at a time (a group of them failed). */
+	private int files, groupedUntil, oneByOneUntil;
 	private boolean canceled;
 
 	BatchRun(GanomalyModel model, ScoreBatch.Request request, Map<String, Integer> done, Appender scores, Appender failed,
@@ -86,8 +85,7 @@ final class BatchRun {
 		return new Summary(files, finished, resumed, List.copyOf(failures), canceled);
 	}
 
-	/** What the run read of a file at its start: its planes, and its pixels (of all planes). */
-	private record Header(int planes, long pixels) {}
+	private record Header(int planes, long pixels) {} // what the run read of a file at its start (pixels of all planes)
 
 	/**
 	 * Scores the files from {@code first} on together while they are new to the run and their planes
@@ -122,8 +120,7 @@ final class BatchRun {
 		}
 	}
 
-	/** A file scored with others by {@link #group}: the opened input and all its planes. */
-	private record Grouped(ImageFiles.Input input, List<ScoreFiles.ScoredPlane> planes) {}
+	private record Grouped(ImageFiles.Input input, List<ScoreFiles.ScoredPlane> planes) {} // scored by group(), all planes
 
 	/** The file's {@link ImageFiles#shape} (a one-plane TIFF's header only); null, a failure recorded, if none. */
 	private Header header(Path file) throws IOException {
@@ -182,7 +179,6 @@ final class BatchRun {
 			return true;
 		}
 		Path map = names.map(request.output(), input);
-		Files.createDirectories(map.getParent()); // a folder of its own for an input below the inputs' common folder
 		Path partial = StreamedMapWriter.partialFor(map);
 		if (rows >= n && Files.exists(map) && !Files.exists(partial)) {
 			skip(n);

@@ -137,6 +137,7 @@ final class StreamedMapWriter {
 		TiffEncoder encoder = new TiffEncoder(fi); // sets fi.offset: where the pixels start
 		Layout layout = new Layout(fi.offset, (long) fi.width * fi.height * fi.getBytesPerPixel(), fi.nImages);
 		Path partial = partialFor(map);
+		Files.createDirectories(map.getParent()); // an input's own folder below the output (OutputNames)
 		long keep = kept <= 0 ? 0 : layout.offset() + kept * layout.planeBytes();
 		if (keep > 0 && (!Files.isRegularFile(partial) || Files.size(partial) < keep || pixelOffset(partial) != fi.offset))
 			throw new IOException("the partial map " + partial + " does not hold the first " + kept + " plane(s)");
