@@ -72,7 +72,7 @@ public final class ModelClaim implements AutoCloseable {
 				Files.deleteIfExists(lock.file()); // Linux, macOS: a run that opened it finds it gone and takes a new one
 			}
 			catch (IOException e) {
-				lock.close(); // Windows deletes no open file, and none another run has open
+				lock.close(); // a system that deletes no open file: once closed (not seen on Windows with Java's sharing)
 				Files.deleteIfExists(lock.file());
 			}
 			Files.deleteIfExists(folder);
@@ -98,7 +98,7 @@ public final class ModelClaim implements AutoCloseable {
 			Files.deleteIfExists(other.file());
 			other.close();
 		}
-		catch (IOException e) { // Windows deletes it once it is closed
+		catch (IOException e) { // a system that deletes no open file deletes it once it is closed
 			other.close();
 			Files.deleteIfExists(f);
 		}

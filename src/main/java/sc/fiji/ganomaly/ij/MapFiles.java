@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.function.IntFunction;
@@ -206,12 +205,7 @@ public final class MapFiles {
 
 	/** Renames {@code from} over {@code to}, atomically where the file system can. */
 	public static void move(Path from, Path to) throws IOException {
-		try {
-			Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (java.nio.file.AtomicMoveNotSupportedException e) {
-			Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-		}
+		sc.fiji.ganomaly.core.api.Renames.replace(from, to);
 	}
 
 	/** Map planes fetched one at a time while ImageJ writes them; never labelled. */

@@ -74,8 +74,10 @@ public final class FolderLock implements AutoCloseable {
 					channel.close();
 					throw e;
 				}
-				// a lock on a file its holder deleted after this run opened it holds nothing: try the path's new file
-				if (lock != null && (WINDOWS || before != null && before.equals(key(file)))) {
+				// a lock on a file its holder deleted after this run opened it holds nothing: try the path's new file.
+				// Holders delete the file before they release it; Windows gives no file identity, but Java opens files
+				// there with FILE_SHARE_DELETE, so the path is looked at again once the lock is held.
+				if (lock != null && (WINDOWS ? Files.exists(file) : before != null && before.equals(key(file)))) {
 					HELD.add(file);
 					return new FolderLock(file, channel);
 				}
@@ -88,8 +90,7 @@ public final class FolderLock implements AutoCloseable {
 
 	/**
 	 * The identity of the file {@code file} names now, null if none: a stat that opens nothing (closing
-	 * a descriptor would drop this process's locks on the file). Windows gives none, and deletes no open
-	 * file, so no lock there can be on a deleted file.
+	 * a descriptor would drop this process's locks on the file). Windows gives none.
 	 */
 	private static Object key(Path file) throws IOException {
 		try {
