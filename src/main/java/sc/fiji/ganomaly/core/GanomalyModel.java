@@ -370,7 +370,9 @@ public final class GanomalyModel implements AutoCloseable {
 		List<String> trained = manifest.inputPixelTypes();
 		if (trained.isEmpty() || !score().usesTexture()) return;
 		for (int k = 0; k < planes.size(); k++) {
-			String kind = PixelTypes.of(planes.get(k));
+			var plane = planes.get(k);
+			if ((plane.numDimensions() > 2 ? plane.dimension(2) : 1) != channels()) continue; // refused for that
+			String kind = PixelTypes.of(plane);
 			if (!trained.contains(kind) && loaded.firstTime("pixels " + kind)) EngineMessages.warn("GANomaly: " + names.get(
 				k) + " is " + kind + ", but the model was trained on " + String.join(" and ", trained) + " images: the " +
 				score().id() + " score compares intensities with theirs, so images of another kind may be flagged as a " +

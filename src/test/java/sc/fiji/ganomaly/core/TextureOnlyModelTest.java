@@ -116,6 +116,10 @@ public class TextureOnlyModelTest {
 			assertEquals(List.of("32-bit float"), loaded.manifest().inputPixelTypes());
 			loaded.score(anomalous, 8, "float plane");
 			assertEquals(List.of(), warnings);
+			// an image of other channels is refused for them, with no word of its pixels before
+			var rgb = net.imglib2.img.array.ArrayImgs.unsignedBytes(anomalous.dimension(0), anomalous.dimension(1), 3);
+			org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> loaded.score(rgb, 8, "rgb plane"));
+			assertEquals(List.of(), warnings);
 			var shorts = net.imglib2.converter.Converters.convert((net.imglib2.RandomAccessibleInterval<FloatType>) anomalous,
 				(in, out) -> out.setReal(Math.max(0, Math.min(65535, 1000 * in.getRealDouble()))),
 				new net.imglib2.type.numeric.integer.UnsignedShortType());
