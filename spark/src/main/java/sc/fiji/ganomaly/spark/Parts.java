@@ -23,8 +23,8 @@ import sc.fiji.ganomaly.ij.MapFiles;
  * (why the file cannot be scored), {@code done.csv} once the file's map is written, and
  * {@code input.txt}, the input's path, size and modification time the parts were made from. Every
  * part is written under a temporary name and renamed when complete, so a killed, retried or
- * speculative task leaves either nothing or the same bytes. Parts other than maps ({@link MapParts})
- * are forced to disk before their rename. A part that is empty, does not parse or does not match its
+ * speculative task leaves either nothing or the same bytes. Parts other than maps ({@link MapParts}),
+ * the input's stamp and a one-band file's {@code done.csv} are forced to disk before their rename. A part that is empty, does not parse or does not match its
  * checksum is redone. Removed when the run has finished.
  */
 final class Parts {
@@ -106,10 +106,19 @@ final class Parts {
 	}
 
 	static void writeLines(Path target, List<String> lines) {
+		writeLines(target, lines, true);
+	}
+
+	/**
+	 * {@link #writeLines(Path, List)}, forced to disk before the rename only if {@code force}: a file
+	 * whose loss or garbling after a crash only makes a resume score its input again (an input's stamp,
+	 * a file's {@code done.csv}) need not be.
+	 */
+	static void writeLines(Path target, List<String> lines, boolean force) {
 		write(target, out -> {
 			for (String line : lines)
 				out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-		});
+		}, force);
 	}
 
 	/** The stamp of an input (path, size, modification time): its parts were made from these bytes. */
@@ -137,7 +146,7 @@ final class Parts {
 			stale = old != null;
 			deleteTree(folder);
 		}
-		writeLines(stampFile, List.of(stamp));
+		writeLines(stampFile, List.of(stamp), false); // lost or garbled, it makes the parts be redone
 		return stale;
 	}
 

@@ -180,7 +180,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 			injectFailure(b.file(), b.first(), null);
 			if (settings.maps() != MapFiles.Kind.NONE) MapFiles.write(MapFiles.image(in.image(), scored.size(),
 				settings.maps(), i -> scored.get(i - 1).map()), names.map(outputFolder(), in));
-			Parts.writeLines(Parts.done(outputFolder(), b.file()), lines);
+			Parts.writeLines(Parts.done(outputFolder(), b.file()), lines, false); // lost in a crash: scored again
 			return BandOutcome.SCORED;
 		}
 		if (settings.maps() != MapFiles.Kind.NONE) MapParts.writeMap(part(b, "map"), o -> {
