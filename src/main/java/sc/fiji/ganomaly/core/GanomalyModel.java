@@ -371,7 +371,8 @@ public final class GanomalyModel implements AutoCloseable {
 		if (trained.isEmpty() || !score().usesTexture()) return;
 		for (int k = 0; k < planes.size(); k++) {
 			var plane = planes.get(k);
-			if ((plane.numDimensions() > 2 ? plane.dimension(2) : 1) != channels()) continue; // refused for that
+			long c = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
+			if (c != channels() && c != manifest.inputChannelCount()) continue; // refused for its channels
 			String kind = PixelTypes.of(plane);
 			if (!trained.contains(kind) && loaded.firstTime("pixels " + kind)) EngineMessages.warn("GANomaly: " + names.get(
 				k) + " is " + kind + ", but the model was trained on " + String.join(" and ", trained) + " images: the " +

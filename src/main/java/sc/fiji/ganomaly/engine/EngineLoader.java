@@ -151,7 +151,7 @@ public final class EngineLoader {
 			if (cause instanceof EngineException said) throw said;
 			String tooOld = NativePlatform.systemTooOld(cause);
 			if (tooOld != null) throw new EngineException("TensorFlow cannot run on this computer: " + tooOld +
-				"; the texture score needs no TensorFlow (score texture)", cause);
+				"; the texture score needs no TensorFlow: train and score with it", cause);
 			throw new EngineException("the TensorFlow engine in " + folder + " could not be loaded (" + cause +
 				"); reinstall GANomaly for Fiji", cause);
 		}

@@ -111,9 +111,16 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		catch (OutOfMemoryError e) { // the work's arrays are gone with it: one line, as the commands say it
 			throw new IllegalStateException(CancelableCommand.outOfMemory(), e);
 		}
-		// a script's loop stops here, not at its next image
-		if (call.isCanceled()) throw new CancellationException("scoring " + image.getTitle() + " was stopped (" +
-			call.getCancelReason() + ")");
+		// a script's loop stops here, not at its next image; a map file finished as the stop came is not left behind
+		if (call.isCanceled()) {
+			if (result.mapFile() != null) try {
+				java.nio.file.Files.deleteIfExists(result.mapFile());
+			}
+			catch (java.io.IOException e) {
+				FijiLog.warn(log, "GANomaly: the map of a stopped call could not be deleted: " + result.mapFile());
+			}
+			throw new CancellationException("scoring " + image.getTitle() + " was stopped (" + call.getCancelReason() + ")");
+		}
 		if (result.mapFile() != null) FijiLog.info(log, "GANomaly: the map of " + image.getTitle() + " is larger than " +
 			"half the memory left, so it was written to " + result.mapFile() + " and is returned as a virtual stack");
 		return result;

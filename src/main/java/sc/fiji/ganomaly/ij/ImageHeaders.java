@@ -155,13 +155,12 @@ final class ImageHeaders {
 		if (pixels > TiffCheck.MAX_PLANE_PIXELS) throw new IllegalArgumentException(option + ": " + file + ": its " +
 			format + " header declares " + width + "x" + height + " = " + pixels +
 			" pixels, more than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");
-		// ImageJ opens every frame of a GIF at the screen's size; PNG: deflate's 1032:1 of 1-bit pixels;
-		// BMP: its run-length codes, 255 pixels in 2 bytes
+		// PNG: deflate's 1032:1 of 1-bit pixels; BMP: its run-length codes, 255 pixels in 2 bytes. A GIF's later
+		// frames may code only what changes (each opened at the screen's size: the heap's bound below)
 		int perByte = format.equals("GIF") ? 4096 : format.startsWith("J") ? 1024 : format.equals("PNG") ? 8 * 1032 : 128;
-		if (TiffCheck.times(pixels, frames) / perByte > bytes) throw new IllegalArgumentException(option + ": " + file +
-			": its " + format + " header declares " + width + "x" + height + " pixels" + (frames == 1 ? "" : " in " + frames +
-				" frames") + ", but the file holds only " + bytes + " bytes (" + format + "'s compression gives at most " +
-			perByte + " pixels a byte): it is damaged or crafted");
+		if (pixels / perByte > bytes) throw new IllegalArgumentException(option + ": " + file + ": its " + format +
+			" header declares " + width + "x" + height + " pixels, but the file holds only " + bytes + " bytes (" + format +
+			"'s compression gives at most " + perByte + " pixels a byte): it is damaged or crafted");
 		// decoding holds the decoded image and ImageJ's copy: up to 8 bytes a pixel
 		fitsInHeap(file, option, TiffCheck.times(TiffCheck.times(pixels, 8), frames), width + "x" + height + " pixels" +
 			(frames == 1 ? "" : " in " + frames + " frames"));

@@ -19,7 +19,8 @@ import java.util.Map;
  */
 final class RunRecord {
 
-	private static final String FIRST_LINE = "ganomaly score run, format 1";
+	/** Format 2: rows and maps named by {@link OutputNames} (format 1: by file name; not resumed). */
+	private static final String FIRST_LINE = "ganomaly score run, format 2";
 
 	private RunRecord() {}
 

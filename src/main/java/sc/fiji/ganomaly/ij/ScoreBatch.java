@@ -161,7 +161,9 @@ public final class ScoreBatch {
 		List<Path> inputs = files;
 		if (maps && resume) {
 			Path folder = output.toAbsolutePath().normalize();
-			OutputNames names = OutputNames.of(distinct(files));
+			// named as the first part named them: by the inputs' common folder, without the maps it wrote
+			OutputNames names = OutputNames.of(distinct(files).stream().filter(f -> !(f.startsWith(folder) && f
+				.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(MapFiles.SUFFIX))).toList());
 			Set<String> own = new HashSet<>();
 			for (Path f : distinct(files))
 				own.add(names.map(folder, new ImageFiles.Input(f, null)).toString().toLowerCase(Locale.ROOT));

@@ -210,6 +210,28 @@ public class ScoreBatchTest {
 		assertEquals(rows, Files.readAllLines(output.resolve("scores.csv")));
 	}
 
+	/**
+	 * An output folder inside the glob's tree: the resume names inputs as the first part did (by their
+	 * common folder, which the maps it wrote there do not move) and leaves those maps out of its inputs.
+	 */
+	@Test
+	public void aResumeIntoTheGlobsOwnTreeNamesAsTheFirstPartDid() throws IOException {
+		Path data = tmp.newFolder("data").toPath(), output = data.resolve("scores");
+		for (String well : List.of("A01", "A02"))
+			Files.copy(good.resolve("b.tif"), Files.createDirectories(data.resolve("plate1").resolve(well)).resolve("s1.tif"));
+		String glob = data + "/**/*.tif";
+		assertEquals(0, score(output, "--input", glob).exit());
+		assertTrue(Files.isRegularFile(output.resolve("A01/s1_anomaly.tif")));
+		Outcome again = score(output, "--input", glob, "--resume");
+		assertEquals(again.err(), 0, again.exit());
+		try (Stream<Path> written = Files.walk(output)) {
+			assertEquals(List.of("A01/s1_anomaly.tif", "A02/s1_anomaly.tif", "failures.csv", "scores.csv"), written.filter(
+				Files::isRegularFile).map(f -> output.relativize(f).toString()).filter(n -> !n.startsWith(".")).sorted()
+				.toList());
+		}
+		assertEquals(3, Files.readAllLines(output.resolve("scores.csv")).size());
+	}
+
 	/** A link to nothing in a folder is listed and fails as a file of its own, instead of being passed over. */
 	@Test
 	public void aLinkToNothingInAFolderIsAFailureOfItsOwn() throws IOException {

@@ -66,9 +66,10 @@ record Fingerprint(String model, String settings, List<String> inputs) {
 			throw new IllegalArgumentException("--model: cannot read " + model + ": " + e.getMessage());
 		}
 		String settings = String.format(Locale.ROOT, "stride %d, threshold %s, score %s, channels %s, maps %s, " +
-			"planes-per-task %d, precision %s", s.stride(), Double.toString(s.threshold()), s.score().id(), s.channels()
-				.isEmpty() ? "all" : s.channels(), s.maps().option(), planesPerTask, precision == null
-					? "executors' default" : precision);
+			"planes-per-task %d, precision %s, outputs named below %s", s.stride(), Double.toString(s.threshold()), s
+				.score().id(), s.channels().isEmpty() ? "all" : s.channels(), s.maps().option(), planesPerTask,
+			precision == null ? "executors' default" : precision, sc.fiji.ganomaly.ij.OutputNames.of(files.stream().map(
+				f -> f.toAbsolutePath().normalize()).toList()).root());
 		return new Fingerprint(modelLine, settings, files.stream().map(f -> f.toAbsolutePath().toString()).toList());
 	}
 

@@ -23,9 +23,11 @@ import sc.fiji.ganomaly.ij.MapFiles;
  * (why the file cannot be scored), {@code done.csv} once the file's map is written, and
  * {@code input.txt}, the input's path, size and modification time the parts were made from. Every
  * part is written under a temporary name and renamed when complete, so a killed, retried or
- * speculative task leaves either nothing or the same bytes. Parts other than maps ({@link MapParts}),
- * the input's stamp and a one-band file's {@code done.csv} are forced to disk before their rename. A part that is empty, does not parse or does not match its
- * checksum is redone. Removed when the run has finished.
+ * speculative task leaves either nothing or the same bytes. Bands' rows are forced to disk before
+ * their rename; map parts ({@link MapParts}) carry a checksum instead; an input's stamp and a one-band
+ * file's {@code done.csv} are not forced (lost in a crash, they make a resume score the input again).
+ * A part that is empty, does not parse or does not match its checksum is redone. Removed when the run
+ * has finished.
  */
 final class Parts {
 
@@ -143,7 +145,7 @@ final class Parts {
 				old = null; // no stamp or an unreadable one: nothing in the folder can be trusted
 			}
 			if (stamp.equals(old)) return false;
-			stale = old != null;
+			stale = old != null && !old.isEmpty() && old.indexOf('\0') < 0; // a stamp a crash emptied says nothing
 			deleteTree(folder);
 		}
 		writeLines(stampFile, List.of(stamp), false); // lost or garbled, it makes the parts be redone

@@ -155,9 +155,10 @@ public final class SparkScore {
 		String engineFailure = EngineException.class.getName() + ": ";
 		int engine = reason.indexOf(engineFailure);
 		if (engine >= 0) {
-			err.println("ganomaly-spark score: an executor could not run TensorFlow: " + reason.substring(engine +
-				engineFailure.length()) + "; executors find the engine by spark.executorEnv.GANOMALY_ENGINE_DIR " +
-				"(docs/scale-out.md, \"TensorFlow on executors\")");
+			String why = reason.substring(engine + engineFailure.length());
+			err.println("ganomaly-spark score: an executor could not run TensorFlow: " + why + (why.startsWith(
+				"TensorFlow cannot run on this computer") ? "" : "; executors find the engine by " +
+					"spark.executorEnv.GANOMALY_ENGINE_DIR (docs/scale-out.md, \"TensorFlow on executors\")"));
 			return 2;
 		}
 		err.println("ganomaly-spark score: the Spark job failed: " + reason);
@@ -264,8 +265,8 @@ public final class SparkScore {
 		List<String> failed = new ArrayList<>(List.of("file,reason"));
 		// a map of a failed file that an earlier run left would pass for this run's
 		failures.forEach((file, reason) -> failed.add(ScoreFiles.csvField(job.files().get(file)) + "," + ScoreFiles
-			.csvField(reason + (job.settings().maps() == MapFiles.Kind.NONE ? "" : MapFiles.deleteEarlier(output, Paths
-				.get(job.files().get(file)))))));
+			.csvField(reason + (job.settings().maps() == MapFiles.Kind.NONE ? "" : MapFiles.deleteEarlier(job.names()
+				.folder(output, Paths.get(job.files().get(file))), Paths.get(job.files().get(file)))))));
 		writeLinesAtomically(output.resolve("failures.csv"), failed);
 		// every output is written: what is left over costs a warning, not the run
 		for (Runnable cleanUp : List.<Runnable>of(() -> Parts.deleteTree(Parts.root(output)), () -> deleteTemporaryFiles(
@@ -345,9 +346,9 @@ public final class SparkScore {
 			.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	/** Removes temporary files that killed tasks left in the output folder (.NAME.RANDOM.tmp). */
+	/** Removes temporary files that killed tasks left in the output folder and its maps' folders (.NAME.RANDOM.tmp). */
 	static void deleteTemporaryFiles(Path output) {
-		try (Stream<Path> list = Files.list(output)) {
+		try (Stream<Path> list = Files.walk(output)) {
 			for (Path p : list.toList()) {
 				String name = p.getFileName().toString();
 				if (name.startsWith(".") && name.endsWith(".tmp") && (name.contains(MapFiles.SUFFIX + ".") ||

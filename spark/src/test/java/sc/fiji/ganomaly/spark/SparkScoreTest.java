@@ -29,6 +29,7 @@ import ij.ImageStack;
 import ij.io.FileSaver;
 import sc.fiji.ganomaly.cli.Main;
 import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreBatch;
 
 /**
  * ganomaly-spark in Spark's local mode against {@code ganomaly score} on the same inputs: the same
@@ -421,17 +422,20 @@ public class SparkScoreTest {
 			Files.copy(inputs.resolve(well.equals("A01") ? "hyper.tif" : "normal_01.tif"), plate.resolve(well).resolve(
 				"s1.tif"));
 		}
+		// a file of the plate's own folder beside a broken one of the same name below it: only the broken one's map goes
+		Files.copy(inputs.resolve("anomalous_blur.tif"), plate.resolve("s1.tif"));
+		Files.writeString(Files.createDirectories(plate.resolve("A03")).resolve("s1.tif"), "not an image");
 		String glob = plate + "/**/*.tif";
-		assertEquals(0, cli("score", "--model", model.toString(), "--output", ref.toString(), "--threads", "2", "--input",
-			glob));
+		assertEquals(ScoreBatch.SOME_FAILED, cli("score", "--model", model.toString(), "--output", ref.toString(),
+			"--threads", "2", "--input", glob));
 		SparkScore.Summary s = spark(new String[] { "score", "--model", model.toString(), "--output", out.toString(),
 			"--master", "local[2]", "--planes-per-task", "5", "--input", glob });
-		assertEquals(0, s.failures());
+		assertEquals(1, s.failures());
 		List<String> rows = Files.readAllLines(out.resolve("scores.csv"));
 		assertEquals(Files.readAllLines(ref.resolve("scores.csv")), rows);
 		assertTrue(rows.toString(), rows.get(1).startsWith("A01/s1.tif,1,") && rows.get(rows.size() - 1).startsWith(
-			"A02/s1.tif,1,"));
-		for (String map : List.of("A01/s1_anomaly.tif", "A02/s1_anomaly.tif"))
+			"s1.tif,1,"));
+		for (String map : List.of("A01/s1_anomaly.tif", "A02/s1_anomaly.tif", "s1_anomaly.tif"))
 			assertArrayEquals(map, Files.readAllBytes(ref.resolve(map)), Files.readAllBytes(out.resolve(map)));
 	}
 

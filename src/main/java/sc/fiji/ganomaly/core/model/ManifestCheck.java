@@ -37,7 +37,7 @@ final class ManifestCheck {
 			bounded("calibration.raw_median", new double[] { m.calibration().median() });
 			bounded("calibration.raw_p99", new double[] { m.calibration().p99() });
 			if (!(m.calibration().p99() - m.calibration().median() >= MIN_STEP)) throw field("calibration.raw_p99",
-				"must lie at least 1e-12 above raw_median, not", m.calibration().p99());
+				"must lie above raw_median by a step whose inverse is finite, not", m.calibration().p99());
 		}
 		Scoring s = m.scoring();
 		if (!m.hasNetwork()) {
@@ -153,19 +153,24 @@ final class ManifestCheck {
 			"manifest.json: " + name + ".intensities has " + t.intensities().low().length + " channel(s), the network " +
 				channels);
 		if (t.intensities() != null) {
-			bounded(name + ".intensities.low", t.intensities().low());
-			bounded(name + ".intensities.high", t.intensities().high());
-			for (int c = 0; c < channels; c++)
-				if (!(t.intensities().high()[c] - t.intensities().low()[c] >= MIN_STEP)) throw field(name + ".intensities.high",
-					"must lie at least 1e-12 above low, not", t.intensities().high()[c]);
+			for (int c = 0; c < channels; c++) { // raw intensities of float images at most, a finite scale
+				double low = t.intensities().low()[c], high = t.intensities().high()[c];
+				if (!(Math.abs(low) <= Float.MAX_VALUE && Math.abs(high) <= Float.MAX_VALUE)) throw field(name +
+					".intensities", "must hold values a 32-bit image can, not", Math.abs(low) > Float.MAX_VALUE ? low : high);
+				if (!(high - low >= MIN_STEP)) throw field(name + ".intensities.high", "must lie above low by a step " +
+					"whose inverse is finite, not", high);
+			}
 		}
 	}
 
 	/** Largest magnitude of a model's means, precisions and raw map values (far beyond any trained model's). */
 	static final double MAX_VALUE = 1e12;
 
-	/** Smallest step of a raw scale (the per-patch calibration's, the intensities'): as training floors the calibration's. */
-	static final double MIN_STEP = 1e-12;
+	/**
+	 * Smallest step of a raw scale (the per-patch calibration's, the intensities'), far below any that
+	 * training makes (float values, whose steps are at least 1.4e-45), with a finite inverse.
+	 */
+	static final double MIN_STEP = 1e-300;
 
 	/** Every value finite and at most {@link #MAX_VALUE} in magnitude. */
 	private static void bounded(String name, double[] values) {

@@ -55,13 +55,15 @@ public class ManifestNumbersTest {
 		assertRefused(m -> {
 			m.getAsJsonObject("calibration").add("raw_median", num(0));
 			m.getAsJsonObject("calibration").add("raw_p99", num(5e-324));
-		}, "manifest.json: calibration.raw_p99 must lie at least 1e-12 above raw_median, not 4.9E-324");
+		}, "manifest.json: calibration.raw_p99 must lie above raw_median by a step whose inverse is finite, not " +
+			"4.9E-324");
 		assertRefused(m -> texture(m).getAsJsonObject("intensities").getAsJsonArray("high").set(0, num(1e308)),
-			"manifest.json: scoring.texture.intensities.high must hold values of -1e12 to 1e12, not 1.0E308");
+			"manifest.json: scoring.texture.intensities must hold values a 32-bit image can, not 1.0E308");
 		assertRefused(m -> {
 			texture(m).getAsJsonObject("intensities").getAsJsonArray("low").set(0, num(0));
 			texture(m).getAsJsonObject("intensities").getAsJsonArray("high").set(0, num(5e-324));
-		}, "manifest.json: scoring.texture.intensities.high must lie at least 1e-12 above low, not 4.9E-324");
+		}, "manifest.json: scoring.texture.intensities.high must lie above low by a step whose inverse is finite, " +
+			"not 4.9E-324");
 	}
 
 	private static void assertRefused(Consumer<JsonObject> change, String expected) throws IOException {
