@@ -31,6 +31,15 @@ public final class EngineMessages {
 		SINKS.remove(target);
 	}
 
+	/**
+	 * Text from a file (a name, a value, a message quoting one) for a one-line message: every control
+	 * character (a line break, a terminal's escape sequence) shown as ?, at most {@code max} characters.
+	 */
+	public static String printable(String text, int max) {
+		String clean = text.replaceAll("\\p{Cntrl}", "?");
+		return clean.length() > max ? clean.substring(0, max) + "..." : clean;
+	}
+
 	/** Reports one warning line, e.g. "GANomaly: GPU requested, but ...; running on the CPU". */
 	public static void warn(String message) {
 		Objects.requireNonNull(message);

@@ -19,6 +19,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
+import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 
 /**
@@ -152,7 +153,6 @@ final class ModelArchive {
 				throw new IllegalArgumentException("its weights (saved_model/variables/) are missing");
 			if (data.size() > 1) throw new IllegalArgumentException("its weights are split into " + data.size() +
 				" files; GANomaly writes them as one");
-
 			Files.createDirectories(folder.resolve("saved_model/variables"));
 			copy(zip, graph, folder, MAX_GRAPH_BYTES, MAX_GRAPH_BYTES);
 			copy(zip, index, folder, MAX_INDEX_BYTES, MAX_INDEX_BYTES);
@@ -204,7 +204,6 @@ final class ModelArchive {
 
 	/** A name from the file, shortened and stripped of control characters, for a one-line message. */
 	static String printable(String s) {
-		String clean = s.replaceAll("\\p{Cntrl}", "?");
-		return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+		return EngineMessages.printable(s, 80);
 	}
 }

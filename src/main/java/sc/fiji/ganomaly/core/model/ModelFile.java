@@ -17,6 +17,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipOutputStream;
 import sc.fiji.ganomaly.core.api.HiddenNames;
+import sc.fiji.ganomaly.engine.EngineMessages;
 
 /**
  * The model file: one zip holding {@code manifest.json} and {@code saved_model/} (a TensorFlow
@@ -223,13 +224,8 @@ public final class ModelFile {
 		}
 	}
 
-	/**
-	 * A message for one line: every control character (a line break, a terminal's escape sequence, from a
-	 * value of the file) shown as ?, at most 300 characters.
-	 */
+	/** A message for one line, whatever values of the file it quotes: {@link EngineMessages#printable}, 300 characters. */
 	private static String firstLine(String message) {
-		if (message == null) return "unknown error";
-		String line = message.replaceAll("\\p{Cntrl}", "?");
-		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+		return message == null ? "unknown error" : EngineMessages.printable(message, 300);
 	}
 }

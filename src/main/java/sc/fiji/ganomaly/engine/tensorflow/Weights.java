@@ -13,6 +13,7 @@ import org.tensorflow.proto.BundleEntryProto;
 import org.tensorflow.proto.BundleHeaderProto;
 import org.tensorflow.proto.DataType;
 
+import sc.fiji.ganomaly.engine.EngineMessages;
 import sc.fiji.ganomaly.engine.InvalidModelException;
 
 /**
@@ -98,10 +99,11 @@ final class Weights {
 						header = true;
 					}
 					else if (entries.put(name, BundleEntryProto.parseFrom(entry[1])) != null || entries.size() > MAX_ENTRIES)
-						throw damaged("it names " + shown(name) + " twice or holds over " + MAX_ENTRIES + " tensors");
+						throw damaged("it names " + EngineMessages.printable(name, 80) + " twice or holds over " + MAX_ENTRIES +
+							" tensors");
 				}
 				catch (InvalidProtocolBufferException e) {
-					throw damaged("its entry " + shown(name) + " is not a tensor's description");
+					throw damaged("its entry " + EngineMessages.printable(name, 80) + " is not a tensor's description");
 				}
 			}
 		}
@@ -179,12 +181,6 @@ final class Weights {
 		for (int i = 0; i < Math.min(e.getShape().getDimCount(), 8); i++)
 			s.append(i > 0 ? ", " : "").append(e.getShape().getDim(i).getSize());
 		return s.append(e.getShape().getDimCount() > 8 ? ", …]" : "]").toString();
-	}
-
-	/** A name from the file for a one-line message: control characters replaced, at most 80 characters. */
-	private static String shown(String name) {
-		String clean = name.replaceAll("\\p{Cntrl}", "?");
-		return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
 	}
 
 	private static InvalidModelException damaged(String what) {
