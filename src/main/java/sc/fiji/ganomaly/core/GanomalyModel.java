@@ -350,7 +350,7 @@ public final class GanomalyModel implements AutoCloseable {
 		List<Integer> picked = manifest.inputChannels();
 		if (!recordedChannels || picked.isEmpty()) return;
 		for (int k = 0; k < planes.size(); k++) {
-			long c = planes.get(k).numDimensions() > 2 ? planes.get(k).dimension(2) : 1;
+			long c = PlaneScoring.channels(planes.get(k));
 			if (c == channels() && c != manifest.inputChannelCount() && loaded.firstTime("channels as given"))
 				EngineMessages.warn("GANomaly: " + names.get(k) + " has " + c + " channel(s), as many as the model: it is " +
 					"scored on them as they are, while images of " + manifest.inputChannelCount() + " channels, like the " +
@@ -369,11 +369,10 @@ public final class GanomalyModel implements AutoCloseable {
 	{
 		List<String> trained = manifest.inputPixelTypes();
 		if (trained.isEmpty() || !score().usesTexture()) return;
+		PlaneScoring scoring = scoring();
 		for (int k = 0; k < planes.size(); k++) {
-			var plane = planes.get(k);
-			long c = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
-			if (c != channels() && c != manifest.inputChannelCount()) continue; // refused for its channels
-			String kind = PixelTypes.of(plane);
+			if (!scoring.takes(planes.get(k))) continue; // refused for its channels, with no word of its pixels
+			String kind = PixelTypes.of(planes.get(k));
 			if (!trained.contains(kind) && loaded.firstTime("pixels " + kind)) EngineMessages.warn("GANomaly: " + names.get(
 				k) + " is " + kind + ", but the model was trained on " + String.join(" and ", trained) + " images: the " +
 				score().id() + " score compares intensities with theirs, so images of another kind may be flagged as a " +

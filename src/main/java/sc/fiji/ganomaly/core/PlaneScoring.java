@@ -82,10 +82,24 @@ record PlaneScoring(Manifest manifest, LazyNetwork network, boolean recordedChan
 	private RandomAccessibleInterval<? extends RealType<?>> modelChannels(RandomAccessibleInterval<? extends RealType<
 		?>> plane, String name)
 	{
-		List<Integer> picked = manifest.inputChannels();
-		long channels = plane.numDimensions() > 2 ? plane.dimension(2) : 1;
-		if (!recordedChannels || picked.isEmpty() || channels != manifest.inputChannelCount()) return plane;
-		return Channels.pick((RandomAccessibleInterval) plane, picked, name);
+		if (!picks(channels(plane))) return plane;
+		return Channels.pick((RandomAccessibleInterval) plane, manifest.inputChannels(), name);
+	}
+
+	/** Whether a plane of {@code channels} channels is scored on the channels training picked ({@link #modelChannels}). */
+	private boolean picks(long channels) {
+		return recordedChannels && !manifest.inputChannels().isEmpty() && channels == manifest.inputChannelCount();
+	}
+
+	/** Whether {@code plane} has channels this model scores: its own number, or those it picks channels from. */
+	boolean takes(RandomAccessibleInterval<? extends RealType<?>> plane) {
+		long c = channels(plane);
+		return c == manifest.spec().channels() || picks(c);
+	}
+
+	/** The channels of a plane (its third dimension; 1 without one). */
+	static long channels(RandomAccessibleInterval<?> plane) {
+		return plane.numDimensions() > 2 ? plane.dimension(2) : 1;
 	}
 
 	/** The scorer of the model's score: windows {@code stride} apart, tiles up to {@code tileSize}, {@code batch} windows per call. */
