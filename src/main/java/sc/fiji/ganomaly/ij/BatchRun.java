@@ -41,13 +41,13 @@ final class BatchRun {
 	private int files, groupedUntil, oneByOneUntil;
 	private boolean canceled;
 
-	BatchRun(GanomalyModel model, ScoreBatch.Request request, Map<String, Integer> done, Appender scores, Appender failed,
-		ProgressListener progress)
+	BatchRun(GanomalyModel model, ScoreBatch.Request request, OutputNames names, Map<String, Integer> done,
+		Appender scores, Appender failed, ProgressListener progress)
 	{
 		this.model = model;
 		this.request = request;
 		this.done = done;
-		this.names = OutputNames.of(request.files());
+		this.names = names;
 		this.scores = scores;
 		this.failed = failed;
 		this.progress = progress;

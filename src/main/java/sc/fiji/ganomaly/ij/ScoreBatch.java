@@ -113,8 +113,8 @@ public final class ScoreBatch {
 	 * @throws UncheckedIOException     when the output folder cannot be written
 	 */
 	public static Summary run(GanomalyModel model, Request request, ProgressListener progress) {
-		checkNames(request.files(), request.output(), request.settings().maps() != MapFiles.Kind.NONE,
-			request.inputOption());
+		OutputNames names = checkNames(request.files(), request.output(), request.settings().maps() != MapFiles.Kind
+			.NONE, request.inputOption());
 		Path output = request.output();
 		try (FolderLock lock = FolderLock.take(output, LOCK, "another scoring run is writing into " + output +
 			"; wait until it ends or choose another output folder"))
@@ -129,7 +129,7 @@ public final class ScoreBatch {
 			try (Appender scores = new Appender(output.resolve(SCORES));
 				Appender failed = new Appender(output.resolve(FAILURES)))
 			{
-				return new BatchRun(model, request, done, scores, failed, progress).all();
+				return new BatchRun(model, request, names, done, scores, failed, progress).all();
 			}
 		}
 		catch (IOException e) {
@@ -161,11 +161,12 @@ public final class ScoreBatch {
 		List<Path> inputs = files;
 		if (maps && resume) {
 			Path folder = output.toAbsolutePath().normalize();
+			List<Path> listed = distinct(files);
 			// named as the first part named them: by the inputs' common folder, without the maps it wrote
-			OutputNames names = OutputNames.of(distinct(files).stream().filter(f -> !(f.startsWith(folder) && f
-				.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(MapFiles.SUFFIX))).toList());
+			OutputNames names = OutputNames.of(listed.stream().filter(f -> !(f.startsWith(folder) && f.getFileName()
+				.toString().toLowerCase(Locale.ROOT).endsWith(MapFiles.SUFFIX))).toList());
 			Set<String> own = new HashSet<>();
-			for (Path f : distinct(files))
+			for (Path f : listed)
 				own.add(names.map(folder, new ImageFiles.Input(f, null)).toString().toLowerCase(Locale.ROOT));
 			inputs = files.stream().filter(f -> !own.contains(f.toAbsolutePath().normalize().toString().toLowerCase(
 				Locale.ROOT))).toList();
@@ -181,9 +182,9 @@ public final class ScoreBatch {
 	 * extension or letter case ({@code a.tif} and {@code A.png} write one {@code a_anomaly.tif} on
 	 * Windows' and macOS's file systems), a map name longer than a file name may be, and a map that
 	 * would overwrite an input (a folder scored into itself a second time). The same file named twice
-	 * is no conflict.
+	 * is no conflict. Returns the names the outputs get.
 	 */
-	public static void checkNames(List<Path> files, Path output, boolean maps, String option) {
+	public static OutputNames checkNames(List<Path> files, Path output, boolean maps, String option) {
 		List<Path> inputs = distinct(files);
 		OutputNames outputNames = OutputNames.of(inputs);
 		Map<String, Path> names = new HashMap<>(), mapNames = new HashMap<>(), paths = new HashMap<>();
@@ -212,5 +213,6 @@ public final class ScoreBatch {
 				throw new IllegalArgumentException(option + ": " + overwritten + " is an input and would be overwritten by " +
 					"the map of " + f + "; score into another output folder, or leave earlier maps out of the inputs");
 		}
+		return outputNames;
 	}
 }

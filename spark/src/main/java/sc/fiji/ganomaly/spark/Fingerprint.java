@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
+import sc.fiji.ganomaly.ij.OutputNames;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 
 /**
@@ -54,7 +55,7 @@ record Fingerprint(String model, String settings, List<String> inputs) {
 	}
 
 	/** The fingerprint of a run; reads the whole model file (its SHA-256). */
-	static Fingerprint of(List<Path> files, ScoreFiles.Settings s, Path model, int planesPerTask,
+	static Fingerprint of(List<Path> files, OutputNames names, ScoreFiles.Settings s, Path model, int planesPerTask,
 		String precision)
 	{
 		String modelLine;
@@ -68,8 +69,7 @@ record Fingerprint(String model, String settings, List<String> inputs) {
 		String settings = String.format(Locale.ROOT, "stride %d, threshold %s, score %s, channels %s, maps %s, " +
 			"planes-per-task %d, precision %s, outputs named below %s", s.stride(), Double.toString(s.threshold()), s
 				.score().id(), s.channels().isEmpty() ? "all" : s.channels(), s.maps().option(), planesPerTask,
-			precision == null ? "executors' default" : precision, sc.fiji.ganomaly.ij.OutputNames.of(files.stream().map(
-				f -> f.toAbsolutePath().normalize()).toList()).root());
+			precision == null ? "executors' default" : precision, names.root());
 		return new Fingerprint(modelLine, settings, files.stream().map(f -> f.toAbsolutePath().toString()).toList());
 	}
 

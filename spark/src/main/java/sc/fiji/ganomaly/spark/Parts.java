@@ -222,7 +222,10 @@ final class Parts {
 
 	/** An exception's message as one line. */
 	static String message(Throwable e) {
-		String m = e.getMessage() == null ? e.toString() : e.getMessage();
+		return oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+	}
+
+	private static String oneLine(String m) {
 		return m.replace('\n', ' ').replace('\r', ' ').strip();
 	}
 
@@ -233,7 +236,7 @@ final class Parts {
 	static String jobFailure(Throwable e) {
 		String m = e.getMessage() == null ? e.toString() : e.getMessage();
 		int trace = m.indexOf("\n\tat ");
-		return message(new RuntimeException(trace < 0 ? m : m.substring(0, trace)));
+		return oneLine(trace < 0 ? m : m.substring(0, trace));
 	}
 
 	/** Why an input was not scored, as the command line says it: "--input: …". */

@@ -192,10 +192,10 @@ public final class SparkScore {
 		int threads = threadsOption >= 0 ? threadsOption : executorCores(conf);
 		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
 
-		Fingerprint fingerprint = Fingerprint.of(files, settings, modelFile, planesPerTask, precision);
+		OutputNames names = OutputNames.of(ScoreBatch.distinct(files));
+		Fingerprint fingerprint = Fingerprint.of(files, names, settings, modelFile, planesPerTask, precision);
 		prepareParts(output, fingerprint, o.has("resume"), out);
-		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), OutputNames.of(
-			ScoreBatch.distinct(files)), settings,
+		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), names, settings,
 			modelFile.getFileName().toString(), planesPerTask, threads, precision, output.toAbsolutePath().toString(),
 			nativeCache, conf.get(FAIL_KEY, null));
 		Path scratch = LocalScratch.claim(conf, System.getenv());
