@@ -12,7 +12,8 @@ import org.junit.rules.TemporaryFolder;
 /**
  * The tests' launcher of the Fiji runtime ({@link FijiMacroTest#run}): a runtime whose SciJava
  * context fails while it is created, and whose GUI threads then keep its JVM alive, is started once
- * more at once instead of costing the test its whole timeout.
+ * more at once instead of costing the test its whole timeout; so is one that ran with a service field
+ * left null.
  */
 public class RuntimeLaunchTest {
 
@@ -34,6 +35,16 @@ public class RuntimeLaunchTest {
 		double seconds = (System.nanoTime() - t0) / 1e9;
 		assertEquals("[launch] UI: ok\n", out);
 		assertTrue(seconds + " s", seconds < 20);
+	}
+
+	@Test
+	public void aServiceLeftUninjectedIsStartedOnceMore() throws Exception {
+		Path started = tmp.getRoot().toPath().resolve("started");
+		String npe = "java.lang.NullPointerException: Cannot invoke \"net.imagej.legacy.LegacyService.getIJ1Helper()\" " +
+			"because \"this.legacyService\" is null";
+		String script = "if [ -e '" + started + "' ]; then echo 'RESULT ok'; exit 0; fi; touch '" + started +
+			"'; echo '" + npe.replace("'", "'\\''") + "'; exit 0";
+		assertEquals("RESULT ok\n", FijiMacroTest.run(new ProcessBuilder("bash", "-c", script).redirectErrorStream(true), 60));
 	}
 
 	@Test
