@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The option string of an ImageJ 1.x macro call, {@code run("Score Anomalies", "image=[my cells]
  * model=/m.zip createmask")}, read as ImageJ reads it: {@code key=value} pairs, values with spaces
- * in square brackets, and bare keys (a checked checkbox).
+ * in square brackets (which may hold balanced brackets), and bare keys (a checked checkbox).
  */
 final class MacroOptions {
 
@@ -32,8 +32,7 @@ final class MacroOptions {
 			if (i < n && options.charAt(i) == '=') {
 				i++;
 				if (i < n && options.charAt(i) == '[') {
-					int close = options.indexOf(']', i + 1);
-					if (close < 0) close = n;
+					int close = closing(options, i);
 					value = options.substring(i + 1, close);
 					i = Math.min(n, close + 1);
 				}
@@ -47,6 +46,21 @@ final class MacroOptions {
 			o.values.putIfAbsent(key, value);
 		}
 		return o;
+	}
+
+	/**
+	 * Where the bracket opened at {@code open} closes, brackets within counted as ImageJ's
+	 * {@code Macro.getValue} counts them (a title {@code cells [1].tif} is recorded as
+	 * {@code [cells [1].tif]}); the end of the options if it never does.
+	 */
+	private static int closing(String options, int open) {
+		int depth = 0;
+		for (int i = open; i < options.length(); i++) {
+			char c = options.charAt(i);
+			if (c == '[') depth++;
+			else if (c == ']' && --depth == 0) return i;
+		}
+		return options.length();
 	}
 
 	boolean has(String key) {

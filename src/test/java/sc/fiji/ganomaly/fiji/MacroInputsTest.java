@@ -69,6 +69,18 @@ public class MacroInputsTest {
 	}
 
 	@Test
+	public void bracketsWithinAValueAreReadAsImageJReadsThem() {
+		for (String options : new String[] { "image=[cells [1].tif] model=[/data/m [2].zip] createmask",
+			"image=[a [b [c]] d].tif] model=/m.zip", "image=[x] model=[/data/[old] m.zip]" })
+		{
+			MacroOptions o = MacroOptions.parse(options);
+			for (String key : new String[] { "image", "model" })
+				assertEquals(options, ij.Macro.getValue(options, key, null), o.value(key));
+		}
+		assertEquals("cells [1].tif", MacroOptions.parse("image=[cells [1].tif] model=/m.zip").value("image"));
+	}
+
+	@Test
 	public void optionStringsAreReadAsImageJReadsThem() {
 		MacroOptions o = MacroOptions.parse("image=[my cells.tif] model=/data/m.zip createmask Stride=8 threshold=[]");
 		assertEquals("my cells.tif", o.value("image"));
