@@ -71,6 +71,21 @@ public final class ImagePlusScorer {
 		Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels, long mapBudget,
 		ProgressListener listener)
 	{
+		// locked where it is free, so that ImageJ's filters and conversions refuse it meanwhile; one that
+		// another scoring holds is read all the same (reading needs no lock: Measure takes none)
+		boolean locked = imp.lockSilently();
+		try {
+			return scoreUnlocked(model, imp, stride, channels, mapBudget, listener);
+		}
+		finally {
+			if (locked) imp.unlock();
+		}
+	}
+
+	private static Result scoreUnlocked(GanomalyModel model, ImagePlus imp, int stride,
+		Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels, long mapBudget,
+		ProgressListener listener)
+	{
 		int n = ImagePlusPlanes.count(imp);
 		if (n == 0) throw new IllegalArgumentException(imp.getTitle() + " has no planes to score");
 		long mapBytes = 4L * imp.getWidth() * imp.getHeight() * n;
@@ -125,6 +140,8 @@ public final class ImagePlusScorer {
 		final int stride, n, group;
 		final Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels;
 		final ProgressListener listener;
+		/** The image's shape when scoring began: planes are read as they are scored. */
+		final Shape shape;
 		final List<Row> rows = new ArrayList<>();
 		/** The scores of planes {@link #first} on, scored last. */
 		List<PlaneScore> held = List.of();
@@ -141,12 +158,16 @@ public final class ImagePlusScorer {
 			this.listener = listener;
 			this.n = n;
 			this.group = GanomalyModel.planesAtOnce(imp.getWidth(), imp.getHeight());
+			this.shape = Shape.of(imp);
 		}
 
 		/** Plane {@code i}'s score (planes are asked for in order), or null if cancelled. */
 		PlaneScore score(int i) {
 			if (i >= first && i < first + held.size()) return held.get(i - first);
 			if (listener.isCanceled()) return null;
+			if (!Shape.of(imp).equals(shape)) throw new IllegalStateException("image: " + imp.getTitle() +
+				" was closed or changed while it was scored (" + shape + " when scoring began, now " + Shape.of(imp) +
+				"); no map was made: score it again");
 			List<ImagePlusPlanes.Plane> planes = ImagePlusPlanes.of(imp, i, Math.min(n, i + group - 1));
 			ImagePlusPlanes.Batch batch = new ImagePlusPlanes.Batch().add(imp, planes, channels);
 			int before = i - 1, count = planes.size();
@@ -171,6 +192,21 @@ public final class ImagePlusScorer {
 			held = scores;
 			first = i;
 			return scores.get(0);
+		}
+	}
+
+	/** What scoring an image's planes one group at a time relies on staying as it was. */
+	private record Shape(int width, int height, int channels, int slices, int frames, int bitDepth) {
+
+		static Shape of(ImagePlus imp) {
+			return new Shape(imp.getWidth(), imp.getHeight(), imp.getNChannels(), imp.getNSlices(), imp.getNFrames(),
+				imp.getBitDepth());
+		}
+
+		@Override
+		public String toString() {
+			return width + "x" + height + " pixels, " + channels + " channel(s), " + slices * frames + " plane(s), " +
+				bitDepth + "-bit";
 		}
 	}
 

@@ -16,13 +16,29 @@ public final class MapImages {
 
 	/**
 	 * A 32-bit image of the maps, one per plane of {@code source} (its slices and frames, channels
-	 * collapsed), with the source's calibration.
+	 * collapsed), with the source's calibration and slice labels.
 	 */
 	public static ImagePlus of(ImagePlus source, List<AnomalyMap> maps, String title) {
 		ImageStack stack = new ImageStack(source.getWidth(), source.getHeight());
 		for (AnomalyMap map : maps)
 			stack.addSlice(new FloatProcessor(map.width(), map.height(), map.values()));
+		int slices = source.getNSlices();
+		for (int i = 1; i <= maps.size(); i++)
+			stack.setSliceLabel(planeLabel(source, (i - 1) % slices + 1, (i - 1) / slices + 1), i);
 		return shapedLike(source, title, stack);
+	}
+
+	/**
+	 * The slice label of plane (z, t) of an image (of its first channel): its first line, as ImageJ
+	 * shows it in the window's subtitle (an image sequence's file name), at most 100 characters;
+	 * null if it has none.
+	 */
+	static String planeLabel(ImagePlus image, int slice, int frame) {
+		String label = image.getStack().getSliceLabel(image.getStackIndex(1, slice, frame));
+		if (label == null) return null;
+		int end = label.indexOf('\n');
+		label = (end < 0 ? label : label.substring(0, end)).trim();
+		return label.isEmpty() ? null : label.length() > 100 ? label.substring(0, 100) : label;
 	}
 
 	/**

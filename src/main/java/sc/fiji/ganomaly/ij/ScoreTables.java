@@ -10,11 +10,17 @@ public final class ScoreTables {
 
 	private ScoreTables() {}
 
-	/** One row per plane: image, slice, frame, score, max_map, anomalous (1 above {@code threshold}, else 0). */
+	/**
+	 * One row per plane: image, slice, frame, score, max_map, anomalous (1 above {@code threshold},
+	 * else 0); labelled with the plane's slice label (an image sequence's file name) where the image
+	 * has them.
+	 */
 	public static ResultsTable of(ImagePlusScorer.Result r, double threshold) {
 		ResultsTable t = new ResultsTable();
 		for (ImagePlusScorer.Row s : r.scores()) {
 			t.incrementCounter();
+			String label = MapImages.planeLabel(r.image(), s.slice(), s.frame());
+			if (label != null) t.addLabel(label);
 			t.addValue("image", r.image().getTitle());
 			t.addValue("slice", s.slice());
 			t.addValue("frame", s.frame());
