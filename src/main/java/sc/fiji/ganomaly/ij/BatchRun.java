@@ -192,7 +192,7 @@ final class BatchRun {
 		planes.scored = held;
 		skip(rows);
 		try {
-			ImagePlus image = MapFiles.image(imp, n, settings.maps(), planes::get);
+			ImagePlus image = MapFiles.image(imp, n, settings.maps(), settings.threshold(), planes::get);
 			if (kept > 0 && !StreamedMapWriter.layoutMatches(image, map)) planes.kept = 0; // scored again below
 			StreamedMapWriter.write(image, map, planes.kept, i -> {
 				if (i > rows) row(input, planes.scored(i));

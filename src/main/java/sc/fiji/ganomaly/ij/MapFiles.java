@@ -137,6 +137,27 @@ public final class MapFiles {
 	}
 
 	/**
+	 * {@link #image(ImagePlus, int, Kind, IntFunction)} shown when its file is opened in ImageJ as
+	 * Score Anomalies shows its map ({@link MapImages#style}): ImageJ's "fire" colours from score 0
+	 * to twice {@code threshold}, so that the threshold is mid-scale, instead of each file stretched
+	 * to its own minimum and maximum. The TIFF stores both.
+	 */
+	public static ImagePlus image(ImagePlus source, int planes, Kind kind, double threshold,
+		IntFunction<ImageProcessor> plane)
+	{
+		ImagePlus map = image(source, planes, kind, plane);
+		style(map, kind, threshold);
+		return map;
+	}
+
+	private static void style(ImagePlus map, Kind kind, double threshold) {
+		MapImages.style(map, threshold);
+		if (kind == Kind.SIXTEEN_BIT) // the display range of a 16-bit image is in grey values, not scores
+			map.setDisplayRange(Math.max(0, Math.rint(-OFFSET / STEP)), Math.min(65535, Math.rint((Math.max(2 *
+				threshold, 1e-3) - OFFSET) / STEP)));
+	}
+
+	/**
 	 * Writes a map image as an ImageJ TIFF, atomically: into a temporary file beside
 	 * {@code file}, then renamed over it, so {@code file} is either absent, the old file or complete.
 	 */

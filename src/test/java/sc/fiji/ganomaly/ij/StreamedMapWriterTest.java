@@ -89,6 +89,29 @@ public class StreamedMapWriterTest {
 			}
 	}
 
+	/**
+	 * A map file opens as Score Anomalies shows its map: fire colours, scores 0 to twice the
+	 * threshold, not each file stretched to its own range (where a normal image's noise looks as
+	 * striking as an anomaly).
+	 */
+	@Test
+	public void mapFilesOpenWithTheThresholdMidScale() throws IOException {
+		for (MapFiles.Kind kind : List.of(MapFiles.Kind.FLOAT, MapFiles.Kind.SIXTEEN_BIT)) {
+			List<ImageProcessor> planes = planes(3, kind, 5);
+			ImagePlus source = new ImagePlus("source", stackOf(3, 24, 16));
+			Path target = tmp.getRoot().toPath().resolve(kind + "-styled" + MapFiles.SUFFIX);
+			StreamedMapWriter.write(MapFiles.image(source, 3, kind, 1.5, i -> planes.get(i - 1)), target, 0, i -> {});
+			ImagePlus opened = ij.IJ.openImage(target.toString());
+			ij.measure.Calibration cal = opened.getCalibration();
+			assertEquals(kind.toString(), 0, cal.getCValue(opened.getDisplayRangeMin()), MapFiles.STEP);
+			assertEquals(kind.toString(), 3, cal.getCValue(opened.getDisplayRangeMax()), MapFiles.STEP);
+			java.awt.image.IndexColorModel lut = opened.getProcessor().getLut();
+			assertTrue(kind + ": fire, not grey", lut.getRed(128) > lut.getGreen(128) + 50);
+			assertEquals(kind + ": the pixels as scored", planes.get(1).getf(3, 4), opened.getStack().getProcessor(2)
+				.getf(3, 4), 0);
+		}
+	}
+
 	@Test
 	public void aWriteStoppedAfterAnyPlaneResumesToTheSameBytes() throws IOException {
 		int n = 6;

@@ -179,7 +179,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 			// the whole file in one band: its map and rows straight away, without parts to assemble
 			injectFailure(b.file(), b.first(), null);
 			if (settings.maps() != MapFiles.Kind.NONE) MapFiles.write(MapFiles.image(in.image(), scored.size(),
-				settings.maps(), i -> scored.get(i - 1).map()), names.map(outputFolder(), in));
+				settings.maps(), settings.threshold(), i -> scored.get(i - 1).map()), names.map(outputFolder(), in));
 			Parts.writeLines(Parts.done(outputFolder(), b.file()), lines, false); // lost in a crash: scored again
 			return BandOutcome.SCORED;
 		}
@@ -280,7 +280,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 			ImageFiles.Input file = in != null ? in : ScoreFiles.open(input(plan.file()), "--input");
 			int w = file.image().getWidth(), h = file.image().getHeight();
 			boolean floats = settings.maps() == MapFiles.Kind.FLOAT;
-			MapFiles.write(MapFiles.image(file.image(), plan.planes(), settings.maps(), i -> {
+			MapFiles.write(MapFiles.image(file.image(), plan.planes(), settings.maps(), settings.threshold(), i -> {
 				Band b = bands.get((i - 1) / planesPerBand);
 				return MapFiles.plane(w, h, MapParts.readPlane(part(b, "map"), i - b.first(), w * h, floats));
 			}), names.map(out, file));
