@@ -13,6 +13,8 @@ open(dir + "/score/anomalous_giant.tif");
 t = getTitle();
 run("Score Anomalies", "image=[" + t + "] model=[" + model + "] createmask");
 print("RESULT single rows=" + nResults + " score=" + getResult("score", 0) + " table=" + Table.get("score", 0, "Results"));
+// the command's last output is the image the macro is on, as after ImageJ's own commands
+print("RESULT active after scoring=" + getTitle());
 selectImage(t + " anomaly map");
 print("RESULT map bits=" + bitDepth() + " size=" + getWidth() + "x" + getHeight());
 saveAs("Tiff", dir + "/out/single_map.tif");
@@ -28,9 +30,10 @@ print("RESULT pair titles=" + String.join(getList("image.titles"), "|"));
 open(dir + "/score/stack_anomalous.tif");
 s = getTitle();
 run("Score Anomalies", "image=[" + s + "] model=[" + model + "] stride=4");
-selectImage(s + " anomaly map");
 print("RESULT stack slices=" + nSlices + " rows=" + nResults);
-saveAs("Tiff", dir + "/out/stack_map.tif");
+saveAs("Tiff", dir + "/out/stack_map.tif"); // no selectImage: the map is the image the macro is on
+selectImage(s);
+print("RESULT stack input title=" + getTitle() + " bits=" + bitDepth());
 runMacro(scripts + "/score_folder.ijm", dir + "/score," + model + "," + dir + "/folder-out");
 print("RESULT done");
 run("Score Anomalies", "image=[no such image] model=[" + model + "]");

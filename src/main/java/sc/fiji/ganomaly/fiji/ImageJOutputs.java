@@ -5,7 +5,9 @@ import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.process.AbstractPostprocessorPlugin;
 import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
+import org.scijava.thread.ThreadService;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -19,10 +21,14 @@ import ij.plugin.frame.Recorder;
  * macro or headless), the scores become the Results table (the one table a headless macro can
  * read), and the training summary goes to the log only. Outside macros the GUI shows the images
  * through SciJava as usual; with no ImageJ to show them (scripts, tests) outputs are only
- * returned. The macro recorder is told which image was scored. Runs before SciJava's display.
+ * returned. The last image shown is the one the macro is on next, in batch mode too. The macro
+ * recorder is told which image was scored. Runs before SciJava's display.
  */
 @Plugin(type = PostprocessorPlugin.class, priority = Priority.VERY_HIGH)
 public class ImageJOutputs extends AbstractPostprocessorPlugin {
+
+	@Parameter(required = false)
+	private ThreadService threads;
 
 	@Override
 	public void process(Module module) {
@@ -40,7 +46,10 @@ public class ImageJOutputs extends AbstractPostprocessorPlugin {
 				module.resolveOutput(name);
 			}
 			else if (value instanceof ImagePlus image) {
-				if (macro) image.show();
+				if (macro) {
+					image.show();
+					MacroImage.makeCurrent(threads, image);
+				}
 				if (macro || !gui) module.resolveOutput(name);
 			}
 			else module.resolveOutput(name); // the summary is in the log; no window for a line of text

@@ -35,6 +35,18 @@ final class MacroImage {
 		return WindowManager.getCurrentImage();
 	}
 
+	/**
+	 * Makes {@code imp}, just shown on the command's thread, the image the macro that ran the command
+	 * is on, as ImageJ's own commands leave their output: in batch mode and headless ImageJ holds it
+	 * per thread, so showing it on the pool thread alone would leave the macro on its input (whose
+	 * next {@code saveAs} would save and rename the input).
+	 */
+	static void makeCurrent(ThreadService threads, ImagePlus imp) {
+		if (imp.getWindow() != null) return; // in a window it is every thread's active image
+		Thread parent = threads == null ? null : threads.getParent(Thread.currentThread());
+		if (parent != null) WindowManager.setTempCurrentImage(parent, imp);
+	}
+
 	/** The image ImageJ holds as current for {@code thread} alone (batch mode, headless), or null. */
 	private static ImagePlus temporary(Thread thread) {
 		try {

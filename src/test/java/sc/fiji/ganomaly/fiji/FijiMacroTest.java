@@ -390,14 +390,18 @@ public class FijiMacroTest {
 		Matcher single = Pattern.compile("RESULT single rows=1 score=(\\S+) table=(\\S+)").matcher(out);
 		assertTrue(out, single.find());
 		assertEquals("Results table and getResult agree", single.group(1), single.group(2));
+		assertTrue(out, out.contains("RESULT active after scoring=anomalous_giant.tif anomaly mask\n"));
 		assertTrue(out, out.contains("RESULT map bits=32 size=128x128"));
 		assertTrue(out, out.contains("RESULT mask bits=8"));
 		assertTrue("each map its own title, as selectImage needs:\n" + out, out.contains("|anomalous_giant.tif anomaly " +
 			"map|anomalous_giant.tif anomaly map-1\n"));
+		assertTrue(out, out.contains("RESULT again active=anomalous_giant.tif anomaly map-1 "));
 		assertTrue("a run's map and mask share their suffix:\n" + out, out.contains("|anomalous_giant.tif anomaly map-2|" +
 			"anomalous_giant.tif anomaly mask-2\n"));
 		ImagePlus stack = IJ.openImage(PROJECT.resolve("test-images/stack_anomalous.tif").toString());
 		assertTrue(out, out.contains("RESULT stack slices=" + stack.getStackSize() + " rows=" + stack.getStackSize()));
+		assertTrue("saveAs after scoring saves the map, not the input:\n" + out, out.contains(
+			"RESULT stack input title=stack_anomalous.tif bits=" + stack.getBitDepth() + "\n"));
 		assertTrue(out, out.contains("RESULT done"));
 		assertFalse("a failure stops the macro:\n" + out, out.contains("RESULT after failure"));
 		assertFalse(out, out.contains("Ignoring unsupported output"));
