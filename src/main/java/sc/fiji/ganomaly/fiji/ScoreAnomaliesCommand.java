@@ -144,6 +144,10 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				stoppedWithoutOutputs("stopped by the user; no map or table was made");
 				return;
 			}
+			// the map opens at the plane the image is on, side by side with it
+			int z = Math.min(image.getZ(), r.anomalyMap().getNSlices()), t = Math.min(image.getT(), r.anomalyMap()
+				.getNFrames());
+			r.anomalyMap().setPosition(1, z, t);
 			MapImages.style(r.anomalyMap(), limit);
 			ij.gui.Roi selection = image.getRoi();
 			if (selection != null && selection.isArea()) {
@@ -155,8 +159,10 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			scores = ScoreTables.of(r, limit);
 			if (r.mapFile() != null) FijiLog.info(log, title() + ": the map of " + image.getTitle() + " is larger than " +
 				"half the memory left, so it was written to " + r.mapFile() + " and is shown from there as a virtual stack");
-			if (createMask && r.mapFile() == null) mask = MaskImages.above(r.anomalyMap(), limit, image.getTitle() +
-				" anomaly mask");
+			if (createMask && r.mapFile() == null) {
+				mask = MaskImages.above(r.anomalyMap(), limit, image.getTitle() + " anomaly mask");
+				mask.setPosition(1, z, t);
+			}
 			else if (createMask) FijiLog.warn(log, title() + ": no mask of a map on disk; threshold the map " +
 				"instead (values above " + limit + ")");
 			// named as ImageJ names a copy, so that a macro's selectImage finds this run's map, not an earlier one's

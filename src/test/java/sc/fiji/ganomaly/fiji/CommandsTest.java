@@ -127,6 +127,30 @@ public class CommandsTest {
 			" against " + outside + " of " + out.size(), inside / (double) in.size() > outside / (double) out.size());
 	}
 
+	/** The map and the mask of a hyperstack open at the plane the image is on, the threshold mid-scale there. */
+	@Test
+	public void theMapOpensWhereTheImageIs() throws Exception {
+		ij.ImageStack stack = new ij.ImageStack(SIZE, SIZE);
+		Random random = new Random(4);
+		for (int i = 0; i < 6; i++)
+			stack.addSlice(plane(random, i == 5));
+		ImagePlus image = new ImagePlus("hyper", stack);
+		image.setDimensions(1, 2, 3);
+		image.setOpenAsHyperStack(true);
+		image.setPosition(1, 2, 3);
+		CommandModule m = score(image, "stride", 4, "createMask", true, "threshold", "1.5");
+		for (String output : List.of("anomalyMap", "mask")) {
+			ImagePlus out = (ImagePlus) m.getOutput(output);
+			assertEquals(output, 6, out.getStackSize());
+			assertEquals(output, 2, out.getZ());
+			assertEquals(output, 3, out.getT());
+		}
+		ImagePlus map = (ImagePlus) m.getOutput("anomalyMap");
+		assertEquals(0, map.getDisplayRangeMin(), 0);
+		assertEquals(3, map.getDisplayRangeMax(), 0);
+		assertEquals("the image stays where it was", 6, image.getCurrentSlice());
+	}
+
 	/**
 	 * Train GANomaly learns an open image's selection only (an outline of normal tissue), so what lies
 	 * outside stays unusual to the model; Score Anomalies scores the whole image and puts the
