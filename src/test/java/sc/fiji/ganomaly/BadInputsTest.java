@@ -480,7 +480,7 @@ public class BadInputsTest {
 		new Case(79, "training images that are all blank")
 			.cli("input: every training image is of one value (blank); there is nothing normal to learn from them: give " +
 				"images of the normal specimen", x -> train("--input", x.constant, "--model", x.out("m79.zip")))
-			.command("every training image is of one value (blank)", TRAIN, x -> trainIn("image", x.open(x.constant),
+			.command("image: every training image is of one value (blank)", TRAIN, x -> trainIn("image", x.open(x.constant),
 				"model", x.out("m79c.zip").toFile())),
 		new Case(80, "training images among which are the anomaly maps of others")
 			.cli("a_anomaly.tif is the anomaly map of ", x -> train("--input", x.withMaps, "--model", x.out("m80.zip")))

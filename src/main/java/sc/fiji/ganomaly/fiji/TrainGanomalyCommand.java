@@ -108,6 +108,11 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				train(settings, target, claim);
 			}
 		}
+		catch (IllegalArgumentException e) {
+			// the training data's messages name the API's input; here it is this command's image or folder
+			String m = String.valueOf(e.getMessage());
+			fail(m.startsWith("input: ") ? (hasFolder() ? "folder: " : "image: ") + m.substring("input: ".length()) : m);
+		}
 		catch (RuntimeException e) {
 			fail(e);
 		}
