@@ -18,6 +18,7 @@ import sc.fiji.ganomaly.ij.ScoreBatch.Request;
 import sc.fiji.ganomaly.ij.ScoreBatch.Summary;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.Renames;
 
 /**
  * One run of a {@link ScoreBatch} over its files: plans them (planes per file), then scores planes
@@ -184,7 +185,7 @@ final class BatchRun {
 			skip(n);
 			return true;
 		}
-		if (rows > 0 && Files.exists(map) && !Files.exists(partial)) MapFiles.move(map, partial);
+		if (rows > 0 && Files.exists(map) && !Files.exists(partial)) Renames.replace(map, partial);
 		int bitDepth = settings.maps() == MapFiles.Kind.FLOAT ? 32 : 16;
 		int kept = rows == 0 ? 0 : Math.min(rows, StreamedMapWriter.completePlanes(map, (long) imp.getWidth() *
 			imp.getHeight() * bitDepth / 8, n));

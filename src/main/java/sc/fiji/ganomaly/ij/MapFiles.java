@@ -18,6 +18,7 @@ import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.HiddenNames;
+import sc.fiji.ganomaly.core.api.Renames;
 
 /**
  * Anomaly map files, {@code <name>_anomaly.tif}: 32-bit (the calibrated scores themselves) or
@@ -201,7 +202,7 @@ public final class MapFiles {
 			if (force) try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
 				channel.force(true);
 			}
-			move(tmp, file);
+			Renames.replace(tmp, file);
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
@@ -224,10 +225,6 @@ public final class MapFiles {
 		return HiddenNames.sibling(target, "." + UUID.randomUUID() + ".tmp");
 	}
 
-	/** Renames {@code from} over {@code to}, atomically where the file system can. */
-	public static void move(Path from, Path to) throws IOException {
-		sc.fiji.ganomaly.core.api.Renames.replace(from, to);
-	}
 
 	/** Map planes fetched one at a time while ImageJ writes them; never labelled. */
 	private static final class PlaneStack extends VirtualStack {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import sc.fiji.ganomaly.core.api.HiddenNames;
+import sc.fiji.ganomaly.core.api.Renames;
 import java.nio.file.StandardOpenOption;
 import java.util.function.IntConsumer;
 
@@ -158,7 +159,7 @@ final class StreamedMapWriter {
 			channel.truncate(out.position);
 			channel.force(true);
 		}
-		MapFiles.move(partial, map);
+		Renames.replace(partial, map);
 	}
 
 	/** Where the pixels start, the bytes of one plane and the number of planes. */
