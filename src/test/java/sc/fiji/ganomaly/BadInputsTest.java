@@ -351,7 +351,8 @@ public class BadInputsTest {
 			.noCli("ResumeTest (an engine whose losses turn NaN)")
 			.noCommand("as for the command line"),
 		new Case(41, "unknown command")
-			.cli("unknown command 'fit'", x -> args("fit"))
+			.cli("unknown command 'fit'; use train, score or evaluate" + System.lineSeparator() + "see 'ganomaly --help'",
+				x -> args("fit"))
 			.noCommand("menu commands are fixed"),
 		new Case(42, "map kind not float, 16bit or none")
 			.cli("--maps must be float, 16bit or none, not '8bit'", x -> score("--input", x.normal, "--model", x.model,

@@ -82,7 +82,8 @@ public final class Main {
 		catch (UsageException | IllegalArgumentException | UncheckedIOException | EngineException e) {
 			err.println("ganomaly " + command + ": " + Options.spelled(e.getMessage(), OPTIONS.getOrDefault(command, Set
 				.of())));
-			if (e instanceof UsageException) err.println("see 'ganomaly " + command + " --help'");
+			if (e instanceof UsageException) err.println("see 'ganomaly " + (OPTIONS.containsKey(command) ? command + " " :
+				"") + "--help'");
 			return 2;
 		}
 		catch (CancellationException e) { // stopped (Ctrl-C) before there was anything to write

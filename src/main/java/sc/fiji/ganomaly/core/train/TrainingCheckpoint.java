@@ -168,7 +168,8 @@ final class TrainingCheckpoint {
 			"checkpoint in " + folder);
 		State state = readState();
 		if (!fingerprint.equals(state.fingerprint())) throw new IllegalArgumentException("resume: the checkpoint in " +
-			folder + " was made with other settings or data (" + state.fingerprint() + "); now: " + fingerprint);
+			folder + " was made with other settings or data (" + Fingerprint.differences(state.fingerprint(), fingerprint) +
+			"); resume with the settings and images it was made with, or train without resuming, which replaces it");
 		try {
 			network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
 		}

@@ -138,17 +138,20 @@ public class ResumeTest {
 		Path checkpoints = tmp.getRoot().toPath().resolve("c");
 		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
 		try {
-			Ganomaly.train(data(), settings(checkpoints).nz(16).resume(true), null).close();
+			Ganomaly.train(data(), settings(checkpoints).nz(16).batchSize(8).resume(true), null).close();
 			fail();
 		}
 		catch (IllegalArgumentException e) {
-			assertTrue(e.getMessage(), e.getMessage().contains("made with other settings"));
+			// what changed, by name
+			assertTrue(e.getMessage(), e.getMessage().contains("made with other settings or data (nz 8, now 16; batch " +
+				"size 16, now 8); resume with the settings and images it was made with"));
 		}
 		// as many planes of other data: refused too
 		TrainingData other = SyntheticImages.normalData(3, 48, new Random(9));
 		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> Ganomaly.train(
 			other, settings(checkpoints).resume(true), null).close());
-		assertTrue(e.getMessage(), e.getMessage().contains("made with other settings or data"));
+		assertTrue(e.getMessage(), e.getMessage().contains("made with other settings or data (the training images' " +
+			"pixels changed)"));
 	}
 
 	/**
