@@ -180,6 +180,25 @@ final class TrainingCheckpoint {
 		return state;
 	}
 
+	/**
+	 * For a training that was not asked to resume: the state of a stopped training of the same
+	 * settings and images (its fingerprint) after epoch 1 to {@code epochs}, its network restored, to
+	 * go on from (what resuming gives, sooner); null if there is none or it cannot be read.
+	 */
+	State goOn(TrainableNetwork network, String fingerprint, int epochs) {
+		if (!Files.isRegularFile(folder.resolve(STATE))) return null;
+		State state;
+		try {
+			state = readState();
+		}
+		catch (IllegalArgumentException e) {
+			return null; // replaced by this training's, as any checkpoint it cannot go on from
+		}
+		if (!fingerprint.equals(state.fingerprint()) || state.epoch() < 1 || state.epoch() > epochs || !Files.exists(
+			index(folder.resolve("epoch-" + state.epoch())))) return null;
+		return resume(network, fingerprint); // its network's files there but damaged: refused as a resume is
+	}
+
 	/** What state.json says; throws {@link IllegalArgumentException} ("resume: … is damaged") if it cannot be read. */
 	private State readState() {
 		Path file = folder.resolve(STATE);

@@ -52,20 +52,25 @@ final class TrainingLoop {
 		// stopped while the data and the engine were prepared: an earlier training's checkpoint stays as it was
 		if (listener.isCanceled()) return new TrainingSummary(epochs, 0, true, 0, bestLoss, validationLosses, steps,
 			batchSize, 0, settings.augment(), settings.statisticsBatches(), 0, null);
-		if (settings.resume()) {
-			TrainingCheckpoint.State state = checkpoint.resume(network, fingerprint);
+		// not asked to resume, a stopped training of the same settings and images is gone on from all the same:
+		// resuming gives what training from epoch 1 would, sooner, and its epochs are not thrown away
+		TrainingCheckpoint.State state = settings.resume() ? checkpoint.resume(network, fingerprint)
+			: settings.checkpointFolder() == null ? null : checkpoint.goOn(network, fingerprint, epochs);
+		if (state != null) {
 			first = state.epoch() + 1;
 			epochsRun = state.epoch();
 			bestLoss = state.bestLoss();
 			bestEpoch = state.bestEpoch();
 			resets = state.resets();
 			validationLosses.addAll(state.validationLosses());
-			listener.status("resuming after epoch " + state.epoch());
+			listener.status(settings.resume() ? "resuming after epoch " + state.epoch() : "going on after epoch " +
+				state.epoch() + " of a stopped training of this model with the same settings and images, as resuming " +
+				"it would (delete " + settings.checkpointFolder() + " to begin at epoch 1)");
 		}
 		else {
 			int earlier = checkpoint.startAfresh();
-			if (earlier > 0) listener.status("warning: the checkpoint of an earlier training of this model (after epoch " +
-				earlier + ") was replaced by this one's; resume it to go on from where it stopped");
+			if (earlier > 0) listener.status("warning: this training replaced the checkpoint of an earlier training of " +
+				"this model (after epoch " + earlier + "), which can no longer be resumed");
 			// a training stopped within its first epoch resumes from here
 			if (settings.checkpointFolder() != null) checkpoint.save(network, new TrainingCheckpoint.State(0,
 				Double.POSITIVE_INFINITY, 0, 0, new ArrayList<>(), fingerprint));

@@ -98,6 +98,38 @@ public class ResumeTest {
 	}
 
 	/**
+	 * A training of the same settings and images as a stopped one goes on from its checkpoint without
+	 * being asked to resume (what training from epoch 1 would give, sooner; the stopped epochs are not
+	 * thrown away), and says so; one of other settings starts at epoch 1.
+	 */
+	@Test
+	public void aStoppedTrainingIsGoneOnFromByATrainingOfItsSettings() {
+		List<Double> straight = new ArrayList<>();
+		Ganomaly.train(data(), settings(tmp.getRoot().toPath().resolve("h1")), recorder(straight, 0)).close();
+		Path checkpoints = tmp.getRoot().toPath().resolve("h");
+		Ganomaly.train(data(), settings(checkpoints), recorder(new ArrayList<>(), 2)).close();
+		StatusLog statuses = new StatusLog();
+		List<Double> after = new ArrayList<>();
+		ProgressListener listener = ProgressListener.all(recorder(after, 0), statuses);
+		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints), listener)) {
+			List<?> losses = (List<?>) m.manifest().training().get("validation_losses");
+			assertEquals(4, losses.size());
+			for (int i = 0; i < 4; i++)
+				assertEquals("epoch " + (i + 1), straight.get(i), ((Number) losses.get(i)).doubleValue(), 1e-12);
+		}
+		assertEquals("epochs 3 and 4 only", straight.subList(2, 4), after);
+		assertTrue(String.join("\n", statuses.messages), statuses.messages.contains("going on after epoch 2 of a stopped " +
+			"training of this model with the same settings and images, as resuming it would (delete " + checkpoints +
+			" to begin at epoch 1)"));
+
+		// another seed: epoch 1 on
+		Ganomaly.train(data(), settings(checkpoints), recorder(new ArrayList<>(), 2)).close();
+		List<Double> other = new ArrayList<>();
+		Ganomaly.train(data(), settings(checkpoints).seed(6), recorder(other, 0)).close();
+		assertEquals(4, other.size());
+	}
+
+	/**
 	 * A training stopped within its first epoch writes that partial epoch's model and can be resumed:
 	 * the resumed one runs the first epoch again and ends as an uninterrupted one does.
 	 */
@@ -197,9 +229,8 @@ public class ResumeTest {
 			secondTried.countDown();
 			pool.shutdownNow();
 		}
-		assertTrue(String.join("\n", statuses.messages), statuses.messages.contains("warning: the checkpoint of an " +
-			"earlier training of this model (after epoch 1) was replaced by this one's; resume it to go on from where " +
-			"it stopped"));
+		assertTrue(String.join("\n", statuses.messages), statuses.messages.contains("warning: this training replaced the " +
+			"checkpoint of an earlier training of this model (after epoch 1), which can no longer be resumed"));
 		// the lock went with the training: the next one runs
 		Ganomaly.train(data(), settings(checkpoints).epochs(1), null).close();
 	}
