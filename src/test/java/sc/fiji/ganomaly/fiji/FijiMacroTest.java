@@ -375,6 +375,9 @@ public class FijiMacroTest {
 		Files.createDirectories(dir.resolve("out"));
 		for (String n : List.of("normal_01.tif", "normal_02.tif", "normal_03.tif"))
 			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("train").resolve(n));
+		// a subfolder is not read, and the log says so
+		Files.createDirectories(dir.resolve("train/older"));
+		Files.copy(PROJECT.resolve("test-images/anomalous_giant.tif"), dir.resolve("train/older/anomalous_giant.tif"));
 		for (String n : List.of("anomalous_giant.tif", "stack_anomalous.tif"))
 			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("score").resolve(n));
 		Files.createFile(dir.resolve("score/broken.tif")); // costs that file only
@@ -386,6 +389,9 @@ public class FijiMacroTest {
 		String out = run(pb, 400);
 
 		assertTrue(out, out.contains("RESULT trained 1"));
+		assertTrue("what was trained on:\n" + out, Pattern.compile("Train GANomaly: training on \\d+ plane\\(s\\) of \\d+ " +
+			"file\\(s\\) in " + Pattern.quote(dir.resolve("train").toString()) + "; its 1 subfolder\\(s\\) are not read")
+			.matcher(out).find());
 		assertTrue(out, out.contains("RESULT single rows=1 "));
 		Matcher single = Pattern.compile("RESULT single rows=1 score=(\\S+) table=(\\S+)").matcher(out);
 		assertTrue(out, single.find());
