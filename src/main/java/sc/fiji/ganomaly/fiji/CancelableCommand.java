@@ -52,7 +52,12 @@ abstract class CancelableCommand implements Command, Cancelable {
 
 	/** In the GUI, a {@link ProgressWindow} whose Stop button cancels this command; headless null. */
 	protected ProgressWindow progressWindow(ImagePlus image) {
-		return gui() ? new ProgressWindow(title(), () -> cancel(STOPPED), image) : null;
+		return progressWindow(image, ProgressWindow.KEEPS_WHAT_IS_FINISHED);
+	}
+
+	/** {@link #progressWindow(ImagePlus)} whose Stop button's tooltip says what a stop keeps. */
+	protected ProgressWindow progressWindow(ImagePlus image, String stopTooltip) {
+		return gui() ? new ProgressWindow(title(), () -> cancel(STOPPED), image, stopTooltip) : null;
 	}
 
 	/** Ends the command with a one-line reason; see the class description. */

@@ -16,6 +16,7 @@ import javax.swing.Timer;
 import javax.swing.WindowConstants;
 
 import ij.ImagePlus;
+import sc.fiji.ganomaly.core.api.EpochSummary;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 
 /**
@@ -39,16 +40,22 @@ final class ProgressWindow implements ProgressListener, AutoCloseable {
 	private JFrame frame;
 	private boolean closed;
 
-	/** Opens after {@link #DELAY_MS} unless closed before; {@code onStop} runs once on Stop. */
-	ProgressWindow(String title, Runnable onStop, ImagePlus image) {
-		opener = new Timer(DELAY_MS, e -> open(title, onStop, image));
+	/** The Stop button's tooltip of a scoring. */
+	static final String KEEPS_WHAT_IS_FINISHED = "Stop: what is finished is kept, nothing half-done is written";
+
+	/**
+	 * Opens after {@link #DELAY_MS} unless closed before; {@code onStop} runs once on Stop, whose
+	 * tooltip says what a stop keeps.
+	 */
+	ProgressWindow(String title, Runnable onStop, ImagePlus image, String stopTooltip) {
+		opener = new Timer(DELAY_MS, e -> open(title, onStop, image, stopTooltip));
 		opener.setRepeats(false);
 		SwingUtilities.invokeLater(() -> {
 			if (!closed) opener.start();
 		});
 	}
 
-	private void open(String title, Runnable onStop, ImagePlus image) {
+	private void open(String title, Runnable onStop, ImagePlus image, String stopTooltip) {
 		if (closed) return;
 		frame = new JFrame(title);
 		frame.setDefaultCloseOperation(WindowConstants.DO_NOTHING_ON_CLOSE);
@@ -58,8 +65,7 @@ final class ProgressWindow implements ProgressListener, AutoCloseable {
 		content.add(text, BorderLayout.NORTH);
 		bar.setStringPainted(true);
 		content.add(bar, BorderLayout.CENTER);
-		content.add(stopRow(stop, "Stop: what is finished is kept, nothing half-done is written", onStop, 0),
-			BorderLayout.SOUTH);
+		content.add(stopRow(stop, stopTooltip, onStop, 0), BorderLayout.SOUTH);
 		frame.setContentPane(content);
 		frame.pack();
 		WindowPlace.place(frame, image);
@@ -69,6 +75,13 @@ final class ProgressWindow implements ProgressListener, AutoCloseable {
 	@Override
 	public void status(String message) {
 		SwingUtilities.invokeLater(() -> text.setText(message));
+	}
+
+	/** A training's epochs, where no loss chart shows them (batch mode). */
+	@Override
+	public void epochFinished(EpochSummary s) {
+		status(String.format(Locale.ROOT, "epoch %d of %d: validation loss %.4f%s", s.epoch(), s.epochs(), s
+			.validationLoss(), s.improved() ? " (best so far)" : ""));
 	}
 
 	@Override

@@ -26,8 +26,12 @@ final class StatusProgress implements ProgressListener {
 		this.canceled = canceled;
 	}
 
+	/** What the work does now (its last status that is no warning), shown with the percentage. */
+	private volatile String stage;
+
 	@Override
 	public void status(String message) {
+		if (!message.startsWith("warning: ")) stage = message;
 		if (status != null) status.showStatus(task + ": " + message);
 		if (message.startsWith("warning: ")) EngineMessages.warn(task + ": " + message.substring("warning: ".length()));
 	}
@@ -47,7 +51,9 @@ final class StatusProgress implements ProgressListener {
 		double seconds = (now - started) / 1e9;
 		String eta = done > 0 && done < total ? String.format(Locale.ROOT, ", %d s left",
 			Math.round(seconds * (total - done) / done)) : "";
-		status.showStatus(permille, 1000, String.format(Locale.ROOT, "%s: %d %%%s", task, permille / 10, eta));
+		String doing = stage;
+		status.showStatus(permille, 1000, String.format(Locale.ROOT, "%s: %s%d %%%s", task, doing == null ? "" : doing +
+			", ", permille / 10, eta));
 	}
 
 	@Override
@@ -55,6 +61,7 @@ final class StatusProgress implements ProgressListener {
 		String line = String.format(Locale.ROOT, "%s: epoch %d/%d, loss G %.4f D %.4f, validation %.4f%s, %.0f images/s, %d s left",
 			task, s.epoch(), s.epochs(), s.generatorLoss(), s.discriminatorLoss(), s.validationLoss(),
 			s.improved() ? " (best)" : "", s.imagesPerSecond(), Math.round(s.secondsLeft()));
+		if (s.epoch() < s.epochs()) stage = "training the network: epoch " + (s.epoch() + 1) + " of " + s.epochs();
 		if (status != null) status.showStatus(line);
 		FijiLog.info(log, line);
 	}

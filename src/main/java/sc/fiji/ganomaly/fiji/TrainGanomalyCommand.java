@@ -135,7 +135,8 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			progress = ProgressListener.all(progress, curves);
 		}
 		else if (gui()) {
-			window = progressWindow(null);
+			window = progressWindow(null, network ? "Stop: the best model so far is written after this batch"
+				: "Stop: the texture statistics are not finished, so no model is written");
 			progress = ProgressListener.all(progress, window);
 		}
 		try {

@@ -75,6 +75,7 @@ final class TrainingLoop {
 			if (settings.checkpointFolder() != null) checkpoint.save(network, new TrainingCheckpoint.State(0,
 				Double.POSITIVE_INFINITY, 0, 0, new ArrayList<>(), fingerprint));
 		}
+		if (first <= epochs) listener.status("training the network: epoch " + first + " of " + epochs);
 		for (int epoch = first; epoch <= epochs && !canceled; epoch++) {
 			long epochStart = System.nanoTime();
 			// each epoch draws from its own seeded stream, so that a resumed run draws the same patches
