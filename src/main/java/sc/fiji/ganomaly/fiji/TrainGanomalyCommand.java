@@ -202,13 +202,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 		if (hasFolder()) {
 			List<Path> files = ImageFiles.files(List.of(folder.toPath()), "folder");
 			loaded = TrainingImages.load(files, List.of(), "folder", TrainingImages.budget());
-			long subfolders;
-			try (java.util.stream.Stream<Path> in = java.nio.file.Files.list(folder.toPath())) {
-				subfolders = in.filter(java.nio.file.Files::isDirectory).count();
-			}
-			catch (java.io.IOException | java.io.UncheckedIOException e) {
-				subfolders = 0; // its files were listed: nothing to add about subfolders
-			}
+			long subfolders = ImageFiles.folders(folder.toPath());
 			FijiLog.info(log, title() + ": training on " + loaded.data().size() + " plane(s) of " + files.size() +
 				" file(s) in " + folder + (subfolders > 0 ? "; its " + subfolders + " subfolder(s) are not read" : ""));
 		}

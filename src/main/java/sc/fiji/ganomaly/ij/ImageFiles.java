@@ -133,11 +133,16 @@ public final class ImageFiles {
 
 	/** Whether {@code folder} holds a folder that is not hidden. */
 	private static boolean hasFolders(Path folder) {
+		return folders(folder) > 0;
+	}
+
+	/** The folders in {@code folder} that {@link #files} does not read (hidden ones left out); 0 if it cannot be listed. */
+	public static long folders(Path folder) {
 		try (Stream<Path> list = Files.list(folder)) {
-			return list.anyMatch(f -> Files.isDirectory(f) && !f.getFileName().toString().startsWith("."));
+			return list.filter(f -> Files.isDirectory(f) && !f.getFileName().toString().startsWith(".")).count();
 		}
-		catch (IOException e) {
-			return false;
+		catch (IOException | java.io.UncheckedIOException e) {
+			return 0;
 		}
 	}
 

@@ -154,8 +154,8 @@ public final class MapFiles {
 	private static void style(ImagePlus map, Kind kind, double threshold) {
 		MapImages.style(map, threshold);
 		if (kind == Kind.SIXTEEN_BIT) // the display range of a 16-bit image is in grey values, not scores
-			map.setDisplayRange(Math.max(0, Math.rint(-OFFSET / STEP)), Math.min(65535, Math.rint((Math.max(2 *
-				threshold, 1e-3) - OFFSET) / STEP)));
+			map.setDisplayRange(Math.max(0, Math.rint(-OFFSET / STEP)), Math.min(65535, Math.rint((MapImages.displayMax(
+				threshold) - OFFSET) / STEP)));
 	}
 
 	/**
@@ -224,7 +224,6 @@ public final class MapFiles {
 	public static Path temporaryFor(Path target) {
 		return HiddenNames.sibling(target, "." + UUID.randomUUID() + ".tmp");
 	}
-
 
 	/** Map planes fetched one at a time while ImageJ writes them; never labelled. */
 	private static final class PlaneStack extends VirtualStack {

@@ -60,6 +60,11 @@ public final class MapImages {
 	public static void style(ImagePlus map, double threshold) {
 		java.awt.image.IndexColorModel fire = LutLoader.getLut("fire");
 		if (fire != null) map.setLut(new LUT(fire, 0, 255));
-		map.setDisplayRange(0, Math.max(2 * threshold, 1e-3));
+		map.setDisplayRange(0, displayMax(threshold));
+	}
+
+	/** The score at the top of a map's display range: twice the threshold (mid-scale), at least 0.001. */
+	static double displayMax(double threshold) {
+		return Math.max(2 * threshold, 1e-3);
 	}
 }

@@ -170,6 +170,11 @@ final class TrainingCheckpoint {
 		if (!fingerprint.equals(state.fingerprint())) throw new IllegalArgumentException("resume: the checkpoint in " +
 			folder + " was made with other settings or data (" + Fingerprint.differences(state.fingerprint(), fingerprint) +
 			"); resume with the settings and images it was made with, or train without resuming, which replaces it");
+		return restore(network, state);
+	}
+
+	/** Restores the network of {@code state}'s epoch and returns the state. */
+	private State restore(TrainableNetwork network, State state) {
 		try {
 			network.restoreCheckpoint(folder.resolve("epoch-" + state.epoch()));
 		}
@@ -196,7 +201,7 @@ final class TrainingCheckpoint {
 		}
 		if (!fingerprint.equals(state.fingerprint()) || state.epoch() < 1 || state.epoch() > epochs || !Files.exists(
 			index(folder.resolve("epoch-" + state.epoch())))) return null;
-		return resume(network, fingerprint); // its network's files there but damaged: refused as a resume is
+		return restore(network, state); // its network's files there but damaged: refused as a resume is
 	}
 
 	/** What state.json says; throws {@link IllegalArgumentException} ("resume: … is damaged") if it cannot be read. */
