@@ -213,20 +213,17 @@ public final class ImagePlusScorer {
 	/**
 	 * Claims the file the map of {@code imp} goes to when it does not fit in memory, by creating it
 	 * empty, so that neither an existing file nor another run's map is overwritten:
-	 * {@code <name>_anomaly.tif}, or {@code <name>_anomaly-2.tif} and on where that is taken, in the
-	 * folder of the image's file where that folder takes new files, else in a temporary folder that is
-	 * deleted when the JVM ends.
+	 * {@code <name>_anomaly.tif}, or {@code <name>_anomaly-2.tif} and on where that is taken, beside
+	 * the image's file where that folder takes new files, else in a temporary folder that is deleted
+	 * when the JVM ends. An image sequence's file is its folder (ImageJ's {@code FolderOpener} names
+	 * no file), so its map goes beside that folder, never among the images a later opening,
+	 * training or scoring of the folder would read.
 	 */
 	public static Path claimMapFile(ImagePlus imp) {
 		String title = imp.getTitle();
 		// a title may hold any character; a file name on Windows none of these
 		String base = new ImageFiles.Input(Path.of(title.replaceAll("[\\x00-\\x1f/\\\\:*?\"<>|]", "_")), null).baseName();
-		Path folder = null;
-		FileInfo origin = imp.getOriginalFileInfo();
-		if (origin != null && origin.directory != null && !origin.directory.isEmpty()) {
-			Path own = Path.of(origin.directory);
-			if (Files.isDirectory(own) && Files.isWritable(own)) folder = own;
-		}
+		Path folder = mapFolder(imp.getOriginalFileInfo());
 		if (folder == null) folder = temporaryMaps();
 		String suffix = MapFiles.SUFFIX.substring(0, MapFiles.SUFFIX.length() - ".tif".length());
 		for (int k = 1; k <= 1000; k++) {
@@ -242,6 +239,15 @@ public final class ImagePlusScorer {
 			}
 		}
 		throw new UncheckedIOException(new IOException("1000 anomaly maps of " + base + " already exist in " + folder));
+	}
+
+	/** The folder that takes the map of an image read from {@code origin}, null if none does. */
+	static Path mapFolder(FileInfo origin) {
+		if (origin == null || origin.directory == null || origin.directory.isEmpty()) return null;
+		Path own = Path.of(origin.directory).toAbsolutePath().normalize();
+		boolean sequence = origin.fileName == null || origin.fileName.isEmpty();
+		Path folder = sequence ? own.getParent() : own;
+		return folder != null && Files.isDirectory(folder) && Files.isWritable(folder) ? folder : null;
 	}
 
 	private static Path temporaryMaps;

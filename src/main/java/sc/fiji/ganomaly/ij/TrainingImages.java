@@ -100,7 +100,8 @@ public final class TrainingImages {
 	/**
 	 * Refuses training images that are the anomaly maps of other training images: {@code x_anomaly.tif}
 	 * where {@code x.*} is an input too, in its folder (a folder scored into itself) or another (a
-	 * scoring's output folder among the inputs), which would be learnt as normal.
+	 * scoring's output folder among the inputs), and {@code x_anomaly.tif} in a folder {@code x} (the
+	 * map of the folder opened as an image sequence), which would be learnt as normal.
 	 */
 	static void refuseMaps(List<Path> files, String parameter) {
 		java.util.Map<String, Path> byBase = new java.util.HashMap<>();
@@ -110,7 +111,12 @@ public final class TrainingImages {
 		for (Path f : files) {
 			String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
 			if (!name.endsWith(suffix)) continue;
-			Path source = byBase.get(name.substring(0, name.length() - suffix.length()));
+			String base = name.substring(0, name.length() - suffix.length());
+			Path source = byBase.get(base), folder = f.toAbsolutePath().getParent();
+			if (source == null && folder != null && folder.getFileName() != null && folder.getFileName().toString()
+				.toLowerCase(Locale.ROOT).equals(base)) throw new IllegalArgumentException(parameter + ": " + f + " is the " +
+					"anomaly map of the image sequence " + folder + " (written by scoring), not a normal image; move it out " +
+					"of the training images");
 			if (source != null) throw new IllegalArgumentException(parameter + ": " + f + " is the anomaly map of " + source +
 				" (written by scoring), not a normal image; move the maps out of the training images, or score into " +
 				"another folder");

@@ -704,6 +704,30 @@ public class ScoreBatchTest {
 		assertEquals(folder.resolve("well A1_ t=3_5 _x___anomaly.tif"), named);
 	}
 
+	/**
+	 * The map of an image sequence (a folder opened as one stack) goes beside the folder: among its
+	 * images, a later opening of the sequence, training or scoring of the folder would read it.
+	 */
+	@Test
+	public void anImageSequencesMapOverItsBudgetIsWrittenBesideItsFolder() throws IOException {
+		Path parent = tmp.newFolder("sequences").toPath(), folder = Files.createDirectory(parent.resolve("seq"));
+		ImagePlus c = ij.IJ.openImage(good.resolve("c.tif").toString());
+		for (int i = 1; i <= 2; i++)
+			assertTrue(ij.IJ.saveAsTiff(new ImagePlus("s" + i, c.getStack().getProcessor(i)), folder.resolve("s" + i +
+				".tif").toString()));
+		ij.plugin.FolderOpener opener = new ij.plugin.FolderOpener();
+		opener.openAsVirtualStack(true);
+		ImagePlus sequence = opener.openFolder(folder.toString());
+		assertTrue(sequence.getStack().isVirtual());
+		ImagePlusScorer.Result onDisk = ImagePlusScorer.score(trained, sequence, 4, ImagePlusPlanes.Plane::image,
+			2L * SIZE * SIZE * 4 - 1, ProgressListener.NONE);
+		assertEquals(parent.resolve("seq_anomaly.tif"), onDisk.mapFile());
+		try (Stream<Path> left = Files.list(folder)) {
+			assertEquals(List.of("s1.tif", "s2.tif"), left.map(f -> f.getFileName().toString()).sorted().toList());
+		}
+		assertEquals(2, onDisk.anomalyMap().getStackSize());
+	}
+
 	/** A texture model trained on {@code planes} striped planes of {@code size}², saved as {@code name}. */
 	private static Path textureModel(String name, int planes, int size) throws IOException {
 		Random random = new Random(4);

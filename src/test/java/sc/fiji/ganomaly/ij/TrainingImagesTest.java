@@ -147,5 +147,11 @@ public class TrainingImagesTest {
 				"anomaly map of " + d.resolve("a.tif")));
 		}
 		TrainingImages.refuseMaps(List.of(d.resolve("b.tif"), d.resolve("a_anomaly.tif")), "--input"); // no a.tif
+		Path seq = d.resolve("seq/seq_anomaly.tif"); // an image sequence's map (of an earlier version) in its folder
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrainingImages
+			.refuseMaps(List.of(d.resolve("seq/s1.tif"), seq), "folder"));
+		assertTrue(e.getMessage(), e.getMessage().startsWith("folder: " + seq + " is the anomaly map of the image " +
+			"sequence " + d.resolve("seq")));
+		TrainingImages.refuseMaps(List.of(d.resolve("seq/s1.tif"), d.resolve("seq/other_anomaly.tif")), "folder");
 	}
 }
