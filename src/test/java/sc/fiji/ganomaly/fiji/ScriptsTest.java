@@ -99,6 +99,18 @@ public class ScriptsTest {
 			ij.measure.ResultsTable table = (ij.measure.ResultsTable) py.get("table").__tojava__(ij.measure.ResultsTable.class);
 			assertEquals(2, table.size());
 		}
+		// in the GUI, SciJava asks in a dialog for every input a script leaves out (headless, it does not)
+		String script = Files.readString(Paths.get("scripts/score_with_commands.py"));
+		Matcher call = Pattern.compile("command\\.run\\(ScoreAnomaliesCommand, True,([^)]*)\\)").matcher(script);
+		assertTrue(call.find());
+		Set<String> given = new HashSet<>();
+		for (Matcher k = Pattern.compile("\"(\\w+)\",").matcher(call.group(1)); k.find();)
+			given.add(k.group(1));
+		for (Field f : ScoreAnomaliesCommand.class.getDeclaredFields()) {
+			Parameter p = f.getAnnotation(Parameter.class);
+			if (p != null && p.type() == org.scijava.ItemIO.INPUT && !Service.class.isAssignableFrom(f.getType()))
+				assertTrue("score_with_commands.py leaves out the input " + f.getName(), given.contains(f.getName()));
+		}
 	}
 
 	@Test
