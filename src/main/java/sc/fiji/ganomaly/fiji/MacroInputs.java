@@ -122,9 +122,27 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 		return f.isAbsolute() || folder == null || folder.isEmpty() ? f : new File(folder, value);
 	}
 
-	/** An open image by title, or by ID as ImageJ gives them (negative numbers). */
+	/**
+	 * An open image by title, or by ID as ImageJ gives them (negative numbers). Of several open
+	 * images of one title, the current one; if none of them is current, none (ImageJ's lookup would
+	 * take the first, silently another image than the user looks at).
+	 */
 	private static ImagePlus image(String key, String value) {
 		ImagePlus imp = WindowManager.getImage(value);
+		if (imp != null) {
+			int alike = 0;
+			int[] ids = WindowManager.getIDList();
+			for (int id : ids == null ? new int[0] : ids) {
+				ImagePlus other = WindowManager.getImage(id);
+				if (other != null && value.equals(other.getTitle())) alike++;
+			}
+			ImagePlus current = WindowManager.getCurrentImage();
+			if (alike > 1) {
+				if (current != null && value.equals(current.getTitle())) return current;
+				throw new IllegalArgumentException(key + ": " + alike + " open images are titled '" + value + "'; make the " +
+					"one to score the current image (selectImage) or give it a title of its own (Image > Rename...)");
+			}
+		}
 		if (imp == null) {
 			try {
 				int id = Integer.parseInt(value.trim());

@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.fiji;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -142,6 +143,32 @@ public class MacroInputsTest {
 		expectFailure(TrainGanomalyCommand.class, "folder=/x score=texture", "model is required: add model=...");
 		expectFailure(ScoreFolderCommand.class, "folder=/x model=/m.zip", "output is required: add output=...");
 		expectFailure(ScoreFolderCommand.class, "folder=/x model=[] output=/o", "model is required: add model=...");
+	}
+
+	/** Of open images of one title, image=TITLE takes the current one, and refuses to guess where none is current. */
+	@Test
+	public void ofImagesOfOneTitleTheCurrentOneIsScored() throws Exception {
+		ImagePlus first = new ImagePlus("cells.tif", new ByteProcessor(8, 8)), second = new ImagePlus("cells.tif",
+			new ByteProcessor(8, 8));
+		boolean batch = ij.macro.Interpreter.batchMode;
+		ij.macro.Interpreter.batchMode = true;
+		try {
+			ij.macro.Interpreter.addBatchModeImage(first);
+			ij.macro.Interpreter.addBatchModeImage(second);
+			WindowManager.setTempCurrentImage(second);
+			Module m = module(ScoreAnomaliesCommand.class);
+			MacroInputs.fill(m, MacroOptions.parse("image=cells.tif model=/m.zip"));
+			assertSame(second, m.getInput("image"));
+			WindowManager.setTempCurrentImage(new ImagePlus("other", new ByteProcessor(8, 8)));
+			expectFailure(ScoreAnomaliesCommand.class, "image=cells.tif model=/m.zip", "image: 2 open images are titled " +
+				"'cells.tif'; make the one to score the current image (selectImage) or give it a title of its own");
+		}
+		finally {
+			ij.macro.Interpreter.removeBatchModeImage(first);
+			ij.macro.Interpreter.removeBatchModeImage(second);
+			ij.macro.Interpreter.batchMode = batch;
+			WindowManager.setTempCurrentImage(null);
+		}
 	}
 
 	private static void expectFailure(Class<?> command, String options, String message) throws Exception {
