@@ -240,12 +240,12 @@ public class BadInputsTest {
 		new Case(15, "channel count different from the model")
 			.cli("has 2 channel(s) but the model was trained on 1", x -> score("--input", x.twoChannels, "--model",
 				x.model, "--output", x.out("o15")))
-			.command("has 2 channel(s) but the model was trained on 1", SCORE, x -> in("image", x.open(x.twoChannels),
+			.command("image: two.tif has 2 channel(s) but the model was trained on 1", SCORE, x -> in("image", x.open(x.twoChannels),
 				"model", x.model.toFile())),
 		new Case(16, "RGB image for a one-channel model")
 			.cli("has 3 channel(s) but the model was trained on 1", x -> score("--input", x.rgb, "--model", x.model,
 				"--output", x.out("o16")))
-			.command("has 3 channel(s) but the model was trained on 1", SCORE, x -> in("image", x.open(x.rgb), "model",
+			.command("image: rgb.tif has 3 channel(s) but the model was trained on 1", SCORE, x -> in("image", x.open(x.rgb), "model",
 				x.model.toFile())),
 		new Case(17, "--channels outside the image")
 			.cli("channels 1 to 1, not 2", x -> score("--input", x.normal, "--model", x.model, "--output", x.out("o17"),

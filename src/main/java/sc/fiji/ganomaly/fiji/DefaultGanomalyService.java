@@ -105,8 +105,14 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		ImagePlusScorer.Result result;
 		try (ModelPool.Lease lease = model(model); Running r = running(call)) {
 			GanomalyModel m = lease.model();
-			result = ImagePlusScorer.score(m, image, ScoreParameters.stride(stride, m.patchSize(), "stride"),
-				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), ProgressListener.all(listener, call));
+			int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
+			try {
+				result = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
+					ProgressListener.all(listener, call));
+			}
+			catch (IllegalArgumentException e) {
+				throw CancelableCommand.ofImage(e);
+			}
 		}
 		catch (OutOfMemoryError e) { // the work's arrays are gone with it: one line, as the commands say it
 			throw new IllegalStateException(CancelableCommand.outOfMemory(), e);

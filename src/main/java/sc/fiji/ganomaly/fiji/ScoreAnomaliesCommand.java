@@ -134,8 +134,13 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
-				r = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
-					window == null ? progress : ProgressListener.all(progress, window));
+				try {
+					r = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
+						window == null ? progress : ProgressListener.all(progress, window));
+				}
+				catch (IllegalArgumentException e) {
+					throw ofImage(e);
+				}
 			}
 			finally {
 				if (window != null) window.close();
