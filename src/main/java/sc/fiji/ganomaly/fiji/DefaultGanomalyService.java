@@ -103,8 +103,10 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		if (image == null) throw new IllegalArgumentException("image: no image is open");
 		Call call = new Call();
 		ImagePlusScorer.Result result;
+		double threshold;
 		try (ModelPool.Lease lease = model(model); Running r = running(call)) {
 			GanomalyModel m = lease.model();
+			threshold = m.threshold();
 			int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 			try {
 				result = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
@@ -129,6 +131,8 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		}
 		if (result.mapFile() != null) FijiLog.info(log, "GANomaly: the map of " + image.getTitle() + " is larger than " +
 			"half the memory left, so it was written to " + result.mapFile() + " and is returned as a virtual stack");
+		// shown as Score Anomalies shows its map: Fire, from 0 to twice the model's threshold
+		if (result.anomalyMap() != null) sc.fiji.ganomaly.ij.MapImages.style(result.anomalyMap(), threshold);
 		return result;
 	}
 

@@ -47,9 +47,11 @@ public interface GanomalyService extends SciJavaService {
 	ModelPool.Lease model(File file, ScoreKind score);
 
 	/**
-	 * Scores every plane of an image with the model of a file. A map larger than half the memory left
-	 * is written beside the image's file (or to a temporary folder), {@code <name>_anomaly.tif}, and
-	 * returned as a virtual stack of it ({@code mapFile()} names it; the log says so).
+	 * Scores every plane of an image with the model of a file. The map is shown as Score Anomalies
+	 * shows its (Fire, from 0 to twice the model's threshold). A map larger than half the memory left
+	 * is written beside the image's file (an image sequence's: beside its folder; or to a temporary
+	 * folder), {@code <name>_anomaly.tif}, and returned as a virtual stack of it ({@code mapFile()}
+	 * names it; the log says so).
 	 *
 	 * @param stride window step in pixels, 0 for a quarter of the patch size
 	 * @return the scores and the map, or a result without a map if {@code listener} cancelled

@@ -87,6 +87,21 @@ public class ScriptsTest {
 		}
 	}
 
+	/** The service's map is shown as the command's: Fire, from 0 to twice the model's threshold. */
+	@Test
+	public void theServicesMapIsShownAsTheCommands() throws Exception {
+		GanomalyService ganomaly = context.service(GanomalyService.class);
+		ImagePlus map = ganomaly.score(stack(), model, 0, null).anomalyMap();
+		double threshold;
+		try (var lease = ganomaly.model(model)) {
+			threshold = lease.model().threshold();
+		}
+		assertEquals(2 * threshold, map.getDisplayRangeMax(), 1e-9);
+		assertEquals(0, map.getDisplayRangeMin(), 0);
+		java.awt.image.IndexColorModel lut = map.getProcessor().getLut();
+		assertTrue("not grey", lut.getRed(128) != lut.getBlue(128));
+	}
+
 	@Test
 	public void commandScriptReturnsMapAndTable() throws Exception {
 		try (PythonInterpreter py = new PythonInterpreter()) {
