@@ -70,7 +70,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 			String name = input.getName(), key = name.toLowerCase(Locale.ROOT);
 			keys.add(key);
 			Object value;
-			if (options.has(key)) value = convert(key, options.value(key), type);
+			if (options.has(key)) value = convert(key, options.value(key), type, current);
 			else if (type == ImagePlus.class) value = options.has("folder") ? null : current.get();
 			else value = defaults.getInput(name);
 			// SciJava would cancel the command quietly, and the macro would go on
@@ -86,7 +86,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 		if (missing != null) throw new IllegalArgumentException(missing);
 	}
 
-	private static Object convert(String key, String value, Class<?> type) {
+	private static Object convert(String key, String value, Class<?> type, Supplier<ImagePlus> current) {
 		if (type == boolean.class || type == Boolean.class) {
 			if (value == null || value.equalsIgnoreCase("true")) return true;
 			if (value.equalsIgnoreCase("false")) return false;
@@ -94,7 +94,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 				"'");
 		}
 		if (value == null) throw new IllegalArgumentException(key + " needs a value: " + key + "=...");
-		if (type == ImagePlus.class) return image(key, value);
+		if (type == ImagePlus.class) return image(key, value, current);
 		if (type == File.class) return file(value);
 		if (type == String.class) return value;
 		try {
@@ -124,10 +124,10 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 
 	/**
 	 * An open image by title, or by ID as ImageJ gives them (negative numbers). Of several open
-	 * images of one title, the current one; if none of them is current, none (ImageJ's lookup would
+	 * images of one title, the macro's {@code current} one; if none of them is current, none (ImageJ's lookup would
 	 * take the first, silently another image than the user looks at).
 	 */
-	private static ImagePlus image(String key, String value) {
+	private static ImagePlus image(String key, String value, Supplier<ImagePlus> current) {
 		ImagePlus imp = WindowManager.getImage(value);
 		if (imp != null) {
 			int alike = 0;
@@ -136,9 +136,9 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 				ImagePlus other = WindowManager.getImage(id);
 				if (other != null && value.equals(other.getTitle())) alike++;
 			}
-			ImagePlus current = WindowManager.getCurrentImage();
+			ImagePlus macros = current.get();
 			if (alike > 1) {
-				if (current != null && value.equals(current.getTitle())) return current;
+				if (macros != null && value.equals(macros.getTitle())) return macros;
 				throw new IllegalArgumentException(key + ": " + alike + " open images are titled '" + value + "'; make the " +
 					"one to score the current image (selectImage) or give it a title of its own (Image > Rename...)");
 			}
