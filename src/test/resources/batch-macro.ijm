@@ -34,6 +34,13 @@ print("RESULT stack slices=" + nSlices + " rows=" + nResults);
 saveAs("Tiff", dir + "/out/stack_map.tif"); // no selectImage: the map is the image the macro is on
 selectImage(s);
 print("RESULT stack input title=" + getTitle() + " bits=" + bitDepth());
+// two open images of one title: the one the macro is on is scored (the stack, not the single image)
+id = getImageID();
+rename(t);
+run("Score Anomalies", "image=[" + t + "] model=[" + model + "]");
+print("RESULT same title rows=" + nResults);
+selectImage(id);
+rename(s);
 runMacro(scripts + "/score_folder.ijm", dir + "/score," + model + "," + dir + "/folder-out");
 print("RESULT done");
 run("Score Anomalies", "image=[no such image] model=[" + model + "]");

@@ -408,6 +408,8 @@ public class FijiMacroTest {
 		assertTrue(out, out.contains("RESULT stack slices=" + stack.getStackSize() + " rows=" + stack.getStackSize()));
 		assertTrue("saveAs after scoring saves the map, not the input:\n" + out, out.contains(
 			"RESULT stack input title=stack_anomalous.tif bits=" + stack.getBitDepth() + "\n"));
+		assertTrue("of two images of one title, the macro's current one is scored:\n" + out, out.contains(
+			"RESULT same title rows=" + stack.getStackSize() + "\n"));
 		assertTrue(out, out.contains("RESULT done"));
 		assertFalse("a failure stops the macro:\n" + out, out.contains("RESULT after failure"));
 		assertFalse(out, out.contains("Ignoring unsupported output"));
