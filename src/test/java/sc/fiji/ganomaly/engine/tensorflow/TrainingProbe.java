@@ -42,6 +42,9 @@ public final class TrainingProbe {
 				GanomalyGraph g = new GanomalyGraph(graph, spec);
 				org.tensorflow.proto.ConfigProto config = System.getProperty("probe.inter") == null ? SessionConfig.of(t)
 					: SessionConfig.of(t).toBuilder().setInterOpParallelismThreads(Integer.getInteger("probe.inter")).build();
+				if (Boolean.getBoolean("probe.xla")) config = config.toBuilder().setGraphOptions(config.getGraphOptions().toBuilder()
+					.setOptimizerOptions(org.tensorflow.proto.OptimizerOptions.newBuilder()
+						.setGlobalJitLevel(org.tensorflow.proto.OptimizerOptions.GlobalJitLevel.ON_1))).build();
 				try (org.tensorflow.Session session = new org.tensorflow.Session(graph, config)) {
 					session.initialize();
 					g.variables.initialize(session, random, null);
