@@ -209,7 +209,7 @@ public class BadInputsTest {
 				x.out("m6.zip").toFile())),
 		new Case(7, "image smaller than the patch (training)")
 			.cli("; use a smaller --patch-size or larger images", x -> train("--input", x.tiny, "--model", x.out("m7.zip")))
-			.command("smaller than the patch of 16x16; use a smaller patchsize", TRAIN, x -> trainIn("image", x.open(x.tiny), "model",
+			.command("image: tiny.tif is 8x8 pixels, smaller than the patch of 16x16; use a smaller patchsize", TRAIN, x -> trainIn("image", x.open(x.tiny), "model",
 				x.out("m7.zip").toFile())),
 		new Case(8, "1-pixel-wide image (scoring)")
 			.cli("--input: thin.tif is 1x100 pixels, smaller than the model's patch", x -> score("--input", x.thin, "--model", x.model,
@@ -227,9 +227,9 @@ public class BadInputsTest {
 			.cli(null, x -> score("--input", x.constant, "--model", x.model, "--output", x.out("o11")))
 			.command(null, SCORE, x -> in("image", x.open(x.constant), "model", x.model.toFile())),
 		new Case(12, "training images with different channel counts")
-			.cli("all training images need the same channels", x -> train("--input", x.mixedChannels, "--model",
+			.cli("--input: b.tif has 2 channel(s), but a.tif has 1; all training images need the same channels", x -> train("--input", x.mixedChannels, "--model",
 				x.out("m12.zip")))
-			.command("all training images need the same channels", TRAIN, x -> trainIn("folder",
+			.command("folder: b.tif has 2 channel(s), but a.tif has 1; all training images need the same channels", TRAIN, x -> trainIn("folder",
 				x.mixedChannels.toFile(), "model", x.out("m12.zip").toFile())),
 		new Case(13, "mixed sizes and bit depths in a folder: accepted")
 			.cli(null, x -> train("--input", x.mixed, "--model", x.out("m13.zip")))

@@ -137,6 +137,8 @@ final class TrainCli {
 			String m = e.getMessage();
 			if (m != null && data.samples().stream().anyMatch(s -> m.startsWith(s.name() + ": ")))
 				throw new IllegalArgumentException("--input: " + m, e);
+			// the training data's messages name the API's input; here it is this option
+			if (m != null && m.startsWith("input: ")) throw new IllegalArgumentException("--" + m, e);
 			throw e;
 		}
 	}

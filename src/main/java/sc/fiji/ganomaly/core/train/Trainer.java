@@ -208,15 +208,15 @@ public final class Trainer {
 		for (TrainingData.Sample s : data.samples()) {
 			var img = s.image();
 			if (img.numDimensions() < 2 || img.dimension(0) < p || img.dimension(1) < p)
-				throw new IllegalArgumentException(s.name() + " is " + img.dimension(0) + "x" +
+				throw new IllegalArgumentException("input: " + s.name() + " is " + img.dimension(0) + "x" +
 					(img.numDimensions() > 1 ? img.dimension(1) : 1) + " pixels, smaller than the patch of " + p + "x" + p +
 					"; use a smaller patchSize or larger images");
 			long channels = img.numDimensions() > 2 ? img.dimension(2) : 1;
-			if (channels > NetworkSpec.MAX_CHANNELS) throw new IllegalArgumentException(s.name() + " has " + channels +
+			if (channels > NetworkSpec.MAX_CHANNELS) throw new IllegalArgumentException("input: " + s.name() + " has " + channels +
 				" channels; GANomaly models take 1 to " + NetworkSpec.MAX_CHANNELS + " (choose some with the channels option)");
 			NormalizedPlane plane = PlaneNormalizer.apply(settings.normalization(), img, s.name());
 			if (!planes.isEmpty() && plane.channels() != planes.get(0).channels())
-				throw new IllegalArgumentException(s.name() + " has " + plane.channels() + " channel(s), but " +
+				throw new IllegalArgumentException("input: " + s.name() + " has " + plane.channels() + " channel(s), but " +
 					data.samples().get(0).name() + " has " + planes.get(0).channels() + "; all training images need the same channels");
 			planes.add(plane);
 			listener.status("Normalised " + planes.size() + "/" + data.size() + " training images");
