@@ -141,6 +141,16 @@ abstract class CancelableCommand implements Command, Cancelable {
 		else stop(title() + ": " + message);
 	}
 
+	/**
+	 * Ends the run as finished although the user asked to stop: the stop came while the work was
+	 * still to make its outputs and they were made (a stopped training's best model written). So
+	 * nothing reports it as cancelled: no "stopped by the user" dialog, and the recorder records the
+	 * run's keys. A failure's reason stays.
+	 */
+	protected void finishedDespiteStop() {
+		if (STOPPED.equals(cancelReason)) cancelReason = null;
+	}
+
 	/** Ends the command quietly with a reason. */
 	protected void stop(String reason) {
 		cancelReason = reason;

@@ -169,6 +169,8 @@ public class TrainGanomalyCommand extends CancelableCommand {
 						(stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);
 				FijiLog.info(log, title() + ": " + summary);
+				// a Stop during the epochs or the calibration still made the model: the run is finished
+				finishedDespiteStop();
 				// the training's listener (StatusProgress) logged the warnings as they arose; the summary repeats them
 				if (outcome.convergenceWarning() != null) summary += ". Warning: " + outcome.convergenceWarning();
 				if (outcome.calibrationWarning() != null) summary += ". Warning: " + outcome.calibrationWarning();

@@ -90,6 +90,43 @@ public class CommandsTest {
 		return commands.run(ScoreAnomaliesCommand.class, true, args.toArray()).get();
 	}
 
+	/**
+	 * A Stop (the loss chart's button cancels the command) during a network training ends the run as
+	 * finished once the best model so far is written: no cancel reason, which SciJava would show as a
+	 * "stopped by the user" error and the recorder as a bare command; the summary says what was written.
+	 */
+	@Test
+	public void aStoppedTrainingThatWroteItsModelEndsAsFinished() throws Exception {
+		Random random = new Random(12);
+		ImageStack stack = new ImageStack(SIZE, SIZE);
+		for (int i = 0; i < 4; i++)
+			stack.addSlice(plane(random, false));
+		File out = new File(tmp.getRoot(), "stopped.ganomaly.zip");
+		java.nio.file.Path state = sc.fiji.ganomaly.core.ModelFiles.checkpointFolder(out.toPath()).resolve("state.json");
+		org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
+		org.scijava.module.Module module = modules.createModule(commands.getCommand(TrainGanomalyCommand.class));
+		java.util.concurrent.Future<org.scijava.module.Module> run = modules.run(module, true, "image", new ImagePlus(
+			"normal", stack), "model", out, "patchSize", "16", "epochs", 500, "batchSize", 32, "seed", 4, "score", "latent");
+		TrainGanomalyCommand command = (TrainGanomalyCommand) module.getDelegateObject();
+		try {
+			long end = System.nanoTime() + 120_000_000_000L;
+			while (!java.nio.file.Files.exists(state) && !run.isDone() && System.nanoTime() < end)
+				Thread.sleep(50);
+			assertTrue("an epoch ended", java.nio.file.Files.exists(state));
+			command.cancel(CancelableCommand.STOPPED);
+			run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		finally { // SciJava remembers inputs beyond this JVM: the other tests train with the default score
+			context.service(org.scijava.prefs.PrefService.class).clear(TrainGanomalyCommand.class);
+		}
+		assertNull(command.getCancelReason());
+		String summary = String.valueOf(module.getOutput("summary"));
+		assertTrue(summary, summary.startsWith("Training cancelled; the best model so far (epoch "));
+		try (sc.fiji.ganomaly.core.GanomalyModel saved = sc.fiji.ganomaly.core.GanomalyModel.load(out.toPath(), 1)) {
+			assertEquals(Boolean.TRUE, saved.manifest().training().get("canceled"));
+		}
+	}
+
 	@Test
 	public void mapRanksTheAnomalyAboveNormalPixels() throws Exception {
 		ImagePlus image = new ImagePlus("with disc", plane(new Random(3), true));
