@@ -99,6 +99,14 @@ public class BadInputsTest {
 		ImagePlus open(Path file) {
 			return new ij.io.Opener().openImage(file.toString());
 		}
+
+		/** The anomaly map of normal.tif as Score Anomalies makes it (the active image after a run). */
+		ImagePlus map() {
+			try (sc.fiji.ganomaly.core.GanomalyModel m = sc.fiji.ganomaly.core.GanomalyModel.load(model)) {
+				return sc.fiji.ganomaly.ij.ImagePlusScorer.score(m, open(normal), 4,
+					sc.fiji.ganomaly.core.api.ProgressListener.NONE).anomalyMap();
+			}
+		}
 	}
 
 	/** One row: what the command line and the commands get. */
@@ -486,7 +494,11 @@ public class BadInputsTest {
 		new Case(80, "training images among which are the anomaly maps of others")
 			.cli("a_anomaly.tif is the anomaly map of ", x -> train("--input", x.withMaps, "--model", x.out("m80.zip")))
 			.command("a_anomaly.tif is the anomaly map of ", TRAIN, x -> trainIn("folder", x.withMaps.toFile(), "model",
-				x.out("m80c.zip").toFile())));
+				x.out("m80c.zip").toFile())),
+		new Case(81, "an anomaly map or mask of Score Anomalies as the image to score or train on")
+			.command("image: normal.tif anomaly map is an anomaly map made by Score Anomalies, not an image to score; " +
+				"select the image to score (click its window) and run the command again", SCORE, x -> in("image", x.map(),
+					"model", x.model.toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

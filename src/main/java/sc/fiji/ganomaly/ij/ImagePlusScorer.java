@@ -86,6 +86,7 @@ public final class ImagePlusScorer {
 		Function<ImagePlusPlanes.Plane, RandomAccessibleInterval<? extends RealType<?>>> channels, long mapBudget,
 		ProgressListener listener)
 	{
+		MapImages.refuseOutput(imp, "score");
 		int n = ImagePlusPlanes.count(imp);
 		if (n == 0) throw new IllegalArgumentException(imp.getTitle() + " has no planes to score");
 		long mapBytes = 4L * imp.getWidth() * imp.getHeight() * n;

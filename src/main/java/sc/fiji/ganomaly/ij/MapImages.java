@@ -41,12 +41,26 @@ public final class MapImages {
 		return label.isEmpty() ? null : label.length() > 100 ? label.substring(0, 100) : label;
 	}
 
+	/** The in-memory property that marks the images this plugin makes (its value says which). */
+	static final String MADE = "sc.fiji.ganomaly.output";
+
+	/**
+	 * Refuses an anomaly map or mask that this plugin made as an image to score or train on (the
+	 * active image after a scoring is its map or mask, which a second run from the menu would take).
+	 */
+	public static void refuseOutput(ImagePlus imp, String use) {
+		if (imp != null && imp.getProperty(MADE) instanceof String made) throw new IllegalArgumentException(imp
+			.getTitle() + " is " + made + " made by Score Anomalies, not an image to " + use + "; select the image to " +
+			use + " (click its window) and run the command again");
+	}
+
 	/**
 	 * A map image of {@code stack} in the geometry of {@code source}: its slices and frames
 	 * (channels collapsed), a hyperstack when it has several planes, a copy of its calibration.
 	 */
 	static ImagePlus shapedLike(ImagePlus source, String title, ImageStack stack) {
 		ImagePlus out = new ImagePlus(title, stack);
+		out.setProperty(MADE, "an anomaly map");
 		out.setDimensions(1, source.getNSlices(), source.getNFrames());
 		if (source.getNSlices() * source.getNFrames() > 1) out.setOpenAsHyperStack(true);
 		out.setCalibration(source.getCalibration().copy());

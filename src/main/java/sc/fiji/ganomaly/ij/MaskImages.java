@@ -21,6 +21,7 @@ public final class MaskImages {
 			out.addSlice(new ByteProcessor(map.getWidth(), map.getHeight(), pixels));
 		}
 		ImagePlus mask = new ImagePlus(title, out);
+		mask.setProperty(MapImages.MADE, "an anomaly mask");
 		mask.setDimensions(1, map.getNSlices(), map.getNFrames());
 		mask.setCalibration(map.getCalibration().copy());
 		return mask;

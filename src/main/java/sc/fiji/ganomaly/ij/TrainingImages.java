@@ -136,6 +136,12 @@ public final class TrainingImages {
 	 * outline of normal tissue), the planes named "&lt;name&gt; selection".
 	 */
 	public static Loaded load(ImagePlus image, String name, List<Integer> channels, long budget) {
+		try {
+			MapImages.refuseOutput(image, "train on");
+		}
+		catch (IllegalArgumentException e) { // named as the training data's other refusals: the API's input
+			throw new IllegalArgumentException("input: " + e.getMessage(), e);
+		}
 		Rectangle region = selection(image);
 		int n = ImagePlusPlanes.count(image);
 		long bytes = n * planeBytes(image, channels, region);

@@ -186,6 +186,16 @@ public class CommandsTest {
 		assertEquals(0, map.getDisplayRangeMin(), 0);
 		assertEquals(3, map.getDisplayRangeMax(), 0);
 		assertEquals("the image stays where it was", 6, image.getCurrentSlice());
+		// the active image after a run is its mask: a second run from the menu would score it, a training learn it
+		ImagePlus mask = (ImagePlus) m.getOutput("mask");
+		CommandModule again = score(mask);
+		assertTrue(again.getCancelReason(), again.getCancelReason().startsWith("Score Anomalies: image: hyper anomaly " +
+			"mask is an anomaly mask made by Score Anomalies, not an image to score; select the image to score"));
+		CommandModule train = commands.run(TrainGanomalyCommand.class, true, "image", map, "model", new File(tmp.getRoot(),
+			"of-a-map.ganomaly.zip"), "patchSize", "16").get();
+		assertTrue(train.getCancelReason(), train.getCancelReason().startsWith("Train GANomaly: image: hyper anomaly map " +
+			"is an anomaly map made by Score Anomalies, not an image to train on"));
+		context.service(org.scijava.prefs.PrefService.class).clear(TrainGanomalyCommand.class);
 	}
 
 	/**
