@@ -31,6 +31,9 @@ abstract class CancelableCommand implements Command, Cancelable {
 	@Parameter(required = false)
 	protected UIService ui;
 
+	@Parameter(required = false)
+	private org.scijava.prefs.PrefService prefs;
+
 	private volatile String cancelReason;
 	private volatile boolean canceledByUser;
 
@@ -93,11 +96,28 @@ abstract class CancelableCommand implements Command, Cancelable {
 	protected void fail(String message) {
 		String line = title() + ": " + macroKeys(message);
 		cancelReason = line;
+		forgetRefused(message);
 		if (!IJ.isMacro()) {
 			if (log != null) log.error(line);
 			return;
 		}
 		stopMacro(title(), macroKeys(message));
+	}
+
+	/**
+	 * Forgets the remembered value of the input that {@code message} refuses ("stride must lie
+	 * between …"), which SciJava saved as the dialog closed: the next dialog shows the default
+	 * instead of the value that fails again.
+	 */
+	private void forgetRefused(String message) {
+		if (prefs == null || message == null) return;
+		for (Class<?> c = getClass(); c != null; c = c.getSuperclass())
+			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+				Parameter p = f.getAnnotation(Parameter.class);
+				String name = f.getName();
+				if (p != null && p.persist() && p.type() == org.scijava.ItemIO.INPUT && (message.startsWith(name + " ") ||
+					message.startsWith(name + ":"))) prefs.remove(getClass(), name);
+			}
 	}
 
 	/**

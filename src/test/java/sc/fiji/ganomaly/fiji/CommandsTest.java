@@ -164,6 +164,22 @@ public class CommandsTest {
 			" against " + outside + " of " + out.size(), inside / (double) in.size() > outside / (double) out.size());
 	}
 
+	/** A refused value that the dialog remembers is forgotten, so that the next dialog shows the default. */
+	@Test
+	public void aRefusedValueIsNotRemembered() throws Exception {
+		org.scijava.prefs.PrefService prefs = context.service(org.scijava.prefs.PrefService.class);
+		Random random = new Random(5);
+		ImagePlus image = new ImagePlus("plane", plane(random, false));
+		CommandModule ok = score(image, "stride", 3);
+		assertNull(ok.getCancelReason());
+		assertEquals("3", prefs.get(ScoreAnomaliesCommand.class, "stride"));
+		CommandModule refused = score(image, "stride", 100);
+		assertTrue(refused.getCancelReason(), refused.getCancelReason().startsWith("Score Anomalies: stride must lie " +
+			"between 1 and the patch size 16"));
+		assertNull(prefs.get(ScoreAnomaliesCommand.class, "stride"));
+		prefs.clear(ScoreAnomaliesCommand.class);
+	}
+
 	/** The map and the mask of a hyperstack open at the plane the image is on, the threshold mid-scale there. */
 	@Test
 	public void theMapOpensWhereTheImageIs() throws Exception {
