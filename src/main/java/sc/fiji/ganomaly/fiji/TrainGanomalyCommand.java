@@ -163,8 +163,10 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				if (curves != null) curves.finished(stopped);
 				// a stopped one can be resumed; a training without a network leaves an earlier network's alone
 				if (!stopped && trained.hasNetwork()) claim.deleteCheckpoints();
-				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (no network: the " +
-					trained.score().id() + " score needs none); written to " + target : (stopped
+				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (" + (ScoreKind
+					.parseChoice(score) == null ? "score auto chose " + trained.score().id() + ", as the images hold several " +
+						"patches; " : "") + "no network: the " + trained.score().id() + " score needs none, so epochs, batch " +
+					"size and validation fraction are not used); written to " + target : (stopped
 						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
 						(stopped ? ")" : "") + " written to " + target;
 				if (status != null) status.showStatus(summary);

@@ -71,8 +71,9 @@ public class CommandsTest {
 		// the default score (auto: texture for planes of several patches) trains no network, and the summary
 		// says so instead of naming an epoch or the network's convergence
 		String summary = String.valueOf(m.getOutput("summary"));
-		assertTrue(summary, summary.startsWith("Trained the texture statistics (no network: the texture score needs " +
-			"none); written to " + model));
+		assertTrue(summary, summary.startsWith("Trained the texture statistics (score auto chose texture, as the images " +
+			"hold several patches; no network: the texture score needs none, so epochs, batch size and validation " +
+			"fraction are not used); written to " + model));
 		try (sc.fiji.ganomaly.core.GanomalyModel saved = sc.fiji.ganomaly.core.GanomalyModel.load(model.toPath(), 1)) {
 			assertFalse(saved.hasNetwork());
 		}
@@ -102,7 +103,7 @@ public class CommandsTest {
 		for (int i = 0; i < 4; i++)
 			stack.addSlice(plane(random, false));
 		File out = new File(tmp.getRoot(), "stopped.ganomaly.zip");
-		java.nio.file.Path state = sc.fiji.ganomaly.core.ModelFiles.checkpointFolder(out.toPath()).resolve("state.json");
+		java.nio.file.Path folder = sc.fiji.ganomaly.core.ModelFiles.checkpointFolder(out.toPath());
 		org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
 		org.scijava.module.Module module = modules.createModule(commands.getCommand(TrainGanomalyCommand.class));
 		java.util.concurrent.Future<org.scijava.module.Module> run = modules.run(module, true, "image", new ImagePlus(
@@ -110,9 +111,9 @@ public class CommandsTest {
 		TrainGanomalyCommand command = (TrainGanomalyCommand) module.getDelegateObject();
 		try {
 			long end = System.nanoTime() + 120_000_000_000L;
-			while (!java.nio.file.Files.exists(state) && !run.isDone() && System.nanoTime() < end)
+			while (!anEpochEnded(folder) && !run.isDone() && System.nanoTime() < end)
 				Thread.sleep(50);
-			assertTrue("an epoch ended", java.nio.file.Files.exists(state));
+			assertTrue("an epoch ended", anEpochEnded(folder));
 			command.cancel(CancelableCommand.STOPPED);
 			run.get(120, java.util.concurrent.TimeUnit.SECONDS);
 		}
@@ -162,6 +163,14 @@ public class CommandsTest {
 		}
 		assertTrue("the mask covers a larger share of the disc than of the rest: " + inside + " of " + in.size() +
 			" against " + outside + " of " + out.size(), inside / (double) in.size() > outside / (double) out.size());
+	}
+
+	/** Whether a training's checkpoint folder holds an epoch's network (it holds epoch 0's before the first step). */
+	private static boolean anEpochEnded(java.nio.file.Path folder) throws java.io.IOException {
+		if (!java.nio.file.Files.isDirectory(folder)) return false;
+		try (var files = java.nio.file.Files.list(folder)) {
+			return files.anyMatch(f -> f.getFileName().toString().matches("epoch-[1-9][0-9]*\\.index"));
+		}
 	}
 
 	/** A refused value that the dialog remembers is forgotten, so that the next dialog shows the default. */
