@@ -35,7 +35,7 @@ final class ProgressWindow implements ProgressListener, AutoCloseable {
 	private final JProgressBar bar = new JProgressBar(0, 1000);
 	private final JButton stop = new JButton("Stop");
 	private final Timer opener;
-	private final long started = System.nanoTime();
+	private final TimeLeft timeLeft = new TimeLeft();
 	private volatile long lastUpdate;
 	private JFrame frame;
 	private boolean closed;
@@ -87,12 +87,13 @@ final class ProgressWindow implements ProgressListener, AutoCloseable {
 	@Override
 	public void progress(long done, long total) {
 		long now = System.nanoTime();
-		if (total <= 0 || (done < total && now - lastUpdate < 200_000_000L)) return;
+		if (total <= 0) return;
+		long seconds = timeLeft.seconds(done, total, now);
+		if (done < total && now - lastUpdate < 200_000_000L) return;
 		lastUpdate = now;
 		int permille = (int) Math.min(1000, done * 1000 / total);
-		double seconds = (now - started) / 1e9;
-		String left = done > 0 && done < total ? String.format(Locale.ROOT, "%d %%, %d s left", permille / 10,
-			Math.round(seconds * (total - done) / done)) : permille / 10 + " %";
+		String left = seconds >= 0 ? String.format(Locale.ROOT, "%d %%, %d s left", permille / 10, seconds)
+			: permille / 10 + " %";
 		SwingUtilities.invokeLater(() -> {
 			bar.setValue(permille);
 			bar.setString(left);

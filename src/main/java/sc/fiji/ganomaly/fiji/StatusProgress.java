@@ -17,7 +17,8 @@ final class StatusProgress implements ProgressListener {
 	private final LogService log;
 	private final BooleanSupplier canceled;
 	private final String task;
-	private long started, lastText;
+	private final TimeLeft timeLeft = new TimeLeft();
+	private long lastText;
 
 	StatusProgress(String task, StatusService status, LogService log, BooleanSupplier canceled) {
 		this.task = task;
@@ -40,7 +41,7 @@ final class StatusProgress implements ProgressListener {
 	public void progress(long done, long total) {
 		if (status == null || total <= 0) return;
 		long now = System.nanoTime();
-		if (started == 0 || done == 0) started = now;
+		long left = timeLeft.seconds(done, total, now);
 		// the bar in thousandths, so that counts beyond int still fit
 		int permille = (int) Math.min(1000, done * 1000 / total);
 		if (done < total && now - lastText < 500_000_000L) {
@@ -48,9 +49,7 @@ final class StatusProgress implements ProgressListener {
 			return;
 		}
 		lastText = now;
-		double seconds = (now - started) / 1e9;
-		String eta = done > 0 && done < total ? String.format(Locale.ROOT, ", %d s left",
-			Math.round(seconds * (total - done) / done)) : "";
+		String eta = left < 0 ? "" : ", " + left + " s left";
 		String doing = stage;
 		status.showStatus(permille, 1000, String.format(Locale.ROOT, "%s: %s%d %%%s", task, doing == null ? "" : doing +
 			", ", permille / 10, eta));
