@@ -140,7 +140,7 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 			if (alike > 1) {
 				if (macros != null && value.equals(macros.getTitle())) return macros;
 				throw new IllegalArgumentException(key + ": " + alike + " open images are titled '" + value + "'; make the " +
-					"one to score the current image (selectImage) or give it a title of its own (Image > Rename...)");
+					"one meant the current image (selectImage) or give it a title of its own (Image > Rename...)");
 			}
 		}
 		if (imp == null) {

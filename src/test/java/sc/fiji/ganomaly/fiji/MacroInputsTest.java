@@ -161,7 +161,7 @@ public class MacroInputsTest {
 			assertSame(second, m.getInput("image"));
 			WindowManager.setTempCurrentImage(new ImagePlus("other", new ByteProcessor(8, 8)));
 			expectFailure(ScoreAnomaliesCommand.class, "image=cells.tif model=/m.zip", "image: 2 open images are titled " +
-				"'cells.tif'; make the one to score the current image (selectImage) or give it a title of its own");
+				"'cells.tif'; make the one meant the current image (selectImage) or give it a title of its own");
 		}
 		finally {
 			ij.macro.Interpreter.removeBatchModeImage(first);
