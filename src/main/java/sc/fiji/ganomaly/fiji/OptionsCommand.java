@@ -25,7 +25,10 @@ import sc.fiji.ganomaly.engine.NativePlatform;
  * Log window (standard output headless). Macro: {@code run("GANomaly Options...", "device=GPU");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>GANomaly Options...", initializer = "init")
-public class OptionsCommand implements Command {
+public class OptionsCommand implements Command, org.scijava.Cancelable {
+
+	/** Set by the dialog's Cancel (SciJava's dialog shows Cancel only for a cancelable command). */
+	private volatile String cancelReason;
 
 	@Parameter(visibility = ItemVisibility.MESSAGE, persist = false)
 	private String about = "";
@@ -141,5 +144,20 @@ public class OptionsCommand implements Command {
 		return "missing: get " + EngineLoader.GPU_NATIVES_JAR + " (Maven Central: org.tensorflow:tensorflow-core-native:" +
 			NativePlatform.TENSORFLOW_JAVA + ", classifier linux-x86_64-gpu, 526 MB) into " +
 			folder.resolve(EngineLoader.GPU_FOLDER) + "/ (scripts/install-into-fiji --gpu does it), then restart Fiji";
+	}
+
+	@Override
+	public boolean isCanceled() {
+		return cancelReason != null;
+	}
+
+	@Override
+	public void cancel(String reason) {
+		cancelReason = reason == null ? "cancelled" : reason;
+	}
+
+	@Override
+	public String getCancelReason() {
+		return cancelReason;
 	}
 }

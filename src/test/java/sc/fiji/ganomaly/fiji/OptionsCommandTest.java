@@ -82,6 +82,7 @@ public class OptionsCommandTest {
 		assertEquals(out, 1, dialogs.size());
 		String dialog = out.substring(out.indexOf("DIALOG appeared"), out.indexOf("clicked OK")).replaceAll("\\s+", " ");
 		assertTrue(dialog, dialog.contains("[combo GPU]"));
+		assertTrue("a way out of the dialog that saves nothing: " + dialog, dialog.contains("[button Cancel]"));
 		assertTrue(dialog, dialog.contains("GPU natives: missing: get " + GPU_JAR));
 		assertTrue(out, out.contains("run(\"GANomaly Options...\", \"device=GPU\");"));
 		String window = out.substring(out.indexOf("LOG WINDOW:"));
