@@ -226,10 +226,10 @@ public class BadInputsTest {
 				x.model.toFile())),
 		new Case(9, "NaN pixels (scoring)")
 			.cli("--input: nan.tif", x -> score("--input", x.nan, "--model", x.model, "--output", x.out("o9")))
-			.command("is NaN; replace NaN", SCORE, x -> in("image", x.open(x.nan), "model", x.model.toFile())),
+			.command("image: nan.tif: pixel (5, 7) is NaN; replace NaN", SCORE, x -> in("image", x.open(x.nan), "model", x.model.toFile())),
 		new Case(10, "infinite pixels (training)")
 			.cli("--input: inf.tif: pixel (3, 4) is Infinity; replace NaN", x -> train("--input", x.inf, "--model", x.out("m10.zip")))
-			.command("is Infinity; replace NaN", TRAIN, x -> trainIn("image", x.open(x.inf), "model",
+			.command("image: inf.tif: pixel (3, 4) is Infinity; replace NaN", TRAIN, x -> trainIn("image", x.open(x.inf), "model",
 				x.out("m10.zip").toFile())),
 		new Case(11, "constant image: accepted")
 			.cli(null, x -> score("--input", x.constant, "--model", x.model, "--output", x.out("o11")))
@@ -487,7 +487,7 @@ public class BadInputsTest {
 			.noCli("TiffCheckTest.sampleFormatsImageJCannotReadAreNamed (the header check every front end shares)")
 			.noCommand("as for the command line"),
 		new Case(79, "training images that are all blank")
-			.cli("input: every training image is of one value (blank); there is nothing normal to learn from them: give " +
+			.cli("--input: every training image is of one value (blank); there is nothing normal to learn from them: give " +
 				"images of the normal specimen", x -> train("--input", x.constant, "--model", x.out("m79.zip")))
 			.command("image: every training image is of one value (blank)", TRAIN, x -> trainIn("image", x.open(x.constant),
 				"model", x.out("m79c.zip").toFile())),
@@ -497,7 +497,7 @@ public class BadInputsTest {
 				x.out("m80c.zip").toFile())),
 		new Case(81, "an anomaly map or mask of Score Anomalies as the image to score or train on")
 			.command("image: normal.tif anomaly map is an anomaly map made by Score Anomalies, not an image to score; " +
-				"select the image to score (click its window) and run the command again", SCORE, x -> in("image", x.map(),
+				"select (click its window) or give the image to score", SCORE, x -> in("image", x.map(),
 					"model", x.model.toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */

@@ -35,7 +35,7 @@ abstract class CancelableCommand implements Command, Cancelable {
 	private org.scijava.prefs.PrefService prefs;
 
 	private volatile String cancelReason;
-	private volatile boolean canceledByUser;
+	private volatile boolean canceledByUser, failed;
 
 	/** The menu name, which titles messages. */
 	abstract String title();
@@ -96,6 +96,7 @@ abstract class CancelableCommand implements Command, Cancelable {
 	protected void fail(String message) {
 		String line = title() + ": " + macroKeys(message);
 		cancelReason = line;
+		failed = true;
 		forgetRefused(message);
 		if (!IJ.isMacro()) {
 			if (log != null) log.error(line);
@@ -110,7 +111,8 @@ abstract class CancelableCommand implements Command, Cancelable {
 	 * instead of the value that fails again.
 	 */
 	private void forgetRefused(String message) {
-		if (prefs == null || message == null) return;
+		// a macro's values are its own: they were not saved, and the dialog's stay as they were
+		if (prefs == null || message == null || IJ.isMacro()) return;
 		for (Class<?> c = getClass(); c != null; c = c.getSuperclass())
 			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
 				Parameter p = f.getAnnotation(Parameter.class);
@@ -168,12 +170,13 @@ abstract class CancelableCommand implements Command, Cancelable {
 	 * run's keys. A failure's reason stays.
 	 */
 	protected void finishedDespiteStop() {
-		if (STOPPED.equals(cancelReason)) cancelReason = null;
+		if (canceledByUser && !failed) cancelReason = null;
 	}
 
 	/** Ends the command quietly with a reason. */
 	protected void stop(String reason) {
 		cancelReason = reason;
+		failed = true;
 	}
 
 	@Override

@@ -136,8 +136,8 @@ public class MacroInputs extends AbstractPreprocessorPlugin {
 				ImagePlus other = WindowManager.getImage(id);
 				if (other != null && value.equals(other.getTitle())) alike++;
 			}
-			ImagePlus macros = current.get();
 			if (alike > 1) {
+				ImagePlus macros = current.get();
 				if (macros != null && value.equals(macros.getTitle())) return macros;
 				throw new IllegalArgumentException(key + ": " + alike + " open images are titled '" + value + "'; make the " +
 					"one meant the current image (selectImage) or give it a title of its own (Image > Rename...)");

@@ -11,8 +11,8 @@ final class TimeLeft {
 
 	/**
 	 * Seconds left after {@code done} of {@code total} at {@code nanos} (System.nanoTime), or -1 while
-	 * unknown. A count that starts again (0 done, fewer done than before, another total: the next
-	 * stage of a training) is timed afresh.
+	 * unknown. A count that starts again (0 done, fewer done than at its first report, another total:
+	 * the next stage of a training) is timed afresh.
 	 */
 	long seconds(long done, long total, long nanos) {
 		if (startedDone < 0 || done == 0 || done < startedDone || total != startedTotal) {

@@ -50,8 +50,8 @@ public final class MapImages {
 	 */
 	public static void refuseOutput(ImagePlus imp, String use) {
 		if (imp != null && imp.getProperty(MADE) instanceof String made) throw new IllegalArgumentException(imp
-			.getTitle() + " is " + made + " made by Score Anomalies, not an image to " + use + "; select the image to " +
-			use + " (click its window) and run the command again");
+			.getTitle() + " is " + made + " made by Score Anomalies, not an image to " + use + "; select (click its " +
+			"window) or give the image to " + use);
 	}
 
 	/**

@@ -58,6 +58,8 @@ public class CommandsTest {
 	public static void trainThroughTheCommand() throws Exception {
 		context = new Context(CommandService.class, sc.fiji.ganomaly.fiji.GanomalyService.class);
 		commands = context.service(CommandService.class);
+		// SciJava remembers inputs beyond a JVM (target/prefs): each run starts from the defaults
+		clearRemembered();
 		Random random = new Random(11);
 		ImageStack stack = new ImageStack(SIZE, SIZE);
 		for (int i = 0; i < 4; i++)
@@ -114,11 +116,11 @@ public class CommandsTest {
 			while (!anEpochEnded(folder) && !run.isDone() && System.nanoTime() < end)
 				Thread.sleep(50);
 			assertTrue("an epoch ended", anEpochEnded(folder));
-			command.cancel(CancelableCommand.STOPPED);
+			command.cancel("stop"); // as a script's module.cancel("stop"); the chart's Stop gives CancelableCommand.STOPPED
 			run.get(120, java.util.concurrent.TimeUnit.SECONDS);
 		}
 		finally { // SciJava remembers inputs beyond this JVM: the other tests train with the default score
-			context.service(org.scijava.prefs.PrefService.class).clear(TrainGanomalyCommand.class);
+			clearRemembered();
 		}
 		assertNull(command.getCancelReason());
 		String summary = String.valueOf(module.getOutput("summary"));
@@ -165,6 +167,13 @@ public class CommandsTest {
 			" against " + outside + " of " + out.size(), inside / (double) in.size() > outside / (double) out.size());
 	}
 
+	/** Forgets what the commands remembered, which would be the next dialog's (and these tests') values. */
+	private static void clearRemembered() {
+		org.scijava.prefs.PrefService prefs = context.service(org.scijava.prefs.PrefService.class);
+		prefs.clear(TrainGanomalyCommand.class);
+		prefs.clear(ScoreAnomaliesCommand.class);
+	}
+
 	/** Whether a training's checkpoint folder holds an epoch's network (it holds epoch 0's before the first step). */
 	private static boolean anEpochEnded(java.nio.file.Path folder) throws java.io.IOException {
 		if (!java.nio.file.Files.isDirectory(folder)) return false;
@@ -179,14 +188,18 @@ public class CommandsTest {
 		org.scijava.prefs.PrefService prefs = context.service(org.scijava.prefs.PrefService.class);
 		Random random = new Random(5);
 		ImagePlus image = new ImagePlus("plane", plane(random, false));
-		CommandModule ok = score(image, "stride", 3);
-		assertNull(ok.getCancelReason());
-		assertEquals("3", prefs.get(ScoreAnomaliesCommand.class, "stride"));
-		CommandModule refused = score(image, "stride", 100);
-		assertTrue(refused.getCancelReason(), refused.getCancelReason().startsWith("Score Anomalies: stride must lie " +
-			"between 1 and the patch size 16"));
-		assertNull(prefs.get(ScoreAnomaliesCommand.class, "stride"));
-		prefs.clear(ScoreAnomaliesCommand.class);
+		try {
+			CommandModule ok = score(image, "stride", 3);
+			assertNull(ok.getCancelReason());
+			assertEquals("3", prefs.get(ScoreAnomaliesCommand.class, "stride"));
+			CommandModule refused = score(image, "stride", 100);
+			assertTrue(refused.getCancelReason(), refused.getCancelReason().startsWith("Score Anomalies: stride must lie " +
+				"between 1 and the patch size 16"));
+			assertNull(prefs.get(ScoreAnomaliesCommand.class, "stride"));
+		}
+		finally {
+			clearRemembered();
+		}
 	}
 
 	/** The map and the mask of a hyperstack open at the plane the image is on, the threshold mid-scale there. */
@@ -215,12 +228,18 @@ public class CommandsTest {
 		ImagePlus mask = (ImagePlus) m.getOutput("mask");
 		CommandModule again = score(mask);
 		assertTrue(again.getCancelReason(), again.getCancelReason().startsWith("Score Anomalies: image: hyper anomaly " +
-			"mask is an anomaly mask made by Score Anomalies, not an image to score; select the image to score"));
-		CommandModule train = commands.run(TrainGanomalyCommand.class, true, "image", map, "model", new File(tmp.getRoot(),
-			"of-a-map.ganomaly.zip"), "patchSize", "16").get();
+			"mask is an anomaly mask made by Score Anomalies, not an image to score; select (click its window) or give the " +
+			"image to score"));
+		CommandModule train;
+		try {
+			train = commands.run(TrainGanomalyCommand.class, true, "image", map, "model", new File(tmp.getRoot(),
+				"of-a-map.ganomaly.zip"), "patchSize", "16").get();
+		}
+		finally {
+			clearRemembered();
+		}
 		assertTrue(train.getCancelReason(), train.getCancelReason().startsWith("Train GANomaly: image: hyper anomaly map " +
 			"is an anomaly map made by Score Anomalies, not an image to train on"));
-		context.service(org.scijava.prefs.PrefService.class).clear(TrainGanomalyCommand.class);
 	}
 
 	/**

@@ -118,9 +118,11 @@ public class ScriptsTest {
 		String script = Files.readString(Paths.get("scripts/score_with_commands.py"));
 		Matcher call = Pattern.compile("command\\.run\\(ScoreAnomaliesCommand, True,([^)]*)\\)").matcher(script);
 		assertTrue(call.find());
+		// the arguments after True alternate: "key", value
+		String[] args = call.group(1).split(",");
 		Set<String> given = new HashSet<>();
-		for (Matcher k = Pattern.compile("\"(\\w+)\",").matcher(call.group(1)); k.find();)
-			given.add(k.group(1));
+		for (int i = 0; i + 1 < args.length; i += 2)
+			given.add(args[i].trim().replace("\"", ""));
 		for (Field f : ScoreAnomaliesCommand.class.getDeclaredFields()) {
 			Parameter p = f.getAnnotation(Parameter.class);
 			if (p != null && p.type() == org.scijava.ItemIO.INPUT && !Service.class.isAssignableFrom(f.getType()))

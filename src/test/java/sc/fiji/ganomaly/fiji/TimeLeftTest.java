@@ -14,7 +14,7 @@ public class TimeLeftTest {
 		TimeLeft t = new TimeLeft();
 		// the first report comes after a slow first plane (1 of 50 at 100 s): nothing is known yet
 		assertEquals(-1, t.seconds(1, 50, 100 * S));
-		// then 2 s a plane: 48 planes left after the third
+		// then 2 s a plane: 47 planes left after the third
 		assertEquals(94, t.seconds(3, 50, 104 * S));
 		assertEquals(-1, t.seconds(50, 50, 198 * S));
 	}

@@ -214,7 +214,13 @@ public final class Trainer {
 			long channels = img.numDimensions() > 2 ? img.dimension(2) : 1;
 			if (channels > NetworkSpec.MAX_CHANNELS) throw new IllegalArgumentException("input: " + s.name() + " has " + channels +
 				" channels; GANomaly models take 1 to " + NetworkSpec.MAX_CHANNELS + " (choose some with the channels option)");
-			NormalizedPlane plane = PlaneNormalizer.apply(settings.normalization(), img, s.name());
+			NormalizedPlane plane;
+			try {
+				plane = PlaneNormalizer.apply(settings.normalization(), img, s.name());
+			}
+			catch (IllegalArgumentException e) { // a pixel the normalisation refuses: named as the other refusals of an input
+				throw new IllegalArgumentException("input: " + e.getMessage(), e);
+			}
 			if (!planes.isEmpty() && plane.channels() != planes.get(0).channels())
 				throw new IllegalArgumentException("input: " + s.name() + " has " + plane.channels() + " channel(s), but " +
 					data.samples().get(0).name() + " has " + planes.get(0).channels() + "; all training images need the same channels");
