@@ -50,6 +50,14 @@ public class CommandsTest {
 		return ip;
 	}
 
+	/** {@code n} planes of {@link #plane}. */
+	static ImageStack planes(Random random, int n, boolean disc) {
+		ImageStack stack = new ImageStack(SIZE, SIZE);
+		for (int i = 0; i < n; i++)
+			stack.addSlice(plane(random, disc));
+		return stack;
+	}
+
 	static boolean inDisc(int x, int y) {
 		return (x - 40) * (x - 40) + (y - 24) * (y - 24) <= 36;
 	}
@@ -60,10 +68,7 @@ public class CommandsTest {
 		commands = context.service(CommandService.class);
 		// SciJava remembers inputs beyond a JVM (target/prefs): each run starts from the defaults
 		clearRemembered();
-		Random random = new Random(11);
-		ImageStack stack = new ImageStack(SIZE, SIZE);
-		for (int i = 0; i < 4; i++)
-			stack.addSlice(plane(random, false));
+		ImageStack stack = planes(new Random(11), 4, false);
 		ImagePlus normal = new ImagePlus("normal stack", stack);
 		model = new File(tmp.getRoot(), "stripes.ganomaly.zip");
 		CommandModule m = commands.run(TrainGanomalyCommand.class, true, "image", normal, "model", model, "patchSize",
@@ -100,10 +105,7 @@ public class CommandsTest {
 	 */
 	@Test
 	public void aStoppedTrainingThatWroteItsModelEndsAsFinished() throws Exception {
-		Random random = new Random(12);
-		ImageStack stack = new ImageStack(SIZE, SIZE);
-		for (int i = 0; i < 4; i++)
-			stack.addSlice(plane(random, false));
+		ImageStack stack = planes(new Random(12), 4, false);
 		File out = new File(tmp.getRoot(), "stopped.ganomaly.zip");
 		java.nio.file.Path folder = sc.fiji.ganomaly.core.ModelFiles.checkpointFolder(out.toPath());
 		org.scijava.module.ModuleService modules = context.service(org.scijava.module.ModuleService.class);
@@ -249,10 +251,7 @@ public class CommandsTest {
 	 */
 	@Test
 	public void aSelectionIsWhatIsTrainedOnAndIsPutOnTheMap() throws Exception {
-		Random random = new Random(21);
-		ImageStack stack = new ImageStack(SIZE, SIZE);
-		for (int i = 0; i < 4; i++)
-			stack.addSlice(plane(random, true));
+		ImageStack stack = planes(new Random(21), 4, true);
 		ImagePlus withDiscs = new ImagePlus("discs", stack);
 		ImagePlus test = new ImagePlus("test", plane(new Random(22), true));
 		double[] scores = new double[2];
