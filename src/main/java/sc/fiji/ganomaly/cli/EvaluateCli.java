@@ -15,6 +15,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.Refusals;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /** {@code ganomaly evaluate}: image-level ROC AUC, PR AUC and best F1 on labelled images. */
@@ -106,11 +107,8 @@ final class EvaluateCli {
 				r = ImagePlusScorer.score(scoring, input.image(), stride, p -> ImageChannels.select(p, channels, file
 					.getFileName().toString()), ImagePlusScorer.NO_MAP, ProgressListener.NONE);
 			}
-			catch (IllegalArgumentException e) {
-				// the scoring names the file; the option says on which side it was given
-				String reason = e.getMessage();
-				throw reason != null && reason.startsWith(option + ": ") ? e : new IllegalArgumentException(option + ": " +
-					reason, e);
+			catch (IllegalArgumentException e) { // the scoring names the file; the option says on which side it was given
+				throw Refusals.renamed(e, ImagePlusScorer.IMAGE, option);
 			}
 			for (ImagePlusScorer.Row s : r.scores())
 				scores.add(s.score());

@@ -11,6 +11,7 @@ import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelClaim;
 import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.api.Refusals;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.Shutdown;
 import sc.fiji.ganomaly.core.api.TrainingData;
@@ -138,8 +139,7 @@ final class TrainCli {
 			if (m != null && data.samples().stream().anyMatch(s -> m.startsWith(s.name() + ": ")))
 				throw new IllegalArgumentException("--input: " + m, e);
 			// the training data's messages name the API's input; here it is this option
-			if (m != null && m.startsWith("input: ")) throw new IllegalArgumentException("--" + m, e);
-			throw e;
+			throw Refusals.renamed(e, TrainingData.KEY, "--input");
 		}
 	}
 

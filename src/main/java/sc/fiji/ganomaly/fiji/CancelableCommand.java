@@ -86,12 +86,6 @@ abstract class CancelableCommand implements Command, Cancelable {
 			"more in Edit > Options > Memory & Threads, or use smaller images";
 	}
 
-	/** A refusal of the scored image's planes (channels, size, pixels) as the {@code image} key's: "image: …". */
-	static IllegalArgumentException ofImage(IllegalArgumentException e) {
-		String m = String.valueOf(e.getMessage());
-		return m.startsWith("image: ") ? e : new IllegalArgumentException("image: " + m, e);
-	}
-
 	/** Ends the command with a one-line reason; see the class description. */
 	protected void fail(String message) {
 		String line = title() + ": " + macroKeys(message);

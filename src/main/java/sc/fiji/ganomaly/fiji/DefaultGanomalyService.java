@@ -108,13 +108,8 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 			GanomalyModel m = lease.model();
 			threshold = m.threshold();
 			int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
-			try {
-				result = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
-					ProgressListener.all(listener, call));
-			}
-			catch (IllegalArgumentException e) {
-				throw CancelableCommand.ofImage(e);
-			}
+			result = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
+				ProgressListener.all(listener, call));
 		}
 		catch (OutOfMemoryError e) { // the work's arrays are gone with it: one line, as the commands say it
 			throw new IllegalStateException(CancelableCommand.outOfMemory(), e);

@@ -28,7 +28,7 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
  * normal pixel and 1 the threshold that about 1 % of normal planes exceed), optionally a mask, and
  * the per-plane scores in the Results table. The input image is only read, plane by plane (a
  * virtual stack stays virtual); a map larger than half the memory Fiji has left is written to a
- * file (see {@link ImagePlusScorer#claimMapFile}) and shown as a virtual stack, as the log says. In
+ * file (see {@link sc.fiji.ganomaly.ij.MapImages#claimMapFile}) and shown as a virtual stack, as the log says. In
  * the GUI a run longer than a second shows a progress window with a Stop button; stopping shows no
  * map and no table. Macro:
  * {@code run("Score Anomalies", "image=cells.tif model=/path/cells.ganomaly.zip stride=8");}
@@ -134,13 +134,8 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
 				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
-				try {
-					r = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
-						window == null ? progress : ProgressListener.all(progress, window));
-				}
-				catch (IllegalArgumentException e) {
-					throw ofImage(e);
-				}
+				r = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
+					window == null ? progress : ProgressListener.all(progress, window));
 			}
 			finally {
 				if (window != null) window.close();

@@ -20,6 +20,7 @@ import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelClaim;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.Refusals;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingOutcome;
@@ -110,8 +111,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 		}
 		catch (IllegalArgumentException e) {
 			// the training data's messages name the API's input; here it is this command's image or folder
-			String m = String.valueOf(e.getMessage());
-			fail(m.startsWith("input: ") ? (hasFolder() ? "folder: " : "image: ") + m.substring("input: ".length()) : m);
+			fail(Refusals.renamed(e, TrainingData.KEY, hasFolder() ? "folder" : "image").getMessage());
 		}
 		catch (RuntimeException e) {
 			fail(e);

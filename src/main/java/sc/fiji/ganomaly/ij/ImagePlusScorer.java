@@ -2,7 +2,6 @@ package sc.fiji.ganomaly.ij;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,15 +9,14 @@ import java.util.List;
 import java.util.function.Function;
 
 import ij.ImagePlus;
-import ij.io.FileInfo;
 import ij.plugin.FileInfoVirtualStack;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ModelFiles;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.Refusals;
 
 /**
  * Scores every plane of an ImagePlus with a model: the one piece of image-level scoring that the
@@ -53,6 +51,8 @@ public final class ImagePlusScorer {
 
 	/** The map budget that asks for scores only, no map image. */
 	public static final long NO_MAP = -1;
+	/** The key of the scored image in refusals ("image: …"), which front ends rename to their own. */
+	public static final String IMAGE = "image";
 
 	private ImagePlusScorer() {}
 
@@ -64,7 +64,7 @@ public final class ImagePlusScorer {
 	/**
 	 * Scores all planes of {@code imp}, each first turned into the model's input by
 	 * {@code channels} (e.g. a channel selection). A map of more than {@code mapBudget} bytes is
-	 * written to a file (see {@link #claimMapFile}) and opened from there as a virtual stack;
+	 * written to a file (see {@link MapImages#claimMapFile}) and opened from there as a virtual stack;
 	 * {@link #NO_MAP} keeps no map at all.
 	 */
 	public static Result score(GanomalyModel model, ImagePlus imp, int stride,
@@ -76,6 +76,9 @@ public final class ImagePlusScorer {
 		boolean locked = imp.lockSilently();
 		try {
 			return scoreUnlocked(model, imp, stride, channels, mapBudget, listener);
+		}
+		catch (IllegalArgumentException e) { // the planes' refusals (channels, size, pixels) are the image's
+			throw Refusals.of(IMAGE, e);
 		}
 		finally {
 			if (locked) imp.unlock();
@@ -105,7 +108,7 @@ public final class ImagePlusScorer {
 			}
 			return new Result(imp, planes.rows, MapImages.of(imp, maps, mapTitle(imp.getTitle())), null);
 		}
-		Path file = claimMapFile(imp);
+		Path file = MapImages.claimMapFile(imp);
 		boolean written = false;
 		try {
 			// inside the try: the image asks for plane 1 as it is made
@@ -209,55 +212,6 @@ public final class ImagePlusScorer {
 			return width + "x" + height + " pixels, " + channels + " channel(s), " + slices * frames + " plane(s), " +
 				bitDepth + "-bit";
 		}
-	}
-
-	/**
-	 * Claims the file the map of {@code imp} goes to when it does not fit in memory, by creating it
-	 * empty, so that neither an existing file nor another run's map is overwritten:
-	 * {@code <name>_anomaly.tif}, or {@code <name>_anomaly-2.tif} and on where that is taken, beside
-	 * the image's file where that folder takes new files, else in a temporary folder that is deleted
-	 * when the JVM ends. An image sequence's file is its folder (ImageJ's {@code FolderOpener} names
-	 * no file), so its map goes beside that folder, never among the images a later opening,
-	 * training or scoring of the folder would read.
-	 */
-	public static Path claimMapFile(ImagePlus imp) {
-		String title = imp.getTitle();
-		// a title may hold any character; a file name on Windows none of these
-		String base = new ImageFiles.Input(Path.of(title.replaceAll("[\\x00-\\x1f/\\\\:*?\"<>|]", "_")), null).baseName();
-		Path folder = mapFolder(imp.getOriginalFileInfo());
-		if (folder == null) folder = temporaryMaps();
-		String suffix = MapFiles.SUFFIX.substring(0, MapFiles.SUFFIX.length() - ".tif".length());
-		for (int k = 1; k <= 1000; k++) {
-			Path file = folder.resolve(base + (k == 1 ? MapFiles.SUFFIX : suffix + "-" + k + ".tif"));
-			try {
-				return Files.createFile(file);
-			}
-			catch (FileAlreadyExistsException e) {
-				// taken: the next number
-			}
-			catch (IOException e) {
-				throw new UncheckedIOException("could not create the anomaly map " + file + ": " + e.getMessage(), e);
-			}
-		}
-		throw new UncheckedIOException(new IOException("1000 anomaly maps of " + base + " already exist in " + folder));
-	}
-
-	/** The folder that takes the map of an image read from {@code origin}, null if none does. */
-	static Path mapFolder(FileInfo origin) {
-		if (origin == null || origin.directory == null || origin.directory.isEmpty()) return null;
-		Path own = Path.of(origin.directory).toAbsolutePath().normalize();
-		boolean sequence = origin.fileName == null || origin.fileName.isEmpty();
-		Path folder = sequence ? own.getParent() : own;
-		return folder != null && Files.isDirectory(folder) && Files.isWritable(folder) ? folder : null;
-	}
-
-	private static Path temporaryMaps;
-
-	/** This JVM's folder of maps of images without a folder of their own, deleted when the JVM ends. */
-	private static synchronized Path temporaryMaps() {
-		if (temporaryMaps == null || !Files.isDirectory(temporaryMaps)) temporaryMaps = ModelFiles.temporaryFolder(
-			"ganomaly-maps");
-		return temporaryMaps;
 	}
 
 	private static void deleteQuietly(Path... files) {

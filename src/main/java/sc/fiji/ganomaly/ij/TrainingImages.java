@@ -11,6 +11,7 @@ import ij.gui.Roi;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
+import sc.fiji.ganomaly.core.api.Refusals;
 import sc.fiji.ganomaly.core.api.TrainingData;
 
 /**
@@ -140,7 +141,7 @@ public final class TrainingImages {
 			MapImages.refuseOutput(image, "train on");
 		}
 		catch (IllegalArgumentException e) { // named as the training data's other refusals: the API's input
-			throw new IllegalArgumentException("input: " + e.getMessage(), e);
+			throw Refusals.of(TrainingData.KEY, e);
 		}
 		Rectangle region = selection(image);
 		int n = ImagePlusPlanes.count(image);

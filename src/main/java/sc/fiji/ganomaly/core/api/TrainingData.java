@@ -13,6 +13,9 @@ import net.imglib2.type.numeric.RealType;
  */
 public final class TrainingData {
 
+	/** The key of the training data in refusals ("input: …"), which front ends rename to their own. */
+	public static final String KEY = "input";
+
 	/** One named plane. */
 	public record Sample(String name, RandomAccessibleInterval<? extends RealType<?>> image) {}
 

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import sc.fiji.ganomaly.core.api.FolderLock;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.Refusals;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
@@ -219,7 +220,7 @@ public final class Trainer {
 				plane = PlaneNormalizer.apply(settings.normalization(), img, s.name());
 			}
 			catch (IllegalArgumentException e) { // a pixel the normalisation refuses: named as the other refusals of an input
-				throw new IllegalArgumentException("input: " + e.getMessage(), e);
+				throw Refusals.of(TrainingData.KEY, e);
 			}
 			if (!planes.isEmpty() && plane.channels() != planes.get(0).channels())
 				throw new IllegalArgumentException("input: " + s.name() + " has " + plane.channels() + " channel(s), but " +
