@@ -54,7 +54,7 @@ final class ConsoleProgress implements ProgressListener {
 		if (message.startsWith("warning")) err.println(message);
 		// the phases whose percentages follow (calibration) and where a resumed training goes on
 		else if (message.startsWith("score: ") || message.startsWith("calibrating scores") || message.startsWith(
-			"resuming")) out.println(message);
+			"resuming") || message.startsWith("going on after")) out.println(message);
 		if (message.startsWith("calibrating scores")) lastTenth = -1; // its percentages count from 0 again
 	}
 }
