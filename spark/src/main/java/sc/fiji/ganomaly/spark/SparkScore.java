@@ -101,7 +101,7 @@ public final class SparkScore {
 	 * What a run did; {@code inputsChanged}: inputs whose finished work in the resumed run was dropped
 	 * because they changed since.
 	 */
-	record Summary(int files, int planes, int bandsScored, int bandsAlreadyDone, int failures, int inputsChanged) {}
+	record Summary(int files, int planes, int bandsScored, int tasks, int bandsAlreadyDone, int failures, int inputsChanged) {}
 
 	private SparkScore() {}
 
@@ -220,7 +220,7 @@ public final class SparkScore {
 		List<ScoreJob.Band> bands = new ArrayList<>();
 		List<ScoreJob.Plan> readable = new ArrayList<>();
 		Map<Integer, String> failures = new TreeMap<>();
-		int scored = 0, already = 0, changed = 0;
+		int scored = 0, already = 0, changed = 0, tasks = 0;
 		for (ScoreJob.Plan p : plans) {
 			if (p.changed()) changed++;
 			if (p.failure() != null) failures.put(p.file(), p.failure());
@@ -237,6 +237,7 @@ public final class SparkScore {
 				false);
 			List<ArrayList<ScoreJob.Band>> groups = TaskGroups.of(bands, b -> b.last() - b.first() + 1,
 				job.planesPerBand());
+			tasks = groups.size();
 			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(groups, groups.size()).flatMap(g -> g.stream()
 				.map(job::score).iterator()).countByValue();
 			scored = outcomes.getOrDefault(ScoreJob.BandOutcome.SCORED, 0L).intValue();
@@ -279,11 +280,12 @@ public final class SparkScore {
 				out.println("warning: " + e.getMessage() + "; the scores and maps are complete, remove it by hand");
 			}
 		}
-		out.println("scored " + rows.size() + " file(s), " + planes + " plane(s): " + scored + " task(s) scored, " +
-			already + " already done" + (failures.isEmpty() ? "" : "; " + failures.size() +
-				" file(s) could not be scored, see " + output.resolve("failures.csv")));
+		out.println("scored " + rows.size() + " file(s), " + planes + " plane(s): " + scored + " band(s) of up to " + job
+			.planesPerBand() + " planes scored in " + tasks + " task(s), " + already + " band(s) already done" + (failures
+				.isEmpty() ? "" : "; " + failures.size() + " file(s) could not be scored, see " + output.resolve(
+					"failures.csv")));
 		out.println("wrote " + output.resolve("scores.csv"));
-		return new Summary(rows.size(), planes, scored, already, failures.size(), changed);
+		return new Summary(rows.size(), planes, scored, tasks, already, failures.size(), changed);
 	}
 
 	/** Executor cores from the Spark configuration: spark.executor.cores, local[N], else 0 (TensorFlow's choice). */

@@ -114,6 +114,10 @@ public class SparkScoreTest {
 			.get(0)).toString()));
 		assertEquals(good.size(), s.files());
 		assertEquals(2, s.failures());
+		// seven bands (hyper's of 5, 5 and 2 planes, stack's 5, three single planes; twochannel's failed) in six
+		// tasks: neighbouring bands of fewer planes share one
+		assertEquals(s.toString(), 3 + 1 + 1 + 1, s.bandsScored());
+		assertEquals(s.toString(), 6, s.tasks());
 		assertSameAsReference(a, reference);
 		List<String> failures = Files.readAllLines(a.resolve("failures.csv"));
 		assertEquals("file,reason", failures.get(0));
@@ -127,6 +131,7 @@ public class SparkScoreTest {
 		Path b = tmp.getRoot().toPath().resolve("spark-1-1");
 		s = spark(sparkArgs(b, "local[1]", "--planes-per-task", "1"));
 		assertEquals(12 + 5 + 1 + 1, s.bandsScored()); // hyper, stack, blur, normal (twochannel's one band failed)
+		assertEquals(s.toString(), 12 + 5 + 1 + 1 + 1, s.tasks()); // one plane a task: a task a band, twochannel's too
 		assertSameAsReference(b, reference);
 	}
 
