@@ -2,6 +2,9 @@ package sc.fiji.ganomaly.fiji;
 
 import java.awt.GraphicsEnvironment;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 import org.scijava.Cancelable;
 import org.scijava.command.Command;
@@ -107,13 +110,9 @@ abstract class CancelableCommand implements Command, Cancelable {
 	private void forgetRefused(String message) {
 		// a macro's values are its own: they were not saved, and the dialog's stay as they were
 		if (prefs == null || message == null || IJ.isMacro()) return;
-		for (Class<?> c = getClass(); c != null; c = c.getSuperclass())
-			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-				Parameter p = f.getAnnotation(Parameter.class);
-				String name = f.getName();
-				if (p != null && p.persist() && p.type() == org.scijava.ItemIO.INPUT && (message.startsWith(name + " ") ||
-					message.startsWith(name + ":"))) prefs.remove(getClass(), name);
-			}
+		for (Input in : inputs())
+			if (in.remembered() && (message.startsWith(in.name() + " ") || message.startsWith(in.name() + ":"))) prefs
+				.remove(getClass(), in.name());
 	}
 
 	/**
@@ -123,13 +122,28 @@ abstract class CancelableCommand implements Command, Cancelable {
 	 */
 	String macroKeys(String message) {
 		if (message == null) return null;
+		for (Input in : inputs()) {
+			String key = in.name().toLowerCase(Locale.ROOT);
+			if (!key.equals(in.name())) message = message.replaceAll("(?<![^ (])" + in.name() + "(?=$|[ ,.;:)])", key);
+		}
+		return message;
+	}
+
+	/**
+	 * A {@code @Parameter} field of the command: its name, and whether SciJava remembers its value
+	 * between dialogs (an input that persists).
+	 */
+	private record Input(String name, boolean remembered) {}
+
+	/** The command's {@code @Parameter} fields, its own and its superclasses'. */
+	private List<Input> inputs() {
+		List<Input> out = new ArrayList<>();
 		for (Class<?> c = getClass(); c != null; c = c.getSuperclass())
 			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-				String name = f.getName(), key = name.toLowerCase(java.util.Locale.ROOT);
-				if (f.isAnnotationPresent(Parameter.class) && !key.equals(name)) message = message.replaceAll(
-					"(?<![^ (])" + name + "(?=$|[ ,.;:)])", key);
+				Parameter p = f.getAnnotation(Parameter.class);
+				if (p != null) out.add(new Input(f.getName(), p.persist() && p.type() == org.scijava.ItemIO.INPUT));
 			}
-		return message;
+		return out;
 	}
 
 	/** Inside an ImageJ macro: shows {@code message} titled {@code title} and stops the macro. */

@@ -163,12 +163,8 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				if (curves != null) curves.finished(stopped);
 				// a stopped one can be resumed; a training without a network leaves an earlier network's alone
 				if (!stopped && trained.hasNetwork()) claim.deleteCheckpoints();
-				summary = !trained.hasNetwork() ? "Trained the " + trained.score().id() + " statistics (" + (ScoreKind
-					.parseChoice(score) == null ? "score auto chose " + trained.score().id() + ", as the images hold several " +
-						"patches; " : "") + "no network: the " + trained.score().id() + " score needs none, so epochs, batch " +
-					"size and validation fraction are not used); written to " + target : (stopped
-						? "Training cancelled; the best model so far (epoch " : "Trained; best epoch ") + outcome.bestEpoch() +
-						(stopped ? ")" : "") + " written to " + target;
+				summary = (trained.hasNetwork() ? networkSummary(outcome) : statisticsSummary(trained)) + " written to " +
+					target;
 				if (status != null) status.showStatus(summary);
 				FijiLog.info(log, title() + ": " + summary);
 				// a Stop during the epochs or the calibration still made the model: the run is finished
@@ -182,6 +178,24 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			if (curves != null) curves.failed();
 			throw e;
 		}
+	}
+
+	/** What a training of a network made, before "written to …": its best epoch, stopped or not. */
+	private static String networkSummary(TrainingOutcome outcome) {
+		return outcome.canceled() ? "Training cancelled; the best model so far (epoch " + outcome.bestEpoch() + ")"
+			: "Trained; best epoch " + outcome.bestEpoch();
+	}
+
+	/**
+	 * What a training without a network made, before "written to …": the statistics, why no network
+	 * was trained, and that the network's settings were not used.
+	 */
+	private String statisticsSummary(GanomalyModel trained) {
+		String id = trained.score().id();
+		String chosen = ScoreKind.parseChoice(score) == null ? "score auto chose " + id +
+			", as the images hold several patches; " : "";
+		return "Trained the " + id + " statistics (" + chosen + "no network: the " + id + " score needs none, so " +
+			"epochs, batch size and validation fraction are not used);";
 	}
 
 	private int parsePatchSize() {
