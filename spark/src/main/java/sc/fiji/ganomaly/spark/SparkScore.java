@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -34,6 +35,7 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.ModelFiles;
 import sc.fiji.ganomaly.core.ModelInfo;
+import sc.fiji.ganomaly.core.api.Shutdown;
 
 /**
  * {@code ganomaly-spark score}: {@code ganomaly score} on Apache Spark. A thin front end: it maps
@@ -127,7 +129,7 @@ public final class SparkScore {
 			return 0;
 		}
 		try {
-			Summary s = score(rest, out);
+			Summary s = score(rest, out, err);
 			return s == null ? 1 : s.failures() > 0 ? ScoreBatch.SOME_FAILED : 0;
 		}
 		catch (UsageException | IllegalArgumentException | EngineException e) {
@@ -138,6 +140,9 @@ public final class SparkScore {
 		catch (UncheckedIOException e) {
 			err.println("ganomaly-spark score: " + e.getMessage());
 			return 2;
+		}
+		catch (Interrupted e) { // the JVM exits with the signal's status (130, 143)
+			return 1;
 		}
 		catch (Exception e) { // RuntimeException, and SparkException, which Scala throws undeclared
 			if (System.getenv("GANOMALY_DEBUG") != null) e.printStackTrace(err);
@@ -166,8 +171,18 @@ public final class SparkScore {
 		return 1;
 	}
 
-	/** Parses the options, runs the job, prints a summary. */
+	/** Parses the options, runs the job, prints a summary; an interruption's line goes to standard error. */
 	static Summary score(String[] args, PrintStream out) {
+		return score(args, out, System.err);
+	}
+
+	/**
+	 * Parses the options, runs the job, prints a summary to {@code out}. Ctrl-C or SIGTERM cancels the
+	 * job, says on {@code err} what is kept and how to go on, and only then lets the exit remove the
+	 * temporary folders (in local mode the scratch folder holds the executors' copy of the model,
+	 * which tasks still ending would otherwise fail to read).
+	 */
+	static Summary score(String[] args, PrintStream out, PrintStream err) {
 		Options o = Options.parse(args, OPTIONS, FLAGS);
 		Path output = o.path("output");
 		Path modelFile = o.path("model");
@@ -199,13 +214,38 @@ public final class SparkScore {
 			modelFile.getFileName().toString(), planesPerTask, threads, precision, output.toAbsolutePath().toString(),
 			nativeCache, conf.get(FAIL_KEY, null));
 		Path scratch = LocalScratch.claim(conf, System.getenv());
-		try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-			sc.setLogLevel(System.getProperty("ganomaly.spark.log", "WARN"));
-			sc.addFile(modelFile.toAbsolutePath().toString());
-			return run(sc, job, out);
+		AtomicReference<JavaSparkContext> context = new AtomicReference<>();
+		try (Shutdown.Work exit = Shutdown.begin(() -> {
+			JavaSparkContext sc = context.get();
+			if (sc == null) return;
+			// Spark's own exit stops the executors under the tasks it is still launching, and logs each: the
+			// line below says what the interruption means
+			sc.setLogLevel("OFF");
+			sc.cancelAllJobs();
+		})) {
+			try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+				context.set(sc);
+				sc.setLogLevel(System.getProperty("ganomaly.spark.log", "WARN"));
+				sc.addFile(modelFile.toAbsolutePath().toString());
+				return run(sc, job, out);
+			}
+			catch (Exception e) { // RuntimeException, and SparkException, which Scala throws undeclared
+				if (!Shutdown.exiting()) throw e;
+				err.println("\nganomaly-spark score: interrupted; the finished parts are kept in " + output + ": run the " +
+					"same command with --resume to score the rest");
+				throw new Interrupted(e);
+			}
 		}
 		finally {
 			ModelFiles.deleteTemporaryFolder(scratch);
+		}
+	}
+
+	/** The run ended because the JVM exits (Ctrl-C, SIGTERM); what is kept was said. */
+	static final class Interrupted extends RuntimeException {
+
+		Interrupted(Throwable cause) {
+			super("interrupted", cause);
 		}
 	}
 

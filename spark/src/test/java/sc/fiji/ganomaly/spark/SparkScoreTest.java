@@ -174,27 +174,10 @@ public class SparkScoreTest {
 	@Test
 	public void aKilledRunResumesToTheSameResult() throws IOException, InterruptedException {
 		Path out = tmp.getRoot().toPath().resolve("spark-killed");
-		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
-			.toString()));
-		// this JVM's own options (Spark's --add-opens, the compiler directives), each one argument as given
-		command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
 		// a temporary folder of its own, to see what the killed run leaves there
 		Path childTmp = Files.createDirectories(tmp.getRoot().toPath().resolve("killed-tmp"));
-		command.addAll(List.of("-Djava.io.tmpdir=" + childTmp, "-Dganomaly.engine.dir=" + System.getProperty(
-			"ganomaly.engine.dir"), "-cp", System.getProperty("java.class.path"), SparkScore.class.getName()));
-		command.addAll(List.of(sparkArgs(out, "local[1]", "--planes-per-task", "1")));
-		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.getRoot().toPath().resolve(
-			"killed.log").toFile()).start();
-		try {
-			long deadline = System.nanoTime() + 120_000_000_000L;
-			while (finishedBands(out) == 0 && p.isAlive() && System.nanoTime() < deadline)
-				Thread.sleep(20);
-			assertTrue("the run started scoring: " + Files.readString(tmp.getRoot().toPath().resolve("killed.log")),
-				finishedBands(out) > 0);
-		}
-		finally {
-			p.destroyForcibly().waitFor();
-		}
+		Process p = startedScoring(out, childTmp, tmp.getRoot().toPath().resolve("killed.log"));
+		p.destroyForcibly().waitFor();
 		assertFalse("killed before the end", Files.exists(out.resolve("scores.csv")));
 		// Spark's scratch folders are inside the run's own folder, which the next GANomaly command deletes
 		// (TemporaryFolders), not loose in the temporary folder for good
@@ -215,6 +198,60 @@ public class SparkScoreTest {
 		SparkScore.Summary s = spark(resume.toArray(new String[0]));
 		assertTrue("finished bands are skipped: " + s, s.bandsAlreadyDone() > 0);
 		assertSameAsReference(out, reference);
+	}
+
+	/**
+	 * SIGTERM (a scheduler's stop, Ctrl-C's kin) during a run: the job is cancelled, one line says what
+	 * is kept and how to go on, the JVM exits with the signal's status, no task fails on a model copy
+	 * already deleted, and the run's scratch folder is gone; --resume then finishes it.
+	 */
+	@Test
+	public void aTerminatedRunSaysSoAndResumesToTheSameResult() throws IOException, InterruptedException {
+		Path out = tmp.getRoot().toPath().resolve("spark-terminated"), log = tmp.getRoot().toPath().resolve(
+			"terminated.log");
+		Path childTmp = Files.createDirectories(tmp.getRoot().toPath().resolve("terminated-tmp"));
+		Process p = startedScoring(out, childTmp, log);
+		p.destroy();
+		assertTrue("the run ended after SIGTERM", p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+		String said = Files.readString(log);
+		assertEquals(said, 143, p.exitValue());
+		assertTrue(said, said.contains("ganomaly-spark score: interrupted; the finished parts are kept in " + out +
+			": run the same command with --resume to score the rest"));
+		assertFalse("no task failed on the deleted model copy, nothing else logged as an error:\n" + said, said
+			.contains("cannot use the model") || said.contains("ERROR"));
+		try (Stream<Path> list = Files.list(childTmp)) {
+			List<String> left = list.map(f -> f.getFileName().toString()).toList();
+			assertTrue("the scratch folder is removed at the exit: " + left, left.stream().noneMatch(n -> n.startsWith(
+				"ganomaly-spark.pid" + p.pid() + ".")));
+		}
+		List<String> resume = new ArrayList<>(List.of(sparkArgs(out, "local[2]", "--planes-per-task", "1")));
+		resume.add("--resume");
+		SparkScore.Summary s = spark(resume.toArray(new String[0]));
+		assertTrue("finished bands are skipped: " + s, s.bandsAlreadyDone() > 0);
+		assertSameAsReference(out, reference);
+	}
+
+	/**
+	 * A run of {@code local[1]}, one plane a task, into {@code out} in a JVM of its own whose temporary
+	 * folder is {@code childTmp} and whose output goes to {@code log}, once its first band is finished.
+	 */
+	private Process startedScoring(Path out, Path childTmp, Path log) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+			.toString()));
+		// this JVM's own options (Spark's --add-opens, the compiler directives), each one argument as given
+		command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+		command.addAll(List.of("-Djava.io.tmpdir=" + childTmp, "-Dganomaly.engine.dir=" + System.getProperty(
+			"ganomaly.engine.dir"), "-cp", System.getProperty("java.class.path"), SparkScore.class.getName()));
+		command.addAll(List.of(sparkArgs(out, "local[1]", "--planes-per-task", "1")));
+		Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		long deadline = System.nanoTime() + 120_000_000_000L;
+		while (finishedBands(out) == 0 && p.isAlive() && System.nanoTime() < deadline)
+			Thread.sleep(20);
+		if (finishedBands(out) == 0) {
+			p.destroyForcibly().waitFor();
+			throw new AssertionError("the run did not start scoring: " + Files.readString(log));
+		}
+		return p;
 	}
 
 	/**

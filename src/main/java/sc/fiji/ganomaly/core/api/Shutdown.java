@@ -45,6 +45,19 @@ public final class Shutdown {
 		CLEANUPS.remove(cleanup);
 	}
 
+	/** Whether this JVM has begun to exit (its shutdown hooks run): work that fails now was stopped by the exit. */
+	public static boolean exiting() {
+		Thread probe = new Thread(() -> {});
+		try {
+			Runtime.getRuntime().addShutdownHook(probe);
+		}
+		catch (IllegalStateException e) {
+			return true;
+		}
+		Runtime.getRuntime().removeShutdownHook(probe);
+		return false;
+	}
+
 	/** Work in progress; closing it says that it has finished. */
 	public static final class Work implements AutoCloseable {
 
