@@ -69,7 +69,7 @@ record Fingerprint(String model, String settings, List<String> inputs) {
 		String settings = String.format(Locale.ROOT, "stride %d, threshold %s, score %s, channels %s, maps %s, " +
 			"planes-per-task %d, precision %s, outputs named below %s", s.stride(), Double.toString(s.threshold()), s
 				.score().id(), s.channels().isEmpty() ? "all" : s.channels(), s.maps().option(), planesPerTask,
-			precision == null ? "executors' default" : precision, names.root());
+			precision, names.root());
 		return new Fingerprint(modelLine, settings, files.stream().map(f -> f.toAbsolutePath().toString()).toList());
 	}
 

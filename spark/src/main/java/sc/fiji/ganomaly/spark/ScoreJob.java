@@ -34,7 +34,7 @@ import sc.fiji.ganomaly.core.GanomalyModel;
  * @param modelName  the model file's name among the files shipped with the job (SparkContext.addFile)
  * @param planesPerBand planes per band (a scoring task's work)
  * @param threads    threads of the network and the texture score per executor (its cores; 0: every core)
- * @param precision  float32 or bfloat16; null: each executor's JVM-wide setting
+ * @param precision  float32 or bfloat16, the run's for every executor
  * @param output     the output folder (shared by driver and executors)
  * @param nativeCache JavaCPP native cache folder on the executors (null: their property, else a default)
  * @param fail       test hook: "FILE:FIRST:once|always" makes that band's task fail (FIRST 0: every writing of the

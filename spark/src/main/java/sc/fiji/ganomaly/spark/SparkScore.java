@@ -26,6 +26,7 @@ import sc.fiji.ganomaly.cli.Options;
 import sc.fiji.ganomaly.cli.OutputChecks;
 import sc.fiji.ganomaly.cli.UsageException;
 import sc.fiji.ganomaly.engine.EngineException;
+import sc.fiji.ganomaly.engine.Precision;
 import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
@@ -75,9 +76,10 @@ public final class SparkScore {
 		  --channels C,...      use only these 1-based channels (default: the model's, as for
 		                        'ganomaly score')
 		  --maps KIND           float (default), 16bit or none, as for 'ganomaly score'
-		  --precision P         float32 (default: the executors' GANOMALY_PRECISION, else float32) or
-		                        bfloat16 (about 3x faster; executors need AVX512_BF16 or AMX), as for
-		                        'ganomaly score'
+		  --precision P         float32 or bfloat16 (about 3x faster; executors need AVX512_BF16 or
+		                        AMX), as for 'ganomaly score'; one for every executor (default:
+		                        spark.executorEnv.GANOMALY_PRECISION, in local mode this JVM's
+		                        GANOMALY_PRECISION, else float32)
 		  --planes-per-task N   planes per task (default 4)
 		  --master URL          Spark master (default: spark-submit's, else local[*])
 		  --threads N           threads of the network and the texture score per executor
@@ -194,7 +196,6 @@ public final class SparkScore {
 		if (planesPerTask < 1) throw new UsageException("--planes-per-task must be at least 1, not " + planesPerTask);
 		int threadsOption = o.has("threads") ? ScoreParameters.threads(o.integer("threads", 0), "--threads") : -1;
 		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has("resume"), "--input");
-		String precision = o.precision();
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
 		ModelInfo model = ModelFiles.describe(modelFile);
 		ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
@@ -205,6 +206,7 @@ public final class SparkScore {
 		if (o.has("master")) conf.setMaster(o.get("master", null));
 		else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
 		int threads = threadsOption >= 0 ? threadsOption : executorCores(conf);
+		String precision = runPrecision(o.precision(), conf);
 		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
 
 		OutputNames names = OutputNames.of(ScoreBatch.distinct(files));
@@ -239,6 +241,25 @@ public final class SparkScore {
 		finally {
 			ModelFiles.deleteTemporaryFolder(scratch);
 		}
+	}
+
+	/**
+	 * The run's one precision, decided here so that every executor, and a resumed run, score alike:
+	 * {@code option} (--precision), else {@code spark.executorEnv.GANOMALY_PRECISION} of {@code conf},
+	 * else in local mode (whose executor is this JVM) this JVM's setting as {@code ganomaly score} takes
+	 * it (a bfloat16 this CPU lacks gives float32, with a warning), else float32. An executor's own
+	 * environment is not read: executors of other settings would mix precisions in one output.
+	 */
+	static String runPrecision(String option, SparkConf conf) {
+		if (option != null) return option;
+		String key = "spark.executorEnv." + Precision.ENV, executors = conf.get(key, null);
+		if (executors != null) try {
+			return Precision.check(executors.trim());
+		}
+		catch (IllegalArgumentException e) {
+			throw new UsageException(key + ": " + e.getMessage());
+		}
+		return conf.get("spark.master", "").startsWith("local") ? Precision.resolve(null) : Precision.FLOAT32;
 	}
 
 	/** The run ended because the JVM exits (Ctrl-C, SIGTERM); what is kept was said. */
@@ -278,10 +299,12 @@ public final class SparkScore {
 			List<ArrayList<ScoreJob.Band>> groups = TaskGroups.of(bands, b -> b.last() - b.first() + 1,
 				job.planesPerBand());
 			tasks = groups.size();
-			Map<ScoreJob.BandOutcome, Long> outcomes = sc.parallelize(groups, groups.size()).flatMap(g -> g.stream()
-				.map(job::score).iterator()).countByValue();
-			scored = outcomes.getOrDefault(ScoreJob.BandOutcome.SCORED, 0L).intValue();
-			already += outcomes.getOrDefault(ScoreJob.BandOutcome.ALREADY_DONE, 0L).intValue();
+			// counted by name: Spark counts by key hash, and an enum's hash is its object's, another in each executor
+			// JVM, so that one outcome's counts would land in several partitions and all but one be lost
+			Map<String, Long> outcomes = sc.parallelize(groups, groups.size()).flatMap(g -> g.stream().map(job::score)
+				.map(ScoreJob.BandOutcome::name).iterator()).countByValue();
+			scored = outcomes.getOrDefault(ScoreJob.BandOutcome.SCORED.name(), 0L).intValue();
+			already += outcomes.getOrDefault(ScoreJob.BandOutcome.ALREADY_DONE.name(), 0L).intValue();
 		}
 		List<ScoreJob.FileOutcome> results = List.of();
 		if (!readable.isEmpty()) {
