@@ -74,8 +74,10 @@ final class ExecutorModels {
 			synchronized (ExecutorModels.class) {
 				if (firstLoadMillis < 0) firstLoadMillis = ms;
 			}
-			LOG.info("GANomaly: model " + file.getFileName() + " loaded in " + ms + " ms with " + threads +
-				" TensorFlow thread(s), " + model.precision());
+			String used = threads == 0 ? "every core" : threads + " thread(s)";
+			LOG.info("GANomaly: model " + file.getFileName() + " loaded in " + ms + " ms, scoring " + (score == null ? model
+				.score() : score).id() + " on " + used + (model.score().needsNetwork() || score != null && score
+					.needsNetwork() ? " in " + model.precision() : ""));
 			return model;
 		});
 	}
