@@ -37,6 +37,16 @@ public final class Precision {
 	}
 
 	/**
+	 * A precision setting as written by a user (an environment variable, a property) in the name
+	 * {@link #check} takes: blanks around and case ignored, {@code bf16} for bfloat16; null if blank.
+	 */
+	public static String setting(String value) {
+		if (value == null || value.isBlank()) return null;
+		String name = value.strip().toLowerCase(Locale.ROOT);
+		return name.equals("bf16") ? BFLOAT16 : name;
+	}
+
+	/**
 	 * Why this CPU cannot score in {@code precision}, or null if it can (float32 always can).
 	 */
 	public static String unsupportedReason(String precision) {
@@ -67,10 +77,8 @@ public final class Precision {
 			if (reason != null) throw new IllegalArgumentException(reason.replace("; scoring in float32", ""));
 			return requested;
 		}
-		String setting = System.getProperty(PROPERTY, System.getenv(ENV));
-		if (setting == null || setting.isBlank()) return FLOAT32;
-		setting = setting.strip().toLowerCase(Locale.ROOT);
-		if (setting.equals("bf16")) setting = BFLOAT16;
+		String setting = setting(System.getProperty(PROPERTY, System.getenv(ENV)));
+		if (setting == null) return FLOAT32;
 		if (!FLOAT32.equals(setting) && !BFLOAT16.equals(setting)) {
 			EngineMessages.warn("GANomaly: " + PROPERTY + " must be " + FLOAT32 + " or " + BFLOAT16 + ", not '" + setting +
 				"'; scoring in float32");

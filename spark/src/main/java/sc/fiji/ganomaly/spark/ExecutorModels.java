@@ -54,9 +54,11 @@ final class ExecutorModels {
 				NATIVE_CACHE_PROPERTY, nativeCache);
 			else if (System.getProperty(NATIVE_CACHE_PROPERTY) == null) System.setProperty(NATIVE_CACHE_PROPERTY, System
 				.getProperty("java.io.tmpdir") + "/ganomaly-javacpp-" + System.getProperty("user.name"));
-			if (!hook) {
+			if (!hook) try {
 				Runtime.getRuntime().addShutdownHook(new Thread(MODELS::closeAll, "ganomaly-close-models"));
 				hook = true;
+			}
+			catch (IllegalStateException e) { // the JVM exits already: the task fails on, not on this
 			}
 		}
 		String key;
@@ -74,10 +76,10 @@ final class ExecutorModels {
 			synchronized (ExecutorModels.class) {
 				if (firstLoadMillis < 0) firstLoadMillis = ms;
 			}
-			String used = threads == 0 ? "every core" : threads + " thread(s)";
-			LOG.info("GANomaly: model " + file.getFileName() + " loaded in " + ms + " ms, scoring " + (score == null ? model
-				.score() : score).id() + " on " + used + (model.score().needsNetwork() || score != null && score
-					.needsNetwork() ? " in " + model.precision() : ""));
+			ScoreKind scoring = score == null ? model.score() : score;
+			LOG.info("GANomaly: model " + file.getFileName() + " loaded in " + ms + " ms, scoring " + scoring.id() + " on " +
+				(threads == 0 ? "every core" : threads + " thread(s)") + (scoring.needsNetwork() ? " in " + model
+					.precision() : ""));
 			return model;
 		});
 	}

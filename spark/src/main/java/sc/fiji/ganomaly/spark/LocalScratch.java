@@ -23,13 +23,18 @@ final class LocalScratch {
 
 	private LocalScratch() {}
 
+	/** Whether {@code conf}'s master is local mode, whose executor is this JVM ({@code local-cluster} is not). */
+	static boolean isLocal(SparkConf conf) {
+		return LOCAL.matcher(conf.get("spark.master", "")).matches();
+	}
+
 	/**
 	 * Sets {@code spark.local.dir} of {@code conf} (a master already set) to a new temporary folder of
 	 * this JVM and returns it, or returns null and changes nothing: not in local mode, or the local
 	 * folders are already chosen (in {@code conf} or by {@code SPARK_LOCAL_DIRS} in {@code env}).
 	 */
 	static Path claim(SparkConf conf, Map<String, String> env) {
-		if (!LOCAL.matcher(conf.get("spark.master", "")).matches() || conf.contains("spark.local.dir") ||
+		if (!isLocal(conf) || conf.contains("spark.local.dir") ||
 			env.get("SPARK_LOCAL_DIRS") != null) return null;
 		Path folder = ModelFiles.temporaryFolder("ganomaly-spark");
 		conf.set("spark.local.dir", folder.toString());

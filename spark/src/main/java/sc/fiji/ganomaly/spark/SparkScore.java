@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,7 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.ModelFiles;
 import sc.fiji.ganomaly.core.ModelInfo;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.Shutdown;
 
 /**
@@ -206,7 +208,7 @@ public final class SparkScore {
 		if (o.has("master")) conf.setMaster(o.get("master", null));
 		else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
 		int threads = threadsOption >= 0 ? threadsOption : executorCores(conf);
-		String precision = runPrecision(o.precision(), conf);
+		String precision = runPrecision(o.precision(), conf, settings.score());
 		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
 
 		OutputNames names = OutputNames.of(ScoreBatch.distinct(files));
@@ -217,9 +219,11 @@ public final class SparkScore {
 			nativeCache, conf.get(FAIL_KEY, null));
 		Path scratch = LocalScratch.claim(conf, System.getenv());
 		AtomicReference<JavaSparkContext> context = new AtomicReference<>();
+		AtomicBoolean stopping = new AtomicBoolean();
 		try (Shutdown.Work exit = Shutdown.begin(() -> {
+			stopping.set(true);
 			JavaSparkContext sc = context.get();
-			if (sc == null) return;
+			if (sc == null) return; // being made: the run stops once it is there
 			// Spark's own exit stops the executors under the tasks it is still launching, and logs each: the
 			// line below says what the interruption means
 			sc.setLogLevel("OFF");
@@ -227,6 +231,8 @@ public final class SparkScore {
 		})) {
 			try (JavaSparkContext sc = new JavaSparkContext(conf)) {
 				context.set(sc);
+				// an exit that began while the context was made found none to stop, and Spark may have missed it too
+				if (stopping.get() || Shutdown.exiting()) throw new Interrupted(null);
 				sc.setLogLevel(System.getProperty("ganomaly.spark.log", "WARN"));
 				sc.addFile(modelFile.toAbsolutePath().toString());
 				return run(sc, job, out);
@@ -245,21 +251,23 @@ public final class SparkScore {
 
 	/**
 	 * The run's one precision, decided here so that every executor, and a resumed run, score alike:
-	 * {@code option} (--precision), else {@code spark.executorEnv.GANOMALY_PRECISION} of {@code conf},
-	 * else in local mode (whose executor is this JVM) this JVM's setting as {@code ganomaly score} takes
-	 * it (a bfloat16 this CPU lacks gives float32, with a warning), else float32. An executor's own
-	 * environment is not read: executors of other settings would mix precisions in one output.
+	 * {@code option} (--precision); for a {@code score} without the network, which has no precision,
+	 * float32; else {@code spark.executorEnv.GANOMALY_PRECISION} of {@code conf}, else in local mode
+	 * (whose executor is this JVM) this JVM's setting as {@code ganomaly score} takes it (a bfloat16 this
+	 * CPU lacks gives float32, with a warning), else float32. An executor's own environment is not
+	 * read: executors of other settings would mix precisions in one output.
 	 */
-	static String runPrecision(String option, SparkConf conf) {
+	static String runPrecision(String option, SparkConf conf, ScoreKind score) {
 		if (option != null) return option;
-		String key = "spark.executorEnv." + Precision.ENV, executors = conf.get(key, null);
+		if (!score.needsNetwork()) return Precision.FLOAT32;
+		String key = "spark.executorEnv." + Precision.ENV, executors = Precision.setting(conf.get(key, null));
 		if (executors != null) try {
-			return Precision.check(executors.trim());
+			return Precision.check(executors);
 		}
 		catch (IllegalArgumentException e) {
 			throw new UsageException(key + ": " + e.getMessage());
 		}
-		return conf.get("spark.master", "").startsWith("local") ? Precision.resolve(null) : Precision.FLOAT32;
+		return LocalScratch.isLocal(conf) ? Precision.resolve(null) : Precision.FLOAT32;
 	}
 
 	/** The run ended because the JVM exits (Ctrl-C, SIGTERM); what is kept was said. */
@@ -344,7 +352,7 @@ public final class SparkScore {
 			}
 		}
 		out.println("scored " + rows.size() + " file(s), " + planes + " plane(s): " + scored + " band(s) of up to " + job
-			.planesPerBand() + " planes scored in " + tasks + " task(s), " + already + " band(s) already done" + (failures
+			.planesPerBand() + " plane(s) scored in " + tasks + " task(s), " + already + " band(s) already done" + (failures
 				.isEmpty() ? "" : "; " + failures.size() + " file(s) could not be scored, see " + output.resolve(
 					"failures.csv")));
 		out.println("wrote " + output.resolve("scores.csv"));

@@ -54,7 +54,12 @@ public final class Shutdown {
 		catch (IllegalStateException e) {
 			return true;
 		}
-		Runtime.getRuntime().removeShutdownHook(probe);
+		try {
+			Runtime.getRuntime().removeShutdownHook(probe);
+		}
+		catch (IllegalStateException e) { // the exit began in between
+			return true;
+		}
 		return false;
 	}
 
