@@ -293,15 +293,6 @@ public class SparkScoreTest {
 		Files.setLastModifiedTime(ownModel, modelTime);
 		assertRefused(sparkArgs(out, ownModel, in, "local[1]", "--planes-per-task", "3", "--resume", "--stride", "16"),
 			"used other settings (stride 8,");
-		// the precision the executors are given: one for the run, so a resume in another is refused
-		System.setProperty("spark.executorEnv.GANOMALY_PRECISION", "bfloat16");
-		try {
-			assertRefused(sparkArgs(out, ownModel, in, "local[1]", "--planes-per-task", "3", "--resume"),
-				"precision bfloat16, outputs named below");
-		}
-		finally {
-			System.clearProperty("spark.executorEnv.GANOMALY_PRECISION");
-		}
 
 		for (String name : List.of("anomalous_blur.tif", "normal_01.tif")) { // both done
 			ImagePlus changed = IJ.openImage(in.resolve(name).toString());
