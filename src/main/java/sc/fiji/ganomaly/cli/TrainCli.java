@@ -137,7 +137,7 @@ final class TrainCli {
 		catch (IllegalArgumentException e) {
 			String m = e.getMessage();
 			if (m != null && data.samples().stream().anyMatch(s -> m.startsWith(s.name() + ": ")))
-				throw new IllegalArgumentException("--input: " + m, e);
+				throw Refusals.of("--input", e);
 			// the training data's messages name the API's input; here it is this option
 			throw Refusals.renamed(e, TrainingData.KEY, "--input");
 		}

@@ -91,7 +91,7 @@ abstract class CancelableCommand implements Command, Cancelable {
 
 	/** Ends the command with a one-line reason; see the class description. */
 	protected void fail(String message) {
-		String line = title() + ": " + macroKeys(message);
+		String named = macroKeys(message), line = title() + ": " + named;
 		cancelReason = line;
 		failed = true;
 		forgetRefused(message);
@@ -99,7 +99,7 @@ abstract class CancelableCommand implements Command, Cancelable {
 			if (log != null) log.error(line);
 			return;
 		}
-		stopMacro(title(), macroKeys(message));
+		stopMacro(title(), named);
 	}
 
 	/**

@@ -58,7 +58,7 @@ final class ExecutorModels {
 				Runtime.getRuntime().addShutdownHook(new Thread(MODELS::closeAll, "ganomaly-close-models"));
 				hook = true;
 			}
-			catch (IllegalStateException e) { // the JVM exits already: the task fails on, not on this
+			catch (IllegalStateException e) { // the JVM exits already: the exit ends this task, no hook is needed
 			}
 		}
 		String key;
