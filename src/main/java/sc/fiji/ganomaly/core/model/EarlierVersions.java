@@ -15,6 +15,7 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * <li>a texture model without {@code feature_set}: the four statistics
  * ({@link FeatureSet#STATISTICS}), and its manifest is rewritten without one;</li>
  * <li>a texture model without {@code intensities}: features are computed on each plane as normalised;</li>
+ * <li>a texture model without {@code border}: its maps are not corrected near the plane's border;</li>
  * <li>a scoring without {@code density_weight}: the combined map weighs the density map
  * {@value #DENSITY_WEIGHT} (the first models with the combined score);</li>
  * <li>arrays as plain lists of numbers, whatever their length (see {@code Json.doubles}).</li>

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import sc.fiji.ganomaly.core.texture.BorderProfile;
 import sc.fiji.ganomaly.core.texture.Intensities;
 import sc.fiji.ganomaly.core.texture.FeatureSet;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -118,17 +119,32 @@ final class ModelJson {
 			i.put("high", Json.doubles(t.intensities().high()));
 			m.put("intensities", i);
 		}
+		if (t.border() != null) {
+			Map<String, Object> b = new LinkedHashMap<>();
+			b.put("median", Json.doubles(t.border().median()));
+			b.put("top", Json.doubles(t.border().top()));
+			m.put("border", b);
+		}
 		return m;
 	}
 
 	static TextureModel texture(Map<String, Object> json) {
 		Object density = json.get("density");
 		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: texture lacks 'density'");
-		Object intensities = json.get("intensities"), featureSet = json.get("feature_set");
+		Object intensities = json.get("intensities"), featureSet = json.get("feature_set"), border = json.get("border");
 		FeatureSet features = EarlierVersions.textureFeatures(featureSet instanceof String f ? f : null);
 		return new TextureModel(Json.doubles(json, "scales"), Json.number(json, "sigma"), features, mixture(object(
 			density)), intensities instanceof Map ? new Intensities(Json.doubles(object(intensities), "low"),
-				Json.doubles(object(intensities), "high")) : null);
+				Json.doubles(object(intensities), "high")) : null, border instanceof Map ? border(object(border)) : null);
+	}
+
+	private static BorderProfile border(Map<String, Object> json) {
+		try {
+			return new BorderProfile(Json.doubles(json, "median"), Json.doubles(json, "top"));
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("manifest.json: scoring.texture.border: " + e.getMessage(), e);
+		}
 	}
 
 	@SuppressWarnings("unchecked")

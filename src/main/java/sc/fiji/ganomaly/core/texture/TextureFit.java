@@ -100,6 +100,6 @@ final class TextureFit {
 		GaussianMixture density = GaussianMixture.fit(samples.values(), n[0], d, COMPONENTS, FITS, ITERATIONS, seed,
 			canceled);
 		if (density == null) return null;
-		return new TextureModel(scales, TextureModel.DEFAULT_SIGMA, features, density, intensities);
+		return new TextureModel(scales, TextureModel.DEFAULT_SIGMA, features, density, intensities, null);
 	}
 }

@@ -22,7 +22,7 @@ import sc.fiji.ganomaly.core.plane.TiledPlane;
  * neighbourhood (Gaussian window of sigma s; see {@link FeatureSet}). A mixture of Gaussians is
  * fitted to these vectors on normal regions ({@link TextureFit}); a pixel's raw score is −2 log p
  * of its vector (for one component, the squared Mahalanobis distance), and the map is smoothed with
- * a Gaussian of {@code sigma} pixels. It needs no network: it flags regions whose texture (grain,
+ * a Gaussian of {@code sigma} pixels and corrected near the plane's border ({@link BorderProfile}). It needs no network: it flags regions whose texture (grain,
  * sharpness, contrast at some scale) is unlike normal data (docs/benchmarks.md, "Detection suite").
  * <p>
  * Features are computed in one intensity scale for all planes, that of the training data
@@ -36,9 +36,11 @@ import sc.fiji.ganomaly.core.plane.TiledPlane;
  * @param density     the mixture of Gaussians of normal feature vectors ({@code features × scales × channels}
  *                    values)
  * @param intensities the raw intensity range features are computed in; null: each plane as normalised
+ * @param border      the correction of the smoothed map near the plane's border; null: none (planes
+ *                    without an interior, and models written before it)
  */
 public record TextureModel(double[] scales, double sigma, FeatureSet features, GaussianMixture density,
-		Intensities intensities)
+		Intensities intensities, BorderProfile border)
 {
 
 	/** Scales of new models. */
@@ -56,6 +58,11 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 		if (density.dim() % (features.perScale() * scales.length) != 0) throw new IllegalArgumentException(
 			"texture model: " + density.dim() + " values per pixel do not fit " + scales.length + " scales of " +
 				features.id());
+	}
+
+	/** This model with its maps corrected near the plane's border by {@code profile} (null: not). */
+	public TextureModel withBorder(BorderProfile profile) {
+		return new TextureModel(scales, sigma, features, density, intensities, profile);
 	}
 
 	/** How far, in pixels, one pixel's value reaches in this model's maps: its features' windows and the map's smoothing. */
@@ -113,8 +120,8 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 
 	/**
 	 * The raw map of a {@code width × height} plane read tile by tile from {@code source} (−2 log p
-	 * of each pixel's feature vector under the mixture, smoothed), tiles on every core (a plane of fewer
-	 * tiles than cores: each tile's scales and rows), or null if
+	 * of each pixel's feature vector under the mixture, smoothed and corrected near the border), tiles
+	 * on every core (a plane of fewer tiles than cores: each tile's scales and rows), or null if
 	 * {@code listener} cancelled.
 	 */
 	public AnomalyMap map(int width, int height, TileSource source, ProgressListener listener) {
@@ -215,6 +222,7 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 				return null;
 			});
 		}
+		if (border != null) border.apply(out, width, height);
 		return map;
 	}
 }

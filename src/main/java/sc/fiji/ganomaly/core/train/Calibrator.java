@@ -1,11 +1,13 @@
 package sc.fiji.ganomaly.core.train;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 
+import sc.fiji.ganomaly.core.texture.BorderProfile;
 import sc.fiji.ganomaly.core.texture.Intensities;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.ProgressListener;
@@ -161,15 +163,21 @@ final class Calibrator {
 		// the fits count as much as the maps of every plane
 		int maps = folds.size() + planes.size(), steps = 2 * maps;
 		work.progress(0, steps);
-		TextureModel model = folds.fitAll(whole, settings.seed() + 7, work::isCanceled);
-		if (model == null) throw stopped();
+		TextureModel fitted = folds.fitAll(whole, settings.seed() + 7, work::isCanceled);
+		if (fitted == null) throw stopped();
 		work.progress(maps, steps);
 		listener.status("calibrating the texture score on cross-fitted maps");
-		NormalBlocks blocks = textureMaps(folds, planes, p, ProgressListener.part(work, 1, 2), maps);
+		// the kept model's own maps of its training planes show how normal maps run near the border
+		List<AnomalyMap> own = ownTextureMaps(fitted, planes, ProgressListener.part(work, 1, 2), maps);
+		BorderProfile border = BorderProfile.measure(own);
+		TextureModel model = fitted.withBorder(border);
+		folds.correctBorders(border);
+		if (border != null) for (AnomalyMap m : own)
+			border.apply(m.values(), m.width(), m.height());
+		NormalBlocks blocks = textureMaps(folds, planes, p, ProgressListener.part(work, 1, 2), own.size(), maps);
 		// spots unlike the rest are found where no model saw them, and left out of the kept model's maps too
 		MapCalibration calibration = blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()).atLeast(
-			ownTextureMaps(model, planes, p, referenceArea, blocks.spots(), ProgressListener.part(work, 1, 2), folds
-				.size(), maps));
+			ownCalibration(model, own, planes, p, referenceArea, blocks.spots()));
 		return new Texture(model, folds, calibration, blocks.size());
 	}
 
@@ -219,10 +227,10 @@ final class Calibrator {
 	 * calibration: each fold is scored by the texture model fitted to the other folds, reading its
 	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
 	 * rests on every normal pixel rather than on the network's held-out bands. {@code work} hears
-	 * fold f's maps done as f + 1 of {@code maps} and may cancel them.
+	 * fold f's maps done as {@code done} + f + 1 of {@code maps} and may cancel them.
 	 */
 	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, ProgressListener work,
-		int maps)
+		int done, int maps)
 	{
 		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
 			.sum()), folds.model(0).reach());
@@ -239,26 +247,20 @@ final class Calibrator {
 				scored += (long) map.width() * map.height();
 				blocks.add(map, plane, r.x0(), r.y0());
 			}
-			work.progress(f + 1, maps);
+			work.progress(done + f + 1, maps);
 		}
 		return blocks;
 	}
 
 	/**
-	 * The calibration of the model's own texture maps of the training planes. The tail of a fitted
-	 * mixture's scores differs from fit to fit (the plane maxima's 99th percentile by as much as the
-	 * spread between the 95th and the 99th), so the cross-fitted folds' threshold need not hold for
-	 * the model kept; its own maps of the planes it was fitted to (a sample of their pixels) show its
-	 * tail, a little lower than on new planes. The texture threshold is the higher of the two
-	 * (docs/benchmarks.md, "The texture score's stated false-positive rate"). Blocks overlapping
-	 * {@code leaveOut} (spots of the cross-fitted maps unlike the rest) are left out. {@code work}
-	 * hears each map as one more of {@code maps}, after the {@code done} before, and may cancel them.
+	 * The model's own raw maps of its training planes, in order, up to {@link #MAX_CALIBRATION_PIXELS}
+	 * (the plane that passes it included). {@code work} hears each map as one more of {@code maps} and
+	 * may cancel them.
 	 */
-	private MapCalibration ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, int p, long referenceArea,
-		List<NormalBlocks.Spot> leaveOut, ProgressListener work, int done, int maps)
+	private List<AnomalyMap> ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, ProgressListener work,
+		int maps)
 	{
-		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
-			.sum()), texture.reach());
+		List<AnomalyMap> own = new ArrayList<>();
 		long scored = 0;
 		for (NormalizedPlane plane : planes) {
 			if (scored >= MAX_CALIBRATION_PIXELS) break;
@@ -266,9 +268,29 @@ final class Calibrator {
 				work), settings.threads());
 			if (map == null) throw stopped();
 			scored += (long) map.width() * map.height();
-			blocks.add(map, plane, 0, 0);
-			work.progress(++done, maps);
+			own.add(map);
+			work.progress(own.size(), maps);
 		}
+		return own;
+	}
+
+	/**
+	 * The calibration of the model's own texture maps of the training planes ({@code own}, of the
+	 * first of {@code planes}). The tail of a fitted mixture's scores differs from fit to fit (the
+	 * plane maxima's 99th percentile by as much as the spread between the 95th and the 99th), so the
+	 * cross-fitted folds' threshold need not hold for the model kept; its own maps of the planes it was
+	 * fitted to (a sample of their pixels) show its tail, a little lower than on new planes. The texture
+	 * threshold is the higher of the two (docs/benchmarks.md, "The texture score's stated
+	 * false-positive rate"). Blocks overlapping {@code leaveOut} (spots of the cross-fitted maps unlike
+	 * the rest) are left out.
+	 */
+	private MapCalibration ownCalibration(TextureModel texture, List<AnomalyMap> own, List<NormalizedPlane> planes,
+		int p, long referenceArea, List<NormalBlocks.Spot> leaveOut)
+	{
+		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
+			.sum()), texture.reach());
+		for (int i = 0; i < own.size(); i++)
+			blocks.add(own.get(i), planes.get(i), 0, 0);
 		return blocks.measure(settings.falsePositiveRate(), referenceArea, leaveOut);
 	}
 

@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 import sc.fiji.ganomaly.core.plane.Region;
+import sc.fiji.ganomaly.core.texture.BorderProfile;
 import sc.fiji.ganomaly.core.texture.Intensities;
 import sc.fiji.ganomaly.core.texture.TextureModel;
 
@@ -110,6 +111,12 @@ final class TextureFolds {
 		for (int f = 0; f < regions.size(); f++)
 			models[f] = fitted.get(f + 1);
 		return fitted.get(0);
+	}
+
+	/** Corrects every fold's maps near the plane's border by {@code profile}, as the kept model's are (null: not). */
+	void correctBorders(BorderProfile profile) {
+		for (int f = 0; f < regions.size(); f++)
+			models[f] = model(f).withBorder(profile);
 	}
 
 	/** The regions of every fold but {@code f}. */

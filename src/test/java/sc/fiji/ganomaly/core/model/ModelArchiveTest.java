@@ -3,6 +3,7 @@ package sc.fiji.ganomaly.core.model;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -29,6 +30,7 @@ import sc.fiji.ganomaly.core.TinyModels;
 import sc.fiji.ganomaly.core.calibrate.MapCalibration;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.json.Json;
+import sc.fiji.ganomaly.core.texture.BorderProfile;
 import sc.fiji.ganomaly.core.texture.TextureModel;
 
 /**
@@ -256,6 +258,35 @@ public class ModelArchiveTest {
 		assertArrayEquals(bits(many), bits(Json.doubles(Json.parse(Json.write(packed)), "x")));
 	}
 
+	/** A texture model's border profile reads back exactly; one whose quantile is not above its median is refused. */
+	@Test
+	public void aBorderProfileReadsBackAndABadOneIsRefused() {
+		Manifest m = TinyModels.textureManifest(1, 5);
+		double[] median = new double[BorderProfile.DEPTH + 1], top = new double[BorderProfile.DEPTH + 1];
+		for (int d = 0; d <= BorderProfile.DEPTH; d++) {
+			median[d] = -100 + 8.0 / (d + 1) + 1.0 / 3;
+			top[d] = median[d] + 5 + Math.PI / (d + 2);
+		}
+		Manifest bordered = withTexture(m, m.scoring().texture().withBorder(new BorderProfile(median, top)));
+		Manifest back = Manifest.fromJson(bordered.toJson(), 1);
+		assertArrayEquals(bits(median), bits(back.scoring().texture().border().median()));
+		assertArrayEquals(bits(top), bits(back.scoring().texture().border().top()));
+		assertBitEqual(bordered, back);
+		assertNull("a model without one reads back without one", Manifest.fromJson(m.toJson(), 1).scoring().texture()
+			.border());
+		top[3] = median[3];
+		String bad = bordered.toJson().replaceFirst("\"border\": *\\{[^}]*\\}", "\"border\": {\"median\": " + Arrays
+			.toString(median) + ", \"top\": " + Arrays.toString(top) + "}");
+		assertMessage(() -> Manifest.fromJson(bad, 1), "manifest.json: scoring.texture.border: at distance 3 the " +
+			"quantile " + top[3] + " must lie above the median " + median[3] + " by at least 1.0E-6, both within ±1.0E12");
+	}
+
+	private static Manifest withTexture(Manifest m, TextureModel texture) {
+		Scoring s = m.scoring();
+		return new Manifest(m.formatVersion(), m.createdBy(), m.spec(), m.normalization(), m.calibration(), m.threshold(),
+			m.training(), new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), s.densityWeight(), texture));
+	}
+
 	@Test
 	public void badPackedArraysAreRefusedNamingTheField() {
 		assertMessage(() -> Json.doubles("not base64!", "precisions"), "'precisions' is neither a list of numbers nor base64");
@@ -274,7 +305,7 @@ public class ModelArchiveTest {
 		for (int i = d * d; i < 2 * d * d; i++)
 			precisions[i] = -precisions[i];
 		TextureModel bad = new TextureModel(t.scales(), t.sigma(), t.features(), new GaussianMixture(g.weights(), g
-			.means(), precisions, g.logDets()), t.intensities());
+			.means(), precisions, g.logDets()), t.intensities(), t.border());
 		Scoring s = m.scoring();
 		String json = new Manifest(m.formatVersion(), m.createdBy(), m.spec(), m.normalization(), m.calibration(), m
 			.threshold(), m.training(), new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), s.densityWeight(),
@@ -421,6 +452,7 @@ public class ModelArchiveTest {
 		assertArrayEquals(bits(x.density().logDets()), bits(y.density().logDets()));
 		assertArrayEquals(bits(a.scoring().density().precision()), bits(b.scoring().density().precision()));
 		assertArrayEquals(bits(a.scoring().calibration().quantiles()), bits(b.scoring().calibration().quantiles()));
+		assertEquals(x.border() == null, y.border() == null);
 		assertEquals(a.toJson(), b.toJson());
 	}
 

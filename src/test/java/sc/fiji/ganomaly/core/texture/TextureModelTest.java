@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.core.texture;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -132,8 +133,8 @@ public class TextureModelTest {
 		float[] ma = t.map(64, 64, (x0, y0, w, h) -> new Tile(a, 0, 0), ProgressListener.NONE).values(),
 				mb = t.map(64, 64, (x0, y0, w, h) -> new Tile(b, 0, 0), ProgressListener.NONE).values();
 		assertArrayEquals(ma, mb, 1e-2f);
-		assertTrue(t.intensities() != null);
-		TextureModel old = new TextureModel(t.scales(), t.sigma(), t.features(), t.density(), null);
+		assertNotNull(t.intensities());
+		TextureModel old = new TextureModel(t.scales(), t.sigma(), t.features(), t.density(), null, null);
 		float[] mo = old.map(64, 64, (x0, y0, w, h) -> new Tile(b, 0, 0), ProgressListener.NONE).values();
 		assertTrue("as normalised, the stretched plane scores differently: " + mo[32 * 64 + 32] + " vs " + ma[32 * 64 + 32],
 			Math.abs(mo[32 * 64 + 32] - ma[32 * 64 + 32]) > 1);

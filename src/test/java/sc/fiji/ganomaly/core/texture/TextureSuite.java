@@ -26,7 +26,8 @@ import sc.fiji.ganomaly.core.plane.Tile;
  * The detection suite for the {@code texture} score alone, in seconds instead of the full suite's
  * twenty minutes: no network is trained. For every case folder under each root given (made by
  * {@code scripts/make_detection_cases.py}, e.g. with several {@code --seed}s), fits the texture
- * model to train/ as training does (seed 7, that of training with seed 0), scores normal/ and
+ * model to train/ as training does (seed 7, that of training with seed 0; its border profile from its
+ * own maps of train/; without it if {@code -Dsuite.noBorder=true}), scores normal/ and
  * anomalous/ and prints image ROC AUC (plane maxima), pixel ROC AUC (every third normal pixel
  * against every anomalous one) and the image ROC AUC per kind of anomaly; then the means. The
  * figures equal the full suite's texture figures (same model, same maps: the calibration is
@@ -72,7 +73,11 @@ public final class TextureSuite {
 				List<NormalizedPlane> train = new ArrayList<>();
 				for (Path f : files(dir.resolve("train")))
 					train.add(load(f));
-				TextureModel model = TextureModel.fit(train.stream().map(Region::of).toList(), 7);
+				TextureModel fitted = TextureModel.fit(train.stream().map(Region::of).toList(), 7);
+				// corrected near the border as training corrects it: by the fitted model's own maps of its planes
+				TextureModel model = Boolean.getBoolean("suite.noBorder") ? fitted : fitted.withBorder(BorderProfile.measure(train
+					.stream().map(p -> fitted.map(p.width(), p.height(), (x0, y0, w, h) -> new Tile(p, 0, 0), ProgressListener.NONE))
+					.toList()));
 				List<Path> normal = files(dir.resolve("normal")), anomalous = files(dir.resolve("anomalous"));
 				float[] ns = new float[normal.size()], as = new float[anomalous.size()];
 				FloatList np = new FloatList(), ap = new FloatList();
