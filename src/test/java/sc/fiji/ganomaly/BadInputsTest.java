@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -498,7 +498,21 @@ public class BadInputsTest {
 		new Case(81, "an anomaly map or mask of Score Anomalies as the image to score or train on")
 			.command("image: normal.tif anomaly map is an anomaly map made by Score Anomalies, not an image to score; " +
 				"select (click its window) or give the image to score", SCORE, x -> in("image", x.map(),
-					"model", x.model.toFile())));
+					"model", x.model.toFile())),
+		badImage(82, "TIFF width stored as two SHORTs (ImageJ reads the field as one number)",
+			"its pixel data (image directory 1: 131080x6 pixels of 8 bits, 786480 bytes) ends at byte", x -> x.twoShortWidth),
+		badImage(83, "compressed TIFF whose ImageJ description (images=) comes before its compression",
+			"image directory 1 declares 9 planes in one compressed directory, which ImageJ cannot read",
+			x -> x.descriptionFirst),
+		badImage(84, "ImageJ description whose images= lies beyond its first 4 KB", "(images=100000 planes of 8x6 pixels",
+			x -> x.longDescription),
+		badImage(85, "ImageJ hyperstack of -2 slices x -2 frames", "declares 1 channel(s) x -2 slice(s) x -2 frame(s); " +
+			"each must be at least 1", x -> x.negativeSlices),
+		new Case(86, "model whose false-positive rate would make every score 0")
+			.cli("false-positive rate must lie from 1.0E-6 to below 0.5, not 1.0E-310", x -> score("--input", x.normal,
+				"--model", x.tinyRate, "--output", x.out("o86")))
+			.command("false-positive rate must lie from 1.0E-6 to below 0.5, not 1.0E-310", SCORE, x -> in("image",
+				x.open(x.normal), "model", x.tinyRate.toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -589,6 +603,9 @@ public class BadInputsTest {
 		f.hugeSigma = rewrite("sigma.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? new String(content,
 			StandardCharsets.UTF_8).replaceFirst("\"sigma\": 4.0", "\"sigma\": 1.0E9").getBytes(StandardCharsets.UTF_8)
 			: content);
+		f.tinyRate = rewrite("rate.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? new String(content,
+			StandardCharsets.UTF_8).replaceFirst("\"false_positive_rate\": 0.01", "\"false_positive_rate\": 1.0E-310")
+			.getBytes(StandardCharsets.UTF_8) : content);
 		f.wrongNz = rewrite("nz.ganomaly.zip", (name, content) -> name.equals("manifest.json") ? new String(content,
 			StandardCharsets.UTF_8).replaceFirst("\"nz\": 8", "\"nz\": 100").getBytes(StandardCharsets.UTF_8) : content);
 		f.extraEntry = rewrite("extra.ganomaly.zip", (name, content) -> content, "saved_model/run.sh", "rm -rf ~");
@@ -638,6 +655,15 @@ public class BadInputsTest {
 		String single = new String(TestTiffs.spec().planes(3).imageJSingleDirectory().build().bytes(),
 			StandardCharsets.ISO_8859_1);
 		f.singleDirTif = alone("single.tif", single.replace("images=3", "images=9").getBytes(StandardCharsets.ISO_8859_1));
+		f.twoShortWidth = alone("shorts.tif", TestTiffs.spec().build().widthAsTwoShorts(8, 2).bytes());
+		String compressed = new String(TestTiffs.spec().planes(3).deflate().imageJSingleDirectory().build().swapEntries(259,
+			270).bytes(), StandardCharsets.ISO_8859_1);
+		f.descriptionFirst = alone("first.tif", compressed.replace("images=3", "images=9").getBytes(
+			StandardCharsets.ISO_8859_1));
+		f.longDescription = alone("long.tif", TestTiffs.spec().description("ImageJ=1.54p\n" + "x".repeat(5000) +
+			"\nimages=100000\nslices=100000\nloop=false\n").build().bytes());
+		f.negativeSlices = alone("negative.tif", TestTiffs.spec().planes(4).imageJSingleDirectory().description(
+			"ImageJ=1.54p\nimages=4\nslices=-2\nframes=-2\nloop=false\n").build().bytes());
 		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
 		javax.imageio.ImageIO.write(new ColorProcessor(8, 6).getBufferedImage(), "png", png);
 		byte[] bytes = png.toByteArray();

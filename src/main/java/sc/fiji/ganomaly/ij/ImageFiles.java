@@ -184,7 +184,7 @@ public final class ImageFiles {
 		});
 		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option,
 			read.firstLine());
-		return new Input(file, read.value());
+		return new Input(file, ImagePlusPlanes.checkDimensions(read.value(), option + ": " + file));
 	}
 
 	/**
@@ -228,7 +228,8 @@ public final class ImageFiles {
 		ImagePlus imp = read.value();
 		if (imp == null || imp.getStackSize() < 1 || !(imp.getStack() instanceof FileInfoVirtualStack stack) ||
 			!read.output().isBlank()) return open(file, option);
-		return new Input(file, CheckedStack.wrap(imp, stack, file, option));
+		return new Input(file, ImagePlusPlanes.checkDimensions(CheckedStack.wrap(imp, stack, file, option), option + ": " +
+			file));
 	}
 
 	/** An image file's planes (slices times frames) and pixels per plane. */

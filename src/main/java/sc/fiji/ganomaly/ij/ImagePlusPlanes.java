@@ -41,16 +41,33 @@ public final class ImagePlusPlanes {
 
 	/** The channels of each of an image's planes: its channels, three for each of an RGB image. */
 	public static int channels(ImagePlus imp) {
+		count(imp);
 		return imp.getNChannels() * (imp.getType() == ImagePlus.COLOR_RGB ? 3 : 1);
 	}
 
 	/** Number of planes (slices times frames) of an image, checking that its stack matches its dimensions. */
 	public static int count(ImagePlus imp) {
+		checkDimensions(imp, imp.getTitle());
 		int channels = imp.getNChannels(), slices = imp.getNSlices(), frames = imp.getNFrames();
-		if (imp.getStackSize() != channels * slices * frames) throw new IllegalArgumentException(imp.getTitle() +
+		if (imp.getStackSize() != (long) channels * slices * frames) throw new IllegalArgumentException(imp.getTitle() +
 			": stack of " + imp.getStackSize() + " planes does not match " + channels + " channels x " + slices +
 			" slices x " + frames + " frames");
 		return slices * frames;
+	}
+
+	/**
+	 * {@code imp}, if its channels, slices and frames are each at least 1: ImageJ opens a file whose
+	 * description says {@code slices=-2 frames=-2} for four planes, and would hand out planes of
+	 * neither.
+	 *
+	 * @param name what the refusal names the image by (e.g. "--input: /data/x.tif")
+	 */
+	public static ImagePlus checkDimensions(ImagePlus imp, String name) {
+		int channels = imp.getNChannels(), slices = imp.getNSlices(), frames = imp.getNFrames();
+		if (channels < 1 || slices < 1 || frames < 1) throw new IllegalArgumentException(name + " declares " + channels +
+			" channel(s) x " + slices + " slice(s) x " + frames + " frame(s); each must be at least 1 (its ImageJ " +
+			"description is damaged)");
+		return imp;
 	}
 
 	/**

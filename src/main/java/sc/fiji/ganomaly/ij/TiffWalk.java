@@ -145,22 +145,27 @@ final class TiffWalk {
 		int bits = 1, samples = 1, compression = 1, images = 0, nih = 0, format = 1, planar = 1;
 		long[] offsets = null, counts = null;
 		String description = null;
+		boolean rawAtDescription = true;
 		for (Entry e : entries) {
 			switch (e.tag) {
-				case 256 -> width = first(e, where);
-				case 257 -> height = first(e, where);
-				case 258 -> bits = (int) Math.min(first(e, where), Integer.MAX_VALUE);
-				case 259 -> compression = (int) Math.min(first(e, where), Integer.MAX_VALUE);
-				case 277 -> samples = (int) Math.min(first(e, where), Integer.MAX_VALUE);
-				case 339 -> format = (int) Math.min(first(e, where), Integer.MAX_VALUE);
-				case 284 -> planar = (int) Math.min(first(e, where), Integer.MAX_VALUE);
-				case 273 -> offsets = values(e, where + "'s strip offsets");
-				case 279 -> counts = values(e, where + "'s strip byte counts");
+				case 256 -> width = scalar(e, where);
+				case 257 -> height = scalar(e, where);
+				case 258 -> bits = (int) Math.min(bits(e, where), Integer.MAX_VALUE);
+				case 259 -> compression = (int) Math.min(scalar(e, where), Integer.MAX_VALUE);
+				case 277 -> samples = (int) Math.min(scalar(e, where), Integer.MAX_VALUE);
+				case 339 -> format = (int) Math.min(scalar(e, where), Integer.MAX_VALUE);
+				case 284 -> planar = (int) Math.min(scalar(e, where), Integer.MAX_VALUE);
+				case 273 -> offsets = strips(e, false, where + "'s strip offsets");
+				case 279 -> counts = strips(e, true, where + "'s strip byte counts");
 				case 322, 323, 324, 325 -> throw bad(where + " is tiled; ImageJ reads striped TIFFs only");
 				case 270 -> {
-					if (index == 1) description = text(e, where + "'s description");
+					if (index == 1) {
+						description = text(e, where + "'s description");
+						// ImageJ takes images= only while the compression read so far is none
+						rawAtDescription = compression == 0 || compression == 1 || compression == 7 && width < 500;
+					}
 				}
-				case 34122 -> images = (int) Math.min(first(e, where), Integer.MAX_VALUE); // IPLab
+				case 34122 -> images = (int) Math.min(scalar(e, where), Integer.MAX_VALUE); // IPLab
 				case 43314 -> nih = nihImages(e, where);
 				case 33628, 33629 -> {
 					String name = file.getFileName().toString();
@@ -189,7 +194,7 @@ final class TiffWalk {
 		if (samples == 4 && bits == 8 && planar == 2) throw bad(where + " holds 4 samples of 8 bits a pixel stored " +
 			"plane by plane, which ImageJ 1.x reads as if they were interleaved; save them interleaved or as the channels " +
 			"of an ImageJ hyperstack");
-		if (description != null && compression == 1) images = Math.max(images, imageJImages(description));
+		if (description != null && rawAtDescription) images = Math.max(images, imageJImages(description));
 		if (nih > 1 && bits == 8 && samples == 1) images = Math.max(images, nih);
 		if (offsets == null || offsets.length == 0) throw bad(where + " has no pixel data (no strip offsets)");
 		Directory d = strips(offset, index, width, height, bits, samples, compression, offsets, counts);
@@ -301,6 +306,41 @@ final class TiffWalk {
 		return value(b, e.type);
 	}
 
+	/**
+	 * A single-valued field as ImageJ reads it: in a classic TIFF, a SHORT of count 1 as that short,
+	 * any other type or count as the value field's four bytes taken for a signed int (so a width
+	 * stored as two SHORTs or as a BYTE is the number ImageJ allocates for, not its first value); in a
+	 * BigTIFF, the first value.
+	 */
+	long scalar(Entry e, String where) throws IOException {
+		if (big) return first(e, where);
+		ByteBuffer b = e.inline.duplicate().order(order);
+		return e.type == 3 && e.count == 1 ? b.getShort() & 0xffff : b.getInt();
+	}
+
+	/** Bits per sample as ImageJ reads them: the scalar of a count of 1, else the first SHORT at the value's offset. */
+	long bits(Entry e, String where) throws IOException {
+		if (big || e.count <= 1) return scalar(e, where);
+		return read(e.value, 2, where + "'s bits per sample").getShort() & 0xffff;
+	}
+
+	/**
+	 * Strip offsets or byte counts as ImageJ reads them from a classic TIFF: a count of 1 as the
+	 * {@linkplain #scalar scalar}, more at the value field's offset (even where they would fit in the
+	 * field), offsets as ints whatever their type, byte counts as shorts if SHORT, else ints.
+	 */
+	long[] strips(Entry e, boolean byteCounts, String what) throws IOException {
+		if (big) return values(e, what);
+		if (e.count > TiffCheck.MAX_STRIPS) throw bad(what + " number " + e.count + ", more than " + TiffCheck.MAX_STRIPS);
+		if (e.count == 1) return new long[] { scalar(e, what) };
+		int n = (int) e.count, width = byteCounts && e.type == 3 ? 2 : 4;
+		ByteBuffer b = read(e.value, (long) n * width, what);
+		long[] out = new long[n];
+		for (int i = 0; i < n; i++)
+			out[i] = width == 2 ? b.getShort() & 0xffff : b.getInt() & 0xffffffffL;
+		return out;
+	}
+
 	long value(ByteBuffer b, int type) {
 		return switch (typeSize(type)) {
 			case 2 -> b.getShort() & 0xffff;
@@ -321,10 +361,16 @@ final class TiffWalk {
 		return out;
 	}
 
+	/** Longest description read: ImageJ reads all of it, and only its {@code images=} matters here. */
+	static final int MAX_DESCRIPTION = 1 << 24;
+
+	/** A description as ImageJ reads it, whole (without the closing zero byte); null if too short to say "ImageJ". */
 	String text(Entry e, String what) throws IOException {
 		long at = extent(e, what);
-		if (at < 0) return null; // too short to say "ImageJ"
-		return new String(read(at, Math.min(e.count, 4096), what).array(), StandardCharsets.ISO_8859_1);
+		if (at < 0 || e.count - 1 <= 3) return null;
+		if (e.count - 1 > MAX_DESCRIPTION) throw bad(what + " is " + (e.count - 1) + " bytes long, more than the " +
+			MAX_DESCRIPTION + " read");
+		return new String(read(at, e.count - 1, what).array(), StandardCharsets.ISO_8859_1);
 	}
 
 	/** ImageJ's metadata counts: each a number of bytes of metadata, together within the file. */

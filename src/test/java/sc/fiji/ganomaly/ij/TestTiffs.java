@@ -20,6 +20,30 @@ public final class TestTiffs {
 		List<Integer> stripOffsetValues, List<Integer> stripCountValues, boolean big, ByteOrder order)
 	{
 
+		/** Swaps the entries of tags {@code a} and {@code b} in the first directory of a classic TIFF. */
+		public Built swapEntries(int a, int b) {
+			ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order);
+			int at = directories.get(0), n = buffer.getShort(at) & 0xffff, ia = -1, ib = -1;
+			for (int i = 0; i < n; i++) {
+				int tag = buffer.getShort(at + 2 + 12 * i) & 0xffff;
+				if (tag == a) ia = at + 2 + 12 * i;
+				if (tag == b) ib = at + 2 + 12 * i;
+			}
+			byte[] entry = java.util.Arrays.copyOfRange(bytes, ia, ia + 12);
+			System.arraycopy(bytes, ib, bytes, ia, 12);
+			System.arraycopy(entry, 0, bytes, ib, 12);
+			return this;
+		}
+
+		/** Stores the first directory's width as two SHORTs, {@code first} and {@code second} (classic TIFF). */
+		public Built widthAsTwoShorts(int first, int second) {
+			ByteBuffer buffer = ByteBuffer.wrap(bytes).order(order);
+			int value = widthValues.get(0);
+			buffer.putShort(value - 6, (short) 3).putInt(value - 4, 2).putShort(value, (short) first).putShort(value + 2,
+				(short) second);
+			return this;
+		}
+
 		/** Rewrites an offset field (4 bytes, or 8 in a BigTIFF) at {@code position}. */
 		public Built pointTo(int position, long value) {
 			ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
@@ -100,6 +124,12 @@ public final class TestTiffs {
 		public Spec imageJSingleDirectory() {
 			onlyFirstDirectory = true;
 			description = "ImageJ=1.54p\nimages=" + planes + "\nslices=" + planes + "\nloop=false\n";
+			return this;
+		}
+
+		/** The first directory's description (after {@link #imageJSingleDirectory}: in place of its own). */
+		public Spec description(String text) {
+			description = text;
 			return this;
 		}
 

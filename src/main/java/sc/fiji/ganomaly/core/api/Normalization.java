@@ -22,9 +22,9 @@ public record Normalization(boolean percentiles, double low, double high) {
 		if (percentiles && !(low >= 0 && low < high && high <= 100))
 			throw new IllegalArgumentException("percentiles must satisfy 0 <= low < high <= 100, not low " + low +
 				" and high " + high);
-		if (!percentiles && !(Double.isFinite(low) && Double.isFinite(high) && low < high))
-			throw new IllegalArgumentException("a fixed intensity range needs finite low < high, not low " + low +
-				" and high " + high);
+		if (!percentiles && !(Math.abs(low) <= Float.MAX_VALUE && Math.abs(high) <= Float.MAX_VALUE && low < high))
+			throw new IllegalArgumentException("a fixed intensity range needs low < high within ±" + Float.MAX_VALUE +
+				" (a 32-bit image's values), not low " + low + " and high " + high);
 	}
 
 	/** Per-image percentiles, e.g. 1 and 99.8. */

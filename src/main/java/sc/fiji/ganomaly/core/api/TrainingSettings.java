@@ -15,6 +15,14 @@ public final class TrainingSettings {
 	private int ndf = 64;
 	private int extraLayers = 0;
 	private float wAdv = 1, wCon = 50, wEnc = 1;
+	/**
+	 * The least false-positive rate a threshold is read at: one plane in a million, already far out on
+	 * the fitted tail; below it the threshold would run to infinity and every score to 0.
+	 */
+	public static final double MIN_FALSE_POSITIVE_RATE = 1e-6;
+	/** The false-positive rate must lie below this: half the normal planes. */
+	public static final double MAX_FALSE_POSITIVE_RATE = 0.5;
+
 	private float learningRate = 2e-4f, beta1 = 0.5f, beta2 = 0.999f;
 	private int batchSize = 64;
 	private int epochs = 15;
@@ -67,8 +75,9 @@ public final class TrainingSettings {
 		positive("epochs", epochs);
 		if (patchesPerEpoch < 0)
 			throw new IllegalArgumentException("patchesPerEpoch must be 0 (automatic) or positive, not " + patchesPerEpoch);
-		if (!(falsePositiveRate > 0 && falsePositiveRate < 0.5)) throw new IllegalArgumentException(
-			"falsePositiveRate must lie between 0 and 0.5 (exclusive), not " + falsePositiveRate);
+		if (!(falsePositiveRate >= MIN_FALSE_POSITIVE_RATE && falsePositiveRate < MAX_FALSE_POSITIVE_RATE))
+			throw new IllegalArgumentException("falsePositiveRate must lie from " + MIN_FALSE_POSITIVE_RATE + " to below " +
+				MAX_FALSE_POSITIVE_RATE + ", not " + falsePositiveRate);
 		if (!(validationFraction > 0 && validationFraction < 0.5)) throw new IllegalArgumentException(
 			"validationFraction must lie between 0 and 0.5 (exclusive), not " + validationFraction);
 		if (resume && checkpointFolder == null)

@@ -2,6 +2,8 @@ package sc.fiji.ganomaly.core.calibrate;
 
 import java.util.Arrays;
 import java.util.Map;
+
+import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.math.Quantiles;
 
 /**
@@ -69,8 +71,10 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 			quantiles.length);
 		if (!(Double.isFinite(median) && Double.isFinite(tailStart) && tailScale >= 0 && block > 0))
 			throw new IllegalArgumentException("map calibration needs finite values");
-		if (!(falsePositiveRate > 0 && falsePositiveRate < 1))
-			throw new IllegalArgumentException("false-positive rate must lie between 0 and 1, not " + falsePositiveRate);
+		if (!(falsePositiveRate >= TrainingSettings.MIN_FALSE_POSITIVE_RATE && falsePositiveRate < TrainingSettings
+			.MAX_FALSE_POSITIVE_RATE)) throw new IllegalArgumentException("false-positive rate must lie from " +
+				TrainingSettings.MIN_FALSE_POSITIVE_RATE + " to below " + TrainingSettings.MAX_FALSE_POSITIVE_RATE + ", not " +
+				falsePositiveRate);
 	}
 
 	/** A stand-in for scoring raw maps before the calibration is measured. */

@@ -196,8 +196,8 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		Object mode = norm.get("mode");
 		if (!"percentile".equals(mode) && !"fixed".equals(mode))
 			throw new IllegalArgumentException("normalization mode must be 'percentile' or 'fixed', not " + shown(mode));
-		Normalization normalization = new Normalization("percentile".equals(mode), Json.number(norm, "low"),
-			Json.number(norm, "high"));
+		Normalization normalization = ModelJson.named("normalization", () -> new Normalization("percentile".equals(mode),
+			Json.number(norm, "low"), Json.number(norm, "high")));
 		PatchCalibration calibration = null;
 		if (root.containsKey("saved_model")) {
 			Map<String, Object> cal = object(root.get("calibration"), "calibration");

@@ -49,7 +49,7 @@ final class ModelJson {
 			ScoreKind kind = ScoreKind.parse(e.getKey());
 			if (!(e.getValue() instanceof Map)) throw new IllegalArgumentException("manifest.json: calibration of " +
 				e.getKey() + " is not an object");
-			calibrations.put(kind, calibration(object(e.getValue())));
+			calibrations.put(kind, named("scoring.calibrations." + e.getKey(), () -> calibration(object(e.getValue()))));
 		}
 		Object density = json.get("density"), texture = json.get("texture");
 		double densityWeight = EarlierVersions.densityWeight(json.get("density_weight"));
@@ -139,11 +139,21 @@ final class ModelJson {
 	}
 
 	private static BorderProfile border(Map<String, Object> json) {
+		return named("scoring.texture.border", () -> new BorderProfile(Json.doubles(json, "median"), Json.doubles(json,
+			"top")));
+	}
+
+	/**
+	 * What {@code make} reads, its refusal named by the manifest's {@code field} ("manifest.json:
+	 * scoring.texture.border: …") unless it names the file itself.
+	 */
+	static <T> T named(String field, java.util.function.Supplier<T> make) {
 		try {
-			return new BorderProfile(Json.doubles(json, "median"), Json.doubles(json, "top"));
+			return make.get();
 		}
 		catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException("manifest.json: scoring.texture.border: " + e.getMessage(), e);
+			if (e.getMessage() != null && e.getMessage().startsWith("manifest.json")) throw e;
+			throw new IllegalArgumentException("manifest.json: " + field + ": " + e.getMessage(), e);
 		}
 	}
 

@@ -1,14 +1,11 @@
 package sc.fiji.ganomaly.core.train;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 
-import sc.fiji.ganomaly.core.texture.BorderProfile;
-import sc.fiji.ganomaly.core.texture.Intensities;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -30,10 +27,10 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
 /**
  * Measures, after training, how every score's maps look on normal data: fits the density score's
  * Gaussian and the texture model, then each score's map scale and image threshold
- * ({@link MapCalibration}) on normal maps the score was not fitted to (for the texture score, with
- * the kept model's own maps of its training planes as a floor of the threshold; for the combined
- * score, on the held-out regions with the texture part by cross-fitted texture models); for a model
- * without a network, the texture score alone.
+ * ({@link MapCalibration}) on normal maps the score was not fitted to (for the texture score, as
+ * {@link TextureCalibration} measures it; for the combined score, on the held-out regions with the
+ * texture part by cross-fitted texture models); for a model without a network, the texture score
+ * alone.
  */
 final class Calibrator {
 
@@ -64,14 +61,6 @@ final class Calibrator {
 	record Result(Scoring scoring, TrainingSummary.CalibrationBlocks blocks) {}
 
 	/**
-	 * The texture score of normal planes: its model fitted to every plane, the cross-fitted folds, and
-	 * its calibration on the folds' maps, at least that of the kept model's own maps.
-	 *
-	 * @param blocks the normal blocks the calibration rests on
-	 */
-	private record Texture(TextureModel model, TextureFolds folds, MapCalibration calibration, int blocks) {}
-
-	/**
 	 * Measures every score's map scale and image threshold: the network's scores on the held-out
 	 * regions, scored as users score planes (sliding window at stride patch/4), after fitting the
 	 * density score's Gaussian to latent codes of training patches; the texture score as
@@ -89,7 +78,8 @@ final class Calibrator {
 		// progress counts the texture statistics as one part and each network score's maps as one
 		ProgressListener work = ProgressListener.uncancelable(listener);
 		int parts = 1 + (int) java.util.Arrays.stream(ScoreKind.values()).filter(ScoreKind::needsNetwork).count(), part = 0;
-		Texture texture = texture(planes, p, referenceArea, ProgressListener.part(work, part++, parts));
+		TextureCalibration.Texture texture = new TextureCalibration(settings, listener).texture(planes, p, referenceArea,
+			ProgressListener.part(work, part++, parts));
 		Map<ScoreKind, MapCalibration> calibrations = new EnumMap<>(ScoreKind.class);
 		calibrations.put(ScoreKind.TEXTURE, texture.calibration());
 		int networkBlocks = 0;
@@ -141,49 +131,12 @@ final class Calibrator {
 	 */
 	Result calibrateTexture(List<NormalizedPlane> planes, int p) {
 		long referenceArea = medianArea(planes);
-		Texture texture = texture(planes, p, referenceArea, listener);
+		TextureCalibration.Texture texture = new TextureCalibration(settings, listener).texture(planes, p, referenceArea,
+			listener);
 		String warning = fewBlocksWarning(texture.blocks(), true, p, referenceArea);
 		Scoring scoring = new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, texture.calibration()), null,
 			SIGMA_PER_PATCH * p, DENSITY_WEIGHT, texture.model());
 		return new Result(scoring, new TrainingSummary.CalibrationBlocks(0, texture.blocks(), warning));
-	}
-
-	/**
-	 * The texture model of {@code planes}, its folds and calibration; {@code work} hears progress (a
-	 * share for the fits, then one for each map) and may cancel.
-	 *
-	 * @throws CancellationException when {@code work} cancels
-	 */
-	private Texture texture(List<NormalizedPlane> planes, int p, long referenceArea, ProgressListener work) {
-		listener.status("fitting the texture statistics of " + planes.size() + " normal plane(s)");
-		List<Region> whole = planes.stream().map(Region::of).toList();
-		Intensities intensities = Intensities.median(planes);
-		TextureFolds folds = TextureFolds.of(planes, p, TEXTURE_FOLDS, intensities, settings.seed() + 11, settings
-			.threads());
-		// the fits count as much as the maps of every plane
-		int maps = folds.size() + planes.size(), steps = 2 * maps;
-		work.progress(0, steps);
-		TextureModel fitted = folds.fitAll(whole, settings.seed() + 7, work::isCanceled);
-		if (fitted == null) throw stopped();
-		work.progress(maps, steps);
-		listener.status("calibrating the texture score on cross-fitted maps");
-		// the kept model's own maps of its training planes show how normal maps run near the border
-		List<AnomalyMap> own = ownTextureMaps(fitted, planes, ProgressListener.part(work, 1, 2), maps);
-		BorderProfile border = BorderProfile.measure(own);
-		TextureModel model = fitted.withBorder(border);
-		folds.correctBorders(border);
-		if (border != null) for (AnomalyMap m : own)
-			border.apply(m.values(), m.width(), m.height());
-		NormalBlocks blocks = textureMaps(folds, planes, p, ProgressListener.part(work, 1, 2), own.size(), maps);
-		// spots unlike the rest are found where no model saw them, and left out of the kept model's maps too
-		MapCalibration calibration = blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()).atLeast(
-			ownCalibration(model, own, planes, p, referenceArea, blocks.spots()));
-		return new Texture(model, folds, calibration, blocks.size());
-	}
-
-	private static CancellationException stopped() {
-		return new CancellationException("training was stopped before the texture statistics were calibrated: no model " +
-			"was written");
 	}
 
 	/**
@@ -222,80 +175,8 @@ final class Calibrator {
 		return new Scoring(s.score(), s.calibrations(), s.density(), s.residualSigma(), s.densityWeight(), texture);
 	}
 
-	/**
-	 * Raw texture maps of normal data none of whose pixels were fitted, for the texture score's
-	 * calibration: each fold is scored by the texture model fitted to the other folds, reading its
-	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
-	 * rests on every normal pixel rather than on the network's held-out bands. {@code work} hears
-	 * fold f's maps done as {@code done} + f + 1 of {@code maps} and may cancel them.
-	 */
-	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, ProgressListener work,
-		int done, int maps)
-	{
-		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
-			.sum()), folds.model(0).reach());
-		long scored = 0;
-		for (int f = 0; f < folds.size() && scored < MAX_CALIBRATION_PIXELS; f++) {
-			TextureModel model = folds.model(f);
-			for (Region r : folds.regions(f)) {
-				if (scored >= MAX_CALIBRATION_PIXELS) break;
-				NormalizedPlane plane = r.plane();
-				AnomalyMap full = model.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener
-					.cancellation(work), settings.threads());
-				if (full == null) throw stopped();
-				AnomalyMap map = full.crop(r.x0(), r.y0(), r.width(), r.height());
-				scored += (long) map.width() * map.height();
-				blocks.add(map, plane, r.x0(), r.y0());
-			}
-			work.progress(done + f + 1, maps);
-		}
-		return blocks;
-	}
-
-	/**
-	 * The model's own raw maps of its training planes, in order, up to {@link #MAX_CALIBRATION_PIXELS}
-	 * (the plane that passes it included). {@code work} hears each map as one more of {@code maps} and
-	 * may cancel them.
-	 */
-	private List<AnomalyMap> ownTextureMaps(TextureModel texture, List<NormalizedPlane> planes, ProgressListener work,
-		int maps)
-	{
-		List<AnomalyMap> own = new ArrayList<>();
-		long scored = 0;
-		for (NormalizedPlane plane : planes) {
-			if (scored >= MAX_CALIBRATION_PIXELS) break;
-			AnomalyMap map = texture.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.cancellation(
-				work), settings.threads());
-			if (map == null) throw stopped();
-			scored += (long) map.width() * map.height();
-			own.add(map);
-			work.progress(own.size(), maps);
-		}
-		return own;
-	}
-
-	/**
-	 * The calibration of the model's own texture maps of the training planes ({@code own}, of the
-	 * first of {@code planes}). The tail of a fitted mixture's scores differs from fit to fit (the
-	 * plane maxima's 99th percentile by as much as the spread between the 95th and the 99th), so the
-	 * cross-fitted folds' threshold need not hold for the model kept; its own maps of the planes it was
-	 * fitted to (a sample of their pixels) show its tail, a little lower than on new planes. The texture
-	 * threshold is the higher of the two (docs/benchmarks.md, "The texture score's stated
-	 * false-positive rate"). Blocks overlapping {@code leaveOut} (spots of the cross-fitted maps unlike
-	 * the rest) are left out.
-	 */
-	private MapCalibration ownCalibration(TextureModel texture, List<AnomalyMap> own, List<NormalizedPlane> planes,
-		int p, long referenceArea, List<NormalBlocks.Spot> leaveOut)
-	{
-		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
-			.sum()), texture.reach());
-		for (int i = 0; i < own.size(); i++)
-			blocks.add(own.get(i), planes.get(i), 0, 0);
-		return blocks.measure(settings.falsePositiveRate(), referenceArea, leaveOut);
-	}
-
 	/** Every how many map pixels the median's sample takes, for about a megapixel of {@code pixels}. */
-	private static int pixelStep(long pixels) {
+	static int pixelStep(long pixels) {
 		return (int) Math.max(1, pixels / (1L << 20));
 	}
 
@@ -313,7 +194,7 @@ final class Calibrator {
 		return DensityModel.fit(codes, n, nz);
 	}
 
-	private static long medianArea(List<NormalizedPlane> planes) {
+	static long medianArea(List<NormalizedPlane> planes) {
 		long[] areas = planes.stream().mapToLong(p -> (long) p.width() * p.height()).sorted().toArray();
 		return areas[areas.length / 2];
 	}
