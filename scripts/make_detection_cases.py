@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds the cases of scripts/benchmark-detection (issue 10) into a folder (data never goes into git).
+"""Builds the cases of scripts/benchmark-detection into a folder (data never goes into git).
 
 Each case is a folder with
   train/      normal planes to train on (never evaluated)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Scoring and training speed of the GANomaly reference in PyTorch (issue 11), for side-by-side runs.
+"""Scoring and training speed of the GANomaly reference in PyTorch, for side-by-side runs.
 
 The networks of samet-akcay/ganomaly (DCGAN encoder, decoder, second encoder; isize 32, nc 1,
 nz 100, ngf = ndf = 64, no extra layers), scored as its test loop does (no_grad, latent score

@@ -168,11 +168,6 @@ public final class GanomalyModel implements AutoCloseable {
 		return load(file, 0);
 	}
 
-	/** Opens an unpacked model; takes ownership of its folder. */
-	static GanomalyModel open(ModelFile.Unpacked unpacked, Engine engine) {
-		return open(unpacked, () -> engine, Precision.FLOAT32, null);
-	}
-
 	/**
 	 * Opens an unpacked model to score in {@code precision}; takes ownership of its folder. The network
 	 * is created now if {@code score} (null: the model's own) needs it and the model has one (its failure

@@ -181,11 +181,6 @@ public final class ScoreFiles {
 			"or JAVA_OPTS=-Xmx… for the command line)";
 	}
 
-	/** Pixels of all the planes of {@code input}. */
-	public static long pixels(ImageFiles.Input input) {
-		return (long) input.image().getWidth() * input.image().getHeight() * planes(input);
-	}
-
 	/** The scores.csv row of one plane (no line break). */
 	public static String csvRow(String fileName, int plane, float score, double threshold) {
 		// a score that is not a number is no evidence of a normal plane

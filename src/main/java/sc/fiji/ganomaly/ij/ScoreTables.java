@@ -5,9 +5,6 @@ import ij.measure.ResultsTable;
 /** The per-plane scores of an image as an ImageJ results table. */
 public final class ScoreTables {
 
-	/** The columns, in order. */
-	public static final String[] COLUMNS = { "image", "slice", "frame", "score", "max_map", "anomalous" };
-
 	private ScoreTables() {}
 
 	/**

@@ -29,7 +29,7 @@ import ij.process.ShortProcessor;
  * plane is flushed to the file as soon as its last byte is written, and only then reported, so a
  * killed run keeps every plane it reported. A resumed write keeps the first planes of the partial
  * file as they are and continues after them: the image it is given holds those planes as read back
- * ({@link #keptPlane}), so the encoder's output is the same bytes as before.
+ * ({@link #keptPlane}), so the encoder's output is the same bytes as an uninterrupted write's.
  * Stacks over 4 GB get ImageJ's own form for them: one image directory and {@code images=N} in the
  * description, which ImageJ, Fiji and tifffile open.
  */

@@ -25,7 +25,7 @@ import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.plane.NormalizedPlane;
 
 /**
- * Scoring speed (issues 3 and 11), through the path the Fiji command takes, default network (nz
+ * Scoring speed, through the path the Fiji command takes, default network (nz
  * 100, ngf = ndf = 64), patch 32, default stride (patch / 4), latent score: 32x32 images/s (one
  * window each, Fashion-MNIST test images if installed, else synthetic fields; 4,096 per API call,
  * then as the planes of one stack through the Fiji command's path), a 2048x2048 16-bit

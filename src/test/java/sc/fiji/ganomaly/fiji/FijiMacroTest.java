@@ -166,7 +166,7 @@ public class FijiMacroTest {
 		Path output = dir.resolve("out");
 		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
 		int scored = rows.size() - 1;
-		assertTrue(rows.size() + " rows", scored >= 0 && scored < files);
+		assertTrue(rows.size() + " rows: the stop came before every file was scored", scored < files);
 		try (var list = Files.list(output)) {
 			List<String> names = list.map(f -> f.getFileName().toString()).sorted().toList();
 			assertEquals(names.toString(), List.of(), names.stream().filter(n -> n.contains("partial") || n.endsWith(".tmp"))

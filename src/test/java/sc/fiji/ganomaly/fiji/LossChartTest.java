@@ -40,7 +40,7 @@ public class LossChartTest {
 		assertEquals(3.1, v.getY(0).doubleValue(), 0);
 		assertEquals(2.0, v.getX(1).doubleValue(), 0);
 		String title = chart.chart().getTitle().getText();
-		assertTrue(title, title.equals("cells.ganomaly.zip: epoch 2/3 (best so far)"));
+		assertEquals("cells.ganomaly.zip: epoch 2/3 (best so far)", title);
 	}
 
 	@Test

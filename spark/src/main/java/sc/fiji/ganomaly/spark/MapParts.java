@@ -60,7 +60,7 @@ final class MapParts {
 			}
 			return recorded.equals(Long.toHexString(crc.getValue()));
 		}
-		catch (IOException e) { // absent (a part written before checksums were kept included), unreadable, not UTF-8
+		catch (IOException e) { // absent (a part without its checksum file among them), unreadable, not UTF-8
 			return false;
 		}
 	}

@@ -333,13 +333,13 @@ public final class SparkScore {
 		Path output = job.outputFolder();
 		List<String> csv = new ArrayList<>(List.of(ScoreFiles.CSV_HEADER));
 		rows.values().forEach(csv::addAll);
-		writeLinesAtomically(output.resolve("scores.csv"), csv);
-		List<String> failed = new ArrayList<>(List.of("file,reason"));
+		writeLinesAtomically(output.resolve(ScoreBatch.SCORES), csv);
+		List<String> failed = new ArrayList<>(List.of(ScoreBatch.FAILURES_HEADER));
 		// a map of a failed file that an earlier run left would pass for this run's
 		failures.forEach((file, reason) -> failed.add(ScoreFiles.csvField(job.files().get(file)) + "," + ScoreFiles
 			.csvField(reason + (job.settings().maps() == MapFiles.Kind.NONE ? "" : MapFiles.deleteEarlier(job.names()
 				.folder(output, Paths.get(job.files().get(file))), Paths.get(job.files().get(file)))))));
-		writeLinesAtomically(output.resolve("failures.csv"), failed);
+		writeLinesAtomically(output.resolve(ScoreBatch.FAILURES), failed);
 		// every output is written: what is left over costs a warning, not the run
 		for (Runnable cleanUp : List.<Runnable>of(() -> Parts.deleteTree(Parts.root(output)), () -> deleteTemporaryFiles(
 			output)))
@@ -354,8 +354,8 @@ public final class SparkScore {
 		out.println("scored " + rows.size() + " file(s), " + planes + " plane(s): " + scored + " band(s) of up to " + job
 			.planesPerBand() + " plane(s) scored in " + tasks + " task(s), " + already + " band(s) already done" + (failures
 				.isEmpty() ? "" : "; " + failures.size() + " file(s) could not be scored, see " + output.resolve(
-					"failures.csv")));
-		out.println("wrote " + output.resolve("scores.csv"));
+					ScoreBatch.FAILURES)));
+		out.println("wrote " + output.resolve(ScoreBatch.SCORES));
 		return new Summary(rows.size(), planes, scored, tasks, already, failures.size(), changed);
 	}
 

@@ -30,7 +30,17 @@ public class RunPrecisionTest {
 		// executors in JVMs of their own: the driver's setting is not theirs
 		assertEquals("float32", SparkScore.runPrecision(null, conf("local-cluster[2,1,1024]", null), ScoreKind.LATENT));
 		// local mode: the executor is this JVM, its setting as ganomaly score reads it
-		assertEquals(Precision.resolve(null), SparkScore.runPrecision(null, conf("local[2]", null), ScoreKind.LATENT));
+		String before = System.getProperty(Precision.PROPERTY);
+		try {
+			System.setProperty(Precision.PROPERTY, "BF16");
+			assertEquals("bfloat16", SparkScore.runPrecision(null, conf("local[2]", null), ScoreKind.LATENT));
+			System.setProperty(Precision.PROPERTY, "float32");
+			assertEquals("float32", SparkScore.runPrecision(null, conf("local[2]", null), ScoreKind.LATENT));
+		}
+		finally {
+			if (before == null) System.clearProperty(Precision.PROPERTY);
+			else System.setProperty(Precision.PROPERTY, before);
+		}
 	}
 
 	@Test

@@ -83,9 +83,6 @@ final class ModelArchive {
 		return p + 16 * channels * spec.nz();
 	}
 
-	/** What {@link #unpack} found. */
-	record Contents(String manifest) {}
-
 	/** Parses the manifest text (so that its network sizes the variables' limit). */
 	interface ManifestReader {
 		Manifest read(String json);

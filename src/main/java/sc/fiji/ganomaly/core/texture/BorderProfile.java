@@ -27,7 +27,9 @@ public record BorderProfile(double[] median, double[] top) {
 	public static final int DEPTH = 16;
 	/** The upper quantile matched at each distance. */
 	static final double TOP = 0.99;
-	/** Values at each distance a profile needs; planes too small for an interior give none. */
+	/** The least side of a plane measured, in {@link #DEPTH}s: its interior is at least a quarter of it. */
+	static final int SIDE_IN_DEPTHS = 4;
+	/** Values at each distance a profile needs. */
 	static final int MIN_VALUES = 1000;
 
 	/** Largest magnitude of a profile's values, far beyond any map's (−2 log p of a few dozen features). */
@@ -73,11 +75,14 @@ public record BorderProfile(double[] median, double[] top) {
 	}
 
 	/**
-	 * The profile of a model's normal maps (about a megapixel of them sampled), or null if some distance
-	 * has fewer than {@value #MIN_VALUES} values (planes without an interior, such as crops of one
-	 * window) or its values are all alike.
+	 * The profile of a model's normal maps (about a megapixel of them sampled) at least {@value
+	 * #SIDE_IN_DEPTHS} × {@link #DEPTH} pixels high and wide, or null if some distance has fewer than
+	 * {@value #MIN_VALUES} values or its values are all alike. Smaller planes are left out: their
+	 * pixels {@link #DEPTH} deep are themselves near the border (a 48 × 48 plane's are the central
+	 * 16 × 16), no reference for the interior of larger planes; crops of one window get none.
 	 */
 	public static BorderProfile measure(List<AnomalyMap> maps) {
+		maps = maps.stream().filter(m -> Math.min(m.width(), m.height()) >= SIDE_IN_DEPTHS * DEPTH).toList();
 		long pixels = maps.stream().mapToLong(m -> (long) m.width() * m.height()).sum();
 		long step = Math.max(1, pixels >> 20);
 		FloatList[] values = new FloatList[DEPTH + 1];

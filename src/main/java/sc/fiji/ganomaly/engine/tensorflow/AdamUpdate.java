@@ -20,9 +20,9 @@ import org.tensorflow.types.TFloat32;
  * Why not the framework's {@code Adam}: in TensorFlow Java 1.1.0 its update of the powers
  * beta1^t and beta2^t has no dependency on the variable updates that read them. The executor then
  * runs it before some of those updates in some steps and after them in others, so those variables
- * get the bias correction of step t+1 instead of t, depending on thread timing. That made seeded
- * training differ from run to run. Here the powers advance only after every variable of the
- * network was updated.
+ * get the bias correction of step t+1 instead of t, depending on thread timing, and seeded training
+ * would differ from run to run. Here the powers advance only after every variable of the network was
+ * updated.
  */
 final class AdamUpdate {
 
