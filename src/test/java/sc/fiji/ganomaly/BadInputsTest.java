@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, int64Tif, half16Tif, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -512,7 +512,11 @@ public class BadInputsTest {
 			.cli("false-positive rate must lie from 1.0E-6 to below 0.5, not 1.0E-310", x -> score("--input", x.normal,
 				"--model", x.tinyRate, "--output", x.out("o86")))
 			.command("false-positive rate must lie from 1.0E-6 to below 0.5, not 1.0E-310", SCORE, x -> in("image",
-				x.open(x.normal), "model", x.tinyRate.toFile())));
+				x.open(x.normal), "model", x.tinyRate.toFile())),
+		badImage(87, "TIFF of 64-bit integer samples", "image directory 1 holds 64-bit samples, which ImageJ 1.x cannot " +
+			"read (it reads 1, 8, 12, 16 and 32 bits); save the image as 8-, 16- or 32-bit", x -> x.int64Tif),
+		badImage(88, "TIFF of 16-bit floating-point samples", "image directory 1 holds 16-bit floating-point samples, " +
+			"which ImageJ 1.x cannot read; save the image as 32-bit float", x -> x.half16Tif));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -655,6 +659,8 @@ public class BadInputsTest {
 		String single = new String(TestTiffs.spec().planes(3).imageJSingleDirectory().build().bytes(),
 			StandardCharsets.ISO_8859_1);
 		f.singleDirTif = alone("single.tif", single.replace("images=3", "images=9").getBytes(StandardCharsets.ISO_8859_1));
+		f.int64Tif = alone("int64.tif", TestTiffs.spec().samples(64, 1).build().bytes());
+		f.half16Tif = alone("f16.tif", TestTiffs.spec().samples(16, 3).build().bytes());
 		f.twoShortWidth = alone("shorts.tif", TestTiffs.spec().build().widthAsTwoShorts(8, 2).bytes());
 		String compressed = new String(TestTiffs.spec().planes(3).deflate().imageJSingleDirectory().build().swapEntries(259,
 			270).bytes(), StandardCharsets.ISO_8859_1);

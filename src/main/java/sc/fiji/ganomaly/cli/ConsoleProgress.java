@@ -51,7 +51,7 @@ final class ConsoleProgress implements ProgressListener {
 	@Override
 	public void status(String message) {
 		// per-image status lines would flood the console; warnings and the score training picked are shown
-		if (message.startsWith("warning")) err.println(message);
+		if (message.startsWith("warning")) err.println(ConsoleText.line(message));
 		// the phases whose percentages follow (calibration) and where a resumed training goes on
 		else if (message.startsWith("score: ") || message.startsWith("calibrating scores") || message.startsWith(
 			"resuming") || message.startsWith("going on after")) out.println(message);

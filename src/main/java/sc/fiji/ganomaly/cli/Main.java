@@ -42,7 +42,7 @@ public final class Main {
 
 	/** Runs a command, GANomaly's warnings going to {@code err}; returns the exit code. */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		java.util.function.Consumer<String> warnings = err::println;
+		java.util.function.Consumer<String> warnings = w -> err.println(ConsoleText.line(w));
 		EngineMessages.setSink(warnings);
 		try {
 			return dispatch(args, out, err);
@@ -80,14 +80,14 @@ public final class Main {
 			return 0;
 		}
 		catch (UsageException | IllegalArgumentException | UncheckedIOException | EngineException e) {
-			err.println("ganomaly " + command + ": " + Options.spelled(e.getMessage(), OPTIONS.getOrDefault(command, Set
-				.of())));
+			err.println("ganomaly " + command + ": " + ConsoleText.line(Options.spelled(e.getMessage(), OPTIONS.getOrDefault(
+				command, Set.of()))));
 			if (e instanceof UsageException) err.println("see 'ganomaly " + (OPTIONS.containsKey(command) ? command + " " :
 				"") + "--help'");
 			return 2;
 		}
 		catch (CancellationException e) { // stopped (Ctrl-C) before there was anything to write
-			err.println("ganomaly " + command + ": " + e.getMessage());
+			err.println("ganomaly " + command + ": " + ConsoleText.line(String.valueOf(e.getMessage())));
 			return 130;
 		}
 		catch (OutOfMemoryError e) {

@@ -35,7 +35,8 @@ final class ScoringProgress implements ProgressListener {
 	}
 
 	@Override
-	public void status(String message) {
+	public void status(String text) {
+		String message = ConsoleText.line(text);
 		if (message.startsWith("warning")) {
 			if (terminal && pending != null) err.print("\r\033[K");
 			err.println(message);

@@ -36,7 +36,7 @@ public final class EngineMessages {
 	 * character (a line break, a terminal's escape sequence) shown as ?, at most {@code max} characters.
 	 */
 	public static String printable(String text, int max) {
-		String clean = text.replaceAll("\\p{Cntrl}", "?");
+		String clean = text.replaceAll("\\p{Cc}", "?"); // C0 and C1 controls (a lone CSI too)
 		return clean.length() > max ? clean.substring(0, max) + "..." : clean;
 	}
 

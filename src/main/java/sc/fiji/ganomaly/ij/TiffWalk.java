@@ -184,8 +184,14 @@ final class TiffWalk {
 		// sample formats ImageJ 1.x has no reader for (it says only "Unsupported format")
 		if (format == 3 && bits == 64) throw bad(where + " holds 64-bit floating-point samples, which ImageJ 1.x " +
 			"cannot read; save the image as 32-bit float");
+		if (format == 3 && bits == 16) throw bad(where + " holds 16-bit floating-point samples, which ImageJ 1.x " +
+			"cannot read; save the image as 32-bit float");
 		if (format == 5 || format == 6) throw bad(where + " holds complex samples, which ImageJ cannot read; save " +
 			"their magnitude or their parts as 32-bit float images");
+		// the bit depths ImageJ 1.x reads (it says only "Unsupported format" of the others)
+		if (bits != 1 && bits != 8 && bits != 12 && bits != 16 && bits != 32)
+			throw bad(where + " holds " + bits + "-bit samples, which ImageJ 1.x cannot read (it reads 1, 8, 12, 16 and " +
+				"32 bits); save the image as 8-, 16- or 32-bit");
 		// ImageJ refuses other counts ("Unsupported format") or, stored plane by plane, reads the first alone
 		if (samples != 1 && !((samples == 3 || samples == 4) && (bits == 8 || bits == 16))) throw bad(where + " holds " +
 			samples + " samples of " + bits + " bits a pixel, which ImageJ 1.x cannot read (it reads 1, or 3 or 4 of 8 " +

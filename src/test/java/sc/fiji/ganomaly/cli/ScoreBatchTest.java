@@ -249,6 +249,18 @@ public class ScoreBatchTest {
 		assertTrue(Files.readString(output.resolve("scores.csv")).contains("a.tif,"));
 	}
 
+	/** A file named with a terminal's escape sequence and a carriage return shows them as ?, not as a cleared screen. */
+	@Test
+	public void aFileNamedWithControlCharactersCannotRewriteTheTerminal() throws IOException {
+		Path in = tmp.newFolder("escapes").toPath(), output = tmp.newFolder().toPath();
+		Files.copy(good.resolve("a.tif"), in.resolve("a.tif"));
+		Files.createFile(in.resolve("bad\u001b[2J\rx.tif"));
+		Outcome o = score(output, "--input", in.toString());
+		assertEquals(o.err(), 3, o.exit());
+		assertFalse(o.err(), o.err().contains("\u001b") || o.err().contains("\r"));
+		assertTrue(o.err(), o.err().contains("warning: bad?[2J?x.tif was not scored: --input: "));
+	}
+
 	@Test
 	public void oneBadFileCostsThatFileOnly() throws IOException {
 		Path in = tmp.newFolder("mixed").toPath();

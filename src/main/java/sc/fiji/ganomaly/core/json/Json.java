@@ -62,8 +62,10 @@ public final class Json {
 		}
 		catch (IOException | RuntimeException e) {
 			String message = e.getMessage() == null ? e.toString() : e.getMessage();
-			// newer Gson versions add a line pointing to their troubleshooting guide
-			throw new IllegalArgumentException(message.lines().findFirst().orElse(message), e);
+			// newer Gson versions add a line pointing to their troubleshooting guide; no reader option is the user's to set
+			message = message.lines().findFirst().orElse(message).replace("Use JsonReader.setLenient(true) to accept " +
+				"malformed JSON at ", "malformed JSON at ");
+			throw new IllegalArgumentException(message, e);
 		}
 		try {
 			if (in.peek() == JsonToken.END_DOCUMENT) return value;
