@@ -338,7 +338,7 @@ final class TiffWalk {
 	long[] strips(Entry e, boolean byteCounts, String what) throws IOException {
 		if (big) return values(e, what);
 		if (e.count > TiffCheck.MAX_STRIPS) throw bad(what + " number " + e.count + ", more than " + TiffCheck.MAX_STRIPS);
-		if (e.count == 1) return new long[] { scalar(e, what) };
+		if (e.count == 1) return new long[] { scalar(e, what) & 0xffffffffL }; // ImageJ's offsets are unsigned
 		int n = (int) e.count, width = byteCounts && e.type == 3 ? 2 : 4;
 		ByteBuffer b = read(e.value, (long) n * width, what);
 		long[] out = new long[n];

@@ -178,6 +178,21 @@ public class TiffCheckTest {
 		}
 	}
 
+	/** A strip beyond 2 GiB (a classic TIFF of up to 4 GiB) lies where its unsigned offset says, as ImageJ reads it. */
+	@Test
+	public void aStripOffsetBeyondTwoGibibytesIsReadUnsigned() throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().build();
+		long far = 3_000_000_000L;
+		built.pointTo(built.stripOffsetValues().get(0), far);
+		Path file = write("far.tif", built.bytes());
+		try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+			f.setLength(far + 48); // sparse: the plane's 48 bytes at the far offset
+		}
+		TiffCheck.Report report = TiffCheck.check(file, "--input");
+		assertEquals(far, report.directories().get(0).dataStart());
+		Files.delete(file);
+	}
+
 	@Test
 	public void bigTiffIsWalkedInBothByteOrdersThenRefusedForImageJ() throws IOException {
 		for (TestTiffs.Spec spec : List.of(TestTiffs.spec().big().planes(3), TestTiffs.spec().big().bigEndian().bits(16)
