@@ -509,12 +509,12 @@ public class BadInputsTest {
 		badImage(85, "ImageJ hyperstack of -2 slices x -2 frames", "declares 1 channel(s) x -2 slice(s) x -2 frame(s); " +
 			"each must be at least 1", x -> x.negativeSlices),
 		new Case(86, "model whose false-positive rate would make every score 0")
-			.cli("false-positive rate must lie from 1.0E-6 to below 0.5, not 1.0E-310", x -> score("--input", x.normal,
+			.cli("false-positive rate must lie from 1.0E-12 to below 1, not 1.0E-310", x -> score("--input", x.normal,
 				"--model", x.tinyRate, "--output", x.out("o86")))
-			.command("false-positive rate must lie from 1.0E-6 to below 0.5, not 1.0E-310", SCORE, x -> in("image",
+			.command("false-positive rate must lie from 1.0E-12 to below 1, not 1.0E-310", SCORE, x -> in("image",
 				x.open(x.normal), "model", x.tinyRate.toFile())),
 		badImage(87, "TIFF of 64-bit integer samples", "image directory 1 holds 64-bit samples, which ImageJ 1.x cannot " +
-			"read (it reads 1, 8, 12, 16 and 32 bits); save the image as 8-, 16- or 32-bit", x -> x.int64Tif),
+			"read (it reads 1, 8, 10, 12, 16 and 32 bits); save the image as 8-, 16- or 32-bit", x -> x.int64Tif),
 		badImage(88, "TIFF of 16-bit floating-point samples", "image directory 1 holds 16-bit floating-point samples, " +
 			"which ImageJ 1.x cannot read; save the image as 32-bit float", x -> x.half16Tif));
 

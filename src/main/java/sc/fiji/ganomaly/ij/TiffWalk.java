@@ -144,8 +144,6 @@ final class TiffWalk {
 		long width = 0, height = 0;
 		int bits = 1, samples = 1, compression = 1, images = 0, nih = 0, format = 1, planar = 1;
 		long[] offsets = null, counts = null;
-		String description = null;
-		boolean rawAtDescription = true;
 		for (Entry e : entries) {
 			switch (e.tag) {
 				case 256 -> width = scalar(e, where);
@@ -155,16 +153,16 @@ final class TiffWalk {
 				case 277 -> samples = (int) Math.min(scalar(e, where), Integer.MAX_VALUE);
 				case 339 -> format = (int) Math.min(scalar(e, where), Integer.MAX_VALUE);
 				case 284 -> planar = (int) Math.min(scalar(e, where), Integer.MAX_VALUE);
-				case 273 -> offsets = strips(e, false, where + "'s strip offsets");
-				case 279 -> counts = strips(e, true, where + "'s strip byte counts");
+				case 273 -> offsets = strips(e, where + "'s strip offsets");
+				case 279 -> counts = strips(e, where + "'s strip byte counts");
 				case 322, 323, 324, 325 -> throw bad(where + " is tiled; ImageJ reads striped TIFFs only");
 				case 270 -> {
-					if (index == 1) {
-						description = text(e, where + "'s description");
-						// ImageJ takes images= only while the compression read so far is none
-						rawAtDescription = compression == 0 || compression == 1 || compression == 7 && width < 500;
-					}
+					// ImageJ takes images= (above 1) only while the compression read so far is none
+					String description = index == 1 ? text(e, where + "'s description") : null;
+					int n = description == null ? 0 : imageJImages(description);
+					if (n > 1 && (compression == 0 || compression == 1 || compression == 7 && width < 500)) images = n;
 				}
+				case 274 -> images = 0; // Orientation: ImageJ then reads every directory
 				case 34122 -> images = (int) Math.min(scalar(e, where), Integer.MAX_VALUE); // IPLab
 				case 43314 -> nih = nihImages(e, where);
 				case 33628, 33629 -> {
@@ -189,9 +187,9 @@ final class TiffWalk {
 		if (format == 5 || format == 6) throw bad(where + " holds complex samples, which ImageJ cannot read; save " +
 			"their magnitude or their parts as 32-bit float images");
 		// the bit depths ImageJ 1.x reads (it says only "Unsupported format" of the others)
-		if (bits != 1 && bits != 8 && bits != 12 && bits != 16 && bits != 32)
-			throw bad(where + " holds " + bits + "-bit samples, which ImageJ 1.x cannot read (it reads 1, 8, 12, 16 and " +
-				"32 bits); save the image as 8-, 16- or 32-bit");
+		if (bits != 1 && bits != 8 && bits != 10 && bits != 12 && bits != 16 && bits != 32)
+			throw bad(where + " holds " + bits + "-bit samples, which ImageJ 1.x cannot read (it reads 1, 8, 10, 12, 16 " +
+				"and 32 bits); save the image as 8-, 16- or 32-bit");
 		// ImageJ refuses other counts ("Unsupported format") or, stored plane by plane, reads the first alone
 		if (samples != 1 && !((samples == 3 || samples == 4) && (bits == 8 || bits == 16))) throw bad(where + " holds " +
 			samples + " samples of " + bits + " bits a pixel, which ImageJ 1.x cannot read (it reads 1, or 3 or 4 of 8 " +
@@ -200,7 +198,6 @@ final class TiffWalk {
 		if (samples == 4 && bits == 8 && planar == 2) throw bad(where + " holds 4 samples of 8 bits a pixel stored " +
 			"plane by plane, which ImageJ 1.x reads as if they were interleaved; save them interleaved or as the channels " +
 			"of an ImageJ hyperstack");
-		if (description != null && rawAtDescription) images = Math.max(images, imageJImages(description));
 		if (nih > 1 && bits == 8 && samples == 1) images = Math.max(images, nih);
 		if (offsets == null || offsets.length == 0) throw bad(where + " has no pixel data (no strip offsets)");
 		Directory d = strips(offset, index, width, height, bits, samples, compression, offsets, counts);
@@ -324,27 +321,19 @@ final class TiffWalk {
 		return e.type == 3 && e.count == 1 ? b.getShort() & 0xffff : b.getInt();
 	}
 
-	/** Bits per sample as ImageJ reads them: the scalar of a count of 1, else the first SHORT at the value's offset. */
+	/** Bits per sample: a count of 1 as ImageJ reads it (the {@linkplain #scalar scalar}), else the first value. */
 	long bits(Entry e, String where) throws IOException {
-		if (big || e.count <= 1) return scalar(e, where);
-		return read(e.value, 2, where + "'s bits per sample").getShort() & 0xffff;
+		return big || e.count != 1 ? first(e, where) : scalar(e, where);
 	}
 
 	/**
-	 * Strip offsets or byte counts as ImageJ reads them from a classic TIFF: a count of 1 as the
-	 * {@linkplain #scalar scalar}, more at the value field's offset (even where they would fit in the
-	 * field), offsets as ints whatever their type, byte counts as shorts if SHORT, else ints.
+	 * Strip offsets or byte counts: a single one as ImageJ reads it (the {@linkplain #scalar scalar},
+	 * unsigned, as ImageJ takes offsets), several as the TIFF stores them (libtiff writes two SHORT
+	 * byte counts inside the entry, which ImageJ never reads for raw 8-bit planes).
 	 */
-	long[] strips(Entry e, boolean byteCounts, String what) throws IOException {
-		if (big) return values(e, what);
-		if (e.count > TiffCheck.MAX_STRIPS) throw bad(what + " number " + e.count + ", more than " + TiffCheck.MAX_STRIPS);
-		if (e.count == 1) return new long[] { scalar(e, what) & 0xffffffffL }; // ImageJ's offsets are unsigned
-		int n = (int) e.count, width = byteCounts && e.type == 3 ? 2 : 4;
-		ByteBuffer b = read(e.value, (long) n * width, what);
-		long[] out = new long[n];
-		for (int i = 0; i < n; i++)
-			out[i] = width == 2 ? b.getShort() & 0xffff : b.getInt() & 0xffffffffL;
-		return out;
+	long[] strips(Entry e, String what) throws IOException {
+		if (big || e.count != 1) return values(e, what);
+		return new long[] { scalar(e, what) & 0xffffffffL };
 	}
 
 	long value(ByteBuffer b, int type) {
@@ -370,10 +359,14 @@ final class TiffWalk {
 	/** Longest description read: ImageJ reads all of it, and only its {@code images=} matters here. */
 	static final int MAX_DESCRIPTION = 1 << 24;
 
-	/** A description as ImageJ reads it, whole (without the closing zero byte); null if too short to say "ImageJ". */
+	/**
+	 * An ImageJ description as ImageJ reads it, whole (without the closing zero byte); null if it is
+	 * too short or not ImageJ's (OME-XML and others: their {@code images=} means nothing to ImageJ).
+	 */
 	String text(Entry e, String what) throws IOException {
 		long at = extent(e, what);
-		if (at < 0 || e.count - 1 <= 3) return null;
+		if (at < 0 || e.count - 1 < 6) return null;
+		if (!"ImageJ".equals(new String(read(at, 6, what).array(), StandardCharsets.ISO_8859_1))) return null;
 		if (e.count - 1 > MAX_DESCRIPTION) throw bad(what + " is " + (e.count - 1) + " bytes long, more than the " +
 			MAX_DESCRIPTION + " read");
 		return new String(read(at, e.count - 1, what).array(), StandardCharsets.ISO_8859_1);

@@ -178,6 +178,38 @@ public class TiffCheckTest {
 		}
 	}
 
+	/**
+	 * Two strips of an 8-bit plane with their byte counts as two SHORTs inside the entry, as libtiff
+	 * writes small uncompressed images: read as stored (ImageJ reads such planes contiguously and
+	 * never looks at the counts), the file passes and reads back.
+	 */
+	@Test
+	public void twoShortByteCountsInsideTheEntryAreReadAsStored() throws IOException {
+		ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+		b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+		int dataAt = 8, offsetsAt = dataAt + 48, directoryAt = offsetsAt + 8;
+		b.putInt(4, directoryAt);
+		for (int i = 0; i < 48; i++)
+			b.put(dataAt + i, (byte) (i * 5));
+		b.putInt(offsetsAt, dataAt).putInt(offsetsAt + 4, dataAt + 24);
+		b.position(directoryAt);
+		int[][] entries = { { 256, 4, 1, 8 }, { 257, 4, 1, 6 }, { 258, 3, 1, 8 }, { 259, 3, 1, 1 }, { 262, 3, 1, 1 },
+			{ 273, 4, 2, offsetsAt }, { 277, 3, 1, 1 }, { 278, 4, 1, 3 }, { 279, 3, 2, 24 | 24 << 16 } };
+		b.putShort((short) entries.length);
+		for (int[] e : entries) {
+			b.putShort((short) e[0]).putShort((short) e[1]).putInt(e[2]);
+			if (e[1] == 3 && e[2] == 1) b.putShort((short) e[3]).putShort((short) 0);
+			else b.putInt(e[3]);
+		}
+		b.putInt(0);
+		Path file = write("two-strips.tif", Arrays.copyOf(b.array(), b.position()));
+		TiffCheck.Report report = TiffCheck.check(file, "--input");
+		assertEquals(2, report.directories().get(0).strips());
+		byte[] pixels = (byte[]) ImageFiles.open(file, "--input").image().getProcessor().getPixels();
+		for (int i = 0; i < 48; i++)
+			assertEquals("pixel " + i, (byte) (i * 5), pixels[i]);
+	}
+
 	/** A strip beyond 2 GiB (a classic TIFF of up to 4 GiB) lies where its unsigned offset says, as ImageJ reads it. */
 	@Test
 	public void aStripOffsetBeyondTwoGibibytesIsReadUnsigned() throws IOException {

@@ -63,6 +63,12 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 	static final double MIN_TAIL_FRACTION = 0.01;
 	/** Confidence that the tail's scale is at most the one the threshold is read with. */
 	static final double CONFIDENCE = 0.9;
+	/**
+	 * The least false-positive rate a calibration holds: far below any training's (which refuses rates
+	 * below {@link TrainingSettings#MIN_FALSE_POSITIVE_RATE}, earlier versions any above 0), and far
+	 * enough above 0 that the threshold of any plane's size stays finite (at 1e-310 every score was 0).
+	 */
+	static final double MIN_FALSE_POSITIVE_RATE = 1e-12;
 	/** Block maxima needed for a threshold that does not swing from training to training. */
 	public static final int MIN_BLOCKS = 100;
 
@@ -71,10 +77,8 @@ public record MapCalibration(double median, int block, double[] quantiles, doubl
 			quantiles.length);
 		if (!(Double.isFinite(median) && Double.isFinite(tailStart) && tailScale >= 0 && block > 0))
 			throw new IllegalArgumentException("map calibration needs finite values");
-		if (!(falsePositiveRate >= TrainingSettings.MIN_FALSE_POSITIVE_RATE && falsePositiveRate < TrainingSettings
-			.MAX_FALSE_POSITIVE_RATE)) throw new IllegalArgumentException("false-positive rate must lie from " +
-				TrainingSettings.MIN_FALSE_POSITIVE_RATE + " to below " + TrainingSettings.MAX_FALSE_POSITIVE_RATE + ", not " +
-				falsePositiveRate);
+		if (!(falsePositiveRate >= MIN_FALSE_POSITIVE_RATE && falsePositiveRate < 1)) throw new IllegalArgumentException(
+			"false-positive rate must lie from " + MIN_FALSE_POSITIVE_RATE + " to below 1, not " + falsePositiveRate);
 	}
 
 	/** A stand-in for scoring raw maps before the calibration is measured. */

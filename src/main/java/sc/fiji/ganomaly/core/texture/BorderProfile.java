@@ -75,7 +75,8 @@ public record BorderProfile(double[] median, double[] top) {
 	}
 
 	/**
-	 * The profile of a model's normal maps (about a megapixel of them sampled) at least {@value
+	 * The profile of a model's normal maps (every pixel within {@link #DEPTH} of the border, about a
+	 * megapixel of the interior) at least {@value
 	 * #SIDE_IN_DEPTHS} × {@link #DEPTH} pixels high and wide, or null if some distance has fewer than
 	 * {@value #MIN_VALUES} values or its values are all alike. Smaller planes are left out: their
 	 * pixels {@link #DEPTH} deep are themselves near the border (a 48 × 48 plane's are the central
@@ -84,15 +85,19 @@ public record BorderProfile(double[] median, double[] top) {
 	public static BorderProfile measure(List<AnomalyMap> maps) {
 		maps = maps.stream().filter(m -> Math.min(m.width(), m.height()) >= SIDE_IN_DEPTHS * DEPTH).toList();
 		long pixels = maps.stream().mapToLong(m -> (long) m.width() * m.height()).sum();
-		long step = Math.max(1, pixels >> 20);
+		// every pixel of the band near the border (a thin share of a large plane's), a sample of the interior
+		long step = Math.max(1, pixels >> 20), seen = 0;
 		FloatList[] values = new FloatList[DEPTH + 1];
 		for (int d = 0; d <= DEPTH; d++)
 			values[d] = new FloatList();
 		for (AnomalyMap m : maps) {
 			int width = m.width(), height = m.height();
 			float[] map = m.values();
-			for (long i = 0; i < (long) width * height; i += step)
-				values[distance((int) (i % width), (int) (i / width), width, height)].add(map[(int) i]);
+			for (int y = 0; y < height; y++)
+				for (int x = 0; x < width; x++) {
+					int d = distance(x, y, width, height);
+					if (d < DEPTH || seen++ % step == 0) values[d].add(map[y * width + x]);
+				}
 		}
 		double[] median = new double[DEPTH + 1], top = new double[DEPTH + 1];
 		for (int d = 0; d <= DEPTH; d++) {
@@ -101,7 +106,8 @@ public record BorderProfile(double[] median, double[] top) {
 			Arrays.sort(v);
 			median[d] = Quantiles.quantile(v, 0.5);
 			top[d] = Quantiles.quantile(v, TOP);
-			if (!(top[d] - median[d] >= MIN_SPREAD)) return null;
+			if (!(top[d] - median[d] >= MIN_SPREAD && Math.abs(median[d]) <= MAX_VALUE && Math.abs(top[d]) <= MAX_VALUE))
+				return null;
 		}
 		return new BorderProfile(median, top);
 	}
