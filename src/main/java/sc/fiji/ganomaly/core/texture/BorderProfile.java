@@ -42,9 +42,14 @@ public record BorderProfile(double[] median, double[] top) {
 		if (median.length != DEPTH + 1 || top.length != DEPTH + 1) throw new IllegalArgumentException("needs " + (DEPTH +
 			1) + " medians and quantiles, not " + median.length + " and " + top.length);
 		for (int d = 0; d <= DEPTH; d++)
-			if (!(Math.abs(median[d]) <= MAX_VALUE && Math.abs(top[d]) <= MAX_VALUE && top[d] - median[d] >= MIN_SPREAD))
-				throw new IllegalArgumentException("at distance " + d + " the quantile " + top[d] + " must lie above the " +
-					"median " + median[d] + " by at least " + MIN_SPREAD + ", both within ±" + MAX_VALUE);
+			if (!usable(median[d], top[d])) throw new IllegalArgumentException("at distance " + d + " the quantile " +
+				top[d] + " must lie above the median " + median[d] + " by at least " + MIN_SPREAD + ", both within ±" +
+				MAX_VALUE);
+	}
+
+	/** Whether a distance's median and top quantile can correct a map: within range, the quantile above by a step. */
+	private static boolean usable(double median, double top) {
+		return Math.abs(median) <= MAX_VALUE && Math.abs(top) <= MAX_VALUE && top - median >= MIN_SPREAD;
 	}
 
 	/** The distance of pixel (x, y) from the border of a {@code width × height} plane, at most {@link #DEPTH}. */
@@ -76,8 +81,8 @@ public record BorderProfile(double[] median, double[] top) {
 
 	/**
 	 * The profile of a model's normal maps (every pixel within {@link #DEPTH} of the border, about a
-	 * megapixel of the interior) at least {@value
-	 * #SIDE_IN_DEPTHS} × {@link #DEPTH} pixels high and wide, or null if some distance has fewer than
+	 * megapixel of the interior) at least {@value #SIDE_IN_DEPTHS} × {@link #DEPTH} pixels high and
+	 * wide, or null if some distance has fewer than
 	 * {@value #MIN_VALUES} values or its values are all alike. Smaller planes are left out: their
 	 * pixels {@link #DEPTH} deep are themselves near the border (a 48 × 48 plane's are the central
 	 * 16 × 16), no reference for the interior of larger planes; crops of one window get none.
@@ -106,8 +111,7 @@ public record BorderProfile(double[] median, double[] top) {
 			Arrays.sort(v);
 			median[d] = Quantiles.quantile(v, 0.5);
 			top[d] = Quantiles.quantile(v, TOP);
-			if (!(top[d] - median[d] >= MIN_SPREAD && Math.abs(median[d]) <= MAX_VALUE && Math.abs(top[d]) <= MAX_VALUE))
-				return null;
+			if (!usable(median[d], top[d])) return null;
 		}
 		return new BorderProfile(median, top);
 	}

@@ -22,8 +22,9 @@ import sc.fiji.ganomaly.core.plane.TiledPlane;
  * neighbourhood (Gaussian window of sigma s; see {@link FeatureSet}). A mixture of Gaussians is
  * fitted to these vectors on normal regions ({@link TextureFit}); a pixel's raw score is −2 log p
  * of its vector (for one component, the squared Mahalanobis distance), and the map is smoothed with
- * a Gaussian of {@code sigma} pixels and corrected near the plane's border ({@link BorderProfile}). It needs no network: it flags regions whose texture (grain,
- * sharpness, contrast at some scale) is unlike normal data (docs/benchmarks.md, "Detection suite").
+ * a Gaussian of {@code sigma} pixels and corrected near the plane's border ({@link BorderProfile}).
+ * It needs no network: it flags regions whose texture (grain, sharpness, contrast at some scale) is
+ * unlike normal data (docs/benchmarks.md, "Detection suite").
  * <p>
  * Features are computed in one intensity scale for all planes, that of the training data
  * ({@code intensities}), not in each plane's own percentiles: a small region much brighter than

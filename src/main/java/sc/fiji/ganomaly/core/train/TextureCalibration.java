@@ -65,10 +65,12 @@ final class TextureCalibration {
 		folds.correctBorders(border);
 		if (border != null) for (AnomalyMap m : own)
 			border.apply(m.values(), m.width(), m.height());
-		NormalBlocks blocks = textureMaps(folds, planes, p, ProgressListener.part(work, 1, 2), own.size(), maps);
+		int step = Calibrator.pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height()).sum());
+		NormalBlocks blocks = textureMaps(folds, new NormalBlocks(p, step, model.reach()), ProgressListener.part(work, 1,
+			2), own.size(), maps);
 		// spots unlike the rest are found where no model saw them, and left out of the kept model's maps too
 		MapCalibration calibration = blocks.measure(settings.falsePositiveRate(), referenceArea, List.of()).atLeast(
-			ownCalibration(model, own, planes, p, referenceArea, blocks.spots()));
+			ownCalibration(own, planes, new NormalBlocks(p, step, model.reach()), referenceArea, blocks.spots()));
 		return new Texture(model, folds, calibration, blocks.size());
 	}
 
@@ -82,13 +84,10 @@ final class TextureCalibration {
 	 * calibration: each fold is scored by the texture model fitted to the other folds, reading its
 	 * pixels with the whole plane as context. The texture model is cheap to fit, so its threshold
 	 * rests on every normal pixel rather than on the network's held-out bands. {@code work} hears
-	 * fold f's maps done as {@code done} + f + 1 of {@code maps} and may cancel them.
+	 * fold f's maps done as {@code done} + f + 1 of {@code maps} and may cancel them; returns
+	 * {@code blocks} with the maps added.
 	 */
-	private NormalBlocks textureMaps(TextureFolds folds, List<NormalizedPlane> planes, int p, ProgressListener work,
-		int done, int maps)
-	{
-		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
-			.sum()), folds.model(0).reach());
+	private NormalBlocks textureMaps(TextureFolds folds, NormalBlocks blocks, ProgressListener work, int done, int maps) {
 		long scored = 0;
 		for (int f = 0; f < folds.size() && scored < Calibrator.MAX_CALIBRATION_PIXELS; f++) {
 			TextureModel model = folds.model(f);
@@ -137,19 +136,13 @@ final class TextureCalibration {
 	 * fitted to (a sample of their pixels) show its tail, a little lower than on new planes. The texture
 	 * threshold is the higher of the two (docs/benchmarks.md, "The texture score's stated
 	 * false-positive rate"). Blocks overlapping {@code leaveOut} (spots of the cross-fitted maps unlike
-	 * the rest) are left out.
+	 * the rest) are left out. {@code blocks} is empty.
 	 */
-	private MapCalibration ownCalibration(TextureModel texture, List<AnomalyMap> own, List<NormalizedPlane> planes,
-		int p, long referenceArea, List<NormalBlocks.Spot> leaveOut)
+	private MapCalibration ownCalibration(List<AnomalyMap> own, List<NormalizedPlane> planes, NormalBlocks blocks,
+		long referenceArea, List<NormalBlocks.Spot> leaveOut)
 	{
-		NormalBlocks blocks = new NormalBlocks(p, pixelStep(planes.stream().mapToLong(q -> (long) q.width() * q.height())
-			.sum()), texture.reach());
 		for (int i = 0; i < own.size(); i++)
 			blocks.add(own.get(i), planes.get(i), 0, 0);
 		return blocks.measure(settings.falsePositiveRate(), referenceArea, leaveOut);
-	}
-
-	private static int pixelStep(long pixels) {
-		return Calibrator.pixelStep(pixels);
 	}
 }
