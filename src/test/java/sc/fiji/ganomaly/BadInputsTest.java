@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, int64Tif, half16Tif, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -516,7 +516,11 @@ public class BadInputsTest {
 		badImage(87, "TIFF of 64-bit integer samples", "image directory 1 holds 64-bit samples, which ImageJ 1.x cannot " +
 			"read (it reads 1, 8, 10, 12, 16 and 32 bits); save the image as 8-, 16- or 32-bit", x -> x.int64Tif),
 		badImage(88, "TIFF of 16-bit floating-point samples", "image directory 1 holds 16-bit floating-point samples, " +
-			"which ImageJ 1.x cannot read; save the image as 32-bit float", x -> x.half16Tif));
+			"which ImageJ 1.x cannot read; save the image as 32-bit float", x -> x.half16Tif),
+		badImage(89, "TIFF holding an ImageJ plot (ImageJ rebuilds it by Java deserialization)", "image directory 1's " +
+			"ImageJ metadata holds an ImageJ plot, which ImageJ rebuilds by Java deserialization", x -> x.plotTif),
+		badImage(90, "TIFF whose overlay selection declares 268 million points in 140 bytes", "image directory 1's ImageJ " +
+			"metadata's overlay selection 1 declares 268435456 points (1073741888 bytes) but has ", x -> x.pointsTif));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -661,6 +665,17 @@ public class BadInputsTest {
 		f.singleDirTif = alone("single.tif", single.replace("images=3", "images=9").getBytes(StandardCharsets.ISO_8859_1));
 		f.int64Tif = alone("int64.tif", TestTiffs.spec().samples(64, 1).build().bytes());
 		f.half16Tif = alone("f16.tif", TestTiffs.spec().samples(16, 3).build().bytes());
+		ij.gui.Plot plot = new ij.gui.Plot("profile", "x", "y");
+		plot.add("line", new double[] { 1, 2, 3 }, new double[] { 4, 1, 5 });
+		f.plotTif = alone("plot.tif", new FileSaver(plot.getImagePlus()).serialize());
+		ImagePlus withPolygon = new ImagePlus("polygon", stripes(SIZE, SIZE, new Random(89)));
+		withPolygon.setOverlay(new ij.gui.Overlay(new ij.gui.PolygonRoi(new int[] { 1, 5, 3 }, new int[] { 1, 2, 6 }, 3,
+			ij.gui.Roi.POLYGON)));
+		byte[] polygon = new FileSaver(withPolygon).serialize();
+		for (int i = 0; i < polygon.length - 1; i++)
+			if (polygon[i] == 'I' && polygon[i + 1] == 'o' && polygon[i + 2] == 'u' && polygon[i + 3] == 't')
+				ByteBuffer.wrap(polygon).putShort(i + 16, (short) 0).putInt(i + 18, 1 << 28); // "Iout": the selection
+		f.pointsTif = alone("points.tif", polygon);
 		f.twoShortWidth = alone("shorts.tif", TestTiffs.spec().build().widthAsTwoShorts(8, 2).bytes());
 		String compressed = new String(TestTiffs.spec().planes(3).deflate().imageJSingleDirectory().build().swapEntries(259,
 			270).bytes(), StandardCharsets.ISO_8859_1);

@@ -24,20 +24,44 @@ import sc.fiji.ganomaly.ij.TiffCheck.Report;
  */
 final class TiffWalk {
 
+	/** Positional reads of a TIFF's bytes, as {@link FileChannel#read(ByteBuffer, long)}: -1 at the end. */
+	interface Source {
+
+		/** Reads bytes from {@code position} into {@code into}; the number read, or -1 at the end. */
+		int read(ByteBuffer into, long position) throws IOException;
+	}
+
 	final Path file;
 	final String option;
-	final FileChannel channel;
+	final Source source;
 	final long size;
+	final int depth; // 0 for a file, 1 for a TIFF held in its ImageJ metadata (an image selection)
 	long budget; // bytes still to read: every read counts, so work is bounded by the file's size
 	ByteOrder order;
 	boolean big;
+	int[] metadataCounts; // ImageJ's metadata byte counts, kept from directory to directory as ImageJ keeps them
 
 	TiffWalk(Path file, String option, FileChannel channel) throws IOException {
+		this(file, option, channel::read, channel.size(), 0);
+	}
+
+	TiffWalk(Path file, String option, Source source, long size, int depth) {
 		this.file = file;
 		this.option = option;
-		this.channel = channel;
-		this.size = channel.size();
+		this.source = source;
+		this.size = size;
+		this.depth = depth;
 		this.budget = 4 * size + (1 << 20);
+	}
+
+	/** A walk of a TIFF held in this one's ImageJ metadata, reading {@code bytes}. */
+	TiffWalk nested(byte[] bytes) {
+		return new TiffWalk(file, option, (into, position) -> {
+			if (position >= bytes.length) return -1;
+			int n = (int) Math.min(into.remaining(), bytes.length - position);
+			into.put(bytes, (int) position, n);
+			return n;
+		}, bytes.length, depth + 1);
 	}
 
 	IllegalArgumentException bad(String what) {
@@ -52,7 +76,7 @@ final class TiffWalk {
 		if (budget < 0) throw bad("its directories overlap or repeat (more than four times its size read)");
 		ByteBuffer buffer = ByteBuffer.allocate((int) length).order(order);
 		while (buffer.hasRemaining())
-			if (channel.read(buffer, position + buffer.position()) < 0) throw bad(what + " is cut short");
+			if (source.read(buffer, position + buffer.position()) < 0) throw bad(what + " is cut short");
 		return buffer.flip();
 	}
 
@@ -170,8 +194,12 @@ final class TiffWalk {
 					if (name.contains(".stk") || name.contains(".STK")) images = e.tag == 33629 ? (int) Math.min(e.count,
 						Integer.MAX_VALUE) : 9999;
 				}
-				case 50838 -> metadataCounts(e, where);
-				case 320, 50839 -> extent(e, where + "'s tag " + e.tag);
+				case 50838 -> metadataCounts = metadataCounts(e, where);
+				case 50839 -> {
+					extent(e, where + "'s tag " + e.tag);
+					ImageJMetadata.check(this, metadataCounts, location(e, where), where);
+				}
+				case 320 -> extent(e, where + "'s tag " + e.tag);
 				default -> {}
 			}
 		}
@@ -372,13 +400,27 @@ final class TiffWalk {
 		return new String(read(at, e.count - 1, what).array(), StandardCharsets.ISO_8859_1);
 	}
 
-	/** ImageJ's metadata counts: each a number of bytes of metadata, together within the file. */
-	void metadataCounts(Entry e, String where) throws IOException {
-		long[] counts = values(e, where + "'s ImageJ metadata counts");
+	/**
+	 * ImageJ's metadata byte counts as ImageJ reads them: {@code count} signed 32-bit numbers at the
+	 * entry's value taken as an offset, whatever the entry's type; together within the file.
+	 */
+	int[] metadataCounts(Entry e, String where) throws IOException {
+		String what = where + "'s ImageJ metadata counts";
+		if (e.count > TiffCheck.MAX_STRIPS) throw bad(what + " number " + e.count + ", more than " + TiffCheck.MAX_STRIPS);
+		ByteBuffer b = read(location(e, where), 4 * e.count, what);
+		int[] counts = new int[(int) e.count];
 		long total = 0;
-		for (long c : counts)
-			total = plus(total, c);
+		for (int i = 0; i < counts.length; i++) {
+			counts[i] = b.getInt();
+			total = plus(total, Math.max(0, counts[i])); // a negative one is refused where ImageJ uses it
+		}
 		if (total > size) throw truncated("ImageJ metadata", where + ": " + total + " bytes", total);
+		return counts;
+	}
+
+	/** Where ImageJ reads an entry's values when it seeks to them: its value field as an offset. */
+	long location(Entry e, String where) throws IOException {
+		return big ? e.value : scalar(e, where) & 0xffffffffL;
 	}
 
 	int nihImages(Entry e, String where) throws IOException {
