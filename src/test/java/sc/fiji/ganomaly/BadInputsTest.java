@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -520,7 +520,17 @@ public class BadInputsTest {
 		badImage(89, "TIFF holding an ImageJ plot (ImageJ rebuilds it by Java deserialization)", "image directory 1's " +
 			"ImageJ metadata holds an ImageJ plot, which ImageJ rebuilds by Java deserialization", x -> x.plotTif),
 		badImage(90, "TIFF whose overlay selection declares 268 million points in 140 bytes", "image directory 1's ImageJ " +
-			"metadata's overlay selection 1 declares 268435456 points (1073741888 bytes) but has ", x -> x.pointsTif));
+			"metadata's overlay selection 1 declares 268435456 points (1073741888 bytes) but has ", x -> x.pointsTif),
+		new Case(91, "a pipe or device as an input image, in a folder of them, or as a list of inputs")
+			.cli("--input: /dev/zero is not a file but a pipe, device or socket; give an image file or a folder", x -> score(
+				"--input", "@/dev/zero", "--model", x.model, "--output", x.out("o91")))
+			.command("pipe.tif is not a file but a pipe, device or socket; give an image file or a folder", TRAIN, x ->
+				trainIn("folder", x.withPipe.toFile(), "model", x.out("m91.zip").toFile())),
+		new Case(92, "a pipe or device as the model file")
+			.cli("pipe.ganomaly.zip is not a file but a pipe, device or socket; give the path of a model file", x -> train(
+				"--input", x.normal, "--model", x.pipeModel))
+			.command("model: /dev/zero is not a file but a pipe, device or socket; give a model file", SCORE, x -> in(
+				"image", x.open(x.normal), "model", new java.io.File("/dev/zero"))));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -530,7 +540,7 @@ public class BadInputsTest {
 	}
 
 	@BeforeClass
-	public static void setUp() throws IOException {
+	public static void setUp() throws IOException, InterruptedException {
 		f = new Fixtures();
 		f.dir = tmp.getRoot().toPath();
 		Files.createDirectories(f.dir.resolve("out"));
@@ -632,7 +642,7 @@ public class BadInputsTest {
 	}
 
 	/** Broken and hostile image files, each alone in its folder. */
-	static void badImages() throws IOException {
+	static void badImages() throws IOException, InterruptedException {
 		TestTiffs.Built loop = TestTiffs.spec().build();
 		loop.pointTo(loop.nextPointers().get(0), loop.directories().get(0));
 		f.loopTif = alone("loop.tif", Arrays.copyOf(loop.bytes(), 8192));
@@ -672,10 +682,15 @@ public class BadInputsTest {
 		withPolygon.setOverlay(new ij.gui.Overlay(new ij.gui.PolygonRoi(new int[] { 1, 5, 3 }, new int[] { 1, 2, 6 }, 3,
 			ij.gui.Roi.POLYGON)));
 		byte[] polygon = new FileSaver(withPolygon).serialize();
-		for (int i = 0; i < polygon.length - 1; i++)
+		for (int i = 0; i + 3 < polygon.length; i++)
 			if (polygon[i] == 'I' && polygon[i + 1] == 'o' && polygon[i + 2] == 'u' && polygon[i + 3] == 't')
 				ByteBuffer.wrap(polygon).putShort(i + 16, (short) 0).putInt(i + 18, 1 << 28); // "Iout": the selection
 		f.pointsTif = alone("points.tif", polygon);
+		f.withPipe = Files.createDirectories(f.dir.resolve("with-pipe"));
+		Files.copy(f.normal, f.withPipe.resolve("a.tif"));
+		f.pipeModel = f.dir.resolve("pipe.ganomaly.zip");
+		for (Path pipe : List.of(f.withPipe.resolve("pipe.tif"), f.pipeModel))
+			assertEquals("mkfifo " + pipe, 0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
 		f.twoShortWidth = alone("shorts.tif", TestTiffs.spec().build().widthAsTwoShorts(8, 2).bytes());
 		String compressed = new String(TestTiffs.spec().planes(3).deflate().imageJSingleDirectory().build().swapEntries(259,
 			270).bytes(), StandardCharsets.ISO_8859_1);

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /**
@@ -249,10 +250,8 @@ public final class ModelPool implements AutoCloseable {
 	private record Key(Path path, FileTime modified, long size) {
 
 		static Key of(Path file) {
+			ModelFile.requireFile(file);
 			Path abs = file.toAbsolutePath().normalize();
-			if (Files.isDirectory(abs)) throw new IllegalArgumentException("model: " + file + " is a folder, not a model " +
-				"file (a model is one file, such as model" + ModelFiles.EXTENSION + ")");
-			if (!Files.isRegularFile(abs)) throw new IllegalArgumentException("model: file " + file + " does not exist");
 			try {
 				return new Key(abs, Files.getLastModifiedTime(abs), Files.size(abs));
 			}

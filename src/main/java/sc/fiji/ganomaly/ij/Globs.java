@@ -51,7 +51,7 @@ final class Globs {
 		try (Stream<Path> walk = Files.walk(base, depth)) {
 			List<Path> matched = walk.filter(f -> !f.equals(base)).filter(f -> matchers.stream().anyMatch(m -> m.matches(f)))
 				.filter(f -> hiddenAsked || !hidden(base.relativize(f))).sorted().toList();
-			List<Path> images = matched.stream().filter(f -> Files.isRegularFile(f) && ImageFiles.isImageName(f)).toList();
+			List<Path> images = matched.stream().filter(f -> !Files.isDirectory(f) && ImageFiles.isImageName(f)).toList();
 			if (!images.isEmpty()) return images;
 			List<Path> folders = matched.stream().filter(Files::isDirectory).toList();
 			if (!folders.isEmpty()) throw new IllegalArgumentException(option + ": no image file matches " + pattern +

@@ -53,8 +53,9 @@ public final class ImageFiles {
 		for (Path p : paths) {
 			if (Files.isDirectory(p)) {
 				try (Stream<Path> list = Files.list(p)) {
-					// a link to nothing is listed, so that it fails as a file of its own instead of being passed over
-					List<Path> images = list.filter(f -> Files.isRegularFile(f) || dangling(f)).filter(ImageFiles::isImageName)
+					// a link to nothing, a pipe or a device named as an image is listed, so that it fails as a file of its
+					// own instead of being passed over
+					List<Path> images = list.filter(f -> !Files.isDirectory(f)).filter(ImageFiles::isImageName)
 						.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
 					OtherFormats others = OtherFormats.current();
 					if (images.isEmpty()) throw new IllegalArgumentException(option + ": folder " + p + " holds no images " +
@@ -69,15 +70,20 @@ public final class ImageFiles {
 				}
 			}
 			else if (Files.isRegularFile(p)) files.add(p);
+			else if (Files.exists(p)) throw notAFile(p, option);
 			else throw new IllegalArgumentException(option + ": " + p + " does not exist");
 		}
 		return files;
 	}
 
-	/** A symbolic link whose target does not exist. */
-	private static boolean dangling(Path f) {
-		return Files.isSymbolicLink(f) && !Files.exists(f);
+	/** The refusal of something that exists but is neither a file nor a folder: reading it could block or never end. */
+	static IllegalArgumentException notAFile(Path p, String option) {
+		return new IllegalArgumentException(option + ": " + p + " is not a file but a pipe, device or socket; give an " +
+			"image file or a folder");
 	}
+
+	/** Most bytes of a list of inputs ({@code @list.txt}): a million paths of 60 characters. */
+	static final long MAX_LIST_BYTES = 64L << 20;
 
 	/**
 	 * Image files named by command-line words, in order: a file, a folder (its images, sorted), a
@@ -92,12 +98,16 @@ public final class ImageFiles {
 				Path list = Paths.get(word.substring(1));
 				List<String> lines;
 				try {
+					if (Files.exists(list) && !Files.isRegularFile(list)) throw notAFile(list, option);
+					if (Files.size(list) > MAX_LIST_BYTES) throw new IllegalArgumentException(option + ": the list " + list +
+						" has " + Files.size(list) + " bytes, more than " + MAX_LIST_BYTES + "; split it into several lists");
 					lines = Files.readAllLines(list);
 				}
 				catch (java.nio.charset.CharacterCodingException e) {
 					throw new IllegalArgumentException(option + ": the list " + list + " is not UTF-8 text; save it as UTF-8");
 				}
 				catch (IOException | RuntimeException e) {
+					if (e instanceof IllegalArgumentException refusal) throw refusal;
 					throw new IllegalArgumentException(option + ": cannot read the list " + list + " (" + e.getMessage() + ")");
 				}
 				// a byte order mark, which Windows editors write, is no part of the first path

@@ -34,6 +34,7 @@ final class ImageHeaders {
 	static Optional<TiffCheck.Report> check(Path file, String option, boolean whole) {
 		long size;
 		byte[] head;
+		regular(file, option);
 		try (InputStream in = Files.newInputStream(file)) {
 			size = Files.size(file);
 			head = in.readNBytes(132);
@@ -63,6 +64,7 @@ final class ImageHeaders {
 	 */
 	static void checkOther(Path file, String option, boolean whole) {
 		byte[] head;
+		regular(file, option);
 		try (InputStream in = Files.newInputStream(file)) {
 			if (Files.size(file) == 0) throw new IllegalArgumentException(option + ": " + file +
 				" is empty (0 bytes), not an image");
@@ -73,6 +75,12 @@ final class ImageHeaders {
 			throw unreadable(file, option, e);
 		}
 		if (TiffCheck.isTiff(head) || knownMagic(head)) check(file, option, whole);
+	}
+
+	/** Refuses a pipe, device or socket before it is opened: reading one may block, or never end. */
+	private static void regular(Path file, String option) {
+		if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) throw ImageFiles.notAFile(file,
+			option);
 	}
 
 	/** PNG, JPEG, GIF or BMP by their first bytes. */

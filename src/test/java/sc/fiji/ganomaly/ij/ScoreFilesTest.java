@@ -111,6 +111,22 @@ public class ScoreFilesTest {
 
 	/** A folder whose images are all in folders inside it says so, and how to read them. */
 	@Test
+	public void aListLargerThanAnyListOfPathsIsRefusedUnread() throws IOException {
+		Path list = tmp.getRoot().toPath().resolve("huge.txt");
+		try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(list.toFile(), "rw")) {
+			file.setLength(ImageFiles.MAX_LIST_BYTES + 1); // sparse: nothing is written
+		}
+		try {
+			ImageFiles.expand(List.of("@" + list), "--input");
+			fail("read");
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("--input: the list " + list + " has 67108865 bytes, more than 67108864; split it into several lists",
+				e.getMessage());
+		}
+	}
+
+	@Test
 	public void aFolderOfFoldersSaysHowToReadThem() throws IOException {
 		Path dir = tmp.newFolder("plates").toPath();
 		Files.createDirectories(dir.resolve("plate1"));

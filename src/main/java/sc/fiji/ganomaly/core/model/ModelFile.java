@@ -93,11 +93,15 @@ public final class ModelFile {
 		}
 	}
 
-	/** The folder of {@code target}, which must exist; {@code target} must not be a folder. */
+	/** The folder of {@code target}, which must exist; {@code target} must be a file or nothing yet. */
 	private static Path checkLocation(Path target, String parameter) {
 		Path parent = target.toAbsolutePath().getParent();
 		if (Files.isDirectory(target)) throw new IllegalArgumentException(parameter + ": " + target +
 			" is a folder, not a file");
+		// a model replaces its file by a rename, which would replace a device such as /dev/null itself
+		if (Files.exists(target) && !Files.isRegularFile(target)) throw new IllegalArgumentException(parameter + ": " +
+			target + " is not a file but a pipe, device or socket; give the path of a model file (such as model" +
+			EXTENSION + ")");
 		if (parent == null || !Files.isDirectory(parent))
 			throw new IllegalArgumentException(parameter + ": folder " + parent + " does not exist");
 		return parent;
@@ -196,6 +200,18 @@ public final class ModelFile {
 	}
 
 	/**
+	 * Refuses, in one line, what cannot be a model file: nothing, a folder, or a pipe, device or
+	 * socket (reading one may block, or never end).
+	 */
+	public static void requireFile(Path file) {
+		if (Files.isDirectory(file)) throw new IllegalArgumentException("model: " + file + " is a folder, not a model file " +
+			"(a model is one file, such as model" + EXTENSION + ")");
+		if (Files.exists(file) && !Files.isRegularFile(file)) throw new IllegalArgumentException("model: " + file +
+			" is not a file but a pipe, device or socket; give a model file (such as model" + EXTENSION + ")");
+		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model: file " + file + " does not exist");
+	}
+
+	/**
 	 * Reads and checks a model file ({@link ModelArchive}: central directory, expected entries only,
 	 * sizes limited while unpacking; {@link ManifestCheck}: every manifest value), unpacking it into a
 	 * new temporary folder that the caller deletes with {@link TemporaryFolders#delete}.
@@ -203,9 +219,7 @@ public final class ModelFile {
 	 * @throws IllegalArgumentException naming the file and what is wrong with it, in one line
 	 */
 	public static Unpacked read(Path file, int threads) {
-		if (Files.isDirectory(file)) throw new IllegalArgumentException("model: " + file + " is a folder, not a model file " +
-			"(a model is one file, such as model" + EXTENSION + ")");
-		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("model: file " + file + " does not exist");
+		requireFile(file);
 		Path folder = TemporaryFolders.create("ganomaly-model");
 		try {
 			Manifest manifest = ModelArchive.unpack(file, folder, json -> Manifest.fromJson(json, threads));

@@ -173,6 +173,24 @@ public class ModelFileTest {
 	}
 
 	@Test
+	public void aPipeIsNeitherWrittenOverNorRead() throws IOException, InterruptedException {
+		Path pipe = tmp.getRoot().toPath().resolve("pipe.ganomaly.zip");
+		org.junit.Assume.assumeTrue("mkfifo", new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor() == 0);
+		// a save renames its temporary file onto the target: a device such as /dev/null would be replaced so
+		try {
+			ModelFile.write(pipe, manifest(), savedModel());
+			fail("wrote over " + pipe);
+		}
+		catch (IllegalArgumentException e) {
+			assertEquals("model: " + pipe + " is not a file but a pipe, device or socket; give the path of a model file " +
+				"(such as model.ganomaly.zip)", e.getMessage());
+		}
+		assertTrue(Files.exists(pipe) && !Files.isRegularFile(pipe));
+		// reading one would block until something writes into it
+		assertRefused(pipe, "is not a file but a pipe, device or socket; give a model file");
+	}
+
+	@Test
 	public void refusesAnEmptyFile() throws IOException {
 		assertRefused(Files.createFile(tmp.getRoot().toPath().resolve("empty.zip")), "not a valid GANomaly model file");
 	}
