@@ -186,7 +186,7 @@ final class BatchRun {
 			return true;
 		}
 		if (rows > 0 && Files.exists(map) && !Files.exists(partial)) Renames.replace(map, partial);
-		int bitDepth = settings.maps() == MapFiles.Kind.FLOAT ? 32 : 16;
+		int bitDepth = settings.maps().bitDepth();
 		int kept = rows == 0 ? 0 : Math.min(rows, StreamedMapWriter.completePlanes(map, (long) imp.getWidth() *
 			imp.getHeight() * bitDepth / 8, n));
 		Planes planes = new Planes(input, map, bitDepth, kept);

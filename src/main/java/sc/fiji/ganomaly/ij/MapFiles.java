@@ -32,16 +32,23 @@ public final class MapFiles {
 	/** Which maps {@code score} writes. */
 	public enum Kind {
 		/** 32-bit float maps, the calibrated scores as computed */
-		FLOAT("float"),
+		FLOAT("float", 32),
 		/** 16-bit maps: pixel p holds the score {@link #OFFSET} + {@link #STEP}·p, clipped to that range */
-		SIXTEEN_BIT("16bit"),
+		SIXTEEN_BIT("16bit", 16),
 		/** no maps, scores.csv only */
-		NONE("none");
+		NONE("none", 0);
 
 		private final String option;
+		private final int bitDepth;
 
-		Kind(String option) {
+		Kind(String option, int bitDepth) {
 			this.option = option;
+			this.bitDepth = bitDepth;
+		}
+
+		/** Bits of a map pixel: 32 or 16 (0: no maps). */
+		public int bitDepth() {
+			return bitDepth;
 		}
 
 		/** The option value: float, 16bit or none. */
@@ -125,7 +132,7 @@ public final class MapFiles {
 	public static ImagePlus image(ImagePlus source, int planes, Kind kind, IntFunction<ImageProcessor> plane) {
 		if (kind == Kind.NONE) throw new IllegalArgumentException("no map image for maps 'none'");
 		PlaneStack stack = new PlaneStack(source.getWidth(), source.getHeight(), planes,
-			kind == Kind.FLOAT ? 32 : 16, plane);
+			kind.bitDepth(), plane);
 		ImagePlus out = MapImages.shapedLike(source, ImagePlusScorer.mapTitle(source.getTitle()), stack);
 		if (kind == Kind.SIXTEEN_BIT) {
 			Calibration cal = source.getCalibration().copy();
