@@ -48,13 +48,16 @@ final class ConsoleProgress implements ProgressListener {
 		return stopped;
 	}
 
+	// status lines (one per image normalised, ...) would flood the console: only warnings and phases are shown
+
 	@Override
-	public void status(String message) {
-		// per-image status lines would flood the console; warnings and the score training picked are shown
-		if (message.startsWith("warning")) err.println(ConsoleText.line(message));
-		// the phases whose percentages follow (calibration) and where a resumed training goes on
-		else if (message.startsWith("score: ") || message.startsWith("calibrating scores") || message.startsWith(
-			"resuming") || message.startsWith("going on after")) out.println(message);
-		if (message.startsWith("calibrating scores")) lastTenth = -1; // its percentages count from 0 again
+	public void warning(String message) {
+		err.println(ConsoleText.line("warning: " + message));
+	}
+
+	@Override
+	public void phase(String message) {
+		out.println(message);
+		lastTenth = -1; // its percentages count from 0 again
 	}
 }

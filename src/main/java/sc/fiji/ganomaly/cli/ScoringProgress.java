@@ -35,13 +35,14 @@ final class ScoringProgress implements ProgressListener {
 	}
 
 	@Override
+	public void warning(String text) {
+		if (terminal && pending != null) err.print("\r\033[K");
+		err.println(ConsoleText.line("warning: " + text));
+	}
+
+	@Override
 	public void status(String text) {
 		String message = ConsoleText.line(text);
-		if (message.startsWith("warning")) {
-			if (terminal && pending != null) err.print("\r\033[K");
-			err.println(message);
-			return;
-		}
 		if (!message.startsWith("scored")) return;
 		pending = message;
 		long now = System.nanoTime();

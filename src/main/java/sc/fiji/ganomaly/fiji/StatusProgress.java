@@ -27,14 +27,19 @@ final class StatusProgress implements ProgressListener {
 		this.canceled = canceled;
 	}
 
-	/** What the work does now (its last status that is no warning), shown with the percentage. */
+	/** What the work does now (its last status), shown with the percentage. */
 	private volatile String stage;
 
 	@Override
 	public void status(String message) {
-		if (!message.startsWith("warning: ")) stage = message;
+		stage = message;
 		if (status != null) status.showStatus(task + ": " + message);
-		if (message.startsWith("warning: ")) EngineMessages.warn(task + ": " + message.substring("warning: ".length()));
+	}
+
+	@Override
+	public void warning(String message) {
+		if (status != null) status.showStatus(task + ": warning: " + message);
+		EngineMessages.warn(task + ": " + message);
 	}
 
 	@Override

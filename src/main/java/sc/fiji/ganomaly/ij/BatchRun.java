@@ -152,7 +152,7 @@ final class BatchRun {
 		failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");
 		if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
 		failures.add(new Failure(file, line));
-		progress.status("warning: " + file.getFileName() + " was not scored: " + line);
+		progress.warning(file.getFileName() + " was not scored: " + line);
 	}
 
 	/** Scores one file; false when canceled before its end. */

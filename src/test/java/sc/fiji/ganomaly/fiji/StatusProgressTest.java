@@ -54,8 +54,8 @@ public class StatusProgressTest {
 				Thread.sleep(50);
 			assertTrue(messages.seen.toString(), messages.seen.stream().anyMatch(m -> m.startsWith(
 				"Train GANomaly: training the network: epoch 2 of 2, 60 %")));
-			p.status("warning: not shown as what it does");
-			p.status("calibrating scores on held-out normal data");
+			p.phase("calibrating scores on held-out normal data");
+			p.warning("not shown as what it does");
 			Thread.sleep(600);
 			p.progress(0, 4);
 			assertTrue(messages.seen.toString(), messages.await(

@@ -28,6 +28,18 @@ public interface ProgressListener {
 			}
 
 			@Override
+			public void warning(String message) {
+				for (ProgressListener l : listeners)
+					l.warning(message);
+			}
+
+			@Override
+			public void phase(String message) {
+				for (ProgressListener l : listeners)
+					l.phase(message);
+			}
+
+			@Override
 			public void progress(long done, long total) {
 				for (ProgressListener l : listeners)
 					l.progress(done, total);
@@ -72,6 +84,16 @@ public interface ProgressListener {
 			}
 
 			@Override
+			public void warning(String message) {
+				whole.warning(message);
+			}
+
+			@Override
+			public void phase(String message) {
+				whole.phase(message);
+			}
+
+			@Override
 			public void progress(long done, long total) {
 				progress.accept(done, total);
 			}
@@ -101,6 +123,22 @@ public interface ProgressListener {
 
 	/** A short line of what happens now. */
 	default void status(String message) {}
+
+	/**
+	 * Something the user should read and may act on, in one line without a "warning: " prefix (each
+	 * front end marks warnings its own way); by default a status line that starts with one.
+	 */
+	default void warning(String message) {
+		status("warning: " + message);
+	}
+
+	/**
+	 * A phase of the work begins, such as the calibration after the epochs; the progress that follows
+	 * counts from 0. By default a status line.
+	 */
+	default void phase(String message) {
+		status(message);
+	}
 
 	/** {@code done} of {@code total} units are finished. */
 	default void progress(long done, long total) {}

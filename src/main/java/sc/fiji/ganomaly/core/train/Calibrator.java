@@ -69,7 +69,7 @@ final class Calibrator {
 	 * @param manifest the trained model's manifest, without scoring
 	 */
 	Result calibrate(LazyNetwork network, Manifest manifest, HeldOut data, List<NormalizedPlane> planes) {
-		listener.status("calibrating scores on held-out normal data");
+		listener.phase("calibrating scores on held-out normal data");
 		NetworkSpec spec = manifest.spec();
 		int p = spec.patchSize(), stride = Math.max(1, p / 4);
 		DensityModel density = fitDensity(network, data, spec);
@@ -141,7 +141,7 @@ final class Calibrator {
 
 	/**
 	 * The warning for a default score whose threshold rests on fewer than {@link MapCalibration#MIN_BLOCKS}
-	 * normal blocks (said to the listener), or null.
+	 * normal blocks (said to the listener; as the manifest keeps it, after "warning: "), or null.
 	 *
 	 * @param byTexture the blocks are the texture score's (every normal plane), not the held-out share's
 	 */
@@ -150,12 +150,12 @@ final class Calibrator {
 		long perPlane = Math.max(1, referenceArea / ((long) p * p));
 		long more = (long) Math.ceil((MapCalibration.MIN_BLOCKS - blocks) / (double) perPlane / (byTexture ? 1
 			: settings.validationFraction()));
-		String warning = "warning: the image threshold rests on " + blocks + (byTexture ? " normal blocks (of every " +
+		String warning = "the image threshold rests on " + blocks + (byTexture ? " normal blocks (of every " +
 			"training plane) of " : " held-out normal blocks of ") + p + "x" + p +
 			" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
 			" more normal plane" + (more == 1 ? " like these" : "s like these") + (byTexture ? "" : ", or a larger validation fraction") + ")";
-		listener.status(warning);
-		return warning;
+		listener.warning(warning);
+		return "warning: " + warning;
 	}
 
 	/**

@@ -114,7 +114,7 @@ public final class Trainer {
 			network.exportSavedModel(work.resolve(ModelFile.SAVED_MODEL));
 			String unconverged = TrainingOutcomes.networkWarning(summary.diverged(), summary.converged(), summary
 				.bestEpoch(), run.score());
-			if (unconverged != null) listener.status("warning: " + unconverged);
+			if (unconverged != null) listener.warning(unconverged);
 			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(),
 				calibration, PatchCalibration.DEFAULT_THRESHOLD, Map.of());
 			deleteExcept(work, work.resolve(ModelFile.SAVED_MODEL));
@@ -147,7 +147,7 @@ public final class Trainer {
 		TrainingData data)
 	{
 		long start = System.nanoTime();
-		if (run.resume()) listener.status("warning: resume: the " + run.score().id() + " score trains no network, so there " +
+		if (run.resume()) listener.warning("resume: the " + run.score().id() + " score trains no network, so there " +
 			"is nothing to resume; an earlier network training's checkpoint is kept (give the score it was trained " +
 			"for, e.g. --score latent, to resume it)");
 		Calibrator.Result calibrated = new Calibrator(run, listener).calibrateTexture(planes, spec.patchSize());
@@ -196,7 +196,7 @@ public final class Trainer {
 	private TrainingSettings withScore(TrainingSettings settings, TrainingData data) {
 		if (settings.score() != null) return settings;
 		ScoreKind score = score(settings, data);
-		listener.status("score: " + score.id() + (score == ScoreKind.COMBINED ? " (the training images are about one " +
+		listener.phase("score: " + score.id() + (score == ScoreKind.COMBINED ? " (the training images are about one " +
 			"patch: texture and the network's density together)" : " (the training images hold several patches: " +
 			"local image statistics; no network is trained)"));
 		return settings.copy().score(score);

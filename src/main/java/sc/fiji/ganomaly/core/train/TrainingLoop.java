@@ -63,13 +63,13 @@ final class TrainingLoop {
 			bestEpoch = state.bestEpoch();
 			resets = state.resets();
 			validationLosses.addAll(state.validationLosses());
-			listener.status(settings.resume() ? "resuming after epoch " + state.epoch() : "going on after epoch " +
+			listener.phase(settings.resume() ? "resuming after epoch " + state.epoch() : "going on after epoch " +
 				state.epoch() + " of a stopped training of this model with the same settings and images, as resuming " +
 				"it would (delete " + settings.checkpointFolder() + " to begin at epoch 1)");
 		}
 		else {
 			int earlier = checkpoint.startAfresh();
-			if (earlier > 0) listener.status("warning: this training replaced the checkpoint of an earlier training of " +
+			if (earlier > 0) listener.warning("this training replaced the checkpoint of an earlier training of " +
 				"this model (after epoch " + earlier + "), which can no longer be resumed");
 			// a training stopped within its first epoch resumes from here
 			if (settings.checkpointFolder() != null) checkpoint.save(network, new TrainingCheckpoint.State(0,
