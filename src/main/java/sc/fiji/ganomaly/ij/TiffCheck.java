@@ -80,8 +80,9 @@ public final class TiffCheck {
 			return times(pixels(), perPixel);
 		}
 
+		/** Whether ImageJ reads the strips as they are: compression none (1, or 0 as some writers put it), or small "JPEG" ones. */
 		boolean raw() {
-			return compression == 1 || compression == 7 && width < 500; // ImageJ reads small "JPEG" strips raw
+			return compression == 1 || compression == 0 || compression == 7 && width < 500;
 		}
 	}
 

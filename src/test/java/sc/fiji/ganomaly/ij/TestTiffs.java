@@ -110,6 +110,12 @@ public final class TestTiffs {
 			return this;
 		}
 
+		/** A compression code other than deflate (8): the strips stay uncompressed whatever it says. */
+		public Spec compression(int code) {
+			compression = code;
+			return this;
+		}
+
 		public Spec big() {
 			big = true;
 			return this;

@@ -165,7 +165,7 @@ public class TiffCheckTest {
 		for (TestTiffs.Spec spec : List.of(TestTiffs.spec(), TestTiffs.spec().bigEndian().bits(16).planes(3),
 			TestTiffs.spec().bits(32).planes(2), TestTiffs.spec().deflate().planes(2), TestTiffs.spec().bigEndian()
 				.deflate().bits(16), TestTiffs.spec().planes(5).imageJSingleDirectory(), TestTiffs.spec().bigEndian()
-					.bits(16).planes(4).imageJSingleDirectory()))
+					.bits(16).planes(4).imageJSingleDirectory(), TestTiffs.spec().compression(0).planes(2)))
 		{
 			Path file = write("valid" + i++ + ".tif", spec.build().bytes());
 			TiffCheck.Report report = TiffCheck.check(file, "--input");
