@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, longSoftware, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -530,7 +530,9 @@ public class BadInputsTest {
 			.cli("pipe.ganomaly.zip is not a file but a pipe, device or socket; give the path of a model file", x -> train(
 				"--input", x.normal, "--model", x.pipeModel))
 			.command("model: /dev/zero is not a file but a pipe, device or socket; give a model file", SCORE, x -> in(
-				"image", x.open(x.normal), "model", new java.io.File("/dev/zero"))));
+				"image", x.open(x.normal), "model", new java.io.File("/dev/zero"))),
+		badImage(93, "TIFF whose Software text declares 2 GiB", "is truncated or damaged: its image directory 1's tag 305 " +
+			"(2147483647 bytes at byte ", x -> x.longSoftware));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -686,6 +688,13 @@ public class BadInputsTest {
 			if (polygon[i] == 'I' && polygon[i + 1] == 'o' && polygon[i + 2] == 'u' && polygon[i + 3] == 't')
 				ByteBuffer.wrap(polygon).putShort(i + 16, (short) 0).putInt(i + 18, 1 << 28); // "Iout": the selection
 		f.pointsTif = alone("points.tif", polygon);
+		TestTiffs.Built software = TestTiffs.spec().description("written by hand").build();
+		ByteBuffer entries = ByteBuffer.wrap(software.bytes()).order(software.order());
+		int at = software.directories().get(0) + 2;
+		while (entries.getShort(at) != 270)
+			at += 12;
+		entries.putShort(at, (short) 305).putInt(at + 4, Integer.MAX_VALUE); // the description, now a Software text
+		f.longSoftware = alone("software.tif", software.bytes());
 		f.withPipe = Files.createDirectories(f.dir.resolve("with-pipe"));
 		Files.copy(f.normal, f.withPipe.resolve("a.tif"));
 		f.pipeModel = f.dir.resolve("pipe.ganomaly.zip");

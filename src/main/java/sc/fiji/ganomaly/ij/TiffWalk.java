@@ -200,6 +200,10 @@ final class TiffWalk {
 					ImageJMetadata.check(this, metadataCounts, location(e, where), where);
 				}
 				case 320 -> extent(e, where + "'s tag " + e.tag);
+				// texts ImageJ allocates at their declared length (of the first directory) before reading them
+				case 305, 306, 315, 316 -> {
+					if (index == 1) extent(e, where + "'s tag " + e.tag);
+				}
 				default -> {}
 			}
 		}

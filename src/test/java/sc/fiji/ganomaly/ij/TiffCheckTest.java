@@ -159,6 +159,25 @@ public class TiffCheckTest {
 			plane));
 	}
 
+	/**
+	 * ImageJ allocates a first directory's Software, DateTime, Artist and HostComputer texts at the
+	 * length their entries declare, before reading them: one of 2 GiB is refused unread.
+	 */
+	@Test
+	public void aTextTagLongerThanTheFileIsRefused() throws IOException {
+		for (int tag : new int[] { 305, 306, 315, 316 }) {
+			TestTiffs.Built built = TestTiffs.spec().description("written by hand").build();
+			ByteBuffer b = ByteBuffer.wrap(built.bytes()).order(built.order());
+			int at = built.directories().get(0) + 2; // the first entry
+			while (b.getShort(at) != 270)
+				at += 12;
+			b.putShort(at, (short) tag).putInt(at + 4, Integer.MAX_VALUE);
+			Path file = write("text" + tag + ".tif", built.bytes());
+			assertThat(refusal(() -> ImageFiles.open(file, "--input")), containsString("is truncated or damaged: its image " +
+				"directory 1's tag " + tag + " (2147483647 bytes at byte "));
+		}
+	}
+
 	@Test
 	public void validBuiltTiffsPassAndReadBack() throws IOException {
 		int i = 0;
