@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, longSoftware, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -532,7 +532,9 @@ public class BadInputsTest {
 			.command("model: /dev/zero is not a file but a pipe, device or socket; give a model file", SCORE, x -> in(
 				"image", x.open(x.normal), "model", new java.io.File("/dev/zero"))),
 		badImage(93, "TIFF whose Software text declares 2 GiB", "is truncated or damaged: its image directory 1's tag 305 " +
-			"(2147483647 bytes at byte ", x -> x.longSoftware));
+			"(2147483647 bytes at byte ", x -> x.longSoftware),
+		badImage(94, "deflate TIFF whose strip is cut short (ImageJ inflated it forever)", "image directory 1's strip 1 " +
+			"of 1 ends before its deflate stream does (truncated or damaged)", x -> x.cutDeflate));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -695,6 +697,11 @@ public class BadInputsTest {
 			at += 12;
 		entries.putShort(at, (short) 305).putInt(at + 4, Integer.MAX_VALUE); // the description, now a Software text
 		f.longSoftware = alone("software.tif", software.bytes());
+		TestTiffs.Built deflate = TestTiffs.spec().deflate().build();
+		ByteBuffer cut = ByteBuffer.wrap(deflate.bytes()).order(deflate.order());
+		int count = deflate.stripCountValues().get(0);
+		cut.putInt(count, cut.getInt(count) - 4); // the stream's last four bytes (its checksum) are no longer the strip's
+		f.cutDeflate = alone("cut.tif", deflate.bytes());
 		f.withPipe = Files.createDirectories(f.dir.resolve("with-pipe"));
 		Files.copy(f.normal, f.withPipe.resolve("a.tif"));
 		f.pipeModel = f.dir.resolve("pipe.ganomaly.zip");

@@ -239,7 +239,7 @@ final class TiffWalk {
 	}
 
 	Directory strips(long offset, int index, long width, long height, int bits, int samples, int compression,
-		long[] offsets, long[] counts)
+		long[] offsets, long[] counts) throws IOException
 	{
 		String where = "image directory " + index;
 		Directory shape = new Directory(offset, width, height, bits, samples, compression, offsets.length, 0, 0, 0);
@@ -261,6 +261,7 @@ final class TiffWalk {
 		if (!raw && stored > TiffCheck.times(compressed, TiffCheck.maxRatio(compression))) throw bad(where + " declares " + describe(
 			shape) + " but holds only " + compressed + " compressed bytes, beyond " + TiffCheck.codec(compression) +
 			"'s largest ratio of " + TiffCheck.maxRatio(compression) + ":1");
+		if (compression == 8 || compression == 32946) DeflateStrips.check(this, offsets, counts, stored, where);
 		return new Directory(offset, width, height, bits, samples, compression, offsets.length, counts == null ? 0
 			: compressed, offsets[0], end);
 	}

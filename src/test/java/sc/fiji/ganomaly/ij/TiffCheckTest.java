@@ -178,6 +178,50 @@ public class TiffCheckTest {
 		}
 	}
 
+	/** A deflate TIFF of one 8x6 plane whose strip is {@code strip} (appended to the file). */
+	Path withStrip(String name, byte[] strip) throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().deflate().build();
+		byte[] bytes = Arrays.copyOf(built.bytes(), built.bytes().length + strip.length);
+		System.arraycopy(strip, 0, bytes, built.bytes().length, strip.length);
+		ByteBuffer.wrap(bytes).order(built.order()).putInt(built.stripOffsetValues().get(0), built.bytes().length).putInt(
+			built.stripCountValues().get(0), strip.length);
+		return write(name, bytes);
+	}
+
+	static byte[] deflated(byte[] data, byte[] dictionary) {
+		java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+		if (dictionary != null) deflater.setDictionary(dictionary);
+		deflater.setInput(data);
+		deflater.finish();
+		byte[] out = new byte[data.length + 64];
+		int n = deflater.deflate(out);
+		deflater.end();
+		return Arrays.copyOf(out, n);
+	}
+
+	/**
+	 * ImageJ inflates a strip until its stream ends: a strip cut short (a truncated download) or one
+	 * that asks for a preset dictionary made it loop forever; a strip of a megabyte of zeros for a
+	 * plane of 48 bytes, it kept whole.
+	 */
+	@Test(timeout = 60_000)
+	public void deflateStripsAreInflatedOnceFirst() throws IOException {
+		byte[] plane = new byte[48];
+		for (int i = 0; i < plane.length; i++)
+			plane[i] = (byte) (i * 7);
+		byte[] whole = deflated(plane, null);
+		Path cut = withStrip("cut.tif", Arrays.copyOf(whole, whole.length - 4));
+		assertThat(refusal(() -> ImageFiles.open(cut, "--input")), containsString("image directory 1's strip 1 of 1 ends " +
+			"before its deflate stream does (truncated or damaged)"));
+		Path dictionary = withStrip("dictionary.tif", deflated(plane, new byte[] { 1, 2, 3 }));
+		assertThat(refusal(() -> ImageFiles.open(dictionary, "--input")), containsString("asks for a preset dictionary"));
+		Path bomb = withStrip("bomb.tif", deflated(new byte[1 << 20], null));
+		assertThat(refusal(() -> ImageFiles.open(bomb, "--input")), containsString("strip 1 of 1 inflates to more than " +
+			"its plane's 48 bytes"));
+		Path good = withStrip("good.tif", whole);
+		assertEquals(7 * 9, ImageFiles.open(good, "--input").image().getProcessor().get(1, 1));
+	}
+
 	@Test
 	public void validBuiltTiffsPassAndReadBack() throws IOException {
 		int i = 0;
