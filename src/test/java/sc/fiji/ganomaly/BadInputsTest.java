@@ -534,7 +534,20 @@ public class BadInputsTest {
 		badImage(93, "TIFF whose Software text declares 2 GiB", "is truncated or damaged: its image directory 1's tag 305 " +
 			"(2147483647 bytes at byte ", x -> x.longSoftware),
 		badImage(94, "deflate TIFF whose strip is cut short (ImageJ inflated it forever)", "image directory 1's strip 1 " +
-			"of 1 ends before its deflate stream does (truncated or damaged)", x -> x.cutDeflate));
+			"of 1 ends before its deflate stream does (truncated or damaged)", x -> x.cutDeflate),
+		new Case(95, "a TIFF with a DICOM header at byte 128, which ImageJ reads as DICOM")
+			.noCli("ReaderHeadersTest.aTiffWithADicomHeaderIsNotReadAsDicom (the header check every front end shares)")
+			.noCommand("as for the command line"),
+		new Case(96, "a BMP that ImageJ's BMP reader reads otherwise than its header check")
+			.noCli("ReaderHeadersTest.aBmpIsCheckedAsImageJReadsIt (the header check every front end shares)")
+			.noCommand("as for the command line"),
+		new Case(97, "a GIF frame larger than its image")
+			.noCli("ReaderHeadersTest.everyGifFrameFitsTheImage (the header check every front end shares)")
+			.noCommand("as for the command line"),
+		new Case(98, "compressed TIFF strips that share their bytes, or a directory where ImageJ ends the chain")
+			.noCli("ReaderHeadersTest.compressedStripsThatShareTheirBytesAreRefused, ImageFilesFuzzTest (the header check " +
+				"every front end shares)")
+			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

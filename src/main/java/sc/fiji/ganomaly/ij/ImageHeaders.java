@@ -43,6 +43,10 @@ final class ImageHeaders {
 			throw unreadable(file, option, e);
 		}
 		if (size == 0) throw new IllegalArgumentException(option + ": " + file + " is empty (0 bytes), not an image");
+		boolean dicom = head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
+		// ImageJ reads a file of a TIFF's byte order mark and a DICOM header (GE Senographe's) with its DICOM reader
+		if (dicom && (head[0] == 'I' && head[1] == 'I' || head[0] == 'M' && head[1] == 'M')) throw notAnImage(file, option,
+			"it is a combined TIFF and DICOM file, which ImageJ reads as DICOM");
 		if (TiffCheck.isTiff(head)) {
 			TiffCheck.Report report = TiffCheck.check(file, option);
 			if (report.bigTiff()) throw new IllegalArgumentException(option + ": " + file +
@@ -51,8 +55,7 @@ final class ImageHeaders {
 				? "plane" : report.planes() + " planes");
 			return Optional.of(report);
 		}
-		if (head.length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
-			throw notAnImage(file, option, "it is a DICOM file");
+		if (dicom) throw notAnImage(file, option, "it is a DICOM file");
 		header(file, option);
 		return Optional.empty();
 	}
@@ -160,6 +163,8 @@ final class ImageHeaders {
 			height = Math.max(height, screen.height());
 		}
 		long pixels = TiffCheck.times(width, height), bytes = size(file);
+		if (format.equals("BMP")) BmpGifHeaders.checkBmp(file, option, bytes);
+		if (format.equals("GIF")) BmpGifHeaders.checkGifFrames(file, option, width, height);
 		if (pixels > TiffCheck.MAX_PLANE_PIXELS) throw new IllegalArgumentException(option + ": " + file + ": its " +
 			format + " header declares " + width + "x" + height + " = " + pixels +
 			" pixels, more than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");

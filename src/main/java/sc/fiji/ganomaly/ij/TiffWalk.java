@@ -130,6 +130,11 @@ final class TiffWalk {
 			checkHeldByTheFile(directories);
 		}
 		else checkContiguous(directories.get(0), planes);
+		long compressed = 0; // ImageJ never reads the byte counts of uncompressed strips
+		for (Directory d : directories)
+			if (!d.raw()) compressed = plus(compressed, d.compressedBytes());
+		if (compressed > size) throw bad("the strips of its " + directories.size() + " image directories add up to " +
+			compressed + " bytes, more than the file's " + size + ": planes that share their bytes");
 		for (int i = 0; i < directories.size(); i++)
 			checkAllocation(directories.get(i), directories.size() == 1 ? 0 : i + 1);
 		return new Report(file, size, big, order == ByteOrder.LITTLE_ENDIAN, List.copyOf(directories), planes);
@@ -156,11 +161,29 @@ final class TiffWalk {
 			long count = big ? entries.getLong() : entries.getInt() & 0xffffffffL;
 			ByteBuffer inline = entries.slice(entries.position(), big ? 8 : 4).order(order);
 			long value = big ? entries.getLong() : entries.getInt() & 0xffffffffL;
-			if (index > 1 && tag > 10000 && tag < 32768) return null; // where ImageJ stops reading directories
+			if (index > 1 && tag > 10000 && tag < 32768) { // where ImageJ stops reading directories
+				endedAt(list, where);
+				return null;
+			}
 			list.add(new Entry(tag, type, count, value, inline));
 		}
 		long next = big ? entries.getLong() : entries.getInt() & 0xffffffffL;
 		return directory(offset, index, list, next);
+	}
+
+	/**
+	 * The entries of a directory where ImageJ ends the chain, before the tag that ends it: ImageJ has
+	 * read them, allocating and looping for their values, though it makes no plane of them.
+	 */
+	void endedAt(List<Entry> read, String where) throws IOException {
+		for (Entry e : read)
+			switch (e.tag) {
+				case 273 -> strips(e, where + "'s strip offsets");
+				case 279 -> strips(e, where + "'s strip byte counts");
+				case 50838 -> metadataCounts = metadataCounts(e, where);
+				case 50839 -> ImageJMetadata.check(this, metadataCounts, location(e, where), where);
+				default -> {}
+			}
 	}
 
 	Parsed directory(long offset, int index, List<Entry> entries, long next) throws IOException {
@@ -258,6 +281,9 @@ final class TiffWalk {
 		long stored = shape.storedBytes();
 		if (raw) end = Math.max(end, plus(offsets[0], stored)); // ImageJ reads raw planes contiguously
 		if (end > size) throw truncated("pixel data", where + ": " + describe(shape), end);
+		// ImageJ decodes every strip, however many point at the same bytes (ten thousand LZW strips of one stream: minutes)
+		if (!raw && compressed > size) throw bad(where + "'s strips add up to " + compressed + " bytes, more than the " +
+			"file's " + size + ": strips that share their bytes");
 		if (!raw && stored > TiffCheck.times(compressed, TiffCheck.maxRatio(compression))) throw bad(where + " declares " + describe(
 			shape) + " but holds only " + compressed + " compressed bytes, beyond " + TiffCheck.codec(compression) +
 			"'s largest ratio of " + TiffCheck.maxRatio(compression) + ":1");

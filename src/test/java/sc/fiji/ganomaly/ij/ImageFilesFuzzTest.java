@@ -34,7 +34,7 @@ import ij.process.FloatProcessor;
 import ij.process.ShortProcessor;
 
 /**
- * Seeded mutations of small real TIFFs (bytes flipped in headers and directories, truncations,
+ * Seeded mutations of small real TIFFs (bytes flipped in headers, directories and anywhere, truncations,
  * offsets rewritten, directory chains looped): each opens through {@link ImageFiles#openLazily}
  * with every plane's pixels read, and through {@link ImageFiles#open}, and gives an image or a
  * one-line IllegalArgumentException, within a time limit, printing nothing.
@@ -49,7 +49,9 @@ public class ImageFilesFuzzTest {
 	static final long BUDGET_NANOS = 30_000_000_000L, PER_FILE_SECONDS = 5;
 
 	enum Mutation {
-		FLIP_HEADER, FLIP_DIRECTORY, TRUNCATE, REWRITE_OFFSET, LOOP_CHAIN, HUGE_SIZE
+		FLIP_HEADER, FLIP_DIRECTORY, TRUNCATE, REWRITE_OFFSET, LOOP_CHAIN, HUGE_SIZE,
+		/** bits flipped anywhere: in ImageJ's metadata and selections, strips, pixels */
+		FLIP_ANYWHERE
 	}
 
 	/** One seed file and its directories' offsets and entry counts. */
@@ -75,7 +77,21 @@ public class ImageFilesFuzzTest {
 		new FileSaver(hyper).saveAsTiffStack(dir.resolve("hyper.tif").toString());
 		new FileSaver(new ImagePlus("f", new FloatProcessor(10, 7))).saveAsTiff(dir.resolve("float.tif").toString());
 		new FileSaver(new ImagePlus("c", new ColorProcessor(10, 7))).saveAsTiff(dir.resolve("rgb.tif").toString());
-		for (String name : List.of("hyper.tif", "float.tif", "rgb.tif"))
+		ImagePlus annotated = new ImagePlus("annotated", new ShortProcessor(16, 12));
+		ij.gui.Overlay overlay = new ij.gui.Overlay();
+		ij.gui.PolygonRoi spline = new ij.gui.PolygonRoi(new float[] { 1, 12, 6 }, new float[] { 1, 3, 10 },
+			ij.gui.Roi.POLYGON);
+		spline.fitSpline();
+		overlay.add(spline);
+		overlay.add(new ij.gui.PointRoi(new float[] { 2, 5 }, new float[] { 3, 6 }));
+		overlay.add(new ij.gui.TextRoi(2, 2, "note", new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 9)));
+		overlay.add(new ij.gui.ImageRoi(3, 3, new ij.process.ByteProcessor(3, 3)));
+		overlay.add(new ij.gui.EllipseRoi(2, 2, 12, 10, 0.5));
+		annotated.setOverlay(overlay);
+		annotated.setRoi(new ij.gui.OvalRoi(2, 3, 8, 7));
+		annotated.setProperty("Info", "information");
+		new FileSaver(annotated).saveAsTiff(dir.resolve("annotated.tif").toString());
+		for (String name : List.of("hyper.tif", "float.tif", "rgb.tif", "annotated.tif"))
 			files.add(Files.readAllBytes(dir.resolve(name)));
 		List<Seed> seeds = new ArrayList<>();
 		for (int i = 0; i < files.size(); i++) {
@@ -104,6 +120,10 @@ public class ImageFilesFuzzTest {
 					b[at + random.nextInt(2 + 12 * n + 4)] ^= (byte) (1 << random.nextInt(8));
 			}
 			case TRUNCATE -> b = Arrays.copyOf(b, random.nextInt(b.length));
+			case FLIP_ANYWHERE -> {
+				for (int k = 1 + random.nextInt(4); k > 0; k--)
+					b[random.nextInt(b.length)] ^= (byte) (1 << random.nextInt(8));
+			}
 			case REWRITE_OFFSET -> buffer.putInt(entry + 8, random.nextBoolean() ? random.nextInt(b.length + 64)
 				: random.nextInt());
 			case LOOP_CHAIN -> buffer.putInt(at + 2 + 12 * n, (int) seed.directories()[random.nextInt(d + 1)]);

@@ -1,0 +1,119 @@
+package sc.fiji.ganomaly.ij;
+
+import static org.hamcrest.CoreMatchers.containsString;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.Assert.assertEquals;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+
+/**
+ * Headers that ImageJ's own readers take otherwise than the checks' first reading: a TIFF that
+ * ImageJ reads as DICOM, BMPs as ImageJ's BMP reader reads them, GIF frames as ImageJ's GIF reader
+ * allocates them, and compressed strips that share their bytes. Each crafted file made ImageJ
+ * allocate gigabytes or work for minutes.
+ */
+public class ReaderHeadersTest {
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	Path write(String name, byte[] bytes) throws IOException {
+		return Files.write(tmp.getRoot().toPath().resolve(name), bytes);
+	}
+
+	static ByteProcessor ramp() {
+		ByteProcessor ip = new ByteProcessor(37, 23);
+		for (int i = 0; i < 37 * 23; i++)
+			ip.set(i, i % 251);
+		return ip;
+	}
+
+	byte[] saved(String name, java.util.function.BiConsumer<FileSaver, String> save, ImagePlus imp) throws IOException {
+		Path file = tmp.getRoot().toPath().resolve("saved-" + name);
+		save.accept(new FileSaver(imp), file.toString());
+		return Files.readAllBytes(file);
+	}
+
+	@Test
+	public void aTiffWithADicomHeaderIsNotReadAsDicom() throws IOException {
+		byte[] bytes = java.util.Arrays.copyOf(TestTiffs.spec().build().bytes(), 400);
+		System.arraycopy("DICM".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, bytes, 128, 4);
+		Path file = write("senographe.tif", bytes);
+		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(file, "--input")), containsString(
+			"it is a combined TIFF and DICOM file, which ImageJ reads as DICOM"));
+	}
+
+	@Test
+	public void compressedStripsThatShareTheirBytesAreRefused() throws IOException {
+		// 64 rows of 8 pixels, every row's strip the same deflate stream: ImageJ decodes each strip again
+		byte[] row = TiffCheckTest.deflated(new byte[8], null);
+		int strips = 64, entries = 9, dir = 8, arrays = dir + 2 + 12 * entries + 4, data = arrays + 8 * strips;
+		ByteBuffer b = ByteBuffer.allocate(data + row.length).order(ByteOrder.LITTLE_ENDIAN);
+		b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(dir).putShort((short) entries);
+		long[][] tags = { { 256, 3, 1, 8 }, { 257, 3, 1, strips }, { 258, 3, 1, 8 }, { 259, 3, 1, 8 }, { 262, 3, 1, 1 },
+			{ 273, 4, strips, arrays }, { 277, 3, 1, 1 }, { 278, 3, 1, 1 }, { 279, 4, strips, arrays + 4 * strips } };
+		for (long[] t : tags)
+			b.putShort((short) t[0]).putShort((short) t[1]).putInt((int) t[2]).putInt((int) t[3]);
+		b.putInt(0);
+		for (int i = 0; i < strips; i++)
+			b.putInt(arrays + 4 * i, data).putInt(arrays + 4 * strips + 4 * i, row.length);
+		b.put(data, row);
+		Path file = write("shared.tif", b.array());
+		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(file, "--input")), containsString("image directory 1's " +
+			"strips add up to " + strips * row.length + " bytes, more than the file's " + b.capacity() +
+			": strips that share their bytes"));
+	}
+
+	@Test
+	public void aBmpIsCheckedAsImageJReadsIt() throws IOException {
+		byte[] good = saved("ok.bmp", FileSaver::saveAsBmp, new ImagePlus("ok", ramp()));
+		assertEquals(ramp().get(5, 7), ImageFiles.open(write("ok.bmp", good), "--input").image().getProcessor().get(5, 7));
+		// a palette of 1.6 billion colours: ImageJ allocated three arrays of 1.6 GB and read it from past the end
+		byte[] palette = good.clone();
+		ByteBuffer.wrap(palette).order(ByteOrder.LITTLE_ENDIAN).putInt(46, 0x60000000);
+		Path many = write("palette.bmp", palette);
+		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(many, "--input")), containsString("its BMP palette of " +
+			"1610612736 colours ends beyond its "));
+		// OS/2's 12-byte header, 4x2 pixels of 24 bits: ImageJ took the pixels for the rest of a 40-byte header
+		ByteBuffer os2 = ByteBuffer.allocate(14 + 12 + 2 * 12).order(ByteOrder.LITTLE_ENDIAN);
+		os2.put((byte) 'B').put((byte) 'M').putInt(os2.capacity()).putInt(0).putInt(26).putInt(12).putShort((short) 4)
+			.putShort((short) 2).putShort((short) 1).putShort((short) 24);
+		Path old = write("os2.bmp", os2.array());
+		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(old, "--input")), containsString("its BMP header is of " +
+			"the old 12-byte kind, which ImageJ reads as the 40-byte one"));
+	}
+
+	@Test
+	public void everyGifFrameFitsTheImage() throws IOException {
+		ImageStack stack = new ImageStack(37, 23);
+		stack.addSlice(ramp());
+		stack.addSlice(ramp());
+		byte[] gif = saved("ok.gif", FileSaver::saveAsGif, new ImagePlus("frames", stack));
+		assertEquals(2, ImageFiles.open(write("ok.gif", gif), "--input").image().getStackSize());
+		// the second frame's descriptor (after its graphic control extension) claims 65535x32767 pixels:
+		// ImageJ allocated and cleared 2 GB for it
+		int seen = 0;
+		for (int i = 0; i + 8 < gif.length; i++)
+			if ((gif[i] & 0xff) == 0x21 && (gif[i + 1] & 0xff) == 0xF9 && gif[i + 2] == 4 && gif[i + 7] == 0 &&
+				gif[i + 8] == 0x2C && ++seen == 2)
+				ByteBuffer.wrap(gif).order(ByteOrder.LITTLE_ENDIAN).putShort(i + 8 + 5, (short) 65535).putShort(i + 8 + 7,
+					(short) 32767);
+		assertEquals(2, seen);
+		Path file = write("frame.gif", gif);
+		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(file, "--input")), containsString("its GIF frame 2 " +
+			"declares 65535x32767 pixels, more than the image of 37x23 it belongs to"));
+	}
+}
