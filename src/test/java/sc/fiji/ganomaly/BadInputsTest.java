@@ -522,7 +522,7 @@ public class BadInputsTest {
 		badImage(90, "TIFF whose overlay selection declares 268 million points in 140 bytes", "image directory 1's ImageJ " +
 			"metadata's overlay selection 1 declares 268435456 points (1073741888 bytes) but has ", x -> x.pointsTif),
 		new Case(91, "a pipe or device as an input image, in a folder of them, or as a list of inputs")
-			.cli("--input: /dev/zero is not a file but a pipe, device or socket; give an image file or a folder", x -> score(
+			.cli("--input: /dev/zero is not a file but a pipe, device or socket; give a list file (@list.txt)", x -> score(
 				"--input", "@/dev/zero", "--model", x.model, "--output", x.out("o91")))
 			.command("pipe.tif is not a file but a pipe, device or socket; give an image file or a folder", TRAIN, x ->
 				trainIn("folder", x.withPipe.toFile(), "model", x.out("m91.zip").toFile())),

@@ -19,7 +19,7 @@ final class BmpGifHeaders {
 
 	private BmpGifHeaders() {}
 
-	/** Checks a BMP as ImageJ reads it: header, palette and rows within the file, nothing compressed. */
+	/** Checks a BMP as ImageJ reads it: its header's kind and, uncompressed, its palette and rows within the file. */
 	static void checkBmp(Path file, String option, long size) {
 		ByteBuffer h;
 		try (InputStream in = Files.newInputStream(file)) {
@@ -33,8 +33,7 @@ final class BmpGifHeaders {
 		if (h.capacity() < 54) throw bad(file, option, "its BMP headers are cut short (" + h.capacity() + " of 54 bytes)");
 		int offset = h.getInt(10), width = h.getInt(18), height = Math.abs(h.getInt(22)),
 			bits = h.getShort(28), compression = h.getInt(30), colours = bits == 24 ? 0 : h.getInt(46);
-		if (compression != 0) throw bad(file, option, "it is a compressed BMP (compression " + compression + "), which " +
-			"ImageJ cannot read; save it uncompressed");
+		if (compression != 0) return; // ImageJ hands a compressed BMP to javax.imageio, whose header was checked
 		if (bits != 1 && bits != 4 && bits != 8 && bits != 24 && bits != 32) throw bad(file, option, "its BMP header " +
 			"declares " + bits + " bits a pixel; ImageJ reads 1, 4, 8, 24 and 32");
 		long palette = colours != 0 ? colours & 0xffffffffL : bits < 16 ? 1L << bits : 0;
@@ -50,24 +49,27 @@ final class BmpGifHeaders {
 	}
 
 	/**
-	 * Checks each GIF frame's own size against the image ImageJ opens ({@code width} x
-	 * {@code height}: the logical screen or the first frame, the larger): ImageJ allocates and
-	 * clears every frame at its declared size.
+	 * Checks the GIF frames' own sizes, which ImageJ allocates and clears frame by frame (clipping
+	 * each to the image it opens): together at most what the file's {@code size} bytes can code,
+	 * 4096 pixels a byte.
 	 */
-	static void checkGifFrames(Path file, String option, long width, long height) {
+	static void checkGifFrames(Path file, String option, long size) {
 		try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
 			in.skipNBytes(10);
 			int packed = in.read();
 			in.skipNBytes(2);
 			if (packed >= 0 && (packed & 0x80) != 0) in.skipNBytes(3L << ((packed & 7) + 1)); // global colour table
+			long pixels = 0, most = TiffCheck.times(size, 4096);
 			for (int frame = 1;; ) {
 				int block = in.read();
 				if (block == 0x2C) {
 					byte[] d = in.readNBytes(9);
 					if (d.length < 9) return;
 					int w = (d[4] & 0xff) | (d[5] & 0xff) << 8, hh = (d[6] & 0xff) | (d[7] & 0xff) << 8;
-					if (w > width || hh > height) throw bad(file, option, "its GIF frame " + frame + " declares " + w + "x" +
-						hh + " pixels, more than the image of " + width + "x" + height + " it belongs to");
+					pixels += (long) w * hh;
+					if (pixels > most) throw bad(file, option, "its GIF frames declare " + pixels + " pixels up to frame " +
+						frame + " (" + w + "x" + hh + "), more than its " + size + " bytes can code (GIF's compression gives " +
+						"at most 4096 pixels a byte)");
 					if ((d[8] & 0x80) != 0) in.skipNBytes(3L << ((d[8] & 7) + 1)); // local colour table
 					in.read(); // LZW code size
 					skipSubBlocks(in);

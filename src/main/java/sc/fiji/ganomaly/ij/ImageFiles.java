@@ -98,7 +98,8 @@ public final class ImageFiles {
 				Path list = Paths.get(word.substring(1));
 				List<String> lines;
 				try {
-					if (Files.exists(list) && !Files.isRegularFile(list)) throw notAFile(list, option);
+					if (Files.exists(list) && !Files.isRegularFile(list)) throw new IllegalArgumentException(option + ": " +
+						list + " is not a file but a pipe, device or socket; give a list file (@list.txt)");
 					if (Files.size(list) > MAX_LIST_BYTES) throw new IllegalArgumentException(option + ": the list " + list +
 						" has " + Files.size(list) + " bytes, more than " + MAX_LIST_BYTES + "; split it into several lists");
 					lines = Files.readAllLines(list);

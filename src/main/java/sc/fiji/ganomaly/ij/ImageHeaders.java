@@ -164,7 +164,7 @@ final class ImageHeaders {
 		}
 		long pixels = TiffCheck.times(width, height), bytes = size(file);
 		if (format.equals("BMP")) BmpGifHeaders.checkBmp(file, option, bytes);
-		if (format.equals("GIF")) BmpGifHeaders.checkGifFrames(file, option, width, height);
+		if (format.equals("GIF")) BmpGifHeaders.checkGifFrames(file, option, bytes);
 		if (pixels > TiffCheck.MAX_PLANE_PIXELS) throw new IllegalArgumentException(option + ": " + file + ": its " +
 			format + " header declares " + width + "x" + height + " = " + pixels +
 			" pixels, more than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");

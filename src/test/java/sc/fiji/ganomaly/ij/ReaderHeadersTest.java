@@ -87,6 +87,22 @@ public class ReaderHeadersTest {
 		Path many = write("palette.bmp", palette);
 		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(many, "--input")), containsString("its BMP palette of " +
 			"1610612736 colours ends beyond its "));
+		// a compressed BMP, which ImageJ hands to javax.imageio
+		java.awt.image.BufferedImage indexed = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage
+			.TYPE_BYTE_INDEXED);
+		indexed.getRaster().setSample(5, 7, 0, 200);
+		javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("bmp").next();
+		javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+		param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+		param.setCompressionType("BI_RLE8");
+		Path rle = tmp.getRoot().toPath().resolve("rle8.bmp");
+		try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(rle.toFile())) {
+			writer.setOutput(out);
+			writer.write(null, new javax.imageio.IIOImage(indexed, null, null), param);
+		}
+		writer.dispose();
+		assertEquals(1, ByteBuffer.wrap(Files.readAllBytes(rle)).order(ByteOrder.LITTLE_ENDIAN).getInt(30));
+		assertEquals(64, ImageFiles.open(rle, "--input").image().getWidth());
 		// OS/2's 12-byte header, 4x2 pixels of 24 bits: ImageJ took the pixels for the rest of a 40-byte header
 		ByteBuffer os2 = ByteBuffer.allocate(14 + 12 + 2 * 12).order(ByteOrder.LITTLE_ENDIAN);
 		os2.put((byte) 'B').put((byte) 'M').putInt(os2.capacity()).putInt(0).putInt(26).putInt(12).putShort((short) 4)
@@ -113,7 +129,8 @@ public class ReaderHeadersTest {
 					(short) 32767);
 		assertEquals(2, seen);
 		Path file = write("frame.gif", gif);
-		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(file, "--input")), containsString("its GIF frame 2 " +
-			"declares 65535x32767 pixels, more than the image of 37x23 it belongs to"));
+		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(file, "--input")), containsString("its GIF frames declare " +
+			(37 * 23 + 65535L * 32767) + " pixels up to frame 2 (65535x32767), more than its " + gif.length + " bytes can " +
+			"code"));
 	}
 }
