@@ -7,27 +7,35 @@ import ij.VirtualStack;
 import ij.plugin.FileInfoVirtualStack;
 import ij.process.ImageProcessor;
 
-/** A virtual stack whose planes are read quietly; a plane ImageJ cannot read is an IllegalArgumentException. */
+/**
+ * A virtual stack whose planes are read quietly, each TIFF plane's compressed data checked first
+ * ({@link TiffCheck#checkPlane}); a plane that cannot be read is an IllegalArgumentException.
+ */
 final class CheckedStack extends VirtualStack {
 
 	private final FileInfoVirtualStack planes;
+	private final TiffCheck.Report report; // null: nothing to check before a plane is read
 	private final Path file;
 	private final String option;
 	private ImageProcessor first; // plane 1 as ImageJ read it on opening, handed once to the new ImagePlus
 
-	private CheckedStack(FileInfoVirtualStack planes, ImageProcessor first, Path file, String option) {
+	private CheckedStack(FileInfoVirtualStack planes, TiffCheck.Report report, ImageProcessor first, Path file,
+		String option)
+	{
 		super(planes.getWidth(), planes.getHeight(), planes.size());
 		this.planes = planes;
+		this.report = report;
 		this.file = file;
 		this.option = option;
 		this.first = first;
 		setBitDepth(planes.getBitDepth());
 	}
 
-	static ImagePlus wrap(ImagePlus imp, FileInfoVirtualStack planes, Path file, String option) {
+	/** {@code planes} of {@code imp}, from a TIFF whose header check gave {@code report} (its first plane checked). */
+	static ImagePlus wrap(ImagePlus imp, FileInfoVirtualStack planes, TiffCheck.Report report, Path file, String option) {
 		ImageProcessor first = imp.getProcessor();
-		ImagePlus checked = new ImagePlus(imp.getTitle(), new CheckedStack(planes, first != null && first.getWidth() ==
-			planes.getWidth() && first.getHeight() == planes.getHeight() ? first : null, file, option));
+		ImagePlus checked = new ImagePlus(imp.getTitle(), new CheckedStack(planes, report, first != null && first
+			.getWidth() == planes.getWidth() && first.getHeight() == planes.getHeight() ? first : null, file, option));
 		checked.setDimensions(imp.getNChannels(), imp.getNSlices(), imp.getNFrames());
 		checked.setCalibration(imp.getCalibration());
 		checked.setFileInfo(imp.getOriginalFileInfo());
@@ -43,6 +51,14 @@ final class CheckedStack extends VirtualStack {
 			ImageProcessor ip = first;
 			first = null;
 			return ip;
+		}
+		if (report != null && n > 1) try {
+			TiffCheck.checkPlane(report, option, n);
+		}
+		catch (IllegalArgumentException e) {
+			String why = e.getMessage(), after = " is not a readable TIFF: ";
+			throw new IllegalArgumentException(option + ": cannot read plane " + n + " of " + file + ": " + (why.contains(
+				after) ? why.substring(why.indexOf(after) + after.length()) : why));
 		}
 		QuietImageJ.Outcome<Object> read = QuietImageJ.call(() -> {
 			try {

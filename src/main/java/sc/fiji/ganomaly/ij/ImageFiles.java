@@ -239,7 +239,8 @@ public final class ImageFiles {
 		ImagePlus imp = read.value();
 		if (imp == null || imp.getStackSize() < 1 || !(imp.getStack() instanceof FileInfoVirtualStack stack) ||
 			!read.output().isBlank()) return open(file, option);
-		return new Input(file, ImagePlusPlanes.checkDimensions(CheckedStack.wrap(imp, stack, file, option), option + ": " +
+		return new Input(file, ImagePlusPlanes.checkDimensions(CheckedStack.wrap(imp, stack, report.orElse(null), file,
+			option), option + ": " +
 			file));
 	}
 

@@ -27,7 +27,9 @@ final class ImageHeaders {
 
 	/**
 	 * Checks {@code file}; {@code whole}: all its planes will be read at once (else one at a time),
-	 * so all of them must fit in the heap (as the one plane of a TIFF of one plane must). Returns a
+	 * so all of them must fit in the heap (as the one plane of a TIFF of one plane must), and every
+	 * TIFF plane's compressed data is checked now (else the first's, the others' as they are read:
+	 * {@link TiffCheck#checkPlane}). Returns a
 	 * TIFF's report (its directories and the planes ImageJ makes of them), nothing for a file of
 	 * another format.
 	 */
@@ -48,7 +50,7 @@ final class ImageHeaders {
 		if (dicom && (head[0] == 'I' && head[1] == 'I' || head[0] == 'M' && head[1] == 'M')) throw notAnImage(file, option,
 			"it is a combined TIFF and DICOM file, which ImageJ reads as DICOM");
 		if (TiffCheck.isTiff(head)) {
-			TiffCheck.Report report = TiffCheck.check(file, option);
+			TiffCheck.Report report = TiffCheck.check(file, option, whole);
 			if (report.bigTiff()) throw new IllegalArgumentException(option + ": " + file +
 				" is a BigTIFF, which ImageJ 1.x cannot read; save it as a standard TIFF");
 			if (whole || report.planes() == 1) fitsInHeap(file, option, report.totalPixelBytes(), report.planes() == 1

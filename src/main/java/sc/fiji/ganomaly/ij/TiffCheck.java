@@ -57,9 +57,12 @@ public final class TiffCheck {
 	 * @param compressedBytes sum of the strips' byte counts (0 when the file gives none)
 	 * @param dataStart first byte of the pixel data (the first strip)
 	 * @param dataEnd first byte after the pixel data as ImageJ reads it
+	 * @param stripOffsets where each strip starts (for a plane's own check when it is read)
+	 * @param stripCounts each strip's bytes (null when the file gives none)
 	 */
 	public record Directory(long offset, long width, long height, int bitsPerSample, int samplesPerPixel,
-		int compression, int strips, long compressedBytes, long dataStart, long dataEnd)
+		int compression, int strips, long compressedBytes, long dataStart, long dataEnd, long[] stripOffsets,
+		long[] stripCounts)
 	{
 
 		/** Pixels of one plane (saturating at {@link Long#MAX_VALUE}). */
@@ -83,6 +86,10 @@ public final class TiffCheck {
 		/** Whether ImageJ reads the strips as they are: compression none (1, or 0 as some writers put it), or small "JPEG" ones. */
 		boolean raw() {
 			return compression == 1 || compression == 0 || compression == 7 && width < 500;
+		}
+
+		boolean deflate() {
+			return compression == 8 || compression == 32946;
 		}
 	}
 
@@ -123,14 +130,40 @@ public final class TiffCheck {
 	/**
 	 * Checks the structure of a TIFF file; an {@link IllegalArgumentException} naming {@code option}
 	 * and the file says in one line what is wrong. Planes whose pixels no Java array or heap of this
-	 * JVM can hold are refused too.
+	 * JVM can hold are refused too. The compressed data of every plane is checked, of the first
+	 * alone if not {@code everyPlane}: the others are then checked by {@link #checkPlane} when read.
 	 */
-	public static Report check(Path file, String option) {
+	public static Report check(Path file, String option, boolean everyPlane) {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-			return new TiffWalk(file, option, channel).run();
+			TiffWalk walk = new TiffWalk(file, option, channel);
+			walk.everyPlane = everyPlane;
+			return walk.run();
 		}
 		catch (IOException e) {
 			throw ImageHeaders.unreadable(file, option, e);
+		}
+	}
+
+	/** {@link #check(Path, String, boolean)} of every plane. */
+	public static Report check(Path file, String option) {
+		return check(file, option, true);
+	}
+
+	/**
+	 * Checks the compressed data of plane {@code plane} (from 1) of a file whose {@code report} was
+	 * made without it, before ImageJ reads the plane (ImageJ loops forever on a deflate strip cut
+	 * short). Throws an {@link IllegalArgumentException} saying what is wrong.
+	 */
+	static void checkPlane(Report report, String option, int plane) {
+		if (report.directories().size() < plane) return; // a single-directory stack: uncompressed
+		Directory d = report.directories().get(plane - 1);
+		if (!d.deflate()) return;
+		try (FileChannel channel = FileChannel.open(report.file(), StandardOpenOption.READ)) {
+			DeflateStrips.check(new TiffWalk(report.file(), option, channel), d.stripOffsets(), d.stripCounts(),
+				d.storedBytes(), "image directory " + plane);
+		}
+		catch (IOException e) {
+			throw ImageHeaders.unreadable(report.file(), option, e);
 		}
 	}
 

@@ -40,6 +40,7 @@ final class TiffWalk {
 	ByteOrder order;
 	boolean big;
 	int[] metadataCounts; // ImageJ's metadata byte counts, kept from directory to directory as ImageJ keeps them
+	boolean everyPlane = true; // inflate every plane's deflate strips now, else only the first's
 
 	TiffWalk(Path file, String option, FileChannel channel) throws IOException {
 		this(file, option, channel::read, channel.size(), 0);
@@ -265,7 +266,8 @@ final class TiffWalk {
 		long[] offsets, long[] counts) throws IOException
 	{
 		String where = "image directory " + index;
-		Directory shape = new Directory(offset, width, height, bits, samples, compression, offsets.length, 0, 0, 0);
+		Directory shape = new Directory(offset, width, height, bits, samples, compression, offsets.length, 0, 0, 0, offsets,
+			counts);
 		boolean raw = shape.raw();
 		if (!raw && TiffCheck.maxRatio(compression) == 1) throw bad(where + " uses compression " + compression +
 			", which ImageJ cannot read");
@@ -287,9 +289,9 @@ final class TiffWalk {
 		if (!raw && stored > TiffCheck.times(compressed, TiffCheck.maxRatio(compression))) throw bad(where + " declares " + describe(
 			shape) + " but holds only " + compressed + " compressed bytes, beyond " + TiffCheck.codec(compression) +
 			"'s largest ratio of " + TiffCheck.maxRatio(compression) + ":1");
-		if (compression == 8 || compression == 32946) DeflateStrips.check(this, offsets, counts, stored, where);
+		if (shape.deflate() && (index == 1 || everyPlane)) DeflateStrips.check(this, offsets, counts, stored, where);
 		return new Directory(offset, width, height, bits, samples, compression, offsets.length, counts == null ? 0
-			: compressed, offsets[0], end);
+			: compressed, offsets[0], end, offsets, counts);
 	}
 
 	void checkContiguous(Directory d, int planes) {

@@ -222,6 +222,26 @@ public class TiffCheckTest {
 		assertEquals(7 * 9, ImageFiles.open(good, "--input").image().getProcessor().get(1, 1));
 	}
 
+	/**
+	 * A stack read plane by plane has each plane's deflate strips checked as the plane is read: the
+	 * planes before one cut short are read, that one is refused, and nothing waits forever.
+	 */
+	@Test(timeout = 60_000)
+	public void aStackReadLazilyChecksEachPlaneAsItIsRead() throws IOException {
+		TestTiffs.Built built = TestTiffs.spec().deflate().planes(3).build();
+		ByteBuffer b = ByteBuffer.wrap(built.bytes()).order(built.order());
+		int count = built.stripCountValues().get(1);
+		b.putInt(count, b.getInt(count) - 4); // plane 2's stream no longer ends within its strip
+		Path file = write("cut-plane.tif", built.bytes());
+		ImageStack stack = ImageFiles.openLazily(file, "--input").image().getStack();
+		assertEquals(TestTiffs.pixel(0, 3, 2), stack.getProcessor(1).get(3, 2));
+		assertEquals("--input: cannot read plane 2 of " + file + ": image directory 2's strip 1 of 1 ends before its " +
+			"deflate stream does (truncated or damaged)", refusal(() -> stack.getProcessor(2)));
+		assertEquals(TestTiffs.pixel(2, 3, 2), stack.getProcessor(3).get(3, 2));
+		assertThat(refusal(() -> ImageFiles.open(file, "--input")), containsString("image directory 2's strip 1 of 1 " +
+			"ends before its deflate stream does"));
+	}
+
 	@Test
 	public void validBuiltTiffsPassAndReadBack() throws IOException {
 		int i = 0;
