@@ -9,7 +9,7 @@ import ij.process.ImageProcessor;
 
 /**
  * A virtual stack whose planes are read quietly, each TIFF plane's compressed data checked first
- * ({@link TiffCheck#checkPlane}); a plane that cannot be read is an IllegalArgumentException.
+ * ({@link TiffCheck#planeProblem}); a plane that cannot be read is an IllegalArgumentException.
  */
 final class CheckedStack extends VirtualStack {
 
@@ -52,14 +52,9 @@ final class CheckedStack extends VirtualStack {
 			first = null;
 			return ip;
 		}
-		if (report != null && n > 1) try {
-			TiffCheck.checkPlane(report, option, n);
-		}
-		catch (IllegalArgumentException e) {
-			String why = e.getMessage(), after = " is not a readable TIFF: ";
-			throw new IllegalArgumentException(option + ": cannot read plane " + n + " of " + file + ": " + (why.contains(
-				after) ? why.substring(why.indexOf(after) + after.length()) : why));
-		}
+		String problem = report == null || n == 1 ? null : TiffCheck.planeProblem(report, option, n);
+		if (problem != null) throw new IllegalArgumentException(option + ": cannot read plane " + n + " of " + file + ": " +
+			problem);
 		QuietImageJ.Outcome<Object> read = QuietImageJ.call(() -> {
 			try {
 				return planes.getProcessor(n);

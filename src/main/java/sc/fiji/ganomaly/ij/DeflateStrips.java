@@ -19,10 +19,11 @@ final class DeflateStrips {
 	private DeflateStrips() {}
 
 	/**
-	 * Checks strips {@code offsets}/{@code counts} of {@code walk}'s TIFF (within the file), whose
-	 * plane has {@code planeBytes} bytes uncompressed; {@code where} names the directory.
+	 * What is wrong with strips {@code offsets}/{@code counts} of {@code walk}'s TIFF (within the
+	 * file), whose plane has {@code planeBytes} bytes uncompressed, named after {@code where} (the
+	 * directory); null if nothing is. Each front of the check says it in its own words.
 	 */
-	static void check(TiffWalk walk, long[] offsets, long[] counts, long planeBytes, String where) throws IOException {
+	static String problem(TiffWalk walk, long[] offsets, long[] counts, long planeBytes, String where) throws IOException {
 		byte[] out = new byte[1 << 16];
 		Inflater inflater = new Inflater();
 		try {
@@ -32,21 +33,21 @@ final class DeflateStrips {
 				long inflated = 0, at = offsets[i], end = offsets[i] + counts[i];
 				while (!inflater.finished()) {
 					if (inflater.needsInput()) {
-						if (at >= end) throw walk.bad(strip + " ends before its deflate stream does (truncated or damaged)");
+						if (at >= end) return strip + " ends before its deflate stream does (truncated or damaged)";
 						int piece = (int) Math.min(PIECE, end - at);
 						inflater.setInput(walk.read(at, piece, strip).array());
 						at += piece;
 					}
-					if (inflater.needsDictionary()) throw walk.bad(strip + " asks for a preset dictionary, which TIFF " +
-						"deflate data has none of");
+					if (inflater.needsDictionary()) return strip + " asks for a preset dictionary, which TIFF deflate " +
+						"data has none of";
 					inflated += inflater.inflate(out);
-					if (inflated > planeBytes) throw walk.bad(strip + " inflates to more than its plane's " + planeBytes +
-						" bytes");
+					if (inflated > planeBytes) return strip + " inflates to more than its plane's " + planeBytes + " bytes";
 				}
 			}
+			return null;
 		}
 		catch (DataFormatException e) {
-			throw walk.bad(where + " holds damaged deflate data (" + e.getMessage() + ")");
+			return where + " holds damaged deflate data (" + e.getMessage() + ")";
 		}
 		finally {
 			inflater.end();

@@ -78,8 +78,11 @@ public final class ImageFiles {
 
 	/** The refusal of something that exists but is neither a file nor a folder: reading it could block or never end. */
 	static IllegalArgumentException notAFile(Path p, String option) {
-		return new IllegalArgumentException(option + ": " + p + " is not a file but a pipe, device or socket; give an " +
-			"image file or a folder");
+		return notAFile(p, option, "an image file or a folder");
+	}
+
+	private static IllegalArgumentException notAFile(Path p, String option, String wanted) {
+		return new IllegalArgumentException(option + ": " + p + " is not a file but a pipe, device or socket; give " + wanted);
 	}
 
 	/** Most bytes of a list of inputs ({@code @list.txt}): a million paths of 60 characters. */
@@ -98,8 +101,7 @@ public final class ImageFiles {
 				Path list = Paths.get(word.substring(1));
 				List<String> lines;
 				try {
-					if (Files.exists(list) && !Files.isRegularFile(list)) throw new IllegalArgumentException(option + ": " +
-						list + " is not a file but a pipe, device or socket; give a list file (@list.txt)");
+					if (Files.exists(list) && !Files.isRegularFile(list)) throw notAFile(list, option, "a list file (@list.txt)");
 					if (Files.size(list) > MAX_LIST_BYTES) throw new IllegalArgumentException(option + ": the list " + list +
 						" has " + Files.size(list) + " bytes, more than " + MAX_LIST_BYTES + "; split it into several lists");
 					lines = Files.readAllLines(list);

@@ -29,7 +29,7 @@ final class ImageHeaders {
 	 * Checks {@code file}; {@code whole}: all its planes will be read at once (else one at a time),
 	 * so all of them must fit in the heap (as the one plane of a TIFF of one plane must), and every
 	 * TIFF plane's compressed data is checked now (else the first's, the others' as they are read:
-	 * {@link TiffCheck#checkPlane}). Returns a
+	 * {@link TiffCheck#planeProblem}). Returns a
 	 * TIFF's report (its directories and the planes ImageJ makes of them), nothing for a file of
 	 * another format.
 	 */

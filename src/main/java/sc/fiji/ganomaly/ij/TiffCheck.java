@@ -131,7 +131,7 @@ public final class TiffCheck {
 	 * Checks the structure of a TIFF file; an {@link IllegalArgumentException} naming {@code option}
 	 * and the file says in one line what is wrong. Planes whose pixels no Java array or heap of this
 	 * JVM can hold are refused too. The compressed data of every plane is checked, of the first
-	 * alone if not {@code everyPlane}: the others are then checked by {@link #checkPlane} when read.
+	 * alone if not {@code everyPlane}: the others are then checked by {@link #planeProblem} when read.
 	 */
 	public static Report check(Path file, String option, boolean everyPlane) {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -150,16 +150,16 @@ public final class TiffCheck {
 	}
 
 	/**
-	 * Checks the compressed data of plane {@code plane} (from 1) of a file whose {@code report} was
-	 * made without it, before ImageJ reads the plane (ImageJ loops forever on a deflate strip cut
-	 * short). Throws an {@link IllegalArgumentException} saying what is wrong.
+	 * What is wrong with the compressed data of plane {@code plane} (from 1) of a file whose
+	 * {@code report} was made without it, checked before ImageJ reads the plane (ImageJ loops forever
+	 * on a deflate strip cut short); null if nothing is.
 	 */
-	static void checkPlane(Report report, String option, int plane) {
-		if (report.directories().size() < plane) return; // a single-directory stack: uncompressed
+	static String planeProblem(Report report, String option, int plane) {
+		if (report.directories().size() < plane) return null; // a single-directory stack: uncompressed
 		Directory d = report.directories().get(plane - 1);
-		if (!d.deflate()) return;
+		if (!d.deflate()) return null;
 		try (FileChannel channel = FileChannel.open(report.file(), StandardOpenOption.READ)) {
-			DeflateStrips.check(new TiffWalk(report.file(), option, channel), d.stripOffsets(), d.stripCounts(),
+			return DeflateStrips.problem(new TiffWalk(report.file(), option, channel), d.stripOffsets(), d.stripCounts(),
 				d.storedBytes(), "image directory " + plane);
 		}
 		catch (IOException e) {

@@ -289,7 +289,9 @@ final class TiffWalk {
 		if (!raw && stored > TiffCheck.times(compressed, TiffCheck.maxRatio(compression))) throw bad(where + " declares " + describe(
 			shape) + " but holds only " + compressed + " compressed bytes, beyond " + TiffCheck.codec(compression) +
 			"'s largest ratio of " + TiffCheck.maxRatio(compression) + ":1");
-		if (shape.deflate() && (index == 1 || everyPlane)) DeflateStrips.check(this, offsets, counts, stored, where);
+		String deflate = shape.deflate() && (index == 1 || everyPlane) ? DeflateStrips.problem(this, offsets, counts, stored,
+			where) : null;
+		if (deflate != null) throw bad(deflate);
 		return new Directory(offset, width, height, bits, samples, compression, offsets.length, counts == null ? 0
 			: compressed, offsets[0], end, offsets, counts);
 	}
