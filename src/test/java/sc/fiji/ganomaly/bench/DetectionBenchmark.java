@@ -105,8 +105,8 @@ public final class DetectionBenchmark {
 				var t = model.manifest().training();
 				System.out.printf(Locale.ROOT, "case=%s train_planes=%d train_seconds=%.1f best_epoch=%s converged=%s " +
 					"calibration_blocks=%s texture_calibration_blocks=%s default_score=%s default_train_seconds=%.1f%n", name,
-					data.size(), trainSeconds, t.get("best_epoch"), t.get("converged"), t.get("calibration_blocks"), t.get(
-						"texture_calibration_blocks"), auto.id(), ownSeconds);
+					data.size(), trainSeconds, t.network() == null ? null : t.network().bestEpoch(), t.network() == null ? null : t.network().converged(), t
+						.figures().get("calibration_blocks"), t.figures().get("texture_calibration_blocks"), auto.id(), ownSeconds);
 				GanomalyModel byDefault = own != null ? own : model;
 				List<String> names = scores.isEmpty() ? List.of(Scores.defaultName(byDefault)) : scores;
 				int s = stride > 0 ? stride : Math.max(1, model.patchSize() / 4);

@@ -145,7 +145,7 @@ public final class FashionMnistBenchmark {
 			long t0 = System.nanoTime();
 			a = score(model, data, abnormal);
 			double scoreSpeed = abnormal.size() / ((System.nanoTime() - t0) / 1e9);
-			Object best = model.manifest().training().get("best_epoch");
+			Object best = model.manifest().training().network().bestEpoch();
 			if (variants) compareVariants(model, data, anomaly, train, testNormal, abnormal);
 			if (comparePrecision) comparePrecision(model, data, anomaly, testNormal, abnormal, threads);
 			return new double[] { Metrics.rocAuc(n, a), speed[0], scoreSpeed, ((Number) best).doubleValue(),

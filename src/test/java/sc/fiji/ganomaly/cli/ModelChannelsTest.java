@@ -129,7 +129,8 @@ public class ModelChannelsTest {
 		assertEquals(r.err(), 0, r.code());
 		try (GanomalyModel m = GanomalyModel.load(all, 1)) {
 			assertEquals(List.of(), m.manifest().inputChannels());
-			assertFalse(m.manifest().training().containsKey("input_channel_count"));
+			assertEquals(0, m.manifest().inputChannelCount());
+			assertFalse(m.manifest().toJson().contains("input_channel_count"));
 		}
 	}
 

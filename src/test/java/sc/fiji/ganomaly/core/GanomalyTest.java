@@ -74,7 +74,7 @@ public class GanomalyTest {
 	 */
 	@Test
 	public void theConvergenceWarningSpeaksOfTheMapsOfTheModelsScore() {
-		assertEquals("six short epochs leave the validation loss falling", false, model.manifest().training().get("converged"));
+		assertEquals("six short epochs leave the validation loss falling", false, model.manifest().training().network().converged());
 		assertEquals(ScoreKind.LATENT, model.score());
 		String warning = "training has not converged: the validation loss was still falling in the last epochs; train " +
 			"longer (more epochs or patches per epoch) for better latent maps";
@@ -201,7 +201,7 @@ public class GanomalyTest {
 	@Test
 	public void reportsEveryEpochAndKeepsTheBest() {
 		assertEquals(settings().epochs(), epochs.size());
-		int best = ((Number) model.manifest().training().get("best_epoch")).intValue();
+		int best = model.manifest().training().network().bestEpoch();
 		double bestLoss = epochs.stream().mapToDouble(EpochSummary::validationLoss).min().getAsDouble();
 		assertEquals(bestLoss, epochs.get(best - 1).validationLoss(), 0);
 		assertTrue(epochs.get(best - 1).improved());

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import sc.fiji.ganomaly.core.model.TrainingReport;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -63,7 +64,7 @@ public final class TinyModels {
 		Scoring scoring = new Scoring(ScoreKind.TEXTURE, Map.of(ScoreKind.TEXTURE, cal, ScoreKind.LATENT, cal, ScoreKind.RESIDUAL,
 			cal, ScoreKind.DENSITY, cal), density, 1.5, 2, texture);
 		return new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, Normalization.fixedRange(-1, 1),
-			new PatchCalibration(0.25, 0.75), 1.0, Map.of("epochs_run", 1.0), scoring);
+			new PatchCalibration(0.25, 0.75), 1.0, TrainingReport.of(Map.of("epochs_run", 1.0)), scoring);
 	}
 
 	/** A SavedModel folder of placeholder bytes (enough for everything but the network). */

@@ -128,7 +128,7 @@ public class CommandsTest {
 		String summary = String.valueOf(module.getOutput("summary"));
 		assertTrue(summary, summary.startsWith("Training cancelled; the best model so far (epoch "));
 		try (sc.fiji.ganomaly.core.GanomalyModel saved = sc.fiji.ganomaly.core.GanomalyModel.load(out.toPath(), 1)) {
-			assertEquals(Boolean.TRUE, saved.manifest().training().get("canceled"));
+			assertTrue(saved.manifest().training().network().canceled());
 		}
 	}
 

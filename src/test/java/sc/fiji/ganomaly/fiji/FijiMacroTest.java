@@ -124,10 +124,10 @@ public class FijiMacroTest {
 		Path saved = dir.resolve("stopped.ganomaly.zip");
 		try (GanomalyModel model = GanomalyModel.load(saved)) {
 			var training = model.manifest().training();
-			assertEquals(training.toString(), Boolean.TRUE, training.get("canceled"));
-			int run = ((Number) training.get("epochs_run")).intValue();
+			assertTrue(training.toString(), training.network().canceled());
+			int run = ((Number) training.figures().get("epochs_run")).intValue();
 			assertTrue(training + " after " + seconds + " s", run >= 1 && run < 40);
-			assertTrue(training.toString(), ((Number) training.get("best_epoch")).intValue() >= 1);
+			assertTrue(training.toString(), training.network().bestEpoch() >= 1);
 			ImagePlus giant = IJ.openImage(PROJECT.resolve("test-images/anomalous_giant.tif").toString());
 			ImagePlusScorer.Result r = ImagePlusScorer.score(model, giant, 4, sc.fiji.ganomaly.core.api.ProgressListener.NONE);
 			assertEquals(128, r.anomalyMap().getWidth());

@@ -133,9 +133,9 @@ public class GanomalyServiceTest {
 			assertEquals(1, ganomaly.cancelAll());
 			try (GanomalyModel m = training.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
 				var t = m.manifest().training();
-				assertEquals(t.toString(), Boolean.TRUE, t.get("canceled"));
-				assertTrue(t.toString(), ((Number) t.get("epochs_run")).intValue() < 500);
-				assertTrue(t.toString(), ((Number) t.get("best_epoch")).intValue() >= 1);
+				assertTrue(t.toString(), t.network().canceled());
+				assertTrue(t.toString(), ((Number) t.figures().get("epochs_run")).intValue() < 500);
+				assertTrue(t.toString(), t.network().bestEpoch() >= 1);
 			}
 			pool.shutdown();
 			assertEquals("an ended run is no longer registered", 0, ganomaly.cancelAll());

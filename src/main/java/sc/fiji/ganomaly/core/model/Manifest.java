@@ -23,17 +23,18 @@ import sc.fiji.ganomaly.core.json.Json;
  *                        null for a model without a network (trained for a score that needs none,
  *                        {@link ScoreKind#needsNetwork()}): its file holds no SavedModel
  * @param threshold       default threshold on the calibrated scale
- * @param training        free-form training summary (epochs, losses, speed)
+ * @param training        what the file says of the training: the training images' sources, how it ended,
+ *                        figures for people (epochs, losses, speed)
  * @param scoring         score used for maps and how each score is calibrated; null: the latent
  *                        score per patch ({@link EarlierVersions})
  */
 public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
-		PatchCalibration calibration, double threshold, Map<String, Object> training, Scoring scoring)
+		PatchCalibration calibration, double threshold, TrainingReport training, Scoring scoring)
 {
 
 	/** A manifest without image scoring: the latent score per patch. */
 	public Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
-		PatchCalibration calibration, double threshold, Map<String, Object> training)
+		PatchCalibration calibration, double threshold, TrainingReport training)
 	{
 		this(formatVersion, createdBy, spec, normalization, calibration, threshold, training, null);
 	}
@@ -71,36 +72,19 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		return new Manifest(formatVersion, createdBy, spec, normalization, calibration, threshold, training, s);
 	}
 
-	/** The training summary's keys of the source channels the model's channels are ({@link #inputChannels}). */
-	public static final String INPUT_CHANNELS = "input_channels", INPUT_CHANNEL_COUNT = "input_channel_count";
-
-	/**
-	 * The channels (1-based, in order) of source images of {@link #inputChannelCount()} channels that
-	 * the model's channels were trained on, when the training picked some ({@code --channels});
-	 * empty when it took the images' channels as they are. {@link ManifestCheck} checked them.
-	 */
+	/** The channels of the training images the model's channels are ({@link TrainingReport.Sources#channels}). */
 	public List<Integer> inputChannels() {
-		Object v = training == null ? null : training.get(INPUT_CHANNELS);
-		if (!(v instanceof List<?> list)) return List.of();
-		return list.stream().map(o -> ((Number) o).intValue()).toList();
+		return training.sources().channels();
 	}
 
-	/** The training summary's key of the kinds of the training images' pixels ({@link #inputPixelTypes}). */
-	public static final String INPUT_PIXEL_TYPES = "input_pixel_types";
-
-	/**
-	 * The kinds of pixels the training images had ({@link sc.fiji.ganomaly.core.plane.PixelTypes}:
-	 * "16-bit", …); empty for models that did not record them. {@link ManifestCheck} checked them.
-	 */
+	/** The kinds of pixels the training images had ({@link TrainingReport.Sources#pixelTypes}). */
 	public List<String> inputPixelTypes() {
-		Object v = training == null ? null : training.get(INPUT_PIXEL_TYPES);
-		if (!(v instanceof List<?> list)) return List.of();
-		return list.stream().map(String::valueOf).toList();
+		return training.sources().pixelTypes();
 	}
 
 	/** How many channels the source images of {@link #inputChannels()} had; 0 when none were picked. */
 	public int inputChannelCount() {
-		return training != null && training.get(INPUT_CHANNEL_COUNT) instanceof Number n ? n.intValue() : 0;
+		return training.sources().channelCount();
 	}
 
 	/** The model file format this code writes and reads. */
@@ -147,7 +131,7 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		if (cal != null) root.put("calibration", cal);
 		root.put("threshold", threshold);
 		if (scoring != null) root.put("scoring", ModelJson.scoring(scoring));
-		root.put("training", training);
+		root.put("training", training.toJson());
 		// a model without a network has neither a per-patch calibration nor a SavedModel
 		if (hasNetwork()) {
 			// keys in this order in every file (Map.of's order changes from run to run)
@@ -208,7 +192,8 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		Object training = root.get("training");
 		Object scoring = root.get("scoring");
 		return ManifestCheck.check(new Manifest(version, root.get("created_by") instanceof String by ? by : "unknown", spec, normalization,
-			calibration, Json.number(root, "threshold"), training instanceof Map ? object(training, "training") : Map.of(),
+			calibration, Json.number(root, "threshold"), training instanceof Map ? TrainingReport.fromJson(object(training,
+				"training"), spec.channels()) : TrainingReport.of(Map.of()),
 			scoring == null ? null : ModelJson.scoring(object(scoring, "scoring"))));
 	}
 

@@ -31,8 +31,6 @@ final class ManifestCheck {
 	/** Throws {@link IllegalArgumentException} naming the first field out of range or inconsistent. */
 	static Manifest check(Manifest m) {
 		if (!(m.threshold() > 0)) throw field("threshold", "must be positive", m.threshold());
-		checkInputChannels(m);
-		checkInputPixelTypes(m);
 		if (m.calibration() != null) { // the per-patch scale of older models: a step as training floors it
 			bounded("calibration.raw_median", new double[] { m.calibration().median() });
 			bounded("calibration.raw_p99", new double[] { m.calibration().p99() });
@@ -63,46 +61,6 @@ final class ManifestCheck {
 		}
 		if (s.texture() != null) check(s.texture(), m.spec().channels());
 		return m;
-	}
-
-	/** Highest source channel a model may name (ImageJ's hyperstacks stay far below). */
-	static final int MAX_SOURCE_CHANNEL = 4096;
-
-	/** training.input_pixel_types, if there: a few short words each ("16-bit"), for messages. */
-	private static void checkInputPixelTypes(Manifest m) {
-		Object v = m.training() == null ? null : m.training().get(Manifest.INPUT_PIXEL_TYPES);
-		if (v == null) return;
-		if (!(v instanceof java.util.List<?> list) || list.size() > 16 || !list.stream().allMatch(o -> o instanceof String
-			t && t.matches("[0-9A-Za-z -]{1,32}"))) throw new IllegalArgumentException("manifest.json: training." + Manifest
-				.INPUT_PIXEL_TYPES + " must list up to 16 kinds of pixels such as \"16-bit\", not " + shortened(v));
-	}
-
-	/** {@code v} as text of at most 80 characters, for a message about a hostile file. */
-	private static String shortened(Object v) {
-		String t = String.valueOf(v);
-		return t.length() <= 80 ? t : t.substring(0, 77) + "...";
-	}
-
-	/**
-	 * training.input_channels and input_channel_count, if there, together: a count of source channels
-	 * from 1, and one distinct channel of it for each of the network's channels.
-	 */
-	private static void checkInputChannels(Manifest m) {
-		Object v = m.training() == null ? null : m.training().get(Manifest.INPUT_CHANNELS), count = m.training() == null
-			? null : m.training().get(Manifest.INPUT_CHANNEL_COUNT);
-		if (v == null && count == null) return;
-		String name = "manifest.json: training." + Manifest.INPUT_CHANNELS;
-		if (!(count instanceof Number c) || c.doubleValue() != Math.rint(c.doubleValue()) || c.doubleValue() < 1 || c
-			.doubleValue() > MAX_SOURCE_CHANNEL) throw new IllegalArgumentException("manifest.json: training." + Manifest
-				.INPUT_CHANNEL_COUNT + " must be a whole number from 1 to " + MAX_SOURCE_CHANNEL + " beside " + name +
-				", not " + count);
-		if (!(v instanceof java.util.List<?> list) || list.size() != m.spec().channels()) throw new IllegalArgumentException(
-			name + " must list one source channel for each of the model's " + m.spec().channels() + " channel(s), not " + v);
-		java.util.Set<Double> seen = new java.util.HashSet<>();
-		for (Object o : list)
-			if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1 || n
-				.doubleValue() > c.doubleValue() || !seen.add(n.doubleValue())) throw new IllegalArgumentException(name +
-					" must hold distinct whole numbers from 1 to " + Manifest.INPUT_CHANNEL_COUNT + " " + count + ", not " + v);
 	}
 
 	private static void check(MapCalibration c, String name) {

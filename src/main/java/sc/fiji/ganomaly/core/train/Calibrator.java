@@ -141,7 +141,7 @@ final class Calibrator {
 
 	/**
 	 * The warning for a default score whose threshold rests on fewer than {@link MapCalibration#MIN_BLOCKS}
-	 * normal blocks (said to the listener; as the manifest keeps it, after "warning: "), or null.
+	 * normal blocks (said to the listener), or null.
 	 *
 	 * @param byTexture the blocks are the texture score's (every normal plane), not the held-out share's
 	 */
@@ -155,7 +155,7 @@ final class Calibrator {
 			" pixels; at least " + MapCalibration.MIN_BLOCKS + " are needed for a stable threshold (about " + more +
 			" more normal plane" + (more == 1 ? " like these" : "s like these") + (byTexture ? "" : ", or a larger validation fraction") + ")";
 		listener.warning(warning);
-		return "warning: " + warning;
+		return warning;
 	}
 
 	/**

@@ -19,6 +19,7 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
 import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
 import sc.fiji.ganomaly.core.model.Manifest;
+import sc.fiji.ganomaly.core.model.TrainingReport;
 import sc.fiji.ganomaly.core.model.ModelFile;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
 import sc.fiji.ganomaly.core.plane.PixelTypes;
@@ -116,7 +117,7 @@ public final class Trainer {
 				.bestEpoch(), run.score());
 			if (unconverged != null) listener.warning(unconverged);
 			Manifest trained = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(),
-				calibration, PatchCalibration.DEFAULT_THRESHOLD, Map.of());
+				calibration, PatchCalibration.DEFAULT_THRESHOLD, TrainingReport.of(Map.of()));
 			deleteExcept(work, work.resolve(ModelFile.SAVED_MODEL));
 			// the network scoring as users will: loaded from the exported SavedModel
 			LazyNetwork scoring = new LazyNetwork(this.engine, work.resolve(ModelFile.SAVED_MODEL), spec, Precision.FLOAT32,
@@ -124,8 +125,8 @@ public final class Trainer {
 			try {
 				Calibrator.Result calibrated = new Calibrator(run, listener).calibrate(scoring, trained, heldOut, planes);
 				Manifest done = new Manifest(trained.formatVersion(), trained.createdBy(), spec, trained.normalization(),
-					calibration, PatchCalibration.DEFAULT_THRESHOLD, withSources(summary.toJson(validationCount, engine
-						.description(), calibrated.blocks()), data), calibrated.scoring());
+					calibration, PatchCalibration.DEFAULT_THRESHOLD, summary.report(validationCount, engine.description(),
+						calibrated.blocks(), sources(data)), calibrated.scoring());
 				return new TrainedModel(done, work, scoring);
 			}
 			catch (RuntimeException | Error e) {
@@ -151,30 +152,22 @@ public final class Trainer {
 			"is nothing to resume; an earlier network training's checkpoint is kept (give the score it was trained " +
 			"for, e.g. --score latent, to resume it)");
 		Calibrator.Result calibrated = new Calibrator(run, listener).calibrateTexture(planes, spec.patchSize());
-		Map<String, Object> training = new LinkedHashMap<>();
-		training.put("network", "none: the " + run.score().id() + " score needs none");
-		training.put("planes", planes.size());
-		training.put("seconds", (System.nanoTime() - start) / 1e9);
-		training.put("texture_calibration_blocks", calibrated.blocks().texture());
-		withSources(training, data);
-		if (calibrated.blocks().warning() != null) training.put("calibration_warning", calibrated.blocks().warning());
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("network", "none: the " + run.score().id() + " score needs none");
+		figures.put("planes", planes.size());
+		figures.put("seconds", (System.nanoTime() - start) / 1e9);
+		figures.put("texture_calibration_blocks", calibrated.blocks().texture());
+		TrainingReport training = new TrainingReport(sources(data), null, calibrated.blocks().warning(), figures);
 		Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, run.normalization(), null,
 			PatchCalibration.DEFAULT_THRESHOLD, training, calibrated.scoring());
 		return new TrainedModel(manifest, TemporaryFolders.create("ganomaly-training"), new LazyNetwork(engine, null,
 			spec, Precision.FLOAT32, null));
 	}
 
-	/**
-	 * {@code training} with the kinds of the planes' pixels ({@link Manifest#inputPixelTypes}) and the
-	 * source images' channels the planes held, when a selection ({@link Manifest#inputChannels}).
-	 */
-	private static Map<String, Object> withSources(Map<String, Object> training, TrainingData data) {
-		training.put(Manifest.INPUT_PIXEL_TYPES, data.samples().stream().map(s -> PixelTypes.of(s.image())).distinct()
-			.sorted().toList());
-		if (data.sourceChannels().isEmpty()) return training;
-		training.put(Manifest.INPUT_CHANNELS, data.sourceChannels());
-		training.put(Manifest.INPUT_CHANNEL_COUNT, data.sourceChannelCount());
-		return training;
+	/** The kinds of the training images' pixels, and the channels picked from them when a selection. */
+	private static TrainingReport.Sources sources(TrainingData data) {
+		return new TrainingReport.Sources(data.samples().stream().map(s -> PixelTypes.of(s.image())).distinct().sorted()
+			.toList(), data.sourceChannels(), data.sourceChannels().isEmpty() ? 0 : data.sourceChannelCount());
 	}
 
 	/**

@@ -1,23 +1,20 @@
 package sc.fiji.ganomaly.core.train;
 
-import java.util.Map;
-
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.TrainingOutcome;
+import sc.fiji.ganomaly.core.model.TrainingReport;
 
-/** How a training ended, read from a manifest's {@code training} object, and what it means for a model's maps. */
+/** How a training ended, read from a model file's {@link TrainingReport}, and what it means for a model's maps. */
 public final class TrainingOutcomes {
 
 	private TrainingOutcomes() {}
 
-	/** The outcome recorded in {@code training} (as {@link TrainingSummary} writes it), for a model scoring with {@code score}. */
-	public static TrainingOutcome of(Map<String, Object> training, ScoreKind score) {
-		String calibration = training.get("calibration_warning") instanceof String w ? w.replaceFirst("^warning: ", "")
-			: null;
-		int best = training.get("best_epoch") instanceof Number n ? n.intValue() : 0;
-		String network = networkWarning(training.get("diverged") instanceof String d ? d : null, !Boolean.FALSE.equals(
-			training.get("converged")), best, score);
-		return new TrainingOutcome(best, Boolean.TRUE.equals(training.get("canceled")), network, calibration);
+	/** The outcome {@code training} records, for a model scoring with {@code score}. */
+	public static TrainingOutcome of(TrainingReport training, ScoreKind score) {
+		TrainingReport.NetworkRun run = training.network();
+		if (run == null) return new TrainingOutcome(0, false, null, training.calibrationWarning());
+		return new TrainingOutcome(run.bestEpoch(), run.canceled(), networkWarning(run.diverged(), run.converged(), run
+			.bestEpoch(), score), training.calibrationWarning());
 	}
 
 	/**

@@ -4,8 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import sc.fiji.ganomaly.core.model.TrainingReport;
+
 /**
- * What a training reports in the manifest's {@code training} object, in the order written there.
+ * What the epochs of a network's training report, for the model file's {@link TrainingReport}.
  *
  * @param epochsPlanned           epochs asked for
  * @param epochsRun               epochs finished (fewer when cancelled)
@@ -50,18 +52,19 @@ record TrainingSummary(int epochsPlanned, int epochsRun, boolean canceled, int b
 	}
 
 	/**
-	 * The manifest's {@code training} object.
+	 * The model file's account of this training.
 	 *
 	 * @param validationPatches held-out patches of the validation loss
 	 * @param engine            the engine's description
 	 * @param calibration       the blocks the thresholds rest on, and the warning if too few
+	 * @param sources           the training images
 	 */
-	Map<String, Object> toJson(int validationPatches, String engine, CalibrationBlocks calibration) {
+	TrainingReport report(int validationPatches, String engine, CalibrationBlocks calibration,
+		TrainingReport.Sources sources)
+	{
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("epochs_planned", epochsPlanned);
 		m.put("epochs_run", epochsRun);
-		m.put("canceled", canceled);
-		m.put("best_epoch", bestEpoch);
 		m.put("best_validation_loss", bestValidationLoss);
 		m.put("validation_losses", validationLosses);
 		m.put("steps_per_epoch", stepsPerEpoch);
@@ -72,12 +75,10 @@ record TrainingSummary(int epochsPlanned, int epochsRun, boolean canceled, int b
 		m.put("seconds", seconds);
 		m.put("validation_patches", validationPatches);
 		m.put("engine", engine);
-		m.put("converged", diverged == null && converged());
-		if (diverged != null) m.put("diverged", diverged);
 		m.put("calibration_blocks", calibration.network());
 		m.put("texture_calibration_blocks", calibration.texture());
-		if (calibration.warning() != null) m.put("calibration_warning", calibration.warning());
-		return m;
+		return new TrainingReport(sources, new TrainingReport.NetworkRun(bestEpoch, canceled, diverged == null &&
+			converged(), diverged), calibration.warning(), m);
 	}
 
 	/**
@@ -85,7 +86,7 @@ record TrainingSummary(int epochsPlanned, int epochsRun, boolean canceled, int b
 	 *
 	 * @param network blocks of held-out data scored by the network's scores
 	 * @param texture blocks of the texture score's cross-fitted maps
-	 * @param warning what to do when the default score's thresholds rest on too few; null if enough
+	 * @param warning what to do when the default score's thresholds rest on too few (as said to the user); null if enough
 	 */
 	record CalibrationBlocks(int network, int texture, String warning) {}
 }

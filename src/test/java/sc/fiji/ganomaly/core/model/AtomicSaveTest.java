@@ -40,7 +40,7 @@ public class AtomicSaveTest {
 			ModelFile.Unpacked u = ModelFile.read(target, 0);
 			try {
 				assertEquals(8 << 20, Files.size(u.savedModel().resolve("variables/variables.data-00000-of-00001")));
-				assertTrue(u.manifest().training().containsKey("version"));
+				assertTrue(u.manifest().training().figures().containsKey("version"));
 			}
 			finally {
 				TemporaryFolders.deleteTree(u.folder());

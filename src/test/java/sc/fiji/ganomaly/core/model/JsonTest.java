@@ -133,8 +133,8 @@ public class JsonTest {
 		assertEquals(new NetworkSpec(32, 1, 100, 64, 64, 0, 1, 50, 1, 2e-4f, 0.5f, 0.999f, 2, 7), m.spec());
 		assertEquals(Normalization.fixedRange(0, 4095), m.normalization());
 		assertEquals(new PatchCalibration(0.25, 0.75), m.calibration());
-		assertEquals(3.0, m.training().get("epochs_run"));
-		assertTrue(m.training().containsKey("lost"));
+		assertEquals(3.0, m.training().figures().get("epochs_run"));
+		assertTrue(m.training().figures().containsKey("lost"));
 		Scoring s = m.scoring();
 		assertEquals(ScoreKind.TEXTURE, s.score());
 		assertEquals(1.5, s.residualSigma(), 0);

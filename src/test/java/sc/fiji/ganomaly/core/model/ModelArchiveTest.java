@@ -183,7 +183,7 @@ public class ModelArchiveTest {
 	public void aPrependedArchiveIsNotWhatLoads() throws IOException {
 		Manifest real = ModelFileTest.manifest(), other = new Manifest(real.formatVersion(), real.createdBy(),
 			new NetworkSpec(16, 1, 8, 8, 8, 0, 1, 50, 1, 2e-4f, 0.5f, 0.999f, 0, 99), real.normalization(),
-			real.calibration(), real.threshold(), Map.of());
+			real.calibration(), real.threshold(), TrainingReport.of(Map.of()));
 		byte[] a = Files.readAllBytes(zip("other.zip", entries(other))), b = Files.readAllBytes(zip("real.zip",
 			entries(real)));
 		byte[] both = Arrays.copyOf(a, a.length + b.length);

@@ -33,7 +33,7 @@ public class ModelFileTest {
 	static Manifest manifest() {
 		NetworkSpec spec = new NetworkSpec(32, 2, 100, 64, 64, 1, 1, 50, 1, 2e-4f, 0.5f, 0.999f, 0, 7);
 		return new Manifest(Manifest.FORMAT_VERSION, Manifest.PROGRAM, spec, Normalization.fixedRange(0, 4095),
-			new PatchCalibration(0.25, 0.75), 1.0, Map.of("epochs_run", 3));
+			new PatchCalibration(0.25, 0.75), 1.0, TrainingReport.of(Map.of("epochs_run", 3)));
 	}
 
 	private Path savedModel() throws IOException {
@@ -59,7 +59,7 @@ public class ModelFileTest {
 			assertEquals(2, m.spec().threads());
 			assertEquals(Normalization.fixedRange(0, 4095), m.normalization());
 			assertEquals(new PatchCalibration(0.25, 0.75), m.calibration());
-			assertEquals(3.0, ((Number) m.training().get("epochs_run")).doubleValue(), 0);
+			assertEquals(3.0, ((Number) m.training().figures().get("epochs_run")).doubleValue(), 0);
 			assertArrayEquals(new byte[] { 1, 2, 3 }, Files.readAllBytes(u.savedModel().resolve("saved_model.pb")));
 			assertArrayEquals(new byte[] { 4, 5 }, Files.readAllBytes(u.savedModel().resolve("variables/variables.index")));
 		}
@@ -215,7 +215,7 @@ public class ModelFileTest {
 	public void refusesAnotherFormatVersion() throws IOException {
 		Path file = tmp.getRoot().toPath().resolve("m.ganomaly.zip");
 		Manifest m = manifest();
-		ModelFile.write(file, new Manifest(99, m.createdBy(), m.spec(), m.normalization(), m.calibration(), 1, Map.of()),
+		ModelFile.write(file, new Manifest(99, m.createdBy(), m.spec(), m.normalization(), m.calibration(), 1, TrainingReport.of(Map.of())),
 			savedModel());
 		assertRefused(file, "format version 99 is not supported");
 	}

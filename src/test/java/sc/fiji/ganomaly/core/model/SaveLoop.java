@@ -25,7 +25,7 @@ public final class SaveLoop {
 		Manifest m = ModelFileTest.manifest();
 		for (int i = 0;; i++) {
 			Manifest version = new Manifest(m.formatVersion(), m.createdBy(), m.spec(), m.normalization(),
-				m.calibration(), m.threshold(), Map.of("version", i));
+				m.calibration(), m.threshold(), TrainingReport.of(Map.of("version", i)));
 			ModelFile.write(target, version, saved);
 			System.out.println("saved " + i);
 		}

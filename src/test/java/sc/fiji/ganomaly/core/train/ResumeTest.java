@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import sc.fiji.ganomaly.core.model.TrainingReport;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.StatusLog;
 import sc.fiji.ganomaly.core.GanomalyModel;
@@ -85,12 +86,12 @@ public class ResumeTest {
 		Path checkpoints = tmp.getRoot().toPath().resolve("b");
 		List<Double> interrupted = new ArrayList<>();
 		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints), recorder(interrupted, 2))) {
-			assertEquals(true, m.manifest().training().get("canceled"));
+			assertEquals(true, m.manifest().training().network().canceled());
 		}
 		assertEquals(2, interrupted.size());
 		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints).resume(true), recorder(interrupted, 0))) {
-			assertEquals(4.0, ((Number) m.manifest().training().get("epochs_run")).doubleValue(), 0);
-			assertEquals(4, ((List<?>) m.manifest().training().get("validation_losses")).size());
+			assertEquals(4.0, ((Number) m.manifest().training().figures().get("epochs_run")).doubleValue(), 0);
+			assertEquals(4, ((List<?>) m.manifest().training().figures().get("validation_losses")).size());
 		}
 		assertEquals(4, interrupted.size());
 		for (int i = 0; i < 4; i++) // seeded training is bit-exact, resumed or not
@@ -112,7 +113,7 @@ public class ResumeTest {
 		List<Double> after = new ArrayList<>();
 		ProgressListener listener = ProgressListener.all(recorder(after, 0), statuses);
 		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints), listener)) {
-			List<?> losses = (List<?>) m.manifest().training().get("validation_losses");
+			List<?> losses = (List<?>) m.manifest().training().figures().get("validation_losses");
 			assertEquals(4, losses.size());
 			for (int i = 0; i < 4; i++)
 				assertEquals("epoch " + (i + 1), straight.get(i), ((Number) losses.get(i)).doubleValue(), 1e-12);
@@ -153,14 +154,14 @@ public class ResumeTest {
 			}
 		};
 		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints).epochs(2), afterTwoSteps)) {
-			assertEquals(true, m.manifest().training().get("canceled"));
+			assertEquals(true, m.manifest().training().network().canceled());
 		}
 		assertTrue(Files.readString(checkpoints.resolve("state.json")).contains("\"epoch\": 0"));
 		List<Double> resumed = new ArrayList<>();
 		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints).epochs(2).resume(true), recorder(resumed,
 			0)))
 		{
-			assertEquals(2.0, ((Number) m.manifest().training().get("epochs_run")).doubleValue(), 0);
+			assertEquals(2.0, ((Number) m.manifest().training().figures().get("epochs_run")).doubleValue(), 0);
 		}
 		assertEquals(straight, resumed);
 	}
@@ -261,7 +262,7 @@ public class ResumeTest {
 		String state = Files.readString(checkpoints.resolve("state.json"));
 		assertTrue(state, state.contains("\"epoch\": 1"));
 		try (GanomalyModel m = Ganomaly.train(data(), settings(checkpoints).epochs(2).resume(true), null)) {
-			assertEquals(2.0, ((Number) m.manifest().training().get("epochs_run")).doubleValue(), 0);
+			assertEquals(2.0, ((Number) m.manifest().training().figures().get("epochs_run")).doubleValue(), 0);
 		}
 	}
 
@@ -271,10 +272,10 @@ public class ResumeTest {
 		TrainedModel kept = new Trainer(settings(tmp.getRoot().toPath().resolve("nan-3")), nanFrom(15), null).train(
 			data());
 		try {
-			Map<String, Object> training = kept.manifest().training();
-			assertEquals("training diverged at epoch 3 (generator loss NaN)", training.get("diverged"));
-			assertEquals(Boolean.FALSE, training.get("converged"));
-			int best = ((Number) training.get("best_epoch")).intValue();
+			TrainingReport training = kept.manifest().training();
+			assertEquals("training diverged at epoch 3 (generator loss NaN)", training.network().diverged());
+			assertFalse(training.network().converged());
+			int best = training.network().bestEpoch();
 			assertTrue("best epoch " + best, best == 1 || best == 2);
 			assertEquals("training diverged at epoch 3 (generator loss NaN); the model keeps epoch " + best + ", the " +
 				"best before it (another seed may train longer)", TrainingOutcomes.of(training, ScoreKind.LATENT)
