@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.fiji;
 
 import java.io.File;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
@@ -20,11 +21,13 @@ import org.scijava.service.Service;
 import ij.ImagePlus;
 import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.MapImages;
+import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.ModelPool;
 import sc.fiji.ganomaly.core.api.ScoreKind;
-import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.TrainingData;
 import sc.fiji.ganomaly.core.api.TrainingSettings;
@@ -99,17 +102,20 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 	}
 
 	@Override
-	public ImagePlusScorer.Result score(ImagePlus image, File model, int stride, ProgressListener listener) {
+	public ImagePlusScorer.Result score(ImagePlus image, File model, int stride, String threshold, String score,
+		ProgressListener listener)
+	{
 		if (image == null) throw new IllegalArgumentException("image: no image is open");
+		// checked before the model is read, which then leaves out a network that score does not use
+		ScoreKind kind = ScoreFiles.score(score, "");
 		Call call = new Call();
 		ImagePlusScorer.Result result;
-		double threshold;
-		try (ModelPool.Lease lease = model(model); Running r = running(call)) {
-			GanomalyModel m = lease.model();
-			threshold = m.threshold();
-			int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
-			result = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
-				ProgressListener.all(listener, call));
+		try (ModelPool.Lease lease = model(model, kind); Running r = running(call)) {
+			ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold, kind, List.of(),
+				MapFiles.Kind.FLOAT, "");
+			result = ImagePlusScorer.score(lease.model().withScore(settings.score()), image, settings.stride(),
+				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), ProgressListener.all(listener, call))
+				.withThreshold(settings.threshold());
 		}
 		catch (OutOfMemoryError e) { // the work's arrays are gone with it: one line, as the commands say it
 			throw new IllegalStateException(CancelableCommand.outOfMemory(), e);
@@ -125,9 +131,8 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 			throw new CancellationException("scoring " + image.getTitle() + " was stopped (" + call.getCancelReason() + ")");
 		}
 		if (result.mapFile() != null) FijiLog.info(log, "GANomaly: the map of " + image.getTitle() + " is larger than " +
-			"half the memory left, so it was written to " + result.mapFile() + " and is returned as a virtual stack");
-		// shown as Score Anomalies shows its map: Fire, from 0 to twice the model's threshold
-		if (result.anomalyMap() != null) sc.fiji.ganomaly.ij.MapImages.style(result.anomalyMap(), threshold);
+			"half the memory left, so it was written to " + result.mapFile() + " and is opened from there as a virtual stack");
+		if (result.anomalyMap() != null) MapImages.style(result.anomalyMap(), result.threshold());
 		return result;
 	}
 

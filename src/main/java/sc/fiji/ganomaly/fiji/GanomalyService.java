@@ -47,19 +47,30 @@ public interface GanomalyService extends SciJavaService {
 	ModelPool.Lease model(File file, ScoreKind score);
 
 	/**
-	 * Scores every plane of an image with the model of a file. The map is shown as Score Anomalies
-	 * shows its (Fire, from 0 to twice the model's threshold). A map larger than half the memory left
-	 * is written beside the image's file (an image sequence's: beside its folder; or to a temporary
-	 * folder), {@code <name>_anomaly.tif}, and returned as a virtual stack of it ({@code mapFile()}
-	 * names it; the log says so).
+	 * Scores every plane of an image with the model of a file, as Score Anomalies does. The map is
+	 * shown as Score Anomalies shows its (Fire, from 0 to twice the threshold). A map larger than half
+	 * the memory left is written beside the image's file (an image sequence's: beside its folder; or
+	 * to a temporary folder), {@code <name>_anomaly.tif}, and returned as a virtual stack of it
+	 * ({@code mapFile()} names it; the log says so).
 	 *
-	 * @param stride window step in pixels, 0 for a quarter of the patch size
+	 * @param stride    window step in pixels, 0 for a quarter of the patch size
+	 * @param threshold a number on the map's scale, or "model" (null: the same) for the model's own;
+	 *                  the result's {@code threshold()} is the one used
+	 * @param score     a score's name ("texture", "latent", …), or "model" (null: the same) for the
+	 *                  model's own
 	 * @return the scores and the map, or a result without a map if {@code listener} cancelled
+	 * @throws IllegalArgumentException naming the parameter that is wrong ("stride must lie between …")
 	 * @throws java.util.concurrent.CancellationException if {@link #cancelAll} stopped it, so that a
 	 *         script's loop over images ends there
 	 * @throws IllegalStateException if Java ran out of memory, saying how much it may use
 	 */
-	ImagePlusScorer.Result score(ImagePlus image, File model, int stride, ProgressListener listener);
+	ImagePlusScorer.Result score(ImagePlus image, File model, int stride, String threshold, String score,
+		ProgressListener listener);
+
+	/** Scores every plane of an image with the model's own score and threshold. */
+	default ImagePlusScorer.Result score(ImagePlus image, File model, int stride, ProgressListener listener) {
+		return score(image, model, stride, null, null, listener);
+	}
 
 	/** Scores every plane of an image at the default stride. */
 	default ImagePlusScorer.Result score(ImagePlus image, File model) {

@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.fiji;
 
 import java.io.File;
+import java.util.concurrent.CancellationException;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -10,14 +11,10 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import sc.fiji.ganomaly.ij.ImagePlusPlanes;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
 import sc.fiji.ganomaly.ij.ScoreFiles;
-import sc.fiji.ganomaly.ij.MapImages;
 import sc.fiji.ganomaly.ij.MaskImages;
 import sc.fiji.ganomaly.ij.ScoreTables;
-import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ModelPool;
 import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.api.ProgressListener;
 import sc.fiji.ganomaly.core.api.ScoreKind;
@@ -110,32 +107,19 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 		if (mask != null) mask.setTitle(mask.getTitle() + suffix);
 	}
 
-	/** {@code model} scoring with {@code kind}; refused as the {@code score} key's problem ("score: …"). */
-	private static GanomalyModel scoring(GanomalyModel model, ScoreKind kind) {
-		try {
-			return model.withScore(kind);
-		}
-		catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException("score: " + e.getMessage(), e);
-		}
-	}
-
 	@Override
 	public void run() {
 		try {
-			if (image == null) throw new IllegalArgumentException("image: no image is open");
 			ImagePlusScorer.Result r;
-			double limit;
-			// checked before the progress window opens, which only the try below closes
-			ScoreKind kind = chosenScore(score);
 			ProgressWindow window = progressWindow(image);
-			try (ModelPool.Lease lease = ganomaly.model(model, kind); GanomalyService.Running running = ganomaly.running(this)) {
-				GanomalyModel m = kind == null ? lease.model() : scoring(lease.model(), kind);
-				int step = ScoreParameters.stride(stride, m.patchSize(), "stride");
-				limit = ScoreParameters.threshold(threshold, m.threshold(), "threshold");
+			try {
 				ProgressListener progress = new StatusProgress(title(), status, log, this::canceledByUser);
-				r = ImagePlusScorer.score(m, image, step, ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(),
-					window == null ? progress : ProgressListener.all(progress, window));
+				r = ganomaly.score(image, model, stride, threshold, score, window == null ? progress : ProgressListener.all(
+					progress, window));
+			}
+			catch (CancellationException e) { // GanomalyService.cancelAll, as the Stop button
+				stoppedWithoutOutputs("stopped by the user; no map or table was made");
+				return;
 			}
 			finally {
 				if (window != null) window.close();
@@ -148,7 +132,6 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 			int z = Math.min(image.getZ(), r.anomalyMap().getNSlices()), t = Math.min(image.getT(), r.anomalyMap()
 				.getNFrames());
 			r.anomalyMap().setPosition(1, z, t);
-			MapImages.style(r.anomalyMap(), limit);
 			ij.gui.Roi selection = image.getRoi();
 			if (selection != null && selection.isArea()) {
 				// the map has the image's geometry: the selection marks the same pixels there, for Measure
@@ -156,15 +139,13 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 				FijiLog.info(log, title() + ": the whole of " + image.getTitle() + " is scored; its selection is " +
 					"put on the map, where Analyze > Measure reads the map's values within it");
 			}
-			scores = ScoreTables.of(r, limit);
-			if (r.mapFile() != null) FijiLog.info(log, title() + ": the map of " + image.getTitle() + " is larger than " +
-				"half the memory left, so it was written to " + r.mapFile() + " and is shown from there as a virtual stack");
+			scores = ScoreTables.of(r);
 			if (createMask && r.mapFile() == null) {
-				mask = MaskImages.above(r.anomalyMap(), limit, image.getTitle() + " anomaly mask");
+				mask = MaskImages.above(r.anomalyMap(), r.threshold(), image.getTitle() + " anomaly mask");
 				mask.setPosition(1, z, t);
 			}
 			else if (createMask) FijiLog.warn(log, title() + ": no mask of a map on disk; threshold the map " +
-				"instead (values above " + limit + ")");
+				"instead (values above " + r.threshold() + ")");
 			// named as ImageJ names a copy, so that a macro's selectImage finds this run's map, not an earlier one's
 			anomalyMap = r.anomalyMap();
 			unique(anomalyMap, mask);

@@ -46,8 +46,16 @@ public final class ImagePlusScorer {
 	 * @param scores     a row per plane
 	 * @param anomalyMap the map image (null if cancelled or not asked for)
 	 * @param mapFile    where the map was written when it did not fit in memory, else null
+	 * @param threshold  the plane score above which a plane is anomalous, on the map's scale: the
+	 *                   model's, unless the caller chose another ({@link #withThreshold})
 	 */
-	public record Result(ImagePlus image, List<Row> scores, ImagePlus anomalyMap, Path mapFile) {}
+	public record Result(ImagePlus image, List<Row> scores, ImagePlus anomalyMap, Path mapFile, double threshold) {
+
+		/** The same scores judged by {@code other}. */
+		public Result withThreshold(double other) {
+			return new Result(image, scores, anomalyMap, mapFile, other);
+		}
+	}
 
 	/** The map budget that asks for scores only, no map image. */
 	public static final long NO_MAP = -1;
@@ -97,16 +105,17 @@ public final class ImagePlusScorer {
 		if (mapBudget == NO_MAP) {
 			for (int i = 1; i <= n; i++)
 				if (planes.score(i) == null) break;
-			return new Result(imp, planes.rows, null, null);
+			return new Result(imp, planes.rows, null, null, model.threshold());
 		}
 		if (mapBytes <= mapBudget) {
 			List<AnomalyMap> maps = new ArrayList<>();
 			for (int i = 1; i <= n; i++) {
 				PlaneScore s = planes.score(i);
-				if (s == null) return new Result(imp, planes.rows, null, null);
+				if (s == null) return new Result(imp, planes.rows, null, null, model.threshold());
 				maps.add(s.map());
 			}
-			return new Result(imp, planes.rows, MapImages.of(imp, maps, mapTitle(imp.getTitle())), null);
+			return new Result(imp, planes.rows, MapImages.of(imp, maps, mapTitle(imp.getTitle())), null,
+				model.threshold());
 		}
 		Path file = MapImages.claimMapFile(imp);
 		boolean written = false;
@@ -121,7 +130,7 @@ public final class ImagePlusScorer {
 			written = true;
 		}
 		catch (StreamedMapWriter.Canceled c) {
-			return new Result(imp, planes.rows, null, null);
+			return new Result(imp, planes.rows, null, null, model.threshold());
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write the anomaly map " + file + ": " + e.getMessage(), e);
@@ -130,7 +139,7 @@ public final class ImagePlusScorer {
 			if (!written) deleteQuietly(StreamedMapWriter.partialFor(file), file); // nothing resumes it
 		}
 		ImagePlus map = openVirtual(file, imp);
-		return new Result(imp, planes.rows, map, file);
+		return new Result(imp, planes.rows, map, file, model.threshold());
 	}
 
 	/**

@@ -8,11 +8,11 @@ public final class ScoreTables {
 	private ScoreTables() {}
 
 	/**
-	 * One row per plane: image, slice, frame, score, max_map, anomalous (1 above {@code threshold},
-	 * else 0); labelled with the plane's slice label (an image sequence's file name) where the image
+	 * One row per plane: image, slice, frame, score, max_map, anomalous (1 above the result's
+	 * threshold, else 0); labelled with the plane's slice label (an image sequence's file name) where the image
 	 * has them.
 	 */
-	public static ResultsTable of(ImagePlusScorer.Result r, double threshold) {
+	public static ResultsTable of(ImagePlusScorer.Result r) {
 		ResultsTable t = new ResultsTable();
 		for (ImagePlusScorer.Row s : r.scores()) {
 			t.incrementCounter();
@@ -23,7 +23,7 @@ public final class ScoreTables {
 			t.addValue("frame", s.frame());
 			t.addValue("score", s.score());
 			t.addValue("max_map", s.mapMax());
-			t.addValue("anomalous", !(s.score() <= threshold) ? 1 : 0); // NaN: flagged
+			t.addValue("anomalous", !(s.score() <= r.threshold()) ? 1 : 0); // NaN: flagged
 		}
 		return t;
 	}

@@ -180,6 +180,54 @@ public class GanomalyServiceTest {
 		}
 	}
 
+	/**
+	 * A script chooses the threshold and the score as Score Anomalies does, through the same call:
+	 * the same rows, flags and map, and the command's one-line refusals.
+	 */
+	@Test
+	public void aScriptChoosesThresholdAndScoreAsTheCommandDoes() throws Exception {
+		Context context = new Context(CommandService.class, GanomalyService.class);
+		try {
+			GanomalyService ganomaly = context.service(GanomalyService.class);
+			Path file = tmp.getRoot().toPath().resolve("chosen.ganomaly.zip");
+			try (GanomalyModel m = ganomaly.train(data(8), tiny(8).score(ScoreKind.TEXTURE), null)) {
+				m.save(file);
+			}
+			ImagePlusScorer.Result own = ganomaly.score(image(9), file.toFile(), 0, null);
+			// a threshold between the normal and the anomalous plane's scores
+			float normal = own.scores().get(0).score(), anomalous = own.scores().get(1).score();
+			assertTrue(normal + " " + anomalous, normal < anomalous);
+			double between = (normal + anomalous) / 2;
+			ImagePlusScorer.Result chosen = ganomaly.score(image(9), file.toFile(), 0, " " + between + " ", "texture", null);
+			assertEquals(1.0, own.threshold(), 0); // the calibrated scale's threshold
+			assertEquals(between, chosen.threshold(), 0);
+			assertEquals(own.scores(), chosen.scores());
+			assertEquals("Fire from 0 to twice the threshold used", 2 * between, chosen.anomalyMap().getDisplayRangeMax(),
+				1e-6);
+			CommandModule run = context.service(CommandService.class).run(ScoreAnomaliesCommand.class, true, "image",
+				image(9), "model", file.toFile(), "stride", 0, "threshold", String.valueOf(between), "score", "texture").get();
+			ij.measure.ResultsTable table = (ij.measure.ResultsTable) run.getOutput("scores");
+			ImagePlus map = (ImagePlus) run.getOutput("anomalyMap");
+			for (int i = 0; i < chosen.scores().size(); i++) {
+				float score = chosen.scores().get(i).score();
+				assertEquals(score, table.getValue("score", i), 0);
+				assertEquals(i, table.getValue("anomalous", i), 0);
+				assertTrue(java.util.Arrays.equals((float[]) chosen.anomalyMap().getStack().getPixels(i + 1), (float[]) map
+					.getStack().getPixels(i + 1)));
+			}
+			assertEquals("score: this model has no network: it was trained for the texture score, which needs none; to " +
+				"use 'latent', train a model with the score latent (its file then holds every score)", org.junit.Assert
+					.assertThrows(IllegalArgumentException.class, () -> ganomaly.score(image(9), file.toFile(), 0, "model",
+						"latent", null)).getMessage());
+			assertEquals("threshold must be a number on the calibrated scale or 'model' for the model's own, not 'high'",
+				org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ganomaly.score(image(9), file.toFile(), 0,
+					"high", null, null)).getMessage());
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
 	/** What a script may pass: no listener (None) and, through the system property, a bound of no models. */
 	@Test
 	public void noListenerAndABoundOfNoModelsAreTakenAsNoneAndOne() throws Exception {

@@ -77,7 +77,7 @@ public class ImagePlusScorerTest {
 		imp.getStack().setSliceLabel("field_07.tif", 2);
 		imp.getStack().setSliceLabel("field_09.tif\nacquired 12:03", 3);
 		ImagePlusScorer.Result r = ImagePlusScorer.score(model, imp, 0, ProgressListener.NONE);
-		ij.measure.ResultsTable t = ScoreTables.of(r, 1);
+		ij.measure.ResultsTable t = ScoreTables.of(r.withThreshold(1));
 		assertEquals(3, t.size());
 		assertEquals(null, t.getLabel(0));
 		assertEquals("field_07.tif", t.getLabel(1));
