@@ -547,7 +547,12 @@ public class BadInputsTest {
 		new Case(98, "compressed TIFF strips that share their bytes, or a directory where ImageJ ends the chain")
 			.noCli("ReaderHeadersTest.compressedStripsThatShareTheirBytesAreRefused, ImageFilesFuzzTest (the header check " +
 				"every front end shares)")
-			.noCommand("as for the command line"));
+			.noCommand("as for the command line"),
+		new Case(99, "a name holding [ or { that no file has and no glob can be")
+			.cli("scan[2.tif is no file, and no glob either (missing ]); a name holding [ or { is taken as typed only when " +
+				"that file exists", x -> score("--input", x.dir.resolve("scan[2.tif").toString(), "--model", x.model,
+					"--output", x.out("o99")))
+			.noCommand("commands take an open image or a folder"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

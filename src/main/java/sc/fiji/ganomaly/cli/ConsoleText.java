@@ -3,7 +3,7 @@ package sc.fiji.ganomaly.cli;
 import sc.fiji.ganomaly.engine.EngineMessages;
 
 /** Lines for the terminal whose text may come from files (their names, their contents). */
-final class ConsoleText {
+public final class ConsoleText {
 
 	private ConsoleText() {}
 
@@ -11,7 +11,7 @@ final class ConsoleText {
 	 * {@code message} with every control character shown as ?: a file named with a terminal's escape
 	 * sequence, a carriage return or a line break cannot clear the screen or overwrite a warning.
 	 */
-	static String line(String message) {
+	public static String line(String message) {
 		return EngineMessages.printable(message, Integer.MAX_VALUE);
 	}
 }

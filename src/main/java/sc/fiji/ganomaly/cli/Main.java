@@ -31,7 +31,7 @@ public final class Main {
 		""";
 
 	/** The options of each command, for the names of settings in its messages. */
-	private static final Map<String, Set<String>> OPTIONS = Map.of("train", TrainCli.OPTIONS, "score", ScoreCli.OPTIONS,
+	private static final Map<String, Set<String>> OPTIONS = Map.of("train", TrainCli.OPTIONS, "score", ScoreOptions.NAMES,
 		"evaluate", EvaluateCli.OPTIONS);
 
 	private Main() {}

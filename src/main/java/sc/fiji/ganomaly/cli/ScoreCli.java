@@ -5,13 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-import sc.fiji.ganomaly.ij.ImageChannels;
-import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.ScoreParameters;
-import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.Shutdown;
 
 /** {@code ganomaly score}: anomaly maps and a CSV of scores for images. */
@@ -31,7 +27,7 @@ final class ScoreCli {
 		  --model FILE        model file (required)
 		  --output DIR        output folder, created if needed (required)
 		  --stride N          window step in pixels (default 0: patch size / 4)
-		  --threshold T       calibrated score above which an image is anomalous, or 'model' (default:
+		  --threshold T       calibrated score above which a plane is anomalous, or 'model' (default:
 		                      the model's)
 		  --score NAME        model (the model's own, the default), texture, combined, latent,
 		                      residual or density
@@ -55,30 +51,25 @@ final class ScoreCli {
 		standard error. Maps appear under their names only when complete.
 		""";
 
-	static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
-		"maps", "threads", "score", "precision");
-	private static final Set<String> FLAGS = Set.of("resume", "stop-at-first-failure");
+	private static final Set<String> FLAGS = Set.of(ScoreOptions.RESUME, "stop-at-first-failure");
 
 	private ScoreCli() {}
 
 	/** Scores; returns the exit code: 0, or {@value ScoreBatch#SOME_FAILED} when some inputs could not be scored. */
 	static int run(String[] args, PrintStream out, PrintStream err) {
-		Options o = Options.parse(args, OPTIONS, FLAGS);
-		Path output = o.path("output");
-		List<Path> listed = o.images("input");
-		List<Integer> channels = ImageChannels.parse(o.all("channels"));
-		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
-		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has("resume"), "--input"); // before the model loads
-		String precision = o.precision();
+		Options o = Options.parse(args, ScoreOptions.NAMES, FLAGS);
+		ScoreOptions options = ScoreOptions.of(o); // every option checked before the model loads
+		Path output = options.output();
+		List<Path> files = options.files();
 		// a network the asked score does not use is not loaded (TensorFlow's start-up, about a second)
-		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
-		try (GanomalyModel model = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), precision, asked)) {
-			ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
-				o.get("threshold", ScoreParameters.MODEL_THRESHOLD), asked, channels, maps);
+		try (GanomalyModel model = GanomalyModel.load(options.model(), Math.max(0, options.threads()), options.precision(),
+			options.score()))
+		{
+			ScoreFiles.Settings settings = options.settings(model.info());
 			OutputChecks.outputFolder(output); // made once every option is known to be good
 			// the precision used, not as asked, so that a resumed run with another environment is refused
-			ScoreBatch.Request request = new ScoreBatch.Request(files, o.path("model"), model.precision(), settings, output,
-				o.has("resume"), o.has("stop-at-first-failure"), "--input");
+			ScoreBatch.Request request = new ScoreBatch.Request(files, options.model(), model.precision(), settings,
+				output, options.resume(), o.has("stop-at-first-failure"), "--input");
 			JitWarmUp.start(model, settings.score(), files);
 			// Ctrl-C or SIGTERM ends the JVM at once (the planes finished are kept, of a stack too): say how to go on,
 			// on a line of its own (the progress line may have no end yet)

@@ -146,10 +146,10 @@ final class BatchRun {
 
 	/** Records that {@code file} was not scored; a map an earlier run left of it goes (not one this run resumes). */
 	private void fail(Path file, String reason) throws IOException {
-		String line = (reason == null ? "unknown failure" : reason.replace('\n', ' ')) + (request.settings().maps() !=
+		String line = ScoreBatch.oneLine(reason) + (request.settings().maps() !=
 			MapFiles.Kind.NONE && done.getOrDefault(names.name(file), 0) == 0 ? MapFiles.deleteEarlier(names.folder(request
 				.output(), file), file) : "");
-		failed.append(ScoreFiles.csvField(file.toString()) + "," + ScoreFiles.csvField(line) + "\n");
+		failed.append(ScoreBatch.failureRow(file.toString(), line) + "\n");
 		if (request.stopAtFirstFailure() || request.files().size() == 1) throw new IllegalArgumentException(line);
 		failures.add(new Failure(file, line));
 		progress.warning(file.getFileName() + " was not scored: " + line);

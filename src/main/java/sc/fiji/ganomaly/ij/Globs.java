@@ -44,7 +44,13 @@ final class Globs {
 		int depth = rest.contains("**") ? Integer.MAX_VALUE : rest.split("/").length;
 		List<java.nio.file.PathMatcher> matchers = new ArrayList<>();
 		for (String variant : withoutFolderStars(absPattern))
-			matchers.add(java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + variant));
+			try {
+				matchers.add(java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + variant));
+			}
+			catch (java.util.regex.PatternSyntaxException e) { // its message spans lines and points into a regex
+				throw new IllegalArgumentException(option + ": " + pattern + " is no file, and no glob either (" + e
+					.getDescription().replace("'", "").toLowerCase(java.util.Locale.ROOT) + "); a name holding [ or { is taken as typed only when that file exists");
+			}
 		boolean hiddenAsked = rest.startsWith(".") || rest.contains("/.");
 		if (!Files.isDirectory(base)) throw new IllegalArgumentException(option + ": " + base + " (of " + pattern +
 			") is not a folder");

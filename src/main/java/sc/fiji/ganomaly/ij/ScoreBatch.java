@@ -80,6 +80,16 @@ public final class ScoreBatch {
 
 	private ScoreBatch() {}
 
+	/** A row of failures.csv (without its line end): the file, and why it was not scored on one line. */
+	public static String failureRow(String file, String reason) {
+		return ScoreFiles.csvField(file) + "," + ScoreFiles.csvField(oneLine(reason));
+	}
+
+	/** {@code reason} on one line: line breaks as spaces, no surrounding blanks; null as "unknown failure". */
+	public static String oneLine(String reason) {
+		return reason == null ? "unknown failure" : reason.replace('\n', ' ').replace('\r', ' ').strip();
+	}
+
 	/**
 	 * Makes {@code dir} a writable output folder, creating it (and its parents) if needed.
 	 *

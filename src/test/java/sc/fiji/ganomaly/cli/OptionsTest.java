@@ -41,6 +41,6 @@ public class OptionsTest {
 		assertEquals("--input: /data/patchSize holds no images", Options.spelled("--input: /data/patchSize holds no " +
 			"images", TRAIN));
 		// a setting the command has no option for keeps the API's name
-		assertEquals("patchSize must be 16", Options.spelled("patchSize must be 16", ScoreCli.OPTIONS));
+		assertEquals("patchSize must be 16", Options.spelled("patchSize must be 16", ScoreOptions.NAMES));
 	}
 }

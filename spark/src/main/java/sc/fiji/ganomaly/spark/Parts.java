@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.ij.ScoreBatch;
 
 /**
  * The work in progress of a Spark scoring run, under {@code DIR/.ganomaly-spark/}: per input file a
@@ -226,7 +227,7 @@ final class Parts {
 	}
 
 	private static String oneLine(String m) {
-		return m.replace('\n', ' ').replace('\r', ' ').strip();
+		return ScoreBatch.oneLine(m);
 	}
 
 	/**

@@ -23,20 +23,18 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import sc.fiji.ganomaly.cli.ConsoleText;
 import sc.fiji.ganomaly.cli.Options;
+import sc.fiji.ganomaly.cli.ScoreOptions;
 import sc.fiji.ganomaly.cli.OutputChecks;
 import sc.fiji.ganomaly.cli.UsageException;
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.Precision;
-import sc.fiji.ganomaly.ij.ImageChannels;
-import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.OutputNames;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
-import sc.fiji.ganomaly.core.ScoreParameters;
 import sc.fiji.ganomaly.core.ModelFiles;
-import sc.fiji.ganomaly.core.ModelInfo;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.api.Shutdown;
 
@@ -93,9 +91,9 @@ public final class SparkScore {
 		                        inputs unchanged since (size and modification time)
 		""";
 
-	private static final Set<String> OPTIONS = Set.of("input", "model", "output", "stride", "threshold", "channels",
-		"maps", "planes-per-task", "master", "threads", "native-cache", "score", "precision");
-	private static final Set<String> FLAGS = Set.of("resume");
+	private static final Set<String> OPTIONS = Stream.concat(ScoreOptions.NAMES.stream(), Stream.of(
+		"planes-per-task", "master", "native-cache")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+	private static final Set<String> FLAGS = Set.of(ScoreOptions.RESUME);
 	/**
 	 * Spark configuration key of the test hook "FILE:FIRST:once|always" (fails that band's task; FIRST
 	 * 0: the file's map task).
@@ -137,13 +135,18 @@ public final class SparkScore {
 			return s == null ? 1 : s.failures() > 0 ? ScoreBatch.SOME_FAILED : 0;
 		}
 		catch (UsageException | IllegalArgumentException | EngineException e) {
-			err.println("ganomaly-spark score: " + e.getMessage());
+			err.println("ganomaly-spark score: " + ConsoleText.line(e.getMessage()));
 			if (e instanceof UsageException) err.println("see 'ganomaly-spark score --help'");
 			return 2;
 		}
 		catch (UncheckedIOException e) {
-			err.println("ganomaly-spark score: " + e.getMessage());
+			err.println("ganomaly-spark score: " + ConsoleText.line(e.getMessage()));
 			return 2;
+		}
+		catch (OutOfMemoryError e) { // the driver's: executors' end their tasks, which Spark reports as the job's
+			err.println("ganomaly-spark score: out of memory on the driver; give it more (--driver-memory)");
+			if (System.getenv("GANOMALY_DEBUG") != null) e.printStackTrace(err);
+			return 1;
 		}
 		catch (Interrupted e) { // the JVM exits with the signal's status (130, 143)
 			return 1;
@@ -165,12 +168,12 @@ public final class SparkScore {
 		int engine = reason.indexOf(engineFailure);
 		if (engine >= 0) {
 			String why = reason.substring(engine + engineFailure.length());
-			err.println("ganomaly-spark score: an executor could not run TensorFlow: " + why + (why.startsWith(
+			err.println("ganomaly-spark score: an executor could not run TensorFlow: " + ConsoleText.line(why) + (why.startsWith(
 				"TensorFlow cannot run on this computer") ? "" : "; executors find the engine by " +
 					"spark.executorEnv.GANOMALY_ENGINE_DIR (docs/scale-out.md, \"TensorFlow on executors\")"));
 			return 2;
 		}
-		err.println("ganomaly-spark score: the Spark job failed: " + reason);
+		err.println("ganomaly-spark score: the Spark job failed: " + ConsoleText.line(reason));
 		err.println("finished parts are kept; run the same command with --resume to continue");
 		return 1;
 	}
@@ -188,32 +191,25 @@ public final class SparkScore {
 	 */
 	static Summary score(String[] args, PrintStream out, PrintStream err) {
 		Options o = Options.parse(args, OPTIONS, FLAGS);
-		Path output = o.path("output");
-		Path modelFile = o.path("model");
-		o.paths("input"); // required
-		List<Path> listed = ScoreBatch.distinct(ImageFiles.expand(o.all("input"), "--input"));
-		List<Integer> channels = ImageChannels.parse(o.all("channels"));
-		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
+		ScoreOptions options = ScoreOptions.of(o);
 		int planesPerTask = o.integer("planes-per-task", 4);
 		if (planesPerTask < 1) throw new UsageException("--planes-per-task must be at least 1, not " + planesPerTask);
-		int threadsOption = o.has("threads") ? ScoreParameters.threads(o.integer("threads", 0), "--threads") : -1;
-		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has("resume"), "--input");
+		Path output = options.output(), modelFile = options.model();
+		List<Path> files = ScoreBatch.distinct(options.files());
 		// the model's manifest only (no TensorFlow on the driver): settings checked before any work
-		ModelInfo model = ModelFiles.describe(modelFile);
-		ScoreFiles.Settings settings = ScoreFiles.Settings.of(model, o.integer("stride", ScoreParameters.DEFAULT_STRIDE),
-			o.get("threshold", ScoreParameters.MODEL_THRESHOLD), ScoreFiles.score(o.get("score", null), "--"), channels, maps);
+		ScoreFiles.Settings settings = options.settings(ModelFiles.describe(modelFile));
 		OutputChecks.outputFolder(output);
 
 		SparkConf conf = new SparkConf().setAppName("ganomaly-spark score");
 		if (o.has("master")) conf.setMaster(o.get("master", null));
 		else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-		int threads = threadsOption >= 0 ? threadsOption : executorCores(conf);
-		String precision = runPrecision(o.precision(), conf, settings.score());
+		int threads = options.threads() >= 0 ? options.threads() : executorCores(conf);
+		String precision = runPrecision(options.precision(), conf, settings.score());
 		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
 
 		OutputNames names = OutputNames.of(ScoreBatch.distinct(files));
 		Fingerprint fingerprint = Fingerprint.of(files, names, settings, modelFile, planesPerTask, precision);
-		prepareParts(output, fingerprint, o.has("resume"), out);
+		prepareParts(output, fingerprint, options.resume(), out);
 		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), names, settings,
 			modelFile.getFileName().toString(), planesPerTask, threads, precision, output.toAbsolutePath().toString(),
 			nativeCache, conf.get(FAIL_KEY, null));
@@ -336,9 +332,9 @@ public final class SparkScore {
 		writeLinesAtomically(output.resolve(ScoreBatch.SCORES), csv);
 		List<String> failed = new ArrayList<>(List.of(ScoreBatch.FAILURES_HEADER));
 		// a map of a failed file that an earlier run left would pass for this run's
-		failures.forEach((file, reason) -> failed.add(ScoreFiles.csvField(job.files().get(file)) + "," + ScoreFiles
-			.csvField(reason + (job.settings().maps() == MapFiles.Kind.NONE ? "" : MapFiles.deleteEarlier(job.names()
-				.folder(output, Paths.get(job.files().get(file))), Paths.get(job.files().get(file)))))));
+		failures.forEach((file, reason) -> failed.add(ScoreBatch.failureRow(job.files().get(file), reason + (job.settings()
+			.maps() == MapFiles.Kind.NONE ? "" : MapFiles.deleteEarlier(job.names().folder(output, Paths.get(job.files().get(
+				file))), Paths.get(job.files().get(file)))))));
 		writeLinesAtomically(output.resolve(ScoreBatch.FAILURES), failed);
 		// every output is written: what is left over costs a warning, not the run
 		for (Runnable cleanUp : List.<Runnable>of(() -> Parts.deleteTree(Parts.root(output)), () -> deleteTemporaryFiles(
@@ -348,7 +344,7 @@ public final class SparkScore {
 				cleanUp.run();
 			}
 			catch (UncheckedIOException e) {
-				out.println("warning: " + e.getMessage() + "; the scores and maps are complete, remove it by hand");
+				out.println("warning: " + ConsoleText.line(e.getMessage()) + "; the scores and maps are complete, remove it by hand");
 			}
 		}
 		out.println("scored " + rows.size() + " file(s), " + planes + " plane(s): " + scored + " band(s) of up to " + job

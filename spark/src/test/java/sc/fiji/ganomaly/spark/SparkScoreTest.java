@@ -497,6 +497,21 @@ public class SparkScoreTest {
 		}
 	}
 
+	/** A file name holding a terminal's escape sequence is shown with ? for its control characters, as the command line shows it. */
+	@Test
+	public void aRefusalNamingAFileShowsNoControlCharacters() {
+		Path out = tmp.getRoot().toPath().resolve("spark-escape");
+		String name = tmp.getRoot().toPath().resolve("gone\u001b[2J.tif").toString();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		String[] args = sparkArgs(out, "local[1]");
+		for (int i = 0; i < args.length; i++)
+			if (args[i].equals("--input")) args[i + 1] = name;
+		int code = SparkScore.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+		assertEquals(err.toString(), 2, code);
+		assertEquals("ganomaly-spark score: --input: " + name.replace('\u001b', '?') + " is no file, and no glob either " +
+			"(missing ]); a name holding [ or { is taken as typed only when that file exists\n", err.toString());
+	}
+
 	/** scores.csv and every map equal the reference's, byte for byte; nothing temporary is left. */
 	private static void assertSameAsReference(Path out, Path ref) throws IOException {
 		assertArrayEquals(Files.readAllBytes(ref.resolve("scores.csv")), Files.readAllBytes(out.resolve("scores.csv")));
