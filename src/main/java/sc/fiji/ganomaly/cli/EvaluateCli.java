@@ -10,6 +10,7 @@ import java.util.Set;
 import sc.fiji.ganomaly.ij.ImageChannels;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
+import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.Metrics;
@@ -65,14 +66,10 @@ final class EvaluateCli {
 		List<Integer> channels = ImageChannels.parse(o.all("channels"));
 		ScoreKind asked = ScoreFiles.score(o.get("score", null), "--");
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), null, asked)) {
-			GanomalyModel model;
-			try {
-				model = asked == null ? loaded : loaded.withScore(asked);
-			}
-			catch (IllegalArgumentException e) {
-				throw new IllegalArgumentException("--score: " + e.getMessage());
-			}
-			int stride = ScoreParameters.stride(o.integer("stride", ScoreParameters.DEFAULT_STRIDE), model.patchSize(), "--stride");
+			ScoreFiles.Settings settings = ScoreFiles.Settings.of(loaded.info(), o.integer("stride",
+				ScoreParameters.DEFAULT_STRIDE), null, asked, channels, MapFiles.Kind.NONE);
+			GanomalyModel model = loaded.withScore(settings.score());
+			int stride = settings.stride();
 			JitWarmUp.start(model, model.score(), java.util.stream.Stream.concat(normal.stream(), anomalous
 				.stream()).toList());
 			float[] n = scores(model, normal, stride, channels, "--normal");
@@ -91,7 +88,7 @@ final class EvaluateCli {
 	private static int above(float[] scores, double threshold) {
 		int k = 0;
 		for (float s : scores)
-			if (!(s <= threshold)) k++; // NaN: flagged
+			if (ScoreParameters.isAnomalous(s, threshold)) k++;
 		return k;
 	}
 

@@ -15,7 +15,17 @@ public final class ScoreParameters {
 	/** The threshold value that asks for the model's own threshold (also the default). */
 	public static final String MODEL_THRESHOLD = "model";
 
+	/** How dialogs label the stride (a constant, as annotations take). */
+	public static final String STRIDE_LABEL = "Stride (0: patch size / 4)";
+	/** How dialogs label the threshold. */
+	public static final String THRESHOLD_LABEL = "Threshold (a number, or '" + MODEL_THRESHOLD + "' for the model's own)";
+
 	private ScoreParameters() {}
+
+	/** Whether a score is above {@code threshold}; a score that is not a number (NaN) is, so that it is looked at. */
+	public static boolean isAnomalous(double score, double threshold) {
+		return !(score <= threshold);
+	}
 
 	/**
 	 * The window step in pixels: {@code requested}, or a quarter of the patch size for 0.

@@ -39,10 +39,10 @@ public class ScoreFolderCommand extends CancelableCommand {
 	@Parameter(label = "Output folder (maps, scores.csv)", style = "directory", persist = false)
 	private File output;
 
-	@Parameter(label = "Stride (0: patch size / 4)", min = "0")
+	@Parameter(label = ScoreParameters.STRIDE_LABEL, min = "0")
 	private int stride = ScoreParameters.DEFAULT_STRIDE;
 
-	@Parameter(label = "Threshold (a number, or 'model' for the model's own)", persist = false)
+	@Parameter(label = ScoreParameters.THRESHOLD_LABEL, persist = false)
 	private String threshold = ScoreParameters.MODEL_THRESHOLD;
 
 	@Parameter(label = "Score ('model': the model's own)", choices = { "model", "latent", "residual", "density", "texture", "combined" },

@@ -4,6 +4,7 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
+import sc.fiji.ganomaly.core.ScoreParameters;
 
 /** Binary masks (255 above a threshold, 0 elsewhere) of anomaly maps, plane by plane. */
 public final class MaskImages {
@@ -17,7 +18,7 @@ public final class MaskImages {
 			ImageProcessor plane = in.getProcessor(i);
 			byte[] pixels = new byte[map.getWidth() * map.getHeight()];
 			for (int k = 0; k < pixels.length; k++)
-				if (!(plane.getf(k) <= threshold)) pixels[k] = (byte) 255; // NaN: flagged
+				if (ScoreParameters.isAnomalous(plane.getf(k), threshold)) pixels[k] = (byte) 255;
 			out.addSlice(new ByteProcessor(map.getWidth(), map.getHeight(), pixels));
 		}
 		ImagePlus mask = new ImagePlus(title, out);

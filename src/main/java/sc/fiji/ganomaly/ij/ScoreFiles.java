@@ -184,7 +184,8 @@ public final class ScoreFiles {
 	/** The scores.csv row of one plane (no line break). */
 	public static String csvRow(String fileName, int plane, float score, double threshold) {
 		// a score that is not a number is no evidence of a normal plane
-		return String.format(Locale.ROOT, "%s,%d,%.6f,%b", csvField(fileName), plane, score, !(score <= threshold));
+		return String.format(Locale.ROOT, "%s,%d,%.6f,%b", csvField(fileName), plane, score, ScoreParameters.isAnomalous(score,
+			threshold));
 	}
 
 	/** The scores.csv row of one scored plane of the input named {@code name} ({@link OutputNames#name}). */

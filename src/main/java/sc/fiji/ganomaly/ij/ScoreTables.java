@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.ij;
 
 import ij.measure.ResultsTable;
+import sc.fiji.ganomaly.core.ScoreParameters;
 
 /** The per-plane scores of an image as an ImageJ results table. */
 public final class ScoreTables {
@@ -23,7 +24,7 @@ public final class ScoreTables {
 			t.addValue("frame", s.frame());
 			t.addValue("score", s.score());
 			t.addValue("max_map", s.mapMax());
-			t.addValue("anomalous", !(s.score() <= r.threshold()) ? 1 : 0); // NaN: flagged
+			t.addValue("anomalous", ScoreParameters.isAnomalous(s.score(), r.threshold()) ? 1 : 0);
 		}
 		return t;
 	}

@@ -9,7 +9,7 @@ import org.junit.Test;
 import org.scijava.plugin.Parameter;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 
-/** The commands' score choices are the scores there are: every one, in the order messages list them. */
+/** The commands' choices are the scores and maps there are: every one, in the order messages list them. */
 public class ScoreChoicesTest {
 
 	@Test
@@ -21,6 +21,12 @@ public class ScoreChoicesTest {
 	public void scoringOffersTheModelsOwnAndEveryScore() throws NoSuchFieldException {
 		assertEquals(expected("model"), choices(ScoreAnomaliesCommand.class));
 		assertEquals(expected("model"), choices(ScoreFolderCommand.class));
+	}
+
+	@Test
+	public void aFolderOffersEveryKindOfMap() throws NoSuchFieldException {
+		assertEquals(Arrays.stream(sc.fiji.ganomaly.ij.MapFiles.Kind.values()).map(k -> k.option()).toList(), Arrays.asList(
+			ScoreFolderCommand.class.getDeclaredField("maps").getAnnotation(Parameter.class).choices()));
 	}
 
 	private static List<String> expected(String first) {

@@ -224,7 +224,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 	private boolean done(Band b) {
 		if (!Parts.validRows(part(b, "csv"), b.first(), b.last())) return false;
 		return settings.maps() == MapFiles.Kind.NONE || MapParts.validMap(part(b, "map"), b.last() - b.first() + 1, b
-			.plan().pixels(), settings.maps() == MapFiles.Kind.FLOAT ? 4 : 2);
+			.plan().pixels(), settings.maps().bitDepth() / 8);
 	}
 
 	/**

@@ -421,7 +421,7 @@ public final class SparkScore {
 			for (Path p : list.toList()) {
 				String name = p.getFileName().toString();
 				if (name.startsWith(".") && name.endsWith(".tmp") && (name.contains(MapFiles.SUFFIX + ".") ||
-					name.startsWith(".scores.csv.") || name.startsWith(".failures.csv.")))
+					name.startsWith("." + ScoreBatch.SCORES + ".") || name.startsWith("." + ScoreBatch.FAILURES + ".")))
 					Files.deleteIfExists(p);
 			}
 		}
