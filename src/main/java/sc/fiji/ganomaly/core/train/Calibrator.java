@@ -88,24 +88,19 @@ final class Calibrator {
 			if (!kind.needsNetwork()) continue;
 			Scoring raw = new Scoring(kind, rawCalibrations(kind, calibrations, p), density, SIGMA_PER_PATCH * p,
 				DENSITY_WEIGHT, texture.model());
-			Scorer shared = Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH, Scorers.TILE);
+			HeldOutMaps heldOut = kind == ScoreKind.COMBINED ? new WithFoldTexture(manifest, raw, network, texture.folds(),
+				stride) : new OfTheRegion(Scorers.of(manifest.withScoring(raw), network, stride, Scorers.BATCH,
+					Scorers.TILE));
 			long scored = 0;
 			// a pixel reaches the windows that cover it and the residual's smoothing (and, combined, the texture's windows)
 			int reach = p + (int) Math.ceil(3 * SIGMA_PER_PATCH * p);
 			NormalBlocks blocks = new NormalBlocks(p, pixelStep(data.validation().stream().mapToLong(r -> (long) r.width() *
-				r.height()).sum()), kind == ScoreKind.COMBINED ? Math.max(reach, texture.model().reach()) : reach);
+				r.height()).sum()), heldOut.reach(reach));
 			ProgressListener maps = ProgressListener.part(work, part++, parts);
 			List<Region> regions = data.validation();
 			for (int i = 0; i < regions.size() && scored < MAX_CALIBRATION_PIXELS; i++) {
 				Region r = regions.get(i);
-				// the combined maps' texture part by a texture model that none of the region's pixels fitted
-				Scorer scorer = kind != ScoreKind.COMBINED ? shared : Scorers.of(manifest.withScoring(withTexture(raw,
-					texture.folds().modelFor(r))), network, stride, Scorers.BATCH, Scorers.TILE);
-				// a held-out band's texture statistics read the plane around it, as a user's map of the plane does
-				NormalizedPlane plane = r.plane();
-				AnomalyMap map = kind == ScoreKind.COMBINED ? scorer.map(plane.width(), plane.height(), TileSource.of(plane),
-					ProgressListener.NONE).map().crop(r.x0(), r.y0(), r.width(), r.height()) : scorer.map(r.width(), r
-						.height(), TileSource.of(r), ProgressListener.NONE).map();
+				AnomalyMap map = heldOut.map(r);
 				scored += (long) map.width() * map.height();
 				blocks.add(map, r.plane(), r.x0(), r.y0());
 				maps.progress(i + 1, regions.size());
@@ -118,6 +113,53 @@ final class Calibrator {
 		String warning = fewBlocksWarning(networkBlocks, false, p, referenceArea);
 		return new Result(new Scoring(settings.score(), calibrations, density, SIGMA_PER_PATCH * p, DENSITY_WEIGHT,
 			texture.model()), new TrainingSummary.CalibrationBlocks(networkBlocks, texture.blocks(), warning));
+	}
+
+	/** How a network score's maps of held-out regions are made for its calibration. */
+	private interface HeldOutMaps {
+
+		/** The map of a held-out region, as a user's map of the region's plane would show it there. */
+		AnomalyMap map(Region r);
+
+		/** How far a pixel's value reaches in the map, given the network's windows' reach {@code network}. */
+		int reach(int network);
+	}
+
+	/** A score of the network alone: the region scored by itself. */
+	private record OfTheRegion(Scorer scorer) implements HeldOutMaps {
+
+		@Override
+		public AnomalyMap map(Region r) {
+			return scorer.map(r.width(), r.height(), TileSource.of(r), ProgressListener.NONE).map();
+		}
+
+		@Override
+		public int reach(int network) {
+			return network;
+		}
+	}
+
+	/**
+	 * The combined score: its texture part by a texture model that none of the region's pixels fitted
+	 * (the region's fold's), reading the plane around the region as a user's map of the plane does.
+	 */
+	private record WithFoldTexture(Manifest manifest, Scoring raw, LazyNetwork network, TextureFolds folds, int stride)
+		implements HeldOutMaps
+	{
+
+		@Override
+		public AnomalyMap map(Region r) {
+			Scorer scorer = Scorers.of(manifest.withScoring(withTexture(raw, folds.modelFor(r))), network, stride,
+				Scorers.BATCH, Scorers.TILE);
+			NormalizedPlane plane = r.plane();
+			return scorer.map(plane.width(), plane.height(), TileSource.of(plane), ProgressListener.NONE).map().crop(r.x0(),
+				r.y0(), r.width(), r.height());
+		}
+
+		@Override
+		public int reach(int network) {
+			return Math.max(network, raw.texture().reach());
+		}
 	}
 
 	/**
