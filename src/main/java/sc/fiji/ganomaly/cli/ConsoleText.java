@@ -12,6 +12,6 @@ public final class ConsoleText {
 	 * sequence, a carriage return or a line break cannot clear the screen or overwrite a warning.
 	 */
 	public static String line(String message) {
-		return EngineMessages.printable(message, Integer.MAX_VALUE);
+		return EngineMessages.printable(String.valueOf(message), Integer.MAX_VALUE);
 	}
 }

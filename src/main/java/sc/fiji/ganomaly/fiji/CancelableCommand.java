@@ -68,10 +68,12 @@ abstract class CancelableCommand implements Command, Cancelable {
 
 	/** Ends the command with a one-line reason; see the class description. */
 	protected void fail(RuntimeException e) {
-		// GanomalyService says running out of memory in one line, as fail(OutOfMemoryError) does
+		if (e.getCause() instanceof OutOfMemoryError) { // GanomalyService's, which has dropped the work's memory
+			fail(outOfMemory());
+			return;
+		}
 		boolean expected = e instanceof IllegalArgumentException || e instanceof UncheckedIOException ||
-			e instanceof EngineException || e instanceof java.util.concurrent.CancellationException || e
-				.getCause() instanceof OutOfMemoryError;
+			e instanceof EngineException || e instanceof java.util.concurrent.CancellationException;
 		String message = expected ? e.getMessage() : "unexpected failure: " + e;
 		fail(message);
 		if (!expected && log != null) log.error(title() + ": " + message, e);

@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.fiji;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
@@ -190,18 +191,21 @@ public class GanomalyServiceTest {
 		try {
 			GanomalyService ganomaly = context.service(GanomalyService.class);
 			Path file = tmp.getRoot().toPath().resolve("chosen.ganomaly.zip");
-			try (GanomalyModel m = ganomaly.train(data(8), tiny(8).score(ScoreKind.TEXTURE), null)) {
+			// a model of the network's score, scored with the texture score its file also holds
+			try (GanomalyModel m = ganomaly.train(data(8), tiny(8).score(ScoreKind.LATENT), null)) {
 				m.save(file);
 			}
-			ImagePlusScorer.Result own = ganomaly.score(image(9), file.toFile(), 0, null);
+			ImagePlusScorer.Result latent = ganomaly.score(image(9), file.toFile(), 0, null);
+			ImagePlusScorer.Result texture = ganomaly.score(image(9), file.toFile(), 0, "model", "texture", null);
+			assertNotEquals(latent.scores().get(1).score(), texture.scores().get(1).score(), 0);
 			// a threshold between the normal and the anomalous plane's scores
-			float normal = own.scores().get(0).score(), anomalous = own.scores().get(1).score();
+			float normal = texture.scores().get(0).score(), anomalous = texture.scores().get(1).score();
 			assertTrue(normal + " " + anomalous, normal < anomalous);
 			double between = (normal + anomalous) / 2;
 			ImagePlusScorer.Result chosen = ganomaly.score(image(9), file.toFile(), 0, " " + between + " ", "texture", null);
-			assertEquals(1.0, own.threshold(), 0); // the calibrated scale's threshold
+			assertEquals(1.0, texture.threshold(), 0); // the model's, on the calibrated scale
 			assertEquals(between, chosen.threshold(), 0);
-			assertEquals(own.scores(), chosen.scores());
+			assertEquals(texture.scores(), chosen.scores());
 			assertEquals("Fire from 0 to twice the threshold used", 2 * between, chosen.anomalyMap().getDisplayRangeMax(),
 				1e-6);
 			CommandModule run = context.service(CommandService.class).run(ScoreAnomaliesCommand.class, true, "image",
@@ -215,13 +219,47 @@ public class GanomalyServiceTest {
 				assertTrue(java.util.Arrays.equals((float[]) chosen.anomalyMap().getStack().getPixels(i + 1), (float[]) map
 					.getStack().getPixels(i + 1)));
 			}
-			assertEquals("score: this model has no network: it was trained for the texture score, which needs none; to " +
-				"use 'latent', train a model with the score latent (its file then holds every score)", org.junit.Assert
-					.assertThrows(IllegalArgumentException.class, () -> ganomaly.score(image(9), file.toFile(), 0, "model",
-						"latent", null)).getMessage());
+			assertEquals("score: score must be one of model, latent, residual, density, texture, combined, not blue", org
+				.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ganomaly.score(image(9), file.toFile(), 0,
+					"model", "blue", null)).getMessage());
 			assertEquals("threshold must be a number on the calibrated scale or 'model' for the model's own, not 'high'",
 				org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ganomaly.score(image(9), file.toFile(), 0,
 					"high", null, null)).getMessage());
+		}
+		finally {
+			context.dispose();
+		}
+	}
+
+	/**
+	 * Score Anomalies stopped by {@link GanomalyService#cancelAll} (another script, or another Stop
+	 * button) ends as its own Stop button ends it: no map, no table, the reason said once.
+	 */
+	@Test
+	public void cancelAllStopsScoreAnomaliesAsItsStopButtonDoes() throws Exception {
+		Context context = new Context(CommandService.class, GanomalyService.class);
+		try {
+			GanomalyService ganomaly = context.service(GanomalyService.class);
+			Path file = tmp.getRoot().toPath().resolve("stopped.ganomaly.zip");
+			try (GanomalyModel m = ganomaly.train(data(10), tiny(10).score(ScoreKind.TEXTURE), null)) {
+				m.save(file);
+			}
+			ImageStack stack = new ImageStack(CommandsTest.SIZE, CommandsTest.SIZE);
+			Random random = new Random(10);
+			for (int i = 0; i < 400; i++) // seconds of scoring
+				stack.addSlice(CommandsTest.plane(random, false));
+			Future<CommandModule> run = context.service(CommandService.class).run(ScoreAnomaliesCommand.class, true,
+				"image", new ImagePlus("long", stack), "model", file.toFile());
+			int stopped = 0;
+			while (stopped == 0 && !run.isDone()) {
+				stopped = ganomaly.cancelAll();
+				Thread.sleep(2);
+			}
+			assertEquals("the run was still scoring when asked to stop", 1, stopped);
+			CommandModule module = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			assertEquals("Score Anomalies: stopped by the user; no map or table was made", module.getCancelReason());
+			assertNull(module.getOutput("anomalyMap"));
+			assertNull(module.getOutput("scores"));
 		}
 		finally {
 			context.dispose();

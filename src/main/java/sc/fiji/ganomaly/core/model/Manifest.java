@@ -32,6 +32,11 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		PatchCalibration calibration, double threshold, TrainingReport training, Scoring scoring)
 {
 
+	/** A null training is a report of nothing. */
+	public Manifest {
+		training = training == null ? TrainingReport.of(Map.of()) : training;
+	}
+
 	/** A manifest without image scoring: the latent score per patch. */
 	public Manifest(int formatVersion, String createdBy, NetworkSpec spec, Normalization normalization,
 		PatchCalibration calibration, double threshold, TrainingReport training)

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import sc.fiji.ganomaly.engine.EngineMessages;
+
 /**
  * What a model file says of its training, the manifest's {@code training} object: what the code
  * reads back (the training images' sources, how the network's epochs ended, the calibration's
@@ -27,8 +29,10 @@ public record TrainingReport(Sources sources, NetworkRun network, String calibra
 		return new TrainingReport(Sources.NONE, null, null, figures);
 	}
 
+	/** Null sources and figures are none. */
 	public TrainingReport {
-		figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+		sources = sources == null ? Sources.NONE : sources;
+		figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures == null ? Map.of() : figures));
 	}
 
 	/**
@@ -46,9 +50,12 @@ public record TrainingReport(Sources sources, NetworkRun network, String calibra
 		/** Nothing recorded. */
 		public static final Sources NONE = new Sources(List.of(), List.of(), 0);
 
+		/** @throws IllegalArgumentException if channels are picked from images of no stated channel count */
 		public Sources {
 			pixelTypes = List.copyOf(pixelTypes);
 			channels = List.copyOf(channels);
+			if (!channels.isEmpty() && channelCount < 1) throw new IllegalArgumentException("channels " + channels +
+				" are picked from source images of " + channelCount + " channels");
 		}
 	}
 
@@ -105,9 +112,9 @@ public record TrainingReport(Sources sources, NetworkRun network, String calibra
 			: ((Number) count).intValue());
 		NetworkRun network = best == null && canceled == null && converged == null && diverged == null ? null
 			: new NetworkRun(best instanceof Number n ? n.intValue() : 0, Boolean.TRUE.equals(canceled), !Boolean.FALSE
-				.equals(converged), diverged instanceof String d ? d : null);
-		return new TrainingReport(sources, network, warning instanceof String w ? w.replaceFirst("^" + WARNING, "") : null,
-			figures);
+				.equals(converged), diverged instanceof String d ? shown(d, MAX_TEXT) : null);
+		return new TrainingReport(sources, network, warning instanceof String w ? shown(w.replaceFirst("^" + WARNING, ""),
+			MAX_TEXT) : null, figures);
 	}
 
 	/** training.input_pixel_types, if there: a few short words each ("16-bit"), for messages. */
@@ -140,9 +147,16 @@ public record TrainingReport(Sources sources, NetworkRun network, String calibra
 		return list.stream().map(o -> ((Number) o).intValue()).toList();
 	}
 
-	/** {@code v} as text of at most 80 characters, for a message about a hostile file. */
+	/** Longest text of the file that a warning repeats. */
+	private static final int MAX_TEXT = 1000;
+
+	/** {@code v} as text of at most 80 characters on one line, for a message about a hostile file. */
 	private static String shortened(Object v) {
-		String t = String.valueOf(v);
-		return t.length() <= 80 ? t : t.substring(0, 77) + "...";
+		return shown(String.valueOf(v), 77);
+	}
+
+	/** Text of the file as messages repeat it: control characters (line breaks) as ?, at most {@code max} characters and "...". */
+	private static String shown(String text, int max) {
+		return EngineMessages.printable(text, max);
 	}
 }

@@ -3,7 +3,7 @@ package sc.fiji.ganomaly.core.model;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
+import static org.junit.Assert.assertThrows;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +45,28 @@ public class TrainingReportTest {
 				"normal blocks"), outcome);
 	}
 
+	/** The training object as the version before TrainingReport wrote it (its keys in their order then). */
+	@Test
+	public void aFileOfTheEarlierWriterReadsAsItWasWritten() {
+		String earlier = "{\"epochs_planned\": 3, \"epochs_run\": 3, \"canceled\": false, \"best_epoch\": 2, " +
+			"\"best_validation_loss\": 0.5, \"validation_losses\": [0.75, 0.5, 0.6], \"seconds\": 12.5, " +
+			"\"converged\": false, \"diverged\": \"training diverged at epoch 3 (generator loss NaN)\", " +
+			"\"calibration_blocks\": 40, \"texture_calibration_blocks\": 200, \"calibration_warning\": \"warning: the " +
+			"image threshold rests on 40 held-out normal blocks\", \"input_pixel_types\": [\"16-bit\"], " +
+			"\"input_channels\": [2, 1], \"input_channel_count\": 3}";
+		String json = with(TrainingReport.of(Map.of())).toJson().replaceAll("\"training\": \\{\\s*\\}", "\"training\": " +
+			earlier);
+		TrainingReport read = Manifest.fromJson(json, 0).training();
+		assertEquals(new TrainingReport.Sources(List.of("16-bit"), List.of(2, 1), 3), read.sources());
+		assertEquals(new TrainingReport.NetworkRun(2, false, false, "training diverged at epoch 3 (generator loss NaN)"),
+			read.network());
+		assertEquals("the image threshold rests on 40 held-out normal blocks", read.calibrationWarning());
+		assertEquals(List.of("epochs_planned", "epochs_run", "best_validation_loss", "validation_losses", "seconds",
+			"calibration_blocks", "texture_calibration_blocks"), List.copyOf(read.figures().keySet()));
+		// written again, every entry is there with the value it had
+		assertEquals(Manifest.fromJson(json, 0).training(), Manifest.fromJson(with(read).toJson(), 0).training());
+	}
+
 	@Test
 	public void aFileThatSaysNothingOfItsTrainingReadsAsNothingSaid() {
 		String json = with(TrainingReport.of(Map.of())).toJson().replaceAll(",\\s*\"training\": \\{\\s*\\}", "");
@@ -62,24 +84,20 @@ public class TrainingReportTest {
 		TrainingReport read = Manifest.fromJson(json, 0).training();
 		assertEquals(new TrainingReport.NetworkRun(0, false, true, null), read.network());
 		String types = json.replace("\"epochs_run\": 1.0", "\"epochs_run\": 1.0, \"input_pixel_types\": [\"16-bit\", 7]");
-		try {
-			Manifest.fromJson(types, 0);
-			fail();
-		}
-		catch (IllegalArgumentException e) {
-			assertEquals("manifest.json: training.input_pixel_types must list up to 16 kinds of pixels such as \"16-bit\", " +
-				"not [16-bit, 7.0]", e.getMessage());
-		}
+		assertRefused(types, "manifest.json: training.input_pixel_types must list up to 16 kinds of pixels such as " +
+			"\"16-bit\", not [16-bit, 7.0]");
+		// on one line, whatever the file holds
+		assertRefused(json.replace("\"epochs_run\": 1.0", "\"epochs_run\": 1.0, \"input_pixel_types\": " +
+			"[\"16-bit\\nrm -rf\"]"), "manifest.json: training.input_pixel_types must list up to 16 kinds of pixels such " +
+				"as \"16-bit\", not [16-bit?rm -rf]");
 		// the model has two channels: one source channel is not a choice of two
 		String channels = json.replace("\"epochs_run\": 1.0", "\"epochs_run\": 1.0, \"input_channels\": [2], " +
 			"\"input_channel_count\": 3");
-		try {
-			Manifest.fromJson(channels, 0);
-			fail();
-		}
-		catch (IllegalArgumentException e) {
-			assertEquals("manifest.json: training.input_channels must list one source channel for each of the model's 2 " +
-				"channel(s), not [2.0]", e.getMessage());
-		}
+		assertRefused(channels, "manifest.json: training.input_channels must list one source channel for each of the " +
+			"model's 2 channel(s), not [2.0]");
+	}
+
+	private static void assertRefused(String json, String message) {
+		assertEquals(message, assertThrows(IllegalArgumentException.class, () -> Manifest.fromJson(json, 0)).getMessage());
 	}
 }
