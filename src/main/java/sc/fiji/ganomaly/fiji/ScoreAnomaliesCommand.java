@@ -12,7 +12,6 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.ganomaly.ij.ImagePlusScorer;
-import sc.fiji.ganomaly.ij.ScoreFiles;
 import sc.fiji.ganomaly.ij.MaskImages;
 import sc.fiji.ganomaly.ij.ScoreTables;
 import sc.fiji.ganomaly.core.ScoreParameters;
@@ -35,13 +34,6 @@ public class ScoreAnomaliesCommand extends CancelableCommand {
 
 	/** The table the scores go to inside ImageJ (also headless, where only this one exists). */
 	public static final String TABLE = "Results";
-	/**
-	 * The score a command's {@code score} value asks for: null for {@value ScoreKind#MODEL} (the model's
-	 * own), checked before the model is read ("score: score must be one of …").
-	 */
-	static ScoreKind chosenScore(String score) {
-		return ScoreFiles.score(score, "");
-	}
 
 	@Parameter(label = "Image", persist = false)
 	private ImagePlus image;

@@ -85,7 +85,7 @@ public class ScoreFolderCommand extends CancelableCommand {
 				MapFiles.Kind.NONE, resume, "folder"); // before the model loads
 			ScoreBatch.Summary s;
 			// checked before the progress window opens, which only the try below closes
-			ScoreKind named = ScoreAnomaliesCommand.chosenScore(score);
+			ScoreKind named = ScoreFiles.score(score, ""); // before the model is read
 			ProgressWindow window = progressWindow(null);
 			try (ModelPool.Lease lease = ganomaly.model(model, named); GanomalyService.Running running = ganomaly.running(
 				this))
