@@ -77,10 +77,12 @@ final class ScoreCli {
 				": run the same command with --resume to score the rest");
 			Shutdown.afterWork(interrupted);
 			ScoreBatch.Summary s;
+			ScoringProgress progress = new ScoringProgress(err);
 			try {
-				s = ScoreBatch.run(model, request, new ScoringProgress(err));
+				s = ScoreBatch.run(model, request, progress);
 			}
 			finally {
+				progress.end(); // a failure's line or the summary starts a line of its own
 				Shutdown.forget(interrupted);
 			}
 			out.println("scored " + s.files() + " file(s), " + s.planes() + " plane(s)" + (s.resumedPlanes() > 0 ? " (" +
