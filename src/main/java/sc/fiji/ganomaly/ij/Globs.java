@@ -48,8 +48,9 @@ final class Globs {
 				matchers.add(java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + variant));
 			}
 			catch (java.util.regex.PatternSyntaxException e) { // its message spans lines and points into a regex
-				throw new IllegalArgumentException(option + ": " + pattern + " is no file, and no glob either (" + e
-					.getDescription().replace("'", "").toLowerCase(java.util.Locale.ROOT) + "); a name holding [ or { is taken as typed only when that file exists");
+				String why = e.getDescription().replace("'", "").toLowerCase(java.util.Locale.ROOT);
+				throw new IllegalArgumentException(option + ": " + pattern + " is no file, and no glob either (" + why +
+					"); a name holding [ or { is taken as typed only when that file exists");
 			}
 		boolean hiddenAsked = rest.startsWith(".") || rest.contains("/.");
 		if (!Files.isDirectory(base)) throw new IllegalArgumentException(option + ": " + base + " (of " + pattern +

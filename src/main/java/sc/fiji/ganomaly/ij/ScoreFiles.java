@@ -82,6 +82,12 @@ public final class ScoreFiles {
 				if (c < 1) throw new IllegalArgumentException(prefix + "channels: channels are numbered from 1, not " + c);
 			return new Settings(s, t, scoring.score(), channels, maps);
 		}
+
+		/** {@code model} as these settings score with it: a view of their score, and the planes' channels as given when these pick them. */
+		public GanomalyModel applyTo(GanomalyModel model) {
+			GanomalyModel withScore = score == model.score() ? model : model.withScore(score);
+			return channels.isEmpty() ? withScore : withScore.withChannelsAsGiven();
+		}
 	}
 
 	/**
@@ -144,8 +150,7 @@ public final class ScoreFiles {
 	private record Span(ImageFiles.Input input, int first, int last) {}
 
 	private static List<List<ScoredPlane>> score(GanomalyModel model, List<Span> spans, Settings settings) {
-		GanomalyModel withScore = settings.score() == model.score() ? model : model.withScore(settings.score());
-		GanomalyModel scoring = settings.channels().isEmpty() ? withScore : withScore.withChannelsAsGiven();
+		GanomalyModel scoring = settings.applyTo(model);
 		List<List<ImagePlusPlanes.Plane>> planes = new ArrayList<>();
 		ImagePlusPlanes.Batch batch = new ImagePlusPlanes.Batch();
 		for (Span span : spans) {

@@ -223,11 +223,7 @@ final class Parts {
 
 	/** An exception's message as one line. */
 	static String message(Throwable e) {
-		return oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
-	}
-
-	private static String oneLine(String m) {
-		return ScoreBatch.oneLine(m);
+		return ScoreBatch.oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
 	}
 
 	/**
@@ -237,7 +233,7 @@ final class Parts {
 	static String jobFailure(Throwable e) {
 		String m = e.getMessage() == null ? e.toString() : e.getMessage();
 		int trace = m.indexOf("\n\tat ");
-		return oneLine(trace < 0 ? m : m.substring(0, trace));
+		return ScoreBatch.oneLine(trace < 0 ? m : m.substring(0, trace));
 	}
 
 	/** Why an input was not scored, as the command line says it: "--input: …". */
