@@ -113,7 +113,7 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		try (ModelPool.Lease lease = model(model, kind); Running r = running(call)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold, kind, List.of(),
 				MapFiles.Kind.FLOAT, "");
-			result = ImagePlusScorer.score(settings.applyTo(lease.model()), image, settings.stride(),
+			result = ImagePlusScorer.score(lease.model().withScore(settings.score()), image, settings.stride(),
 				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), ProgressListener.all(listener, call))
 				.withThreshold(settings.threshold());
 		}
