@@ -3,10 +3,8 @@ package sc.fiji.ganomaly.core.train;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import sc.fiji.ganomaly.core.api.FolderLock;
+import sc.fiji.ganomaly.core.api.Renames;
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 import sc.fiji.ganomaly.core.json.Json;
@@ -143,12 +142,7 @@ final class TrainingCheckpoint {
 			json.put("fingerprint", state.fingerprint());
 			Path temp = folder.resolve(STATE + ".tmp");
 			Files.writeString(temp, Json.write(json), StandardCharsets.UTF_8);
-			try {
-				Files.move(temp, folder.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException e) {
-				Files.move(temp, folder.resolve(STATE), StandardCopyOption.REPLACE_EXISTING);
-			}
+			Renames.replace(temp, folder.resolve(STATE));
 			String epoch = "epoch-" + state.epoch() + ".";
 			delete(name -> name.startsWith("epoch-") && !name.startsWith(epoch));
 			delete(bestsOtherThan(state.bestEpoch()));
