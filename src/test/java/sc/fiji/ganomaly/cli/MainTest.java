@@ -23,6 +23,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import sc.fiji.ganomaly.core.ModelClaim;
+import sc.fiji.ganomaly.core.Metrics;
 import sc.fiji.ganomaly.core.ModelFiles;
 import sc.fiji.ganomaly.core.api.FolderLockTest;
 
@@ -224,12 +225,33 @@ public class MainTest {
 		args.addAll(images("anomalous_"));
 		Run r = run(args.toArray(new String[0]));
 		assertEquals(r.err(), 0, r.code());
-		for (String metric : new String[] { "ROC AUC", "PR AUC", "best F1" }) {
-			Matcher m = Pattern.compile(metric + ": ([0-9.]+)").matcher(r.out());
+		// the metrics of the planes' scores that `ganomaly score` writes for the same files
+		float[] normal = scoredPlanes("normal_"), anomalous = scoredPlanes("anomalous_");
+		double[] expected = { Metrics.rocAuc(normal, anomalous), Metrics.prAuc(normal, anomalous), Metrics.bestF1(
+			normal, anomalous) };
+		String[] metrics = { "ROC AUC", "PR AUC", "best F1" };
+		for (int i = 0; i < metrics.length; i++) {
+			Matcher m = Pattern.compile(metrics[i] + ": ([0-9.]+)").matcher(r.out());
 			assertTrue(r.out(), m.find());
-			double v = Double.parseDouble(m.group(1));
-			assertTrue(metric + " " + v, v >= 0 && v <= 1);
+			assertEquals(metrics[i], expected[i], Double.parseDouble(m.group(1)), 5e-5);
 		}
+		assertTrue(r.out(), r.out().contains("normal samples: " + normal.length + "\nanomalous samples: " +
+			anomalous.length + "\n"));
+	}
+
+	/** The scores that {@code ganomaly score} writes for the test images whose names start with {@code prefix}. */
+	private static float[] scoredPlanes(String prefix) throws IOException {
+		Path output = tmp.getRoot().toPath().resolve("planes-" + prefix);
+		List<String> args = new ArrayList<>(List.of("score", "--model", model.toString(), "--output", output.toString(),
+			"--maps", "none", "--input"));
+		args.addAll(images(prefix));
+		Run r = run(args.toArray(new String[0]));
+		assertEquals(r.err(), 0, r.code());
+		List<String> rows = Files.readAllLines(output.resolve("scores.csv"));
+		float[] scores = new float[rows.size() - 1];
+		for (int i = 1; i < rows.size(); i++)
+			scores[i - 1] = Float.parseFloat(rows.get(i).split(",")[2]);
+		return scores;
 	}
 
 	@Test

@@ -18,10 +18,13 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import sc.fiji.ganomaly.core.GanomalyModel;
-import sc.fiji.ganomaly.core.api.PlaneScore;
+import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.model.ModelFile;
+import sc.fiji.ganomaly.ij.ImagePlusScorer;
 
-import net.imglib2.img.array.ArrayImgs;
+import ij.IJ;
+
 
 /**
  * SIGTERM (what Ctrl-C and a cluster's scheduler send) during {@code ganomaly train}: the epochs stop
@@ -70,8 +73,11 @@ public class StopTrainingTest {
 		Path checkpoint = ModelFile.checkpointFolder(model);
 		assertTrue("the checkpoint stays for --resume", Files.isRegularFile(checkpoint.resolve("state.json")));
 		try (GanomalyModel m = GanomalyModel.load(model)) {
-			PlaneScore s = m.score(ArrayImgs.floats(new float[64 * 64], 64, 64), 16, "zeros");
-			assertTrue("a finite score: " + s.score(), Double.isFinite(s.score()));
+			// the best epoch's model was calibrated after the signal: on the texture score's scale, the giant
+			// nucleus lies above the threshold and a training image below it
+			GanomalyModel texture = m.withScore(ScoreKind.TEXTURE);
+			float giant = planeScore(texture, "anomalous_giant.tif"), normal = planeScore(texture, "normal_01.tif");
+			assertTrue("giant " + giant + ", normal " + normal, giant > 1 && normal < 1);
 		}
 		MainTest.Run resumed = MainTest.run(withEpochs(command.subList(command.indexOf("train"), command.size()),
 			"--resume"));
@@ -142,5 +148,11 @@ public class StopTrainingTest {
 		args.set(args.indexOf("--epochs") + 1, "3");
 		args.add(1, extra);
 		return args.toArray(new String[0]);
+	}
+
+	/** The image score of the test image {@code name}'s first plane. */
+	static float planeScore(GanomalyModel model, String name) {
+		return ImagePlusScorer.score(model, IJ.openImage(MainTest.IMAGES.resolve(name).toString()), 4,
+			ProgressListener.NONE).scores().get(0).score();
 	}
 }

@@ -1,5 +1,6 @@
 package sc.fiji.ganomaly.core;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotSame;
@@ -56,7 +57,7 @@ public class ModelPoolTest {
 	@Test
 	public void aLeaseForTheTextureScoreLeavesTheNetworkOutUntilANetworkScore() {
 		Path latent = tmp.getRoot().toPath().resolve("latent.ganomaly.zip");
-		PlaneScore expected;
+		PlaneScore expected, expectedTexture;
 		TrainingData data = new TrainingData();
 		Random random = new Random(3);
 		for (int i = 0; i < 3; i++)
@@ -66,11 +67,14 @@ public class ModelPoolTest {
 		{
 			m.save(latent);
 			expected = m.score(SyntheticImages.anomalous(32, new Random(5), 16, 16, 4), 4, "probe");
+			expectedTexture = m.withScore(ScoreKind.TEXTURE).score(SyntheticImages.anomalous(32, new Random(5), 16, 16, 4),
+				4, "probe");
 		}
 		try (ModelPool pool = new ModelPool(); ModelPool.Lease texture = pool.lease(latent, ScoreKind.TEXTURE)) {
 			PlaneScore t = texture.model().withScore(ScoreKind.TEXTURE).score(SyntheticImages.anomalous(32, new Random(5),
 				16, 16, 4), 4, "probe");
-			assertTrue(Float.isFinite(t.score()));
+			assertEquals(expectedTexture.score(), t.score(), 0f);
+			assertArrayEquals(expectedTexture.map().values(), t.map().values(), 0f);
 			assertFalse("the texture score loaded the network", texture.model().networkLoaded());
 			try (ModelPool.Lease own = pool.lease(latent)) {
 				assertSame(texture.model(), own.model());

@@ -65,7 +65,19 @@ public class TrainingPreconditionsTest {
 		try (GanomalyModel m = GanomalyModel.of(new Trainer(SyntheticImages.tinyNetwork().score(ScoreKind.TEXTURE),
 			TextureOnlyModelTest.NO_ENGINE, null).train(data)))
 		{
-			assertTrue(m.threshold() > 0);
+			// its thresholds rest on a real spread: a spot moved elsewhere is normal, noise is not, and neither is
+			// scored at the scale of a zero spread
+			float[] moved = blank.clone(), noisy = blank.clone();
+			Random random = new Random(4);
+			for (int y = 70; y < 90; y++)
+				for (int x = 60; x < 80; x++) {
+					moved[y * 128 + x] = 900;
+					noisy[y * 128 + x] = (float) (500 + 200 * random.nextGaussian());
+				}
+			float normal = m.score(ArrayImgs.floats(moved, 128, 128), 8, "moved").score(), anomalous = m.score(ArrayImgs
+				.floats(noisy, 128, 128), 8, "noisy").score();
+			assertTrue("moved spot " + normal, normal < 1);
+			assertTrue("noise " + anomalous, anomalous > 1 && anomalous < 1e6);
 		}
 	}
 
@@ -79,7 +91,15 @@ public class TrainingPreconditionsTest {
 		try (GanomalyModel m = GanomalyModel.of(new Trainer(SyntheticImages.tinyNetwork().score(ScoreKind.TEXTURE),
 			TextureOnlyModelTest.NO_ENGINE, null).train(wide)))
 		{
-			assertTrue(m.threshold() > 0);
+			// scored as trained: the plane itself is normal, the same plane with a noisy stretch is not
+			float[] damaged = v.clone();
+			for (int y = 0; y < 24; y++)
+				for (int x = 900; x < 940; x++)
+					damaged[y * 2000 + x] += (float) (80 * random.nextGaussian());
+			float normal = m.score(ArrayImgs.floats(v, 2000, 24), 8, "wide").score(), anomalous = m.score(ArrayImgs
+				.floats(damaged, 2000, 24), 8, "damaged").score();
+			assertTrue("the training plane " + normal, normal < 1);
+			assertTrue("a noisy stretch " + anomalous, anomalous > 1);
 		}
 	}
 }

@@ -1,16 +1,21 @@
 package sc.fiji.ganomaly.core.train;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.Test;
 
 import sc.fiji.ganomaly.core.Ganomaly;
 import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.SyntheticImages;
+import sc.fiji.ganomaly.core.api.PlaneScore;
 import sc.fiji.ganomaly.core.api.ProgressListener;
+import sc.fiji.ganomaly.core.api.ScoreKind;
 
 /**
  * A network training's calibration, minutes for many large planes, shows its progress from 0 to the
@@ -40,8 +45,18 @@ public class CalibrationProgressTest {
 				return calibration; // Stop pressed once the calibration has begun
 			}
 		};
-		try (GanomalyModel m = Ganomaly.train(ResumeTest.data(), ResumeTest.settings(null).epochs(1), listener)) {
-			assertTrue("scores as it did before the Stop", Double.isFinite(m.threshold()));
+		// the Stop changes nothing of the model: every score's map and image score as without one
+		var plane = SyntheticImages.normal(48, new Random(9));
+		try (GanomalyModel stopped = Ganomaly.train(ResumeTest.data(), ResumeTest.settings(null).epochs(1), listener);
+			GanomalyModel whole = Ganomaly.train(ResumeTest.data(), ResumeTest.settings(null).epochs(1),
+				ProgressListener.NONE))
+		{
+			for (ScoreKind kind : ScoreKind.values()) {
+				PlaneScore a = stopped.withScore(kind).score(plane, 4, "plane"), b = whole.withScore(kind).score(plane, 4,
+					"plane");
+				assertEquals(kind + " image score", b.score(), a.score(), 0);
+				assertArrayEquals(kind + " map", b.map().values(), a.map().values(), 0);
+			}
 		}
 		assertTrue("progress lines: " + calibrating.size(), calibrating.size() >= 10);
 		long total = calibrating.get(0)[1];
