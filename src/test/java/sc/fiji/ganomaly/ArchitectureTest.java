@@ -133,6 +133,56 @@ public class ArchitectureTest {
 		assertEquals(List.of(), wrong);
 	}
 
+	/**
+	 * The last column of docs/architecture.md's package tables names every package of this project
+	 * that a package's code uses, and no other: core's packages by their last name ("api" for
+	 * {@code core.api}), {@code core} in the front ends' rows for core's API packages; words for libraries
+	 * are not checked.
+	 */
+	@Test
+	public void thePackageTablesNameWhatEachPackageUses() throws IOException {
+		Map<String, Set<String>> actual = uses(), documented = documentedUses();
+		List<String> wrong = new ArrayList<>();
+		documented.forEach((from, named) -> {
+			Set<String> used = new TreeSet<>(actual.getOrDefault(from, Set.of()));
+			if (!from.startsWith(ROOT + ".core") && named.contains(ROOT + ".core")) {
+				// a front end's "core": the API packages, either or both
+				named.remove(ROOT + ".core");
+				used.removeAll(API);
+			}
+			Set<String> missing = new TreeSet<>(used), stale = new TreeSet<>(named);
+			missing.removeAll(named);
+			stale.removeAll(used);
+			if (!missing.isEmpty()) wrong.add(from + " uses " + missing + ", which its row does not name");
+			if (!stale.isEmpty()) wrong.add(from + "'s row names " + stale + ", which it does not use");
+		});
+		assertEquals(List.of(), wrong);
+		assertTrue("rows read: " + documented.keySet(), documented.keySet().containsAll(Set.of(ROOT + ".fiji", ROOT +
+			".cli", ROOT + ".ij", ROOT + ".engine", ROOT + ".core.train", ROOT + ".core.api", ROOT + ".core.math")));
+	}
+
+	/** For each package row of docs/architecture.md's tables, the packages of this project its last column names. */
+	static Map<String, Set<String>> documentedUses() throws IOException {
+		Map<String, Set<String>> rows = new TreeMap<>();
+		Pattern row = Pattern.compile("^\\| `([a-z.]+)`( \\([^)]*\\))? \\|.*\\| ([^|]*) \\|$");
+		for (String line : Files.readAllLines(Path.of("docs/architecture.md"))) {
+			Matcher m = row.matcher(line);
+			if (!m.matches() || m.group(3).equals("everything below") || line.contains("and its packages")) continue;
+			String from = ROOT + "." + m.group(1);
+			boolean inCore = from.startsWith(ROOT + ".core.");
+			Set<String> named = new TreeSet<>();
+			// the column's items, without what parentheses say of them
+			for (String item : m.group(3).replaceAll("\\([^)]*\\)", "").split(",")) {
+				String word = item.trim().replace("the engine's", "engine").split("[ `]")[0];
+				if (word.equals("engine") || word.equals("ij") || word.equals("cli") || word.equals("core")) named.add(ROOT +
+					"." + word);
+				else if (inCore && word.matches("[a-z]+")) named.add(ROOT + ".core." + word);
+			}
+			rows.put(from, named);
+		}
+		return rows;
+	}
+
 	@Test
 	public void longFilesSayWhyAtTheirTop() throws IOException {
 		List<String> wrong = new ArrayList<>();

@@ -1,9 +1,9 @@
 package sc.fiji.ganomaly.engine;
 
 /**
- * A GANomaly generator that scores patches. Batch norm uses stored statistics, so a patch's
- * score never depends on the other patches of its batch. Implementations are safe to call from
- * several threads at once.
+ * A GANomaly generator that scores patches. A patch's score never depends on the other patches
+ * of its batch, except with {@link NetworkSpec#BATCH} normalisation (benchmarks only). Implementations
+ * are safe to call from several threads at once.
  * <p>
  * Patches (NHWC, values in [-1, 1]) go in through a {@link PatchBatch}, the engine's own input
  * memory, which callers fill straight from their planes; the methods taking a float array copy it

@@ -109,7 +109,7 @@ public class ScoreFilesTest {
 		assertEquals("--input: no image file matches " + dir + "/*.txt", e.getMessage());
 	}
 
-	/** A folder whose images are all in folders inside it says so, and how to read them. */
+	/** A list of paths larger than any real one is refused before it is read. */
 	@Test
 	public void aListLargerThanAnyListOfPathsIsRefusedUnread() throws IOException {
 		Path list = tmp.getRoot().toPath().resolve("huge.txt");
@@ -126,6 +126,7 @@ public class ScoreFilesTest {
 		}
 	}
 
+	/** A folder whose images are all in folders inside it says so, and how to read them. */
 	@Test
 	public void aFolderOfFoldersSaysHowToReadThem() throws IOException {
 		Path dir = tmp.newFolder("plates").toPath();
