@@ -12,23 +12,23 @@ import java.util.stream.Collectors;
 public enum ScoreKind {
 
 	/** The paper's score: mean squared difference of the latent codes E(x) and E'(G(x)), per patch. */
-	LATENT(true, false),
+	LATENT(true, false, false),
 	/** Per-pixel |x − G(x)|, averaged over the windows covering a pixel, smoothed a little. */
-	RESIDUAL(true, false),
+	RESIDUAL(true, false, false),
 	/** Squared Mahalanobis distance of a patch's latent code to a Gaussian of normal codes. */
-	DENSITY(true, false),
+	DENSITY(true, false, true),
 	/**
 	 * −2 log p of multi-scale local image statistics under a mixture of Gaussians of those of normal
 	 * data (the texture model); needs no network.
 	 */
-	TEXTURE(false, true),
+	TEXTURE(false, true, false),
 	/**
 	 * The texture map plus 1.5 times the density map (the weight the model states), each on its
 	 * calibrated scale (1 = its threshold):
 	 * the network's view of the whole object and the texture statistics' view of local detail in one
 	 * map, with a threshold of its own.
 	 */
-	COMBINED(true, true);
+	COMBINED(true, true, true);
 
 	/** The name of the default choice of training, "auto": the score {@link #forPlanes} picks. */
 	public static final String AUTO = "auto";
@@ -48,12 +48,13 @@ public enum ScoreKind {
 	}
 
 	private final String id;
-	private final boolean needsNetwork, usesTexture;
+	private final boolean needsNetwork, usesTexture, usesDensity;
 
-	ScoreKind(boolean needsNetwork, boolean usesTexture) {
+	ScoreKind(boolean needsNetwork, boolean usesTexture, boolean usesDensity) {
 		id = name().toLowerCase(Locale.ROOT);
 		this.needsNetwork = needsNetwork;
 		this.usesTexture = usesTexture;
+		this.usesDensity = usesDensity;
 	}
 
 	/**
@@ -71,6 +72,14 @@ public enum ScoreKind {
 	 */
 	public boolean usesTexture() {
 		return usesTexture;
+	}
+
+	/**
+	 * True if this score's maps hold the density of the latent codes ({@link #DENSITY}, {@link #COMBINED}),
+	 * so that its model needs a density model.
+	 */
+	public boolean usesDensity() {
+		return usesDensity;
 	}
 
 	/** The lower-case name of manifests, the command line and macros: "texture", "latent", … */

@@ -34,7 +34,7 @@ public record Scoring(ScoreKind score, Map<ScoreKind, MapCalibration> calibratio
 		for (ScoreKind k : calibrations.keySet()) {
 			if (k.usesTexture() && texture == null)
 				throw new IllegalArgumentException("the " + k.id() + " score needs a texture model");
-			if ((k == ScoreKind.DENSITY || k == ScoreKind.COMBINED) && density == null)
+			if (k.usesDensity() && density == null)
 				throw new IllegalArgumentException("the " + k.id() + " score needs a density model");
 		}
 		if (calibrations.containsKey(ScoreKind.COMBINED) && (!calibrations.containsKey(ScoreKind.TEXTURE) ||
