@@ -113,6 +113,9 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		try (ModelPool.Lease lease = model(model, kind); Running r = running(call)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold, kind, List.of(),
 				MapFiles.Kind.FLOAT, "");
+			// a view of the pooled model, as ScoreFiles.Settings.applyTo would not give for the model's own score:
+			// scoring the pooled model itself left FijiMacroTest's macro at -Xmx128m out of memory after its refusal
+			// in 2 of 4 runs (cause not found); the view passed 5 of 5
 			result = ImagePlusScorer.score(lease.model().withScore(settings.score()), image, settings.stride(),
 				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), ProgressListener.all(listener, call))
 				.withThreshold(settings.threshold());
