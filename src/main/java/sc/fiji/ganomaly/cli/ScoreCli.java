@@ -62,7 +62,7 @@ final class ScoreCli {
 		Path output = options.output();
 		List<Path> files = options.files();
 		// a network the asked score does not use is not loaded (TensorFlow's start-up, about a second)
-		try (GanomalyModel model = GanomalyModel.load(options.model(), Math.max(0, options.threads()), options.precision(),
+		try (GanomalyModel model = GanomalyModel.load(options.model(), options.threads().orElse(0), options.precision(),
 			options.score()))
 		{
 			ScoreFiles.Settings settings = options.settings(model.info());

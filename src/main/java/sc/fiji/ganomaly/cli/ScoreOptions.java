@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import sc.fiji.ganomaly.core.ModelInfo;
@@ -26,12 +27,12 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
  * @param score     --score, null for the model's own
  * @param stride    --stride, {@value ScoreParameters#DEFAULT_STRIDE} for patch size / 4
  * @param threshold --threshold as given, {@value ScoreParameters#MODEL_THRESHOLD} for the model's
- * @param threads   --threads, 0 for every core; -1 when not given
+ * @param threads   --threads, 0 for every core; empty when not given
  * @param precision --precision, null when not given
  * @param resume    --resume
  */
 public record ScoreOptions(Path output, Path model, List<Path> files, List<Integer> channels, MapFiles.Kind maps,
-	ScoreKind score, int stride, String threshold, int threads, String precision, boolean resume)
+	ScoreKind score, int stride, String threshold, OptionalInt threads, String precision, boolean resume)
 {
 
 	/** The options' names (without "--"). */
@@ -52,7 +53,8 @@ public record ScoreOptions(Path output, Path model, List<Path> files, List<Integ
 		MapFiles.Kind maps = MapFiles.Kind.parse(o.get("maps", MapFiles.Kind.FLOAT.option()), "--maps");
 		ScoreKind score = ScoreFiles.score(o.get("score", null), "--");
 		int stride = o.integer("stride", ScoreParameters.DEFAULT_STRIDE);
-		int threads = o.has("threads") ? ScoreParameters.threads(o.integer("threads", 0), "--threads") : -1;
+		OptionalInt threads = o.has("threads") ? OptionalInt.of(ScoreParameters.threads(o.integer("threads", 0),
+			"--threads")) : OptionalInt.empty();
 		String precision = o.precision();
 		List<Path> files = ScoreBatch.inputs(listed, output, maps != MapFiles.Kind.NONE, o.has(RESUME), "--input");
 		return new ScoreOptions(output, model, files, channels, maps, score, stride, o.get("threshold",

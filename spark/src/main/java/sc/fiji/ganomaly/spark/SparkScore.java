@@ -203,7 +203,7 @@ public final class SparkScore {
 		SparkConf conf = new SparkConf().setAppName("ganomaly-spark score");
 		if (o.has("master")) conf.setMaster(o.get("master", null));
 		else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-		int threads = options.threads() >= 0 ? options.threads() : executorCores(conf);
+		int threads = options.threads().orElseGet(() -> executorCores(conf));
 		String precision = runPrecision(options.precision(), conf, settings.score());
 		String nativeCache = o.get("native-cache", null); // null: each executor's property or default
 
