@@ -67,7 +67,7 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 				"scoring normalization must be '" + MOVING + "', '" + SAMPLE + "' or '" + BATCH + "', not " +
 					scoringNormalization);
 		if (!isSupportedPatchSize(patchSize)) throw new IllegalArgumentException(
-			"patch size must be one of 16, 32, 64 or 128, not " + patchSize);
+			"patch size must be one of " + patchSizesInWords() + ", not " + patchSize);
 		requireRange("channels", channels, 1, MAX_CHANNELS);
 		requireRange("nz", nz, 1, MAX_NZ);
 		requireRange("ngf", ngf, 1, maxWidth(patchSize));
@@ -85,6 +85,14 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 		while (w * w * patchSize * patchSize / 8 > Integer.MAX_VALUE - 8)
 			w--;
 		return (int) w;
+	}
+
+	/** The supported patch sizes in words, for messages: "16, 32, 64 or 128". */
+	public static String patchSizesInWords() {
+		StringBuilder words = new StringBuilder();
+		for (int i = 0; i < PATCH_SIZES.length; i++)
+			words.append(i == 0 ? "" : i == PATCH_SIZES.length - 1 ? " or " : ", ").append(PATCH_SIZES[i]);
+		return words.toString();
 	}
 
 	/** True for the patch sizes the network can be built for. */

@@ -14,6 +14,7 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.macro.Interpreter;
 import sc.fiji.ganomaly.engine.EngineMessages;
+import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.TrainingImages;
 import sc.fiji.ganomaly.core.Ganomaly;
@@ -203,7 +204,7 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			return Integer.parseInt(patchSize.trim());
 		}
 		catch (NumberFormatException e) {
-			throw new IllegalArgumentException("patchSize must be 16, 32, 64 or 128, not " + patchSize);
+			throw new IllegalArgumentException("patchSize must be " + NetworkSpec.patchSizesInWords() + ", not " + patchSize);
 		}
 	}
 

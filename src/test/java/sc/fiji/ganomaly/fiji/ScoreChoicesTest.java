@@ -9,7 +9,10 @@ import org.junit.Test;
 import org.scijava.plugin.Parameter;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 
-/** The commands' choices are the scores and maps there are: every one, in the order messages list them. */
+/**
+ * The commands' choices are the scores, maps and patch sizes there are: every one, in the order messages list
+ * them.
+ */
 public class ScoreChoicesTest {
 
 	@Test
@@ -21,6 +24,13 @@ public class ScoreChoicesTest {
 	public void scoringOffersTheModelsOwnAndEveryScore() throws NoSuchFieldException {
 		assertEquals(expected("model"), choices(ScoreAnomaliesCommand.class));
 		assertEquals(expected("model"), choices(ScoreFolderCommand.class));
+	}
+
+	@Test
+	public void trainingOffersEveryPatchSizeTheNetworkTakes() throws NoSuchFieldException {
+		assertEquals(Arrays.stream(sc.fiji.ganomaly.engine.NetworkSpec.PATCH_SIZES).mapToObj(String::valueOf).toList(),
+			Arrays.asList(TrainGanomalyCommand.class.getDeclaredField("patchSize").getAnnotation(Parameter.class)
+				.choices()));
 	}
 
 	@Test

@@ -63,7 +63,7 @@ public final class TrainingSettings {
 	/** Throws an {@link IllegalArgumentException} naming the first invalid setting. */
 	public TrainingSettings validate() {
 		if (!NetworkSpec.isSupportedPatchSize(patchSize))
-			throw new IllegalArgumentException("patchSize must be 16, 32, 64 or 128, not " + patchSize);
+			throw new IllegalArgumentException("patchSize must be " + NetworkSpec.patchSizesInWords() + ", not " + patchSize);
 		range("nz", nz, 1, NetworkSpec.MAX_NZ);
 		width("ngf", ngf);
 		width("ndf", ndf);
