@@ -47,7 +47,8 @@ public final class Precision {
 	}
 
 	/**
-	 * Why this CPU cannot score in {@code precision}, or null if it can (float32 always can).
+	 * Why this CPU cannot score in {@code precision} (what a refusal says; a fallback adds that it scores in
+	 * float32), or null if it can (float32 always can).
 	 */
 	public static String unsupportedReason(String precision) {
 		return unsupportedReason(check(precision), cpuFlags());
@@ -57,11 +58,11 @@ public final class Precision {
 	static String unsupportedReason(String precision, String flags) {
 		if (FLOAT32.equals(precision)) return null;
 		if (flags == null) return "bfloat16 scoring needs a CPU with AVX512_BF16 or AMX, and this system does not " +
-			"say whether it has one (/proc/cpuinfo is Linux only); scoring in float32";
+			"say whether it has one (/proc/cpuinfo is Linux only)";
 		Set<String> set = Set.of(flags.toLowerCase(Locale.ROOT).trim().split("\\s+"));
 		if (set.contains("avx512_bf16") || set.contains("amx_bf16")) return null;
 		return "bfloat16 scoring needs a CPU with AVX512_BF16 or AMX (this one has neither, and emulated bfloat16 " +
-			"is slower than float32); scoring in float32";
+			"is slower than float32)";
 	}
 
 	/**
@@ -74,7 +75,7 @@ public final class Precision {
 	public static String resolve(String requested) {
 		if (requested != null) {
 			String reason = unsupportedReason(check(requested));
-			if (reason != null) throw new IllegalArgumentException(reason.replace("; scoring in float32", ""));
+			if (reason != null) throw new IllegalArgumentException(reason);
 			return requested;
 		}
 		String setting = setting(System.getProperty(PROPERTY, System.getenv(ENV)));
@@ -86,7 +87,7 @@ public final class Precision {
 		}
 		String reason = unsupportedReason(setting);
 		if (reason != null) {
-			warnOnce(reason);
+			warnOnce(reason + "; scoring in float32");
 			return FLOAT32;
 		}
 		return setting;

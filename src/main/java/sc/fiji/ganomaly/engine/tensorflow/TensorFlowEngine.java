@@ -72,7 +72,7 @@ public final class TensorFlowEngine implements Engine {
 	@Override
 	public ScoringNetwork load(Path savedModel, NetworkSpec spec, String precision) {
 		String reason = Precision.unsupportedReason(precision);
-		if (reason != null) throw new EngineException(reason.replace("; scoring in float32", ""));
+		if (reason != null) throw new EngineException(reason);
 		try {
 			return new TensorFlowScoringNetwork(savedModel, spec, precision);
 		}
