@@ -11,7 +11,6 @@ import java.util.function.IntFunction;
 
 import ij.ImagePlus;
 import ij.VirtualStack;
-import ij.io.FileSaver;
 import ij.measure.Calibration;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
@@ -166,15 +165,12 @@ public final class MapFiles {
 	}
 
 	/**
-	 * Writes a map image as an ImageJ TIFF, atomically: into a temporary file beside
-	 * {@code file}, then renamed over it, so {@code file} is either absent, the old file or complete.
+	 * Writes a map image as an ImageJ TIFF (the bytes of a map that a batch streams, in Intel byte
+	 * order: {@link StreamedMapWriter}), atomically: into a temporary file beside {@code file}, then
+	 * renamed over it, so {@code file} is either absent, the old file or complete.
 	 */
 	public static void write(ImagePlus map, Path file) {
-		writeAtomically(file, tmp -> {
-			FileSaver saver = new FileSaver(map);
-			boolean ok = map.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
-			if (!ok) throw new IOException("ImageJ could not write the TIFF");
-		});
+		writeAtomically(file, tmp -> StreamedMapWriter.encode(map, tmp));
 	}
 
 	/** Writes a file's content into a path it is given. */

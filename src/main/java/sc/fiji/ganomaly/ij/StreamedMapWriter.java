@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.IntConsumer;
 
 import ij.ImagePlus;
+import ij.Prefs;
 import ij.VirtualStack;
 import ij.io.FileInfo;
 import ij.io.FileSaver;
@@ -32,6 +33,11 @@ import ij.process.ShortProcessor;
  * ({@link #keptPlane}), so the encoder's output is the same bytes as an uninterrupted write's.
  * Stacks over 4 GB get ImageJ's own form for them: one image directory and {@code images=N} in the
  * description, which ImageJ, Fiji and tifffile open.
+ * <p>
+ * Maps are written in Intel (little-endian) byte order whatever ImageJ's preference ("Save TIFF and
+ * raw in Intel byte order"), so that every front end and machine writes the same bytes; a resumed map
+ * continues in its partial file's order, so that a preference changed between the runs cannot mix
+ * two orders in one file.
  */
 final class StreamedMapWriter {
 
@@ -90,8 +96,32 @@ final class StreamedMapWriter {
 	/** True when {@code image} would be written with its pixels where the partial file of {@code map} has them. */
 	static boolean layoutMatches(ImagePlus image, Path map) throws IOException {
 		FileInfo fi = fileInfo(image);
-		new TiffEncoder(fi);
+		encoder(fi, ByteOrder.LITTLE_ENDIAN);
 		return fi.offset == pixelOffset(partialFor(map));
+	}
+
+	/**
+	 * ImageJ's TIFF encoder of {@code fi}, writing in {@code order}: the encoder takes its order from
+	 * ImageJ's preference when it is made, so the preference is set for that moment and restored.
+	 */
+	private static TiffEncoder encoder(FileInfo fi, ByteOrder order) {
+		synchronized (StreamedMapWriter.class) {
+			boolean preference = Prefs.intelByteOrder;
+			Prefs.intelByteOrder = order == ByteOrder.LITTLE_ENDIAN;
+			try {
+				return new TiffEncoder(fi);
+			}
+			finally {
+				Prefs.intelByteOrder = preference;
+			}
+		}
+	}
+
+	/** The byte order of the TIFF {@code tiff}, or null if it has no TIFF header. */
+	private static ByteOrder byteOrder(Path tiff) throws IOException {
+		try (FileChannel channel = FileChannel.open(tiff, StandardOpenOption.READ)) {
+			return byteOrder(channel);
+		}
 	}
 
 	/** Where the first plane's pixels start in a TIFF written by ImageJ (its first strip), or 0. */
@@ -135,9 +165,11 @@ final class StreamedMapWriter {
 	 */
 	static void write(ImagePlus image, Path map, int kept, IntConsumer planeWritten) throws IOException {
 		FileInfo fi = fileInfo(image);
-		TiffEncoder encoder = new TiffEncoder(fi); // sets fi.offset: where the pixels start
-		Layout layout = new Layout(fi.offset, (long) fi.width * fi.height * fi.getBytesPerPixel(), fi.nImages);
 		Path partial = partialFor(map);
+		ByteOrder partialOrder = kept > 0 && Files.isRegularFile(partial) ? byteOrder(partial) : null;
+		// sets fi.offset: where the pixels start
+		TiffEncoder encoder = encoder(fi, partialOrder == ByteOrder.BIG_ENDIAN ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+		Layout layout = new Layout(fi.offset, (long) fi.width * fi.height * fi.getBytesPerPixel(), fi.nImages);
 		Files.createDirectories(map.getParent()); // an input's own folder below the output (OutputNames)
 		long keep = kept <= 0 ? 0 : layout.offset() + kept * layout.planeBytes();
 		if (keep > 0 && (!Files.isRegularFile(partial) || Files.size(partial) < keep || pixelOffset(partial) != fi.offset))
@@ -160,6 +192,26 @@ final class StreamedMapWriter {
 			channel.force(true);
 		}
 		Renames.replace(partial, map);
+	}
+
+	/**
+	 * Writes {@code image} whole into {@code file} as {@link #write} would (the same bytes), for a caller
+	 * that makes the file atomic itself.
+	 */
+	static void encode(ImagePlus image, Path file) throws IOException {
+		TiffEncoder encoder = encoder(fileInfo(image), ByteOrder.LITTLE_ENDIAN);
+		try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), BUFFER)) {
+			IOException failed = QuietImageJ.call(() -> {
+				try {
+					encoder.write(out);
+					return null;
+				}
+				catch (IOException e) {
+					return e;
+				}
+			}).value();
+			if (failed != null) throw failed;
+		}
 	}
 
 	/** Where the pixels start, the bytes of one plane and the number of planes. */

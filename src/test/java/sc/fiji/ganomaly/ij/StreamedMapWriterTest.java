@@ -18,6 +18,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import ij.ImagePlus;
+import ij.Prefs;
 import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
@@ -59,11 +60,91 @@ public class StreamedMapWriterTest {
 		return out;
 	}
 
+	/** The bytes ImageJ's FileSaver writes for {@code map} in Intel byte order, the order of every map. */
 	private byte[] saved(ImagePlus map) throws IOException {
+		return saved(map, true);
+	}
+
+	/** The bytes ImageJ's FileSaver writes for {@code map} with its preference for Intel byte order set to {@code intel}. */
+	private byte[] saved(ImagePlus map, boolean intel) throws IOException {
 		Path file = tmp.newFile().toPath();
 		FileSaver saver = new FileSaver(map);
-		assertTrue(map.getStackSize() > 1 ? saver.saveAsTiffStack(file.toString()) : saver.saveAsTiff(file.toString()));
+		boolean preference = Prefs.intelByteOrder;
+		Prefs.intelByteOrder = intel;
+		try {
+			assertTrue(map.getStackSize() > 1 ? saver.saveAsTiffStack(file.toString()) : saver.saveAsTiff(file.toString()));
+		}
+		finally {
+			Prefs.intelByteOrder = preference;
+		}
 		return Files.readAllBytes(file);
+	}
+
+	/** Where a TIFF's first strip starts: the first value of tag 273 in its first image directory. */
+	private static int firstStrip(byte[] tiff) {
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(tiff).order(tiff[0] == 'I' ? java.nio.ByteOrder.LITTLE_ENDIAN
+			: java.nio.ByteOrder.BIG_ENDIAN);
+		int ifd = b.getInt(4);
+		for (int e = 0; e < Short.toUnsignedInt(b.getShort(ifd)); e++)
+			if (Short.toUnsignedInt(b.getShort(ifd + 2 + 12 * e)) == 273) return b.getInt(ifd + 2 + 12 * e + 8);
+		throw new AssertionError("no strip offsets");
+	}
+
+	/**
+	 * Every map is written in Intel byte order, streamed or whole, whatever ImageJ's preference, so
+	 * that Fiji writes the bytes that the command line and a cluster write.
+	 */
+	@Test
+	public void mapsAreWrittenInIntelByteOrderWhateverImageJsPreference() throws IOException {
+		List<ImageProcessor> planes = planes(3, MapFiles.Kind.FLOAT, 11);
+		byte[] intel = saved(map(3, 1, MapFiles.Kind.FLOAT, planes), true);
+		assertEquals('I', intel[0]);
+		boolean preference = Prefs.intelByteOrder;
+		Prefs.intelByteOrder = false; // Fiji's "Save TIFF and raw in Intel byte order" off
+		try {
+			Path streamed = tmp.getRoot().toPath().resolve("streamed" + MapFiles.SUFFIX), whole = tmp.getRoot().toPath()
+				.resolve("whole" + MapFiles.SUFFIX);
+			StreamedMapWriter.write(map(3, 1, MapFiles.Kind.FLOAT, planes), streamed, 0, i -> {});
+			MapFiles.write(map(3, 1, MapFiles.Kind.FLOAT, planes), whole);
+			assertArrayEquals(intel, Files.readAllBytes(streamed));
+			assertArrayEquals(intel, Files.readAllBytes(whole));
+			assertFalse("the preference is the user's again", Prefs.intelByteOrder);
+		}
+		finally {
+			Prefs.intelByteOrder = preference;
+		}
+	}
+
+	/**
+	 * A map resumed after ImageJ's byte-order preference changed (a run of the command line resumed
+	 * in Fiji, or the preference switched between two Fiji runs) continues in its partial file's
+	 * order: the file is that order's uninterrupted bytes, not two orders mixed.
+	 */
+	@Test
+	public void aResumeContinuesInThePartialFilesByteOrder() throws IOException {
+		int n = 5, stop = 2, planeBytes = 24 * 16 * 4;
+		List<ImageProcessor> planes = planes(n, MapFiles.Kind.FLOAT, 13);
+		for (boolean intel : new boolean[] { true, false }) {
+			byte[] whole = saved(map(n, 1, MapFiles.Kind.FLOAT, planes), intel);
+			Path target = tmp.getRoot().toPath().resolve("order-" + intel + MapFiles.SUFFIX);
+			// the partial file a run in that order left after plane 2
+			Files.write(StreamedMapWriter.partialFor(target), java.util.Arrays.copyOf(whole, firstStrip(whole) + stop *
+				planeBytes));
+			assertEquals(stop, StreamedMapWriter.completePlanes(target, planeBytes, n));
+			List<ImageProcessor> resumed = new ArrayList<>(planes);
+			for (int i = 1; i <= stop; i++)
+				resumed.set(i - 1, StreamedMapWriter.keptPlane(target, 24, 16, 32, i));
+			boolean preference = Prefs.intelByteOrder;
+			Prefs.intelByteOrder = !intel; // the resuming run's preference is the other order
+			try {
+				StreamedMapWriter.write(map(n, 1, MapFiles.Kind.FLOAT, resumed), target, stop, i -> {});
+			}
+			finally {
+				Prefs.intelByteOrder = preference;
+			}
+			assertArrayEquals("a partial file in " + (intel ? "Intel" : "Motorola") + " byte order", whole, Files
+				.readAllBytes(target));
+		}
 	}
 
 	@Test
