@@ -108,15 +108,17 @@ abstract class CancelableCommand implements Command, Cancelable {
 
 	/**
 	 * Forgets the remembered value of the input that {@code message} refuses ("stride must lie
-	 * between …"), which SciJava saved as the dialog closed: the next dialog shows the default
-	 * instead of the value that fails again.
+	 * between …"), which SciJava saved as the dialog closed, or as a macro's run began
+	 * (imagej-legacy saves a macro's values too): the next dialog shows the default instead of the
+	 * value that fails again. A macro's refused value that was not saved leaves the dialog's value as
+	 * it was.
 	 */
 	private void forgetRefused(String message) {
-		// a macro's values are its own: they were not saved, and the dialog's stay as they were
-		if (prefs == null || message == null || IJ.isMacro()) return;
+		if (prefs == null || message == null) return;
 		for (Input in : inputs())
-			if (in.remembered() && (message.startsWith(in.name() + " ") || message.startsWith(in.name() + ":"))) prefs
-				.remove(getClass(), in.name());
+			if (in.remembered() && (message.startsWith(in.name() + " ") || message.startsWith(in.name() + ":")) && (!IJ
+				.isMacro() || String.valueOf(in.value(this)).equals(prefs.get(getClass(), in.name())))) prefs.remove(
+					getClass(), in.name());
 	}
 
 	/**
@@ -137,7 +139,23 @@ abstract class CancelableCommand implements Command, Cancelable {
 	 * A {@code @Parameter} field of the command: its name, and whether SciJava remembers its value
 	 * between dialogs (an input that persists).
 	 */
-	private record Input(String name, boolean remembered) {}
+	private record Input(java.lang.reflect.Field field, boolean remembered) {
+
+		String name() {
+			return field.getName();
+		}
+
+		/** The input's value in {@code command}. */
+		Object value(Object command) {
+			try {
+				field.setAccessible(true);
+				return field.get(command);
+			}
+			catch (ReflectiveOperationException | RuntimeException e) {
+				return null;
+			}
+		}
+	}
 
 	/** The command's {@code @Parameter} fields, its own and its superclasses'. */
 	private List<Input> inputs() {
@@ -145,7 +163,7 @@ abstract class CancelableCommand implements Command, Cancelable {
 		for (Class<?> c = getClass(); c != null; c = c.getSuperclass())
 			for (java.lang.reflect.Field f : c.getDeclaredFields()) {
 				Parameter p = f.getAnnotation(Parameter.class);
-				if (p != null) out.add(new Input(f.getName(), p.persist() && p.type() == org.scijava.ItemIO.INPUT));
+				if (p != null) out.add(new Input(f, p.persist() && p.type() == org.scijava.ItemIO.INPUT));
 			}
 		return out;
 	}

@@ -20,6 +20,7 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
+import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
@@ -198,9 +199,28 @@ public class CommandsTest {
 			assertTrue(refused.getCancelReason(), refused.getCancelReason().startsWith("Score Anomalies: stride must lie " +
 				"between 1 and the patch size 16"));
 			assertNull(prefs.get(ScoreAnomaliesCommand.class, "stride"));
+			// a macro's values are saved too (imagej-legacy does): a refused one is forgotten as well
+			assertNull(score(image, "stride", 3).getCancelReason());
+			CommandModule inMacro = asMacro(() -> score(image, "stride", 100));
+			assertTrue(inMacro.getCancelReason(), inMacro.getCancelReason().startsWith("Score Anomalies: stride must lie"));
+			assertNull(prefs.get(ScoreAnomaliesCommand.class, "stride"));
 		}
 		finally {
 			clearRemembered();
+		}
+	}
+
+	/** {@code run} as if a macro ran it ({@link IJ#isMacro()} true). */
+	private static <T> T asMacro(java.util.concurrent.Callable<T> run) throws Exception {
+		java.lang.reflect.Field running = IJ.class.getDeclaredField("macroRunning");
+		running.setAccessible(true);
+		running.setBoolean(null, true);
+		try {
+			assertTrue(IJ.isMacro());
+			return run.call();
+		}
+		finally {
+			running.setBoolean(null, false);
 		}
 	}
 
