@@ -337,11 +337,11 @@ public class BadInputsTest {
 				x.out("m34.zip"), "--validation-fraction", "0.7"))
 			.command("validationfraction must lie between 0 and 0.5", TRAIN, x -> trainIn("image", x.open(x.normal),
 				"model", x.out("m34.zip").toFile(), "validationFraction", 0.7)),
-		new Case(35, "threshold not a finite number")
+		new Case(35, "threshold not a finite number above 0")
 			.cli("--threshold must be a finite number", x -> score("--input", x.normal, "--model", x.model, "--output",
 				x.out("o35"), "--threshold", "NaN"))
-			.command("threshold must be a finite number", SCORE, x -> in("image", x.open(x.normal), "model",
-				x.model.toFile(), "threshold", "Infinity")),
+			.command("threshold must be above 0 on the calibrated scale", SCORE, x -> in("image", x.open(x.normal), "model",
+				x.model.toFile(), "threshold", "-1")),
 		new Case(36, "no image to score")
 			.cli("--input is required", x -> score("--model", x.model, "--output", x.out("o36")))
 			.command("'image' is required", SCORE, x -> in("model", x.model.toFile())),

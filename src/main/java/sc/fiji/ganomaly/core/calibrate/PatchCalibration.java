@@ -21,11 +21,13 @@ public record PatchCalibration(double median, double p99) {
 	 *
 	 * @param parameter names it in the message, e.g. "threshold" or "--threshold"
 	 * @return the threshold
-	 * @throws IllegalArgumentException if it is NaN or infinite
+	 * @throws IllegalArgumentException if it is NaN, infinite, 0 or below
 	 */
 	public static double checkThreshold(double threshold, String parameter) {
 		if (!Double.isFinite(threshold)) throw new IllegalArgumentException(parameter + " must be a finite number " +
 			"on the calibrated scale (1 = the model's default), not " + threshold);
+		if (!(threshold > 0)) throw new IllegalArgumentException(parameter + " must be above 0 on the calibrated scale " +
+			"(0 is a typical normal pixel, 1 the model's default: at or below 0 every plane is flagged), not " + threshold);
 		return threshold;
 	}
 

@@ -23,6 +23,11 @@ final class ManifestCheck {
 	static final double MAX_DENSITY_WEIGHT = 100;
 	/** Most texture scales and mixture components (models use 4 and 12). */
 	static final int MAX_SCALES = 8, MAX_COMPONENTS = 64;
+	/**
+	 * Largest default threshold on the calibrated scale (training writes 1): above it no plane of a
+	 * model's maps would ever be flagged.
+	 */
+	static final double MAX_THRESHOLD = 1000;
 	/** Largest calibration block side in pixels. */
 	static final int MAX_BLOCK = 4096;
 
@@ -30,7 +35,8 @@ final class ManifestCheck {
 
 	/** Throws {@link IllegalArgumentException} naming the first field out of range or inconsistent. */
 	static Manifest check(Manifest m) {
-		if (!(m.threshold() > 0)) throw field("threshold", "must be positive", m.threshold());
+		if (!(m.threshold() > 0 && m.threshold() <= MAX_THRESHOLD)) throw field("threshold", "must be above 0 and at " +
+			"most " + fmt(MAX_THRESHOLD) + " (training writes 1)", m.threshold());
 		if (m.calibration() != null) { // the per-patch scale of older models: a step as training floors it
 			bounded("calibration.raw_median", new double[] { m.calibration().median() });
 			bounded("calibration.raw_p99", new double[] { m.calibration().p99() });

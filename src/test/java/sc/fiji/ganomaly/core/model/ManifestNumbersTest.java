@@ -47,6 +47,9 @@ public class ManifestNumbersTest {
 			"raw_tail_scale", num(1e308)), "manifest.json: scoring.calibrations.texture.raw_tail_scale must hold values " +
 				"of -1e12 to 1e12, not 1.0E308");
 		assertRefused(m -> m.getAsJsonObject("scoring").remove("density"), "the density score needs a density model");
+		// a default threshold that no plane would ever exceed
+		assertRefused(m -> m.add("threshold", num(1e30)), "manifest.json: threshold must be above 0 and at most 1000 " +
+			"(training writes 1), not 1.0E30");
 		// older models' per-patch scale, and the intensities the texture features start from: every score 0 or infinite
 		assertRefused(m -> {
 			m.getAsJsonObject("calibration").add("raw_median", num(-1e308));
