@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -552,7 +552,10 @@ public class BadInputsTest {
 			.cli("scan[2.tif is no file, and no glob either (missing ]); a name holding [ or { is taken as typed only when " +
 				"that file exists", x -> score("--input", x.dir.resolve("scan[2.tif").toString(), "--model", x.model,
 					"--output", x.out("o99")))
-			.noCommand("commands take an open image or a folder"));
+			.noCommand("commands take an open image or a folder"),
+		badImage(100, "OME-TIFF whose planes are not one OME image's (a file of a dataset spread over several, or several series)",
+			"is an OME-TIFF of 2 channel(s), 5 slice(s) and 1 time point(s), but ImageJ reads 4 plane(s) of pixels from it",
+			x -> x.omePart));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -734,6 +737,9 @@ public class BadInputsTest {
 			"\nimages=100000\nslices=100000\nloop=false\n").build().bytes());
 		f.negativeSlices = alone("negative.tif", TestTiffs.spec().planes(4).imageJSingleDirectory().description(
 			"ImageJ=1.54p\nimages=4\nslices=-2\nframes=-2\nloop=false\n").build().bytes());
+		f.omePart = alone("part.ome.tif", TestTiffs.spec().planes(4).description("<?xml version=\"1.0\"?><OME><Image " +
+			"ID=\"Image:0\"><Pixels DimensionOrder=\"XYCZT\" SizeC=\"2\" SizeZ=\"5\" SizeT=\"1\"/></Image></OME>").build()
+			.bytes());
 		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
 		javax.imageio.ImageIO.write(new ColorProcessor(8, 6).getBufferedImage(), "png", png);
 		byte[] bytes = png.toByteArray();

@@ -197,7 +197,8 @@ public final class ImageFiles {
 		});
 		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option,
 			read.firstLine());
-		return new Input(file, ImagePlusPlanes.checkDimensions(read.value(), option + ": " + file));
+		return new Input(file, ImagePlusPlanes.checkDimensions(OmeLayout.apply(read.value(), file, option), option + ": " +
+			file));
 	}
 
 	/**
@@ -241,9 +242,8 @@ public final class ImageFiles {
 		ImagePlus imp = read.value();
 		if (imp == null || imp.getStackSize() < 1 || !(imp.getStack() instanceof FileInfoVirtualStack stack) ||
 			!read.output().isBlank()) return open(file, option);
-		return new Input(file, ImagePlusPlanes.checkDimensions(CheckedStack.wrap(imp, stack, report.orElse(null), file,
-			option), option + ": " +
-			file));
+		return new Input(file, ImagePlusPlanes.checkDimensions(OmeLayout.apply(CheckedStack.wrap(imp, stack, report
+			.orElse(null), file, option), file, option), option + ": " + file));
 	}
 
 	/** An image file's planes (slices times frames) and pixels per plane. */

@@ -1,0 +1,149 @@
+package sc.fiji.ganomaly.ij;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.VirtualStack;
+import ij.io.FileInfo;
+import ij.process.ImageProcessor;
+
+/**
+ * The channels, Z slices and time points of an OME-TIFF, which ImageJ 1.x's TIFF reader reads as one
+ * Z slice a plane: the OME-XML of the file's first image description says them (its {@code Pixels}
+ * element's {@code DimensionOrder}, {@code SizeC}, {@code SizeZ} and {@code SizeT}), and the planes
+ * are put in ImageJ's order (channels fastest, then slices, then frames), so that every channel is an
+ * input channel as in an ImageJ TIFF. A file whose planes are not one OME image's (several series, or
+ * one file of a dataset spread over several) is refused in one line.
+ */
+final class OmeLayout {
+
+	private static final Pattern IMAGE = Pattern.compile("<Image[\\s>/]"), ORDER = Pattern.compile("XY[CZT]{3}");
+
+	private OmeLayout() {}
+
+	/**
+	 * {@code imp}, read by ImageJ's TIFF reader from {@code file}, with the dimensions its OME-XML
+	 * states; {@code imp} itself if its description is no OME-XML or ImageJ found dimensions of its own.
+	 *
+	 * @throws IllegalArgumentException naming {@code option} and the file, if the OME-XML describes
+	 *                                  other planes than the file holds
+	 */
+	static ImagePlus apply(ImagePlus imp, Path file, String option) {
+		FileInfo fi = imp.getOriginalFileInfo();
+		String xml = fi == null ? null : fi.description;
+		if (xml == null || !(xml.startsWith("<?xml") || xml.startsWith("<OME")) || !xml.contains("<OME") || imp
+			.getNChannels() > 1 || imp.getNFrames() > 1) return imp;
+		String where = option + ": " + file + " is an OME-TIFF";
+		String howToSave = "save it as an ImageJ TIFF (in Fiji: File > Import > Bio-Formats, then File > Save As > Tiff)";
+		Matcher images = IMAGE.matcher(xml);
+		int count = 0;
+		while (images.find())
+			count++;
+		if (count > 1) throw new IllegalArgumentException(where + " of " + count + " images (series), whose planes ImageJ " +
+			"reads as one stack: " + howToSave + ", one file a series");
+		int start = xml.indexOf("<Pixels"), end = start < 0 ? -1 : xml.indexOf('>', start);
+		if (end < 0) throw new IllegalArgumentException(where + " without a Pixels element: " + howToSave);
+		String pixels = xml.substring(start, end);
+		String order = attribute(pixels, "DimensionOrder");
+		long c = size(pixels, "SizeC"), z = size(pixels, "SizeZ"), t = size(pixels, "SizeT");
+		if (order == null || !ORDER.matcher(order).matches() || order.chars().distinct().count() != 5 || c < 1 || z < 1 ||
+			t < 1) throw new IllegalArgumentException(where + " whose Pixels element does not say its DimensionOrder, " +
+				"SizeC, SizeZ and SizeT as OME does: " + howToSave);
+		int samples = imp.getBitDepth() == 24 ? 3 : 1; // an RGB plane holds three of OME's channels
+		long planes = c % samples == 0 ? c / samples * z * t : -1;
+		if (planes != imp.getStackSize()) throw new IllegalArgumentException(where + " of " + c + " channel(s), " + z +
+			" slice(s) and " + t + " time point(s), but ImageJ reads " + imp.getStackSize() + " plane(s) of " + (samples ==
+				3 ? "RGB " : "") + "pixels from it (the others may lie in other files of its dataset, which are not read): " +
+			howToSave);
+		int channels = (int) (c / samples), slices = (int) z, frames = (int) t;
+		int[] fileIndex = fileIndices(order, channels, slices, frames);
+		ImageStack stack = reordered(imp.getStack(), fileIndex);
+		imp.setStack(stack, channels, slices, frames);
+		imp.setOpenAsHyperStack(channels > 1 || frames > 1);
+		return imp;
+	}
+
+	/**
+	 * For each plane in ImageJ's order (channel fastest, then slice, then frame), the 0-based index of
+	 * that plane in a file whose planes follow {@code order} ({@code XY} then C, Z and T, fastest first).
+	 */
+	static int[] fileIndices(String order, int channels, int slices, int frames) {
+		int n = channels * slices * frames;
+		int[] index = new int[n];
+		for (int f = 0; f < frames; f++)
+			for (int s = 0; s < slices; s++)
+				for (int ch = 0; ch < channels; ch++) {
+					long at = 0, stride = 1;
+					for (int k = 2; k < 5; k++) {
+						char d = order.charAt(k);
+						at += stride * (d == 'C' ? ch : d == 'Z' ? s : f);
+						stride *= d == 'C' ? channels : d == 'Z' ? slices : frames;
+					}
+					index[ch + s * channels + f * channels * slices] = (int) at;
+				}
+		return index;
+	}
+
+	/** {@code stack}'s planes in the order {@code fileIndex} gives: the same stack when that is its own order. */
+	private static ImageStack reordered(ImageStack stack, int[] fileIndex) {
+		boolean same = true;
+		for (int i = 0; i < fileIndex.length; i++)
+			same &= fileIndex[i] == i;
+		if (same) return stack;
+		if (stack.isVirtual()) return new Reordered(stack, fileIndex);
+		ImageStack out = new ImageStack(stack.getWidth(), stack.getHeight());
+		for (int i : fileIndex)
+			out.addSlice(stack.getSliceLabel(i + 1), stack.getProcessor(i + 1));
+		return out;
+	}
+
+	private static String attribute(String element, String name) {
+		Matcher m = Pattern.compile("\\s" + name + "=\"([^\"]*)\"").matcher(element);
+		return m.find() ? m.group(1) : null;
+	}
+
+	/** A size attribute as a count, or -1 if absent or not a whole number up to a million. */
+	private static long size(String element, String name) {
+		String v = attribute(element, name);
+		if (v == null || !v.matches("\\d{1,7}")) return -1;
+		long n = Long.parseLong(v);
+		return n <= 1_000_000 ? n : -1;
+	}
+
+	/** A virtual stack's planes in another order, each read when asked for. */
+	private static final class Reordered extends VirtualStack {
+
+		private final ImageStack planes;
+		private final int[] fileIndex;
+
+		Reordered(ImageStack planes, int[] fileIndex) {
+			super(planes.getWidth(), planes.getHeight(), fileIndex.length);
+			this.planes = planes;
+			this.fileIndex = fileIndex;
+			setBitDepth(planes.getBitDepth());
+		}
+
+		@Override
+		public ImageProcessor getProcessor(int n) {
+			return planes.getProcessor(fileIndex[n - 1] + 1);
+		}
+
+		@Override
+		public int getSize() {
+			return fileIndex.length;
+		}
+
+		@Override
+		public int size() {
+			return fileIndex.length;
+		}
+
+		@Override
+		public String getSliceLabel(int n) {
+			return planes.getSliceLabel(fileIndex[n - 1] + 1);
+		}
+	}
+}
