@@ -29,8 +29,12 @@ public final class TrainingImages {
 	 * @param data      the planes to train on
 	 * @param planes    the planes of the inputs in all
 	 * @param bitDepths the bit depths of the images trained on, in increasing order
+	 * @param leftOut   why each file that could not be read was left out (its one-line refusal), in order
 	 */
-	public record Loaded(TrainingData data, int planes, List<Integer> bitDepths) {
+	public record Loaded(TrainingData data, int planes, List<Integer> bitDepths, List<String> leftOut) {
+
+		/** How many of the files left out {@link #note()} names. */
+		static final int NAMED = 3;
 
 		/**
 		 * A line for the user when only some planes are trained on or the images are of several bit
@@ -44,13 +48,20 @@ public final class TrainingImages {
 				.stream().map(b -> b == 24 ? "RGB" : b + "-bit").collect(java.util.stream.Collectors.joining(", ")) +
 				"): the texture score compares their intensities, so images of one kind look unusual to a model of the " +
 				"other; train on images saved as they were acquired, of one bit depth";
-			return some == null ? depths : depths == null ? some : some + "; " + depths;
+			String left = leftOut.isEmpty() ? null : "left out " + leftOut.size() + " file(s) that could not be read (" +
+				String.join("; ", leftOut.subList(0, Math.min(NAMED, leftOut.size()))) + (leftOut.size() > NAMED ? "; and " +
+					(leftOut.size() - NAMED) + " more" : "") + ")";
+			return java.util.stream.Stream.of(left, some, depths).filter(java.util.Objects::nonNull).reduce((a, b) -> a +
+				"; " + b).orElse(null);
 		}
 	}
 
 	private TrainingImages() {}
 
-	/** The planes of image files or folders of them; {@code channels} selects 1-based channels (empty: all). */
+	/**
+	 * The planes of image files or folders of them; {@code channels} selects 1-based channels (empty: all).
+	 * Files that cannot be read are left out as {@link #load} leaves them out ({@link Loaded#leftOut()} says which).
+	 */
 	public static TrainingData of(List<Path> files, List<Integer> channels, String parameter) {
 		return load(files, channels, parameter, budget()).data();
 	}
@@ -60,20 +71,34 @@ public final class TrainingImages {
 	 * plane): all of them if they fit, else as many as fit, evenly spaced through the files' planes in
 	 * order (so through every stack, and through the files themselves when there are more files than
 	 * planes that fit); {@code channels} selects 1-based channels (empty: all). A file read whole to
-	 * be counted (a one-plane TIFF, a PNG) is kept only while what was read fits in the budget.
+	 * be counted (a one-plane TIFF, a PNG) is kept only while what was read fits in the budget. A file
+	 * that cannot be read (empty, truncated, not an image) is left out and named in {@link Loaded#note()},
+	 * as a scoring batch leaves it out; when no file can be read, the first one's refusal is thrown.
 	 */
 	public static Loaded load(List<Path> files, List<Integer> channels, String parameter, long budget) {
 		refuseMaps(files, parameter);
 		List<ImageFiles.Input> kept = new ArrayList<>();
 		int[] counts = new int[files.size()];
 		long total = 0, bytes = 0;
+		List<String> leftOut = new ArrayList<>();
+		IllegalArgumentException first = null;
 		for (int i = 0; i < files.size(); i++) {
-			ImageFiles.Input in = ImageFiles.openLazily(files.get(i), parameter);
+			ImageFiles.Input in;
+			try {
+				in = ImageFiles.openLazily(files.get(i), parameter);
+			}
+			catch (IllegalArgumentException e) { // the file's own fault: it costs that file only
+				if (first == null) first = e;
+				leftOut.add(e.getMessage());
+				kept.add(null);
+				continue;
+			}
 			counts[i] = ImagePlusPlanes.count(in.image());
 			total += counts[i];
 			bytes += counts[i] * planeBytes(in.image(), channels, null);
 			kept.add(bytes <= budget ? in : null); // read again when its planes are taken
 		}
+		if (first != null && leftOut.size() == files.size()) throw first;
 		long k = bytes <= budget ? total : Math.max(1, (long) Math.floor(total * ((double) budget / bytes)));
 		TrainingData data = new TrainingData();
 		java.util.Set<Integer> sources = new java.util.HashSet<>(), depths = new java.util.TreeSet<>();
@@ -95,7 +120,7 @@ public final class TrainingImages {
 		}
 		// a selection of one kind of source image is the model's to repeat; mixed sources are scored as given
 		if (sources.size() == 1) data.sourceChannels(channels, sources.iterator().next());
-		return new Loaded(data, (int) total, List.copyOf(depths));
+		return new Loaded(data, (int) total, List.copyOf(depths), List.copyOf(leftOut));
 	}
 
 	/**
@@ -148,7 +173,7 @@ public final class TrainingImages {
 		long bytes = n * planeBytes(image, channels, region);
 		return new Loaded(add(new TrainingData().sourceChannels(channels, ImagePlusPlanes.channels(image)), image,
 			region == null ? name : name + " selection", channels, bytes <= budget ? 1 : (double) budget / bytes, region), n,
-			List.of(image.getBitDepth()));
+			List.of(image.getBitDepth()), List.of());
 	}
 
 	/**

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -69,6 +70,31 @@ public class TrainingImagesTest {
 		TrainingImages.Loaded one = TrainingImages.load(List.of(a, b), List.of(), "--input", 1);
 		assertEquals("at least one plane", List.of("a.tif plane 8"), one.data().samples().stream().map(
 			TrainingData.Sample::name).toList());
+	}
+
+	/**
+	 * A file that cannot be read costs that file only: the others are trained on and the note names
+	 * it (at most three of them); when no file can be read, the first one's refusal ends the training.
+	 */
+	@Test
+	public void filesThatCannotBeReadAreLeftOutAndNamed() throws IOException {
+		Path a = stack("good-a.tif", 3), b = stack("good-b.tif", 2);
+		Path empty = Files.write(tmp.getRoot().toPath().resolve("empty.tif"), new byte[0]);
+		Path cut = tmp.getRoot().toPath().resolve("cut.tif");
+		byte[] whole = Files.readAllBytes(a);
+		Files.write(cut, java.util.Arrays.copyOf(whole, 40));
+		TrainingImages.Loaded loaded = TrainingImages.load(List.of(a, empty, b, cut), List.of(), "--input", Long.MAX_VALUE);
+		assertEquals(List.of("good-a.tif plane 1", "good-a.tif plane 2", "good-a.tif plane 3", "good-b.tif plane 1",
+			"good-b.tif plane 2"), loaded.data().samples().stream().map(TrainingData.Sample::name).toList());
+		assertEquals(5, loaded.planes());
+		assertEquals(2, loaded.leftOut().size());
+		assertTrue(loaded.leftOut().get(0), loaded.leftOut().get(0).startsWith("--input: " + empty));
+		assertTrue(loaded.leftOut().get(1), loaded.leftOut().get(1).startsWith("--input: " + cut));
+		assertEquals("left out 2 file(s) that could not be read (" + loaded.leftOut().get(0) + "; " + loaded.leftOut().get(
+			1) + ")", loaded.note());
+		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrainingImages
+			.load(List.of(empty, cut), List.of(), "--input", Long.MAX_VALUE));
+		assertEquals(loaded.leftOut().get(0), e.getMessage());
 	}
 
 	@Test
