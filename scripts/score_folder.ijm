@@ -5,13 +5,20 @@
 //   ImageJ-linux64 --headless -macro scripts/score_folder.ijm "/data/stacks,/data/cells.ganomaly.zip,/data/out"
 // An optional fourth argument adds keys, e.g. "resume" to continue an interrupted run or
 // "stopatfirstfailure" to stop the macro at the first bad file. A bad model file stops the macro.
+// When a path holds a comma, separate the arguments with | ("/data/exp 3,4|/data/m.ganomaly.zip|/data/out").
 args = getArgument();
 extra = "";
 if (args != "") {
-	parts = split(args, ",");
-	if (parts.length < 3) exit("score_folder.ijm takes \"FOLDER,MODEL,OUTPUT[,KEYS]\", not \"" + args + "\"");
+	// a path that holds a comma: the arguments separated by | instead
+	separator = ",";
+	if (indexOf(args, "|") >= 0) separator = "|";
+	parts = split(args, separator);
+	if (parts.length < 3 || parts.length > 4) exit("score_folder.ijm takes \"FOLDER,MODEL,OUTPUT[,KEYS]\", not \"" + args +
+		"\" (when a path holds a comma, separate the arguments with | instead)");
 	input = parts[0]; model = parts[1]; output = parts[2];
 	if (parts.length > 3) extra = parts[3];
+	if (indexOf(extra, "/") >= 0 || indexOf(extra, "\\") >= 0) exit("score_folder.ijm: \"" + extra + "\" is no key but " +
+		"part of a path; when a path holds a comma, separate the arguments with | instead");
 } else {
 	input = getDirectory("Folder of images to score");
 	model = File.openDialog("GANomaly model (.ganomaly.zip)");

@@ -182,7 +182,10 @@ public class FijiMacroTest {
 		}
 	}
 
-	/** The shipped macros given too few arguments say what they take instead of failing on an index. */
+	/**
+	 * The shipped macros given too few arguments say what they take instead of failing on an index, and a
+	 * path holding a comma is told apart (the arguments separated by | instead).
+	 */
 	@Test
 	public void shippedMacrosGivenTooFewArgumentsSayWhatTheyTake() throws Exception {
 		String out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless",
@@ -194,6 +197,16 @@ public class FijiMacroTest {
 		out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless", PROJECT
 			.resolve("scripts/train_from_folder.ijm").toString(), "/data/normal").redirectErrorStream(true), 120);
 		assertTrue(out, out.contains("train_from_folder.ijm takes \"FOLDER,MODEL[,KEYS]\", not \"/data/normal\""));
+		// a folder whose name holds a comma: cut there, the rest is no key; separated by | it is the folder
+		out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless", PROJECT
+			.resolve("scripts/score_folder.ijm").toString(), "/data/exp 3,4,/data/m.ganomaly.zip,/data/out")
+				.redirectErrorStream(true), 120);
+		assertTrue(out, out.contains("score_folder.ijm: \"/data/out\" is no key but part of a path; when a path holds a " +
+			"comma, separate the arguments with | instead"));
+		out = run(new ProcessBuilder("bash", RUNTIME.resolve("fiji").toString(), app.toString(), "headless", PROJECT
+			.resolve("scripts/score_folder.ijm").toString(), "/data/exp 3,4|/data/m.ganomaly.zip|/data/out")
+				.redirectErrorStream(true), 120);
+		assertTrue(out, out.contains("folder: /data/exp 3,4"));
 	}
 
 	/**
