@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, withPipe, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, pipeAlone, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -525,7 +525,7 @@ public class BadInputsTest {
 			.cli("--input: /dev/zero is not a file but a pipe, device or socket; give a list file (@list.txt)", x -> score(
 				"--input", "@/dev/zero", "--model", x.model, "--output", x.out("o91")))
 			.command("pipe.tif is not a file but a pipe, device or socket; give an image file or a folder", TRAIN, x ->
-				trainIn("folder", x.withPipe.toFile(), "model", x.out("m91.zip").toFile())),
+				trainIn("folder", x.pipeAlone.toFile(), "model", x.out("m91.zip").toFile())),
 		new Case(92, "a pipe or device as the model file")
 			.cli("pipe.ganomaly.zip is not a file but a pipe, device or socket; give the path of a model file", x -> train(
 				"--input", x.normal, "--model", x.pipeModel))
@@ -723,10 +723,9 @@ public class BadInputsTest {
 		int count = deflate.stripCountValues().get(0);
 		cut.putInt(count, cut.getInt(count) - 4); // the stream's last four bytes (its checksum) are no longer the strip's
 		f.cutDeflate = alone("cut.tif", deflate.bytes());
-		f.withPipe = Files.createDirectories(f.dir.resolve("with-pipe"));
-		Files.copy(f.normal, f.withPipe.resolve("a.tif"));
 		f.pipeModel = f.dir.resolve("pipe.ganomaly.zip");
-		for (Path pipe : List.of(f.withPipe.resolve("pipe.tif"), f.pipeModel))
+		f.pipeAlone = Files.createDirectories(f.dir.resolve("pipe-alone"));
+		for (Path pipe : List.of(f.pipeAlone.resolve("pipe.tif"), f.pipeModel))
 			assertEquals("mkfifo " + pipe, 0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
 		f.twoShortWidth = alone("shorts.tif", TestTiffs.spec().build().widthAsTwoShorts(8, 2).bytes());
 		String compressed = new String(TestTiffs.spec().planes(3).deflate().imageJSingleDirectory().build().swapEntries(259,
