@@ -13,7 +13,8 @@ import sc.fiji.ganomaly.engine.EngineMessages;
 /**
  * The {@code ganomaly} command line: {@code train}, {@code score} and {@code evaluate}. Exit code
  * 0 on success, 2 on bad usage or input (with a one-line message), 3 when {@code score} scored what
- * it could but some inputs failed (listed in failures.csv), 1 on an unexpected failure. Ctrl-C or
+ * it could but some inputs failed (listed in failures.csv) or {@code train} wrote its model from the
+ * inputs it could read (the others named in a warning), 1 on an unexpected failure. Ctrl-C or
  * SIGTERM during {@code train} writes the best model so far before the JVM exits with the signal's
  * status (130 or 143) whether or not there was a model to write; the last line says which.
  */
@@ -65,7 +66,7 @@ public final class Main {
 			switch (command) {
 				case "train" -> {
 					if (help) out.print(TrainCli.HELP);
-					else TrainCli.run(rest, out, err);
+					else return TrainCli.run(rest, out, err);
 				}
 				case "score" -> {
 					if (help) out.print(ScoreCli.HELP);

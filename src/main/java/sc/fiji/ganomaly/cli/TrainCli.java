@@ -69,7 +69,8 @@ final class TrainCli {
 
 	private TrainCli() {}
 
-	static void run(String[] args, PrintStream out, PrintStream err) {
+	/** Trains; returns the exit code: 0, or 3 when the model was written but some input files could not be read. */
+	static int run(String[] args, PrintStream out, PrintStream err) {
 		Options o = Options.parse(args, OPTIONS, Set.of("no-augment", "resume"));
 		Path model = o.path("model");
 		TrainingSettings d = new TrainingSettings(); // the defaults, shared with the Fiji command
@@ -123,6 +124,7 @@ final class TrainCli {
 						trained.falsePositiveRate()) + " % of normal planes); model written to " + model + (outcome.canceled() &&
 							trained.hasNetwork() ? "; --resume --epochs N goes on from the last full epoch" : ""));
 			}
+			return loaded.leftOut().isEmpty() ? 0 : 3; // as a scoring batch whose files could not all be read
 		}
 	}
 

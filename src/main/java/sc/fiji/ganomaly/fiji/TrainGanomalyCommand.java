@@ -222,8 +222,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 			List<Path> files = ImageFiles.files(List.of(folder.toPath()), "folder");
 			loaded = TrainingImages.load(files, List.of(), "folder", TrainingImages.budget());
 			long subfolders = ImageFiles.folders(folder.toPath());
-			FijiLog.info(log, title() + ": training on " + loaded.data().size() + " plane(s) of " + files.size() +
-				" file(s) in " + folder + (subfolders > 0 ? "; its " + subfolders + " subfolder(s) are not read" : ""));
+			FijiLog.info(log, title() + ": training on " + loaded.data().size() + " plane(s) of " + (files.size() - loaded
+				.leftOut().size()) + " file(s) in " + folder + (subfolders > 0 ? "; its " + subfolders + " subfolder(s) are " +
+					"not read" : ""));
 		}
 		else if (image != null) {
 			loaded = TrainingImages.load(image, image.getTitle(), List.of(), TrainingImages.budget());

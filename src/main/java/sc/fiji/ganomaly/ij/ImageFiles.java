@@ -195,6 +195,10 @@ public final class ImageFiles {
 				return null;
 			}
 		});
+		// ImageJ catches its own out-of-memory errors and logs "<Out of memory>"
+		if (read.output().contains("Out of memory")) throw new ImageTooLarge(option + ": " + file + ": ImageJ ran out of " +
+			"memory reading it (Java may use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB); give Java more " +
+			"memory (-Xmx) to read it");
 		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option,
 			read.firstLine());
 		return new Input(file, ImagePlusPlanes.checkDimensions(OmeLayout.apply(read.value(), file, option), option + ": " +

@@ -249,7 +249,7 @@ final class ImageHeaders {
 
 	private static void fitsInHeap(Path file, String option, long bytes, String what) {
 		long heap = Runtime.getRuntime().maxMemory();
-		if (bytes > heap) throw new IllegalArgumentException(option + ": " + file + ": reading its " + what + " takes " + bytes +
+		if (bytes > heap) throw new ImageTooLarge(option + ": " + file + ": reading its " + what + " takes " + bytes +
 			" bytes, more than this Java's whole heap of " + heap + " bytes; give Java more memory (-Xmx) to read it");
 	}
 }

@@ -332,7 +332,7 @@ final class TiffWalk {
 			" of " + d.width() + "x" + d.height() + " = " + d.pixels() + " pixels (" + d.pixelBytes() +
 			" bytes) is larger than ImageJ can hold (at most " + TiffCheck.MAX_PLANE_PIXELS + " pixels a plane)");
 		long heap = Runtime.getRuntime().maxMemory();
-		if (d.pixelBytes() > heap) throw new IllegalArgumentException(option + ": " + file + ": " + which + " of " +
+		if (d.pixelBytes() > heap) throw new ImageTooLarge(option + ": " + file + ": " + which + " of " +
 			d.width() + "x" + d.height() + " pixels needs " + d.pixelBytes() +
 			" bytes, more than this Java's whole heap of " + heap + " bytes; give Java more memory (-Xmx) to read it");
 	}

@@ -60,10 +60,15 @@ public final class TrainingImages {
 
 	/**
 	 * The planes of image files or folders of them; {@code channels} selects 1-based channels (empty: all).
-	 * Files that cannot be read are left out as {@link #load} leaves them out ({@link Loaded#leftOut()} says which).
+	 *
+	 * @throws IllegalArgumentException the refusal of the first file that cannot be read ({@link #load} leaves
+	 *                                  such files out and says which)
 	 */
 	public static TrainingData of(List<Path> files, List<Integer> channels, String parameter) {
-		return load(files, channels, parameter, budget()).data();
+		Loaded loaded = load(files, channels, parameter, budget());
+		// a script that asks for the planes gets no note: it gets the first refusal, as before
+		if (!loaded.leftOut().isEmpty()) throw new IllegalArgumentException(loaded.leftOut().get(0));
+		return loaded.data();
 	}
 
 	/**
@@ -87,7 +92,9 @@ public final class TrainingImages {
 			try {
 				in = ImageFiles.openLazily(files.get(i), parameter);
 			}
-			catch (IllegalArgumentException e) { // the file's own fault: it costs that file only
+			catch (IllegalArgumentException e) {
+				if (e instanceof ImageTooLarge) throw e; // not the file's fault: more memory reads it
+				// the file's own fault: it costs that file only
 				if (first == null) first = e;
 				leftOut.add(e.getMessage());
 				kept.add(null);

@@ -3,6 +3,8 @@ package sc.fiji.ganomaly.cli;
 import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.CoreMatchers.equalTo;
 import static org.hamcrest.CoreMatchers.startsWith;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -163,5 +165,17 @@ public class BadImageFilesTest {
 				"--patch-size", "16", "--epochs", "1");
 			checkRefused("train " + what + ": " + r.err(), r, "train", file, SAYS.get(what));
 		}
+	}
+
+	/** Among readable images, a bad file costs that file only: the model is written from the rest, exit code 3. */
+	@Test
+	public void trainingBesideABadFileLeavesItOutAndExits3() {
+		Path empty = BAD.get("empty .tif"), trained = dir.resolve("beside.ganomaly.zip");
+		Run r = run("train", "--input", MainTest.IMAGES.resolve("normal_01.tif").toString(), MainTest.IMAGES.resolve(
+			"normal_02.tif").toString(), empty.toString(), "--model", trained.toString(), "--score", "texture", "--seed", "1");
+		assertEquals(r.err(), 3, r.code());
+		assertTrue(r.err(), r.err().contains("warning: left out 1 file(s) that could not be read (--input: " + empty));
+		assertTrue(r.out(), r.out().contains("training on 2 image plane(s)"));
+		assertTrue(java.nio.file.Files.isRegularFile(trained));
 	}
 }

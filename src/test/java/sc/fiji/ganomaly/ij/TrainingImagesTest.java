@@ -95,6 +95,18 @@ public class TrainingImagesTest {
 		IllegalArgumentException e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrainingImages
 			.load(List.of(empty, cut), List.of(), "--input", Long.MAX_VALUE));
 		assertEquals(loaded.leftOut().get(0), e.getMessage());
+		// a script's TrainingImages.of refuses as before: it would have no note to show
+		e = org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrainingImages.of(List.of(a, empty),
+			List.of(), "--input"));
+		assertEquals(loaded.leftOut().get(0), e.getMessage());
+		// five left out: the note names three
+		List<Path> many = new java.util.ArrayList<>(List.of(a));
+		for (int i = 0; i < 5; i++)
+			many.add(Files.write(tmp.getRoot().toPath().resolve("empty" + i + ".tif"), new byte[0]));
+		String note = TrainingImages.load(many, List.of(), "--input", Long.MAX_VALUE).note();
+		assertTrue(note, note.startsWith("left out 5 file(s) that could not be read (--input: " + many.get(1)));
+		assertTrue(note, note.endsWith("; and 2 more)"));
+		assertEquals(note, 3, note.split("--input: ", -1).length - 1);
 	}
 
 	@Test
