@@ -51,10 +51,10 @@ public final class ScoreParameters {
 	}
 
 	/**
-	 * The threshold on the calibrated scale: a number, or {@value #MODEL_THRESHOLD} (or nothing) for
-	 * the model's own.
+	 * The threshold on the calibrated scale: a number above 0, or {@value #MODEL_THRESHOLD} (or nothing)
+	 * for the model's own.
 	 *
-	 * @throws IllegalArgumentException if it is neither a finite number nor {@value #MODEL_THRESHOLD}
+	 * @throws IllegalArgumentException if it is neither a finite number above 0 nor {@value #MODEL_THRESHOLD}
 	 */
 	public static double threshold(String text, double modelThreshold, String parameter) {
 		if (text == null || text.isBlank() || text.trim().toLowerCase(Locale.ROOT).equals(MODEL_THRESHOLD))

@@ -117,8 +117,13 @@ abstract class CancelableCommand implements Command, Cancelable {
 		if (prefs == null || message == null) return;
 		for (Input in : inputs())
 			if (in.remembered() && (message.startsWith(in.name() + " ") || message.startsWith(in.name() + ":")) && (!IJ
-				.isMacro() || String.valueOf(in.value(this)).equals(prefs.get(getClass(), in.name())))) prefs.remove(
-					getClass(), in.name());
+				.isMacro() || saved(in.value(this)).equals(prefs.get(getClass(), in.name())))) prefs.remove(getClass(), in
+					.name());
+	}
+
+	/** A value as SciJava saves it: a file by its absolute path, anything else as its text. */
+	private static String saved(Object value) {
+		return value instanceof java.io.File f ? f.getAbsolutePath() : String.valueOf(value);
 	}
 
 	/**

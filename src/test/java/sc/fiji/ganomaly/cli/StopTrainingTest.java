@@ -78,6 +78,9 @@ public class StopTrainingTest {
 			GanomalyModel texture = m.withScore(ScoreKind.TEXTURE);
 			float giant = planeScore(texture, "anomalous_giant.tif"), normal = planeScore(texture, "normal_01.tif");
 			assertTrue("giant " + giant + ", normal " + normal, giant > 1 && normal < 1);
+			// and the network's own score, calibrated from the best epoch, scores on its scale
+			float own = planeScore(m, "anomalous_giant.tif");
+			assertTrue("latent " + own, Float.isFinite(own));
 		}
 		MainTest.Run resumed = MainTest.run(withEpochs(command.subList(command.indexOf("train"), command.size()),
 			"--resume"));

@@ -136,6 +136,10 @@ public class FijiMacroTest {
 					.openImage(PROJECT.resolve("test-images/normal_01.tif").toString()), 4, ProgressListener.NONE).scores().get(
 						0).score();
 			assertTrue("giant " + giant + ", normal " + normal, giant > 1 && normal < 1);
+			// and the network's own score, calibrated from the best epoch, scores on its scale
+			float own = ImagePlusScorer.score(model, IJ.openImage(PROJECT.resolve("test-images/anomalous_giant.tif")
+				.toString()), 4, ProgressListener.NONE).scores().get(0).score();
+			assertTrue("latent " + own, Float.isFinite(own));
 		}
 		assertTrue("a stopped training can be resumed", Files.isDirectory(dir.resolve("stopped.ganomaly.zip.checkpoint")));
 		System.out.println("stop test: " + Math.round(seconds) + " s in the runtime");
