@@ -20,7 +20,10 @@ import ij.process.ImageProcessor;
  */
 final class OmeLayout {
 
-	private static final Pattern IMAGE = Pattern.compile("<Image[\\s>/]"), ORDER = Pattern.compile("XY[CZT]{3}");
+	/** The root element of OME-XML, after an XML declaration and comments; group 1 its namespace prefix, if any. */
+	private static final Pattern ROOT = Pattern.compile("\\A\\s*(?:<\\?xml[^>]*\\?>\\s*)?(?:<!--.*?-->\\s*)*<(?:(\\w+):)?OME[\\s>/]",
+		Pattern.DOTALL);
+	private static final Pattern ORDER = Pattern.compile("XY[CZT]{3}");
 
 	private OmeLayout() {}
 
@@ -34,19 +37,22 @@ final class OmeLayout {
 	static ImagePlus apply(ImagePlus imp, Path file, String option) {
 		FileInfo fi = imp.getOriginalFileInfo();
 		String xml = fi == null ? null : fi.description;
-		if (xml == null || !(xml.startsWith("<?xml") || xml.startsWith("<OME")) || !xml.contains("<OME") || imp
-			.getNChannels() > 1 || imp.getNFrames() > 1) return imp;
+		Matcher root = xml == null || imp.getNChannels() > 1 || imp.getNFrames() > 1 ? null : ROOT.matcher(xml);
+		if (root == null || !root.lookingAt()) return imp;
+		String ns = root.group(1) == null ? "" : Pattern.quote(root.group(1) + ":");
 		String where = option + ": " + file + " is an OME-TIFF";
 		String howToSave = "save it as an ImageJ TIFF (in Fiji: File > Import > Bio-Formats, then File > Save As > Tiff)";
-		Matcher images = IMAGE.matcher(xml);
+		if (Pattern.compile("<" + ns + "BinaryOnly[\\s>/]").matcher(xml).find()) throw new IllegalArgumentException(where +
+			" whose metadata lies in a companion file (BinaryOnly), which is not read: " + howToSave);
+		Matcher images = Pattern.compile("<" + ns + "Image[\\s>/]").matcher(xml);
 		int count = 0;
 		while (images.find())
 			count++;
 		if (count > 1) throw new IllegalArgumentException(where + " of " + count + " images (series), whose planes ImageJ " +
 			"reads as one stack: " + howToSave + ", one file a series");
-		int start = xml.indexOf("<Pixels"), end = start < 0 ? -1 : xml.indexOf('>', start);
-		if (end < 0) throw new IllegalArgumentException(where + " without a Pixels element: " + howToSave);
-		String pixels = xml.substring(start, end);
+		Matcher pixelsTag = Pattern.compile("<" + ns + "Pixels[\\s>/][^>]*>").matcher(xml);
+		if (!pixelsTag.find()) throw new IllegalArgumentException(where + " without a Pixels element: " + howToSave);
+		String pixels = pixelsTag.group();
 		String order = attribute(pixels, "DimensionOrder");
 		long c = size(pixels, "SizeC"), z = size(pixels, "SizeZ"), t = size(pixels, "SizeT");
 		if (order == null || !ORDER.matcher(order).matches() || order.chars().distinct().count() != 5 || c < 1 || z < 1 ||
@@ -59,6 +65,9 @@ final class OmeLayout {
 				3 ? "RGB " : "") + "pixels from it (the others may lie in other files of its dataset, which are not read): " +
 			howToSave);
 		int channels = (int) (c / samples), slices = (int) z, frames = (int) t;
+		if (samples == 1 && !tiffDataFollowsTheOrder(xml, ns, order, channels, slices, frames))
+			throw new IllegalArgumentException(where + " whose TiffData elements place its planes otherwise than its " +
+				"DimensionOrder " + order + " says: " + howToSave);
 		int[] fileIndex = fileIndices(order, channels, slices, frames);
 		ImageStack stack = reordered(imp.getStack(), fileIndex);
 		imp.setStack(stack, channels, slices, frames);
@@ -100,9 +109,39 @@ final class OmeLayout {
 		return out;
 	}
 
+	/**
+	 * True if every TiffData element that says where a plane lies ({@code IFD}, {@code FirstC},
+	 * {@code FirstZ}, {@code FirstT}; 0 where left out) puts it where {@code order} does: its IFD is the
+	 * plane's index in that order.
+	 */
+	private static boolean tiffDataFollowsTheOrder(String xml, String ns, String order, int channels, int slices,
+		int frames)
+	{
+		Matcher data = Pattern.compile("<" + ns + "TiffData[\\s>/][^>]*>").matcher(xml);
+		while (data.find()) {
+			String e = data.group();
+			long ifd = size(e, "IFD", 0), ch = size(e, "FirstC", 0), s = size(e, "FirstZ", 0), f = size(e, "FirstT", 0);
+			if (ifd < 0 || ch < 0 || s < 0 || f < 0 || ch >= channels || s >= slices || f >= frames) return false;
+			long at = 0, stride = 1;
+			for (int k = 2; k < 5; k++) {
+				char d = order.charAt(k);
+				at += stride * (d == 'C' ? ch : d == 'Z' ? s : f);
+				stride *= d == 'C' ? channels : d == 'Z' ? slices : frames;
+			}
+			if (at != ifd) return false;
+		}
+		return true;
+	}
+
+	/** An attribute's value (in either kind of quotes), or null. */
 	private static String attribute(String element, String name) {
-		Matcher m = Pattern.compile("\\s" + name + "=\"([^\"]*)\"").matcher(element);
-		return m.find() ? m.group(1) : null;
+		Matcher m = Pattern.compile("\\s" + name + "\\s*=\\s*([\"'])(.*?)\\1").matcher(element);
+		return m.find() ? m.group(2) : null;
+	}
+
+	/** {@link #size(String, String)}, or {@code absent} when the attribute is left out. */
+	private static long size(String element, String name, long absent) {
+		return attribute(element, name) == null ? absent : size(element, name);
 	}
 
 	/** A size attribute as a count, or -1 if absent or not a whole number up to a million. */

@@ -85,5 +85,36 @@ public class OmeLayoutTest {
 		Path unordered = ome("unordered.ome.tif", 2, "DimensionOrder=\"XYZZT\" SizeC=\"1\" SizeZ=\"2\" SizeT=\"1\"", 1);
 		e = assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(unordered, "--input"));
 		assertTrue(e.getMessage(), e.getMessage().contains("whose Pixels element does not say its DimensionOrder"));
+		// TiffData that puts the planes elsewhere than the DimensionOrder (slice 2 in the file's second plane of an XYCZT file)
+		Path placed = tmp.getRoot().toPath().resolve("placed.ome.tif");
+		Files.write(placed, TestTiffs.spec().bits(16).planes(4).description("<?xml version=\"1.0\"?><OME><Image ID=\"I\">" +
+			"<Pixels DimensionOrder=\"XYCZT\" SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"1\" FirstZ=\"1\"/>" +
+			"</Pixels></Image></OME>").build().bytes());
+		e = assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(placed, "--input"));
+		assertTrue(e.getMessage(), e.getMessage().contains("whose TiffData elements place its planes otherwise than its " +
+			"DimensionOrder XYCZT says"));
+	}
+
+	/**
+	 * OME-XML with a namespace prefix and single quotes is read; a description that only names an
+	 * element beginning with OME is no OME-XML, and a TIFF that holds it reads as before.
+	 */
+	@Test
+	public void omeIsToldByItsRootElement() throws IOException {
+		Path prefixed = tmp.getRoot().toPath().resolve("prefixed.ome.tif");
+		Files.write(prefixed, TestTiffs.spec().bits(16).planes(4).description("<?xml version='1.0'?><!-- a comment -->" +
+			"<ome:OME xmlns:ome='http://www.openmicroscopy.org/Schemas/OME/2016-06'><ome:Image ID='I'><ome:Pixels " +
+			"DimensionOrder='XYZCT' SizeC = '2' SizeZ='2' SizeT='1'><ome:TiffData IFD='0' PlaneCount='4'/></ome:Pixels>" +
+			"</ome:Image></ome:OME>").build().bytes());
+		ImagePlus imp = ImageFiles.openLazily(prefixed, "--input").image();
+		assertEquals(2, imp.getNChannels());
+		assertEquals(2, imp.getNSlices());
+		assertEquals("channel 2 of slice 1 is the file's third plane", 2, planeShown(imp, 2, 1, 1));
+		Path notOme = tmp.getRoot().toPath().resolve("omega.tif");
+		Files.write(notOme, TestTiffs.spec().bits(16).planes(4).description("<?xml version=\"1.0\"?><Metadata><OMEGA/>" +
+			"</Metadata>").build().bytes());
+		ImagePlus plain = ImageFiles.openLazily(notOme, "--input").image();
+		assertEquals(1, plain.getNChannels());
+		assertEquals(4, plain.getNSlices());
 	}
 }
