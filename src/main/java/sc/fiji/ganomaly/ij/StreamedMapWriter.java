@@ -176,17 +176,7 @@ final class StreamedMapWriter {
 			throw new IOException("the partial map " + partial + " does not hold the first " + kept + " plane(s)");
 		try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
 			PlaneStream out = new PlaneStream(channel, keep, layout, Math.max(kept, 0), planeWritten);
-			// ImageJ logs the layout of a stack over 4 GB "to open as raw": on the console when headless
-			IOException failed = QuietImageJ.call(() -> {
-				try {
-					encoder.write(out);
-					return null;
-				}
-				catch (IOException e) {
-					return e;
-				}
-			}).value();
-			if (failed != null) throw failed;
+			quietly(encoder, out);
 			out.flush();
 			channel.truncate(out.position);
 			channel.force(true);
@@ -201,17 +191,22 @@ final class StreamedMapWriter {
 	static void encode(ImagePlus image, Path file) throws IOException {
 		TiffEncoder encoder = encoder(fileInfo(image), ByteOrder.LITTLE_ENDIAN);
 		try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), BUFFER)) {
-			IOException failed = QuietImageJ.call(() -> {
-				try {
-					encoder.write(out);
-					return null;
-				}
-				catch (IOException e) {
-					return e;
-				}
-			}).value();
-			if (failed != null) throw failed;
+			quietly(encoder, out);
 		}
+	}
+
+	/** {@code encoder}'s bytes into {@code out}, ImageJ kept from the console (it logs the layout of a stack over 4 GB "to open as raw"). */
+	private static void quietly(TiffEncoder encoder, OutputStream out) throws IOException {
+		IOException failed = QuietImageJ.call(() -> {
+			try {
+				encoder.write(out);
+				return null;
+			}
+			catch (IOException e) {
+				return e;
+			}
+		}).value();
+		if (failed != null) throw failed;
 	}
 
 	/** Where the pixels start, the bytes of one plane and the number of planes. */
