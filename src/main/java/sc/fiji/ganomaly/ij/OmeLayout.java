@@ -84,16 +84,24 @@ final class OmeLayout {
 		int[] index = new int[n];
 		for (int f = 0; f < frames; f++)
 			for (int s = 0; s < slices; s++)
-				for (int ch = 0; ch < channels; ch++) {
-					long at = 0, stride = 1;
-					for (int k = 2; k < 5; k++) {
-						char d = order.charAt(k);
-						at += stride * (d == 'C' ? ch : d == 'Z' ? s : f);
-						stride *= d == 'C' ? channels : d == 'Z' ? slices : frames;
-					}
-					index[ch + s * channels + f * channels * slices] = (int) at;
-				}
+				for (int ch = 0; ch < channels; ch++)
+					index[ch + s * channels + f * channels * slices] = (int) indexInOrder(order, ch, s, f, channels, slices,
+						frames);
 		return index;
+	}
+
+	/**
+	 * The 0-based index of the plane of channel {@code ch}, slice {@code s} and frame {@code f} in a file
+	 * whose planes follow {@code order} ({@code XY} then C, Z and T, fastest first).
+	 */
+	private static long indexInOrder(String order, long ch, long s, long f, int channels, int slices, int frames) {
+		long at = 0, stride = 1;
+		for (int k = 2; k < 5; k++) {
+			char d = order.charAt(k);
+			at += stride * (d == 'C' ? ch : d == 'Z' ? s : f);
+			stride *= d == 'C' ? channels : d == 'Z' ? slices : frames;
+		}
+		return at;
 	}
 
 	/** {@code stack}'s planes in the order {@code fileIndex} gives: the same stack when that is its own order. */
@@ -121,14 +129,8 @@ final class OmeLayout {
 		while (data.find()) {
 			String e = data.group();
 			long ifd = size(e, "IFD", 0), ch = size(e, "FirstC", 0), s = size(e, "FirstZ", 0), f = size(e, "FirstT", 0);
-			if (ifd < 0 || ch < 0 || s < 0 || f < 0 || ch >= channels || s >= slices || f >= frames) return false;
-			long at = 0, stride = 1;
-			for (int k = 2; k < 5; k++) {
-				char d = order.charAt(k);
-				at += stride * (d == 'C' ? ch : d == 'Z' ? s : f);
-				stride *= d == 'C' ? channels : d == 'Z' ? slices : frames;
-			}
-			if (at != ifd) return false;
+			if (ifd < 0 || ch < 0 || s < 0 || f < 0 || ch >= channels || s >= slices || f >= frames || indexInOrder(order,
+				ch, s, f, channels, slices, frames) != ifd) return false;
 		}
 		return true;
 	}
@@ -139,15 +141,16 @@ final class OmeLayout {
 		return m.find() ? m.group(2) : null;
 	}
 
-	/** {@link #size(String, String)}, or {@code absent} when the attribute is left out. */
-	private static long size(String element, String name, long absent) {
-		return attribute(element, name) == null ? absent : size(element, name);
-	}
-
 	/** A size attribute as a count, or -1 if absent or not a whole number up to a million. */
 	private static long size(String element, String name) {
+		return size(element, name, -1);
+	}
+
+	/** A size attribute as a count: {@code absent} when left out, -1 if not a whole number up to a million. */
+	private static long size(String element, String name, long absent) {
 		String v = attribute(element, name);
-		if (v == null || !v.matches("\\d{1,7}")) return -1;
+		if (v == null) return absent;
+		if (!v.matches("\\d{1,7}")) return -1;
 		long n = Long.parseLong(v);
 		return n <= 1_000_000 ? n : -1;
 	}
