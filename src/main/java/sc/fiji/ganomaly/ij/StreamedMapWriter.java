@@ -125,7 +125,7 @@ final class StreamedMapWriter {
 	}
 
 	/** Where the first plane's pixels start in a TIFF written by ImageJ (its first strip), or 0. */
-	private static long pixelOffset(Path tiff) throws IOException {
+	static long pixelOffset(Path tiff) throws IOException {
 		try (FileChannel channel = FileChannel.open(tiff, StandardOpenOption.READ)) {
 			ByteOrder order = byteOrder(channel);
 			if (order == null) return 0;
