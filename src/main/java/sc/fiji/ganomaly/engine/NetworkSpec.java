@@ -2,7 +2,7 @@ package sc.fiji.ganomaly.engine;
 
 /**
  * Everything an engine needs to build a GANomaly network and its optimisers: shapes, widths,
- * loss weights and Adam settings. Plain values only, so that the class can be shared between the
+ * loss weights and Adam settings. Plain values and types of this package only, so that the class can be shared between the
  * host and an engine living in its own class loader.
  *
  * @param patchSize   square input size in pixels: 16, 32, 64 or 128
@@ -19,14 +19,11 @@ package sc.fiji.ganomaly.engine;
  * @param beta2       Adam beta2
  * @param threads     intra-op threads; 0 lets TensorFlow choose
  * @param seed        seed of the weight initialisation
- * @param scoringNormalization how batch norm normalises in the scoring path:
- *                    {@value #MOVING} (moving statistics from training), {@value #SAMPLE} (each
- *                    patch by its own per-channel spatial mean and variance) or {@value #BATCH}
- *                    (statistics of the scored batch, as the reference; for comparisons only)
+ * @param scoringNormalization how batch norm normalises in the scoring path
  */
 public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf, int extraLayers,
 		float wAdv, float wCon, float wEnc, float learningRate, float beta1, float beta2, int threads,
-		long seed, String scoringNormalization)
+		long seed, ScoringNormalization scoringNormalization)
 {
 	/** Patch sizes the DCGAN encoder/decoder pair supports. */
 	public static final int[] PATCH_SIZES = { 16, 32, 64, 128 };
@@ -38,34 +35,16 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 	/** Most extra layers in each encoder and decoder. */
 	public static final int MAX_EXTRA_LAYERS = 16;
 
-	/** Scoring with the moving batch-norm statistics of training (eval mode). */
-	public static final String MOVING = "moving";
-	/**
-	 * Scoring with each patch normalised by its own per-channel spatial statistics: training-mode
-	 * batch norm with a batch of one, as the reference's authors scored.
-	 */
-	public static final String SAMPLE = "sample";
-	/**
-	 * Scoring with the statistics of the scored batch (the reference's test loop). A patch's score
-	 * then depends on the other patches of its batch: for benchmarks only.
-	 */
-	public static final String BATCH = "batch";
-	/** Scoring normalisation of models that do not name one. */
-	public static final String DEFAULT_SCORING = MOVING;
-
 	/** A spec with the default scoring normalisation. */
 	public NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf, int extraLayers, float wAdv, float wCon,
 		float wEnc, float learningRate, float beta1, float beta2, int threads, long seed)
 	{
 		this(patchSize, channels, nz, ngf, ndf, extraLayers, wAdv, wCon, wEnc, learningRate, beta1, beta2, threads,
-			seed, DEFAULT_SCORING);
+			seed, ScoringNormalization.DEFAULT);
 	}
 
 	public NetworkSpec {
-		if (!MOVING.equals(scoringNormalization) && !SAMPLE.equals(scoringNormalization) &&
-			!BATCH.equals(scoringNormalization)) throw new IllegalArgumentException(
-				"scoring normalization must be '" + MOVING + "', '" + SAMPLE + "' or '" + BATCH + "', not " +
-					scoringNormalization);
+		if (scoringNormalization == null) throw new IllegalArgumentException("scoring normalization must be given");
 		if (!isSupportedPatchSize(patchSize)) throw new IllegalArgumentException(
 			"patch size must be one of " + patchSizesInWords() + ", not " + patchSize);
 		requireRange("channels", channels, 1, MAX_CHANNELS);
@@ -103,7 +82,7 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 	}
 
 	/** The same network with another scoring normalisation. */
-	public NetworkSpec withScoringNormalization(String mode) {
+	public NetworkSpec withScoringNormalization(ScoringNormalization mode) {
 		return new NetworkSpec(patchSize, channels, nz, ngf, ndf, extraLayers, wAdv, wCon, wEnc, learningRate, beta1,
 			beta2, threads, seed, mode);
 	}

@@ -2,7 +2,7 @@ package sc.fiji.ganomaly.engine;
 
 /**
  * A GANomaly generator that scores patches. A patch's score never depends on the other patches
- * of its batch, except with {@link NetworkSpec#BATCH} normalisation (benchmarks only). Implementations
+ * of its batch, except with {@link ScoringNormalization#BATCH} normalisation (benchmarks only). Implementations
  * are safe to call from several threads at once.
  * <p>
  * Patches (NHWC, values in [-1, 1]) go in through a {@link PatchBatch}, the engine's own input

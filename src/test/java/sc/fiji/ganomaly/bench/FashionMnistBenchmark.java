@@ -16,6 +16,7 @@ import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.integer.UnsignedByteType;
 import net.imglib2.type.numeric.real.FloatType;
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 import sc.fiji.ganomaly.core.model.TemporaryFolders;
 import sc.fiji.ganomaly.engine.Engine;
 import sc.fiji.ganomaly.engine.EngineLoader;
@@ -47,7 +48,7 @@ public final class FashionMnistBenchmark {
 		int epochs = 1, limitTrain = 0, threads = 0, ngf = 64, statistics = 0;
 		long seed = 0;
 		double peak = ScoringBenchmark.DEFAULT_PEAK_GFLOPS;
-		String scoring = NetworkSpec.DEFAULT_SCORING;
+		ScoringNormalization scoring = ScoringNormalization.DEFAULT;
 		boolean variants = false;
 		Path folder = FashionMnist.DEFAULT_FOLDER;
 		for (int i = 0; i < args.length; i++) {
@@ -64,7 +65,8 @@ public final class FashionMnistBenchmark {
 				case "--ngf" -> ngf = Integer.parseInt(args[++i]);
 				case "--statistics-batches" -> statistics = Integer.parseInt(args[++i]);
 				case "--data" -> folder = Path.of(args[++i]);
-				case "--scoring" -> scoring = args[++i];
+				case "--scoring" -> scoring = ScoringNormalization.storable(args[++i]).orElseThrow(() ->
+					new IllegalArgumentException("--scoring must be " + ScoringNormalization.storableInWords()));
 				case "--peak-gflops" -> peak = Double.parseDouble(args[++i]);
 				case "--variants" -> variants = true;
 				case "--compare-precision" -> comparePrecision = true;
@@ -111,7 +113,7 @@ public final class FashionMnistBenchmark {
 
 	/** Returns AUC, training images/s, scoring images/s, best epoch, multiply-adds of a training and a scoring image. */
 	private static double[] runClass(FashionMnist data, int anomaly, int epochs, int limitTrain, int threads, int ngf,
-		int statistics, long seed, String scoring, boolean variants) throws IOException
+		int statistics, long seed, ScoringNormalization scoring, boolean variants) throws IOException
 	{
 		List<Integer> normal = new ArrayList<>(), abnormal = new ArrayList<>();
 		for (int i = 0; i < data.labels.length; i++)
@@ -224,10 +226,10 @@ public final class FashionMnistBenchmark {
 			float[] normal = patches(model, data, testNormal), abnormalPatches = patches(model, data, abnormal);
 			int nn = testNormal.size(), na = abnormal.size();
 			for (String variant : List.of("moving", "restats", "sample", "batch64", "batch64shuffled")) {
-				String mode = switch (variant) {
-					case "sample" -> NetworkSpec.SAMPLE;
-					case "batch64", "batch64shuffled" -> NetworkSpec.BATCH;
-					default -> NetworkSpec.MOVING;
+				ScoringNormalization mode = switch (variant) {
+					case "sample" -> ScoringNormalization.SAMPLE;
+					case "batch64", "batch64shuffled" -> ScoringNormalization.BATCH;
+					default -> ScoringNormalization.MOVING;
 				};
 				try (TrainableNetwork net = engine.create(model.spec().withScoringNormalization(mode))) {
 					net.restoreCheckpoint(weights);

@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.core.api;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 
 /**
  * Training settings. Defaults are those of the GANomaly reference (patch 32, nz 100, 64 filters,
@@ -38,7 +39,7 @@ public final class TrainingSettings {
 	private int threads = 0;
 	private boolean augment = true;
 	private int statisticsBatches = 0;
-	private String scoringNormalization = NetworkSpec.DEFAULT_SCORING;
+	private ScoringNormalization scoringNormalization = ScoringNormalization.DEFAULT;
 	private java.nio.file.Path checkpointFolder;
 	private boolean resume;
 	private Normalization normalization = Normalization.DEFAULT;
@@ -84,9 +85,8 @@ public final class TrainingSettings {
 			throw new IllegalArgumentException("resume needs a checkpointFolder to resume from");
 		if (statisticsBatches < 0)
 			throw new IllegalArgumentException("statisticsBatches must be 0 (off) or positive, not " + statisticsBatches);
-		if (!NetworkSpec.MOVING.equals(scoringNormalization) && !NetworkSpec.SAMPLE.equals(scoringNormalization))
-			throw new IllegalArgumentException("scoringNormalization must be '" + NetworkSpec.MOVING + "' or '" +
-				NetworkSpec.SAMPLE + "', not " + scoringNormalization);
+		if (scoringNormalization == null || !scoringNormalization.storable()) throw new IllegalArgumentException(
+			"scoringNormalization must be " + ScoringNormalization.storableInWords() + ", not " + scoringNormalization);
 		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
 		if (!(learningRate > 0 && Float.isFinite(learningRate)))
 			throw new IllegalArgumentException("learningRate must be positive, not " + learningRate);
@@ -188,12 +188,13 @@ public final class TrainingSettings {
 	public int statisticsBatches() { return statisticsBatches; }
 	public TrainingSettings statisticsBatches(int v) { statisticsBatches = v; return this; }
 	/**
-	 * How batch norm normalises when scoring: "moving" (the running statistics of training) or
-	 * "sample" (each patch by its own per-channel mean and variance). Either way a patch's score
-	 * does not depend on the other patches scored with it. Stored in the model.
+	 * How batch norm normalises when scoring: {@link ScoringNormalization#MOVING} (the running
+	 * statistics of training) or {@link ScoringNormalization#SAMPLE} (each patch by its own
+	 * per-channel mean and variance). Either way a patch's score does not depend on the other patches
+	 * scored with it. Stored in the model.
 	 */
-	public String scoringNormalization() { return scoringNormalization; }
-	public TrainingSettings scoringNormalization(String v) { scoringNormalization = v; return this; }
+	public ScoringNormalization scoringNormalization() { return scoringNormalization; }
+	public TrainingSettings scoringNormalization(ScoringNormalization v) { scoringNormalization = v; return this; }
 	/** Where the state is saved after each epoch, for resuming; null: no checkpoints. */
 	public java.nio.file.Path checkpointFolder() { return checkpointFolder; }
 	public TrainingSettings checkpointFolder(java.nio.file.Path v) { checkpointFolder = v; return this; }

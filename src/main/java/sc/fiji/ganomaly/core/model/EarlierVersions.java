@@ -1,7 +1,7 @@
 package sc.fiji.ganomaly.core.model;
 
 import sc.fiji.ganomaly.core.texture.FeatureSet;
-import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 
 /**
  * What manifests written by earlier versions of this plugin leave out, and what a missing value
@@ -11,7 +11,7 @@ import sc.fiji.ganomaly.engine.NetworkSpec;
  * <li>no {@code scoring} object: the model scores with the latent score per patch (plane score = the
  * highest calibrated patch score, threshold 1 = the 99th percentile of normal patches);</li>
  * <li>no {@code network.scoring_normalization}: batch normalisation scores with the moving statistics
- * ({@value NetworkSpec#MOVING});</li>
+ * ({@link ScoringNormalization#MOVING});</li>
  * <li>a texture model without {@code feature_set}: the four statistics
  * ({@link FeatureSet#STATISTICS}), and its manifest is rewritten without one;</li>
  * <li>a texture model without {@code intensities}: features are computed on each plane as normalised;</li>
@@ -35,10 +35,8 @@ final class EarlierVersions {
 		throw new IllegalArgumentException("manifest.json: scoring.density_weight must be a number");
 	}
 
-	/** The scoring normalisation of a manifest's {@code value}: moving statistics if absent. */
-	static String scoringNormalization(Object value) {
-		return value == null ? NetworkSpec.MOVING : null;
-	}
+	/** The scoring normalisation of a manifest without one: the moving statistics. */
+	static final ScoringNormalization SCORING_NORMALIZATION = ScoringNormalization.MOVING;
 
 	/** The texture features named {@code featureSet} in a manifest: the four statistics if absent (null). */
 	static FeatureSet textureFeatures(String featureSet) {

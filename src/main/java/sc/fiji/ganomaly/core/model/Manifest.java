@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
@@ -114,7 +115,7 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		network.put("beta1", spec.beta1());
 		network.put("beta2", spec.beta2());
 		network.put("seed", spec.seed());
-		network.put("scoring_normalization", spec.scoringNormalization());
+		network.put("scoring_normalization", spec.scoringNormalization().id());
 		Map<String, Object> norm = new LinkedHashMap<>();
 		norm.put("mode", normalization.percentiles() ? "percentile" : "fixed");
 		norm.put("low", normalization.low());
@@ -203,13 +204,11 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 	}
 
 	/** The network's scoring normalisation; see {@link EarlierVersions#scoringNormalization} when absent. */
-	private static String scoringNormalization(Object value) {
-		String earlier = EarlierVersions.scoringNormalization(value);
-		if (earlier != null) return earlier;
-		if (!NetworkSpec.MOVING.equals(value) && !NetworkSpec.SAMPLE.equals(value)) throw new IllegalArgumentException(
-			"manifest.json: scoring_normalization must be '" + NetworkSpec.MOVING + "' or '" + NetworkSpec.SAMPLE +
-				"', not " + shown(value));
-		return (String) value;
+	private static ScoringNormalization scoringNormalization(Object value) {
+		if (value == null) return EarlierVersions.SCORING_NORMALIZATION;
+		return ScoringNormalization.storable(value).orElseThrow(() -> new IllegalArgumentException(
+			"manifest.json: scoring_normalization must be " + ScoringNormalization.storableInWords() + ", not " + shown(
+				value)));
 	}
 
 	/** A value from the file for a message: a string or number, shortened, else its kind (never a whole tree). */

@@ -2,6 +2,7 @@ package sc.fiji.ganomaly.core.train;
 
 import sc.fiji.ganomaly.core.api.Normalization;
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 
 /**
  * What must not change between a training and its resumption from a checkpoint: the network, the
@@ -74,6 +75,7 @@ record Fingerprint(NetworkSpec spec, int batchSize, int patchesPerEpoch, boolean
 			spec.extraLayers() + "/" + spec.wAdv() + "/" + spec.wCon() + "/" + spec.wEnc() + "/" + spec.learningRate() +
 			"/seed " + spec.seed() + "/batch " + batchSize + "/patches " + patchesPerEpoch + "/" + augment + "/" +
 			normalization + "/" + validationFraction + "/planes " + planes + "/data " + Long.toHexString(data) +
-			(NetworkSpec.DEFAULT_SCORING.equals(spec.scoringNormalization()) ? "" : "/scoring " + spec.scoringNormalization());
+			(spec.scoringNormalization() == ScoringNormalization.DEFAULT ? "" : "/scoring " + spec.scoringNormalization()
+				.id());
 	}
 }

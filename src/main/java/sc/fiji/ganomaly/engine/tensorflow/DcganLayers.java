@@ -15,6 +15,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 import sc.fiji.ganomaly.engine.NetworkSpec;
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 import sc.fiji.ganomaly.engine.tensorflow.VariableStore.Init;
 
 /**
@@ -36,13 +37,13 @@ final class DcganLayers {
 
 	private final Ops tf;
 	private final VariableStore variables;
-	/** Batch norm of the scoring path: {@link NetworkSpec#MOVING}, {@link NetworkSpec#SAMPLE} or {@link NetworkSpec#BATCH}. */
-	private final String scoringNormalization;
+	/** Batch norm of the scoring path. */
+	private final ScoringNormalization scoringNormalization;
 
 	/** Where moving-statistics updates of the training path are collected; null: none. */
 	private List<Op> statisticUpdates;
 
-	DcganLayers(Ops tf, VariableStore variables, String scoringNormalization) {
+	DcganLayers(Ops tf, VariableStore variables, ScoringNormalization scoringNormalization) {
 		this.tf = tf;
 		this.variables = variables;
 		this.scoringNormalization = scoringNormalization;
@@ -190,8 +191,8 @@ final class DcganLayers {
 		Variable<TFloat32> beta = variables.get(owner, name + "_beta", shape, Init.constant(0), true);
 		Variable<TFloat32> mean = variables.get(owner, name + "_moving_mean", shape, Init.constant(0), false);
 		Variable<TFloat32> var = variables.get(owner, name + "_moving_variance", shape, Init.constant(1), false);
-		if (!training && NetworkSpec.SAMPLE.equals(scoringNormalization)) return sampleNorm(x, gamma, beta);
-		boolean batchStatistics = training || NetworkSpec.BATCH.equals(scoringNormalization);
+		if (!training && scoringNormalization == ScoringNormalization.SAMPLE) return sampleNorm(x, gamma, beta);
+		boolean batchStatistics = training || scoringNormalization == ScoringNormalization.BATCH;
 		FusedBatchNorm<TFloat32, TFloat32> bn = tf.nn.fusedBatchNorm(x, gamma, beta, mean, var,
 			FusedBatchNorm.epsilon(BN_EPSILON), FusedBatchNorm.isTraining(batchStatistics),
 			FusedBatchNorm.exponentialAvgFactor(training ? BN_MOMENTUM : 1f));

@@ -20,6 +20,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.core.api.HiddenNames;
 import sc.fiji.ganomaly.core.api.Normalization;
@@ -257,12 +258,12 @@ public class ModelFileTest {
 	@Test
 	public void scoringNormalizationIsStoredAndDefaultsToMovingForOldModels() {
 		Manifest m = manifest();
-		Manifest sample = new Manifest(m.formatVersion(), m.createdBy(), m.spec().withScoringNormalization(NetworkSpec.SAMPLE),
+		Manifest sample = new Manifest(m.formatVersion(), m.createdBy(), m.spec().withScoringNormalization(ScoringNormalization.SAMPLE),
 			m.normalization(), m.calibration(), m.threshold(), m.training());
-		assertEquals(NetworkSpec.SAMPLE, Manifest.fromJson(sample.toJson(), 0).spec().scoringNormalization());
+		assertEquals(ScoringNormalization.SAMPLE, Manifest.fromJson(sample.toJson(), 0).spec().scoringNormalization());
 		String old = m.toJson().replaceAll(",\\s*\"scoring_normalization\": \"moving\"", "");
 		assertTrue(old, !old.contains("scoring_normalization"));
-		assertEquals(NetworkSpec.MOVING, Manifest.fromJson(old, 0).spec().scoringNormalization());
+		assertEquals(ScoringNormalization.MOVING, Manifest.fromJson(old, 0).spec().scoringNormalization());
 		try {
 			Manifest.fromJson(m.toJson().replace("\"moving\"", "\"batch\""), 0);
 			fail("accepted batch-statistics scoring");

@@ -11,6 +11,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.ScoringNetwork;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
@@ -170,7 +171,7 @@ public class TensorFlowEngineTest {
 
 	@Test
 	public void aPatchScoresTheSameAloneAndInABatch() {
-		for (String mode : new String[] { NetworkSpec.MOVING, NetworkSpec.SAMPLE }) {
+		for (ScoringNormalization mode : new ScoringNormalization[] { ScoringNormalization.MOVING, ScoringNormalization.SAMPLE }) {
 			NetworkSpec spec = small(32, 1, 6).withScoringNormalization(mode);
 			float[] batch = stripes(spec, 16, new Random(3));
 			try (TrainableNetwork net = engine.create(spec)) {
@@ -181,15 +182,15 @@ public class TensorFlowEngineTest {
 				// the last patch alone, and with the first half of the batch replaced by noise
 				float[] last = java.util.Arrays.copyOfRange(batch, 15 * spec.patchLength(), 16 * spec.patchLength());
 				net.score(last, 1, one, error);
-				assertEquals(mode, all[15], one[0], 1e-6f * Math.max(1, Math.abs(all[15])));
-				assertEquals(mode, errors[15], error[0], 1e-6f * Math.max(1, Math.abs(errors[15])));
+				assertEquals(mode.id(), all[15], one[0], 1e-6f * Math.max(1, Math.abs(all[15])));
+				assertEquals(mode.id(), errors[15], error[0], 1e-6f * Math.max(1, Math.abs(errors[15])));
 				float[] mixed = batch.clone(), mixedScores = new float[16];
 				Random noise = new Random(9);
 				for (int i = 0; i < 8 * spec.patchLength(); i++)
 					mixed[i] = (float) noise.nextGaussian();
 				net.score(mixed, 16, mixedScores, null);
 				for (int i = 8; i < 16; i++)
-					assertEquals(mode, all[i], mixedScores[i], 1e-6f * Math.max(1, Math.abs(all[i])));
+					assertEquals(mode.id(), all[i], mixedScores[i], 1e-6f * Math.max(1, Math.abs(all[i])));
 			}
 		}
 	}
@@ -262,7 +263,7 @@ public class TensorFlowEngineTest {
 	/** The reference's test loop (batch statistics) does depend on the batch: the control of the test above. */
 	@Test
 	public void batchStatisticsScoringDependsOnTheBatch() {
-		NetworkSpec spec = small(32, 1, 6).withScoringNormalization(NetworkSpec.BATCH);
+		NetworkSpec spec = small(32, 1, 6).withScoringNormalization(ScoringNormalization.BATCH);
 		float[] batch = stripes(spec, 16, new Random(3));
 		try (TrainableNetwork net = engine.create(spec)) {
 			net.trainStep(batch, 16);
@@ -279,7 +280,7 @@ public class TensorFlowEngineTest {
 	/** Per-sample scoring is the graph's own op chain, so an exported model scores the same way. */
 	@Test
 	public void sampleNormalizationSurvivesExport() {
-		NetworkSpec spec = small(16, 1, 7).withScoringNormalization(NetworkSpec.SAMPLE);
+		NetworkSpec spec = small(16, 1, 7).withScoringNormalization(ScoringNormalization.SAMPLE);
 		float[] batch = stripes(spec, 8, new Random(4));
 		float[] before = new float[8], after = new float[8], moving = new float[8];
 		Path dir = tmp.getRoot().toPath().resolve("saved_model_sample");
@@ -293,7 +294,7 @@ public class TensorFlowEngineTest {
 		try (ScoringNetwork loaded = engine.load(dir, spec)) {
 			loaded.score(batch, 8, after, null);
 		}
-		try (TrainableNetwork net = engine.create(spec.withScoringNormalization(NetworkSpec.MOVING))) {
+		try (TrainableNetwork net = engine.create(spec.withScoringNormalization(ScoringNormalization.MOVING))) {
 			net.restoreCheckpoint(weights);
 			net.score(batch, 8, moving, null);
 		}

@@ -11,6 +11,7 @@ import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
+import sc.fiji.ganomaly.engine.ScoringNormalization;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 
 /**
@@ -35,7 +36,7 @@ public final class TrainingProbe {
 		}
 		long t0 = 0;
 		for (int t : threads) {
-			NetworkSpec spec = new NetworkSpec(32, 1, 100, 64, 64, 0, 1, 50, 1, 2e-4f, 0.5f, 0.999f, t, 1, NetworkSpec.MOVING);
+			NetworkSpec spec = new NetworkSpec(32, 1, 100, 64, 64, 0, 1, 50, 1, 2e-4f, 0.5f, 0.999f, t, 1, ScoringNormalization.MOVING);
 			Random random = new Random(1);
 			float[] batch = TensorFlowEngineTest.stripes(spec, 64, random);
 			try (org.tensorflow.Graph graph = new org.tensorflow.Graph()) {
