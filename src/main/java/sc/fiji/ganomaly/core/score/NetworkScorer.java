@@ -59,15 +59,31 @@ final class NetworkScorer implements Scorer {
 	 */
 	@Override
 	public List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener) {
-		int p = patch, count = planes.size();
+		int count = planes.size();
 		Windows[] windows = new Windows[count];
-		long total = 0, done = 0;
+		long total = 0;
 		for (int k = 0; k < count; k++) {
 			windows[k] = new Windows(planes.get(k));
 			total += windows[k].count();
 		}
 		NetworkCalls calls = new NetworkCalls(network.spec().threads(), count, (int) Math.max(1, Math.min(batchSize,
 			total)), values, patch * patch * channels);
+		try {
+			return maps(planes, listener, windows, calls, total);
+		}
+		catch (RuntimeException | Error e) {
+			// a tile that cannot be read, or no memory: the calls in flight end before the caller may close the network
+			calls.cancel();
+			throw e;
+		}
+	}
+
+	/** {@link #maps(List, ProgressListener)} of the {@code windows} of {@code planes} through {@code calls}. */
+	private List<RawMap> maps(List<TiledPlane> planes, ProgressListener listener, Windows[] windows, NetworkCalls calls,
+		long total)
+	{
+		int p = patch, count = planes.size();
+		long done = 0;
 		NetworkCalls.Batch batch = calls.take();
 		for (int k = 0; k < count; k++) {
 			Windows w = windows[k];

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public class NetworkScorerTest {
 	private static final int PATCH = 16;
 
 	/** A patch's mean as its latent score, its pixels' mean as its code, zeros as its reconstruction. */
-	static final class MeanNetwork implements ScoringNetwork {
+	static class MeanNetwork implements ScoringNetwork {
 
 		final NetworkSpec spec;
 		final AtomicInteger calls = new AtomicInteger();
@@ -240,6 +241,45 @@ public class NetworkScorerTest {
 		assertNull(latent(network, 1, 16, Scorers.TILE).map(64, 64, TileSource.of(p), cancelThird));
 		assertEquals(3, asked[0]);
 		assertTrue("scoring stopped early: " + network.calls.get() + " calls", network.calls.get() <= 5);
+	}
+
+	/** A plane whose tile cannot be read fails only once the calls in flight have ended (the caller may then close the network). */
+	@Test
+	public void aFailedTileReadWaitsForTheCallsInFlight() {
+		AtomicInteger running = new AtomicInteger(), started = new AtomicInteger();
+		MeanNetwork network = new MeanNetwork(2) {
+
+			@Override
+			public void score(PatchBatch batch, float[] scores, float[] reconstructionErrors) {
+				running.incrementAndGet();
+				started.incrementAndGet();
+				try {
+					Thread.sleep(200);
+					super.score(batch, scores, reconstructionErrors);
+				}
+				catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+				finally {
+					running.decrementAndGet();
+				}
+			}
+		};
+		NormalizedPlane p = plane(64, 64, 3);
+		int[] tiles = { 0 };
+		TileSource failing = (x0, y0, w, h) -> {
+			if (++tiles[0] == 3) throw new IllegalStateException("the stack's slice 4 cannot be read");
+			return new Tile(p, 0, 0);
+		};
+		try {
+			latent(network, PATCH, 1, PATCH).map(64, 64, failing, ProgressListener.NONE);
+			fail("scored a plane whose tile could not be read");
+		}
+		catch (IllegalStateException e) {
+			assertEquals("the stack's slice 4 cannot be read", e.getMessage());
+		}
+		assertTrue("calls were launched before the failure: " + started.get(), started.get() >= 1);
+		assertEquals("calls still running when the failure reached the caller", 0, running.get());
 	}
 
 	/** The residual of a zero reconstruction is |x| per pixel, smoothed as asked; each window's value is its mean. */
