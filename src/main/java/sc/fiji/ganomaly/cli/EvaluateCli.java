@@ -68,7 +68,7 @@ final class EvaluateCli {
 		try (GanomalyModel loaded = GanomalyModel.load(o.path("model"), ScoreParameters.threads(o.integer("threads", 0), "--threads"), null, asked)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(loaded.info(), o.integer("stride",
 				ScoreParameters.DEFAULT_STRIDE), null, asked, channels, MapFiles.Kind.NONE);
-			GanomalyModel model = loaded.withScore(settings.score());
+			GanomalyModel model = settings.applyTo(loaded);
 			int stride = settings.stride();
 			JitWarmUp.start(model, model.score(), java.util.stream.Stream.concat(normal.stream(), anomalous
 				.stream()).toList());
@@ -96,12 +96,11 @@ final class EvaluateCli {
 		String option)
 	{
 		List<Float> scores = new ArrayList<>();
-		GanomalyModel scoring = channels.isEmpty() ? model : model.withChannelsAsGiven();
 		for (Path file : files) {
 			ImageFiles.Input input = ImageFiles.openLazily(file, option);
 			ImagePlusScorer.Result r;
 			try {
-				r = ImagePlusScorer.score(scoring, input.image(), stride, p -> ImageChannels.select(p, channels, file
+				r = ImagePlusScorer.score(model, input.image(), stride, p -> ImageChannels.select(p, channels, file
 					.getFileName().toString()), ImagePlusScorer.NO_MAP, ProgressListener.NONE);
 			}
 			catch (IllegalArgumentException e) { // the scoring names the file; the option says on which side it was given

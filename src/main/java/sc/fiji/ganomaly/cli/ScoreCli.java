@@ -46,9 +46,9 @@ final class ScoreCli {
 		                      end with exit code 2 at the first input that cannot be scored (default:
 		                      list it in DIR/failures.csv, score the others, exit code 3)
 
-		Each plane is scored, its map plane written and its row appended to scores.csv before the
-		next plane is read, so stacks of any size score with little memory; progress goes to
-		standard error. Maps appear under their names only when complete.
+		Planes are scored a few at a time (small ones together, up to 512 x 512 pixels; a larger one
+		alone), their map planes written and their rows appended to scores.csv before the next are
+		read, so stacks of any size score with little memory; progress goes to standard error. Maps appear under their names only when complete.
 		""";
 
 	private static final Set<String> FLAGS = Set.of(ScoreOptions.RESUME, "stop-at-first-failure");

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface Engine {
 
-	/** Short name for logs, e.g. "TensorFlow 2.18.0 (CPU)". */
+	/** Short name for logs, e.g. "TensorFlow 2.18.0 (CPU: CPU:0)". */
 	String description();
 
 	/** The devices the engine's library sees, e.g. "/job:localhost/replica:0/task:0/device:CPU:0"; empty if unknown. */

@@ -1,5 +1,7 @@
 package sc.fiji.ganomaly.engine;
 
+import java.util.List;
+
 /**
  * Everything an engine needs to build a GANomaly network and its optimisers: shapes, widths,
  * loss weights and Adam settings. Plain values and types of this package only, so that the class can be shared between the
@@ -26,7 +28,7 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 		long seed, ScoringNormalization scoringNormalization)
 {
 	/** Patch sizes the DCGAN encoder/decoder pair supports. */
-	public static final int[] PATCH_SIZES = { 16, 32, 64, 128 };
+	public static final List<Integer> PATCH_SIZES = List.of(16, 32, 64, 128);
 
 	/** Input channels a network takes at most (texture models and model files are sized for it). */
 	public static final int MAX_CHANNELS = 4;
@@ -69,16 +71,14 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 	/** The supported patch sizes in words, for messages: "16, 32, 64 or 128". */
 	public static String patchSizesInWords() {
 		StringBuilder words = new StringBuilder();
-		for (int i = 0; i < PATCH_SIZES.length; i++)
-			words.append(i == 0 ? "" : i == PATCH_SIZES.length - 1 ? " or " : ", ").append(PATCH_SIZES[i]);
+		for (int i = 0; i < PATCH_SIZES.size(); i++)
+			words.append(i == 0 ? "" : i == PATCH_SIZES.size() - 1 ? " or " : ", ").append(PATCH_SIZES.get(i));
 		return words.toString();
 	}
 
 	/** True for the patch sizes the network can be built for. */
 	public static boolean isSupportedPatchSize(int size) {
-		for (int s : PATCH_SIZES)
-			if (s == size) return true;
-		return false;
+		return PATCH_SIZES.contains(size);
 	}
 
 	/** The same network with another scoring normalisation. */

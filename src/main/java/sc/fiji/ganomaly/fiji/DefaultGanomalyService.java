@@ -113,9 +113,9 @@ public class DefaultGanomalyService extends AbstractService implements GanomalyS
 		try (ModelPool.Lease lease = model(model, kind); Running r = running(call)) {
 			ScoreFiles.Settings settings = ScoreFiles.Settings.of(lease.model().info(), stride, threshold, kind, List.of(),
 				MapFiles.Kind.FLOAT, "");
-			// a view of the pooled model, as ScoreFiles.Settings.applyTo would not give for the model's own score:
-			// scoring the pooled model itself left FijiMacroTest's macro at -Xmx128m out of memory after its refusal
-			// in 2 of 4 runs (cause not found); the view passed 5 of 5
+			// always a view of the pooled model, even for its own score (where ScoreFiles.Settings.applyTo gives the
+			// model itself): FijiMacroTest's macro at -Xmx128m runs out of memory after its refusal in 2 of 4 runs when
+			// the pooled model is scored directly, never through the view (why is not known)
 			result = ImagePlusScorer.score(lease.model().withScore(settings.score()), image, settings.stride(),
 				ImagePlusPlanes.Plane::image, ImagePlusScorer.mapBudget(), ProgressListener.all(listener, call))
 				.withThreshold(settings.threshold());

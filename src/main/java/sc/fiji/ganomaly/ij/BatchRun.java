@@ -73,7 +73,7 @@ final class BatchRun {
 				throw e;
 			}
 			catch (OutOfMemoryError e) { // a plane larger than the heap left: the next file may fit
-				fail(file, ScoreFiles.outOfMemory(file, request.inputOption()));
+				fail(file, ScoreFiles.outOfMemory(file, request.inputOption(), ScoreFiles.MORE_MEMORY));
 			}
 			catch (RuntimeException e) { // whatever one file does costs that file only
 				fail(file, e instanceof IllegalArgumentException ? named(e.getMessage()) : e instanceof UncheckedIOException
@@ -133,7 +133,7 @@ final class BatchRun {
 			fail(file, e.getMessage());
 		}
 		catch (OutOfMemoryError e) { // a file read whole (PNG, JPEG, another format's) larger than the heap
-			fail(file, ScoreFiles.outOfMemory(file, request.inputOption()));
+			fail(file, ScoreFiles.outOfMemory(file, request.inputOption(), ScoreFiles.MORE_MEMORY));
 		}
 		return null;
 	}

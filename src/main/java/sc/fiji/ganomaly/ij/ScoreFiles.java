@@ -179,11 +179,17 @@ public final class ScoreFiles {
 		return GanomalyModel.planesAtOnce(input.image().getWidth(), input.image().getHeight());
 	}
 
-	/** Why {@code file} was not scored when it needed more heap than was left, naming {@code option}. */
-	public static String outOfMemory(Path file, String option) {
+	/** How a user of Fiji or the command line gives Java more memory, for {@link #outOfMemory}. */
+	public static final String MORE_MEMORY = "give it more: Fiji's Edit > Options > Memory & Threads, or JAVA_OPTS=-Xmx… " +
+		"for the command line";
+
+	/**
+	 * Why {@code file} was not scored when it needed more heap than was left, naming {@code option},
+	 * with {@code giveMore}: how this process gets more ({@link #MORE_MEMORY} in Fiji and on the command line).
+	 */
+	public static String outOfMemory(Path file, String option, String giveMore) {
 		return option + ": " + file.getFileName() + " needs more memory than Java has left (it may use at most " +
-			(Runtime.getRuntime().maxMemory() >> 20) + " MB; give it more: Fiji's Edit > Options > Memory & Threads, " +
-			"or JAVA_OPTS=-Xmx… for the command line)";
+			(Runtime.getRuntime().maxMemory() >> 20) + " MB; " + giveMore + ")";
 	}
 
 	/** The scores.csv row of one plane (no line break). */

@@ -1,5 +1,6 @@
 package sc.fiji.ganomaly.fiji;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -93,7 +94,11 @@ public class ScifioFolderTest {
 		Map<String, String> scores = column(out.resolve("scores.csv"), "score");
 		assertEquals(log + scores, List.of("same.nrrd", "same_as_tiff.tif"), List.copyOf(scores.keySet()));
 		assertEquals(log, scores.get("same_as_tiff.tif"), scores.get("same.nrrd"));
-		assertTrue(Files.isRegularFile(out.resolve("same_anomaly.tif")));
+		// the NRRD read through SCIFIO gets the map of the same pixels read as a TIFF
+		ImagePlus viaScifio = IJ.openImage(out.resolve("same_anomaly.tif").toString()), viaTiff = IJ.openImage(out
+			.resolve("same_as_tiff_anomaly.tif").toString());
+		assertTrue(log, viaScifio != null && viaTiff != null);
+		assertArrayEquals((float[]) viaTiff.getProcessor().getPixels(), (float[]) viaScifio.getProcessor().getPixels(), 0f);
 		Map<String, String> failures = column(out.resolve("failures.csv"), "reason");
 		assertEquals(failures.toString(), List.of("broken.nrrd", "damaged.tif", "huge.nrrd"), List.copyOf(failures.keySet()));
 		assertTrue(failures.toString(), failures.get("broken.nrrd").contains("with SCIFIO"));

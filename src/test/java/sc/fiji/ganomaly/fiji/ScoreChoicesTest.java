@@ -28,7 +28,7 @@ public class ScoreChoicesTest {
 
 	@Test
 	public void trainingOffersEveryPatchSizeTheNetworkTakes() throws NoSuchFieldException {
-		assertEquals(Arrays.stream(sc.fiji.ganomaly.engine.NetworkSpec.PATCH_SIZES).mapToObj(String::valueOf).toList(),
+		assertEquals(sc.fiji.ganomaly.engine.NetworkSpec.PATCH_SIZES.stream().map(String::valueOf).toList(),
 			Arrays.asList(TrainGanomalyCommand.class.getDeclaredField("patchSize").getAnnotation(Parameter.class)
 				.choices()));
 	}

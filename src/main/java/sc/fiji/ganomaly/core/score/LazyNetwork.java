@@ -57,7 +57,7 @@ public final class LazyNetwork implements AutoCloseable {
 	 * The network, loaded from the SavedModel if this is its first use.
 	 *
 	 * @throws sc.fiji.ganomaly.engine.EngineException if the engine cannot be found or cannot load the SavedModel
-	 * @throws IllegalArgumentException                if the engine refuses the SavedModel's graph
+	 * @throws IllegalArgumentException                if the engine refuses the SavedModel's weights
 	 *                                                 ("model: FILE is not a valid GANomaly model file: ...")
 	 * @throws IllegalStateException                   once closed
 	 */

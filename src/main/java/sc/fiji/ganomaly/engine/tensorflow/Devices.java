@@ -39,14 +39,22 @@ final class Devices {
 		try {
 			TF_Session session = TF_NewSession(graph, options, status);
 			if (TF_GetCode(status) != 0) return names;
-			TF_DeviceList devices = TF_SessionListDevices(session, status);
-			if (TF_GetCode(status) == 0) {
-				for (int i = 0; i < TF_DeviceListCount(devices); i++)
-					names.add(TF_DeviceListName(devices, i, status).getString());
-				TF_DeleteDeviceList(devices);
+			try {
+				TF_DeviceList devices = TF_SessionListDevices(session, status);
+				if (TF_GetCode(status) == 0) {
+					try {
+						for (int i = 0; i < TF_DeviceListCount(devices); i++)
+							names.add(TF_DeviceListName(devices, i, status).getString());
+					}
+					finally {
+						TF_DeleteDeviceList(devices);
+					}
+				}
 			}
-			TF_CloseSession(session, status);
-			TF_DeleteSession(session, status);
+			finally {
+				TF_CloseSession(session, status);
+				TF_DeleteSession(session, status);
+			}
 		}
 		finally {
 			TF_DeleteSessionOptions(options);

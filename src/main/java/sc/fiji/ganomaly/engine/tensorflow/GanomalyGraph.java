@@ -27,7 +27,7 @@ final class GanomalyGraph {
 	static final String SCORE = "score";
 	static final String RECONSTRUCTION = "reconstruction";
 	static final String RECONSTRUCTION_ERROR = "reconstruction_error";
-	/** The latent code G_E(x), [N, nz]; the oldest models lack it. */
+	/** The latent code G_E(x), [N, nz]. */
 	static final String LATENT = "latent";
 	static final String GENERATOR = "g";
 	static final String DISCRIMINATOR = "d";

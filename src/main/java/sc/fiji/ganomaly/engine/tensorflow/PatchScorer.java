@@ -14,7 +14,8 @@ import sc.fiji.ganomaly.engine.PatchBatch;
 
 /**
  * Runs the scoring path of a GANomaly graph by op name: the one piece of scoring code shared by
- * a network being trained and one loaded from a SavedModel. Every tensor is closed before return.
+ * a network being trained and one loaded from a SavedModel. Every tensor it fetches is closed before
+ * return; the tensors of {@link #batch} and {@link #input} are the caller's to close.
  * Fetches only what the caller needs, so TensorFlow runs only that part of the graph: the latent
  * code needs the first encoder, the reconstruction the encoder and decoder, the score all three.
  * Patches come in a {@link PatchBatch}, which is the input tensor itself, filled by the caller.
