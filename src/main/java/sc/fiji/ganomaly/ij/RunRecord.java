@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,18 +90,10 @@ final class RunRecord {
 	 */
 	private static Map<String, Integer> finishedPlanes(Path scores) throws IOException {
 		byte[] bytes = Files.readAllBytes(scores);
-		List<String> records = new ArrayList<>();
-		int start = 0;
-		boolean quoted = false;
-		for (int i = 0; i < bytes.length; i++) {
-			if (bytes[i] == '"') quoted = !quoted; // "" inside quotes toggles twice
-			else if (bytes[i] == '\n' && !quoted) {
-				records.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-				start = i + 1;
-			}
-		}
-		if (start < bytes.length) try (FileChannel channel = FileChannel.open(scores, StandardOpenOption.WRITE)) {
-			channel.truncate(start);
+		ScoreFiles.CsvRows csv = ScoreFiles.CsvRows.of(bytes);
+		List<String> records = csv.rows();
+		if (csv.end() < bytes.length) try (FileChannel channel = FileChannel.open(scores, StandardOpenOption.WRITE)) {
+			channel.truncate(csv.end());
 		}
 		if (records.isEmpty() || !records.get(0).equals(ScoreFiles.CSV_HEADER)) throw new IllegalArgumentException(
 			"resume: " + scores + " does not start with " + ScoreFiles.CSV_HEADER + "; score without resume to start over");

@@ -1,6 +1,7 @@
 package sc.fiji.ganomaly.ij;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,5 +209,30 @@ public final class ScoreFiles {
 	public static String csvField(String s) {
 		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
 		return '"' + s.replace("\"", "\"\"") + '"';
+	}
+
+	/**
+	 * The rows of scores.csv bytes as {@link #csvField} and {@link #csvRow} write them: a row ends at a
+	 * line break outside quotes (a quoted file name may hold line breaks, commas and "true").
+	 *
+	 * @param rows the complete rows, without their line breaks
+	 * @param end  where the unfinished rest begins: the bytes' length when every row is complete
+	 */
+	public record CsvRows(List<String> rows, int end) {
+
+		/** The rows of {@code bytes} (UTF-8). */
+		public static CsvRows of(byte[] bytes) {
+			List<String> rows = new ArrayList<>();
+			int start = 0;
+			boolean quoted = false;
+			for (int i = 0; i < bytes.length; i++) {
+				if (bytes[i] == '"') quoted = !quoted; // "" inside quotes toggles twice
+				else if (bytes[i] == '\n' && !quoted) {
+					rows.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+					start = i + 1;
+				}
+			}
+			return new CsvRows(List.copyOf(rows), start);
+		}
 	}
 }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
+import sc.fiji.ganomaly.ij.ScoreFiles;
 
 /**
  * The work in progress of a Spark scoring run, under {@code DIR/.ganomaly-spark/}: per input file a
@@ -158,15 +159,17 @@ final class Parts {
 	 * complete line per plane, in order, each ending in {@code ,PLANE,SCORE,true|false}.
 	 */
 	static boolean validRows(Path file, int first, int last) {
-		String text;
+		byte[] bytes;
 		try {
-			text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+			bytes = Files.readAllBytes(file);
+			StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
 		}
 		catch (IOException e) { // absent, unreadable or not UTF-8
 			return false;
 		}
-		if (!text.endsWith("\n")) return false;
-		List<String> lines = rows(text);
+		ScoreFiles.CsvRows csv = ScoreFiles.CsvRows.of(bytes);
+		if (csv.end() != bytes.length) return false; // an unfinished row
+		List<String> lines = csv.rows();
 		if (lines.size() != last - first + 1) return false;
 		for (int k = 0; k < lines.size(); k++) {
 			String line = lines.get(k);
@@ -186,30 +189,14 @@ final class Parts {
 		return true;
 	}
 
-	/**
-	 * The scores.csv rows of a part file: each ends in {@code ,true} or {@code ,false} and a line
-	 * break, so that a quoted file name holding line breaks stays in its row.
-	 */
+	/** The complete scores.csv rows of a part file ({@link ScoreFiles.CsvRows}). */
 	static List<String> readRows(Path file) {
 		try {
-			return rows(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+			return ScoreFiles.CsvRows.of(Files.readAllBytes(file)).rows();
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
 		}
-	}
-
-	/** The rows of {@code text} as {@link #readRows} splits them (an unfinished last row included). */
-	static List<String> rows(String text) {
-		List<String> out = new java.util.ArrayList<>();
-		int start = 0;
-		for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-			if (text.startsWith(",true", i - 5) || text.startsWith(",false", i - 6)) {
-				out.add(text.substring(start, i));
-				start = i + 1;
-			}
-		if (start < text.length()) out.add(text.substring(start));
-		return out;
 	}
 
 	static List<String> readLines(Path file) {

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import sc.fiji.ganomaly.ij.ScoreFiles;
+
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -31,5 +33,12 @@ public class PartsTest {
 		assertFalse("an unfinished row", Parts.validRows(part, 3, 4));
 		Files.writeString(part, "\"we\rird.tif\",3,0.500000,false\n", StandardCharsets.UTF_8);
 		assertEquals(List.of("\"we\rird.tif\",3,0.500000,false"), Parts.readRows(part));
+		// a name that holds what ends a row ("…,true" and a line break) is quoted, and stays in its row
+		String odd = ScoreFiles.csvRow("a,true\nb.tif", 3, 0.5f, 1) + "\n" + ScoreFiles.csvRow("a,true\nb.tif", 4, 1.5f, 1) +
+			"\n";
+		Files.writeString(part, odd, StandardCharsets.UTF_8);
+		assertTrue(Parts.validRows(part, 3, 4));
+		assertEquals(List.of("\"a,true\nb.tif\",3,0.500000,false", "\"a,true\nb.tif\",4,1.500000,true"), Parts.readRows(
+			part));
 	}
 }
