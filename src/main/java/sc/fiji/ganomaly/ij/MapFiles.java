@@ -1,12 +1,8 @@
 package sc.fiji.ganomaly.ij;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import java.util.function.IntFunction;
 
 import ij.ImagePlus;
@@ -16,8 +12,7 @@ import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
 import sc.fiji.ganomaly.core.api.AnomalyMap;
-import sc.fiji.ganomaly.core.api.HiddenNames;
-import sc.fiji.ganomaly.core.api.Renames;
+import sc.fiji.ganomaly.core.api.AtomicFiles;
 
 /**
  * Anomaly map files, {@code <name>_anomaly.tif}: 32-bit (the calibrated scores themselves) or
@@ -170,62 +165,7 @@ public final class MapFiles {
 	 * renamed over it, so {@code file} is either absent, the old file or complete.
 	 */
 	public static void write(ImagePlus map, Path file) {
-		writeAtomically(file, tmp -> StreamedMapWriter.encode(map, tmp));
-	}
-
-	/** Writes a file's content into a path it is given. */
-	@FunctionalInterface
-	public interface FileWriting {
-
-		void writeTo(Path file) throws IOException;
-	}
-
-	/**
-	 * Writes {@code file} atomically: {@code writing} fills a temporary file beside it (see
-	 * {@link #temporaryFor}), which is forced to the disk and then renamed over {@code file}; on
-	 * failure the temporary file is deleted, so {@code file} is either absent, the old file or
-	 * complete, even after a crash of the machine.
-	 *
-	 * @throws UncheckedIOException "could not write FILE: …"
-	 */
-	public static void writeAtomically(Path file, FileWriting writing) {
-		writeAtomically(file, writing, true);
-	}
-
-	/**
-	 * {@link #writeAtomically(Path, FileWriting)}, with the temporary file forced to the disk before
-	 * its rename only if {@code force}: without, a crash of the machine (not of the process) may leave
-	 * {@code file} renamed but without its bytes, so its reader must be able to tell (a checksum).
-	 */
-	public static void writeAtomically(Path file, FileWriting writing, boolean force) {
-		Path tmp = temporaryFor(file);
-		try {
-			Files.createDirectories(file.getParent()); // an input's own folder below the output (OutputNames)
-			writing.writeTo(tmp);
-			if (force) try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-				channel.force(true);
-			}
-			Renames.replace(tmp, file);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
-		}
-		finally {
-			try {
-				Files.deleteIfExists(tmp); // gone after the move
-			}
-			catch (IOException e) {
-				// the temporary file's name says what it is; nothing more to do
-			}
-		}
-	}
-
-	/**
-	 * A new temporary file name beside {@code target}: {@code .NAME.RANDOM.tmp} (not created, so the
-	 * file gets the usual permissions when written), shortened as {@link HiddenNames#sibling} says.
-	 */
-	public static Path temporaryFor(Path target) {
-		return HiddenNames.sibling(target, "." + UUID.randomUUID() + ".tmp");
+		AtomicFiles.write(file, tmp -> StreamedMapWriter.encode(map, tmp));
 	}
 
 	/** Map planes fetched one at a time while ImageJ writes them; never labelled. */

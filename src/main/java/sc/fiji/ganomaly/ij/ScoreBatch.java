@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import sc.fiji.ganomaly.core.api.AtomicFiles;
 import sc.fiji.ganomaly.core.GanomalyModel;
 import sc.fiji.ganomaly.core.api.FolderLock;
 import sc.fiji.ganomaly.core.api.HiddenNames;
@@ -155,7 +156,7 @@ public final class ScoreBatch {
 	}
 
 	private static void writeNew(Path file, String content) {
-		MapFiles.writeAtomically(file, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
+		AtomicFiles.write(file, tmp -> Files.writeString(tmp, content, StandardCharsets.UTF_8));
 	}
 
 	/** {@code files} as absolute, normalised paths, each once, in their first order. */

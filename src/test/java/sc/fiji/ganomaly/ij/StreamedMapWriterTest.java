@@ -24,6 +24,7 @@ import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
+import sc.fiji.ganomaly.core.api.AtomicFiles;
 
 /** Maps written plane by plane are the bytes ImageJ's FileSaver writes, also when resumed. */
 public class StreamedMapWriterTest {
@@ -225,12 +226,12 @@ public class StreamedMapWriterTest {
 	public void hiddenSiblingsOfLongNamesFitTheFileSystem() throws IOException {
 		String name = "x".repeat(240) + MapFiles.SUFFIX; // 252 bytes: fits, but not with a temporary suffix
 		Path target = tmp.getRoot().toPath().resolve(name);
-		for (Path sibling : List.of(MapFiles.temporaryFor(target), StreamedMapWriter.partialFor(target))) {
+		for (Path sibling : List.of(AtomicFiles.temporaryFor(target), StreamedMapWriter.partialFor(target))) {
 			assertTrue(sibling.getFileName().toString().startsWith("."));
 			assertTrue(sibling.getFileName().toString().getBytes("UTF-8").length <= 255);
 			Files.writeString(sibling, "fits"); // the file system takes it
 		}
-		MapFiles.writeAtomically(target, tmpFile -> Files.writeString(tmpFile, "map"));
+		AtomicFiles.write(target, tmpFile -> Files.writeString(tmpFile, "map"));
 		assertEquals("map", Files.readString(target));
 		String accented = "é".repeat(120) + MapFiles.SUFFIX; // 252 bytes in UTF-8
 		Path partial = StreamedMapWriter.partialFor(tmp.getRoot().toPath().resolve(accented));

@@ -12,7 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import sc.fiji.ganomaly.ij.MapFiles;
+import sc.fiji.ganomaly.core.api.AtomicFiles;
 import sc.fiji.ganomaly.ij.ScoreBatch;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 
@@ -93,7 +93,7 @@ final class Parts {
 
 	/**
 	 * Writes {@code target} through a temporary file in its folder and a rename, the temporary file
-	 * forced to disk first if {@code force} ({@link MapFiles#writeAtomically(Path, MapFiles.FileWriting, boolean)}).
+	 * forced to disk first if {@code force} ({@link AtomicFiles#write(Path, AtomicFiles.Writing, boolean)}).
 	 */
 	static void write(Path target, IoWriter writer, boolean force) {
 		try {
@@ -102,7 +102,7 @@ final class Parts {
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
 		}
-		MapFiles.writeAtomically(target, tmp -> {
+		AtomicFiles.write(target, tmp -> {
 			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
 				writer.write(out);
 			}
@@ -221,6 +221,12 @@ final class Parts {
 		String m = e.getMessage() == null ? e.toString() : e.getMessage();
 		int trace = m.indexOf("\n\tat ");
 		return ScoreBatch.oneLine(trace < 0 ? m : m.substring(0, trace));
+	}
+
+	/** Why an input that needed more heap than its executor had left was not scored, and how to give it more. */
+	static String outOfMemory(Path file) {
+		return ScoreFiles.outOfMemory(file, "--input", "give the executors more: spark-submit's --executor-memory " +
+			"(docs/scale-out.md, \"Memory\")");
 	}
 
 	/** Why an input was not scored, as the command line says it: "--input: …". */

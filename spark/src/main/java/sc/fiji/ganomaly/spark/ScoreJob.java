@@ -46,9 +46,6 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 {
 
 	private static final Logger LOG = Logger.getLogger(ScoreJob.class.getName());
-	/** How an executor gets more heap, for a file that needs more than it has left. */
-	static final String MORE_MEMORY = "give the executors more: spark-submit's --executor-memory (docs/scale-out.md, " +
-		"\"Memory\")";
 
 	/** How often the test hook failed a task in this JVM (local mode: the tests' JVM). */
 	static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
@@ -107,7 +104,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 			return new Plan(file, 0, 0, 0, 0, false, false, Parts.inputFailure(e));
 		}
 		catch (OutOfMemoryError e) { // a header too large for the heap left: this file only
-			return new Plan(file, 0, 0, 0, 0, false, false, ScoreFiles.outOfMemory(path, "--input", MORE_MEMORY));
+			return new Plan(file, 0, 0, 0, 0, false, false, Parts.outOfMemory(path));
 		}
 		// the output folder's failures are not the input's: they fail the task, which Spark retries
 		boolean changed = Parts.keepIfSameInput(outputFolder(), file, path + " " + size + " " + time);
@@ -173,7 +170,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 				return BandOutcome.FAILED;
 			}
 			catch (OutOfMemoryError e) { // planes larger than the heap left: this file only, as on the command line
-				Parts.writeLines(failed, List.of(ScoreFiles.outOfMemory(path, "--input", MORE_MEMORY)));
+				Parts.writeLines(failed, List.of(Parts.outOfMemory(path)));
 				return BandOutcome.FAILED;
 			}
 		}

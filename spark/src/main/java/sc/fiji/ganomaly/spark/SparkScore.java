@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import sc.fiji.ganomaly.core.api.AtomicFiles;
 import sc.fiji.ganomaly.cli.ConsoleText;
 import sc.fiji.ganomaly.cli.Options;
 import sc.fiji.ganomaly.cli.ScoreOptions;
@@ -411,7 +412,7 @@ public final class SparkScore {
 	}
 
 	static void writeLinesAtomically(Path target, List<String> lines) {
-		MapFiles.writeAtomically(target, tmp -> Files.write(tmp, (String.join("\n", lines) + "\n")
+		AtomicFiles.write(target, tmp -> Files.write(tmp, (String.join("\n", lines) + "\n")
 			.getBytes(StandardCharsets.UTF_8)));
 	}
 

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import sc.fiji.ganomaly.core.api.AtomicFiles;
 import sc.fiji.ganomaly.core.api.FolderLock;
-import sc.fiji.ganomaly.core.api.Renames;
 import sc.fiji.ganomaly.engine.EngineException;
 import sc.fiji.ganomaly.engine.TrainableNetwork;
 import sc.fiji.ganomaly.core.json.Json;
@@ -140,16 +140,21 @@ final class TrainingCheckpoint {
 			json.put("discriminator_resets", state.resets());
 			json.put("validation_losses", state.validationLosses());
 			json.put("fingerprint", state.fingerprint());
-			Path temp = folder.resolve(STATE + ".tmp");
-			Files.writeString(temp, Json.write(json), StandardCharsets.UTF_8);
-			Renames.replace(temp, folder.resolve(STATE));
+			AtomicFiles.write(folder.resolve(STATE), temp -> Files.writeString(temp, Json.write(json), StandardCharsets.UTF_8));
 			String epoch = "epoch-" + state.epoch() + ".";
 			delete(name -> name.startsWith("epoch-") && !name.startsWith(epoch));
 			delete(bestsOtherThan(state.bestEpoch()));
 		}
 		catch (IOException e) {
-			throw new UncheckedIOException("cannot write the training checkpoint in " + folder + ": " + e.getMessage(), e);
+			throw cannotWrite(e);
 		}
+		catch (UncheckedIOException e) {
+			throw cannotWrite(e.getCause());
+		}
+	}
+
+	private UncheckedIOException cannotWrite(IOException e) {
+		return new UncheckedIOException("cannot write the training checkpoint in " + folder + ": " + e.getMessage(), e);
 	}
 
 	/**
