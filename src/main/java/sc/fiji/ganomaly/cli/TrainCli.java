@@ -113,10 +113,8 @@ final class TrainCli {
 				err.println("ganomaly train: " + stopping);
 			}); ModelClaim held = claim; GanomalyModel trained = train(data, settings, progress))
 			{
-				trained.save(model);
+				claim.write(trained);
 				TrainingOutcome outcome = trained.trainingOutcome();
-				// a stopped training can be resumed; one without a network leaves an earlier network's checkpoint alone
-				if (trained.hasNetwork() && !outcome.canceled()) claim.deleteCheckpoints();
 				out.println((trained.hasNetwork() ? (outcome.canceled() ? "stopped; best epoch " : "best epoch ") + outcome
 					.bestEpoch() + (outcome.convergenceWarning() != null ? " (not converged: see the warning)" : "")
 					: "no network (the " + trained.score().id() + " score needs none)") + "; score " + trained.score().id() +

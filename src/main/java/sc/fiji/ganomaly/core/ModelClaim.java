@@ -23,12 +23,13 @@ public final class ModelClaim implements AutoCloseable {
 	/** The claim's lock file in the checkpoint folder. */
 	static final String LOCK = ".model.lock";
 
-	private final Path folder;
+	private final Path target, folder;
 	private final FolderLock lock;
 	private final Runnable atExit = this::close;
 	private boolean closed;
 
-	private ModelClaim(Path folder, FolderLock lock) {
+	private ModelClaim(Path target, Path folder, FolderLock lock) {
+		this.target = target;
 		this.folder = folder;
 		this.lock = lock;
 		Shutdown.afterWork(atExit);
@@ -42,12 +43,22 @@ public final class ModelClaim implements AutoCloseable {
 	public static ModelClaim take(Path target, String parameter) {
 		Path folder = ModelFiles.checkpointFolder(target);
 		try {
-			return new ModelClaim(folder, FolderLock.take(folder, LOCK, parameter + ": another training is writing " +
+			return new ModelClaim(target, folder, FolderLock.take(folder, LOCK, parameter + ": another training is writing " +
 				target + "; wait until it ends or train into another model file"));
 		}
 		catch (IOException e) {
 			throw new IllegalArgumentException(parameter + ": cannot use " + folder + " (" + e.getMessage() + ")", e);
 		}
+	}
+
+	/**
+	 * Writes {@code trained} to the claimed model file and deletes the checkpoints it no longer needs:
+	 * those of a network trained to its end. A stopped training's stay, to be resumed; a training
+	 * without a network leaves an earlier network's alone.
+	 */
+	public void write(GanomalyModel trained) {
+		trained.save(target);
+		if (trained.hasNetwork() && !trained.trainingOutcome().canceled()) deleteCheckpoints();
 	}
 
 	/** Deletes the checkpoints of the model, which its written file no longer needs; the locks stay. */

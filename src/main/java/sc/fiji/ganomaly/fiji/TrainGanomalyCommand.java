@@ -158,12 +158,9 @@ public class TrainGanomalyCommand extends CancelableCommand {
 				if (window != null) window.close();
 			}
 			try (trained) {
-				trained.save(target);
+				claim.write(trained);
 				TrainingOutcome outcome = trained.trainingOutcome();
-				boolean stopped = outcome.canceled();
-				if (curves != null) curves.finished(stopped);
-				// a stopped one can be resumed; a training without a network leaves an earlier network's alone
-				if (!stopped && trained.hasNetwork()) claim.deleteCheckpoints();
+				if (curves != null) curves.finished(outcome.canceled());
 				summary = (trained.hasNetwork() ? networkSummary(outcome) : statisticsSummary(trained)) + " written to " +
 					target;
 				if (status != null) status.showStatus(summary);

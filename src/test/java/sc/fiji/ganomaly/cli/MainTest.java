@@ -173,7 +173,7 @@ public class MainTest {
 			// the refusal in this JVM left the lock held against other processes
 			assertEquals(busy.replace("--model", "model"), FolderLockTest.probe("claim", target.toString()));
 			Files.writeString(folder.resolve("epoch-1.index"), "a checkpoint");
-			other.deleteCheckpoints(); // as a network training's front end does once its model is written
+			other.deleteCheckpoints(); // as ModelClaim.write does once a network trained to its end is written
 			assertFalse(Files.exists(folder.resolve("epoch-1.index")));
 			assertEquals("the claim is held until it is given back", busy.replace("--model", "model"), FolderLockTest
 				.probe("claim", target.toString()));
