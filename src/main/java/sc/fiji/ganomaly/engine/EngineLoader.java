@@ -70,10 +70,11 @@ public final class EngineLoader {
 				failed = e;
 				throw e;
 			}
-			loadedForGpu = gpu;
 			loadedNatives = natives(jars);
 			String description = engine.description();
 			boolean gpuNatives = loadedNatives.stream().anyMatch(j -> j.getFileName().toString().endsWith("-gpu.jar"));
+			// a GPU requested without GPU natives installed runs on the CPU's, as if the CPU had been chosen
+			loadedForGpu = gpuNatives;
 			if (gpuNatives && !description.contains("(GPU")) EngineMessages.warn("GANomaly: GPU requested, but TensorFlow found no " +
 				"usable GPU (it needs CUDA 12.x and cuDNN 9); running on the CPU");
 		}
@@ -90,7 +91,10 @@ public final class EngineLoader {
 		return loadedNatives;
 	}
 
-	/** True if the loaded engine was loaded with the GPU requested. */
+	/**
+	 * True if the loaded engine runs on GPU natives (the GPU was requested and its natives found; a
+	 * request without them loads the CPU's).
+	 */
 	public static synchronized boolean loadedForGpu() {
 		return loadedForGpu;
 	}

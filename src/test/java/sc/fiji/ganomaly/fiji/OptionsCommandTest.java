@@ -56,8 +56,11 @@ public class OptionsCommandTest {
 		String later = macro("headless", "run(\"GANomaly Options...\");");
 		assertTrue(later, later.contains("GANomaly options: device GPU (saved)"));
 		assertTrue(later, later.contains("[WARNING] GANomaly: GPU requested"));
-		String cpu = macro("headless", "run(\"GANomaly Options...\", \"device=CPU\");");
+		// the GPU asked for without its natives loaded the CPU's: choosing the CPU then needs no restart
+		String cpu = macro("headless", "run(\"GANomaly Options...\", \"device=GPU\");\nrun(\"GANomaly Options...\", " +
+			"\"device=CPU\");");
 		assertTrue(cpu, cpu.contains("GANomaly options: device CPU (saved)"));
+		assertFalse(cpu, cpu.contains("in this session: restart Fiji"));
 		String after = macro("headless", "run(\"GANomaly Options...\");");
 		assertFalse(cpu + "\n---- the next session:\n" + after, after.contains("GPU requested"));
 		// a device that does not exist stops the macro in one line, and the saved one stays
@@ -106,10 +109,13 @@ public class OptionsCommandTest {
 		Path installed = other.resolve("lib/ganomaly-tensorflow/gpu/" + GPU_JAR);
 		assertTrue(log, log.contains("installed the GPU natives: " + installed));
 		assertEquals(Files.size(dir.resolve(GPU_JAR)), Files.size(installed));
-		String out = macro(other, "headless", "run(\"GANomaly Options...\", \"device=GPU\");");
+		String out = macro(other, "headless", "run(\"GANomaly Options...\", \"device=GPU\");\nrun(\"GANomaly Options...\", " +
+			"\"device=CPU\");");
 		assertTrue(out, out.contains("GPU natives: " + installed + " (needs CUDA 12 and cuDNN 9)"));
 		assertTrue(out, out.contains("Natives loaded from: " + installed));
 		assertTrue(out, out.contains("[WARNING] GANomaly: GPU requested, but TensorFlow found no usable GPU"));
+		// the GPU's natives are loaded: the CPU's need a new session
+		assertTrue(out, out.contains("The engine was loaded for the GPU in this session: restart Fiji to use the CPU"));
 		String mac = run(new ProcessBuilder("bash", "scripts/install-into-fiji", "--gpu", other.toString()), "Darwin arm64");
 		assertTrue(mac, mac.contains("TensorFlow Java 1.1.0 has GPU natives for Linux x86-64 only, not Darwin arm64"));
 	}
