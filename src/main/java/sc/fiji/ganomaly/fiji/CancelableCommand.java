@@ -99,10 +99,12 @@ abstract class CancelableCommand implements Command, Cancelable {
 		cancelReason = line;
 		failed = true;
 		forgetRefused(message);
+		// in the GUI also in the Log window, where the line stays once its dialog is closed
 		if (!IJ.isMacro()) {
-			if (log != null) log.error(line);
+			FijiLog.error(log, line);
 			return;
 		}
+		FijiLog.toLogWindow(line);
 		stopMacro(title(), named);
 	}
 

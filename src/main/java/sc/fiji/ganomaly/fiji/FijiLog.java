@@ -28,7 +28,14 @@ final class FijiLog {
 		toLogWindow(line);
 	}
 
-	private static void toLogWindow(String line) {
+	/** Reports why a command failed. */
+	static void error(LogService log, String line) {
+		if (log != null) log.error(line);
+		toLogWindow(line);
+	}
+
+	/** Writes {@code line} to ImageJ's Log window, in the GUI only. */
+	static void toLogWindow(String line) {
 		if (!GraphicsEnvironment.isHeadless() && IJ.getInstance() != null) IJ.log(line);
 	}
 }

@@ -82,6 +82,8 @@ public class FijiMacroTest {
 			logWindow.contains("written to " + tmp.getRoot().toPath().resolve("gui/m.ganomaly.zip")));
 		assertTrue(out, Pattern.compile("Score Anomalies in Folder: 2 file\\(s\\), \\d+ plane\\(s\\) scored into .*; 1 file\\(s\\) " +
 			"could not be scored").matcher(logWindow).find());
+		// and so is the refusal that stopped the macro, once its dialog is closed
+		assertTrue(out, logWindow.contains("Score Anomalies: image: no open image is titled 'no such image'"));
 
 		// the menu command, recorded, replays the same run in a headless macro
 		Path dir = tmp.getRoot().toPath().resolve("gui");
