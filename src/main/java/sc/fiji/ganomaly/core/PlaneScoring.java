@@ -114,7 +114,9 @@ record PlaneScoring(Manifest manifest, LazyNetwork network, boolean recordedChan
 			" channel(s) but the model was trained on " + expected + (picked.isEmpty() ? "" : " (channel(s) " + picked
 				.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " of images of " + manifest
 					.inputChannelCount() + ")") + (recordedChannels ? "; use images with " + expected + " channel(s)" + (picked
-						.isEmpty() ? "" : " or with " + manifest.inputChannelCount()) : "; pick " + expected + " channel(s)"));
+						.isEmpty() ? "" : " or with " + manifest.inputChannelCount()) + ", or pick " + expected + " of theirs " +
+							"(the command line's --channels; in Fiji, Image > Duplicate… of those channels)" : "; pick " + expected +
+								" channel(s)"));
 		int p = manifest.spec().patchSize();
 		if (plane.dimension(0) < p || plane.dimension(1) < p) throw new IllegalArgumentException(name + " is " +
 			plane.dimension(0) + "x" + plane.dimension(1) + " pixels, smaller than the model's patch of " + p + "x" + p);
