@@ -265,7 +265,7 @@ public class BadInputsTest {
 			.command("patchsize must be 16, 32, 64 or 128, not 24", TRAIN, x -> in("image", x.open(x.normal), "model",
 				x.out("m18.zip").toFile(), "patchSize", "24")),
 		new Case(19, "zero or negative epochs")
-			.cli("epochs must be positive, not 0", x -> train("--input", x.normal, "--model", x.out("m19.zip"),
+			.cli("--epochs must be positive, not 0", x -> train("--input", x.normal, "--model", x.out("m19.zip"),
 				"--epochs", "0"))
 			.command("epochs must be positive, not -1", TRAIN, x -> in("image", x.open(x.normal), "model",
 				x.out("m19.zip").toFile(), "epochs", -1)),

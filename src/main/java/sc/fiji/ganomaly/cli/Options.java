@@ -25,13 +25,18 @@ public final class Options {
 	static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile(
 		"(?<![^ (])[a-z]+(?:[A-Z][a-z]+)+(?=$|[ ,.;:)])");
 
+	/** A setting of one word that a refusal begins with ({@code epochs must be positive, not 0}). */
+	static final java.util.regex.Pattern FIRST_SETTING = java.util.regex.Pattern.compile("^[a-z]+(?= must )");
+
 	/**
-	 * {@code message} with each setting it names in the API's spelling ({@code patchSize}) spelled as
-	 * the option of {@code options} that sets it ({@code --patch-size}), so that a refusal names
-	 * what the user typed.
+	 * {@code message} with each setting it names in the API's spelling ({@code patchSize}, or a word
+	 * it begins with: {@code epochs must …}) spelled as the option of {@code options} that sets it
+	 * ({@code --patch-size}, {@code --epochs}), so that a refusal names what the user typed.
 	 */
 	static String spelled(String message, Set<String> options) {
 		if (message == null) return null;
+		java.util.regex.Matcher first = FIRST_SETTING.matcher(message);
+		if (first.find() && options.contains(first.group())) message = "--" + message;
 		java.util.regex.Matcher m = SETTING.matcher(message);
 		StringBuilder out = new StringBuilder();
 		while (m.find()) {
