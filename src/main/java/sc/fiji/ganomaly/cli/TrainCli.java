@@ -35,7 +35,7 @@ final class TrainCli {
 		  --epochs N                 training epochs (default 15)
 		  --batch-size N             patches per step (default 64)
 		  --patches-per-epoch N      random patches per epoch, drawn with flips and rotations
-		                             (default 4096, whatever the size of the data)
+		                             (default 4096, whatever the size of the data; 0 means it)
 		  --score NAME               score of maps and image scores, stored in the model:
 		                             auto (default: combined for planes of one patch,
 		                             such as crops of single cells; texture for larger
@@ -66,6 +66,10 @@ final class TrainCli {
 	static final Set<String> OPTIONS = Set.of("input", "model", "patch-size", "epochs", "batch-size",
 		"patches-per-epoch", "score", "false-positive-rate", "seed", "channels", "validation-fraction", "normalize", "nz", "ngf", "ndf", "extra-layers",
 		"threads");
+
+	/** The options that set how the network trains: a score that needs no network does not use them. */
+	static final List<String> NETWORK_OPTIONS = List.of("epochs", "batch-size", "patches-per-epoch",
+		"validation-fraction", "nz", "ngf", "ndf", "extra-layers", "no-augment");
 
 	private TrainCli() {}
 
@@ -105,6 +109,9 @@ final class TrainCli {
 			// Ctrl-C or SIGTERM stops the epochs as Fiji's Stop does; the exit waits for the best model to be written
 			// and the claim to be given back (closed before the work, so before the JVM exits; closing twice is none)
 			ScoreKind score = Ganomaly.score(data, settings);
+			List<String> unused = NETWORK_OPTIONS.stream().filter(o::has).map(n -> "--" + n).toList();
+			if (!score.needsNetwork() && !unused.isEmpty()) err.println("warning: " + String.join(", ", unused) + " not " +
+				"used: the " + score.id() + " score trains no network");
 			String stopping = score.needsNetwork() ? "stopping after this batch; the best epoch so far, if there is " +
 				"one, is calibrated and written to " + model + " (kill the process to abandon it)" : "stopping; the " + score
 					.id() + " statistics are written only when complete, so no model is written";

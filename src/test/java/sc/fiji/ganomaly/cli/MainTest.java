@@ -79,7 +79,8 @@ public class MainTest {
 	public void defaultTrainingFitsTheTextureStatisticsAlone() throws IOException {
 		Path texture = tmp.getRoot().toPath().resolve("texture.ganomaly.zip");
 		List<String> args = new ArrayList<>(List.of("train", "--model", texture.toString(), "--patch-size", "32",
-			"--seed", "3000000000", "--threads", "2", "--input")); // a seed beyond int, as the API takes
+			"--seed", "3000000000", "--threads", "2", "--epochs", "15", "--batch-size", "32", "--input")); // a seed beyond
+		// int, as the API takes; the network's settings, which the texture score does not use
 		args.addAll(images("normal_"));
 		Run r = run(args.toArray(new String[0]));
 		assertEquals(r.err(), 0, r.code());
@@ -87,6 +88,7 @@ public class MainTest {
 			"statistics; no network is trained)"));
 		assertTrue(r.out(), r.out().contains("no network (the texture score needs none); score texture, threshold 1.0"));
 		assertFalse(r.out(), r.out().contains("epoch"));
+		assertTrue(r.err(), r.err().contains("warning: --epochs, --batch-size not used: the texture score trains no network"));
 		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(texture.toFile())) {
 			assertEquals(List.of("manifest.json"), zip.stream().map(java.util.zip.ZipEntry::getName).toList());
 			String manifest = new String(zip.getInputStream(zip.getEntry("manifest.json")).readAllBytes(),
