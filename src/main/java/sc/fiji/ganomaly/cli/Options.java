@@ -74,23 +74,28 @@ public final class Options {
 		return o;
 	}
 
+	/** True if option {@code --name} (or flag) was given. */
 	public boolean has(String name) {
 		return values.containsKey(name);
 	}
 
+	/** Every value of {@code --name}, in order; empty if it was not given. */
 	public List<String> all(String name) {
 		return values.getOrDefault(name, List.of());
 	}
 
+	/** The single value of {@code --name}; a usage error if it was not given. */
 	public String required(String name) {
 		if (!has(name)) throw new UsageException("--" + name + " is required");
 		return single(name);
 	}
 
+	/** The single value of {@code --name}, {@code fallback} if it was not given. */
 	public String get(String name, String fallback) {
 		return has(name) ? single(name) : fallback;
 	}
 
+	/** The required {@code --name} as a path of the file system (a URL is refused). */
 	public Path path(String name) {
 		String value = required(name);
 		if (value.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) throw new UsageException("--" + name + ": " + value +
@@ -99,6 +104,7 @@ public final class Options {
 		return Paths.get(value);
 	}
 
+	/** The values of a required {@code --name} as paths. */
 	public List<Path> paths(String name) {
 		if (!has(name)) throw new UsageException("--" + name + " is required");
 		return all(name).stream().map(Paths::get).toList();
@@ -129,6 +135,7 @@ public final class Options {
 		}
 	}
 
+	/** A number option, {@code fallback} if absent. */
 	public double number(String name, double fallback) {
 		if (!has(name)) return fallback;
 		try {

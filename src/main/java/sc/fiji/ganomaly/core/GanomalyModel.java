@@ -216,10 +216,12 @@ public final class GanomalyModel implements AutoCloseable {
 		return manifest.spec();
 	}
 
+	/** The side of the model's square patches (the network's input, the texture score's window), in pixels. */
 	public int patchSize() {
 		return manifest.spec().patchSize();
 	}
 
+	/** The channels of the planes the model scores. */
 	public int channels() {
 		return manifest.spec().channels();
 	}

@@ -5,7 +5,7 @@ package sc.fiji.ganomaly.ij;
  * than the heap, or ImageJ ran out of memory reading it), not one that is broken: more memory reads
  * it, so a training does not leave it out as it leaves out a file that cannot be read.
  */
-public final class ImageTooLarge extends IllegalArgumentException {
+final class ImageTooLarge extends IllegalArgumentException {
 
 	private static final long serialVersionUID = 1L;
 

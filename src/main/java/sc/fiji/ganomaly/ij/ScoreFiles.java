@@ -39,8 +39,17 @@ public final class ScoreFiles {
 		implements Serializable
 	{
 
+		/**
+		 * Settings already checked against their model ({@link #of} checks and names the options);
+		 * values no model allows are refused here too, also as a cluster's executors deserialise them.
+		 */
 		public Settings {
+			if (stride < 1 || !(threshold > 0) || score == null || maps == null) throw new IllegalArgumentException(
+				"scoring settings need a stride of 1 or more, a threshold above 0, a score and a kind of map, not " +
+					stride + ", " + threshold + ", " + score + ", " + maps);
 			channels = List.copyOf(channels);
+			for (int c : channels)
+				if (c < 1) throw new IllegalArgumentException("channels are numbered from 1, not " + c);
 		}
 
 		/**

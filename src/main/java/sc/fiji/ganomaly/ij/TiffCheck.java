@@ -14,7 +14,7 @@ import java.util.List;
  * ImageJ's reading: the chain ends where ImageJ's ends, and a single-directory ImageJ stack
  * ({@code images=N} in its description) is N contiguous planes. Work is bounded by the file's size.
  */
-public final class TiffCheck {
+final class TiffCheck {
 
 	/** Most planes (image directories, or {@code images=N}) a file may declare. */
 	public static final int MAX_PLANES = 200_000;

@@ -119,30 +119,43 @@ public final class TrainingSettings {
 		if (value <= 0) throw new IllegalArgumentException(name + " must be positive, not " + value);
 	}
 
+	/** Side of the square patches the network sees and the texture score's window, in pixels: 16, 32, 64 or 128. */
 	public int patchSize() { return patchSize; }
 	public TrainingSettings patchSize(int v) { patchSize = v; return this; }
+	/** Length of the network's latent code. */
 	public int nz() { return nz; }
 	public TrainingSettings nz(int v) { nz = v; return this; }
+	/** Width of the decoder (filters of its last hidden layer). */
 	public int ngf() { return ngf; }
 	public TrainingSettings ngf(int v) { ngf = v; return this; }
+	/** Width of the encoders and the discriminator (filters of their first layer). */
 	public int ndf() { return ndf; }
 	public TrainingSettings ndf(int v) { ndf = v; return this; }
+	/** Extra 3 × 3 convolution layers in each encoder and decoder. */
 	public int extraLayers() { return extraLayers; }
 	public TrainingSettings extraLayers(int v) { extraLayers = v; return this; }
+	/** Weight of the adversarial (feature-matching) loss. */
 	public float wAdv() { return wAdv; }
 	public TrainingSettings wAdv(float v) { wAdv = v; return this; }
+	/** Weight of the L1 reconstruction loss. */
 	public float wCon() { return wCon; }
 	public TrainingSettings wCon(float v) { wCon = v; return this; }
+	/** Weight of the latent (encoder) loss. */
 	public float wEnc() { return wEnc; }
 	public TrainingSettings wEnc(float v) { wEnc = v; return this; }
+	/** Adam's learning rate, for the generator and the discriminator. */
 	public float learningRate() { return learningRate; }
 	public TrainingSettings learningRate(float v) { learningRate = v; return this; }
+	/** Adam's beta1. */
 	public float beta1() { return beta1; }
 	public TrainingSettings beta1(float v) { beta1 = v; return this; }
+	/** Adam's beta2. */
 	public float beta2() { return beta2; }
 	public TrainingSettings beta2(float v) { beta2 = v; return this; }
+	/** Patches per training step. */
 	public int batchSize() { return batchSize; }
 	public TrainingSettings batchSize(int v) { batchSize = v; return this; }
+	/** Epochs of the network's training; the best one (lowest held-out loss) is kept. */
 	public int epochs() { return epochs; }
 	public TrainingSettings epochs(int v) { epochs = v; return this; }
 	/** Patches per epoch when {@link #patchesPerEpoch()} is 0 (automatic). */
@@ -170,6 +183,7 @@ public final class TrainingSettings {
 	/** Share of normal planes the image threshold aims to flag (default 0.01). */
 	public double falsePositiveRate() { return falsePositiveRate; }
 	public TrainingSettings falsePositiveRate(double v) { falsePositiveRate = v; return this; }
+	/** Seed of every random choice of a training: the weights, the patches drawn, the held-out split, the texture fit. */
 	public long seed() { return seed; }
 	public TrainingSettings seed(long v) { seed = v; return this; }
 	/** Share of the normal data held out to choose the best epoch and calibrate scores. */
@@ -201,6 +215,7 @@ public final class TrainingSettings {
 	/** Continue from the last epoch saved in the checkpoint folder. */
 	public boolean resume() { return resume; }
 	public TrainingSettings resume(boolean v) { resume = v; return this; }
+	/** How each plane's intensities are scaled before the network and the texture score see them. */
 	public Normalization normalization() { return normalization; }
 	public TrainingSettings normalization(Normalization v) { normalization = v; return this; }
 }

@@ -9,7 +9,7 @@ import sc.fiji.ganomaly.core.plane.Region;
  * probability proportional to its number of patch positions, a uniform position inside it, and,
  * with augmentation, one of the eight flips and 90° rotations of the square.
  */
-public final class PatchSampler {
+final class PatchSampler {
 
 	private final List<Region> regions;
 	private final int patchSize;
