@@ -109,9 +109,6 @@ final class TrainCli {
 			// Ctrl-C or SIGTERM stops the epochs as Fiji's Stop does; the exit waits for the best model to be written
 			// and the claim to be given back (closed before the work, so before the JVM exits; closing twice is none)
 			ScoreKind score = Ganomaly.score(data, settings);
-			List<String> unused = NETWORK_OPTIONS.stream().filter(o::has).map(n -> "--" + n).toList();
-			if (!score.needsNetwork() && !unused.isEmpty()) err.println("warning: " + String.join(", ", unused) + " not " +
-				"used: the " + score.id() + " score trains no network");
 			String stopping = score.needsNetwork() ? "stopping after this batch; the best epoch so far, if there is " +
 				"one, is calibrated and written to " + model + " (kill the process to abandon it)" : "stopping; the " + score
 					.id() + " statistics are written only when complete, so no model is written";
@@ -122,6 +119,9 @@ final class TrainCli {
 			{
 				claim.write(trained);
 				TrainingOutcome outcome = trained.trainingOutcome();
+				List<String> unused = NETWORK_OPTIONS.stream().filter(o::has).map(n -> "--" + n).toList();
+				if (!trained.hasNetwork() && !unused.isEmpty()) err.println("warning: " + String.join(", ", unused) +
+					" not used: the " + trained.score().id() + " score trains no network");
 				out.println((trained.hasNetwork() ? (outcome.canceled() ? "stopped; best epoch " : "best epoch ") + outcome
 					.bestEpoch() + (outcome.convergenceWarning() != null ? " (not converged: see the warning)" : "")
 					: "no network (the " + trained.score().id() + " score needs none)") + "; score " + trained.score().id() +
