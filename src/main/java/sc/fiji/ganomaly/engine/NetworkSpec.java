@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Everything an engine needs to build a GANomaly network and its optimisers: shapes, widths,
- * loss weights and Adam settings. Plain values and types of this package only, so that the class can be shared between the
+ * loss weights and Adam settings, checked when made (refusals name the settings as
+ * {@code TrainingSettings} does: {@code patchSize must be …}). Plain values and types of this package only, so that the class can be shared between the
  * host and an engine living in its own class loader.
  *
  * @param patchSize   square input size in pixels: 16, 32, 64 or 128
@@ -48,13 +49,13 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 	public NetworkSpec {
 		if (scoringNormalization == null) throw new IllegalArgumentException("scoring normalization must be given");
 		if (!isSupportedPatchSize(patchSize)) throw new IllegalArgumentException(
-			"patch size must be one of " + patchSizesInWords() + ", not " + patchSize);
+			"patchSize must be " + patchSizesInWords() + ", not " + patchSize);
 		requireRange("channels", channels, 1, MAX_CHANNELS);
 		requireRange("nz", nz, 1, MAX_NZ);
-		requireRange("ngf", ngf, 1, maxWidth(patchSize));
-		requireRange("ndf", ndf, 1, maxWidth(patchSize));
-		requireRange("extra layers", extraLayers, 0, MAX_EXTRA_LAYERS);
-		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or more, not " + threads);
+		requireWidth("ngf", ngf, patchSize);
+		requireWidth("ndf", ndf, patchSize);
+		requireRange("extraLayers", extraLayers, 0, MAX_EXTRA_LAYERS);
+		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
 	}
 
 	/**
@@ -90,6 +91,14 @@ public record NetworkSpec(int patchSize, int channels, int nz, int ngf, int ndf,
 	/** Floats in one input patch: patchSize² × channels. */
 	public int patchLength() {
 		return patchSize * patchSize * channels;
+	}
+
+	/** Refuses a layer width beyond {@link #maxWidth} at {@code patchSize}, naming it. */
+	private static void requireWidth(String name, int width, int patchSize) {
+		int widest = maxWidth(patchSize);
+		if (width < 1 || width > widest) throw new IllegalArgumentException(name + " must be 1 to " + widest +
+			(widest < MAX_WIDTH ? " with patchSize " + patchSize + " (a wider network has a layer of more weights than " +
+				"one array holds)" : "") + ", not " + width);
 	}
 
 	private static void requireRange(String name, int value, int min, int max) {

@@ -63,12 +63,7 @@ public final class TrainingSettings {
 
 	/** Throws an {@link IllegalArgumentException} naming the first invalid setting. */
 	public TrainingSettings validate() {
-		if (!NetworkSpec.isSupportedPatchSize(patchSize))
-			throw new IllegalArgumentException("patchSize must be " + NetworkSpec.patchSizesInWords() + ", not " + patchSize);
-		range("nz", nz, 1, NetworkSpec.MAX_NZ);
-		width("ngf", ngf);
-		width("ndf", ndf);
-		range("extraLayers", extraLayers, 0, NetworkSpec.MAX_EXTRA_LAYERS);
+		networkSpec(1); // the network's settings: patchSize, nz, ngf, ndf, extraLayers, threads
 		// the manifest records it as a JSON number, which holds whole numbers exactly up to 2^53
 		if (Math.abs(seed) > 1L << 53) throw new IllegalArgumentException("seed must lie between -" + (1L << 53) +
 			" and " + (1L << 53) + ", not " + seed);
@@ -87,7 +82,6 @@ public final class TrainingSettings {
 			throw new IllegalArgumentException("statisticsBatches must be 0 (off) or positive, not " + statisticsBatches);
 		if (scoringNormalization == null || !scoringNormalization.storable()) throw new IllegalArgumentException(
 			"scoringNormalization must be " + ScoringNormalization.storableInWords() + ", not " + scoringNormalization);
-		if (threads < 0) throw new IllegalArgumentException("threads must be 0 (automatic) or positive, not " + threads);
 		if (!(learningRate > 0 && Float.isFinite(learningRate)))
 			throw new IllegalArgumentException("learningRate must be positive, not " + learningRate);
 		for (float w : new float[] { wAdv, wCon, wEnc })
@@ -100,19 +94,6 @@ public final class TrainingSettings {
 	public NetworkSpec networkSpec(int channels) {
 		return new NetworkSpec(patchSize, channels, nz, ngf, ndf, extraLayers, wAdv, wCon, wEnc, learningRate, beta1,
 			beta2, threads, seed, scoringNormalization);
-	}
-
-	/** Refuses a layer width beyond {@link NetworkSpec#maxWidth} at this patch size, naming it. */
-	private void width(String name, int width) {
-		int widest = NetworkSpec.maxWidth(patchSize);
-		if (width < 1 || width > widest) throw new IllegalArgumentException(name + " must be 1 to " + widest +
-			(widest < NetworkSpec.MAX_WIDTH ? " with patchSize " + patchSize + " (a wider network has a layer of more " +
-				"weights than one array holds)" : "") + ", not " + width);
-	}
-
-	private static void range(String name, int value, int min, int max) {
-		if (value < min || value > max) throw new IllegalArgumentException(name + " must be " + min + " to " + max +
-			", not " + value);
 	}
 
 	private static void positive(String name, long value) {

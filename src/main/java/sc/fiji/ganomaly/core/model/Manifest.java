@@ -180,7 +180,9 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 		}
 		catch (IllegalArgumentException e) {
 			String m = e.getMessage();
-			throw new IllegalArgumentException(m.startsWith("manifest.json") ? m : "manifest.json: network: " + m, e);
+			// the settings named as the file names them (patchSize: patch_size)
+			throw new IllegalArgumentException(m.startsWith("manifest.json") ? m : "manifest.json: network: " + snakeCase(m),
+				e);
 		}
 		Map<String, Object> norm = object(root.get("normalization"), "normalization");
 		Object mode = norm.get("mode");
@@ -201,6 +203,13 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 			calibration, Json.number(root, "threshold"), training instanceof Map ? TrainingReport.fromJson(object(training,
 				"training"), spec.channels()) : TrainingReport.of(Map.of()),
 			scoring == null ? null : ModelJson.scoring(object(scoring, "scoring"))));
+	}
+
+	/** {@code message} with the camel-case setting it begins with in the manifest's spelling ({@code patch_size}). */
+	private static String snakeCase(String message) {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[a-z]+(?:[A-Z][a-z]+)+(?= )").matcher(message);
+		return m.find() ? m.group().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT) + message.substring(m
+			.end()) : message;
 	}
 
 	/** The network's scoring normalisation; see {@link EarlierVersions#scoringNormalization} when absent. */

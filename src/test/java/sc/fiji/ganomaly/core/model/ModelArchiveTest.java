@@ -327,7 +327,7 @@ public class ModelArchiveTest {
 		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"nz\": 8", "\"nz\": 100"), 1),
 			"manifest.json: scoring.density has 8 values per code, but the network's latent size nz is 100");
 		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"patch_size\": 16", "\"patch_size\": 17"), 1),
-			"manifest.json: network: patch size must be one of 16, 32, 64 or 128, not 17");
+			"manifest.json: network: patch_size must be 16, 32, 64 or 128, not 17");
 		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"raw_median\": [-0-9.E]+", "\"raw_median\": null"), 1),
 			"manifest.json lacks the number 'raw_median'");
 		assertMessage(() -> Manifest.fromJson(json.replaceFirst("\"residual_sigma\": 1.5", "\"residual_sigma\": -1"), 1),
