@@ -1,7 +1,7 @@
 // Scores every image or stack in a folder with a GANomaly model: for each, the anomaly map as
 // <name>_anomaly.tif, plus every plane's score in scores.csv (file,slice,score,anomalous), all in
 // the output folder. Files that cannot be scored are listed in failures.csv and the log; the rest
-// are scored. Stacks stream plane by plane, so their size does not matter. Runs headless too:
+// are scored. Stacks stream a few planes at a time, so their size does not matter. Runs headless too:
 //   ImageJ-linux64 --headless -macro scripts/score_folder.ijm "/data/stacks,/data/cells.ganomaly.zip,/data/out"
 // An optional fourth argument adds keys, e.g. "resume" to continue an interrupted run or
 // "stopatfirstfailure" to stop the macro at the first bad file. A bad model file stops the macro.

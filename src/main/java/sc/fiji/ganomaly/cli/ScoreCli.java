@@ -48,7 +48,8 @@ final class ScoreCli {
 
 		Planes are scored a few at a time (small ones together, up to 512 x 512 pixels; a larger one
 		alone), their map planes written and their rows appended to scores.csv before the next are
-		read, so stacks of any size score with little memory; progress goes to standard error. Maps appear under their names only when complete.
+		read, so stacks of any size score with little memory; progress goes to standard error.
+		Maps appear under their names only when complete.
 		""";
 
 	private static final Set<String> FLAGS = Set.of(ScoreOptions.RESUME, "stop-at-first-failure");

@@ -34,8 +34,8 @@ final class TrainCli {
 		  --patch-size N             16, 32, 64 or 128 (default 32)
 		  --epochs N                 training epochs (default 15)
 		  --batch-size N             patches per step (default 64)
-		  --patches-per-epoch N      random patches per epoch, drawn with flips and rotations
-		                             (default 4096, whatever the size of the data; 0 means it)
+		  --patches-per-epoch N      random patches per epoch (0: the default), drawn with flips
+		                             and rotations (default 4096, whatever the size of the data)
 		  --score NAME               score of maps and image scores, stored in the model:
 		                             auto (default: combined for planes of one patch,
 		                             such as crops of single cells; texture for larger

@@ -104,6 +104,16 @@ public final class EngineLoader {
 		return engineFolder();
 	}
 
+	/**
+	 * True if the engine is loaded and a new session would load other natives: the GPU's where the
+	 * CPU's are loaded, or the reverse, as the device chosen now and the natives installed say.
+	 */
+	public static synchronized boolean restartLoadsOtherNatives() {
+		if (engine == null) return false;
+		boolean gpuNext = gpuRequested() && !gpuNatives(engineFolder(), NativePlatform.current()).isEmpty();
+		return gpuNext != loadedForGpu;
+	}
+
 	/** TensorFlow's GPU natives jars for {@code platform} in {@code folder}'s gpu/ subfolders (empty: none). */
 	public static List<Path> gpuNatives(Path folder, NativePlatform platform) {
 		List<Path> gpuJars = gpuFolderJars(folder, platform);

@@ -19,8 +19,9 @@ import sc.fiji.ganomaly.engine.EngineException;
 
 /**
  * What the GANomaly commands that run work share: a user's cancel request, polled by the running work, and a
- * failure reported as one line: the command's cancel reason and the log, and, inside an ImageJ
- * macro, ImageJ's own error, which stops the macro. An unexpected failure's stack trace goes to
+ * failure reported as one line: the command's cancel reason and the log (in the GUI also ImageJ's
+ * Log window, where it stays once a dialog is closed), and, inside an ImageJ macro, ImageJ's own
+ * error, which stops the macro. An unexpected failure's stack trace goes to
  * the log only. In the GUI the work shows a Stop button that cancels the command.
  */
 abstract class CancelableCommand implements Command, Cancelable {
@@ -104,7 +105,7 @@ abstract class CancelableCommand implements Command, Cancelable {
 			FijiLog.error(log, line);
 			return;
 		}
-		FijiLog.toLogWindow(line);
+		if (!IJ.redirectingErrorMessages()) FijiLog.toLogWindow(line); // redirected, IJ.error writes it there itself
 		stopMacro(title(), named);
 	}
 

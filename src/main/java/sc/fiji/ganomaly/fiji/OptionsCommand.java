@@ -79,9 +79,9 @@ public class OptionsCommand implements Command, org.scijava.Cancelable {
 			lines.add("Devices TensorFlow sees: " + String.join(", ", engine.devices()));
 			boolean gpu = engine.devices().stream().anyMatch(d -> d.contains(":GPU:"));
 			lines.add("Device in use: " + (gpu ? "GPU" : "CPU"));
-			if (loadedBefore && EngineLoader.loadedForGpu() != EngineLoader.gpuRequested())
+			if (loadedBefore && EngineLoader.restartLoadsOtherNatives())
 				lines.add("The engine was loaded for the " + (EngineLoader.loadedForGpu() ? "GPU" : "CPU") + " in this " +
-					"session: restart Fiji to use the " + (EngineLoader.gpuRequested() ? "GPU" : "CPU"));
+					"session: restart Fiji to use the " + (EngineLoader.loadedForGpu() ? "CPU" : "GPU"));
 		}
 		catch (EngineException e) {
 			lines.add("Engine: cannot be loaded: " + e.getMessage());

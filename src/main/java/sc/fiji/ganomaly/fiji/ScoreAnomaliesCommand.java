@@ -22,7 +22,7 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
  * Plugins › GANomaly › Score Anomalies: an anomaly map "&lt;title&gt; anomaly map" of the image (same
  * width, height, slices and frames; channels collapsed; calibrated scale where 0 is a typical
  * normal pixel and 1 the threshold that about 1 % of normal planes exceed), optionally a mask, and
- * the per-plane scores in the Results table. The input image is only read, plane by plane (a
+ * the per-plane scores in the Results table. The input image is only read, a few planes at a time (a
  * virtual stack stays virtual); a map larger than half the memory Fiji has left is written to a
  * file (see {@link sc.fiji.ganomaly.ij.MapImages#claimMapFile}) and shown as a virtual stack, as the log says. In
  * the GUI a run longer than a second shows a progress window with a Stop button; stopping shows no

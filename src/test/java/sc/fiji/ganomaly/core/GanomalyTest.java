@@ -342,6 +342,15 @@ public class GanomalyTest {
 		expectRefusal(() -> settings().patchSize(128).ngf(1024).validate(), "ngf must be 1 to 1023 with patchSize 128 " +
 			"(a wider network has a layer of more weights than one array holds), not 1024");
 		expectRefusal(() -> settings().patchSize(64).ndf(2000).validate(), "ndf must be 1 to 1024, not 2000");
+		// batch statistics are for comparisons only: no model is trained or stored with them
+		expectRefusal(() -> settings().scoringNormalization(sc.fiji.ganomaly.engine.ScoringNormalization.BATCH).validate(),
+			"scoringNormalization must be 'moving' or 'sample', not batch");
+		expectRefusal(() -> settings().scoringNormalization((sc.fiji.ganomaly.engine.ScoringNormalization) null)
+			.validate(), "scoringNormalization must be 'moving' or 'sample', not null");
+		expectRefusal(() -> settings().scoringNormalization("batch"), "scoringNormalization must be 'moving' or " +
+			"'sample', not 'batch'");
+		assertEquals(sc.fiji.ganomaly.engine.ScoringNormalization.SAMPLE, settings().scoringNormalization("sample")
+			.validate().scoringNormalization());
 		settings().patchSize(64).ngf(1024).validate();
 		expectRefusal(() -> settings().seed(9007199254740993L).validate(), "seed must lie between -9007199254740992 " +
 			"and 9007199254740992, not 9007199254740993");

@@ -53,8 +53,10 @@ public class OptionsCommandTest {
 		assertEquals(first, 1, count(first, "[WARNING] GANomaly: GPU requested, but " + app.resolve(
 			"lib/ganomaly-tensorflow/gpu") + " holds no GPU natives"));
 		// a later session, with no device in the macro, loads the engine for the saved GPU
-		String later = macro("headless", "run(\"GANomaly Options...\");");
+		String later = macro("headless", "run(\"GANomaly Options...\");\nrun(\"GANomaly Options...\");");
 		assertTrue(later, later.contains("GANomaly options: device GPU (saved)"));
+		// still the GPU, still without its natives: a restart would load the CPU's again
+		assertFalse(later, later.contains("in this session: restart Fiji"));
 		assertTrue(later, later.contains("[WARNING] GANomaly: GPU requested"));
 		// the GPU asked for without its natives loaded the CPU's: choosing the CPU then needs no restart
 		String cpu = macro("headless", "run(\"GANomaly Options...\", \"device=GPU\");\nrun(\"GANomaly Options...\", " +

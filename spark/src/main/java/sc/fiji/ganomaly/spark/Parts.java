@@ -96,12 +96,6 @@ final class Parts {
 	 * forced to disk first if {@code force} ({@link AtomicFiles#write(Path, AtomicFiles.Writing, boolean)}).
 	 */
 	static void write(Path target, IoWriter writer, boolean force) {
-		try {
-			Files.createDirectories(target.getParent());
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
-		}
 		AtomicFiles.write(target, tmp -> {
 			try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), CHUNK)) {
 				writer.write(out);

@@ -63,6 +63,8 @@ public final class TrainingSettings {
 
 	/** Throws an {@link IllegalArgumentException} naming the first invalid setting. */
 	public TrainingSettings validate() {
+		if (scoringNormalization == null || !scoringNormalization.storable()) throw new IllegalArgumentException(
+			"scoringNormalization must be " + ScoringNormalization.storableInWords() + ", not " + scoringNormalization);
 		networkSpec(1); // the network's settings: patchSize, nz, ngf, ndf, extraLayers, threads
 		// the manifest records it as a JSON number, which holds whole numbers exactly up to 2^53
 		if (Math.abs(seed) > 1L << 53) throw new IllegalArgumentException("seed must lie between -" + (1L << 53) +
@@ -80,8 +82,6 @@ public final class TrainingSettings {
 			throw new IllegalArgumentException("resume needs a checkpointFolder to resume from");
 		if (statisticsBatches < 0)
 			throw new IllegalArgumentException("statisticsBatches must be 0 (off) or positive, not " + statisticsBatches);
-		if (scoringNormalization == null || !scoringNormalization.storable()) throw new IllegalArgumentException(
-			"scoringNormalization must be " + ScoringNormalization.storableInWords() + ", not " + scoringNormalization);
 		if (!(learningRate > 0 && Float.isFinite(learningRate)))
 			throw new IllegalArgumentException("learningRate must be positive, not " + learningRate);
 		for (float w : new float[] { wAdv, wCon, wEnc })
@@ -190,6 +190,12 @@ public final class TrainingSettings {
 	 */
 	public ScoringNormalization scoringNormalization() { return scoringNormalization; }
 	public TrainingSettings scoringNormalization(ScoringNormalization v) { scoringNormalization = v; return this; }
+	/** Sets the scoring normalisation by its id, as a script writes it ("moving", "sample"). */
+	public TrainingSettings scoringNormalization(String id) {
+		scoringNormalization = ScoringNormalization.storable(id).orElseThrow(() -> new IllegalArgumentException(
+			"scoringNormalization must be " + ScoringNormalization.storableInWords() + ", not '" + id + "'"));
+		return this;
+	}
 	/** Where the state is saved after each epoch, for resuming; null: no checkpoints. */
 	public java.nio.file.Path checkpointFolder() { return checkpointFolder; }
 	public TrainingSettings checkpointFolder(java.nio.file.Path v) { checkpointFolder = v; return this; }

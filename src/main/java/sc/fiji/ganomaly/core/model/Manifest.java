@@ -205,14 +205,13 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 			scoring == null ? null : ModelJson.scoring(object(scoring, "scoring"))));
 	}
 
-	/** {@code message} with the camel-case setting it begins with in the manifest's spelling ({@code patch_size}). */
+	/** {@code message} with the camel-case settings it names in the manifest's spelling ({@code patch_size}). */
 	private static String snakeCase(String message) {
-		java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[a-z]+(?:[A-Z][a-z]+)+(?= )").matcher(message);
-		return m.find() ? m.group().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT) + message.substring(m
-			.end()) : message;
+		return java.util.regex.Pattern.compile("(?<![^ (])[a-z]+(?:[A-Z][a-z]+)+(?=$|[ ,.;:)])").matcher(message)
+			.replaceAll(m -> m.group().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
 	}
 
-	/** The network's scoring normalisation; see {@link EarlierVersions#scoringNormalization} when absent. */
+	/** The network's scoring normalisation; see {@link EarlierVersions#SCORING_NORMALIZATION} when absent. */
 	private static ScoringNormalization scoringNormalization(Object value) {
 		if (value == null) return EarlierVersions.SCORING_NORMALIZATION;
 		return ScoringNormalization.storable(value).orElseThrow(() -> new IllegalArgumentException(

@@ -99,7 +99,8 @@ final class TrainingCheckpoint {
 
 	/**
 	 * Forgets an earlier training's state for a training that starts afresh: state.json first, so that
-	 * a folder left half cleared is never resumed, then the epochs' and the best epoch's networks.
+	 * a folder left half cleared is never resumed, then the epochs' and the best epoch's networks and
+	 * any state a crash left half written.
 	 * Other files are left alone. Returns the epoch the forgotten state was after (0: there was none,
 	 * or none had ended; 1 for a state that cannot be read).
 	 */
@@ -116,7 +117,9 @@ final class TrainingCheckpoint {
 		}
 		try {
 			Files.deleteIfExists(folder.resolve(STATE));
-			delete(name -> name.startsWith("epoch-") || isBest(name));
+			// and the temporary files of states whose writing a crash cut short (AtomicFiles' ".state.json.….tmp")
+			delete(name -> name.startsWith("epoch-") || isBest(name) || name.startsWith("." + STATE + ".") && name
+				.endsWith(".tmp"));
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot clear the checkpoints in " + folder + ": " + e.getMessage(), e);
