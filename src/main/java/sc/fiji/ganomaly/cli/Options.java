@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import sc.fiji.ganomaly.core.api.Refusals;
 import sc.fiji.ganomaly.ij.ImageFiles;
 
 /**
@@ -16,14 +17,6 @@ import sc.fiji.ganomaly.ij.ImageFiles;
 public final class Options {
 
 	private final Map<String, List<String>> values = new LinkedHashMap<>();
-
-	/**
-	 * A setting's name as the shared API spells it ({@code patchSize}): two or more words, camel case,
-	 * standing as a word of the message's prose (after its start, a space or a parenthesis; before
-	 * its end, a space or punctuation), not inside a path or an option the user typed.
-	 */
-	static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile(
-		"(?<![^ (])[a-z]+(?:[A-Z][a-z]+)+(?=$|[ ,.;:)])");
 
 	/** A setting of one word that a refusal begins with ({@code epochs must be positive, not 0}). */
 	static final java.util.regex.Pattern FIRST_SETTING = java.util.regex.Pattern.compile("^[a-z]+(?= must )");
@@ -37,14 +30,10 @@ public final class Options {
 		if (message == null) return null;
 		java.util.regex.Matcher first = FIRST_SETTING.matcher(message);
 		if (first.find() && options.contains(first.group())) message = "--" + message;
-		java.util.regex.Matcher m = SETTING.matcher(message);
-		StringBuilder out = new StringBuilder();
-		while (m.find()) {
-			String option = m.group().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
-			m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(options.contains(option) ? "--" + option : m
-				.group()));
-		}
-		return m.appendTail(out).toString();
+		return Refusals.renameSettings(message, setting -> {
+			String option = Refusals.words(setting, "-");
+			return options.contains(option) ? "--" + option : setting;
+		});
 	}
 
 	/** Parses {@code args}, refusing options not in {@code known} (flags take no value). */

@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Everything an engine needs to build a GANomaly network and its optimisers: shapes, widths,
  * loss weights and Adam settings, checked when made (refusals name the settings as
- * {@code TrainingSettings} does: {@code patchSize must be …}). Plain values and types of this package only, so that the class can be shared between the
- * host and an engine living in its own class loader.
+ * {@code TrainingSettings} does: {@code patchSize must be …}). Plain values and types of this
+ * package only, so that the class can be shared between the host and an engine living in its own
+ * class loader.
  *
  * @param patchSize   square input size in pixels: 16, 32, 64 or 128
  * @param channels    input channels

@@ -1,7 +1,6 @@
 package sc.fiji.ganomaly.engine;
 
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +28,7 @@ public enum ScoringNormalization {
 	public static final ScoringNormalization DEFAULT = MOVING;
 
 	private final String id;
+	/** True if a model may be trained and stored with it (its scores then depend on the patch alone). */
 	private final boolean storable;
 
 	ScoringNormalization(String id, boolean storable) {
@@ -41,20 +41,18 @@ public enum ScoringNormalization {
 		return id;
 	}
 
-	/** True if a model may be trained and stored with it (its scores then depend on the patch alone). */
-	public boolean storable() {
-		return storable;
-	}
-
-	/** The storable normalisation named {@code id}, if there is one. */
-	public static Optional<ScoringNormalization> storable(Object id) {
-		return Arrays.stream(values()).filter(n -> n.storable && n.id.equals(id)).findFirst();
-	}
-
-	/** The ids of the storable normalisations, for messages: "'moving' or 'sample'". */
-	public static String storableInWords() {
-		return Arrays.stream(values()).filter(n -> n.storable).map(n -> "'" + n.id + "'").collect(Collectors.joining(
-			" or "));
+	/**
+	 * The storable normalisation named {@code id}.
+	 *
+	 * @param key   names the setting in the refusal
+	 * @param shown {@code id} as the refusal shows it (a hostile file's value shortened)
+	 * @throws IllegalArgumentException "KEY must be 'moving' or 'sample', not SHOWN" for any other id
+	 */
+	public static ScoringNormalization parse(String key, Object id, String shown) {
+		for (ScoringNormalization n : values())
+			if (n.storable && n.id.equals(id)) return n;
+		throw new IllegalArgumentException(key + " must be " + Arrays.stream(values()).filter(n -> n.storable).map(n ->
+			"'" + n.id + "'").collect(Collectors.joining(" or ")) + ", not " + shown);
 	}
 
 	@Override

@@ -21,10 +21,10 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
 /**
  * Plugins › GANomaly › Score Anomalies in Folder…: what {@code ganomaly score} does, from the menu or
  * a macro: every image of a folder scored a few planes at a time (as {@link ScoreBatch} streams)
- * into {@code <name>_anomaly.tif} maps and {@code scores.csv} in the output folder; files that cannot be scored are listed in
- * {@code failures.csv} and in the log, and the others are scored. In the GUI a run longer than a
- * second shows a progress window whose Stop button ends it after the current plane, keeping the
- * finished rows and maps (resume continues). Macro:
+ * into {@code <name>_anomaly.tif} maps and {@code scores.csv} in the output folder; files that
+ * cannot be scored are listed in {@code failures.csv} and in the log, and the others are scored.
+ * In the GUI a run longer than a second shows a progress window whose Stop button ends it after
+ * the current plane, keeping the finished rows and maps (resume continues). Macro:
  * {@code run("Score Anomalies in Folder...", "folder=/data/in model=/data/m.ganomaly.zip output=/data/out");}
  */
 @Plugin(type = Command.class, menuPath = "Plugins>GANomaly>Score Anomalies in Folder...")

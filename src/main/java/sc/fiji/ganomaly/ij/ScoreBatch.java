@@ -24,8 +24,9 @@ import sc.fiji.ganomaly.core.api.ProgressListener;
  * folder command do. It streams: planes are read and scored a few at a time (small planes, of one
  * file or of several, together up to {@link sc.fiji.ganomaly.core.GanomalyModel#PIXELS_AT_ONCE}
  * pixels; a larger plane alone), their map planes written and their rows of {@code scores.csv}
- * appended before the next are read, so memory holds that much whatever the size of a stack. A file that cannot be read or scored costs that file only: it is
- * listed in {@code failures.csv} (file, reason) and the batch goes on. A run killed at any point
+ * appended before the next are read, so memory holds that much whatever the size of a stack. A
+ * file that cannot be read or scored costs that file only: it is listed in {@code failures.csv}
+ * (file, reason) and the batch goes on. A run killed at any point
  * keeps every row and map plane it finished; a resumed run skips them and ends with the same bytes
  * as an uninterrupted run. Maps appear under their names only when complete.
  */

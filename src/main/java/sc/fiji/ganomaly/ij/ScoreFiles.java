@@ -17,8 +17,8 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.ModelInfo;
 
 /**
- * Scoring image files a few planes at a time: the per-file pieces (open, score planes, CSV rows) shared by
- * {@link ScoreBatch} (the command line and the Fiji folder command) and the Spark front end, which
+ * Scoring image files a few planes at a time: the per-file pieces (open, score planes, CSV rows)
+ * shared by {@link ScoreBatch} (the command line and the Fiji folder command) and the Spark front end, which
  * calls them per band of planes. Defaults and validation of the scoring options live here once.
  */
 public final class ScoreFiles {

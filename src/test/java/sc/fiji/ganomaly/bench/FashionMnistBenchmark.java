@@ -65,8 +65,7 @@ public final class FashionMnistBenchmark {
 				case "--ngf" -> ngf = Integer.parseInt(args[++i]);
 				case "--statistics-batches" -> statistics = Integer.parseInt(args[++i]);
 				case "--data" -> folder = Path.of(args[++i]);
-				case "--scoring" -> scoring = ScoringNormalization.storable(args[++i]).orElseThrow(() ->
-					new IllegalArgumentException("--scoring must be " + ScoringNormalization.storableInWords()));
+				case "--scoring" -> scoring = ScoringNormalization.parse("--scoring", args[++i], "'" + args[i] + "'");
 				case "--peak-gflops" -> peak = Double.parseDouble(args[++i]);
 				case "--variants" -> variants = true;
 				case "--compare-precision" -> comparePrecision = true;

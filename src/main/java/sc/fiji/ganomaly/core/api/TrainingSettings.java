@@ -63,8 +63,8 @@ public final class TrainingSettings {
 
 	/** Throws an {@link IllegalArgumentException} naming the first invalid setting. */
 	public TrainingSettings validate() {
-		if (scoringNormalization == null || !scoringNormalization.storable()) throw new IllegalArgumentException(
-			"scoringNormalization must be " + ScoringNormalization.storableInWords() + ", not " + scoringNormalization);
+		ScoringNormalization.parse("scoringNormalization", scoringNormalization == null ? null : scoringNormalization.id(),
+			String.valueOf(scoringNormalization));
 		networkSpec(1); // the network's settings: patchSize, nz, ngf, ndf, extraLayers, threads
 		// the manifest records it as a JSON number, which holds whole numbers exactly up to 2^53
 		if (Math.abs(seed) > 1L << 53) throw new IllegalArgumentException("seed must lie between -" + (1L << 53) +
@@ -192,8 +192,7 @@ public final class TrainingSettings {
 	public TrainingSettings scoringNormalization(ScoringNormalization v) { scoringNormalization = v; return this; }
 	/** Sets the scoring normalisation by its id, as a script writes it ("moving", "sample"). */
 	public TrainingSettings scoringNormalization(String id) {
-		scoringNormalization = ScoringNormalization.storable(id).orElseThrow(() -> new IllegalArgumentException(
-			"scoringNormalization must be " + ScoringNormalization.storableInWords() + ", not '" + id + "'"));
+		scoringNormalization = ScoringNormalization.parse("scoringNormalization", id, "'" + id + "'");
 		return this;
 	}
 	/** Where the state is saved after each epoch, for resuming; null: no checkpoints. */

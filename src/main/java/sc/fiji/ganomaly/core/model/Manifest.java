@@ -7,6 +7,7 @@ import java.util.Map;
 import sc.fiji.ganomaly.engine.NetworkSpec;
 import sc.fiji.ganomaly.engine.ScoringNormalization;
 import sc.fiji.ganomaly.core.api.Normalization;
+import sc.fiji.ganomaly.core.api.Refusals;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 import sc.fiji.ganomaly.core.calibrate.PatchCalibration;
 import sc.fiji.ganomaly.core.json.Json;
@@ -207,16 +208,13 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 
 	/** {@code message} with the camel-case settings it names in the manifest's spelling ({@code patch_size}). */
 	private static String snakeCase(String message) {
-		return java.util.regex.Pattern.compile("(?<![^ (])[a-z]+(?:[A-Z][a-z]+)+(?=$|[ ,.;:)])").matcher(message)
-			.replaceAll(m -> m.group().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+		return Refusals.renameSettings(message, setting -> Refusals.words(setting, "_"));
 	}
 
 	/** The network's scoring normalisation; see {@link EarlierVersions#SCORING_NORMALIZATION} when absent. */
 	private static ScoringNormalization scoringNormalization(Object value) {
 		if (value == null) return EarlierVersions.SCORING_NORMALIZATION;
-		return ScoringNormalization.storable(value).orElseThrow(() -> new IllegalArgumentException(
-			"manifest.json: scoring_normalization must be " + ScoringNormalization.storableInWords() + ", not " + shown(
-				value)));
+		return ScoringNormalization.parse("manifest.json: scoring_normalization", value, shown(value));
 	}
 
 	/** A value from the file for a message: a string or number, shortened, else its kind (never a whole tree). */
