@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, int64Tif, half16Tif, plotTif, pointsTif, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, pipeAlone, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, garbledJpeg, scansJpeg, int64Tif, half16Tif, plotTif, pointsTif, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, pipeAlone, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -555,7 +555,12 @@ public class BadInputsTest {
 			.noCommand("commands take an open image or a folder"),
 		badImage(100, "OME-TIFF whose planes are not one OME image's (a file of a dataset spread over several, or several series)",
 			"is an OME-TIFF of 2 channel(s), 5 slice(s) and 1 time point(s), but ImageJ reads 4 plane(s) of pixels from it",
-			x -> x.omePart));
+			x -> x.omePart),
+		badImage(101, "a damaged JPEG (its scans garbled, or a byte flipped into a marker)", "garbled.jpg is damaged: " +
+			"decoding its JPEG data reports \"Corrupt JPEG data: ", x -> x.garbledJpeg),
+		badImage(102, "a JPEG of thousands of progressive scans", "scans.jpg is damaged or crafted: its JPEG data holds " +
+			"2006 scans, each a pass over all its pixels; encoders write at most a few dozen (a progressive JPEG about 10), " +
+			"and at most 100 are read", x -> x.scansJpeg));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -692,6 +697,10 @@ public class BadInputsTest {
 			writer.dispose();
 		}
 		f.cmykJpeg = alone("cmyk.jpg", four.toByteArray());
+		f.garbledJpeg = alone("garbled.jpg", sc.fiji.ganomaly.ij.TestJpegs.garbled(sc.fiji.ganomaly.ij.TestJpegs.noise(
+			256, 192, false)));
+		f.scansJpeg = alone("scans.jpg", sc.fiji.ganomaly.ij.TestJpegs.withLastScanRepeated(sc.fiji.ganomaly.ij.TestJpegs
+			.noise(256, 192, true), 2000));
 		f.ratioTif = alone("ratio.tif", sized(TestTiffs.spec().deflate().build(), 20000, 20000, 0));
 		f.hugeTif = alone("huge.tif", sized(TestTiffs.spec().deflate().build(), 70000, 70000, 5_000_000));
 		f.bigTiff = alone("big.tif", TestTiffs.spec().big().build().bytes());

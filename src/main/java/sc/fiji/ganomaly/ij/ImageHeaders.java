@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -22,6 +27,11 @@ import javax.imageio.stream.ImageInputStream;
 final class ImageHeaders {
 
 	private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
+	/**
+	 * Scans a JPEG may hold: each is a pass over all its pixels, so that a file of thousands decodes
+	 * for minutes (libjpeg-turbo's "Two Issues with the JPEG Standard", LJT-01-003).
+	 */
+	static final int MAX_JPEG_SCANS = 100;
 
 	private ImageHeaders() {}
 
@@ -155,6 +165,13 @@ final class ImageHeaders {
 			// Java's decoder prints a stack trace for these, and ImageJ then says "Error loading image"
 			if (jpeg.components() == 4) throw new IllegalArgumentException(option + ": " + file + " is a CMYK JPEG " +
 				"(4 colour components), which cannot be read; save it as RGB or greyscale");
+			if (jpeg.strayMarker() >= 0) throw new IllegalArgumentException(option + ": " + file + " is damaged: its " +
+				"JPEG data holds the marker FF " + String.format(Locale.ROOT, "%02X", jpeg.strayMarker()) + " among its " +
+				"scans, where no JPEG has one");
+			// each scan is a pass over every pixel, and a scan of blank refinements takes a few bytes
+			if (jpeg.scans() > MAX_JPEG_SCANS) throw new IllegalArgumentException(option + ": " + file + " is damaged " +
+				"or crafted: its JPEG data holds " + jpeg.scans() + " scans, each a pass over all its pixels; encoders " +
+				"write at most a few dozen (a progressive JPEG about 10), and at most " + MAX_JPEG_SCANS + " are read");
 			// a decoder fills what a cut JPEG lacks with grey (and libjpeg says so on the process's own stderr)
 			if (!jpeg.ended()) throw new IllegalArgumentException(option + ": " + file +
 				" is truncated or damaged: its JPEG data ends before the end-of-image marker");
@@ -179,31 +196,95 @@ final class ImageHeaders {
 		// decoding holds the decoded image and ImageJ's copy: up to 8 bytes a pixel
 		fitsInHeap(file, option, TiffCheck.times(TiffCheck.times(pixels, 8), frames), width + "x" + height + " pixels" +
 			(frames == 1 ? "" : " in " + frames + " frames"));
+		if (format.startsWith("J")) jpegDecodes(file, option);
 	}
 
-	/** What the segments of a JPEG say: its colour components (0 if no frame header precedes the scans) and whether it ends. */
-	private record Jpeg(int components, boolean ended) {}
+	/**
+	 * Decodes a JPEG whose segments {@link #jpeg} found whole, keeping every 8th pixel of every 8th
+	 * row, and refuses it if the decoder fails or reports data it had to make up (libjpeg's warnings:
+	 * a decoder reading it for ImageJ would print them on the process's stderr and fill the gaps with
+	 * grey): {@link #madeUp}.
+	 */
+	private static void jpegDecodes(Path file, String option) {
+		List<String> warnings = new ArrayList<>();
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			ImageReader reader = null;
+			for (Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg"); readers.hasNext();) {
+				ImageReader r = readers.next();
+				// the JDK's own reader, whose libjpeg ImageJ's decoder shares, rather than a plugin's
+				if (reader == null || r.getClass().getName().startsWith("com.sun.imageio.")) reader = r;
+			}
+			if (reader == null) return;
+			try {
+				reader.setInput(in, true, true);
+				reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+				ImageReadParam sparse = reader.getDefaultReadParam();
+				sparse.setSourceSubsampling(8, 8, 0, 0);
+				reader.read(0, sparse);
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			throw new IllegalArgumentException(option + ": " + file + " is damaged: decoding its JPEG data fails (" + (e
+				.getMessage() == null ? e.toString() : e.getMessage()) + ")");
+		}
+		Optional<String> madeUp = madeUp(warnings, size(file));
+		if (madeUp.isPresent()) throw new IllegalArgumentException(option + ": " + file + " is damaged: decoding its " +
+			"JPEG data reports \"" + madeUp.get() + "\" (part of its pixels would be made up)");
+	}
+
+	private static final Pattern EXTRANEOUS = Pattern.compile("Corrupt JPEG data: (\\d+) extraneous bytes.*");
 
 	/**
-	 * A JPEG's colour components, from its frame header, and whether its end-of-image marker (FF D9)
-	 * follows its first start of scan (FF DA): the segments before it are skipped by their lengths
-	 * (an EXIF thumbnail or a comment may hold both markers), then in the compressed data FF is
-	 * followed by 00 or a restart marker, so the first FF D9 is the end. A file cut anywhere in its
-	 * scans has none; bytes after the end are allowed.
+	 * The first of libjpeg's {@code warnings} of a file of {@code bytes} that means pixels the decoder
+	 * could not read: of its "Corrupt JPEG data" all but the bytes it skipped between segments (some
+	 * cameras leave a few), an early end, a broken progression; skipped bytes too when they add up
+	 * to more than 1 % of the file, as when garbled data ends the scan's pixels before its bytes.
+	 */
+	static Optional<String> madeUp(List<String> warnings, long bytes) {
+		long skipped = 0;
+		for (String warning : warnings) {
+			Matcher extraneous = EXTRANEOUS.matcher(warning);
+			if (extraneous.matches()) {
+				skipped += Long.parseLong(extraneous.group(1));
+				if (skipped * 100 > bytes) return Optional.of(warning);
+			}
+			else if (warning.startsWith("Corrupt JPEG data") || warning.startsWith("Premature end of JPEG file") || warning
+				.startsWith("Inconsistent progression sequence")) return Optional.of(warning);
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * What the segments of a JPEG say: its colour components (0 if no frame header precedes the scans),
+	 * its scans, whether its end-of-image marker ends them, and the first marker among its scans that
+	 * no JPEG holds there (-1: none).
+	 */
+	private record Jpeg(int components, int scans, boolean ended, int strayMarker) {}
+
+	/**
+	 * A JPEG's colour components, from its frame header, and its scans up to its end-of-image marker
+	 * (FF D9): the segments before the first start of scan (FF DA) are skipped by their lengths (an
+	 * EXIF thumbnail or a comment may hold both markers); in the compressed data FF is followed by 00,
+	 * a restart marker or fill bytes, or starts a segment that may come between scans (another scan,
+	 * tables, a restart interval, a comment, application data), also skipped by its length. A file cut
+	 * anywhere in its scans has no end; bytes after the end are allowed.
 	 */
 	private static Jpeg jpeg(Path file) {
-		int components = 0;
+		int components = 0, scans = 0;
 		try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-			if (in.read() != 0xFF || in.read() != 0xD8) return new Jpeg(components, false);
+			if (in.read() != 0xFF || in.read() != 0xD8) return new Jpeg(components, scans, false, -1);
 			for (boolean scan = false; !scan;) {
-				if (in.read() != 0xFF) return new Jpeg(components, false);
+				if (in.read() != 0xFF) return new Jpeg(components, scans, false, -1);
 				int marker = in.read();
 				while (marker == 0xFF) // fill bytes
 					marker = in.read();
-				if (marker < 0 || marker == 0xD9) return new Jpeg(components, false);
+				if (marker < 0 || marker == 0xD9) return new Jpeg(components, scans, false, -1);
 				if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) continue; // markers without a segment
 				int length = in.read() << 8 | in.read();
-				if (length < 2) return new Jpeg(components, false);
+				if (length < 2) return new Jpeg(components, scans, false, -1);
 				// a frame header (SOF0 to SOF15 but DHT, JPG and DAC): precision, height, width, components
 				boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
 				if (frame && length >= 8) {
@@ -214,13 +295,32 @@ final class ImageHeaders {
 				else in.skipNBytes(length - 2);
 				scan = marker == 0xDA;
 			}
-			for (int previous = -1, b; (b = in.read()) >= 0; previous = b)
-				if (previous == 0xFF && b == 0xD9) return new Jpeg(components, true);
-			return new Jpeg(components, false);
+			scans = 1;
+			for (int b; (b = in.read()) >= 0;) {
+				if (b != 0xFF) continue;
+				int marker = in.read();
+				while (marker == 0xFF)
+					marker = in.read();
+				if (marker < 0) break;
+				if (marker == 0x00 || marker >= 0xD0 && marker <= 0xD7) continue; // a stuffed FF, a restart
+				if (marker == 0xD9) return new Jpeg(components, scans, true, -1);
+				if (!betweenScans(marker)) return new Jpeg(components, scans, false, marker);
+				int length = in.read() << 8 | in.read();
+				if (length < 2) break;
+				in.skipNBytes(length - 2);
+				if (marker == 0xDA) scans++;
+			}
+			return new Jpeg(components, scans, false, -1);
 		}
 		catch (IOException e) {
-			return new Jpeg(components, false);
+			return new Jpeg(components, scans, false, -1);
 		}
+	}
+
+	/** A segment that may come between a JPEG's scans: DHT, DAC, SOS, DQT, DNL, DRI, APPn or COM. */
+	private static boolean betweenScans(int marker) {
+		return marker == 0xC4 || marker == 0xCC || marker >= 0xDA && marker <= 0xDD || marker >= 0xE0 && marker <= 0xEF ||
+			marker == 0xFE;
 	}
 
 	/** A GIF's logical screen, in pixels. */

@@ -3,12 +3,14 @@ package sc.fiji.ganomaly.ij;
 import static org.hamcrest.CoreMatchers.containsString;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.junit.Rule;
 import org.junit.Test;
@@ -132,5 +134,73 @@ public class ReaderHeadersTest {
 		assertThat(TiffCheckTest.refusal(() -> ImageFiles.open(file, "--input")), containsString("its GIF frames declare " +
 			(37 * 23 + 65535L * 32767) + " pixels up to frame 2 (65535x32767), more than its " + gif.length + " bytes can " +
 			"code"));
+	}
+
+	/**
+	 * JPEGs as files from outside may be, each refused with one line before ImageJ decodes it: a few
+	 * kilobytes of thousands of progressive scans (each a pass over every pixel: minutes of decoding),
+	 * a marker no scan may hold (Java's decoder printed a stack trace, ImageJ "Error loading image"),
+	 * scan data whose gaps a decoder fills with made-up pixels (it printed a warning on the process's
+	 * stderr, and the file was scored); the whole files open, also with bytes some cameras leave
+	 * between segments, of which libjpeg warns too.
+	 */
+	@Test
+	public void damagedAndCraftedJpegsAreRefusedBeforeDecoding() throws IOException {
+		byte[] progressive = TestJpegs.noise(256, 192, true), baseline = TestJpegs.noise(256, 192, false);
+		for (byte[] whole : java.util.List.of(progressive, baseline))
+			assertEquals(192, ImageFiles.open(write("whole-" + whole.length + ".jpg", whole), "--input").image()
+				.getHeight());
+		int scans = scans(progressive);
+		assertTrue(scans + " scans", scans > 1 && scans <= ImageHeaders.MAX_JPEG_SCANS);
+		Path many = write("scans.jpg", TestJpegs.withLastScanRepeated(progressive, 2000));
+		long start = System.nanoTime();
+		assertThat(refusal(many), containsString("scans.jpg is damaged or crafted: its JPEG data holds " + (scans + 2000) +
+			" scans, each a pass over all its pixels; encoders write at most a few dozen (a progressive JPEG about 10), " +
+			"and at most 100 are read"));
+		assertTrue("refused in a second", System.nanoTime() - start < 1_000_000_000L);
+		assertThat(refusal(write("stray.jpg", TestJpegs.strayMarker(baseline))), containsString("stray.jpg is damaged: " +
+			"its JPEG data holds the marker FF A4 among its scans, where no JPEG has one"));
+		assertThat(refusal(write("garbled.jpg", TestJpegs.garbled(baseline))), containsString("garbled.jpg is damaged: " +
+			"decoding its JPEG data reports \"Corrupt JPEG data: "));
+		// eight bytes before the end-of-image marker: "Corrupt JPEG data: 8 extraneous bytes before marker 0xd9"
+		byte[] extra = new byte[baseline.length + 8];
+		System.arraycopy(baseline, 0, extra, 0, baseline.length - 2);
+		Arrays.fill(extra, baseline.length - 2, baseline.length + 6, (byte) 0x55);
+		extra[extra.length - 2] = (byte) 0xFF;
+		extra[extra.length - 1] = (byte) 0xD9;
+		assertTrue(warnings(extra).toString(), warnings(extra).stream().anyMatch(w -> w.contains("extraneous bytes")));
+		assertEquals(192, ImageFiles.open(write("extra.jpg", extra), "--input").image().getHeight());
+	}
+
+	private static IllegalArgumentException refusalOf(Path file) {
+		return org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(file, "--input"));
+	}
+
+	private static String refusal(Path file) {
+		return refusalOf(file).getMessage();
+	}
+
+	/** Start-of-scan markers after the first: the scans a decoder reads. */
+	private static int scans(byte[] jpeg) {
+		int n = 0;
+		for (int i = 0; i + 1 < jpeg.length; i++)
+			if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) n++;
+		return n;
+	}
+
+	/** What Java's JPEG decoder warns of decoding {@code jpeg}. */
+	private static java.util.List<String> warnings(byte[] jpeg) throws IOException {
+		java.util.List<String> warnings = new java.util.ArrayList<>();
+		javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("jpeg").next();
+		try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(
+			new java.io.ByteArrayInputStream(jpeg))) {
+			reader.setInput(in);
+			reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+			reader.read(0);
+		}
+		finally {
+			reader.dispose();
+		}
+		return warnings;
 	}
 }
