@@ -560,7 +560,10 @@ public class BadInputsTest {
 			"decoding its JPEG data reports \"Corrupt JPEG data: ", x -> x.garbledJpeg),
 		badImage(102, "a JPEG of thousands of progressive scans", "scans.jpg is damaged or crafted: its JPEG data holds " +
 			"2006 scans, each a pass over all its pixels; encoders write at most a few dozen (a progressive JPEG about 10), " +
-			"and at most 100 are read", x -> x.scansJpeg));
+			"and at most 100 are read", x -> x.scansJpeg),
+		new Case(103, "a PNG whose compressed data is damaged; a GIF cut in its frame's data")
+			.noCli("ReaderHeadersTest.aPngWhoseDataImageJFailsOnIsRefusedSayingSo (the reading every front end shares)")
+			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

@@ -199,10 +199,26 @@ public final class ImageFiles {
 		if (read.output().contains("Out of memory")) throw new ImageTooLarge(option + ": " + file + ": ImageJ ran out of " +
 			"memory reading it (Java may use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB); give Java more " +
 			"memory (-Xmx) to read it");
-		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option,
-			read.firstLine());
+		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option, decodingFailure(
+			read.firstLine()));
 		return new Input(file, ImagePlusPlanes.checkDimensions(OmeLayout.apply(read.value(), file, option), option + ": " +
 			file));
+	}
+
+	/** A Java exception as ImageJ prints it: its class's whole name, then its message. */
+	private static final java.util.regex.Pattern THROWN = java.util.regex.Pattern.compile(
+		"(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): (.+)");
+
+	/**
+	 * Why ImageJ could not read a file whose header passed the checks, from the first line it printed:
+	 * an exception's message without its class, or, where it said nothing, that its reader failed.
+	 */
+	static String decodingFailure(String firstLine) {
+		java.util.regex.Matcher thrown = THROWN.matcher(firstLine.strip());
+		if (thrown.matches()) return "decoding it fails (" + thrown.group(1) + "): it is damaged, or of a kind ImageJ " +
+			"does not read";
+		return firstLine.isBlank() ? "ImageJ's reader fails on it: it is damaged, or of a kind ImageJ does not read" :
+			firstLine;
 	}
 
 	/**

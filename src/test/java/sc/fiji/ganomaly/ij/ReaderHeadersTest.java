@@ -172,6 +172,34 @@ public class ReaderHeadersTest {
 		assertEquals(192, ImageFiles.open(write("extra.jpg", extra), "--input").image().getHeight());
 	}
 
+	/**
+	 * A PNG whose header passes but whose data ImageJ's reader fails on is refused saying so, not with
+	 * a Java exception's class name ("javax.imageio.IIOException: Error reading PNG image data").
+	 */
+	@Test
+	public void aPngWhoseDataImageJFailsOnIsRefusedSayingSo() throws IOException {
+		java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		java.util.Random random = new java.util.Random(9);
+		for (int i = 0; i < 64 * 48; i++)
+			noise.getRaster().setSample(i % 64, i / 64, 0, random.nextInt(256));
+		java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+		javax.imageio.ImageIO.write(noise, "png", png);
+		byte[] p = png.toByteArray();
+		assertEquals(48, ImageFiles.open(write("whole.png", p), "--input").image().getHeight());
+		// the middle of the PNG's compressed data garbled
+		int idat = indexOf(p, "IDAT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + 4;
+		for (int i = idat + 100; i < idat + 400; i++)
+			p[i] = (byte) random.nextInt(256);
+		assertThat(refusal(write("garbled.png", p)), containsString("garbled.png as an image (TIFF, PNG, JPEG, GIF or " +
+			"BMP): decoding it fails (Error reading PNG image data): it is damaged, or of a kind ImageJ does not read"));
+	}
+
+	private static int indexOf(byte[] bytes, byte[] part) {
+		for (int i = 0; i + part.length <= bytes.length; i++)
+			if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) return i;
+		throw new IllegalArgumentException("not found");
+	}
+
 	private static IllegalArgumentException refusalOf(Path file) {
 		return org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> ImageFiles.open(file, "--input"));
 	}
