@@ -133,9 +133,10 @@ final class ModelJson {
 		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: texture lacks 'density'");
 		Object intensities = json.get("intensities"), featureSet = json.get("feature_set"), border = json.get("border");
 		FeatureSet features = EarlierVersions.textureFeatures(featureSet instanceof String f ? f : null);
-		return new TextureModel(Json.doubles(json, "scales"), Json.number(json, "sigma"), features, mixture(object(
-			density)), intensities instanceof Map ? new Intensities(Json.doubles(object(intensities), "low"),
-				Json.doubles(object(intensities), "high")) : null, border instanceof Map ? border(object(border)) : null);
+		Intensities range = intensities instanceof Map ? named("scoring.texture.intensities", () -> new Intensities(Json
+			.doubles(object(intensities), "low"), Json.doubles(object(intensities), "high"))) : null;
+		return named("scoring.texture", () -> new TextureModel(Json.doubles(json, "scales"), Json.number(json, "sigma"),
+			features, mixture(object(density)), range, border instanceof Map ? border(object(border)) : null));
 	}
 
 	private static BorderProfile border(Map<String, Object> json) {

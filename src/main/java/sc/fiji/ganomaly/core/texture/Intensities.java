@@ -20,11 +20,11 @@ public record Intensities(double[] low, double[] high) {
 	static final double EMPTY_CHANNEL_RANGE = 1;
 
 	public Intensities {
-		if (low.length != high.length) throw new IllegalArgumentException("intensities: " + low.length +
-			" low values, " + high.length + " high values");
+		if (low.length != high.length) throw new IllegalArgumentException("low has " + low.length +
+			" values and high " + high.length + ": they need one per channel");
 		for (int c = 0; c < low.length; c++)
-			if (!(high[c] > low[c])) throw new IllegalArgumentException("intensities of channel " + c +
-				" need low < high, not " + low[c] + " and " + high[c]);
+			if (!(high[c] > low[c])) throw new IllegalArgumentException("channel " + c + " needs low < high, " +
+				"not " + low[c] + " and " + high[c]);
 	}
 
 	/**

@@ -54,7 +54,8 @@ public record TextureModel(double[] scales, double sigma, FeatureSet features, G
 	static final int TILE = 512;
 
 	public TextureModel {
-		if (scales.length == 0) throw new IllegalArgumentException("texture model needs at least one scale");
+		if (scales.length == 0) throw new IllegalArgumentException("scales is empty: a texture model needs at least one " +
+			"scale");
 		Objects.requireNonNull(features, "features");
 		if (density.dim() % (features.perScale() * scales.length) != 0) throw new IllegalArgumentException(
 			"texture model: " + density.dim() + " values per pixel do not fit " + scales.length + " scales of " +

@@ -69,6 +69,20 @@ public class ManifestNumbersTest {
 			"not 4.9E-324");
 	}
 
+	/** The texture model's shape and the manifest's own are refused naming the field, as the file has it. */
+	@Test
+	public void shapesAreRefusedNamingTheField() throws IOException {
+		assertRefused(m -> texture(m).add("scales", new JsonArray()), "manifest.json: scoring.texture: scales is empty: " +
+			"a texture model needs at least one scale");
+		assertRefused(m -> texture(m).getAsJsonObject("intensities").getAsJsonArray("low").add(0.5),
+			"manifest.json: scoring.texture.intensities: low has 2 values and high 1: they need one per channel");
+		for (String top : new String[] { "[1,2,3]", "null", "\"manifest\"", "7" }) {
+			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Manifest.fromJson(top, 1));
+			assertTrue(e.getMessage(), e.getMessage().startsWith("manifest.json is not a GANomaly model manifest (it " +
+				"holds ") && e.getMessage().endsWith(", not an object)"));
+		}
+	}
+
 	private static void assertRefused(Consumer<JsonObject> change, String expected) throws IOException {
 		String json = json(change);
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Manifest.fromJson(json, 1));
