@@ -227,8 +227,8 @@ final class ImageHeaders {
 			}
 		}
 		catch (IOException | RuntimeException e) {
-			throw new IllegalArgumentException(option + ": " + file + " is damaged: decoding its JPEG data fails (" + (e
-				.getMessage() == null ? e.toString() : e.getMessage()) + ")");
+			throw new IllegalArgumentException(option + ": " + file + " is damaged, or of a kind Java cannot decode: " +
+				"decoding its JPEG data fails (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")");
 		}
 		Optional<String> madeUp = madeUp(warnings, size(file));
 		if (madeUp.isPresent()) throw new IllegalArgumentException(option + ": " + file + " is damaged: decoding its " +
