@@ -185,6 +185,7 @@ public final class ImageFiles {
 
 	/** {@link #open} of a file whose header {@link ImageHeaders} has checked. */
 	private static Input openChecked(Path file, String option) {
+		RuntimeException[] thrown = { null };
 		QuietImageJ.Outcome<ImagePlus> read = QuietImageJ.call(() -> {
 			Opener opener = new Opener();
 			opener.setSilentMode(true);
@@ -192,6 +193,7 @@ public final class ImageFiles {
 				return opener.openImage(file.toAbsolutePath().toString());
 			}
 			catch (RuntimeException e) {
+				thrown[0] = e;
 				return null;
 			}
 		});
@@ -200,23 +202,24 @@ public final class ImageFiles {
 			"memory reading it (Java may use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB); give Java more " +
 			"memory (-Xmx) to read it");
 		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option, decodingFailure(
-			read.firstLine()));
+			read.output().isBlank() && thrown[0] != null ? thrown[0].toString() : read.firstLine()));
 		return new Input(file, ImagePlusPlanes.checkDimensions(OmeLayout.apply(read.value(), file, option), option + ": " +
 			file));
 	}
 
-	/** A Java exception as ImageJ prints it: its class's whole name, then its message. */
+	/** A Java exception as ImageJ prints it: its class's whole name, then its message if it has one. */
 	private static final java.util.regex.Pattern THROWN = java.util.regex.Pattern.compile(
-		"(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): (.+)");
+		"(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*Exception)(?:: (.+))?");
 
 	/**
-	 * Why ImageJ could not read a file whose header passed the checks, from the first line it printed:
-	 * an exception's message without its class, or, where it said nothing, that its reader failed.
+	 * Why ImageJ could not read a file whose header passed the checks, from the first line it printed
+	 * (or the exception it threw): an exception's message without its class (its simple name if it has
+	 * no message), or, where it said nothing, that its reader failed.
 	 */
 	static String decodingFailure(String firstLine) {
 		java.util.regex.Matcher thrown = THROWN.matcher(firstLine.strip());
-		if (thrown.matches()) return "decoding it fails (" + thrown.group(1) + "): it is damaged, or of a kind ImageJ " +
-			"does not read";
+		if (thrown.matches()) return "decoding it fails (" + (thrown.group(2) != null ? thrown.group(2) : thrown.group(
+			1)) + "): it is damaged, or of a kind ImageJ does not read";
 		return firstLine.isBlank() ? "ImageJ's reader fails on it: it is damaged, or of a kind ImageJ does not read" :
 			firstLine;
 	}
@@ -273,7 +276,7 @@ public final class ImageFiles {
 	 * The {@link Shape} of an image file as {@link #openLazily} and {@link ImagePlusPlanes} see it,
 	 * reading as little as it can: of a TIFF of one plane only its header; of a stack what
 	 * {@link #openLazily} reads (its header, and its first plane, which ImageJ's virtual stack reads
-	 * to open it); other files whole. Refuses what {@link #openLazily} refuses, but for what only a
+	 * to open it); of a JPEG what its checks read (ImageJ opens it as one plane); other files whole. Refuses what {@link #openLazily} refuses, but for what only a
 	 * one-plane TIFF's pixels show: that is found when the plane is read.
 	 */
 	public static Shape shape(Path file, String option) {
@@ -284,7 +287,13 @@ public final class ImageFiles {
 			if (plane.isPresent()) return new Shape(1, plane.get().pixels());
 			in = openTiffLazily(file, option, report);
 		}
-		else in = open(file, option);
+		else {
+			OtherFormats reader = OtherFormats.current();
+			boolean imageJ = reader == null || isImageJName(file) || !reader.canOpen(file);
+			java.util.OptionalLong jpeg = imageJ ? ImageHeaders.jpegPixels(file, option) : java.util.OptionalLong.empty();
+			if (jpeg.isPresent()) return new Shape(1, jpeg.getAsLong());
+			in = open(file, option);
+		}
 		return new Shape(ImagePlusPlanes.count(in.image()), (long) in.image().getWidth() * in.image().getHeight());
 	}
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Checks an image file's header before ImageJ reads it: a TIFF (by its first bytes, whatever its
  * name) through {@link TiffCheck}, a PNG, JPEG, GIF or BMP through the header that
- * {@code javax.imageio} reads without decoding. The declared size must fit what this JVM can
+ * {@code javax.imageio} reads without decoding (a JPEG's segments are then walked to its end, and
+ * it is decoded sparsely for the decoder's warnings). The declared size must fit what this JVM can
  * allocate. Problems are one-line {@link IllegalArgumentException}s naming the option and the file.
  */
 final class ImageHeaders {
@@ -32,6 +34,9 @@ final class ImageHeaders {
 	 * for minutes (libjpeg-turbo's "Two Issues with the JPEG Standard", LJT-01-003).
 	 */
 	static final int MAX_JPEG_SCANS = 100;
+	/** What a damaged JPEG's refusal advises. */
+	private static final String REPLACE = "replace it with an undamaged copy (or, to take the pixels a decoder makes " +
+		"of it, save it again as TIFF)";
 
 	private ImageHeaders() {}
 
@@ -70,6 +75,37 @@ final class ImageHeaders {
 		if (dicom) throw notAnImage(file, option, "it is a DICOM file");
 		header(file, option);
 		return Optional.empty();
+	}
+
+	/**
+	 * The pixels of a JPEG (by its first bytes, whatever its name) once {@link #check} has passed it
+	 * (or refused it), without ImageJ's decoding: ImageJ opens a JPEG as one 8-bit or RGB plane of the
+	 * header's size. Empty for a file of another format.
+	 */
+	static OptionalLong jpegPixels(Path file, String option) {
+		byte[] head;
+		try (InputStream in = Files.newInputStream(file)) {
+			head = in.readNBytes(3);
+		}
+		catch (IOException | RuntimeException e) {
+			return OptionalLong.empty(); // check refuses it as it refuses every file it cannot read
+		}
+		if (head.length < 3 || (head[0] & 0xFF) != 0xFF || (head[1] & 0xFF) != 0xD8 || (head[2] & 0xFF) != 0xFF)
+			return OptionalLong.empty();
+		check(file, option, true);
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			ImageReader reader = ImageIO.getImageReaders(in).next();
+			try {
+				reader.setInput(in, true, true);
+				return OptionalLong.of(TiffCheck.times(reader.getWidth(0), reader.getHeight(0)));
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			return OptionalLong.empty();
+		}
 	}
 
 	/**
@@ -167,11 +203,12 @@ final class ImageHeaders {
 				"(4 colour components), which cannot be read; save it as RGB or greyscale");
 			if (jpeg.strayMarker() >= 0) throw new IllegalArgumentException(option + ": " + file + " is damaged: its " +
 				"JPEG data holds the marker FF " + String.format(Locale.ROOT, "%02X", jpeg.strayMarker()) + " among its " +
-				"scans, where no JPEG has one");
+				"scans, which Java's JPEG decoder cannot read there; " + REPLACE);
 			// each scan is a pass over every pixel, and a scan of blank refinements takes a few bytes
 			if (jpeg.scans() > MAX_JPEG_SCANS) throw new IllegalArgumentException(option + ": " + file + " is damaged " +
 				"or crafted: its JPEG data holds " + jpeg.scans() + " scans, each a pass over all its pixels; encoders " +
-				"write at most a few dozen (a progressive JPEG about 10), and at most " + MAX_JPEG_SCANS + " are read");
+				"write at most a few dozen (a progressive JPEG about 10), and at most " + MAX_JPEG_SCANS + " are read; " +
+				REPLACE);
 			// a decoder fills what a cut JPEG lacks with grey (and libjpeg says so on the process's own stderr)
 			if (!jpeg.ended()) throw new IllegalArgumentException(option + ": " + file +
 				" is truncated or damaged: its JPEG data ends before the end-of-image marker");
@@ -200,10 +237,11 @@ final class ImageHeaders {
 	}
 
 	/**
-	 * Decodes a JPEG whose segments {@link #jpeg} found whole, keeping every 8th pixel of every 8th
-	 * row, and refuses it if the decoder fails or reports data it had to make up (libjpeg's warnings:
-	 * a decoder reading it for ImageJ would print them on the process's stderr and fill the gaps with
-	 * grey): {@link #madeUp}.
+	 * Decodes a JPEG whose segments {@link #jpeg} found whole, its raw samples only (no colour
+	 * conversion, which ImageJ's decoder does not do either) and of those every 8th of every 8th row,
+	 * and refuses it if the decoder fails or its warning says that it made pixels up
+	 * ({@link #madeUp}; a decoder reading it for ImageJ would print that warning on the process's
+	 * stderr and fill the gaps with grey).
 	 */
 	private static void jpegDecodes(Path file, String option) {
 		List<String> warnings = new ArrayList<>();
@@ -212,15 +250,21 @@ final class ImageHeaders {
 			for (Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("jpeg"); readers.hasNext();) {
 				ImageReader r = readers.next();
 				// the JDK's own reader, whose libjpeg ImageJ's decoder shares, rather than a plugin's
-				if (reader == null || r.getClass().getName().startsWith("com.sun.imageio.")) reader = r;
+				if (reader == null || r.getClass().getName().startsWith("com.sun.imageio.") && !reader.getClass().getName()
+					.startsWith("com.sun.imageio.")) {
+					if (reader != null) reader.dispose();
+					reader = r;
+				}
+				else r.dispose();
 			}
-			if (reader == null) return;
+			if (in == null || reader == null) return;
 			try {
 				reader.setInput(in, true, true);
 				reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
 				ImageReadParam sparse = reader.getDefaultReadParam();
 				sparse.setSourceSubsampling(8, 8, 0, 0);
-				reader.read(0, sparse);
+				if (reader.canReadRaster()) reader.readRaster(0, sparse);
+				else reader.read(0, sparse);
 			}
 			finally {
 				reader.dispose();
@@ -228,31 +272,28 @@ final class ImageHeaders {
 		}
 		catch (IOException | RuntimeException e) {
 			throw new IllegalArgumentException(option + ": " + file + " is damaged, or of a kind Java cannot decode: " +
-				"decoding its JPEG data fails (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")");
+				"decoding its JPEG data fails (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + "); save it " +
+				"as a baseline or progressive JPEG of 8 bits, or as TIFF");
 		}
 		Optional<String> madeUp = madeUp(warnings, size(file));
 		if (madeUp.isPresent()) throw new IllegalArgumentException(option + ": " + file + " is damaged: decoding its " +
-			"JPEG data reports \"" + madeUp.get() + "\" (part of its pixels would be made up)");
+			"JPEG data reports \"" + madeUp.get() + "\" (part of its pixels would be made up); " + REPLACE);
 	}
 
-	private static final Pattern EXTRANEOUS = Pattern.compile("Corrupt JPEG data: (\\d+) extraneous bytes.*");
+	private static final Pattern EXTRANEOUS = Pattern.compile("Corrupt JPEG data: (\\d+) extraneous bytes before " +
+		"marker 0xd9");
 
 	/**
-	 * The first of libjpeg's {@code warnings} of a file of {@code bytes} that means pixels the decoder
-	 * could not read: of its "Corrupt JPEG data" all but the bytes it skipped between segments (some
-	 * cameras leave a few), an early end, a broken progression; skipped bytes too when they add up
-	 * to more than 1 % of the file, as when garbled data ends the scan's pixels before its bytes.
+	 * Of libjpeg's {@code warnings} of a file of {@code bytes}, the one that means pixels the decoder
+	 * could not read, if any. libjpeg reports only the first warning of an image, so every warning
+	 * refuses but bytes it skipped before the end-of-image marker (some cameras leave a few, and
+	 * nothing decoded comes after them) that are at most 1 % of the file: more are scan data that
+	 * garbled codes ended early.
 	 */
 	static Optional<String> madeUp(List<String> warnings, long bytes) {
-		long skipped = 0;
 		for (String warning : warnings) {
 			Matcher extraneous = EXTRANEOUS.matcher(warning);
-			if (extraneous.matches()) {
-				skipped += Long.parseLong(extraneous.group(1));
-				if (skipped * 100 > bytes) return Optional.of(warning);
-			}
-			else if (warning.startsWith("Corrupt JPEG data") || warning.startsWith("Premature end of JPEG file") || warning
-				.startsWith("Inconsistent progression sequence")) return Optional.of(warning);
+			if (!extraneous.matches() || Long.parseLong(extraneous.group(1)) * 100 > bytes) return Optional.of(warning);
 		}
 		return Optional.empty();
 	}
@@ -260,15 +301,17 @@ final class ImageHeaders {
 	/**
 	 * What the segments of a JPEG say: its colour components (0 if no frame header precedes the scans),
 	 * its scans, whether its end-of-image marker ends them, and the first marker among its scans that
-	 * no JPEG holds there (-1: none).
+	 * Java's decoder cannot read there (-1: none): none of a valid JPEG but the frames of a hierarchical
+	 * one, which Java cannot decode.
 	 */
 	private record Jpeg(int components, int scans, boolean ended, int strayMarker) {}
 
 	/**
 	 * A JPEG's colour components, from its frame header, and its scans up to its end-of-image marker
 	 * (FF D9): the segments before the first start of scan (FF DA) are skipped by their lengths (an
-	 * EXIF thumbnail or a comment may hold both markers); in the compressed data FF is followed by 00,
-	 * a restart marker or fill bytes, or starts a segment that may come between scans (another scan,
+	 * EXIF thumbnail or a comment may hold both markers), and bytes between them; in the compressed
+	 * data FF is followed by 00, TEM, a restart marker or fill bytes, or starts a segment that may
+	 * come between scans (another scan,
 	 * tables, a restart interval, a comment, application data), also skipped by its length. A file cut
 	 * anywhere in its scans has no end; bytes after the end are allowed.
 	 */
@@ -277,7 +320,9 @@ final class ImageHeaders {
 		try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
 			if (in.read() != 0xFF || in.read() != 0xD8) return new Jpeg(components, scans, false, -1);
 			for (boolean scan = false; !scan;) {
-				if (in.read() != 0xFF) return new Jpeg(components, scans, false, -1);
+				// bytes between segments, which the decoder skips (and warns of)
+				for (int b = in.read(); b != 0xFF; b = in.read())
+					if (b < 0) return new Jpeg(components, scans, false, -1);
 				int marker = in.read();
 				while (marker == 0xFF) // fill bytes
 					marker = in.read();
@@ -302,7 +347,7 @@ final class ImageHeaders {
 				while (marker == 0xFF)
 					marker = in.read();
 				if (marker < 0) break;
-				if (marker == 0x00 || marker >= 0xD0 && marker <= 0xD7) continue; // a stuffed FF, a restart
+				if (marker == 0x00 || marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) continue; // stuffed FF, TEM, restart
 				if (marker == 0xD9) return new Jpeg(components, scans, true, -1);
 				if (!betweenScans(marker)) return new Jpeg(components, scans, false, marker);
 				int length = in.read() << 8 | in.read();

@@ -23,6 +23,15 @@ public final class TestJpegs {
 		for (int y = 0; y < height; y++)
 			for (int x = 0; x < width; x++)
 				image.getRaster().setSample(x, y, 0, 64 + random.nextInt(128));
+		return jpeg(image, progressive);
+	}
+
+	/** A progressive greyscale JPEG of {@code width × height} black pixels: a few bytes a scan. */
+	public static byte[] blank(int width, int height) throws IOException {
+		return jpeg(new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY), true);
+	}
+
+	private static byte[] jpeg(BufferedImage image, boolean progressive) throws IOException {
 		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {

@@ -130,13 +130,14 @@ final class ModelJson {
 
 	static TextureModel texture(Map<String, Object> json) {
 		Object density = json.get("density");
-		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: texture lacks 'density'");
+		if (!(density instanceof Map)) throw new IllegalArgumentException("manifest.json: scoring.texture lacks 'density'");
 		Object intensities = json.get("intensities"), featureSet = json.get("feature_set"), border = json.get("border");
 		FeatureSet features = EarlierVersions.textureFeatures(featureSet instanceof String f ? f : null);
 		Intensities range = intensities instanceof Map ? named("scoring.texture.intensities", () -> new Intensities(Json
 			.doubles(object(intensities), "low"), Json.doubles(object(intensities), "high"))) : null;
 		return named("scoring.texture", () -> new TextureModel(Json.doubles(json, "scales"), Json.number(json, "sigma"),
-			features, mixture(object(density)), range, border instanceof Map ? border(object(border)) : null));
+			features, named("scoring.texture.density", () -> mixture(object(density))), range, border instanceof Map ? border(
+				object(border)) : null));
 	}
 
 	private static BorderProfile border(Map<String, Object> json) {
