@@ -156,7 +156,7 @@ public class ReaderHeadersTest {
 			assertEquals(new ImageFiles.Shape(1, 256 * 192), ImageFiles.shape(ok, "--input"));
 		}
 		int scans = startsOfScan(progressive);
-		assertTrue(scans + " scans", scans > 1 && scans <= ImageHeaders.MAX_JPEG_SCANS);
+		assertTrue(scans + " scans", scans > 1 && scans <= JpegCheck.MAX_SCANS);
 		byte[] blank = TestJpegs.blank(512, 512), many = TestJpegs.withLastScanRepeated(blank, 2000);
 		assertTrue(many.length + " bytes", many.length < 100_000);
 		assertThat(refusal(write("scans.jpg", many)), containsString("scans.jpg is damaged or crafted: its JPEG data " +
