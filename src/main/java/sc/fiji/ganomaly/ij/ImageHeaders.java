@@ -221,7 +221,8 @@ final class ImageHeaders {
 		}
 	}
 
-	private static long size(Path file) {
+	/** The file's size in bytes; Long.MAX_VALUE if it cannot be read. */
+	static long size(Path file) {
 		try {
 			return Files.size(file);
 		}

@@ -99,7 +99,7 @@ final class JpegCheck {
 				"decoding its JPEG data fails (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + "); save it " +
 				"as a baseline or progressive JPEG of 8 bits, or as TIFF");
 		}
-		Optional<String> madeUp = madeUp(warnings, size(file));
+		Optional<String> madeUp = madeUp(warnings, ImageHeaders.size(file));
 		if (madeUp.isPresent()) throw new IllegalArgumentException(option + ": " + file + " is damaged: decoding its " +
 			"JPEG data reports \"" + madeUp.get() + "\" (part of its pixels would be made up); " + REPLACE);
 	}
@@ -144,12 +144,7 @@ final class JpegCheck {
 		try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
 			if (in.read() != 0xFF || in.read() != 0xD8) return new Jpeg(components, scans, false, -1);
 			for (boolean scan = false; !scan;) {
-				// bytes between segments, which the decoder skips (and warns of)
-				for (int b = in.read(); b != 0xFF; b = in.read())
-					if (b < 0) return new Jpeg(components, scans, false, -1);
-				int marker = in.read();
-				while (marker == 0xFF) // fill bytes
-					marker = in.read();
+				int marker = nextMarker(in);
 				if (marker < 0 || marker == 0xD9) return new Jpeg(components, scans, false, -1);
 				if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) continue; // markers without a segment
 				int length = in.read() << 8 | in.read();
@@ -165,12 +160,7 @@ final class JpegCheck {
 				scan = marker == 0xDA;
 			}
 			scans = 1;
-			for (int b; (b = in.read()) >= 0;) {
-				if (b != 0xFF) continue;
-				int marker = in.read();
-				while (marker == 0xFF)
-					marker = in.read();
-				if (marker < 0) break;
+			for (int marker; (marker = nextMarker(in)) >= 0;) {
 				if (marker == 0x00 || marker == 0x01 || marker >= 0xD0 && marker <= 0xD7) continue; // stuffed FF, TEM, restart
 				if (marker == 0xD9) return new Jpeg(components, scans, true, -1);
 				if (!betweenScans(marker)) return new Jpeg(components, scans, false, marker);
@@ -186,18 +176,22 @@ final class JpegCheck {
 		}
 	}
 
+	/**
+	 * The byte after the next FF that is not a fill byte (FF), or -1 at the end: the bytes before that
+	 * FF are skipped (between segments, where the decoder warns of them, or compressed data).
+	 */
+	private static int nextMarker(InputStream in) throws IOException {
+		int b = in.read();
+		while (b >= 0 && b != 0xFF)
+			b = in.read();
+		while (b == 0xFF)
+			b = in.read();
+		return b;
+	}
+
 	/** A segment that may come between a JPEG's scans: DHT, DAC, SOS, DQT, DNL, DRI, APPn or COM. */
 	private static boolean betweenScans(int marker) {
 		return marker == 0xC4 || marker == 0xCC || marker >= 0xDA && marker <= 0xDD || marker >= 0xE0 && marker <= 0xEF ||
 			marker == 0xFE;
-	}
-
-	private static long size(Path file) {
-		try {
-			return Files.size(file);
-		}
-		catch (IOException e) {
-			return Long.MAX_VALUE;
-		}
 	}
 }

@@ -165,8 +165,7 @@ public record Manifest(int formatVersion, String createdBy, NetworkSpec spec, No
 			throw new IllegalArgumentException("manifest.json is not valid JSON (" + e.getMessage() + ")");
 		}
 		if (!(parsed instanceof Map)) throw new IllegalArgumentException("manifest.json is not a GANomaly model manifest " +
-			"(it holds " + (parsed == null ? "null" : parsed instanceof List ? "an array" : parsed instanceof String
-				? "a string" : parsed instanceof Boolean ? "true or false" : "a number") + ", not an object)");
+			"(it holds " + shown(parsed) + ", not an object)");
 		Map<String, Object> root = object(parsed, "manifest");
 		if (!"ganomaly-model".equals(root.get("format")))
 			throw new IllegalArgumentException("manifest.json is not a GANomaly model manifest");
