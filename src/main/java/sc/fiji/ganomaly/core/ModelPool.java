@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -22,7 +21,8 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
  * and handed out as {@link Lease}s. A model is closed only when it is out of the pool (evicted,
  * replaced by a changed file, or the pool closed) <em>and</em> no lease on it is open, so a running
  * call always finishes with the model it started with. The pool keeps at most a few models, by
- * count and by size, evicting the least recently used.
+ * count and by size, evicting the least recently used. A file is shared by the leases that ask for
+ * the same TensorFlow threads and precision (Spark's executors ask for their own).
  * <p>
  * Thread-safe. Loading happens outside the pool's lock; threads asking for a model that is being
  * loaded wait for that one load.
@@ -55,7 +55,8 @@ public final class ModelPool implements AutoCloseable {
 	/**
 	 * @param maxModels models kept loaded (at least 1)
 	 * @param maxBytes  unpacked bytes kept loaded; the newest model is kept even if larger
-	 * @param threads   TensorFlow intra-op threads of the models, 0 for automatic
+	 * @param threads   TensorFlow intra-op threads of the models leased without threads of their own, 0 for
+	 *                  automatic
 	 */
 	public ModelPool(int maxModels, long maxBytes, int threads) {
 		if (maxModels < 1) throw new IllegalArgumentException("maxModels must be at least 1, not " + maxModels);
@@ -78,11 +79,20 @@ public final class ModelPool implements AutoCloseable {
 	 * {@link #lease(Path)} for a caller that will score with {@code score} (null: the model's own): a
 	 * model loaded now loads its network only if that score uses one ({@link GanomalyModel#load(Path,
 	 * int, String, ScoreKind)}); a shared model creates it at its first network score.
-	 *
-	 * @throws IllegalArgumentException naming the file and what is wrong with it
 	 */
 	public Lease lease(Path file, ScoreKind score) {
-		Key key = Key.of(file);
+		return lease(file, threads, null, score);
+	}
+
+	/**
+	 * {@link #lease(Path, ScoreKind)} of the model loaded with {@code threads} TensorFlow threads (0:
+	 * automatic) scoring in {@code precision} (null: the JVM's setting), shared only with leases that
+	 * ask for the same.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it, or the precision
+	 */
+	public Lease lease(Path file, int threads, String precision, ScoreKind score) {
+		Key key = Key.of(file, threads, precision);
 		Entry entry;
 		boolean load = false;
 		synchronized (this) {
@@ -95,9 +105,12 @@ public final class ModelPool implements AutoCloseable {
 			}
 			entry.leases++;
 		}
+		long loadNanos = -1;
 		if (load) {
 			try {
-				GanomalyModel model = GanomalyModel.load(key.path(), threads, null, score);
+				long start = System.nanoTime();
+				GanomalyModel model = GanomalyModel.load(key.path(), threads, precision, score);
+				loadNanos = System.nanoTime() - start;
 				entry.bytes = unpackedBytes(model);
 				entry.loaded.complete(model);
 			}
@@ -125,7 +138,7 @@ public final class ModelPool implements AutoCloseable {
 			evicted = evictBeyondBounds(entry);
 		}
 		closeUnused(evicted);
-		return new Lease(entry, model);
+		return new Lease(entry, model, loadNanos < 0 ? -1 : loadNanos / 1_000_000);
 	}
 
 	/** Models loaded now. */
@@ -161,7 +174,7 @@ public final class ModelPool implements AutoCloseable {
 		// a changed file replaces its older versions
 		for (Iterator<Entry> it = entries.values().iterator(); it.hasNext();) {
 			Entry e = it.next();
-			if (e != keep && e.key.path().equals(keep.key.path()) && e.loaded.isDone()) {
+			if (e != keep && keep.key.replaces(e.key) && e.loaded.isDone()) {
 				it.remove();
 				e.evicted = true;
 				evicted.add(e);
@@ -206,14 +219,7 @@ public final class ModelPool implements AutoCloseable {
 
 	private static long unpackedBytes(GanomalyModel model) {
 		try (Stream<Path> files = Files.walk(model.folder())) {
-			return files.filter(Files::isRegularFile).mapToLong(p -> {
-				try {
-					return Files.size(p);
-				}
-				catch (IOException e) {
-					return 0;
-				}
-			}).sum();
+			return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum(); // 0 if unreadable
 		}
 		catch (IOException | UncheckedIOException e) {
 			return 0;
@@ -225,11 +231,18 @@ public final class ModelPool implements AutoCloseable {
 
 		private final Entry entry;
 		private final GanomalyModel model;
+		private final long loadMillis;
 		private boolean released;
 
-		private Lease(Entry entry, GanomalyModel model) {
+		private Lease(Entry entry, GanomalyModel model, long loadMillis) {
 			this.entry = entry;
 			this.model = model;
+			this.loadMillis = loadMillis;
+		}
+
+		/** Milliseconds the call that made this lease took to load its model; -1 if it shared a loaded one. */
+		public long loadMillis() {
+			return loadMillis;
 		}
 
 		/** The model; valid until this lease is closed. */
@@ -246,18 +259,23 @@ public final class ModelPool implements AutoCloseable {
 		}
 	}
 
-	/** A file as it was when loaded. */
-	private record Key(Path path, FileTime modified, long size) {
+	/** A file as it was when loaded, and how it was loaded. */
+	private record Key(Path path, FileTime modified, long size, int threads, String precision) {
 
-		static Key of(Path file) {
+		static Key of(Path file, int threads, String precision) {
 			ModelFile.requireFile(file);
 			Path abs = file.toAbsolutePath().normalize();
 			try {
-				return new Key(abs, Files.getLastModifiedTime(abs), Files.size(abs));
+				return new Key(abs, Files.getLastModifiedTime(abs), Files.size(abs), threads, precision);
 			}
 			catch (IOException e) {
 				throw new IllegalArgumentException("model: file " + file + " cannot be read (" + e.getMessage() + ")");
 			}
+		}
+
+		/** True if {@code older} is an earlier version of this file (loaded in any way). */
+		boolean replaces(Key older) {
+			return path.equals(older.path) && (!modified.equals(older.modified) || size != older.size);
 		}
 	}
 
@@ -276,9 +294,6 @@ public final class ModelPool implements AutoCloseable {
 
 	/** For tests and logs: the files loaded now, least recently used first. */
 	public synchronized List<Path> files() {
-		List<Path> out = new ArrayList<>();
-		for (Map.Entry<Key, Entry> e : entries.entrySet())
-			out.add(e.getKey().path());
-		return out;
+		return entries.keySet().stream().map(Key::path).toList();
 	}
 }

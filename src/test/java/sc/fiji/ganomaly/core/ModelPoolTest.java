@@ -99,6 +99,24 @@ public class ModelPoolTest {
 	}
 
 	@Test
+	public void aFileIsSharedByLeasesAskingForTheSameThreadsAndPrecision() {
+		try (ModelPool pool = new ModelPool(4, Long.MAX_VALUE, 1); ModelPool.Lease one = pool.lease(a, 1, "float32", null);
+			ModelPool.Lease again = pool.lease(a, 1, "float32", null); ModelPool.Lease two = pool.lease(a, 2, "float32", null))
+		{
+			assertSame(one.model(), again.model());
+			assertTrue("the first lease loaded the model", one.loadMillis() >= 0);
+			assertEquals("the second shared it", -1, again.loadMillis());
+			assertNotSame("other threads: another model", one.model(), two.model());
+			assertEquals(java.util.List.of(a.toAbsolutePath().normalize(), a.toAbsolutePath().normalize()), pool.files());
+			PlaneScore s = two.model().score(SyntheticImages.anomalous(32, new Random(5), 16, 16, 4), 4, "probe");
+			assertEquals(reference.score(), s.score(), 0f);
+			try (ModelPool.Lease other = pool.lease(b, 1, "float32", null)) {
+				assertEquals("a file loaded two ways stays so while other files come", 3, pool.size());
+			}
+		}
+	}
+
+	@Test
 	public void anEvictedModelInUseFinishesItsCallFirst() {
 		try (ModelPool pool = new ModelPool(1, Long.MAX_VALUE, 1)) {
 			ModelPool.Lease held = pool.lease(a);

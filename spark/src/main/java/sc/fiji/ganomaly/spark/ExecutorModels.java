@@ -1,9 +1,8 @@
 package sc.fiji.ganomaly.spark;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
-import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelPool;
 import sc.fiji.ganomaly.core.api.ScoreKind;
 
 
@@ -13,8 +12,8 @@ import sc.fiji.ganomaly.core.api.ScoreKind;
  * in Fiji); each model file is unpacked and loaded once and shared by the executor's concurrent
  * tasks (TensorFlow sessions run concurrently), with as many TensorFlow threads as the executor has
  * cores. At most {@value #CAPACITY} models are kept (an executor serving jobs with other models or
- * settings): the least recently used is closed once no task holds it. The rest are closed when the
- * JVM exits.
+ * settings), in a {@link ModelPool} as Fiji's: the least recently used is closed once no task
+ * holds it. The rest are closed when the JVM exits.
  */
 final class ExecutorModels {
 
@@ -24,7 +23,7 @@ final class ExecutorModels {
 	static final int CAPACITY = 2;
 
 	private static final Logger LOG = Logger.getLogger(ExecutorModels.class.getName());
-	private static final ModelCache<String, GanomalyModel> MODELS = new ModelCache<>(CAPACITY);
+	private static final ModelPool MODELS = new ModelPool(CAPACITY, Long.MAX_VALUE, 0);
 	private static boolean hook;
 	/**
 	 * Milliseconds the first model load of this JVM took (engine start-up included when the model's score
@@ -45,7 +44,7 @@ final class ExecutorModels {
 	 *                    {@code java.io.tmpdir/ganomaly-javacpp-USER} of this JVM rather than JavaCPP's
 	 *                    default in the home folder, often a network file system
 	 */
-	static ModelCache<String, GanomalyModel>.Lease lease(Path file, int threads, String precision, ScoreKind score,
+	static ModelPool.Lease lease(Path file, int threads, String precision, ScoreKind score,
 		String nativeCache)
 	{
 		synchronized (ExecutorModels.class) {
@@ -55,33 +54,23 @@ final class ExecutorModels {
 			else if (System.getProperty(NATIVE_CACHE_PROPERTY) == null) System.setProperty(NATIVE_CACHE_PROPERTY, System
 				.getProperty("java.io.tmpdir") + "/ganomaly-javacpp-" + System.getProperty("user.name"));
 			if (!hook) try {
-				Runtime.getRuntime().addShutdownHook(new Thread(MODELS::closeAll, "ganomaly-close-models"));
+				Runtime.getRuntime().addShutdownHook(new Thread(MODELS::close, "ganomaly-close-models"));
 				hook = true;
 			}
 			catch (IllegalStateException e) { // the JVM exits already: the exit ends this task, no hook is needed
 			}
 		}
-		String key;
-		try {
-			key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" +
-				threads + "|" + precision + "|" + score;
-		}
-		catch (java.io.IOException e) {
-			throw new IllegalArgumentException("model: cannot read " + file + ": " + e.getMessage());
-		}
-		return MODELS.lease(key, () -> {
-			long t0 = System.nanoTime();
-			GanomalyModel model = GanomalyModel.load(file, threads, precision, score);
-			long ms = (System.nanoTime() - t0) / 1_000_000;
+		ModelPool.Lease lease = MODELS.lease(file, threads, precision, score);
+		if (lease.loadMillis() >= 0) {
 			synchronized (ExecutorModels.class) {
-				if (firstLoadMillis < 0) firstLoadMillis = ms;
+				if (firstLoadMillis < 0) firstLoadMillis = lease.loadMillis();
 			}
-			ScoreKind scoring = score == null ? model.score() : score;
-			LOG.info("GANomaly: model " + file.getFileName() + " loaded in " + ms + " ms, scoring " + scoring.id() + " on " +
-				(threads == 0 ? "every core" : threads + " thread(s)") + (scoring.needsNetwork() ? " in " + model
-					.precision() : ""));
-			return model;
-		});
+			ScoreKind scoring = score == null ? lease.model().score() : score;
+			LOG.info("GANomaly: model " + file.getFileName() + " loaded in " + lease.loadMillis() + " ms, scoring " + scoring
+				.id() + " on " + (threads == 0 ? "every core" : threads + " thread(s)") + (scoring.needsNetwork() ? " in " +
+					lease.model().precision() : ""));
+		}
+		return lease;
 	}
 
 	/**

@@ -18,7 +18,7 @@ import sc.fiji.ganomaly.ij.ImageFiles;
 import sc.fiji.ganomaly.ij.MapFiles;
 import sc.fiji.ganomaly.ij.OutputNames;
 import sc.fiji.ganomaly.ij.ScoreFiles;
-import sc.fiji.ganomaly.core.GanomalyModel;
+import sc.fiji.ganomaly.core.ModelPool;
 
 /**
  * One Spark scoring run as the executors see it: the inputs, the shared scoring settings and where
@@ -130,7 +130,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 	 * without the precision asked for) is the executor's problem, not the input's: the task fails,
 	 * so that Spark tries it again (elsewhere) and ends the job if it keeps failing.
 	 */
-	private ModelCache<String, GanomalyModel>.Lease lease() {
+	private ModelPool.Lease lease() {
 		try {
 			return ExecutorModels.lease(Paths.get(SparkFiles.get(modelName)), threads, precision, settings.score(),
 				nativeCache);
@@ -157,7 +157,7 @@ record ScoreJob(List<String> files, OutputNames names, ScoreFiles.Settings setti
 		Path path = input(b.file());
 		List<ScoreFiles.ScoredPlane> scored;
 		ImageFiles.Input in;
-		try (ModelCache<String, GanomalyModel>.Lease model = lease()) {
+		try (ModelPool.Lease model = lease()) {
 			try {
 				if (Files.size(path) != b.plan().size() || Files.getLastModifiedTime(path).toMillis() != b.plan()
 					.modified()) throw new IllegalArgumentException("--input: " + path + " changed while it was being scored");
