@@ -182,6 +182,31 @@ public class ReaderHeadersTest {
 		assertEquals(192, ImageFiles.open(write("comment.jpg", comment), "--input").image().getHeight());
 		byte[] tem = insert(progressive, third, new byte[] { (byte) 0xFF, 0x01 });
 		assertEquals(192, ImageFiles.open(write("tem.jpg", tem), "--input").image().getHeight());
+		// restart markers, as cameras write them, open (baseline and progressive); one out of its turn is damage
+		for (boolean p : new boolean[] { false, true }) {
+			byte[] restarts = TestJpegs.noise(256, 192, p, 2);
+			assertTrue(restartMarkers(restarts) + " restart markers", restartMarkers(restarts) > 300);
+			assertEquals(192, ImageFiles.open(write("restarts-" + p + ".jpg", restarts), "--input").image().getHeight());
+			int second = nthMarker(restarts, 0xD1, 1);
+			restarts[second + 1] = (byte) 0xD5;
+			assertThat(refusal(write("renumbered-" + p + ".jpg", restarts)), containsString("is damaged: decoding its JPEG " +
+				"data reports \"Corrupt JPEG data: "));
+		}
+	}
+
+	/** Restart markers (FF D0 to FF D7) in {@code jpeg}. */
+	private static int restartMarkers(byte[] jpeg) {
+		int n = 0;
+		for (int i = 0; i + 1 < jpeg.length; i++)
+			if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xF8) == 0xD0) n++;
+		return n;
+	}
+
+	/** Where the {@code n}th (from 1) marker FF {@code code} of {@code jpeg} is. */
+	private static int nthMarker(byte[] jpeg, int code, int n) {
+		for (int i = 0; i + 1 < jpeg.length; i++)
+			if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == code && --n == 0) return i;
+		throw new IllegalArgumentException("no marker FF " + Integer.toHexString(code));
 	}
 
 	/**

@@ -8,37 +8,62 @@ import java.util.Random;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+
+import org.w3c.dom.Node;
 
 /** JPEG files for tests: whole ones of noise, and the same damaged or crafted as files from outside may be. */
 public final class TestJpegs {
+
+	private static final String JPEG_METADATA = "javax_imageio_jpeg_image_1.0";
 
 	private TestJpegs() {}
 
 	/** A greyscale JPEG of {@code width × height} pixels of seeded noise; progressive (several scans) or baseline (one). */
 	public static byte[] noise(int width, int height, boolean progressive) throws IOException {
+		return noise(width, height, progressive, 0);
+	}
+
+	/**
+	 * As {@link #noise(int, int, boolean)}, with a restart marker after every {@code restartInterval} blocks
+	 * of 8 × 8 pixels (as many cameras write them; 0: none).
+	 */
+	public static byte[] noise(int width, int height, boolean progressive, int restartInterval) throws IOException {
 		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
 		Random random = new Random(3);
 		for (int y = 0; y < height; y++)
 			for (int x = 0; x < width; x++)
 				image.getRaster().setSample(x, y, 0, 64 + random.nextInt(128));
-		return jpeg(image, progressive);
+		return jpeg(image, progressive, restartInterval);
 	}
 
 	/** A progressive greyscale JPEG of {@code width × height} black pixels: a few bytes a scan. */
 	public static byte[] blank(int width, int height) throws IOException {
-		return jpeg(new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY), true);
+		return jpeg(new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY), true, 0);
 	}
 
-	private static byte[] jpeg(BufferedImage image, boolean progressive) throws IOException {
+	private static byte[] jpeg(BufferedImage image, boolean progressive, int restartInterval) throws IOException {
 		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
 			writer.setOutput(out);
 			ImageWriteParam param = writer.getDefaultWriteParam();
 			if (progressive) param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-			writer.write(null, new IIOImage(image, null, null), param);
+			IIOMetadata metadata = null;
+			if (restartInterval > 0) { // a DRI segment in the JPEG metadata's marker sequence
+				metadata = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+				IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(JPEG_METADATA);
+				Node markers = root.getElementsByTagName("markerSequence").item(0);
+				IIOMetadataNode dri = new IIOMetadataNode("dri");
+				dri.setAttribute("interval", Integer.toString(restartInterval));
+				markers.insertBefore(dri, markers.getFirstChild());
+				metadata.setFromTree(JPEG_METADATA, root);
+			}
+			writer.write(null, new IIOImage(image, null, metadata), param);
 		}
 		finally {
 			writer.dispose();
