@@ -310,9 +310,9 @@ public class BadInputsTest {
 			.command("it has no manifest.json", SCORE, x -> in("image", x.open(x.normal), "model",
 				x.foreignZip.toFile())),
 		new Case(28, "model file to score with does not exist")
-			.cli("does not exist", x -> score("--input", x.normal, "--model", x.dir.resolve("none.zip"), "--output",
+			.cli("--model: file ", x -> score("--input", x.normal, "--model", x.dir.resolve("none.zip"), "--output",
 				x.out("o28")))
-			.command("does not exist", SCORE, x -> in("image", x.open(x.normal), "model",
+			.command("model: file ", SCORE, x -> in("image", x.open(x.normal), "model",
 				x.dir.resolve("none.zip").toFile())),
 		new Case(29, "model folder does not exist")
 			.cli("--model: folder", x -> train("--input", x.normal, "--model", x.dir.resolve("no/where/m.zip")))

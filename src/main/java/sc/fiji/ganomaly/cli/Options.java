@@ -18,13 +18,17 @@ public final class Options {
 
 	private final Map<String, List<String>> values = new LinkedHashMap<>();
 
-	/** A setting of one word that a refusal begins with ({@code epochs must be positive, not 0}). */
-	static final java.util.regex.Pattern FIRST_SETTING = java.util.regex.Pattern.compile("^[a-z]+(?= must )");
+	/**
+	 * A setting or parameter of one word that a refusal begins with ({@code epochs must be positive, not 0},
+	 * {@code model: file m.zip does not exist}).
+	 */
+	static final java.util.regex.Pattern FIRST_SETTING = java.util.regex.Pattern.compile("^[a-z]+(?= must |: )");
 
 	/**
 	 * {@code message} with each setting it names in the API's spelling ({@code patchSize}, or a word
-	 * it begins with: {@code epochs must …}) spelled as the option of {@code options} that sets it
-	 * ({@code --patch-size}, {@code --epochs}), so that a refusal names what the user typed.
+	 * it begins with: {@code epochs must …}, {@code model: …}) spelled as the option of {@code options}
+	 * that sets it ({@code --patch-size}, {@code --epochs}, {@code --model}), so that a refusal names what
+	 * the user typed.
 	 */
 	static String spelled(String message, Set<String> options) {
 		if (message == null) return null;

@@ -21,6 +21,8 @@ public class OptionsTest {
 		assertEquals("(--validation-fraction: 0.7)", Options.spelled("(validationFraction: 0.7)", TRAIN));
 		// a setting of one word, as a refusal begins with it; elsewhere a word of prose stays a word
 		assertEquals("--epochs must be positive, not 0", Options.spelled("epochs must be positive, not 0", TRAIN));
+		assertEquals("--model: file m.zip does not exist", Options.spelled("model: file m.zip does not exist", TRAIN));
+		assertEquals("image: two.tif has 2 channel(s)", Options.spelled("image: two.tif has 2 channel(s)", TRAIN));
 		assertEquals("--nz must be 1 to 1024, not 0", Options.spelled("nz must be 1 to 1024, not 0", TRAIN));
 		assertEquals("the seed and epochs must match", Options.spelled("the seed and epochs must match", TRAIN));
 		assertEquals("loss weights must be finite", Options.spelled("loss weights must be finite", TRAIN));
