@@ -30,7 +30,7 @@ public final class Options {
 	 * that sets it ({@code --patch-size}, {@code --epochs}, {@code --model}), so that a refusal names what
 	 * the user typed.
 	 */
-	static String spelled(String message, Set<String> options) {
+	public static String spelled(String message, Set<String> options) {
 		if (message == null) return null;
 		java.util.regex.Matcher first = FIRST_SETTING.matcher(message);
 		if (first.find() && options.contains(first.group())) message = "--" + message;

@@ -136,12 +136,12 @@ public final class SparkScore {
 			return s == null ? 1 : s.failures() > 0 ? ScoreBatch.SOME_FAILED : 0;
 		}
 		catch (UsageException | IllegalArgumentException | EngineException e) {
-			err.println("ganomaly-spark score: " + ConsoleText.line(e.getMessage()));
+			err.println("ganomaly-spark score: " + ConsoleText.line(Options.spelled(e.getMessage(), OPTIONS)));
 			if (e instanceof UsageException) err.println("see 'ganomaly-spark score --help'");
 			return 2;
 		}
 		catch (UncheckedIOException e) {
-			err.println("ganomaly-spark score: " + ConsoleText.line(e.getMessage()));
+			err.println("ganomaly-spark score: " + ConsoleText.line(Options.spelled(e.getMessage(), OPTIONS)));
 			return 2;
 		}
 		catch (OutOfMemoryError e) { // the driver's: executors' end their tasks, which Spark reports as the job's

@@ -34,6 +34,20 @@ public class JobFailureTest {
 	}
 
 	@Test
+	public void aRefusalNamesTheOptionAsTyped() throws java.io.IOException {
+		java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("spark-refusal");
+		ij.IJ.saveAsTiff(ij.gui.NewImage.createByteImage("a", 64, 64, 1, ij.gui.NewImage.FILL_RAMP), dir.resolve("a.tif")
+			.toString());
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = SparkScore.run(new String[] { "score", "--input", dir.toString(), "--model", dir.resolve("none.zip")
+			.toString(), "--output", dir.resolve("out").toString() }, new PrintStream(out, true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8));
+		assertEquals(2, code);
+		assertEquals("ganomaly-spark score: --model: file " + dir.resolve("none.zip") + " does not exist\n", err.toString(
+			StandardCharsets.UTF_8));
+	}
+
+	@Test
 	public void anotherFailureIsOneLineWithoutTheStackTraceAndKeepsWhatWasFinished() {
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		int code = SparkScore.jobFailed(aborted("java.lang.OutOfMemoryError: Java heap space"), new PrintStream(err, true,
