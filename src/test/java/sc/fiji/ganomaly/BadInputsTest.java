@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, garbledJpeg, scansJpeg, int64Tif, half16Tif, plotTif, pointsTif, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, pipeAlone, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, garbledJpeg, scansJpeg, notAModel, latinName, int64Tif, half16Tif, plotTif, pointsTif, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, pipeAlone, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -563,7 +563,19 @@ public class BadInputsTest {
 			"and at most 100 are read", x -> x.scansJpeg),
 		new Case(103, "a PNG whose compressed data is damaged; a GIF cut in its frame's data")
 			.noCli("ReaderHeadersTest.aPngWhoseDataImageJFailsOnIsRefusedSayingSo (the reading every front end shares)")
-			.noCommand("as for the command line"));
+			.noCommand("as for the command line"),
+		new Case(104, "an empty option value (a script's variable that is not set)")
+			.cli("--output is given an empty value; give its value", x -> score("--input", x.normal, "--model", x.model,
+				"--output", ""))
+			.noCommand("MacroInputsTest: a macro's empty output= is a key left out"),
+		new Case(105, "an existing file that is not a model as the training's model file")
+			.cli("results.csv exists and is not a GANomaly model file, so writing the model would destroy it", x -> train(
+				"--input", x.normal, "--model", x.notAModel))
+			.command("results.csv exists and is not a GANomaly model file, so writing the model would destroy it; give a " +
+				"new file name (such as results.ganomaly.zip), or delete the file first", TRAIN, x -> trainIn("image", x.open(
+					x.normal), "model", x.notAModel.toFile())),
+		badImage(106, "a file whose name is not text in the system's encoding of file names", "latin\uFFFD.tif: its name " +
+			"is not text in this system's encoding of file names", x -> x.latinName));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -700,6 +712,15 @@ public class BadInputsTest {
 			writer.dispose();
 		}
 		f.cmykJpeg = alone("cmyk.jpg", four.toByteArray());
+		f.notAModel = Files.writeString(f.dir.resolve("results.csv"), "file,score\nnormal.tif,0.2\n");
+		// a name of Latin-1 bytes (café from an old Windows share), which is not UTF-8
+		Path latin = alone("latin.tif", Files.readAllBytes(f.normal));
+		Process copy = new ProcessBuilder("sh", "-c", "mv latin.tif \"$(printf 'latin\\351.tif')\"").directory(latin
+			.getParent().toFile()).inheritIO().start();
+		assertEquals(0, copy.waitFor());
+		try (java.util.stream.Stream<Path> listed = Files.list(latin.getParent())) {
+			f.latinName = listed.findFirst().orElseThrow();
+		}
 		f.garbledJpeg = alone("garbled.jpg", sc.fiji.ganomaly.ij.TestJpegs.garbled(sc.fiji.ganomaly.ij.TestJpegs.noise(
 			256, 192, false)));
 		f.scansJpeg = alone("scans.jpg", sc.fiji.ganomaly.ij.TestJpegs.withLastScanRepeated(sc.fiji.ganomaly.ij.TestJpegs

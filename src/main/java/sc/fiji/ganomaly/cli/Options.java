@@ -54,17 +54,27 @@ public final class Options {
 				}
 				if (!known.contains(name) && !flags.contains(name)) throw new UsageException("unknown option --" + name);
 				o.values.computeIfAbsent(name, k -> new ArrayList<>());
-				if (value != null) o.values.get(name).add(value);
+				if (value != null) o.values.get(name).add(nonBlank(name, value));
 				current = flags.contains(name) || value != null ? null : name;
 				continue;
 			}
 			if (current == null) throw new UsageException("unexpected argument '" + arg + "'");
-			o.values.get(current).add(arg);
+			o.values.get(current).add(nonBlank(current, arg));
 		}
 		for (Map.Entry<String, List<String>> e : o.values.entrySet())
 			if (known.contains(e.getKey()) && e.getValue().isEmpty())
 				throw new UsageException("--" + e.getKey() + " needs a value");
 		return o;
+	}
+
+	/**
+	 * {@code value} of {@code --name}, refused if blank: an empty path would be the current folder (whose
+	 * files a run would write over), and a script's unset variable gives one.
+	 */
+	private static String nonBlank(String name, String value) {
+		if (value.isBlank()) throw new UsageException("--" + name + " is given an empty value; give its value (a " +
+			"script's variable that is not set gives an empty one)");
+		return value;
 	}
 
 	/** True if option {@code --name} (or flag) was given. */

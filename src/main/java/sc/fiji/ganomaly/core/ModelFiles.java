@@ -18,7 +18,8 @@ public final class ModelFiles {
 
 	/**
 	 * Checks, before long work starts, that a model can be written to {@code target}: its folder
-	 * exists and takes a new file, and it is not a folder.
+	 * exists and takes a new file, and it is not a folder nor a file other than a model (which the
+	 * model would destroy).
 	 *
 	 * @param parameter names the target in messages, e.g. "model" or "--model"
 	 * @throws IllegalArgumentException saying what is wrong
@@ -32,7 +33,6 @@ public final class ModelFiles {
 	 * training images), which writing the model would overwrite.
 	 */
 	public static void checkTarget(Path target, String parameter, java.util.List<Path> inputs) {
-		checkTarget(target, parameter);
 		Path model = target.toAbsolutePath().normalize();
 		for (Path input : inputs) {
 			boolean same = model.equals(input.toAbsolutePath().normalize());
@@ -46,6 +46,7 @@ public final class ModelFiles {
 				"would be overwritten by the model; choose another file, such as " + model.getFileName().toString()
 					.replaceFirst("\\.[^.]*$", "") + EXTENSION);
 		}
+		checkTarget(target, parameter);
 	}
 
 	/** A new folder for this JVM's passing files ({@code PREFIX.pidPID.RANDOM}), deleted when the JVM ends at the latest. */

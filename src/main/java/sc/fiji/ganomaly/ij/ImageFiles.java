@@ -71,9 +71,32 @@ public final class ImageFiles {
 			}
 			else if (Files.isRegularFile(p)) files.add(p);
 			else if (Files.exists(p)) throw notAFile(p, option);
-			else throw new IllegalArgumentException(option + ": " + p + " does not exist");
+			else {
+				checkName(p, option); // a name the shell passed in another encoding cannot be found
+				throw new IllegalArgumentException(option + ": " + p + " does not exist");
+			}
 		}
 		return files;
+	}
+
+	/**
+	 * Refuses a file whose name is not text in this system's encoding of file names (a name made on
+	 * another system, such as Latin-1 bytes from an old share): ImageJ opens a file by its path's text,
+	 * which would name no file.
+	 */
+	static void checkName(Path file, String option) {
+		String text = file.toString();
+		boolean same;
+		try {
+			same = java.nio.file.Paths.get(text).equals(file);
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			same = false;
+		}
+		if (!same || text.indexOf('\uFFFD') >= 0) throw new IllegalArgumentException(option + ": " + file + ": its name " +
+			"is not text in this system's encoding of file names (" + System.getProperty("sun.jnu.encoding", java.nio.charset
+				.Charset.defaultCharset().name()) + "; a name made on another system?), so it cannot be opened by name; " +
+			"rename it (or, where names are UTF-8, run with the locale LC_ALL=C.UTF-8)");
 	}
 
 	/** The refusal of something that exists but is neither a file nor a folder: reading it could block or never end. */

@@ -114,8 +114,12 @@ final class ImageHeaders {
 		if (TiffCheck.isTiff(head) || knownMagic(head)) check(file, option, whole);
 	}
 
-	/** Refuses a pipe, device or socket before it is opened: reading one may block, or never end. */
+	/**
+	 * Refuses a pipe, device or socket before it is opened (reading one may block, or never end), and a
+	 * file whose name ImageJ could not open it by ({@link ImageFiles#checkName}).
+	 */
 	private static void regular(Path file, String option) {
+		ImageFiles.checkName(file, option);
 		if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) throw ImageFiles.notAFile(file,
 			option);
 	}

@@ -211,7 +211,14 @@ public final class ScoreBatch {
 					"folder in common, so their rows in scores.csv and their maps would collide; score them into " +
 					"different output folders");
 			if (!maps) continue;
-			Path mapFile = outputNames.map(folder, new ImageFiles.Input(f, null));
+			Path mapFile;
+			try {
+				mapFile = outputNames.map(folder, new ImageFiles.Input(f, null));
+			}
+			catch (java.nio.file.InvalidPathException e) { // a name this system's encoding cannot write
+				ImageFiles.checkName(f, option);
+				throw e;
+			}
 			String map = mapFile.getFileName().toString();
 			if (map.getBytes(StandardCharsets.UTF_8).length > HiddenNames.MAX_NAME_BYTES)
 				throw new IllegalArgumentException(option + ": the map of " + f + " would be named " + map + ", longer than " +

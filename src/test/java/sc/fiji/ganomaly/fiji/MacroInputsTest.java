@@ -142,6 +142,8 @@ public class MacroInputsTest {
 			"image=TITLE");
 		expectFailure(TrainGanomalyCommand.class, "folder=/x score=texture", "model is required: add model=...");
 		expectFailure(ScoreFolderCommand.class, "folder=/x model=/m.zip", "output is required: add output=...");
+		// an empty value, as a macro's unset variable gives: left out, not the current folder
+		expectFailure(ScoreFolderCommand.class, "folder=/x model=/m.zip output=", "output is required: add output=...");
 		expectFailure(ScoreFolderCommand.class, "folder=/x model=[] output=/o", "model is required: add model=...");
 	}
 

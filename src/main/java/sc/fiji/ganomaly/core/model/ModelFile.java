@@ -78,7 +78,8 @@ public final class ModelFile {
 
 	/**
 	 * Checks, before long work starts, that a model can be written to {@code target}: its folder
-	 * exists and takes a new file (tried, not guessed from permissions), and it is not a folder.
+	 * exists and takes a new file (tried, not guessed from permissions), and it is not a folder nor a
+	 * file other than a model ({@link #checkLocation}).
 	 *
 	 * @param parameter names the target in messages, e.g. "model" or "--model"
 	 * @throws IllegalArgumentException saying what is wrong
@@ -93,7 +94,10 @@ public final class ModelFile {
 		}
 	}
 
-	/** The folder of {@code target}, which must exist; {@code target} must be a file or nothing yet. */
+	/**
+	 * The folder of {@code target}, which must exist; {@code target} must be nothing yet, an empty file or
+	 * a model file (which a new model replaces), never another file that a model would overwrite.
+	 */
 	private static Path checkLocation(Path target, String parameter) {
 		Path parent = target.toAbsolutePath().getParent();
 		if (Files.isDirectory(target)) throw new IllegalArgumentException(parameter + ": " + target +
@@ -104,7 +108,22 @@ public final class ModelFile {
 			EXTENSION + ")");
 		if (parent == null || !Files.isDirectory(parent))
 			throw new IllegalArgumentException(parameter + ": folder " + parent + " does not exist");
+		if (Files.isRegularFile(target) && target.toFile().length() > 0 && !holdsManifest(target))
+			throw new IllegalArgumentException(parameter + ": " + target + " exists and is not a GANomaly model file, so " +
+				"writing the model would destroy it; give a new file name" + (target.getFileName().toString().endsWith(
+					EXTENSION) ? "" : " (such as " + target.getFileName().toString().replaceFirst("\\.[^.]*$", "") +
+						EXTENSION + ")") + ", or delete the file first");
 		return parent;
+	}
+
+	/** True if {@code file} is a zip holding a model manifest (a model file, whole or not). */
+	private static boolean holdsManifest(Path file) {
+		try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+			return zip.getEntry(MANIFEST) != null;
+		}
+		catch (IOException | RuntimeException e) {
+			return false;
+		}
 	}
 
 	/**

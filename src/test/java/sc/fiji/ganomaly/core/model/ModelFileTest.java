@@ -80,7 +80,11 @@ public class ModelFileTest {
 		Path root = tmp.getRoot().toPath(), versions = Files.createDirectories(root.resolve("versions"));
 		Path v1 = versions.resolve("v1.ganomaly.zip"), middle = root.resolve("middle.ganomaly.zip"), latest = root.resolve(
 			"latest.ganomaly.zip");
-		Files.writeString(v1, "an older model");
+		// an older model, as far as the writer looks (a zip holding a manifest); unreadable unless replaced
+		try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(v1))) {
+			zip.putNextEntry(new java.util.zip.ZipEntry(ModelFile.MANIFEST));
+			zip.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
 		Files.createSymbolicLink(middle, Path.of("versions/v1.ganomaly.zip"));
 		Files.createSymbolicLink(latest, Path.of("middle.ganomaly.zip"));
 		ModelFile.write(latest, manifest(), savedModel());
