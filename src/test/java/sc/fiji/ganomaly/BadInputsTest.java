@@ -90,7 +90,7 @@ public class BadInputsTest {
 		Path dir, model, normal, empty, notImageFolder, text, tiny, thin, nan, inf, constant, mixed, mixedChannels,
 			hyper, twoChannels, rgb, emptyModel, truncated, version99, notZip, noWeights, foreignZip, brokenNetwork, aFile,
 			readOnly, loopTif, cycleTif, liarTif, halfTif, emptyTif, ratioTif, hugeTif, bigTiff, liarPng, singleDirTif, latin1List, cutJpeg,
-			cmykJpeg, garbledJpeg, scansJpeg, notAModel, latinName, int64Tif, half16Tif, plotTif, pointsTif, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, pipeAlone, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
+			cmykJpeg, garbledJpeg, scansJpeg, notAModel, latinName, usedOutput, int64Tif, half16Tif, plotTif, pointsTif, pipeModel, longSoftware, cutDeflate, twoShortWidth, descriptionFirst, longDescription, negativeSlices, omePart, pipeAlone, tinyRate, oneMap, scoredInPlace, batch, hostile, stolen, hugeSigma, wrongNz, extraEntry, textureOnly, withMaps;
 
 		Path out(String name) {
 			return dir.resolve("out").resolve(name);
@@ -575,7 +575,14 @@ public class BadInputsTest {
 				"new file name (such as results.ganomaly.zip), or delete the file first", TRAIN, x -> trainIn("image", x.open(
 					x.normal), "model", x.notAModel.toFile())),
 		badImage(106, "a file whose name is not text in the system's encoding of file names", "latin\uFFFD.tif: its name " +
-			"is not text in this system's encoding of file names", x -> x.latinName));
+			"is not text in this system's encoding of file names", x -> x.latinName),
+		new Case(107, "scoring into an output folder whose scores.csv holds rows of files this run does not score")
+			.cli("scores.csv holds the scores of 1 file(s) that this run does not score (earlier.tif), which it would replace",
+				x -> score("--input", x.normal, "--model", x.model, "--output", x.usedOutput))
+			.command("scores.csv holds the scores of 1 file(s) that this run does not score (earlier.tif), which it would " +
+				"replace; choose another output folder, give those files too, or delete that scores.csv", FOLDER, x -> in(
+					"folder", x.normal.getParent().resolve("bad-normal-copy").toFile(), "model", x.model.toFile(), "output",
+					x.usedOutput.toFile())));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {
@@ -713,6 +720,10 @@ public class BadInputsTest {
 		}
 		f.cmykJpeg = alone("cmyk.jpg", four.toByteArray());
 		f.notAModel = Files.writeString(f.dir.resolve("results.csv"), "file,score\nnormal.tif,0.2\n");
+		// an output folder of an earlier run of another file (a job array's earlier task), and a folder to score
+		f.usedOutput = Files.createDirectories(f.dir.resolve("used-output"));
+		Files.writeString(f.usedOutput.resolve("scores.csv"), "file,slice,score,anomalous\nearlier.tif,1,0.25,false\n");
+		Files.copy(f.normal, Files.createDirectories(f.dir.resolve("bad-normal-copy")).resolve("normal.tif"));
 		// a name of Latin-1 bytes (café from an old Windows share), which is not UTF-8
 		Path latin = alone("latin.tif", Files.readAllBytes(f.normal));
 		Process copy = new ProcessBuilder("sh", "-c", "mv latin.tif \"$(printf 'latin\\351.tif')\"").directory(latin

@@ -74,6 +74,28 @@ final class RunRecord {
 		return finishedPlanes(scores);
 	}
 
+	/**
+	 * Refuses a fresh start in {@code output} that would replace rows of its scores.csv of files this
+	 * run does not score ({@code names}: the names its rows get), such as an earlier task's of a job
+	 * array given the same output folder, or a scores.csv this program did not write: they would be
+	 * lost. Starting over with the same files (or more) replaces nothing that is not scored again.
+	 */
+	static void checkNothingReplaced(Path output, java.util.Set<String> names) throws IOException {
+		Path scores = output.resolve(ScoreBatch.SCORES);
+		if (!Files.isRegularFile(scores)) return;
+		List<String> rows = ScoreFiles.CsvRows.of(Files.readAllBytes(scores)).rows();
+		if (rows.isEmpty()) return;
+		if (!rows.get(0).equals(ScoreFiles.CSV_HEADER)) throw new IllegalArgumentException("output: " + scores +
+			" is not the scores.csv of a scoring run, and this run would replace it; choose another output folder, or " +
+			"move it away");
+		List<String> lost = rows.subList(1, rows.size()).stream().map(RunRecord::firstField).filter(n -> !names.contains(
+			n)).distinct().toList();
+		if (!lost.isEmpty()) throw new IllegalArgumentException("output: " + scores + " holds the scores of " + lost
+			.size() + " file(s) that this run does not score (" + lost.get(0) + (lost.size() > 1 ? ", …" : "") + "), which " +
+			"it would replace; choose another output folder, give those files too, or delete that scores.csv to replace " +
+			"its scores");
+	}
+
 	/** The first line that differs, as the earlier and the new run say it. */
 	private static String difference(String earlier, String now) {
 		List<String> a = earlier.lines().toList(), b = now.lines().toList();

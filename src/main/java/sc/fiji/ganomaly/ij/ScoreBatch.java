@@ -121,7 +121,8 @@ public final class ScoreBatch {
 	 * planes when it cancels.
 	 *
 	 * @throws IllegalArgumentException for a request that cannot run (names that collide, a resume
-	 *                                  of another run), naming the option; with
+	 *                                  of another run, a fresh start that would replace another run's
+	 *                                  rows of scores.csv), naming the option; with
 	 *                                  {@code stopAtFirstFailure}, for the first file that fails
 	 * @throws UncheckedIOException     when the output folder cannot be written
 	 */
@@ -134,6 +135,8 @@ public final class ScoreBatch {
 		{
 			String record = RunRecord.of(request);
 			Map<String, Integer> done = request.resume() ? RunRecord.resume(output, record) : null;
+			if (!request.resume()) RunRecord.checkNothingReplaced(output, request.files().stream().map(names::name)
+				.collect(java.util.stream.Collectors.toSet()));
 			if (done == null) {
 				start(output, record);
 				done = Map.of();

@@ -155,7 +155,12 @@ public class ScoreBatchTest {
 			assertTrue(second.err(), second.err().contains("another scoring run is writing into " + output));
 		}
 		assertArrayEquals(rows, Files.readAllBytes(output.resolve("scores.csv")));
-		assertEquals(0, score(output, "--input", good.resolve("a.tif").toString()).exit());
+		assertEquals(0, score(output, "--input", good.toString()).exit());
+		// without the lock, a run of fewer files would replace the others' rows: refused, they stay
+		Outcome fewer = score(output, "--input", good.resolve("a.tif").toString());
+		assertEquals(fewer.err(), 2, fewer.exit());
+		assertTrue(fewer.err(), fewer.err().contains("--output: " + output.resolve("scores.csv") + " holds the scores of "));
+		assertArrayEquals(rows, Files.readAllBytes(output.resolve("scores.csv")));
 	}
 
 	/** An input gone between its listing and the run (moved away, deleted) costs that file only. */
@@ -288,7 +293,8 @@ public class ScoreBatchTest {
 			39);
 		Files.write(in.resolve("b8-pages.tif"), pages.bytes());
 		Path reference = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
-		Files.writeString(output.resolve("scores.csv"), "an old scores.csv\n");
+		// an earlier run's scores.csv, of a file that fails now: its row is replaced with the rest
+		Files.writeString(output.resolve("scores.csv"), "file,slice,score,anomalous\nb7-small.tif,1,0.5,false\n");
 		assertEquals(0, score(reference, "--input", good.toString()).exit());
 
 		long started = System.nanoTime();

@@ -268,7 +268,13 @@ public class FijiMacroTest {
 		for (String n : List.of("normal_01.tif", "normal_02.tif", "normal_03.tif", "normal_04.tif", "stack_normal.tif"))
 			Files.copy(PROJECT.resolve("test-images").resolve(n), dir.resolve("train").resolve(n));
 		Path model = dir.resolve("texture.ganomaly.zip");
-		byte[] earlier = "an earlier model".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		// an earlier model, as far as a training looks (a zip holding a manifest)
+		java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+		try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(zipped)) {
+			zip.putNextEntry(new java.util.zip.ZipEntry("manifest.json"));
+			zip.write("an earlier model".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		byte[] earlier = zipped.toByteArray();
 		Files.write(model, earlier);
 		installClicker(app);
 		Path macro = dir.resolve("stop-texture.ijm");
