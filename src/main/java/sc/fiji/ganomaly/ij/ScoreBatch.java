@@ -135,8 +135,7 @@ public final class ScoreBatch {
 		{
 			String record = RunRecord.of(request);
 			Map<String, Integer> done = request.resume() ? RunRecord.resume(output, record) : null;
-			if (!request.resume()) RunRecord.checkNothingReplaced(output, request.files().stream().map(names::name)
-				.collect(java.util.stream.Collectors.toSet()));
+			if (!request.resume()) checkNothingReplaced(output, names, request.files());
 			if (done == null) {
 				start(output, record);
 				done = Map.of();
@@ -151,6 +150,15 @@ public final class ScoreBatch {
 		catch (IOException e) {
 			throw new UncheckedIOException("could not write into " + output + ": " + e.getMessage(), e);
 		}
+	}
+
+	/**
+	 * Refuses a fresh start in {@code output} that would replace rows of scores.csv of files other than
+	 * {@code files} (named by {@code names}), or a scores.csv this program did not write; "output: …".
+	 */
+	public static void checkNothingReplaced(Path output, OutputNames names, List<Path> files) throws IOException {
+		RunRecord.checkNothingReplaced(output, files.stream().map(names::name).collect(java.util.stream.Collectors
+			.toSet()));
 	}
 
 	/** A fresh start: the run record, scores.csv with its header alone. */

@@ -210,6 +210,13 @@ public final class SparkScore {
 
 		OutputNames names = OutputNames.of(ScoreBatch.distinct(files));
 		Fingerprint fingerprint = Fingerprint.of(files, names, settings, modelFile, planesPerTask, precision);
+		if (!options.resume()) try {
+			ScoreBatch.checkNothingReplaced(output, names, files);
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException("could not read " + output.resolve(ScoreBatch.SCORES) + ": " + e
+				.getMessage(), e);
+		}
 		prepareParts(output, fingerprint, options.resume(), out);
 		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), names, settings,
 			modelFile.getFileName().toString(), planesPerTask, threads, precision, output.toAbsolutePath().toString(),

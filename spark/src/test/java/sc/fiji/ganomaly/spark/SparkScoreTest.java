@@ -103,6 +103,22 @@ public class SparkScoreTest {
 		System.clearProperty(SparkScore.FAIL_KEY);
 	}
 
+	/** Without --resume, a run into a folder whose scores.csv holds another run's rows is refused, and they stay. */
+	@Test
+	public void aRunDoesNotReplaceAnotherRunsRows() throws IOException {
+		Path o = Files.createDirectories(tmp.getRoot().toPath().resolve("spark-used"));
+		String earlier = "file,slice,score,anomalous\nearlier.tif,1,0.25,false\n";
+		Files.writeString(o.resolve("scores.csv"), earlier);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = SparkScore.run(sparkArgs(o, "local[1]"), new PrintStream(out, true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8));
+		String said = err.toString(StandardCharsets.UTF_8);
+		assertEquals(said, 2, code);
+		assertTrue(said, said.startsWith("ganomaly-spark score: --output: " + o.resolve("scores.csv") + " holds the " +
+			"scores of 1 file(s) that this run does not score (earlier.tif), which it would replace"));
+		assertEquals(earlier, Files.readString(o.resolve("scores.csv")));
+	}
+
 	@Test
 	public void sameOutputsAsTheCommandLineHoweverPartitioned() throws IOException {
 		Path a = tmp.getRoot().toPath().resolve("spark-2-5");
