@@ -49,6 +49,26 @@ public final class ModelFiles {
 		checkTarget(target, parameter);
 	}
 
+	/**
+	 * The SHA-256 of a model file's bytes, in hexadecimal: what identifies a model wherever its copy
+	 * lies (a run resumed with a copy staged to a node's scratch disk is the same run).
+	 */
+	public static String sha256(Path file) throws java.io.IOException {
+		java.security.MessageDigest digest;
+		try {
+			digest = java.security.MessageDigest.getInstance("SHA-256");
+		}
+		catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException("this Java has no SHA-256", e);
+		}
+		try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+			byte[] buffer = new byte[1 << 16];
+			for (int n; (n = in.read(buffer)) > 0;)
+				digest.update(buffer, 0, n);
+		}
+		return java.util.HexFormat.of().formatHex(digest.digest());
+	}
+
 	/** A new folder for this JVM's passing files ({@code PREFIX.pidPID.RANDOM}), deleted when the JVM ends at the latest. */
 	public static Path temporaryFolder(String prefix) {
 		return TemporaryFolders.create(prefix);

@@ -13,13 +13,16 @@ import java.util.Map;
 
 /**
  * What a scoring run in an output folder scored with, and what it finished: the run record (the
- * inputs with their sizes and modification times, the model file likewise, the options) and the
- * rows of {@code scores.csv}. A resume continues only the same run.
+ * inputs with their sizes and modification times, the model file by its content, the options) and
+ * the rows of {@code scores.csv}. A resume continues only the same run.
  */
 final class RunRecord {
 
-	/** Format 2: rows and maps named by {@link OutputNames} (format 1: by file name; not resumed). */
-	private static final String FIRST_LINE = "ganomaly score run, format 2";
+	/**
+	 * Format 3: rows and maps named by {@link OutputNames}, the model by its bytes (format 2: by its path
+	 * and time; format 1: rows by file name; neither resumed).
+	 */
+	private static final String FIRST_LINE = "ganomaly score run, format 3";
 
 	private RunRecord() {}
 
@@ -30,7 +33,8 @@ final class RunRecord {
 		sb.append("options stride=").append(s.stride()).append(" threshold=").append(s.threshold()).append(" score=")
 			.append(s.score().id()).append(" channels=").append(s.channels()).append(" maps=").append(s.maps().option())
 			.append(" precision=").append(r.precision()).append('\n');
-		sb.append(file("model", r.model()));
+		sb.append("model size=").append(Files.size(r.model())).append(" sha256=").append(sc.fiji.ganomaly.core.ModelFiles
+			.sha256(r.model())).append('\n');
 		for (Path f : r.files())
 			sb.append(file("input", f));
 		return sb.toString();
@@ -41,13 +45,12 @@ final class RunRecord {
 	 * one that cannot be looked at (a link in a loop, a folder without access) "unreadable": such an
 	 * input fails when read, as a file of its own.
 	 */
-	private static String file(String what, Path f) throws IOException {
+	private static String file(String what, Path f) {
 		Path p = f.toAbsolutePath().normalize();
 		try {
 			return what + " " + p + " size=" + Files.size(p) + " modified=" + Files.getLastModifiedTime(p).toMillis() + "\n";
 		}
 		catch (IOException e) {
-			if (what.equals("model")) throw e;
 			return what + " " + p + (e instanceof NoSuchFileException ? " missing\n" : " unreadable\n");
 		}
 	}

@@ -590,6 +590,14 @@ public class ScoreBatchTest {
 		// without --resume the run starts over
 		assertEquals(0, score(output, "--input", in.toString()).exit());
 		assertEquals(0, score(output, "--input", in.toString(), "--resume").exit()); // nothing left to do
+		// a copy of the model elsewhere, of another date (staged to a node's scratch disk), is the same model
+		Path copy = tmp.newFolder().toPath().resolve("staged.ganomaly.zip");
+		Files.copy(model, copy);
+		Files.setLastModifiedTime(copy, FileTime.fromMillis(0));
+		Outcome staged = cli("score", "--model", copy.toString(), "--output", output.toString(), "--input", in.toString(),
+			"--resume");
+		assertEquals(staged.err(), 0, staged.exit());
+		assertTrue(staged.out(), staged.out().contains("by the earlier run"));
 	}
 
 	@Test(timeout = 300_000)

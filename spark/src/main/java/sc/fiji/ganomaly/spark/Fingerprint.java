@@ -1,16 +1,13 @@
 package sc.fiji.ganomaly.spark;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
+import sc.fiji.ganomaly.core.ModelFiles;
 import sc.fiji.ganomaly.ij.OutputNames;
 import sc.fiji.ganomaly.ij.ScoreFiles;
 
@@ -19,7 +16,7 @@ import sc.fiji.ganomaly.ij.ScoreFiles;
  * resumed run must have the same (the inputs' sizes and modification times are checked per input by
  * the plan step, {@link Parts#keepIfSameInput}).
  *
- * @param model    the model file's path, size, modification time and SHA-256
+ * @param model    the model file's size and SHA-256 (a copy of it elsewhere is the same model)
  * @param settings stride, threshold, score, channels, maps, band size and precision
  * @param inputs   the inputs' absolute paths, in order
  */
@@ -60,8 +57,7 @@ record Fingerprint(String model, String settings, List<String> inputs) {
 	{
 		String modelLine;
 		try {
-			modelLine = model.toAbsolutePath().normalize() + " " + Files.size(model) + " bytes, modified " + Files
-				.getLastModifiedTime(model) + ", sha256 " + sha256(model);
+			modelLine = Files.size(model) + " bytes, sha256 " + ModelFiles.sha256(model);
 		}
 		catch (IOException e) {
 			throw new IllegalArgumentException("--model: cannot read " + model + ": " + e.getMessage());
@@ -71,22 +67,5 @@ record Fingerprint(String model, String settings, List<String> inputs) {
 				.score().id(), s.channels().isEmpty() ? "all" : s.channels(), s.maps().option(), planesPerTask,
 			precision, names.root());
 		return new Fingerprint(modelLine, settings, files.stream().map(f -> f.toAbsolutePath().toString()).toList());
-	}
-
-	/** The SHA-256 of a file's bytes, in hexadecimal. */
-	static String sha256(Path file) throws IOException {
-		MessageDigest digest;
-		try {
-			digest = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("this Java has no SHA-256", e);
-		}
-		try (InputStream in = Files.newInputStream(file)) {
-			byte[] buffer = new byte[1 << 16];
-			for (int n; (n = in.read(buffer)) > 0;)
-				digest.update(buffer, 0, n);
-		}
-		return HexFormat.of().formatHex(digest.digest());
 	}
 }
