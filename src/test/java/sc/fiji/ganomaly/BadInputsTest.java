@@ -582,7 +582,10 @@ public class BadInputsTest {
 			.command("scores.csv holds the scores of 1 file(s) that this run does not score (earlier.tif), which it would " +
 				"replace; choose another output folder, give those files too, or delete that scores.csv", FOLDER, x -> in(
 					"folder", x.normal.getParent().resolve("bad-normal-copy").toFile(), "model", x.model.toFile(), "output",
-					x.usedOutput.toFile())));
+					x.usedOutput.toFile())),
+		new Case(108, "a 32-bit image whose values span more than float's range (noise of ±3e38)")
+			.noCli("NormalizationTest.aRangeBeyondFloatsIsRefusedSayingSo (the normalisation every front end shares)")
+			.noCommand("as for the command line"));
 
 	/** A broken or hostile image file: refused when scored (command line) and trained on in a folder (command). */
 	static Case badImage(int row, String what, String message, Function<Fixtures, Path> file) {

@@ -47,6 +47,23 @@ public class NormalizationTest {
 		assertArrayEquals(new float[64], fixed.data(), 0f);
 	}
 
+	/** Values spanning more than float's range (noise of ±3e38) are said to be so, not called one value. */
+	@Test
+	public void aRangeBeyondFloatsIsRefusedSayingSo() {
+		float[] v = new float[64];
+		Random random = new Random(4);
+		for (int i = 0; i < v.length; i++)
+			v[i] = (random.nextFloat() * 2 - 1) * 3e38f;
+		try {
+			PlaneNormalizer.apply(Normalization.percentiles(1, 99.8), ArrayImgs.floats(v, 8, 8), "huge.tif");
+			fail("a span beyond float taken");
+		}
+		catch (IllegalArgumentException e) {
+			assertTrue(e.getMessage(), e.getMessage().startsWith("huge.tif: its values span ") && e.getMessage().contains(
+				", wider than 32-bit floats can hold; rescale it first"));
+		}
+	}
+
 	@Test
 	public void fixedRangeMapsIntensities() {
 		NormalizedPlane p = PlaneNormalizer.apply(Normalization.fixedRange(0, 200), ArrayImgs.floats(new float[] { 0, 100, 300 }, 3, 1),
