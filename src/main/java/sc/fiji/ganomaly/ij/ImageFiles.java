@@ -71,6 +71,7 @@ public final class ImageFiles {
 			}
 			else if (Files.isRegularFile(p)) files.add(p);
 			else if (Files.exists(p)) throw notAFile(p, option);
+			else if (Files.isSymbolicLink(p)) files.add(p); // a link to nothing (a shell's glob lists one): as in a folder
 			else {
 				checkName(p, option); // a name the shell passed in another encoding cannot be found
 				throw new IllegalArgumentException(option + ": " + p + " does not exist");

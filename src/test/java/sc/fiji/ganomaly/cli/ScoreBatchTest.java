@@ -237,7 +237,10 @@ public class ScoreBatchTest {
 		assertEquals(3, Files.readAllLines(output.resolve("scores.csv")).size());
 	}
 
-	/** A link to nothing in a folder is listed and fails as a file of its own, instead of being passed over. */
+	/**
+	 * A link to nothing, in a folder or given by name, fails as a file of its own, instead of being
+	 * passed over or ending the run.
+	 */
 	@Test
 	public void aLinkToNothingInAFolderIsAFailureOfItsOwn() throws IOException {
 		Path in = tmp.newFolder("links").toPath(), output = tmp.newFolder().toPath();
@@ -252,6 +255,11 @@ public class ScoreBatchTest {
 			"moved-away.tif") + ", which does not exist\"", failures.get(1));
 		assertTrue(failures.get(2), failures.get(2).startsWith(in.resolve("loop.tif") + ",--input: cannot read "));
 		assertTrue(Files.readString(output.resolve("scores.csv")).contains("a.tif,"));
+		// given by name, as a shell's glob gives them: the same
+		Path named = tmp.newFolder().toPath();
+		Outcome globbed = score(named, "--input", in.resolve("a.tif").toString(), in.resolve("gone.tif").toString());
+		assertEquals(globbed.err(), 3, globbed.exit());
+		assertEquals(failures.get(1), Files.readAllLines(named.resolve("failures.csv")).get(1));
 	}
 
 	/** A file named with a terminal's escape sequence and a carriage return shows them as ?, not as a cleared screen. */
