@@ -73,31 +73,11 @@ public final class ImageFiles {
 			else if (Files.exists(p)) throw notAFile(p, option);
 			else if (Files.isSymbolicLink(p)) files.add(p); // a link to nothing (a shell's glob lists one): as in a folder
 			else {
-				checkName(p, option); // a name the shell passed in another encoding cannot be found
+				ImageHeaders.checkName(p, option); // a name the shell passed in another encoding cannot be found
 				throw new IllegalArgumentException(option + ": " + p + " does not exist");
 			}
 		}
 		return files;
-	}
-
-	/**
-	 * Refuses a file whose name is not text in this system's encoding of file names (a name made on
-	 * another system, such as Latin-1 bytes from an old share): ImageJ opens a file by its path's text,
-	 * which would name no file.
-	 */
-	static void checkName(Path file, String option) {
-		String text = file.toString();
-		boolean same;
-		try {
-			same = java.nio.file.Paths.get(text).equals(file);
-		}
-		catch (java.nio.file.InvalidPathException e) {
-			same = false;
-		}
-		if (!same || text.indexOf('\uFFFD') >= 0) throw new IllegalArgumentException(option + ": " + file + ": its name " +
-			"is not text in this system's encoding of file names (" + System.getProperty("sun.jnu.encoding", java.nio.charset
-				.Charset.defaultCharset().name()) + "; a name made on another system?), so it cannot be opened by name; " +
-			"rename it (or, where names are UTF-8, run with the locale LC_ALL=C.UTF-8)");
 	}
 
 	/** The refusal of something that exists but is neither a file nor a folder: reading it could block or never end. */
@@ -225,27 +205,10 @@ public final class ImageFiles {
 		if (read.output().contains("Out of memory")) throw new ImageTooLarge(option + ": " + file + ": ImageJ ran out of " +
 			"memory reading it (Java may use at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MB); give Java more " +
 			"memory (-Xmx) to read it");
-		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option, decodingFailure(
+		if (read.value() == null || !read.output().isBlank()) throw ImageHeaders.notAnImage(file, option, ImageHeaders.decodingFailure(
 			read.output().isBlank() && thrown[0] != null ? thrown[0].toString() : read.firstLine()));
 		return new Input(file, ImagePlusPlanes.checkDimensions(OmeLayout.apply(read.value(), file, option), option + ": " +
 			file));
-	}
-
-	/** A Java exception as ImageJ prints it: its class's whole name, then its message if it has one. */
-	private static final java.util.regex.Pattern THROWN = java.util.regex.Pattern.compile(
-		"(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*Exception)(?:: (.+))?");
-
-	/**
-	 * Why ImageJ could not read a file whose header passed the checks, from the first line it printed
-	 * (or the exception it threw): an exception's message without its class (its simple name if it has
-	 * no message), or, where it said nothing, that its reader failed.
-	 */
-	static String decodingFailure(String firstLine) {
-		java.util.regex.Matcher thrown = THROWN.matcher(firstLine.strip());
-		if (thrown.matches()) return "decoding it fails (" + (thrown.group(2) != null ? thrown.group(2) : thrown.group(
-			1)) + "): it is damaged, or of a kind ImageJ does not read";
-		return firstLine.isBlank() ? "ImageJ's reader fails on it: it is damaged, or of a kind ImageJ does not read" :
-			firstLine;
 	}
 
 	/**

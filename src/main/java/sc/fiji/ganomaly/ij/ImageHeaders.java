@@ -114,12 +114,49 @@ final class ImageHeaders {
 		if (TiffCheck.isTiff(head) || knownMagic(head)) check(file, option, whole);
 	}
 
+	/** A Java exception as ImageJ prints it: its class's whole name, then its message if it has one. */
+	private static final java.util.regex.Pattern THROWN = java.util.regex.Pattern.compile(
+		"(?:[a-z_$][\\w$]*\\.)+([A-Z][\\w$]*Exception)(?:: (.+))?");
+
+	/**
+	 * Why ImageJ could not read a file whose header passed the checks, from the first line it printed
+	 * (or the exception it threw): an exception's message without its class (its simple name if it has
+	 * no message), or, where it said nothing, that its reader failed.
+	 */
+	static String decodingFailure(String firstLine) {
+		java.util.regex.Matcher thrown = THROWN.matcher(firstLine.strip());
+		if (thrown.matches()) return "decoding it fails (" + (thrown.group(2) != null ? thrown.group(2) : thrown.group(
+			1)) + "): it is damaged, or of a kind ImageJ does not read";
+		return firstLine.isBlank() ? "ImageJ's reader fails on it: it is damaged, or of a kind ImageJ does not read" :
+			firstLine;
+	}
+
+	/**
+	 * Refuses a file whose name is not text in this system's encoding of file names (a name made on
+	 * another system, such as Latin-1 bytes from an old share): ImageJ opens a file by its path's text,
+	 * which would name no file.
+	 */
+	static void checkName(Path file, String option) {
+		String text = file.toString();
+		boolean same;
+		try {
+			same = java.nio.file.Paths.get(text).equals(file);
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			same = false;
+		}
+		if (!same || text.indexOf('\uFFFD') >= 0) throw new IllegalArgumentException(option + ": " + file + ": its name " +
+			"is not text in this system's encoding of file names (" + System.getProperty("sun.jnu.encoding", java.nio.charset
+				.Charset.defaultCharset().name()) + "; a name made on another system?), so it cannot be opened by name; " +
+			"rename it (or, where names are UTF-8, run with the locale LC_ALL=C.UTF-8)");
+	}
+
 	/**
 	 * Refuses a pipe, device or socket before it is opened (reading one may block, or never end), and a
-	 * file whose name ImageJ could not open it by ({@link ImageFiles#checkName}).
+	 * file whose name ImageJ could not open it by ({@link #checkName}).
 	 */
 	private static void regular(Path file, String option) {
-		ImageFiles.checkName(file, option);
+		checkName(file, option);
 		if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) throw ImageFiles.notAFile(file,
 			option);
 	}

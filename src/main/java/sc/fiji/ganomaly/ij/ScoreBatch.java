@@ -227,7 +227,7 @@ public final class ScoreBatch {
 				mapFile = outputNames.map(folder, new ImageFiles.Input(f, null));
 			}
 			catch (java.nio.file.InvalidPathException e) { // a name this system's encoding cannot write
-				ImageFiles.checkName(f, option);
+				ImageHeaders.checkName(f, option);
 				throw e;
 			}
 			String map = mapFile.getFileName().toString();
