@@ -577,10 +577,10 @@ public class BadInputsTest {
 		badImage(106, "a file whose name is not text in the system's encoding of file names", "latin\uFFFD.tif: its name " +
 			"is not text in this system's encoding of file names", x -> x.latinName),
 		new Case(107, "scoring into an output folder whose scores.csv holds rows of files this run does not score")
-			.cli("scores.csv holds the scores of 1 file(s) that this run does not score (earlier.tif), which it would replace",
+			.cli("earlier.tif), which it would replace; choose another output folder, give those files too",
 				x -> score("--input", x.normal, "--model", x.model, "--output", x.usedOutput))
-			.command("scores.csv holds the scores of 1 file(s) that this run does not score (earlier.tif), which it would " +
-				"replace; choose another output folder, give those files too, or delete that scores.csv", FOLDER, x -> in(
+			.command("earlier.tif), which it would replace; choose another output folder, give those files too, or delete " +
+				"that scores.csv", FOLDER, x -> in(
 					"folder", x.normal.getParent().resolve("bad-normal-copy").toFile(), "model", x.model.toFile(), "output",
 					x.usedOutput.toFile())),
 		new Case(108, "a 32-bit image whose values span more than float's range (noise of ±3e38)")
@@ -726,6 +726,9 @@ public class BadInputsTest {
 		// an output folder of an earlier run of another file (a job array's earlier task), and a folder to score
 		f.usedOutput = Files.createDirectories(f.dir.resolve("used-output"));
 		Files.writeString(f.usedOutput.resolve("scores.csv"), "file,slice,score,anomalous\nearlier.tif,1,0.25,false\n");
+		Path earlier = Files.copy(f.normal, f.dir.resolve("earlier.tif"));
+		Files.writeString(f.usedOutput.resolve(".ganomaly-score.run"), "ganomaly score run, format 3\ninput " + earlier
+			.toAbsolutePath() + " size=" + Files.size(earlier) + " modified=0\n");
 		Files.copy(f.normal, Files.createDirectories(f.dir.resolve("bad-normal-copy")).resolve("normal.tif"));
 		// a name of Latin-1 bytes (café from an old Windows share), which is not UTF-8
 		Path latin = alone("latin.tif", Files.readAllBytes(f.normal));

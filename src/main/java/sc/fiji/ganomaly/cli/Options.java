@@ -69,10 +69,11 @@ public final class Options {
 
 	/**
 	 * {@code value} of {@code --name}, refused if blank: an empty path would be the current folder (whose
-	 * files a run would write over), and a script's unset variable gives one.
+	 * files a run would write over), and a script's unset variable gives one. An empty {@code --channels}
+	 * is every channel, as no value there is.
 	 */
 	private static String nonBlank(String name, String value) {
-		if (value.isBlank()) throw new UsageException("--" + name + " is given an empty value; give its value (a " +
+		if (value.isBlank() && !name.equals("channels")) throw new UsageException("--" + name + " is given an empty value; give its value (a " +
 			"script's variable that is not set gives an empty one)");
 		return value;
 	}

@@ -79,6 +79,8 @@ public final class ModelPool implements AutoCloseable {
 	 * {@link #lease(Path)} for a caller that will score with {@code score} (null: the model's own): a
 	 * model loaded now loads its network only if that score uses one ({@link GanomalyModel#load(Path,
 	 * int, String, ScoreKind)}); a shared model creates it at its first network score.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
 	 */
 	public Lease lease(Path file, ScoreKind score) {
 		return lease(file, threads, null, score);
@@ -148,7 +150,7 @@ public final class ModelPool implements AutoCloseable {
 
 	/** Unpacked bytes of the models loaded now. */
 	public synchronized long bytes() {
-		return loadedBytes();
+		return entries.values().stream().mapToLong(e -> e.bytes).sum();
 	}
 
 	/**
@@ -181,7 +183,7 @@ public final class ModelPool implements AutoCloseable {
 			}
 		}
 		for (Iterator<Entry> it = entries.values().iterator(); it.hasNext() &&
-			(entries.size() > maxModels || loadedBytes() > maxBytes);)
+			(entries.size() > maxModels || bytes() > maxBytes);)
 		{
 			Entry e = it.next();
 			if (e == keep || !e.loaded.isDone()) continue;
@@ -190,10 +192,6 @@ public final class ModelPool implements AutoCloseable {
 			evicted.add(e);
 		}
 		return evicted;
-	}
-
-	private long loadedBytes() {
-		return entries.values().stream().mapToLong(e -> e.bytes).sum();
 	}
 
 	private void closeUnused(List<Entry> evicted) {

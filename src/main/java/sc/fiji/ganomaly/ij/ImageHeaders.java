@@ -138,14 +138,15 @@ final class ImageHeaders {
 	 */
 	static void checkName(Path file, String option) {
 		String text = file.toString();
-		boolean same;
-		try {
-			same = java.nio.file.Paths.get(text).equals(file);
+		boolean opens;
+		try { // a name decoded with replacement characters names no file; other names are as they were given
+			opens = text.indexOf('\uFFFD') < 0 || Files.exists(java.nio.file.Paths.get(text), java.nio.file.LinkOption
+				.NOFOLLOW_LINKS);
 		}
-		catch (java.nio.file.InvalidPathException e) {
-			same = false;
+		catch (java.nio.file.InvalidPathException e) { // a name the system's encoding cannot write
+			opens = false;
 		}
-		if (!same || text.indexOf('\uFFFD') >= 0) throw new IllegalArgumentException(option + ": " + file + ": its name " +
+		if (!opens) throw new IllegalArgumentException(option + ": " + file + ": its name " +
 			"is not text in this system's encoding of file names (" + System.getProperty("sun.jnu.encoding", java.nio.charset
 				.Charset.defaultCharset().name()) + "; a name made on another system?), so it cannot be opened by name; " +
 			"rename it (or, where names are UTF-8, run with the locale LC_ALL=C.UTF-8)");

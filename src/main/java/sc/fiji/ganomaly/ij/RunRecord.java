@@ -70,6 +70,9 @@ final class RunRecord {
 				"this program; score without resume to start over");
 		}
 		String earlier = Files.readString(runFile, StandardCharsets.UTF_8);
+		if (!earlier.startsWith(FIRST_LINE + "\n")) throw new IllegalArgumentException("resume: the run in " + output +
+			" was made by another version of this program (" + earlier.lines().findFirst().orElse("an empty record") +
+			"); score without resume to start over");
 		if (!earlier.equals(record)) throw new IllegalArgumentException("resume: the run in " + output +
 			" scored with other inputs, model or options (" + difference(earlier, record) +
 			"); score without resume to start over");
@@ -79,24 +82,45 @@ final class RunRecord {
 
 	/**
 	 * Refuses a fresh start in {@code output} that would replace rows of its scores.csv of files this
-	 * run does not score ({@code names}: the names its rows get), such as an earlier task's of a job
-	 * array given the same output folder, or a scores.csv this program did not write: they would be
-	 * lost. Starting over with the same files (or more) replaces nothing that is not scored again.
+	 * run does not score, such as an earlier task's of a job array given the same output folder: they
+	 * would be lost. The earlier run's record names its inputs; an input of it that is gone since, or
+	 * among {@code files}, loses nothing. A scores.csv without a record (a run of an older version) is
+	 * compared by its rows' names ({@code names}: those this run's rows get), and one this program did
+	 * not write is refused.
 	 */
-	static void checkNothingReplaced(Path output, java.util.Set<String> names) throws IOException {
-		Path scores = output.resolve(ScoreBatch.SCORES);
+	static void checkNothingReplaced(Path output, List<Path> files, java.util.Set<String> names) throws IOException {
+		Path scores = output.resolve(ScoreBatch.SCORES), runFile = output.resolve(ScoreBatch.RUN);
 		if (!Files.isRegularFile(scores)) return;
 		List<String> rows = ScoreFiles.CsvRows.of(Files.readAllBytes(scores)).rows();
-		if (rows.isEmpty()) return;
-		if (!rows.get(0).equals(ScoreFiles.CSV_HEADER)) throw new IllegalArgumentException("output: " + scores +
+		if (rows.size() <= 1) return; // no rows to lose
+		List<String> lost;
+		if (Files.isRegularFile(runFile)) {
+			java.util.Set<Path> now = new java.util.HashSet<>(ScoreBatch.distinct(files));
+			lost = Files.readAllLines(runFile, StandardCharsets.UTF_8).stream().map(RunRecord::inputOf).filter(p -> p !=
+				null && !now.contains(p) && Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).map(Path::toString)
+				.toList();
+		}
+		else if (!rows.get(0).equals(ScoreFiles.CSV_HEADER)) throw new IllegalArgumentException("output: " + scores +
 			" is not the scores.csv of a scoring run, and this run would replace it; choose another output folder, or " +
 			"move it away");
-		List<String> lost = rows.subList(1, rows.size()).stream().map(RunRecord::firstField).filter(n -> !names.contains(
-			n)).distinct().toList();
+		else lost = rows.subList(1, rows.size()).stream().map(RunRecord::firstField).filter(n -> !names.contains(n))
+			.distinct().toList();
 		if (!lost.isEmpty()) throw new IllegalArgumentException("output: " + scores + " holds the scores of " + lost
 			.size() + " file(s) that this run does not score (" + lost.get(0) + (lost.size() > 1 ? ", …" : "") + "), which " +
 			"it would replace; choose another output folder, give those files too, or delete that scores.csv to replace " +
 			"its scores");
+	}
+
+	/** The input a line of a run record names ({@link #file}), null for other lines and inputs unread then. */
+	private static Path inputOf(String line) {
+		if (!line.startsWith("input ") || line.endsWith(" missing") || line.endsWith(" unreadable")) return null;
+		int size = line.lastIndexOf(" size=");
+		try {
+			return size < 0 ? null : java.nio.file.Paths.get(line.substring("input ".length(), size));
+		}
+		catch (java.nio.file.InvalidPathException e) {
+			return null;
+		}
 	}
 
 	/** The first line that differs, as the earlier and the new run say it. */

@@ -157,8 +157,13 @@ public final class ScoreBatch {
 	 * {@code files} (named by {@code names}), or a scores.csv this program did not write; "output: …".
 	 */
 	public static void checkNothingReplaced(Path output, OutputNames names, List<Path> files) throws IOException {
-		RunRecord.checkNothingReplaced(output, files.stream().map(names::name).collect(java.util.stream.Collectors
-			.toSet()));
+		RunRecord.checkNothingReplaced(output, files, files.stream().map(names::name).collect(java.util.stream
+			.Collectors.toSet()));
+	}
+
+	/** Writes the record of {@code request}'s run into its output folder, as a run of this class does. */
+	public static void record(Request request) throws IOException {
+		writeNew(request.output().resolve(RUN), RunRecord.of(request));
 	}
 
 	/** A fresh start: the run record, scores.csv with its header alone. */

@@ -156,11 +156,37 @@ public class ScoreBatchTest {
 		}
 		assertArrayEquals(rows, Files.readAllBytes(output.resolve("scores.csv")));
 		assertEquals(0, score(output, "--input", good.toString()).exit());
-		// without the lock, a run of fewer files would replace the others' rows: refused, they stay
+		// a run of fewer files would replace the others' rows: refused, they stay
 		Outcome fewer = score(output, "--input", good.resolve("a.tif").toString());
 		assertEquals(fewer.err(), 2, fewer.exit());
 		assertTrue(fewer.err(), fewer.err().contains("--output: " + output.resolve("scores.csv") + " holds the scores of "));
 		assertArrayEquals(rows, Files.readAllBytes(output.resolve("scores.csv")));
+	}
+
+	/**
+	 * A run into a folder of an earlier run's rows: refused when they are of files it does not score (a
+	 * well's files of the names of another's, as a job array's tasks write them), not when it scores
+	 * them again among more.
+	 */
+	@Test
+	public void aRunReplacesNoRowsOfFilesItDoesNotScore() throws IOException {
+		Path plate = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
+		for (String well : List.of("A01", "A02"))
+			Files.copy(good.resolve("a.tif"), Files.createDirectories(plate.resolve(well)).resolve("s1.tif"));
+		assertEquals(0, score(output, "--input", plate.resolve("A01").toString()).exit());
+		byte[] rows = Files.readAllBytes(output.resolve("scores.csv"));
+		Outcome other = score(output, "--input", plate.resolve("A02").toString());
+		assertEquals(other.err(), 2, other.exit());
+		assertTrue(other.err(), other.err().contains("holds the scores of 1 file(s) that this run does not score (" +
+			plate.resolve("A01").resolve("s1.tif") + ")"));
+		assertArrayEquals(rows, Files.readAllBytes(output.resolve("scores.csv")));
+		Outcome both = score(output, "--input", plate.resolve("A01").toString(), "--input", plate.resolve("A02").toString());
+		assertEquals(both.err(), 0, both.exit());
+		long wellRows = new String(rows, java.nio.charset.StandardCharsets.UTF_8).lines().count() - 1;
+		assertEquals(1 + 2 * wellRows, Files.readAllLines(output.resolve("scores.csv")).size());
+		// an input deleted since loses nothing that still exists
+		Files.delete(plate.resolve("A02").resolve("s1.tif"));
+		assertEquals(0, score(output, "--input", plate.resolve("A01").toString()).exit());
 	}
 
 	/** An input gone between its listing and the run (moved away, deleted) costs that file only. */
@@ -301,8 +327,6 @@ public class ScoreBatchTest {
 			39);
 		Files.write(in.resolve("b8-pages.tif"), pages.bytes());
 		Path reference = tmp.newFolder().toPath(), output = tmp.newFolder().toPath();
-		// an earlier run's scores.csv, of a file that fails now: its row is replaced with the rest
-		Files.writeString(output.resolve("scores.csv"), "file,slice,score,anomalous\nb7-small.tif,1,0.5,false\n");
 		assertEquals(0, score(reference, "--input", good.toString()).exit());
 
 		long started = System.nanoTime();

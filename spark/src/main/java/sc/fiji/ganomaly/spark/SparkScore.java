@@ -210,12 +210,13 @@ public final class SparkScore {
 
 		OutputNames names = OutputNames.of(ScoreBatch.distinct(files));
 		Fingerprint fingerprint = Fingerprint.of(files, names, settings, modelFile, planesPerTask, precision);
-		if (!options.resume()) try {
+		if (!options.resume()) try { // the inputs of the run replaced, recorded as the command line records them
 			ScoreBatch.checkNothingReplaced(output, names, files);
+			ScoreBatch.record(new ScoreBatch.Request(files, modelFile, precision, settings, output, false, false,
+				"--input"));
 		}
 		catch (IOException e) {
-			throw new java.io.UncheckedIOException("could not read " + output.resolve(ScoreBatch.SCORES) + ": " + e
-				.getMessage(), e);
+			throw new java.io.UncheckedIOException("could not write into " + output + ": " + e.getMessage(), e);
 		}
 		prepareParts(output, fingerprint, options.resume(), out);
 		ScoreJob job = new ScoreJob(files.stream().map(p -> p.toAbsolutePath().toString()).toList(), names, settings,

@@ -12,6 +12,9 @@ import org.junit.Test;
 /** What ganomaly-spark says when its Spark job fails: one line each, without Spark's stack traces. */
 public class JobFailureTest {
 
+	@org.junit.Rule
+	public org.junit.rules.TemporaryFolder tmp = new org.junit.rules.TemporaryFolder();
+
 	/** A task's error as Spark's DAGScheduler words a job aborted by it, stack trace appended. */
 	private static SparkException aborted(String taskError) {
 		return new SparkException("Job aborted due to stage failure: Task 0 in stage 1.0 failed 4 times, most recent " +
@@ -35,7 +38,7 @@ public class JobFailureTest {
 
 	@Test
 	public void aRefusalNamesTheOptionAsTyped() throws java.io.IOException {
-		java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("spark-refusal");
+		java.nio.file.Path dir = tmp.getRoot().toPath();
 		ij.IJ.saveAsTiff(ij.gui.NewImage.createByteImage("a", 64, 64, 1, ij.gui.NewImage.FILL_RAMP), dir.resolve("a.tif")
 			.toString());
 		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

@@ -437,7 +437,7 @@ public class SparkScoreTest {
 		assertArrayEquals(Files.readAllBytes(reference.resolve("scores.csv")), Files.readAllBytes(none.resolve(
 			"scores.csv")));
 		try (Stream<Path> list = Files.list(none)) {
-			assertEquals(List.of("failures.csv", "scores.csv"), list.map(p -> p.getFileName().toString()).sorted()
+			assertEquals(List.of(".ganomaly-score.run", "failures.csv", "scores.csv"), list.map(p -> p.getFileName().toString()).sorted()
 				.toList());
 		}
 	}
@@ -543,6 +543,7 @@ public class SparkScoreTest {
 			List<String> expected = new ArrayList<>(maps);
 			expected.add("failures.csv");
 			expected.add("scores.csv");
+			expected.add(".ganomaly-score.run"); // the run's record, as the command line keeps it
 			assertEquals("no parts or temporary files left", expected.stream().sorted().toList(), names);
 		}
 	}
