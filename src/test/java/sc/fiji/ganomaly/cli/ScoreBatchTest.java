@@ -619,6 +619,15 @@ public class ScoreBatchTest {
 		assertEquals(2, touched.exit());
 		assertTrue(touched.err(), touched.err().contains("then: input " + in.resolve("a.tif") + " size="));
 		assertEquals(touched.err(), 1, touched.err().lines().count());
+		// a run of another version (another record format) is not resumed, saying so
+		Path record = output.resolve(".ganomaly-score.run");
+		String current = Files.readString(record);
+		Files.writeString(record, current.replaceFirst("format \\d+", "format 2"));
+		Outcome version = score(output, "--input", in.toString(), "--resume");
+		assertEquals(2, version.exit());
+		assertTrue(version.err(), version.err().contains("was made by another version of this program (ganomaly score " +
+			"run, format 2)"));
+		Files.writeString(record, current);
 		// without --resume the run starts over
 		assertEquals(0, score(output, "--input", in.toString()).exit());
 		assertEquals(0, score(output, "--input", in.toString(), "--resume").exit()); // nothing left to do
