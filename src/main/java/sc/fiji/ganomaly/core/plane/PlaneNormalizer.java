@@ -53,8 +53,8 @@ public final class PlaneNormalizer {
 	 * Measures the mapping of {@code image} under {@code normalization}.
 	 *
 	 * @param name names the image in error messages
-	 * @throws IllegalArgumentException if the image holds NaN or infinite values, values spanning more
-	 *                                  than float's range, or is not 2D with channels
+	 * @throws IllegalArgumentException if the image holds NaN or infinite values or is not 2D with
+	 *                                  channels
 	 */
 	public static PlaneNormalizer measure(Normalization normalization, RandomAccessibleInterval<? extends RealType<?>> image,
 		String name)
@@ -67,12 +67,12 @@ public final class PlaneNormalizer {
 		for (int ch = 0; ch < normalizer.channels; ch++) {
 			float[] range = normalizer.scan(ch, finiteByType ? null : name, normalization);
 			normalizer.low[ch] = range[0];
-			if (!Float.isFinite(range[1] - range[0])) throw new IllegalArgumentException(name + ": its values span " +
-				range[0] + " to " + range[1] + ", wider than 32-bit floats can hold; rescale it first (Process > Math > " +
-				"Multiply…, by 1e-10 say)");
-			// a range whose reciprocal is beyond float (below about 1e-38, subnormal values) is a constant's
-			float scale = range[1] > range[0] ? 2f / (range[1] - range[0]) : 0f;
-			normalizer.scale[ch] = Float.isFinite(scale) ? scale : 0f;
+			// a range whose reciprocal is beyond float (below about 1e-38, subnormal values) is a constant's; one
+			// wider than float (±3e38) is measured in double, not taken for a constant (2 / span is the float
+			// division's result wherever the span is a float)
+			float span = range[1] - range[0];
+			double scale = range[1] > range[0] ? 2.0 / (Float.isFinite(span) ? span : (double) range[1] - range[0]) : 0;
+			normalizer.scale[ch] = scale <= Float.MAX_VALUE ? (float) scale : 0f;
 		}
 		return normalizer;
 	}
